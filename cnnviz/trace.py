@@ -23,23 +23,9 @@ import numpy as np
 from ._checks import as_float_array, as_int, as_pair, check_mode
 from .activations import ACTIVATIONS, activate
 from .conv import ConvGeometry, _as_bias, _prepare, conv2d, pad_image, plan_conv, pool2d
+from .text import format_number
 
 __all__ = ["ConvTrace", "PoolStep", "PoolTrace", "Step", "format_number"]
-
-
-def format_number(value: float, digits: int = 3) -> str:
-    """Short text for a number: integers without decimals, others rounded.
-
-    >>> format_number(2.0), format_number(-0.333333), format_number(1e-17)
-    ('2', '-0.333', '0')
-    """
-    v = float(value)
-    rounded = round(v, digits)
-    if rounded == 0:
-        return "0"  # never "-0"
-    if rounded == int(rounded) and abs(rounded) < 1e15:
-        return str(int(rounded))
-    return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,48 @@
+"""How numbers are written in the app: short, exact when whole, never "-0"."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+
+__all__ = ["format_fraction", "format_number", "format_table"]
+
+
+def format_number(value: float, digits: int = 3) -> str:
+    """Short text for a number: integers without decimals, others rounded.
+
+    >>> format_number(2.0), format_number(-0.333333), format_number(1e-17)
+    ('2', '-0.333', '0')
+    """
+    v = float(value)
+    rounded = round(v, digits)
+    if rounded == 0:
+        return "0"  # never "-0"
+    if rounded == int(rounded) and abs(rounded) < 1e15:
+        return str(int(rounded))
+    return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def format_fraction(value: float, max_denominator: int = 1000) -> str:
+    """Exact fractions as "n/d" (kernels like 1/9 read better so), else :func:`format_number`.
+
+    >>> format_fraction(1 / 9), format_fraction(7 / 273), format_fraction(0.5), format_fraction(2.0)
+    ('1/9', '1/39', '1/2', '2')
+    >>> format_fraction(0.1234567)
+    '0.123457'
+    """
+    v = float(value)
+    frac = Fraction(v).limit_denominator(max_denominator)
+    if frac.denominator > 1 and abs(float(frac) - v) <= 1e-12 * max(1.0, abs(v)):
+        return f"{frac.numerator}/{frac.denominator}"
+    return format_number(v, 6)
+
+
+def format_table(values: np.ndarray) -> list[list[str]]:
+    """A 2-D array as rows of cell texts, with exact fractions kept exact.
+
+    >>> format_table(np.array([[1, 0.5], [-1 / 3, 0]]))
+    [['1', '1/2'], ['-1/3', '0']]
+    """
+    return [[format_fraction(v) for v in row] for row in np.asarray(values, dtype=np.float64)]
