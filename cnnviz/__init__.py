@@ -9,6 +9,8 @@ here, and importing it never imports Streamlit.
 """
 
 from .conv import conv2d, output_size, pool2d
+from .imageio import ImageError, load_image
+from .layers import receptive_field
 
-__all__ = ["conv2d", "output_size", "pool2d"]
+__all__ = ["ImageError", "conv2d", "load_image", "output_size", "pool2d", "receptive_field"]
 __version__ = "0.1.0"

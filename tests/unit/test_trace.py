@@ -79,7 +79,8 @@ def test_activations_in_trace():
     for name in ("none", "relu", "leaky_relu", "sigmoid", "tanh"):
         t = ConvTrace(x, np.ones((3, 3)), activation=name)
         np.testing.assert_allclose(t.activated, activate(t.output, name))
-        assert t.step(4).activated == pytest.approx(float(activate(np.array(t.step(4).total), name)))
+        step = t.step(4)
+        assert step.activated == pytest.approx(float(activate(np.array(step.total), name)))
 
 
 def test_trace_errors():

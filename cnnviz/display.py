@@ -1,0 +1,334 @@
+"""Turn a signed feature map into values a screen can show, saying how.
+
+Edge filters give negative values where the shade goes from dark to light,
+and any kernel can give values above 1. An image viewer silently clamps them
+(or wraps them, for uint8), which hides half of what the filter found. Here
+every mapping is chosen by name, is described in :data:`MAPPINGS`, and
+reports in words what it did to the values (``DisplayMap.note``):
+
+>>> dm = map_for_display([[-2.0, 0.5], [1.0, 3.0]], "clip")
+>>> dm.values
+array([[0. , 0.5],
+       [1. , 1. ]])
+>>> dm.note
+'1 value below 0 shown as 0 (clipped); 1 value above 1 shown as 1 (clipped)'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+import numpy as np
+
+from ._checks import as_float_array, as_int, check_finite, check_mode
+from .text import format_number
+
+__all__ = [
+    "DIVERGING_COLORS",
+    "DIVERGING_COLORSCALE",
+    "MAPPINGS",
+    "auto_mapping",
+    "DisplayMap",
+    "Histogram",
+    "histogram",
+    "map_for_display",
+    "to_uint8_image",
+]
+
+MAPPINGS = MappingProxyType(
+    {
+        "diverging": "Symmetric around 0: v / max|v| into [-1, 1], so 0 is the neutral "
+        "(white) colour, negatives blue and positives red.",
+        "abs": "Magnitude only: |v| / max|v| into [0, 1], black to white; the sign is "
+        "dropped, so -3 and 3 look the same.",
+        "clip": "Like an image: values clipped to [0, 1], black to white; values below 0 "
+        "show as 0 and above 1 as 1, and how many is reported.",
+        "minmax": "Stretched: the smallest value becomes 0 (black) and the largest 1 "
+        "(white); 0 itself has no fixed colour.",
+    }
+)
+"""Read-only registry: mapping name → one-line meaning, for a select box."""
+
+# ColorBrewer's RdBu (Plotly's "RdBu"), reversed so that -1 is dark blue, 0
+# near-white and +1 dark red; evenly spaced stops. The PNG ramp and the
+# on-screen colour scale use the same stops, so a download looks like the page.
+DIVERGING_COLORS: tuple[tuple[int, int, int], ...] = (
+    (5, 48, 97),
+    (33, 102, 172),
+    (67, 147, 195),
+    (146, 197, 222),
+    (209, 229, 240),
+    (247, 247, 247),
+    (253, 219, 199),
+    (244, 165, 130),
+    (214, 96, 77),
+    (178, 24, 43),
+    (103, 0, 31),
+)
+DIVERGING_COLORSCALE: tuple[tuple[float, str], ...] = tuple(
+    (i / (len(DIVERGING_COLORS) - 1), f"rgb({r},{g},{b})")
+    for i, (r, g, b) in enumerate(DIVERGING_COLORS)
+)
+"""The diverging ramp as Plotly colour-scale stops; the same colours as ``"RdBu_r"``."""
+
+
+@dataclass(frozen=True)
+class DisplayMap:
+    """A feature map mapped for display, and what the mapping did.
+
+    Attributes
+    ----------
+    mapping : the name used, a key of :data:`MAPPINGS`.
+    values : float64, the input's shape: in [-1, 1] for "diverging", [0, 1] otherwise.
+    zmin, zmax : the colour-scale range of ``values`` (-1, 1 or 0, 1).
+    zmid : 0.0 for "diverging" (0 is the neutral colour), else None.
+    colorscale : Plotly colour scale: ``"RdBu_r"`` for "diverging" (RdBu
+        reversed, so negatives are blue and positives red; the same colours as
+        :data:`DIVERGING_COLORSCALE` and the PNG), ``"gray"`` otherwise.
+    note : what the mapping did, in words.
+    raw_min, raw_max : range of the input values.
+    scale : what the values were divided by (max|v| or max − min; 1 for "clip").
+    n_values, n_negative, n_zero, n_positive : counts of the input values.
+    n_below, n_above : values clipped below 0 / above 1 ("clip" only, else 0).
+    """
+
+    mapping: str
+    values: np.ndarray
+    zmin: float
+    zmax: float
+    zmid: float | None
+    colorscale: str
+    note: str
+    raw_min: float
+    raw_max: float
+    scale: float
+    n_values: int
+    n_negative: int
+    n_zero: int
+    n_positive: int
+    n_below: int = 0
+    n_above: int = 0
+
+    def raw_of(self, shown: object) -> np.ndarray:
+        """The raw value a displayed value stands for (for legends in raw units).
+
+        >>> dm = map_for_display([[-4.0, 2.0]], "diverging")
+        >>> dm.raw_of([-1.0, 0.0, 1.0]).tolist()
+        [-4.0, 0.0, 4.0]
+        >>> map_for_display([[2.0, 6.0]], "minmax").raw_of([0.0, 1.0]).tolist()
+        [2.0, 6.0]
+        """
+        s = np.asarray(shown, dtype=np.float64)
+        if self.mapping == "minmax":
+            return self.raw_min + s * self.scale
+        return s * self.scale  # diverging and abs scale by max|v|; clip by 1
+
+
+def auto_mapping(kernel_sum: float, values_in_unit_range: bool) -> str:
+    """The mapping a first look wants, chosen openly (the page names it).
+
+    Zero-sum kernels respond to change, so their sign matters: diverging. A
+    kernel that keeps brightness on a [0, 1] image gives an image again: clip,
+    with the clipped counts reported. Anything else: min-max stretch.
+
+    >>> auto_mapping(0.0, True), auto_mapping(1.0, True), auto_mapping(9.0, True)
+    ('diverging', 'clip', 'minmax')
+    """
+    if abs(kernel_sum) < 1e-9:
+        return "diverging"
+    return "clip" if values_in_unit_range and abs(kernel_sum - 1) < 1e-9 else "minmax"
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n == 1 else f"{n} {what.replace('value', 'values')}"
+
+
+def _checked(x: object) -> np.ndarray:
+    arr = as_float_array(x, "x")
+    if arr.size == 0:
+        raise ValueError(f"x must not be empty, got shape {arr.shape}")
+    check_finite(arr, "x")
+    # float16 / float32 maps would round on division; longdouble gains nothing on screen.
+    return arr.astype(np.float64)
+
+
+def map_for_display(x: object, mapping: str) -> DisplayMap:
+    """Map signed values into a display range, explicitly.
+
+    Parameters
+    ----------
+    x : array_like
+        Finite numbers of any float (or integer) dtype, any shape.
+    mapping : {"diverging", "abs", "clip", "minmax"}
+        See :data:`MAPPINGS`.
+
+    Returns
+    -------
+    DisplayMap
+
+    Raises
+    ------
+    ValueError
+        If x is empty, not numeric or holds NaN or infinity, or mapping is
+        unknown.
+
+    Examples
+    --------
+    >>> dm = map_for_display([[-4, 0], [2, 4]], "diverging")
+    >>> dm.values, dm.zmid, dm.colorscale
+    (array([[-1. ,  0. ],
+           [ 0.5,  1. ]]), 0.0, 'RdBu_r')
+    >>> dm.note
+    'divided by max |v| = 4: -4 → -1 (blue), 0 → 0 (white), 4 → 1 (red)'
+    >>> map_for_display([3, 3], "minmax").note
+    'constant map (every value is 3): shown as mid-grey 0.5'
+    """
+    v = _checked(x)
+    check_mode(mapping, "mapping", tuple(MAPPINGS))
+    lo, hi = float(v.min()), float(v.max())
+    counts = dict(
+        n_values=int(v.size),
+        n_negative=int(np.count_nonzero(v < 0)),
+        n_zero=int(np.count_nonzero(v == 0)),
+        n_positive=int(np.count_nonzero(v > 0)),
+    )
+    peak = max(abs(lo), abs(hi))
+    below = above = 0
+    if mapping == "diverging":
+        values = v / peak if peak > 0 else np.zeros_like(v)
+        m = format_number(peak)
+        note = (f"divided by max |v| = {m}: -{m} → -1 (blue), 0 → 0 (white), {m} → 1 (red)"
+                if peak > 0 else "every value is 0: all shown as the neutral (white) colour")
+        zmin, zmax, zmid, scale = -1.0, 1.0, 0.0, peak
+    elif mapping == "abs":
+        values = np.abs(v) / peak if peak > 0 else np.zeros_like(v)
+        note = (f"divided by max |v| = {format_number(peak)}; "
+                + _count(counts["n_negative"], "negative value")
+                + " shown by magnitude (sign dropped)"
+                if peak > 0 else "every value is 0: all shown as black")
+        zmin, zmax, zmid, scale = 0.0, 1.0, None, peak
+    elif mapping == "clip":
+        below = int(np.count_nonzero(v < 0))
+        above = int(np.count_nonzero(v > 1))
+        values = np.clip(v, 0.0, 1.0)
+        parts = []
+        if below:
+            parts.append(_count(below, "value below 0") + " shown as 0 (clipped)")
+        if above:
+            parts.append(_count(above, "value above 1") + " shown as 1 (clipped)")
+        note = "; ".join(parts) if parts else "no value clipped: all lie in [0, 1]"
+        zmin, zmax, zmid, scale = 0.0, 1.0, None, 1.0
+    else:  # minmax
+        span = hi - lo
+        if span > 0:
+            values = (v - lo) / span
+            note = (f"stretched {format_number(lo)} … {format_number(hi)} onto 0 … 1 "
+                    f"(black … white)")
+        else:
+            # Any colour would do; mid-grey says "no contrast" without
+            # pretending the values are all low or all high.
+            values = np.full_like(v, 0.5)
+            note = f"constant map (every value is {format_number(lo)}): shown as mid-grey 0.5"
+        zmin, zmax, zmid, scale = 0.0, 1.0, None, span
+    return DisplayMap(
+        mapping=mapping,
+        values=values,
+        zmin=zmin,
+        zmax=zmax,
+        zmid=zmid,
+        colorscale="RdBu_r" if mapping == "diverging" else "gray",
+        note=note,
+        raw_min=lo,
+        raw_max=hi,
+        scale=float(scale),
+        n_below=below,
+        n_above=above,
+        **counts,
+    )
+
+
+def _diverging_rgb(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] → RGB floats through the blue-white-red stops."""
+    colors = np.asarray(DIVERGING_COLORS, dtype=np.float64)
+    stops = np.linspace(-1.0, 1.0, len(colors))
+    return np.stack([np.interp(values, stops, colors[:, c]) for c in range(3)], axis=-1)
+
+
+def to_uint8_image(x: object, mapping: str) -> np.ndarray:
+    """A feature map as 8-bit pixels for a PNG download, mapped as on screen.
+
+    Parameters
+    ----------
+    x : array_like, (H, W), or (H, W, 3) for the grey mappings
+        Finite numbers.
+    mapping : {"diverging", "abs", "clip", "minmax"}
+
+    Returns
+    -------
+    numpy.ndarray of uint8
+        (H, W, 3) RGB for "diverging" (through the blue-white-red ramp of
+        :data:`DIVERGING_COLORS`); (H, W) grey, or (H, W, 3) for a colour
+        input, for the others (0 → 0, 1 → 255, rounded).
+
+    Raises
+    ------
+    ValueError
+        For the errors of :func:`map_for_display`, or a shape other than
+        (H, W) (and (H, W, 3) for the grey mappings).
+
+    Examples
+    --------
+    >>> to_uint8_image([[-1.0, 0.0, 1.0]], "diverging").tolist()
+    [[[5, 48, 97], [247, 247, 247], [103, 0, 31]]]
+    >>> to_uint8_image([[-1.0, 0.5, 2.0]], "clip")
+    array([[  0, 128, 255]], dtype=uint8)
+    """
+    dm = map_for_display(x, mapping)
+    shape = dm.values.shape
+    if mapping == "diverging":
+        if len(shape) != 2:
+            raise ValueError(f"x must be 2-D (H, W) for the diverging mapping, got shape {shape}")
+        pixels = _diverging_rgb(dm.values)
+    else:
+        if not (len(shape) == 2 or (len(shape) == 3 and shape[2] == 3)):
+            raise ValueError(f"x must be (H, W) or (H, W, 3), got shape {shape}")
+        pixels = dm.values * 255.0
+    # Values are already inside [0, 255]; rint then cast never wraps.
+    return np.rint(pixels).astype(np.uint8)
+
+
+class Histogram(NamedTuple):
+    """Counts per bin and the bins' edges (one more edge than counts)."""
+
+    counts: np.ndarray
+    edges: np.ndarray
+
+
+def histogram(x: object, bins: int = 32) -> Histogram:
+    """Histogram of the raw values, before any display mapping.
+
+    Parameters
+    ----------
+    x : array_like
+        Finite numbers, any shape.
+    bins : int
+        Number of equal-width bins between the smallest and largest value
+        (numpy widens a constant map's range to ±0.5).
+
+    Raises
+    ------
+    ValueError
+        If x is empty or not finite, or bins is below 1.
+
+    Examples
+    --------
+    >>> counts, edges = histogram([[-1, 0], [0, 1]], bins=2)
+    >>> counts.tolist(), edges.tolist()
+    ([1, 3], [-1.0, 0.0, 1.0])
+    """
+    v = _checked(x)
+    n = as_int(bins, "bins", minimum=1)
+    counts, edges = np.histogram(v, bins=n)
+    return Histogram(counts.astype(np.int64), edges)

@@ -1,0 +1,141 @@
+"""The kernel picker and editable grid, shared by the playground and the animation.
+
+The kernel lives in session state as a table of cell texts (so "1/9" or a typo
+survives a rerun exactly as typed). The grid editor shows that table; its edits
+are absolute cell values, so applying them to the latest table is idempotent.
+Buttons that replace the whole kernel bump a version number, which gives the
+editor a new key and so drops its old edits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import kernels
+from ..text import format_table
+from . import state as k
+
+MAX_SIDE = 11
+
+
+def _set_table(values: np.ndarray) -> None:
+    st.session_state[k.KERNEL_TABLE] = format_table(values)
+    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = values.shape
+    st.session_state[k.KERNEL_VERSION] = st.session_state.get(k.KERNEL_VERSION, 0) + 1
+
+
+def set_kernel(values: np.ndarray) -> None:
+    """Replace the kernel (e.g. with a lecture matrix's companion filter)."""
+    _set_table(np.asarray(values, dtype=np.float64))
+
+
+def _on_preset() -> None:
+    _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
+
+
+def _on_resize() -> None:
+    rows, cols = st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS]
+    old = st.session_state[k.KERNEL_TABLE]
+    # Keep what fits, top-left aligned; new cells start at 0.
+    table = [[old[r][c] if r < len(old) and c < len(old[0]) else "0" for c in range(cols)]
+             for r in range(rows)]
+    st.session_state[k.KERNEL_TABLE] = table
+    st.session_state[k.KERNEL_VERSION] = st.session_state.get(k.KERNEL_VERSION, 0) + 1
+
+
+def _on_edit(action: str) -> None:
+    try:
+        current = kernels.kernel_from_table(current_table())
+        if action == "normalise":
+            new = kernels.normalise_kernel(current)
+        elif action == "negate":
+            new = kernels.negate(current)
+        elif action == "transpose":
+            new = kernels.transpose(current)
+        elif action == "random":
+            seed = st.session_state.get(k.KERNEL_VERSION, 0)
+            new = kernels.random_kernel(current.shape, seed=seed, integers=True)
+        else:
+            new = kernels.get_kernel(st.session_state[k.KERNEL_PRESET])
+    except ValueError as err:
+        st.session_state["kernel_action_error"] = str(err)
+        return
+    _set_table(new)
+
+
+def _on_generate() -> None:
+    size, sigma = st.session_state[k.GEN_SIZE], st.session_state[k.GEN_SIGMA]
+    gaussian = st.session_state[k.GEN_KIND] == "Gaussian"
+    make = kernels.gaussian_kernel if gaussian else kernels.log_kernel
+    try:
+        _set_table(make(size, sigma))
+    except ValueError as err:
+        st.session_state["kernel_action_error"] = str(err)
+
+
+def current_table() -> list[list[str]]:
+    """The kernel's cell texts with the live editor's edits applied."""
+    table = [list(row) for row in st.session_state[k.KERNEL_TABLE]]
+    edits = st.session_state.get(k.kernel_editor_key(), {}) or {}
+    for r, cols in (edits.get("edited_rows") or {}).items():
+        for c, text in cols.items():
+            table[int(r)][int(c)] = "" if text is None else str(text)
+    return table
+
+
+def _init() -> None:
+    presets = list(kernels.KERNELS)
+    k.default(k.KERNEL_PRESET, "sharpen")
+    if st.session_state[k.KERNEL_PRESET] not in presets:
+        st.session_state[k.KERNEL_PRESET] = "sharpen"
+    if k.KERNEL_TABLE not in st.session_state:
+        _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
+    k.default(k.GEN_KIND, "Gaussian")
+    k.default(k.GEN_SIZE, 5)
+    k.default(k.GEN_SIGMA, 1.0)
+
+
+def kernel_editor() -> np.ndarray | None:
+    """Draw the kernel picker and grid; return the kernel, or None after an error message.
+
+    The cells the user typed are never lost: a bad cell is reported and stays
+    in the grid for correction.
+    """
+    _init()
+    preset = st.selectbox("Kernel preset", list(kernels.KERNELS), key=k.KERNEL_PRESET,
+                          on_change=_on_preset,
+                          format_func=lambda n: kernels.KERNELS[n].title)
+    st.caption(kernels.KERNELS[preset].meaning)
+    c1, c2 = st.columns(2)
+    c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize)
+    c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize)
+    table = st.session_state[k.KERNEL_TABLE]
+    frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
+    st.data_editor(frame, key=k.kernel_editor_key(), hide_index=True, num_rows="fixed",
+                   width="stretch",
+                   column_config={c: st.column_config.TextColumn(c, width="small")
+                                  for c in frame.columns})
+    actions = ("normalise", "negate", "transpose", "random", "reset")
+    for row in (actions[:3], actions[3:]):
+        for col, action in zip(st.columns(3), row, strict=False):
+            col.button(action.capitalize(), key=f"kernel_{action}", on_click=_on_edit,
+                       args=(action,), width="stretch")
+    with st.expander("Generate a Gaussian or Laplacian of Gaussian"):
+        g1, g2, g3 = st.columns(3)
+        g1.radio("Kind", ("Gaussian", "LoG"), key=k.GEN_KIND)
+        g2.number_input("Size", 1, MAX_SIDE, key=k.GEN_SIZE)
+        g3.number_input("σ", 0.1, 10.0, step=0.1, key=k.GEN_SIGMA)
+        st.button("Use this kernel", key="kernel_generate", on_click=_on_generate)
+    error = st.session_state.pop("kernel_action_error", None)
+    if error:
+        st.error(error)
+    try:
+        values = kernels.kernel_from_table(current_table())
+    except ValueError as err:
+        st.error(f"{err}. Fix the cell to see the result; your other entries are kept.")
+        return None
+    st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
+               f"{kernels.kind_of(values)}")
+    return values

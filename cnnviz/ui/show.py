@@ -1,0 +1,95 @@
+"""Small display helpers every page uses: intro text, shapes with formulas, downloads."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import streamlit as st
+
+from ..conv import ConvGeometry
+from ..display import to_uint8_image
+from ..figures import grid_figure, image_figure
+from ..layers import size_formula
+
+
+def intro(text: str) -> None:
+    """The two or three sentences that open a page: what it teaches."""
+    st.markdown(text)
+
+
+def shape_formulas(geom: ConvGeometry, *, what: str = "window") -> None:
+    """The output-size formula per axis, filled in with the user's numbers.
+
+    The floor is made visible when the division is not whole, and the rows or
+    columns the window never reaches are pointed out.
+    """
+    for axis, name in ((0, "H"), (1, "W")):
+        f = size_formula(geom.in_shape[axis], geom.kernel_shape[axis], pad=geom.padding[axis],
+                         stride=geom.stride[axis], dilation=geom.dilation[axis], axis=name)
+        st.latex(f.latex)
+        if not f.exact:
+            st.caption(f"n_{name}: the division is not whole, so the floor drops the remainder.")
+    rows, cols = geom.unreached
+    if rows or cols:
+        parts = [f"{n} {word}" for n, word in ((rows, "row(s) at the bottom"),
+                                                (cols, "column(s) at the right")) if n]
+        st.warning(f"The {what} never reaches the last {' and '.join(parts)} of the padded "
+                   "input: the stride steps past them.")
+
+
+def feature_maps(
+    image: np.ndarray, maps: list[tuple[str, np.ndarray]], mapping: str, *, key: str
+) -> int:
+    """The input beside each map, one column each; returns the channel shown.
+
+    Maps with channels (a 2-D kernel on a colour image) show one channel at a
+    time, picked by a radio under ``key``.
+    """
+    channel = 0
+    if any(values.ndim == 3 for _, values in maps):
+        depth = max(values.shape[2] for _, values in maps if values.ndim == 3)
+        channel = st.radio("Channel shown", range(depth), key=f"{key}_channel", horizontal=True,
+                           format_func=lambda c: ("R", "G", "B")[c] if depth == 3 else str(c),
+                           help="A 2-D kernel on a colour image filters each channel on its own.")
+    panels = [(f"Input a: {shape_text(image.shape)}", image, None), *(
+        (f"{title}: {shape_text(values.shape)}", plane(values, channel), mapping)
+        for title, values in maps)]
+    for start in range(0, len(panels), 2):
+        for col, (title, values, how) in zip(st.columns(2), panels[start:start + 2],
+                                             strict=False):
+            fig = image_figure(values, title=title) if how is None else grid_figure(
+                values, title=title, mapping=how)
+            col.plotly_chart(fig, key=f"{key}_panel{start}_{title[:6]}")
+    return channel
+
+
+def plane(values: np.ndarray, channel: int) -> np.ndarray:
+    """One channel of a (H, W, C) array; a 2-D array as it is."""
+    return values[:, :, channel] if values.ndim == 3 else values
+
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """(5, 5, 3) → '5 × 5 × 3'."""
+    return " × ".join(str(n) for n in shape)
+
+
+def png_bytes(values: np.ndarray, mapping: str) -> bytes:
+    """A feature map as a PNG file, through the chosen display mapping."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(to_uint8_image(values, mapping)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def csv_bytes(values: np.ndarray) -> bytes:
+    """A 2-D matrix (or each channel of a 3-D one, one after another) as CSV."""
+    arr = np.asarray(values, dtype=np.float64)
+    planes = [arr] if arr.ndim == 2 else [arr[:, :, c] for c in range(arr.shape[2])]
+    buf = io.StringIO()
+    for c, plane in enumerate(planes):
+        if len(planes) > 1:
+            buf.write(f"# channel {c}\n")
+        np.savetxt(buf, plane, delimiter=",", fmt="%.10g")
+    return buf.getvalue().encode()

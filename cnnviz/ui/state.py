@@ -1,0 +1,69 @@
+"""Session-state keys, in one place, so pages and tests agree on them.
+
+Streamlit forgets a widget's value when a page that does not draw the widget
+runs. Settings that several pages share (the image source, the kernel, the
+convolution hyperparameters) are re-stored on every run by :func:`keep`, which
+``app.py`` calls before the page runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+# Image source (sidebar, every page).
+SOURCE = "src_kind"
+PHOTO = "src_photo"
+UPLOAD = "src_upload"
+PATTERN = "src_pattern"
+PATTERN_SIZE = "src_pattern_size"
+LECTURE = "src_lecture"
+COLOUR = "src_colour"
+MAX_SIDE = "src_max_side"
+
+# Kernel (playground and animation).
+KERNEL_TABLE = "kernel_table"
+KERNEL_VERSION = "kernel_version"
+KERNEL_PRESET = "kernel_preset"
+KERNEL_ROWS = "kernel_rows"
+KERNEL_COLS = "kernel_cols"
+GEN_KIND = "gen_kind"
+GEN_SIZE = "gen_size"
+GEN_SIGMA = "gen_sigma"
+
+# Convolution hyperparameters (playground and animation).
+PAD_KIND = "conv_pad_kind"
+PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT = "conv_pad_t", "conv_pad_b", "conv_pad_l", "conv_pad_r"
+PAD_MODE = "conv_pad_mode"
+STRIDE_H, STRIDE_W = "conv_stride_h", "conv_stride_w"
+DIL_H, DIL_W = "conv_dil_h", "conv_dil_w"
+FLIP = "conv_flip"
+BIAS = "conv_bias"
+ACTIVATION = "conv_activation"
+SLOPE = "conv_slope"
+POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool_on", "pool_mode", "pool_size", "pool_stride"
+MAPPING = "display_mapping"
+
+SHARED = (
+    PATTERN_SIZE, KERNEL_PRESET, KERNEL_ROWS, KERNEL_COLS, GEN_KIND, GEN_SIZE, GEN_SIGMA,
+    PAD_KIND, PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT, PAD_MODE, STRIDE_H, STRIDE_W, DIL_H,
+    DIL_W, FLIP, BIAS, ACTIVATION, SLOPE, POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE, MAPPING,
+)
+
+
+def kernel_editor_key() -> str:
+    """Key of the current kernel grid editor (a new one after every reset)."""
+    return f"kernel_editor_{st.session_state.get(KERNEL_VERSION, 0)}"
+
+
+def default(key: str, value: Any) -> Any:
+    """Give ``key`` a starting value once; widgets then read it from session state."""
+    return st.session_state.setdefault(key, value)
+
+
+def keep(keys: tuple[str, ...] = SHARED) -> None:
+    """Re-store shared widget values so that switching pages does not reset them."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]

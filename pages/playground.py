@@ -1,0 +1,65 @@
+"""Playground: any image, any kernel, every hyperparameter; the feature map and its shape."""
+
+import streamlit as st
+
+import cnnviz
+from cnnviz.activations import activate
+from cnnviz.figures import histogram_figure
+from cnnviz.ui import kernel, settings, show, sources
+
+st.title("Convolution playground")
+show.intro(
+    "A convolutional layer slides a filter of size $f \\times f$ over the input $a^{[l-1]}$: "
+    "at each position it multiplies element-wise, sums, adds the bias $b$ and applies the "
+    "activation. Pick an image and a kernel, set padding $p$, stride $s$ and dilation $d$, and "
+    "see the feature map, its shape $n_H^{[l]} \\times n_W^{[l]}$ and the formula that gives it."
+)
+
+source = sources.image_source()
+controls, results = st.columns([1, 2], gap="large")
+with controls:
+    st.subheader("Kernel")
+    if source is not None and source.kernel is not None:
+        st.button("Use this matrix's lecture kernel", key="use_lecture_kernel",
+                  on_click=kernel.set_kernel, args=(source.kernel,))
+    k = kernel.kernel_editor()
+    st.subheader("Layer")
+    cfg = settings.conv_settings()
+    pool = settings.pool_settings()
+
+if source is None or k is None:
+    st.stop()
+
+with results:
+    image = source.image
+    try:
+        geom = cfg.geometry(image.shape, k.shape)
+        z = cnnviz.conv2d(image, k, cfg.bias, **cfg.conv)
+        a = activate(z, cfg.activation, slope=cfg.slope)
+        pooled = None if pool is None else cnnviz.pool2d(
+            a, pool["size"], stride=pool["stride"], mode=pool["mode"])
+    except ValueError as err:
+        st.error(f"These settings do not fit this image: {err}")
+        st.stop()
+    if source.note:
+        st.info(source.note)
+    mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
+                                      unit_input=bool(image.min() >= 0 and image.max() <= 1))
+    maps = [("Feature map z = a ⋆ k + b", z), (f"Activation g(z), g = {cfg.activation}", a)]
+    if pooled is not None:
+        maps.append((f"{pool['mode']} pooled", pooled))
+    channel = show.feature_maps(image, maps, mapping, key="pg")
+    st.markdown(f"**Output shape** $n_H^{{[l]}} \\times n_W^{{[l]}} = "
+                f"{show.shape_text(z.shape[:2])}$ from input {show.shape_text(image.shape[:2])}, "
+                f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
+                f"stride {geom.stride}, dilation {geom.dilation}:")
+    show.shape_formulas(geom)
+    st.plotly_chart(histogram_figure(show.plane(z, channel), title="Raw values of the feature map"),
+                    key="pg_hist")
+    d1, d2, d3 = st.columns(3)
+    d1.download_button("Feature map (PNG)", show.png_bytes(show.plane(a, channel), mapping),
+                       "feature_map.png", mime="image/png", key="dl_png")
+    d2.download_button("Feature map (CSV)", show.csv_bytes(a), "feature_map.csv",
+                       mime="text/csv", key="dl_csv")
+    d3.download_button("Kernel (CSV)", show.csv_bytes(k), "kernel.csv", mime="text/csv",
+                       key="dl_kernel")

@@ -1,0 +1,31 @@
+"""AppTest helpers: run the real router and switch to a page by its file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def exceptions(at: AppTest) -> list[str]:
+    """Every exception element on the page, as text (so a failure says what broke)."""
+    return [e.value if hasattr(e, "value") else str(e) for e in at.exception]
+
+
+@pytest.fixture
+def open_page():
+    """Return a function that opens app.py on the given page (e.g. "pages/pooling.py")."""
+
+    def _open(page: str = "pages/playground.py", timeout: float = 30) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.run()
+        if page != "pages/playground.py":
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, exceptions(at)
+        return at
+
+    return _open
