@@ -52,9 +52,15 @@ SHARED = (
 )
 
 
-def kernel_editor_key() -> str:
-    """Key of the current kernel grid editor (a new one after every reset)."""
-    return f"kernel_editor_{st.session_state.get(KERNEL_VERSION, 0)}"
+def kernel_editor_key(version: int | None = None) -> str:
+    """Key of the kernel grid editor for ``version`` (default: the current one).
+
+    Every whole-kernel change (preset, reset, normalise, ...) bumps the version,
+    which gives the editor a fresh key and so drops its old edits.
+    """
+    if version is None:
+        version = st.session_state.get(KERNEL_VERSION, 0)
+    return f"kernel_editor_{version}"
 
 
 def default(key: str, value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,19 @@ ROOT = Path(__file__).resolve().parents[2]
 def exceptions(at: AppTest) -> list[str]:
     """Every exception element on the page, as text (so a failure says what broke)."""
     return [e.value if hasattr(e, "value") else str(e) for e in at.exception]
+
+
+def page_text(at: AppTest) -> str:
+    """All markdown, captions, errors, warnings and infos on the page, one per line."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    for kind in (at.error, at.warning, at.info, at.success):
+        parts += [e.value for e in kind]
+    return "\n".join(str(p) for p in parts)
+
+
+def figure(at: AppTest, index: int) -> dict:
+    """The index-th Plotly chart on the page as a figure dict."""
+    return json.loads(at.get("plotly_chart")[index].proto.spec)
 
 
 @pytest.fixture

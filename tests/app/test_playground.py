@@ -1,0 +1,131 @@
+"""The playground under AppTest: default render, presets, kernel edits, uploads, bad input."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from PIL import Image
+
+import cnnviz
+from cnnviz import samples
+from cnnviz.ui import state as keys
+
+from .conftest import exceptions, figure, page_text
+
+
+def _png(array: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(array).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _cell_texts(fig: dict) -> list[list[str]]:
+    return fig["data"][0]["text"]
+
+
+def test_default_render_shows_maps_and_formula(open_page):
+    at = open_page()
+    assert at.title[0].value == "Convolution playground"
+    assert len(at.get("plotly_chart")) >= 4  # input, feature map, activation, histogram
+    latex = [x.value for x in at.latex]
+    assert any("128 + 2\\cdot 0 - 3" in x and "= 126" in x for x in latex), latex
+    assert "126 × 126" in page_text(at)
+    assert not at.error
+
+
+def test_preset_change_updates_kernel_and_auto_mapping(open_page):
+    at = open_page()
+    at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
+    assert not at.exception, exceptions(at)
+    assert at.session_state[keys.KERNEL_TABLE] == [["1", "0", "-1"], ["2", "0", "-2"],
+                                                   ["1", "0", "-1"]]
+    # Sobel sums to 0, so auto picks the diverging scale and says so.
+    assert "auto → **diverging**" in page_text(at)
+
+
+def test_lecture_matrix_with_its_kernel_gives_the_lecture_numbers(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value("digit_one").run()
+    at.button(key="use_lecture_kernel").click().run()
+    assert not at.exception, exceptions(at)
+    item = samples.LECTURE_INPUTS["digit_one"]
+    expected = cnnviz.conv2d(item.array, item.kernel)
+    fig = figure(at, 1)  # the feature map, with numbers in its 5×5 cells
+    assert _cell_texts(fig) == [[f"{v:g}" for v in row] for row in expected]
+
+
+def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
+    at = open_page()
+    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = {
+        "edited_rows": {1: {"1": "abc"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, exceptions(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "row 2, column 2" in errors and "'abc'" in errors
+    # The typo stays in the grid to be corrected; other cells are kept as typed.
+    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = {
+        "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.error
+    assert "sum -3.889" in page_text(at)  # sharpen with its centre 5 replaced by 1/9
+
+
+def test_kernel_larger_than_padded_image_is_a_message(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
+    assert not at.exception, exceptions(at)
+    assert "kernel is larger than the padded input" in " ".join(e.value for e in at.error)
+    # Padding makes it fit again: nothing the user set is lost.
+    at.radio(key=keys.PAD_KIND).set_value("full").run()
+    assert not at.error
+    assert at.session_state[keys.KERNEL_ROWS] == 9
+
+
+def test_stride_and_custom_padding_show_floor_and_unreached(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value("floor_6x6").run()
+    at.radio(key=keys.PAD_KIND).set_value("custom").run()
+    at.number_input(key=keys.STRIDE_H).set_value(2).run()
+    at.number_input(key=keys.STRIDE_W).set_value(2).run()
+    assert not at.exception, exceptions(at)
+    latex = " ".join(x.value for x in at.latex)
+    # 6 + 2 - 3 = 5, over 2: not whole, the floor drops the remainder.
+    assert "\\frac{6 + 2\\cdot 1 - 3}{2}" in latex and "= 3" in latex
+    assert "floor drops the remainder" in page_text(at)
+    assert "never reaches the last 1 row(s)" in page_text(at)
+
+
+def test_pooling_adds_a_pooled_map(open_page):
+    at = open_page()
+    at.toggle(key=keys.POOL_ON).set_value(True).run()
+    assert not at.exception, exceptions(at)
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(4)]
+    assert any("max pooled: 63 × 63" in t for t in titles), titles
+
+
+def test_upload_png_and_corrupt_file(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Upload").run()
+    assert "Upload an image" in page_text(at)
+    rng = np.random.default_rng(0)
+    big = (rng.random((300, 200)) * 255).astype(np.uint8)
+    at.file_uploader(key=keys.UPLOAD).set_value(("photo.png", _png(big), "image/png")).run()
+    assert not at.exception, exceptions(at)
+    assert "Shrunk from 200×300 to 85×128" in page_text(at)
+    at.file_uploader(key=keys.UPLOAD).set_value(("broken.png", b"\x89PNG\r\n\x1a\nxx",
+                                                "image/png")).run()
+    assert not at.exception, exceptions(at)
+    assert "Could not use 'broken.png'" in " ".join(e.value for e in at.error)
+
+
+def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
+    at = open_page()
+    at.radio(key=keys.COLOUR).set_value("Colour").run()
+    assert not at.exception, exceptions(at)
+    assert at.radio(key="pg_channel").options == ["R", "G", "B"]
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
+    assert any("126 × 126 × 3" in t for t in titles), titles
