@@ -14,15 +14,29 @@ from cnnviz.ui import state
 
 HERE = Path(__file__).parent / "pages"
 
-st.set_page_config(page_title="cnnviz: see how a convolution computes", page_icon="🔍",
-                   layout="wide")
+st.set_page_config(page_title="cnnviz: see how a convolution computes",
+                   page_icon=":material/blur_on:", layout="wide")
+
+
+def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
+    """One lesson: a script in pages/ with a Material icon (no emoji font needed)."""
+    return st.Page(HERE / file, title=title, icon=f":material/{icon}:", **kwargs)
+
 
 PAGES = {
     "Convolution": [
-        st.Page(HERE / "playground.py", title="Playground", icon="🧮", default=True),
+        page("playground.py", "Playground", "grid_on", default=True),
+    ],
+    "Networks": [
+        page("shapes.py", "Shapes and parameters", "straighten"),
+        page("receptive_field.py", "Receptive field", "center_focus_strong"),
+    ],
+    "Under the hood": [
+        page("matrix.py", "Convolution as a matrix", "table_chart"),
+        page("correlation.py", "Correlation vs convolution", "flip"),
+        page("transposed.py", "Transposed convolution and dilation", "open_in_full"),
     ],
 }
 
 state.keep()
-page = st.navigation(PAGES)
-page.run()
+st.navigation(PAGES).run()

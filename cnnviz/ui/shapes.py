@@ -1,0 +1,166 @@
+"""Widgets of the "Shapes and parameters" page: the size calculator and the stack editor.
+
+The stack lives in session state as editor rows; the data editor shows them
+and keeps the user's edits under a versioned key. Loading a preset replaces
+the rows and bumps the version, which gives the editor a new key and so drops
+the old edits (the same pattern as the kernel editor).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ..layers import ARCHITECTURES
+from ..shapes import (
+    COLUMNS,
+    EXERCISES,
+    KINDS,
+    MODES,
+    PAD_CHOICES,
+    PADDINGS,
+    Calculation,
+    StackReport,
+    architecture_rows,
+)
+from . import persist
+
+CALC_KEYS = {"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p", "stride": "shp_s",
+             "dilation": "shp_d"}
+PRESET, ROWS, VERSION = "shp_preset", "shp_rows", "shp_version"
+SHAPE_KEYS = ("shp_nh", "shp_nw", "shp_nc")
+LOG = "shp_log"
+TITLES = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"}
+NUMERIC = ("filters/units", "f", "s", "d")
+
+
+def _exercise(name: str) -> None:
+    for key, value in EXERCISES[name].items():
+        st.session_state[CALC_KEYS[key]] = value
+
+
+def calculator_inputs() -> dict:
+    """The lectures' exercises as buttons, then n, f, padding, s, d; keyword args for calculate."""
+    for key, value in EXERCISES["10×10, f = 3, s = 2"].items():
+        persist.restore(CALC_KEYS[key], value)
+    st.caption("The lectures' exercises:")
+    for col, name in zip(st.columns(len(EXERCISES)), EXERCISES, strict=True):
+        col.button(name, key=f"shp_ex_{list(EXERCISES).index(name)}", on_click=_exercise,
+                   args=(name,), width="stretch")
+    a, b, c, d = st.columns(4)
+    n = a.number_input("Input n", 1, 512, key=CALC_KEYS["n"], help="n_H = n_W = n here.")
+    f = b.number_input("Filter f", 1, 31, key=CALC_KEYS["f"])
+    s = c.number_input("Stride s", 1, 16, key=CALC_KEYS["stride"])
+    dil = d.number_input("Dilation d", 1, 8, key=CALC_KEYS["dilation"])
+    left, right = st.columns([2, 1])
+    padding = left.radio("Padding", PAD_CHOICES, key=CALC_KEYS["padding"], horizontal=True,
+                         help="valid: p = 0. same: the output keeps ⌈n/s⌉. custom: p zeros on "
+                              "each side.")
+    p = right.number_input("p (custom)", 0, 32, key=CALC_KEYS["p"],
+                           disabled=padding != "custom")
+    persist.remember(*CALC_KEYS.values())
+    return {"n": int(n), "f": int(f), "padding": padding, "p": int(p), "stride": int(s),
+            "dilation": int(dil)}
+
+
+def calculation(calc: Calculation) -> None:
+    """The padding used, the filled-in formula, the floor explained, unread rows warned."""
+    st.markdown(f"Padding $p$: {calc.pad[0]} before, {calc.pad[1]} after ({calc.padding}); "
+                f"the padded input is {calc.padded} wide.")
+    st.latex(calc.formula.latex)
+    for note in calc.notes:
+        st.markdown(note)
+    for note in calc.unread_notes:
+        st.warning(note)
+
+
+def _load(name: str) -> None:
+    st.session_state[ROWS] = architecture_rows(name)
+    persist.forget_rows(ROWS)
+    for key, value in zip(SHAPE_KEYS, ARCHITECTURES[name].input_shape, strict=True):
+        st.session_state[key] = value
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def editor_key() -> str:
+    """Key of the current stack editor (a new one after every preset load)."""
+    return f"shp_stack_{st.session_state.get(VERSION, 0)}"
+
+
+def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
+    """Preset picker, input shape and the editable stack; returns (shape, rows, preset)."""
+    persist.restore(PRESET, "lenet5")
+    if ROWS not in st.session_state:
+        _load(st.session_state[PRESET])
+    persist.fold_rows(ROWS, VERSION, editor_key())
+    for key, value in zip(SHAPE_KEYS, ARCHITECTURES[st.session_state[PRESET]].input_shape,
+                          strict=True):
+        persist.restore(key, value)
+    preset = st.selectbox("Load a preset into the editor", list(TITLES), key=PRESET,
+                          format_func=TITLES.get,
+                          on_change=lambda: _load(st.session_state[PRESET]))
+    st.caption(ARCHITECTURES[preset].source + " Dropout and torchvision's adaptive pool are left "
+               "out: they change no shape and have no parameters here.")
+    cols = st.columns(3)
+    shape = tuple(int(col.number_input(label, 1, 2048, key=key)) for col, label, key in zip(
+        cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS, strict=True))
+    rows = st.session_state[ROWS]
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    for col in NUMERIC:
+        frame[col] = frame[col].astype("Int64")
+    cfg = st.column_config
+    edited = st.data_editor(
+        frame, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
+        placeholder="—",
+        column_config={
+            "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
+            "filters/units": cfg.NumberColumn("filters/units", min_value=1, step=1,
+                                              help="Filters n_c^[l] of a conv; units of a dense."),
+            "f": cfg.NumberColumn("f", min_value=1, max_value=64, step=1,
+                                  help="Filter or pool window side."),
+            "s": cfg.NumberColumn("s", min_value=1, max_value=32, step=1,
+                                  help="Stride; empty: 1 (conv) or f (pool)."),
+            "p": cfg.SelectboxColumn("p", options=PADDINGS, help="Zeros per side."),
+            "d": cfg.NumberColumn("d", min_value=1, max_value=16, step=1, help="Dilation."),
+            "mode": cfg.SelectboxColumn("mode", options=MODES,
+                                        help="Pool: max or avg. Activation: its function."),
+        })
+    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
+    persist.remember_rows(ROWS, rows)
+    persist.remember(PRESET, *SHAPE_KEYS)
+    return shape, rows, preset  # type: ignore[return-value]
+
+
+def log_toggle() -> bool:
+    """Linear or logarithmic axis for the parameters chart."""
+    persist.restore(LOG, False)
+    log = st.toggle("Logarithmic scale", key=LOG,
+                    help="Dense layers dwarf the convolutions; a log scale shows both.")
+    persist.remember(LOG)
+    return log
+
+
+def report_table(report: StackReport) -> None:
+    """The per-layer table, numbers with thousands separators."""
+    number = st.column_config.NumberColumn
+    table = report.table()
+    st.dataframe(table, hide_index=True, width="stretch", height=35 * (len(table) + 1) + 3,
+                 column_config={
+        "l": number("l", width="small"),
+        "parameters": number("parameters", format="localized"),
+        "multiply-adds": number("multiply-adds", format="localized"),
+        "activations": number("activations (values)", format="localized"),
+        "float32": st.column_config.TextColumn("memory (float32)"),
+    })
+
+
+def totals(report: StackReport) -> None:
+    """The totals as metrics."""
+    items = report.totals()
+    for col, (label, value) in zip(st.columns(len(items)), items.items(), strict=True):
+        col.metric(label, value)
+
+
+def comparisons(rows: list[dict[str, str]]) -> None:
+    """The lectures' comparisons as a static table, long descriptions wrapped."""
+    st.table(pd.DataFrame(rows).set_index("what"))

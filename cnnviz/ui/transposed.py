@@ -1,0 +1,91 @@
+"""Streamlit helpers of the transposed-convolution page: small editable matrices, grid rows.
+
+A small matrix is a preset picker above an editable grid of cell texts, kept
+in session state like the playground's kernel (so "1/2" or a typo survives a
+rerun exactly as typed). Choosing a preset replaces the table and gives the
+grid editor a new key, which drops its old edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from ..figures import grid_figure
+from ..kernels import kernel_from_table
+from ..text import format_table
+from . import state as k
+
+
+def _keys(key: str) -> tuple[str, str]:
+    return f"{key}_table", f"{key}_version"
+
+
+def _load(key: str, values: np.ndarray) -> None:
+    table_key, version_key = _keys(key)
+    st.session_state[table_key] = format_table(values)
+    st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+
+
+def matrix_editor(
+    label: str, key: str, presets: Mapping[str, tuple[str, np.ndarray]], default: str,
+    *, help: str | None = None,
+) -> np.ndarray | None:
+    """A preset select box and an editable grid; returns the matrix, or None after an error.
+
+    ``presets`` maps a name to (title, values). A bad cell is reported with
+    ``st.error`` and kept in the grid for correction.
+    """
+    table_key, version_key = _keys(key)
+    k.default(key, default)
+    if st.session_state[key] not in presets:
+        st.session_state[key] = default
+    if table_key not in st.session_state:
+        _load(key, presets[st.session_state[key]][1])
+    st.selectbox(label, list(presets), key=key, format_func=lambda n: presets[n][0], help=help,
+                 on_change=lambda: _load(key, presets[st.session_state[key]][1]))
+    table = [list(row) for row in st.session_state[table_key]]
+    editor_key = f"{key}_editor_{st.session_state.get(version_key, 0)}"
+    frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
+    st.data_editor(frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
+                   column_config={c: st.column_config.TextColumn(c, width="small")
+                                  for c in frame.columns})
+    edits = st.session_state.get(editor_key, {}) or {}
+    for r, cols in (edits.get("edited_rows") or {}).items():
+        for c, text in cols.items():
+            table[int(r)][int(c)] = "" if text is None else str(text)
+    try:
+        return kernel_from_table(table)
+    except ValueError as err:
+        message = str(err).replace("kernel cell", "cell")
+        st.error(f"{label}: {message}. Fix the cell; your other entries are kept.")
+        return None
+
+
+def grid_row(panels: Sequence[tuple[str, np.ndarray, dict]], key: str,
+             widths: Sequence[float] | None = None) -> None:
+    """Draw number grids side by side: (title, values, grid_figure options) each."""
+    for i, (col, (title, values, options)) in enumerate(
+            zip(st.columns(widths or len(panels), gap="medium"), panels, strict=True)):
+        opts = {"mapping": "diverging", "colorbar": False, **options}
+        col.plotly_chart(grid_figure(values, title=title, **opts), key=f"{key}_{i}")
+
+
+def transpose_settings() -> dict:
+    """Stride, padding, output_padding and dilation of the transposed convolution."""
+    for key, value in (("tr_stride", 2), ("tr_pad", 0), ("tr_outpad", 0), ("tr_dil", 1)):
+        k.default(key, value)
+    a, b = st.columns(2)
+    stride = a.number_input("Stride s", 1, 3, key="tr_stride")
+    padding = b.number_input("Padding p", 0, 3, key="tr_pad",
+                             help="p cells are cut from each side of the full result.")
+    out_pad = a.number_input("output_padding", 0, 2, key="tr_outpad",
+                             help="Extra rows/columns at the bottom/right; must be below s "
+                                  "(or d): it picks among the input sizes a strided "
+                                  "convolution maps to the same output size.")
+    dilation = b.number_input("Dilation d", 1, 3, key="tr_dil")
+    return {"stride": int(stride), "padding": int(padding), "output_padding": int(out_pad),
+            "dilation": int(dilation)}

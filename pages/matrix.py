@@ -1,0 +1,106 @@
+"""Convolution as a matrix multiplication: im2col, the banded weight matrix W, weight sharing."""
+
+import streamlit as st
+
+from cnnviz import matrix_view as mview
+from cnnviz.figures import grid_figure
+from cnnviz.matrix_figures import product_figure, window_figure
+from cnnviz.small_kernels import kernel_choices
+from cnnviz.ui import settings, show, sources
+from cnnviz.ui import state as k
+
+st.title("Convolution as a matrix multiplication")
+show.intro(
+    "A convolution is a matrix product. Unroll the input $a^{[l-1]}$ into a vector $x$ "
+    "(row after row): then the feature map is $y = Wx + b$, where each row of the sparse, banded "
+    "matrix $W$ holds the $f \\times f$ kernel at the pixels of one window. Or unroll every "
+    "window into a row of the **im2col** matrix and multiply it by the unrolled kernel. "
+    "A fully connected layer would learn every entry of $W$; the convolution learns only $f "
+    "\\cdot f$ of them and repeats them (weight sharing)."
+)
+
+source = sources.image_source()
+KERNELS = kernel_choices(mview.MAX_KERNEL_SIDE)
+for key, value in (("mx_side", 6), ("mx_kernel", "numbered_3"), ("mx_row", 0), ("mx_col", 0)):
+    k.default(key, value)
+c1, c2, c3 = st.columns(3, gap="large")
+with c1:
+    side = st.number_input("Input side (pixels, longest side)", 1, 64, key="mx_side",
+                           help=f"The image is shrunk to this size; at most {mview.MAX_SIDE}: "
+                                "W has one column per pixel.")
+    name = st.selectbox("Kernel", list(KERNELS), key="mx_kernel",
+                        format_func=lambda n: KERNELS[n].title)
+    st.caption(KERNELS[name].meaning)
+    st.plotly_chart(grid_figure(KERNELS[name].values, title="Kernel k", mapping="diverging",
+                                colorbar=False, height=200), key="mx_kernel_fig")
+with c3:
+    st.markdown("**Output cell to follow**")
+    a, b = st.columns(2)
+    row = a.number_input("Row r", 0, 63, key="mx_row")
+    col = b.number_input("Column c", 0, 63, key="mx_col")
+with c2:
+    cfg = settings.conv_settings(with_activation=False)
+
+if source is None:
+    st.stop()
+try:
+    small = mview.small_input(source.image, side)
+    mv = mview.matrix_view(small.values, KERNELS[name].values, cfg.bias, **cfg.conv)
+except ValueError as err:
+    st.error(f"These settings cannot be drawn as a matrix: {err}")
+    st.stop()
+cell = mv.cell(row, col)
+with c3:
+    if cell.note:
+        st.warning(cell.note)
+    if small.note:
+        st.caption(small.note)
+st.markdown(f"**Output size**: input {show.shape_text(mv.x.shape)}, kernel "
+            f"{show.shape_text(mv.kernel.shape)}, padding {mv.geometry.padding}:")
+show.shape_formulas(mv.geometry)
+
+st.header("One output cell = one row of W = one row of im2col")
+st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{[l]}} + c = "
+            f"{cell.index}$ of both matrices. Its window (amber) on the padded input "
+            f"(the dashed line is the input's edge) and the sum it computes:")
+st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
+w1, w2 = st.columns(2)
+w1.plotly_chart(window_figure(mv.padded, cell.window, cell.taps, mv.geometry.padding,
+                              title=f"Padded input {show.shape_text(mv.padded.shape)}", height=400),
+                key="mx_window")
+w2.plotly_chart(grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.output.shape)}",
+                            mapping="diverging", cells=[(cell.row, cell.col)], height=400),
+                key="mx_output")
+
+st.header("y = W x + b: the weight matrix")
+st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "
+            "$x$ (drawn under $W$, so each column sits above its pixel). The green pixels are "
+            "the ones row $i$ reads; white entries are zeros.")
+st.plotly_chart(product_figure(
+    mv.weights, mv.x.ravel(), mv.by_matrix, row=cell.index, vector_cells=cell.pixels,
+    title=f"W ({show.shape_text(mv.weights.shape)}) · x + b = y", names=("W", "x", "y"),
+    row_names=mv.out_names, col_names=mv.pixel_names, blank_zeros=True), key="mx_w")
+
+st.header("y = im2col(x) · k + b")
+i1, i2 = st.columns([1, 2], gap="large")
+i1.markdown("Here the *input* is unrolled instead: row $i$ of im2col holds the pixels under "
+            "window $i$ (padding included), in the order of the kernel's taps; the kernel "
+            "becomes one vector." + (" With the flip on, that vector is the kernel turned by "
+                                     "180°." if cfg.conv["flip"] else ""))
+i2.plotly_chart(product_figure(
+    mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
+    title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",
+    names=("im2col", "k", "y"), row_names=mv.out_names, col_names=mv.tap_ticks,
+    col_ticks=mv.tap_ticks, max_width=560), width="content", key="mx_im2col")
+
+st.header("Three ways, one result")
+if mv.identical:
+    st.success(f"✓ W x + b, im2col · k + b and the sliding window (conv2d) give the same "
+               f"{mv.geometry.n_steps} outputs: max |difference| = {mv.max_difference:.2g} "
+               "(anything below about 1e-12 is float64 rounding in the last digits).")
+else:
+    st.error(f"The three results differ: max |difference| = {mv.max_difference:.3g}.")
+st.subheader("What W looks like")
+st.markdown("\n".join(f"- {line}" for line in mv.facts.lines()))
+st.subheader("Fully connected vs convolution")
+st.markdown("\n".join(f"- {line}" for line in mview.param_lines(mv.params)))

@@ -1,0 +1,147 @@
+"""The "Shapes and parameters" page through the real router."""
+
+from __future__ import annotations
+
+import json
+
+from tests.app.conftest import exceptions
+
+PAGE = "pages/shapes.py"
+
+
+def _text(at) -> str:
+    parts = [e.value for e in at.markdown] + [e.value for e in at.latex]
+    parts += [e.value for e in at.warning] + [e.value for e in at.success]
+    parts += [e.value for e in at.info] + [e.value for e in at.error]
+    parts += [e.value for e in at.caption]
+    return "\n".join(str(p) for p in parts)
+
+
+def _chart(at, key_part: str) -> dict:
+    for chart in at.get("plotly_chart"):
+        spec = json.loads(chart.proto.spec)
+        if key_part in json.dumps(spec["layout"].get("title", "")):
+            return spec
+    raise AssertionError(f"no chart titled like {key_part!r}")
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _editor(at) -> str:
+    return f"shp_stack_{at.session_state['shp_version']}"
+
+
+def _edit(at, edited=None, added=(), deleted=()):
+    at.session_state[_editor(at)] = {"edited_rows": edited or {}, "added_rows": list(added),
+                                     "deleted_rows": list(deleted)}
+    at.run()
+    assert not at.exception, exceptions(at)
+
+
+def test_default_render(open_page):
+    at = open_page(PAGE)
+    assert at.title[0].value == "Shapes and parameters"
+    text = _text(at)
+    # 10×10, f = 3, s = 2: the floor and the unread last row.
+    assert r"\frac{10 + 2\cdot 0 - 3}{2}" in text and r"\rfloor + 1 = 4" in text
+    assert "3.5" in text and "**9** is never read" in at.warning[0].value
+    coverage = _chart(at, "Windows reading each cell")
+    assert len(coverage["data"][0]["text"]) == 10
+    # The lectures' comparisons.
+    table = at.table[0].value
+    assert "3,083,010" in table["exact value"].tolist()
+    assert ["84", "280", "30", "50"] == table["exact value"].tolist()[-4:]
+    # LeNet-5 loaded: published total matched.
+    assert _metrics(at)["Parameters"] == "61,706"
+    assert "matches the published count of 61,706" in at.success[0].value
+    frame = at.dataframe[-1].value
+    assert frame["output shape"].tolist()[:2] == ["32 × 32 × 1", "28 × 28 × 6"]
+    assert frame["receptive field"].tolist()[-1] == "whole input"
+    bars = _chart(at, "Parameters per layer")
+    assert bars["layout"]["xaxis"]["type"] == "linear" and len(bars["data"][0]["y"]) == 5
+
+
+def test_lecture_exercise_buttons(open_page):
+    at = open_page(PAGE)
+    at.button(key="shp_ex_0").click().run()
+    assert not at.exception, exceptions(at)
+    assert at.number_input(key="shp_n").value == 6 and at.radio(key="shp_pad").value == "custom"
+    text = _text(at)
+    assert r"\frac{6 + 2\cdot 1 - 3}{5}" in text and r"\rfloor + 1 = 2" in text
+    assert "**2–3** are never read" in at.warning[0].value
+    at.button(key="shp_ex_2").click().run()
+    assert r"\rfloor + 1 = 8" in _text(at) and not at.warning
+
+
+def test_same_padding_even_filter_is_asymmetric(open_page):
+    at = open_page(PAGE)
+    at.radio(key="shp_pad").set_value("same")
+    at.number_input(key="shp_f").set_value(4)
+    at.number_input(key="shp_s").set_value(1).run()
+    assert not at.exception, exceptions(at)
+    text = _text(at)
+    assert "1 before, 2 after (same)" in text and r"(1 + 2)" in text
+    assert "asymmetric" in text and "odd" in text and r"\rfloor + 1 = 10" in text
+
+
+def test_filter_too_big_shows_error_and_keeps_the_rest(open_page):
+    at = open_page(PAGE)
+    at.number_input(key="shp_n").set_value(3)
+    at.number_input(key="shp_f").set_value(7).run()
+    assert not at.exception, exceptions(at)
+    assert "does not fit" in at.error[0].value and "3 + 0 + 0 = 3" in at.error[0].value
+    assert at.number_input(key="shp_f").value == 7  # what the user typed stays
+    assert _metrics(at)["Parameters"] == "61,706"  # the rest of the page still runs
+
+
+def test_presets_match_published_counts(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="shp_preset").set_value("vgg16").run()
+    assert not at.exception, exceptions(at)
+    assert _metrics(at)["Parameters"] == "138,357,544"
+    assert "matches the published count of 138,357,544" in at.success[0].value
+    assert "about 138 million" in at.success[0].value
+    assert at.number_input(key="shp_nh").value == 224
+    at.selectbox(key="shp_preset").set_value("alexnet").run()
+    assert _metrics(at)["Parameters"] == "61,100,840"
+    assert "about 60 million" in at.success[0].value
+    assert at.dataframe[-1].value["output shape"].tolist()[1] == "55 × 55 × 64"
+
+
+def test_editing_the_stack(open_page):
+    at = open_page(PAGE)
+    _edit(at, edited={0: {"filters/units": 8}})
+    assert _metrics(at)["Parameters"] != "61,706"
+    assert "differs from the published count of 61,706" in at.info[0].value
+    _edit(at, added=[{"type": "dense", "filters/units": 5}])
+    assert _metrics(at)["Parameters"] == "61,761"  # 10·5 + 5 more
+    at.toggle(key="shp_log").set_value(True).run()
+    assert _chart(at, "Parameters per layer")["layout"]["xaxis"]["type"] == "log"
+
+
+def test_impossible_stacks_show_errors(open_page):
+    at = open_page(PAGE)
+    _edit(at, edited={0: {"f": 40}})
+    assert "layer 1" in at.error[0].value and "larger than the padded input" in at.error[0].value
+    _edit(at, deleted=[8])  # the flatten row
+    assert "add Flatten" in at.error[0].value
+    _edit(at, added=[{"type": None}])
+    assert "row 14 (no type)" in at.error[0].value
+    assert not at.metric  # nothing computed from a broken stack
+
+
+def test_inputs_and_edits_survive_a_visit_to_another_page(open_page):
+    at = open_page(PAGE)
+    at.selectbox(key="shp_preset").set_value("vgg16").run()
+    at.number_input(key="shp_f").set_value(5).run()
+    _edit(at, edited={0: {"filters/units": 32}})
+    total = _metrics(at)["Parameters"]
+    assert total != "138,357,544"
+    at.switch_page("pages/playground.py").run()
+    at.switch_page(PAGE).run()
+    assert not at.exception, exceptions(at)
+    assert at.selectbox(key="shp_preset").value == "vgg16"
+    assert at.number_input(key="shp_nh").value == 224 and at.number_input(key="shp_f").value == 5
+    assert _metrics(at)["Parameters"] == total and not at.error
