@@ -75,3 +75,19 @@ def keep(keys: tuple[str, ...] = SHARED) -> None:
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def require_router() -> None:
+    """Rerun through ``app.py``'s ``st.navigation`` if Streamlit's legacy mode is driving.
+
+    Streamlit treats a ``pages/`` folder as an old-style multipage app until the
+    first ``st.navigation`` call in the server process. So the very first visit
+    after a server start would run ``app.py`` or a page script on its own (no
+    router, no wide layout, a page list made from file names). Switching that
+    mode off and rerunning sends the run through the router, on the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
