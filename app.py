@@ -26,6 +26,8 @@ def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
 PAGES = {
     "Convolution": [
         page("playground.py", "Playground", "grid_on", default=True),
+        page("colour.py", "Colour volumes and filter banks", "palette"),
+        page("pooling.py", "Pooling", "compress"),
     ],
     "Networks": [
         page("shapes.py", "Shapes and parameters", "straighten"),

@@ -131,8 +131,11 @@ def kernel_editor() -> np.ndarray | None:
     error = st.session_state.pop("kernel_action_error", None)
     if error:
         st.error(error)
+    # Save the edits into the stored table now: the editor's own state is
+    # dropped when another page runs, and re-applying edits is harmless.
+    table = st.session_state[k.KERNEL_TABLE] = current_table()
     try:
-        values = kernels.kernel_from_table(current_table())
+        values = kernels.kernel_from_table(table)
     except ValueError as err:
         st.error(f"{err}. Fix the cell to see the result; your other entries are kept.")
         return None

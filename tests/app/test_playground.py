@@ -129,3 +129,17 @@ def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
     assert at.radio(key="pg_channel").options == ["R", "G", "B"]
     titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
     assert any("126 × 126 × 3" in t for t in titles), titles
+
+
+def test_grid_edits_survive_when_the_editor_state_is_dropped(open_page):
+    # Visiting another page drops the editor's widget state; the edit must stay.
+    at = open_page()
+    editor = keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])
+    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
+                                "deleted_rows": []}
+    at.run()
+    del at.session_state[editor]
+    at.run()
+    assert not at.exception, exceptions(at)
+    assert at.session_state[keys.KERNEL_TABLE][0] == ["7", "-1", "0"]
+    assert "sum 8" in page_text(at)

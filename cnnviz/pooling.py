@@ -1,0 +1,239 @@
+"""What a pooling page shows: where the windows sit, which cell wins, each window's sum.
+
+Pooling slides a window of ``k_H × k_W`` cells with stride ``s`` over each
+channel on its own and keeps the window's maximum (max pooling) or mean
+(average pooling). It has hyperparameters (mode, size, stride, padding) and no
+parameters to learn. The numbers come from :func:`cnnviz.conv.pool2d` and
+:class:`cnnviz.trace.PoolTrace`; this module places them on figures and in text.
+
+>>> from cnnviz.trace import PoolTrace
+>>> t = PoolTrace([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], 2)
+>>> winner_cells(t)
+[(1, 1), (1, 3), (2, 0), (3, 3)]
+>>> window_equation(t, 0)
+'max(1, 1, 5, 6) = 6'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+from ._checks import as_float_array, as_int, as_pair
+from .conv import ConvGeometry, plan_conv
+from .figures import NUMBERS_MAX_SIDE, grid_figure
+from .text import format_number
+from .trace import PoolTrace
+
+__all__ = [
+    "display_sum",
+    "in_unit_range",
+    "is_small",
+    "pool_figure",
+    "pool_geometry",
+    "window_equation",
+    "window_rects",
+    "window_index",
+    "winner_cells",
+]
+
+
+def pool_geometry(
+    in_shape: Sequence[int], size: object, *, stride: object = None, padding: object = 0
+) -> ConvGeometry:
+    """Where the pooling windows sit: :func:`cnnviz.conv.plan_conv` with pool arguments.
+
+    Same rules as :func:`cnnviz.conv.pool2d`: stride defaults to the size, the
+    padding (per axis, on both sides) may be at most half the size.
+
+    Examples
+    --------
+    >>> g = pool_geometry((4, 4), 2)
+    >>> g.stride, g.out_shape
+    ((2, 2), (2, 2))
+    >>> pool_geometry((5, 5), 3, stride=(2, 1), padding=1).out_shape
+    (3, 5)
+    >>> pool_geometry((4, 4), 2, padding=(2, 0))
+    Traceback (most recent call last):
+    ...
+    ValueError: padding must be at most half the pool size (2, 2), got (2, 0)
+    """
+    k = as_pair(size, "size", minimum=1)
+    s = k if stride is None else as_pair(stride, "stride", minimum=1)
+    ph, pw = as_pair(padding, "padding", minimum=0)
+    if 2 * ph > k[0] or 2 * pw > k[1]:
+        raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
+    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)))
+
+
+def _offset(trace: PoolTrace) -> tuple[int, int]:
+    (top, _), (left, _) = trace.geometry.padding
+    return top, left
+
+
+def window_rects(trace: PoolTrace) -> list[tuple[int, int, int, int]]:
+    """Every window as ``(top, left, height, width)`` in input cells (padding is negative).
+
+    >>> window_rects(PoolTrace(np.zeros((3, 3)), 2, stride=1))
+    [(0, 0, 2, 2), (0, 1, 2, 2), (1, 0, 2, 2), (1, 1, 2, 2)]
+    """
+    top, left = _offset(trace)
+    g = trace.geometry
+    exp = trace.export()
+    kh, kw = g.kernel_shape
+    return [(int(r[0]) - top, int(c[0]) - left, kh, kw)
+            for r, c in zip(exp["rows"], exp["cols"], strict=True)]
+
+
+def winner_cells(trace: PoolTrace) -> list[tuple[int, int]]:
+    """The input cell each max-pooling window keeps, in window order; [] for average.
+
+    Ties go to the first cell in reading order; padding never wins.
+
+    >>> winner_cells(PoolTrace([[0, 9], [9, 0]], 2))
+    [(0, 1)]
+    >>> winner_cells(PoolTrace([[0, 9], [9, 0]], 2, mode="avg"))
+    []
+    """
+    if trace.mode != "max":
+        return []
+    top, left = _offset(trace)
+    exp = trace.export()
+    kw = trace.geometry.kernel_shape[1]
+    cells = []
+    for rows, cols, flat in zip(exp["rows"], exp["cols"], exp["winners"], strict=True):
+        i, j = divmod(int(flat), kw)
+        cells.append((int(rows[i]) - top, int(cols[j]) - left))
+    return cells
+
+
+def window_equation(trace: PoolTrace, index: int, digits: int = 3) -> str:
+    """One window's result written out, padding cells named as such.
+
+    >>> t = PoolTrace([[1, 2], [3, 5]], 2, mode="avg")
+    >>> window_equation(t, 0)
+    'mean(1, 2, 3, 5) = (1 + 2 + 3 + 5) / 4 = 2.75'
+    >>> window_equation(PoolTrace([[4.0]], 2, padding=1), 0)
+    'max(pad −∞, pad −∞, pad −∞, 4) = 4'
+    """
+    step = trace.step(index)
+    top, left = _offset(trace)
+    h, w = trace.geometry.in_shape
+    fill = "pad −∞" if trace.mode == "max" else "pad 0"
+    terms = []
+    for r in step.rows:
+        for c in step.cols:
+            inside = 0 <= r - top < h and 0 <= c - left < w
+            terms.append(format_number(trace.padded[r, c], digits) if inside else fill)
+    result = format_number(step.result, digits)
+    if trace.mode == "max":
+        return f"max({', '.join(terms)}) = {result}"
+    sums = " + ".join(t.replace("pad ", "") for t in terms)
+    return f"mean({', '.join(terms)}) = ({sums}) / {len(terms)} = {result}"
+
+
+def pool_figure(
+    x: object,
+    trace: PoolTrace,
+    selected: int | None = None,
+    *,
+    title: str = "",
+    mapping: str | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """The input with every window outlined thinly, winners marked, one window in bold.
+
+    Parameters
+    ----------
+    x : (H, W) array
+        The channel the trace pooled (the unpadded input).
+    trace : PoolTrace
+    selected : int, optional
+        Window number to outline in bold (orange).
+    title, mapping, height :
+        As for :func:`cnnviz.figures.grid_figure`.
+
+    Examples
+    --------
+    >>> x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
+    >>> fig = pool_figure(x, PoolTrace(x, 2), 0)
+    >>> [s.line.color for s in fig.layout.shapes].count("#9e9e9e")  # 4 thin, 1 bold, 4 winners
+    4
+    >>> len(fig.layout.shapes)
+    9
+    """
+    arr = np.asarray(as_float_array(x, "x"), dtype=np.float64)
+    if arr.shape != tuple(trace.geometry.in_shape):
+        raise ValueError(f"x must be the traced map of shape {trace.geometry.in_shape}, "
+                         f"got {arr.shape}")
+    rects = window_rects(trace)
+    bold = [] if selected is None else [rects[trace.step(selected).index]]
+    fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
+                      cells=winner_cells(trace), height=height)
+    thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
+             "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
+            for top, left, h, w in rects]
+    # Assigned, not update_layout(shapes=...), which would merge into the existing shapes.
+    fig.layout.shapes = thin + [shape.to_plotly_json() for shape in fig.layout.shapes]
+    (pt, pb), (pl, pr) = trace.geometry.padding
+    if pt or pl:
+        # Let the outlines that hang over the padding show.
+        fig.update_xaxes(range=[-pl - 0.6, arr.shape[1] + pr - 0.4])
+        fig.update_yaxes(range=[arr.shape[0] + pb - 0.4, -pt - 0.6], autorange=False)
+    return fig
+
+
+def window_index(trace: PoolTrace, row: int, col: int) -> int:
+    """The number of the window that fills output cell (row, col), row-major.
+
+    >>> window_index(PoolTrace(np.zeros((4, 4)), 2), 1, 0)
+    2
+    >>> window_index(PoolTrace(np.zeros((4, 4)), 2), 2, 0)
+    Traceback (most recent call last):
+    ...
+    ValueError: output cell must lie in 2×2 (rows 0..1, columns 0..1), got (row=2, col=0)
+    """
+    oh, ow = trace.geometry.out_shape
+    r = as_int(row, "row", minimum=0)
+    c = as_int(col, "col", minimum=0)
+    if r >= oh or c >= ow:
+        raise ValueError(f"output cell must lie in {oh}×{ow} (rows 0..{oh - 1}, columns "
+                         f"0..{ow - 1}), got (row={r}, col={c})")
+    return r * ow + c
+
+
+def display_sum(x: object) -> float:
+    """What to tell :func:`cnnviz.display.auto_mapping` as the "kernel sum" for pooling.
+
+    Input and pooled map should share one colour scale, so that a 6 looks the
+    same before and after. An image in [0, 1] gets 1.0 (auto then picks
+    "clip", a fixed scale); anything else gets 0.0 (auto then picks
+    "diverging", whose scale v / max|v| is the same before and after max
+    pooling, and which shows the sign of a feature map).
+
+    >>> display_sum([[0.2, 0.9]]), display_sum([[-1.0, 2.0]]), display_sum([[25.0]])
+    (1.0, 0.0, 0.0)
+    """
+    return 1.0 if in_unit_range(x) else 0.0
+
+
+def is_small(x: object) -> bool:
+    """Whether a map is small enough (at most 16 × 16) to show its numbers and every window.
+
+    >>> is_small(np.zeros((16, 16, 3))), is_small(np.zeros((17, 4)))
+    (True, False)
+    """
+    arr = np.asarray(x)
+    return arr.ndim >= 2 and max(arr.shape[:2]) <= NUMBERS_MAX_SIDE
+
+
+def in_unit_range(x: object) -> bool:
+    """Whether every value lies in [0, 1] (an image as a screen shows it).
+
+    >>> in_unit_range([[0.0, 1.0]]), in_unit_range([[25.0]])
+    (True, False)
+    """
+    arr = np.asarray(as_float_array(x, "x"), dtype=np.float64)
+    return bool(arr.size) and bool(arr.min() >= 0 and arr.max() <= 1)

@@ -1,0 +1,206 @@
+"""Widgets and panels of the colour page: the R, G, B filter slices, one step, the bank.
+
+Each slice lives in session state as a table of cell texts (so "1/9" or a typo
+survives a rerun as typed); its grid editor's edits are folded into that table
+on every run. Buttons and presets that replace a slice bump a version number,
+which gives the editors new keys and drops their old edits.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from .. import kernels, samples, volumes
+from ..figures import grid_figure
+from ..text import format_table
+from ..trace import ConvTrace, Step
+from . import persist, state
+
+MAX_F = 7
+MAX_FILTERS = 16
+NAMES = volumes.CHANNEL_NAMES
+COLOURS = ("red", "green", "blue")
+
+F = "colour_f"
+PRESETS = tuple(f"colour_preset_{n}" for n in NAMES)
+TABLES = tuple(f"colour_table_{n}" for n in NAMES)
+VERSION = "colour_version"
+ERROR = "colour_error"
+BIAS, PAD, STRIDE = "colour_bias", "colour_pad", "colour_stride"
+ROW, COL = "colour_row", "colour_col"
+N_FILTERS = "colour_n_filters"
+BANK = tuple(f"colour_bank_{i}" for i in range(MAX_FILTERS))
+
+
+def _title(name: str) -> str:
+    return "All zeros" if name == "zeros" else kernels.KERNELS[name].title
+
+
+def _editor_key(c: int) -> str:
+    return f"colour_editor_{NAMES[c]}_{st.session_state.get(VERSION, 0)}"
+
+
+def _bump() -> None:
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def current_table(c: int) -> list[list[str]]:
+    """Slice ``c``'s cell texts with its live editor's edits applied."""
+    table = [list(row) for row in st.session_state[TABLES[c]]]
+    edits = st.session_state.get(_editor_key(c), {}) or {}
+    for r, cols in (edits.get("edited_rows") or {}).items():
+        for col, text in cols.items():
+            if int(r) < len(table) and int(col) < len(table[0]):
+                table[int(r)][int(col)] = "" if text is None else str(text)
+    return table
+
+
+def _on_preset(c: int) -> None:
+    values = volumes.slice_preset(st.session_state[PRESETS[c]], st.session_state[F])
+    st.session_state[TABLES[c]] = format_table(values)
+    _bump()
+
+
+def _on_resize() -> None:
+    f = st.session_state[F]
+    try:
+        tables = [format_table(volumes.fit_slice(kernels.kernel_from_table(current_table(c)), f))
+                  for c in range(3)]
+    except ValueError as err:
+        st.session_state[ERROR] = f"{err}. Fix that cell first; f stays as it was."
+        st.session_state[F] = len(st.session_state[TABLES[0]])
+        return
+    for c, table in enumerate(tables):
+        st.session_state[TABLES[c]] = table
+    _bump()
+
+
+def set_filter(weights: np.ndarray) -> None:
+    """Replace the three slices by a (f, f, 3) filter (e.g. the lecture's)."""
+    w = np.asarray(weights, dtype=np.float64)
+    f = max(w.shape[:2])
+    st.session_state[F] = f
+    for c in range(3):
+        st.session_state[TABLES[c]] = format_table(volumes.fit_slice(w[:, :, c], f))
+    _bump()
+
+
+def load_lecture() -> None:
+    """The lectures' worked example: the 10 × 10 × 3 edge volume, its filter, cell (0, 3)."""
+    st.session_state[state.SOURCE] = "Lecture matrix"
+    st.session_state[state.LECTURE] = "vertical_edge"
+    set_filter(samples.LECTURE_INPUTS["vertical_edge"].kernel)
+    st.session_state.update({BIAS: 0.0, PAD: 0, STRIDE: 1, ROW: 0, COL: 3})
+
+
+def _init() -> None:
+    defaults = {F: 3, BIAS: 0.0, PAD: 0, STRIDE: 1, ROW: 0, COL: 3, N_FILTERS: 4,
+                **{key: "vertical_edge" for key in PRESETS},
+                **dict(zip(BANK, volumes.DEFAULT_BANK, strict=True))}
+    persist.remember_all("colour_saved", defaults)
+    st.session_state.setdefault(VERSION, 0)
+    for c, key in enumerate(TABLES):
+        if key not in st.session_state:
+            values = volumes.slice_preset(st.session_state[PRESETS[c]], st.session_state[F])
+            st.session_state[key] = format_table(values)
+
+
+def filter_editor() -> np.ndarray | None:
+    """The filter size and the three slice editors; the (f, f, 3) filter, or None after errors."""
+    _init()
+    st.columns([1, 3])[0].number_input("Filter size f (the filter is f × f × 3)", 1, MAX_F,
+                                       key=F, on_change=_on_resize)
+    error = st.session_state.pop(ERROR, None)
+    if error:
+        st.error(error)
+    slices = []
+    for c, col in enumerate(st.columns(3, gap="medium")):
+        name = NAMES[c]
+        col.markdown(f"**Slice {name}**: meets the {COLOURS[c]} channel")
+        col.selectbox(f"Preset for slice {name}", volumes.SLICE_PRESETS, key=PRESETS[c],
+                      on_change=_on_preset, args=(c,), format_func=_title)
+        table = current_table(c)
+        st.session_state[TABLES[c]] = table
+        frame = pd.DataFrame(table, columns=[str(j) for j in range(len(table[0]))],
+                             dtype="string")
+        col.data_editor(frame, key=_editor_key(c), hide_index=True, num_rows="fixed",
+                        width="stretch",
+                        column_config={j: st.column_config.TextColumn(j, width="small")
+                                       for j in frame.columns})
+        try:
+            slices.append(kernels.kernel_from_table(table))
+        except ValueError as err:
+            col.error(f"Slice {name}: {err}. Your other entries are kept.")
+    return np.stack(slices, axis=2) if len(slices) == 3 else None
+
+
+def layer_controls() -> tuple[float, int, int, int, int]:
+    """Bias, padding, stride and the output cell to explain: (b, p, s, row, col)."""
+    cols = st.columns(5)
+    b = cols[0].number_input("Bias b", -1000.0, 1000.0, step=1.0, key=BIAS)
+    p = cols[1].number_input("Padding p", 0, 8, key=PAD)
+    s = cols[2].number_input("Stride s", 1, 8, key=STRIDE)
+    r = cols[3].number_input("Output row", 0, 4096, key=ROW)
+    c = cols[4].number_input("Output column", 0, 4096, key=COL)
+    return float(b), int(p), int(s), int(r), int(c)
+
+
+def input_panels(trace: ConvTrace, step: Step | None) -> None:
+    """The (padded) R, G and B planes of the input, the window outlined on each."""
+    f_h, f_w = trace.geometry.kernel_shape
+    rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
+    padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
+    for c, col in enumerate(st.columns(3)):
+        fig = grid_figure(trace.padded[:, :, c], title=f"{NAMES[c]} channel ({padded}input)",
+                          highlight=rect, colorbar=False, height=380)
+        col.plotly_chart(fig, key=f"colour_plane_{c}")
+
+
+def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
+    """The one output map of the filter, the explained cell marked."""
+    cell = [] if step is None else [(step.out_row, step.out_col)]
+    fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
+                      f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380)
+    st.plotly_chart(fig, key="colour_output")
+
+
+def step_panels(step: Step) -> None:
+    """Layer R, Layer G, Layer B: window, slice, products and partial sum; then the total."""
+    for c, name in enumerate(NAMES):
+        st.markdown(f"**Layer {name}**")
+        cols = st.columns([1, 1, 1, 1.4])
+        panels = ((f"{name} window a", step.values[:, :, c]),
+                  (f"slice {name} of the filter w", step.weights[:, :, c]),
+                  ("products a · w", step.products[:, :, c]))
+        for j, (title, values) in enumerate(panels):
+            # The window in black-to-white magnitude (not stretched: 0.78 and 0.79 look alike).
+            how = "abs" if j == 0 else "diverging"
+            fig = grid_figure(values, title=title, mapping=how, colorbar=False, height=230)
+            cols[j].plotly_chart(fig, key=f"colour_step_{name}_{j}")
+        cols[3].markdown(f"Partial sum of layer {name}:")
+        cols[3].code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+    st.markdown(f"**Total** at output cell (row {step.out_row}, column {step.out_col}):")
+    st.code(volumes.total_equation(step), language=None)
+
+
+def bank_picker() -> list[str]:
+    """How many filters n_c^[l] and a preset for each; returns the preset names."""
+    n = int(st.columns([1, 3])[0].number_input("Number of filters $n_c^{[l]}$", 1, MAX_FILTERS,
+                                               key=N_FILTERS))
+    names = []
+    cols = st.columns(4)
+    for i in range(n):
+        names.append(cols[i % 4].selectbox(f"Filter {i + 1}", volumes.SLICE_PRESETS[1:],
+                                           key=BANK[i], format_func=_title))
+    return names
+
+
+def bank_maps(maps: np.ndarray, names: list[str], mapping: str) -> None:
+    """One small heatmap per filter of the output volume, four per row."""
+    cols = st.columns(4)
+    for i, name in enumerate(names):
+        fig = grid_figure(maps[:, :, i], title=f"Map {i + 1}: {_title(name)}", mapping=mapping,
+                          colorbar=False, height=280)
+        cols[i % 4].plotly_chart(fig, key=f"colour_map_{i}")

@@ -1,0 +1,98 @@
+"""Widgets of the pooling page: the pool's hyperparameters, its input, the lecture example."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from .. import kernels, samples
+from ..conv import conv2d
+from . import kernel as kernel_ui
+from . import persist
+from . import state as k
+
+MODE, KH, KW = "pooling_mode", "pooling_kh", "pooling_kw"
+SAME_STRIDE, SH, SW = "pooling_same_stride", "pooling_sh", "pooling_sw"
+PH, PW = "pooling_ph", "pooling_pw"
+FEATURE_MAP, CHANNEL, ROW, COL = "pooling_fmap", "pooling_channel", "pooling_row", "pooling_col"
+DEFAULTS = {MODE: "max", KH: 2, KW: 2, SAME_STRIDE: True, SH: 2, SW: 2, PH: 0, PW: 0,
+            FEATURE_MAP: False, CHANNEL: 0, ROW: 0, COL: 0}
+LECTURE = "max_pool_4x4"
+MODES = {"max": "max pooling: the largest value", "avg": "average pooling: the mean"}
+
+
+def _load_lecture() -> None:
+    item = samples.LECTURE_INPUTS[LECTURE]
+    st.session_state[k.SOURCE] = "Lecture matrix"
+    st.session_state[k.LECTURE] = LECTURE
+    st.session_state.update({MODE: "max", KH: item.pool_size, KW: item.pool_size,
+                             SAME_STRIDE: True, SH: item.stride, SW: item.stride, PH: 0, PW: 0,
+                             FEATURE_MAP: False, ROW: 0, COL: 0})
+
+
+def controls() -> dict:
+    """Mode, size, stride and padding per axis; returns pool2d's keyword arguments."""
+    persist.remember_all("pooling_saved", DEFAULTS)
+    st.button("The lectures' example: 4 × 4 input, 2 × 2 max pooling, stride 2",
+              key="pooling_lecture", on_click=_load_lecture, icon=":material/school:")
+    c = st.columns([1.4, 1, 1, 1, 1])
+    mode = c[0].radio("Mode", tuple(MODES), key=MODE, format_func=MODES.get)
+    size = (int(c[1].number_input("Pool size rows k_H", 1, 16, key=KH)),
+            int(c[2].number_input("Pool size cols k_W", 1, 16, key=KW)))
+    padding = (int(c[3].number_input("Padding rows", 0, 8, key=PH,
+                                     help="Cells added above and below; at most half the size.")),
+               int(c[4].number_input("Padding cols", 0, 8, key=PW,
+                                     help="Cells added left and right; at most half the size.")))
+    c = st.columns([1.4, 1, 1, 2])
+    same = c[0].toggle("Stride s = pool size (the default)", key=SAME_STRIDE,
+                       help="The lectures' default: windows side by side, no overlap. Switch "
+                            "off to choose the stride per axis.")
+    stride = None
+    if not same:
+        stride = (int(c[1].number_input("Stride rows s_H", 1, 16, key=SH)),
+                  int(c[2].number_input("Stride cols s_W", 1, 16, key=SW)))
+    return {"size": size, "stride": stride, "padding": padding, "mode": mode}
+
+
+def playground_kernel() -> tuple[np.ndarray, str]:
+    """The playground's current kernel, or its default (Sharpen) if it has none or a bad cell."""
+    default = kernels.get_kernel("sharpen")
+    if k.KERNEL_TABLE not in st.session_state:
+        return default, "The playground's default kernel, Sharpen (change it on the Playground)."
+    try:
+        values = kernels.kernel_from_table(kernel_ui.current_table())
+    except ValueError as err:
+        return default, f"The playground's kernel has a bad cell ({err}); Sharpen is used."
+    return values, f"The playground's kernel, {values.shape[0]} × {values.shape[1]}."
+
+
+def pool_input(image: np.ndarray) -> tuple[np.ndarray, str] | None:
+    """The map to pool: the image, or the playground's feature map (None after an error)."""
+    if not st.toggle("Pool the playground's feature map instead of the image", key=FEATURE_MAP,
+                     help="z = a ⋆ k with the playground's kernel k (valid, stride 1, bias 0)."):
+        return image, "the image"
+    values, note = playground_kernel()
+    try:
+        z = conv2d(image, values)
+    except ValueError as err:
+        st.error(f"The playground's kernel does not fit this image: {err}")
+        return None
+    st.caption(note + " Feature map z = a ⋆ k, valid, stride 1, no bias.")
+    return z, "the feature map z"
+
+
+def channel_picker(x: np.ndarray) -> tuple[int, str]:
+    """Which channel of a colour map to show, and a title suffix naming it."""
+    if x.ndim == 2:
+        return 0, ""
+    c = int(st.radio("Channel shown", (0, 1, 2), key=CHANNEL, horizontal=True,
+                     format_func=lambda i: "RGB"[i],
+                     help="Pooling works on each channel on its own: n_c stays the same."))
+    return c, f" (channel {'RGB'[c]})"
+
+
+def window_picker() -> tuple[int, int]:
+    """The output cell whose window is explained."""
+    a, b = st.columns(2)
+    return (int(a.number_input("Output row", 0, 4096, key=ROW)),
+            int(b.number_input("Output column", 0, 4096, key=COL)))

@@ -1,0 +1,80 @@
+"""Colour volumes and filter banks: one f × f × 3 filter step by step, then a bank of filters."""
+
+import streamlit as st
+
+import cnnviz
+from cnnviz import volumes
+from cnnviz.trace import ConvTrace
+from cnnviz.ui import colour, settings, show, sources
+
+st.title("Colour volumes and filter banks")
+show.intro(
+    "A colour image is a volume $a^{[l-1]}$ of shape $n_H \\times n_W \\times n_c$ with "
+    "$n_c = 3$ channels (R, G, B). One filter has the same depth, $f \\times f \\times n_c$: each "
+    "slice multiplies its own channel, the three partial sums plus the bias $b$ give **one** "
+    "output value, so one filter gives one map. A bank of $n_c^{[l]}$ filters gives "
+    "$n_c^{[l]}$ maps: the output volume, with $(f \\cdot f \\cdot n_c^{[l-1]} + 1) \\cdot "
+    "n_c^{[l]}$ parameters to learn."
+)
+
+source = sources.image_source()
+if source is None:
+    st.stop()
+try:
+    volume, note = volumes.as_volume(source.image)
+except ValueError as err:
+    st.error(f"This image cannot be used as a colour volume: {err}")
+    st.stop()
+if note:
+    st.info(note)
+if source.note:
+    st.info(source.note)
+
+st.header("One filter over the three channels")
+st.button("The lectures' example: 10 × 10 × 3 volume, vertical-edge filter on every slice",
+          key="colour_lecture", on_click=colour.load_lecture, icon=":material/school:")
+weights = colour.filter_editor()
+bias, pad, stride, row, col = colour.layer_controls()
+mapping = settings.mapping_picker(
+    kernel_sum=0.0 if weights is None else volumes.gain(weights), unit_input=False)
+if weights is not None:
+    try:
+        trace = ConvTrace(volume, weights, bias, stride=stride, padding=pad)
+    except ValueError as err:
+        st.error(f"This filter does not fit this image: {err}")
+        trace = None
+    if trace is not None:
+        try:
+            step = trace.at(row, col)
+        except ValueError as err:
+            st.warning(f"No such output cell: {err}. Pick a row and column inside the map.")
+            step = None
+        colour.input_panels(trace, step)
+        left, right = st.columns(2)
+        with left:
+            colour.output_panel(trace, step, mapping)
+        with right:
+            st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
+                        f"{show.shape_text(weights.shape)} → one map "
+                        f"{show.shape_text(trace.out_shape)}:")
+            show.shape_formulas(trace.geometry)
+        if step is not None:
+            colour.step_panels(step)
+
+st.header("A bank of filters: the output volume")
+st.markdown("Each filter below is a preset kernel put on **every** slice (R, G and B), so it "
+            "is $f \\times f \\times 3$. Each filter gives one map; stacking the maps gives the "
+            "output volume with $n_c^{[l]}$ channels, one per filter.")
+names = colour.bank_picker()
+try:
+    bank, bank_note = volumes.bank_from_presets(names, n_c=3)
+    maps = cnnviz.conv2d(volume, bank, stride=stride, padding=pad)
+except ValueError as err:
+    st.error(f"This bank does not fit this image: {err}")
+    st.stop()
+if bank_note:
+    st.caption(bank_note)
+st.caption(f"Same padding p = {pad} and stride s = {stride} as above; bias 0 for every filter.")
+for line in volumes.bank_shapes(volume.shape, bank.shape[0], len(names), maps.shape[:2]):
+    st.markdown(f"**{line.label}**: ${line.latex}$")
+colour.bank_maps(maps, names, mapping)

@@ -1,0 +1,87 @@
+"""Pooling: max and average over each channel, which cell wins each window, and the shape."""
+
+import streamlit as st
+
+import cnnviz
+from cnnviz import pooling
+from cnnviz.figures import grid_figure, image_figure
+from cnnviz.trace import PoolTrace
+from cnnviz.ui import pooling as pool_ui
+from cnnviz.ui import settings, show, sources
+
+st.title("Pooling")
+show.intro(
+    "A pooling layer slides a $k_H \\times k_W$ window with stride $s$ over **each channel on "
+    "its own** and keeps the window's largest value (max pooling, the most common) or its mean "
+    "(average pooling). It shrinks $n_H$ and $n_W$ with the same size formula as a convolution, "
+    "keeps $n_c$, and has **no parameters to learn**: only hyperparameters (mode, size, stride). "
+    "By default the stride equals the pool size, so the windows sit side by side."
+)
+
+source = sources.image_source()
+p = pool_ui.controls()
+if source is None:
+    st.stop()
+picked = pool_ui.pool_input(source.image)
+if picked is None:
+    st.stop()
+x, what = picked
+try:
+    geom = pooling.pool_geometry(x.shape, p["size"], stride=p["stride"], padding=p["padding"])
+    pooled = cnnviz.pool2d(x, **p)
+except ValueError as err:
+    st.error(f"This pool does not fit {what} ({show.shape_text(x.shape)}): {err}")
+    st.stop()
+if source.note:
+    st.info(source.note)
+
+st.info(
+    f"**Nothing to learn**: pooling has 0 parameters. Its hyperparameters here: mode "
+    f"**{p['mode']}**, size **{show.shape_text(geom.kernel_shape)}**, stride "
+    f"**{show.shape_text(geom.stride)}**, padding **{show.shape_text(p['padding'])}**. "
+    f"It pools every channel separately, so $n_c$ does not change: "
+    f"{show.shape_text(x.shape)} → **{show.shape_text(pooled.shape)}**."
+)
+mapping = settings.mapping_picker(kernel_sum=pooling.display_sum(x),
+                                  unit_input=pooling.in_unit_range(x))
+channel, label = pool_ui.channel_picker(x)
+plane, out = show.plane(x, channel), show.plane(pooled, channel)
+
+if pooling.is_small(x):
+    trace = PoolTrace(plane, p["size"], stride=p["stride"], padding=p["padding"], mode=p["mode"])
+    st.markdown("**Which window?** Pick an output cell; its window is outlined in orange on "
+                "the input, every window is dotted, and each max-pooling winner is boxed green.")
+    row, col = pool_ui.window_picker()
+    try:
+        index = pooling.window_index(trace, row, col)
+    except ValueError as err:
+        st.warning(f"No such output cell: {err}.")
+        index = None
+    left, right = st.columns(2)
+    left.plotly_chart(pooling.pool_figure(
+        plane, trace, index, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}",
+        mapping=mapping, height=520), key="pooling_in")
+    right.plotly_chart(grid_figure(
+        out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}{label}", mapping=mapping,
+        highlight=[] if index is None else [(row, col, 1, 1)], height=520), key="pooling_out")
+    if index is not None:
+        st.markdown(f"Window of output cell (row {row}, column {col}):")
+        st.code(pooling.window_equation(trace, index), language=None)
+else:
+    st.caption("Each pooled pixel stands for one window of the input: zoom in (or pick a larger "
+               "pool, or a working size of 16 in the sidebar to see every window and winner).")
+    left, right = st.columns(2)
+    left.plotly_chart(grid_figure(
+        plane, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}", mapping=mapping),
+        key="pooling_in_big")
+    right.plotly_chart(grid_figure(out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}"
+                                   f"{label}", mapping=mapping), key="pooling_out_big")
+    if x.ndim == 3 and pooling.in_unit_range(x):
+        a, b = st.columns(2)
+        a.plotly_chart(image_figure(x, title="All three channels"), key="pooling_rgb_in")
+        b.plotly_chart(image_figure(pooled, title="Each channel pooled, recombined"),
+                       key="pooling_rgb_out")
+
+st.subheader("Output size")
+st.markdown("The same formula as a convolution, with the pool size in place of $f$:")
+show.shape_formulas(geom, what="pool window")

@@ -1,0 +1,148 @@
+"""The colour page under AppTest: R, G, B partial sums from the core, the filter bank, errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnnviz.ui import colour
+from cnnviz.ui import state as keys
+
+from .conftest import exceptions, figure, page_text
+
+PAGE = "pages/colour.py"
+
+
+def _codes(at) -> list[str]:
+    return [c.value for c in at.code]
+
+
+def _lecture(open_page):
+    """The colour page on the lectures' 10 × 10 × 3 vertical-edge volume, picked in the sidebar.
+
+    The default filter is the lectures' one: the vertical-edge kernel on every slice.
+    """
+    at = open_page(PAGE)
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def _edit(at, slice_name: str, row: int, col: int, text: str):
+    key = f"colour_editor_{slice_name}_{at.session_state[colour.VERSION]}"
+    at.session_state[key] = {"edited_rows": {row: {str(col): text}}, "added_rows": [],
+                             "deleted_rows": []}
+    return at.run()
+
+
+def test_default_render_has_three_layers_a_total_and_a_bank(open_page):
+    at = open_page(PAGE)
+    assert at.title[0].value == "Colour volumes and filter banks"
+    text = page_text(at)
+    # The default photo is grey: the page says it copied it into three channels.
+    assert "three equal channels" in text
+    for name in ("R", "G", "B"):
+        assert f"**Layer {name}**" in text
+    codes = _codes(at)
+    assert len(codes) == 4 and "(bias b)" in codes[-1]
+    # 3 planes + output + 3 × 3 step grids + 4 bank maps.
+    assert len(at.get("plotly_chart")) == 4 + 9 + 4
+    latex = [x.value for x in at.latex]
+    assert any("(3 \\cdot 3 \\cdot 3 + 1) \\cdot 4 = 112" in x for x in text.split("\n") + latex)
+    assert not at.error and not at.warning
+
+
+def test_lecture_volume_gives_75_per_channel_and_225(open_page):
+    at = _lecture(open_page)
+    codes = _codes(at)
+    for code in codes[:3]:
+        assert code.endswith("= 75"), code
+        assert code.startswith("25·1 + 25·0 + 0·(-1)")
+    assert codes[3] == "75 (R) + 75 (G) + 75 (B) + 0 (bias b) = 225"
+    output = figure(at, 3)  # the one output map, 8 × 8 with numbers
+    assert output["data"][0]["text"][0] == ["0", "0", "0", "225", "225", "0", "0", "0"]
+    assert "10 × 10 × 3 with one filter 3 × 3 × 3 → one map 8 × 8" in page_text(at)
+
+
+def test_lecture_button_loads_the_volume_the_filter_and_the_cell(open_page):
+    at = open_page(PAGE)
+    at.button(key="colour_lecture").click().run()
+    assert not at.exception, exceptions(at)
+    assert at.session_state[keys.LECTURE] == "vertical_edge"
+    assert _codes(at)[3] == "75 (R) + 75 (G) + 75 (B) + 0 (bias b) = 225"
+    assert "three equal channels" not in page_text(at)  # a real 3-channel volume
+
+
+def test_editing_one_slice_changes_only_its_partial_sum(open_page):
+    at = _lecture(open_page)
+    _edit(at, "R", 0, 0, "2")
+    assert not at.exception, exceptions(at)
+    codes = _codes(at)
+    assert codes[0].endswith("= 100") and codes[1].endswith("= 75")
+    assert codes[3] == "100 (R) + 75 (G) + 75 (B) + 0 (bias b) = 250"
+
+
+def test_slice_preset_and_bias(open_page):
+    at = _lecture(open_page)
+    at.selectbox(key="colour_preset_G").set_value("zeros").run()
+    at.number_input(key=colour.BIAS).set_value(-25.0).run()
+    assert not at.exception, exceptions(at)
+    assert _codes(at)[3] == "75 (R) + 0 (G) + 75 (B) + (-25) (bias b) = 125"
+
+
+def test_bad_cell_is_reported_and_kept(open_page):
+    at = _lecture(open_page)
+    _edit(at, "B", 1, 2, "abc")
+    assert not at.exception, exceptions(at)
+    assert any("Slice B" in e.value and "not a number: 'abc'" in e.value for e in at.error)
+    assert at.session_state[colour.TABLES[2]][1][2] == "abc"
+    assert not at.code  # no step is explained without a filter
+    assert at.header[-1].value.startswith("A bank of filters")  # the bank still shows
+
+
+def test_output_cell_out_of_range_warns(open_page):
+    at = _lecture(open_page)
+    at.number_input(key=colour.ROW).set_value(8).run()
+    assert not at.exception, exceptions(at)
+    assert any("output cell must lie in 8×8" in w.value for w in at.warning)
+    assert not at.code
+
+
+def test_resizing_the_filter_keeps_the_centre(open_page):
+    at = _lecture(open_page)
+    at.number_input(key=colour.F).set_value(5).run()
+    assert not at.exception, exceptions(at)
+    table = at.session_state[colour.TABLES[0]]
+    assert table[0] == ["0"] * 5 and table[1] == ["0", "1", "0", "-1", "0"]
+    assert "one filter 5 × 5 × 3 → one map 6 × 6" in page_text(at)
+
+
+def test_filter_larger_than_the_image_is_an_error(open_page):
+    at = _lecture(open_page)
+    at.selectbox(key=keys.LECTURE).set_value("max_pool_4x4").run()  # 4 × 4, grey
+    at.number_input(key=colour.F).set_value(5).run()
+    assert not at.exception, exceptions(at)
+    assert any("does not fit this image" in e.value for e in at.error)
+    assert "three equal channels" in page_text(at)
+
+
+def test_bank_of_sixteen_filters_and_its_parameters(open_page):
+    at = _lecture(open_page)
+    at.number_input(key=colour.N_FILTERS).set_value(16).run()
+    assert not at.exception, exceptions(at)
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))]
+    maps = [t for t in titles if t.startswith("Map ")]
+    assert len(maps) == 16 and maps[0] == "Map 1: Vertical edges"
+    text = page_text(at)
+    assert "(3 \\cdot 3 \\cdot 3 + 1) \\cdot 16 = 448" in text
+    assert "8 \\times 8 \\times 16" in text
+
+
+@pytest.mark.parametrize("preset, f, params", [("gaussian_5", 5, (5 * 5 * 3 + 1) * 4)])
+def test_a_larger_preset_sets_f_for_the_whole_bank(open_page, preset, f, params):
+    at = _lecture(open_page)
+    at.selectbox(key=colour.BANK[1]).set_value(preset).run()
+    assert not at.exception, exceptions(at)
+    text = page_text(at)
+    assert f"f = {f} (the largest preset)" in text
+    assert f"= {params}" in text
