@@ -14,6 +14,7 @@ from cnnviz.ui import state
 
 HERE = Path(__file__).parent / "pages"
 
+state.require_router()
 st.set_page_config(page_title="cnnviz: see how a convolution computes",
                    page_icon=":material/blur_on:", layout="wide")
 

@@ -11,10 +11,16 @@ from ..conv import ConvGeometry
 from ..display import to_uint8_image
 from ..figures import grid_figure, image_figure
 from ..layers import size_formula
+from .state import require_router
 
 
 def intro(text: str) -> None:
-    """The two or three sentences that open a page: what it teaches."""
+    """The two or three sentences that open a page: what it teaches.
+
+    Every page calls it first, so it also makes sure the page runs under the
+    router (see :func:`cnnviz.ui.state.require_router`).
+    """
+    require_router()
     st.markdown(text)
 
 

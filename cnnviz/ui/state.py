@@ -8,6 +8,7 @@ convolution hyperparameters) are re-stored on every run by :func:`keep`, which
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import streamlit as st
@@ -78,16 +79,21 @@ def keep(keys: tuple[str, ...] = SHARED) -> None:
 
 
 def require_router() -> None:
-    """Rerun through ``app.py``'s ``st.navigation`` if Streamlit's legacy mode is driving.
+    """Rerun through ``app.py``'s ``st.navigation`` if Streamlit's legacy mode drives this run.
 
     Streamlit treats a ``pages/`` folder as an old-style multipage app until the
-    first ``st.navigation`` call in the server process. So the very first visit
-    after a server start would run ``app.py`` or a page script on its own (no
-    router, no wide layout, a page list made from file names). Switching that
-    mode off and rerunning sends the run through the router, on the same URL.
+    first ``st.navigation`` call in the server process. So the first visits
+    after a server start (several at once in a classroom) would run ``app.py``
+    or a page script on its own: no router, no wide layout, a page list made
+    from file names. Each run checks for itself (the legacy runner,
+    ``_mpa_v1``, is on its call stack: Streamlit is pinned to 1.67), switches
+    the mode off and reruns through the router on the same URL.
     """
     from streamlit.runtime.pages_manager import PagesManager
 
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "_mpa_v1":
+            PagesManager.uses_pages_directory = False
+            st.rerun()
+        frame = frame.f_back
