@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -27,6 +29,28 @@ def page_text(at: AppTest) -> str:
 def figure(at: AppTest, index: int) -> dict:
     """The index-th Plotly chart on the page as a figure dict."""
     return json.loads(at.get("plotly_chart")[index].proto.spec)
+
+
+def chart(at, key):
+    """The Plotly figure (as a dict) of the chart with this widget key."""
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.spec)
+    raise AssertionError(f"no chart {key!r}")
+
+
+def array(value):
+    """A Plotly data array: a list, or numpy's base64 encoding {"dtype", "bdata", "shape"}."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", flat.size)).split(",")]
+        return flat.reshape(shape)
+    return np.asarray(value)
+
+
+def raw(at, key):
+    """The raw values of a grid_figure (its customdata)."""
+    return array(chart(at, key)["data"][0]["customdata"]).astype(float)
 
 
 @pytest.fixture

@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import json
-
-import numpy as np
 import pytest
 
-from tests.app.conftest import exceptions
+from tests.app.conftest import array, chart, exceptions
 
 PAGE = "pages/matrix.py"
 
 
-def chart(at, key):
-    """The Plotly figure (as a dict) of the chart with this widget key."""
-    for element in at.get("plotly_chart"):
-        if element.proto.id.endswith(f"-{key}"):
-            return json.loads(element.proto.spec)
-    raise AssertionError(f"no chart {key!r}")
 
 
-def array(value):
-    """A Plotly data array: a list, or numpy's base64 encoding {"dtype", "bdata", "shape"}."""
-    if isinstance(value, dict):
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", flat.size)).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(value)
 
 
 def texts(at, kind):
