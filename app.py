@@ -27,6 +27,7 @@ def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
 PAGES = {
     "Convolution": [
         page("playground.py", "Playground", "grid_on", default=True),
+        page("animation.py", "Step by step", "play_circle"),
         page("colour.py", "Colour volumes and filter banks", "palette"),
         page("pooling.py", "Pooling", "compress"),
     ],

@@ -32,6 +32,8 @@ import numpy as np
 from ._checks import as_float_array, as_int, as_pair, check_finite, check_mode
 
 __all__ = [
+    "common_slice",
+    "stack_channels",
     "KERNELS",
     "Kernel",
     "box_kernel",
@@ -797,3 +799,37 @@ def kernel_from_table(rows: object) -> np.ndarray:
             out[r, c] = _parse_cell(cell, r + 1, c + 1)
     # Avoid "-0" in the editor when a student types "-0".
     return out + 0.0
+
+
+def stack_channels(k: object, channels: int) -> np.ndarray:
+    """One 2-D kernel repeated over ``channels`` slices: an f×f×n_c filter.
+
+    On a colour image this is the lectures' "same filter on R, G and B": each
+    slice gives a partial sum and the three add up to one output value.
+
+    >>> stack_channels([[1, 0, -1]], 3).shape
+    (1, 3, 3)
+    """
+    arr = _kernel_arg(k)
+    n = as_int(channels, "channels", minimum=1)
+    return np.repeat(arr[:, :, None], n, axis=2)
+
+
+def common_slice(k: object) -> np.ndarray:
+    """The one 2-D kernel an f×f×n_c filter repeats on every channel.
+
+    The 2-D editors hold one slice; a filter whose slices differ cannot be
+    shown there, which is reported rather than silently dropped.
+
+    >>> common_slice(stack_channels([[1, 0, -1]], 3)).tolist()
+    [[1.0, 0.0, -1.0]]
+    """
+    arr = as_float_array(k, "kernel")
+    if arr.ndim == 2:
+        return arr.copy()
+    if arr.ndim != 3 or not np.all(arr == arr[:, :, :1]):
+        raise ValueError(
+            f"kernel must repeat one 2-D slice on every channel to be edited here, got shape "
+            f"{arr.shape} with different slices"
+        )
+    return arr[:, :, 0].copy()

@@ -27,8 +27,15 @@ def _set_table(values: np.ndarray) -> None:
 
 
 def set_kernel(values: np.ndarray) -> None:
-    """Replace the kernel (e.g. with a lecture matrix's companion filter)."""
-    _set_table(np.asarray(values, dtype=np.float64))
+    """Replace the kernel (e.g. with a lecture matrix's companion filter).
+
+    A colour filter that repeats one slice on every channel is edited as that
+    slice; one whose slices differ is reported on the page.
+    """
+    try:
+        _set_table(kernels.common_slice(values))
+    except ValueError as err:
+        st.session_state["kernel_action_error"] = str(err)
 
 
 def _on_preset() -> None:

@@ -22,6 +22,8 @@ class Source:
     ``image`` is (H, W) or (H, W, 3) float64. Photos, uploads and patterns lie
     in [0, 1]; lecture matrices keep the lectures' own numbers (0/1, 25, ...).
     ``kernel`` and ``bias`` are a lecture matrix's companion filter, if any.
+    ``picture`` is False for the lecture matrices, whose numbers are their own
+    (not brightness in [0, 1]).
     """
 
     image: np.ndarray
@@ -29,6 +31,7 @@ class Source:
     note: str = ""
     kernel: np.ndarray | None = None
     bias: float = 0.0
+    picture: bool = True
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -77,7 +80,7 @@ def image_source() -> Source | None:
         image = np.array(item.array, dtype=np.float64)
         sb.caption(item.explanation)
         kernel = None if item.kernel is None else np.array(item.kernel, dtype=np.float64)
-        return Source(image, item.title, "", kernel, float(item.bias))
+        return Source(image, item.title, "", kernel, float(item.bias), picture=False)
 
     k.default(k.MAX_SIDE, 128)
     max_side = sb.select_slider("Working size (longest side, pixels)",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from streamlit import config
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,6 +59,8 @@ def open_page():
     """Return a function that opens app.py on the given page (e.g. "pages/pooling.py")."""
 
     def _open(page: str = "pages/playground.py", timeout: float = 30) -> AppTest:
+        # Users never see tracebacks (.streamlit/config.toml); a failing test should.
+        config.set_option("client.showErrorDetails", "full")
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         at.run()
         if page != "pages/playground.py":

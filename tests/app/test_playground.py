@@ -143,3 +143,12 @@ def test_grid_edits_survive_when_the_editor_state_is_dropped(open_page):
     assert not at.exception, exceptions(at)
     assert at.session_state[keys.KERNEL_TABLE][0] == ["7", "-1", "0"]
     assert "sum 8" in page_text(at)
+
+
+def test_colour_lecture_kernel_loads_as_its_common_slice(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
+    at.button(key="use_lecture_kernel").click().run()
+    assert not at.exception, exceptions(at)
+    assert at.session_state[keys.KERNEL_TABLE] == [["1", "0", "-1"]] * 3

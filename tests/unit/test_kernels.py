@@ -483,3 +483,14 @@ def test_kernel_from_table_errors(rows, message):
 def test_kernel_from_table_round_trips_text(rows):
     text = [[f" {v}/4 " for v in row] for row in rows]
     np.testing.assert_allclose(kernel_from_table(text), np.array(rows, float) / 4)
+
+
+def test_common_slice_of_colour_filters():
+    from cnnviz.kernels import common_slice, stack_channels
+
+    k = np.array([[1.0, 0.0, -1.0]] * 3)
+    np.testing.assert_array_equal(common_slice(stack_channels(k, 3)), k)
+    mixed = stack_channels(k, 3)
+    mixed[0, 0, 2] = 5.0
+    with pytest.raises(ValueError, match=r"kernel must repeat one 2-D slice.*\(3, 3, 3\)"):
+        common_slice(mixed)

@@ -1,0 +1,113 @@
+"""Widgets of the step-by-step page: the animation grid and the cached payloads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import streamlit as st
+
+from ..animation import (
+    MAX_SIZE,
+    MIN_SIZE,
+    Placement,
+    build_conv_payload,
+    build_pool_payload,
+    crop_for_animation,
+    downscale_for_animation,
+    payload_json,
+    to_pixel_levels,
+)
+from ..conv import ConvGeometry, plan_conv
+from ..trace import ConvTrace, PoolTrace
+from . import state as k
+
+SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "anim_size", "anim_how", "anim_row", "anim_col", "anim_ch"
+LEVELS = "anim_levels"
+MODE, SPEED, JUMP_R, JUMP_C = "anim_mode", "anim_speed", "anim_jump_r", "anim_jump_c"
+
+
+def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:
+    """Choose the animated grid: the whole (small) image, a crop, or a downscaled copy.
+
+    Returns the grid, where it sits on the full image, and a sentence saying so.
+    A picture (not a lecture matrix) can be animated as 0–255 pixel values,
+    which fit in the cells as numbers.
+    """
+    grid, where, note = _grid(image)
+    if picture and grid.min() >= 0 and grid.max() <= 1:
+        k.default(LEVELS, "0–255")
+        levels = st.radio("Pixel values as", ("0–255", "0–1"), key=LEVELS, horizontal=True,
+                          help="0–255: the integers a camera stores, short enough to read in "
+                               "every cell. 0–1: the values the other pages use.")
+        if levels == "0–255":
+            return to_pixel_levels(grid), where, note + " Pixel values 0–255."
+    return grid, where, note
+
+
+def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
+    k.default(SIZE, 12)
+    k.default(HOW, "Crop")
+    k.default(ROW_PCT, 50)
+    k.default(COL_PCT, 50)
+    a, b = st.columns(2)
+    size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, key=SIZE,
+                    help="Up to 16×16 shows the numbers in every cell.")
+    how = b.radio("Bigger images are", ("Crop", "Downscale"), key=HOW, horizontal=True)
+    h, w = image.shape[:2]
+    if max(h, w) <= size:
+        grid, where = crop_for_animation(image, size)
+        return grid, where, f"The whole {h}×{w} input is animated."
+    if how == "Downscale":
+        grid, where = downscale_for_animation(image, size)
+        return grid, where, (f"The {h}×{w} image is shrunk to {grid.shape[0]}×{grid.shape[1]} "
+                             "cells (each cell the mean of the pixels it covers).")
+    c, d = st.columns(2)
+    row = c.slider("Crop centre: rows (%)", 0, 100, key=ROW_PCT)
+    col = d.slider("Crop centre: columns (%)", 0, 100, key=COL_PCT)
+    centre = (min(h - 1, round(row / 100 * (h - 1))), min(w - 1, round(col / 100 * (w - 1))))
+    grid, where = crop_for_animation(image, size, center=centre)
+    return grid, where, (f"A {where.height}×{where.width} crop of the {h}×{w} image, rows "
+                         f"{where.top}–{where.top + where.height - 1}, columns "
+                         f"{where.left}–{where.left + where.width - 1} (outlined on the small "
+                         "image).")
+
+
+def _digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            h.update(str(part.shape).encode())
+            h.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
+        else:
+            h.update(json.dumps(part, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+# st.cache_data only samples big arrays when hashing, so each cache is keyed on
+# our own digest of every input; the arrays themselves go in unhashed (_name).
+@st.cache_data(max_entries=256, show_spinner=False)
+def _conv_payload(digest: str, _grid, _kernel, _bias, _options) -> str:
+    return payload_json(build_conv_payload(ConvTrace(_grid, _kernel, _bias, **_options)))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _pool_payload(digest: str, _grid, _options) -> str:
+    return payload_json(build_pool_payload(PoolTrace(_grid, **_options)))
+
+
+def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dict) -> str:
+    """The convolution animation's payload as JSON text, cached (raises ValueError)."""
+    return _conv_payload(_digest("conv", grid, kernel, bias, options), grid, kernel, bias,
+                         options)
+
+
+def pool_payload(grid: np.ndarray, options: dict) -> str:
+    """The pooling animation's payload as JSON text, cached (raises ValueError)."""
+    return _pool_payload(_digest("pool", grid, options), grid, options)
+
+
+def pool_geometry(shape: tuple[int, ...], pool: dict) -> ConvGeometry:
+    """Where the pooling windows sit (the same rule as a convolution without padding)."""
+    return plan_conv(shape[:2], (pool["size"], pool["size"]), stride=pool["stride"])

@@ -1,0 +1,66 @@
+"""Step by step: the window slides over the input, one output cell per step."""
+
+import streamlit as st
+
+from cnnviz.figures import image_figure
+from cnnviz.kernels import stack_channels
+from cnnviz.ui import kernel, settings, show, sources, stepper
+from cnnviz.ui.animator import animator
+
+st.title("Step by step")
+show.intro(
+    "Watch the layer compute: the $f \\times f$ window moves over the padded input $a^{[l-1]}$ "
+    "with stride $s$; at each step the values under the window are multiplied by the kernel, "
+    "summed, the bias $b$ is added, and the result fills one cell of the output. Press **Play** "
+    "(or space), step with ← →, jump with Home/End, scrub the timeline, or click an output cell "
+    "to see its window. On a colour image each channel's partial sum is shown, then the total."
+)
+
+source = sources.image_source()
+if source is None:
+    st.stop()
+
+grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
+with grid_col:
+    mode = st.radio("Animate", ("Convolution", "Pooling"), key=stepper.MODE, horizontal=True)
+    grid, where, note = stepper.animation_grid(source.image, picture=source.picture)
+with where_col:
+    if grid.shape[:2] != source.image.shape[:2]:
+        st.plotly_chart(image_figure(source.image, title="Where the grid sits", highlight=[
+            (where.top, where.left, where.height, where.width)], height=240), key="anim_where")
+with kernel_col:
+    if mode == "Convolution":
+        with st.expander("Kernel", expanded=False):
+            if source.kernel is not None:
+                st.button("Use this matrix's lecture kernel", key="anim_lecture_kernel",
+                          on_click=kernel.set_kernel, args=(source.kernel,))
+            k = kernel.kernel_editor()
+        with st.expander("Layer: padding, stride, dilation, flip, bias, activation"):
+            cfg = settings.conv_settings()
+    else:
+        pool = settings.pool_settings(optional=False)
+        if grid.ndim == 3:
+            channel = st.radio("Channel (pooling works on each channel separately)", range(3),
+                               key=stepper.CHANNEL, horizontal=True,
+                               format_func=lambda c: ("R", "G", "B")[c])
+            grid = show.plane(grid, channel)
+
+with st.container():
+    try:
+        if mode == "Convolution":
+            if k is None:
+                st.stop()
+            filt = stack_channels(k, grid.shape[2]) if grid.ndim == 3 else k
+            geom = cfg.geometry(grid.shape, k.shape)
+            payload = stepper.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)
+        else:
+            geom = stepper.pool_geometry(grid.shape, pool)
+            payload = stepper.pool_payload(grid, pool)
+    except ValueError as err:
+        st.error(f"These settings do not fit this grid: {err}")
+        st.stop()
+    st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
+               f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} steps**.")
+    animator(payload, key="anim_view", speed=2.0)
+    with st.expander("Why this output size?"):
+        show.shape_formulas(geom, what="window")

@@ -1,0 +1,109 @@
+"""The step-by-step page under AppTest: what the animator is sent equals the core."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+import cnnviz
+from cnnviz import samples
+from cnnviz.animation import step_view, to_pixel_levels
+from cnnviz.kernels import get_kernel
+from cnnviz.text import format_number
+from cnnviz.ui import state as keys
+from cnnviz.ui import stepper
+
+from .conftest import exceptions, page_text
+
+PAGE = "pages/animation.py"
+
+
+def _payload(at) -> dict:
+    (element,) = at.get("bidi_component")
+    return json.loads(json.loads(element.proto.json)["payload"])
+
+
+def _open_small(open_page, lecture: str = "digit_one"):
+    at = open_page(PAGE)
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value(lecture).run()
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def test_default_render_sends_a_crop_whose_steps_equal_the_core(open_page):
+    at = open_page(PAGE)
+    assert at.title[0].value == "Step by step"
+    text = page_text(at)
+    assert "**100 steps**" in text, text  # 12×12 crop, 3×3 kernel, valid
+    payload = _payload(at)
+    assert payload["n_steps"] == 100
+    # Recompute the crop the caption names and compare every step's total.
+    photo = samples.load_photo(next(iter(samples.PHOTOS)), mode="gray",
+                               max_side=at.session_state[keys.MAX_SIDE])
+    top = int(text.split("rows ")[1].split("–")[0])
+    left = int(text.split("columns ")[1].split("–")[0])
+    grid = to_pixel_levels(photo[top:top + 12, left:left + 12])
+    expected = cnnviz.conv2d(grid, get_kernel(at.session_state[keys.KERNEL_PRESET]))
+    for k in (0, 37, 99):
+        view = step_view(payload, k)
+        assert view["total"] == format_number(expected[view["out_row"], view["out_col"]])
+
+
+def test_lecture_matrix_with_bias_stride_and_padding(open_page):
+    at = _open_small(open_page)
+    at.button(key="anim_lecture_kernel").click().run()
+    at.radio(key=keys.PAD_KIND).set_value("custom").run()
+    at.number_input(key=keys.STRIDE_H).set_value(2).run()
+    at.number_input(key=keys.BIAS).set_value(-1.0).run()
+    assert not at.exception, exceptions(at)
+    item = samples.LECTURE_INPUTS["digit_one"]
+    expected = cnnviz.conv2d(item.array, item.kernel, -1.0, stride=(2, 1), padding=1)
+    payload = _payload(at)
+    assert tuple(payload["out_shape"]) == expected.shape == (4, 7)
+    assert f"**{expected.size} steps**" in page_text(at)
+    for k in range(expected.size):
+        view = step_view(payload, k)
+        assert view["total"] == format_number(expected[view["out_row"], view["out_col"]])
+
+
+def test_colour_volume_sends_per_channel_partial_sums(open_page):
+    at = _open_small(open_page, "vertical_edge")
+    at.button(key="anim_lecture_kernel").click().run()
+    assert not at.exception, exceptions(at)
+    payload = _payload(at)
+    assert payload["channels"] == 3
+    view = step_view(payload, 3)  # the window straddling the edge
+    assert view["partials"] == ["75", "75", "75"] and view["total"] == "225"
+
+
+def test_pooling_mode_marks_winners(open_page):
+    at = _open_small(open_page, "max_pool_4x4")
+    at.radio(key=stepper.MODE).set_value("Pooling").run()
+    assert not at.exception, exceptions(at)
+    payload = _payload(at)
+    assert payload["kind"] == "pool" and payload["n_steps"] == 4
+    assert [step_view(payload, k)["output"] for k in range(4)] == ["6", "8", "3", "4"]
+
+
+def test_kernel_larger_than_the_grid_is_a_message(open_page):
+    at = _open_small(open_page)
+    at.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
+    assert not at.exception, exceptions(at)
+    assert "kernel is larger than the padded input" in " ".join(e.value for e in at.error)
+    assert not at.get("bidi_component")
+    at.number_input(key=keys.KERNEL_ROWS).set_value(3).run()
+    assert not at.error and at.get("bidi_component")
+
+
+def test_downscale_and_crop_choices(open_page):
+    at = open_page(PAGE)
+    at.radio(key=stepper.HOW).set_value("Downscale").run()
+    at.radio(key=stepper.LEVELS).set_value("0–1").run()
+    assert not at.exception, exceptions(at)
+    assert "is shrunk to 12×12 cells" in page_text(at)
+    at.slider(key=stepper.SIZE).set_value(64).run()
+    payload = _payload(at)
+    assert payload["n_steps"] == 62 * 62
+    assert np.isfinite(float(step_view(payload, 0)["total"]))
