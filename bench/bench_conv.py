@@ -1,0 +1,387 @@
+"""Time cnnviz's conv2d and pool2d against scipy.ndimage, OpenCV and PyTorch.
+
+One run prints a Markdown table: per workload the best time of cnnviz and of
+every peer, the ratio cnnviz / fastest peer, the issue's target and whether it
+is met. Every peer computes exactly what cnnviz computes (valid padding
+cross-correlation, or non-overlapping pooling) and is checked against cnnviz
+with ``np.allclose`` before it is timed; a mismatch is printed loudly, marked
+in the table, left out of "fastest", and makes the script exit with status 1.
+
+Threads: every library gets the same number of threads, ``--threads``
+(default: all cores). The BLAS/OpenMP variables are set before numpy is
+imported, then ``cv2.setNumThreads`` and ``torch.set_num_threads``.
+scipy.ndimage and numpy's element-wise code are single-threaded whatever the
+setting.
+
+Usage::
+
+    python3 bench/bench_conv.py [--threads N] [--budget SECONDS] [--only abh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                   help="threads for every library (default: all cores)")
+    p.add_argument("--budget", type=float, default=1.0,
+                   help="seconds of timing per workload, shared by its implementations")
+    p.add_argument("--only", default="", help="letters of the workloads to run, e.g. 'ag'")
+    p.add_argument("--default-malloc", action="store_true",
+                   help="leave glibc malloc as it is (see STEADY_HEAP)")
+    return p.parse_args()
+
+
+# glibc serves big allocations with fresh mmap pages unless an earlier free raised
+# its dynamic threshold, so a library's time swung 5-8x depending on what ran
+# before it (torch's 16-filter conv: 2 ms or 16 ms, all page faults). Pinning the
+# threshold at its maximum (32 MiB) and never trimming the heap gives every
+# library the steady state of a long-running process, whatever the order.
+STEADY_HEAP = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
+
+ARGS = _parse_args() if __name__ == "__main__" else None
+if ARGS is not None:
+    # Thread counts must be set before numpy (and its OpenBLAS) is imported, and
+    # malloc tunables before the process starts: re-run this script once with both.
+    wanted = {var: str(ARGS.threads) for var in THREAD_VARS}
+    if not ARGS.default_malloc:
+        wanted["GLIBC_TUNABLES"] = STEADY_HEAP
+    if any(os.environ.get(k) != v for k, v in wanted.items()):
+        os.environ.update(wanted)
+        os.execv(sys.executable, [sys.executable, *sys.argv])
+
+import platform  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+from scipy import ndimage  # noqa: E402
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import cnnviz  # noqa: E402
+from cnnviz import conv2d, pool2d  # noqa: E402
+
+try:
+    import cv2
+except ImportError:
+    cv2 = None
+try:
+    import torch
+    import torch.nn.functional as tnf
+except ImportError:
+    torch = None
+
+Impl = Callable[[], np.ndarray]
+SETTLE_S = 0.3  # pause before timing each implementation, see best_time
+
+
+
+@dataclass
+class Workload:
+    """One row of the table: cnnviz's call, the peers' calls and the target."""
+
+    key: str
+    name: str
+    kind: str  # "one" (one filter), "bank" (16 filters) or "pool"
+    cnnviz: Impl
+    peers: dict[str, Impl] = field(default_factory=dict)
+
+
+# ---- peers: each returns exactly what cnnviz returns -------------------------------------------
+
+def _valid_crop(full: np.ndarray, kernel_shape: tuple[int, int], anchor_center: bool,
+                out_shape: tuple[int, int]) -> np.ndarray:
+    """Cut the valid region out of a same-size filter result.
+
+    A same-size filter centres the kernel at (kh // 2, kw // 2) (ndimage, and
+    filter2D's default anchor); the valid output (r, c) is then at
+    (r + kh // 2, c + kw // 2). With the anchor at (0, 0) it is at (r, c).
+    """
+    r0 = kernel_shape[0] // 2 if anchor_center else 0
+    c0 = kernel_shape[1] // 2 if anchor_center else 0
+    return full[r0 : r0 + out_shape[0], c0 : c0 + out_shape[1]]
+
+
+def dilate_kernel(k: np.ndarray, d: int) -> np.ndarray:
+    """The kernel a dilation of ``d`` is equivalent to: taps spread out, zeros between."""
+    kh, kw = k.shape[:2]
+    out = np.zeros((d * (kh - 1) + 1, d * (kw - 1) + 1) + k.shape[2:], dtype=k.dtype)
+    out[::d, ::d] = k
+    return out
+
+
+def nd_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
+            dilation: int = 1) -> np.ndarray:
+    """scipy.ndimage.correlate: per channel and per filter, summed, cropped, subsampled.
+
+    ``x`` is (H, W) or (H, W, C); ``k`` is (kh, kw), (kh, kw, C) or (kh, kw, C, F).
+    """
+    k = dilate_kernel(k, dilation) if dilation > 1 else k
+    x3 = x[:, :, None] if x.ndim == 2 else x
+    k4 = k.reshape(k.shape[:2] + (x3.shape[2], -1))
+    oh, ow = x3.shape[0] - k.shape[0] + 1, x3.shape[1] - k.shape[1] + 1
+    outs = []
+    for f in range(k4.shape[3]):
+        acc = None
+        for c in range(x3.shape[2]):
+            full = ndimage.correlate(x3[:, :, c], k4[:, :, c, f], mode="constant")
+            part = _valid_crop(full, k.shape[:2], True, (oh, ow))
+            acc = part.copy() if acc is None else np.add(acc, part, out=acc)
+        if bias is not None:
+            acc += bias[f]
+        outs.append(acc[::stride, ::stride])
+    return outs[0] if k.ndim < 4 else np.stack(outs, axis=-1)
+
+
+def cv_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
+            dilation: int = 1) -> np.ndarray:
+    """cv2.filter2D (which correlates): per channel and filter, summed, cropped, subsampled.
+
+    The anchor is put at (0, 0), so the valid output is the top-left corner of
+    filter2D's same-size result and the border mode never matters. Dilation
+    uses the zero-spread kernel; OpenCV switches to a DFT for large kernels.
+    """
+    k = dilate_kernel(k, dilation) if dilation > 1 else k
+    planes = [x] if x.ndim == 2 else cv2.split(x)
+    k4 = k.reshape(k.shape[:2] + (len(planes), -1))
+    oh, ow = x.shape[0] - k.shape[0] + 1, x.shape[1] - k.shape[1] + 1
+    outs = []
+    for f in range(k4.shape[3]):
+        acc = None
+        for c, plane in enumerate(planes):
+            full = cv2.filter2D(plane, cv2.CV_32F, k4[:, :, c, f], anchor=(0, 0),
+                                borderType=cv2.BORDER_CONSTANT)
+            part = full[:oh, :ow]
+            acc = part if acc is None else cv2.add(acc, part)
+        if bias is not None:
+            acc = acc + bias[f]
+        outs.append(acc[::stride, ::stride])
+    return outs[0] if k.ndim < 4 else np.stack(outs, axis=-1)
+
+
+def torch_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
+               dilation: int = 1) -> np.ndarray:
+    """torch.nn.functional.conv2d on zero-copy views (a (H, W, C) array is channels_last)."""
+    x3 = x[:, :, None] if x.ndim == 2 else x
+    k4 = k.reshape(k.shape[:2] + (x3.shape[2], -1))
+    xt = torch.from_numpy(x3).permute(2, 0, 1)[None]
+    wt = torch.from_numpy(np.ascontiguousarray(k4.transpose(3, 2, 0, 1)))
+    bt = None if bias is None else torch.from_numpy(bias)
+    with torch.no_grad():
+        out = tnf.conv2d(xt, wt, bt, stride=stride, dilation=dilation)
+    out = out[0].permute(1, 2, 0).numpy()
+    return out[:, :, 0] if k.ndim < 4 else out
+
+
+def nd_pool(x: np.ndarray, mode: str) -> np.ndarray:
+    """ndimage maximum_filter / uniform_filter, origin -1 (window starts at a cell), subsampled."""
+    if mode == "max":
+        full = ndimage.maximum_filter(x, size=2, origin=-1)
+    else:
+        full = ndimage.uniform_filter(x, size=2, origin=-1)
+    return full[: x.shape[0] - 1 : 2, : x.shape[1] - 1 : 2]
+
+
+def cv_pool(x: np.ndarray, mode: str) -> np.ndarray:
+    """Max: cv2.dilate with a 2×2 box anchored at (0, 0), subsampled. Avg: cv2.resize INTER_AREA."""
+    h, w = x.shape[0] // 2, x.shape[1] // 2
+    if mode == "max":
+        full = cv2.dilate(x, np.ones((2, 2), np.uint8), anchor=(0, 0))
+        return full[: 2 * h : 2, : 2 * w : 2]
+    return cv2.resize(x[: 2 * h, : 2 * w], (w, h), interpolation=cv2.INTER_AREA)
+
+
+def torch_pool(x: np.ndarray, mode: str) -> np.ndarray:
+    """torch max_pool2d / avg_pool2d, kernel 2, stride 2."""
+    xt = torch.from_numpy(x)[None, None]
+    with torch.no_grad():
+        out = tnf.max_pool2d(xt, 2) if mode == "max" else tnf.avg_pool2d(xt, 2)
+    return out[0, 0].numpy()
+
+
+# ---- workloads -----------------------------------------------------------------------------------
+
+def gaussian(size: int, sigma: float) -> np.ndarray:
+    """A normalised size × size Gaussian (rank 1), float32."""
+    t = np.arange(size) - (size - 1) / 2
+    g = np.exp(-(t**2) / (2 * sigma**2))
+    k = np.outer(g, g)
+    return (k / k.sum()).astype(np.float32)
+
+
+def build_workloads() -> list[Workload]:
+    rng = np.random.default_rng(0)
+
+    def img(*shape: int) -> np.ndarray:
+        return rng.random(shape, dtype=np.float32)
+
+    def ker(*shape: int) -> np.ndarray:
+        return rng.standard_normal(shape, dtype=np.float32)
+
+    def peers_conv(x, k, bias=None, stride=1, dilation=1) -> dict[str, Impl]:
+        kw = {"bias": bias, "stride": stride, "dilation": dilation}
+        out = {"scipy.ndimage": lambda: nd_conv(x, k, **kw)}
+        if cv2 is not None:
+            out["OpenCV"] = lambda: cv_conv(x, k, **kw)
+        if torch is not None:
+            out["torch"] = lambda: torch_conv(x, k, **kw)
+        return out
+
+    def peers_pool(x, mode) -> dict[str, Impl]:
+        out = {"scipy.ndimage": lambda: nd_pool(x, mode)}
+        if cv2 is not None:
+            out["OpenCV"] = lambda: cv_pool(x, mode)
+        if torch is not None:
+            out["torch"] = lambda: torch_pool(x, mode)
+        return out
+
+    w: list[Workload] = []
+    x, k = img(512, 512), ker(3, 3)
+    w.append(Workload("a", "512² grey, 3×3", "one", lambda: conv2d(x, k), peers_conv(x, k)))
+    xb, kb, bb = img(1024, 1024, 3), ker(3, 3, 3), ker(1)
+    w.append(Workload("b", "1024²×3, 3×3×3 + bias", "one", lambda: conv2d(xb, kb, bb),
+                      peers_conv(xb, kb, bb)))
+    xc, kc, bc = img(512, 512, 3), ker(3, 3, 3, 16), ker(16)
+    w.append(Workload("c", "512²×3, 16 filters 3×3×3 + bias", "bank", lambda: conv2d(xc, kc, bc),
+                      peers_conv(xc, kc, bc)))
+    xd, kd = img(1024, 1024), gaussian(15, 3.0)
+    w.append(Workload("d", "1024² grey, 15×15 Gaussian", "one", lambda: conv2d(xd, kd),
+                      peers_conv(xd, kd)))
+    w.append(Workload("e", "512² grey, 3×3 stride 2", "one", lambda: conv2d(x, k, stride=2),
+                      peers_conv(x, k, stride=2)))
+    w.append(Workload("f", "512² grey, 3×3 dilation 2", "one", lambda: conv2d(x, k, dilation=2),
+                      peers_conv(x, k, dilation=2)))
+    xg = img(2048, 2048)
+    w.append(Workload("g", "max pool 2×2, 2048² grey", "pool", lambda: pool2d(xg, 2),
+                      peers_pool(xg, "max")))
+    w.append(Workload("h", "avg pool 2×2, 2048² grey", "pool",
+                      lambda: pool2d(xg, 2, mode="avg"), peers_pool(xg, "avg")))
+    return w
+
+
+# ---- timing ------------------------------------------------------------------------------------
+
+def best_time(fn: Impl, budget: float, min_repeats: int = 3, max_repeats: int = 1000) -> float:
+    """Best wall time of ``fn`` in ms: one warm-up, then as many repeats as fit in ``budget``.
+
+    A pause first lets the worker threads the previous library left spinning
+    (OpenBLAS, OpenMP, OpenCV's pool) fall asleep: on 2 cores they would
+    otherwise steal a core from this one.
+    """
+    time.sleep(SETTLE_S)
+    t0 = time.perf_counter()
+    fn()
+    once = time.perf_counter() - t0
+    n = int(min(max_repeats, max(min_repeats, budget / max(once, 1e-6))))
+    best = float("inf")
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best * 1e3
+
+
+def check(ref: np.ndarray, got: np.ndarray) -> str | None:
+    """None if ``got`` equals ``ref`` within float32 tolerance, else what differs."""
+    got = np.asarray(got)
+    if got.shape != ref.shape:
+        return f"shape {got.shape} != {ref.shape}"
+    if got.dtype != ref.dtype:
+        return f"dtype {got.dtype} != {ref.dtype}"
+    scale = float(np.abs(ref).max()) or 1.0
+    if not np.allclose(got, ref, rtol=1e-4, atol=1e-5 * scale):
+        return f"max abs diff {float(np.abs(got - ref).max()):.3g} (scale {scale:.3g})"
+    return None
+
+
+TARGETS = {"one": ("≤ 1.5× fastest", 1.5), "bank": ("≤ 2× torch", 2.0),
+           "pool": ("≤ 1× fastest", 1.0)}
+
+
+def main() -> int:
+    args = ARGS
+    heap = ("glibc malloc left as is" if args.default_malloc
+            else f"GLIBC_TUNABLES={os.environ.get('GLIBC_TUNABLES')}")
+    if cv2 is not None:
+        cv2.setNumThreads(args.threads)
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+    absent = [name for name, mod in (("OpenCV (cv2)", cv2), ("torch", torch)) if mod is None]
+    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}",
+                f"scipy {scipy.__version__}", f"cnnviz {cnnviz.__version__}"
+                if hasattr(cnnviz, "__version__") else "cnnviz (repo)"]
+    if cv2 is not None:
+        versions.append(f"OpenCV {cv2.__version__}")
+    if torch is not None:
+        versions.append(f"torch {torch.__version__}")
+    print(f"# cnnviz conv/pool benchmark — {platform.machine()}, {os.cpu_count()} cores, "
+          f"{args.threads} thread(s) per library")
+    print("; ".join(versions))
+    if absent:
+        print(f"Peers absent (skipped): {', '.join(absent)}")
+    print(f"{heap}. Times are the best of N runs after a warm-up, in ms; float32 inputs.\n",
+          flush=True)
+
+    workloads = [w for w in build_workloads() if not args.only or w.key in args.only]
+    peer_names = ["scipy.ndimage"] + [n for n, m in (("OpenCV", cv2), ("torch", torch))
+                                      if m is not None]
+    rows, all_met, mismatches = [], True, 0
+    for w in workloads:
+        ref = w.cnnviz()
+        share = args.budget / (1 + len(w.peers))
+        cells, valid = {}, {}
+        for name, fn in w.peers.items():
+            problem = check(ref, fn())
+            ms = best_time(fn, share)
+            if problem:
+                mismatches += 1
+                print(f"!!! MISMATCH: {name} on ({w.key}) {w.name}: {problem}", file=sys.stderr)
+                cells[name] = f"{ms:.2f} ≠"
+            else:
+                cells[name] = f"{ms:.2f}"
+                valid[name] = ms
+        mine = best_time(w.cnnviz, share)
+        label, limit = TARGETS[w.kind]
+        fastest = min(valid.values()) if valid else float("nan")
+        ratio = mine / fastest
+        against = valid.get("torch", fastest) if w.kind == "bank" else fastest
+        if w.kind == "bank" and "torch" not in valid:
+            label = "≤ 2× fastest (no torch)"
+        met = mine / against <= limit
+        all_met &= met
+        shown = f"{ratio:.2f}"
+        if w.kind == "bank" and "torch" in valid:
+            shown += f" (torch {mine / against:.2f})"
+        rows.append([f"({w.key}) {w.name}", f"{mine:.2f}"]
+                    + [cells.get(n, "—") for n in peer_names]
+                    + [shown, label, "yes" if met else "**no**"])
+        print(f"  done ({w.key}) {w.name}", file=sys.stderr)
+
+    head = ["workload", "cnnviz ms"] + [f"{n} ms" for n in peer_names] + [
+        "cnnviz / fastest", "target", "met"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + "|".join(["---"] + ["---:"] * (len(head) - 3) + ["---", "---"]) + "|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print("\nPeers: scipy.ndimage = correlate (constant mode) per channel and filter, summed,"
+          " cropped to the valid region, subsampled for stride, dilation as a zero-spread"
+          " kernel; pooling = maximum_filter / uniform_filter (size 2, origin -1) + [::2, ::2]."
+          " OpenCV = filter2D (anchor (0, 0)) the same way (it switches to a DFT for big"
+          " kernels); max pool = dilate with a 2×2 box + [::2, ::2]; avg pool = resize"
+          " INTER_AREA. torch = conv2d / max_pool2d / avg_pool2d on zero-copy views, no grad.")
+    print(f"\nAll targets met: {'yes' if all_met else 'no'}"
+          + (f"; {mismatches} MISMATCH(ES) — see stderr, marked ≠" if mismatches else ""))
+    return 1 if mismatches else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
