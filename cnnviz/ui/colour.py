@@ -16,7 +16,7 @@ from .. import kernels, samples, volumes
 from ..figures import grid_figure
 from ..text import format_table
 from ..trace import ConvTrace, Step
-from . import persist, state
+from . import state
 
 MAX_F = 7
 MAX_FILTERS = 16
@@ -99,7 +99,7 @@ def _init() -> None:
     defaults = {F: 3, BIAS: 0.0, PAD: 0, STRIDE: 1, ROW: 0, COL: 3, N_FILTERS: 4,
                 **{key: "vertical_edge" for key in PRESETS},
                 **dict(zip(BANK, volumes.DEFAULT_BANK, strict=True))}
-    persist.remember_all("colour_saved", defaults)
+    state.keep(tuple(defaults), store="colour_saved", defaults=defaults)
     st.session_state.setdefault(VERSION, 0)
     for c, key in enumerate(TABLES):
         if key not in st.session_state:

@@ -7,9 +7,7 @@ shadow key, which belongs to no widget and so survives:
 
 - :func:`restore` gives a widget its last value (or a fallback) before it is drawn;
 - :func:`remember` copies the current values after the widgets are drawn;
-- :func:`fold_rows` puts an editor's last table back when its edits were dropped;
-- :func:`remember_all` does restore-and-remember for a page's widgets in one call,
-  keeping their values in one dict.
+- :func:`fold_rows` puts an editor's last table back when its edits were dropped.
 
 The shared settings use :func:`cnnviz.ui.state.keep` instead, which ``app.py``
 runs on every page; these helpers serve page-specific inputs.
@@ -17,7 +15,6 @@ runs on every page; these helpers serve page-specific inputs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import streamlit as st
@@ -61,21 +58,3 @@ def fold_rows(rows_key: str, version_key: str, editor_key: str) -> None:
         return
     st.session_state[rows_key] = live
     st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
-
-
-def remember_all(store: str, defaults: Mapping[str, Any]) -> None:
-    """Give each widget key its last value (or its default) before the widgets are drawn.
-
-    Parameters
-    ----------
-    store : str
-        Session-state key of the page's saved values, e.g. ``"pooling_saved"``.
-    defaults : mapping
-        Widget key → starting value, used the first time.
-    """
-    saved = st.session_state.setdefault(store, {})
-    for key, value in defaults.items():
-        if key in st.session_state:
-            saved[key] = st.session_state[key]
-        else:
-            st.session_state[key] = saved.get(key, value)

@@ -8,7 +8,6 @@ import streamlit as st
 from .. import kernels, samples
 from ..conv import conv2d
 from . import kernel as kernel_ui
-from . import persist
 from . import state as k
 
 MODE, KH, KW = "pooling_mode", "pooling_kh", "pooling_kw"
@@ -32,7 +31,7 @@ def _load_lecture() -> None:
 
 def controls() -> dict:
     """Mode, size, stride and padding per axis; returns pool2d's keyword arguments."""
-    persist.remember_all("pooling_saved", DEFAULTS)
+    k.keep(tuple(DEFAULTS), store="pooling_saved", defaults=DEFAULTS)
     st.button("The lectures' example: 4 × 4 input, 2 × 2 max pooling, stride 2",
               key="pooling_lecture", on_click=_load_lecture, icon=":material/school:")
     c = st.columns([1.4, 1, 1, 1, 1])

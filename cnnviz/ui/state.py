@@ -71,11 +71,27 @@ def default(key: str, value: Any) -> Any:
     return st.session_state.setdefault(key, value)
 
 
-def keep(keys: tuple[str, ...] = SHARED) -> None:
-    """Re-store shared widget values so that switching pages does not reset them."""
+def keep(
+    keys: tuple[str, ...] = SHARED, *, store: str = "_kept_shared", defaults: dict | None = None
+) -> None:
+    """Keep widget values when another page runs in between; call before the widgets are drawn.
+
+    Streamlit drops a widget's value at the end of a run that does not draw it.
+    Two things stop that: re-assigning a value (which makes it the user's own,
+    so a widget drawn later adopts it), and a copy in ``store``, a plain
+    session entry no cleanup touches, which puts the value back once it is
+    gone. ``defaults`` gives first values. ``app.py`` calls this for the
+    settings every page shares; pages call it with their own keys and store.
+    """
+    saved = st.session_state.setdefault(store, {})
     for key in keys:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+            saved[key] = st.session_state[key]
+        elif key in saved:
+            st.session_state[key] = saved[key]
+        elif defaults is not None and key in defaults:
+            st.session_state[key] = defaults[key]
 
 
 def require_router() -> None:

@@ -152,3 +152,15 @@ def test_colour_lecture_kernel_loads_as_its_common_slice(open_page):
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
     assert at.session_state[keys.KERNEL_TABLE] == [["1", "0", "-1"]] * 3
+
+
+def test_shared_settings_survive_a_visit_to_another_page(open_page):
+    at = open_page()
+    at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_y").run()
+    at.select_slider(key=keys.MAX_SIDE).set_value(64).run()
+    at.switch_page("pages/pooling.py").run()
+    at.switch_page("pages/playground.py").run()
+    assert not at.exception, exceptions(at)
+    assert at.session_state[keys.KERNEL_PRESET] == "sobel_y"
+    assert at.session_state[keys.MAX_SIDE] == 64
+    assert any("62 × 62" in figure(at, i)["layout"]["title"]["text"] for i in range(2))
