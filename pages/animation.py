@@ -16,6 +16,7 @@ show.intro(
     "to see its window. On a colour image each channel's partial sum is shown, then the total."
 )
 
+stepper.keep_settings()
 source = sources.image_source()
 if source is None:
     st.stop()
@@ -32,8 +33,9 @@ with kernel_col:
     if mode == "Convolution":
         with st.expander("Kernel", expanded=False):
             if source.kernel is not None:
-                st.button("Use this matrix's lecture kernel", key="anim_lecture_kernel",
-                          on_click=kernel.set_kernel, args=(source.kernel,))
+                st.button("Use this matrix's lecture settings", key="anim_lecture_kernel",
+                          on_click=kernel.use_lecture, args=(source,),
+                          help="Its kernel, bias, padding and stride, as in the lecture.")
             k = kernel.kernel_editor()
         with st.expander("Layer: padding, stride, dilation, flip, bias, activation"):
             cfg = settings.conv_settings()
@@ -60,7 +62,8 @@ with st.container():
         st.error(f"These settings do not fit this grid: {err}")
         st.stop()
     st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
-               f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} steps**.")
+               f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
+               f"{'step' if geom.n_steps == 1 else 'steps'}**.")
     animator(payload, key="anim_view", speed=2.0)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")

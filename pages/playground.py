@@ -5,6 +5,7 @@ import streamlit as st
 import cnnviz
 from cnnviz.activations import activate
 from cnnviz.figures import histogram_figure
+from cnnviz.kernels import stack_channels
 from cnnviz.ui import kernel, settings, show, sources
 
 st.title("Convolution playground")
@@ -20,9 +21,11 @@ controls, results = st.columns([1, 2], gap="large")
 with controls:
     st.subheader("Kernel")
     if source is not None and source.kernel is not None:
-        st.button("Use this matrix's lecture kernel", key="use_lecture_kernel",
-                  on_click=kernel.set_kernel, args=(source.kernel,))
+        st.button("Use this matrix's lecture settings", key="use_lecture_kernel",
+                  on_click=kernel.use_lecture, args=(source,),
+                  help="Its kernel, bias, padding and stride, as the lecture computes it.")
     k = kernel.kernel_editor()
+    summed = source is not None and source.image.ndim == 3 and kernel.colour_mode()
     st.subheader("Layer")
     cfg = settings.conv_settings()
     pool = settings.pool_settings()
@@ -34,7 +37,7 @@ with results:
     image = source.image
     try:
         geom = cfg.geometry(image.shape, k.shape)
-        z = cnnviz.conv2d(image, k, cfg.bias, **cfg.conv)
+        z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv)
         a = activate(z, cfg.activation, slope=cfg.slope)
         pooled = None if pool is None else cnnviz.pool2d(
             a, pool["size"], stride=pool["stride"], mode=pool["mode"])

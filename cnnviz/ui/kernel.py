@@ -38,6 +38,39 @@ def set_kernel(values: np.ndarray) -> None:
         st.session_state["kernel_action_error"] = str(err)
 
 
+def use_lecture(source) -> None:
+    """Load a lecture matrix's own filter, bias, padding and stride (a button callback).
+
+    A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
+    by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
+    """
+    set_kernel(source.kernel)
+    st.session_state[k.BIAS] = float(source.bias)
+    if source.bias:
+        st.session_state[k.ACTIVATION] = "relu"
+    if source.padding:
+        st.session_state[k.PAD_KIND] = "custom"
+        for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT):
+            st.session_state[key] = int(source.padding)
+    else:
+        st.session_state[k.PAD_KIND] = "valid"
+    st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = int(source.stride)
+    st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
+    if np.ndim(source.kernel) == 3:
+        st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
+
+
+COLOUR_SUMMED = "One f×f×3 filter: the channels' partial sums add up (what a CNN layer does)"
+COLOUR_EACH = "Each channel on its own (what \"sharpen this photo\" means)"
+
+
+def colour_mode() -> bool:
+    """On a colour image: True to sum the channels (one f×f×3 filter), False for per channel."""
+    k.default(k.COLOUR_MODE, COLOUR_EACH)
+    return st.radio("A 2-D kernel on a colour image", (COLOUR_EACH, COLOUR_SUMMED),
+                    key=k.COLOUR_MODE) == COLOUR_SUMMED
+
+
 def _on_preset() -> None:
     _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
 

@@ -13,6 +13,7 @@ from ..imageio import ImageError, image_size, load_image
 from . import state as k
 
 KINDS = ("Sample photo", "Pattern", "Lecture matrix", "Upload")
+KEPT_UPLOAD = "src_upload_kept"  # (file name, bytes) of the last upload
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,8 @@ class Source:
     in [0, 1]; lecture matrices keep the lectures' own numbers (0/1, 25, ...).
     ``kernel`` and ``bias`` are a lecture matrix's companion filter, if any.
     ``picture`` is False for the lecture matrices, whose numbers are their own
-    (not brightness in [0, 1]).
+    (not brightness in [0, 1]); ``padding`` and ``stride`` are a lecture
+    exercise's own settings.
     """
 
     image: np.ndarray
@@ -32,6 +34,8 @@ class Source:
     kernel: np.ndarray | None = None
     bias: float = 0.0
     picture: bool = True
+    padding: int = 0
+    stride: int = 1
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -80,7 +84,8 @@ def image_source() -> Source | None:
         image = np.array(item.array, dtype=np.float64)
         sb.caption(item.explanation)
         kernel = None if item.kernel is None else np.array(item.kernel, dtype=np.float64)
-        return Source(image, item.title, "", kernel, float(item.bias), picture=False)
+        return Source(image, item.title, "", kernel, float(item.bias), picture=False,
+                      padding=int(item.padding), stride=int(item.stride))
 
     k.default(k.MAX_SIDE, 128)
     max_side = sb.select_slider("Working size (longest side, pixels)",
@@ -104,14 +109,21 @@ def image_source() -> Source | None:
         return Source(image, f"{name} pattern {size}×{size}")
     upload = sb.file_uploader("Your image", key=k.UPLOAD,
                               type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"])
-    if upload is None:
+    # Every page draws its own uploader, which starts empty: keep the last
+    # upload in plain session state so it follows the student from page to page.
+    if upload is not None:
+        st.session_state[KEPT_UPLOAD] = (upload.name, upload.getvalue())
+    kept = st.session_state.get(KEPT_UPLOAD)
+    if kept is None:
         st.info("Upload an image in the sidebar (PNG, JPEG, GIF, BMP, TIFF or WebP), "
                 "or pick a sample photo.")
         return None
-    data = upload.getvalue()
+    name, data = kept
+    if upload is None:
+        sb.caption(f"Using your upload {name!r}; upload another to replace it.")
     try:
         image, note = _decode(hashlib.sha256(data).hexdigest(), mode, max_side, data)
     except ImageError as err:
-        st.error(f"Could not use {upload.name!r}: {err}")
+        st.error(f"Could not use {name!r}: {err}")
         return None
-    return Source(image, upload.name, note)
+    return Source(image, name, note)

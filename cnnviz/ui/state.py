@@ -45,6 +45,7 @@ ACTIVATION = "conv_activation"
 SLOPE = "conv_slope"
 POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool_on", "pool_mode", "pool_size", "pool_stride"
 MAPPING = "display_mapping"
+COLOUR_MODE = "conv_colour_mode"
 
 # The uploader is not here: Streamlit forbids assigning a file_uploader's value.
 SHARED = (
@@ -52,6 +53,7 @@ SHARED = (
     KERNEL_PRESET, KERNEL_ROWS, KERNEL_COLS, GEN_KIND, GEN_SIZE, GEN_SIGMA,
     PAD_KIND, PAD_TOP, PAD_BOTTOM, PAD_LEFT, PAD_RIGHT, PAD_MODE, STRIDE_H, STRIDE_W, DIL_H,
     DIL_W, FLIP, BIAS, ACTIVATION, SLOPE, POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE, MAPPING,
+    COLOUR_MODE,
 )
 
 

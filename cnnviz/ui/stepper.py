@@ -25,7 +25,14 @@ from . import state as k
 
 SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "anim_size", "anim_how", "anim_row", "anim_col", "anim_ch"
 LEVELS = "anim_levels"
-MODE, SPEED, JUMP_R, JUMP_C = "anim_mode", "anim_speed", "anim_jump_r", "anim_jump_c"
+MODE = "anim_mode"
+DEFAULTS = {MODE: "Convolution", SIZE: 12, HOW: "Crop", ROW_PCT: 50, COL_PCT: 50,
+            LEVELS: "0–255", CHANNEL: 0}
+
+
+def keep_settings() -> None:
+    """The page's own choices survive a visit elsewhere and hidden widgets (crop vs downscale)."""
+    k.keep(tuple(DEFAULTS), store="anim_saved", defaults=DEFAULTS)
 
 
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:
@@ -37,7 +44,6 @@ def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarr
     """
     grid, where, note = _grid(image)
     if picture and grid.min() >= 0 and grid.max() <= 1:
-        k.default(LEVELS, "0–255")
         levels = st.radio("Pixel values as", ("0–255", "0–1"), key=LEVELS, horizontal=True,
                           help="0–255: the integers a camera stores, short enough to read in "
                                "every cell. 0–1: the values the other pages use.")
@@ -47,10 +53,6 @@ def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarr
 
 
 def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
-    k.default(SIZE, 12)
-    k.default(HOW, "Crop")
-    k.default(ROW_PCT, 50)
-    k.default(COL_PCT, 50)
     a, b = st.columns(2)
     size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, key=SIZE,
                     help="Up to 16×16 shows the numbers in every cell.")

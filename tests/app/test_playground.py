@@ -164,3 +164,35 @@ def test_shared_settings_survive_a_visit_to_another_page(open_page):
     assert at.session_state[keys.KERNEL_PRESET] == "sobel_y"
     assert at.session_state[keys.MAX_SIDE] == 64
     assert any("62 × 62" in figure(at, i)["layout"]["title"]["text"] for i in range(2))
+
+
+def test_an_upload_follows_the_student_to_other_pages(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Upload").run()
+    img = (np.arange(40 * 50) % 255).astype(np.uint8).reshape(40, 50)
+    at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", _png(img), "image/png")).run()
+    at.switch_page("pages/pooling.py").run()
+    assert not at.exception, exceptions(at)
+    assert "Using your upload 'mine.png'" in page_text(at)
+    assert "Upload an image" not in page_text(at)
+
+
+def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.selectbox(key=keys.LECTURE).set_value("floor_6x6").run()
+    at.button(key="use_lecture_kernel").click().run()
+    assert not at.exception, exceptions(at)
+    assert "6 + 2\\cdot 1 - 3}{5}" in " ".join(x.value for x in at.latex)  # p = 1, s = 5
+    assert "Feature map z = a ⋆ k + b: 2 × 2" in figure(at, 1)["layout"]["title"]["text"]
+    # The colour lecture: one 3×3×3 filter, the three channels' 75s add up to 225.
+    at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
+    at.button(key="use_lecture_kernel").click().run()
+    assert not at.exception, exceptions(at)
+    fig = figure(at, 1)
+    assert "8 × 8" in fig["layout"]["title"]["text"] and "× 3" not in fig["layout"]["title"]["text"]
+    assert fig["data"][0]["text"][0][3] == "225"
+    # The rectangle: its bias w0 = -4 and ReLU come with it.
+    at.selectbox(key=keys.LECTURE).set_value("rectangle").run()
+    at.button(key="use_lecture_kernel").click().run()
+    assert at.session_state[keys.BIAS] == -4.0 and at.session_state[keys.ACTIVATION] == "relu"
