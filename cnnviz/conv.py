@@ -111,11 +111,13 @@ def plan_conv(
     padding: object = 0,
     dilation: object = 1,
     flip: bool = False,
+    window: str = "kernel",
 ) -> ConvGeometry:
     """Validate the hyperparameters of a convolution and place its windows.
 
     ``flip`` says the kernel will be turned (true convolution), which mirrors
-    where ``"same"`` puts an even kernel's odd extra cell.
+    where ``"same"`` puts an even kernel's odd extra cell. ``window`` names the
+    sliding window in messages ("kernel", or "pool window" for pooling).
 
     Raises ``ValueError`` naming the parameter and the value received when a
     stride or dilation is below 1, a padding is negative or unknown, or the
@@ -144,11 +146,11 @@ def plan_conv(
     for axis, name in enumerate(("rows", "columns")):
         if geom.effective_kernel[axis] > geom.padded_shape[axis]:
             span = geom.effective_kernel[axis]
-            what = f"kernel of {k[0]}×{k[1]}"
+            what = f"{window} of {k[0]}×{k[1]}"
             if d[axis] > 1:
                 what += f" dilated by {d[axis]} spans {span} {name}, which"
             raise ValueError(
-                f"kernel is larger than the padded input: the {what} does not fit in "
+                f"{window} is larger than the padded input: the {what} does not fit in "
                 f"{geom.padded_shape[axis]} padded {name} (input {n[0]}×{n[1]}, padding {pad})"
             )
     return geom
@@ -666,7 +668,8 @@ def pool2d(
     if 2 * ph > k[0] or 2 * pw > k[1]:
         # A window made mostly of padding would pool nothing real (PyTorch's rule).
         raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    geom = plan_conv(arr.shape[:2], k, stride=s, padding=((ph, ph), (pw, pw)))
+    geom = plan_conv(arr.shape[:2], k, stride=s, padding=((ph, ph), (pw, pw)),
+                     window="pool window")
     work = arr.astype(np.promote_types(arr.dtype, np.float32), copy=False)
     if mode == "max":
         padded = work

@@ -53,6 +53,10 @@ __all__ = [
 # Sums closer than this to 0 or 1 count as exactly 0 or 1: the presets divided
 # by 9 or 273 come out a rounding error away from 1.
 _SUM_TOL = 1e-9
+# Describing a kernel typed or shown in the editor, whose cells carry 6
+# decimals: a generated Gaussian then sums to 0.999995 and still "keeps
+# brightness". Relative to the sum of |weights|.
+_KIND_TOL = 1e-4
 
 KIND_ZERO = "sums to 0: responds only to change (edges)"
 KIND_ONE = "sums to 1: keeps overall brightness"
@@ -95,16 +99,19 @@ def kind_of(values: object) -> str:
     'sums to 9: multiplies overall brightness by 9'
     >>> kind_of([[-1]])
     'sums to -1: inverts brightness'
+    >>> kind_of([[0.2, 0.2], [0.2, 0.399995]])  # 6-decimal cells of a normalised kernel
+    'sums to 1: keeps overall brightness'
     """
     arr = as_float_array(values, "values")
-    total = _snap(math.fsum(arr.ravel().tolist()))
     scale = max(math.fsum(np.abs(arr).ravel().tolist()), 1.0)
-    if abs(total) <= _SUM_TOL * scale:
-        return KIND_ZERO
-    if abs(total - 1.0) <= _SUM_TOL * scale:
-        return KIND_ONE
-    if abs(total + 1.0) <= _SUM_TOL * scale:
-        return "sums to -1: inverts brightness"
+    if not np.any(arr):
+        return "all zeros: every output is just the bias"
+    total = math.fsum(arr.ravel().tolist())
+    kinds = ((0.0, KIND_ZERO), (1.0, KIND_ONE), (-1.0, "sums to -1: inverts brightness"))
+    for target, kind in kinds:
+        if abs(total - target) <= _KIND_TOL * scale:
+            return kind
+    total = _snap(total)
     if total < 0:
         return f"sums to {total:g}: inverts brightness and multiplies it by {-total:g}"
     return f"sums to {total:g}: multiplies overall brightness by {total:g}"

@@ -65,7 +65,8 @@ def pool_geometry(
     ph, pw = as_pair(padding, "padding", minimum=0)
     if 2 * ph > k[0] or 2 * pw > k[1]:
         raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)))
+    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)),
+                     window="pool window")
 
 
 def _offset(trace: PoolTrace) -> tuple[int, int]:

@@ -260,7 +260,8 @@ class PoolTrace:
         k = as_pair(size, "size", minimum=1)
         s = k if stride is None else as_pair(stride, "stride", minimum=1)
         ph, pw = as_pair(padding, "padding", minimum=0)
-        self.geometry = plan_conv(arr.shape, k, stride=s, padding=((ph, ph), (pw, pw)))
+        self.geometry = plan_conv(arr.shape, k, stride=s, padding=((ph, ph), (pw, pw)),
+                                  window="pool window")
         fill = -np.inf if mode == "max" else 0.0
         self.padded = np.pad(arr.astype(np.float64), ((ph, ph), (pw, pw)), constant_values=fill)
         self.mode = mode

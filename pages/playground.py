@@ -39,11 +39,15 @@ with results:
         geom = cfg.geometry(image.shape, k.shape)
         z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv)
         a = activate(z, cfg.activation, slope=cfg.slope)
-        pooled = None if pool is None else cnnviz.pool2d(
-            a, pool["size"], stride=pool["stride"], mode=pool["mode"])
     except ValueError as err:
         st.error(f"These settings do not fit this image: {err}")
         st.stop()
+    pooled = None
+    try:
+        if pool is not None:
+            pooled = cnnviz.pool2d(a, pool["size"], stride=pool["stride"], mode=pool["mode"])
+    except ValueError as err:
+        st.error(f"Pooling does not fit this feature map: {err}")
     if source.note:
         st.info(source.note)
     mapping = settings.mapping_picker(kernel_sum=float(k.sum()),

@@ -112,4 +112,5 @@ def pool_payload(grid: np.ndarray, options: dict) -> str:
 
 def pool_geometry(shape: tuple[int, ...], pool: dict) -> ConvGeometry:
     """Where the pooling windows sit (the same rule as a convolution without padding)."""
-    return plan_conv(shape[:2], (pool["size"], pool["size"]), stride=pool["stride"])
+    return plan_conv(shape[:2], (pool["size"], pool["size"]), stride=pool["stride"],
+                     window="pool window")

@@ -196,3 +196,14 @@ def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
     at.selectbox(key=keys.LECTURE).set_value("rectangle").run()
     at.button(key="use_lecture_kernel").click().run()
     assert at.session_state[keys.BIAS] == -4.0 and at.session_state[keys.ACTIVATION] == "relu"
+
+
+def test_a_pool_too_big_names_the_pool_window_and_keeps_the_maps(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.toggle(key=keys.POOL_ON).set_value(True).run()
+    at.number_input(key=keys.POOL_SIZE).set_value(9).run()
+    assert not at.exception, exceptions(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Pooling does not fit" in errors and "pool window of 9×9" in errors
+    assert len(at.get("plotly_chart")) >= 3  # input, feature map and activation still shown

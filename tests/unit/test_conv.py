@@ -346,7 +346,7 @@ def test_bad_shapes_and_text():
         ({"padding": -1}, r"padding must be at least 0, got -1"),
         ({"padding": 2}, r"padding must be at most half the pool size"),
         ({"mode": "mean"}, r"mode must be one of 'max', 'avg', got 'mean'"),
-        ({"size": 9}, r"kernel is larger than the padded input"),
+        ({"size": 9}, r"pool window is larger than the padded input: the pool window of 9×9"),
     ],
 )
 def test_pool2d_bad_arguments(kwargs, pattern):

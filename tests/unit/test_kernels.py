@@ -494,3 +494,16 @@ def test_common_slice_of_colour_filters():
     mixed[0, 0, 2] = 5.0
     with pytest.raises(ValueError, match=r"kernel must repeat one 2-D slice.*\(3, 3, 3\)"):
         common_slice(mixed)
+
+
+def test_kind_of_generated_kernels_after_six_decimal_cells():
+    from cnnviz.kernels import gaussian_kernel, kind_of, log_kernel
+    from cnnviz.text import format_table
+
+    def typed(k):
+        return np.array([[float(eval(c)) for c in row] for row in format_table(k)])
+
+    assert kind_of(typed(gaussian_kernel(5, 1.0))) == "sums to 1: keeps overall brightness"
+    assert kind_of(typed(log_kernel(11, 10.0))).startswith("sums to 0")
+    assert kind_of(np.zeros((3, 3))) == "all zeros: every output is just the bias"
+    assert kind_of([[0.5, 0.5, 0.2]]) == "sums to 1.2: multiplies overall brightness by 1.2"
