@@ -39,6 +39,19 @@ RELATIONS = {
     "asymmetric": "The 180° turn gives a different kernel: the two maps differ, and the "
                   "difference map shows where.",
 }
+# With "same" padding an even-sized kernel cannot be centred, and the two
+# operations place the odd extra padding cell on opposite sides.
+SHIFTED = {
+    "symmetric": "The kernel equals its 180° turn (it is symmetric), so both operations multiply "
+                 "the same numbers, but an even-sized kernel cannot be centred: with \"same\" "
+                 "padding, correlation adds the odd extra padding cell at the bottom/right and "
+                 "true convolution (like scipy's convolve2d) at the top/left. The two maps are "
+                 "the same picture shifted by one cell, which is all the difference map shows; "
+                 "with \"valid\" padding the difference is exactly 0.",
+    "other": " With \"same\" padding an even-sized kernel also shifts the two maps by one cell "
+             "against each other: correlation pads the odd extra cell at the bottom/right, "
+             "true convolution at the top/left.",
+}
 
 
 def _kernel(kernel: object) -> np.ndarray:
@@ -85,6 +98,7 @@ class FlipComparison:
     max_difference : max |difference|.
     relation : :func:`flip_relation` of the kernel; ``explanation`` says it in words.
     geometry : the windows' geometry (the same for both maps).
+    shifted : "same" padding with an even-sized kernel: the maps are one cell apart.
     """
 
     kernel: np.ndarray
@@ -96,11 +110,21 @@ class FlipComparison:
     max_difference: float
     relation: str
     geometry: ConvGeometry
+    shifted: bool = False
+
+    @property
+    def identical(self) -> bool:
+        """Whether the two maps are the same (a symmetric kernel, centred)."""
+        return self.relation == "symmetric" and not self.shifted
 
     @property
     def explanation(self) -> str:
         """One or two sentences about this kernel's maps."""
-        return RELATIONS[self.relation]
+        if not self.shifted:
+            return RELATIONS[self.relation]
+        if self.relation == "symmetric":
+            return SHIFTED["symmetric"]
+        return RELATIONS[self.relation] + SHIFTED["other"]
 
     @property
     def kernel_sum(self) -> float:
@@ -151,6 +175,8 @@ def compare_flip(image: object, kernel: object, *, padding: object = "same") -> 
         kernel=ker, turned=ker[::-1, ::-1].copy(), image=img, correlation=corr,
         convolution=conv, difference=diff, max_difference=float(np.abs(diff).max()),
         relation=flip_relation(ker), geometry=geom,
+        shifted=isinstance(padding, str) and padding == "same" and any(n % 2 == 0
+                                                                         for n in ker.shape),
     )
 
 

@@ -45,7 +45,7 @@ except ValueError as err:
     st.stop()
 with c1:
     mapping = settings.mapping_picker(kernel_sum=fc.kernel_sum, unit_input=fc.unit_input)
-if fc.relation == "symmetric":
+if fc.identical:
     st.success(f"✓ {fc.explanation}")
 else:
     st.info(fc.explanation)

@@ -70,3 +70,12 @@ def test_bad_input_raises():
         compare_flip(np.ones((2, 2)), np.ones((3, 3)), padding="valid")
     with pytest.raises(ValueError, match="finite"):
         impulse_response([[np.nan]])
+
+
+def test_even_symmetric_kernel_with_same_padding_is_explained_as_a_shift():
+    img = np.arange(36.0).reshape(6, 6)
+    fc = compare_flip(img, np.ones((2, 2)), padding="same")
+    assert fc.relation == "symmetric" and fc.shifted and not fc.identical
+    assert fc.max_difference > 0 and "shifted by one cell" in fc.explanation
+    valid = compare_flip(img, np.ones((2, 2)), padding="valid")
+    assert valid.identical and valid.max_difference == 0
