@@ -36,7 +36,8 @@ def _layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15},
                "subtitle": {"text": note.replace("; ", "<br>"),
                             "font": {"size": 11, "color": "#555"}}},
-        margin={"l": 8, "r": 8, "t": 40 + 14 * (note.count("; ") + 1) if note else 40, "b": 8},
+        # Room for the title and every subtitle line, so none runs into the cells.
+        margin={"l": 8, "r": 8, "t": 48 + 17 * (note.count("; ") + 1) if note else 44, "b": 8},
         height=height or int(min(520, max(220, 300 * rows / max(cols, 1)))),
         plot_bgcolor="#ffffff",
     )
@@ -143,10 +144,17 @@ def image_figure(
                            else None, highlight=highlight, colorbar=False, height=height)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
+    note = ""
+    lo, hi = float(arr.min()), float(arr.max())
+    if lo < 0 or hi > 1:
+        # A lecture volume (values like 25) would be pure white if clipped.
+        arr = (arr - lo) / (hi - lo) if hi > lo else np.full_like(arr, 0.5)
+        note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
+                "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
     fig = go.Figure(go.Image(z=rgb, hovertemplate="row %{y}, col %{x}<br>RGB %{z}<extra></extra>"))
     fig.update_layout(shapes=window_shapes(highlight))
-    return _layout(fig, title, arr.shape[:2], height)
+    return _layout(fig, title, arr.shape[:2], height, note=note)
 
 
 def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int = 40) -> go.Figure:
