@@ -33,9 +33,16 @@ def set_kernel(values: np.ndarray) -> None:
     slice; one whose slices differ is reported on the page.
     """
     try:
-        _set_table(kernels.common_slice(values))
+        table = kernels.common_slice(values)
     except ValueError as err:
         st.session_state["kernel_action_error"] = str(err)
+        return
+    _set_table(table)
+    # Name it in the preset box too when it is one of the presets.
+    for name, preset in kernels.KERNELS.items():
+        if preset.values.shape == table.shape and np.array_equal(preset.values, table):
+            st.session_state[k.KERNEL_PRESET] = name
+            break
 
 
 def use_lecture(source) -> None:

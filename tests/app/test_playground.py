@@ -192,6 +192,7 @@ def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
     fig = figure(at, 1)
     assert "8 × 8" in fig["layout"]["title"]["text"] and "× 3" not in fig["layout"]["title"]["text"]
     assert fig["data"][0]["text"][0][3] == "225"
+    assert at.session_state[keys.KERNEL_PRESET] == "vertical_edge"  # the preset box agrees
     # The rectangle: its bias w0 = -4 and ReLU come with it.
     at.selectbox(key=keys.LECTURE).set_value("rectangle").run()
     at.button(key="use_lecture_kernel").click().run()
