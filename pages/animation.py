@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnnviz.figures import image_figure
 from cnnviz.kernels import stack_channels
+from cnnviz.pooling import pool_geometry
 from cnnviz.ui import kernel, settings, show, sources, stepper
 from cnnviz.ui.animator import animator
 
@@ -56,7 +57,7 @@ with st.container():
             geom = cfg.geometry(grid.shape, k.shape)
             payload = stepper.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)
         else:
-            geom = stepper.pool_geometry(grid.shape, pool)
+            geom = pool_geometry(grid.shape, pool["size"], stride=pool["stride"])
             payload = stepper.pool_payload(grid, pool)
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from .. import samples
 from ..imageio import ImageError, image_size, load_image
+from ..volumes import as_volume
 from . import state as k
 
 KINDS = ("Sample photo", "Pattern", "Lecture matrix", "Upload")
@@ -53,12 +54,6 @@ def _decode(digest: str, mode: str, max_side: int, _data: bytes) -> tuple[np.nda
 @st.cache_data(max_entries=32, show_spinner=False)
 def _photo(name: str, mode: str, max_side: int) -> np.ndarray:
     return samples.load_photo(name, mode=mode, max_side=max_side)
-
-
-def _as_mode(image: np.ndarray, colour: bool) -> np.ndarray:
-    if colour and image.ndim == 2:
-        return np.repeat(image[:, :, None], 3, axis=2)
-    return image
 
 
 def image_source() -> Source | None:
@@ -105,7 +100,8 @@ def image_source() -> Source | None:
         name = sb.selectbox("Pattern", names, key=k.PATTERN,
                             format_func=lambda n: f"{n}: {samples.PATTERNS[n]}")
         size = min(max_side, 256)
-        image = _as_mode(samples.pattern(name, size), colour)
+        image = samples.pattern(name, size)
+        image = as_volume(image)[0] if colour else image
         return Source(image, f"{name} pattern {size}×{size}")
     upload = sb.file_uploader("Your image", key=k.UPLOAD,
                               type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"])

@@ -19,7 +19,6 @@ from ..animation import (
     payload_json,
     to_pixel_levels,
 )
-from ..conv import ConvGeometry, plan_conv
 from ..trace import ConvTrace, PoolTrace
 from . import state as k
 
@@ -108,9 +107,3 @@ def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dic
 def pool_payload(grid: np.ndarray, options: dict) -> str:
     """The pooling animation's payload as JSON text, cached (raises ValueError)."""
     return _pool_payload(_digest("pool", grid, options), grid, options)
-
-
-def pool_geometry(shape: tuple[int, ...], pool: dict) -> ConvGeometry:
-    """Where the pooling windows sit (the same rule as a convolution without padding)."""
-    return plan_conv(shape[:2], (pool["size"], pool["size"]), stride=pool["stride"],
-                     window="pool window")

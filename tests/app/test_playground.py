@@ -208,3 +208,12 @@ def test_a_pool_too_big_names_the_pool_window_and_keeps_the_maps(open_page):
     errors = " ".join(e.value for e in at.error)
     assert "Pooling does not fit" in errors and "pool window of 9×9" in errors
     assert len(at.get("plotly_chart")) >= 3  # input, feature map and activation still shown
+
+
+def test_a_pattern_in_colour_is_three_equal_channels(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Pattern").run()
+    at.radio(key=keys.COLOUR).set_value("Colour").run()
+    assert not at.exception, exceptions(at)
+    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
+    assert any("Input a: 128 × 128 × 3" in t for t in titles), titles
