@@ -32,7 +32,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cnnviz.animation import (  # noqa: E402
+from cnnviz.core.trace import ConvTrace, PoolTrace  # noqa: E402
+from cnnviz.data.images import load_image  # noqa: E402
+from cnnviz.lessons.animation import (  # noqa: E402
     build_conv_payload,
     build_pool_payload,
     crop_for_animation,
@@ -40,8 +42,6 @@ from cnnviz.animation import (  # noqa: E402
     payload_size_bytes,
     step_view,
 )
-from cnnviz.imageio import load_image  # noqa: E402
-from cnnviz.trace import ConvTrace, PoolTrace  # noqa: E402
 
 SHOTS = Path("/tmp/cnnviz_shots")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -8,9 +8,10 @@ here, and importing it never imports Streamlit.
 32
 """
 
-from .conv import conv2d, output_size, pool2d
-from .imageio import ImageError, load_image
-from .layers import receptive_field
+from .core.conv import conv2d, output_size
+from .core.layers import receptive_field
+from .core.pool import pool2d
+from .data.images import ImageError, load_image
 
 __all__ = ["ImageError", "conv2d", "load_image", "output_size", "pool2d", "receptive_field"]
 __version__ = "0.1.0"

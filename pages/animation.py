@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cnnviz.figures import image_figure
-from cnnviz.kernels import stack_channels
-from cnnviz.pooling import pool_geometry
+from cnnviz.core.kernels import stack_channels
+from cnnviz.core.pool import pool_geometry
+from cnnviz.plots.figures import image_figure
 from cnnviz.ui import kernel, settings, show, sources, stepper
 from cnnviz.ui.animator import animator
 

@@ -3,8 +3,8 @@
 import streamlit as st
 
 import cnnviz
-from cnnviz import volumes
-from cnnviz.trace import ConvTrace
+from cnnviz.core.trace import ConvTrace
+from cnnviz.lessons import colour as volumes
 from cnnviz.ui import colour, settings, show, sources
 
 st.title("Colour volumes and filter banks")

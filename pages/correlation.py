@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from cnnviz.figures import grid_figure, image_figure
-from cnnviz.flip import compare_flip, impulse_response
-from cnnviz.kernels import flip
-from cnnviz.small_kernels import kernel_choices
-from cnnviz.text import format_number
+from cnnviz.core.kernels import flip
+from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.core.text import format_number
+from cnnviz.lessons.correlation import compare_flip, impulse_response
+from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import settings, show, sources
 from cnnviz.ui import state as k
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from cnnviz import matrix_view as mview
-from cnnviz.figures import grid_figure
-from cnnviz.matrix_figures import product_figure, window_figure
-from cnnviz.small_kernels import kernel_choices
+from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.lessons import matrix as mview
+from cnnviz.plots.figures import grid_figure
+from cnnviz.plots.matrix import product_figure, window_figure
 from cnnviz.ui import settings, show, sources
 from cnnviz.ui import state as k
 

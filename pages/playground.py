@@ -3,9 +3,9 @@
 import streamlit as st
 
 import cnnviz
-from cnnviz.activations import activate
-from cnnviz.figures import histogram_figure
-from cnnviz.kernels import stack_channels
+from cnnviz.core.activations import activate
+from cnnviz.core.kernels import stack_channels
+from cnnviz.plots.figures import histogram_figure
 from cnnviz.ui import kernel, settings, show, sources
 
 st.title("Convolution playground")

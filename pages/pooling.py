@@ -3,9 +3,11 @@
 import streamlit as st
 
 import cnnviz
-from cnnviz import pooling
-from cnnviz.figures import grid_figure, image_figure
-from cnnviz.trace import PoolTrace
+from cnnviz.core.pool import pool_geometry
+from cnnviz.core.trace import PoolTrace
+from cnnviz.lessons import pooling
+from cnnviz.plots.figures import grid_figure, image_figure
+from cnnviz.plots.pooling import pool_figure
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import settings, show, sources
 
@@ -27,7 +29,7 @@ if picked is None:
     st.stop()
 x, what = picked
 try:
-    geom = pooling.pool_geometry(x.shape, p["size"], stride=p["stride"], padding=p["padding"])
+    geom = pool_geometry(x.shape, p["size"], stride=p["stride"], padding=p["padding"])
     pooled = cnnviz.pool2d(x, **p)
 except ValueError as err:
     st.error(f"This pool does not fit {what} ({show.shape_text(x.shape)}): {err}")
@@ -58,7 +60,7 @@ if pooling.is_small(x):
         st.warning(f"No such output cell: {err}.")
         index = None
     left, right = st.columns(2)
-    left.plotly_chart(pooling.pool_figure(
+    left.plotly_chart(pool_figure(
         plane, trace, index, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}",
         mapping=mapping, height=520), key="pooling_in")
     right.plotly_chart(grid_figure(

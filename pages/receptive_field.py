@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from cnnviz import rf
-from cnnviz.figures import grid_figure, image_figure
+from cnnviz.lessons import receptive_field as rf
+from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import rf as ui
 from cnnviz.ui import show, sources
 

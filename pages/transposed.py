@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from cnnviz.figures import grid_figure
-from cnnviz.small_kernels import kernel_choices
-from cnnviz.transposed_view import SMALL_INPUTS, dilation_view, transposed_view
+from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
+from cnnviz.plots.figures import grid_figure
 from cnnviz.ui import settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.transposed import grid_row, matrix_editor, transpose_settings

@@ -1,12 +1,12 @@
 """The step-by-step sliding-window animation, as a Streamlit components-v2 element.
 
-Python computes everything (:mod:`cnnviz.animation` builds the payload from a
+Python computes everything (:mod:`cnnviz.lessons.animation` builds the payload from a
 trace); the browser code in ``static/animator.js`` only looks values up and
 draws them on canvases, so playback runs at the set rate without a script
 rerun per frame. A thin page needs one line::
 
-    from cnnviz.animation import build_conv_payload
-    from cnnviz.trace import ConvTrace
+    from cnnviz.lessons.animation import build_conv_payload
+    from cnnviz.core.trace import ConvTrace
     from cnnviz.ui.animator import animator
 
     view = animator(build_conv_payload(ConvTrace(image, kernel, padding=1)), key="anim")
@@ -30,7 +30,7 @@ from typing import Any
 
 import streamlit as st
 
-from ..animation import payload_json
+from cnnviz.lessons.animation import payload_json
 
 __all__ = ["AnimatorState", "animator"]
 
@@ -82,9 +82,9 @@ def animator(
     Parameters
     ----------
     payload : dict or str
-        From :func:`cnnviz.animation.build_conv_payload` or
-        :func:`~cnnviz.animation.build_pool_payload`, or that payload already
-        turned into text by :func:`~cnnviz.animation.payload_json` (cache the
+        From :func:`cnnviz.lessons.animation.build_conv_payload` or
+        :func:`~cnnviz.lessons.animation.build_pool_payload`, or that payload already
+        turned into text by :func:`~cnnviz.lessons.animation.payload_json` (cache the
         text to skip re-serialising on reruns).
     key : str
         Unique per instance; several animators may share a page. The browser

@@ -12,10 +12,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import kernels, samples, volumes
-from ..figures import grid_figure
-from ..text import format_table
-from ..trace import ConvTrace, Step
+from cnnviz.core import kernels
+from cnnviz.core.text import format_table
+from cnnviz.core.trace import ConvTrace, Step
+from cnnviz.data import samples
+from cnnviz.lessons import colour as volumes
+from cnnviz.plots.figures import grid_figure
+
 from . import state
 
 MAX_F = 7

@@ -13,8 +13,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import kernels
-from ..text import format_table
+from cnnviz.core import kernels
+from cnnviz.core.text import format_table
+
 from . import state as k
 
 MAX_SIDE = 11

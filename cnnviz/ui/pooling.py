@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from .. import kernels, samples
-from ..conv import conv2d
+from cnnviz.core import kernels
+from cnnviz.core.conv import conv2d
+from cnnviz.data import samples
+
 from . import kernel as kernel_ui
 from . import state as k
 

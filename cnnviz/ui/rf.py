@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..figures import grid_figure
-from ..rf import (
+from cnnviz.lessons.receptive_field import (
     COLUMNS,
     KINDS,
     MAX_LAYERS,
@@ -25,6 +24,8 @@ from ..rf import (
     describe_level,
     preset_rows,
 )
+from cnnviz.plots.figures import grid_figure
+
 from . import persist
 
 PRESET, ROWS, VERSION = "rf_preset", "rf_rows", "rf_version"

@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from ..activations import ACTIVATIONS
-from ..conv import ConvGeometry, plan_conv
-from ..display import MAPPINGS, auto_mapping
+from cnnviz.core.activations import ACTIVATIONS
+from cnnviz.core.conv import ConvGeometry, plan_conv
+from cnnviz.plots.display import MAPPINGS, auto_mapping
+
 from . import state as k
 
 PAD_KINDS = ("valid", "same", "full", "custom")
@@ -109,7 +110,7 @@ def pool_settings(*, optional: bool = True) -> dict | None:
 def mapping_picker(*, kernel_sum: float = 0.0, unit_input: bool = True) -> str:
     """How signed values become colours: never a silent clamp.
 
-    "auto" picks by the kernel (see :func:`cnnviz.display.auto_mapping`) and
+    "auto" picks by the kernel (see :func:`cnnviz.plots.display.auto_mapping`) and
     says which mapping it chose.
     """
     k.default(k.MAPPING, "auto")

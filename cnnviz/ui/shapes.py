@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..layers import ARCHITECTURES
-from ..shapes import (
+from cnnviz.core.layers import ARCHITECTURES
+from cnnviz.lessons.shapes import (
     COLUMNS,
     EXERCISES,
     KINDS,
@@ -23,6 +23,7 @@ from ..shapes import (
     StackReport,
     architecture_rows,
 )
+
 from . import persist
 
 CALC_KEYS = {"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p", "stride": "shp_s",

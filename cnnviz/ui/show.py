@@ -7,10 +7,11 @@ import io
 import numpy as np
 import streamlit as st
 
-from ..conv import ConvGeometry
-from ..display import to_uint8_image
-from ..figures import grid_figure, image_figure
-from ..layers import size_formula
+from cnnviz.core.conv import ConvGeometry
+from cnnviz.core.layers import size_formula
+from cnnviz.plots.display import to_uint8_image
+from cnnviz.plots.figures import grid_figure, image_figure
+
 from .state import require_router
 
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from .. import samples
-from ..imageio import ImageError, image_size, load_image
-from ..volumes import as_volume
+from cnnviz.data import samples
+from cnnviz.data.images import ImageError, image_size, load_image
+from cnnviz.lessons.colour import as_volume
+
 from . import state as k
 
 KINDS = ("Sample photo", "Pattern", "Lecture matrix", "Upload")

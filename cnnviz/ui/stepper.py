@@ -8,7 +8,8 @@ import json
 import numpy as np
 import streamlit as st
 
-from ..animation import (
+from cnnviz.core.trace import ConvTrace, PoolTrace
+from cnnviz.lessons.animation import (
     MAX_SIZE,
     MIN_SIZE,
     Placement,
@@ -19,7 +20,7 @@ from ..animation import (
     payload_json,
     to_pixel_levels,
 )
-from ..trace import ConvTrace, PoolTrace
+
 from . import state as k
 
 SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "anim_size", "anim_how", "anim_row", "anim_col", "anim_ch"

@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from ..figures import grid_figure
-from ..kernels import kernel_from_table
-from ..text import format_table
+from cnnviz.core.kernels import kernel_from_table
+from cnnviz.core.text import format_table
+from cnnviz.plots.figures import grid_figure
+
 from . import state as k
 
 

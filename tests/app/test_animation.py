@@ -7,10 +7,10 @@ import json
 import numpy as np
 
 import cnnviz
-from cnnviz import samples
-from cnnviz.animation import step_view, to_pixel_levels
-from cnnviz.kernels import get_kernel
-from cnnviz.text import format_number
+from cnnviz.core.kernels import get_kernel
+from cnnviz.core.text import format_number
+from cnnviz.data import samples
+from cnnviz.lessons.animation import step_view, to_pixel_levels
 from cnnviz.ui import state as keys
 from cnnviz.ui import stepper
 

@@ -8,7 +8,7 @@ import numpy as np
 from PIL import Image
 
 import cnnviz
-from cnnviz import samples
+from cnnviz.data import samples
 from cnnviz.ui import state as keys
 
 from .conftest import exceptions, figure, page_text

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 import cnnviz
-from cnnviz import samples
-from cnnviz.animation import to_pixel_levels
-from cnnviz.kernels import get_kernel
-from cnnviz.text import format_number
+from cnnviz.core.kernels import get_kernel
+from cnnviz.core.text import format_number
+from cnnviz.data import samples
+from cnnviz.lessons.animation import to_pixel_levels
 
 from .conftest import no_exception_box, screenshot, wait_for_app
 

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d
-from cnnviz.animation import (
+from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
+from cnnviz.lessons.animation import (
     Placement,
     build_conv_payload,
     build_pool_payload,
@@ -25,7 +26,6 @@ from cnnviz.animation import (
     payload_size_bytes,
     step_view,
 )
-from cnnviz.trace import ConvTrace, PoolTrace, format_number
 
 RNG = np.random.default_rng(11)
 ROOT = Path(__file__).resolve().parents[2]
@@ -242,7 +242,7 @@ def test_payload_32x32_is_under_200_kb(kernel, colour):
 
 
 def test_payload_32x32_photo_crop_is_small():
-    from cnnviz.imageio import load_image
+    from cnnviz.data.images import load_image
 
     photo = load_image((ROOT / "assets" / "chelsea.png").read_bytes())
     crop, _ = crop_for_animation(photo, 32)
@@ -327,8 +327,8 @@ def test_animator_mounts_in_apptest():
         import numpy as np
         import streamlit as st
 
-        from cnnviz.animation import build_conv_payload
-        from cnnviz.trace import ConvTrace
+        from cnnviz.core.trace import ConvTrace
+        from cnnviz.lessons.animation import build_conv_payload
         from cnnviz.ui.animator import animator
 
         t = ConvTrace(np.arange(25.0).reshape(5, 5), np.ones((3, 3)), padding=1)

@@ -78,7 +78,7 @@ def test_matches_scipy_correlate_and_convolve(mode, kshape):
 def test_matches_loop_reference_padding_and_pad_modes(pad_mode, padding):
     x = RNG.normal(size=(6, 7))
     k = RNG.normal(size=(3, 2))
-    geom = cnnviz.conv.plan_conv((6, 7), (3, 2), padding=padding)
+    geom = cnnviz.core.conv.plan_conv((6, 7), (3, 2), padding=padding)
     expected = conv_loop(x[:, :, None], k[:, :, None, None], padding=geom.padding, mode=pad_mode)
     np.testing.assert_allclose(conv2d(x, k, padding=padding, pad_mode=pad_mode), expected[:, :, 0])
 
@@ -172,7 +172,7 @@ def test_same_gives_ceil_n_over_s_with_extra_at_bottom_right():
     for s in (1, 2, 3):
         out = conv2d(x, np.ones((4, 4)), padding="same", stride=s)
         assert out.shape == (-(-7 // s), -(-8 // s))
-    geom = cnnviz.conv.plan_conv((7, 8), (4, 4), padding="same")
+    geom = cnnviz.core.conv.plan_conv((7, 8), (4, 4), padding="same")
     assert geom.padding == ((1, 2), (1, 2))
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d
-from cnnviz.display import (
+from cnnviz.plots.display import (
     DIVERGING_COLORS,
     DIVERGING_COLORSCALE,
     MAPPINGS,

@@ -1,4 +1,4 @@
-"""Tests of cnnviz.imageio.load_image: every image is built in memory with Pillow."""
+"""Tests of cnnviz.data.images.load_image: every image is built in memory with Pillow."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile, PngImagePlugin
 
-from cnnviz import imageio
-from cnnviz.imageio import MAX_PIXELS, ImageError, load_image
+from cnnviz.data import images as imageio
+from cnnviz.data.images import MAX_PIXELS, ImageError, load_image
 
 RED = (255, 0, 0)
 
@@ -526,7 +526,7 @@ def test_fuzz_mutated_images(seed, edits, cut):
 
 
 def test_image_size_reads_header_and_orientation():
-    from cnnviz.imageio import image_size
+    from cnnviz.data.images import image_size
 
     buf = io.BytesIO()
     im = Image.new("RGB", (30, 20))

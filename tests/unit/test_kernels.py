@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz.kernels import (
+from cnnviz.core.kernels import (
     KERNELS,
     KIND_ONE,
     KIND_ZERO,
@@ -486,7 +486,7 @@ def test_kernel_from_table_round_trips_text(rows):
 
 
 def test_common_slice_of_colour_filters():
-    from cnnviz.kernels import common_slice, stack_channels
+    from cnnviz.core.kernels import common_slice, stack_channels
 
     k = np.array([[1.0, 0.0, -1.0]] * 3)
     np.testing.assert_array_equal(common_slice(stack_channels(k, 3)), k)
@@ -497,8 +497,8 @@ def test_common_slice_of_colour_filters():
 
 
 def test_kind_of_generated_kernels_after_six_decimal_cells():
-    from cnnviz.kernels import gaussian_kernel, kind_of, log_kernel
-    from cnnviz.text import format_table
+    from cnnviz.core.kernels import gaussian_kernel, kind_of, log_kernel
+    from cnnviz.core.text import format_table
 
     def typed(k):
         return np.array([[float(eval(c)) for c in row] for row in format_table(k)])

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz.layers import (
+from cnnviz.core.layers import (
     ARCHITECTURES,
     LRN,
     Activation,

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from cnnviz import conv2d
-from cnnviz.conv import pad_image, plan_conv
-from cnnviz.matrix import (
+from cnnviz.core.conv import pad_image, plan_conv
+from cnnviz.core.matrix import (
     MAX_MATRIX_PIXELS,
     conv_matrix,
     dense_equivalent_params,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnviz.matrix_figures import (
+from cnnviz.plots.matrix import (
     READ_COLOUR,
     ROW_COLOUR,
     cell_sizes,

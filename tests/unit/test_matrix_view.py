@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnviz.matrix import dense_equivalent_params
-from cnnviz.matrix_view import MAX_SIDE, grey, matrix_view, param_lines, small_input
+from cnnviz.core.matrix import dense_equivalent_params
+from cnnviz.lessons.matrix import MAX_SIDE, grey, matrix_view, param_lines, small_input
 from tests.reference import conv_loop
 
 RNG = np.random.default_rng(7)

@@ -7,9 +7,12 @@ import itertools
 import numpy as np
 import pytest
 
-from cnnviz import pool2d, pooling
-from cnnviz.samples import LECTURE_INPUTS
-from cnnviz.trace import PoolTrace
+from cnnviz import pool2d
+from cnnviz.core.pool import pool_geometry
+from cnnviz.core.trace import PoolTrace
+from cnnviz.data.samples import LECTURE_INPUTS
+from cnnviz.lessons import pooling
+from cnnviz.plots.pooling import pool_figure
 
 RNG = np.random.default_rng(5)
 LECTURE = np.array(LECTURE_INPUTS["max_pool_4x4"].array)
@@ -55,7 +58,7 @@ def test_windows_and_winners_match_a_loop(size, stride, pad):
     assert pooling.winner_cells(trace) == winners
     out = pool2d(x, size, stride=stride, padding=pad).ravel()
     assert [x[cell] for cell in winners] == out.tolist()
-    geom = pooling.pool_geometry(x.shape, size, stride=stride, padding=pad)
+    geom = pool_geometry(x.shape, size, stride=stride, padding=pad)
     assert geom.out_shape == pool2d(x, size, stride=stride, padding=pad).shape
 
 
@@ -78,14 +81,14 @@ def test_average_counts_padding_as_zero():
 
 
 def test_pool_geometry_defaults_and_errors():
-    g = pooling.pool_geometry((6, 6), (2, 3))
+    g = pool_geometry((6, 6), (2, 3))
     assert g.stride == (2, 3) and g.out_shape == (3, 2)
     with pytest.raises(ValueError, match="padding must be at most half"):
-        pooling.pool_geometry((6, 6), 3, padding=2)
+        pool_geometry((6, 6), 3, padding=2)
     with pytest.raises(ValueError, match="stride must be at least 1"):
-        pooling.pool_geometry((6, 6), 2, stride=0)
+        pool_geometry((6, 6), 2, stride=0)
     with pytest.raises(ValueError):
-        pooling.pool_geometry((2, 2), 3)  # window larger than the input
+        pool_geometry((2, 2), 3)  # window larger than the input
 
 
 def test_window_index_is_row_major_and_checked():
@@ -100,19 +103,19 @@ def test_window_index_is_row_major_and_checked():
 
 def test_pool_figure_outlines_every_window_and_the_selected_one():
     trace = PoolTrace(LECTURE, 2, stride=1)
-    fig = pooling.pool_figure(LECTURE, trace, 4, title="in")
+    fig = pool_figure(LECTURE, trace, 4, title="in")
     colours = [s.line.color for s in fig.layout.shapes]
     assert colours.count("#9e9e9e") == 9 and colours.count("#2e7d32") == 9
     bold = [s for s in fig.layout.shapes if s.line.color == "#ffb300"]
     assert len(bold) == 1 and (bold[0].x0, bold[0].y0) == (0.5, 0.5)  # window (1, 1)
-    assert pooling.pool_figure(LECTURE, trace).layout.shapes[-1].line.color == "#2e7d32"
+    assert pool_figure(LECTURE, trace).layout.shapes[-1].line.color == "#2e7d32"
     with pytest.raises(ValueError, match="traced map"):
-        pooling.pool_figure(np.zeros((3, 3)), trace)
+        pool_figure(np.zeros((3, 3)), trace)
 
 
 def test_pool_figure_shows_windows_over_the_padding():
     x = np.arange(9.0).reshape(3, 3)
-    fig = pooling.pool_figure(x, PoolTrace(x, 2, padding=1), 0)
+    fig = pool_figure(x, PoolTrace(x, 2, padding=1), 0)
     assert fig.layout.xaxis.range[0] < -1 and fig.layout.yaxis.range[1] < -1
 
 

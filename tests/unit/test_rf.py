@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d
-from cnnviz.layers import receptive_field
-from cnnviz.rf import (
+from cnnviz.core.layers import receptive_field
+from cnnviz.lessons.receptive_field import (
     MAX_LAYERS,
     PRESETS,
     RFLayer,

@@ -1,4 +1,4 @@
-"""Tests of cnnviz.samples: bundled photos, synthetic patterns, lecture matrices."""
+"""Tests of cnnviz.data.samples: bundled photos, synthetic patterns, lecture matrices."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnnviz import samples
-from cnnviz.samples import (
+from cnnviz.data import samples
+from cnnviz.data.samples import (
     ASSETS_DIR,
     LECTURE_INPUTS,
     PATTERNS,
@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def correlate_valid(image: np.ndarray, kernel: np.ndarray, *, padding=0, stride=1):
-    """Plain-loop cross-correlation, independent of cnnviz.conv (the oracle)."""
+    """Plain-loop cross-correlation, independent of cnnviz.core.conv (the oracle)."""
     if padding:
         image = np.pad(image, padding)
     f = kernel.shape[0]

@@ -9,21 +9,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz.layers import ARCHITECTURES, Conv, Dense, Flatten, Pool, lecture_comparisons
-from cnnviz.shapes import (
+from cnnviz.core.layers import ARCHITECTURES, Conv, Dense, Flatten, Pool, lecture_comparisons
+from cnnviz.lessons.shapes import (
     EXERCISES,
     analyse_stack,
     architecture_rows,
     calculate,
     comparison_rows,
-    coverage_figure,
     format_bytes,
     layer_formulas,
-    params_figure,
     parse_stack,
     published_check,
     same_explanation,
 )
+from cnnviz.plots.shapes import coverage_figure, params_figure
 
 
 def windows_loop(padded, f, s, d):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnviz.kernels import KERNELS
-from cnnviz.small_kernels import SMALL_KERNELS, kernel_choices, kernel_values
+from cnnviz.core.kernels import KERNELS
+from cnnviz.core.small_kernels import SMALL_KERNELS, kernel_choices, kernel_values
 
 
 def test_choices_respect_the_size_range():

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d, pool2d
-from cnnviz.activations import activate
-from cnnviz.trace import ConvTrace, PoolTrace, format_number
+from cnnviz.core.activations import activate
+from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 
 RNG = np.random.default_rng(7)
 

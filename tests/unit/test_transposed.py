@@ -8,8 +8,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from cnnviz import conv2d
-from cnnviz.matrix import conv_matrix
-from cnnviz.transposed import (
+from cnnviz.core.matrix import conv_matrix
+from cnnviz.core.transposed import (
     conv_transpose2d,
     dilate_kernel,
     insert_zeros,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cnnviz.transposed_view import (
+from cnnviz.lessons.transposed import (
     SMALL_INPUTS,
     dilation_view,
     transposed_size_latex,

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz import conv2d, volumes
-from cnnviz.kernels import KERNELS, get_kernel
-from cnnviz.layers import conv_params
-from cnnviz.samples import LECTURE_INPUTS
-from cnnviz.trace import ConvTrace
+from cnnviz import conv2d
+from cnnviz.core.kernels import KERNELS, get_kernel
+from cnnviz.core.layers import conv_params
+from cnnviz.core.trace import ConvTrace
+from cnnviz.data.samples import LECTURE_INPUTS
+from cnnviz.lessons import colour as volumes
 
 from ..reference import conv_loop
 

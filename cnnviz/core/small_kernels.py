@@ -1,6 +1,6 @@
 """Small extra kernels for the "under the hood" pages, beside the lectures' presets.
 
-The lectures' presets (:data:`cnnviz.kernels.KERNELS`) are all 3×3 or 5×5 and
+The lectures' presets (:data:`cnnviz.core.kernels.KERNELS`) are all 3×3 or 5×5 and
 mostly symmetric. Showing a convolution as a matrix, the flip of true
 convolution, or a transposed convolution needs a few more: 2×2 and 4×4
 kernels, kernels whose taps are all different (so each weight can be followed
@@ -20,8 +20,8 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import as_int, check_mode
-from .kernels import KERNELS, Kernel
+from cnnviz.core._checks import as_int, check_mode
+from cnnviz.core.kernels import KERNELS, Kernel
 
 __all__ = ["SMALL_KERNELS", "kernel_choices", "kernel_values"]
 
@@ -52,7 +52,7 @@ def _build() -> dict[str, Kernel]:
     return {name: Kernel(name, title, meaning, values) for name, title, meaning, values in entries}
 
 
-#: Name → :class:`cnnviz.kernels.Kernel` (read-only), the extras of this module.
+#: Name → :class:`cnnviz.core.kernels.Kernel` (read-only), the extras of this module.
 SMALL_KERNELS: Mapping[str, Kernel] = MappingProxyType(_build())
 
 

@@ -11,7 +11,7 @@ of layer ``l−1``, clipped to the map (the rest is padding). Going back layer
 by layer from one output cell gives the region at every level
 (:func:`back_project`); its unclipped side at the input is the receptive field
 ``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i`` (:func:`rf_formula`,
-:func:`cnnviz.layers.receptive_field`). With dilation, or a stride larger
+:func:`cnnviz.core.layers.receptive_field`). With dilation, or a stride larger
 than the window, some cells inside the range are skipped; :func:`path_counts`
 says exactly which cells contribute, and how many paths lead from each.
 
@@ -32,9 +32,10 @@ from typing import NamedTuple
 import numpy as np
 from PIL import Image
 
-from ._checks import as_int, check_mode, effective_size
-from .conv import conv2d, output_size, pool2d
-from .layers import conv_params, receptive_field
+from cnnviz.core._checks import as_int, check_mode, effective_size
+from cnnviz.core.conv import conv2d, output_size
+from cnnviz.core.layers import conv_params, receptive_field
+from cnnviz.core.pool import pool2d
 
 __all__ = [
     "COLUMNS",
@@ -285,7 +286,7 @@ class Region:
 
     @property
     def rect(self) -> tuple[int, int, int, int]:
-        """``(top, left, height, width)`` for :func:`cnnviz.figures.grid_figure`."""
+        """``(top, left, height, width)`` for :func:`cnnviz.plots.figures.grid_figure`."""
         return (self.rows[0], self.cols[0], *self.shape)
 
 
@@ -424,7 +425,7 @@ def rf_formula(layers: Sequence[RFLayer]) -> tuple[str, int]:
 
     Each term is ``d_l·(k_l − 1)·J_l`` with ``J_l = Π_{i<l} s_i`` (the product
     of the strides before layer ``l``, 1 for the first layer), written out as
-    a number. The value comes from :func:`cnnviz.layers.receptive_field`.
+    a number. The value comes from :func:`cnnviz.core.layers.receptive_field`.
 
     >>> latex, r = rf_formula(PRESETS["conv_pool_conv"].layers)
     >>> r

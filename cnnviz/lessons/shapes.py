@@ -9,7 +9,7 @@ Three things the "Shapes and parameters" page shows, computed here:
   table rows (exact value and the lecture's round figure).
 - :func:`parse_stack` and :func:`analyse_stack`: a stack typed in as table
   rows (conv / pool / activation / flatten / dense) turned into
-  :mod:`cnnviz.layers` specs, then per-layer shapes, parameters, multiply-adds,
+  :mod:`cnnviz.core.layers` specs, then per-layer shapes, parameters, multiply-adds,
   activation memory and receptive fields, with totals checked against the
   published counts of LeNet-5, AlexNet and VGG16.
 
@@ -30,11 +30,9 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
-import plotly.graph_objects as go
 
-from ._checks import as_int, check_mode, effective_size, same_padding
-from .figures import grid_figure
-from .layers import (
+from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core.layers import (
     ACTIVATIONS,
     ARCHITECTURES,
     Activation,
@@ -65,11 +63,9 @@ __all__ = [
     "architecture_rows",
     "calculate",
     "comparison_rows",
-    "coverage_figure",
     "format_bytes",
     "format_count",
     "layer_formulas",
-    "params_figure",
     "parse_stack",
     "published_check",
     "same_explanation",
@@ -338,23 +334,6 @@ output keeps $n = 10$.
             f"all (never fewer than 0), {before} before and {after} after.")
 
 
-def coverage_figure(calc: Calculation) -> go.Figure:
-    """How many windows read each cell of the padded input; the real input outlined.
-
-    Cells at 0 are never read. The grid is ``coverage ⊗ coverage`` (rows times
-    columns), since the same numbers hold on both axes.
-
-    >>> fig = coverage_figure(calculate(6, 3, padding="custom", p=1, stride=5))
-    >>> fig.data[0].customdata.shape, fig.layout.shapes[0].x0
-    ((8, 8), 0.5)
-    """
-    grid = np.outer(calc.coverage, calc.coverage)
-    side = calc.padded
-    return grid_figure(grid, title=f"Windows reading each cell of the padded {side}×{side} input",
-                       highlight=[(calc.pad[0], calc.pad[0], calc.n, calc.n)], digits=0,
-                       height=420)
-
-
 # --- the lectures' comparisons ---------------------------------------------------
 
 
@@ -458,7 +437,7 @@ def _layer(row: Mapping[str, object]):  # -> Layer
 
 
 def parse_stack(rows: Sequence[Mapping[str, object]]) -> list:
-    """Turn editor rows into :mod:`cnnviz.layers` specs; row ``l`` becomes layer ``[l]``.
+    """Turn editor rows into :mod:`cnnviz.core.layers` specs; row ``l`` becomes layer ``[l]``.
 
     Each row is a mapping with the keys of :data:`COLUMNS`. Empty cells take
     the usual defaults (``s = 1`` for a convolution and ``s = f`` for a pool,
@@ -497,7 +476,7 @@ Pool(size=2, stride=2, mode='avg', padding=0)]
 
 
 def architecture_rows(name: str) -> list[dict[str, object]]:
-    """A preset network (:data:`cnnviz.layers.ARCHITECTURES`) as editor rows.
+    """A preset network (:data:`cnnviz.core.layers.ARCHITECTURES`) as editor rows.
 
     Dropout, local response normalisation and torchvision's adaptive pool are
     left out: they change no shape and have no parameters here (the adaptive
@@ -536,7 +515,7 @@ class StackReport:
     ----------
     input_shape : tuple of int
     infos : tuple of LayerInfo
-        From :func:`cnnviz.layers.propagate`.
+        From :func:`cnnviz.core.layers.propagate`.
     total_params, total_macs, total_activations : int
         Sums over the layers; activations count every layer's output values
         (the input not included).
@@ -577,7 +556,7 @@ def _table_row(index: int, label: str, shape: tuple[int, ...], params: int, macs
 
 
 def analyse_stack(input_shape: Sequence[int], layers: Sequence) -> StackReport:
-    """Shapes, costs and totals of a stack (see :func:`cnnviz.layers.propagate`).
+    """Shapes, costs and totals of a stack (see :func:`cnnviz.core.layers.propagate`).
 
     Raises
     ------
@@ -654,27 +633,3 @@ def published_check(name: str, total: int) -> PublishedCheck:
     return PublishedCheck(False, f"{format_count(total)} parameters: differs from the published "
                                  f"count of {format_count(arch.published_total)} by "
                                  f"{diff:+,}: the stack is no longer the preset.{lecture}")
-
-
-def params_figure(report: StackReport, *, log: bool = False) -> go.Figure:
-    """Horizontal bars: the parameters of every layer that has some.
-
-    >>> fig = params_figure(analyse_stack((32, 32, 1), [Conv(6, 5), Flatten(), Dense(10)]))
-    >>> list(fig.data[0].x), fig.data[0].y[0]
-    ([156, 47050], '[1] CONV 5×5, 6 filters, s=1, p=0')
-    """
-    infos = [i for i in report.infos if i.params]
-    labels = [f"[{i.index}] {i.label}" for i in infos]
-    colours = ["#1f77b4" if isinstance(i.layer, Conv) else "#ff7f0e" for i in infos]
-    fig = go.Figure(go.Bar(x=[i.params for i in infos], y=labels, orientation="h",
-                           marker_color=colours, text=[format_count(i.params) for i in infos],
-                           textposition="auto",
-                           hovertemplate="%{y}<br>%{x:,} parameters<extra></extra>"))
-    fig.update_layout(title={"text": "Parameters per layer (blue: convolution, orange: dense)",
-                             "font": {"size": 15}},
-                      height=max(220, 60 + 28 * len(infos)),
-                      margin={"l": 8, "r": 8, "t": 40, "b": 8})
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="log" if log else "linear", title="parameters")
-    return fig
-

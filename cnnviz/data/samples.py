@@ -40,8 +40,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_int, check_mode
-from .imageio import load_image
+from cnnviz.core._checks import as_int, check_mode
+from cnnviz.data.images import load_image
 
 __all__ = [
     "ASSETS_DIR",
@@ -58,7 +58,7 @@ __all__ = [
 ]
 
 #: Folder of the bundled photos: ``assets/`` next to the ``cnnviz`` package.
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
 MIN_PATTERN_SIZE = 3  # the smallest image a 3×3 kernel fits on
 MAX_PATTERN_SIZE = 2048
@@ -166,7 +166,7 @@ def load_photo(name: str, *, mode: str = "rgb", max_side: int | None = None) -> 
     name : str
         A key of ``PHOTOS``.
     mode : {"rgb", "gray"}, optional
-        As in ``cnnviz.imageio.load_image``: ``(H, W, 3)`` or ``(H, W)``.
+        As in ``cnnviz.data.images.load_image``: ``(H, W, 3)`` or ``(H, W)``.
     max_side : int, optional
         Shrink so that neither side exceeds this, keeping the aspect.
 

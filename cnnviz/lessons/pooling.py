@@ -3,10 +3,10 @@
 Pooling slides a window of ``k_H × k_W`` cells with stride ``s`` over each
 channel on its own and keeps the window's maximum (max pooling) or mean
 (average pooling). It has hyperparameters (mode, size, stride, padding) and no
-parameters to learn. The numbers come from :func:`cnnviz.conv.pool2d` and
-:class:`cnnviz.trace.PoolTrace`; this module places them on figures and in text.
+parameters to learn. The numbers come from :func:`cnnviz.core.pool.pool2d` and
+:class:`cnnviz.core.trace.PoolTrace`; this module places them on figures and in text.
 
->>> from cnnviz.trace import PoolTrace
+>>> from cnnviz.core.trace import PoolTrace
 >>> t = PoolTrace([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], 2)
 >>> winner_cells(t)
 [(1, 1), (1, 3), (2, 0), (3, 3)]
@@ -16,57 +16,21 @@ parameters to learn. The numbers come from :func:`cnnviz.conv.pool2d` and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
-import plotly.graph_objects as go
 
-from ._checks import as_float_array, as_int, as_pair
-from .conv import ConvGeometry, plan_conv
-from .figures import NUMBERS_MAX_SIDE, grid_figure
-from .text import format_number
-from .trace import PoolTrace
+from cnnviz.core._checks import as_float_array, as_int
+from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.core.trace import PoolTrace
 
 __all__ = [
     "display_sum",
     "in_unit_range",
     "is_small",
-    "pool_figure",
-    "pool_geometry",
     "window_equation",
     "window_rects",
     "window_index",
     "winner_cells",
 ]
-
-
-def pool_geometry(
-    in_shape: Sequence[int], size: object, *, stride: object = None, padding: object = 0
-) -> ConvGeometry:
-    """Where the pooling windows sit: :func:`cnnviz.conv.plan_conv` with pool arguments.
-
-    Same rules as :func:`cnnviz.conv.pool2d`: stride defaults to the size, the
-    padding (per axis, on both sides) may be at most half the size.
-
-    Examples
-    --------
-    >>> g = pool_geometry((4, 4), 2)
-    >>> g.stride, g.out_shape
-    ((2, 2), (2, 2))
-    >>> pool_geometry((5, 5), 3, stride=(2, 1), padding=1).out_shape
-    (3, 5)
-    >>> pool_geometry((4, 4), 2, padding=(2, 0))
-    Traceback (most recent call last):
-    ...
-    ValueError: padding must be at most half the pool size (2, 2), got (2, 0)
-    """
-    k = as_pair(size, "size", minimum=1)
-    s = k if stride is None else as_pair(stride, "stride", minimum=1)
-    ph, pw = as_pair(padding, "padding", minimum=0)
-    if 2 * ph > k[0] or 2 * pw > k[1]:
-        raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)),
-                     window="pool window")
 
 
 def _offset(trace: PoolTrace) -> tuple[int, int]:
@@ -135,57 +99,6 @@ def window_equation(trace: PoolTrace, index: int, digits: int = 3) -> str:
     return f"mean({', '.join(terms)}) = ({sums}) / {len(terms)} = {result}"
 
 
-def pool_figure(
-    x: object,
-    trace: PoolTrace,
-    selected: int | None = None,
-    *,
-    title: str = "",
-    mapping: str | None = None,
-    height: int | None = None,
-) -> go.Figure:
-    """The input with every window outlined thinly, winners marked, one window in bold.
-
-    Parameters
-    ----------
-    x : (H, W) array
-        The channel the trace pooled (the unpadded input).
-    trace : PoolTrace
-    selected : int, optional
-        Window number to outline in bold (orange).
-    title, mapping, height :
-        As for :func:`cnnviz.figures.grid_figure`.
-
-    Examples
-    --------
-    >>> x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
-    >>> fig = pool_figure(x, PoolTrace(x, 2), 0)
-    >>> [s.line.color for s in fig.layout.shapes].count("#9e9e9e")  # 4 thin, 1 bold, 4 winners
-    4
-    >>> len(fig.layout.shapes)
-    9
-    """
-    arr = np.asarray(as_float_array(x, "x"), dtype=np.float64)
-    if arr.shape != tuple(trace.geometry.in_shape):
-        raise ValueError(f"x must be the traced map of shape {trace.geometry.in_shape}, "
-                         f"got {arr.shape}")
-    rects = window_rects(trace)
-    bold = [] if selected is None else [rects[trace.step(selected).index]]
-    fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
-                      cells=winner_cells(trace), height=height)
-    thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
-             "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
-            for top, left, h, w in rects]
-    # Assigned, not update_layout(shapes=...), which would merge into the existing shapes.
-    fig.layout.shapes = thin + [shape.to_plotly_json() for shape in fig.layout.shapes]
-    (pt, pb), (pl, pr) = trace.geometry.padding
-    if pt or pl:
-        # Let the outlines that hang over the padding show.
-        fig.update_xaxes(range=[-pl - 0.6, arr.shape[1] + pr - 0.4])
-        fig.update_yaxes(range=[arr.shape[0] + pb - 0.4, -pt - 0.6], autorange=False)
-    return fig
-
-
 def window_index(trace: PoolTrace, row: int, col: int) -> int:
     """The number of the window that fills output cell (row, col), row-major.
 
@@ -206,7 +119,7 @@ def window_index(trace: PoolTrace, row: int, col: int) -> int:
 
 
 def display_sum(x: object) -> float:
-    """What to tell :func:`cnnviz.display.auto_mapping` as the "kernel sum" for pooling.
+    """What to tell :func:`cnnviz.plots.display.auto_mapping` as the "kernel sum" for pooling.
 
     Input and pooled map should share one colour scale, so that a 6 looks the
     same before and after. An image in [0, 1] gets 1.0 (auto then picks

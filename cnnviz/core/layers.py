@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
-from ._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
 
 __all__ = [
     "size_formula",

@@ -1,7 +1,7 @@
 """Compact, JSON-ready descriptions of a trace for the step-by-step animation.
 
 The animation runs in the browser, but every number it shows is computed here,
-by the core (:class:`cnnviz.trace.ConvTrace` and :class:`cnnviz.trace.PoolTrace`).
+by the core (:class:`cnnviz.core.trace.ConvTrace` and :class:`cnnviz.core.trace.PoolTrace`).
 The browser only looks numbers up and draws them. A payload holds:
 
 * the padded input as a table of distinct values (``vals``) plus, per padded
@@ -19,7 +19,7 @@ The browser only looks numbers up and draws them. A payload holds:
 * per step the channel partial sums, the total and the activated value.
 
 Numbers are rounded to ``digits`` decimals and written so that their JSON
-text is exactly :func:`cnnviz.trace.format_number` of the core's value: ``2``
+text is exactly :func:`cnnviz.core.trace.format_number` of the core's value: ``2``
 not ``2.0``, ``-0.333``. JavaScript's ``String(x)`` prints such a number back
 identically, so what the browser shows is character for character what the
 rest of the app writes. Non-finite values become the strings ``"NaN"``,
@@ -28,7 +28,7 @@ rest of the app writes. Non-finite values become the strings ``"NaN"``,
 :func:`step_view` decodes one step from a payload exactly as the browser
 does; the tests compare it with the core for every step.
 
->>> from cnnviz.trace import ConvTrace
+>>> from cnnviz.core.trace import ConvTrace
 >>> t = ConvTrace(np.arange(9.0).reshape(3, 3), np.ones((2, 2)), bias=1.0)
 >>> p = build_conv_payload(t)
 >>> p["out_shape"], p["totals"]
@@ -48,8 +48,8 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_pair
-from .trace import ConvTrace, PoolTrace, format_number
+from cnnviz.core._checks import as_float_array, as_int, as_pair
+from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 
 __all__ = [
     "to_pixel_levels",
@@ -212,7 +212,7 @@ def build_conv_payload(
     trace : ConvTrace
         The one-filter convolution to animate (grey or colour).
     digits : int, keyword-only
-        Decimals shown, 0 to 4 (as :func:`cnnviz.trace.format_number`).
+        Decimals shown, 0 to 4 (as :func:`cnnviz.core.trace.format_number`).
     labels : mapping, optional, keyword-only
         Replacement texts for the panel titles; keys ``title``, ``input``,
         ``kernel``, ``products``, ``output``, ``output_activated`` (``{act}``

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_pair, check_mode
-from .activations import ACTIVATIONS, activate
-from .conv import ConvGeometry, _as_bias, _prepare, conv2d, pad_image, plan_conv, pool2d
-from .text import format_number
+from cnnviz.core._checks import as_float_array, as_int, as_pair, check_mode
+from cnnviz.core.activations import ACTIVATIONS, activate
+from cnnviz.core.conv import ConvGeometry, _as_bias, _prepare, conv2d, pad_image, plan_conv
+from cnnviz.core.pool import pool2d
+from cnnviz.core.text import format_number
 
 __all__ = ["ConvTrace", "PoolStep", "PoolTrace", "Step", "format_number"]
 
@@ -92,7 +93,7 @@ class ConvTrace:
     Parameters
     ----------
     activation : str, keyword-only
-        One of :data:`cnnviz.activations.ACTIVATIONS`, applied after the bias.
+        One of :data:`cnnviz.core.activations.ACTIVATIONS`, applied after the bias.
     slope : float, keyword-only
         Leaky ReLU slope.
     """

@@ -29,7 +29,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_pair, check_finite, check_mode
+from cnnviz.core._checks import as_float_array, as_int, as_pair, check_finite, check_mode
 
 __all__ = [
     "common_slice",

@@ -1,4 +1,4 @@
-"""Convolution, pooling and the output-size formula.
+"""Convolution and the output-size formula.
 
 ``conv2d`` computes what CNNs call convolution: cross-correlation, the kernel
 laid on the input as it is. ``flip=True`` turns the kernel by 180 degrees first,
@@ -25,7 +25,7 @@ from functools import cache
 import numpy as np
 from scipy.linalg import get_blas_funcs
 
-from ._checks import (
+from cnnviz.core._checks import (
     PAD_MODES,
     Pair,
     PerSide,
@@ -38,7 +38,7 @@ from ._checks import (
     resolve_padding,
 )
 
-__all__ = ["ConvGeometry", "conv2d", "output_size", "pad_image", "plan_conv", "pool2d"]
+__all__ = ["ConvGeometry", "conv2d", "output_size", "pad_image", "plan_conv"]
 
 # Rank-1 kernels with at least this many taps run as two 1-D passes: a 15×15
 # Gaussian costs 30 slice updates instead of 225. Smaller kernels (every
@@ -300,10 +300,6 @@ _BLOCK_BYTES = 1 << 20
 # 2 cores, 8 MB blocks beat L2-sized ones (4.5 ms vs 5.8 ms for that case):
 # the copies stream anyway, and fewer blocks mean fewer calls.
 _IM2COL_BYTES = 8 << 20
-# Pooling works through blocks of output rows whose row-reduced input is about
-# this size, so the second (column) step reads it from cache.
-_POOL_BLOCK_BYTES = 1 << 19
-
 
 @cache
 def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
@@ -622,104 +618,3 @@ def conv2d(
     if case == "single":
         out = out[:, :, 0]
     return np.ascontiguousarray(out, dtype=out_dtype)
-
-
-def pool2d(
-    x: object,
-    size: object = 2,
-    *,
-    stride: object = None,
-    padding: object = 0,
-    mode: str = "max",
-) -> np.ndarray:
-    """Max or average pooling over (H, W), or over each channel of (H, W, C).
-
-    Parameters
-    ----------
-    x : array_like, (H, W) or (H, W, C)
-    size : int or (int, int)
-        Pool window per axis.
-    stride : int or (int, int), optional, keyword-only
-        Defaults to ``size``: windows side by side, no overlap.
-    padding : int or (int, int), keyword-only
-        Cells added on each side. Max pooling pads with -inf so padding never
-        wins; average pooling pads with zeros that count in the mean
-        (PyTorch's default).
-    mode : {"max", "avg"}, keyword-only
-
-    Examples
-    --------
-    >>> pool2d(np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]))
-    array([[6., 8.],
-           [3., 4.]])
-    >>> pool2d(np.arange(16.0).reshape(4, 4), 2, mode="avg")
-    array([[ 2.5,  4.5],
-           [10.5, 12.5]])
-    """
-    arr = as_float_array(x, "x")
-    if arr.ndim not in (2, 3):
-        raise ValueError(f"x must be 2-D (H, W) or 3-D (H, W, C), got shape {arr.shape}")
-    if 0 in arr.shape:
-        raise ValueError(f"x must not be empty, got shape {arr.shape}")
-    check_mode(mode, "mode", ("max", "avg"))
-    k = as_pair(size, "size", minimum=1)
-    s = k if stride is None else as_pair(stride, "stride", minimum=1)
-    ph, pw = as_pair(padding, "padding", minimum=0)
-    if 2 * ph > k[0] or 2 * pw > k[1]:
-        # A window made mostly of padding would pool nothing real (PyTorch's rule).
-        raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    geom = plan_conv(arr.shape[:2], k, stride=s, padding=((ph, ph), (pw, pw)),
-                     window="pool window")
-    work = arr.astype(np.promote_types(arr.dtype, np.float32), copy=False)
-    if mode == "max":
-        padded = work
-        if ph or pw:
-            padded = np.pad(
-                work, [(ph, ph), (pw, pw)] + [(0, 0)] * (arr.ndim - 2), constant_values=-np.inf
-            )
-        out = _pool(padded, geom, np.maximum)
-    else:
-        out = _pool(pad_image(work, geom.padding), geom, np.add, divisor=k[0] * k[1])
-    return np.ascontiguousarray(out, dtype=arr.dtype)
-
-
-def _pool(
-    padded: np.ndarray, geom: ConvGeometry, op: np.ufunc, divisor: int | None = None
-) -> np.ndarray:
-    """Reduce every window of ``padded`` with ``op``, then divide by ``divisor`` if given.
-
-    A window's reduction is separable: first along each row (the k_W columns
-    of every window, strided views of whole rows), then down the columns (k_H
-    rows of that partial result). That is (k_W - 1) + (k_H - 1) operations
-    instead of k_H k_W - 1, all in place. Working through blocks of output rows
-    keeps the partial result in cache between the two steps.
-    """
-    (oh, ow), (sh, sw), (kh, kw) = geom.out_shape, geom.stride, geom.kernel_shape
-    rest = padded.shape[2:]
-    out = np.empty((oh, ow) + rest, dtype=padded.dtype)
-    part_row_bytes = ow * int(np.prod(rest, dtype=int)) * padded.itemsize
-    rows = max(1, min(oh, _POOL_BLOCK_BYTES // (part_row_bytes * sh)))
-    part = np.empty(((rows - 1) * sh + kh, ow) + rest, dtype=padded.dtype)
-    for r0 in range(0, oh, rows):
-        rb = min(rows, oh - r0)
-        span = (rb - 1) * sh + kh  # input rows the block's windows cover
-        src = padded[r0 * sh : r0 * sh + span]
-        cols = [src[:, j : j + (ow - 1) * sw + 1 : sw] for j in range(kw)]
-        if kw == 1:
-            row_red = cols[0]
-        else:
-            row_red = part[:span]
-            op(cols[0], cols[1], out=row_red)
-            for c in cols[2:]:
-                op(row_red, c, out=row_red)
-        rows_i = [row_red[i : i + (rb - 1) * sh + 1 : sh] for i in range(kh)]
-        block = out[r0 : r0 + rb]
-        if kh == 1:
-            np.copyto(block, rows_i[0])
-        else:
-            op(rows_i[0], rows_i[1], out=block)
-            for r in rows_i[2:]:
-                op(block, r, out=block)
-        if divisor is not None:
-            np.divide(block, divisor, out=block)
-    return out

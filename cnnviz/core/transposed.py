@@ -30,8 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import Pair, PerSide, as_float_array, as_int, as_pair, check_finite
-from .conv import conv2d
+from cnnviz.core._checks import Pair, PerSide, as_float_array, as_int, as_pair, check_finite
+from cnnviz.core.conv import conv2d
 
 __all__ = [
     "TransposeSteps",

@@ -6,7 +6,10 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["format_fraction", "format_number", "format_table"]
+__all__ = ["NUMBERS_MAX_SIDE", "format_fraction", "format_number", "format_table"]
+
+# Up to this side, a grid shows its numbers (16×16 is still readable projected).
+NUMBERS_MAX_SIDE = 16
 
 
 def format_number(value: float, digits: int = 3) -> str:

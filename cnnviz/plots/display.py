@@ -22,8 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, check_finite, check_mode
-from .text import format_number
+from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode
+from cnnviz.core.text import format_number
 
 __all__ = [
     "DIVERGING_COLORS",

@@ -1,8 +1,8 @@
 """What the "transposed convolution and dilation" page shows, computed in one place.
 
-:func:`transposed_view` runs :func:`cnnviz.transposed.transpose_as_conv_steps`
+:func:`transposed_view` runs :func:`cnnviz.core.transposed.transpose_as_conv_steps`
 and checks it against the direct scatter-add
-(:func:`cnnviz.transposed.conv_transpose2d`) and against the forward size
+(:func:`cnnviz.core.transposed.conv_transpose2d`) and against the forward size
 formula: a convolution with the same f, s, p maps the output back to the
 input's size. :func:`dilation_view` shows that a dilated convolution is an
 ordinary convolution with the dilated kernel.
@@ -20,17 +20,17 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import Pair, as_int, check_finite
-from .conv import ConvGeometry, conv2d, plan_conv
-from .layers import size_formula
-from .matrix_view import grey
-from .transposed import (
+from cnnviz.core._checks import Pair, as_int, check_finite
+from cnnviz.core.conv import ConvGeometry, conv2d, plan_conv
+from cnnviz.core.layers import size_formula
+from cnnviz.core.transposed import (
     TransposeSteps,
     conv_transpose2d,
     dilate_kernel,
     transpose_as_conv_steps,
     transposed_output_size,
 )
+from cnnviz.lessons.matrix import grey
 
 __all__ = [
     "SMALL_INPUTS",
@@ -58,7 +58,7 @@ def transposed_size_latex(
 ) -> str:
     r"""The transposed convolution's output-size formula, filled in, as LaTeX.
 
-    Raises ValueError like :func:`cnnviz.transposed.transposed_output_size`.
+    Raises ValueError like :func:`cnnviz.core.transposed.transposed_output_size`.
 
     >>> transposed_size_latex(2, 3, stride=2).split(" = ")[-2:]
     ['(2 - 1)\\cdot 2 - 2\\cdot 0 + 1\\cdot(3 - 1) + 0 + 1', '5']
@@ -78,8 +78,8 @@ class TransposedView:
 
     Attributes
     ----------
-    steps : the arrays of :func:`cnnviz.transposed.transpose_as_conv_steps`.
-    direct : the direct scatter-add, :func:`cnnviz.transposed.conv_transpose2d`.
+    steps : the arrays of :func:`cnnviz.core.transposed.transpose_as_conv_steps`.
+    direct : the direct scatter-add, :func:`cnnviz.core.transposed.conv_transpose2d`.
     max_difference : max |steps.output − direct|.
     upsampled_cells : where the input's cells sit in ``steps.upsampled``.
     padded_cells : where they sit in ``steps.padded`` (those not cut off).
@@ -125,13 +125,13 @@ def transposed_view(
     x : array_like, (H, W)
     kernel : array_like, (f_H, f_W)
     stride, padding, output_padding, dilation : int, keyword-only
-        The same on both axes; see :func:`cnnviz.transposed.conv_transpose2d`.
+        The same on both axes; see :func:`cnnviz.core.transposed.conv_transpose2d`.
 
     Raises
     ------
     ValueError
         Naming the parameter and value, for everything
-        :func:`cnnviz.transposed.conv_transpose2d` refuses (an output_padding
+        :func:`cnnviz.core.transposed.conv_transpose2d` refuses (an output_padding
         not below max(s, d), a padding that leaves no output, bad arrays).
 
     Examples
@@ -181,7 +181,7 @@ class DilationView:
     Attributes
     ----------
     image : the grey input.
-    kernel : the kernel as given; ``dilated`` its :func:`cnnviz.transposed.dilate_kernel`.
+    kernel : the kernel as given; ``dilated`` its :func:`cnnviz.core.transposed.dilate_kernel`.
     dilation : d.
     effective : d(f − 1) + 1 per axis, the dilated kernel's shape.
     taps : (row, col) of the real taps in ``dilated``.

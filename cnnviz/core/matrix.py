@@ -2,7 +2,7 @@
 
 The lectures say a convolution "can be written as a matrix multiplication" and
 that "a fully connected layer is a generalisation of a convolution". This
-module builds both views from the same geometry :func:`cnnviz.conv.conv2d`
+module builds both views from the same geometry :func:`cnnviz.core.conv.conv2d`
 uses, so they can never disagree with the feature map:
 
 * :func:`im2col` unrolls every window into one row: ``im2col(x, k.shape) @
@@ -29,8 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from ._checks import PAD_MODES, Pair, as_float_array, as_int, check_finite, check_mode
-from .conv import ConvGeometry, _unroll, pad_image, plan_conv
+from cnnviz.core._checks import PAD_MODES, Pair, as_float_array, as_int, check_finite, check_mode
+from cnnviz.core.conv import ConvGeometry, _unroll, pad_image, plan_conv
 
 __all__ = [
     "MAX_MATRIX_PIXELS",
@@ -114,7 +114,7 @@ def im2col(
     ------
     ValueError
         For a bad image or kernel_shape, and for every geometry error
-        :func:`cnnviz.conv.plan_conv` reports (stride, padding, dilation,
+        :func:`cnnviz.core.conv.plan_conv` reports (stride, padding, dilation,
         kernel larger than the padded input), or an unknown pad_mode.
 
     Examples
@@ -221,7 +221,7 @@ def conv_matrix(
     :func:`describe_conv_matrix`).
 
     Padding is handled without special cases: the pixel numbers
-    ``0 .. H·W - 1`` are padded with the same :func:`cnnviz.conv.pad_image`
+    ``0 .. H·W - 1`` are padded with the same :func:`cnnviz.core.conv.pad_image`
     mode, so each padded cell learns which pixel it copies. Zero padding
     copies none, and its taps are dropped; reflect, replicate and circular
     padding copy a border pixel, and a tap landing there adds its weight to
@@ -251,7 +251,7 @@ def conv_matrix(
         If kernel is not a finite, non-empty 2-D array, input_shape is not
         two positive ints or has more than :data:`MAX_MATRIX_PIXELS` pixels,
         pad_mode is unknown, or the geometry is invalid (see
-        :func:`cnnviz.conv.plan_conv`).
+        :func:`cnnviz.core.conv.plan_conv`).
 
     Examples
     --------

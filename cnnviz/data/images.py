@@ -46,7 +46,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from ._checks import as_int, check_mode
+from cnnviz.core._checks import as_int, check_mode
 
 __all__ = ["FORMATS", "MAX_PIXELS", "ImageError", "image_size", "load_image"]
 

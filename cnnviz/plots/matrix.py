@@ -22,9 +22,9 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .display import map_for_display
-from .figures import grid_figure
-from .text import format_number
+from cnnviz.core.text import format_number
+from cnnviz.plots.display import map_for_display
+from cnnviz.plots.figures import grid_figure
 
 __all__ = ["ROW_COLOUR", "cell_sizes", "product_figure", "text_font", "window_figure"]
 

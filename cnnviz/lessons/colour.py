@@ -5,8 +5,8 @@ filter has the input's depth, ``f × f × n_c``: each slice meets its own
 channel and gives a partial sum; the partial sums plus the bias give one
 output value. A bank of ``n_c^[l]`` filters gives ``n_c^[l]`` maps, the output
 volume. This module turns what a page shows about that into numbers and text;
-the arithmetic of the convolution itself stays in :mod:`cnnviz.conv` and
-:mod:`cnnviz.trace`.
+the arithmetic of the convolution itself stays in :mod:`cnnviz.core.conv` and
+:mod:`cnnviz.core.trace`.
 
 >>> volume, note = as_volume(np.zeros((4, 5)))
 >>> volume.shape
@@ -24,11 +24,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, check_finite
-from .kernels import KERNELS, get_kernel
-from .layers import conv_params
-from .text import format_number
-from .trace import Step
+from cnnviz.core._checks import as_float_array, as_int, check_finite
+from cnnviz.core.kernels import KERNELS, get_kernel
+from cnnviz.core.layers import conv_params
+from cnnviz.core.text import format_number
+from cnnviz.core.trace import Step
 
 __all__ = [
     "CHANNEL_NAMES",
@@ -170,7 +170,7 @@ def gain(weights: object) -> float:
 def channel_equation(step: Step, channel: int, digits: int = 3) -> str:
     """One slice's products and partial sum, negatives in brackets: ``a·w + … = sum``.
 
-    >>> from cnnviz.trace import ConvTrace
+    >>> from cnnviz.core.trace import ConvTrace
     >>> x = np.zeros((3, 3, 3)); x[:, 0, :] = 25
     >>> w = np.tile(np.array([[1.0, 0, -1]] * 3)[:, :, None], (1, 1, 3))
     >>> channel_equation(ConvTrace(x, w).at(0, 0), 0)
@@ -187,7 +187,7 @@ def channel_equation(step: Step, channel: int, digits: int = 3) -> str:
 def total_equation(step: Step, names: Sequence[str] = CHANNEL_NAMES, digits: int = 3) -> str:
     """The total of a colour step as the lectures add it: partial sums plus bias.
 
-    >>> from cnnviz.trace import ConvTrace
+    >>> from cnnviz.core.trace import ConvTrace
     >>> t = ConvTrace(np.ones((3, 3, 3)), np.ones((3, 3, 3)), bias=-1)
     >>> total_equation(t.at(0, 0))
     '9 (R) + 9 (G) + 9 (B) + (-1) (bias b) = 26'

@@ -18,13 +18,11 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from .display import map_for_display
-from .text import format_number
+from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.plots.display import map_for_display
 
 __all__ = ["NUMBERS_MAX_SIDE", "grid_figure", "histogram_figure", "image_figure", "window_shapes"]
 
-# Up to this side, a grid shows its numbers (16×16 is still readable projected).
-NUMBERS_MAX_SIDE = 16
 
 
 
@@ -73,7 +71,7 @@ def grid_figure(
     ----------
     values : (H, W) array
     mapping : str, optional
-        A :data:`cnnviz.display.MAPPINGS` name. Default: ``"diverging"`` when
+        A :data:`cnnviz.plots.display.MAPPINGS` name. Default: ``"diverging"`` when
         the array has negative values, else ``"minmax"`` in grey.
     highlight : rectangles ``(top, left, height, width)`` in cell units to outline.
     cells : single cells ``(row, col)`` to mark (e.g. a max-pool winner).

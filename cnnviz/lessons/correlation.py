@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_float_array, check_finite
-from .conv import ConvGeometry, conv2d, plan_conv
-from .matrix_view import grey
+from cnnviz.core._checks import as_float_array, check_finite
+from cnnviz.core.conv import ConvGeometry, conv2d, plan_conv
+from cnnviz.lessons.matrix import grey
 
 __all__ = ["FlipComparison", "ImpulseDemo", "compare_flip", "flip_relation", "impulse_response"]
 

@@ -23,9 +23,9 @@ import numpy as np
 from PIL import Image
 from scipy import sparse
 
-from ._checks import as_float_array, as_int, check_finite
-from .conv import ConvGeometry, conv2d, pad_image, plan_conv
-from .matrix import (
+from cnnviz.core._checks import as_float_array, as_int, check_finite
+from cnnviz.core.conv import ConvGeometry, conv2d, pad_image, plan_conv
+from cnnviz.core.matrix import (
     ConvMatrixFacts,
     ParamComparison,
     conv_matrix,
@@ -34,7 +34,7 @@ from .matrix import (
     im2col,
     window_coords,
 )
-from .text import format_number
+from cnnviz.core.text import format_number
 
 __all__ = [
     "MAX_KERNEL_SIDE",
@@ -185,9 +185,9 @@ class MatrixView:
     by_matrix, by_im2col, by_sliding : W @ x + b, im2col @ k + b and the
         sliding window, each flattened row-major (n_out,).
     max_difference : the largest |difference| between any two of them.
-    facts : :func:`cnnviz.matrix.describe_conv_matrix` of W.
-    params : :func:`cnnviz.matrix.dense_equivalent_params` for this layer.
-    windows : :func:`cnnviz.matrix.window_coords`, (n_out, f_H·f_W, 2).
+    facts : :func:`cnnviz.core.matrix.describe_conv_matrix` of W.
+    params : :func:`cnnviz.core.matrix.dense_equivalent_params` for this layer.
+    windows : :func:`cnnviz.core.matrix.window_coords`, (n_out, f_H·f_W, 2).
     """
 
     x: np.ndarray
@@ -304,7 +304,7 @@ def matrix_view(
     ------
     ValueError
         For an input or kernel too large to draw, non-finite values, and every
-        error of :func:`cnnviz.matrix.conv_matrix` (bad geometry, pad mode).
+        error of :func:`cnnviz.core.matrix.conv_matrix` (bad geometry, pad mode).
 
     Examples
     --------

@@ -10,7 +10,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from ._checks import as_float_array, check_mode
+from cnnviz.core._checks import as_float_array, check_mode
 
 __all__ = ["ACTIVATIONS", "activate"]
 

@@ -1,0 +1,3 @@
+"""One view model per lesson page: what the page shows, computed from the core
+and written as numbers and text (no Plotly, no Streamlit).
+"""

@@ -1,0 +1,1 @@
+"""Every Plotly figure builder and the display mappings from values to colours."""
