@@ -1,7 +1,8 @@
 """cnnviz: the router and the shared sidebar.
 
 Run with ``streamlit run app.py``. Every page is a small script in ``pages/``;
-the image source lives in the sidebar so that it is kept across pages.
+the image source lives in the sidebar so that it is kept across pages, and
+every setting that defines a view lives in the URL (see :mod:`cnnviz.ui.links`).
 """
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnnviz.ui import state
+from cnnviz.ui import links, router
 
 HERE = Path(__file__).parent / "pages"
 
-state.require_router()
+router.ensure_routed()
 st.set_page_config(page_title="cnnviz: see how a convolution computes",
                    page_icon=":material/blur_on:", layout="wide")
 
@@ -42,5 +43,11 @@ PAGES = {
     ],
 }
 
-state.keep()
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+links.start()
+notices = st.container()  # above the page: where a bad link is reported
+try:
+    page.run()
+finally:
+    # Also after st.stop() in a page: the link must still say what is shown.
+    links.finish(notices)

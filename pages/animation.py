@@ -5,9 +5,10 @@ import streamlit as st
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
 from cnnviz.plots.figures import image_figure
-from cnnviz.ui import kernel, settings, show, sources, stepper
+from cnnviz.ui import kernel, router, settings, show, sources, state, stepper
 from cnnviz.ui.animator import animator
 
+router.ensure_routed()
 st.title("Step by step")
 show.intro(
     "Watch the layer compute: the $f \\times f$ window moves over the padded input $a^{[l-1]}$ "
@@ -17,14 +18,14 @@ show.intro(
     "to see its window. On a colour image each channel's partial sum is shown, then the total."
 )
 
-stepper.keep_settings()
 source = sources.image_source()
 if source is None:
     st.stop()
 
 grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
 with grid_col:
-    mode = st.radio("Animate", ("Convolution", "Pooling"), key=stepper.MODE, horizontal=True)
+    mode = st.radio("Animate", ("Convolution", "Pooling"), key=stepper.MODE, horizontal=True,
+                    **state.LINK)
     grid, where, note = stepper.animation_grid(source.image, picture=source.picture)
 with where_col:
     if grid.shape[:2] != source.image.shape[:2]:
@@ -43,10 +44,9 @@ with kernel_col:
     else:
         pool = settings.pool_settings(optional=False)
         if grid.ndim == 3:
-            channel = st.radio("Channel (pooling works on each channel separately)", range(3),
-                               key=stepper.CHANNEL, horizontal=True,
-                               format_func=lambda c: ("R", "G", "B")[c])
-            grid = show.plane(grid, channel)
+            channel = st.radio("Channel (pooling works on each channel separately)",
+                               tuple("RGB"), key=stepper.CHANNEL, horizontal=True, **state.LINK)
+            grid = show.plane(grid, "RGB".index(channel))
 
 with st.container():
     try:
@@ -65,6 +65,8 @@ with st.container():
     st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
                f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
                f"{'step' if geom.n_steps == 1 else 'steps'}**.")
-    animator(payload, key="anim_view", speed=2.0)
+    start, speed = stepper.start_and_speed(geom.n_steps)
+    view = animator(payload, key="anim_view", start_step=start, speed=speed)
+    stepper.remember_view(view)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")

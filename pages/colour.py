@@ -5,8 +5,9 @@ import streamlit as st
 import cnnviz
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons import colour as volumes
-from cnnviz.ui import colour, settings, show, sources
+from cnnviz.ui import colour, router, settings, show, sources
 
+router.ensure_routed()
 st.title("Colour volumes and filter banks")
 show.intro(
     "A colour image is a volume $a^{[l-1]}$ of shape $n_H \\times n_W \\times n_c$ with "

@@ -7,9 +7,10 @@ from cnnviz.core.small_kernels import kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
 from cnnviz.plots.figures import grid_figure, image_figure
-from cnnviz.ui import settings, show, sources
+from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
 
+router.ensure_routed()
 st.title("Correlation vs convolution")
 show.intro(
     "A CNN lays the kernel $k$ on each window of $a^{[l-1]}$ as it is and sums the products: "
@@ -20,16 +21,14 @@ show.intro(
 
 source = sources.image_source()
 KERNELS = kernel_choices(5)
-k.default("corr_kernel", "asymmetric_3")
-k.default("corr_pad", "same")
 c1, c2, c3 = st.columns([1.2, 1, 1], gap="large")
 with c1:
-    name = st.selectbox("Kernel", list(KERNELS), key="corr_kernel",
+    name = links.select("Kernel", list(KERNELS), key="corr_kernel", default="asymmetric_3",
                         format_func=lambda n: KERNELS[n].title,
                         help="Symmetric kernels (Gaussian, box, Laplacian, sharpen) give "
                              "identical maps; try Sobel or the asymmetric one.")
     st.caption(KERNELS[name].meaning)
-    padding = st.radio("Padding p", ("same", "valid"), key="corr_pad", horizontal=True,
+    padding = st.radio("Padding p", ("same", "valid"), key="corr_pad", horizontal=True, **k.LINK,
                        help="same: zeros around so that the map keeps the image's size.")
 kernel = KERNELS[name].values
 GRID = {"mapping": "diverging", "colorbar": False, "height": 240, "digits": 3}

@@ -6,9 +6,10 @@ from cnnviz.core.small_kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
 from cnnviz.plots.figures import grid_figure
 from cnnviz.plots.matrix import product_figure, window_figure
-from cnnviz.ui import settings, show, sources
+from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
 
+router.ensure_routed()
 st.title("Convolution as a matrix multiplication")
 show.intro(
     "A convolution is a matrix product. Unroll the input $a^{[l-1]}$ into a vector $x$ "
@@ -21,14 +22,13 @@ show.intro(
 
 source = sources.image_source()
 KERNELS = kernel_choices(mview.MAX_KERNEL_SIDE)
-for key, value in (("mx_side", 6), ("mx_kernel", "numbered_3"), ("mx_row", 0), ("mx_col", 0)):
-    k.default(key, value)
 c1, c2, c3 = st.columns(3, gap="large")
 with c1:
-    side = st.number_input("Input side (pixels, longest side)", 1, 64, key="mx_side",
+    side = st.number_input("Input side (pixels, longest side)", 1, mview.MAX_SIDE, 6,
+                           key="mx_side", **k.LINK,
                            help=f"The image is shrunk to this size; at most {mview.MAX_SIDE}: "
                                 "W has one column per pixel.")
-    name = st.selectbox("Kernel", list(KERNELS), key="mx_kernel",
+    name = links.select("Kernel", list(KERNELS), key="mx_kernel", default="numbered_3",
                         format_func=lambda n: KERNELS[n].title)
     st.caption(KERNELS[name].meaning)
     st.plotly_chart(grid_figure(KERNELS[name].values, title="Kernel k", mapping="diverging",
@@ -36,8 +36,8 @@ with c1:
 with c3:
     st.markdown("**Output cell to follow**")
     a, b = st.columns(2)
-    row = a.number_input("Row r", 0, 63, key="mx_row")
-    col = b.number_input("Column c", 0, 63, key="mx_col")
+    row = a.number_input("Row r", 0, 63, 0, key="mx_row", **k.LINK)
+    col = b.number_input("Column c", 0, 63, 0, key="mx_col", **k.LINK)
 with c2:
     cfg = settings.conv_settings(with_activation=False)
 

@@ -6,8 +6,9 @@ import cnnviz
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import stack_channels
 from cnnviz.plots.figures import histogram_figure
-from cnnviz.ui import kernel, settings, show, sources
+from cnnviz.ui import kernel, router, settings, show, sources
 
+router.ensure_routed()
 st.title("Convolution playground")
 show.intro(
     "A convolutional layer slides a filter of size $f \\times f$ over the input $a^{[l-1]}$: "

@@ -9,8 +9,9 @@ from cnnviz.lessons import pooling
 from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.plots.pooling import pool_figure
 from cnnviz.ui import pooling as pool_ui
-from cnnviz.ui import settings, show, sources
+from cnnviz.ui import router, settings, show, sources
 
+router.ensure_routed()
 st.title("Pooling")
 show.intro(
     "A pooling layer slides a $k_H \\times k_W$ window with stride $s$ over **each channel on "

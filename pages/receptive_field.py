@@ -5,8 +5,9 @@ import streamlit as st
 from cnnviz.lessons import receptive_field as rf
 from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import rf as ui
-from cnnviz.ui import show, sources
+from cnnviz.ui import router, show, sources
 
+router.ensure_routed()
 st.title("Receptive field")
 show.intro(
     "One value of layer $[l]$ is computed from an $f \\times f$ window of layer $[l-1]$, and "

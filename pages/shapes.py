@@ -4,9 +4,10 @@ import streamlit as st
 
 from cnnviz.lessons import shapes
 from cnnviz.plots import shapes as shape_plots
+from cnnviz.ui import router, show
 from cnnviz.ui import shapes as ui
-from cnnviz.ui import show
 
+router.ensure_routed()
 st.title("Shapes and parameters")
 show.intro(
     "Each layer $[l]$ turns an $n_H^{[l-1]} \\times n_W^{[l-1]} \\times n_c^{[l-1]}$ volume into "

@@ -5,10 +5,11 @@ import streamlit as st
 from cnnviz.core.small_kernels import kernel_choices
 from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
 from cnnviz.plots.figures import grid_figure
-from cnnviz.ui import settings, show, sources
+from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.transposed import grid_row, matrix_editor, transpose_settings
 
+router.ensure_routed()
 st.title("Transposed convolution and dilation")
 show.intro(
     "A convolution with stride $s > 1$ shrinks its input. A **transposed convolution** goes the "
@@ -21,8 +22,6 @@ source = sources.image_source()
 
 st.header("Transposed convolution: undoing a stride")
 KERNELS = {n: (kern.title, kern.values) for n, kern in kernel_choices(4, 2).items()}
-k.default("tr_dil_kernel", "sobel_x")
-k.default("tr_dil_d", 2)
 c1, c2, c3 = st.columns(3, gap="large")
 with c1:
     x = matrix_editor("Input x", "tr_x", SMALL_INPUTS, "two", help="Pick a preset, then edit.")
@@ -73,8 +72,10 @@ if tv is not None:
 st.header("Dilation: spreading the taps")
 DIL = kernel_choices(5)
 d1, d2, d3 = st.columns([1, 1, 1.3], gap="large")
-name = d1.selectbox("Kernel", list(DIL), key="tr_dil_kernel", format_func=lambda n: DIL[n].title)
-d = d1.number_input("Dilation d", 1, 4, key="tr_dil_d", help="Spacing between the taps.")
+name = links.select("Kernel", list(DIL), key="tr_dil_kernel", default="sobel_x", where=d1,
+                    format_func=lambda n: DIL[n].title)
+d = d1.number_input("Dilation d", 1, 4, 2, key="tr_dil_d", help="Spacing between the taps.",
+                    **k.LINK)
 if source is None:
     st.stop()
 try:

@@ -13,7 +13,7 @@ rerun per frame. A thin page needs one line::
     st.write(view.step, view.row, view.col)
 
 State flows back through one component state value, ``view``: the browser
-sends ``{"step", "row", "col"}`` 300 ms after the animation comes to rest (a
+sends ``{"step", "row", "col", "speed"}`` 300 ms after the animation comes to rest (a
 pause, the end of playback, the last of a burst of steps, scrubs or jumps),
 never per frame nor during playback, since each report reruns the script.
 Python can move the animation with ``start_step``: the browser jumps there
@@ -57,11 +57,14 @@ class AnimatorState:
         Current step, 0-based, row-major over the output.
     row, col : int
         The output cell of that step.
+    speed : float or None
+        Steps per second, once the browser has reported one.
     """
 
     step: int = 0
     row: int = 0
     col: int = 0
+    speed: float | None = None
 
 
 def _noop() -> None:
@@ -135,8 +138,10 @@ def animator(
     if not isinstance(view, Mapping):
         step = int(start_step or 0)
         return AnimatorState(step, *divmod(step, out_cols))
+    speed_seen = view.get("speed")
     return AnimatorState(
         step=int(view.get("step", 0)),
         row=int(view.get("row", 0)),
         col=int(view.get("col", 0)),
+        speed=float(speed_seen) if isinstance(speed_seen, int | float) else None,
     )

@@ -19,22 +19,24 @@ from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.plots.figures import grid_figure
 
-from . import state
+from . import links, state
 
 MAX_F = 7
 MAX_FILTERS = 16
 NAMES = volumes.CHANNEL_NAMES
 COLOURS = ("red", "green", "blue")
 
-F = "colour_f"
-PRESETS = tuple(f"colour_preset_{n}" for n in NAMES)
+F = "cv_f"
+PRESETS = tuple(f"cv_{n.lower()}" for n in NAMES)
 TABLES = tuple(f"colour_table_{n}" for n in NAMES)
 VERSION = "colour_version"
 ERROR = "colour_error"
-BIAS, PAD, STRIDE = "colour_bias", "colour_pad", "colour_stride"
-ROW, COL = "colour_row", "colour_col"
-N_FILTERS = "colour_n_filters"
-BANK = tuple(f"colour_bank_{i}" for i in range(MAX_FILTERS))
+BIAS, PAD, STRIDE = "cv_bias", "cv_p", "cv_s"
+ROW, COL = "cv_row", "cv_col"
+N_FILTERS = "cv_filters"
+BANK = tuple(f"cv_bank{i + 1}" for i in range(MAX_FILTERS))
+DEFAULT_SLICE = "vertical_edge"
+DEFAULT_F = 3
 
 
 def _title(name: str) -> str:
@@ -92,29 +94,59 @@ def set_filter(weights: np.ndarray) -> None:
 
 def load_lecture() -> None:
     """The lectures' worked example: the 10 × 10 × 3 edge volume, its filter, cell (0, 3)."""
-    st.session_state[state.SOURCE] = "Lecture matrix"
+    st.session_state[state.SOURCE] = "Lecture"
     st.session_state[state.LECTURE] = "vertical_edge"
     set_filter(samples.LECTURE_INPUTS["vertical_edge"].kernel)
     st.session_state.update({BIAS: 0.0, PAD: 0, STRIDE: 1, ROW: 0, COL: 3})
 
 
 def _init() -> None:
-    defaults = {F: 3, BIAS: 0.0, PAD: 0, STRIDE: 1, ROW: 0, COL: 3, N_FILTERS: 4,
-                **{key: "vertical_edge" for key in PRESETS},
-                **dict(zip(BANK, volumes.DEFAULT_BANK, strict=True))}
-    state.keep(tuple(defaults), store="colour_saved", defaults=defaults)
     st.session_state.setdefault(VERSION, 0)
+    f = st.session_state.get(F, DEFAULT_F)
+    for key in PRESETS:
+        # A preset from the link decides the slice's first table (select() checks it again).
+        if links.incoming(key) in volumes.SLICE_PRESETS:
+            st.session_state[key] = links.incoming(key)
+        st.session_state.setdefault(key, DEFAULT_SLICE)
     for c, key in enumerate(TABLES):
         if key not in st.session_state:
-            values = volumes.slice_preset(st.session_state[PRESETS[c]], st.session_state[F])
-            st.session_state[key] = format_table(values)
+            st.session_state[key] = format_table(
+                volumes.slice_preset(st.session_state[PRESETS[c]], f))
+    text = links.incoming(links.SLICES)
+    if text is not None:
+        try:
+            grids = text.split("|")
+            if len(grids) != 3:
+                raise ValueError(f"3 slices separated by '|' expected, got {len(grids)}")
+            tables = [links.decode_grid(g, max_side=MAX_F) for g in grids]
+            f = len(tables[0])
+            if any(len(t) != f or len(t[0]) != f for t in tables):
+                raise ValueError("the three slices must be f × f with the same f")
+            for t in tables:
+                kernels.kernel_from_table(t)
+        except ValueError as err:
+            links.refuse(links.SLICES, text, str(err))
+        else:
+            st.session_state[F] = f
+            for c, t in enumerate(tables):
+                st.session_state[TABLES[c]] = t
+            _bump()
+
+
+def _slices_link(slices: list[np.ndarray]) -> str | None:
+    """The slices in the link, unless each is what its preset box says."""
+    f = len(slices[0])
+    if all(np.array_equal(volumes.slice_preset(st.session_state[PRESETS[c]], f), slices[c])
+           for c in range(3)):
+        return None
+    return "|".join(links.encode_grid(current_table(c)) for c in range(3))
 
 
 def filter_editor() -> np.ndarray | None:
     """The filter size and the three slice editors; the (f, f, 3) filter, or None after errors."""
     _init()
     st.columns([1, 3])[0].number_input("Filter size f (the filter is f × f × 3)", 1, MAX_F,
-                                       key=F, on_change=_on_resize)
+                                       DEFAULT_F, key=F, on_change=_on_resize, **state.LINK)
     error = st.session_state.pop(ERROR, None)
     if error:
         st.error(error)
@@ -122,8 +154,9 @@ def filter_editor() -> np.ndarray | None:
     for c, col in enumerate(st.columns(3, gap="medium")):
         name = NAMES[c]
         col.markdown(f"**Slice {name}**: meets the {COLOURS[c]} channel")
-        col.selectbox(f"Preset for slice {name}", volumes.SLICE_PRESETS, key=PRESETS[c],
-                      on_change=_on_preset, args=(c,), format_func=_title)
+        links.select(f"Preset for slice {name}", volumes.SLICE_PRESETS, key=PRESETS[c],
+                     default=DEFAULT_SLICE, where=col, on_change=_on_preset, args=(c,),
+                     format_func=_title)
         table = current_table(c)
         st.session_state[TABLES[c]] = table
         frame = pd.DataFrame(table, columns=[str(j) for j in range(len(table[0]))],
@@ -136,17 +169,21 @@ def filter_editor() -> np.ndarray | None:
             slices.append(kernels.kernel_from_table(table))
         except ValueError as err:
             col.error(f"Slice {name}: {err}. Your other entries are kept.")
-    return np.stack(slices, axis=2) if len(slices) == 3 else None
+    if len(slices) != 3:
+        links.put(links.SLICES, st.query_params.get(links.SLICES))  # the last good ones
+        return None
+    links.put(links.SLICES, _slices_link(slices))
+    return np.stack(slices, axis=2)
 
 
 def layer_controls() -> tuple[float, int, int, int, int]:
     """Bias, padding, stride and the output cell to explain: (b, p, s, row, col)."""
     cols = st.columns(5)
-    b = cols[0].number_input("Bias b", -1000.0, 1000.0, step=1.0, key=BIAS)
-    p = cols[1].number_input("Padding p", 0, 8, key=PAD)
-    s = cols[2].number_input("Stride s", 1, 8, key=STRIDE)
-    r = cols[3].number_input("Output row", 0, 4096, key=ROW)
-    c = cols[4].number_input("Output column", 0, 4096, key=COL)
+    b = cols[0].number_input("Bias b", -1000.0, 1000.0, 0.0, step=1.0, key=BIAS, **state.LINK)
+    p = cols[1].number_input("Padding p", 0, 8, 0, key=PAD, **state.LINK)
+    s = cols[2].number_input("Stride s", 1, 8, 1, key=STRIDE, **state.LINK)
+    r = cols[3].number_input("Output row", 0, 4096, 0, key=ROW, **state.LINK)
+    c = cols[4].number_input("Output column", 0, 4096, 3, key=COL, **state.LINK)
     return float(b), int(p), int(s), int(r), int(c)
 
 
@@ -191,12 +228,13 @@ def step_panels(step: Step) -> None:
 def bank_picker() -> list[str]:
     """How many filters n_c^[l] and a preset for each; returns the preset names."""
     n = int(st.columns([1, 3])[0].number_input("Number of filters $n_c^{[l]}$", 1, MAX_FILTERS,
-                                               key=N_FILTERS))
+                                               4, key=N_FILTERS, **state.LINK))
     names = []
     cols = st.columns(4)
     for i in range(n):
-        names.append(cols[i % 4].selectbox(f"Filter {i + 1}", volumes.SLICE_PRESETS[1:],
-                                           key=BANK[i], format_func=_title))
+        names.append(links.select(f"Filter {i + 1}", volumes.SLICE_PRESETS[1:], key=BANK[i],
+                                  default=volumes.DEFAULT_BANK[i], where=cols[i % 4],
+                                  format_func=_title))
     return names
 
 

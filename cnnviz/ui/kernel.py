@@ -16,15 +16,29 @@ import streamlit as st
 from cnnviz.core import kernels
 from cnnviz.core.text import format_table
 
+from . import links
 from . import state as k
 
 MAX_SIDE = 11
+DEFAULT = "sharpen"
+TABLE, VERSION, ERROR = "kernel_table", "kernel_version", "kernel_action_error"
+
+
+def editor_key(version: int | None = None) -> str:
+    """Key of the kernel grid editor for ``version`` (default: the current one).
+
+    Every whole-kernel change (preset, reset, normalise, ...) bumps the version,
+    which gives the editor a fresh key and so drops its old edits.
+    """
+    if version is None:
+        version = st.session_state.get(VERSION, 0)
+    return f"kernel_editor_{version}"
 
 
 def _set_table(values: np.ndarray) -> None:
-    st.session_state[k.KERNEL_TABLE] = format_table(values)
+    st.session_state[TABLE] = format_table(values)
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = values.shape
-    st.session_state[k.KERNEL_VERSION] = st.session_state.get(k.KERNEL_VERSION, 0) + 1
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
 
 def set_kernel(values: np.ndarray) -> None:
@@ -36,7 +50,7 @@ def set_kernel(values: np.ndarray) -> None:
     try:
         table = kernels.common_slice(values)
     except ValueError as err:
-        st.session_state["kernel_action_error"] = str(err)
+        st.session_state[ERROR] = str(err)
         return
     _set_table(table)
     # Name it in the preset box too when it is one of the presets.
@@ -68,15 +82,19 @@ def use_lecture(source) -> None:
         st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
 
 
-COLOUR_SUMMED = "One f×f×3 filter: the channels' partial sums add up (what a CNN layer does)"
-COLOUR_EACH = "Each channel on its own (what \"sharpen this photo\" means)"
+# Short, because a linked choice is written in the link as it reads.
+COLOUR_EACH = "each channel"
+COLOUR_SUMMED = "summed"
 
 
 def colour_mode() -> bool:
     """On a colour image: True to sum the channels (one f×f×3 filter), False for per channel."""
-    k.default(k.COLOUR_MODE, COLOUR_EACH)
-    return st.radio("A 2-D kernel on a colour image", (COLOUR_EACH, COLOUR_SUMMED),
-                    key=k.COLOUR_MODE) == COLOUR_SUMMED
+    return st.radio(
+        "A 2-D kernel on a colour image", (COLOUR_EACH, COLOUR_SUMMED), key=k.COLOUR_MODE,
+        horizontal=True, **k.LINK,
+        help="each channel: filter R, G and B on their own (what \"sharpen this photo\" "
+             "means). summed: one f×f×3 filter whose channels' partial sums add up (what a "
+             "CNN layer does).") == COLOUR_SUMMED
 
 
 def _on_preset() -> None:
@@ -85,12 +103,12 @@ def _on_preset() -> None:
 
 def _on_resize() -> None:
     rows, cols = st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS]
-    old = st.session_state[k.KERNEL_TABLE]
+    old = st.session_state[TABLE]
     # Keep what fits, top-left aligned; new cells start at 0.
     table = [[old[r][c] if r < len(old) and c < len(old[0]) else "0" for c in range(cols)]
              for r in range(rows)]
-    st.session_state[k.KERNEL_TABLE] = table
-    st.session_state[k.KERNEL_VERSION] = st.session_state.get(k.KERNEL_VERSION, 0) + 1
+    st.session_state[TABLE] = table
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
 
 def _on_edit(action: str) -> None:
@@ -103,12 +121,12 @@ def _on_edit(action: str) -> None:
         elif action == "transpose":
             new = kernels.transpose(current)
         elif action == "random":
-            seed = st.session_state.get(k.KERNEL_VERSION, 0)
+            seed = st.session_state.get(VERSION, 0)
             new = kernels.random_kernel(current.shape, seed=seed, integers=True)
         else:
             new = kernels.get_kernel(st.session_state[k.KERNEL_PRESET])
     except ValueError as err:
-        st.session_state["kernel_action_error"] = str(err)
+        st.session_state[ERROR] = str(err)
         return
     _set_table(new)
 
@@ -120,29 +138,52 @@ def _on_generate() -> None:
     try:
         _set_table(make(size, sigma))
     except ValueError as err:
-        st.session_state["kernel_action_error"] = str(err)
+        st.session_state[ERROR] = str(err)
 
 
 def current_table() -> list[list[str]]:
     """The kernel's cell texts with the live editor's edits applied."""
-    table = [list(row) for row in st.session_state[k.KERNEL_TABLE]]
-    edits = st.session_state.get(k.kernel_editor_key(), {}) or {}
+    table = [list(row) for row in st.session_state[TABLE]]
+    edits = st.session_state.get(editor_key(), {}) or {}
     for r, cols in (edits.get("edited_rows") or {}).items():
         for c, text in cols.items():
             table[int(r)][int(c)] = "" if text is None else str(text)
     return table
 
 
+def _from_link(text: str) -> None:
+    """Load the kernel a link brought: a preset's name, or its cells as "a,b;c,d"."""
+    if text in kernels.KERNELS:
+        st.session_state[k.KERNEL_PRESET] = text
+        _set_table(kernels.get_kernel(text))
+        return
+    try:
+        table = links.decode_grid(text, max_side=MAX_SIDE)
+        kernels.kernel_from_table(table)
+    except ValueError as err:
+        links.refuse(links.KERNEL, text, str(err))
+        return
+    st.session_state[TABLE] = table
+    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:
+    """The kernel in the link: nothing for the default, a preset's name, else its cells."""
+    for name, preset in kernels.KERNELS.items():
+        if preset.values.shape == values.shape and np.array_equal(preset.values, values):
+            return None if name == DEFAULT else name
+    return links.encode_grid(table)
+
+
 def _init() -> None:
-    presets = list(kernels.KERNELS)
-    k.default(k.KERNEL_PRESET, "sharpen")
-    if st.session_state[k.KERNEL_PRESET] not in presets:
-        st.session_state[k.KERNEL_PRESET] = "sharpen"
-    if k.KERNEL_TABLE not in st.session_state:
+    if k.KERNEL_PRESET not in st.session_state:
+        st.session_state[k.KERNEL_PRESET] = DEFAULT
+    if TABLE not in st.session_state:
         _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
-    k.default(k.GEN_KIND, "Gaussian")
-    k.default(k.GEN_SIZE, 5)
-    k.default(k.GEN_SIGMA, 1.0)
+    text = links.incoming(links.KERNEL)
+    if text is not None:
+        _from_link(text)
 
 
 def kernel_editor() -> np.ndarray | None:
@@ -153,15 +194,16 @@ def kernel_editor() -> np.ndarray | None:
     """
     _init()
     preset = st.selectbox("Kernel preset", list(kernels.KERNELS), key=k.KERNEL_PRESET,
-                          on_change=_on_preset,
-                          format_func=lambda n: kernels.KERNELS[n].title)
+                          on_change=_on_preset, format_func=lambda n: kernels.KERNELS[n].title,
+                          **k.KEEP)
     st.caption(kernels.KERNELS[preset].meaning)
     c1, c2 = st.columns(2)
-    c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize)
-    c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize)
-    table = st.session_state[k.KERNEL_TABLE]
+    c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize, **k.KEEP)
+    c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize,
+                    **k.KEEP)
+    table = st.session_state[TABLE]
     frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
-    st.data_editor(frame, key=k.kernel_editor_key(), hide_index=True, num_rows="fixed",
+    st.data_editor(frame, key=editor_key(), hide_index=True, num_rows="fixed",
                    width="stretch",
                    column_config={c: st.column_config.TextColumn(c, width="small")
                                   for c in frame.columns})
@@ -172,21 +214,24 @@ def kernel_editor() -> np.ndarray | None:
                        args=(action,), width="stretch")
     with st.expander("Generate a Gaussian or Laplacian of Gaussian"):
         g1, g2, g3 = st.columns(3)
-        g1.radio("Kind", ("Gaussian", "LoG"), key=k.GEN_KIND)
-        g2.number_input("Size", 1, MAX_SIDE, key=k.GEN_SIZE)
-        g3.number_input("σ", 0.1, 10.0, step=0.1, key=k.GEN_SIGMA)
+        g1.radio("Kind", ("Gaussian", "LoG"), key=k.GEN_KIND, **k.KEEP)
+        g2.number_input("Size", 1, MAX_SIDE, 5, key=k.GEN_SIZE, **k.KEEP)
+        g3.number_input("σ", 0.1, 10.0, 1.0, step=0.1, key=k.GEN_SIGMA, **k.KEEP)
         st.button("Use this kernel", key="kernel_generate", on_click=_on_generate)
-    error = st.session_state.pop("kernel_action_error", None)
+    error = st.session_state.pop(ERROR, None)
     if error:
         st.error(error)
     # Save the edits into the stored table now: the editor's own state is
     # dropped when another page runs, and re-applying edits is harmless.
-    table = st.session_state[k.KERNEL_TABLE] = current_table()
+    table = st.session_state[TABLE] = current_table()
     try:
         values = kernels.kernel_from_table(table)
     except ValueError as err:
         st.error(f"{err}. Fix the cell to see the result; your other entries are kept.")
+        # The link keeps the last good kernel until the cell is fixed.
+        links.put(links.KERNEL, st.query_params.get(links.KERNEL))
         return None
+    links.put(links.KERNEL, _to_link(values, table))
     st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
                f"{kernels.kind_of(values)}")
     return values

@@ -12,19 +12,17 @@ from cnnviz.data import samples
 from . import kernel as kernel_ui
 from . import state as k
 
-MODE, KH, KW = "pooling_mode", "pooling_kh", "pooling_kw"
-SAME_STRIDE, SH, SW = "pooling_same_stride", "pooling_sh", "pooling_sw"
-PH, PW = "pooling_ph", "pooling_pw"
-FEATURE_MAP, CHANNEL, ROW, COL = "pooling_fmap", "pooling_channel", "pooling_row", "pooling_col"
-DEFAULTS = {MODE: "max", KH: 2, KW: 2, SAME_STRIDE: True, SH: 2, SW: 2, PH: 0, PW: 0,
-            FEATURE_MAP: False, CHANNEL: 0, ROW: 0, COL: 0}
+MODE, KH, KW = "pl_mode", "pl_kh", "pl_kw"
+SAME_STRIDE, SH, SW = "pl_same", "pl_sh", "pl_sw"
+PH, PW = "pl_ph", "pl_pw"
+FEATURE_MAP, CHANNEL, ROW, COL = "pl_fmap", "pl_ch", "pl_row", "pl_col"
 LECTURE = "max_pool_4x4"
 MODES = {"max": "max pooling: the largest value", "avg": "average pooling: the mean"}
 
 
 def _load_lecture() -> None:
     item = samples.LECTURE_INPUTS[LECTURE]
-    st.session_state[k.SOURCE] = "Lecture matrix"
+    st.session_state[k.SOURCE] = "Lecture"
     st.session_state[k.LECTURE] = LECTURE
     st.session_state.update({MODE: "max", KH: item.pool_size, KW: item.pool_size,
                              SAME_STRIDE: True, SH: item.stride, SW: item.stride, PH: 0, PW: 0,
@@ -33,32 +31,32 @@ def _load_lecture() -> None:
 
 def controls() -> dict:
     """Mode, size, stride and padding per axis; returns pool2d's keyword arguments."""
-    k.keep(tuple(DEFAULTS), store="pooling_saved", defaults=DEFAULTS)
     st.button("The lectures' example: 4 × 4 input, 2 × 2 max pooling, stride 2",
               key="pooling_lecture", on_click=_load_lecture, icon=":material/school:")
     c = st.columns([1.4, 1, 1, 1, 1])
-    mode = c[0].radio("Mode", tuple(MODES), key=MODE, format_func=MODES.get)
-    size = (int(c[1].number_input("Pool size rows k_H", 1, 16, key=KH)),
-            int(c[2].number_input("Pool size cols k_W", 1, 16, key=KW)))
-    padding = (int(c[3].number_input("Padding rows", 0, 8, key=PH,
+    mode = c[0].radio("Mode", tuple(MODES), key=MODE, **k.LINK,
+                      help=" ".join(f"{m}: {d}." for m, d in MODES.items()))
+    size = (int(c[1].number_input("Pool size rows k_H", 1, 16, 2, key=KH, **k.LINK)),
+            int(c[2].number_input("Pool size cols k_W", 1, 16, 2, key=KW, **k.LINK)))
+    padding = (int(c[3].number_input("Padding rows", 0, 8, 0, key=PH, **k.LINK,
                                      help="Cells added above and below; at most half the size.")),
-               int(c[4].number_input("Padding cols", 0, 8, key=PW,
+               int(c[4].number_input("Padding cols", 0, 8, 0, key=PW, **k.LINK,
                                      help="Cells added left and right; at most half the size.")))
     c = st.columns([1.4, 1, 1, 2])
-    same = c[0].toggle("Stride s = pool size (the default)", key=SAME_STRIDE,
+    same = c[0].toggle("Stride s = pool size (the default)", True, key=SAME_STRIDE, **k.LINK,
                        help="The lectures' default: windows side by side, no overlap. Switch "
                             "off to choose the stride per axis.")
     stride = None
     if not same:
-        stride = (int(c[1].number_input("Stride rows s_H", 1, 16, key=SH)),
-                  int(c[2].number_input("Stride cols s_W", 1, 16, key=SW)))
+        stride = (int(c[1].number_input("Stride rows s_H", 1, 16, 2, key=SH, **k.LINK)),
+                  int(c[2].number_input("Stride cols s_W", 1, 16, 2, key=SW, **k.LINK)))
     return {"size": size, "stride": stride, "padding": padding, "mode": mode}
 
 
 def playground_kernel() -> tuple[np.ndarray, str]:
     """The playground's current kernel, or its default (Sharpen) if it has none or a bad cell."""
     default = kernels.get_kernel("sharpen")
-    if k.KERNEL_TABLE not in st.session_state:
+    if kernel_ui.TABLE not in st.session_state:
         return default, "The playground's default kernel, Sharpen (change it on the Playground)."
     try:
         values = kernels.kernel_from_table(kernel_ui.current_table())
@@ -70,6 +68,7 @@ def playground_kernel() -> tuple[np.ndarray, str]:
 def pool_input(image: np.ndarray) -> tuple[np.ndarray, str] | None:
     """The map to pool: the image, or the playground's feature map (None after an error)."""
     if not st.toggle("Pool the playground's feature map instead of the image", key=FEATURE_MAP,
+                     **k.LINK,
                      help="z = a ⋆ k with the playground's kernel k (valid, stride 1, bias 0)."):
         return image, "the image"
     values, note = playground_kernel()
@@ -86,14 +85,14 @@ def channel_picker(x: np.ndarray) -> tuple[int, str]:
     """Which channel of a colour map to show, and a title suffix naming it."""
     if x.ndim == 2:
         return 0, ""
-    c = int(st.radio("Channel shown", (0, 1, 2), key=CHANNEL, horizontal=True,
-                     format_func=lambda i: "RGB"[i],
-                     help="Pooling works on each channel on its own: n_c stays the same."))
+    c = "RGB".index(st.radio("Channel shown", tuple("RGB"), key=CHANNEL, horizontal=True,
+                             **k.LINK,
+                             help="Pooling works on each channel on its own: n_c stays the same."))
     return c, f" (channel {'RGB'[c]})"
 
 
 def window_picker() -> tuple[int, int]:
     """The output cell whose window is explained."""
     a, b = st.columns(2)
-    return (int(a.number_input("Output row", 0, 4096, key=ROW)),
-            int(b.number_input("Output column", 0, 4096, key=COL)))
+    return (int(a.number_input("Output row", 0, 4096, 0, key=ROW, **k.LINK)),
+            int(b.number_input("Output column", 0, 4096, 0, key=COL, **k.LINK)))

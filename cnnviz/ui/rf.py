@@ -22,38 +22,52 @@ from cnnviz.lessons.receptive_field import (
     RFLayer,
     centre_cell,
     describe_level,
+    parse_layers,
     preset_rows,
 )
 from cnnviz.plots.figures import grid_figure
 
-from . import persist
+from . import links
+from . import state as k
 
-PRESET, ROWS, VERSION = "rf_preset", "rf_rows", "rf_version"
+PRESET, STACK = "rf_preset", "rf_stack"
 ROW, COL, RECENTRE, SIZE = "rf_row", "rf_col", "rf_recentre", "rf_size"
-CHANNELS, LAST_SHAPE = "rf_channels", "rf_last_shape"
+CHANNELS, LAST_SHAPE, CENTRED = "rf_channels", "rf_last_shape", "_rf_centred"
+LAST_SIZE = "_rf_last_size"
+DEFAULT = "three_3x3"
+TABLE = links.EditorRows("rf_rows")
 
 
 def _load() -> None:
-    st.session_state[ROWS] = preset_rows(st.session_state[PRESET])
-    persist.forget_rows(ROWS)
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    TABLE.replace(preset_rows(st.session_state[PRESET]))
     st.session_state[RECENTRE] = True
 
 
 def editor_key() -> str:
     """Key of the current layer editor (a new one after every preset load)."""
-    return f"rf_layers_{st.session_state.get(VERSION, 0)}"
+    return TABLE.key
+
+
+def _from_link() -> None:
+    text = links.incoming(STACK)
+    if text is None:
+        return
+    try:
+        rows = links.decode_rows(text, COLUMNS, numeric=COLUMNS[1:], max_rows=MAX_LAYERS)
+        parse_layers(rows)
+    except ValueError as err:
+        links.refuse(STACK, text, str(err))
+        return
+    TABLE.replace(rows)
 
 
 def layer_editor() -> list[dict]:
     """Preset picker and the editable stack (type, k, s, p, d); returns the rows."""
-    persist.restore(PRESET, "three_3x3")
-    if ROWS not in st.session_state:
-        _load()
-    persist.fold_rows(ROWS, VERSION, editor_key())
-    st.selectbox("Preset stack", list(PRESETS), key=PRESET, on_change=_load,
-                 format_func=lambda name: PRESETS[name].title)
-    rows = st.session_state[ROWS]
+    preset = links.select("Preset stack", list(PRESETS), key=PRESET, default=DEFAULT,
+                          on_change=_load, format_func=lambda name: PRESETS[name].title)
+    TABLE.rows(lambda: preset_rows(preset))
+    _from_link()
+    rows = st.session_state[TABLE.name]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in COLUMNS[1:]:
         frame[col] = frame[col].astype("Int64")
@@ -72,19 +86,22 @@ def layer_editor() -> list[dict]:
     st.caption(f"The first row is layer [1], the next [2], … Up to {MAX_LAYERS} layers: add a "
                "row at the bottom of the table, delete one by selecting it.")
     rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    persist.remember_rows(ROWS, rows)
-    persist.remember(PRESET)
+    TABLE.save(rows)
+    same = links.encode_rows(rows, COLUMNS) == links.encode_rows(preset_rows(preset), COLUMNS)
+    links.put(STACK, None if same else links.encode_rows(rows, COLUMNS))
     return rows
 
 
 def size_picker() -> int:
     """Longest side the image is shrunk to for this page."""
-    persist.restore(SIZE, 32)
     size = st.select_slider("Work on the image at (longest side, pixels)",
-                            options=(16, 24, 32, 48, 64), key=SIZE,
-                            on_change=lambda: st.session_state.update({RECENTRE: True}),
+                            options=(16, 24, 32, 48, 64), value=32, key=SIZE, **k.LINK,
                             help="At most 16: the maps show their numbers.")
-    persist.remember(SIZE)
+    # A new size re-centres the cell (compared by hand: a link or a page switch
+    # can change the value without a change event).
+    if st.session_state.get(LAST_SIZE, size) != size:
+        st.session_state[RECENTRE] = True
+    st.session_state[LAST_SIZE] = size
     return int(size)
 
 
@@ -98,18 +115,17 @@ def cell_picker(shape: tuple[int, int]) -> tuple[int, int]:
     Centred at first, after a preset or size change, and when the last map's
     shape changes (another image or stack) so that the cell no longer lies in it.
     """
-    centre = centre_cell(shape)
-    persist.restore(ROW, centre[0])
-    persist.restore(COL, centre[1])
+    if not st.session_state.get(CENTRED):  # the first visit starts in the middle
+        st.session_state[CENTRED] = True
+        _centre(shape)
     moved = st.session_state.get(LAST_SHAPE) != tuple(shape)
     outside = st.session_state[ROW] >= shape[0] or st.session_state[COL] >= shape[1]
     if st.session_state.pop(RECENTRE, False) or (moved and outside):
         _centre(shape)
     st.session_state[LAST_SHAPE] = tuple(shape)
     a, b = st.columns(2)
-    r = a.number_input("Output row", 0, 1023, key=ROW)
-    c = b.number_input("Output col", 0, 1023, key=COL)
-    persist.remember(ROW, COL)
+    r = a.number_input("Output row", 0, 1023, key=ROW, **k.LINK)
+    c = b.number_input("Output col", 0, 1023, key=COL, **k.LINK)
     st.button("Centre cell", key="rf_centre", on_click=_centre, args=(shape,))
     return int(r), int(c)
 
@@ -136,9 +152,7 @@ def levels(maps: Sequence[np.ndarray], regions: Sequence[Region], counts: Sequen
 
 def channels_input() -> int:
     """Channels in and out of every layer, for the parameter comparison."""
-    persist.restore(CHANNELS, 1)
     box = st.columns(3)[0]
     channels = box.number_input("Channels C in and out of every layer (the lectures: 1)", 1, 512,
-                                key=CHANNELS)
-    persist.remember(CHANNELS)
+                                1, key=CHANNELS, **k.LINK)
     return int(channels)

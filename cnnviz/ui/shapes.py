@@ -22,14 +22,17 @@ from cnnviz.lessons.shapes import (
     Calculation,
     StackReport,
     architecture_rows,
+    parse_stack,
 )
 
-from . import persist
+from . import links
+from . import state as k
 
 CALC_KEYS = {"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p", "stride": "shp_s",
              "dilation": "shp_d"}
-PRESET, ROWS, VERSION = "shp_preset", "shp_rows", "shp_version"
+PRESET, STACK = "shp_preset", "stack"
 SHAPE_KEYS = ("shp_nh", "shp_nw", "shp_nc")
+TABLE = links.EditorRows("shp_rows")
 LOG = "shp_log"
 TITLES = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"}
 NUMERIC = ("filters/units", "f", "s", "d")
@@ -42,24 +45,25 @@ def _exercise(name: str) -> None:
 
 def calculator_inputs() -> dict:
     """The lectures' exercises as buttons, then n, f, padding, s, d; keyword args for calculate."""
-    for key, value in EXERCISES["10×10, f = 3, s = 2"].items():
-        persist.restore(CALC_KEYS[key], value)
+    first = EXERCISES["10×10, f = 3, s = 2"]
     st.caption("The lectures' exercises:")
     for col, name in zip(st.columns(len(EXERCISES)), EXERCISES, strict=True):
         col.button(name, key=f"shp_ex_{list(EXERCISES).index(name)}", on_click=_exercise,
                    args=(name,), width="stretch")
     a, b, c, d = st.columns(4)
-    n = a.number_input("Input n", 1, 512, key=CALC_KEYS["n"], help="n_H = n_W = n here.")
-    f = b.number_input("Filter f", 1, 31, key=CALC_KEYS["f"])
-    s = c.number_input("Stride s", 1, 16, key=CALC_KEYS["stride"])
-    dil = d.number_input("Dilation d", 1, 8, key=CALC_KEYS["dilation"])
+    n = a.number_input("Input n", 1, 512, first["n"], key=CALC_KEYS["n"], **k.LINK,
+                       help="n_H = n_W = n here.")
+    f = b.number_input("Filter f", 1, 31, first["f"], key=CALC_KEYS["f"], **k.LINK)
+    s = c.number_input("Stride s", 1, 16, first["stride"], key=CALC_KEYS["stride"], **k.LINK)
+    dil = d.number_input("Dilation d", 1, 8, first["dilation"], key=CALC_KEYS["dilation"],
+                         **k.LINK)
     left, right = st.columns([2, 1])
-    padding = left.radio("Padding", PAD_CHOICES, key=CALC_KEYS["padding"], horizontal=True,
+    padding = left.radio("Padding", PAD_CHOICES, PAD_CHOICES.index(first["padding"]),
+                         key=CALC_KEYS["padding"], horizontal=True, **k.LINK,
                          help="valid: p = 0. same: the output keeps ⌈n/s⌉. custom: p zeros on "
                               "each side.")
-    p = right.number_input("p (custom)", 0, 32, key=CALC_KEYS["p"],
+    p = right.number_input("p (custom)", 0, 32, first["p"], key=CALC_KEYS["p"], **k.LINK,
                            disabled=padding != "custom")
-    persist.remember(*CALC_KEYS.values())
     return {"n": int(n), "f": int(f), "padding": padding, "p": int(p), "stride": int(s),
             "dilation": int(dil)}
 
@@ -76,36 +80,47 @@ def calculation(calc: Calculation) -> None:
 
 
 def _load(name: str) -> None:
-    st.session_state[ROWS] = architecture_rows(name)
-    persist.forget_rows(ROWS)
+    TABLE.replace(architecture_rows(name))
     for key, value in zip(SHAPE_KEYS, ARCHITECTURES[name].input_shape, strict=True):
         st.session_state[key] = value
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
 
 def editor_key() -> str:
     """Key of the current stack editor (a new one after every preset load)."""
-    return f"shp_stack_{st.session_state.get(VERSION, 0)}"
+    return TABLE.key
+
+
+def _from_link() -> None:
+    text = links.incoming(STACK)
+    if text is None:
+        return
+    try:
+        rows = links.decode_rows(text, COLUMNS, numeric=NUMERIC)
+        for row in rows:
+            if row["p"] is not None and row["p"] not in PADDINGS:
+                raise ValueError(f"p must be one of {', '.join(PADDINGS)}, got {row['p']!r}")
+        parse_stack(rows)
+    except ValueError as err:
+        links.refuse(STACK, text, str(err))
+        return
+    TABLE.replace(rows)
 
 
 def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     """Preset picker, input shape and the editable stack; returns (shape, rows, preset)."""
-    persist.restore(PRESET, "lenet5")
-    if ROWS not in st.session_state:
-        _load(st.session_state[PRESET])
-    persist.fold_rows(ROWS, VERSION, editor_key())
-    for key, value in zip(SHAPE_KEYS, ARCHITECTURES[st.session_state[PRESET]].input_shape,
-                          strict=True):
-        persist.restore(key, value)
-    preset = st.selectbox("Load a preset into the editor", list(TITLES), key=PRESET,
-                          format_func=TITLES.get,
+    preset = links.select("Load a preset into the editor", list(TITLES), key=PRESET,
+                          default="lenet5", format_func=TITLES.get,
                           on_change=lambda: _load(st.session_state[PRESET]))
+    TABLE.rows(lambda: architecture_rows(preset))
+    _from_link()
     st.caption(ARCHITECTURES[preset].source + " Dropout and torchvision's adaptive pool are left "
                "out: they change no shape and have no parameters here.")
     cols = st.columns(3)
-    shape = tuple(int(col.number_input(label, 1, 2048, key=key)) for col, label, key in zip(
-        cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS, strict=True))
-    rows = st.session_state[ROWS]
+    shape = tuple(int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
+                  for col, label, key, value in zip(
+                      cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
+                      ARCHITECTURES["lenet5"].input_shape, strict=True))
+    rows = st.session_state[TABLE.name]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in NUMERIC:
         frame[col] = frame[col].astype("Int64")
@@ -127,17 +142,17 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
                                         help="Pool: max or avg. Activation: its function."),
         })
     rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    persist.remember_rows(ROWS, rows)
-    persist.remember(PRESET, *SHAPE_KEYS)
+    TABLE.save(rows)
+    text = links.encode_rows(rows, COLUMNS)
+    links.put(STACK, None if text == links.encode_rows(architecture_rows(preset), COLUMNS)
+              else text)
     return shape, rows, preset  # type: ignore[return-value]
 
 
 def log_toggle() -> bool:
     """Linear or logarithmic axis for the parameters chart."""
-    persist.restore(LOG, False)
-    log = st.toggle("Logarithmic scale", key=LOG,
+    log = st.toggle("Logarithmic scale", key=LOG, **k.LINK,
                     help="Dense layers dwarf the convolutions; a log scale shows both.")
-    persist.remember(LOG)
     return log
 
 

@@ -12,16 +12,9 @@ from cnnviz.core.layers import size_formula
 from cnnviz.plots.display import to_uint8_image
 from cnnviz.plots.figures import grid_figure, image_figure
 
-from .state import require_router
-
 
 def intro(text: str) -> None:
-    """The two or three sentences that open a page: what it teaches.
-
-    Every page calls it first, so it also makes sure the page runs under the
-    router (see :func:`cnnviz.ui.state.require_router`).
-    """
-    require_router()
+    """The two or three sentences that open a page: what it teaches."""
     st.markdown(text)
 
 

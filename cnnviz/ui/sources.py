@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -12,10 +11,11 @@ from cnnviz.data import samples
 from cnnviz.data.images import ImageError, image_size, load_image
 from cnnviz.lessons.colour import as_volume
 
+from . import links
 from . import state as k
 
-KINDS = ("Sample photo", "Pattern", "Lecture matrix", "Upload")
-KEPT_UPLOAD = "src_upload_kept"  # (file name, bytes) of the last upload
+KINDS = ("Photo", "Pattern", "Lecture", "Upload")
+SIZES = (16, 32, 64, 96, 128, 192, 256, 384, 512)
 
 
 @dataclass(frozen=True)
@@ -40,11 +40,11 @@ class Source:
     stride: int = 1
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def _decode(digest: str, mode: str, max_side: int, _data: bytes) -> tuple[np.ndarray, str]:
-    # Keyed on the bytes' digest: st.cache_data only samples big inputs.
-    h, w = image_size(_data)
-    image = load_image(_data, mode=mode, max_side=max_side)
+@st.cache_data(max_entries=16, show_spinner=False)
+def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
+    # st.cache_data hashes bytes whole, so the upload itself is the key.
+    h, w = image_size(data)
+    image = load_image(data, mode=mode, max_side=max_side)
     note = ""
     if image.shape[:2] != (h, w):
         note = (f"Shrunk from {w}×{h} to {image.shape[1]}×{image.shape[0]} pixels "
@@ -57,24 +57,54 @@ def _photo(name: str, mode: str, max_side: int) -> np.ndarray:
     return samples.load_photo(name, mode=mode, max_side=max_side)
 
 
+def _upload(mode: str, max_side: int) -> Source | None:
+    sb = st.sidebar
+    upload = sb.file_uploader("Your image", key=k.UPLOAD,
+                              type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"])
+    # Every page draws its own uploader, which starts empty: the last good
+    # upload is kept so that it follows the student from page to page, and a
+    # bad one never replaces it.
+    kept = links.kept_upload()
+    if upload is not None and (kept is None or kept != (upload.name, upload.getvalue())):
+        data = upload.getvalue()
+        try:
+            _decode(mode, max_side, data)
+        except ImageError as err:
+            sb.error(f"Could not use {upload.name!r}: {err}", icon=":material/error:")
+            if kept is not None:
+                sb.caption(f"Still showing your previous image {kept[0]!r}.")
+        else:
+            links.keep_upload(upload.name, data)
+            kept = links.kept_upload()
+    if kept is None:
+        st.info("Upload an image in the sidebar (PNG, JPEG, GIF, BMP, TIFF or WebP), "
+                "or pick a sample photo.")
+        return None
+    name, data = kept
+    if upload is None:
+        sb.caption(f"Using your upload {name!r}; upload another to replace it.")
+    sb.caption("An uploaded image cannot travel in a link: whoever opens this page's link "
+               "sees the default photo.")
+    image, note = _decode(mode, max_side, data)
+    return Source(image, name, note)
+
+
 def image_source() -> Source | None:
     """Draw the sidebar's image picker and return the chosen image.
 
-    Returns None (after showing the reason) when an upload is missing or bad;
-    the previous choices stay as they were.
+    Returns None (after showing the reason) when there is no upload yet; a bad
+    upload is reported and the previous good one stays in use.
     """
     sb = st.sidebar
     sb.subheader("Image")
-    k.default(k.SOURCE, KINDS[0])
-    k.default(k.COLOUR, "Grey")
-    kind = sb.radio("Source", KINDS, key=k.SOURCE, horizontal=True)
+    kind = sb.radio("Source", KINDS, key=k.SOURCE, horizontal=True, **k.LINK)
     colour = sb.radio("Channels", ("Grey", "Colour"), key=k.COLOUR, horizontal=True,
-                      help="Grey: one channel (n_c = 1). Colour: R, G, B (n_c = 3).") == "Colour"
+                      help="Grey: one channel (n_c = 1). Colour: R, G, B (n_c = 3).",
+                      **k.LINK) == "Colour"
     mode = "rgb" if colour else "gray"
-    if kind == "Lecture matrix":
+    if kind == "Lecture":
         names = list(samples.LECTURE_INPUTS)
-        k.default(k.LECTURE, names[0])
-        name = sb.selectbox("Matrix", names, key=k.LECTURE,
+        name = links.select("Matrix", names, key=k.LECTURE, default=names[0], where=sb,
                             format_func=lambda n: samples.LECTURE_INPUTS[n].title)
         item = samples.LECTURE_INPUTS[name]
         image = np.array(item.array, dtype=np.float64)
@@ -83,44 +113,23 @@ def image_source() -> Source | None:
         return Source(image, item.title, "", kernel, float(item.bias), picture=False,
                       padding=int(item.padding), stride=int(item.stride))
 
-    k.default(k.MAX_SIDE, 128)
-    max_side = sb.select_slider("Working size (longest side, pixels)",
-                                options=(16, 32, 64, 96, 128, 192, 256, 384, 512), key=k.MAX_SIDE,
+    max_side = sb.select_slider("Working size (longest side, pixels)", options=SIZES, value=128,
+                                key=k.MAX_SIDE, **k.LINK,
                                 help="Images are shrunk to this size; small sizes show numbers.")
-    if kind == "Sample photo":
+    if kind == "Photo":
         names = list(samples.PHOTOS)
-        k.default(k.PHOTO, names[0])
-        name = sb.selectbox("Photo", names, key=k.PHOTO,
+        name = links.select("Photo", names, key=k.PHOTO, default=names[0], where=sb,
                             format_func=lambda n: samples.PHOTOS[n].title)
         info = samples.PHOTOS[name]
         sb.caption(f"{info.source} — {info.licence}")
         return Source(_photo(name, mode, max_side), info.title)
     if kind == "Pattern":
         names = list(samples.PATTERNS)
-        k.default(k.PATTERN, names[0])
-        name = sb.selectbox("Pattern", names, key=k.PATTERN,
-                            format_func=lambda n: f"{n}: {samples.PATTERNS[n]}")
+        name = sb.selectbox("Pattern", names, key=k.PATTERN, **k.LINK,
+                            help="; ".join(f"{n}: {d}" for n, d in samples.PATTERNS.items()))
+        sb.caption(samples.PATTERNS[name])
         size = min(max_side, 256)
         image = samples.pattern(name, size)
         image = as_volume(image)[0] if colour else image
         return Source(image, f"{name} pattern {size}×{size}")
-    upload = sb.file_uploader("Your image", key=k.UPLOAD,
-                              type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"])
-    # Every page draws its own uploader, which starts empty: keep the last
-    # upload in plain session state so it follows the student from page to page.
-    if upload is not None:
-        st.session_state[KEPT_UPLOAD] = (upload.name, upload.getvalue())
-    kept = st.session_state.get(KEPT_UPLOAD)
-    if kept is None:
-        st.info("Upload an image in the sidebar (PNG, JPEG, GIF, BMP, TIFF or WebP), "
-                "or pick a sample photo.")
-        return None
-    name, data = kept
-    if upload is None:
-        sb.caption(f"Using your upload {name!r}; upload another to replace it.")
-    try:
-        image, note = _decode(hashlib.sha256(data).hexdigest(), mode, max_side, data)
-    except ImageError as err:
-        st.error(f"Could not use {name!r}: {err}")
-        return None
-    return Source(image, name, note)
+    return _upload(mode, max_side)

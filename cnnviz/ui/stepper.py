@@ -21,18 +21,51 @@ from cnnviz.lessons.animation import (
     to_pixel_levels,
 )
 
+from . import links
 from . import state as k
+from .animator import AnimatorState
 
-SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "anim_size", "anim_how", "anim_row", "anim_col", "anim_ch"
-LEVELS = "anim_levels"
-MODE = "anim_mode"
-DEFAULTS = {MODE: "Convolution", SIZE: 12, HOW: "Crop", ROW_PCT: 50, COL_PCT: 50,
-            LEVELS: "0–255", CHANNEL: 0}
+SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "grid", "grid_how", "crop_r", "crop_c", "anim_ch"
+LEVELS = "levels"
+MODE = "animate"
+DEFAULT_SPEED = 2.0
+_STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
 
 
-def keep_settings() -> None:
-    """The page's own choices survive a visit elsewhere and hidden widgets (crop vs downscale)."""
-    k.keep(tuple(DEFAULTS), store="anim_saved", defaults=DEFAULTS)
+def start_and_speed(n_steps: int) -> tuple[int, float]:
+    """The step to show and the speed: the link's when a session opens one, else the last seen.
+
+    A step the grid does not have (the link was made with other settings) is
+    refused with a notice and the animation starts at step 0.
+    """
+    text = links.incoming(links.STEP)
+    if text is not None:
+        if text.isdigit() and int(text) < n_steps:
+            st.session_state[_STEP] = int(text)
+        else:
+            links.refuse(links.STEP, text, f"this grid has steps 0 to {n_steps - 1}")
+    text = links.incoming(links.SPEED)
+    if text is not None:
+        try:
+            speed = float(text)
+            if not 0.5 <= speed <= 20:
+                raise ValueError
+        except ValueError:
+            links.refuse(links.SPEED, text, "speeds run from 0.5 to 20 steps per second")
+        else:
+            st.session_state[_SPEED] = speed
+    step = min(int(st.session_state.get(_STEP, 0)), n_steps - 1)
+    return step, float(st.session_state.get(_SPEED, DEFAULT_SPEED))
+
+
+def remember_view(view: AnimatorState) -> None:
+    """Keep where the animation rests and put it in the link (step 0 and 2 steps/s left out)."""
+    st.session_state[_STEP] = view.step
+    if view.speed is not None:
+        st.session_state[_SPEED] = view.speed
+    speed = st.session_state.get(_SPEED, DEFAULT_SPEED)
+    links.put(links.STEP, str(view.step) if view.step else None)
+    links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}")
 
 
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:
@@ -44,19 +77,20 @@ def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarr
     """
     grid, where, note = _grid(image)
     if picture and grid.min() >= 0 and grid.max() <= 1:
-        levels = st.radio("Pixel values as", ("0–255", "0–1"), key=LEVELS, horizontal=True,
-                          help="0–255: the integers a camera stores, short enough to read in "
-                               "every cell. 0–1: the values the other pages use.")
-        if levels == "0–255":
+        levels = st.radio("Pixel values as", ("0-255", "0-1"), key=LEVELS, horizontal=True,
+                          **k.LINK,
+                          help="0-255: the integers a camera stores, short enough to read in "
+                               "every cell. 0-1: the values the other pages use.")
+        if levels == "0-255":
             return to_pixel_levels(grid), where, note + " Pixel values 0–255."
     return grid, where, note
 
 
 def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
     a, b = st.columns(2)
-    size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, key=SIZE,
+    size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, 12, key=SIZE, **k.LINK,
                     help="Up to 16×16 shows the numbers in every cell.")
-    how = b.radio("Bigger images are", ("Crop", "Downscale"), key=HOW, horizontal=True)
+    how = b.radio("Bigger images are", ("Crop", "Downscale"), key=HOW, horizontal=True, **k.LINK)
     h, w = image.shape[:2]
     if max(h, w) <= size:
         grid, where = crop_for_animation(image, size)
@@ -66,8 +100,8 @@ def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
         return grid, where, (f"The {h}×{w} image is shrunk to {grid.shape[0]}×{grid.shape[1]} "
                              "cells (each cell the mean of the pixels it covers).")
     c, d = st.columns(2)
-    row = c.slider("Crop centre: rows (%)", 0, 100, key=ROW_PCT)
-    col = d.slider("Crop centre: columns (%)", 0, 100, key=COL_PCT)
+    row = c.slider("Crop centre: rows (%)", 0, 100, 50, key=ROW_PCT, **k.LINK)
+    col = d.slider("Crop centre: columns (%)", 0, 100, 50, key=COL_PCT, **k.LINK)
     centre = (min(h - 1, round(row / 100 * (h - 1))), min(w - 1, round(col / 100 * (w - 1))))
     grid, where = crop_for_animation(image, size, center=centre)
     return grid, where, (f"A {where.height}×{where.width} crop of the {h}×{w} image, rows "

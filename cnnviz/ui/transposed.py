@@ -18,7 +18,10 @@ from cnnviz.core.kernels import kernel_from_table
 from cnnviz.core.text import format_table
 from cnnviz.plots.figures import grid_figure
 
+from . import links
 from . import state as k
+
+MAX_SIDE = 8  # the page's small matrices
 
 
 def _keys(key: str) -> tuple[str, str]:
@@ -41,13 +44,26 @@ def matrix_editor(
     ``st.error`` and kept in the grid for correction.
     """
     table_key, version_key = _keys(key)
-    k.default(key, default)
-    if st.session_state[key] not in presets:
+    cells_name = f"{key}_cells"  # the grid in the link, when it is not the preset's
+    if links.incoming(key) in presets:
+        st.session_state[key] = links.incoming(key)
+    if st.session_state.get(key) not in presets:
         st.session_state[key] = default
     if table_key not in st.session_state:
         _load(key, presets[st.session_state[key]][1])
-    st.selectbox(label, list(presets), key=key, format_func=lambda n: presets[n][0], help=help,
-                 on_change=lambda: _load(key, presets[st.session_state[key]][1]))
+    text = links.incoming(cells_name)
+    if text is not None:
+        try:
+            linked = links.decode_grid(text, max_side=MAX_SIDE)
+            kernel_from_table(linked)
+        except ValueError as err:
+            links.refuse(cells_name, text, str(err))
+        else:
+            st.session_state[table_key] = linked
+            st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    name = links.select(label, list(presets), key=key, default=default,
+                        format_func=lambda n: presets[n][0], help=help,
+                        on_change=lambda: _load(key, presets[st.session_state[key]][1]))
     table = [list(row) for row in st.session_state[table_key]]
     editor_key = f"{key}_editor_{st.session_state.get(version_key, 0)}"
     frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
@@ -59,11 +75,16 @@ def matrix_editor(
         for c, text in cols.items():
             table[int(r)][int(c)] = "" if text is None else str(text)
     try:
-        return kernel_from_table(table)
+        values = kernel_from_table(table)
     except ValueError as err:
         message = str(err).replace("kernel cell", "cell")
         st.error(f"{label}: {message}. Fix the cell; your other entries are kept.")
+        links.put(cells_name, st.query_params.get(cells_name))  # the last good grid
         return None
+    preset = presets[name][1]
+    same = np.shape(preset) == values.shape and np.array_equal(preset, values)
+    links.put(cells_name, None if same else links.encode_grid(table))
+    return values
 
 
 def grid_row(panels: Sequence[tuple[str, np.ndarray, dict]], key: str,
@@ -77,16 +98,14 @@ def grid_row(panels: Sequence[tuple[str, np.ndarray, dict]], key: str,
 
 def transpose_settings() -> dict:
     """Stride, padding, output_padding and dilation of the transposed convolution."""
-    for key, value in (("tr_stride", 2), ("tr_pad", 0), ("tr_outpad", 0), ("tr_dil", 1)):
-        k.default(key, value)
     a, b = st.columns(2)
-    stride = a.number_input("Stride s", 1, 3, key="tr_stride")
-    padding = b.number_input("Padding p", 0, 3, key="tr_pad",
+    stride = a.number_input("Stride s", 1, 3, 2, key="tr_stride", **k.LINK)
+    padding = b.number_input("Padding p", 0, 3, 0, key="tr_pad", **k.LINK,
                              help="p cells are cut from each side of the full result.")
-    out_pad = a.number_input("output_padding", 0, 2, key="tr_outpad",
+    out_pad = a.number_input("output_padding", 0, 2, 0, key="tr_outpad", **k.LINK,
                              help="Extra rows/columns at the bottom/right; must be below s "
                                   "(or d): it picks among the input sizes a strided "
                                   "convolution maps to the same output size.")
-    dilation = b.number_input("Dilation d", 1, 3, key="tr_dil")
+    dilation = b.number_input("Dilation d", 1, 3, 1, key="tr_dil", **k.LINK)
     return {"stride": int(stride), "padding": int(padding), "output_padding": int(out_pad),
             "dilation": int(dilation)}

@@ -54,18 +54,41 @@ def raw(at, key):
     return array(chart(at, key)["data"][0]["customdata"]).astype(float)
 
 
+def switch(at: AppTest, page: str) -> AppTest:
+    """Go to another page, as its link in the sidebar does.
+
+    In a browser the switch's first run already has every kept value
+    (tests/e2e checks that). AppTest differs twice, and this makes up for it:
+
+    - a browser writes a widget's new value into the URL itself; AppTest does
+      not, so its query string still holds the values the widgets had when
+      the page opened, which would win on the new page. Those entries go (the
+      values themselves come back through persist_state, as in a browser);
+    - AppTest's switch_page() starts the new page's first run without the
+      widgets' states, and persist_state puts them back one run later, so
+      this runs twice.
+    """
+    for name in list(at.query_params):
+        if name in at.session_state:
+            del at.query_params[name]
+    at.switch_page(page).run()
+    return at.run()
+
+
 @pytest.fixture
 def open_page():
     """Return a function that opens app.py on the given page (e.g. "pages/pooling.py")."""
 
-    def _open(page: str = "pages/playground.py", timeout: float = 30) -> AppTest:
+    def _open(page: str = "pages/playground.py", timeout: float = 30,
+              query: dict[str, str] | None = None) -> AppTest:
+        """``query`` is the link's query string, as a fresh browser would open it."""
         # Users never see tracebacks (.streamlit/config.toml); a failing test should.
         config.set_option("client.showErrorDetails", "full")
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.query_params.update(query or {})
+        # Open the page directly, as a link to it does: the first run is on that page.
+        at.switch_page(page)
         at.run()
-        if page != "pages/playground.py":
-            at.switch_page(page)
-            at.run()
         assert not at.exception, exceptions(at)
         return at
 

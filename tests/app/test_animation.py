@@ -26,7 +26,7 @@ def _payload(at) -> dict:
 
 def _open_small(open_page, lecture: str = "digit_one"):
     at = open_page(PAGE)
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value(lecture).run()
     assert not at.exception, exceptions(at)
     return at
@@ -100,7 +100,7 @@ def test_kernel_larger_than_the_grid_is_a_message(open_page):
 def test_downscale_and_crop_choices(open_page):
     at = open_page(PAGE)
     at.radio(key=stepper.HOW).set_value("Downscale").run()
-    at.radio(key=stepper.LEVELS).set_value("0–1").run()
+    at.radio(key=stepper.LEVELS).set_value("0-1").run()
     assert not at.exception, exceptions(at)
     assert "is shrunk to 12×12 cells" in page_text(at)
     at.slider(key=stepper.SIZE).set_value(64).run()

@@ -22,7 +22,7 @@ def _lecture(open_page):
     The default filter is the lectures' one: the vertical-edge kernel on every slice.
     """
     at = open_page(PAGE)
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
     assert not at.exception, exceptions(at)
     return at
@@ -84,7 +84,7 @@ def test_editing_one_slice_changes_only_its_partial_sum(open_page):
 
 def test_slice_preset_and_bias(open_page):
     at = _lecture(open_page)
-    at.selectbox(key="colour_preset_G").set_value("zeros").run()
+    at.selectbox(key="cv_g").set_value("zeros").run()
     at.number_input(key=colour.BIAS).set_value(-25.0).run()
     assert not at.exception, exceptions(at)
     assert _codes(at)[3] == "75 (R) + 0 (G) + 75 (B) + (-25) (bias b) = 125"

@@ -61,8 +61,8 @@ def test_antisymmetric_kernel_and_valid_padding(page):
 
 def test_kernel_larger_than_a_tiny_image_gives_an_error(open_page):
     at = open_page(PAGE)
-    at.session_state["src_kind"] = "Lecture matrix"
-    at.session_state["src_lecture"] = "max_pool_4x4"
+    at.session_state["src"] = "Lecture"
+    at.session_state["lecture"] = "max_pool_4x4"
     at.selectbox(key="corr_kernel").set_value("gaussian_5")
     at.radio(key="corr_pad").set_value("valid").run()
     assert not at.exception, exceptions(at)

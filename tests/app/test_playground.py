@@ -9,9 +9,10 @@ from PIL import Image
 
 import cnnviz
 from cnnviz.data import samples
+from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text
+from .conftest import exceptions, figure, page_text, switch
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -38,7 +39,7 @@ def test_preset_change_updates_kernel_and_auto_mapping(open_page):
     at = open_page()
     at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
     assert not at.exception, exceptions(at)
-    assert at.session_state[keys.KERNEL_TABLE] == [["1", "0", "-1"], ["2", "0", "-2"],
+    assert at.session_state[kernel.TABLE] == [["1", "0", "-1"], ["2", "0", "-2"],
                                                    ["1", "0", "-1"]]
     # Sobel sums to 0, so auto picks the diverging scale and says so.
     assert "auto → **diverging**" in page_text(at)
@@ -46,7 +47,7 @@ def test_preset_change_updates_kernel_and_auto_mapping(open_page):
 
 def test_lecture_matrix_with_its_kernel_gives_the_lecture_numbers(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value("digit_one").run()
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
@@ -58,14 +59,14 @@ def test_lecture_matrix_with_its_kernel_gives_the_lecture_numbers(open_page):
 
 def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     at = open_page()
-    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = {
+    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
         "edited_rows": {1: {"1": "abc"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "row 2, column 2" in errors and "'abc'" in errors
     # The typo stays in the grid to be corrected; other cells are kept as typed.
-    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = {
+    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
         "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert not at.error
@@ -74,7 +75,7 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
 
 def test_kernel_larger_than_padded_image_is_a_message(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
     assert not at.exception, exceptions(at)
     assert "kernel is larger than the padded input" in " ".join(e.value for e in at.error)
@@ -86,7 +87,7 @@ def test_kernel_larger_than_padded_image_is_a_message(open_page):
 
 def test_stride_and_custom_padding_show_floor_and_unreached(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value("floor_6x6").run()
     at.radio(key=keys.PAD_KIND).set_value("custom").run()
     at.number_input(key=keys.STRIDE_H).set_value(2).run()
@@ -134,32 +135,32 @@ def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
 def test_grid_edits_survive_when_the_editor_state_is_dropped(open_page):
     # Visiting another page drops the editor's widget state; the edit must stay.
     at = open_page()
-    editor = keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])
+    editor = kernel.editor_key(at.session_state[kernel.VERSION])
     at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
                                 "deleted_rows": []}
     at.run()
     del at.session_state[editor]
     at.run()
     assert not at.exception, exceptions(at)
-    assert at.session_state[keys.KERNEL_TABLE][0] == ["7", "-1", "0"]
+    assert at.session_state[kernel.TABLE][0] == ["7", "-1", "0"]
     assert "sum 8" in page_text(at)
 
 
 def test_colour_lecture_kernel_loads_as_its_common_slice(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
-    assert at.session_state[keys.KERNEL_TABLE] == [["1", "0", "-1"]] * 3
+    assert at.session_state[kernel.TABLE] == [["1", "0", "-1"]] * 3
 
 
 def test_shared_settings_survive_a_visit_to_another_page(open_page):
     at = open_page()
     at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_y").run()
     at.select_slider(key=keys.MAX_SIDE).set_value(64).run()
-    at.switch_page("pages/pooling.py").run()
-    at.switch_page("pages/playground.py").run()
+    switch(at, "pages/pooling.py")
+    switch(at, "pages/playground.py")
     assert not at.exception, exceptions(at)
     assert at.session_state[keys.KERNEL_PRESET] == "sobel_y"
     assert at.session_state[keys.MAX_SIDE] == 64
@@ -171,7 +172,7 @@ def test_an_upload_follows_the_student_to_other_pages(open_page):
     at.radio(key=keys.SOURCE).set_value("Upload").run()
     img = (np.arange(40 * 50) % 255).astype(np.uint8).reshape(40, 50)
     at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", _png(img), "image/png")).run()
-    at.switch_page("pages/pooling.py").run()
+    switch(at, "pages/pooling.py")
     assert not at.exception, exceptions(at)
     assert "Using your upload 'mine.png'" in page_text(at)
     assert "Upload an image" not in page_text(at)
@@ -179,7 +180,7 @@ def test_an_upload_follows_the_student_to_other_pages(open_page):
 
 def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.selectbox(key=keys.LECTURE).set_value("floor_6x6").run()
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
@@ -201,7 +202,7 @@ def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
 
 def test_a_pool_too_big_names_the_pool_window_and_keeps_the_maps(open_page):
     at = open_page()
-    at.radio(key=keys.SOURCE).set_value("Lecture matrix").run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()
     at.toggle(key=keys.POOL_ON).set_value(True).run()
     at.number_input(key=keys.POOL_SIZE).set_value(9).run()
     assert not at.exception, exceptions(at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text
+from .conftest import exceptions, figure, page_text, switch
 
 PAGE = "pages/pooling.py"
 
@@ -36,7 +36,7 @@ def test_default_render_says_no_parameters_and_shows_the_formula(open_page):
 
 def test_lecture_example_marks_the_winners_and_gives_6_8_3_4(open_page):
     at = _lecture(open_page)
-    assert at.session_state[keys.SOURCE] == "Lecture matrix"
+    assert at.session_state[keys.SOURCE] == "Lecture"
     inp, out = figure(at, 0), figure(at, 1)
     assert _texts(out) == [["6", "8"], ["3", "4"]]
     # 4 dotted windows, 1 orange (the selected one), 4 green winners at 6, 8, 3 and 4.
@@ -111,7 +111,7 @@ def test_colour_channels_are_pooled_separately(open_page):
     at = open_page(PAGE)
     at.radio(key=keys.COLOUR).set_value("Colour").run()
     at.select_slider(key=keys.MAX_SIDE).set_value(16).run()
-    at.radio(key=pool_ui.CHANNEL).set_value(2).run()
+    at.radio(key=pool_ui.CHANNEL).set_value("B").run()
     assert not at.exception, exceptions(at)
     assert "× 3 → **" in page_text(at)
     assert figure(at, 0)["layout"]["title"]["text"].endswith("(channel B)")
@@ -124,7 +124,7 @@ def test_colour_channels_are_pooled_separately(open_page):
 def test_settings_survive_a_visit_to_another_page(open_page):
     at = _lecture(open_page)
     at.number_input(key=pool_ui.KH).set_value(1).run()
-    at.switch_page("pages/playground.py").run()
-    at.switch_page(PAGE).run()
+    switch(at, "pages/playground.py")
+    switch(at, PAGE)
     assert not at.exception, exceptions(at)
     assert at.number_input(key=pool_ui.KH).value == 1

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.app.conftest import exceptions
+from cnnviz.ui import rf as ui_rf
+from tests.app.conftest import exceptions, switch
 
 PAGE = "pages/receptive_field.py"
 
@@ -12,7 +13,7 @@ PAGE = "pages/receptive_field.py"
 def _open(open_page):
     """The page on the default photo at a 128-pixel working size (shrunk to 32 here)."""
     at = open_page(PAGE)
-    at.select_slider(key="src_max_side").set_value(128).run()
+    at.select_slider(key="size").set_value(128).run()
     at.button(key="rf_centre").click().run()  # the cell of the first (smaller) image fits too
     assert not at.exception, exceptions(at)
     return at
@@ -44,7 +45,7 @@ def _text(at) -> str:
 
 
 def _edit(at, edited=None, added=()):
-    key = f"rf_layers_{at.session_state['rf_version']}"
+    key = ui_rf.TABLE.key_in(at.session_state)
     at.session_state[key] = {"edited_rows": edited or {}, "added_rows": list(added),
                              "deleted_rows": []}
     at.run()
@@ -129,7 +130,7 @@ def test_channels_and_small_image(open_page):
 
 def test_lecture_matrix_source(open_page):
     at = _open(open_page)
-    at.radio(key="src_kind").set_value("Lecture matrix").run()
+    at.radio(key="src").set_value("Lecture").run()
     assert not at.exception, exceptions(at)
     assert _titled(at, "Input 7 × 7")
     assert at.number_input(key="rf_row").value == 3  # re-centred on the new 7×7 map
@@ -141,9 +142,9 @@ def test_inputs_and_edits_survive_a_visit_to_another_page(open_page):
     at.number_input(key="rf_row").set_value(3)
     at.number_input(key="rf_col").set_value(2).run()
     _edit(at, edited={0: {"k": 5, "p": 2}})
-    at.switch_page("pages/playground.py").run()
-    at.switch_page(PAGE).run()
+    switch(at, "pages/playground.py")
+    switch(at, PAGE)
     assert not at.exception, exceptions(at)
-    at.select_slider(key="src_max_side").set_value(128).run()  # the shared picker's own state
+    at.select_slider(key="size").set_value(128).run()  # the shared picker's own state
     assert (at.number_input(key="rf_row").value, at.number_input(key="rf_col").value) == (3, 2)
     assert "Receptive field: 9 × 9" in _text(at)

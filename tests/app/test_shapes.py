@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tests.app.conftest import exceptions
+from cnnviz.ui import shapes as ui_shapes
+from tests.app.conftest import exceptions, switch
 
 PAGE = "pages/shapes.py"
 
@@ -30,7 +31,7 @@ def _metrics(at) -> dict[str, str]:
 
 
 def _editor(at) -> str:
-    return f"shp_stack_{at.session_state['shp_version']}"
+    return ui_shapes.TABLE.key_in(at.session_state)
 
 
 def _edit(at, edited=None, added=(), deleted=()):
@@ -139,8 +140,8 @@ def test_inputs_and_edits_survive_a_visit_to_another_page(open_page):
     _edit(at, edited={0: {"filters/units": 32}})
     total = _metrics(at)["Parameters"]
     assert total != "138,357,544"
-    at.switch_page("pages/playground.py").run()
-    at.switch_page(PAGE).run()
+    switch(at, "pages/playground.py")
+    switch(at, PAGE)
     assert not at.exception, exceptions(at)
     assert at.selectbox(key="shp_preset").value == "vgg16"
     assert at.number_input(key="shp_nh").value == 224 and at.number_input(key="shp_f").value == 5

@@ -113,8 +113,8 @@ def test_dilation_section(page):
 
 def test_dilated_kernel_too_large_for_a_lecture_matrix(open_page):
     at = open_page(PAGE)
-    at.session_state["src_kind"] = "Lecture matrix"
-    at.session_state["src_lecture"] = "floor_6x6"
+    at.session_state["src"] = "Lecture"
+    at.session_state["lecture"] = "floor_6x6"
     at.number_input(key="tr_dil_d").set_value(4).run()
     assert not at.exception, exceptions(at)
     assert "dilated by 4 spans 9" in at.error[0].value

@@ -381,6 +381,7 @@ class Animator {
     el.speed.addEventListener("change", () => {
       this.speedSetByUser = true;
       this.setSpeed(Number(el.speed.value));
+      this.report();  // the speed travels in the page's link
     });
     el.loop.addEventListener("change", () => { this.loop = el.loop.checked; });
     for (const inp of [el.jumpRow, el.jumpCol]) {
@@ -612,7 +613,7 @@ class Animator {
     this.reportTimer = setTimeout(() => {
       if (this.dead || !this.P || this.playing) return;
       const r = Math.floor(this.step / this.P.ow);
-      const view = { step: this.step, row: r, col: this.step % this.P.ow };
+      const view = { step: this.step, row: r, col: this.step % this.P.ow, speed: this.speed };
       const key = JSON.stringify(view);
       if (key === this.lastSent) return;
       this.lastSent = key;

@@ -1,0 +1,347 @@
+"""What widgets cannot keep or link by themselves: tables, the kernel, the step, uploads, notices.
+
+Simple widgets keep their values and put them in the link on their own
+(:data:`cnnviz.ui.state.LINK`). This module does the rest, by hand, in one
+place:
+
+- **Manual link values.** The kernel's values, the data editors' tables, the
+  animation's step and speed, and choices whose list shows titles
+  (:func:`select`) are written to ``st.query_params`` by the page that shows
+  them (:func:`put`), and read back once, when a session opens a link
+  (:func:`incoming`). A page that does not use one drops it from the URL, so a
+  link says only what its page shows.
+- **Untrusted links.** Every value in a URL is checked before use: an
+  oversized one, one a widget refused (text for a number, a number out of
+  range, an unknown preset) or one no page knows falls back to its default,
+  and a notice names it. Values are shown as plain text in a code span, never
+  as Markdown or HTML, and never used as a path.
+- **Uploads** cannot travel in a URL: a link made with one opens on the default
+  photo, with a notice saying why.
+- **Data editor tables** survive page switches (:class:`EditorRows`).
+
+``app.py`` calls :func:`start` before the page runs and :func:`finish` after
+it (also when the page stops early).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+from . import state as k
+
+#: Link values set by hand (besides the choices drawn by :func:`select`).
+KERNEL = "k"
+STEP = "step"
+SPEED = "speed"
+SLICES = "w"  # the colour page's three filter slices, when not their presets
+
+#: A link value longer than this is refused unread (a 16 × 16 table fits easily).
+MAX_VALUE_CHARS = 2000
+#: A link with more values than this has its extra values ignored.
+MAX_PARAMS = 64
+
+_INITIAL = "_link_initial"  # the query values the session opened with (first run only)
+_OPENED = "_link_opened"  # set once the first run has started
+_NOTICES = "_link_notices"
+_USED = "_link_used"  # manual names a page wrote this run
+_MANUAL = "_link_manual"  # every manual name written in this session
+_CONSUMED = "_link_consumed"  # manual names read from the link in the first run
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """A value from a URL as safe, short plain text for a notice.
+
+    Only letters, digits and a few separators survive; the rest becomes "?".
+    The result goes in a code span, so Markdown cannot act on it.
+
+    >>> shown("abc")
+    'abc'
+    >>> shown("<img src=x onerror=alert(1)>")
+    '?img src=x onerror=alert(1)?'
+    >>> len(shown("x" * 100)), shown("x" * 100)[-1]
+    (40, '…')
+    """
+    text = re.sub(r"[^\w .,;:+\-/=()]", "?", str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def notice(text: str) -> None:
+    """Show ``text`` above the page until the person dismisses it."""
+    notes = st.session_state.setdefault(_NOTICES, [])
+    if text not in notes:
+        notes.append(text)
+
+
+def _refuse(name: str, value: object, why: str) -> None:
+    notice(f"The link's `{shown(name, 20)}={shown(value)}` was ignored ({why}); "
+           "the default is used instead.")
+
+
+def start() -> None:
+    """Check the link a session opens with, before any widget reads it (``app.py``)."""
+    st.session_state[_USED] = []
+    if st.session_state.get(_OPENED):
+        return
+    st.session_state[_OPENED] = True
+    # Nothing is bound to a widget yet in a session's first run, so refused
+    # values can still be deleted before a widget would seed from them.
+    initial = {}
+    for i, name in enumerate(list(st.query_params)):
+        value = st.query_params.get(name, "")
+        if i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:
+            _refuse(name, value, "too long" if i < MAX_PARAMS else "too many values")
+            del st.query_params[name]
+        else:
+            initial[name] = value
+    if initial.get(k.SOURCE) == "Upload":
+        notice("This link was made with an uploaded image, which cannot travel in a link: "
+               "the default photo is shown. Upload the image again to see it here.")
+        del st.query_params[k.SOURCE]
+        del initial[k.SOURCE]
+    st.session_state[_INITIAL] = initial
+
+
+def incoming(name: str) -> str | None:
+    """The value the link brought for a manual ``name``, in the session's first run only."""
+    initial = st.session_state.get(_INITIAL)
+    if initial is None or name not in initial:
+        return None
+    st.session_state.setdefault(_CONSUMED, set()).add(name)
+    return initial[name]
+
+
+def refuse(name: str, value: object, why: str) -> None:
+    """Drop a manual link value the page cannot use, with a notice naming it."""
+    _refuse(name, value, why)
+    put(name, None)
+
+
+def put(name: str, value: str | None) -> None:
+    """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``."""
+    st.session_state.setdefault(_USED, []).append(name)
+    st.session_state.setdefault(_MANUAL, set()).add(name)
+    if value:
+        if st.query_params.get(name) != value:
+            st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+def _accepted(text: str, value: object) -> bool:
+    """Whether a widget's value is what the link said (Streamlit drops what it refuses)."""
+    if isinstance(value, bool):
+        return text.lower() == str(value).lower()
+    if isinstance(value, int | float):
+        try:
+            return float(text) == float(value)
+        except ValueError:
+            return False
+    # Linked choices show their option with "_" written as a space.
+    return text in (str(value), str(value).replace("_", " "))
+
+
+def finish(slot: Any) -> None:
+    """After the page: drop unused manual values, report refused ones, show the notices.
+
+    ``slot`` is a container above the page, so notices appear where the
+    person is looking.
+    """
+    used = set(st.session_state.get(_USED, ()))
+    for name in st.session_state.get(_MANUAL, ()):
+        if name not in used and name in st.query_params:
+            del st.query_params[name]
+    initial = st.session_state.pop(_INITIAL, None)
+    consumed = st.session_state.pop(_CONSUMED, set())
+    if initial:
+        for name, text in initial.items():
+            if name in consumed:
+                continue
+            if name not in st.session_state:
+                _refuse(name, text, "not a setting of this page")
+                if name in st.query_params:
+                    try:
+                        del st.query_params[name]
+                    except Exception:  # noqa: BLE001 - a widget bound it after all
+                        pass
+            elif not _accepted(text, st.session_state[name]):
+                _refuse(name, text, "not a value this control takes")
+    notes = st.session_state.get(_NOTICES)
+    if notes:
+        with slot:
+            st.warning("\n\n".join(notes), icon=":material/link_off:")
+            st.button("Dismiss", key="link_notices_dismiss",
+                      on_click=lambda: st.session_state.pop(_NOTICES, None))
+
+
+def select(label: str, options: Sequence[Any], *, key: str, default: Any,
+           format_func: Callable[[Any], str] = str, where: Any = None, **kwargs: Any) -> Any:
+    """A select box whose choice travels in the link by its short name, not its title.
+
+    Streamlit would write a bound select box's formatted title in the URL
+    ("Sobel%20x%20(vertical%20edges)"); this writes the option itself
+    (``corr_kernel=sobel_x``) and leaves the default out. ``where`` is
+    ``st`` (default), ``st.sidebar`` or a column.
+    """
+    options = list(options)
+    text = incoming(key)
+    if text is not None:
+        match = [o for o in options if str(o) == text]
+        if match:
+            st.session_state[key] = match[0]
+        else:
+            _refuse(key, text, "not one of the choices")
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = default
+    value = (where or st).selectbox(label, options, key=key, format_func=format_func,
+                                   **k.KEEP, **kwargs)
+    put(key, None if value == default else str(value))
+    return value
+
+
+# --- tables in links -------------------------------------------------------------
+
+
+def encode_rows(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> str:
+    """Editor rows as compact link text: fields joined by ",", rows by ";".
+
+    >>> encode_rows([{"type": "conv", "k": 3, "s": None}], ("type", "k", "s"))
+    'conv,3,'
+    """
+    def text(v: object) -> str:
+        if v is None or v != v:  # None, NaN, pandas.NA compare unequal to themselves
+            return ""
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    return ";".join(",".join(text(row.get(c)) for c in columns) for row in rows)
+
+
+def decode_rows(text: str, columns: Sequence[str], *, numeric: Sequence[str] = (),
+                max_rows: int = 64) -> list[dict[str, object]]:
+    """Link text back to editor rows; raises ValueError naming the row that is wrong.
+
+    Numeric columns become ints (empty: None); others stay text.
+
+    >>> decode_rows("conv,3,;pool,2,2", ("type", "k", "s"), numeric=("k", "s"))
+    [{'type': 'conv', 'k': 3, 's': None}, {'type': 'pool', 'k': 2, 's': 2}]
+    >>> decode_rows("conv,x,1", ("type", "k", "s"), numeric=("k", "s"))
+    Traceback (most recent call last):
+    ...
+    ValueError: row 1, column k: 'x' is not a whole number
+    """
+    rows = []
+    parts = text.split(";")
+    if len(parts) > max_rows:
+        raise ValueError(f"at most {max_rows} rows, got {len(parts)}")
+    for r, part in enumerate(parts, start=1):
+        fields = part.split(",")
+        if len(fields) != len(columns):
+            raise ValueError(f"row {r} has {len(fields)} fields, expected {len(columns)}")
+        row: dict[str, object] = {}
+        for column, field in zip(columns, fields, strict=True):
+            field = field.strip()
+            if column in numeric:
+                if not field:
+                    row[column] = None
+                elif re.fullmatch(r"\d{1,6}", field):
+                    row[column] = int(field)
+                else:
+                    raise ValueError(f"row {r}, column {column}: {field!r} is not a whole number")
+            else:
+                row[column] = field or None
+        rows.append(row)
+    return rows
+
+
+def encode_grid(table: Sequence[Sequence[str]]) -> str:
+    """A grid of cell texts as link text: cells joined by ",", rows by ";".
+
+    >>> encode_grid([["1", "0", "-1"], ["1/9", "2", "0.5"]])
+    '1,0,-1;1/9,2,0.5'
+    """
+    return ";".join(",".join(str(c).strip() for c in row) for row in table)
+
+
+def decode_grid(text: str, *, max_side: int) -> list[list[str]]:
+    """Link text back to a rectangular grid of cell texts (at most ``max_side`` a side).
+
+    >>> decode_grid("1,0,-1;2,0,-2", max_side=11)
+    [['1', '0', '-1'], ['2', '0', '-2']]
+    >>> decode_grid("1,2;3", max_side=11)
+    Traceback (most recent call last):
+    ...
+    ValueError: row 2 has 1 cells where row 1 has 2
+    """
+    rows = [row.split(",") for row in text.split(";")]
+    if len(rows) > max_side or any(len(row) > max_side for row in rows):
+        raise ValueError(f"a side is longer than {max_side}")
+    for r, row in enumerate(rows[1:], start=2):
+        if len(row) != len(rows[0]):
+            raise ValueError(f"row {r} has {len(row)} cells where row 1 has {len(rows[0])}")
+    return [[cell.strip() for cell in row] for row in rows]
+
+
+# --- data editors ------------------------------------------------------------------
+
+
+class EditorRows:
+    """A data editor's table kept in session state, safe across page switches.
+
+    The base rows live under ``name``; the editor's key carries a version that
+    a whole-table change bumps (dropping the editor's own edits). Streamlit
+    forgets an editor's edits when another page runs, so the edited table is
+    also saved after every run and becomes the base again when the editor
+    comes back without its edits.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @property
+    def key(self) -> str:
+        """The current editor's widget key."""
+        return self.key_in(st.session_state)
+
+    def key_in(self, session: Any) -> str:
+        """The editor's key in ``session`` (a test's view of session state, say)."""
+        version = session[self.name + "_version"] if self.name + "_version" in session else 0
+        return f"{self.name}_editor_{version}"
+
+    def rows(self, default: Callable[[], list[dict]]) -> list[dict]:
+        """The base rows (``default()`` the first time), with lost edits folded back in."""
+        if self.name not in st.session_state:
+            st.session_state[self.name] = default()
+        saved = st.session_state.get(self.name + "_saved")
+        if (self.key not in st.session_state and saved is not None
+                and saved != st.session_state[self.name]):
+            self.replace(saved)
+        return st.session_state[self.name]
+
+    def replace(self, rows: list[dict]) -> None:
+        """Make ``rows`` the table, dropping the editor's edits."""
+        st.session_state[self.name] = rows
+        st.session_state[self.name + "_saved"] = rows
+        st.session_state[self.name + "_version"] = (
+            st.session_state.get(self.name + "_version", 0) + 1)
+
+    def save(self, rows: list[dict]) -> None:
+        """Remember the edited table for the editor's next appearance."""
+        st.session_state[self.name + "_saved"] = rows
+
+
+# --- uploads -------------------------------------------------------------------------
+
+_UPLOAD_KEPT = "_upload_kept"  # (file name, bytes) of the last good upload
+
+
+def keep_upload(name: str, data: bytes) -> None:
+    """Remember an upload that decoded, so it follows the student from page to page."""
+    st.session_state[_UPLOAD_KEPT] = (name, data)
+
+
+def kept_upload() -> tuple[str, bytes] | None:
+    """The last good upload of this session, if any."""
+    return st.session_state.get(_UPLOAD_KEPT)
