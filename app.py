@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnnviz.ui import links, router
+from cnnviz.ui import links, router, show
 
 HERE = Path(__file__).parent / "pages"
 
@@ -48,6 +48,6 @@ links.start()
 notices = st.container()  # above the page: where a bad link is reported
 try:
     page.run()
-finally:
-    # Also after st.stop() in a page: the link must still say what is shown.
-    links.finish(notices)
+except show.PageStop:
+    pass  # the page said why it stopped; the link and its notices still follow
+links.finish(notices)

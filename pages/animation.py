@@ -20,7 +20,7 @@ show.intro(
 
 source = sources.image_source()
 if source is None:
-    st.stop()
+    show.stop()
 
 grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
 with grid_col:
@@ -52,7 +52,7 @@ with st.container():
     try:
         if mode == "Convolution":
             if k is None:
-                st.stop()
+                show.stop()
             filt = stack_channels(k, grid.shape[2]) if grid.ndim == 3 else k
             geom = cfg.geometry(grid.shape, k.shape)
             payload = stepper.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)
@@ -61,7 +61,7 @@ with st.container():
             payload = stepper.pool_payload(grid, pool)
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")
-        st.stop()
+        show.stop()
     st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
                f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
                f"{'step' if geom.n_steps == 1 else 'steps'}**.")

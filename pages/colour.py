@@ -20,12 +20,12 @@ show.intro(
 
 source = sources.image_source()
 if source is None:
-    st.stop()
+    show.stop()
 try:
     volume, note = volumes.as_volume(source.image)
 except ValueError as err:
     st.error(f"This image cannot be used as a colour volume: {err}")
-    st.stop()
+    show.stop()
 if note:
     st.info(note)
 if source.note:
@@ -72,7 +72,7 @@ try:
     maps = cnnviz.conv2d(volume, bank, stride=stride, padding=pad)
 except ValueError as err:
     st.error(f"This bank does not fit this image: {err}")
-    st.stop()
+    show.stop()
 if bank_note:
     st.caption(bank_note)
 st.caption(f"Same padding p = {pad} and stride s = {stride} as above; bias 0 for every filter.")

@@ -36,12 +36,12 @@ c2.plotly_chart(grid_figure(kernel, title="k (cross-correlation, CNN)", **GRID),
 c3.plotly_chart(grid_figure(flip(kernel), title="k turned by 180° (convolution)", **GRID),
                 key="corr_turned")
 if source is None:
-    st.stop()
+    show.stop()
 try:
     fc = compare_flip(source.image, kernel, padding=padding)
 except ValueError as err:
     st.error(f"This kernel does not fit this image: {err}")
-    st.stop()
+    show.stop()
 with c1:
     mapping = settings.mapping_picker(kernel_sum=fc.kernel_sum, unit_input=fc.unit_input)
 if fc.identical:

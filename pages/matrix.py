@@ -42,13 +42,13 @@ with c2:
     cfg = settings.conv_settings(with_activation=False)
 
 if source is None:
-    st.stop()
+    show.stop()
 try:
     small = mview.small_input(source.image, side)
     mv = mview.matrix_view(small.values, KERNELS[name].values, cfg.bias, **cfg.conv)
 except ValueError as err:
     st.error(f"These settings cannot be drawn as a matrix: {err}")
-    st.stop()
+    show.stop()
 cell = mv.cell(row, col)
 with c3:
     if cell.note:

@@ -32,7 +32,7 @@ with controls:
     pool = settings.pool_settings()
 
 if source is None or k is None:
-    st.stop()
+    show.stop()
 
 with results:
     image = source.image
@@ -42,7 +42,7 @@ with results:
         a = activate(z, cfg.activation, slope=cfg.slope)
     except ValueError as err:
         st.error(f"These settings do not fit this image: {err}")
-        st.stop()
+        show.stop()
     pooled = None
     try:
         if pool is not None:

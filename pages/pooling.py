@@ -24,17 +24,17 @@ show.intro(
 source = sources.image_source()
 p = pool_ui.controls()
 if source is None:
-    st.stop()
+    show.stop()
 picked = pool_ui.pool_input(source.image)
 if picked is None:
-    st.stop()
+    show.stop()
 x, what = picked
 try:
     geom = pool_geometry(x.shape, p["size"], stride=p["stride"], padding=p["padding"])
     pooled = cnnviz.pool2d(x, **p)
 except ValueError as err:
     st.error(f"This pool does not fit {what} ({show.shape_text(x.shape)}): {err}")
-    st.stop()
+    show.stop()
 if source.note:
     st.info(source.note)
 

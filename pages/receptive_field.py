@@ -23,21 +23,21 @@ with controls:
     rows = ui.layer_editor()
     size = ui.size_picker()
 if source is None:
-    st.stop()
+    show.stop()
 try:
     layers = rf.parse_layers(rows)
     image = rf.downscale(source.image, size)
     maps = rf.feature_maps(image, layers)
 except ValueError as err:
     controls.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")
-    st.stop()
+    show.stop()
 with controls:
     cell = ui.cell_picker(maps[-1].shape)
     try:
         regions = rf.back_project(image.shape[:2], layers, cell)
     except ValueError as err:
         st.error(f"Pick another cell: {err}.")
-        st.stop()
+        show.stop()
 counts = rf.path_counts(image.shape[:2], layers, cell)
 latex, r = rf.rf_formula(layers)
 with main:

@@ -57,7 +57,7 @@ try:
     report = shapes.analyse_stack(shape, shapes.parse_stack(rows))
 except ValueError as err:
     st.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")
-    st.stop()
+    show.stop()
 ui.totals(report)
 check = shapes.published_check(preset, report.total_params)
 (st.success if check.matches else st.info)(f"{ui.TITLES[preset]}: {check.message}")

@@ -77,12 +77,12 @@ name = links.select("Kernel", list(DIL), key="tr_dil_kernel", default="sobel_x",
 d = d1.number_input("Dilation d", 1, 4, 2, key="tr_dil_d", help="Spacing between the taps.",
                     **k.LINK)
 if source is None:
-    st.stop()
+    show.stop()
 try:
     dv = dilation_view(source.image, DIL[name].values, d)
 except ValueError as err:
     st.error(f"This dilated kernel does not fit the image: {err}")
-    st.stop()
+    show.stop()
 d2.plotly_chart(grid_figure(dv.kernel, title="Kernel k", mapping="diverging", colorbar=False,
                             height=260), key="tr_dil_k")
 d3.plotly_chart(grid_figure(dv.dilated, title=f"Dilated kernel: the taps (green) {d} apart",

@@ -166,6 +166,11 @@ def _from_link(text: str) -> None:
     st.session_state[TABLE] = table
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    values = kernels.kernel_from_table(table)
+    for name, preset in kernels.KERNELS.items():  # the preset box names a preset's values
+        if preset.values.shape == values.shape and np.array_equal(preset.values, values):
+            st.session_state[k.KERNEL_PRESET] = name
+            break
 
 
 def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:

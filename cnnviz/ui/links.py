@@ -100,8 +100,6 @@ def start() -> None:
     if initial.get(k.SOURCE) == "Upload":
         notice("This link was made with an uploaded image, which cannot travel in a link: "
                "the default photo is shown. Upload the image again to see it here.")
-        del st.query_params[k.SOURCE]
-        del initial[k.SOURCE]
     st.session_state[_INITIAL] = initial
 
 

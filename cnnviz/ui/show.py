@@ -13,6 +13,19 @@ from cnnviz.plots.display import to_uint8_image
 from cnnviz.plots.figures import grid_figure, image_figure
 
 
+class PageStop(Exception):
+    """Raised by :func:`stop`; ``app.py`` catches it."""
+
+
+def stop() -> None:
+    """End the page here, as ``st.stop()`` would.
+
+    ``st.stop()`` also ends ``app.py``'s run, so the page's link and the
+    link's notices could not be written after it: this ends only the page.
+    """
+    raise PageStop
+
+
 def intro(text: str) -> None:
     """The two or three sentences that open a page: what it teaches."""
     st.markdown(text)

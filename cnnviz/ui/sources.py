@@ -57,7 +57,7 @@ def _photo(name: str, mode: str, max_side: int) -> np.ndarray:
     return samples.load_photo(name, mode=mode, max_side=max_side)
 
 
-def _upload(mode: str, max_side: int) -> Source | None:
+def _upload(mode: str, max_side: int) -> Source:
     sb = st.sidebar
     upload = sb.file_uploader("Your image", key=k.UPLOAD,
                               type=["png", "jpg", "jpeg", "gif", "bmp", "tif", "tiff", "webp"])
@@ -77,9 +77,14 @@ def _upload(mode: str, max_side: int) -> Source | None:
             links.keep_upload(upload.name, data)
             kept = links.kept_upload()
     if kept is None:
-        st.info("Upload an image in the sidebar (PNG, JPEG, GIF, BMP, TIFF or WebP), "
-                "or pick a sample photo.")
-        return None
+        # Nothing uploaded yet (or a shared link that had an upload): the page
+        # still works, on the default photo, and says so.
+        photo = next(iter(samples.PHOTOS))
+        sb.info("Upload an image here (PNG, JPEG, GIF, BMP, TIFF or WebP). Until then the "
+                "pages use the default photo.")
+        return Source(_photo(photo, mode, max_side), samples.PHOTOS[photo].title,
+                      "No upload yet: the default photo is shown. Upload an image in the "
+                      "sidebar to use your own.")
     name, data = kept
     if upload is None:
         sb.caption(f"Using your upload {name!r}; upload another to replace it.")
@@ -89,10 +94,10 @@ def _upload(mode: str, max_side: int) -> Source | None:
     return Source(image, name, note)
 
 
-def image_source() -> Source | None:
+def image_source() -> Source:
     """Draw the sidebar's image picker and return the chosen image.
 
-    Returns None (after showing the reason) when there is no upload yet; a bad
+    Before the first upload the default photo stands in, with a note; a bad
     upload is reported and the previous good one stays in use.
     """
     sb = st.sidebar

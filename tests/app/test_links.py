@@ -1,0 +1,277 @@
+"""Every view is a link: each page opened from a query string shows what the string says.
+
+Each test opens the page the way a fresh browser opens a shared link (the
+first run is on that page, with the query string), then checks the widgets
+and what the page computed against the core. A browser test (tests/e2e)
+checks the other direction for widgets, which the browser itself writes into
+the URL; here the values the app writes by hand (kernel, tables, step) are
+checked in reverse.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz.core.activations import activate
+from cnnviz.core.kernels import get_kernel
+from cnnviz.data import samples
+from cnnviz.lessons import colour as volumes
+from cnnviz.lessons import shapes
+from cnnviz.ui import kernel, links
+from cnnviz.ui import rf as ui_rf
+from cnnviz.ui import shapes as ui_shapes
+from cnnviz.ui import state as keys
+
+from .conftest import array, chart, exceptions, figure, page_text, raw, switch
+
+
+def _notices(at) -> str:
+    return "\n".join(w.value for w in at.warning)
+
+
+def _bidi(at) -> dict:
+    (element,) = at.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
+# --- each page from its link ------------------------------------------------------------
+
+
+def test_playground_from_a_link(open_page):
+    at = open_page(query={"src": "Pattern", "pattern": "square", "size": "16", "k": "1,2;3,-4",
+                          "s_h": "2", "pad": "same", "bias": "-1.5", "act": "relu"})
+    assert not at.exception, exceptions(at)
+    assert at.radio(key=keys.SOURCE).value == "Pattern"
+    assert at.selectbox(key=keys.PATTERN).value == "square"
+    assert at.select_slider(key=keys.MAX_SIDE).value == 16
+    assert at.session_state[kernel.TABLE] == [["1", "2"], ["3", "-4"]]
+    assert at.number_input(key=keys.STRIDE_H).value == 2
+    assert at.radio(key=keys.PAD_KIND).value == "same"
+    assert at.number_input(key=keys.BIAS).value == -1.5
+    assert at.selectbox(key=keys.ACTIVATION).value == "relu"
+    image = samples.pattern("square", 16)
+    z = cnnviz.conv2d(image, [[1, 2], [3, -4]], -1.5, stride=(2, 1), padding="same")
+    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), z)
+    np.testing.assert_allclose(array(figure(at, 2)["data"][0]["customdata"]),
+                               activate(z, "relu"))
+    assert not _notices(at)
+
+
+def test_a_preset_kernel_travels_by_name_and_selects_the_preset(open_page):
+    at = open_page(query={"k": "sobel_y"})
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "sobel_y"
+    assert at.session_state[kernel.TABLE] == [["1", "2", "1"], ["0", "0", "0"],
+                                              ["-1", "-2", "-1"]]
+    at = open_page(query={"k": "1,0,-1;1,0,-1;1,0,-1"})  # a preset's values name it
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "vertical_edge"
+    assert at.query_params["k"] == "vertical_edge"
+
+
+def test_step_by_step_from_a_link(open_page):
+    at = open_page("pages/animation.py", query={
+        "src": "Lecture", "lecture": "digit_one", "step": "7", "speed": "5", "bias": "1"})
+    assert not at.exception, exceptions(at)
+    data = _bidi(at)
+    assert data["start"] == 7 and data["options"]["speed"] == 5
+    payload = json.loads(data["payload"])
+    item = samples.LECTURE_INPUTS["digit_one"]
+    expected = cnnviz.conv2d(item.array, get_kernel("sharpen"), 1.0)
+    assert payload["n_steps"] == expected.size
+    assert at.query_params["step"] == "7" and at.query_params["speed"] == "5"
+
+
+def test_step_by_step_crop_from_a_link(open_page):
+    at = open_page("pages/animation.py", query={"grid": "8", "crop_r": "0", "crop_c": "100",
+                                                "levels": "0-1"})
+    assert not at.exception, exceptions(at)
+    assert at.slider(key="grid").value == 8
+    assert (at.slider(key="crop_r").value, at.slider(key="crop_c").value) == (0, 100)
+    assert "rows 0–7" in page_text(at)
+    assert "Pixel values 0-255" not in page_text(at)
+
+
+def test_colour_page_from_a_link(open_page):
+    at = open_page("pages/colour.py", query={
+        "src": "Lecture", "lecture": "vertical_edge", "cv_g": "zeros", "cv_bias": "2",
+        "cv_p": "1", "cv_s": "2", "cv_row": "1", "cv_col": "1", "cv_filters": "2",
+        "cv_bank1": "sobel_y"})
+    assert not at.exception, exceptions(at)
+    assert at.selectbox(key="cv_g").value == "zeros"
+    assert at.selectbox(key="cv_bank1").value == "sobel_y"
+    volume = np.asarray(samples.LECTURE_INPUTS["vertical_edge"].array, dtype=float)
+    weights = np.stack([volumes.slice_preset(n, 3) for n in ("vertical_edge", "zeros",
+                                                             "vertical_edge")], axis=2)
+    expected = cnnviz.conv2d(volume, weights, 2.0, stride=2, padding=1)
+    np.testing.assert_allclose(raw(at, "colour_output"), expected)
+    assert "(row 1, column 1)" in page_text(at)
+
+
+def test_colour_slices_travel_when_edited(open_page):
+    w = "1,0;0,1|0,0;0,0|2,2;2,2"
+    at = open_page("pages/colour.py", query={"w": w})
+    assert not at.exception, exceptions(at)
+    assert at.number_input(key="cv_f").value == 2
+    assert at.query_params["w"] == w
+
+
+def test_pooling_from_a_link(open_page):
+    at = open_page("pages/pooling.py", query={"src": "Lecture", "lecture": "max_pool_4x4",
+                                              "pl_mode": "avg", "pl_row": "1", "pl_col": "1"})
+    assert not at.exception, exceptions(at)
+    x = samples.LECTURE_INPUTS["max_pool_4x4"].array
+    np.testing.assert_allclose(raw(at, "pooling_out"), cnnviz.pool2d(x, 2, mode="avg"))
+    assert "Window of output cell (row 1, column 1)" in page_text(at)
+
+
+def test_shapes_page_from_a_link(open_page):
+    stack = "conv,6,5,,,,;pool,,2,2,,,max;flatten,,,,,,;dense,10,,,,,"
+    at = open_page("pages/shapes.py", query={
+        "shp_n": "6", "shp_f": "3", "shp_pad": "custom", "shp_p": "1", "shp_s": "5",
+        "shp_nh": "28", "shp_nw": "28", "stack": stack})
+    assert not at.exception, exceptions(at)
+    latex = " ".join(x.value for x in at.latex)
+    assert "= 2" in latex  # ⌊(6 + 2 − 3)/5⌋ + 1 = 2
+    rows = links.decode_rows(stack, shapes.COLUMNS, numeric=ui_shapes.NUMERIC)
+    report = shapes.analyse_stack((28, 28, 1), shapes.parse_stack(rows))
+    assert [m.value for m in at.metric][0].replace(",", "") == str(report.total_params)
+    assert at.query_params["stack"] == stack
+
+
+def test_receptive_field_from_a_link(open_page):
+    at = open_page("pages/receptive_field.py", query={
+        "rf_stack": "conv,5,1,0,1;conv,3,1,0,1", "rf_size": "16", "rf_row": "2", "rf_col": "3"})
+    assert not at.exception, exceptions(at)
+    text = "\n".join(str(e.value) for e in list(at.markdown) + list(at.caption))
+    assert "Receptive field: 7 × 7" in text
+    assert (at.number_input(key=ui_rf.ROW).value, at.number_input(key=ui_rf.COL).value) == (2, 3)
+
+
+def test_matrix_page_from_a_link(open_page):
+    at = open_page("pages/matrix.py", query={"mx_side": "4", "mx_kernel": "numbered_2",
+                                             "mx_row": "1", "mx_col": "2"})
+    assert not at.exception, exceptions(at)
+    assert array(chart(at, "mx_w")["data"][0]["z"]).shape == (9, 16)
+    assert "Output cell $(1, 2)$" in page_text(at)
+
+
+def test_correlation_page_from_a_link(open_page):
+    at = open_page("pages/correlation.py", query={"corr_kernel": "sobel_x", "corr_pad": "valid"})
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(raw(at, "corr_k"), get_kernel("sobel_x"))
+    n = raw(at, "corr_input").shape
+    assert raw(at, "corr_corr").shape == (n[0] - 2, n[1] - 2)
+
+
+def test_transposed_page_from_a_link(open_page):
+    at = open_page("pages/transposed.py", query={
+        "tr_stride": "3", "tr_x": "single", "tr_k_cells": "1,2;3,4",
+        "tr_dil_kernel": "box_blur_5", "tr_dil_d": "3"})
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(raw(at, "tr_result_0"), [[1, 2], [3, 4]])
+    assert raw(at, "tr_dil_dilated").shape == (13, 13)
+    assert at.query_params["tr_k_cells"] == "1,2;3,4"
+
+
+# --- the other direction: what the app writes into the link ------------------------------
+
+
+def test_an_edited_kernel_goes_into_the_link_and_a_preset_by_name(open_page):
+    at = open_page()
+    assert "k" not in at.query_params  # the default kernel stays out of the link
+    at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
+    assert at.query_params["k"] == "sobel_x"
+    editor = kernel.editor_key(at.session_state[kernel.VERSION])
+    at.session_state[editor] = {"edited_rows": {0: {"0": "1/2"}}, "added_rows": [],
+                                "deleted_rows": []}
+    at.run()
+    assert at.query_params["k"] == "1/2,0,-1;2,0,-2;1,0,-1"
+    again = open_page(query=dict(at.query_params))  # the link, in a new session
+    assert again.session_state[kernel.TABLE][0] == ["1/2", "0", "-1"]
+
+
+def test_an_edited_stack_goes_into_the_link(open_page):
+    at = open_page("pages/receptive_field.py")
+    assert "rf_stack" not in at.query_params
+    at.session_state[ui_rf.TABLE.key_in(at.session_state)] = {
+        "edited_rows": {0: {"k": 5}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert at.query_params["rf_stack"] == "conv,5,1,1,1;conv,3,1,1,1;conv,3,1,1,1"
+
+
+def test_a_page_drops_the_other_pages_values_from_its_link(open_page):
+    at = open_page(query={"k": "sobel_x"})
+    switch(at, "pages/pooling.py")
+    assert "k" not in at.query_params
+
+
+def test_the_link_survives_a_round_trip(open_page):
+    """Settings written to the link open the same view in a fresh session."""
+    at = open_page("pages/transposed.py")
+    editor = f"tr_x_editor_{at.session_state['tr_x_version']}"
+    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
+                                "deleted_rows": []}
+    at.run()
+    query = dict(at.query_params)
+    again = open_page("pages/transposed.py", query=query)
+    np.testing.assert_array_equal(raw(again, "tr_steps_0"), raw(at, "tr_steps_0"))
+
+
+# --- untrusted links ---------------------------------------------------------------------
+
+
+BAD = [
+    ("s_h", "abc"), ("s_h", "99999999999999999999"), ("bias", "1e999"), ("act", "evil"),
+    ("k", "x" * 10_000), ("k", "1,2;3"), ("k", "1,nan;0,0"), ("lecture", "<script>"),
+    ("photo", "../../etc/passwd"), ("size", "-3"), ("flip", "maybe"), ("nonsense", "1"),
+]
+
+
+@pytest.mark.parametrize(("name", "value"), BAD)
+def test_a_bad_value_in_a_link_falls_back_with_a_notice(open_page, name, value):
+    at = open_page(query={name: value})
+    assert not at.exception, exceptions(at)
+    notices = _notices(at)
+    assert f"`{links.shown(name, 20)}=" in notices, notices
+    assert "<script>" not in notices and "<" not in notices
+    # The page shows the defaults: the default photo and the Sharpen kernel.
+    assert at.session_state[kernel.TABLE] == [["0", "-1", "0"], ["-1", "5", "-1"],
+                                              ["0", "-1", "0"]]
+    assert at.number_input(key=keys.STRIDE_H).value == 1
+    assert at.number_input(key=keys.BIAS).value == 0.0
+    assert len(at.get("plotly_chart")) >= 3  # the maps are there
+
+
+@pytest.mark.parametrize(("page", "query"), [
+    ("pages/animation.py", {"step": "-5", "speed": "nan"}),
+    ("pages/animation.py", {"step": "100000"}),
+    ("pages/receptive_field.py", {"rf_stack": "conv,1e9,1,0,1"}),
+    ("pages/shapes.py", {"stack": "warp,1,1,1,1,1,1"}),
+    ("pages/colour.py", {"w": "1|2"}),
+    ("pages/transposed.py", {"tr_k_cells": "a,b;c,d"}),
+    ("pages/pooling.py", {"pl_kh": "-1", "pl_mode": "median"}),
+])
+def test_bad_link_values_on_every_page(open_page, page, query):
+    at = open_page(page, query=query)
+    assert not at.exception, exceptions(at)
+    notices = _notices(at)
+    for name in query:
+        assert f"`{name}=" in notices, (name, notices)
+
+
+def test_the_notices_can_be_dismissed(open_page):
+    at = open_page(query={"s_h": "abc"})
+    assert _notices(at)
+    at.button(key="link_notices_dismiss").click().run()
+    assert not _notices(at)
+
+
+def test_an_upload_cannot_travel_in_a_link(open_page):
+    at = open_page(query={"src": "Upload"})
+    assert not at.exception, exceptions(at)
+    assert "uploaded image, which cannot travel in a link" in _notices(at)
+    assert "No upload yet: the default photo is shown" in page_text(at)
+    assert len(at.get("plotly_chart")) >= 3
