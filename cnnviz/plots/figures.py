@@ -21,6 +21,8 @@ import plotly.graph_objects as go
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.plots.display import bin_edges, map_for_display
 
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
 __all__ = ["NUMBERS_MAX_SIDE", "grid_figure", "histogram_figure", "image_figure", "window_shapes"]
 
 
@@ -88,7 +90,8 @@ def grid_figure(
     ticks = np.linspace(shown.zmin, shown.zmax, 5)
     heat = go.Heatmap(
         z=shown.values.astype(np.float32),
-        customdata=arr.astype(np.float32),
+        # float32 halves the page's size; values past its range (3.4e38) stay float64.
+        customdata=arr.astype(np.float32) if float(np.abs(arr).max()) < _FLOAT32_MAX else arr,
         zmin=shown.zmin,
         zmax=shown.zmax,
         colorscale=shown.colorscale,
@@ -146,7 +149,8 @@ def image_figure(
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0 or hi > 1:
         # A lecture volume (values like 25) would be pure white if clipped.
-        arr = (arr - lo) / (hi - lo) if hi > lo else np.full_like(arr, 0.5)
+        # Halves first: hi − lo overflows for values near ±1e308.
+        arr = (arr / 2 - lo / 2) / (hi / 2 - lo / 2) if hi > lo else np.full_like(arr, 0.5)
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
                 "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
