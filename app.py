@@ -16,7 +16,7 @@ HERE = Path(__file__).parent / "pages"
 
 state.require_router()
 st.set_page_config(page_title="cnnviz: see how a convolution computes",
-                   page_icon=":material/blur_on:", layout="wide")
+                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
 
 
 def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
