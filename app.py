@@ -17,7 +17,7 @@ HERE = Path(__file__).parent / "pages"
 
 router.ensure_routed()
 st.set_page_config(page_title="cnnviz: see how a convolution computes",
-                   page_icon=":material/blur_on:", layout="wide")
+                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
 
 
 def page(file: str, title: str, icon: str, **kwargs) -> st.Page:

@@ -7,6 +7,7 @@ received, in the style of numpy and scipy.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 
@@ -179,3 +180,65 @@ def check_finite(arr: np.ndarray, name: str) -> None:
     if not np.all(np.isfinite(arr)):
         bad = arr[~np.isfinite(arr)].ravel()[0]
         raise ValueError(f"{name} must contain only finite numbers, got {bad}")
+
+
+def exact_sum(values: object) -> float:
+    """``math.fsum`` of finite numbers that never raises ``OverflowError``.
+
+    ``math.fsum`` raises "intermediate overflow in fsum" as soon as a partial
+    sum passes float64's largest value (1.8e308), even when the exact total
+    would fit. Here such a sum is redone on the values ≥ 1 scaled by 2**-64
+    (exact: a power of two), so a total that fits still comes out right (to
+    rounding), and a total that does not is ``±inf``, for the caller to
+    report.
+
+    >>> exact_sum([0.1] * 10)
+    1.0
+    >>> exact_sum([1e308, 1e308, -1e308])
+    1e+308
+    >>> exact_sum([1e308, 1e308])
+    inf
+    """
+    flat = np.asarray(values, dtype=np.float64).ravel()
+    try:
+        return math.fsum(flat.tolist())
+    except OverflowError:
+        pass
+    big = np.abs(flat) >= 1.0
+    scaled = math.fsum((flat[big] * 2.0**-64).tolist())  # at most n · 2**960: no overflow
+    small = math.fsum(flat[~big].tolist())
+    # The product is ±inf (no exception) when the total is beyond float64.
+    return math.fsum([scaled * 2.0**64, small])
+
+
+def check_no_overflow(out: np.ndarray, what: str, inputs: dict[str, object]) -> None:
+    """Raise ``ValueError`` if ``out`` holds NaN or infinity although ``inputs`` are finite.
+
+    Finite inputs can still give an infinite (or, as ∞ − ∞, a NaN) result when
+    a product or sum passes the largest number of ``out``'s dtype, 1.8e308 for
+    float64 and 3.4e38 for float32. The message says so and names the
+    largest input magnitudes, e.g. ``"the output overflows float64: 3 of 9
+    values are beyond ±1.8e+308 (largest magnitudes: kernel 1e+308, image
+    255, bias 0); use smaller numbers"``. Inputs that
+    already hold NaN or infinity are not an overflow; then nothing is raised.
+
+    >>> check_no_overflow(np.array([np.inf]), "z", {"kernel": [1e308]})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: z overflows float64: 1 of 1 values are beyond ±1.8e+308 (largest magnitudes: ...
+    """
+    bad = ~np.isfinite(out)
+    if not bad.any():
+        return
+    sizes = {}
+    for name, value in inputs.items():
+        arr = np.asarray(value, dtype=np.float64)
+        if not np.all(np.isfinite(arr)):
+            return  # not an overflow: the non-finite value came in
+        sizes[name] = float(np.abs(arr).max()) if arr.size else 0.0
+    limit = float(np.finfo(out.dtype).max) if out.dtype.kind == "f" else float("inf")
+    parts = ", ".join(f"{name} {size:.3g}" for name, size in sizes.items())
+    raise ValueError(
+        f"{what} overflows {out.dtype}: {int(bad.sum())} of {out.size} values are beyond "
+        f"±{limit:.2g} (largest magnitudes: {parts}); use smaller numbers"
+    )

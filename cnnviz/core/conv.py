@@ -34,6 +34,7 @@ from cnnviz.core._checks import (
     as_pair,
     check_finite,
     check_mode,
+    check_no_overflow,
     effective_size,
     resolve_padding,
 )
@@ -574,6 +575,11 @@ def conv2d(
         Naming the parameter and the value: a stride or dilation below 1, a
         negative or unknown padding, an unknown pad_mode, a kernel larger than
         the padded input, a non-finite kernel or bias, mismatched channels.
+        Also when finite inputs give an output beyond the dtype's range
+        (e.g. kernel weights of 1e308 on values above 1): the message starts
+        "the output overflows float64:" (or float32) and names the largest
+        kernel, image and bias magnitudes. An image that already holds NaN or
+        infinity is passed through as before.
 
     Examples
     --------
@@ -617,4 +623,5 @@ def conv2d(
                 np.add(valid, b[f], out=out[:, :, f])
     if case == "single":
         out = out[:, :, 0]
+    check_no_overflow(out, "the output", {"kernel": kernel, "image": img, "bias": b})
     return np.ascontiguousarray(out, dtype=out_dtype)

@@ -29,7 +29,14 @@ from types import MappingProxyType
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, as_pair, check_finite, check_mode
+from cnnviz.core._checks import (
+    as_float_array,
+    as_int,
+    as_pair,
+    check_finite,
+    check_mode,
+    exact_sum,
+)
 
 __all__ = [
     "common_slice",
@@ -58,6 +65,8 @@ _SUM_TOL = 1e-9
 # brightness". Relative to the sum of |weights|.
 _KIND_TOL = 1e-4
 
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
 KIND_ZERO = "sums to 0: responds only to change (edges)"
 KIND_ONE = "sums to 1: keeps overall brightness"
 
@@ -70,6 +79,8 @@ DERIV_3 = np.array([1.0, 0.0, -1.0])  # central difference: left minus right
 
 def _snap(value: float) -> float:
     # Show a student 1, not 0.9999999999999999, when the exact answer is whole.
+    if not math.isfinite(value):
+        return float(value)  # round(inf) raises OverflowError
     r = round(value)
     return float(r) if abs(value - r) < _SUM_TOL else float(value)
 
@@ -101,12 +112,20 @@ def kind_of(values: object) -> str:
     'sums to -1: inverts brightness'
     >>> kind_of([[0.2, 0.2], [0.2, 0.399995]])  # 6-decimal cells of a normalised kernel
     'sums to 1: keeps overall brightness'
+    >>> kind_of([[1e308, 1e308]])
+    'sums to more than float64 holds (beyond ±1.8e+308): outputs will overflow'
     """
     arr = as_float_array(values, "values")
-    scale = max(math.fsum(np.abs(arr).ravel().tolist()), 1.0)
+    if not np.all(np.isfinite(arr)):
+        return "has a value that is not a finite number"
+    # Sums that pass 1.8e308 are ±inf here, never an OverflowError.
+    scale = min(max(exact_sum(np.abs(arr)), 1.0), _FLOAT_MAX)
     if not np.any(arr):
         return "all zeros: every output is just the bias"
-    total = math.fsum(arr.ravel().tolist())
+    total = exact_sum(arr)
+    if not math.isfinite(total):
+        return (f"sums to more than float64 holds (beyond ±{_FLOAT_MAX:.2g}): outputs will "
+                "overflow")
     kinds = ((0.0, KIND_ZERO), (1.0, KIND_ONE), (-1.0, "sums to -1: inverts brightness"))
     for target, kind in kinds:
         if abs(total - target) <= _KIND_TOL * scale:
@@ -169,8 +188,8 @@ class Kernel:
 
     @property
     def sum(self) -> float:
-        """Sum of the weights: the gain on a flat (uniform) image."""
-        return _snap(math.fsum(self.values.ravel().tolist()))
+        """Sum of the weights: the gain on a flat (uniform) image (±inf past float64)."""
+        return _snap(exact_sum(self.values))
 
     @property
     def kind(self) -> str:
@@ -616,12 +635,18 @@ def normalise_kernel(k: object) -> np.ndarray:
            [0.25, 0.25]])
     >>> normalise_kernel([[1, 0, -1], [2, 0, -2], [1, 0, -1]])[1]
     array([ 0.5,  0. , -0.5])
+    >>> normalise_kernel([[1e308, 1e308]])  # no overflow on the way
+    array([[0.5, 0.5]])
     >>> normalise_kernel([[0, 0], [0, 0]])
     Traceback (most recent call last):
     ...
     ValueError: k must have a non-zero weight to normalise, got all zeros
     """
     arr = _kernel_arg(k)
+    if np.any(arr):
+        # Scaled by a power of two (exact) so that no sum overflows, even for
+        # weights like 1e308; the ratios below are the same bit for bit.
+        arr = np.ldexp(arr, -int(np.frexp(np.abs(arr).max())[1]))
     total = math.fsum(arr.ravel().tolist())
     positive = math.fsum(arr[arr > 0].tolist())
     abs_sum = math.fsum(np.abs(arr).ravel().tolist())

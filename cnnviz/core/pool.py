@@ -104,6 +104,10 @@ def pool2d(
         out = _pool(padded, geom, np.maximum)
     else:
         out = _pool(pad_image(work, geom.padding), geom, np.add, divisor=k[0] * k[1])
+        if not np.all(np.isfinite(out)) and np.all(np.isfinite(work)):
+            # A window's sum passed the float range (values near 1e308) though
+            # its mean fits: divide first, then add.
+            out = _pool(pad_image(work / (k[0] * k[1]), geom.padding), geom, np.add)
     return np.ascontiguousarray(out, dtype=arr.dtype)
 
 

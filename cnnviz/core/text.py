@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -17,8 +18,21 @@ def format_number(value: float, digits: int = 3) -> str:
 
     >>> format_number(2.0), format_number(-0.333333), format_number(1e-17)
     ('2', '-0.333', '0')
+
+    NaN and infinities are written as the animation payload writes them, and
+    numbers from 1e15 on in short scientific notation (not 309 digits for 1e308):
+
+    >>> format_number(float("inf")), format_number(-float("inf")), format_number(float("nan"))
+    ('∞', '-∞', 'NaN')
+    >>> format_number(1e308), format_number(-1.7976931348623157e308), format_number(2e15, 0)
+    ('1e+308', '-1.798e+308', '2e+15')
     """
     v = float(value)
+    if not math.isfinite(v):
+        # int(inf) would raise OverflowError below.
+        return "NaN" if math.isnan(v) else ("∞" if v > 0 else "-∞")
+    if abs(v) >= 1e15:
+        return f"{v:.{digits + 1}g}"
     rounded = round(v, digits)
     if rounded == 0:
         return "0"  # never "-0"
@@ -36,6 +50,8 @@ def format_fraction(value: float, max_denominator: int = 1000) -> str:
     '0.123457'
     """
     v = float(value)
+    if not math.isfinite(v):
+        return format_number(v)  # Fraction(inf) raises OverflowError
     frac = Fraction(v).limit_denominator(max_denominator)
     if frac.denominator > 1 and abs(float(frac) - v) <= 1e-12 * max(1.0, abs(v)):
         return f"{frac.numerator}/{frac.denominator}"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, as_pair, check_mode
+from cnnviz.core._checks import as_float_array, as_int, as_pair, check_mode, check_no_overflow
 from cnnviz.core.activations import ACTIVATIONS, activate
 from cnnviz.core.conv import ConvGeometry, _as_bias, _prepare, conv2d, pad_image, plan_conv
 from cnnviz.core.pool import pool2d
@@ -160,6 +160,15 @@ class ConvTrace:
         cols = out_cols[..., None] * g.stride[1] + taps_c
         return rows, cols
 
+    def _check_sums(self, sums: np.ndarray) -> None:
+        """ValueError if a step's sums pass the float range though conv2d's did not.
+
+        The sums here add the products in another order than conv2d, so with
+        weights near 1e308 one can overflow where the other does not.
+        """
+        check_no_overflow(sums, "a step's sum", {"kernel": self.weights, "image": self.padded,
+                                                 "bias": self.bias})
+
     def index_of(self, row: int, col: int) -> int:
         """Step number of output cell (row, col)."""
         oh, ow = self.out_shape
@@ -185,6 +194,7 @@ class ConvTrace:
         products = values * self.weights
         partial = products.sum(axis=(0, 1))
         total = float(partial.sum() + self.bias)
+        self._check_sums(np.append(partial, total))
         (top, _), (left, _) = self.geometry.padding
         in_rows, in_cols = rows - top, cols - left
         h, w = self.geometry.in_shape
@@ -210,6 +220,7 @@ class ConvTrace:
         products = values * self.weights
         partial = products.sum(axis=(1, 2))
         totals = partial.sum(axis=1) + self.bias
+        self._check_sums(np.append(partial.ravel(), totals))
         return {
             "rows": rows,
             "cols": cols,

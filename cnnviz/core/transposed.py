@@ -30,7 +30,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.core._checks import Pair, PerSide, as_float_array, as_int, as_pair, check_finite
+from cnnviz.core._checks import (
+    Pair,
+    PerSide,
+    as_float_array,
+    as_int,
+    as_pair,
+    check_finite,
+    check_no_overflow,
+)
 from cnnviz.core.conv import conv2d
 
 __all__ = [
@@ -246,6 +254,8 @@ def conv_transpose2d(
         Naming the parameter and the value: non-2-D, empty or non-finite
         arrays, a stride or dilation below 1, a negative padding, an
         output_padding not below max(stride, dilation), an output size below 1.
+        Also "the output overflows float64: ..." when finite x, kernel and
+        bias give values beyond the dtype's range (as :func:`cnnviz.conv2d`).
 
     Examples
     --------
@@ -281,6 +291,7 @@ def conv_transpose2d(
             wt * xw
         )
     out = full[ph : ph + oh, pw : pw + ow] + work.type(b)
+    check_no_overflow(out, "the output", {"kernel": ker, "x": arr, "bias": b})
     return np.ascontiguousarray(out, dtype=out_dtype)
 
 

@@ -48,7 +48,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnviz.core._checks import as_int, check_mode
 
-__all__ = ["FORMATS", "MAX_PIXELS", "ImageError", "image_size", "load_image"]
+__all__ = [
+    "FORMATS", "MAX_PIXELS", "ImageError", "image_size", "load_image", "load_image_with_notes",
+]
 
 #: Largest image (width × height, in pixels) that ``load_image`` decodes.
 #: 40 megapixels covers any phone photo; as float64 RGB it is already ~1 GB.
@@ -68,6 +70,7 @@ DAMAGED = "The image file is damaged or cut short."
 EMPTY = "The file is empty: there is no image in it."
 UNSUPPORTED = "This image uses a pixel format (Pillow mode {mode!r}) that cnnviz cannot show."
 NO_MEMORY = "The image is too large to open on this server."
+_ON_WHITE = "Transparent areas are shown on white."
 
 # Magic numbers of the formats above: bytes that start like one of these are
 # a damaged image rather than "not an image at all", and deserve that message.
@@ -157,6 +160,8 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
       images are kept if they lie in ``[0, 1]`` and min-max scaled otherwise
       (NaN becomes 0).
     * Only the first frame of an animation or multi-page file is read.
+    * :func:`load_image_with_notes` returns the same array together with a
+      sentence for each of these changes that applies.
     * Shrinking uses Lanczos resampling (after a box reduction for large
       factors), done before conversion to float for 8-bit images and in
       float for 16-bit and float images, so no precision is lost.
@@ -176,6 +181,48 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
     ...
     ValueError: mode must be one of 'rgb', 'gray', got 'grey'
     """
+    return _load(data, mode, max_side, None)
+
+
+def load_image_with_notes(
+    data: Any, *, mode: str = "rgb", max_side: int | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """:func:`load_image`, plus a sentence for every change made to the picture on the way.
+
+    Same arguments, array and errors as :func:`load_image`. The notes say, in
+    words a student reads, what was done that the array alone does not show:
+
+    * only the first frame of an animated GIF (PNG, WebP) or the first page
+      of a multi-page TIFF is used;
+    * floating-point values outside ``[0, 1]`` were stretched onto it (with
+      their range), NaN shown as 0, infinities clipped; 32-bit integer values
+      were divided by their maximum or stretched;
+    * transparent areas are shown on white;
+    * the image was shrunk to ``max_side`` (from which size to which).
+
+    An ordinary 8-bit photo that fits gives no notes.
+
+    Returns
+    -------
+    (numpy.ndarray, list of str)
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO()
+    >>> Image.new("L", (400, 100), 128).save(buffer, "PNG")
+    >>> image, notes = load_image_with_notes(buffer.getvalue(), max_side=40)
+    >>> image.shape, notes
+    ((10, 40, 3), ['Shrunk from 400×100 to 40×10 pixels (working size: longest side at most 40).'])
+    >>> load_image_with_notes(buffer.getvalue())[1]
+    []
+    """
+    notes: list[str] = []
+    return _load(data, mode, max_side, notes), notes
+
+
+def _load(data: Any, mode: str, max_side: int | None, notes: list[str] | None) -> np.ndarray:
     mode = check_mode(mode, "mode", _MODES)
     if max_side is not None:
         max_side = as_int(max_side, "max_side", minimum=1)
@@ -183,7 +230,7 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
     if not raw:
         raise ImageError(EMPTY)
     try:
-        decoded = _decode(raw, max_side)
+        decoded = _decode(raw, max_side, [] if notes is None else notes)
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as err:
@@ -306,11 +353,12 @@ def image_size(data: Any) -> tuple[int, int]:
     return (width, height) if orientation in (5, 6, 7, 8) else (height, width)
 
 
-def _decode(raw: bytes, max_side: int | None) -> tuple[np.ndarray, str]:
+def _decode(raw: bytes, max_side: int | None, notes: list[str]) -> tuple[np.ndarray, str]:
     """Decode ``raw`` into a float array and say whether it is grey or colour.
 
     Returns ``(array, kind)`` where ``kind`` is ``"gray"`` for ``(H, W)`` and
     ``"rgb"`` for ``(H, W, 3)``; transparency is already flattened onto white.
+    Appends to ``notes`` a sentence for each change a student should know of.
     """
     im = _open(raw)
     with im:
@@ -320,12 +368,23 @@ def _decode(raw: bytes, max_side: int | None) -> tuple[np.ndarray, str]:
             raise ImageError(_too_large(width, height))
         if width < 1 or height < 1:
             raise ImageError(DAMAGED)
+        frames = getattr(im, "n_frames", 1)
         im.seek(0)  # the first frame of an animation or multi-page file
         im.load()  # full decode now, so truncation fails here, inside the try
         if im.format == "PNG":
             _verify_png(raw)
+        if frames > 1:
+            what = "pages" if im.format == "TIFF" else "frames"
+            notes.append(f"This {im.format} file has {frames} {what}; only the first is used "
+                         "(cnnviz works on one still picture).")
         im = _exif_transpose(im)
-        return _to_float(im, max_side)
+        size = im.size
+        decoded = _to_float(im, max_side, notes)
+        new_h, new_w = decoded[0].shape[:2]
+        if (new_w, new_h) != size:
+            notes.append(f"Shrunk from {size[0]}×{size[1]} to {new_w}×{new_h} pixels "
+                         f"(working size: longest side at most {max_side}).")
+        return decoded
 
 
 def _verify_png(raw: bytes) -> None:
@@ -377,11 +436,14 @@ def _resize(im: Image.Image, target: tuple[int, int] | None) -> Image.Image:
     return im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
-def _to_float(im: Image.Image, max_side: int | None) -> tuple[np.ndarray, str]:
+def _to_float(
+    im: Image.Image, max_side: int | None, notes: list[str] | None = None
+) -> tuple[np.ndarray, str]:
     """Convert a loaded Pillow image to float ``[0, 1]`` on white, shrunk if asked."""
+    notes = [] if notes is None else notes
     target = _target_size(im.size, max_side)
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
-        return _high_precision(im, target), "gray"
+        return _high_precision(im, target, notes), "gray"
     eight_bit = _eight_bit(im)
     eight_bit = _resize(eight_bit, target)
     arr = np.asarray(eight_bit, dtype=np.float64)
@@ -391,6 +453,8 @@ def _to_float(im: Image.Image, max_side: int | None) -> tuple[np.ndarray, str]:
     if eight_bit.mode == "RGB":
         return arr, "rgb"
     colour, alpha = arr[..., :-1], arr[..., -1:]
+    if np.any(alpha < 1.0):
+        notes.append(_ON_WHITE)
     # Over white: c * a + 1 * (1 - a). Pillow keeps colour straight (not
     # premultiplied) in LA/RGBA, so this is the usual "over" operator.
     flat = colour * alpha + (1.0 - alpha)
@@ -420,17 +484,23 @@ def _eight_bit(im: Image.Image) -> Image.Image:
         raise ImageError(UNSUPPORTED.format(mode=mode)) from None
 
 
-def _high_precision(im: Image.Image, target: tuple[int, int] | None) -> np.ndarray:
+def _high_precision(
+    im: Image.Image, target: tuple[int, int] | None, notes: list[str] | None = None
+) -> np.ndarray:
     """Scale a 16-bit, 32-bit integer or float single-band image into [0, 1]."""
+    notes = [] if notes is None else notes
     raw = np.asarray(im)
     if im.mode == "F":
-        values = _scale_float(raw.astype(np.float64))
+        values = _scale_float(raw.astype(np.float64), notes)
     else:
-        values = _scale_int(raw)
+        values = _scale_int(raw, notes)
     transparency = im.info.get("transparency")
     if isinstance(transparency, int) and not isinstance(transparency, bool):
         # tRNS in a 16-bit grey PNG: one exact grey value means transparent.
-        values[raw == transparency] = 1.0
+        see_through = raw == transparency
+        values[see_through] = 1.0
+        if see_through.any():
+            notes.append(_ON_WHITE)
     if target is not None:
         # Resize in float32 ("F") so 16-bit precision survives the shrink.
         small = _resize(Image.fromarray(values.astype(np.float32)), target)
@@ -438,7 +508,7 @@ def _high_precision(im: Image.Image, target: tuple[int, int] | None) -> np.ndarr
     return values
 
 
-def _scale_int(raw: np.ndarray) -> np.ndarray:
+def _scale_int(raw: np.ndarray, notes: list[str] | None = None) -> np.ndarray:
     """16-bit and 32-bit integer samples to [0, 1].
 
     >>> _scale_int(np.array([[0, 32768, 65535]], dtype=np.uint16)).round(4).tolist()
@@ -448,22 +518,28 @@ def _scale_int(raw: np.ndarray) -> np.ndarray:
     >>> _scale_int(np.array([[-10, 0, 10]], dtype=np.int32)).tolist()
     [[0.0, 0.5, 1.0]]
     """
+    notes = [] if notes is None else notes
     values = raw.astype(np.float64)
     if values.size == 0:
         return values
     low, high = values.min(), values.max()
     if low >= 0 and high <= 65535:
-        return values / 65535.0
+        return values / 65535.0  # the usual 16-bit scale: no note
     if low >= 0:
+        notes.append(f"Its 32-bit pixel values go up to {high:g}, beyond 16 bits: they were "
+                     f"divided by {high:g}, so the largest is white.")
         return values / high
     if high == low:
         # A flat negative image: nothing to stretch; show it black.
+        notes.append(f"Every pixel value is {low:g}, below 0: shown black.")
         return np.zeros_like(values)
     # Signed data with negatives: there is no natural black, so stretch.
+    notes.append(f"Its 32-bit pixel values, from {low:g} to {high:g}, were stretched onto "
+                 "0 … 1 (black … white).")
     return (values - low) / (high - low)
 
 
-def _scale_float(values: np.ndarray) -> np.ndarray:
+def _scale_float(values: np.ndarray, notes: list[str] | None = None) -> np.ndarray:
     """Float samples to [0, 1]: kept if already there, else min-max; NaN → 0.
 
     >>> _scale_float(np.array([0.25, np.nan, 1.0])).tolist()
@@ -471,16 +547,34 @@ def _scale_float(values: np.ndarray) -> np.ndarray:
     >>> _scale_float(np.array([-1.0, 0.0, 3.0])).tolist()
     [0.0, 0.25, 1.0]
     """
+    notes = [] if notes is None else notes
     finite = np.isfinite(values)
+    n_nan = int(np.count_nonzero(np.isnan(values)))
+    n_inf = int(values.size - np.count_nonzero(finite) - n_nan)
     if not finite.any():
+        notes.append("No pixel value is a finite number: the picture is shown black.")
         return np.zeros_like(values)
     low, high = values[finite].min(), values[finite].max()
     if (low < 0 or high > 1) and high > low:
-        values = (values - low) / (high - low)
+        notes.append(f"Its floating-point pixel values, from {low:.4g} to {high:.4g}, were "
+                     "stretched onto 0 … 1 (black … white).")
+        span = high - low
+        # Halves first when high − low overflows (values near ±1e308).
+        values = ((values - low) / span if np.isfinite(span)
+                  else (values / 2 - low / 2) / (high / 2 - low / 2))
+    elif low < 0 or high > 1:
+        notes.append(f"Every floating-point pixel value is {low:.4g}, outside 0 … 1: shown "
+                     f"{'black' if low < 0 else 'white'}.")
     # A flat image outside [0, 1] has no range to stretch: clipping keeps it
     # black or white rather than inventing a grey. +inf → 1, -inf → 0.
     values = np.clip(values, 0.0, 1.0)
     values[np.isnan(values)] = 0.0
+    if n_nan:
+        notes.append(f"{n_nan} pixel {'value is' if n_nan == 1 else 'values are'} NaN (not a "
+                     "number): shown black.")
+    if n_inf:
+        notes.append(f"{n_inf} pixel {'value is' if n_inf == 1 else 'values are'} infinite: "
+                     "shown white (+∞) or black (−∞).")
     return values
 
 

@@ -23,7 +23,9 @@ text is exactly :func:`cnnviz.core.trace.format_number` of the core's value: ``2
 not ``2.0``, ``-0.333``. JavaScript's ``String(x)`` prints such a number back
 identically, so what the browser shows is character for character what the
 rest of the app writes. Non-finite values become the strings ``"NaN"``,
-``"∞"`` and ``"-∞"`` (JSON has no such numbers).
+``"∞"`` and ``"-∞"`` (JSON has no such numbers), and numbers of 1e15 or more
+in size their format_number text (``"1e+308"``), as the two languages would
+print them differently; the browser draws string cells in a neutral colour.
 
 :func:`step_view` decodes one step from a payload exactly as the browser
 does; the tests compare it with the core for every step.
@@ -116,6 +118,10 @@ def _q1(value: float, digits: int) -> int | float | str:
         return "NaN"
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
+    if abs(v) >= 1e15:
+        # JavaScript would print 1e308 as "1e+308" but 1e20 in 21 digits:
+        # huge numbers travel as format_number's text (and are drawn neutral).
+        return format_number(v, digits)
     r = round(v, digits)
     if r == int(r) and abs(r) < 1e15:
         return int(r)  # also turns -0.0 into 0, as format_number does

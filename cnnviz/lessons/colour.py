@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite
+from cnnviz.core._checks import as_float_array, as_int, check_finite, exact_sum
 from cnnviz.core.kernels import KERNELS, get_kernel
 from cnnviz.core.layers import conv_params
 from cnnviz.core.text import format_number
@@ -159,12 +159,19 @@ def gain(weights: object) -> float:
     0 means the filter only responds to change (edges); a blur on each of three
     channels has gain 3, so its output can reach three times the input range.
 
+    A sum beyond float64's range (weights like 1e308) is ``±inf``, not an
+    ``OverflowError``; convolving with such a filter then raises a
+    ``ValueError`` saying the output overflows, for the page to show.
+
     >>> gain(np.ones((3, 3, 3)) / 9)
     3.0
+    >>> gain([[1e308, 1e308]])
+    inf
     """
     arr = np.asarray(as_float_array(weights, "weights"), dtype=np.float64)
     check_finite(arr, "weights")
-    return float(round(math.fsum(arr.ravel().tolist()), 12))
+    total = exact_sum(arr)
+    return float(round(total, 12)) if math.isfinite(total) else total
 
 
 def channel_equation(step: Step, channel: int, digits: int = 3) -> str:

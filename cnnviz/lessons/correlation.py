@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, check_finite
+from cnnviz.core._checks import as_float_array, check_finite, check_no_overflow
 from cnnviz.core.conv import ConvGeometry, conv2d, plan_conv
 from cnnviz.lessons.matrix import grey
 
@@ -152,7 +152,9 @@ def compare_flip(image: object, kernel: object, *, padding: object = "same") -> 
     Raises
     ------
     ValueError
-        For a bad image or kernel, or a kernel larger than the padded image.
+        For a bad image or kernel, or a kernel larger than the padded image;
+        "... overflows float64: ..." when a result or the difference is beyond
+        the float range (weights like 1e308).
 
     Examples
     --------
@@ -171,6 +173,8 @@ def compare_flip(image: object, kernel: object, *, padding: object = "same") -> 
     corr = conv2d(img, ker, padding=padding)
     conv = conv2d(img, ker, padding=padding, flip=True)
     diff = conv - corr
+    check_no_overflow(diff, "the difference convolution − correlation",
+                      {"kernel": ker, "image": img})
     return FlipComparison(
         kernel=ker, turned=ker[::-1, ::-1].copy(), image=img, correlation=corr,
         convolution=conv, difference=diff, max_difference=float(np.abs(diff).max()),

@@ -23,7 +23,7 @@ import numpy as np
 from PIL import Image
 from scipy import sparse
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite
+from cnnviz.core._checks import as_float_array, as_int, check_finite, check_no_overflow
 from cnnviz.core.conv import ConvGeometry, conv2d, pad_image, plan_conv
 from cnnviz.core.matrix import (
     ConvMatrixFacts,
@@ -339,6 +339,9 @@ def matrix_view(
     by_matrix = w_sparse @ img.ravel() + b
     by_im2col = cols @ taps.ravel() + b
     by_sliding = output.ravel()
+    # Summed in other orders than conv2d's, W x and im2col · k can still pass 1.8e308.
+    for name, result in (("W x + b", by_matrix), ("im2col · k + b", by_im2col)):
+        check_no_overflow(result, name, {"kernel": ker, "x": img, "bias": b})
     diff = max(float(np.abs(by_matrix - by_im2col).max()),
                float(np.abs(by_matrix - by_sliding).max()),
                float(np.abs(by_im2col - by_sliding).max()))

@@ -16,6 +16,7 @@ array([[0. , 0.5],
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
@@ -30,6 +31,7 @@ __all__ = [
     "DIVERGING_COLORSCALE",
     "MAPPINGS",
     "auto_mapping",
+    "bin_edges",
     "DisplayMap",
     "Histogram",
     "histogram",
@@ -122,7 +124,8 @@ class DisplayMap:
         """
         s = np.asarray(shown, dtype=np.float64)
         if self.mapping == "minmax":
-            return self.raw_min + s * self.scale
+            # Not raw_min + s·(max − min): that difference overflows for ±1e308.
+            return self.raw_min * (1.0 - s) + self.raw_max * s
         return s * self.scale  # diverging and abs scale by max|v|; clip by 1
 
 
@@ -223,7 +226,9 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
     else:  # minmax
         span = hi - lo
         if span > 0:
-            values = (v - lo) / span
+            # Halved first when max − min overflows float64 (values near ±1e308).
+            values = ((v - lo) / span if math.isfinite(span)
+                      else (v / 2 - lo / 2) / (hi / 2 - lo / 2))
             note = (f"stretched {format_number(lo)} … {format_number(hi)} onto 0 … 1 "
                     f"(black … white)")
         else:
@@ -315,7 +320,9 @@ def histogram(x: object, bins: int = 32) -> Histogram:
         Finite numbers, any shape.
     bins : int
         Number of equal-width bins between the smallest and largest value
-        (numpy widens a constant map's range to ±0.5).
+        (a constant map's range is widened to ±0.5, as numpy does); fewer
+        when the range is too narrow to hold that many distinct edges (see
+        :func:`bin_edges`).
 
     Raises
     ------
@@ -330,5 +337,43 @@ def histogram(x: object, bins: int = 32) -> Histogram:
     """
     v = _checked(x)
     n = as_int(bins, "bins", minimum=1)
-    counts, edges = np.histogram(v, bins=n)
+    counts, edges = np.histogram(v, bins=bin_edges(float(v.min()), float(v.max()), n))
     return Histogram(counts.astype(np.int64), edges)
+
+
+_FLOAT_MAX = float(np.finfo(np.float64).max)
+
+
+def bin_edges(lo: float, hi: float, bins: int) -> np.ndarray:
+    """Increasing, finite histogram edges from ``lo`` to ``hi``: at most ``bins`` bins.
+
+    ``np.histogram(x, bins=n)`` raises "Too many bins for data range" when the
+    range is too narrow for ``n`` distinct float edges (a nearly constant map,
+    or a constant one far from 0, where numpy's ±0.5 widening is lost to
+    rounding), and its edges overflow when ``hi - lo`` exceeds the float64
+    range. Here a constant range is widened by 0.5 on each side (numpy's rule)
+    or, when 0.5 is lost to rounding, by a relative amount; edges are spaced
+    as ``lo·(1 − t) + hi·t``, which never overflows; edges that round to the
+    same float are merged, so a range only a few floats wide gets fewer bins.
+
+    >>> bin_edges(-1.0, 1.0, 2).tolist()
+    [-1.0, 0.0, 1.0]
+    >>> bin_edges(2.0, 2.0, 4)[[0, -1]].tolist()
+    [1.5, 2.5]
+    >>> len(bin_edges(0.5, float(np.nextafter(0.5, 1.0)), 40))
+    2
+    >>> bool(np.all(np.isfinite(bin_edges(-1e308, 1e308, 40))))
+    True
+    """
+    lo, hi = float(lo), float(hi)
+    if not (math.isfinite(lo) and math.isfinite(hi)) or lo > hi:
+        raise ValueError(f"lo and hi must be finite with lo <= hi, got {lo!r} and {hi!r}")
+    n = as_int(bins, "bins", minimum=1)
+    if lo == hi:
+        half = 0.5 if lo - 0.5 < lo < hi + 0.5 else abs(lo) * 2.0**-10
+        lo, hi = max(lo - half, -_FLOAT_MAX), min(hi + half, _FLOAT_MAX)
+    t = np.linspace(0.0, 1.0, n + 1)
+    edges = lo * (1.0 - t) + hi * t
+    edges[0], edges[-1] = lo, hi
+    # Sorted and without repeats: a range a few floats wide cannot hold n bins.
+    return np.unique(np.clip(edges, lo, hi))

@@ -19,7 +19,9 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
-from cnnviz.plots.display import map_for_display
+from cnnviz.plots.display import bin_edges, map_for_display
+
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 __all__ = ["NUMBERS_MAX_SIDE", "grid_figure", "histogram_figure", "image_figure", "window_shapes"]
 
@@ -88,7 +90,8 @@ def grid_figure(
     ticks = np.linspace(shown.zmin, shown.zmax, 5)
     heat = go.Heatmap(
         z=shown.values.astype(np.float32),
-        customdata=arr.astype(np.float32),
+        # float32 halves the page's size; values past its range (3.4e38) stay float64.
+        customdata=arr.astype(np.float32) if float(np.abs(arr).max()) < _FLOAT32_MAX else arr,
         zmin=shown.zmin,
         zmax=shown.zmax,
         colorscale=shown.colorscale,
@@ -146,7 +149,8 @@ def image_figure(
     lo, hi = float(arr.min()), float(arr.max())
     if lo < 0 or hi > 1:
         # A lecture volume (values like 25) would be pure white if clipped.
-        arr = (arr - lo) / (hi - lo) if hi > lo else np.full_like(arr, 0.5)
+        # Halves first: hi − lo overflows for values near ±1e308.
+        arr = (arr / 2 - lo / 2) / (hi / 2 - lo / 2) if hi > lo else np.full_like(arr, 0.5)
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
                 "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
@@ -156,12 +160,36 @@ def image_figure(
 
 
 def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int = 40) -> go.Figure:
-    """Histogram of raw values, with 0 marked: how much of the map is negative."""
+    """Histogram of raw values, with 0 marked: how much of the map is negative.
+
+    Never raises on numbers: a constant map gets one bar and a nearly
+    constant one a few, a range wider than float64 can subtract still gets finite
+    edges (see :func:`cnnviz.plots.display.bin_edges`), and NaN or infinite
+    values are left out and counted in the title. The counting is one
+    ``np.histogram`` pass drawn as a single Bar trace.
+
+    >>> fig = histogram_figure(np.full((4, 4), 0.25))
+    >>> int(sum(fig.data[0].y))
+    16
+    >>> int(sum(histogram_figure([0.5, 0.5000000000000001]).data[0].y))
+    2
+    """
     arr = np.asarray(values, dtype=np.float64).ravel()
-    counts, edges = np.histogram(arr, bins=bins)
-    centres = (edges[:-1] + edges[1:]) / 2
+    finite = arr[np.isfinite(arr)]
+    if finite.size < arr.size:
+        title = f"{title} ({arr.size - finite.size} NaN or infinite values left out)"
+    if finite.size:
+        lo, hi = float(finite.min()), float(finite.max())
+        # A constant map is one bar, centred on its value.
+        n = 1 if lo == hi else max(int(bins), 1)
+        counts, edges = np.histogram(finite, bins=bin_edges(lo, hi, n))
+    else:
+        counts, edges = np.zeros(0, dtype=np.int64), np.zeros(1)
+    # Halves first: the difference or sum of two edges near ±1e308 overflows.
+    centres = edges[:-1] / 2 + edges[1:] / 2
+    widths = np.minimum(np.diff(edges / 2) * 2, np.finfo(np.float64).max)
     colours = ["#2b59c3" if c < 0 else "#c62828" for c in centres]
-    fig = go.Figure(go.Bar(x=centres, y=counts, width=np.diff(edges), marker_color=colours,
+    fig = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color=colours,
                            hovertemplate="%{x:.3g}: %{y} values<extra></extra>"))
     fig.add_vline(x=0, line_dash="dash", line_color="#444")
     fig.update_layout(title={"text": title, "font": {"size": 14}}, height=220, bargap=0,

@@ -120,3 +120,17 @@ def test_a_class_opening_deep_links_at_once_after_a_server_start(browser):
         finally:
             for c in contexts:
                 c.close()
+
+
+def test_favicon_is_served_by_the_app_itself(page, app_url):
+    # A ":material/...:" page icon made the browser fetch an SVG from a font CDN (offline: none).
+    requests = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(app_url)
+    wait_for_app(page, "Convolution playground")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll(\"link[rel~='icon']\")]"
+        ".some(l => l.href.includes('/media/'))")
+    icons = page.eval_on_selector_all("link[rel~='icon']", "els => els.map(e => e.href)")
+    assert icons and all(h.startswith(app_url) for h in icons), icons
+    assert not [u for u in requests if "fonts.gstatic.com" in u or "googleapis" in u], requests

@@ -80,24 +80,50 @@ function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
 }
 
+// Colour of a value that cannot be placed on a scale (NaN, ±∞, max-pool padding).
+const NEUTRAL = [190, 190, 190];
+
+function finite(v) {
+  return typeof v === "number" && Number.isFinite(v);
+}
+
 function divergingRgb(t) {
+  // Never throws: a NaN or infinite t (a huge value over a huge scale) is
+  // drawn neutral instead of indexing DIVERGING with NaN.
+  if (!finite(t)) return NEUTRAL.slice();
   const x = (clamp(t, -1, 1) + 1) / 2 * (DIVERGING.length - 1);
-  const i = Math.min(DIVERGING.length - 2, Math.floor(x));
+  const i = clamp(Math.floor(x), 0, DIVERGING.length - 2);
   return lerp(DIVERGING[i], DIVERGING[i + 1], x - i);
+}
+
+/**
+ * Where v lies between lo and hi, clamped to [0, 1]; null when it cannot be
+ * said (a non-finite number, an empty scale). When hi - lo overflows to
+ * Infinity (scales near ±1e308) everything is halved first.
+ */
+function fraction(v, lo, hi) {
+  if (!finite(v) || !finite(lo) || !finite(hi) || !(hi > lo)) return null;
+  const t = finite(hi - lo) ? (v - lo) / (hi - lo) : (v / 2 - lo / 2) / (hi / 2 - lo / 2);
+  return finite(t) ? clamp(t, 0, 1) : null;
 }
 
 /** Colour of a value on a payload scale; `tint` colours one image channel. */
 function scaleRgb(value, scale, tint) {
-  if (typeof value !== "number") return [190, 190, 190]; // NaN, ±∞ (max-pool padding)
-  if (scale.kind === "div") return divergingRgb(value / scale.hi);
-  const t = clamp((value - scale.lo) / (scale.hi - scale.lo), 0, 1);
+  if (!finite(value) || !scale) return NEUTRAL.slice();
+  if (scale.kind === "div") {
+    return finite(scale.hi) && scale.hi > 0 ? divergingRgb(value / scale.hi) : NEUTRAL.slice();
+  }
+  const t = fraction(value, scale.lo, scale.hi);
+  if (t === null) return NEUTRAL.slice();
   return tint ? [tint[0] * t, tint[1] * t, tint[2] * t] : [255 * t, 255 * t, 255 * t];
 }
 
 function gradientCss(scale) {
   const stops = [];
   for (let i = 0; i <= 8; i += 1) {
-    const v = scale.lo + (scale.hi - scale.lo) * (i / 8);
+    // lo·(1 − f) + hi·f, not lo + (hi − lo)·f, whose difference overflows near ±1e308.
+    const f = i / 8;
+    const v = scale.lo * (1 - f) + scale.hi * f;
     stops.push(rgbCss(scaleRgb(v, scale, null)));
   }
   return `linear-gradient(to right, ${stops.join(", ")})`;
@@ -849,7 +875,8 @@ class Animator {
     const comp = [0, 0, 0];
     for (let k = 0; k < 3; k += 1) {
       const v = P.vals[P.ids[base + k]];
-      comp[k] = typeof v === "number" ? 255 * clamp((v - sc.lo) / (sc.hi - sc.lo), 0, 1) : 190;
+      const t = fraction(v, sc.lo, sc.hi);
+      comp[k] = t === null ? NEUTRAL[k] : 255 * t;
     }
     return comp;
   }
