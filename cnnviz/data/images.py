@@ -47,6 +47,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnviz.core._checks import as_int, check_mode
+from cnnviz.data.pixels import fit_shape, in_unit_range, resize_pil
 
 __all__ = ["FORMATS", "MAX_PIXELS", "ImageError", "image_size", "load_image"]
 
@@ -349,37 +350,28 @@ def _exif_transpose(im: Image.Image) -> Image.Image:
         return im
 
 
-def _target_size(size: tuple[int, int], max_side: int | None) -> tuple[int, int] | None:
-    """Size (w, h) that fits in ``max_side`` keeping the aspect, or None if it fits.
+def _target(im: Image.Image, max_side: int | None) -> tuple[int, int] | None:
+    """(rows, cols) to shrink ``im`` to (:func:`cnnviz.data.pixels.fit_shape`), or None if it fits.
 
-    >>> _target_size((400, 100), 40)
-    (40, 10)
-    >>> _target_size((3, 1000), 10) is None, _target_size((3, 1000), 100)
-    (False, (1, 100))
-    >>> _target_size((50, 20), 50) is None
-    True
+    >>> _target(Image.new("L", (400, 100)), 40), _target(Image.new("L", (50, 20)), 50)
+    ((10, 40), None)
     """
-    width, height = size
-    longest = max(width, height)
-    if max_side is None or longest <= max_side:
+    shape = (im.height, im.width)
+    if max_side is None:
         return None
-    # Integer rounding (half up) so the longer side is exactly max_side.
-    new_w = max(1, (width * max_side + longest // 2) // longest)
-    new_h = max(1, (height * max_side + longest // 2) // longest)
-    return new_w, new_h
+    target = fit_shape(shape, max_side)
+    return None if target == shape else target
 
 
 def _resize(im: Image.Image, target: tuple[int, int] | None) -> Image.Image:
-    if target is None:
-        return im
-    # reducing_gap: a fast box reduction first, then Lanczos on the rest;
-    # 3.0 is indistinguishable from a pure Lanczos resize (Pillow docs).
-    return im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Lanczos keeps photos sharp when shrinking (the other pages' box average
+    # is for showing what a cell covers, not for looking good).
+    return im if target is None else resize_pil(im, target, "lanczos")
 
 
 def _to_float(im: Image.Image, max_side: int | None) -> tuple[np.ndarray, str]:
     """Convert a loaded Pillow image to float ``[0, 1]`` on white, shrunk if asked."""
-    target = _target_size(im.size, max_side)
+    target = _target(im, max_side)
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         return _high_precision(im, target), "gray"
     eight_bit = _eight_bit(im)
@@ -475,7 +467,7 @@ def _scale_float(values: np.ndarray) -> np.ndarray:
     if not finite.any():
         return np.zeros_like(values)
     low, high = values[finite].min(), values[finite].max()
-    if (low < 0 or high > 1) and high > low:
+    if not in_unit_range(values[finite]) and high > low:
         values = (values - low) / (high - low)
     # A flat image outside [0, 1] has no range to stretch: clipping keeps it
     # black or white rather than inventing a grey. +inf → 1, -inf → 0.

@@ -50,6 +50,7 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
+from cnnviz.data.pixels import downscale, in_unit_range
 
 __all__ = [
     "to_pixel_levels",
@@ -577,9 +578,9 @@ def downscale_for_animation(image: object, size: object) -> tuple[np.ndarray, Pl
     """Shrink a whole image so that it fits in ``size`` × ``size`` cells.
 
     Each cell is the mean of the image area it covers (a box filter, what an
-    image editor does), keeping the aspect ratio. An 8-bit image (values
-    k/255) stays 8-bit: the animation then ships at most 256 distinct values.
-    An image already small enough is returned unchanged.
+    image editor does), keeping the aspect ratio: :func:`cnnviz.data.pixels.downscale`.
+    An 8-bit image (values k/255) stays 8-bit: the animation then ships at
+    most 256 distinct values. An image already small enough is returned unchanged.
 
     Examples
     --------
@@ -587,28 +588,12 @@ def downscale_for_animation(image: object, size: object) -> tuple[np.ndarray, Pl
     >>> small.shape, where.scale
     ((10, 5), (10.0, 10.0))
     """
-    from PIL import Image
-
     arr = _as_image(image)
-    sh, sw = _size_pair(size)
     hh, ww = arr.shape[:2]
-    factor = max(hh / sh, ww / sw)
-    if factor <= 1:
+    small = downscale(arr, _size_pair(size), keep_eight_bit=True)
+    h, w = small.shape[:2]
+    if (h, w) == (hh, ww):
         return arr.copy(), Placement(0, 0, hh, ww, (1.0, 1.0))
-    h, w = max(1, round(hh / factor)), max(1, round(ww / factor))
-    planes = arr[:, :, None] if arr.ndim == 2 else arr
-    eight_bit = bool(np.all(np.abs(planes * 255 - np.round(planes * 255)) < 1e-9)) and (
-        planes.min() >= 0 and planes.max() <= 1
-    )
-    out = np.empty((h, w, planes.shape[2]))
-    for ch in range(planes.shape[2]):
-        if eight_bit:
-            img = Image.fromarray(np.round(planes[:, :, ch] * 255).astype(np.uint8), "L")
-            out[:, :, ch] = np.asarray(img.resize((w, h), Image.Resampling.BOX)) / 255.0
-        else:
-            img = Image.fromarray(planes[:, :, ch].astype(np.float32), "F")
-            out[:, :, ch] = np.asarray(img.resize((w, h), Image.Resampling.BOX))
-    small = out[:, :, 0] if arr.ndim == 2 else out
     return small, Placement(0, 0, hh, ww, (hh / h, ww / w))
 
 
@@ -621,7 +606,7 @@ def to_pixel_levels(image: object) -> np.ndarray:
     [[0.0, 128.0, 255.0]]
     """
     arr = _as_image(image)
-    if arr.min() < 0 or arr.max() > 1:
+    if not in_unit_range(arr):
         raise ValueError(
             f"image must lie in [0, 1] to become pixel levels, got {arr.min():g} … {arr.max():g}"
         )

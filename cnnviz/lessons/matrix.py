@@ -20,7 +20,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 from scipy import sparse
 
 from cnnviz.core._checks import as_float_array, as_int, check_finite
@@ -35,6 +34,7 @@ from cnnviz.core.matrix import (
     window_coords,
 )
 from cnnviz.core.text import format_number
+from cnnviz.data.pixels import downscale
 
 __all__ = [
     "MAX_KERNEL_SIDE",
@@ -90,9 +90,9 @@ def small_input(image: object, side: int) -> SmallInput:
 
     Colour images become grey (mean of the channels; W acts on one channel).
     An image already small enough (a lecture matrix) is kept exactly as it
-    is. A larger one keeps its aspect ratio, is averaged down (box filter)
-    and rounded to 2 decimals, so that the numbers on the page are the exact
-    numbers the matrices multiply.
+    is. A larger one keeps its aspect ratio, is averaged down (box filter,
+    :func:`cnnviz.data.pixels.downscale`) and rounded to 2 decimals, so that
+    the numbers on the page are the exact numbers the matrices multiply.
 
     Parameters
     ----------
@@ -129,11 +129,7 @@ def small_input(image: object, side: int) -> SmallInput:
     h, w = g.shape
     notes = ["grey: the mean of the channels"] if arr.ndim == 3 else []
     if max(h, w) > n:
-        scale = n / max(h, w)
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        small = np.asarray(Image.fromarray(g.astype(np.float32)).resize(
-            size, Image.Resampling.BOX), dtype=np.float64)
-        g = np.round(small, 2)
+        g = np.round(downscale(g, n), 2)
         notes.append(f"shrunk from {h}×{w} to {g.shape[0]}×{g.shape[1]} pixels by averaging, "
                      "values rounded to 2 decimals")
     note = ("Input: " + "; ".join(notes) + ".") if notes else ""

@@ -30,12 +30,15 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image
 
 from cnnviz.core._checks import as_int, check_mode, effective_size
 from cnnviz.core.conv import conv2d, output_size
 from cnnviz.core.layers import conv_params, receptive_field
 from cnnviz.core.pool import pool2d
+
+# The page shrinks big pictures before drawing every map; the one resampler lives in
+# cnnviz.data.pixels and is re-exported here under the name the page uses.
+from cnnviz.data.pixels import downscale
 
 __all__ = [
     "COLUMNS",
@@ -370,29 +373,6 @@ def crop(values: np.ndarray, region: Region) -> np.ndarray:
     """
     (top, bottom), (left, right) = region.rows, region.cols
     return np.asarray(values)[top:bottom + 1, left:right + 1]
-
-
-def downscale(image: np.ndarray, max_side: int) -> np.ndarray:
-    """Shrink ``image`` (box average) so its longest side is at most ``max_side``.
-
-    >>> downscale(np.ones((100, 50)), 20).shape
-    (20, 10)
-    >>> downscale(np.ones((4, 4, 3)), 20).shape
-    (4, 4, 3)
-    """
-    arr = np.asarray(image, dtype=np.float64)
-    max_side = as_int(max_side, "max_side", minimum=1)
-    if arr.ndim not in (2, 3) or 0 in arr.shape:
-        raise ValueError(f"image must be (H, W) or (H, W, C), got shape {arr.shape}")
-    h, w = arr.shape[:2]
-    if max(h, w) <= max_side:
-        return arr
-    size = (max(1, round(w * max_side / max(h, w))), max(1, round(h * max_side / max(h, w))))
-    planes = arr[:, :, None] if arr.ndim == 2 else arr
-    out = np.stack([np.asarray(Image.fromarray(planes[:, :, i].astype(np.float32))
-                               .resize(size, Image.Resampling.BOX), dtype=np.float64)
-                    for i in range(planes.shape[2])], axis=2)
-    return out[:, :, 0] if arr.ndim == 2 else out
 
 
 def feature_maps(image: np.ndarray, layers: Sequence[RFLayer]) -> list[np.ndarray]:

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.plots.display import map_for_display
 
 __all__ = ["NUMBERS_MAX_SIDE", "grid_figure", "histogram_figure", "image_figure", "window_shapes"]
@@ -138,13 +139,13 @@ def image_figure(
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
-        return grid_figure(arr, title=title, mapping="clip" if arr.min() >= 0 and arr.max() <= 1
-                           else None, highlight=highlight, colorbar=False, height=height)
+        return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
+                           highlight=highlight, colorbar=False, height=height)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""
     lo, hi = float(arr.min()), float(arr.max())
-    if lo < 0 or hi > 1:
+    if not in_unit_range(arr):
         # A lecture volume (values like 25) would be pure white if clipped.
         arr = (arr - lo) / (hi - lo) if hi > lo else np.full_like(arr, 0.5)
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
