@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair, check_finite, check_mode
+from cnnviz.core.cells import number_table
 
 __all__ = [
     "common_slice",
@@ -708,50 +709,13 @@ def random_kernel(
     return np.round(rng.uniform(-1.0, 1.0, size=(rows, cols)), 2) + 0.0
 
 
-def _number(text: str) -> float | None:
-    # float() already accepts "1e-3", " 2 " and "-0.5"; one "/" makes a fraction.
-    # None means "not a number"; a zero denominator gives inf, rejected later.
-    parts = text.split("/")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        return None
-    if len(values) == 1:
-        return values[0]
-    if len(values) == 2:
-        return values[0] / values[1] if values[1] != 0 else math.inf
-    return None
-
-
-def _parse_cell(cell: object, row: int, col: int) -> float:
-    where = f"kernel cell (row {row}, column {col})"
-    if cell is None:
-        raise ValueError(f"{where} is empty: ''")
-    if isinstance(cell, bool | np.bool_) or not isinstance(cell, numbers.Real | str):
-        raise ValueError(f"{where} is not a number: {cell!r}")
-    if isinstance(cell, str):
-        text = cell
-        # A typographic minus (U+2212) often comes with pasted formulas.
-        cleaned = cell.strip().replace("\u2212", "-")
-        if not cleaned:
-            raise ValueError(f"{where} is empty: {text!r}")
-        value = _number(cleaned)
-        if value is None:
-            raise ValueError(f"{where} is not a number: {text!r}")
-    else:
-        text = str(cell)
-        value = float(cell)
-    if not math.isfinite(value):
-        raise ValueError(f"{where} is not a finite number: {text!r}")
-    return value
-
-
 def kernel_from_table(rows: object) -> np.ndarray:
     """Parse the editor's table of cells into a float64 kernel.
 
     Cells may be numbers or strings such as ``"1/9"``, ``"-0.5"`` or ``" 2 "``
     (spaces are ignored, one ``/`` makes a fraction). Rows and columns in
-    messages count from 1, as a student reads the table.
+    messages count from 1, as a student reads the table. The parsing is
+    :func:`cnnviz.core.cells.number_table`, shared by every editor.
 
     Parameters
     ----------
@@ -766,8 +730,9 @@ def kernel_from_table(rows: object) -> np.ndarray:
     Raises
     ------
     ValueError
-        For the first bad cell in reading order (empty, not a number, NaN or
-        infinite, a zero denominator), naming its row, column and text; for
+        For the first bad cell in reading order (empty, not a number, NaN,
+        infinite or overflowing to infinity, a zero denominator), naming its
+        row, column and text; for
         rows of different lengths; for an empty table.
 
     Examples
@@ -780,32 +745,7 @@ def kernel_from_table(rows: object) -> np.ndarray:
     ...
     ValueError: kernel cell (row 2, column 3) is not a number: 'abc'
     """
-    if isinstance(rows, np.ndarray):
-        if rows.ndim != 2:
-            raise ValueError(f"rows must be a 2-D table, got an array of shape {rows.shape}")
-        table = rows.tolist()
-    elif isinstance(rows, Sequence) and not isinstance(rows, str):
-        table = list(rows)
-    else:
-        raise ValueError(f"rows must be a list of rows, got {type(rows).__name__}")
-    if not table:
-        raise ValueError("rows must hold at least one row, got an empty table")
-    width = None
-    for r, row in enumerate(table, start=1):
-        if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
-            raise ValueError(f"kernel row {r} must be a list of cells, got {row!r}")
-        if len(row) == 0:
-            raise ValueError(f"kernel row {r} has no cells")
-        if width is None:
-            width = len(row)
-        elif len(row) != width:
-            raise ValueError(f"kernel row {r} has {len(row)} cells but row 1 has {width}")
-    out = np.empty((len(table), width), dtype=np.float64)
-    for r, row in enumerate(table):
-        for c, cell in enumerate(row):
-            out[r, c] = _parse_cell(cell, r + 1, c + 1)
-    # Avoid "-0" in the editor when a student types "-0".
-    return out + 0.0
+    return number_table(rows, name="kernel")
 
 
 def stack_channels(k: object, channels: int) -> np.ndarray:

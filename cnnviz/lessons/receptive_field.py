@@ -32,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnviz.core._checks import as_int, check_mode, effective_size
+from cnnviz.core.cells import is_blank, whole_cell
 from cnnviz.core.conv import conv2d, output_size
 from cnnviz.core.layers import conv_params, receptive_field
 from cnnviz.core.pool import pool2d
@@ -155,14 +156,6 @@ def preset_rows(name: str) -> list[dict[str, object]]:
              "d": lay.dilation} for lay in PRESETS[name].layers]
 
 
-def _blank(value: object) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    if isinstance(value, float) and value != value:  # NaN
-        return True
-    return type(value).__name__ == "NAType"
-
-
 def parse_layers(rows: Sequence[Mapping[str, object]]) -> list[RFLayer]:
     """Editor rows → layers. Empty ``s``, ``p``, ``d`` cells mean 1, 0, 1.
 
@@ -191,16 +184,15 @@ def parse_layers(rows: Sequence[Mapping[str, object]]) -> list[RFLayer]:
     for i, row in enumerate(rows, start=1):
         kind = row.get("type")
         try:
-            if _blank(kind):
+            if is_blank(kind):
                 raise ValueError("no type: pick conv or pool, or delete the row")
-            if _blank(row.get("k")):
-                raise ValueError("the k cell is empty")
-            values = {name: row.get(name) for name in ("s", "p", "d")}
-            defaults = {"s": 1, "p": 0, "d": 1}
-            s, p, d = (defaults[n] if _blank(v) else v for n, v in values.items())
-            layers.append(RFLayer(str(kind), row["k"], s, p, d))  # type: ignore[arg-type]
+            k = whole_cell(row.get("k"), "k")
+            s = whole_cell(row.get("s"), "s", default=1)
+            p = whole_cell(row.get("p"), "p", minimum=0, default=0)
+            d = whole_cell(row.get("d"), "d", default=1)
+            layers.append(RFLayer(str(kind), k, s, p, d))
         except ValueError as err:
-            raise ValueError(f"row {i} ({'no type' if _blank(kind) else kind}): {err}") from None
+            raise ValueError(f"row {i} ({'no type' if is_blank(kind) else kind}): {err}") from None
     return layers
 
 
