@@ -1,4 +1,13 @@
-"""Named kernel presets and the small kernel edits the app's editor offers.
+"""Every kernel the app offers, and the edits its editors make: one home for kernels.
+
+- :data:`KERNELS`: the lectures' presets; :data:`SMALL_KERNELS`: the 2×2,
+  4×4 and numbered extras of the "under the hood" pages; :func:`kernel_choices`
+  lists both within a size range.
+- Generators (:func:`sobel_kernel`, :func:`gaussian_kernel`, ...) and edits
+  (:func:`normalise_kernel`, :func:`negate`, :func:`flip`, ...).
+- :func:`resize_kernel`: the one rule when an editor changes a kernel's size
+  (keep the centre).
+- :func:`kernel_from_table`: the editor's cells, parsed by :mod:`cnnviz.core.cells`.
 
 Every preset is written in cross-correlation orientation, rows top to bottom,
 exactly as the lectures print them (see ``shared/TEACHING.md``): a CNN layer
@@ -26,6 +35,7 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -33,10 +43,13 @@ from cnnviz.core._checks import as_float_array, as_int, as_pair, check_finite, c
 from cnnviz.core.cells import number_table
 
 __all__ = [
-    "common_slice",
-    "stack_channels",
     "KERNELS",
+    "SMALL_KERNELS",
     "Kernel",
+    "common_slice",
+    "kernel_choices",
+    "resize_kernel",
+    "stack_channels",
     "box_kernel",
     "flip",
     "gaussian_kernel",
@@ -573,6 +586,81 @@ def get_kernel(name: str) -> np.ndarray:
     return KERNELS[name].values.copy()
 
 
+# --- extras for the "under the hood" pages ----------------------------------
+#
+# The lectures' presets are all 3×3 or 5×5 and mostly symmetric. Showing a
+# convolution as a matrix, the flip of true convolution, or a transposed
+# convolution needs a few more: 2×2 and 4×4 kernels, kernels whose taps are
+# all different (so each weight can be followed into the matrix W), and an
+# asymmetric kernel whose 180° turn is not just its negative.
+
+
+def _build_small() -> dict[str, Kernel]:
+    bilinear = np.array([1.0, 3.0, 3.0, 1.0]) / 4
+    entries = [
+        ("numbered_2", "Numbered taps 2×2: [[1,2],[3,4]]",
+         "Every weight different, so each one can be followed into the matrix.",
+         [[1, 2], [3, 4]]),
+        ("numbered_3", "Numbered taps 3×3: 1 … 9",
+         "Every weight different, so each one can be followed into the matrix.",
+         np.arange(1.0, 10.0).reshape(3, 3)),
+        ("asymmetric_3", "Asymmetric 3×3: [[1,2,0],[0,0,0],[0,0,-1]]",
+         "No symmetry at all: turning it by 180° gives a different kernel.",
+         [[1, 2, 0], [0, 0, 0], [0, 0, -1]]),
+        ("roberts_2", "Roberts cross 2×2: [[1,0],[0,-1]]",
+         "The smallest diagonal edge detector: top-left minus bottom-right.",
+         [[1, 0], [0, -1]]),
+        ("ones_2", "Ones 2×2", "Sums each 2×2 window (a 2×2 box, not normalised).",
+         np.ones((2, 2))),
+        ("ones_4", "Ones 4×4", "Sums each 4×4 window (a 4×4 box, not normalised).",
+         np.ones((4, 4))),
+        ("bilinear_4", "Bilinear 4×4: outer([1,3,3,1]/4)",
+         "With stride 2, a transposed convolution with it doubles the size by bilinear "
+         "interpolation.", np.outer(bilinear, bilinear)),
+    ]
+    return {name: Kernel(name, title, meaning, values) for name, title, meaning, values in entries}
+
+
+#: Name → :class:`Kernel` (read-only): the extras of the "under the hood" pages.
+SMALL_KERNELS: Mapping[str, Kernel] = MappingProxyType(_build_small())
+
+
+def kernel_choices(max_side: int = 5, min_side: int = 1) -> dict[str, Kernel]:
+    """The lectures' presets and the extras whose sides lie in ``min_side .. max_side``.
+
+    Extras come first, then the lectures' presets in their registry order.
+
+    Parameters
+    ----------
+    max_side, min_side : int
+        Largest and smallest allowed side (rows and columns).
+
+    Returns
+    -------
+    dict
+        Name → Kernel, ready for a select box.
+
+    Raises
+    ------
+    ValueError
+        If a side is below 1 or ``min_side > max_side``.
+
+    Examples
+    --------
+    >>> "gaussian_5" in kernel_choices(4)
+    False
+    >>> list(kernel_choices(2, 2))
+    ['numbered_2', 'roberts_2', 'ones_2']
+    """
+    hi = as_int(max_side, "max_side", minimum=1)
+    lo = as_int(min_side, "min_side", minimum=1)
+    if lo > hi:
+        raise ValueError(f"min_side must not exceed max_side, got {lo} > {hi}")
+    every = {**SMALL_KERNELS, **KERNELS}
+    return {name: k for name, k in every.items()
+            if lo <= min(k.shape) and max(k.shape) <= hi}
+
+
 # --- kernel edits for the editor ------------------------------------------
 
 
@@ -746,6 +834,73 @@ def kernel_from_table(rows: object) -> np.ndarray:
     ValueError: kernel cell (row 2, column 3) is not a number: 'abc'
     """
     return number_table(rows, name="kernel")
+
+
+def resize_kernel(values: object, shape: object, *, fill: object = None) -> Any:
+    """Give a kernel new (rows, cols), keeping its centre where it was.
+
+    The one rule for every editor that changes a kernel's size: new rows and
+    columns are added around the kernel (``fill``, zero by default, so a grown
+    kernel computes exactly what it did, one ring of padding further out),
+    and shrinking cuts the border and keeps the middle. With an odd
+    difference the extra row or column is at the bottom/right, where
+    ``"same"`` padding puts it too.
+
+    Parameters
+    ----------
+    values : array_like, 2-D
+        A kernel of numbers, or an editor's table of cell texts (a list of
+        lists of str), which is resized as text so that a typo or ``"1/9"``
+        survives.
+    shape : int or (int, int)
+        New side, or (rows, cols); each at least 1.
+    fill : optional, keyword-only
+        Value of the new cells: ``0.0`` for numbers, ``"0"`` for text.
+
+    Returns
+    -------
+    numpy.ndarray or list of lists
+        float64 array for numbers; a list of lists for a table of text.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not a non-empty 2-D table or a side is below 1.
+
+    Examples
+    --------
+    >>> resize_kernel([[1, 2], [3, 4]], 4)
+    array([[0., 0., 0., 0.],
+           [0., 1., 2., 0.],
+           [0., 3., 4., 0.],
+           [0., 0., 0., 0.]])
+    >>> resize_kernel(np.arange(25.0).reshape(5, 5), (3, 3))[0]
+    array([6., 7., 8.])
+    >>> resize_kernel([["1/9", "x"]], (3, 2))
+    [['0', '0'], ['1/9', 'x'], ['0', '0']]
+    """
+    rows, cols = as_pair(shape, "shape", minimum=1)
+    raw = np.asarray(values)
+    text = raw.dtype.kind in "OUS"
+    if text:
+        arr = raw.astype(object)
+        out = np.full((rows, cols), "0" if fill is None else fill, dtype=object)
+    else:
+        arr = np.asarray(as_float_array(values, "values"), dtype=np.float64)
+        out = np.full((rows, cols), 0.0 if fill is None else float(fill))  # type: ignore[arg-type]
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"values must be a non-empty 2-D kernel, got shape {arr.shape}")
+    src_r, dst_r, n_r = _centred(arr.shape[0], rows)
+    src_c, dst_c, n_c = _centred(arr.shape[1], cols)
+    out[dst_r:dst_r + n_r, dst_c:dst_c + n_c] = arr[src_r:src_r + n_r, src_c:src_c + n_c]
+    return out.tolist() if text else out
+
+
+def _centred(old: int, new: int) -> tuple[int, int, int]:
+    """(start in old, start in new, length) to centre ``old`` cells in ``new``."""
+    if new >= old:
+        return 0, (new - old) // 2, old
+    return (old - new) // 2, 0, new
 
 
 def stack_channels(k: object, channels: int) -> np.ndarray:

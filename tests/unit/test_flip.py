@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 from scipy import signal
 
-from cnnviz.core.kernels import KERNELS
-from cnnviz.core.small_kernels import SMALL_KERNELS
+from cnnviz.core.kernels import KERNELS, SMALL_KERNELS
 from cnnviz.lessons.correlation import RELATIONS, compare_flip, flip_relation, impulse_response
 
 RNG = np.random.default_rng(3)
