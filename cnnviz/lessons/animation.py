@@ -270,8 +270,7 @@ def build_conv_payload(
     act_note = (
         f"slope {format_number(trace.slope, max(d, 2))}" if activation == "leaky_relu" else ""
     )
-    conv_args = getattr(trace, "_conv_args", {})
-    flip = bool(conv_args.get("flip", False))
+    flip = trace.settings.flip
     out_values = exp["activated"] if activation != "none" else exp["totals"]
 
     payload: dict[str, Any] = {
@@ -283,7 +282,7 @@ def build_conv_payload(
         "channel_names": _channel_names(nc),
         "padded_shape": [hp, wp],
         "padding": [list(g.padding[0]), list(g.padding[1])],
-        "pad_mode": str(conv_args.get("pad_mode", "zeros")),
+        "pad_mode": trace.settings.pad_mode,
         "stride": list(g.stride),
         "dilation": list(g.dilation),
         "kernel_shape": [fh, fw],
