@@ -16,7 +16,9 @@ The browser only looks numbers up and draws them. A payload holds:
   weights share a table, ``ptap``, and each (weight, value) pair is shipped
   once), or, when nearly every input value is distinct, the plain per-step
   list ``prods`` (step, i, j, channel order);
-* per step the channel partial sums, the total and the activated value.
+* per step the channel partial sums, the total and the activated value;
+* ``palette``, the diverging colour stops of :data:`cnnviz.plots.display.DIVERGING_COLORS`,
+  which the browser interpolates for every signed scale (``kind == "div"``).
 
 Numbers are rounded to ``digits`` decimals and written so that their JSON
 text is exactly :func:`cnnviz.core.trace.format_number` of the core's value: ``2``
@@ -51,6 +53,7 @@ import numpy as np
 from cnnviz.core._checks import as_float_array, as_int, as_pair
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
+from cnnviz.plots.display import DIVERGING_COLORS
 
 __all__ = [
     "to_pixel_levels",
@@ -89,6 +92,10 @@ _CONV_LABELS = {
     "output_activated": "Output a^[l] = {act}(z)",
     "flip_note": "turned 180°: true convolution",
 }
+
+# The diverging colours as [r, g, b] stops, -1 … 1 evenly spaced: the same
+# palette as the figures (cnnviz.plots.display), so the browser has none of its own.
+_PALETTE = [list(c) for c in DIVERGING_COLORS]
 
 _POOL_LABELS = {
     "title": "{mode} pooling, step by step",
@@ -309,6 +316,7 @@ def build_conv_payload(
             "output": _scale(out_values, d, diverging=True),
         },
         "labels": _labels(_CONV_LABELS, labels, act=act_name or "f"),
+        "palette": _PALETTE,
     }
     if nc > 1:
         payload["partials"] = _quantise(exp["partial_sums"], d)
@@ -377,6 +385,7 @@ def build_pool_payload(
             "output": _scale(results, d),
         },
         "labels": _labels(_POOL_LABELS, labels, mode=mode_name),
+        "palette": _PALETTE,
     }
     payload["id"] = _payload_id(payload)
     return payload

@@ -32,7 +32,7 @@ def test_diverging_is_symmetric_around_zero():
     assert isinstance(dm, DisplayMap)
     peak = np.abs(EDGE).max()
     np.testing.assert_allclose(dm.values, EDGE / peak)
-    assert (dm.zmin, dm.zmax, dm.zmid, dm.colorscale) == (-1.0, 1.0, 0.0, "RdBu_r")
+    assert (dm.zmin, dm.zmax, dm.zmid, dm.colorscale) == (-1.0, 1.0, 0.0, DIVERGING_COLORSCALE)
     assert dm.values.dtype == np.float64
     np.testing.assert_array_equal(dm.values == 0, EDGE == 0)
     np.testing.assert_array_equal(np.sign(dm.values), np.sign(EDGE))

@@ -28,11 +28,13 @@ const WINDOW_COLOUR = "#ffb000";
 const PREVIEW_COLOUR = "#00c2ff";
 const WINNER_COLOUR = "#ff2bd6";
 const EDGE_COLOUR = "#1e90ff";
-// RdBu with blue for negative, red for positive, near-white for 0.
-const DIVERGING = [
-  [33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [239, 138, 98], [178, 24, 43],
-];
+// The diverging palette (blue negative, near-white 0, red positive) is not
+// written here: it comes in the payload (`palette`, from Python's
+// cnnviz.plots.display.DIVERGING_COLORS), so the animation and the figures
+// share one set of colours. NEUTRAL is drawn for any value that is not a
+// finite number (NaN, ±∞, max-pool padding) and stands in for a missing or
+// malformed palette: a grey cell, never an exception.
+const NEUTRAL = [190, 190, 190];
 const TINTS = { R: [255, 40, 40], G: [40, 210, 40], B: [60, 110, 255] };
 
 function frameLog() {
@@ -80,17 +82,29 @@ function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
 }
 
-function divergingRgb(t) {
-  const x = (clamp(t, -1, 1) + 1) / 2 * (DIVERGING.length - 1);
-  const i = Math.min(DIVERGING.length - 2, Math.floor(x));
-  return lerp(DIVERGING[i], DIVERGING[i + 1], x - i);
+/** The payload's palette if it is at least two finite [r, g, b] stops, else neutral. */
+function readPalette(stops) {
+  const ok = Array.isArray(stops) && stops.length >= 2 && stops.every(
+    (c) => Array.isArray(c) && c.length === 3 && c.every((v) => Number.isFinite(v)),
+  );
+  return ok ? stops : [NEUTRAL, NEUTRAL];
+}
+
+/** t in [-1, 1] through the evenly spaced stops; not finite: neutral. */
+function divergingRgb(t, stops) {
+  if (!Number.isFinite(t)) return NEUTRAL.slice();
+  const x = (clamp(t, -1, 1) + 1) / 2 * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  return lerp(stops[i], stops[i + 1], x - i);
 }
 
 /** Colour of a value on a payload scale; `tint` colours one image channel. */
 function scaleRgb(value, scale, tint) {
-  if (typeof value !== "number") return [190, 190, 190]; // NaN, ±∞ (max-pool padding)
-  if (scale.kind === "div") return divergingRgb(value / scale.hi);
+  // Strings ("NaN", "∞", "-∞") and any non-finite number: neutral.
+  if (typeof value !== "number" || !Number.isFinite(value)) return NEUTRAL.slice();
+  if (scale.kind === "div") return divergingRgb(value / scale.hi, scale.palette || [NEUTRAL, NEUTRAL]);
   const t = clamp((value - scale.lo) / (scale.hi - scale.lo), 0, 1);
+  if (!Number.isFinite(t)) return NEUTRAL.slice();
   return tint ? [tint[0] * t, tint[1] * t, tint[2] * t] : [255 * t, 255 * t, 255 * t];
 }
 
@@ -313,6 +327,9 @@ class Animator {
     P.hasPad = top + bottom + left + right > 0;
     P.out = P.isConv ? (P.activated || P.totals) : P.results;
     P.taps = P.fh * P.fw * nc;
+    // Every diverging scale draws with the payload's palette.
+    const palette = readPalette(P.palette);
+    for (const sc of Object.values(P.scales || {})) sc.palette = palette;
     // Colours per (channel, value id), computed once: drawing is look-ups only.
     const tints = nc === 3 ? P.channel_names.map((n) => TINTS[n]) : [null];
     P.inRgb = [];
