@@ -10,10 +10,12 @@ layer ``l`` reads the indices ``i·s − p + j·d`` (``j = 0 … k−1``) of lay
 of layer ``l−1``, clipped to the map (the rest is padding). Going back layer
 by layer from one output cell gives the region at every level
 (:func:`back_project`); its unclipped side at the input is the receptive field
-``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i`` (:func:`rf_formula`,
-:func:`cnnviz.core.layers.receptive_field`). With dilation, or a stride larger
-than the window, some cells inside the range are skipped; :func:`path_counts`
-says exactly which cells contribute, and how many paths lead from each.
+``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i`` (:func:`rf_formula`, computed by
+:func:`cnnviz.core.layers.grow_receptive_field`, the formula's one home). The
+back-projection is interval arithmetic, not the formula: its unclipped size
+equals ``r`` (the tests check that). With dilation, or a stride larger than
+the window, some cells inside the range are skipped; :func:`path_counts` says
+exactly which cells contribute, and how many paths lead from each.
 
 >>> layers = PRESETS["three_3x3"].layers
 >>> [r.shape for r in back_project((16, 16), layers, (8, 8))]
@@ -34,7 +36,7 @@ import numpy as np
 from cnnviz.core._checks import as_int, check_mode, effective_size
 from cnnviz.core.cells import is_blank, whole_cell
 from cnnviz.core.conv import conv2d, output_size
-from cnnviz.core.layers import conv_params, receptive_field
+from cnnviz.core.layers import conv_params, grow_receptive_field
 from cnnviz.core.pool import pool2d
 
 # The page shrinks big pictures before drawing every map; the one resampler lives in
@@ -397,7 +399,8 @@ def rf_formula(layers: Sequence[RFLayer]) -> tuple[str, int]:
 
     Each term is ``d_l·(k_l − 1)·J_l`` with ``J_l = Π_{i<l} s_i`` (the product
     of the strides before layer ``l``, 1 for the first layer), written out as
-    a number. The value comes from :func:`cnnviz.core.layers.receptive_field`.
+    a number. Terms and value come from the one implementation of the
+    formula, :func:`cnnviz.core.layers.grow_receptive_field`.
 
     >>> latex, r = rf_formula(PRESETS["conv_pool_conv"].layers)
     >>> r
@@ -405,11 +408,10 @@ def rf_formula(layers: Sequence[RFLayer]) -> tuple[str, int]:
     >>> print(latex)
     r = 1 + 1\cdot(3-1)\cdot 1 + 1\cdot(2-1)\cdot 1 + 1\cdot(3-1)\cdot 2 = 8
     """
-    r = receptive_field([(lay.kernel_size, lay.stride, lay.dilation) for lay in layers])
-    terms, jump = [], 1
+    terms, r, jump = [], 1, 1
     for lay in layers:
         terms.append(rf"{lay.dilation}\cdot({lay.kernel_size}-1)\cdot {jump}")
-        jump *= lay.stride
+        r, jump = grow_receptive_field(r, jump, lay.kernel_size, lay.stride, lay.dilation)
     return f"r = {' + '.join(['1', *terms])} = {r}", r
 
 
