@@ -154,8 +154,8 @@ class Kernel:
     >>> k = Kernel("id", "Identity", "Changes nothing.", [[1]])
     >>> k.values.flags.writeable
     False
-    >>> k.sum, k.is_symmetric
-    (1.0, True)
+    >>> k.sum, k.shape
+    (1.0, (1, 1))
     """
 
     name: str
@@ -190,16 +190,6 @@ class Kernel:
     def kind(self) -> str:
         """What the sum means for brightness; see :func:`kind_of`."""
         return kind_of(self.values)
-
-    @property
-    def is_symmetric(self) -> bool:
-        """Whether the kernel equals its 180° flip.
-
-        Only then do cross-correlation (what CNNs compute) and true
-        convolution (which flips the kernel first) give the same output.
-        """
-        flipped = self.values[::-1, ::-1]
-        return bool(np.allclose(self.values, flipped, rtol=1e-12, atol=1e-12))
 
 
 # --- generators -----------------------------------------------------------

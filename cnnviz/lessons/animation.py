@@ -65,7 +65,6 @@ __all__ = [
     "crop_for_animation",
     "downscale_for_animation",
     "payload_json",
-    "payload_size_bytes",
     "step_view",
 ]
 
@@ -491,18 +490,6 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
 def payload_json(payload: Mapping[str, Any]) -> str:
     """The payload as the compact JSON text the animator sends to the browser."""
     return json.dumps(payload, separators=(",", ":"), allow_nan=False)
-
-
-def payload_size_bytes(payload: Mapping[str, Any]) -> int:
-    """Bytes the payload adds to the page: its compact JSON, as a JSON string.
-
-    The animator sends the compact text inside Streamlit's JSON message, so
-    quotes are escaped there; this counts exactly that.
-
-    >>> payload_size_bytes({"a": [1, 2]})  # {\"a\":[1,2]} in quotes
-    15
-    """
-    return len(json.dumps(payload_json(payload)).encode())
 
 
 # --------------------------------------------------------------------------- image helpers

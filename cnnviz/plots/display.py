@@ -18,11 +18,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NamedTuple
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode
+from cnnviz.core._checks import as_float_array, check_finite, check_mode
 from cnnviz.core.text import format_number
 
 __all__ = [
@@ -31,8 +30,6 @@ __all__ = [
     "MAPPINGS",
     "auto_mapping",
     "DisplayMap",
-    "Histogram",
-    "histogram",
     "map_for_display",
     "to_uint8_image",
 ]
@@ -300,38 +297,3 @@ def to_uint8_image(x: object, mapping: str) -> np.ndarray:
         pixels = dm.values * 255.0
     # Values are already inside [0, 255]; rint then cast never wraps.
     return np.rint(pixels).astype(np.uint8)
-
-
-class Histogram(NamedTuple):
-    """Counts per bin and the bins' edges (one more edge than counts)."""
-
-    counts: np.ndarray
-    edges: np.ndarray
-
-
-def histogram(x: object, bins: int = 32) -> Histogram:
-    """Histogram of the raw values, before any display mapping.
-
-    Parameters
-    ----------
-    x : array_like
-        Finite numbers, any shape.
-    bins : int
-        Number of equal-width bins between the smallest and largest value
-        (numpy widens a constant map's range to ±0.5).
-
-    Raises
-    ------
-    ValueError
-        If x is empty or not finite, or bins is below 1.
-
-    Examples
-    --------
-    >>> counts, edges = histogram([[-1, 0], [0, 1]], bins=2)
-    >>> counts.tolist(), edges.tolist()
-    ([1, 3], [-1.0, 0.0, 1.0])
-    """
-    v = _checked(x)
-    n = as_int(bins, "bins", minimum=1)
-    counts, edges = np.histogram(v, bins=n)
-    return Histogram(counts.astype(np.int64), edges)

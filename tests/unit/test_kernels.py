@@ -178,7 +178,10 @@ def test_kind_of_negative_and_fractional_sums():
     ],
 )
 def test_is_symmetric_under_180_degree_flip(name, symmetric):
-    assert KERNELS[name].is_symmetric is symmetric
+    # One symmetry test in cnnviz: the correlation lesson's flip_relation.
+    from cnnviz.lessons.correlation import flip_relation
+
+    assert (flip_relation(KERNELS[name].values) == "symmetric") is symmetric
 
 
 def test_twins_and_parts():
