@@ -62,7 +62,9 @@ FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "PPM")
 #: ITU-R BT.601 luma weights for R, G and B (they sum to 1).
 BT601 = (0.299, 0.587, 0.114)
 
-_MODES = ("rgb", "gray")
+# Both spellings of grey are accepted: British (the rest of cnnviz) and
+# American (Pillow, Plotly, most libraries); they mean the same mode.
+_MODES = ("rgb", "grey", "gray")
 
 NOT_AN_IMAGE = "This file is not an image cnnviz can read (PNG, JPEG, GIF, BMP, TIFF or WebP)."
 DAMAGED = "The image file is damaged or cut short."
@@ -125,8 +127,9 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
         The content of the image file. A file object (anything with a
         ``read()`` method, such as Streamlit's ``UploadedFile``) is read from
         its start when it can seek, like ``PIL.Image.open`` does.
-    mode : {"rgb", "gray"}, optional
-        ``"rgb"`` gives ``(H, W, 3)``; ``"gray"`` gives ``(H, W)`` luminance
+    mode : {"rgb", "grey", "gray"}, optional
+        ``"rgb"`` gives ``(H, W, 3)``; ``"grey"`` (or ``"gray"``, the same
+        mode spelt the American way) gives ``(H, W)`` luminance
         ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601), computed in floating
         point from the colour values after transparency is flattened.
     max_side : int, optional
@@ -172,12 +175,16 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
     (10, 40)
     >>> load_image(buffer.getvalue(), max_side=1000).shape
     (100, 400, 3)
-    >>> load_image(buffer.getvalue(), mode="grey")
+    >>> load_image(buffer.getvalue(), mode="grey").shape
+    (100, 400)
+    >>> load_image(buffer.getvalue(), mode="L")
     Traceback (most recent call last):
     ...
-    ValueError: mode must be one of 'rgb', 'gray', got 'grey'
+    ValueError: mode must be one of 'rgb', 'grey', 'gray', got 'L'
     """
     mode = check_mode(mode, "mode", _MODES)
+    if mode == "grey":
+        mode = "gray"
     if max_side is not None:
         max_side = as_int(max_side, "max_side", minimum=1)
     raw = _read_bytes(data)
