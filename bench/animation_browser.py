@@ -39,11 +39,17 @@ from cnnviz.lessons.animation import (  # noqa: E402
     build_pool_payload,
     crop_for_animation,
     payload_json,
-    payload_size_bytes,
     step_view,
 )
 
 SHOTS = Path("/tmp/cnnviz_shots")
+
+
+def payload_size_bytes(payload: dict) -> int:
+    """The payload's compact JSON as Streamlit sends it: quoted inside its own JSON."""
+    return len(json.dumps(payload_json(payload)).encode())
+
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)

@@ -140,7 +140,18 @@ def resolve_padding(
             same_padding(n, k, s, d)
             for n, k, s, d in zip(in_shape, kernel_shape, stride, dilation, strict=True)
         )
-    if isinstance(padding, Sequence | np.ndarray):
+    return as_per_side(padding)
+
+
+def as_per_side(padding: object) -> PerSide:
+    """A numeric ``padding`` as ``((top, bottom), (left, right))``.
+
+    Accepted: an int, a pair ``(ph, pw)`` or per side ``((top, bottom), (left, right))``.
+
+    >>> as_per_side(1), as_per_side((1, 2)), as_per_side(((0, 1), (2, 3)))
+    (((1, 1), (1, 1)), ((1, 1), (2, 2)), ((0, 1), (2, 3)))
+    """
+    if isinstance(padding, Sequence | np.ndarray) and not isinstance(padding, str):
         items = list(padding)
         if len(items) == 2 and all(
             isinstance(i, Sequence | np.ndarray) and not isinstance(i, str) for i in items

@@ -1,4 +1,11 @@
-"""Convolution and the output-size formula.
+"""Convolution, its settings and the output-size formula.
+
+:class:`ConvSettings` is the one type for a layer's hyperparameters (stride,
+padding, dilation, pad mode, flip, bias, activation); :func:`plan_conv` turns
+it and the shapes into a :class:`ConvGeometry` (where every window sits).
+:func:`prepare_operands`, :func:`as_bias` and :func:`unroll_windows` are the
+pieces :func:`conv2d` is built from that the trace and the matrix view reuse,
+so they can never disagree with the feature map.
 
 ``conv2d`` computes what CNNs call convolution: cross-correlation, the kernel
 laid on the input as it is. ``flip=True`` turns the kernel by 180 degrees first,
@@ -18,28 +25,44 @@ windows. No Python loop ever runs per pixel.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from scipy.linalg import get_blas_funcs
 
 from cnnviz.core._checks import (
     PAD_MODES,
+    PADDING_NAMES,
     Pair,
     PerSide,
     as_float_array,
     as_int,
     as_pair,
+    as_per_side,
     check_finite,
     check_mode,
     check_no_overflow,
     effective_size,
     resolve_padding,
 )
+from cnnviz.core.activations import ACTIVATIONS
 
-__all__ = ["ConvGeometry", "conv2d", "output_size", "pad_image", "plan_conv"]
+__all__ = [
+    "ConvGeometry",
+    "ConvSettings",
+    "as_bias",
+    "conv2d",
+    "output_size",
+    "pad_image",
+    "plan_conv",
+    "prepare_operands",
+    "settings_from",
+    "unroll_windows",
+]
 
 # Rank-1 kernels with at least this many taps run as two 1-D passes: a 15×15
 # Gaussian costs 30 slice updates instead of 225. Smaller kernels (every
@@ -104,6 +127,150 @@ class ConvGeometry:
         )
 
 
+@dataclass(frozen=True)
+class ConvSettings:
+    """The hyperparameters of one convolution layer, checked once.
+
+    The one type every part of cnnviz passes around for "how to convolve":
+    :func:`plan_conv`, :class:`cnnviz.core.trace.ConvTrace` and
+    :func:`cnnviz.lessons.matrix.matrix_view` accept it as ``settings=``, and
+    the UI's widgets build one. :func:`conv2d` keeps its plain keywords (see
+    :attr:`conv_kwargs`). Frozen and hashable, so it can key a cache.
+
+    Parameters
+    ----------
+    stride, dilation : int or (int, int)
+        Stored as (rows, cols), each at least 1.
+    padding : int, pair, ((top, bottom), (left, right)) or str
+        Stored per side, or as one of ``"valid"``, ``"same"``, ``"full"``
+        (which depend on the shapes, so stay names until :meth:`geometry`).
+    pad_mode : {"zeros", "reflect", "replicate", "circular"}
+    flip : bool
+        True convolution (kernel turned by 180°) instead of cross-correlation.
+    bias : float
+        One filter's bias b (finite).
+    activation : str
+        A key of :data:`cnnviz.core.activations.ACTIVATIONS`.
+    slope : float
+        The leaky ReLU's slope (finite).
+
+    Raises
+    ------
+    ValueError
+        Naming the field and the value received, as :func:`conv2d` does.
+
+    Examples
+    --------
+    >>> s = ConvSettings(stride=2, padding=1)
+    >>> s.stride, s.padding
+    ((2, 2), ((1, 1), (1, 1)))
+    >>> s.geometry((6, 6), (3, 3)).out_shape
+    (3, 3)
+    >>> sorted(s.conv_kwargs)
+    ['dilation', 'flip', 'pad_mode', 'padding', 'stride']
+    >>> ConvSettings(dilation=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: dilation must be at least 1, got 0
+    """
+
+    stride: Pair = (1, 1)
+    padding: PerSide | str = ((0, 0), (0, 0))
+    dilation: Pair = (1, 1)
+    pad_mode: str = "zeros"
+    flip: bool = False
+    bias: float = 0.0
+    activation: str = "none"
+    slope: float = 0.01
+
+    def __post_init__(self) -> None:
+        # Normalise in place (frozen: through object.__setattr__), so two
+        # settings that mean the same compare and hash equal.
+        put = object.__setattr__
+        put(self, "stride", as_pair(self.stride, "stride", minimum=1))
+        if isinstance(self.padding, str):
+            check_mode(self.padding, "padding", PADDING_NAMES)
+        else:
+            put(self, "padding", as_per_side(self.padding))
+        put(self, "dilation", as_pair(self.dilation, "dilation", minimum=1))
+        check_mode(self.pad_mode, "pad_mode", tuple(PAD_MODES))
+        if not isinstance(self.flip, bool | np.bool_) and self.flip not in (0, 1):
+            raise ValueError(f"flip must be True or False, got {self.flip!r}")
+        put(self, "flip", bool(self.flip))
+        put(self, "bias", float(as_bias(self.bias, 1, np.dtype(np.float64))[0]))
+        check_mode(self.activation, "activation", tuple(ACTIVATIONS))
+        put(self, "slope", _finite_float(self.slope, "slope"))
+
+    @property
+    def conv_kwargs(self) -> dict[str, Any]:
+        """The keywords of :func:`conv2d`: stride, padding, dilation, pad_mode, flip."""
+        return {"stride": self.stride, "padding": self.padding, "dilation": self.dilation,
+                "pad_mode": self.pad_mode, "flip": self.flip}
+
+    @property
+    def trace_kwargs(self) -> dict[str, Any]:
+        """Everything :class:`cnnviz.core.trace.ConvTrace` takes besides image, kernel and bias."""
+        return {**self.conv_kwargs, "activation": self.activation, "slope": self.slope}
+
+    def geometry(
+        self, in_shape: tuple[int, ...], kernel_shape: tuple[int, ...], *, window: str = "kernel"
+    ) -> ConvGeometry:
+        """Where the windows sit for an input and a kernel of these shapes (:func:`plan_conv`).
+
+        Only the first two entries of each shape are used, so an (H, W, C)
+        image and an (f_H, f_W, C) filter can be passed as they are.
+        """
+        return plan_conv(tuple(in_shape[:2]), tuple(kernel_shape[:2]), settings=self,
+                         window=window)
+
+
+def _finite_float(value: object, name: str) -> float:
+    try:
+        v = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number, got {value!r}") from None
+    if not math.isfinite(v):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    return v
+
+
+def settings_from(settings: ConvSettings | None, **keywords: Any) -> ConvSettings:
+    """``settings``, or a :class:`ConvSettings` built from the keywords a function received.
+
+    The functions that accept ``settings=`` also keep their keyword
+    arguments (stride, padding, ...). Passing ``settings`` together with a
+    keyword that is not at its default would leave one of them ignored, so
+    that is a ``ValueError`` naming the keywords.
+
+    >>> settings_from(None, stride=2).stride
+    (2, 2)
+    >>> settings_from(ConvSettings(flip=True), stride=1).flip
+    True
+    >>> settings_from(ConvSettings(), stride=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: pass either settings or keywords, not both: got settings and stride=2
+    """
+    if settings is None:
+        return ConvSettings(**keywords)
+    if not isinstance(settings, ConvSettings):
+        raise ValueError(f"settings must be a ConvSettings, got {type(settings).__name__}")
+    clash = [f"{name}={value!r}" for name, value in keywords.items()
+             if not _is_default(name, value)]
+    if clash:
+        raise ValueError("pass either settings or keywords, not both: got settings and "
+                         + ", ".join(clash))
+    return settings
+
+
+def _is_default(name: str, value: object) -> bool:
+    """Whether keyword ``name`` means its default (stride 1 and (1, 1) both do)."""
+    try:
+        return ConvSettings(**{name: value}) == ConvSettings()
+    except ValueError:
+        return False
+
+
 def plan_conv(
     in_shape: tuple[int, int],
     kernel_shape: tuple[int, int],
@@ -113,12 +280,15 @@ def plan_conv(
     dilation: object = 1,
     flip: bool = False,
     window: str = "kernel",
+    settings: ConvSettings | None = None,
 ) -> ConvGeometry:
     """Validate the hyperparameters of a convolution and place its windows.
 
     ``flip`` says the kernel will be turned (true convolution), which mirrors
     where ``"same"`` puts an even kernel's odd extra cell. ``window`` names the
     sliding window in messages ("kernel", or "pool window" for pooling).
+    ``settings`` (a :class:`ConvSettings`) may stand in for stride, padding,
+    dilation and flip (see :func:`settings_from`).
 
     Raises ``ValueError`` naming the parameter and the value received when a
     stride or dilation is below 1, a padding is negative or unknown, or the
@@ -130,8 +300,8 @@ def plan_conv(
     >>> plan_conv((5, 5), (3, 3), padding="same").padding
     ((1, 1), (1, 1))
     """
-    s = as_pair(stride, "stride", minimum=1)
-    d = as_pair(dilation, "dilation", minimum=1)
+    cfg = settings_from(settings, stride=stride, padding=padding, dilation=dilation, flip=flip)
+    s, d, padding, flip = cfg.stride, cfg.dilation, cfg.padding, cfg.flip
     k = (int(kernel_shape[0]), int(kernel_shape[1]))
     n = (int(in_shape[0]), int(in_shape[1]))
     if min(n) < 1:
@@ -226,12 +396,37 @@ def output_size(
     return span // s + 1
 
 
-def _prepare(image: object, kernel: object) -> tuple[np.ndarray, np.ndarray, np.dtype, str]:
-    """Coerce the arrays and decide which of the four shape cases applies.
+def prepare_operands(
+    image: object, kernel: object
+) -> tuple[np.ndarray, np.ndarray, np.dtype, str]:
+    """Check an image and a kernel as :func:`conv2d` does, and say how they combine.
 
-    Returns the image as (H, W, C), the kernel as (f_H, f_W, C, F), the result
-    dtype, and the case: ``"single"`` (one filter, 2-D output), ``"bank"``
-    (F filters, 3-D output) or ``"depthwise"`` (a 2-D kernel on each channel).
+    Shared by :func:`conv2d` and :class:`cnnviz.core.trace.ConvTrace`, so a
+    trace accepts and rejects exactly what the convolution does.
+
+    Returns
+    -------
+    image : numpy.ndarray, (H, W, C)
+        In the working precision (float32 or wider).
+    kernel : numpy.ndarray, (f_H, f_W, C, F)
+        Likewise; a 2-D kernel becomes (f_H, f_W, 1, 1).
+    dtype : numpy.dtype
+        Of the result: the image's float type, float64 for integers.
+    case : str
+        ``"single"`` (one filter, 2-D output), ``"bank"`` (F filters, 3-D
+        output) or ``"depthwise"`` (a 2-D kernel on each channel).
+
+    Raises
+    ------
+    ValueError
+        For a wrong number of dimensions, an empty array, a non-finite
+        kernel, or channels that do not match, naming the shapes.
+
+    Examples
+    --------
+    >>> img, ker, dtype, case = prepare_operands(np.ones((4, 4, 3)), np.ones((3, 3, 3)))
+    >>> img.shape, ker.shape, dtype, case
+    ((4, 4, 3), (3, 3, 3, 1), dtype('float64'), 'single')
     """
     img = as_float_array(image, "image")
     ker = as_float_array(kernel, "kernel")
@@ -266,7 +461,25 @@ def _prepare(image: object, kernel: object) -> tuple[np.ndarray, np.ndarray, np.
     return img3.astype(work, copy=False), ker4.astype(work, copy=False), out_dtype, case
 
 
-def _as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
+def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
+    """One finite bias per filter, as a 1-D array of ``dtype``.
+
+    A scalar applies to every filter.
+
+    Raises
+    ------
+    ValueError
+        If the count is neither 1 nor ``n_filters``, or a value is not finite.
+
+    Examples
+    --------
+    >>> as_bias(0.5, 3, np.dtype(np.float32))
+    array([0.5, 0.5, 0.5], dtype=float32)
+    >>> as_bias([1, 2], 3, np.dtype(np.float64))
+    Traceback (most recent call last):
+    ...
+    ValueError: bias must be a scalar or one value per filter (3), got 2 values
+    """
     arr = as_float_array(bias, "bias")
     if arr.ndim == 0:
         arr = np.full(n_filters, arr, dtype=np.float64)
@@ -467,12 +680,17 @@ def _separable_sum(
     _accumulate(tmp, buf, n, col_taps)
 
 
-def _unroll(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """im2col: one row per output cell, columns ordered (i, j, c) like the kernel.
+def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
+    """im2col of an already padded (H_p, W_p, C) input: one row per output cell.
 
-    The whole unrolled matrix at once, for any dtype: what ``matrix.im2col``
-    shows and ``matrix.conv_matrix`` builds on. ``conv2d`` unrolls in blocks
-    instead (``_bank``).
+    Columns are ordered (i, j, c) like ``kernel.ravel()``. The whole unrolled
+    matrix at once, for any dtype: what :func:`cnnviz.core.matrix.im2col`
+    shows and :func:`cnnviz.core.matrix.conv_matrix` builds on. ``conv2d``
+    unrolls in blocks instead (``_bank``).
+
+    >>> g = plan_conv((3, 3), (2, 2))
+    >>> unroll_windows(np.arange(9.0).reshape(3, 3, 1), g)[0]
+    array([0., 1., 3., 4.])
     """
     fh, fw = geom.kernel_shape
     oh, ow = geom.out_shape
@@ -592,16 +810,16 @@ def conv2d(
            [6., 6., 6.],
            [6., 6., 6.]])
     """
-    img, ker, out_dtype, case = _prepare(image, kernel)
-    if flip:
+    img, ker, out_dtype, case = prepare_operands(image, kernel)
+    # The bias is per filter here, so it is checked on its own, not in ConvSettings.
+    cfg = ConvSettings(stride=stride, padding=padding, dilation=dilation, pad_mode=pad_mode,
+                       flip=flip)
+    if cfg.flip:
         ker = ker[::-1, ::-1]
-    check_mode(pad_mode, "pad_mode", tuple(PAD_MODES))
-    geom = plan_conv(
-        img.shape[:2], ker.shape[:2], stride=stride, padding=padding, dilation=dilation, flip=flip
-    )
-    planes = _planes(img, geom.padding, pad_mode)
+    geom = plan_conv(img.shape[:2], ker.shape[:2], settings=cfg)
+    planes = _planes(img, geom.padding, cfg.pad_mode)
     n_filters = img.shape[2] if case == "depthwise" else ker.shape[3]
-    b = _as_bias(bias, n_filters, img.dtype)
+    b = as_bias(bias, n_filters, img.dtype)
     ow = geom.out_shape[1]
 
     if ker.shape[3] > 1:

@@ -1,4 +1,13 @@
-"""Named kernel presets and the small kernel edits the app's editor offers.
+"""Every kernel the app offers, and the edits its editors make: one home for kernels.
+
+- :data:`KERNELS`: the lectures' presets; :data:`SMALL_KERNELS`: the 2×2,
+  4×4 and numbered extras of the "under the hood" pages; :func:`kernel_choices`
+  lists both within a size range.
+- Generators (:func:`sobel_kernel`, :func:`gaussian_kernel`, ...) and edits
+  (:func:`normalise_kernel`, :func:`negate`, :func:`flip`, ...).
+- :func:`resize_kernel`: the one rule when an editor changes a kernel's size
+  (keep the centre).
+- :func:`kernel_from_table`: the editor's cells, parsed by :mod:`cnnviz.core.cells`.
 
 Every preset is written in cross-correlation orientation, rows top to bottom,
 exactly as the lectures print them (see ``shared/TEACHING.md``): a CNN layer
@@ -23,9 +32,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -37,12 +47,16 @@ from cnnviz.core._checks import (
     check_mode,
     exact_sum,
 )
+from cnnviz.core.cells import number_table
 
 __all__ = [
-    "common_slice",
-    "stack_channels",
     "KERNELS",
+    "SMALL_KERNELS",
     "Kernel",
+    "common_slice",
+    "kernel_choices",
+    "resize_kernel",
+    "stack_channels",
     "box_kernel",
     "flip",
     "gaussian_kernel",
@@ -159,8 +173,8 @@ class Kernel:
     >>> k = Kernel("id", "Identity", "Changes nothing.", [[1]])
     >>> k.values.flags.writeable
     False
-    >>> k.sum, k.is_symmetric
-    (1.0, True)
+    >>> k.sum, k.shape
+    (1.0, (1, 1))
     """
 
     name: str
@@ -195,16 +209,6 @@ class Kernel:
     def kind(self) -> str:
         """What the sum means for brightness; see :func:`kind_of`."""
         return kind_of(self.values)
-
-    @property
-    def is_symmetric(self) -> bool:
-        """Whether the kernel equals its 180° flip.
-
-        Only then do cross-correlation (what CNNs compute) and true
-        convolution (which flips the kernel first) give the same output.
-        """
-        flipped = self.values[::-1, ::-1]
-        return bool(np.allclose(self.values, flipped, rtol=1e-12, atol=1e-12))
 
 
 # --- generators -----------------------------------------------------------
@@ -591,6 +595,81 @@ def get_kernel(name: str) -> np.ndarray:
     return KERNELS[name].values.copy()
 
 
+# --- extras for the "under the hood" pages ----------------------------------
+#
+# The lectures' presets are all 3×3 or 5×5 and mostly symmetric. Showing a
+# convolution as a matrix, the flip of true convolution, or a transposed
+# convolution needs a few more: 2×2 and 4×4 kernels, kernels whose taps are
+# all different (so each weight can be followed into the matrix W), and an
+# asymmetric kernel whose 180° turn is not just its negative.
+
+
+def _build_small() -> dict[str, Kernel]:
+    bilinear = np.array([1.0, 3.0, 3.0, 1.0]) / 4
+    entries = [
+        ("numbered_2", "Numbered taps 2×2: [[1,2],[3,4]]",
+         "Every weight different, so each one can be followed into the matrix.",
+         [[1, 2], [3, 4]]),
+        ("numbered_3", "Numbered taps 3×3: 1 … 9",
+         "Every weight different, so each one can be followed into the matrix.",
+         np.arange(1.0, 10.0).reshape(3, 3)),
+        ("asymmetric_3", "Asymmetric 3×3: [[1,2,0],[0,0,0],[0,0,-1]]",
+         "No symmetry at all: turning it by 180° gives a different kernel.",
+         [[1, 2, 0], [0, 0, 0], [0, 0, -1]]),
+        ("roberts_2", "Roberts cross 2×2: [[1,0],[0,-1]]",
+         "The smallest diagonal edge detector: top-left minus bottom-right.",
+         [[1, 0], [0, -1]]),
+        ("ones_2", "Ones 2×2", "Sums each 2×2 window (a 2×2 box, not normalised).",
+         np.ones((2, 2))),
+        ("ones_4", "Ones 4×4", "Sums each 4×4 window (a 4×4 box, not normalised).",
+         np.ones((4, 4))),
+        ("bilinear_4", "Bilinear 4×4: outer([1,3,3,1]/4)",
+         "With stride 2, a transposed convolution with it doubles the size by bilinear "
+         "interpolation.", np.outer(bilinear, bilinear)),
+    ]
+    return {name: Kernel(name, title, meaning, values) for name, title, meaning, values in entries}
+
+
+#: Name → :class:`Kernel` (read-only): the extras of the "under the hood" pages.
+SMALL_KERNELS: Mapping[str, Kernel] = MappingProxyType(_build_small())
+
+
+def kernel_choices(max_side: int = 5, min_side: int = 1) -> dict[str, Kernel]:
+    """The lectures' presets and the extras whose sides lie in ``min_side .. max_side``.
+
+    Extras come first, then the lectures' presets in their registry order.
+
+    Parameters
+    ----------
+    max_side, min_side : int
+        Largest and smallest allowed side (rows and columns).
+
+    Returns
+    -------
+    dict
+        Name → Kernel, ready for a select box.
+
+    Raises
+    ------
+    ValueError
+        If a side is below 1 or ``min_side > max_side``.
+
+    Examples
+    --------
+    >>> "gaussian_5" in kernel_choices(4)
+    False
+    >>> list(kernel_choices(2, 2))
+    ['numbered_2', 'roberts_2', 'ones_2']
+    """
+    hi = as_int(max_side, "max_side", minimum=1)
+    lo = as_int(min_side, "min_side", minimum=1)
+    if lo > hi:
+        raise ValueError(f"min_side must not exceed max_side, got {lo} > {hi}")
+    every = {**SMALL_KERNELS, **KERNELS}
+    return {name: k for name, k in every.items()
+            if lo <= min(k.shape) and max(k.shape) <= hi}
+
+
 # --- kernel edits for the editor ------------------------------------------
 
 
@@ -733,50 +812,13 @@ def random_kernel(
     return np.round(rng.uniform(-1.0, 1.0, size=(rows, cols)), 2) + 0.0
 
 
-def _number(text: str) -> float | None:
-    # float() already accepts "1e-3", " 2 " and "-0.5"; one "/" makes a fraction.
-    # None means "not a number"; a zero denominator gives inf, rejected later.
-    parts = text.split("/")
-    try:
-        values = [float(part) for part in parts]
-    except ValueError:
-        return None
-    if len(values) == 1:
-        return values[0]
-    if len(values) == 2:
-        return values[0] / values[1] if values[1] != 0 else math.inf
-    return None
-
-
-def _parse_cell(cell: object, row: int, col: int) -> float:
-    where = f"kernel cell (row {row}, column {col})"
-    if cell is None:
-        raise ValueError(f"{where} is empty: ''")
-    if isinstance(cell, bool | np.bool_) or not isinstance(cell, numbers.Real | str):
-        raise ValueError(f"{where} is not a number: {cell!r}")
-    if isinstance(cell, str):
-        text = cell
-        # A typographic minus (U+2212) often comes with pasted formulas.
-        cleaned = cell.strip().replace("\u2212", "-")
-        if not cleaned:
-            raise ValueError(f"{where} is empty: {text!r}")
-        value = _number(cleaned)
-        if value is None:
-            raise ValueError(f"{where} is not a number: {text!r}")
-    else:
-        text = str(cell)
-        value = float(cell)
-    if not math.isfinite(value):
-        raise ValueError(f"{where} is not a finite number: {text!r}")
-    return value
-
-
 def kernel_from_table(rows: object) -> np.ndarray:
     """Parse the editor's table of cells into a float64 kernel.
 
     Cells may be numbers or strings such as ``"1/9"``, ``"-0.5"`` or ``" 2 "``
     (spaces are ignored, one ``/`` makes a fraction). Rows and columns in
-    messages count from 1, as a student reads the table.
+    messages count from 1, as a student reads the table. The parsing is
+    :func:`cnnviz.core.cells.number_table`, shared by every editor.
 
     Parameters
     ----------
@@ -791,8 +833,9 @@ def kernel_from_table(rows: object) -> np.ndarray:
     Raises
     ------
     ValueError
-        For the first bad cell in reading order (empty, not a number, NaN or
-        infinite, a zero denominator), naming its row, column and text; for
+        For the first bad cell in reading order (empty, not a number, NaN,
+        infinite or overflowing to infinity, a zero denominator), naming its
+        row, column and text; for
         rows of different lengths; for an empty table.
 
     Examples
@@ -805,32 +848,74 @@ def kernel_from_table(rows: object) -> np.ndarray:
     ...
     ValueError: kernel cell (row 2, column 3) is not a number: 'abc'
     """
-    if isinstance(rows, np.ndarray):
-        if rows.ndim != 2:
-            raise ValueError(f"rows must be a 2-D table, got an array of shape {rows.shape}")
-        table = rows.tolist()
-    elif isinstance(rows, Sequence) and not isinstance(rows, str):
-        table = list(rows)
+    return number_table(rows, name="kernel")
+
+
+def resize_kernel(values: object, shape: object, *, fill: object = None) -> Any:
+    """Give a kernel new (rows, cols), keeping its centre where it was.
+
+    The one rule for every editor that changes a kernel's size: new rows and
+    columns are added around the kernel (``fill``, zero by default, so a grown
+    kernel computes exactly what it did, one ring of padding further out),
+    and shrinking cuts the border and keeps the middle. With an odd
+    difference the extra row or column is at the bottom/right, where
+    ``"same"`` padding puts it too.
+
+    Parameters
+    ----------
+    values : array_like, 2-D
+        A kernel of numbers, or an editor's table of cell texts (a list of
+        lists of str), which is resized as text so that a typo or ``"1/9"``
+        survives.
+    shape : int or (int, int)
+        New side, or (rows, cols); each at least 1.
+    fill : optional, keyword-only
+        Value of the new cells: ``0.0`` for numbers, ``"0"`` for text.
+
+    Returns
+    -------
+    numpy.ndarray or list of lists
+        float64 array for numbers; a list of lists for a table of text.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not a non-empty 2-D table or a side is below 1.
+
+    Examples
+    --------
+    >>> resize_kernel([[1, 2], [3, 4]], 4)
+    array([[0., 0., 0., 0.],
+           [0., 1., 2., 0.],
+           [0., 3., 4., 0.],
+           [0., 0., 0., 0.]])
+    >>> resize_kernel(np.arange(25.0).reshape(5, 5), (3, 3))[0]
+    array([6., 7., 8.])
+    >>> resize_kernel([["1/9", "x"]], (3, 2))
+    [['0', '0'], ['1/9', 'x'], ['0', '0']]
+    """
+    rows, cols = as_pair(shape, "shape", minimum=1)
+    raw = np.asarray(values)
+    text = raw.dtype.kind in "OUS"
+    if text:
+        arr = raw.astype(object)
+        out = np.full((rows, cols), "0" if fill is None else fill, dtype=object)
     else:
-        raise ValueError(f"rows must be a list of rows, got {type(rows).__name__}")
-    if not table:
-        raise ValueError("rows must hold at least one row, got an empty table")
-    width = None
-    for r, row in enumerate(table, start=1):
-        if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
-            raise ValueError(f"kernel row {r} must be a list of cells, got {row!r}")
-        if len(row) == 0:
-            raise ValueError(f"kernel row {r} has no cells")
-        if width is None:
-            width = len(row)
-        elif len(row) != width:
-            raise ValueError(f"kernel row {r} has {len(row)} cells but row 1 has {width}")
-    out = np.empty((len(table), width), dtype=np.float64)
-    for r, row in enumerate(table):
-        for c, cell in enumerate(row):
-            out[r, c] = _parse_cell(cell, r + 1, c + 1)
-    # Avoid "-0" in the editor when a student types "-0".
-    return out + 0.0
+        arr = np.asarray(as_float_array(values, "values"), dtype=np.float64)
+        out = np.full((rows, cols), 0.0 if fill is None else float(fill))  # type: ignore[arg-type]
+    if arr.ndim != 2 or arr.size == 0:
+        raise ValueError(f"values must be a non-empty 2-D kernel, got shape {arr.shape}")
+    src_r, dst_r, n_r = _centred(arr.shape[0], rows)
+    src_c, dst_c, n_c = _centred(arr.shape[1], cols)
+    out[dst_r:dst_r + n_r, dst_c:dst_c + n_c] = arr[src_r:src_r + n_r, src_c:src_c + n_c]
+    return out.tolist() if text else out
+
+
+def _centred(old: int, new: int) -> tuple[int, int, int]:
+    """(start in old, start in new, length) to centre ``old`` cells in ``new``."""
+    if new >= old:
+        return 0, (new - old) // 2, old
+    return (old - new) // 2, 0, new
 
 
 def stack_channels(k: object, channels: int) -> np.ndarray:

@@ -50,6 +50,7 @@ __all__ = [
     "lecture_comparisons",
     "lenet5",
     "propagate",
+    "grow_receptive_field",
     "receptive_field",
     "total_params",
     "vgg16",
@@ -573,8 +574,7 @@ def propagate(input_shape: Sequence[int], layers: Sequence[Layer]) -> list[Layer
             else:
                 out = (out_h, out_w, n_c)
             assert rf is not None and jump is not None  # spatial input keeps both
-            rf += (effective_size(f, d) - 1) * jump
-            jump *= s
+            rf, jump = grow_receptive_field(rf, jump, f, s, d)
         elif isinstance(layer, Flatten):
             out = (math.prod(shape),)
             rf = jump = None
@@ -674,9 +674,42 @@ def receptive_field(layers: Sequence[Sequence[int]]) -> int:
         except ValueError as err:
             raise ValueError(f"{where}: {err}") from None
         d = rest[0] if rest else 1
-        r += (effective_size(k, d) - 1) * jump
-        jump *= s
+        r, jump = grow_receptive_field(r, jump, k, s, d)
     return r
+
+
+def grow_receptive_field(
+    r: int, jump: int, kernel_size: int, stride: int, dilation: int = 1
+) -> tuple[int, int]:
+    """One layer's step of ``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i``: the one formula.
+
+    A layer whose taps span ``d (k − 1) + 1`` of its input cells widens the
+    field by ``d (k − 1)`` of them; one of its input cells is ``jump`` input
+    pixels (the product of the strides before it), so in pixels the field
+    grows by ``d (k − 1) · jump``, and the jump of its output is ``jump · s``.
+    :func:`receptive_field`, :func:`propagate` and the receptive-field page's
+    written-out formula all step through this function.
+
+    Parameters
+    ----------
+    r, jump : int
+        Receptive field and jump before the layer (1 and 1 at the input).
+    kernel_size, stride, dilation : int
+        The layer's k, s and d (already checked).
+
+    Returns
+    -------
+    (int, int)
+        ``r`` and ``jump`` after the layer.
+
+    Examples
+    --------
+    >>> grow_receptive_field(1, 1, 3, 2)
+    (3, 2)
+    >>> grow_receptive_field(3, 2, 3, 1, dilation=2)
+    (11, 2)
+    """
+    return r + (effective_size(kernel_size, dilation) - 1) * jump, jump * stride
 
 
 # --- architectures ----------------------------------------------------------

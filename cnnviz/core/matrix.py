@@ -30,7 +30,7 @@ import numpy as np
 from scipy import sparse
 
 from cnnviz.core._checks import PAD_MODES, Pair, as_float_array, as_int, check_finite, check_mode
-from cnnviz.core.conv import ConvGeometry, _unroll, pad_image, plan_conv
+from cnnviz.core.conv import ConvGeometry, pad_image, plan_conv, unroll_windows
 
 __all__ = [
     "MAX_MATRIX_PIXELS",
@@ -137,7 +137,7 @@ def im2col(
     hw = _kernel_hw(kernel_shape, img3.shape[2])
     check_mode(pad_mode, "pad_mode", tuple(PAD_MODES))
     geom = plan_conv(img.shape[:2], hw, stride=stride, padding=padding, dilation=dilation)
-    return _unroll(pad_image(img3, geom.padding, pad_mode), geom)
+    return unroll_windows(pad_image(img3, geom.padding, pad_mode), geom)
 
 
 def window_coords(
@@ -281,7 +281,7 @@ def conv_matrix(
     # Number the pixels from 1 so that zero padding's 0 reads "no pixel" (-1
     # after the shift); the other modes copy numbers exactly as they copy values.
     source = pad_image(np.arange(1, h * w + 1).reshape(h, w), geom.padding, pad_mode) - 1
-    cols = _unroll(source[:, :, None], geom)
+    cols = unroll_windows(source[:, :, None], geom)
     rows = np.broadcast_to(np.arange(cols.shape[0])[:, None], cols.shape)
     data = np.broadcast_to(ker.astype(np.float64).ravel(), cols.shape)
     keep = cols >= 0

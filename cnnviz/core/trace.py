@@ -20,9 +20,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, as_pair, check_mode, check_no_overflow
-from cnnviz.core.activations import ACTIVATIONS, activate
-from cnnviz.core.conv import ConvGeometry, _as_bias, _prepare, conv2d, pad_image, plan_conv
+from cnnviz.core._checks import as_float_array, as_int, as_pair, check_no_overflow
+from cnnviz.core.activations import activate
+from cnnviz.core.conv import (
+    ConvGeometry,
+    ConvSettings,
+    conv2d,
+    pad_image,
+    plan_conv,
+    prepare_operands,
+    settings_from,
+)
 from cnnviz.core.pool import pool2d
 from cnnviz.core.text import format_number
 
@@ -92,10 +100,23 @@ class ConvTrace:
 
     Parameters
     ----------
+    bias : float
+        b, added after the sum.
+    stride, padding, dilation, pad_mode, flip : keyword-only
+        As in :func:`cnnviz.conv2d`.
     activation : str, keyword-only
         One of :data:`cnnviz.core.activations.ACTIVATIONS`, applied after the bias.
     slope : float, keyword-only
         Leaky ReLU slope.
+    settings : ConvSettings, keyword-only
+        All of the above at once (:class:`cnnviz.core.conv.ConvSettings`),
+        instead of the separate keywords; kept as :attr:`settings`.
+
+    Examples
+    --------
+    >>> t = ConvTrace(np.ones((4, 4)), np.ones((3, 3)), settings=ConvSettings(padding=1, bias=1))
+    >>> t.out_shape, t.step(0).total
+    ((4, 4), 5.0)
     """
 
     def __init__(
@@ -111,31 +132,31 @@ class ConvTrace:
         flip: bool = False,
         activation: str = "none",
         slope: float = 0.01,
+        settings: ConvSettings | None = None,
     ) -> None:
-        img, ker, _, case = _prepare(image, kernel)
+        img, ker, _, case = prepare_operands(image, kernel)
         if case != "single":
             raise ValueError(
                 "kernel must be one filter with the image's depth for a trace: (kh, kw) for a "
                 f"grey image or (kh, kw, C) for a colour one, got kernel shape "
                 f"{np.shape(kernel)} for image shape {np.shape(image)}"
             )
-        check_mode(activation, "activation", tuple(ACTIVATIONS))
-        self._conv_args = dict(
-            stride=stride, padding=padding, dilation=dilation, pad_mode=pad_mode, flip=flip
-        )
+        cfg = settings_from(settings, stride=stride, padding=padding, dilation=dilation,
+                            pad_mode=pad_mode, flip=flip, bias=bias, activation=activation,
+                            slope=slope)
+        self.settings: ConvSettings = cfg
         # The geometry, padding and bias go through the very functions conv2d
         # uses, so a trace can never disagree with the feature map it explains.
-        geom = plan_conv(img.shape[:2], ker.shape[:2], stride=stride, padding=padding,
-                         dilation=dilation, flip=flip)
+        geom = cfg.geometry(img.shape, ker.shape)
         self.geometry: ConvGeometry = geom
-        self.padded: np.ndarray = pad_image(img, geom.padding, pad_mode)
+        self.padded: np.ndarray = pad_image(img, geom.padding, cfg.pad_mode)
         w = ker[:, :, :, 0]
-        self.weights: np.ndarray = (w[::-1, ::-1] if flip else w).copy()
-        self.bias: float = float(_as_bias(bias, 1, np.dtype(np.float64))[0])
-        self.activation = activation
-        self.slope = slope
-        self.output: np.ndarray = conv2d(img, ker[:, :, :, 0], bias, **self._conv_args)
-        self.activated: np.ndarray = activate(self.output, activation, slope=slope)
+        self.weights: np.ndarray = (w[::-1, ::-1] if cfg.flip else w).copy()
+        self.bias: float = cfg.bias
+        self.activation = cfg.activation
+        self.slope = cfg.slope
+        self.output: np.ndarray = conv2d(img, ker[:, :, :, 0], cfg.bias, **cfg.conv_kwargs)
+        self.activated: np.ndarray = activate(self.output, cfg.activation, slope=cfg.slope)
 
     @property
     def n_steps(self) -> int:

@@ -9,7 +9,7 @@ which is where the name comes from. It upsamples by the stride.
 The lectures explain it with ordinary convolution only, and
 :func:`transpose_as_conv_steps` returns each intermediate array of that path:
 
-1. insert s − 1 zeros between the input cells (:func:`insert_zeros`);
+1. insert s − 1 zeros between the input cells;
 2. pad d(f − 1) − p cells around (plus ``output_padding`` at the bottom/right);
 3. slide the kernel turned by 180° with stride 1.
 
@@ -45,7 +45,6 @@ __all__ = [
     "TransposeSteps",
     "conv_transpose2d",
     "dilate_kernel",
-    "insert_zeros",
     "transpose_as_conv_steps",
     "transposed_output_size",
 ]
@@ -127,34 +126,6 @@ def _as_2d(value: object, name: str) -> np.ndarray:
     if 0 in arr.shape:
         raise ValueError(f"{name} must not be empty, got shape {arr.shape}")
     return arr
-
-
-def insert_zeros(x: object, stride: object) -> np.ndarray:
-    """Insert ``stride − 1`` zeros between neighbouring cells, per axis.
-
-    The first step of a transposed convolution written as a convolution: an
-    (H, W) input becomes ((H − 1)·s + 1, (W − 1)·s + 1). Nothing is added
-    around the border.
-
-    Parameters
-    ----------
-    x : array_like, (H, W)
-    stride : int or (int, int)
-        s ≥ 1 per axis; 1 returns a copy.
-
-    Raises
-    ------
-    ValueError
-        If x is not a non-empty 2-D array or stride is below 1.
-
-    Examples
-    --------
-    >>> insert_zeros([[1, 2], [3, 4]], 2)
-    array([[1., 0., 2.],
-           [0., 0., 0.],
-           [3., 0., 4.]])
-    """
-    return _spread(_as_2d(x, "x"), as_pair(stride, "stride", minimum=1))
 
 
 def dilate_kernel(kernel: object, dilation: object) -> np.ndarray:

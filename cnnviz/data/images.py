@@ -47,6 +47,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from cnnviz.core._checks import as_int, check_mode
+from cnnviz.data.pixels import fit_shape, resize_pil
 
 __all__ = [
     "FORMATS", "MAX_PIXELS", "ImageError", "image_size", "load_image", "load_image_with_notes",
@@ -63,7 +64,9 @@ FORMATS = ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP", "PPM")
 #: ITU-R BT.601 luma weights for R, G and B (they sum to 1).
 BT601 = (0.299, 0.587, 0.114)
 
-_MODES = ("rgb", "gray")
+# Both spellings of grey are accepted: British (the rest of cnnviz) and
+# American (Pillow, Plotly, most libraries); they mean the same mode.
+_MODES = ("rgb", "grey", "gray")
 
 NOT_AN_IMAGE = "This file is not an image cnnviz can read (PNG, JPEG, GIF, BMP, TIFF or WebP)."
 DAMAGED = "The image file is damaged or cut short."
@@ -127,8 +130,9 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
         The content of the image file. A file object (anything with a
         ``read()`` method, such as Streamlit's ``UploadedFile``) is read from
         its start when it can seek, like ``PIL.Image.open`` does.
-    mode : {"rgb", "gray"}, optional
-        ``"rgb"`` gives ``(H, W, 3)``; ``"gray"`` gives ``(H, W)`` luminance
+    mode : {"rgb", "grey", "gray"}, optional
+        ``"rgb"`` gives ``(H, W, 3)``; ``"grey"`` (or ``"gray"``, the same
+        mode spelt the American way) gives ``(H, W)`` luminance
         ``0.299 R + 0.587 G + 0.114 B`` (ITU-R BT.601), computed in floating
         point from the colour values after transparency is flattened.
     max_side : int, optional
@@ -176,10 +180,12 @@ def load_image(data: Any, *, mode: str = "rgb", max_side: int | None = None) -> 
     (10, 40)
     >>> load_image(buffer.getvalue(), max_side=1000).shape
     (100, 400, 3)
-    >>> load_image(buffer.getvalue(), mode="grey")
+    >>> load_image(buffer.getvalue(), mode="grey").shape
+    (100, 400)
+    >>> load_image(buffer.getvalue(), mode="L")
     Traceback (most recent call last):
     ...
-    ValueError: mode must be one of 'rgb', 'gray', got 'grey'
+    ValueError: mode must be one of 'rgb', 'grey', 'gray', got 'L'
     """
     return _load(data, mode, max_side, None)
 
@@ -224,6 +230,8 @@ def load_image_with_notes(
 
 def _load(data: Any, mode: str, max_side: int | None, notes: list[str] | None) -> np.ndarray:
     mode = check_mode(mode, "mode", _MODES)
+    if mode == "grey":
+        mode = "gray"
     if max_side is not None:
         max_side = as_int(max_side, "max_side", minimum=1)
     raw = _read_bytes(data)
@@ -408,32 +416,23 @@ def _exif_transpose(im: Image.Image) -> Image.Image:
         return im
 
 
-def _target_size(size: tuple[int, int], max_side: int | None) -> tuple[int, int] | None:
-    """Size (w, h) that fits in ``max_side`` keeping the aspect, or None if it fits.
+def _target(im: Image.Image, max_side: int | None) -> tuple[int, int] | None:
+    """(rows, cols) to shrink ``im`` to (:func:`cnnviz.data.pixels.fit_shape`), or None if it fits.
 
-    >>> _target_size((400, 100), 40)
-    (40, 10)
-    >>> _target_size((3, 1000), 10) is None, _target_size((3, 1000), 100)
-    (False, (1, 100))
-    >>> _target_size((50, 20), 50) is None
-    True
+    >>> _target(Image.new("L", (400, 100)), 40), _target(Image.new("L", (50, 20)), 50)
+    ((10, 40), None)
     """
-    width, height = size
-    longest = max(width, height)
-    if max_side is None or longest <= max_side:
+    shape = (im.height, im.width)
+    if max_side is None:
         return None
-    # Integer rounding (half up) so the longer side is exactly max_side.
-    new_w = max(1, (width * max_side + longest // 2) // longest)
-    new_h = max(1, (height * max_side + longest // 2) // longest)
-    return new_w, new_h
+    target = fit_shape(shape, max_side)
+    return None if target == shape else target
 
 
 def _resize(im: Image.Image, target: tuple[int, int] | None) -> Image.Image:
-    if target is None:
-        return im
-    # reducing_gap: a fast box reduction first, then Lanczos on the rest;
-    # 3.0 is indistinguishable from a pure Lanczos resize (Pillow docs).
-    return im.resize(target, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    # Lanczos keeps photos sharp when shrinking (the other pages' box average
+    # is for showing what a cell covers, not for looking good).
+    return im if target is None else resize_pil(im, target, "lanczos")
 
 
 def _to_float(
@@ -441,7 +440,7 @@ def _to_float(
 ) -> tuple[np.ndarray, str]:
     """Convert a loaded Pillow image to float ``[0, 1]`` on white, shrunk if asked."""
     notes = [] if notes is None else notes
-    target = _target_size(im.size, max_side)
+    target = _target(im, max_side)
     if im.mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         return _high_precision(im, target, notes), "gray"
     eight_bit = _eight_bit(im)

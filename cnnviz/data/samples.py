@@ -165,7 +165,7 @@ def load_photo(name: str, *, mode: str = "rgb", max_side: int | None = None) -> 
     ----------
     name : str
         A key of ``PHOTOS``.
-    mode : {"rgb", "gray"}, optional
+    mode : {"rgb", "grey", "gray"}, optional
         As in ``cnnviz.data.images.load_image``: ``(H, W, 3)`` or ``(H, W)``.
     max_side : int, optional
         Shrink so that neither side exceeds this, keeping the aspect.

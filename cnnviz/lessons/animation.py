@@ -16,7 +16,9 @@ The browser only looks numbers up and draws them. A payload holds:
   weights share a table, ``ptap``, and each (weight, value) pair is shipped
   once), or, when nearly every input value is distinct, the plain per-step
   list ``prods`` (step, i, j, channel order);
-* per step the channel partial sums, the total and the activated value.
+* per step the channel partial sums, the total and the activated value;
+* ``palette``, the diverging colour stops of :data:`cnnviz.plots.display.DIVERGING_COLORS`,
+  which the browser interpolates for every signed scale (``kind == "div"``).
 
 Numbers are rounded to ``digits`` decimals and written so that their JSON
 text is exactly :func:`cnnviz.core.trace.format_number` of the core's value: ``2``
@@ -52,6 +54,8 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
+from cnnviz.data.pixels import downscale, in_unit_range
+from cnnviz.plots.display import DIVERGING_COLORS
 
 __all__ = [
     "to_pixel_levels",
@@ -63,7 +67,6 @@ __all__ = [
     "crop_for_animation",
     "downscale_for_animation",
     "payload_json",
-    "payload_size_bytes",
     "step_view",
 ]
 
@@ -90,6 +93,10 @@ _CONV_LABELS = {
     "output_activated": "Output a^[l] = {act}(z)",
     "flip_note": "turned 180°: true convolution",
 }
+
+# The diverging colours as [r, g, b] stops, -1 … 1 evenly spaced: the same
+# palette as the figures (cnnviz.plots.display), so the browser has none of its own.
+_PALETTE = [list(c) for c in DIVERGING_COLORS]
 
 _POOL_LABELS = {
     "title": "{mode} pooling, step by step",
@@ -275,8 +282,7 @@ def build_conv_payload(
     act_note = (
         f"slope {format_number(trace.slope, max(d, 2))}" if activation == "leaky_relu" else ""
     )
-    conv_args = getattr(trace, "_conv_args", {})
-    flip = bool(conv_args.get("flip", False))
+    flip = trace.settings.flip
     out_values = exp["activated"] if activation != "none" else exp["totals"]
 
     payload: dict[str, Any] = {
@@ -288,7 +294,7 @@ def build_conv_payload(
         "channel_names": _channel_names(nc),
         "padded_shape": [hp, wp],
         "padding": [list(g.padding[0]), list(g.padding[1])],
-        "pad_mode": str(conv_args.get("pad_mode", "zeros")),
+        "pad_mode": trace.settings.pad_mode,
         "stride": list(g.stride),
         "dilation": list(g.dilation),
         "kernel_shape": [fh, fw],
@@ -315,6 +321,7 @@ def build_conv_payload(
             "output": _scale(out_values, d, diverging=True),
         },
         "labels": _labels(_CONV_LABELS, labels, act=act_name or "f"),
+        "palette": _PALETTE,
     }
     if nc > 1:
         payload["partials"] = _quantise(exp["partial_sums"], d)
@@ -383,6 +390,7 @@ def build_pool_payload(
             "output": _scale(results, d),
         },
         "labels": _labels(_POOL_LABELS, labels, mode=mode_name),
+        "palette": _PALETTE,
     }
     payload["id"] = _payload_id(payload)
     return payload
@@ -490,18 +498,6 @@ def payload_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, separators=(",", ":"), allow_nan=False)
 
 
-def payload_size_bytes(payload: Mapping[str, Any]) -> int:
-    """Bytes the payload adds to the page: its compact JSON, as a JSON string.
-
-    The animator sends the compact text inside Streamlit's JSON message, so
-    quotes are escaped there; this counts exactly that.
-
-    >>> payload_size_bytes({"a": [1, 2]})  # {\"a\":[1,2]} in quotes
-    15
-    """
-    return len(json.dumps(payload_json(payload)).encode())
-
-
 # --------------------------------------------------------------------------- image helpers
 
 
@@ -583,9 +579,9 @@ def downscale_for_animation(image: object, size: object) -> tuple[np.ndarray, Pl
     """Shrink a whole image so that it fits in ``size`` × ``size`` cells.
 
     Each cell is the mean of the image area it covers (a box filter, what an
-    image editor does), keeping the aspect ratio. An 8-bit image (values
-    k/255) stays 8-bit: the animation then ships at most 256 distinct values.
-    An image already small enough is returned unchanged.
+    image editor does), keeping the aspect ratio: :func:`cnnviz.data.pixels.downscale`.
+    An 8-bit image (values k/255) stays 8-bit: the animation then ships at
+    most 256 distinct values. An image already small enough is returned unchanged.
 
     Examples
     --------
@@ -593,28 +589,12 @@ def downscale_for_animation(image: object, size: object) -> tuple[np.ndarray, Pl
     >>> small.shape, where.scale
     ((10, 5), (10.0, 10.0))
     """
-    from PIL import Image
-
     arr = _as_image(image)
-    sh, sw = _size_pair(size)
     hh, ww = arr.shape[:2]
-    factor = max(hh / sh, ww / sw)
-    if factor <= 1:
+    small = downscale(arr, _size_pair(size), keep_eight_bit=True)
+    h, w = small.shape[:2]
+    if (h, w) == (hh, ww):
         return arr.copy(), Placement(0, 0, hh, ww, (1.0, 1.0))
-    h, w = max(1, round(hh / factor)), max(1, round(ww / factor))
-    planes = arr[:, :, None] if arr.ndim == 2 else arr
-    eight_bit = bool(np.all(np.abs(planes * 255 - np.round(planes * 255)) < 1e-9)) and (
-        planes.min() >= 0 and planes.max() <= 1
-    )
-    out = np.empty((h, w, planes.shape[2]))
-    for ch in range(planes.shape[2]):
-        if eight_bit:
-            img = Image.fromarray(np.round(planes[:, :, ch] * 255).astype(np.uint8), "L")
-            out[:, :, ch] = np.asarray(img.resize((w, h), Image.Resampling.BOX)) / 255.0
-        else:
-            img = Image.fromarray(planes[:, :, ch].astype(np.float32), "F")
-            out[:, :, ch] = np.asarray(img.resize((w, h), Image.Resampling.BOX))
-    small = out[:, :, 0] if arr.ndim == 2 else out
     return small, Placement(0, 0, hh, ww, (hh / h, ww / w))
 
 
@@ -627,7 +607,7 @@ def to_pixel_levels(image: object) -> np.ndarray:
     [[0.0, 128.0, 255.0]]
     """
     arr = _as_image(image)
-    if arr.min() < 0 or arr.max() > 1:
+    if not in_unit_range(arr):
         raise ValueError(
             f"image must lie in [0, 1] to become pixel levels, got {arr.min():g} … {arr.max():g}"
         )

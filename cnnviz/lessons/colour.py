@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, check_finite, exact_sum
-from cnnviz.core.kernels import KERNELS, get_kernel
+from cnnviz.core.kernels import KERNELS, get_kernel, resize_kernel
 from cnnviz.core.layers import conv_params
 from cnnviz.core.text import format_number
 from cnnviz.core.trace import Step
@@ -108,7 +108,7 @@ def fit_slice(values: object, f: int) -> np.ndarray:
 
     Growing keeps what the kernel does (zero taps add nothing); shrinking keeps
     the centre. With an odd difference, the extra row or column is at the
-    bottom/right.
+    bottom/right: :func:`cnnviz.core.kernels.resize_kernel`, the rule of every editor.
 
     Examples
     --------
@@ -120,23 +120,8 @@ def fit_slice(values: object, f: int) -> np.ndarray:
     >>> fit_slice(np.arange(25.0).reshape(5, 5), 3)[0]
     array([6., 7., 8.])
     """
-    arr = np.asarray(as_float_array(values, "values"), dtype=np.float64)
-    if arr.ndim != 2 or arr.size == 0:
-        raise ValueError(f"values must be a non-empty 2-D kernel, got shape {arr.shape}")
     n = as_int(f, "f", minimum=1)
-    out = np.zeros((n, n))
-    # Offsets of the kernel inside the new square (negative: cut from the kernel).
-    src_r, dst_r, rows = _centred(arr.shape[0], n)
-    src_c, dst_c, cols = _centred(arr.shape[1], n)
-    out[dst_r:dst_r + rows, dst_c:dst_c + cols] = arr[src_r:src_r + rows, src_c:src_c + cols]
-    return out
-
-
-def _centred(old: int, new: int) -> tuple[int, int, int]:
-    """(start in old, start in new, length) to centre ``old`` cells in ``new``."""
-    if new >= old:
-        return 0, (new - old) // 2, old
-    return (old - new) // 2, 0, new
+    return resize_kernel(values, (n, n))
 
 
 def slice_preset(name: str, f: int) -> np.ndarray:

@@ -25,6 +25,7 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, check_finite, check_no_overflow
 from cnnviz.core.conv import ConvGeometry, conv2d, plan_conv
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.matrix import grey
 
 __all__ = ["FlipComparison", "ImpulseDemo", "compare_flip", "flip_relation", "impulse_response"]
@@ -134,7 +135,7 @@ class FlipComparison:
     @property
     def unit_input(self) -> bool:
         """Whether the input lies in [0, 1], like a photo."""
-        return bool(self.image.min() >= 0 and self.image.max() <= 1)
+        return in_unit_range(self.image)
 
 
 def compare_flip(image: object, kernel: object, *, padding: object = "same") -> FlipComparison:

@@ -20,11 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 from scipy import sparse
 
 from cnnviz.core._checks import as_float_array, as_int, check_finite, check_no_overflow
-from cnnviz.core.conv import ConvGeometry, conv2d, pad_image, plan_conv
+from cnnviz.core.conv import ConvGeometry, ConvSettings, conv2d, pad_image, settings_from
 from cnnviz.core.matrix import (
     ConvMatrixFacts,
     ParamComparison,
@@ -35,6 +34,7 @@ from cnnviz.core.matrix import (
     window_coords,
 )
 from cnnviz.core.text import format_number
+from cnnviz.data.pixels import downscale
 
 __all__ = [
     "MAX_KERNEL_SIDE",
@@ -90,9 +90,9 @@ def small_input(image: object, side: int) -> SmallInput:
 
     Colour images become grey (mean of the channels; W acts on one channel).
     An image already small enough (a lecture matrix) is kept exactly as it
-    is. A larger one keeps its aspect ratio, is averaged down (box filter)
-    and rounded to 2 decimals, so that the numbers on the page are the exact
-    numbers the matrices multiply.
+    is. A larger one keeps its aspect ratio, is averaged down (box filter,
+    :func:`cnnviz.data.pixels.downscale`) and rounded to 2 decimals, so that
+    the numbers on the page are the exact numbers the matrices multiply.
 
     Parameters
     ----------
@@ -129,11 +129,7 @@ def small_input(image: object, side: int) -> SmallInput:
     h, w = g.shape
     notes = ["grey: the mean of the channels"] if arr.ndim == 3 else []
     if max(h, w) > n:
-        scale = n / max(h, w)
-        size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        small = np.asarray(Image.fromarray(g.astype(np.float32)).resize(
-            size, Image.Resampling.BOX), dtype=np.float64)
-        g = np.round(small, 2)
+        g = np.round(downscale(g, n), 2)
         notes.append(f"shrunk from {h}×{w} to {g.shape[0]}×{g.shape[1]} pixels by averaging, "
                      "values rounded to 2 decimals")
     note = ("Input: " + "; ".join(notes) + ".") if notes else ""
@@ -285,6 +281,7 @@ def matrix_view(
     dilation: object = 1,
     pad_mode: str = "zeros",
     flip: bool = False,
+    settings: ConvSettings | None = None,
 ) -> MatrixView:
     """Compute one convolution as W @ x, as im2col @ k and by sliding, and compare.
 
@@ -299,6 +296,9 @@ def matrix_view(
         Added after the product.
     stride, padding, dilation, pad_mode, flip : keyword-only
         As in :func:`cnnviz.conv2d`.
+    settings : ConvSettings, keyword-only
+        The bias and all of the above at once (:class:`cnnviz.core.conv.ConvSettings`),
+        instead of the separate arguments; its activation is not used here.
 
     Raises
     ------
@@ -315,6 +315,9 @@ def matrix_view(
            [4., 4.]])
     >>> mv.cols.shape, mv.weights.shape, mv.identical
     ((4, 4), (4, 16), True)
+    >>> matrix_view(np.ones((4, 4)), np.ones((2, 2)), settings=ConvSettings(stride=2)).output
+    array([[4., 4.],
+           [4., 4.]])
     """
     img = as_float_array(x, "x")
     if img.ndim != 2 or 0 in img.shape:
@@ -329,13 +332,17 @@ def matrix_view(
     if max(ker.shape) > MAX_KERNEL_SIDE:
         raise ValueError(f"kernel must be at most {MAX_KERNEL_SIDE}×{MAX_KERNEL_SIDE} on this "
                          f"page, got {ker.shape[0]}×{ker.shape[1]}")
-    b = float(bias)
-    conv = {"stride": stride, "padding": padding, "dilation": dilation}
-    w_sparse = conv_matrix(ker, img.shape, pad_mode=pad_mode, flip=flip, **conv)
-    geom = plan_conv(img.shape, ker.shape, flip=flip, **conv)
-    taps = np.ascontiguousarray(ker[::-1, ::-1]) if flip else ker.astype(np.float64)
-    cols = im2col(img, ker.shape, pad_mode=pad_mode, **{**conv, "padding": geom.padding})
-    output = conv2d(img, ker, b, pad_mode=pad_mode, flip=flip, **conv)
+    cfg = settings_from(settings, stride=stride, padding=padding, dilation=dilation,
+                        pad_mode=pad_mode, flip=flip, bias=bias)
+    b = cfg.bias
+    w_sparse = conv_matrix(ker, img.shape, **cfg.conv_kwargs)
+    geom = cfg.geometry(img.shape, ker.shape)
+    # The windows' own padding, resolved ("same" with flip puts the odd cell
+    # top/left): im2col and the rest must not resolve it again without flip.
+    geo = {"stride": cfg.stride, "padding": geom.padding, "dilation": cfg.dilation}
+    taps = np.ascontiguousarray(ker[::-1, ::-1]) if cfg.flip else ker.astype(np.float64)
+    cols = im2col(img, ker.shape, pad_mode=cfg.pad_mode, **geo)
+    output = conv2d(img, ker, b, **cfg.conv_kwargs)
     by_matrix = w_sparse @ img.ravel() + b
     by_im2col = cols @ taps.ravel() + b
     by_sliding = output.ravel()
@@ -345,15 +352,14 @@ def matrix_view(
     diff = max(float(np.abs(by_matrix - by_im2col).max()),
                float(np.abs(by_matrix - by_sliding).max()),
                float(np.abs(by_im2col - by_sliding).max()))
-    params = dense_equivalent_params(img.shape, ker.shape, padding=geom.padding,
-                                     stride=stride, dilation=dilation)
+    params = dense_equivalent_params(img.shape, ker.shape, **geo)
     return MatrixView(
         x=img, kernel=ker, taps=taps, bias=b, geometry=geom,
-        padded=pad_image(img, geom.padding, pad_mode), cols=cols,
+        padded=pad_image(img, geom.padding, cfg.pad_mode), cols=cols,
         weights=w_sparse.toarray(), weights_sparse=w_sparse, output=output,
         by_matrix=by_matrix, by_im2col=by_im2col, by_sliding=by_sliding, max_difference=diff,
         facts=describe_conv_matrix(w_sparse, img.shape, geom.out_shape), params=params,
-        windows=window_coords(img.shape, ker.shape, **{**conv, "padding": geom.padding}),
+        windows=window_coords(img.shape, ker.shape, **geo),
     )
 
 

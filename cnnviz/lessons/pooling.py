@@ -7,6 +7,9 @@ parameters to learn. The numbers come from :func:`cnnviz.core.pool.pool2d` and
 :class:`cnnviz.core.trace.PoolTrace`; this module places them on figures and in text.
 
 >>> from cnnviz.core.trace import PoolTrace
+
+# Re-exported: the page asks this module whether its input is an image in [0, 1].
+from cnnviz.data.pixels import in_unit_range
 >>> t = PoolTrace([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]], 2)
 >>> winner_cells(t)
 [(1, 1), (1, 3), (2, 0), (3, 3)]
@@ -18,9 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int
+from cnnviz.core._checks import as_int
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.core.trace import PoolTrace
+
+# Re-exported: the page asks this module whether its input is an image in [0, 1].
+from cnnviz.data.pixels import in_unit_range
 
 __all__ = [
     "display_sum",
@@ -143,11 +149,3 @@ def is_small(x: object) -> bool:
     return arr.ndim >= 2 and max(arr.shape[:2]) <= NUMBERS_MAX_SIDE
 
 
-def in_unit_range(x: object) -> bool:
-    """Whether every value lies in [0, 1] (an image as a screen shows it).
-
-    >>> in_unit_range([[0.0, 1.0]]), in_unit_range([[25.0]])
-    (True, False)
-    """
-    arr = np.asarray(as_float_array(x, "x"), dtype=np.float64)
-    return bool(arr.size) and bool(arr.min() >= 0 and arr.max() <= 1)

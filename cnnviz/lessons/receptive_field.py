@@ -10,10 +10,12 @@ layer ``l`` reads the indices ``i·s − p + j·d`` (``j = 0 … k−1``) of lay
 of layer ``l−1``, clipped to the map (the rest is padding). Going back layer
 by layer from one output cell gives the region at every level
 (:func:`back_project`); its unclipped side at the input is the receptive field
-``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i`` (:func:`rf_formula`,
-:func:`cnnviz.core.layers.receptive_field`). With dilation, or a stride larger
-than the window, some cells inside the range are skipped; :func:`path_counts`
-says exactly which cells contribute, and how many paths lead from each.
+``r = 1 + Σ_l d_l (k_l − 1) Π_{i<l} s_i`` (:func:`rf_formula`, computed by
+:func:`cnnviz.core.layers.grow_receptive_field`, the formula's one home). The
+back-projection is interval arithmetic, not the formula: its unclipped size
+equals ``r`` (the tests check that). With dilation, or a stride larger than
+the window, some cells inside the range are skipped; :func:`path_counts` says
+exactly which cells contribute, and how many paths lead from each.
 
 >>> layers = PRESETS["three_3x3"].layers
 >>> [r.shape for r in back_project((16, 16), layers, (8, 8))]
@@ -30,12 +32,16 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 import numpy as np
-from PIL import Image
 
 from cnnviz.core._checks import as_int, check_mode, effective_size
+from cnnviz.core.cells import is_blank, whole_cell
 from cnnviz.core.conv import conv2d, output_size
-from cnnviz.core.layers import conv_params, receptive_field
+from cnnviz.core.layers import conv_params, grow_receptive_field
 from cnnviz.core.pool import pool2d
+
+# The page shrinks big pictures before drawing every map; the one resampler lives in
+# cnnviz.data.pixels and is re-exported here under the name the page uses.
+from cnnviz.data.pixels import downscale
 
 __all__ = [
     "COLUMNS",
@@ -152,14 +158,6 @@ def preset_rows(name: str) -> list[dict[str, object]]:
              "d": lay.dilation} for lay in PRESETS[name].layers]
 
 
-def _blank(value: object) -> bool:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    if isinstance(value, float) and value != value:  # NaN
-        return True
-    return type(value).__name__ == "NAType"
-
-
 def parse_layers(rows: Sequence[Mapping[str, object]]) -> list[RFLayer]:
     """Editor rows → layers. Empty ``s``, ``p``, ``d`` cells mean 1, 0, 1.
 
@@ -188,16 +186,15 @@ def parse_layers(rows: Sequence[Mapping[str, object]]) -> list[RFLayer]:
     for i, row in enumerate(rows, start=1):
         kind = row.get("type")
         try:
-            if _blank(kind):
+            if is_blank(kind):
                 raise ValueError("no type: pick conv or pool, or delete the row")
-            if _blank(row.get("k")):
-                raise ValueError("the k cell is empty")
-            values = {name: row.get(name) for name in ("s", "p", "d")}
-            defaults = {"s": 1, "p": 0, "d": 1}
-            s, p, d = (defaults[n] if _blank(v) else v for n, v in values.items())
-            layers.append(RFLayer(str(kind), row["k"], s, p, d))  # type: ignore[arg-type]
+            k = whole_cell(row.get("k"), "k")
+            s = whole_cell(row.get("s"), "s", default=1)
+            p = whole_cell(row.get("p"), "p", minimum=0, default=0)
+            d = whole_cell(row.get("d"), "d", default=1)
+            layers.append(RFLayer(str(kind), k, s, p, d))
         except ValueError as err:
-            raise ValueError(f"row {i} ({'no type' if _blank(kind) else kind}): {err}") from None
+            raise ValueError(f"row {i} ({'no type' if is_blank(kind) else kind}): {err}") from None
     return layers
 
 
@@ -372,29 +369,6 @@ def crop(values: np.ndarray, region: Region) -> np.ndarray:
     return np.asarray(values)[top:bottom + 1, left:right + 1]
 
 
-def downscale(image: np.ndarray, max_side: int) -> np.ndarray:
-    """Shrink ``image`` (box average) so its longest side is at most ``max_side``.
-
-    >>> downscale(np.ones((100, 50)), 20).shape
-    (20, 10)
-    >>> downscale(np.ones((4, 4, 3)), 20).shape
-    (4, 4, 3)
-    """
-    arr = np.asarray(image, dtype=np.float64)
-    max_side = as_int(max_side, "max_side", minimum=1)
-    if arr.ndim not in (2, 3) or 0 in arr.shape:
-        raise ValueError(f"image must be (H, W) or (H, W, C), got shape {arr.shape}")
-    h, w = arr.shape[:2]
-    if max(h, w) <= max_side:
-        return arr
-    size = (max(1, round(w * max_side / max(h, w))), max(1, round(h * max_side / max(h, w))))
-    planes = arr[:, :, None] if arr.ndim == 2 else arr
-    out = np.stack([np.asarray(Image.fromarray(planes[:, :, i].astype(np.float32))
-                               .resize(size, Image.Resampling.BOX), dtype=np.float64)
-                    for i in range(planes.shape[2])], axis=2)
-    return out[:, :, 0] if arr.ndim == 2 else out
-
-
 def feature_maps(image: np.ndarray, layers: Sequence[RFLayer]) -> list[np.ndarray]:
     """Every map of the stack on ``image`` (input first), for display.
 
@@ -425,7 +399,8 @@ def rf_formula(layers: Sequence[RFLayer]) -> tuple[str, int]:
 
     Each term is ``d_l·(k_l − 1)·J_l`` with ``J_l = Π_{i<l} s_i`` (the product
     of the strides before layer ``l``, 1 for the first layer), written out as
-    a number. The value comes from :func:`cnnviz.core.layers.receptive_field`.
+    a number. Terms and value come from the one implementation of the
+    formula, :func:`cnnviz.core.layers.grow_receptive_field`.
 
     >>> latex, r = rf_formula(PRESETS["conv_pool_conv"].layers)
     >>> r
@@ -433,11 +408,10 @@ def rf_formula(layers: Sequence[RFLayer]) -> tuple[str, int]:
     >>> print(latex)
     r = 1 + 1\cdot(3-1)\cdot 1 + 1\cdot(2-1)\cdot 1 + 1\cdot(3-1)\cdot 2 = 8
     """
-    r = receptive_field([(lay.kernel_size, lay.stride, lay.dilation) for lay in layers])
-    terms, jump = [], 1
+    terms, r, jump = [], 1, 1
     for lay in layers:
         terms.append(rf"{lay.dilation}\cdot({lay.kernel_size}-1)\cdot {jump}")
-        jump *= lay.stride
+        r, jump = grow_receptive_field(r, jump, lay.kernel_size, lay.stride, lay.dilation)
     return f"r = {' + '.join(['1', *terms])} = {r}", r
 
 

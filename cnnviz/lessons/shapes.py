@@ -32,6 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core.cells import is_blank, whole_cell
 from cnnviz.core.layers import (
     ACTIVATIONS,
     ARCHITECTURES,
@@ -372,27 +373,13 @@ MODES = ("max", "avg", *ACTIVATIONS)
 LECTURE_FIGURES: Mapping[str, float] = MappingProxyType({"alexnet": 60e6, "vgg16": 138e6})
 
 
-def _blank(value: object) -> bool:
-    # Empty editor cells arrive as None, NaN, pandas' NA or "".
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
 def _number(row: Mapping[str, object], column: str, default: int | None = None) -> int:
-    value = row.get(column)
-    if _blank(value):
-        if default is None:
-            raise ValueError(f"the {column} cell is empty")
-        return default
-    return as_int(value, column, minimum=0 if column == "p" else 1)
+    return whole_cell(row.get(column), column, minimum=0 if column == "p" else 1, default=default)
 
 
 def _padding(row: Mapping[str, object], *, allow_same: bool) -> int | str:
     value = row.get("p")
-    if _blank(value) or value == "valid":
+    if is_blank(value) or value == "valid":
         return 0
     if isinstance(value, str):
         text = value.strip()
@@ -413,16 +400,16 @@ def _layer(row: Mapping[str, object]):  # -> Layer
         return Conv(_number(row, "filters/units"), _number(row, "f"), stride=_number(row, "s", 1),
                     padding=_padding(row, allow_same=True), dilation=_number(row, "d", 1))
     if kind == "pool":
-        if not _blank(row.get("d")) and _number(row, "d") != 1:
+        if not is_blank(row.get("d")) and _number(row, "d") != 1:
             raise ValueError("pooling has no dilation here: leave d empty or 1")
         size = _number(row, "f")
-        mode = "max" if _blank(mode) else mode
+        mode = "max" if is_blank(mode) else mode
         if mode not in ("max", "avg"):
             raise ValueError(f'the mode of a pool must be "max" or "avg", got {mode!r}')
         return Pool(size, stride=_number(row, "s", size), mode=mode,
                     padding=_padding(row, allow_same=False))
     if kind == "activation":
-        mode = "relu" if _blank(mode) else mode
+        mode = "relu" if is_blank(mode) else mode
         if mode not in ACTIVATIONS:
             raise ValueError(f"the mode of an activation must be one of {', '.join(ACTIVATIONS)}, "
                              f"got {mode!r}")
@@ -431,7 +418,7 @@ def _layer(row: Mapping[str, object]):  # -> Layer
         return Flatten()
     if kind == "dense":
         return Dense(_number(row, "filters/units"))
-    if _blank(kind):
+    if is_blank(kind):
         raise ValueError(f"no type: pick one of {', '.join(KINDS)}, or delete the row")
     raise ValueError(f"unknown type {kind!r}: pick one of {', '.join(KINDS)}")
 
@@ -470,7 +457,7 @@ Pool(size=2, stride=2, mode='avg', padding=0)]
         try:
             layers.append(_layer(row))
         except ValueError as err:
-            name = "no type" if _blank(kind) else kind
+            name = "no type" if is_blank(kind) else kind
             raise ValueError(f"row {i} ({name}): {err}") from None
     return layers
 

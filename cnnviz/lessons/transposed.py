@@ -30,6 +30,7 @@ from cnnviz.core.transposed import (
     transpose_as_conv_steps,
     transposed_output_size,
 )
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.matrix import grey
 
 __all__ = [
@@ -210,7 +211,7 @@ class DilationView:
     @property
     def unit_input(self) -> bool:
         """Whether the input lies in [0, 1], like a photo."""
-        return bool(self.image.min() >= 0 and self.image.max() <= 1)
+        return in_unit_range(self.image)
 
     @property
     def effective_latex(self) -> str:

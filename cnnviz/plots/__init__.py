@@ -1,1 +1,5 @@
-"""Every Plotly figure builder and the display mappings from values to colours."""
+"""Every Plotly figure builder and the display mappings from values to colours.
+
+:mod:`~cnnviz.plots.display` holds the one diverging palette (``DIVERGING_COLORS``):
+the heatmaps, the PNG download and the animation (through its payload) all use it.
+"""

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NamedTuple
 
 import numpy as np
 
@@ -33,8 +32,6 @@ __all__ = [
     "auto_mapping",
     "bin_edges",
     "DisplayMap",
-    "Histogram",
-    "histogram",
     "map_for_display",
     "to_uint8_image",
 ]
@@ -53,9 +50,12 @@ MAPPINGS = MappingProxyType(
 )
 """Read-only registry: mapping name → one-line meaning, for a select box."""
 
-# ColorBrewer's RdBu (Plotly's "RdBu"), reversed so that -1 is dark blue, 0
-# near-white and +1 dark red; evenly spaced stops. The PNG ramp and the
-# on-screen colour scale use the same stops, so a download looks like the page.
+# The one diverging palette of cnnviz: ColorBrewer's RdBu (Plotly's "RdBu"),
+# reversed so that -1 is dark blue, 0 near-white and +1 dark red; evenly spaced
+# stops. Blue against red (never red against green) reads for the common
+# colour-vision deficiencies. The Plotly heatmaps (DisplayMap.colorscale), the
+# PNG download and the step-by-step animation (its payload carries these stops
+# to the browser) all use these, so every signed value has one colour everywhere.
 DIVERGING_COLORS: tuple[tuple[int, int, int], ...] = (
     (5, 48, 97),
     (33, 102, 172),
@@ -73,7 +73,7 @@ DIVERGING_COLORSCALE: tuple[tuple[float, str], ...] = tuple(
     (i / (len(DIVERGING_COLORS) - 1), f"rgb({r},{g},{b})")
     for i, (r, g, b) in enumerate(DIVERGING_COLORS)
 )
-"""The diverging ramp as Plotly colour-scale stops; the same colours as ``"RdBu_r"``."""
+"""The diverging ramp as Plotly colour-scale stops (the same colours as ``"RdBu_r"``)."""
 
 
 @dataclass(frozen=True)
@@ -86,9 +86,9 @@ class DisplayMap:
     values : float64, the input's shape: in [-1, 1] for "diverging", [0, 1] otherwise.
     zmin, zmax : the colour-scale range of ``values`` (-1, 1 or 0, 1).
     zmid : 0.0 for "diverging" (0 is the neutral colour), else None.
-    colorscale : Plotly colour scale: ``"RdBu_r"`` for "diverging" (RdBu
-        reversed, so negatives are blue and positives red; the same colours as
-        :data:`DIVERGING_COLORSCALE` and the PNG), ``"gray"`` otherwise.
+    colorscale : Plotly colour scale: :data:`DIVERGING_COLORSCALE` for
+        "diverging" (negatives blue, positives red, as the PNG and the
+        animation), ``"gray"`` otherwise.
     note : what the mapping did, in words.
     raw_min, raw_max : range of the input values.
     scale : what the values were divided by (max|v| or max − min; 1 for "clip").
@@ -101,7 +101,7 @@ class DisplayMap:
     zmin: float
     zmax: float
     zmid: float | None
-    colorscale: str
+    colorscale: str | tuple[tuple[float, str], ...]
     note: str
     raw_min: float
     raw_max: float
@@ -180,9 +180,9 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
     Examples
     --------
     >>> dm = map_for_display([[-4, 0], [2, 4]], "diverging")
-    >>> dm.values, dm.zmid, dm.colorscale
+    >>> dm.values, dm.zmid, dm.colorscale[0]
     (array([[-1. ,  0. ],
-           [ 0.5,  1. ]]), 0.0, 'RdBu_r')
+           [ 0.5,  1. ]]), 0.0, (0.0, 'rgb(5,48,97)'))
     >>> dm.note
     'divided by max |v| = 4: -4 → -1 (blue), 0 → 0 (white), 4 → 1 (red)'
     >>> map_for_display([3, 3], "minmax").note
@@ -243,7 +243,7 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
         zmin=zmin,
         zmax=zmax,
         zmid=zmid,
-        colorscale="RdBu_r" if mapping == "diverging" else "gray",
+        colorscale=DIVERGING_COLORSCALE if mapping == "diverging" else "gray",
         note=note,
         raw_min=lo,
         raw_max=hi,
@@ -302,45 +302,6 @@ def to_uint8_image(x: object, mapping: str) -> np.ndarray:
         pixels = dm.values * 255.0
     # Values are already inside [0, 255]; rint then cast never wraps.
     return np.rint(pixels).astype(np.uint8)
-
-
-class Histogram(NamedTuple):
-    """Counts per bin and the bins' edges (one more edge than counts)."""
-
-    counts: np.ndarray
-    edges: np.ndarray
-
-
-def histogram(x: object, bins: int = 32) -> Histogram:
-    """Histogram of the raw values, before any display mapping.
-
-    Parameters
-    ----------
-    x : array_like
-        Finite numbers, any shape.
-    bins : int
-        Number of equal-width bins between the smallest and largest value
-        (a constant map's range is widened to ±0.5, as numpy does); fewer
-        when the range is too narrow to hold that many distinct edges (see
-        :func:`bin_edges`).
-
-    Raises
-    ------
-    ValueError
-        If x is empty or not finite, or bins is below 1.
-
-    Examples
-    --------
-    >>> counts, edges = histogram([[-1, 0], [0, 1]], bins=2)
-    >>> counts.tolist(), edges.tolist()
-    ([1, 3], [-1.0, 0.0, 1.0])
-    """
-    v = _checked(x)
-    n = as_int(bins, "bins", minimum=1)
-    counts, edges = np.histogram(v, bins=bin_edges(float(v.min()), float(v.max()), n))
-    return Histogram(counts.astype(np.int64), edges)
-
-
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.plots.display import bin_edges, map_for_display
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -141,13 +142,13 @@ def image_figure(
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
-        return grid_figure(arr, title=title, mapping="clip" if arr.min() >= 0 and arr.max() <= 1
-                           else None, highlight=highlight, colorbar=False, height=height)
+        return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
+                           highlight=highlight, colorbar=False, height=height)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""
     lo, hi = float(arr.min()), float(arr.max())
-    if lo < 0 or hi > 1:
+    if not in_unit_range(arr):
         # A lecture volume (values like 25) would be pure white if clipped.
         # Halves first: hi − lo overflows for values near ±1e308.
         arr = (arr / 2 - lo / 2) / (hi / 2 - lo / 2) if hi > lo else np.full_like(arr, 0.5)
@@ -187,7 +188,12 @@ def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int
         counts, edges = np.zeros(0, dtype=np.int64), np.zeros(1)
     # Halves first: the difference or sum of two edges near ±1e308 overflows.
     centres = edges[:-1] / 2 + edges[1:] / 2
-    widths = np.minimum(np.diff(edges / 2) * 2, np.finfo(np.float64).max)
+    with np.errstate(over="ignore"):
+        widths = np.diff(edges)
+    # Halved only where the plain difference overflows: halving a subnormal
+    # width (a range of a few 5e-324 steps) would round it to 0.
+    wide = ~np.isfinite(widths)
+    widths[wide] = np.minimum(np.diff(edges / 2)[wide] * 2, np.finfo(np.float64).max)
     colours = ["#2b59c3" if c < 0 else "#c62828" for c in centres]
     fig = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color=colours,
                            hovertemplate="%{x:.3g}: %{y} values<extra></extra>"))

@@ -6,12 +6,13 @@ impossible combinations are left to the core, whose ValueError the page shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from typing import Any
 
 import streamlit as st
 
 from cnnviz.core.activations import ACTIVATIONS
-from cnnviz.core.conv import ConvGeometry, plan_conv
+from cnnviz.core.conv import ConvSettings as CoreConvSettings
 from cnnviz.plots.display import MAPPINGS, auto_mapping
 
 from . import state as k
@@ -20,25 +21,24 @@ PAD_KINDS = ("valid", "same", "full", "custom")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-@dataclass(frozen=True)
-class ConvSettings:
-    """Keyword arguments for conv2d / ConvTrace, plus bias and activation."""
+class ConvSettings(CoreConvSettings):
+    """:class:`cnnviz.core.conv.ConvSettings`, built as :func:`conv_settings` builds it.
 
-    conv: dict = field(default_factory=dict)
-    bias: float = 0.0
-    activation: str = "none"
-    slope: float = 0.01
+    The type lives in the core; this adapter only keeps the widgets' call
+    ``ConvSettings(conv_kwargs, bias, activation, slope)`` and the pages'
+    ``cfg.conv`` (the keywords of :func:`cnnviz.conv2d`) working. New code can
+    build the core type directly with named fields.
+    """
 
-    def geometry(self, in_shape: tuple[int, ...], kernel_shape: tuple[int, ...]) -> ConvGeometry:
-        """Where the windows sit for an input and kernel of these shapes (raises ValueError)."""
-        c = self.conv
-        return plan_conv(in_shape[:2], kernel_shape[:2], stride=c["stride"],
-                         padding=c["padding"], dilation=c["dilation"], flip=c["flip"])
+    def __init__(self, conv: Mapping[str, Any] | None = None, bias: float = 0.0,
+                 activation: str = "none", slope: float = 0.01, **fields: Any) -> None:
+        super().__init__(**{**(conv or {}), **fields}, bias=bias, activation=activation,
+                         slope=slope)
 
     @property
-    def trace_kwargs(self) -> dict:
-        """Everything ConvTrace takes besides the image, kernel and bias."""
-        return {**self.conv, "activation": self.activation, "slope": self.slope}
+    def conv(self) -> dict[str, Any]:
+        """Keyword arguments for conv2d (stride, padding, dilation, pad_mode, flip)."""
+        return self.conv_kwargs
 
 
 def _pair(label: str, key_h: str, key_w: str, lo: int, hi: int, help: str) -> tuple[int, int]:

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core.trace import ConvTrace, PoolTrace
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.animation import (
     MAX_SIZE,
     MIN_SIZE,
@@ -76,7 +77,7 @@ def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarr
     which fit in the cells as numbers.
     """
     grid, where, note = _grid(image)
-    if picture and grid.min() >= 0 and grid.max() <= 1:
+    if picture and in_unit_range(grid):
         levels = st.radio("Pixel values as", ("0-255", "0-1"), key=LEVELS, horizontal=True,
                           **k.LINK,
                           help="0-255: the integers a camera stores, short enough to read in "

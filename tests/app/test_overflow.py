@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnnviz.ui import colour
+from cnnviz.ui import colour, kernel
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
@@ -33,7 +33,7 @@ def _assert_overflow_message(at) -> None:
 
 
 def _type_in_kernel(at):
-    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = _edits(
+    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = _edits(
         TWO_CELLS)
     return at.run()
 
@@ -49,8 +49,8 @@ def test_1e308_in_two_kernel_cells(open_page, page):
 def test_1e308_on_the_step_by_step_page_with_values_0_to_1(open_page):
     # One huge cell on 0–1 values fits: the animation gets its payload, no error.
     at = open_page("pages/animation.py")
-    at.radio(key="anim_levels").set_value("0–1").run()
-    at.session_state[keys.kernel_editor_key(at.session_state[keys.KERNEL_VERSION])] = _edits(
+    at.radio(key="levels").set_value("0-1").run()
+    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = _edits(
         {1: {"1": "1e308"}})
     at.run()
     assert not at.exception, exceptions(at)

@@ -18,6 +18,7 @@ import numpy as np
 
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons.animation import build_conv_payload
+from cnnviz.plots.display import DIVERGING_COLORS
 
 JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator.js"
 
@@ -26,11 +27,12 @@ VALUES = ["NaN", "Infinity", "-Infinity", "1e308", "-1e308", str(BIG), str(-BIG)
           "0.5", "'∞'", "'-∞'", "'NaN'", "null", "undefined"]
 
 DRIVER = """
+const PAL = %(palette)s;
 const values = [%(values)s];
 const scales = %(scales)s;
 const out = {diverging: [], scaled: [], gradients: [], errors: []};
 for (const v of values) {
-  try { out.diverging.push(divergingRgb(v)); } catch (e) { out.errors.push(String(e)); }
+  try { out.diverging.push(divergingRgb(v, PAL)); } catch (e) { out.errors.push(String(e)); }
   for (const sc of scales) {
     for (const tint of [null, [255, 40, 40]]) {
       try { out.scaled.push(scaleRgb(v, sc, tint)); } catch (e) { out.errors.push(String(e)); }
@@ -40,7 +42,7 @@ for (const v of values) {
 for (const sc of scales) {
   try { out.gradients.push(gradientCss(sc)); } catch (e) { out.errors.push(String(e)); }
 }
-out.normal = [divergingRgb(0), divergingRgb(1), divergingRgb(-1),
+out.normal = [divergingRgb(0, PAL), divergingRgb(1, PAL), divergingRgb(-1, PAL),
               scaleRgb(0.5, {kind: "seq", lo: 0, hi: 1}, null),
               scaleRgb(-2, {kind: "div", lo: -4, hi: 4}, null)];
 console.log(JSON.stringify(out));
@@ -51,7 +53,8 @@ def _run(scales: list[dict]) -> dict:
     node = shutil.which("node")
     assert node, "these tests need Node.js (node) on PATH"
     source = JS.read_text(encoding="utf-8").replace("export default function", "function _main")
-    program = source + DRIVER % {"values": ", ".join(VALUES), "scales": json.dumps(scales)}
+    program = source + DRIVER % {"values": ", ".join(VALUES), "scales": json.dumps(scales),
+                                 "palette": json.dumps([list(c) for c in DIVERGING_COLORS])}
     done = subprocess.run([node, "-"], input=program, capture_output=True, text=True, timeout=60,
                           check=False)
     assert done.returncode == 0, done.stderr
@@ -79,9 +82,10 @@ def test_colour_helpers_never_throw_on_huge_or_non_finite_values():
     ]
     out = _run(scales)
     _assert_colours(out)
-    # Ordinary values keep their colours: white for 0, the ramp's ends, mid-grey.
-    assert out["normal"][0] == [247, 247, 247]
-    assert out["normal"][1] == [178, 24, 43] and out["normal"][2] == [33, 102, 172]
+    # Ordinary values keep their colours: the palette's middle for 0, its ends, mid-grey.
+    stops = [list(c) for c in DIVERGING_COLORS]
+    assert out["normal"][0] == stops[len(stops) // 2]
+    assert out["normal"][1] == stops[-1] and out["normal"][2] == stops[0]
     assert out["normal"][3] == [127.5, 127.5, 127.5]
 
 

@@ -11,7 +11,6 @@ from cnnviz.plots.display import (
     DIVERGING_COLORSCALE,
     MAPPINGS,
     DisplayMap,
-    histogram,
     map_for_display,
     to_uint8_image,
 )
@@ -32,7 +31,7 @@ def test_diverging_is_symmetric_around_zero():
     assert isinstance(dm, DisplayMap)
     peak = np.abs(EDGE).max()
     np.testing.assert_allclose(dm.values, EDGE / peak)
-    assert (dm.zmin, dm.zmax, dm.zmid, dm.colorscale) == (-1.0, 1.0, 0.0, "RdBu_r")
+    assert (dm.zmin, dm.zmax, dm.zmid, dm.colorscale) == (-1.0, 1.0, 0.0, DIVERGING_COLORSCALE)
     assert dm.values.dtype == np.float64
     np.testing.assert_array_equal(dm.values == 0, EDGE == 0)
     np.testing.assert_array_equal(np.sign(dm.values), np.sign(EDGE))
@@ -136,18 +135,6 @@ def test_uint8_shape_errors():
         to_uint8_image(np.ones(4), "minmax")
 
 
-def test_histogram():
-    x = RNG.normal(size=(10, 10))
-    counts, edges = histogram(x, bins=7)
-    assert counts.sum() == 100 and counts.dtype == np.int64
-    assert edges.shape == (8,) and edges[0] == x.min() and edges[-1] == x.max()
-    h = histogram([[-1, 0], [0, 1]], bins=2)
-    assert h.counts.tolist() == [1, 3] and h.edges.tolist() == [-1.0, 0.0, 1.0]
-    const = histogram(np.full(5, 2.0), bins=4)
-    assert const.counts.sum() == 5 and const.edges[0] == 1.5
-    assert len(histogram(x).counts) == 32
-
-
 @pytest.mark.parametrize(
     "x, mapping, pattern",
     [
@@ -163,17 +150,3 @@ def test_histogram():
 def test_mapping_errors(func, x, mapping, pattern):
     with pytest.raises(ValueError, match=pattern):
         func(x, mapping)
-
-
-@pytest.mark.parametrize(
-    "x, bins, pattern",
-    [
-        ([], 5, "x must not be empty"),
-        ([1.0, np.nan], 5, "x must contain only finite numbers"),
-        ([1.0, 2.0], 0, "bins must be at least 1, got 0"),
-        ([1.0, 2.0], "auto", "bins must be a whole number, got 'auto'"),
-    ],
-)
-def test_histogram_errors(x, bins, pattern):
-    with pytest.raises(ValueError, match=pattern):
-        histogram(x, bins=bins)

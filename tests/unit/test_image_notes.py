@@ -89,6 +89,6 @@ def test_load_image_keeps_its_signature_and_errors():
     assert list(inspect.signature(load_image).parameters) == ["data", "mode", "max_side"]
     assert isinstance(load_image(_gif_two_frames()), np.ndarray)
     with pytest.raises(ValueError, match="mode must be one of"):
-        load_image_with_notes(_gif_two_frames(), mode="grey")
+        load_image_with_notes(_gif_two_frames(), mode="hsv")
     with pytest.raises(ValueError, match="not an image cnnviz can read"):
         load_image_with_notes(b"hello")

@@ -449,7 +449,15 @@ def test_pillow_errors_are_wrapped(monkeypatch, error):
 # Argument errors
 
 
-@pytest.mark.parametrize("mode", ["grey", "RGB", "L", None, 3])
+@pytest.mark.parametrize("spelling", ["grey", "gray"])
+def test_grey_and_gray_are_the_same_mode(spelling):
+    raw = encode(Image.new("RGB", (3, 2), (200, 100, 50)), "PNG")
+    out = load_image(raw, mode=spelling)
+    assert out.shape == (2, 3)
+    np.testing.assert_array_equal(out, load_image(raw, mode="gray"))
+
+
+@pytest.mark.parametrize("mode", ["hsv", "GREY", "RGB", "L", None, 3])
 def test_bad_mode_names_mode(mode):
     raw = encode(Image.new("L", (2, 2)), "PNG")
     with pytest.raises(ValueError, match=r"^mode must be one of") as info:

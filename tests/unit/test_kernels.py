@@ -178,7 +178,10 @@ def test_kind_of_negative_and_fractional_sums():
     ],
 )
 def test_is_symmetric_under_180_degree_flip(name, symmetric):
-    assert KERNELS[name].is_symmetric is symmetric
+    # One symmetry test in cnnviz: the correlation lesson's flip_relation.
+    from cnnviz.lessons.correlation import flip_relation
+
+    assert (flip_relation(KERNELS[name].values) == "symmetric") is symmetric
 
 
 def test_twins_and_parts():
@@ -507,3 +510,32 @@ def test_kind_of_generated_kernels_after_six_decimal_cells():
     assert kind_of(typed(log_kernel(11, 10.0))).startswith("sums to 0")
     assert kind_of(np.zeros((3, 3))) == "all zeros: every output is just the bias"
     assert kind_of([[0.5, 0.5, 0.2]]) == "sums to 1.2: multiplies overall brightness by 1.2"
+
+
+# --- resize_kernel: the one size-change rule of every editor ---------------------------------
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (2, 5), (3, 3), (6, 4), (7, 7)])
+def test_resize_kernel_keeps_the_centre_for_numbers_and_text(shape):
+    from cnnviz.core.kernels import resize_kernel
+
+    k = np.arange(1.0, 16.0).reshape(3, 5)
+    grown = resize_kernel(k, shape)
+    text = resize_kernel([[str(int(v)) for v in row] for row in k], shape)
+    assert grown.shape == shape and len(text) == shape[0] and len(text[0]) == shape[1]
+    np.testing.assert_array_equal(kernel_from_table(text), grown)
+    # The centre tap stays the centre tap (lower/right middle for even sides).
+    if shape[0] % 2 and shape[1] % 2:
+        assert grown[shape[0] // 2, shape[1] // 2] == k[1, 2]
+    # Growing, then shrinking back, gives the kernel back.
+    big = resize_kernel(k, (shape[0] + 4, shape[1] + 5))
+    np.testing.assert_array_equal(resize_kernel(big, k.shape), k)
+
+
+def test_resize_kernel_errors_name_the_parameter():
+    from cnnviz.core.kernels import resize_kernel
+
+    with pytest.raises(ValueError, match="shape must be at least 1, got 0"):
+        resize_kernel(np.ones((3, 3)), (0, 3))
+    with pytest.raises(ValueError, match=r"non-empty 2-D kernel, got shape \(3,\)"):
+        resize_kernel([1, 2, 3], 2)

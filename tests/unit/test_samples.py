@@ -98,7 +98,13 @@ def test_unknown_photo_names_name(name):
 
 def test_load_photo_checks_mode():
     with pytest.raises(ValueError, match="mode"):
-        load_photo("camera", mode="grey")
+        load_photo("camera", mode="hsv")
+
+
+def test_load_photo_accepts_both_spellings_of_grey():
+    grey = load_photo("camera", mode="grey", max_side=32)
+    np.testing.assert_array_equal(grey, load_photo("camera", mode="gray", max_side=32))
+    assert grey.ndim == 2
 
 
 def test_photos_registry_is_read_only():

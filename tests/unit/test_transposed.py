@@ -12,7 +12,6 @@ from cnnviz.core.matrix import conv_matrix
 from cnnviz.core.transposed import (
     conv_transpose2d,
     dilate_kernel,
-    insert_zeros,
     transpose_as_conv_steps,
     transposed_output_size,
 )
@@ -252,19 +251,7 @@ def test_conv_transpose_errors(func, args, kwargs, pattern):
         func(*args, **kwargs)
 
 
-# --- insert_zeros and dilate_kernel ---------------------------------------------------------
-
-def test_insert_zeros():
-    np.testing.assert_array_equal(insert_zeros([[1, 2], [3, 4]], (1, 3)),
-                                  [[1, 0, 0, 2], [3, 0, 0, 4]])
-    np.testing.assert_array_equal(insert_zeros([[7]], 4), [[7]])
-    x = RNG.normal(size=(3, 4))
-    assert insert_zeros(x, 2).shape == (5, 7)
-    with pytest.raises(ValueError, match="stride must be at least 1, got 0"):
-        insert_zeros(x, 0)
-    with pytest.raises(ValueError, match="x must be 2-D"):
-        insert_zeros(np.ones(3), 2)
-
+# --- dilate_kernel ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("d", [1, 2, 3, (1, 2), (3, 1)])
 @pytest.mark.parametrize("pad_mode", ["zeros", "reflect"])

@@ -28,11 +28,13 @@ const WINDOW_COLOUR = "#ffb000";
 const PREVIEW_COLOUR = "#00c2ff";
 const WINNER_COLOUR = "#ff2bd6";
 const EDGE_COLOUR = "#1e90ff";
-// RdBu with blue for negative, red for positive, near-white for 0.
-const DIVERGING = [
-  [33, 102, 172], [103, 169, 207], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [239, 138, 98], [178, 24, 43],
-];
+// The diverging palette (blue negative, near-white 0, red positive) is not
+// written here: it comes in the payload (`palette`, from Python's
+// cnnviz.plots.display.DIVERGING_COLORS), so the animation and the figures
+// share one set of colours. NEUTRAL is drawn for any value that is not a
+// finite number (NaN, ±∞, max-pool padding) and stands in for a missing or
+// malformed palette: a grey cell, never an exception.
+const NEUTRAL = [190, 190, 190];
 const TINTS = { R: [255, 40, 40], G: [40, 210, 40], B: [60, 110, 255] };
 
 function frameLog() {
@@ -80,20 +82,26 @@ function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, v));
 }
 
-// Colour of a value that cannot be placed on a scale (NaN, ±∞, max-pool padding).
-const NEUTRAL = [190, 190, 190];
-
 function finite(v) {
   return typeof v === "number" && Number.isFinite(v);
 }
 
-function divergingRgb(t) {
-  // Never throws: a NaN or infinite t (a huge value over a huge scale) is
-  // drawn neutral instead of indexing DIVERGING with NaN.
+/** The payload's palette if it is at least two finite [r, g, b] stops, else neutral. */
+function readPalette(stops) {
+  const ok = Array.isArray(stops) && stops.length >= 2 && stops.every(
+    (c) => Array.isArray(c) && c.length === 3 && c.every((v) => Number.isFinite(v)),
+  );
+  return ok ? stops : [NEUTRAL, NEUTRAL];
+}
+
+/** t in [-1, 1] through the evenly spaced stops. Never throws: a NaN or infinite t
+ *  (a huge value over a huge scale) is drawn neutral. */
+function divergingRgb(t, stops) {
   if (!finite(t)) return NEUTRAL.slice();
-  const x = (clamp(t, -1, 1) + 1) / 2 * (DIVERGING.length - 1);
-  const i = clamp(Math.floor(x), 0, DIVERGING.length - 2);
-  return lerp(DIVERGING[i], DIVERGING[i + 1], x - i);
+  stops = readPalette(stops);
+  const x = (clamp(t, -1, 1) + 1) / 2 * (stops.length - 1);
+  const i = clamp(Math.floor(x), 0, stops.length - 2);
+  return lerp(stops[i], stops[i + 1], x - i);
 }
 
 /**
@@ -111,7 +119,8 @@ function fraction(v, lo, hi) {
 function scaleRgb(value, scale, tint) {
   if (!finite(value) || !scale) return NEUTRAL.slice();
   if (scale.kind === "div") {
-    return finite(scale.hi) && scale.hi > 0 ? divergingRgb(value / scale.hi) : NEUTRAL.slice();
+    return finite(scale.hi) && scale.hi > 0
+      ? divergingRgb(value / scale.hi, scale.palette || [NEUTRAL, NEUTRAL]) : NEUTRAL.slice();
   }
   const t = fraction(value, scale.lo, scale.hi);
   if (t === null) return NEUTRAL.slice();
@@ -339,6 +348,9 @@ class Animator {
     P.hasPad = top + bottom + left + right > 0;
     P.out = P.isConv ? (P.activated || P.totals) : P.results;
     P.taps = P.fh * P.fw * nc;
+    // Every diverging scale draws with the payload's palette.
+    const palette = readPalette(P.palette);
+    for (const sc of Object.values(P.scales || {})) sc.palette = palette;
     // Colours per (channel, value id), computed once: drawing is look-ups only.
     const tints = nc === 3 ? P.channel_names.map((n) => TINTS[n]) : [null];
     P.inRgb = [];
