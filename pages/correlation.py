@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from cnnviz.core.kernels import flip
-from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
 from cnnviz.plots.figures import grid_figure, image_figure

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
 from cnnviz.plots.figures import grid_figure
 from cnnviz.plots.matrix import product_figure, window_figure
@@ -45,7 +45,7 @@ if source is None:
     show.stop()
 try:
     small = mview.small_input(source.image, side)
-    mv = mview.matrix_view(small.values, KERNELS[name].values, cfg.bias, **cfg.conv)
+    mv = mview.matrix_view(small.values, KERNELS[name].values, settings=cfg)
 except ValueError as err:
     st.error(f"These settings cannot be drawn as a matrix: {err}")
     show.stop()
@@ -86,7 +86,7 @@ i1, i2 = st.columns([1, 2], gap="large")
 i1.markdown("Here the *input* is unrolled instead: row $i$ of im2col holds the pixels under "
             "window $i$ (padding included), in the order of the kernel's taps; the kernel "
             "becomes one vector." + (" With the flip on, that vector is the kernel turned by "
-                                     "180°." if cfg.conv["flip"] else ""))
+                                     "180°." if cfg.flip else ""))
 i2.plotly_chart(product_figure(
     mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
     title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",

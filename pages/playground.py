@@ -5,6 +5,7 @@ import streamlit as st
 import cnnviz
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import stack_channels
+from cnnviz.data.pixels import in_unit_range
 from cnnviz.plots.figures import histogram_figure
 from cnnviz.ui import kernel, router, settings, show, sources
 
@@ -38,7 +39,7 @@ with results:
     image = source.image
     try:
         geom = cfg.geometry(image.shape, k.shape)
-        z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv)
+        z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv_kwargs)
         a = activate(z, cfg.activation, slope=cfg.slope)
     except ValueError as err:
         st.error(f"These settings do not fit this image: {err}")
@@ -52,7 +53,7 @@ with results:
     if source.note:
         st.info(source.note)
     mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
-                                      unit_input=bool(image.min() >= 0 and image.max() <= 1))
+                                      unit_input=in_unit_range(image))
     maps = [("Feature map z = a ⋆ k + b", z), (f"Activation g(z), g = {cfg.activation}", a)]
     if pooled is not None:
         maps.append((f"{pool['mode']} pooled", pooled))

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cnnviz.data.pixels import downscale
 from cnnviz.lessons import receptive_field as rf
 from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import rf as ui
@@ -26,7 +27,7 @@ if source is None:
     show.stop()
 try:
     layers = rf.parse_layers(rows)
-    image = rf.downscale(source.image, size)
+    image = downscale(source.image, size)
     maps = rf.feature_maps(image, layers)
 except ValueError as err:
     controls.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cnnviz.core.small_kernels import kernel_choices
+from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
 from cnnviz.plots.figures import grid_figure
 from cnnviz.ui import links, router, settings, show, sources

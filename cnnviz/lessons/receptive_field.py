@@ -41,7 +41,6 @@ from cnnviz.core.pool import pool2d
 
 # The page shrinks big pictures before drawing every map; the one resampler lives in
 # cnnviz.data.pixels and is re-exported here under the name the page uses.
-from cnnviz.data.pixels import downscale
 
 __all__ = [
     "COLUMNS",
@@ -57,7 +56,6 @@ __all__ = [
     "check_cell",
     "crop",
     "describe_level",
-    "downscale",
     "feature_maps",
     "map_shapes",
     "parse_layers",

@@ -103,11 +103,8 @@ def _on_preset() -> None:
 
 def _on_resize() -> None:
     rows, cols = st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS]
-    old = st.session_state[TABLE]
-    # Keep what fits, top-left aligned; new cells start at 0.
-    table = [[old[r][c] if r < len(old) and c < len(old[0]) else "0" for c in range(cols)]
-             for r in range(rows)]
-    st.session_state[TABLE] = table
+    # Keep the centre, as every page does; new cells start at 0.
+    st.session_state[TABLE] = kernels.resize_kernel(current_table(), (rows, cols))
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
 

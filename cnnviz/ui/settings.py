@@ -6,39 +6,16 @@ impossible combinations are left to the core, whose ValueError the page shows.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import streamlit as st
 
 from cnnviz.core.activations import ACTIVATIONS
-from cnnviz.core.conv import ConvSettings as CoreConvSettings
+from cnnviz.core.conv import ConvSettings
 from cnnviz.plots.display import MAPPINGS, auto_mapping
 
 from . import state as k
 
 PAD_KINDS = ("valid", "same", "full", "custom")
 PAD_MODES = ("zeros", "reflect", "replicate", "circular")
-
-
-class ConvSettings(CoreConvSettings):
-    """:class:`cnnviz.core.conv.ConvSettings`, built as :func:`conv_settings` builds it.
-
-    The type lives in the core; this adapter only keeps the widgets' call
-    ``ConvSettings(conv_kwargs, bias, activation, slope)`` and the pages'
-    ``cfg.conv`` (the keywords of :func:`cnnviz.conv2d`) working. New code can
-    build the core type directly with named fields.
-    """
-
-    def __init__(self, conv: Mapping[str, Any] | None = None, bias: float = 0.0,
-                 activation: str = "none", slope: float = 0.01, **fields: Any) -> None:
-        super().__init__(**{**(conv or {}), **fields}, bias=bias, activation=activation,
-                         slope=slope)
-
-    @property
-    def conv(self) -> dict[str, Any]:
-        """Keyword arguments for conv2d (stride, padding, dilation, pad_mode, flip)."""
-        return self.conv_kwargs
 
 
 def _pair(label: str, key_h: str, key_w: str, lo: int, hi: int, help: str) -> tuple[int, int]:
@@ -78,9 +55,8 @@ def conv_settings(*, with_activation: bool = True) -> ConvSettings:
         if activation == "leaky_relu":
             slope = st.number_input("Leaky slope", 0.0, 1.0, 0.1, step=0.01, key=k.SLOPE,
                                     **k.LINK)
-    conv = {"stride": stride, "padding": padding, "dilation": dilation, "pad_mode": pad_mode,
-            "flip": flip}
-    return ConvSettings(conv, float(bias), activation, float(slope))
+    return ConvSettings(stride=stride, padding=padding, dilation=dilation, pad_mode=pad_mode,
+                        flip=flip, bias=float(bias), activation=activation, slope=float(slope))
 
 
 def pool_settings(*, optional: bool = True) -> dict | None:

@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.data import samples
-from cnnviz.data.images import ImageError, image_size, load_image
+from cnnviz.data.images import ImageError, load_image_with_notes
 from cnnviz.lessons.colour import as_volume
 
 from . import links
@@ -42,14 +42,10 @@ class Source:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
-    # st.cache_data hashes bytes whole, so the upload itself is the key.
-    h, w = image_size(data)
-    image = load_image(data, mode=mode, max_side=max_side)
-    note = ""
-    if image.shape[:2] != (h, w):
-        note = (f"Shrunk from {w}×{h} to {image.shape[1]}×{image.shape[0]} pixels "
-                f"(working size: longest side at most {max_side}).")
-    return image, note
+    # st.cache_data hashes bytes whole, so the upload itself is the key. The
+    # notes say what loading did (shrunk, first frame, stretched, ...).
+    image, notes = load_image_with_notes(data, mode=mode, max_side=max_side)
+    return image, " ".join(notes)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)

@@ -64,14 +64,3 @@ def test_settings_and_keywords_together_are_refused():
     assert settings_from(ConvSettings(stride=2), stride=(1, 1), padding=0).stride == (2, 2)
     with pytest.raises(ValueError, match="settings must be a ConvSettings, got dict"):
         settings_from({"stride": 2})  # type: ignore[arg-type]
-
-
-def test_ui_adapter_builds_the_core_type():
-    pytest.importorskip("streamlit")
-    from cnnviz.ui.settings import ConvSettings as UISettings
-
-    cfg = UISettings(dict(KW), 0.5, "leaky_relu", 0.2)
-    assert isinstance(cfg, ConvSettings)
-    assert cfg.conv == cfg.conv_kwargs == {**KW, "stride": (2, 1), "dilation": (1, 2)}
-    assert cfg.trace_kwargs["slope"] == 0.2 and cfg.bias == 0.5
-    assert dataclasses.replace(cfg, bias=1.0).bias == 1.0

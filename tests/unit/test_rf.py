@@ -7,6 +7,7 @@ import pytest
 
 from cnnviz import conv2d
 from cnnviz.core.layers import receptive_field
+from cnnviz.data.pixels import downscale
 from cnnviz.lessons.receptive_field import (
     MAX_LAYERS,
     PRESETS,
@@ -15,7 +16,6 @@ from cnnviz.lessons.receptive_field import (
     centre_cell,
     check_cell,
     describe_level,
-    downscale,
     feature_maps,
     map_shapes,
     parse_layers,

@@ -1,12 +1,11 @@
 """Extra kernels of the under-the-hood pages and the size-filtered preset list
-(cnnviz.core.kernels, formerly cnnviz.core.small_kernels)."""
+(both in cnnviz.core.kernels)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cnnviz.core import small_kernels
 from cnnviz.core.kernels import KERNELS, SMALL_KERNELS, kernel_choices
 
 
@@ -41,12 +40,6 @@ def test_bilinear_kernel_is_the_outer_product():
     v = SMALL_KERNELS["bilinear_4"].values
     row = np.array([1, 3, 3, 1]) / 4
     np.testing.assert_allclose(v, np.outer(row, row))
-
-
-def test_old_module_still_names_the_same_objects():
-    # Pages import kernel_choices from cnnviz.core.small_kernels until they move.
-    assert small_kernels.kernel_choices is kernel_choices
-    assert small_kernels.SMALL_KERNELS is SMALL_KERNELS
 
 
 def test_bad_arguments_raise():
