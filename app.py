@@ -51,3 +51,5 @@ try:
 except show.PageStop:
     pass  # the page said why it stopped; the link and its notices still follow
 links.finish(notices)
+st.sidebar.caption(":material/link: This page's address is a link to exactly this view: copy it "
+                   "to share it, or reload without losing anything.")

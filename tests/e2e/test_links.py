@@ -1,0 +1,117 @@
+"""Every view is a link, in real Chromium: copy the URL, open it fresh, reload, switch pages."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+import cnnviz
+from cnnviz.core.text import format_number
+from cnnviz.data import samples
+
+from .conftest import no_exception_box, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# The lecture's digit with a kernel of our own, bias 1, stride 2 in the rows.
+KERNEL = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+
+
+def _step(page) -> int:
+    text = page.get_by_test_id("cnnviz-step-counter").inner_text()
+    return int(re.fullmatch(r"Step (\d+) / (\d+)", text.strip()).group(1))
+
+
+def _query(page) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+
+def _wait_query(page, name: str, value: str) -> None:
+    page.wait_for_function(
+        f"() => new URLSearchParams(location.search).get({name!r}) === {value!r}")
+
+
+def _shown(page) -> tuple[int, str, str]:
+    return (_step(page), page.get_by_test_id("cnnviz-output-value").inner_text().strip(),
+            page.get_by_test_id("cnnviz-equation").inner_text())
+
+
+def test_a_step_by_step_view_opens_the_same_from_its_link_and_after_a_reload(page, browser,
+                                                                           app_url):
+    page.goto(f"{app_url}/animation?src=Lecture&lecture=digit_one&k=1,0,-1;2,0,-2;1,0,-1"
+              "&bias=1&s_h=2")
+    wait_for_app(page, "Step by step")
+    page.get_by_test_id("cnnviz-step-counter").wait_for()
+    # Move the animation: the step and a new speed go into the URL.
+    page.get_by_test_id("cnnviz-jump-row").fill("1")
+    page.get_by_test_id("cnnviz-jump-col").fill("3")
+    page.get_by_test_id("cnnviz-jump").click()
+    page.get_by_test_id("cnnviz-speed").select_option(label="5 steps/s")
+    _wait_query(page, "step", "8")  # (1, 3) of a 2 × 5 output
+    _wait_query(page, "speed", "5")
+    wait_for_app(page, "Step by step")
+    before = _shown(page)
+    digit = samples.LECTURE_INPUTS["digit_one"].array
+    expected = cnnviz.conv2d(digit, KERNEL, 1.0, stride=(2, 1))
+    assert before[0] == 9 and before[1] == format_number(expected[1, 3])
+    link = page.url
+    assert {"src": "Lecture", "k": "sobel_x", "bias": "1", "s_h": "2", "step": "8",
+            "speed": "5"}.items() <= _query(page).items()
+
+    # The link in a fresh browser (no cookies, no session): the same step, value and equation.
+    fresh = browser.new_context(viewport={"width": 1500, "height": 1000})
+    other = fresh.new_page()
+    other.set_default_timeout(30_000)
+    other.goto(link)
+    wait_for_app(other, "Step by step")
+    other.get_by_test_id("cnnviz-step-counter").wait_for()
+    assert _shown(other) == before
+    assert other.get_by_test_id("cnnviz-speed").input_value() == "5"
+    assert no_exception_box(other) == []
+    screenshot(other, "link_opened_fresh")
+    fresh.close()
+
+    # A reload keeps it too.
+    page.reload()
+    wait_for_app(page, "Step by step")
+    page.get_by_test_id("cnnviz-step-counter").wait_for()
+    assert _shown(page) == before
+
+
+def test_widget_changes_go_into_the_url_and_survive_page_switches(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page, "Convolution playground")
+    page.get_by_test_id("stSidebar").get_by_text("Pattern", exact=True).click()
+    wait_for_app(page, "Convolution playground")
+    _wait_query(page, "src", "Pattern")
+    stride = page.get_by_role("spinbutton", name="Stride s rows")
+    stride.fill("2")
+    stride.press("Enter")
+    _wait_query(page, "s_h", "2")
+    wait_for_app(page, "Convolution playground")
+
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Pooling").click()
+    wait_for_app(page, "Pooling")
+    assert _query(page).get("src") == "Pattern"  # shared: kept in the link
+    assert "s_h" not in _query(page)  # the playground's own: not in another page's link
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Playground").click()
+    wait_for_app(page, "Convolution playground")
+    _wait_query(page, "s_h", "2")  # back, with the value it had
+    assert page.get_by_role("spinbutton", name="Stride s rows").input_value() == "2"
+    assert no_exception_box(page) == []
+
+
+def test_a_bad_link_shows_a_notice_and_the_default_view(page, app_url):
+    page.goto(f"{app_url}/?s_h=abc&lecture=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+              "&k=" + "9" * 5000)
+    wait_for_app(page, "Convolution playground")
+    notice = page.get_by_text("was ignored").first
+    notice.wait_for()
+    text = page.locator('[data-testid="stAlert"]').first.inner_text()
+    assert "s_h=abc" in text and "lecture=" in text
+    assert page.locator("img[src=x]").count() == 0  # nothing from the URL became HTML
+    assert page.get_by_role("spinbutton", name="Stride s rows").input_value() == "1"
+    assert no_exception_box(page) == []
+    screenshot(page, "link_bad_values")
