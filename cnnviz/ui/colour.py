@@ -53,13 +53,7 @@ def _bump() -> None:
 
 def current_table(c: int) -> list[list[str]]:
     """Slice ``c``'s cell texts with its live editor's edits applied."""
-    table = [list(row) for row in st.session_state[TABLES[c]]]
-    edits = st.session_state.get(_editor_key(c), {}) or {}
-    for r, cols in (edits.get("edited_rows") or {}).items():
-        for col, text in cols.items():
-            if int(r) < len(table) and int(col) < len(table[0]):
-                table[int(r)][int(col)] = "" if text is None else str(text)
-    return table
+    return links.with_edits(st.session_state[TABLES[c]], _editor_key(c))
 
 
 def _on_preset(c: int) -> None:

@@ -140,12 +140,7 @@ def _on_generate() -> None:
 
 def current_table() -> list[list[str]]:
     """The kernel's cell texts with the live editor's edits applied."""
-    table = [list(row) for row in st.session_state[TABLE]]
-    edits = st.session_state.get(editor_key(), {}) or {}
-    for r, cols in (edits.get("edited_rows") or {}).items():
-        for c, text in cols.items():
-            table[int(r)][int(c)] = "" if text is None else str(text)
-    return table
+    return links.with_edits(st.session_state[TABLE], editor_key())
 
 
 def _from_link(text: str) -> None:

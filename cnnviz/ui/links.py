@@ -282,21 +282,44 @@ def decode_grid(text: str, *, max_side: int) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows]
 
 
-# --- data editors ------------------------------------------------------------------
+# --- data editors ---
+
+
+def with_edits(table: Sequence[Sequence[str]], editor_key: str) -> list[list[str]]:
+    """A grid of cell texts with its data editor's live edits applied (a copy).
+
+    The editor's edits are absolute cell texts, so applying them again is
+    harmless; edits outside the grid (an editor from before a resize) are
+    ignored.
+    """
+    out = [list(row) for row in table]
+    edits = st.session_state.get(editor_key) or {}
+    for r, cols in (edits.get("edited_rows") or {}).items():
+        for c, text in cols.items():
+            if int(r) < len(out) and int(c) < len(out[0]):
+                out[int(r)][int(c)] = "" if text is None else str(text)
+    return out
 
 
 class EditorRows:
-    """A data editor's table kept in session state, safe across page switches.
+    """A data editor's table kept in session state, safe across page switches, in the link.
 
     The base rows live under ``name``; the editor's key carries a version that
     a whole-table change bumps (dropping the editor's own edits). Streamlit
     forgets an editor's edits when another page runs, so the edited table is
     also saved after every run and becomes the base again when the editor
     comes back without its edits.
+
+    The table travels in the link under ``link`` (:func:`encode_rows`) when it
+    is not its preset's; a linked table is read back once and must pass
+    ``check`` (which raises ValueError naming what is wrong) before it is used.
     """
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, *, link: str, columns: Sequence[str],
+                 numeric: Sequence[str] = (), check: Callable[[list[dict]], object] = list,
+                 max_rows: int = 64) -> None:
+        self.name, self.link, self.columns = name, link, tuple(columns)
+        self.numeric, self.check, self.max_rows = tuple(numeric), check, max_rows
 
     @property
     def key(self) -> str:
@@ -316,6 +339,16 @@ class EditorRows:
         if (self.key not in st.session_state and saved is not None
                 and saved != st.session_state[self.name]):
             self.replace(saved)
+        text = incoming(self.link)
+        if text is not None:
+            try:
+                rows = decode_rows(text, self.columns, numeric=self.numeric,
+                                   max_rows=self.max_rows)
+                self.check(rows)
+            except ValueError as err:
+                refuse(self.link, text, str(err))
+            else:
+                self.replace(rows)
         return st.session_state[self.name]
 
     def replace(self, rows: list[dict]) -> None:
@@ -325,9 +358,11 @@ class EditorRows:
         st.session_state[self.name + "_version"] = (
             st.session_state.get(self.name + "_version", 0) + 1)
 
-    def save(self, rows: list[dict]) -> None:
-        """Remember the edited table for the editor's next appearance."""
+    def save(self, rows: list[dict], preset: list[dict]) -> None:
+        """Remember the edited table for the editor's next appearance; link it unless ``preset``."""
         st.session_state[self.name + "_saved"] = rows
+        text = encode_rows(rows, self.columns)
+        put(self.link, None if text == encode_rows(preset, self.columns) else text)
 
 
 # --- uploads -------------------------------------------------------------------------

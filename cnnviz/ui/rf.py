@@ -35,7 +35,8 @@ ROW, COL, RECENTRE, SIZE = "rf_row", "rf_col", "rf_recentre", "rf_size"
 CHANNELS, LAST_SHAPE, CENTRED = "rf_channels", "rf_last_shape", "_rf_centred"
 LAST_SIZE = "_rf_last_size"
 DEFAULT = "three_3x3"
-TABLE = links.EditorRows("rf_rows")
+TABLE = links.EditorRows("rf_rows", link=STACK, columns=COLUMNS, numeric=COLUMNS[1:],
+                         check=parse_layers, max_rows=MAX_LAYERS)
 
 
 def _load() -> None:
@@ -48,26 +49,11 @@ def editor_key() -> str:
     return TABLE.key
 
 
-def _from_link() -> None:
-    text = links.incoming(STACK)
-    if text is None:
-        return
-    try:
-        rows = links.decode_rows(text, COLUMNS, numeric=COLUMNS[1:], max_rows=MAX_LAYERS)
-        parse_layers(rows)
-    except ValueError as err:
-        links.refuse(STACK, text, str(err))
-        return
-    TABLE.replace(rows)
-
-
 def layer_editor() -> list[dict]:
     """Preset picker and the editable stack (type, k, s, p, d); returns the rows."""
     preset = links.select("Preset stack", list(PRESETS), key=PRESET, default=DEFAULT,
                           on_change=_load, format_func=lambda name: PRESETS[name].title)
-    TABLE.rows(lambda: preset_rows(preset))
-    _from_link()
-    rows = st.session_state[TABLE.name]
+    rows = TABLE.rows(lambda: preset_rows(preset))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in COLUMNS[1:]:
         frame[col] = frame[col].astype("Int64")
@@ -86,9 +72,7 @@ def layer_editor() -> list[dict]:
     st.caption(f"The first row is layer [1], the next [2], … Up to {MAX_LAYERS} layers: add a "
                "row at the bottom of the table, delete one by selecting it.")
     rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    TABLE.save(rows)
-    same = links.encode_rows(rows, COLUMNS) == links.encode_rows(preset_rows(preset), COLUMNS)
-    links.put(STACK, None if same else links.encode_rows(rows, COLUMNS))
+    TABLE.save(rows, preset_rows(preset))
     return rows
 
 

@@ -31,11 +31,22 @@ from . import state as k
 CALC_KEYS = {"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p", "stride": "shp_s",
              "dilation": "shp_d"}
 PRESET, STACK = "shp_preset", "stack"
+NUMERIC = ("filters/units", "f", "s", "d")
 SHAPE_KEYS = ("shp_nh", "shp_nw", "shp_nc")
-TABLE = links.EditorRows("shp_rows")
+
+
+def _check_rows(rows: list[dict]) -> None:
+    """A linked stack must be one the editor could hold: known paddings, a valid stack."""
+    for row in rows:
+        if row["p"] is not None and row["p"] not in PADDINGS:
+            raise ValueError(f"p must be one of {', '.join(PADDINGS)}, got {row['p']!r}")
+    parse_stack(rows)
+
+
+TABLE = links.EditorRows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
+                         check=_check_rows)
 LOG = "shp_log"
 TITLES = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"}
-NUMERIC = ("filters/units", "f", "s", "d")
 
 
 def _exercise(name: str) -> None:
@@ -90,29 +101,12 @@ def editor_key() -> str:
     return TABLE.key
 
 
-def _from_link() -> None:
-    text = links.incoming(STACK)
-    if text is None:
-        return
-    try:
-        rows = links.decode_rows(text, COLUMNS, numeric=NUMERIC)
-        for row in rows:
-            if row["p"] is not None and row["p"] not in PADDINGS:
-                raise ValueError(f"p must be one of {', '.join(PADDINGS)}, got {row['p']!r}")
-        parse_stack(rows)
-    except ValueError as err:
-        links.refuse(STACK, text, str(err))
-        return
-    TABLE.replace(rows)
-
-
 def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     """Preset picker, input shape and the editable stack; returns (shape, rows, preset)."""
     preset = links.select("Load a preset into the editor", list(TITLES), key=PRESET,
                           default="lenet5", format_func=TITLES.get,
                           on_change=lambda: _load(st.session_state[PRESET]))
-    TABLE.rows(lambda: architecture_rows(preset))
-    _from_link()
+    rows = TABLE.rows(lambda: architecture_rows(preset))
     st.caption(ARCHITECTURES[preset].source + " Dropout and torchvision's adaptive pool are left "
                "out: they change no shape and have no parameters here.")
     cols = st.columns(3)
@@ -120,7 +114,6 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
                   for col, label, key, value in zip(
                       cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
                       ARCHITECTURES["lenet5"].input_shape, strict=True))
-    rows = st.session_state[TABLE.name]
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in NUMERIC:
         frame[col] = frame[col].astype("Int64")
@@ -142,10 +135,7 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
                                         help="Pool: max or avg. Activation: its function."),
         })
     rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    TABLE.save(rows)
-    text = links.encode_rows(rows, COLUMNS)
-    links.put(STACK, None if text == links.encode_rows(architecture_rows(preset), COLUMNS)
-              else text)
+    TABLE.save(rows, architecture_rows(preset))
     return shape, rows, preset  # type: ignore[return-value]
 
 

@@ -70,10 +70,7 @@ def matrix_editor(
     st.data_editor(frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
                    column_config={c: st.column_config.TextColumn(c, width="small")
                                   for c in frame.columns})
-    edits = st.session_state.get(editor_key, {}) or {}
-    for r, cols in (edits.get("edited_rows") or {}).items():
-        for c, text in cols.items():
-            table[int(r)][int(c)] = "" if text is None else str(text)
+    table = links.with_edits(table, editor_key)
     try:
         values = kernel_from_table(table)
     except ValueError as err:
