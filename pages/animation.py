@@ -51,8 +51,9 @@ with kernel_col:
 with st.container():
     try:
         if mode == "Convolution":
-            if k is None:
-                show.stop()
+            if k is None:  # said here too: the editor may be folded away
+                st.error(kernel.BAD_CELL)
+                k = kernel.last_good()
             filt = stack_channels(k, grid.shape[2]) if grid.ndim == 3 else k
             geom = cfg.geometry(grid.shape, k.shape)
             payload = stepper.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)

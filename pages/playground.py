@@ -32,10 +32,13 @@ with controls:
     cfg = settings.conv_settings()
     pool = settings.pool_settings()
 
-if source is None or k is None:
+if source is None:
     show.stop()
 
 with results:
+    if k is None:
+        st.error(kernel.BAD_CELL)
+        k = kernel.last_good()
     image = source.image
     try:
         geom = cfg.geometry(image.shape, k.shape)

@@ -22,6 +22,7 @@ from . import state as k
 MAX_SIDE = 11
 DEFAULT = "sharpen"
 TABLE, VERSION, ERROR = "kernel_table", "kernel_version", "kernel_action_error"
+LAST_GOOD = "kernel_last_good"  # the last kernel whose every cell was a number
 
 
 def editor_key(version: int | None = None) -> str:
@@ -183,6 +184,15 @@ def _init() -> None:
         _from_link(text)
 
 
+def last_good() -> np.ndarray:
+    """The last kernel whose cells were all numbers (the default before any)."""
+    return st.session_state.get(LAST_GOOD, kernels.get_kernel(DEFAULT))
+
+
+BAD_CELL = ("A kernel cell is not a number yet (the kernel editor says which): the maps show "
+            "the last good kernel until it is fixed.")
+
+
 def kernel_editor() -> np.ndarray | None:
     """Draw the kernel picker and grid; return the kernel, or None after an error message.
 
@@ -224,10 +234,11 @@ def kernel_editor() -> np.ndarray | None:
     try:
         values = kernels.kernel_from_table(table)
     except ValueError as err:
-        st.error(f"{err}. Fix the cell to see the result; your other entries are kept.")
+        st.error(f"{err}. Fix the cell; your other entries are kept.")
         # The link keeps the last good kernel until the cell is fixed.
         links.put(links.KERNEL, st.query_params.get(links.KERNEL))
         return None
+    st.session_state[LAST_GOOD] = values
     links.put(links.KERNEL, _to_link(values, table))
     st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
                f"{kernels.kind_of(values)}")

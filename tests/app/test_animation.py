@@ -107,3 +107,20 @@ def test_downscale_and_crop_choices(open_page):
     payload = _payload(at)
     assert payload["n_steps"] == 62 * 62
     assert np.isfinite(float(step_view(payload, 0)["total"]))
+
+
+def test_a_bad_kernel_cell_is_reported_above_the_animation_which_stays(open_page):
+    from cnnviz.ui import kernel
+
+    at = _open_small(open_page)
+    before = _payload(at)
+    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
+        "edited_rows": {0: {"0": "1e999"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert not at.exception, exceptions(at)
+    # Said in the main area (the kernel editor may be folded away) ...
+    main_errors = [e.value for e in at.main.error]
+    assert any("the maps show the last good kernel" in e for e in main_errors), main_errors
+    # ... and the animation stays, computed with the last good kernel.
+    assert _payload(at)["n_steps"] == before["n_steps"]
+    assert _payload(at)["kernel"] == before["kernel"]

@@ -65,6 +65,9 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "row 2, column 2" in errors and "'abc'" in errors
+    # The maps stay, with the last good kernel (Sharpen), and the results say so.
+    assert "the maps show the last good kernel" in errors
+    assert "Feature map" in figure(at, 1)["layout"]["title"]["text"]
     # The typo stays in the grid to be corrected; other cells are kept as typed.
     at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
         "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
@@ -176,6 +179,20 @@ def test_an_upload_follows_the_student_to_other_pages(open_page):
     assert not at.exception, exceptions(at)
     assert "Using your upload 'mine.png'" in page_text(at)
     assert "Upload an image" not in page_text(at)
+
+
+def test_a_bad_upload_keeps_the_previous_image_and_says_why(open_page):
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Upload").run()
+    img = (np.arange(40 * 50) % 255).astype(np.uint8).reshape(40, 50)
+    at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", _png(img), "image/png")).run()
+    assert "40 × 50" in figure(at, 0)["layout"]["title"]["text"]
+    at.file_uploader(key=keys.UPLOAD).set_value(("cut.png", _png(img)[:60], "image/png")).run()
+    assert not at.exception, exceptions(at)
+    errors = " ".join(e.value for e in at.error)
+    assert "Could not use 'cut.png'" in errors
+    assert "Still showing your previous image 'mine.png'" in page_text(at)
+    assert "40 × 50" in figure(at, 0)["layout"]["title"]["text"]  # the good image stays
 
 
 def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
