@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["NUMBERS_MAX_SIDE", "format_fraction", "format_number", "format_table"]
+__all__ = ["NUMBERS_MAX_SIDE", "factor", "format_fraction", "format_number", "format_table"]
 
 # Up to this side, a grid shows its numbers (16×16 is still readable projected).
 NUMBERS_MAX_SIDE = 16
@@ -41,6 +41,20 @@ def format_number(value: float, digits: int = 3) -> str:
     return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
 
 
+def factor(text: str) -> str:
+    """A number's text as a factor or a term after "+": a negative one in parentheses.
+
+    Equations then read ``0·(−1) + 2·3 + (−4)``, never ``0·-1 + … + -4``; the
+    minus becomes a true minus sign.
+
+    >>> factor("-4"), factor("2.5"), factor("0")
+    ('(−4)', '2.5', '0')
+    >>> f"{factor('0')}·{factor('-1')}"
+    '0·(−1)'
+    """
+    return f"(−{text[1:]})" if text.startswith("-") else text
+
+
 def format_fraction(value: float, max_denominator: int = 1000) -> str:
     """Exact fractions as "n/d" (kernels like 1/9 read better so), else :func:`format_number`.
 
@@ -58,10 +72,42 @@ def format_fraction(value: float, max_denominator: int = 1000) -> str:
     return format_number(v, 6)
 
 
+def _common_denominator(values: np.ndarray) -> int | None:
+    """D when every value is n/D exactly and the numerators add up to D (a kernel "/ D").
+
+    That is how the lectures write a normalised kernel: the 5×5 Gaussian is
+    the integers 1 … 41 "/ 273", so its 7/273 stays 7/273 rather than 1/39.
+    """
+    fracs = []
+    for v in values.ravel():
+        if not math.isfinite(v):
+            return None
+        frac = Fraction(float(v)).limit_denominator(1000)
+        if abs(float(frac) - v) > 1e-12 * max(1.0, abs(v)):
+            return None
+        fracs.append(frac)
+    d = math.lcm(*(f.denominator for f in fracs)) if fracs else 1
+    if d == 1 or d > 10_000 or sum(f.numerator * (d // f.denominator) for f in fracs) != d:
+        return None
+    return d
+
+
 def format_table(values: np.ndarray) -> list[list[str]]:
     """A 2-D array as rows of cell texts, with exact fractions kept exact.
 
+    A kernel normalised by a denominator keeps that denominator in every
+    cell, as the lectures write it; other fractions are in lowest terms.
+
     >>> format_table(np.array([[1, 0.5], [-1 / 3, 0]]))
     [['1', '1/2'], ['-1/3', '0']]
+    >>> format_table(np.array([[1, 4, 7, 4, 1], [4, 16, 26, 16, 4], [7, 26, 41, 26, 7],
+    ...                        [4, 16, 26, 16, 4], [1, 4, 7, 4, 1]]) / 273)[2]
+    ['7/273', '26/273', '41/273', '26/273', '7/273']
+    >>> format_table(np.full((3, 3), 1 / 9))[0]
+    ['1/9', '1/9', '1/9']
     """
-    return [[format_fraction(v) for v in row] for row in np.asarray(values, dtype=np.float64)]
+    arr = np.asarray(values, dtype=np.float64)
+    d = _common_denominator(arr)
+    if d is None:
+        return [[format_fraction(v) for v in row] for row in arr]
+    return [["0" if v == 0 else f"{round(v * d)}/{d}" for v in row] for row in arr]

@@ -32,7 +32,7 @@ from cnnviz.core.conv import (
     settings_from,
 )
 from cnnviz.core.pool import pool2d
-from cnnviz.core.text import format_number
+from cnnviz.core.text import factor, format_number
 
 __all__ = ["ConvTrace", "PoolStep", "PoolTrace", "Step", "format_number"]
 
@@ -79,12 +79,13 @@ class Step:
         """
         if channel is None:
             vals, ws = self.values, self.weights
-            tail = f" + {format_number(self.bias, digits)} = {format_number(self.total, digits)}"
+            tail = (f" + {factor(format_number(self.bias, digits))} = "
+                    f"{format_number(self.total, digits)}")
         else:
             vals, ws = self.values[:, :, channel], self.weights[:, :, channel]
             tail = f" = {format_number(self.partial_sums[channel], digits)}"
         terms = [
-            f"{format_number(a, digits)}·{format_number(w, digits)}"
+            f"{factor(format_number(a, digits))}·{factor(format_number(w, digits))}"
             for a, w in zip(vals.ravel(), ws.ravel(), strict=True)
         ]
         return " + ".join(terms) + tail

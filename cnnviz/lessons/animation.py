@@ -37,8 +37,8 @@ does; the tests compare it with the core for every step.
 >>> p = build_conv_payload(t)
 >>> p["out_shape"], p["totals"]
 ([2, 2], [9, 13, 21, 25])
->>> step_view(p, 3)["equation"][0] == t.step(3).equation()
-True
+>>> step_view(p, 3)["equation"]
+['4·1 + 5·1 + 7·1 + 8·1 = 24', 'wᵀx + w₀ = 24 + 1 = 25']
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
+from cnnviz.core.text import factor
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
 from cnnviz.plots.display import DIVERGING_COLORS
@@ -323,7 +324,8 @@ def build_conv_payload(
         "labels": _labels(_CONV_LABELS, labels, act=act_name or "f"),
         "palette": _PALETTE,
     }
-    if nc > 1:
+    if nc > 1 or trace.bias != 0:
+        # With a bias, one channel's sum is written out too: wᵀx + w₀ = sum + bias.
         payload["partials"] = _quantise(exp["partial_sums"], d)
     if activation != "none":
         payload["activated"] = _quantise(exp["activated"], d)
@@ -461,7 +463,7 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
                 v_row.append(_text(vals[uid]))
                 w_row.append(_text(kernel[tap]))
                 p_row.append(_text(product(tap, uid)))
-                t_ch.append(f"{v_row[-1]}·{w_row[-1]}")
+                t_ch.append(f"{factor(v_row[-1])}·{factor(w_row[-1])}")
             v_ch.append(v_row)
             w_ch.append(w_row)
             p_ch.append(p_row)
@@ -471,16 +473,20 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
         terms.append(t_ch)
     total = _text(payload["totals"][k])
     bias = _text(payload["bias"])
-    if nc == 1:
+    if nc == 1 and "partials" in payload:  # the filter as a neuron: wᵀx + w₀
+        partials = [_text(payload["partials"][k])]
+        lines = [" + ".join(terms[0]) + f" = {partials[0]}",
+                 f"wᵀx + w₀ = {partials[0]} + {factor(bias)} = {total}"]
+    elif nc == 1:
         partials = []
-        lines = [" + ".join(terms[0]) + f" + {bias} = {total}"]
+        lines = [" + ".join(terms[0]) + f" + {factor(bias)} = {total}"]
     else:
         partials = [_text(payload["partials"][k * nc + ch]) for ch in range(nc)]
         names = payload["channel_names"]
         lines = [
             f"{names[ch]}: " + " + ".join(terms[ch]) + f" = {partials[ch]}" for ch in range(nc)
         ]
-        lines.append(" + ".join(partials) + f" + {bias} = {total}")
+        lines.append(" + ".join(partials) + f" + {factor(bias)} = {total}")
     output = total
     if "activated" in payload:
         output = _text(payload["activated"][k])

@@ -27,7 +27,7 @@ import numpy as np
 from cnnviz.core._checks import as_float_array, as_int, check_finite, exact_sum
 from cnnviz.core.kernels import KERNELS, get_kernel, resize_kernel
 from cnnviz.core.layers import conv_params
-from cnnviz.core.text import format_number
+from cnnviz.core.text import factor, format_number
 from cnnviz.core.trace import Step
 
 __all__ = [
@@ -166,12 +166,12 @@ def channel_equation(step: Step, channel: int, digits: int = 3) -> str:
     >>> x = np.zeros((3, 3, 3)); x[:, 0, :] = 25
     >>> w = np.tile(np.array([[1.0, 0, -1]] * 3)[:, :, None], (1, 1, 3))
     >>> channel_equation(ConvTrace(x, w).at(0, 0), 0)
-    '25·1 + 0·0 + 0·(-1) + 25·1 + 0·0 + 0·(-1) + 25·1 + 0·0 + 0·(-1) = 75'
+    '25·1 + 0·0 + 0·(−1) + 25·1 + 0·0 + 0·(−1) + 25·1 + 0·0 + 0·(−1) = 75'
     """
     c = as_int(channel, "channel", minimum=0)
     if c >= step.values.shape[2]:
         raise ValueError(f"channel must be below {step.values.shape[2]}, got {c}")
-    terms = [f"{_signed(a, digits)}·{_signed(w, digits)}" for a, w in
+    terms = [f"{factor(format_number(a, digits))}·{factor(format_number(w, digits))}" for a, w in
              zip(step.values[:, :, c].ravel(), step.weights[:, :, c].ravel(), strict=True)]
     return " + ".join(terms) + f" = {format_number(step.partial_sums[c], digits)}"
 
@@ -182,17 +182,12 @@ def total_equation(step: Step, names: Sequence[str] = CHANNEL_NAMES, digits: int
     >>> from cnnviz.core.trace import ConvTrace
     >>> t = ConvTrace(np.ones((3, 3, 3)), np.ones((3, 3, 3)), bias=-1)
     >>> total_equation(t.at(0, 0))
-    '9 (R) + 9 (G) + 9 (B) + (-1) (bias b) = 26'
+    '9 (R) + 9 (G) + 9 (B) + (−1) (bias b) = 26'
     """
-    parts = [f"{_signed(v, digits)} ({names[c] if c < len(names) else c})"
+    parts = [f"{factor(format_number(v, digits))} ({names[c] if c < len(names) else c})"
              for c, v in enumerate(step.partial_sums)]
-    return (" + ".join(parts) + f" + {_signed(step.bias, digits)} (bias b) = "
+    return (" + ".join(parts) + f" + {factor(format_number(step.bias, digits))} (bias b) = "
             f"{format_number(step.total, digits)}")
-
-
-def _signed(value: float, digits: int) -> str:
-    text = format_number(value, digits)
-    return f"({text})" if text.startswith("-") else text
 
 
 def bank_from_presets(names: Sequence[str], n_c: int = 3) -> tuple[np.ndarray, str]:

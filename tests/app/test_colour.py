@@ -57,7 +57,7 @@ def test_lecture_volume_gives_75_per_channel_and_225(open_page):
     codes = _codes(at)
     for code in codes[:3]:
         assert code.endswith("= 75"), code
-        assert code.startswith("25·1 + 25·0 + 0·(-1)")
+        assert code.startswith("25·1 + 25·0 + 0·(−1)")
     assert codes[3] == "75 (R) + 75 (G) + 75 (B) + 0 (bias b) = 225"
     output = figure(at, 3)  # the one output map, 8 × 8 with numbers
     assert output["data"][0]["text"][0] == ["0", "0", "0", "225", "225", "0", "0", "0"]
@@ -87,7 +87,7 @@ def test_slice_preset_and_bias(open_page):
     at.selectbox(key="cv_g").set_value("zeros").run()
     at.number_input(key=colour.BIAS).set_value(-25.0).run()
     assert not at.exception, exceptions(at)
-    assert _codes(at)[3] == "75 (R) + 0 (G) + 75 (B) + (-25) (bias b) = 125"
+    assert _codes(at)[3] == "75 (R) + 0 (G) + 75 (B) + (−25) (bias b) = 125"
 
 
 def test_bad_cell_is_reported_and_kept(open_page):

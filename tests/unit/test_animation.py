@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d
+from cnnviz.core.text import factor
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.lessons.animation import (
     Placement,
@@ -75,7 +76,12 @@ def check_conv(payload: dict, image, kernel, bias=0.0, **kw) -> ConvTrace:
         assert v["total"] == format_number(s.total) == format_number(exp["totals"][k])
         assert v["total"] == format_number(out[s.out_row, s.out_col])
         assert v["output"] == format_number(s.activated)
-        if nc == 1:
+        if nc == 1 and s.bias != 0:  # the filter as a neuron: the sum, then wᵀx + w₀
+            assert v["equation"][0] == s.equation(channel=0)
+            assert v["equation"][1] == (
+                f"wᵀx + w₀ = {format_number(s.partial_sums[0])} + "
+                f"{factor(format_number(s.bias))} = {format_number(s.total)}")
+        elif nc == 1:
             assert v["equation"][0] == s.equation()
         else:
             assert v["partials"] == fmt(s.partial_sums)
@@ -83,14 +89,14 @@ def check_conv(payload: dict, image, kernel, bias=0.0, **kw) -> ConvTrace:
             for ch in range(nc):
                 assert v["equation"][ch] == f"{names[ch]}: {s.equation(channel=ch)}"
             assert v["equation"][nc] == (
-                " + ".join(fmt(s.partial_sums)) + f" + {format_number(s.bias)} = "
+                " + ".join(fmt(s.partial_sums)) + f" + {factor(format_number(s.bias))} = "
                 f"{format_number(s.total)}")
         if trace.activation != "none":
             assert v["equation"][-1] == (
                 f"{payload['activation_name']}({format_number(s.total)}) = "
                 f"{format_number(s.activated)}")
         else:
-            assert len(v["equation"]) == (1 if nc == 1 else nc + 1)
+            assert len(v["equation"]) == (nc + 1 if nc > 1 or s.bias != 0 else 1)
     # Rounded numbers stay within half a unit of the last digit of the core's.
     np.testing.assert_allclose(payload["totals"], exp["totals"], atol=5e-4 + 1e-12)
     return trace
@@ -132,7 +138,7 @@ def test_digits_follow_format_number(digits):
     for k in range(t.n_steps):
         s = t.step(k)
         v = step_view(p, k)
-        assert v["equation"][0] == s.equation(digits=digits)
+        assert v["equation"][0] == s.equation(channel=0, digits=digits)
         assert sum(v["products"][0], []) == [format_number(x, digits) for x in s.products.ravel()]
 
 

@@ -53,7 +53,7 @@ def test_step_fields_by_hand():
     assert s.total == -1.0
     s = t.at(1, 1)  # window on x[0:2, 0:2] = [[0, 1], [3, 4]]
     assert s.total == 0 * 4 + 1 * 3 + 3 * 2 + 4 * 1 - 1
-    assert s.equation() == "0·4 + 1·3 + 3·2 + 4·1 + -1 = 12"
+    assert s.equation() == "0·4 + 1·3 + 3·2 + 4·1 + (−1) = 12"
 
 
 def test_colour_partial_sums_are_per_channel():

@@ -101,7 +101,7 @@ def test_lecture_volume_partial_sums_and_total():
     step = ConvTrace(item.array, item.kernel).at(0, 3)
     for c in range(3):
         text = volumes.channel_equation(step, c)
-        assert text == "25·1 + 25·0 + 0·(-1) + 25·1 + 25·0 + 0·(-1) + 25·1 + 25·0 + 0·(-1) = 75"
+        assert text == "25·1 + 25·0 + 0·(−1) + 25·1 + 25·0 + 0·(−1) + 25·1 + 25·0 + 0·(−1) = 75"
     assert volumes.total_equation(step) == "75 (R) + 75 (G) + 75 (B) + 0 (bias b) = 225"
     with pytest.raises(ValueError, match="channel must be below 3"):
         volumes.channel_equation(step, 3)

@@ -49,6 +49,11 @@ function instances() {
   return window.__cnnvizInstances;
 }
 
+/** A number's text as a factor or a term after "+": "-4" → "(−4)" (text only, no arithmetic). */
+function factor(s) {
+  return typeof s === "string" && s.startsWith("-") ? `(−${s.slice(1)})` : s;
+}
+
 function text(v) {
   // Payload numbers are written so that String() gives format_number's text.
   return typeof v === "string" ? v : String(v);
@@ -1240,14 +1245,20 @@ class Animator {
           for (let j = 0; j < P.fw; j += 1) {
             const tap = (i * P.fw + j) * P.nc + ch;
             const uid = P.ids[(rows[i] * P.wp + cols[j]) * P.nc + ch];
-            terms.push(term(`${text(P.vals[uid])}·${text(P.kernel[tap])}`, this.isPad(rows[i], cols[j])));
+            terms.push(term(`${factor(text(P.vals[uid]))}·${factor(text(P.kernel[tap]))}`,
+              this.isPad(rows[i], cols[j])));
           }
         }
         parts.push(terms.join(" + "));
       }
       const total = text(P.totals[k]);
-      const bias = escapeHtml(text(P.bias));
-      if (P.nc === 1) {
+      const bias = escapeHtml(factor(text(P.bias)));
+      if (P.nc === 1 && P.partials) {
+        // The filter as a neuron (the lectures' wᵀx + w₀): the weighted sum, then the bias.
+        const p = escapeHtml(text(P.partials[k]));
+        lines.push(`${parts[0]} = <b>${p}</b>`);
+        lines.push(`wᵀx + w₀ = ${p} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
+      } else if (P.nc === 1) {
         lines.push(`${parts[0]} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
       } else {
         const partials = [];
