@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core.text import format_number
 
 __all__ = [
     "size_formula",
@@ -356,6 +357,9 @@ class SizeFormula:
         last positions (the window never hangs over the padded edge).
     latex : str
         E.g. ``n_H^{[l]} = \\left\\lfloor \\frac{32 + 2\\cdot 0 - 5}{1} \\right\\rfloor + 1 = 28``.
+    words : str
+        The lectures' way of saying it, e.g. "(10 + 2·0 − 3)/2 + 1 = 4.5: a fraction,
+        so round down to the lower integer: n_W = 4".
     """
 
     axis: str
@@ -367,6 +371,7 @@ class SizeFormula:
     n_out: int
     exact: bool
     latex: str
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -457,7 +462,15 @@ def _size_formula(
         rf"n_{axis}^{{[l]}} = \left\lfloor \frac{{{n} + {pad_tex} - {f_tex}}}{{{s}}} "
         rf"\right\rfloor + 1 = {n_out}"
     )
-    return SizeFormula(axis, n, pad, f, d, s, n_out, top % s == 0, latex)
+    # The lectures divide first and then "for fractions pick the lower integer":
+    # (10 − 3)/2 + 1 = 4.5, so 4.
+    pad_txt = f"2·{pad[0]}" if pad[0] == pad[1] else f"({pad[0]} + {pad[1]})"
+    f_txt = f"{f}" if d == 1 else f"{span}"
+    raw = format_number(top / s + 1, 4)
+    words = f"({n} + {pad_txt} − {f_txt})/{s} + 1 = {raw}"
+    if top % s:
+        words += f": a fraction, so round down to the lower integer: n_{axis} = {n_out}"
+    return SizeFormula(axis, n, pad, f, d, s, n_out, top % s == 0, latex, words)
 
 
 def size_formula(

@@ -279,10 +279,9 @@ def _notes(
         notes.append(f"$(n + 2p - f)/s = {top}/{s}$ is whole: the last window ends exactly "
                      "on the last padded row.")
     else:
-        notes.append(f"$(n + 2p - f)/s = {top}/{s} = {top / s:.4g}$ is not whole, so the "
-                     f"lectures round down: $\\lfloor {top}/{s} \\rfloor = {top // s}$ steps "
-                     f"after the first window, $n^{{[l]}} = {formula.n_out}$. The window never "
-                     "hangs over the edge.")
+        notes.append(f"As the lectures say it: {formula.words}. That is "
+                     f"$\\lfloor {top}/{s} \\rfloor = {top // s}$ steps after the first window: "
+                     "the window never hangs over the edge.")
     last_end = (formula.n_out - 1) * s + span - 1 - pad[0]  # in input indices
     tail = [i for i in unread if i > last_end]
     inner = [i for i in unread if i <= last_end]

@@ -42,7 +42,7 @@ def shape_formulas(geom: ConvGeometry, *, what: str = "window") -> None:
                          stride=geom.stride[axis], dilation=geom.dilation[axis], axis=name)
         st.latex(f.latex)
         if not f.exact:
-            st.caption(f"n_{name}: the division is not whole, so the floor drops the remainder.")
+            st.caption(f"As the lectures say it: {f.words}.")
     rows, cols = geom.unreached
     if rows or cols:
         parts = [f"{n} {word}" for n, word in ((rows, "row(s) at the bottom"),

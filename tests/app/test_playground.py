@@ -97,9 +97,10 @@ def test_stride_and_custom_padding_show_floor_and_unreached(open_page):
     at.number_input(key=keys.STRIDE_W).set_value(2).run()
     assert not at.exception, exceptions(at)
     latex = " ".join(x.value for x in at.latex)
-    # 6 + 2 - 3 = 5, over 2: not whole, the floor drops the remainder.
+    # 6 + 2 - 3 = 5, over 2, plus 1: 3.5, and the lectures round down to 3.
     assert "\\frac{6 + 2\\cdot 1 - 3}{2}" in latex and "= 3" in latex
-    assert "floor drops the remainder" in page_text(at)
+    assert ("(6 + 2·1 − 3)/2 + 1 = 3.5: a fraction, so round down to the lower integer: "
+            "n_H = 3") in page_text(at)
     assert "never reaches the last 1 row(s)" in page_text(at)
 
 

@@ -47,7 +47,9 @@ def test_default_render(open_page):
     text = _text(at)
     # 10×10, f = 3, s = 2: the floor and the unread last row.
     assert r"\frac{10 + 2\cdot 0 - 3}{2}" in text and r"\rfloor + 1 = 4" in text
-    assert "3.5" in text and "**9** is never read" in at.warning[0].value
+    # As the lectures say it: (10 − 3)/2 + 1 = 4.5, pick the lower integer.
+    assert "(10 + 2·0 − 3)/2 + 1 = 4.5: a fraction, so round down" in text
+    assert "**9** is never read" in at.warning[0].value
     coverage = _chart(at, "Windows reading each cell")
     assert len(coverage["data"][0]["text"]) == 10
     # The lectures' comparisons.
