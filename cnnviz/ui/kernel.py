@@ -15,6 +15,7 @@ import streamlit as st
 
 from cnnviz.core import kernels
 from cnnviz.core.text import format_table
+from cnnviz.data import samples
 
 from . import links
 from . import state as k
@@ -23,6 +24,8 @@ MAX_SIDE = 11
 DEFAULT = "sharpen"
 TABLE, VERSION, ERROR = "kernel_table", "kernel_version", "kernel_action_error"
 LAST_GOOD = "kernel_last_good"  # the last kernel whose every cell was a number
+BASE = "kernel_base"  # the preset the grid last started from
+CUSTOM = "custom"  # the preset box's name for a kernel that is no preset
 
 
 def editor_key(version: int | None = None) -> str:
@@ -38,6 +41,9 @@ def editor_key(version: int | None = None) -> str:
 
 def _set_table(values: np.ndarray) -> None:
     st.session_state[TABLE] = format_table(values)
+    name = _name_of(st.session_state[TABLE])
+    if name != CUSTOM:  # what "Reset" goes back to after edits
+        st.session_state[BASE] = name
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = values.shape
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
@@ -54,23 +60,36 @@ def set_kernel(values: np.ndarray) -> None:
         st.session_state[ERROR] = str(err)
         return
     _set_table(table)
-    # Name it in the preset box too when it is one of the presets.
-    for name, preset in kernels.KERNELS.items():
-        if preset.values.shape == table.shape and np.array_equal(preset.values, table):
-            st.session_state[k.KERNEL_PRESET] = name
-            break
+
+
+# What a lecture's one click replaces, so that "Back to my kernel" can put it back.
+MINE = "kernel_before_lecture"
+_LAYER_KEYS = (k.BIAS, k.ACTIVATION, k.PAD_KIND, k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT,
+               k.PAD_RIGHT, k.PAD_MODE, k.STRIDE_H, k.STRIDE_W, k.DIL_H, k.DIL_W, k.FLIP,
+               k.COLOUR_MODE)
 
 
 def use_lecture(source) -> None:
-    """Load a lecture matrix's own filter, bias, padding and stride (a button callback).
+    """Load a lecture matrix's own filter, bias, padding and stride, flip off (a callback).
 
     A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
     by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
+    The kernel and settings it replaces are kept for :func:`back_to_mine`.
     """
+    if source.kernel is None:
+        return
+    if TABLE not in st.session_state:  # chosen on a page without the kernel editor
+        _set_table(kernels.get_kernel(DEFAULT))
+    if MINE not in st.session_state:
+        st.session_state[MINE] = {
+            "table": [list(row) for row in current_table()],
+            **{key: st.session_state[key] for key in _LAYER_KEYS if key in st.session_state}}
     set_kernel(source.kernel)
     st.session_state[k.BIAS] = float(source.bias)
-    if source.bias:
-        st.session_state[k.ACTIVATION] = "relu"
+    st.session_state[k.ACTIVATION] = "relu" if source.bias else "none"
+    # The lectures compute cross-correlation on zero padding, no dilation.
+    st.session_state[k.FLIP] = False
+    st.session_state[k.PAD_MODE] = "zeros"
     if source.padding:
         st.session_state[k.PAD_KIND] = "custom"
         for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT):
@@ -81,6 +100,27 @@ def use_lecture(source) -> None:
     st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
     if np.ndim(source.kernel) == 3:
         st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
+
+
+def use_lecture_named(name: str | None) -> None:
+    """:func:`use_lecture` for the lecture matrix ``name`` (the sidebar's choice)."""
+    item = samples.LECTURE_INPUTS.get(name or "")
+    if item is not None and item.kernel is not None:
+        use_lecture(item)
+
+
+def back_to_mine() -> None:
+    """Undo the lecture's one click: the kernel and layer settings from before it."""
+    mine = st.session_state.pop(MINE, None)
+    if mine is None:
+        return
+    table = mine.pop("table")
+    st.session_state[TABLE] = table
+    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
+    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    for key in _LAYER_KEYS:
+        if key in mine:
+            st.session_state[key] = mine[key]
 
 
 # Short, because a linked choice is written in the link as it reads.
@@ -98,8 +138,21 @@ def colour_mode() -> bool:
              "CNN layer does).") == COLOUR_SUMMED
 
 
+def _name_of(table: list[list[str]]) -> str:
+    """The preset whose values the grid holds, else :data:`CUSTOM` (also for a bad cell)."""
+    try:
+        values = kernels.kernel_from_table(table)
+    except ValueError:
+        return CUSTOM
+    for name, preset in kernels.KERNELS.items():
+        if preset.values.shape == values.shape and np.array_equal(preset.values, values):
+            return name
+    return CUSTOM
+
+
 def _on_preset() -> None:
-    _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
+    if st.session_state[k.KERNEL_PRESET] != CUSTOM:
+        _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
 
 
 def _on_resize() -> None:
@@ -121,8 +174,8 @@ def _on_edit(action: str) -> None:
         elif action == "random":
             seed = st.session_state.get(VERSION, 0)
             new = kernels.random_kernel(current.shape, seed=seed, integers=True)
-        else:
-            new = kernels.get_kernel(st.session_state[k.KERNEL_PRESET])
+        else:  # reset: the numbers of the preset the grid last started from
+            new = kernels.get_kernel(st.session_state.get(BASE, DEFAULT))
     except ValueError as err:
         st.session_state[ERROR] = str(err)
         return
@@ -159,11 +212,6 @@ def _from_link(text: str) -> None:
     st.session_state[TABLE] = table
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
-    values = kernels.kernel_from_table(table)
-    for name, preset in kernels.KERNELS.items():  # the preset box names a preset's values
-        if preset.values.shape == values.shape and np.array_equal(preset.values, values):
-            st.session_state[k.KERNEL_PRESET] = name
-            break
 
 
 def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:
@@ -175,10 +223,8 @@ def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:
 
 
 def _init() -> None:
-    if k.KERNEL_PRESET not in st.session_state:
-        st.session_state[k.KERNEL_PRESET] = DEFAULT
     if TABLE not in st.session_state:
-        _set_table(kernels.get_kernel(st.session_state[k.KERNEL_PRESET]))
+        _set_table(kernels.get_kernel(DEFAULT))
     text = links.incoming(links.KERNEL)
     if text is not None:
         _from_link(text)
@@ -200,10 +246,18 @@ def kernel_editor() -> np.ndarray | None:
     in the grid for correction.
     """
     _init()
-    preset = st.selectbox("Kernel preset", list(kernels.KERNELS), key=k.KERNEL_PRESET,
-                          on_change=_on_preset, format_func=lambda n: kernels.KERNELS[n].title,
-                          **k.KEEP)
-    st.caption(kernels.KERNELS[preset].meaning)
+    # The box always names what is in the grid: a preset's name, or "custom".
+    st.session_state[k.KERNEL_PRESET] = _name_of(current_table())
+    preset = st.selectbox(
+        "Kernel preset", [*kernels.KERNELS, CUSTOM], key=k.KERNEL_PRESET, on_change=_on_preset,
+        format_func=lambda n: ("Custom: your own numbers" if n == CUSTOM
+                               else kernels.KERNELS[n].title), **k.KEEP)
+    st.caption("The numbers in the grid are your own." if preset == CUSTOM
+               else kernels.KERNELS[preset].meaning)
+    if MINE in st.session_state:
+        st.button("Back to my kernel", key="kernel_back", on_click=back_to_mine,
+                  icon=":material/undo:", help="The kernel and layer settings from before the "
+                                               "lecture's example.")
     c1, c2 = st.columns(2)
     c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize, **k.KEEP)
     c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize,

@@ -11,6 +11,7 @@ from cnnviz.data import samples
 from cnnviz.data.images import ImageError, load_image_with_notes
 from cnnviz.lessons.colour import as_volume
 
+from . import kernel as kernel_ui
 from . import links
 from . import state as k
 
@@ -90,6 +91,16 @@ def _upload(mode: str, max_side: int) -> Source:
     return Source(image, name, note)
 
 
+def _on_lecture() -> None:
+    kernel_ui.use_lecture_named(st.session_state[k.LECTURE])
+
+
+def _on_source() -> None:
+    if st.session_state[k.SOURCE] == "Lecture":
+        kernel_ui.use_lecture_named(st.session_state.get(k.LECTURE,
+                                                         next(iter(samples.LECTURE_INPUTS))))
+
+
 def image_source() -> Source:
     """Draw the sidebar's image picker and return the chosen image.
 
@@ -98,7 +109,10 @@ def image_source() -> Source:
     """
     sb = st.sidebar
     sb.subheader("Image")
-    kind = sb.radio("Source", KINDS, key=k.SOURCE, horizontal=True, **k.LINK)
+    # Choosing a lecture matrix brings its kernel, bias, padding and stride in one
+    # click ("Back to my kernel" undoes it).
+    kind = sb.radio("Source", KINDS, key=k.SOURCE, horizontal=True, **k.LINK,
+                    on_change=_on_source)
     colour = sb.radio("Channels", ("Grey", "Colour"), key=k.COLOUR, horizontal=True,
                       help="Grey: one channel (n_c = 1). Colour: R, G, B (n_c = 3).",
                       **k.LINK) == "Colour"
@@ -106,7 +120,8 @@ def image_source() -> Source:
     if kind == "Lecture":
         names = list(samples.LECTURE_INPUTS)
         name = links.select("Matrix", names, key=k.LECTURE, default=names[0], where=sb,
-                            format_func=lambda n: samples.LECTURE_INPUTS[n].title)
+                            format_func=lambda n: samples.LECTURE_INPUTS[n].title,
+                            on_change=_on_lecture)
         item = samples.LECTURE_INPUTS[name]
         image = np.array(item.array, dtype=np.float64)
         sb.caption(item.explanation)

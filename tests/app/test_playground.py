@@ -236,3 +236,41 @@ def test_a_pattern_in_colour_is_three_equal_channels(open_page):
     assert not at.exception, exceptions(at)
     titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
     assert any("Input a: 128 × 128 × 3" in t for t in titles), titles
+
+
+def test_a_lecture_matrix_brings_its_settings_in_one_click_and_back_to_mine_undoes_it(open_page):
+    at = open_page()
+    at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_y").run()
+    at.toggle(key=keys.FLIP).set_value(True).run()
+    at.number_input(key=keys.BIAS).set_value(2.0).run()
+    at.radio(key=keys.SOURCE).set_value("Lecture").run()  # the digit, the first lecture matrix
+    assert not at.exception, exceptions(at)
+    item = samples.LECTURE_INPUTS["digit_one"]
+    assert at.toggle(key=keys.FLIP).value is False and at.number_input(key=keys.BIAS).value == 0
+    expected = cnnviz.conv2d(item.array, item.kernel)
+    texts = _cell_texts(figure(at, 1))
+    assert texts == [[f"{v:g}" for v in row] for row in expected]
+    assert texts[1][1] == "3"  # the lecture's best match, even though flip was on
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "custom"  # no preset has its numbers
+    # The rectangle, chosen next, brings its bias and ReLU.
+    at.selectbox(key=keys.LECTURE).set_value("rectangle").run()
+    assert at.number_input(key=keys.BIAS).value == -4.0
+    at.button(key="kernel_back").click().run()
+    assert not at.exception, exceptions(at)
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "sobel_y"
+    assert at.toggle(key=keys.FLIP).value is True and at.number_input(key=keys.BIAS).value == 2.0
+    assert not [b for b in at.button if b.key == "kernel_back"]  # nothing left to undo
+
+
+def test_the_preset_box_names_what_is_in_the_grid(open_page):
+    at = open_page()
+    at.selectbox(key=keys.KERNEL_PRESET).set_value("box_blur_3").run()
+    editor = kernel.editor_key(at.session_state[kernel.VERSION])
+    at.session_state[editor] = {"edited_rows": {0: {"0": "2"}}, "added_rows": [],
+                                "deleted_rows": []}
+    at.run()
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "custom"
+    assert "your own" in page_text(at)
+    at.button(key="kernel_reset").click().run()  # back to the preset it started from
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "box_blur_3"
+    assert at.session_state[kernel.TABLE][0] == ["1/9", "1/9", "1/9"]
