@@ -65,6 +65,11 @@ function escapeHtml(s) {
   ));
 }
 
+/** The lectures' notation as it is typeset: "a^[l-1]" → a<sup>[l−1]</sup>, escaped first. */
+function notation(s) {
+  return escapeHtml(s).replace(/\^(\[[^\]]*\])/g, (_, sup) => `<sup>${sup.replace(/-/g, "−")}</sup>`);
+}
+
 function rgbCss(c) {
   return `rgb(${c[0] | 0},${c[1] | 0},${c[2] | 0})`;
 }
@@ -373,13 +378,13 @@ class Animator {
     this.el.jumpCol.max = String(P.ow - 1);
     const L = P.labels;
     this.el.title.textContent = L.title;
-    this.el.capIn.textContent = L.input;
+    this.el.capIn.innerHTML = notation(L.input);
     if (P.isConv) {
-      this.el.capOut.textContent = P.activation !== "none"
+      this.el.capOut.innerHTML = notation(P.activation !== "none"
         ? `${L.output_activated}${P.activation_note ? `, ${P.activation_note}` : ""}`
-        : L.output;
-      this.el.capK.textContent = P.flip ? `${L.kernel}, ${L.flip_note}` : L.kernel;
-      this.el.capP.textContent = L.products;
+        : L.output);
+      this.el.capK.innerHTML = notation(P.flip ? `${L.kernel}, ${L.flip_note}` : L.kernel);
+      this.el.capP.innerHTML = notation(L.products);
       this.el.bias.textContent = `bias b = ${text(P.bias)}`;
       this.el.panelP.hidden = false;
     } else {
