@@ -31,13 +31,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from cnnviz.core._checks import as_int
 
-__all__ = ["is_blank", "number_cell", "number_table", "parse_number", "whole_cell"]
+__all__ = ["is_blank", "number_cell", "number_table", "parse_matrix", "parse_number",
+           "whole_cell"]
 
 
 def _missing(value: object) -> bool:
@@ -232,3 +234,49 @@ def whole_cell(
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"the {column} cell is not a finite number: {value!r}")
     return as_int(value, column, minimum=minimum)
+
+
+def parse_matrix(text: str, *, name: str = "matrix", max_side: int = 64) -> np.ndarray:
+    """A matrix typed or pasted as text, as a float64 array.
+
+    Rows are lines (or, in one line, separated by ``;``, as in a link); cells
+    are separated by spaces, commas or tabs, so a block copied from a
+    spreadsheet or a lecture's ``[[3, 4, 5], [1, 0, 2], [-1, 9, 7]]`` both
+    work. Cells are numbers or fractions (:func:`parse_number`).
+
+    Raises
+    ------
+    ValueError
+        Naming the row and column of a bad cell, a row of another length, an
+        empty text, or a side longer than ``max_side``.
+
+    Examples
+    --------
+    >>> parse_matrix("1 2 3\\n4 5 6").tolist()
+    [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    >>> parse_matrix("[[3, 4, 5], [1, 0, 2], [-1, 9, 7]]")[2].tolist()
+    [-1.0, 9.0, 7.0]
+    >>> parse_matrix("1\\t-2.5\\n1/2\\t0").tolist()
+    [[1.0, -2.5], [0.5, 0.0]]
+    >>> parse_matrix("1,2;3,x")
+    Traceback (most recent call last):
+    ...
+    ValueError: matrix cell (row 2, column 2) is not a number: 'x'
+    >>> parse_matrix("1 2\\n3")
+    Traceback (most recent call last):
+    ...
+    ValueError: matrix row 2 has 1 cells but row 1 has 2
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {type(text).__name__}")
+    body = text.strip()
+    if body.startswith("["):  # a pasted nested list: one row per inner [...]
+        body = re.sub(r"\]\s*,?\s*\[", "\n", body).replace("[", "").replace("]", "")
+    lines = [line for line in re.split(r"\r?\n" if "\n" in body else ";", body) if line.strip()]
+    if not lines:
+        raise ValueError(f"the {name} is empty: type rows of numbers, one row per line")
+    rows = [[cell for cell in re.split(r"[\s,;]+", line.strip()) if cell] for line in lines]
+    if len(rows) > max_side or max(len(r) for r in rows) > max_side:
+        raise ValueError(f"the {name} may be at most {max_side} × {max_side}, got "
+                         f"{len(rows)} rows of up to {max(len(r) for r in rows)}")
+    return number_table(rows, name=name)

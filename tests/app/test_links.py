@@ -275,3 +275,41 @@ def test_an_upload_cannot_travel_in_a_link(open_page):
     assert "uploaded image, which cannot travel in a link" in _notices(at)
     assert "No upload yet: the default photo is shown" in page_text(at)
     assert len(at.get("plotly_chart")) >= 3
+
+
+# --- a typed matrix ------------------------------------------------------------------------
+
+
+def test_the_lectures_signed_map_typed_in_and_max_pooled(open_page):
+    at = open_page("pages/pooling.py", query={"src": "Typed"})
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(
+        raw(at, "pooling_out"),
+        [[343, 55, 0, 81], [559, 0, 0, -423], [559, 0, 0, -423], [344, 55, 0, 76]])
+    assert at.query_params["m"].startswith("-67,23,43,55,-72,-12,-30,81;313,")
+
+
+def test_a_typed_matrix_from_a_spreadsheet_a_bad_cell_and_the_link(open_page):
+    at = open_page(query={"src": "Typed"})
+    at.text_area(key="typed").set_value("1\t-2\t1/2\n0\t3\t4\n5\t6\t7").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"
+    good = [[1, -2, 0.5], [0, 3, 4], [5, 6, 7]]
+    expected = cnnviz.conv2d(good, get_kernel("sharpen"))
+    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), expected)
+    at.text_area(key="typed").set_value("1 -2 1/2\n0 x 4\n5 6 7").run()
+    assert not at.exception, exceptions(at)
+    errors = " ".join(e.value for e in at.sidebar.error)
+    assert "row 2, column 2" in errors and "'x'" in errors
+    assert at.text_area(key="typed").value == "1 -2 1/2\n0 x 4\n5 6 7"  # nothing typed is lost
+    assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"  # the link keeps the last good one
+    # The maps stay on the last good matrix.
+    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), expected)
+    again = open_page(query=dict(at.query_params))
+    assert again.text_area(key="typed").value == "1 -2 1/2\n0 3 4\n5 6 7"
+
+
+def test_a_bad_typed_matrix_in_a_link_is_refused(open_page):
+    at = open_page(query={"src": "Typed", "m": "1,2;3"})
+    assert not at.exception, exceptions(at)
+    assert "`m=1,2;3`" in _notices(at)
