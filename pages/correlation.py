@@ -20,16 +20,23 @@ show.intro(
 
 source = sources.image_source()
 KERNELS = kernel_choices(5)
+TYPED = "typed"
 c1, c2, c3 = st.columns([1.2, 1, 1], gap="large")
 with c1:
-    name = links.select("Kernel", list(KERNELS), key="corr_kernel", default="asymmetric_3",
-                        format_func=lambda n: KERNELS[n].title,
+    name = links.select("Kernel", [*KERNELS, TYPED], key="corr_kernel", default="asymmetric_3",
+                        format_func=lambda n: ("Type your own" if n == TYPED
+                                               else KERNELS[n].title),
                         help="Symmetric kernels (Gaussian, box, Laplacian, sharpen) give "
                              "identical maps; try Sobel or the asymmetric one.")
-    st.caption(KERNELS[name].meaning)
+    if name == TYPED:  # the lectures' flip example to start with
+        kernel = links.typed_matrix("Your kernel: one row per line", key="corr_typed",
+                                    link="corr_k", default="3 4 5\n1 0 2\n-1 9 7",
+                                    name="kernel", max_side=11, height=110)
+    else:
+        kernel = KERNELS[name].values
+        st.caption(KERNELS[name].meaning)
     padding = st.radio("Padding p", ("same", "valid"), key="corr_pad", horizontal=True, **k.LINK,
                        help="same: zeros around so that the map keeps the image's size.")
-kernel = KERNELS[name].values
 GRID = {"mapping": "diverging", "colorbar": False, "height": 240, "digits": 3}
 c2.plotly_chart(grid_figure(kernel, title="k (cross-correlation, CNN)", **GRID), key="corr_k")
 c3.plotly_chart(grid_figure(flip(kernel), title="k turned by 180° (convolution)", **GRID),

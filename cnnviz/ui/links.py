@@ -29,7 +29,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import streamlit as st
+
+from cnnviz.core.cells import parse_matrix
+from cnnviz.core.text import format_table
 
 from . import state as k
 
@@ -280,6 +284,54 @@ def decode_grid(text: str, *, max_side: int) -> list[list[str]]:
         if len(row) != len(rows[0]):
             raise ValueError(f"row {r} has {len(row)} cells where row 1 has {len(rows[0])}")
     return [[cell.strip() for cell in row] for row in rows]
+
+
+# --- typed matrices --------------------------------------------------------------
+
+#: A typed matrix up to this side travels in the link.
+TYPED_LINK_MAX = 16
+
+
+def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "matrix",
+                 max_side: int = 64, where: Any = None, height: int = 180) -> np.ndarray:
+    """A matrix the person types or pastes into a text box; returns its values.
+
+    Spaces, commas or tabs between numbers (a block copied from a spreadsheet
+    works), negatives and fractions, ``[[1, 2], [3, 4]]`` too
+    (:func:`cnnviz.core.cells.parse_matrix`). A bad cell is reported by row
+    and column under the box, the text stays as typed, and the last good
+    matrix is returned until it is fixed. Up to :data:`TYPED_LINK_MAX` a side
+    it travels in the link as ``1,2;3,4``.
+    """
+    where = where or st
+    text = incoming(link)
+    if text is not None:
+        try:
+            parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
+        except ValueError as err:
+            refuse(link, text, str(err))
+        else:
+            st.session_state[key] = text.replace(";", "\n").replace(",", " ")
+    st.session_state.setdefault(key, default)
+    typed = where.text_area(
+        label, key=key, height=height, **k.KEEP,
+        help="Numbers separated by spaces, commas or tabs (a block copied from a spreadsheet "
+             "works); negative numbers and fractions such as 1/9 too. [[1, 2], [3, 4]] works.")
+    last = f"_{key}_last_good"
+    try:
+        values = parse_matrix(typed, name=name, max_side=max_side)
+    except ValueError as err:
+        where.error(f"{err}. The last good {name} stays in use until this is fixed; your text "
+                    "is kept.", icon=":material/error:")
+        put(link, st.query_params.get(link))
+        return st.session_state.get(last, parse_matrix(default, name=name))
+    st.session_state[last] = values
+    small = max(values.shape) <= TYPED_LINK_MAX
+    put(link, encode_grid(format_table(values)) if small else None)
+    if not small:
+        where.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this {name} does not "
+                      "travel in the page's link.")
+    return values
 
 
 # --- data editors ---

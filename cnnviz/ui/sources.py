@@ -7,8 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from cnnviz.core.cells import parse_matrix
-from cnnviz.core.text import format_table
 from cnnviz.data import samples
 from cnnviz.data.images import ImageError, load_image_with_notes
 from cnnviz.lessons.colour import as_volume
@@ -18,8 +16,7 @@ from . import links
 from . import state as k
 
 KINDS = ("Photo", "Pattern", "Lecture", "Typed", "Upload")
-TYPED, TYPED_LAST, TYPED_LINK = "typed", "_typed_last_good", "m"
-TYPED_LINK_MAX = 16  # a typed matrix up to 16 × 16 travels in the link
+TYPED, TYPED_LINK = "typed", "m"
 # The lectures' signed 8 × 8 feature map, worked by hand for max pooling.
 TYPED_DEFAULT = """-67 23 43 55 -72 -12 -30 81
 313 343 0 0 0 0 -362 -291
@@ -105,39 +102,10 @@ def _upload(mode: str, max_side: int) -> Source:
 
 
 def _typed() -> Source:
-    """A matrix the student types or pastes (spaces, commas, tabs; negatives and fractions).
-
-    A bad cell is reported by row and column and the last good matrix stays in
-    use; a small matrix travels in the link as ``m=1,2;3,4``.
-    """
-    sb = st.sidebar
-    text = links.incoming(TYPED_LINK)
-    if text is not None:
-        try:
-            parse_matrix(text, max_side=TYPED_LINK_MAX)
-        except ValueError as err:
-            links.refuse(TYPED_LINK, text, str(err))
-        else:
-            st.session_state[TYPED] = text.replace(";", "\n").replace(",", " ")
-    st.session_state.setdefault(TYPED, TYPED_DEFAULT)
-    typed = sb.text_area(
-        "Your matrix: one row per line", key=TYPED, height=180, **k.KEEP,
-        help="Numbers separated by spaces, commas or tabs (a block copied from a spreadsheet "
-             "works); negative numbers and fractions such as 1/9 too. [[1, 2], [3, 4]] works.")
-    try:
-        values = parse_matrix(typed)
-    except ValueError as err:
-        sb.error(f"{err}. The last good matrix stays in use until this is fixed; your text is "
-                 "kept.", icon=":material/error:")
-        values = st.session_state.get(TYPED_LAST, parse_matrix(TYPED_DEFAULT))
-        links.put(TYPED_LINK, st.query_params.get(TYPED_LINK))
-    else:
-        st.session_state[TYPED_LAST] = values
-        small = max(values.shape) <= TYPED_LINK_MAX
-        links.put(TYPED_LINK, links.encode_grid(format_table(values)) if small else None)
-        if not small:
-            sb.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this matrix does not "
-                       "travel in the page's link.")
+    """A matrix the student types or pastes (see :func:`links.typed_matrix`)."""
+    values = links.typed_matrix(
+        "Your matrix: one row per line", key=TYPED, link=TYPED_LINK, default=TYPED_DEFAULT,
+        where=st.sidebar)
     rows, cols = values.shape
     return Source(values, f"your {rows} × {cols} matrix", picture=False)
 

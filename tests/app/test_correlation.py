@@ -68,3 +68,14 @@ def test_kernel_larger_than_a_tiny_image_gives_an_error(open_page):
     assert not at.exception, exceptions(at)
     assert "larger than the padded input" in at.error[0].value
     assert at.selectbox(key="corr_kernel").value == "gaussian_5"
+
+
+def test_the_lectures_flip_example_typed_in(open_page):
+    at = open_page(PAGE, query={"corr_kernel": "typed"})
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(raw(at, "corr_k"), [[3, 4, 5], [1, 0, 2], [-1, 9, 7]])
+    np.testing.assert_array_equal(raw(at, "corr_turned"), [[7, 9, -1], [2, 0, 1], [5, 4, 3]])
+    at.text_area(key="corr_typed").set_value("1, 2\n3, -4").run()
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(raw(at, "corr_turned"), [[-4, 3], [2, 1]])
+    assert at.query_params["corr_k"] == "1,2;3,-4"
