@@ -39,6 +39,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from cnnviz.core._checks import as_float_array, as_int, check_finite
 from cnnviz.core.conv import (
@@ -305,7 +306,9 @@ def descend(
     velocity = np.zeros_like(w)
     ws, losses, grads = [], [], []
     diverged = None
-    with np.errstate(over="ignore", invalid="ignore"):
+    # One BLAS thread: these (M × 10) products are too small to share, and on a busy
+    # 2-core machine two threads wait for each other (10–50× slower, measured).
+    with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(1, user_api="blas"):
         for t in range(steps + 1):
             err = x @ w - yv
             loss = float(err @ err) / m

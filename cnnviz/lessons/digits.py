@@ -130,9 +130,13 @@ class FilterMatch:
 
     @property
     def text(self) -> str:
-        """E.g. 'filter 3 ≈ −Sobel x (cos 0.91)'."""
-        name = ("−" if self.sign < 0 else "") + self.title
-        return f"filter {self.index + 1} ≈ {name} (cos {format_number(self.similarity, 2)})"
+        """E.g. '3 ≈ −Sobel x? cos 0.91'."""
+        return f"{self.index + 1}: cos {format_number(self.similarity, 2)}"
+
+    @property
+    def preset_label(self) -> str:
+        """The preset's short name with the sign, e.g. '−Sobel x'."""
+        return ("−" if self.sign < 0 else "") + self.title.split(" (")[0]
 
 
 def match_filters(w1: np.ndarray, presets: Sequence[str] = PRESETS) -> list[FilterMatch]:
@@ -232,3 +236,86 @@ def evaluate(trained: nn.Trained, x: np.ndarray, y: np.ndarray) -> Evaluation:
     return Evaluation(probs, labels, confusion)
 
 
+
+
+def learned_filters(matches: Sequence[FilterMatch]) -> np.ndarray:
+    """The learned filters as one (3, 3, F) volume, for a row of panels."""
+    return np.stack([m.learned for m in matches], axis=2)
+
+
+def preset_filters(matches: Sequence[FilterMatch]) -> np.ndarray:
+    """Each match's preset, signed and scaled to its learned filter's length (3, 3, F).
+
+    Scale says nothing about the kind of filter (the next layer rescales), so
+    the presets are drawn at the learned filters' size, for the eye.
+    """
+    out = []
+    for m in matches:
+        norm = float(np.linalg.norm(m.preset_values)) or 1.0
+        out.append(m.sign * m.preset_values * (float(np.linalg.norm(m.learned)) / norm))
+    return np.stack(out, axis=2)
+
+
+def spatial_maps(maps: Sequence[LayerMaps]) -> list[LayerMaps]:
+    """The layers whose output is a volume of feature maps (not the flat vectors)."""
+    return [m for m in maps if m.values.ndim == 3]
+
+
+def prediction_text(probs: np.ndarray, label: int | None) -> str:
+    """The network's answer in words (Markdown).
+
+    >>> prediction_text(np.eye(10)[3] * 0.9 + 0.01, 3)
+    'The network says **3** with probability 0.91. Right: the label is 3.'
+    """
+    best = int(np.argmax(probs))
+    text = f"The network says **{best}** with probability {float(probs[best]):.2f}."
+    if label is not None:
+        text += (" Right: the label is " if best == label else " Wrong: the label is ") + \
+            f"{label}."
+    second = int(np.argsort(probs)[-2])
+    if label is None and probs[second] > 0.1:
+        text += f" Its second guess is {second} ({float(probs[second]):.2f})."
+    return text
+
+
+def mistake_count(ev: Evaluation) -> int:
+    """How many test digits are misclassified."""
+    return int(np.sum(ev.predicted != ev.labels))
+
+
+def mistake_captions(ev: Evaluation, index: np.ndarray) -> list[str]:
+    """'#123: 7→1 (0.93)' for each misclassified test digit."""
+    return [f"#{i}: {ev.labels[i]}→{ev.predicted[i]} ({ev.probs[i].max():.2f})" for i in index]
+
+
+def training_caption(history: nn.History, n_train: int, n_test: int) -> str:
+    """One line on how the network was trained and how well it does."""
+    epochs = len(history.epoch_steps)
+    final = history.test_accuracy[-1] if history.test_accuracy else float("nan")
+    return (f"{epochs} epochs over {n_train:,} training digits ({history.steps[-1]:,} steps of "
+            f"{TRAINING['batch_size']} digits, Adam, random shifts of up to "
+            f"{TRAINING['max_shift']} pixels) in {history.seconds:.0f} s; accuracy on the "
+            f"{n_test:,} held-out test digits after the last epoch: {final:.3f}. The red curve "
+            "is the cross-entropy loss, averaged over the batches between two points.")
+
+
+TRAINING_TEXT = (
+    "Same network, new random weights (the seed), the same recipe as the shipped weights: "
+    "Adam, batches of 32, learning rate 0.003 shrinking by 0.8 each epoch, digits shifted at "
+    "random by up to 2 pixels. About 1–3 s per epoch on a quiet machine. The test digits are "
+    "only measured, never trained on."
+)
+
+FILTERS_TEXT = (
+    "Nobody chose these numbers: they started random and gradient descent shaped them. "
+    "Below each is the hand-made kernel it points most nearly the same way as, with the "
+    "cosine of the angle between them as 9-vectors (1: the same up to scale; a negative "
+    "twin counts, since the next layer can flip the sign). Learned filters are rarely clean "
+    "copies: many are edge detectors at some angle, some blur or sharpen."
+)
+
+MAPS_TEXT = (
+    "Red: positive, blue: negative (conv outputs); after ReLU and pooling, black is 0 and "
+    "white the layer's largest value. Early maps still look like the digit, filtered; after "
+    "the second pooling each 7 × 7 map marks where its pattern was found."
+)
