@@ -93,7 +93,7 @@ st.plotly_chart(maps_figure(dg.preset_filters(matches), signed=True,
                 key="cnn_presets")
 
 st.header("One digit, layer by layer")
-pick, shown = st.columns([1, 2.2], gap="large")
+pick, shown = st.columns([1.1, 2], gap="large")
 with pick:
     kind = st.radio("Digit", ("Test digit", "Draw", "Upload"), key="cnn_src", horizontal=True,
                     **k.LINK)

@@ -24,7 +24,7 @@ its centre of mass at the centre.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,7 @@ class Split:
     test_index: np.ndarray
 
 
-@cache
+@lru_cache(maxsize=2)  # read-only arrays, one or two files: bounded
 def load_digits(path: Path = DIGITS_FILE) -> Digits:
     """The bundled digits, read once per process (arrays are read-only)."""
     with np.load(path) as data:

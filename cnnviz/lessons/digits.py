@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 
@@ -65,7 +65,7 @@ def save_model(path: Path, trained: nn.Trained, *, seed: int) -> None:
                         **trained.history.arrays())
 
 
-@cache
+@lru_cache(maxsize=2)  # read-only arrays, one or two files: bounded
 def load_model(path: Path = MODEL_FILE) -> nn.Trained:
     """The shipped network (read once per process); raises ValueError if it does not fit."""
     spec = nn.digit_net()

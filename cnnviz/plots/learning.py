@@ -116,7 +116,8 @@ def training_figure(steps: Sequence[int], loss: Sequence[float], train_acc: Sequ
                                  line={"color": "#2ca02c", "width": 3}), secondary_y=True)
     fig.update_yaxes(title_text="cross-entropy loss", secondary_y=False, rangemode="tozero",
                      gridcolor="#eee")
-    fig.update_yaxes(title_text="accuracy", secondary_y=True, range=[0, 1.02])
+    fig.update_yaxes(title_text="accuracy", secondary_y=True, range=[0, 1.02], tickmode="linear",
+                     tick0=0, dtick=0.2, tickformat=".0%", showgrid=False)
     fig.update_xaxes(title_text="step (one mini-batch each)", gridcolor="#eee",
                      range=[0, total] if total else None)
     fig.update_layout(legend={"orientation": "h", "y": -0.3})

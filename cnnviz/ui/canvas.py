@@ -55,7 +55,7 @@ def parse_drawing(value: object) -> np.ndarray | None:
     return np.clip(arr, 0, 255) / 255.0
 
 
-def drawing_canvas(*, key: str, size: int = 280, grid: int = 56) -> np.ndarray | None:
+def drawing_canvas(*, key: str, size: int = 240, grid: int = 48) -> np.ndarray | None:
     """Show the canvas; return the last finished drawing as (grid, grid) in [0, 1], or None."""
     result = _component(key=key, data={"size": int(size), "grid": int(grid)},
                         height=size + 50, on_drawing_change=_noop)

@@ -69,14 +69,19 @@ def player(last: int, draw: Callable[[int], None]) -> None:
     st.session_state[STEP] = min(int(st.session_state[STEP]), last)
     t = st.session_state[STEP]
     playing = bool(st.session_state.get(_PLAYING, False))
-    cols = st.columns([1, 1, 1, 1, 1.4, 4])
-    cols[0].button("⏮ Reset", key="lk_reset", on_click=_set_step, args=(0,),
-                   help="Back to step 0: the starting kernel.")
-    cols[1].button("◀ Back", key="lk_back", on_click=_set_step, args=(max(t - 1, 0),))
-    cols[2].button("Step ▶", key="lk_step", on_click=_set_step, args=(min(t + 1, last),),
+    cols = st.columns([1, 1, 1, 1, 1.1, 3])
+    # Material icons, not emoji: the machines that show the app may have no emoji font.
+    cols[0].button("Reset", key="lk_reset", icon=":material/first_page:", on_click=_set_step,
+                   args=(0,), help="Back to step 0: the starting kernel.")
+    cols[1].button("Back", key="lk_back", icon=":material/chevron_left:", on_click=_set_step,
+                   args=(max(t - 1, 0),))
+    cols[2].button("Step", key="lk_step", icon=":material/chevron_right:", on_click=_set_step,
+                   args=(min(t + 1, last),),
                    help="One step of gradient descent: k ← k − η ∂L/∂k.")
-    cols[3].button("End ⏭", key="lk_end", on_click=_set_step, args=(last,))
-    cols[4].button("⏸ Pause" if playing else "▶ Play", key="lk_play", type="primary",
+    cols[3].button("End", key="lk_end", icon=":material/last_page:", on_click=_set_step,
+                   args=(last,))
+    cols[4].button("Pause" if playing else "Play", key="lk_play", type="primary",
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
                    on_click=_toggle_play, args=(last,))
 
     @st.fragment(run_every=FRAME_SECONDS if playing else None)

@@ -50,12 +50,13 @@ class Pad {
     c.addEventListener("pointercancel", this.onUp);
     c.addEventListener("pointerleave", this.onUp);
     this.el.clear.addEventListener("click", this.onClear);
+    this.reset(false); // a bare <canvas> is 300 × 150 until sized
   }
 
   update(data) {
     const size = Number(data.size) || 280;
     const grid = Number(data.grid) || 56;
-    if (size !== this.size || grid !== this.grid || !this.el.canvas.width) {
+    if (size !== this.size || grid !== this.grid) {
       this.size = size;
       this.grid = grid;
       this.reset(false);
