@@ -41,6 +41,10 @@ PAGES = {
         page("correlation.py", "Correlation vs convolution", "flip"),
         page("transposed.py", "Transposed convolution and dilation", "open_in_full"),
     ],
+    "Learning": [
+        page("learn_kernel.py", "Learn a kernel", "trending_down"),
+        page("digits.py", "A small CNN on handwritten digits", "draw"),
+    ],
 }
 
 page = st.navigation(PAGES)

@@ -1,0 +1,156 @@
+"""Streamlit glue for the two learning pages: cached runs, the step player, training live.
+
+Everything here calls the core and :mod:`cnnviz.lessons`; nothing computes a
+number the pages show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import streamlit as st
+
+from cnnviz.core import nn
+from cnnviz.core.conv import ConvSettings
+from cnnviz.data.digits import Split, load_digits, split
+from cnnviz.lessons import digits as lesson_digits
+from cnnviz.lessons.learn_kernel import KernelLesson, run_lesson
+
+from . import links
+
+__all__ = ["digit_split", "evaluation", "kernel_lesson", "player", "shipped_model", "train_live"]
+
+STEP = "lk_t"  # the shown step: a manual link value (its slider's range follows the run)
+_PLAYING = "lk_playing"
+_SLIDER = "lk_t_slider"
+#: Seconds between frames while playing, and frames for a whole run.
+FRAME_SECONDS = 0.3
+FRAMES = 60
+
+
+@st.cache_data(max_entries=8, show_spinner="Running gradient descent …")
+def kernel_lesson(image: np.ndarray, target: str, *, lr: float, steps: int, momentum: float,
+                  settings: ConvSettings, learn_bias: bool, init: str, noise_percent: int,
+                  seed: int, centre: bool) -> KernelLesson:
+    """One whole run of :func:`cnnviz.lessons.learn_kernel.run_lesson`, cached."""
+    return run_lesson(image, target, lr=lr, steps=steps, momentum=momentum, settings=settings,
+                      learn_bias=learn_bias, init=init, noise=noise_percent / 100, seed=seed,
+                      centre=centre)
+
+
+def _set_step(value: int) -> None:
+    st.session_state[STEP] = value
+    st.session_state[_SLIDER] = value
+
+
+def _toggle_play(last: int) -> None:
+    playing = not st.session_state.get(_PLAYING, False)
+    st.session_state[_PLAYING] = playing
+    if playing and st.session_state.get(STEP, 0) >= last:
+        _set_step(0)  # play from the start again
+
+
+def player(last: int, draw: Callable[[int], None]) -> None:
+    """Buttons, a step slider, and ``draw(t)`` for the shown step ``t`` in 0 … ``last``.
+
+    Play advances about ``last / FRAMES`` steps per frame in a fragment that
+    reruns on a timer, so only the step's figures are redrawn. The step
+    travels in the link as ``lk_t`` (left out at 0).
+    """
+    if STEP not in st.session_state:
+        st.session_state[STEP] = 0
+        text = links.incoming(STEP)
+        if text is not None:
+            if text.isdigit() and int(text) <= 10_000:
+                st.session_state[STEP] = int(text)
+            else:
+                links.refuse(STEP, text, "not a step number")
+    st.session_state[STEP] = min(int(st.session_state[STEP]), last)
+    t = st.session_state[STEP]
+    playing = bool(st.session_state.get(_PLAYING, False))
+    cols = st.columns([1, 1, 1, 1, 1.1, 3])
+    # Material icons, not emoji: the machines that show the app may have no emoji font.
+    cols[0].button("Reset", key="lk_reset", icon=":material/first_page:", on_click=_set_step,
+                   args=(0,), help="Back to step 0: the starting kernel.")
+    cols[1].button("Back", key="lk_back", icon=":material/chevron_left:", on_click=_set_step,
+                   args=(max(t - 1, 0),))
+    cols[2].button("Step", key="lk_step", icon=":material/chevron_right:", on_click=_set_step,
+                   args=(min(t + 1, last),),
+                   help="One step of gradient descent: k ← k − η ∂L/∂k.")
+    cols[3].button("End", key="lk_end", icon=":material/last_page:", on_click=_set_step,
+                   args=(last,))
+    cols[4].button("Pause" if playing else "Play", key="lk_play", type="primary",
+                   icon=":material/pause:" if playing else ":material/play_arrow:",
+                   on_click=_toggle_play, args=(last,))
+
+    @st.fragment(run_every=FRAME_SECONDS if playing else None)
+    def frame() -> None:
+        now = int(st.session_state[STEP])
+        if st.session_state.get(_PLAYING, False):
+            now = min(now + max(1, -(-last // FRAMES)), last)
+            _set_step(now)
+            if now >= last:  # the end: stop the timer (a full rerun drops run_every)
+                st.session_state[_PLAYING] = False
+                st.rerun(scope="app")
+        st.session_state[_SLIDER] = now
+        st.slider("Step t", 0, max(last, 1), key=_SLIDER, disabled=last == 0,
+                  on_change=lambda: st.session_state.__setitem__(STEP, st.session_state[_SLIDER]),
+                  help="Scrub through the run: every step is computed already.")
+        links.put(STEP, str(now) if now else None)
+        draw(now)
+
+    frame()
+
+
+# --- the digit network -------------------------------------------------------------
+
+MODEL = "cnn_model"  # a retrained network in this session (shipped weights until then)
+_ASKED = "cnn_train_asked"
+
+
+def ask_to_train() -> None:
+    """The "Train again" button's callback: a flag that survives a rerun, unlike its value."""
+    st.session_state[_ASKED] = True
+
+
+def training_asked() -> bool:
+    """Whether "Train again" was pressed (once: the flag is cleared)."""
+    return bool(st.session_state.pop(_ASKED, False))
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def shipped_model() -> nn.Trained:
+    """The weights that ship in ``assets/digits_cnn.npz``."""
+    return lesson_digits.load_model()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def digit_split() -> Split:
+    """The fixed train/test split of the bundled digits."""
+    return split(load_digits())
+
+
+@st.cache_data(max_entries=4, show_spinner="Testing on the held-out digits …")
+def evaluation(_trained: nn.Trained, name: str) -> lesson_digits.Evaluation:
+    """The network on the 1,000 held-out digits; ``name`` tells networks apart in the cache."""
+    data = digit_split()
+    return lesson_digits.evaluate(_trained, data.x_test, data.y_test)
+
+
+def train_live(*, epochs: int, seed: int, progress: st.delta_generator.DeltaGenerator,
+               chart: Callable[[nn.History, int], None]) -> nn.Trained:
+    """Train from scratch, updating a progress bar and a live chart as it goes."""
+    data = digit_split()
+    options = {**lesson_digits.TRAINING, "epochs": epochs}
+
+    def report(step: int, total: int, history: nn.History) -> None:
+        test = f", test accuracy {history.test_accuracy[-1]:.3f}" if history.test_accuracy else ""
+        progress.progress(step / total, text=f"step {step} of {total}: loss "
+                                             f"{history.loss[-1]:.3f}{test}")
+        if len(history.steps) % 5 == 0 or step == total:
+            chart(history, total)
+
+    return nn.train(nn.digit_net(), data.x_train[..., None], data.y_train,
+                    x_test=data.x_test[..., None], y_test=data.y_test, seed=seed,
+                    callback=report, **options)

@@ -1,0 +1,64 @@
+"""The "small CNN on handwritten digits" page, through the real router."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import array, chart, exceptions, page_text
+
+PAGE = "pages/digits.py"
+
+
+def metric(at, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_opens_trained_with_the_layer_stack_filters_and_maps(open_page):
+    at = open_page(PAGE, timeout=60)
+    assert at.title[0].value == "A small CNN on handwritten digits"
+    assert metric(at, "Parameters to learn") == "9,098"
+    assert float(metric(at, "Test accuracy").rstrip("%")) >= 95.0
+    table = at.dataframe[0].value
+    assert list(table["output shape"])[:3] == ["28 × 28 × 8", "28 × 28 × 8", "14 × 14 × 8"]
+    assert list(table["parameters"]) == [80, 0, 0, 1168, 0, 0, 0, 7850, 0]
+    filters = chart(at, "cnn_filters")
+    assert len(filters["data"]) == 8
+    presets = [a["text"] for a in chart(at, "cnn_presets")["layout"]["annotations"]]
+    assert len(presets) == 8 and all(p for p in presets)
+    # The first test digit: its maps at every spatial layer, and probabilities summing to 1.
+    for n, depth in ((1, 8), (2, 8), (3, 8), (4, 16), (5, 16), (6, 16)):
+        assert len(chart(at, f"cnn_maps_{n}")["data"]) == depth
+    probs = array(chart(at, "cnn_probs")["data"][0]["y"]).astype(float)
+    assert probs.shape == (10,) and probs.sum() == pytest.approx(1.0, abs=1e-5)
+    assert "The network says" in page_text(at)
+    cm = array(chart(at, "cnn_confusion")["data"][2]["z"])
+    assert cm.sum() == 1000
+    assert "Misclassified" in chart(at, "cnn_mistakes")["layout"]["title"]["text"]
+
+
+def test_a_test_digit_from_the_link(open_page):
+    at = open_page(PAGE, query={"cnn_digit": "505"}, timeout=60)
+    assert not at.exception, exceptions(at)
+    assert at.number_input(key="cnn_digit").value == 505
+    assert "Its label: **5**" in page_text(at)  # 100 per class, sorted: #505 is a 5
+    assert "the label is 5" in page_text(at)
+
+
+def test_draw_mode_waits_for_a_drawing(open_page):
+    at = open_page(PAGE, query={"cnn_src": "Draw"}, timeout=60)
+    assert not at.exception, exceptions(at)
+    assert any("Draw a digit" in i.value for i in at.info)
+
+
+def test_train_again_live_with_a_short_run(open_page):
+    at = open_page(PAGE, query={"cnn_epochs": "1", "cnn_seed": "3"}, timeout=60)
+    at.button(key="cnn_train").click().run(timeout=180)
+    assert not at.exception, exceptions(at)
+    assert at.radio(key="cnn_weights").value == "retrained"
+    model = at.session_state["cnn_model"]
+    assert len(model.history.epoch_steps) == 1 and model.history.steps[-1] == 125
+    accuracy = float(metric(at, "Test accuracy").rstrip("%"))
+    assert accuracy == pytest.approx(100 * model.history.test_accuracy[-1], abs=0.05)
+    assert accuracy > 80  # one epoch already reads most digits
+    at.radio(key="cnn_weights").set_value("shipped").run()
+    assert float(metric(at, "Test accuracy").rstrip("%")) == pytest.approx(97.3, abs=0.05)
