@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from types import MappingProxyType
 
 import numpy as np
 
 Pair = tuple[int, int]
 PerSide = tuple[Pair, Pair]
 
-PAD_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+PAD_MODES = MappingProxyType(
+    {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"})
 PADDING_NAMES = ("valid", "same", "full")
 
 

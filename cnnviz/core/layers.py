@@ -58,13 +58,13 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "softmax")
-_ACTIVATION_LABELS = {
+_ACTIVATION_LABELS = MappingProxyType({
     "relu": "ReLU",
     "sigmoid": "sigmoid",
     "tanh": "tanh",
     "leaky_relu": "leaky ReLU",
     "softmax": "softmax",
-}
+})
 
 Shape = tuple[int, ...]
 

@@ -25,6 +25,7 @@ screen shows it) and :func:`is_eight_bit` for "every value is k/255".
 from __future__ import annotations
 
 from fractions import Fraction
+from types import MappingProxyType
 
 import numpy as np
 from PIL import Image
@@ -43,7 +44,7 @@ __all__ = [
 
 #: Resampling filters by name: box averaging (what an image editor does when
 #: shrinking, and the mean of the pixels each cell covers) and Lanczos.
-METHODS = {"box": Image.Resampling.BOX, "lanczos": Image.Resampling.LANCZOS}
+METHODS = MappingProxyType({"box": Image.Resampling.BOX, "lanczos": Image.Resampling.LANCZOS})
 
 
 def in_unit_range(x: object) -> bool:

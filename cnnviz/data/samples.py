@@ -236,7 +236,8 @@ def _circle(size: int, *, radius: float = 0.3) -> np.ndarray:
     return (c[:, None] ** 2 + c[None, :] ** 2 <= r * r).astype(np.float64)
 
 
-_ORIENTATIONS = {"vertical": 0.0, "horizontal": 90.0, "diagonal": 45.0, "antidiagonal": 135.0}
+_ORIENTATIONS = MappingProxyType(
+    {"vertical": 0.0, "horizontal": 90.0, "diagonal": 45.0, "antidiagonal": 135.0})
 
 
 def _stripes(
@@ -315,7 +316,7 @@ def _cross(size: int, *, thickness: float = 0.2, length: float = 0.8) -> np.ndar
 # A built-in 5 × 7 bitmap font: no system fonts needed, identical everywhere.
 # Asymmetric glyphs (F, L, 7, ...) show the difference between convolution
 # (kernel flipped) and cross-correlation at a glance.
-_GLYPHS = {
+_GLYPHS = MappingProxyType({
     "0": (".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###."),
     "1": ("..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."),
     "2": (".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"),
@@ -332,7 +333,7 @@ _GLYPHS = {
     "L": ("#....", "#....", "#....", "#....", "#....", "#....", "#####"),
     "T": ("#####", "..#..", "..#..", "..#..", "..#..", "..#..", "..#.."),
     "X": ("#...#", "#...#", ".#.#.", "..#..", ".#.#.", "#...#", "#...#"),
-}
+})
 _GLYPH_H, _GLYPH_W = 7, 5
 
 
@@ -382,7 +383,7 @@ def _impulse(size: int) -> np.ndarray:
     return out
 
 
-_GENERATORS: dict[str, Callable[..., np.ndarray]] = {
+_GENERATORS: dict[str, Callable[..., np.ndarray]] = MappingProxyType({
     "checkerboard": _checkerboard,
     "circle": _circle,
     "stripes": _stripes,
@@ -392,7 +393,7 @@ _GENERATORS: dict[str, Callable[..., np.ndarray]] = {
     "digit": _digit,
     "noise": _noise,
     "impulse": _impulse,
-}
+})
 
 #: Pattern name → one-line description (read-only).
 PATTERNS: Mapping[str, str] = MappingProxyType(
@@ -538,8 +539,8 @@ def _frozen(values: Any) -> np.ndarray:
     return arr
 
 
-_VERTICAL_EDGE = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
-_ZERO_ROW = [0] * 7
+_VERTICAL_EDGE = ((1, 0, -1), (1, 0, -1), (1, 0, -1))
+_ZERO_ROW = (0,) * 7
 
 
 def _edge_volume() -> np.ndarray:
@@ -556,7 +557,7 @@ def _square_10x10() -> np.ndarray:
 
 # The first 100 decimal digits of π, ten per row: arbitrary yet reproducible
 # small integers that students can multiply in their heads.
-_PI_10X10 = [
+_PI_10X10 = tuple([
     [3, 1, 4, 1, 5, 9, 2, 6, 5, 3],
     [5, 8, 9, 7, 9, 3, 2, 3, 8, 4],
     [6, 2, 6, 4, 3, 3, 8, 3, 2, 7],
@@ -567,7 +568,7 @@ _PI_10X10 = [
     [4, 0, 6, 2, 8, 6, 2, 0, 8, 9],
     [9, 8, 6, 2, 8, 0, 3, 4, 8, 2],
     [5, 3, 4, 2, 1, 1, 7, 0, 6, 7],
-]
+])
 
 LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
     {

@@ -48,6 +48,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -77,15 +78,15 @@ MIN_SIZE, MAX_SIZE = 3, 64
 #: Payload format version, bumped when the browser code must change with it.
 FORMAT_VERSION = 1
 
-_ACTIVATION_NAMES = {
+_ACTIVATION_NAMES = MappingProxyType({
     "none": "",
     "relu": "ReLU",
     "leaky_relu": "leaky ReLU",
     "sigmoid": "sigmoid",
     "tanh": "tanh",
-}
+})
 
-_CONV_LABELS = {
+_CONV_LABELS = MappingProxyType({
     "title": "Convolution, step by step",
     "input": "Input a^[l-1]",
     "kernel": "Filter W",
@@ -93,18 +94,15 @@ _CONV_LABELS = {
     "output": "Output z = Σ a·w + b",
     "output_activated": "Output a^[l] = {act}(z)",
     "flip_note": "turned 180°: true convolution",
-}
+})
 
-# The diverging colours as [r, g, b] stops, -1 … 1 evenly spaced: the same
-# palette as the figures (cnnviz.plots.display), so the browser has none of its own.
-_PALETTE = [list(c) for c in DIVERGING_COLORS]
 
-_POOL_LABELS = {
+_POOL_LABELS = MappingProxyType({
     "title": "{mode} pooling, step by step",
     "input": "Input",
     "window": "Window",
     "output": "Output",
-}
+})
 
 
 # --------------------------------------------------------------------------- numbers
@@ -322,7 +320,9 @@ def build_conv_payload(
             "output": _scale(out_values, d, diverging=True),
         },
         "labels": _labels(_CONV_LABELS, labels, act=act_name or "f"),
-        "palette": _PALETTE,
+        # The figures' diverging colours as [r, g, b] stops, -1 … 1 evenly
+        # spaced (cnnviz.plots.display), so the browser has none of its own.
+        "palette": [list(c) for c in DIVERGING_COLORS],
     }
     if nc > 1 or trace.bias != 0:
         # With a bias, one channel's sum is written out too: wᵀx + w₀ = sum + bias.
@@ -392,7 +392,7 @@ def build_pool_payload(
             "output": _scale(results, d),
         },
         "labels": _labels(_POOL_LABELS, labels, mode=mode_name),
-        "palette": _PALETTE,
+        "palette": [list(c) for c in DIVERGING_COLORS],
     }
     payload["id"] = _payload_id(payload)
     return payload

@@ -20,6 +20,7 @@ array([[1., 2.],
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -30,7 +31,7 @@ from cnnviz.lessons.matrix import grey
 
 __all__ = ["FlipComparison", "ImpulseDemo", "compare_flip", "flip_relation", "impulse_response"]
 
-RELATIONS = {
+RELATIONS = MappingProxyType({
     "symmetric": "The kernel equals its 180° turn (it is symmetric): cross-correlation and "
                  "convolution multiply the same numbers, so the two maps are identical and the "
                  "difference is exactly 0.",
@@ -39,10 +40,10 @@ RELATIONS = {
                      "difference is twice the correlation.",
     "asymmetric": "The 180° turn gives a different kernel: the two maps differ, and the "
                   "difference map shows where.",
-}
+})
 # With "same" padding an even-sized kernel cannot be centred, and the two
 # operations place the odd extra padding cell on opposite sides.
-SHIFTED = {
+SHIFTED = MappingProxyType({
     "symmetric": "The kernel equals its 180° turn (it is symmetric), so both operations multiply "
                  "the same numbers, but an even-sized kernel cannot be centred: with \"same\" "
                  "padding, correlation adds the odd extra padding cell at the bottom/right and "
@@ -52,7 +53,7 @@ SHIFTED = {
     "other": " With \"same\" padding an even-sized kernel also shifts the two maps by one cell "
              "against each other: correlation pads the odd extra cell at the bottom/right, "
              "true convolution at the top/left.",
-}
+})
 
 
 def _kernel(kernel: object) -> np.ndarray:

@@ -30,8 +30,8 @@ __all__ = [
     "weights_figure",
 ]
 
-_DIVERGING = [list(stop) for stop in DIVERGING_COLORSCALE]
-_GREYS = [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]
+_DIVERGING = tuple(tuple(stop) for stop in DIVERGING_COLORSCALE)
+_GREYS = ((0.0, "rgb(0,0,0)"), (1.0, "rgb(255,255,255)"))
 _LINES = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
           "#7f7f7f", "#bcbd22", "#17becf")
 

@@ -18,6 +18,7 @@ enough. :func:`window_figure` draws a padded input with one window on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import MappingProxyType
 
 import numpy as np
 import plotly.graph_objects as go
@@ -32,7 +33,7 @@ ROW_COLOUR = "#ffb300"  # the amber of figures.window_shapes: one colour for "th
 READ_COLOUR = "#2e7d32"  # the green of window_shapes' cells: what the window reads
 MAX_WIDTH = 820
 MAX_HEIGHT = 900
-_MARGIN = {"l": 70, "r": 10, "t": 56, "b": 46}
+_MARGIN = MappingProxyType({"l": 70, "r": 10, "t": 56, "b": 46})
 
 
 def cell_sizes(n_rows: int, n_cols: int, max_width: int = MAX_WIDTH) -> tuple[int, int]:
@@ -169,7 +170,7 @@ def product_figure(
     ])
     fig.update_layout(
         width=plot_w + _MARGIN["l"] + _MARGIN["r"], height=plot_h + _MARGIN["t"] + _MARGIN["b"],
-        margin=_MARGIN, plot_bgcolor="#ffffff",
+        margin=dict(_MARGIN), plot_bgcolor="#ffffff",
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15}},
         xaxis={"domain": [0, n * cw / plot_w], "range": [-0.5, n - 0.5], "anchor": "y2",
                "title": {"text": f"column j of {names[0]} = entry j of {names[1]}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 import streamlit as st
 
@@ -17,7 +19,8 @@ SAME_STRIDE, SH, SW = "pl_same", "pl_sh", "pl_sw"
 PH, PW = "pl_ph", "pl_pw"
 FEATURE_MAP, CHANNEL, ROW, COL = "pl_fmap", "pl_ch", "pl_row", "pl_col"
 LECTURE = "max_pool_4x4"
-MODES = {"max": "max pooling: the largest value", "avg": "average pooling: the mean"}
+MODES = MappingProxyType(
+    {"max": "max pooling: the largest value", "avg": "average pooling: the mean"})
 
 
 def _load_lecture() -> None:

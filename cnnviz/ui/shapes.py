@@ -8,6 +8,8 @@ the old edits (the same pattern as the kernel editor).
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import pandas as pd
 import streamlit as st
 
@@ -28,8 +30,8 @@ from cnnviz.lessons.shapes import (
 from . import links
 from . import state as k
 
-CALC_KEYS = {"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p", "stride": "shp_s",
-             "dilation": "shp_d"}
+CALC_KEYS = MappingProxyType({"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p",
+                              "stride": "shp_s", "dilation": "shp_d"})
 PRESET, STACK = "shp_preset", "stack"
 NUMERIC = ("filters/units", "f", "s", "d")
 SHAPE_KEYS = ("shp_nh", "shp_nw", "shp_nc")
@@ -46,7 +48,7 @@ def _check_rows(rows: list[dict]) -> None:
 TABLE = links.EditorRows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
                          check=_check_rows)
 LOG = "shp_log"
-TITLES = {"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"}
+TITLES = MappingProxyType({"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"})
 
 
 def _exercise(name: str) -> None:

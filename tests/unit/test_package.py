@@ -24,3 +24,22 @@ def test_public_api_names():
         assert hasattr(cnnviz, name), name
     assert issubclass(cnnviz.ImageError, ValueError)
     assert cnnviz.receptive_field([(3, 1), (3, 1), (3, 1)]) == 7
+
+
+def test_no_module_level_mutable_state():
+    """Sessions share every module: a module-level dict, list or set could carry one
+    student's data to another. Constant tables are read-only (MappingProxyType, tuple)."""
+    import importlib
+    import pkgutil
+    import types
+
+    found = []
+    for info in pkgutil.walk_packages(cnnviz.__path__, "cnnviz."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if name.startswith("__"):
+                continue
+            if isinstance(value, dict | list | set | bytearray) and not isinstance(
+                    value, types.MappingProxyType):
+                found.append(f"{info.name}.{name}")
+    assert found == []
