@@ -32,7 +32,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
 
 from cnnviz.core._checks import (
     PAD_MODES,
@@ -527,6 +526,10 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
     """
     if dtype not in (np.float32, np.float64):
         return None
+    # Imported on first use: scipy.linalg takes ~0.15 s to import, which
+    # ``import cnnviz`` (and every page that never convolves) need not pay.
+    from scipy.linalg import get_blas_funcs
+
     return get_blas_funcs(name, dtype=dtype)
 
 
