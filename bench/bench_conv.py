@@ -8,11 +8,14 @@ padding, or pooling) and is checked against cnnviz with ``np.allclose``
 before it is timed; a mismatch is printed loudly, marked in the table, left
 out of "fastest", and makes the script exit with status 1.
 
-It runs as a plain process, as the app, a test or a notebook does: no
-re-execution, no malloc tunables, the environment left as it is (the BLAS
-variables it holds are printed). Times are medians over ``--repeats`` calls
-after two warm-up calls, so they include what a warm call really costs (page
-faults included), not the best case.
+It runs as a plain process, as the app, a test or a notebook does: no malloc
+tunables, the environment left as it is (the BLAS variables it holds are
+printed). Each implementation of each workload is timed in a fresh child
+process (the same interpreter, arguments and environment), so no result
+depends on what ran before it (glibc's allocator adapts to past allocations);
+``--same-process`` times all in one. Times are medians over ``--repeats``
+calls after two warm-up calls, so they include what a warm call really costs
+(page faults included), not the best case.
 
 Threads: by default every library keeps the threads it starts with (OpenBLAS:
 one per core unless the environment says otherwise). ``--threads N`` limits
@@ -29,9 +32,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -40,6 +45,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy
+import scipy.linalg  # noqa: F401  (loads the OpenBLAS cnnviz calls, so its threads are listed)
 from scipy import ndimage
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
@@ -77,8 +83,12 @@ def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds per workload, shared by its implementations: fast ones are "
                         "repeated more than --repeats times to fill it (default 1)")
     p.add_argument("--only", default="", help="letters of the workloads to run, e.g. 'ag'")
+    p.add_argument("--same-process", action="store_true",
+                   help="time everything in this one process (faster, but each result then "
+                        "depends on the allocations of what ran before it)")
     p.add_argument("--default-malloc", action="store_true",
                    help="accepted for old command lines; malloc is never tuned any more")
+    p.add_argument("--child", default="", help=argparse.SUPPRESS)  # "key:implementation"
     return p.parse_args(argv)
 
 
@@ -349,8 +359,10 @@ def conditions(args: argparse.Namespace) -> list[str]:
         "Environment: " + (", ".join(f"{k}={v}" for k, v in env.items())
                            or "no BLAS/OpenMP/malloc variables set"),
         *([f"Peers absent (skipped): {', '.join(absent)}"] if absent else []),
-        f"Plain process (no re-exec, malloc untuned). Times: median of >= {args.repeats} calls "
-        "after 2 warm-up calls, in ms; CPU = median process time per call; float32 inputs.",
+        ("One process for all (--same-process)" if args.same_process else
+         "A fresh plain process per implementation and workload")
+        + f" (malloc untuned). Times: median of >= {args.repeats} calls after 2 warm-up calls,"
+        " in ms; CPU = median process time per call; float32 inputs.",
     ]
 
 
@@ -382,18 +394,55 @@ TARGETS = {"one": ("≤ 1.5× fastest", 1.5), "bank": ("≤ 2× torch", 2.0),
            "pool": ("≤ 1× fastest", 1.0)}
 
 
+def measure(key: str, impl: str, budget: float, repeats: int) -> dict[str, object]:
+    """Time implementation ``impl`` ("cnnviz" or a peer) of workload ``key`` in this process.
+
+    A peer is first checked against cnnviz's result.
+    """
+    w = next(w for w in build_workloads() if w.key == key)
+    fn = w.cnnviz if impl == "cnnviz" else w.peers[impl]
+    problem = None if impl == "cnnviz" else check(w.cnnviz(), fn())
+    t = time_calls(fn, budget, repeats)
+    return {"wall": t.wall, "cpu": t.cpu, "n": t.n, "problem": problem}
+
+
+def run(args: argparse.Namespace, key: str, impl: str, budget: float) -> dict[str, object]:
+    """:func:`measure`, in a fresh child process unless ``--same-process``."""
+    if args.same_process:
+        return measure(key, impl, budget, args.repeats)
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", f"{key}:{impl}",
+           "--repeats", str(args.repeats), "--budget", str(budget)]
+    if args.threads is not None:
+        cmd += ["--threads", str(args.threads)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"({key}) {impl} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def limit_threads(n: int | None) -> object:
+    """Limit every library to ``n`` threads (None: leave them); the threadpoolctl limiter."""
+    if n is None:
+        return None
+    if threadpoolctl is None:
+        raise SystemExit("--threads needs threadpoolctl (pip install threadpoolctl)")
+    import scipy.linalg  # noqa: F401  (load scipy's OpenBLAS, which cnnviz calls, first)
+
+    limiter = threadpoolctl.threadpool_limits(limits=n)
+    if cv2 is not None:
+        cv2.setNumThreads(n)
+    if torch is not None:
+        torch.set_num_threads(n)
+    return limiter
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
-    limiter = None
-    if args.threads is not None:
-        if threadpoolctl is None:
-            print("--threads needs threadpoolctl (pip install threadpoolctl)", file=sys.stderr)
-            return 2
-        limiter = threadpoolctl.threadpool_limits(limits=args.threads)
-        if cv2 is not None:
-            cv2.setNumThreads(args.threads)
-        if torch is not None:
-            torch.set_num_threads(args.threads)
+    limit_threads(args.threads)
+    if args.child:
+        key, impl = args.child.split(":", 1)
+        print(json.dumps(measure(key, impl, args.budget, args.repeats)))
+        return 0
     print("# cnnviz conv/pool benchmark\n")
     for line in conditions(args):
         print(f"- {line}")
@@ -404,12 +453,11 @@ def main(argv: list[str] | None = None) -> int:
                                       if m is not None]
     rows, all_met, mismatches = [], True, 0
     for w in workloads:
-        ref = w.cnnviz()
         share = args.budget / (1 + len(w.peers))
         cells, valid = {}, {}
-        for name, fn in w.peers.items():
-            problem = check(ref, fn())
-            ms = time_calls(fn, share, args.repeats).wall
+        for name in w.peers:
+            got = run(args, w.key, name, share)
+            ms, problem = float(got["wall"]), got["problem"]
             if problem:
                 mismatches += 1
                 print(f"!!! MISMATCH: {name} on ({w.key}) {w.name}: {problem}", file=sys.stderr)
@@ -417,8 +465,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 cells[name] = f"{ms:.2f}"
                 valid[name] = ms
-        mine_t = time_calls(w.cnnviz, share, args.repeats)
-        mine = mine_t.wall
+        mine_t = run(args, w.key, "cnnviz", share)
+        mine = float(mine_t["wall"])
         label, limit = TARGETS[w.kind]
         fastest = min(valid.values()) if valid else float("nan")
         ratio = mine / fastest
@@ -430,12 +478,11 @@ def main(argv: list[str] | None = None) -> int:
         shown = f"{ratio:.2f}"
         if w.kind == "bank" and "torch" in valid:
             shown += f" (torch {mine / against:.2f})"
-        rows.append([f"({w.key}) {w.name}", f"{mine:.2f}", f"{mine_t.cpu:.2f}"]
+        rows.append([f"({w.key}) {w.name}", f"{mine:.2f}", f"{float(mine_t['cpu']):.2f}"]
                     + [cells.get(n, "—") for n in peer_names]
                     + [shown, label, "yes" if met else "**no**"])
-        print(f"  done ({w.key}) {w.name}: {mine:.2f} ms over {mine_t.n} calls", file=sys.stderr)
-    if limiter is not None:
-        limiter.restore_original_limits()
+        print(f"  done ({w.key}) {w.name}: {mine:.2f} ms over {mine_t['n']} calls",
+              file=sys.stderr)
 
     head = ["workload", "cnnviz ms", "cnnviz CPU ms"] + [f"{n} ms" for n in peer_names] + [
         "cnnviz / fastest", "target", "met"]

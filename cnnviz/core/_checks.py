@@ -269,3 +269,23 @@ def check_no_overflow(out: np.ndarray, what: str, inputs: dict[str, object]) -> 
         f"{what} overflows {out.dtype}: {int(bad.sum())} of {out.size} values are beyond "
         f"±{limit:.2g} (largest magnitudes: {parts}); use smaller numbers"
     )
+
+
+def check_out(out: object, shape: tuple[int, ...], dtype: np.dtype, name: str = "out") -> None:
+    """Raise ``ValueError`` unless ``out`` is ``None`` or a writeable array of ``shape``, ``dtype``.
+
+    >>> check_out(np.zeros((2, 3), np.float32), (2, 2), np.dtype(np.float32))
+    Traceback (most recent call last):
+    ...
+    ValueError: out must have the result's shape (2, 2), got (2, 3)
+    """
+    if out is None:
+        return
+    if not isinstance(out, np.ndarray):
+        raise ValueError(f"{name} must be a numpy array, got {type(out).__name__}")
+    if out.shape != tuple(shape):
+        raise ValueError(f"{name} must have the result's shape {tuple(shape)}, got {out.shape}")
+    if out.dtype != dtype:
+        raise ValueError(f"{name} must have the result's dtype {dtype}, got {out.dtype}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name} must be writeable, got a read-only array")

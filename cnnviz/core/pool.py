@@ -13,9 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from cnnviz.core._checks import all_finite, as_float_array, as_pair, check_mode
+from cnnviz.core._checks import all_finite, as_float_array, as_pair, check_mode, check_out
 from cnnviz.core._scratch import Scratch
-from cnnviz.core.conv import ConvGeometry, _pad_into, check_out, plan_conv
+from cnnviz.core.conv import ConvGeometry, _pad_into, plan_conv
 
 __all__ = ["pool2d", "pool_geometry"]
 
