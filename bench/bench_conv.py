@@ -1,70 +1,52 @@
 """Time cnnviz's conv2d and pool2d against scipy.ndimage, OpenCV and PyTorch.
 
-One run prints a Markdown table: per workload the best time of cnnviz and of
-every peer, the ratio cnnviz / fastest peer, the issue's target and whether it
-is met. Every peer computes exactly what cnnviz computes (valid padding
-cross-correlation, or non-overlapping pooling) and is checked against cnnviz
-with ``np.allclose`` before it is timed; a mismatch is printed loudly, marked
-in the table, left out of "fastest", and makes the script exit with status 1.
+One run prints the conditions, then a Markdown table: per workload the median
+wall time of cnnviz (and its median CPU time) and of every peer, the ratio
+cnnviz / fastest peer, the issue's target and whether it is met. Every peer
+computes exactly what cnnviz computes (cross-correlation with the same
+padding, or pooling) and is checked against cnnviz with ``np.allclose``
+before it is timed; a mismatch is printed loudly, marked in the table, left
+out of "fastest", and makes the script exit with status 1.
 
-Threads: every library gets the same number of threads, ``--threads``
-(default: all cores). The BLAS/OpenMP variables are set before numpy is
-imported, then ``cv2.setNumThreads`` and ``torch.set_num_threads``.
-scipy.ndimage and numpy's element-wise code are single-threaded whatever the
-setting.
+It runs as a plain process, as the app, a test or a notebook does: no malloc
+tunables, the environment left as it is (the BLAS variables it holds are
+printed). Each implementation of each workload is timed in a fresh child
+process (the same interpreter, arguments and environment), so no result
+depends on what ran before it (glibc's allocator adapts to past allocations);
+``--same-process`` times all in one. Times are medians over ``--repeats``
+calls after two warm-up calls, so they include what a warm call really costs
+(page faults included), not the best case.
+
+Threads: by default every library keeps the threads it starts with (OpenBLAS:
+one per core unless the environment says otherwise). ``--threads N`` limits
+them at run time: BLAS through threadpoolctl, then ``cv2.setNumThreads`` and
+``torch.set_num_threads``. scipy.ndimage and numpy's element-wise code are
+single-threaded whatever the setting.
 
 Usage::
 
-    python3 bench/bench_conv.py [--threads N] [--budget SECONDS] [--only abh]
+    python3 bench/bench_conv.py [--threads N] [--repeats N] [--budget SECONDS] [--only abh]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
+import platform
+import statistics
+import subprocess
 import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
 
-THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def _parse_args() -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--threads", type=int, default=os.cpu_count() or 1,
-                   help="threads for every library (default: all cores)")
-    p.add_argument("--budget", type=float, default=1.0,
-                   help="seconds of timing per workload, shared by its implementations")
-    p.add_argument("--only", default="", help="letters of the workloads to run, e.g. 'ag'")
-    p.add_argument("--default-malloc", action="store_true",
-                   help="leave glibc malloc as it is (see STEADY_HEAP)")
-    return p.parse_args()
-
-
-# glibc serves big allocations with fresh mmap pages unless an earlier free raised
-# its dynamic threshold, so a library's time swung 5-8x depending on what ran
-# before it (torch's 16-filter conv: 2 ms or 16 ms, all page faults). Pinning the
-# threshold at its maximum (32 MiB) and never trimming the heap gives every
-# library the steady state of a long-running process, whatever the order.
-STEADY_HEAP = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296"
-
-ARGS = _parse_args() if __name__ == "__main__" else None
-if ARGS is not None:
-    # Thread counts must be set before numpy (and its OpenBLAS) is imported, and
-    # malloc tunables before the process starts: re-run this script once with both.
-    wanted = {var: str(ARGS.threads) for var in THREAD_VARS}
-    if not ARGS.default_malloc:
-        wanted["GLIBC_TUNABLES"] = STEADY_HEAP
-    if any(os.environ.get(k) != v for k, v in wanted.items()):
-        os.environ.update(wanted)
-        os.execv(sys.executable, [sys.executable, *sys.argv])
-
-import platform  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-
-import numpy as np  # noqa: E402
-import scipy  # noqa: E402
-from scipy import ndimage  # noqa: E402
+import numpy as np
+import scipy
+import scipy.linalg  # noqa: F401  (loads the OpenBLAS cnnviz calls, so its threads are listed)
+from scipy import ndimage
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import cnnviz  # noqa: E402
@@ -79,9 +61,39 @@ try:
     import torch.nn.functional as tnf
 except ImportError:
     torch = None
+try:
+    import threadpoolctl
+except ImportError:
+    threadpoolctl = None
+
+# Environment variables that change how BLAS, OpenMP or malloc behave: printed
+# with the conditions when set (the app gets them too, so they are not unset).
+ENV_PREFIXES = ("OPENBLAS", "OMP_", "MKL_", "GOTO", "BLIS", "VECLIB", "GLIBC_TUNABLES",
+                "MALLOC_", "KMP_")
+
+
+def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--threads", type=int, default=None,
+                   help="limit every library to N threads at run time (default: leave them "
+                        "as the process starts, as in the app)")
+    p.add_argument("--repeats", type=int, default=30,
+                   help="timed calls per implementation after 2 warm-up calls (default 30)")
+    p.add_argument("--budget", type=float, default=1.0,
+                   help="seconds per workload, shared by its implementations: fast ones are "
+                        "repeated more than --repeats times to fill it (default 1)")
+    p.add_argument("--only", default="", help="letters of the workloads to run, e.g. 'ag'")
+    p.add_argument("--same-process", action="store_true",
+                   help="time everything in this one process (faster, but each result then "
+                        "depends on the allocations of what ran before it)")
+    p.add_argument("--default-malloc", action="store_true",
+                   help="accepted for old command lines; malloc is never tuned any more")
+    p.add_argument("--child", default="", help=argparse.SUPPRESS)  # "key:implementation"
+    return p.parse_args(argv)
+
 
 Impl = Callable[[], np.ndarray]
-SETTLE_S = 0.3  # pause before timing each implementation, see best_time
+SETTLE_S = 0.3  # pause before timing each implementation, see time_calls
 
 
 
@@ -120,10 +132,11 @@ def dilate_kernel(k: np.ndarray, d: int) -> np.ndarray:
 
 
 def nd_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
-            dilation: int = 1) -> np.ndarray:
+            dilation: int = 1, same: bool = False) -> np.ndarray:
     """scipy.ndimage.correlate: per channel and per filter, summed, cropped, subsampled.
 
     ``x`` is (H, W) or (H, W, C); ``k`` is (kh, kw), (kh, kw, C) or (kh, kw, C, F).
+    ``same``: zero padding of (f - 1) / 2 (odd kernels), which is correlate's own size.
     """
     k = dilate_kernel(k, dilation) if dilation > 1 else k
     x3 = x[:, :, None] if x.ndim == 2 else x
@@ -134,7 +147,7 @@ def nd_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride
         acc = None
         for c in range(x3.shape[2]):
             full = ndimage.correlate(x3[:, :, c], k4[:, :, c, f], mode="constant")
-            part = _valid_crop(full, k.shape[:2], True, (oh, ow))
+            part = full if same else _valid_crop(full, k.shape[:2], True, (oh, ow))
             acc = part.copy() if acc is None else np.add(acc, part, out=acc)
         if bias is not None:
             acc += bias[f]
@@ -143,12 +156,13 @@ def nd_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride
 
 
 def cv_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
-            dilation: int = 1) -> np.ndarray:
+            dilation: int = 1, same: bool = False) -> np.ndarray:
     """cv2.filter2D (which correlates): per channel and filter, summed, cropped, subsampled.
 
     The anchor is put at (0, 0), so the valid output is the top-left corner of
     filter2D's same-size result and the border mode never matters. Dilation
     uses the zero-spread kernel; OpenCV switches to a DFT for large kernels.
+    ``same``: the kernel centred (the default anchor) on a zero border instead.
     """
     k = dilate_kernel(k, dilation) if dilation > 1 else k
     planes = [x] if x.ndim == 2 else cv2.split(x)
@@ -158,9 +172,10 @@ def cv_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride
     for f in range(k4.shape[3]):
         acc = None
         for c, plane in enumerate(planes):
-            full = cv2.filter2D(plane, cv2.CV_32F, k4[:, :, c, f], anchor=(0, 0),
+            full = cv2.filter2D(plane, cv2.CV_32F, k4[:, :, c, f],
+                                anchor=(-1, -1) if same else (0, 0),
                                 borderType=cv2.BORDER_CONSTANT)
-            part = full[:oh, :ow]
+            part = full if same else full[:oh, :ow]
             acc = part if acc is None else cv2.add(acc, part)
         if bias is not None:
             acc = acc + bias[f]
@@ -169,7 +184,7 @@ def cv_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride
 
 
 def torch_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, stride: int = 1,
-               dilation: int = 1) -> np.ndarray:
+               dilation: int = 1, same: bool = False) -> np.ndarray:
     """torch.nn.functional.conv2d on zero-copy views (a (H, W, C) array is channels_last)."""
     x3 = x[:, :, None] if x.ndim == 2 else x
     k4 = k.reshape(k.shape[:2] + (x3.shape[2], -1))
@@ -177,7 +192,8 @@ def torch_conv(x: np.ndarray, k: np.ndarray, bias: np.ndarray | None = None, str
     wt = torch.from_numpy(np.ascontiguousarray(k4.transpose(3, 2, 0, 1)))
     bt = None if bias is None else torch.from_numpy(bias)
     with torch.no_grad():
-        out = tnf.conv2d(xt, wt, bt, stride=stride, dilation=dilation)
+        out = tnf.conv2d(xt, wt, bt, stride=stride, dilation=dilation,
+                         padding=(k.shape[0] // 2, k.shape[1] // 2) if same else 0)
     out = out[0].permute(1, 2, 0).numpy()
     return out[:, :, 0] if k.ndim < 4 else out
 
@@ -227,8 +243,8 @@ def build_workloads() -> list[Workload]:
     def ker(*shape: int) -> np.ndarray:
         return rng.standard_normal(shape, dtype=np.float32)
 
-    def peers_conv(x, k, bias=None, stride=1, dilation=1) -> dict[str, Impl]:
-        kw = {"bias": bias, "stride": stride, "dilation": dilation}
+    def peers_conv(x, k, bias=None, stride=1, dilation=1, same=False) -> dict[str, Impl]:
+        kw = {"bias": bias, "stride": stride, "dilation": dilation, "same": same}
         out = {"scipy.ndimage": lambda: nd_conv(x, k, **kw)}
         if cv2 is not None:
             out["OpenCV"] = lambda: cv_conv(x, k, **kw)
@@ -265,29 +281,100 @@ def build_workloads() -> list[Workload]:
                       peers_pool(xg, "max")))
     w.append(Workload("h", "avg pool 2×2, 2048² grey", "pool",
                       lambda: pool2d(xg, 2, mode="avg"), peers_pool(xg, "avg")))
+    # The issue's example: padding makes a copy, the case page faults hurt most.
+    w.append(Workload("i", "512² grey, 3×3 padding 1", "one", lambda: conv2d(x, k, padding=1),
+                      peers_conv(x, k, same=True)))
+    w.append(Workload("j", "512²×3, 16 filters 3×3×3 + bias, padding 1", "bank",
+                      lambda: conv2d(xc, kc, bc, padding=1), peers_conv(xc, kc, bc, same=True)))
     return w
 
 
 # ---- timing ------------------------------------------------------------------------------------
 
-def best_time(fn: Impl, budget: float, min_repeats: int = 3, max_repeats: int = 1000) -> float:
-    """Best wall time of ``fn`` in ms: one warm-up, then as many repeats as fit in ``budget``.
+@dataclass
+class Timing:
+    """Median wall and CPU (process) time of one implementation, in ms, over ``n`` calls."""
 
-    A pause first lets the worker threads the previous library left spinning
-    (OpenBLAS, OpenMP, OpenCV's pool) fall asleep: on 2 cores they would
-    otherwise steal a core from this one.
+    wall: float
+    cpu: float
+    n: int
+
+
+def time_calls(fn: Impl, budget: float, repeats: int, max_repeats: int = 1000) -> Timing:
+    """Median time of ``fn``: two warm-up calls, then at least ``repeats`` timed calls.
+
+    More calls when they fit in ``budget`` seconds (up to ``max_repeats``). CPU
+    time is the whole process's (``time.process_time``), so a library that
+    keeps two threads busy shows about twice its wall time. A pause first lets
+    the worker threads the previous library left spinning (OpenBLAS, OpenMP,
+    OpenCV's pool) fall asleep: on 2 cores they would otherwise steal a core.
     """
     time.sleep(SETTLE_S)
+    fn()
     t0 = time.perf_counter()
     fn()
     once = time.perf_counter() - t0
-    n = int(min(max_repeats, max(min_repeats, budget / max(once, 1e-6))))
-    best = float("inf")
+    n = int(min(max_repeats, max(repeats, budget / max(once, 1e-6))))
+    walls, cpus = [], []
     for _ in range(n):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         fn()
-        best = min(best, time.perf_counter() - t0)
-    return best * 1e3
+        walls.append(time.perf_counter() - t0)
+        cpus.append(time.process_time() - c0)
+    return Timing(statistics.median(walls) * 1e3, statistics.median(cpus) * 1e3, n)
+
+
+def blas_threads() -> str:
+    """The BLAS libraries loaded and their thread counts (threadpoolctl), or why unknown."""
+    if threadpoolctl is None:
+        return "BLAS threads: unknown (threadpoolctl not installed)"
+    libs = [f"{Path(i['filepath']).name} {i.get('version')} "
+            f"({i['internal_api']}, {i['num_threads']} threads)"
+            for i in threadpoolctl.threadpool_info() if i["user_api"] in ("blas", "openmp")]
+    return "Thread pools: " + ("; ".join(libs) if libs else "none found")
+
+
+def conditions(args: argparse.Namespace) -> list[str]:
+    """What the numbers depend on: date, machine, load, versions, threads, environment."""
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    env = {k: v for k, v in sorted(os.environ.items()) if k.startswith(ENV_PREFIXES)}
+    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}",
+                f"scipy {scipy.__version__}", f"cnnviz {getattr(cnnviz, '__version__', '(repo)')}"]
+    if cv2 is not None:
+        versions.append(f"OpenCV {cv2.__version__}")
+    if torch is not None:
+        versions.append(f"torch {torch.__version__}")
+    absent = [name for name, mod in (("OpenCV (cv2)", cv2), ("torch", torch)) if mod is None]
+    return [
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {platform.machine()}, "
+        f"{os.cpu_count()} CPUs ({usable} usable), {_cpu_name()}; "
+        f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+        "; ".join(versions),
+        blas_threads() + ("" if args.threads is None
+                          else f" — limited to {args.threads} by --threads"),
+        "Environment: " + (", ".join(f"{k}={v}" for k, v in env.items())
+                           or "no BLAS/OpenMP/malloc variables set"),
+        *([f"Peers absent (skipped): {', '.join(absent)}"] if absent else []),
+        ("One process for all (--same-process)" if args.same_process else
+         "A fresh plain process per implementation and workload")
+        + f" (malloc untuned). Times: median of >= {args.repeats} calls after 2 warm-up calls,"
+        " in ms; CPU = median process time per call; float32 inputs.",
+    ]
+
+
+def _cpu_name() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "CPU unknown"
 
 
 def check(ref: np.ndarray, got: np.ndarray) -> str | None:
@@ -307,41 +394,70 @@ TARGETS = {"one": ("≤ 1.5× fastest", 1.5), "bank": ("≤ 2× torch", 2.0),
            "pool": ("≤ 1× fastest", 1.0)}
 
 
-def main() -> int:
-    args = ARGS
-    heap = ("glibc malloc left as is" if args.default_malloc
-            else f"GLIBC_TUNABLES={os.environ.get('GLIBC_TUNABLES')}")
+def measure(key: str, impl: str, budget: float, repeats: int) -> dict[str, object]:
+    """Time implementation ``impl`` ("cnnviz" or a peer) of workload ``key`` in this process.
+
+    A peer is first checked against cnnviz's result.
+    """
+    w = next(w for w in build_workloads() if w.key == key)
+    fn = w.cnnviz if impl == "cnnviz" else w.peers[impl]
+    problem = None if impl == "cnnviz" else check(w.cnnviz(), fn())
+    t = time_calls(fn, budget, repeats)
+    return {"wall": t.wall, "cpu": t.cpu, "n": t.n, "problem": problem}
+
+
+def run(args: argparse.Namespace, key: str, impl: str, budget: float) -> dict[str, object]:
+    """:func:`measure`, in a fresh child process unless ``--same-process``."""
+    if args.same_process:
+        return measure(key, impl, budget, args.repeats)
+    cmd = [sys.executable, os.path.abspath(__file__), "--child", f"{key}:{impl}",
+           "--repeats", str(args.repeats), "--budget", str(budget)]
+    if args.threads is not None:
+        cmd += ["--threads", str(args.threads)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"({key}) {impl} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def limit_threads(n: int | None) -> object:
+    """Limit every library to ``n`` threads (None: leave them); the threadpoolctl limiter."""
+    if n is None:
+        return None
+    if threadpoolctl is None:
+        raise SystemExit("--threads needs threadpoolctl (pip install threadpoolctl)")
+    import scipy.linalg  # noqa: F401  (load scipy's OpenBLAS, which cnnviz calls, first)
+
+    limiter = threadpoolctl.threadpool_limits(limits=n)
     if cv2 is not None:
-        cv2.setNumThreads(args.threads)
+        cv2.setNumThreads(n)
     if torch is not None:
-        torch.set_num_threads(args.threads)
-    absent = [name for name, mod in (("OpenCV (cv2)", cv2), ("torch", torch)) if mod is None]
-    versions = [f"Python {platform.python_version()}", f"numpy {np.__version__}",
-                f"scipy {scipy.__version__}", f"cnnviz {cnnviz.__version__}"
-                if hasattr(cnnviz, "__version__") else "cnnviz (repo)"]
-    if cv2 is not None:
-        versions.append(f"OpenCV {cv2.__version__}")
-    if torch is not None:
-        versions.append(f"torch {torch.__version__}")
-    print(f"# cnnviz conv/pool benchmark — {platform.machine()}, {os.cpu_count()} cores, "
-          f"{args.threads} thread(s) per library")
-    print("; ".join(versions))
-    if absent:
-        print(f"Peers absent (skipped): {', '.join(absent)}")
-    print(f"{heap}. Times are the best of N runs after a warm-up, in ms; float32 inputs.\n",
-          flush=True)
+        torch.set_num_threads(n)
+    return limiter
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    limit_threads(args.threads)
+    if args.child:
+        key, impl = args.child.split(":", 1)
+        print(json.dumps(measure(key, impl, args.budget, args.repeats)))
+        return 0
+    print("# cnnviz conv/pool benchmark\n")
+    for line in conditions(args):
+        print(f"- {line}")
+    print(flush=True)
 
     workloads = [w for w in build_workloads() if not args.only or w.key in args.only]
     peer_names = ["scipy.ndimage"] + [n for n, m in (("OpenCV", cv2), ("torch", torch))
                                       if m is not None]
     rows, all_met, mismatches = [], True, 0
     for w in workloads:
-        ref = w.cnnviz()
         share = args.budget / (1 + len(w.peers))
         cells, valid = {}, {}
-        for name, fn in w.peers.items():
-            problem = check(ref, fn())
-            ms = best_time(fn, share)
+        for name in w.peers:
+            got = run(args, w.key, name, share)
+            ms, problem = float(got["wall"]), got["problem"]
             if problem:
                 mismatches += 1
                 print(f"!!! MISMATCH: {name} on ({w.key}) {w.name}: {problem}", file=sys.stderr)
@@ -349,7 +465,8 @@ def main() -> int:
             else:
                 cells[name] = f"{ms:.2f}"
                 valid[name] = ms
-        mine = best_time(w.cnnviz, share)
+        mine_t = run(args, w.key, "cnnviz", share)
+        mine = float(mine_t["wall"])
         label, limit = TARGETS[w.kind]
         fastest = min(valid.values()) if valid else float("nan")
         ratio = mine / fastest
@@ -361,23 +478,26 @@ def main() -> int:
         shown = f"{ratio:.2f}"
         if w.kind == "bank" and "torch" in valid:
             shown += f" (torch {mine / against:.2f})"
-        rows.append([f"({w.key}) {w.name}", f"{mine:.2f}"]
+        rows.append([f"({w.key}) {w.name}", f"{mine:.2f}", f"{float(mine_t['cpu']):.2f}"]
                     + [cells.get(n, "—") for n in peer_names]
                     + [shown, label, "yes" if met else "**no**"])
-        print(f"  done ({w.key}) {w.name}", file=sys.stderr)
+        print(f"  done ({w.key}) {w.name}: {mine:.2f} ms over {mine_t['n']} calls",
+              file=sys.stderr)
 
-    head = ["workload", "cnnviz ms"] + [f"{n} ms" for n in peer_names] + [
+    head = ["workload", "cnnviz ms", "cnnviz CPU ms"] + [f"{n} ms" for n in peer_names] + [
         "cnnviz / fastest", "target", "met"]
     print("| " + " | ".join(head) + " |")
     print("|" + "|".join(["---"] + ["---:"] * (len(head) - 3) + ["---", "---"]) + "|")
     for r in rows:
         print("| " + " | ".join(r) + " |")
+    print(f"\nLoad average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}.")
     print("\nPeers: scipy.ndimage = correlate (constant mode) per channel and filter, summed,"
-          " cropped to the valid region, subsampled for stride, dilation as a zero-spread"
-          " kernel; pooling = maximum_filter / uniform_filter (size 2, origin -1) + [::2, ::2]."
-          " OpenCV = filter2D (anchor (0, 0)) the same way (it switches to a DFT for big"
-          " kernels); max pool = dilate with a 2×2 box + [::2, ::2]; avg pool = resize"
-          " INTER_AREA. torch = conv2d / max_pool2d / avg_pool2d on zero-copy views, no grad.")
+          " cropped to the valid region (uncropped for padding 1), subsampled for stride,"
+          " dilation as a zero-spread kernel; pooling = maximum_filter / uniform_filter"
+          " (size 2, origin -1) + [::2, ::2]. OpenCV = filter2D (anchor (0, 0), or centred"
+          " for padding 1) the same way (it switches to a DFT for big kernels); max pool ="
+          " dilate with a 2×2 box + [::2, ::2]; avg pool = resize INTER_AREA. torch = conv2d"
+          " / max_pool2d / avg_pool2d on zero-copy views, no grad.")
     print(f"\nAll targets met: {'yes' if all_met else 'no'}"
           + (f"; {mismatches} MISMATCH(ES) — see stderr, marked ≠" if mismatches else ""))
     return 1 if mismatches else 0

@@ -188,9 +188,25 @@ def as_float_array(value: object, name: str) -> np.ndarray:
         raise ValueError(f"{name} must contain only numbers, got dtype {arr.dtype}") from err
 
 
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether every value of ``arr`` is finite, without a temporary as large as ``arr``.
+
+    The sum of finite values is finite unless it overflows, and one NaN or
+    infinity makes it non-finite; only then are the values tested one by one.
+
+    >>> all_finite(np.array([1e308, 1e308])), all_finite(np.array([1.0, np.nan]))
+    (True, False)
+    """
+    if arr.dtype.kind in "biu":
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is no error
+        total = arr.sum()
+    return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())
+
+
 def check_finite(arr: np.ndarray, name: str) -> None:
     """Raise ``ValueError`` if ``arr`` holds NaN or infinity."""
-    if not np.all(np.isfinite(arr)):
+    if not all_finite(arr):
         bad = arr[~np.isfinite(arr)].ravel()[0]
         raise ValueError(f"{name} must contain only finite numbers, got {bad}")
 
@@ -240,9 +256,9 @@ def check_no_overflow(out: np.ndarray, what: str, inputs: dict[str, object]) -> 
     ...
     ValueError: z overflows float64: 1 of 1 values are beyond ±1.8e+308 (largest magnitudes: ...
     """
-    bad = ~np.isfinite(out)
-    if not bad.any():
+    if all_finite(out):
         return
+    bad = ~np.isfinite(out)
     sizes = {}
     for name, value in inputs.items():
         arr = np.asarray(value, dtype=np.float64)
@@ -255,3 +271,23 @@ def check_no_overflow(out: np.ndarray, what: str, inputs: dict[str, object]) -> 
         f"{what} overflows {out.dtype}: {int(bad.sum())} of {out.size} values are beyond "
         f"±{limit:.2g} (largest magnitudes: {parts}); use smaller numbers"
     )
+
+
+def check_out(out: object, shape: tuple[int, ...], dtype: np.dtype, name: str = "out") -> None:
+    """Raise ``ValueError`` unless ``out`` is ``None`` or a writeable array of ``shape``, ``dtype``.
+
+    >>> check_out(np.zeros((2, 3), np.float32), (2, 2), np.dtype(np.float32))
+    Traceback (most recent call last):
+    ...
+    ValueError: out must have the result's shape (2, 2), got (2, 3)
+    """
+    if out is None:
+        return
+    if not isinstance(out, np.ndarray):
+        raise ValueError(f"{name} must be a numpy array, got {type(out).__name__}")
+    if out.shape != tuple(shape):
+        raise ValueError(f"{name} must have the result's shape {tuple(shape)}, got {out.shape}")
+    if out.dtype != dtype:
+        raise ValueError(f"{name} must have the result's dtype {dtype}, got {out.dtype}")
+    if not out.flags.writeable:
+        raise ValueError(f"{name} must be writeable, got a read-only array")

@@ -32,7 +32,6 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
 
 from cnnviz.core._checks import (
     PAD_MODES,
@@ -46,9 +45,11 @@ from cnnviz.core._checks import (
     check_finite,
     check_mode,
     check_no_overflow,
+    check_out,
     effective_size,
     resolve_padding,
 )
+from cnnviz.core._scratch import Scratch
 from cnnviz.core.activations import ACTIVATIONS
 
 __all__ = [
@@ -504,6 +505,14 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # over 2-D strided views (5x slower for 3×3 on 512²). A stride becomes stride 1
 # by first splitting the planes into their stride phases (see _Phases);
 # dilation only moves the start of each run.
+#
+# Memory: the padded planes, the stride phases, the accumulator, the separable
+# pass and the im2col blocks are scratch buffers (cnnviz.core._scratch),
+# borrowed for one call and kept mapped between calls. Allocated fresh, each of
+# them was page-faulted in on every call: ~1000 faults, 5 ms, for 0.5 ms of
+# arithmetic on 512² with 3×3. So every buffer here may start as garbage and is
+# fully written before it is read (``init`` in _accumulate). Only the result
+# is a new array, or the caller's ``out``.
 
 # Work through long buffers in blocks of this size, so the block being
 # accumulated stays in L2 cache for all of its taps instead of streaming from
@@ -526,22 +535,43 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
     """
     if dtype not in (np.float32, np.float64):
         return None
+    # Imported on first use: scipy.linalg takes ~0.15 s to import, which
+    # ``import cnnviz`` (and every page that never convolves) need not pay.
+    from scipy.linalg import get_blas_funcs
+
     return get_blas_funcs(name, dtype=dtype)
 
 
 def _accumulate(
-    src: np.ndarray, out: np.ndarray, n: int, taps: list[tuple[int, float]], start: int = 0
+    src: np.ndarray,
+    out: np.ndarray,
+    n: int,
+    taps: list[tuple[int, float]],
+    start: int = 0,
+    *,
+    init: bool = False,
 ) -> None:
     """``out[start + p] += w * src[off + p]`` for ``p < n``, for every ``(off, w)`` in ``taps``.
 
-    ``src`` and ``out`` are 1-D, C-contiguous and of the same dtype.
+    ``src`` and ``out`` are 1-D, C-contiguous and of the same dtype. With
+    ``init``, ``out[start : start + n]`` may hold anything (a reused scratch
+    buffer): the first tap overwrites it (``w * src``, as ``0 + w * src`` would
+    round), or zeros do if there is no tap.
     """
+    if not taps:
+        if init:
+            out[start : start + n] = 0
+        return
     axpy = _blas("axpy", out.dtype)
     block = max(1, _BLOCK_BYTES // out.itemsize)
     for s in range(0, n, block):
         m = min(block, n - s)
+        first = init
         for off, w in taps:
-            if axpy is None:  # float128 and the like: numpy, with a temporary
+            if first:
+                np.multiply(src[off + s : off + s + m], w, out=out[start + s : start + s + m])
+                first = False
+            elif axpy is None:  # float128 and the like: numpy, with a temporary
                 out[start + s : start + s + m] += w * src[off + s : off + s + m]
             elif axpy(src, out, n=m, a=w, offx=off + s, offy=start + s) is not out:
                 # f2py silently works on a copy when an array is not exactly
@@ -562,20 +592,23 @@ class _Phases:
     stay zero; only the scrap columns of the output read them.
     """
 
-    def __init__(self, planes: np.ndarray, geom: ConvGeometry) -> None:
+    def __init__(self, planes: np.ndarray, geom: ConvGeometry, scratch: Scratch) -> None:
         sh, sw = geom.stride
         if (sh, sw) == (1, 1):
             grid = planes[:, None, None]
         else:
             (dh, dw), (fh, fw) = geom.dilation, geom.kernel_shape
             c, hp, wp = planes.shape
-            grid = np.zeros((c, sh, sw, -(-hp // sh), -(-wp // sw)), dtype=planes.dtype)
+            grid = scratch.empty((c, sh, sw, -(-hp // sh), -(-wp // sw)), planes.dtype)
             # Copy only the phases some tap reads: a stride wider than the
-            # kernel skips whole rows and columns.
+            # kernel skips whole rows and columns. The phases left out are never read.
             for a in sorted({i * dh % sh for i in range(fh)}):
                 for b in sorted({j * dw % sw for j in range(fw)}):
                     part = planes[:, a::sh, b::sw]
-                    grid[:, a, b, : part.shape[1], : part.shape[2]] = part
+                    ph, pw = part.shape[1:]
+                    grid[:, a, b, :ph, :pw] = part
+                    grid[:, a, b, ph:, :] = 0
+                    grid[:, a, b, :ph, pw:] = 0
         self.shape: tuple[int, ...] = grid.shape
         self.flat = grid.reshape(-1)  # a view: planes and grid are C-contiguous
 
@@ -590,17 +623,60 @@ class _Phases:
         return (((channel * sh + y % sh) * sw + x % sw) * hq + y // sh) * wq + x // sw
 
 
-def _planes(img: np.ndarray, padding: PerSide, pad_mode: str) -> np.ndarray:
+def _planes(img: np.ndarray, padding: PerSide, pad_mode: str, scratch: Scratch) -> np.ndarray:
     """The (H, W, C) image as padded, C-contiguous planes (C, H_p, W_p), in one copy.
 
-    Free for an unpadded grey image: its only plane is a view of the input,
-    which is only ever read.
+    The copy is a scratch buffer. Free for an unpadded grey image: its only
+    plane is a view of the input, which is only ever read.
     """
     planar = np.moveaxis(img, 2, 0)
-    widths = [(0, 0), tuple(padding[0]), tuple(padding[1])]
-    if any(any(w) for w in widths):
-        planar = np.pad(planar, widths, mode=PAD_MODES[pad_mode])
-    return np.ascontiguousarray(planar)
+    (t, b), (left, r) = padding
+    if not (t or b or left or r) and planar.flags.c_contiguous:
+        return planar
+    dest = scratch.empty((planar.shape[0], planar.shape[1] + t + b, planar.shape[2] + left + r),
+                         planar.dtype)
+    return _pad_into(planar, dest, padding, pad_mode)
+
+
+def _pad_into(
+    src: np.ndarray, dest: np.ndarray, padding: PerSide, pad_mode: str, fill: float = 0.0
+) -> np.ndarray:
+    """Write ``src`` (..., H, W) padded on its last two axes into ``dest`` (..., H_p, W_p).
+
+    Exactly ``np.pad`` (``pad_image``), with ``fill`` as the constant of
+    ``"zeros"``, but into a buffer the caller owns. The other modes map every
+    padded row and column to a source row and column (the map is ``np.pad`` of
+    an ``arange``, so even a padding wider than the image reflects or wraps as
+    numpy does), then copy the border strips from the interior.
+
+    >>> src = np.arange(6.0).reshape(2, 3)
+    >>> all(np.array_equal(_pad_into(src, np.empty((5, 7)), ((1, 2), (3, 1)), mode),
+    ...                    pad_image(src, ((1, 2), (3, 1)), mode))
+    ...     for mode in ("zeros", "reflect", "replicate", "circular"))
+    True
+    """
+    (t, b), (left, r) = padding
+    h, w = src.shape[-2:]
+    dest[..., t : t + h, left : left + w] = src
+    if pad_mode == "zeros":
+        dest[..., :t, :] = fill
+        dest[..., t + h :, :] = fill
+        dest[..., t : t + h, :left] = fill
+        dest[..., t : t + h, left + w :] = fill
+        return dest
+    mode = PAD_MODES[pad_mode]
+    rows = np.pad(np.arange(h), (t, b), mode=mode) + t
+    cols = np.pad(np.arange(w), (left, r), mode=mode) + left
+    inner = dest[..., left : left + w]
+    if t:
+        inner[..., :t, :] = inner[..., rows[:t], :]
+    if b:
+        inner[..., t + h :, :] = inner[..., rows[t + h :], :]
+    if left:
+        dest[..., :left] = dest[..., cols[:left]]
+    if r:
+        dest[..., left + w :] = dest[..., cols[left + w :]]
+    return dest
 
 
 def _tap(padded: np.ndarray, geom: ConvGeometry, i: int, j: int) -> np.ndarray:
@@ -625,29 +701,36 @@ def _separable(k2: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
 
 
 def _correlate_sum(
-    phases: _Phases, kernels: list[tuple[int, np.ndarray]], geom: ConvGeometry
+    phases: _Phases,
+    kernels: list[tuple[int, np.ndarray]],
+    geom: ConvGeometry,
+    buf: np.ndarray,
+    scratch: Scratch,
 ) -> np.ndarray:
     """Sum over ``(channel, k2)`` in ``kernels`` of that plane cross-correlated with k2.
 
-    Returns the (n_H', W_q) buffer; its columns from n_W' on are scrap for
-    the caller to cut away.
+    ``buf`` is a 1-D buffer of at least n_H' W_q cells, overwritten. Returns
+    it as (n_H', W_q); its columns from n_W' on are scrap for the caller to
+    cut away.
     """
     (oh, ow), (dh, dw) = geom.out_shape, geom.dilation
     wq = phases.width
     n = (oh - 1) * wq + ow  # the last row needs no scrap
-    buf = np.zeros(oh * wq, dtype=phases.flat.dtype)
+    buf = buf[: oh * wq]
+    written = False  # whether buf holds a partial sum yet (it starts as garbage)
     taps = []  # every channel's taps together, so each block of buf meets them all in cache
     for channel, k2 in kernels:
         factors = _separable(k2)
         if factors is not None:
-            _separable_sum(phases, channel, factors, geom, buf, n)
+            _separable_sum(phases, channel, factors, geom, buf, n, scratch, init=not written)
+            written = True
             continue
         taps += [
             (phases.offset(channel, i * dh, j * dw), w)
             for (i, j), w in np.ndenumerate(k2)
             if w != 0  # a zero tap adds nothing; Sobel and Laplacians are a third zeros
         ]
-    _accumulate(phases.flat, buf, n, taps)
+    _accumulate(phases.flat, buf, n, taps, init=not written)
     return buf.reshape(oh, wq)
 
 
@@ -658,26 +741,31 @@ def _separable_sum(
     geom: ConvGeometry,
     buf: np.ndarray,
     n: int,
+    scratch: Scratch,
+    *,
+    init: bool,
 ) -> None:
     """``buf += plane ⋆ outer(u, v)`` as a pass along rows (v), then along columns (u).
 
     The row pass filters every row of each row phase the column pass reads,
     at the output's column stride; the column pass then strides over rows.
+    With ``init``, ``buf = plane ⋆ outer(u, v)`` instead (see :func:`_accumulate`).
     """
     u, v = factors
     _, sh, sw, hq, wq = phases.shape
     dh, dw = geom.dilation
     size = hq * wq
-    tmp = np.zeros(sh * size, dtype=buf.dtype)
+    tmp = scratch.empty(sh * size, buf.dtype)
     m = size - (len(v) - 1) * dw // sw  # the row pass stays inside its phase
     row_taps = [(j * dw, float(w)) for j, w in enumerate(v) if w != 0]
     for a in sorted({i * dh % sh for i in range(len(u))}):
         taps = [(phases.offset(channel, a, x), w) for x, w in row_taps]
-        _accumulate(phases.flat, tmp, m, taps, start=a * size)
+        _accumulate(phases.flat, tmp, m, taps, start=a * size, init=True)
+        tmp[a * size + m : (a + 1) * size] = 0  # the row pass's unreachable tail
     col_taps = [
         ((i * dh % sh) * size + (i * dh // sh) * wq, float(w)) for i, w in enumerate(u) if w != 0
     ]
-    _accumulate(tmp, buf, n, col_taps)
+    _accumulate(tmp, buf, n, col_taps, init=init)
 
 
 def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
@@ -702,14 +790,22 @@ def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
     return cols.reshape(oh * ow, fh * fw * channels)
 
 
-def _bank(planes: np.ndarray, ker: np.ndarray, bias: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """F filters at once: im2col in blocks of output rows, one matrix product per block.
+def _bank(
+    planes: np.ndarray,
+    ker: np.ndarray,
+    bias: np.ndarray,
+    geom: ConvGeometry,
+    out: np.ndarray,
+    scratch: Scratch,
+) -> None:
+    """F filters at once, into ``out`` (n_H' n_W', F), C-contiguous: im2col in blocks of output
+    rows, one matrix product per block.
 
     Row t of the unrolled block holds, for every output cell of the block, the
     input value that weight t = (c, i, j) multiplies: a 2-D slice of plane c,
     copied row by contiguous row (27 memcpy-like copies for 3×3×3, where
     unrolling channels-last would move 3 floats at a time). A last row of ones
-    carries the bias through the same product. Returns (n_H', n_W', F).
+    carries the bias through the same product. The blocks are a scratch buffer.
     """
     fh, fw, channels, n_filters = ker.shape
     (oh, ow), (sh, sw), (dh, dw) = geom.out_shape, geom.stride, geom.dilation
@@ -720,8 +816,7 @@ def _bank(planes: np.ndarray, ker: np.ndarray, bias: np.ndarray, geom: ConvGeome
     weights_t[:, k] = bias
     gemm = _blas("gemm", planes.dtype)
     rows = max(1, min(oh, _IM2COL_BYTES // ((k + 1) * ow * planes.itemsize)))
-    store = np.empty((k + 1) * rows * ow, dtype=planes.dtype)
-    out = np.empty((oh * ow, n_filters), dtype=planes.dtype)
+    store = scratch.empty((k + 1) * rows * ow, planes.dtype)
     for r0 in range(0, oh, rows):
         rb = min(rows, oh - r0)
         m = rb * ow
@@ -742,7 +837,6 @@ def _bank(planes: np.ndarray, ker: np.ndarray, bias: np.ndarray, geom: ConvGeome
         result = dest.T
         if gemm(1.0, weights_t, cols.T, trans_b=1, c=result, overwrite_c=1) is not result:
             raise RuntimeError("BLAS gemm did not write the output in place")
-    return out.reshape(oh, ow, n_filters)
 
 
 def conv2d(
@@ -755,6 +849,7 @@ def conv2d(
     dilation: object = 1,
     pad_mode: str = "zeros",
     flip: bool = False,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Slide ``kernel`` over ``image``: multiply element-wise, sum, add ``bias``.
 
@@ -781,11 +876,18 @@ def conv2d(
         Turn the kernel by 180 degrees first: true convolution, equal to
         ``scipy.signal.convolve2d``. The default computes cross-correlation,
         which is what CNNs do and call convolution.
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result, instead of a new array: exactly the
+        result's shape and dtype, writeable, any memory layout. Calling again
+        with the same ``out`` allocates nothing as large as the image. If an
+        error is raised, its contents are unspecified.
 
     Returns
     -------
     numpy.ndarray
         Float32 for a float32 image, float64 for float64, integer or bool inputs.
+        A new array, or ``out`` if given. Never a view of any buffer cnnviz
+        reuses, so results of separate calls are independent.
 
     Raises
     ------
@@ -797,7 +899,8 @@ def conv2d(
         (e.g. kernel weights of 1e308 on values above 1): the message starts
         "the output overflows float64:" (or float32) and names the largest
         kernel, image and bias magnitudes. An image that already holds NaN or
-        infinity is passed through as before.
+        infinity is passed through as before. And when ``out`` is not an
+        array of the result's shape and dtype, or is read-only.
 
     Examples
     --------
@@ -809,6 +912,9 @@ def conv2d(
     array([[6., 6., 6.],
            [6., 6., 6.],
            [6., 6., 6.]])
+    >>> res = np.empty((2, 2))
+    >>> conv2d(x, np.ones((2, 2)), stride=2, out=res) is res
+    True
     """
     img, ker, out_dtype, case = prepare_operands(image, kernel)
     # The bias is per filter here, so it is checked on its own, not in ConvSettings.
@@ -817,29 +923,41 @@ def conv2d(
     if cfg.flip:
         ker = ker[::-1, ::-1]
     geom = plan_conv(img.shape[:2], ker.shape[:2], settings=cfg)
-    planes = _planes(img, geom.padding, cfg.pad_mode)
     n_filters = img.shape[2] if case == "depthwise" else ker.shape[3]
     b = as_bias(bias, n_filters, img.dtype)
+    shape = geom.out_shape if case == "single" else geom.out_shape + (n_filters,)
+    check_out(out, shape, out_dtype)
+    # The result goes straight into ``out`` when BLAS can write there and no
+    # input shares its memory; otherwise into a new array (copied at the end).
+    direct = (out is not None and out.dtype == img.dtype and out.flags.c_contiguous
+              and not any(np.may_share_memory(out, a) for a in (img, ker, b)))
+    res = out if direct else np.empty(shape, dtype=img.dtype)
+    res3 = res.reshape(geom.out_shape + (n_filters,))  # a view: res is C-contiguous
     ow = geom.out_shape[1]
 
-    if ker.shape[3] > 1:
-        out = _bank(planes, ker, b, geom)
-    else:
-        phases = _Phases(planes, geom)
-        out = np.empty(geom.out_shape + (n_filters,), dtype=img.dtype)
-        if case == "depthwise":
-            groups = [[(c, ker[:, :, 0, 0])] for c in range(n_filters)]
-        else:  # one filter: the sum over channels of each plane with its slice
-            groups = [[(c, ker[:, :, c, 0]) for c in range(img.shape[2])]]
-        for f, group in enumerate(groups):
-            # Cutting the scrap columns away, adding the bias and making the
-            # result contiguous are one pass (a plain copy is faster than an add).
-            valid = _correlate_sum(phases, group, geom)[:, :ow]
-            if b[f] == 0:
-                np.copyto(out[:, :, f], valid)
-            else:
-                np.add(valid, b[f], out=out[:, :, f])
-    if case == "single":
-        out = out[:, :, 0]
-    check_no_overflow(out, "the output", {"kernel": kernel, "image": img, "bias": b})
-    return np.ascontiguousarray(out, dtype=out_dtype)
+    with Scratch() as scratch:
+        planes = _planes(img, geom.padding, cfg.pad_mode, scratch)
+        if ker.shape[3] > 1:
+            _bank(planes, ker, b, geom, res3.reshape(-1, n_filters), scratch)
+        else:
+            phases = _Phases(planes, geom, scratch)
+            buf = scratch.empty(geom.out_shape[0] * phases.width, img.dtype)
+            if case == "depthwise":
+                groups = [[(c, ker[:, :, 0, 0])] for c in range(n_filters)]
+            else:  # one filter: the sum over channels of each plane with its slice
+                groups = [[(c, ker[:, :, c, 0]) for c in range(img.shape[2])]]
+            for f, group in enumerate(groups):
+                # Cutting the scrap columns away, adding the bias and making the
+                # result contiguous are one pass (a plain copy is faster than an add).
+                valid = _correlate_sum(phases, group, geom, buf, scratch)[:, :ow]
+                if b[f] == 0:
+                    np.copyto(res3[:, :, f], valid)
+                else:
+                    np.add(valid, b[f], out=res3[:, :, f])
+    check_no_overflow(res, "the output", {"kernel": kernel, "image": img, "bias": b})
+    if out is None:
+        return res if res.dtype == out_dtype else res.astype(out_dtype)
+    if res is not out:
+        np.copyto(out, res, casting="unsafe")  # float32 work, float16 image: as astype does
+    return out
+

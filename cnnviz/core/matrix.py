@@ -25,9 +25,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # scipy.sparse (~0.1 s to import) loads when a matrix is first built
+    from scipy import sparse
 
 from cnnviz.core._checks import PAD_MODES, Pair, as_float_array, as_int, check_finite, check_mode
 from cnnviz.core.conv import ConvGeometry, pad_image, plan_conv, unroll_windows
@@ -285,6 +288,8 @@ def conv_matrix(
     rows = np.broadcast_to(np.arange(cols.shape[0])[:, None], cols.shape)
     data = np.broadcast_to(ker.astype(np.float64).ravel(), cols.shape)
     keep = cols >= 0
+    from scipy import sparse
+
     coo = sparse.coo_array(
         (data[keep], (rows[keep], cols[keep])), shape=(geom.n_steps, h * w)
     )
@@ -416,6 +421,8 @@ def describe_conv_matrix(
     """
     h, w = _shape_of(input_shape, "input_shape", (2,))
     oh, ow = _shape_of(out_shape, "out_shape", (2,))
+    from scipy import sparse
+
     if sparse.issparse(matrix):
         coo = sparse.coo_array(matrix)
     else:

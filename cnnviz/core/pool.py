@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_pair, check_mode
-from cnnviz.core.conv import ConvGeometry, pad_image, plan_conv
+from cnnviz.core._checks import all_finite, as_float_array, as_pair, check_mode, check_out
+from cnnviz.core._scratch import Scratch
+from cnnviz.core.conv import ConvGeometry, _pad_into, plan_conv
 
 __all__ = ["pool2d", "pool_geometry"]
 
@@ -60,6 +61,7 @@ def pool2d(
     stride: object = None,
     padding: object = 0,
     mode: str = "max",
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
     """Max or average pooling over (H, W), or over each channel of (H, W, C).
 
@@ -75,6 +77,22 @@ def pool2d(
         wins; average pooling pads with zeros that count in the mean
         (PyTorch's default).
     mode : {"max", "avg"}, keyword-only
+    out : numpy.ndarray, optional, keyword-only
+        Where to write the result, instead of a new array: exactly the
+        result's shape and dtype (the input's float type, float64 for
+        integers), writeable, any memory layout. If an error is raised, its
+        contents are unspecified.
+
+    Returns
+    -------
+    numpy.ndarray
+        A new array, or ``out`` if given; never a view of a buffer cnnviz reuses.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter: a bad size, stride, padding or mode, an empty or
+        wrongly shaped ``x``, or an ``out`` of the wrong shape or dtype.
 
     Examples
     --------
@@ -92,29 +110,53 @@ def pool2d(
         raise ValueError(f"x must not be empty, got shape {arr.shape}")
     check_mode(mode, "mode", ("max", "avg"))
     geom = pool_geometry(arr.shape, size, stride=stride, padding=padding)
+    check_out(out, geom.out_shape + arr.shape[2:], arr.dtype)
     k = geom.kernel_shape
-    (ph, _), (pw, _) = geom.padding
     work = arr.astype(np.promote_types(arr.dtype, np.float32), copy=False)
-    if mode == "max":
-        padded = work
-        if ph or pw:
-            padded = np.pad(
-                work, [(ph, ph), (pw, pw)] + [(0, 0)] * (arr.ndim - 2), constant_values=-np.inf
-            )
-        out = _pool(padded, geom, np.maximum)
-    else:
-        out = _pool(pad_image(work, geom.padding), geom, np.add, divisor=k[0] * k[1])
-        if not np.all(np.isfinite(out)) and np.all(np.isfinite(work)):
-            # A window's sum passed the float range (values near 1e308) though
-            # its mean fits: divide first, then add.
-            out = _pool(pad_image(work / (k[0] * k[1]), geom.padding), geom, np.add)
-    return np.ascontiguousarray(out, dtype=arr.dtype)
+    # As in conv2d: straight into ``out`` unless it shares memory with the input.
+    direct = out is not None and out.dtype == work.dtype and not np.may_share_memory(out, arr)
+    res = out if direct else np.empty(geom.out_shape + arr.shape[2:], dtype=work.dtype)
+    with Scratch() as scratch:
+        if mode == "max":
+            # -inf padding never wins a window.
+            _pool(_padded(work, geom, scratch, -np.inf), geom, np.maximum, res, scratch)
+        else:
+            _pool(_padded(work, geom, scratch, 0.0), geom, np.add, res, scratch,
+                  divisor=k[0] * k[1])
+            if not all_finite(res) and all_finite(work):
+                # A window's sum passed the float range (values near 1e308) though
+                # its mean fits: divide first, then add.
+                _pool(_padded(work / (k[0] * k[1]), geom, scratch, 0.0), geom, np.add, res,
+                      scratch)
+    if out is None:
+        return res if res.dtype == arr.dtype else res.astype(arr.dtype)
+    if res is not out:
+        np.copyto(out, res, casting="unsafe")  # float32 work, float16 input: as astype does
+    return out
+
+
+def _padded(work: np.ndarray, geom: ConvGeometry, scratch: Scratch, fill: float) -> np.ndarray:
+    """``work`` padded by ``fill`` on the two spatial axes, in a scratch buffer (or as it is)."""
+    (ph, _), (pw, _) = geom.padding
+    if not (ph or pw):
+        return work
+    hp, wp = geom.padded_shape
+    dest = scratch.empty((hp, wp) + work.shape[2:], work.dtype)
+    # _pad_into pads the last two axes: move channels to the front (views).
+    _pad_into(np.moveaxis(work, (0, 1), (-2, -1)), np.moveaxis(dest, (0, 1), (-2, -1)),
+              geom.padding, "zeros", fill=fill)
+    return dest
 
 
 def _pool(
-    padded: np.ndarray, geom: ConvGeometry, op: np.ufunc, divisor: int | None = None
-) -> np.ndarray:
-    """Reduce every window of ``padded`` with ``op``, then divide by ``divisor`` if given.
+    padded: np.ndarray,
+    geom: ConvGeometry,
+    op: np.ufunc,
+    out: np.ndarray,
+    scratch: Scratch,
+    divisor: int | None = None,
+) -> None:
+    """Reduce every window of ``padded`` into ``out`` with ``op``, then divide by ``divisor``.
 
     A window's reduction is separable: first along each row (the k_W columns
     of every window, strided views of whole rows), then down the columns (k_H
@@ -124,10 +166,9 @@ def _pool(
     """
     (oh, ow), (sh, sw), (kh, kw) = geom.out_shape, geom.stride, geom.kernel_shape
     rest = padded.shape[2:]
-    out = np.empty((oh, ow) + rest, dtype=padded.dtype)
     part_row_bytes = ow * int(np.prod(rest, dtype=int)) * padded.itemsize
     rows = max(1, min(oh, _POOL_BLOCK_BYTES // (part_row_bytes * sh)))
-    part = np.empty(((rows - 1) * sh + kh, ow) + rest, dtype=padded.dtype)
+    part = scratch.empty(((rows - 1) * sh + kh, ow) + rest, padded.dtype)
     for r0 in range(0, oh, rows):
         rb = min(rows, oh - r0)
         span = (rb - 1) * sh + kh  # input rows the block's windows cover
@@ -150,4 +191,3 @@ def _pool(
                 op(block, r, out=block)
         if divisor is not None:
             np.divide(block, divisor, out=block)
-    return out

@@ -18,9 +18,12 @@ window and which pixels belong to one output cell.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
+
+if TYPE_CHECKING:  # only an annotation here; cnnviz.core.matrix imports scipy.sparse when used
+    from scipy import sparse
 
 from cnnviz.core._checks import as_float_array, as_int, check_finite, check_no_overflow
 from cnnviz.core.conv import ConvGeometry, ConvSettings, conv2d, pad_image, settings_from
