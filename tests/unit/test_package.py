@@ -33,6 +33,10 @@ def test_no_module_level_mutable_state():
     import pkgutil
     import types
 
+    # The one deliberate exception: the pool of scratch buffers. A call checks a
+    # buffer out under a lock and overwrites it fully before reading it, and
+    # results never alias it, so no numbers pass between calls (test_scratch.py).
+    allowed = {"cnnviz.core._scratch._idle"}
     found = []
     for info in pkgutil.walk_packages(cnnviz.__path__, "cnnviz."):
         module = importlib.import_module(info.name)
@@ -42,4 +46,4 @@ def test_no_module_level_mutable_state():
             if isinstance(value, dict | list | set | bytearray) and not isinstance(
                     value, types.MappingProxyType):
                 found.append(f"{info.name}.{name}")
-    assert found == []
+    assert sorted(set(found) - allowed) == []
