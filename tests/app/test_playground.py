@@ -12,7 +12,7 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text, switch
+from .conftest import exceptions, figure, page_text, read, switch
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -218,3 +218,20 @@ def test_a_pattern_in_colour_is_three_equal_channels(open_page):
     assert not at.exception, exceptions(at)
     titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
     assert any("Input a: 128 × 128 × 3" in t for t in titles), titles
+
+
+def test_a_512_map_is_a_picture_whose_read_out_is_the_cores(open_page):
+    at = open_page(query={"src": "Photo", "size": "512", "k": "sobel_x"})
+    assert not at.exception, exceptions(at)
+    name = next(iter(samples.PHOTOS))
+    image = samples.load_photo(name, mode="gray", max_side=512)
+    z = cnnviz.conv2d(image, [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    fig = figure(at, 1)
+    assert [t["type"] for t in fig["data"]] == ["heatmap", "image"]
+    assert fig["data"][1]["source"].startswith("data:image/png;base64,")
+    r = read(at, "pg_panel0_Featur")
+    assert r["shape"] == z.shape
+    assert r["values"].shape == (len(r["rows"]), len(r["cols"])) == (128, 128)
+    np.testing.assert_allclose(r["values"], z[np.ix_(r["rows"], r["cols"])], rtol=1e-6,
+                               atol=1e-6)
+    assert "-" in fig["layout"]["title"]["subtitle"]["text"]  # the diverging note, raw units
