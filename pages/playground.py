@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-import cnnviz
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.plots.figures import histogram_figure
-from cnnviz.ui import kernel, router, settings, show, sources
+from cnnviz.ui import cached, kernel, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -39,7 +37,7 @@ with results:
     image = source.image
     try:
         geom = cfg.geometry(image.shape, k.shape)
-        z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv_kwargs)
+        z = cached.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv_kwargs)
         a = activate(z, cfg.activation, slope=cfg.slope)
     except ValueError as err:
         st.error(f"These settings do not fit this image: {err}")
@@ -47,7 +45,7 @@ with results:
     pooled = None
     try:
         if pool is not None:
-            pooled = cnnviz.pool2d(a, pool["size"], stride=pool["stride"], mode=pool["mode"])
+            pooled = cached.pool2d(a, pool["size"], stride=pool["stride"], mode=pool["mode"])
     except ValueError as err:
         st.error(f"Pooling does not fit this feature map: {err}")
     if source.note:
@@ -63,12 +61,12 @@ with results:
                 f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
                 f"stride {geom.stride}, dilation {geom.dilation}:")
     show.shape_formulas(geom)
-    st.plotly_chart(histogram_figure(show.plane(z, channel), title="Raw values of the feature map"),
-                    key="pg_hist")
+    st.plotly_chart(cached.histogram_figure(show.plane(z, channel),
+                                            title="Raw values of the feature map"), key="pg_hist")
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Feature map (PNG)", show.png_bytes(show.plane(a, channel), mapping),
+    d1.download_button("Feature map (PNG)", show.png_file(show.plane(a, channel), mapping),
                        "feature_map.png", mime="image/png", key="dl_png")
-    d2.download_button("Feature map (CSV)", show.csv_bytes(a), "feature_map.csv",
+    d2.download_button("Feature map (CSV)", show.csv_file(a), "feature_map.csv",
                        mime="text/csv", key="dl_csv")
-    d3.download_button("Kernel (CSV)", show.csv_bytes(k), "kernel.csv", mime="text/csv",
+    d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
                        key="dl_kernel")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -10,7 +12,8 @@ import streamlit as st
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.display import to_uint8_image
-from cnnviz.plots.figures import grid_figure, image_figure
+
+from .cached import grid_figure, image_figure
 
 
 class PageStop(Exception):
@@ -94,6 +97,16 @@ def png_bytes(values: np.ndarray, mapping: str) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(to_uint8_image(values, mapping)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def png_file(values: np.ndarray, mapping: str) -> Callable[[], bytes]:
+    """:func:`png_bytes`, made only when the download button is clicked."""
+    return functools.partial(png_bytes, values, mapping)
+
+
+def csv_file(values: np.ndarray) -> Callable[[], bytes]:
+    """:func:`csv_bytes`, made only when the download button is clicked."""
+    return functools.partial(csv_bytes, values)
 
 
 def csv_bytes(values: np.ndarray) -> bytes:
