@@ -5,8 +5,9 @@ Debian's Chromium through Playwright, as a student would:
 
 - **cold start**: server process spawned → the Playground drawn in a new tab;
 - upload a 1024 × 1024 photo, then **change the kernel preset** on the
-  Playground at working size 128 and 512, grey and colour (alternating Sobel x
-  and the 4-neighbour Laplacian, so every change recomputes every map);
+  Playground at working size 128 and 512, grey and colour (each change to a
+  preset not yet shown in that row, so every change recomputes every map and
+  no cache, the app's or the browser's, has seen it);
 - at 512 grey: **visit each other page** from the Playground through the
   sidebar, and the **page switch** back to the Playground;
 - **script only**: the Playground's own run under AppTest (no browser), a
@@ -65,9 +66,27 @@ PAGES = {
     "Correlation vs convolution": "Correlation vs convolution",
     "Transposed convolution and dilation": "Transposed convolution and dilation",
 }
-#: Two presets of one size (title in the list, a phrase of its caption).
-PRESETS = (("Sobel x", "weighting the centre row twice"),
-           ("Edge: Laplacian (4-neighbour)", "brighter than its 4 neighbours"))
+#: Presets (title in the list, a phrase of their caption), changed to in this order:
+#: each change in a row is to a kernel not yet shown in that row, so neither the
+#: app's caches nor the browser's message cache have its maps already.
+PRESETS = (
+    ("Sobel x", "weighting the centre row twice"),
+    ("Edge: Laplacian (4-neighbour)", "brighter than its 4 neighbours"),
+    ("Box blur 3×3 (smoothing, all 1/9)", "mean of its 3×3 neighbourhood"),
+    ("Emboss", "lower right is brighter"),
+    ("Sobel y", "the transpose of Sobel x"),
+    ("Prewitt x", "equal row weights"),
+    ("Gaussian blur 5×5 (/273)", "heaviest at the centre"),
+    ("Horizontal edges", "row below is brighter than the row above"),
+    ("Scharr x", "treat diagonal"),
+    ("All edges (8-neighbour)", "differs from all 8 neighbours"),
+    ("Vertical edges", "left is brighter than the right"),
+    ("Laplacian of Gaussian 5×5", "small bright spots"),
+    ("Prewitt y", "transpose of Prewitt x"),
+    ("Box blur 5×5 (all 1/25)", "mean of its 5×5 neighbourhood"),
+    ("Scharr y", "transpose of Scharr x"),
+    ("Identity", "each output pixel is the input pixel"),
+)
 
 # Resolves with how long ago (ms) the main thread became free: the first of
 # five consecutive frames less than 50 ms apart, after every chart has its SVG.
@@ -192,9 +211,11 @@ def pick_preset(tab: Tab, title: str) -> None:
 
 
 def preset_rows(tab: Tab, label: str, repeats: int, rows: dict) -> None:
+    if repeats + 1 > len(PRESETS):
+        raise SystemExit(f"at most {len(PRESETS) - 1} repeats: one new preset per change")
     times, sizes = [], []
-    for i in range(repeats + 1):  # the first change warms the caches; not counted
-        title, caption = PRESETS[i % 2]
+    for i in range(repeats + 1):  # the first change warms up; not counted
+        title, caption = PRESETS[i]
         dt, size = tab.timed(lambda title=title: pick_preset(tab, title), caption)
         if i:
             times.append(dt)
@@ -288,10 +309,13 @@ def run_apptest(args, rows: dict) -> None:
     at.query_params.update({"src": "Photo", "size": "512", "channels": "Grey"})
     at.switch_page("pages/playground.py")
     at.run()
+    from cnnviz.core.kernels import KERNELS
+
+    by_title = {kernel.title: name for name, kernel in KERNELS.items()}
+    names = [by_title[title] for title, _ in PRESETS]
     times = []
-    names = ("sobel_x", "laplacian_4")
     for i in range(args.repeats + 1):
-        at.selectbox(key="preset").set_value(names[i % 2])
+        at.selectbox(key="preset").set_value(names[i])
         t0 = time.perf_counter()
         at.run()
         if i:
@@ -326,7 +350,7 @@ def main() -> None:
     global args_app_dir
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--app-dir", default=str(ROOT), help="checkout whose app.py to run")
-    ap.add_argument("--repeats", type=int, default=10, help="preset changes per row")
+    ap.add_argument("--repeats", type=int, default=10, help="preset changes per row (≤ 15)")
     ap.add_argument("--visits", type=int, default=3, help="visits per page")
     ap.add_argument("--cold", type=int, default=3, help="cold starts")
     ap.add_argument("--viewport", default="1400x1000")
