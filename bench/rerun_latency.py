@@ -29,6 +29,7 @@ Run from the repository root::
     python bench/rerun_latency.py --repeats 4 --cold 2
     python bench/rerun_latency.py --app-dir /tmp/old-checkout   # measure another copy
     python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
+    python bench/rerun_latency.py --imports     # import time of app.py and of each page
 """
 
 from __future__ import annotations
@@ -325,6 +326,72 @@ def run_apptest(args, rows: dict) -> None:
     rows["script only (AppTest): preset change, 512² grey photo"] = (times, [])
 
 
+IMPORT_PROBE = """
+import sys, time
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+{prelude}
+t1 = time.perf_counter()
+{imports}
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def script_imports(path: Path) -> str:
+    """The top-level import statements of a script, as code."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    return "\n".join(ast.unparse(node) for node in tree.body
+                     if isinstance(node, ast.Import | ast.ImportFrom))
+
+
+def run_imports(args, repeats: int = 3) -> str:
+    """Import time of app.py's modules, then of each page's on top of them (fresh processes).
+
+    A page runs in a server that has already imported Streamlit and app.py's
+    modules, so app.py's row is what it adds to Streamlit and a page's row what
+    it adds to app.py. ``python -X importtime`` names the modules that
+    cost most; the total is timed around the imports themselves.
+    """
+    app_dir = Path(args.app_dir).resolve()
+    app = script_imports(app_dir / "app.py")
+    lines = ["| script | imports ms (median of 3) | biggest new modules (cumulative ms) |",
+             "|---|---:|---|"]
+    for script in [app_dir / "app.py", *sorted((app_dir / "pages").glob("*.py"))]:
+        # The server imported Streamlit before app.py runs; app.py's modules before a page.
+        prelude = "import streamlit" if script.name == "app.py" else app
+        own = app if script.name == "app.py" else script_imports(script)
+        code = IMPORT_PROBE.format(root=str(app_dir), prelude=prelude, imports=own)
+        times = []
+        for _ in range(repeats):
+            out = subprocess.run([sys.executable, "-c", code], cwd=app_dir, capture_output=True,
+                                 text=True, check=True)
+            times.append(float(out.stdout.split()[1]))
+        probe = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=app_dir,
+                               capture_output=True, text=True, check=True)
+        seen_prelude = set()
+        if prelude:
+            base = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                                   IMPORT_PROBE.format(root=str(app_dir), prelude=prelude,
+                                                       imports="")],
+                                  cwd=app_dir, capture_output=True, text=True, check=True)
+            seen_prelude = {line.split("|")[-1].strip() for line in base.stderr.splitlines()}
+        top = []
+        for line in probe.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) != 3 or not parts[1].strip().isdigit():
+                continue
+            name = parts[2].rstrip()
+            if name.strip() in seen_prelude or name.startswith("   "):
+                continue  # loaded by app.py already, or inside a bigger one
+            top.append((int(parts[1]) / 1000, name.strip()))
+        top = ", ".join(f"{n} {ms:.0f}" for ms, n in sorted(top, reverse=True)[:4])
+        lines.append(f"| {script.relative_to(app_dir)} | {np.median(times) * 1000:.0f} | {top} |")
+    return "\n".join(lines)
+
+
 def conditions() -> str:
     load = os.getloadavg()
     return (f"{datetime.datetime.now().isoformat(timespec='seconds')}, {platform.node()}, "
@@ -333,11 +400,14 @@ def conditions() -> str:
 
 
 def table(rows: dict) -> str:
-    lines = ["| row | n | p50 s | p95 s | max s | payload p50 bytes |",
-             "|---|---:|---:|---:|---:|---:|"]
+    # Payload: bytes the browser received per change. "first" is a row's first
+    # counted change; later visits to a page can be smaller, because the browser
+    # keeps messages it has seen and Streamlit then sends only their hash.
+    lines = ["| row | n | p50 s | p95 s | max s | payload p50 bytes | payload first bytes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for label, (times, sizes) in rows.items():
         t = np.asarray(times)
-        size = f"{int(np.median(sizes)):,}" if sizes else "–"
+        size = f"{int(np.median(sizes)):,} | {sizes[0]:,}" if sizes else "– | –"
         lines.append(f"| {label} | {t.size} | {np.percentile(t, 50):.3f} | "
                      f"{np.percentile(t, 95):.3f} | {t.max():.3f} | {size} |")
     return "\n".join(lines)
@@ -357,9 +427,16 @@ def main() -> None:
     ap.add_argument("--screens", default="", help="folder for screenshots (none by default)")
     ap.add_argument("--no-apptest", action="store_true")
     ap.add_argument("--json", default="", help="also write the raw times here")
+    ap.add_argument("--imports", action="store_true",
+                    help="only the import times of app.py and each page")
     args = ap.parse_args()
     args_app_dir = args.app_dir
     before = conditions()
+    if args.imports:
+        print(f"start: {before}")
+        print(run_imports(args))
+        print(f"end:   {conditions()}")
+        return
     rows: dict = {}
     run_browser(args, rows)
     if not args.no_apptest:

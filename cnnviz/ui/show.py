@@ -29,6 +29,24 @@ def stop() -> None:
     raise PageStop
 
 
+def fragment(func: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` for a page's part that reruns on its own widgets.
+
+    A widget inside reruns only the fragment (not the sidebar, the title or
+    the intro). :func:`stop` inside ends the fragment: in a fragment's own
+    rerun ``app.py``, which catches it otherwise, is not running. Put a
+    fragment last on its page, so that nothing after it depends on a stop.
+    """
+    @functools.wraps(func)
+    def run(*args, **kwargs) -> None:
+        try:
+            func(*args, **kwargs)
+        except PageStop:
+            pass
+
+    return st.fragment(run)
+
+
 def intro(text: str) -> None:
     """The two or three sentences that open a page: what it teaches."""
     st.markdown(text)
