@@ -344,7 +344,8 @@ def script_imports(path: Path) -> str:
 
     tree = ast.parse(path.read_text())
     return "\n".join(ast.unparse(node) for node in tree.body
-                     if isinstance(node, ast.Import | ast.ImportFrom))
+                     if isinstance(node, ast.Import | ast.ImportFrom)
+                     and getattr(node, "module", "") != "__future__")
 
 
 def run_imports(args, repeats: int = 3) -> str:
