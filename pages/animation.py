@@ -4,9 +4,9 @@ import streamlit as st
 
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
-from cnnviz.plots.figures import image_figure
 from cnnviz.ui import kernel, router, settings, show, sources, state, stepper
 from cnnviz.ui.animator import animator
+from cnnviz.ui.cached import image_figure
 
 router.ensure_routed()
 st.title("Step by step")

@@ -5,9 +5,9 @@ import streamlit as st
 from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
-from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
+from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
 st.title("Correlation vs convolution")

@@ -4,10 +4,10 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
-from cnnviz.plots.figures import grid_figure
 from cnnviz.plots.matrix import product_figure, window_figure
 from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
+from cnnviz.ui.cached import grid_figure
 
 router.ensure_routed()
 st.title("Convolution as a matrix multiplication")

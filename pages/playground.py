@@ -2,12 +2,10 @@
 
 import streamlit as st
 
-import cnnviz
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.plots.figures import histogram_figure
-from cnnviz.ui import kernel, router, settings, show, sources
+from cnnviz.ui import cached, kernel, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -19,59 +17,70 @@ show.intro(
 )
 
 source = sources.image_source()
-controls, results = st.columns([1, 2], gap="large")
-with controls:
-    st.subheader("Kernel")
-    if source is not None and source.kernel is not None:
-        st.button("Use this matrix's lecture settings", key="use_lecture_kernel",
-                  on_click=kernel.use_lecture, args=(source,),
-                  help="Its kernel, bias, padding and stride, as the lecture computes it.")
-    k = kernel.kernel_editor()
-    summed = source is not None and source.image.ndim == 3 and kernel.colour_mode()
-    st.subheader("Layer")
-    cfg = settings.conv_settings()
-    pool = settings.pool_settings()
 
-if source is None:
-    show.stop()
 
-with results:
-    if k is None:
-        st.error(kernel.BAD_CELL)
-        k = kernel.last_good()
-    image = source.image
-    try:
-        geom = cfg.geometry(image.shape, k.shape)
-        z = cnnviz.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias, **cfg.conv_kwargs)
-        a = activate(z, cfg.activation, slope=cfg.slope)
-    except ValueError as err:
-        st.error(f"These settings do not fit this image: {err}")
+@show.fragment
+def workbench(source: sources.Source | None) -> None:
+    """Kernel, layer and results: a kernel or layer change reruns only this part."""
+    controls, results = st.columns([1, 2], gap="large")
+    with controls:
+        st.subheader("Kernel")
+        if source is not None and source.kernel is not None:
+            st.button("Use this matrix's lecture settings", key="use_lecture_kernel",
+                      on_click=kernel.use_lecture, args=(source,),
+                      help="Its kernel, bias, padding and stride, as the lecture computes it.")
+        k = kernel.kernel_editor()
+        summed = source is not None and source.image.ndim == 3 and kernel.colour_mode()
+        st.subheader("Layer")
+        cfg = settings.conv_settings()
+        pool = settings.pool_settings()
+
+    if source is None:
         show.stop()
-    pooled = None
-    try:
-        if pool is not None:
-            pooled = cnnviz.pool2d(a, pool["size"], stride=pool["stride"], mode=pool["mode"])
-    except ValueError as err:
-        st.error(f"Pooling does not fit this feature map: {err}")
-    if source.note:
-        st.info(source.note)
-    mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
-                                      unit_input=in_unit_range(image))
-    maps = [("Feature map z = a ⋆ k + b", z), (f"Activation g(z), g = {cfg.activation}", a)]
-    if pooled is not None:
-        maps.append((f"{pool['mode']} pooled", pooled))
-    channel = show.feature_maps(image, maps, mapping, key="pg")
-    st.markdown(f"**Output shape** $n_H^{{[l]}} \\times n_W^{{[l]}} = "
-                f"{show.shape_text(z.shape[:2])}$ from input {show.shape_text(image.shape[:2])}, "
-                f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
-                f"stride {geom.stride}, dilation {geom.dilation}:")
-    show.shape_formulas(geom)
-    st.plotly_chart(histogram_figure(show.plane(z, channel), title="Raw values of the feature map"),
-                    key="pg_hist")
-    d1, d2, d3 = st.columns(3)
-    d1.download_button("Feature map (PNG)", show.png_bytes(show.plane(a, channel), mapping),
-                       "feature_map.png", mime="image/png", key="dl_png")
-    d2.download_button("Feature map (CSV)", show.csv_bytes(a), "feature_map.csv",
-                       mime="text/csv", key="dl_csv")
-    d3.download_button("Kernel (CSV)", show.csv_bytes(k), "kernel.csv", mime="text/csv",
-                       key="dl_kernel")
+
+    with results:
+        if k is None:
+            st.error(kernel.BAD_CELL)
+            k = kernel.last_good()
+        image = source.image
+        try:
+            geom = cfg.geometry(image.shape, k.shape)
+            z = cached.conv2d(image, stack_channels(k, 3) if summed else k, cfg.bias,
+                              **cfg.conv_kwargs)
+            a = activate(z, cfg.activation, slope=cfg.slope)
+        except ValueError as err:
+            st.error(f"These settings do not fit this image: {err}")
+            show.stop()
+        pooled = None
+        try:
+            if pool is not None:
+                pooled = cached.pool2d(a, pool["size"], stride=pool["stride"], mode=pool["mode"])
+        except ValueError as err:
+            st.error(f"Pooling does not fit this feature map: {err}")
+        if source.note:
+            st.info(source.note)
+        mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
+                                          unit_input=in_unit_range(image))
+        maps = [("Feature map z = a ⋆ k + b", z), (f"Activation g(z), g = {cfg.activation}", a)]
+        if pooled is not None:
+            maps.append((f"{pool['mode']} pooled", pooled))
+        channel = show.feature_maps(image, maps, mapping, key="pg")
+        st.markdown(f"**Output shape** $n_H^{{[l]}} \\times n_W^{{[l]}} = "
+                    f"{show.shape_text(z.shape[:2])}$ from input "
+                    f"{show.shape_text(image.shape[:2])}, "
+                    f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
+                    f"stride {geom.stride}, dilation {geom.dilation}:")
+        show.shape_formulas(geom)
+        st.plotly_chart(cached.histogram_figure(show.plane(z, channel),
+                                                title="Raw values of the feature map"),
+                        key="pg_hist")
+        d1, d2, d3 = st.columns(3)
+        d1.download_button("Feature map (PNG)", show.png_file(show.plane(a, channel), mapping),
+                           "feature_map.png", mime="image/png", key="dl_png")
+        d2.download_button("Feature map (CSV)", show.csv_file(a), "feature_map.csv",
+                           mime="text/csv", key="dl_csv")
+        d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
+                           key="dl_kernel")
+
+
+workbench(source)

@@ -6,10 +6,10 @@ import cnnviz
 from cnnviz.core.pool import pool_geometry
 from cnnviz.core.trace import PoolTrace
 from cnnviz.lessons import pooling
-from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.plots.pooling import pool_figure
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import router, settings, show, sources
+from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
 st.title("Pooling")

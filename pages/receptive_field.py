@@ -4,9 +4,9 @@ import streamlit as st
 
 from cnnviz.data.pixels import downscale
 from cnnviz.lessons import receptive_field as rf
-from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.ui import rf as ui
 from cnnviz.ui import router, show, sources
+from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
 st.title("Receptive field")

@@ -4,9 +4,9 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
-from cnnviz.plots.figures import grid_figure
 from cnnviz.ui import links, router, settings, show, sources
 from cnnviz.ui import state as k
+from cnnviz.ui.cached import grid_figure
 from cnnviz.ui.transposed import grid_row, matrix_editor, transpose_settings
 
 router.ensure_routed()

@@ -33,6 +33,8 @@ __all__ = [
     "bin_edges",
     "DisplayMap",
     "map_for_display",
+    "display_pixels",
+    "png_bytes",
     "to_uint8_image",
 ]
 
@@ -290,9 +292,20 @@ def to_uint8_image(x: object, mapping: str) -> np.ndarray:
     >>> to_uint8_image([[-1.0, 0.5, 2.0]], "clip")
     array([[  0, 128, 255]], dtype=uint8)
     """
-    dm = map_for_display(x, mapping)
+    return display_pixels(map_for_display(x, mapping))
+
+
+def display_pixels(dm: DisplayMap) -> np.ndarray:
+    """The 8-bit pixels of a mapped map: what :func:`to_uint8_image` returns for it.
+
+    The colours the Plotly heatmaps would draw for ``dm.values`` (the same
+    stops, interpolated linearly), so a big map can travel as a PNG.
+
+    >>> display_pixels(map_for_display([[0.0, 2.0]], "minmax")).tolist()
+    [[0, 255]]
+    """
     shape = dm.values.shape
-    if mapping == "diverging":
+    if dm.mapping == "diverging":
         if len(shape) != 2:
             raise ValueError(f"x must be 2-D (H, W) for the diverging mapping, got shape {shape}")
         pixels = _diverging_rgb(dm.values)
@@ -338,3 +351,22 @@ def bin_edges(lo: float, hi: float, bins: int) -> np.ndarray:
     edges[0], edges[-1] = lo, hi
     # Sorted and without repeats: a range a few floats wide cannot hold n bins.
     return np.unique(np.clip(edges, lo, hi))
+
+
+def png_bytes(pixels: np.ndarray, *, compress_level: int = 1) -> bytes:
+    """uint8 pixels, (H, W) grey or (H, W, 3) RGB, as a lossless PNG file.
+
+    Level 1 of zlib: a 512 × 512 map encodes in about 10–20 ms, about 10 %
+    larger than the default level 6 (which takes 3–4 times as long).
+
+    >>> png_bytes(np.zeros((2, 2), dtype=np.uint8))[:4]
+    b'\\x89PNG'
+    """
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(pixels, dtype=np.uint8)).save(
+        buf, format="PNG", compress_level=compress_level)
+    return buf.getvalue()

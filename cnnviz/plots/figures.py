@@ -6,6 +6,17 @@ numbers in the cells, as the lectures draw them; larger ones are colour only.
 Signed maps use a diverging scale centred on 0 unless the caller asks for
 another display mapping.
 
+Big maps (too large for numbers) travel as pictures, not as heatmaps: the
+browser gets the map's colours as one lossless PNG at the map's own
+resolution (a ``go.Image`` trace, ``data[1]``), and ``data[0]`` is an
+invisible heatmap that carries the legend and the hover read-out of the raw
+values on a grid of at most :data:`HOVER_MAX_SIDE` cells a side: every cell
+of a map up to that size, every ``step``-th row and column of a larger one
+(the read-out names the cell it reads). A 512 × 512 map costs about 0.2–0.45
+MB instead of 2.8 MB, and the browser draws one image instead of 262,144
+cells. For tests and tools, :func:`read_out` returns what such a figure
+carries: the raw values, the rows and columns they sit at, the map's shape.
+
 >>> fig = grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo")
 >>> fig.data[0].text.tolist()
 [['1', '-2'], ['0', '3']]
@@ -13,6 +24,8 @@ another display mapping.
 
 from __future__ import annotations
 
+import base64
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,13 +33,74 @@ import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.plots.display import bin_edges, map_for_display
+from cnnviz.plots.display import bin_edges, display_pixels, map_for_display, png_bytes
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-__all__ = ["NUMBERS_MAX_SIDE", "grid_figure", "histogram_figure", "image_figure", "window_shapes"]
+__all__ = ["HOVER_MAX_SIDE", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
+           "histogram_figure", "image_figure", "read_out", "window_shapes"]
+
+#: A big map's hover read-out covers at most this many rows and columns.
+HOVER_MAX_SIDE = 128
+#: A big map's PNG keeps every pixel up to this side, else every k-th one.
+PNG_MAX_SIDE = 1024
+#: Marks a figure drawn as a picture (in ``data[0].meta``), for :func:`read_out`.
+PICTURE = "cnnviz-picture"
 
 
+def _png_uri(pixels: np.ndarray) -> str:
+    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode("ascii")
+
+
+def _steps(shape: tuple[int, int], limit: int) -> tuple[int, int]:
+    """The sampling step per axis so that at most ``limit`` rows and columns remain."""
+    return tuple(max(1, -(-n // limit)) for n in shape)
+
+
+def _raw_data(values: np.ndarray) -> np.ndarray:
+    # float32 halves the page's size; values past its range (3.4e38) stay float64.
+    return values.astype(np.float32) if float(np.abs(values).max()) < _FLOAT32_MAX else values
+
+
+def _picture(pixels: np.ndarray) -> go.Image:
+    """The map's colours as a PNG trace, on the cells' own coordinates."""
+    step = max(_steps(pixels.shape[:2], PNG_MAX_SIDE))
+    return go.Image(source=_png_uri(pixels[::step, ::step]), x0=0, y0=0, dx=step, dy=step,
+                    hoverinfo="skip")
+
+
+def read_out(fig: go.Figure | dict) -> dict:
+    """What a map figure carries of its raw values: heatmap or picture alike.
+
+    Returns ``{"values", "rows", "cols", "shape"}``: ``values[i, j]`` is the
+    raw value of cell ``(rows[i], cols[j])`` of a map of ``shape``. A heatmap
+    carries every cell; a picture carries the cells of its hover grid.
+
+    >>> r = read_out(grid_figure(np.arange(300.0 * 300).reshape(300, 300)))
+    >>> r["shape"], r["values"].shape, r["rows"][:3].tolist(), float(r["values"][1, 2])
+    ((300, 300), (100, 100), [0, 3, 6], 906.0)
+    >>> read_out(grid_figure(np.eye(3)))["values"].tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    data = fig.to_dict()["data"] if isinstance(fig, go.Figure) else fig["data"]
+    first = data[0]
+    values = np.asarray(_array(first["customdata"]), dtype=np.float64)
+    meta = first.get("meta") or {}
+    if isinstance(meta, dict) and meta.get("kind") == PICTURE:
+        rows, cols = np.asarray(_array(first["y"]), int), np.asarray(_array(first["x"]), int)
+        return {"values": values, "rows": rows, "cols": cols,
+                "shape": tuple(int(n) for n in meta["shape"])}
+    return {"values": values, "rows": np.arange(values.shape[0]),
+            "cols": np.arange(values.shape[1]), "shape": values.shape}
+
+
+def _array(value: object) -> np.ndarray:
+    """A Plotly data array: a list, an array, or the {"dtype", "bdata", "shape"} encoding."""
+    if isinstance(value, dict):
+        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+        shape = [int(n) for n in str(value.get("shape", flat.size)).split(",")]
+        return flat.reshape(shape)
+    return np.asarray(value)
 
 
 def _layout(
@@ -86,29 +160,56 @@ def grid_figure(
         mapping = "diverging" if arr.size and arr.min() < 0 else "minmax"
     shown = map_for_display(arr, mapping)
     small = max(arr.shape) <= NUMBERS_MAX_SIDE if show_numbers is None else show_numbers
-    text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
     # Colours follow the mapped values; the legend and hover speak raw values.
     ticks = np.linspace(shown.zmin, shown.zmax, 5)
-    heat = go.Heatmap(
-        z=shown.values.astype(np.float32),
-        # float32 halves the page's size; values past its range (3.4e38) stay float64.
-        customdata=arr.astype(np.float32) if float(np.abs(arr).max()) < _FLOAT32_MAX else arr,
-        zmin=shown.zmin,
-        zmax=shown.zmax,
-        colorscale=shown.colorscale,
-        showscale=colorbar,
-        colorbar={"thickness": 12, "len": 0.85, "tickvals": ticks,
-                  "ticktext": [format_number(v, 3) for v in shown.raw_of(ticks)]},
-        text=text,
-        texttemplate="%{text}" if small else None,
-        textfont={"size": 14 if max(arr.shape) <= 8 else 11},
-        hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
-        xgap=1 if small else 0,
-        ygap=1 if small else 0,
-    )
-    fig = go.Figure(heat)
+    legend = {"showscale": colorbar, "zmin": shown.zmin, "zmax": shown.zmax,
+              "colorscale": shown.colorscale,
+              "colorbar": {"thickness": 12, "len": 0.85, "tickvals": ticks,
+                           "ticktext": [format_number(v, 3) for v in shown.raw_of(ticks)]}}
+    note = f"{mapping}: {shown.note}"
+    if small or max(arr.shape) <= NUMBERS_MAX_SIDE:
+        text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
+        fig = go.Figure(go.Heatmap(
+            z=shown.values.astype(np.float32),
+            customdata=_raw_data(arr),
+            **legend,
+            text=text,
+            texttemplate="%{text}" if small else None,
+            textfont={"size": 14 if max(arr.shape) <= 8 else 11},
+            hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
+            xgap=1 if small else 0,
+            ygap=1 if small else 0,
+        ))
+    else:
+        fig = _picture_figure(arr, shown, legend)
     fig.update_layout(shapes=window_shapes(highlight, cells))
-    return _layout(fig, title, arr.shape, height, note=f"{mapping}: {shown.note}")
+    return _layout(fig, title, arr.shape, height, note=note)
+
+
+def _nth(n: int) -> str:
+    """2 → '2nd', 4 → '4th', 1 → '' (every row)."""
+    if n == 1:
+        return ""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _picture_figure(arr: np.ndarray, shown, legend: dict) -> go.Figure:
+    """A big map: its colours as a PNG, under an invisible heatmap for legend and hover."""
+    sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
+    rows, cols = np.arange(0, arr.shape[0], sr), np.arange(0, arr.shape[1], sc)
+    sample = arr[::sr, ::sc]
+    where = "" if sr == sc == 1 else (
+        f"<br>(read-out on every {_nth(sr)} row and {_nth(sc)} column)" if sr != sc
+        else f"<br>(read-out on every {_nth(sr)} row and column)")
+    hover = go.Heatmap(
+        # The cells' colours are in the picture; this layer is see-through.
+        z=np.zeros(sample.shape, dtype=np.uint8), x=cols, y=rows, customdata=_raw_data(sample),
+        opacity=0, **legend,
+        hovertemplate=f"row %{{y}}, col %{{x}}<br>value %{{customdata:.4g}}{where}<extra></extra>",
+        meta={"kind": PICTURE, "shape": list(arr.shape), "step": [int(sr), int(sc)]},
+    )
+    return go.Figure([hover, _picture(display_pixels(shown))])
 
 
 def window_shapes(
@@ -155,9 +256,44 @@ def image_figure(
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
                 "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
-    fig = go.Figure(go.Image(z=rgb, hovertemplate="row %{y}, col %{x}<br>RGB %{z}<extra></extra>"))
+    hover = "row %{y}, col %{x}<br>RGB %{z}<extra></extra>"
+    if max(arr.shape[:2]) <= NUMBERS_MAX_SIDE:
+        fig = go.Figure(go.Image(z=rgb, hovertemplate=hover))
+    else:
+        # A PNG instead of every pixel's three numbers; Plotly reads the hover's
+        # RGB from the decoded picture, so the read-out is unchanged.
+        picture = _picture(rgb)
+        picture.update(hoverinfo=None, hovertemplate=hover)
+        fig = go.Figure(picture)
     fig.update_layout(shapes=window_shapes(highlight))
     return _layout(fig, title, arr.shape[:2], height, note=note)
+
+
+def _counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """``np.histogram(values, bins=edges)[0]`` without sorting ``values``: O(n).
+
+    Bins are half-open ``[e_i, e_i+1)`` except the last, which holds its right
+    edge, as in numpy; ``values`` lie within ``edges[0] … edges[-1]``.
+
+    >>> _counts(np.array([0.0, 0.5, 1.0, 2.0, 2.0]), np.array([0.0, 1.0, 2.0])).tolist()
+    [2, 3]
+    """
+    nbins = len(edges) - 1
+    lo, span = float(edges[0]), float(edges[-1]) - float(edges[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        even = (nbins > 1 and math.isfinite(span) and span > 0
+                and bool(np.allclose(np.diff(edges), span / nbins, rtol=1e-9, atol=0)))
+    if even:
+        # The bin by arithmetic, then one step of correction against the
+        # edges themselves (as numpy does for bins=n): off by at most one.
+        index = ((values - lo) * (nbins / span)).astype(np.intp)
+        np.clip(index, 0, nbins - 1, out=index)
+        index -= values < edges[index]
+        index += (values >= edges[index + 1]) & (index < nbins - 1)
+    else:  # a range a few floats wide, or one wider than float64 can subtract
+        index = np.searchsorted(edges, values, side="right") - 1
+    np.clip(index, 0, nbins - 1, out=index)
+    return np.bincount(index, minlength=nbins)
 
 
 def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int = 40) -> go.Figure:
@@ -166,8 +302,10 @@ def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int
     Never raises on numbers: a constant map gets one bar and a nearly
     constant one a few, a range wider than float64 can subtract still gets finite
     edges (see :func:`cnnviz.plots.display.bin_edges`), and NaN or infinite
-    values are left out and counted in the title. The counting is one
-    ``np.histogram`` pass drawn as a single Bar trace.
+    values are left out and counted in the title. The counting is O(n): each
+    value's bin by arithmetic, checked against the edges, and one
+    ``np.bincount`` (``np.histogram`` with explicit edges sorts the whole map
+    first), drawn as a single Bar trace.
 
     >>> fig = histogram_figure(np.full((4, 4), 0.25))
     >>> int(sum(fig.data[0].y))
@@ -183,7 +321,8 @@ def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int
         lo, hi = float(finite.min()), float(finite.max())
         # A constant map is one bar, centred on its value.
         n = 1 if lo == hi else max(int(bins), 1)
-        counts, edges = np.histogram(finite, bins=bin_edges(lo, hi, n))
+        edges = bin_edges(lo, hi, n)
+        counts = _counts(finite, edges)
     else:
         counts, edges = np.zeros(0, dtype=np.int64), np.zeros(1)
     # Halves first: the difference or sum of two edges near ±1e308 overflows.

@@ -17,7 +17,7 @@ from cnnviz.core.text import format_table
 from cnnviz.core.trace import ConvTrace, Step
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
-from cnnviz.plots.figures import grid_figure
+from cnnviz.ui.cached import grid_figure
 
 from . import links, state
 

@@ -25,7 +25,7 @@ from cnnviz.lessons.receptive_field import (
     parse_layers,
     preset_rows,
 )
-from cnnviz.plots.figures import grid_figure
+from cnnviz.ui.cached import grid_figure
 
 from . import links
 from . import state as k

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
@@ -10,7 +12,8 @@ import streamlit as st
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.display import to_uint8_image
-from cnnviz.plots.figures import grid_figure, image_figure
+
+from .cached import grid_figure, image_figure
 
 
 class PageStop(Exception):
@@ -24,6 +27,24 @@ def stop() -> None:
     link's notices could not be written after it: this ends only the page.
     """
     raise PageStop
+
+
+def fragment(func: Callable[..., None]) -> Callable[..., None]:
+    """``st.fragment`` for a page's part that reruns on its own widgets.
+
+    A widget inside reruns only the fragment (not the sidebar, the title or
+    the intro). :func:`stop` inside ends the fragment: in a fragment's own
+    rerun ``app.py``, which catches it otherwise, is not running. Put a
+    fragment last on its page, so that nothing after it depends on a stop.
+    """
+    @functools.wraps(func)
+    def run(*args, **kwargs) -> None:
+        try:
+            func(*args, **kwargs)
+        except PageStop:
+            pass
+
+    return st.fragment(run)
 
 
 def intro(text: str) -> None:
@@ -94,6 +115,16 @@ def png_bytes(values: np.ndarray, mapping: str) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(to_uint8_image(values, mapping)).save(buf, format="PNG")
     return buf.getvalue()
+
+
+def png_file(values: np.ndarray, mapping: str) -> Callable[[], bytes]:
+    """:func:`png_bytes`, made only when the download button is clicked."""
+    return functools.partial(png_bytes, values, mapping)
+
+
+def csv_file(values: np.ndarray) -> Callable[[], bytes]:
+    """:func:`csv_bytes`, made only when the download button is clicked."""
+    return functools.partial(csv_bytes, values)
 
 
 def csv_bytes(values: np.ndarray) -> bytes:

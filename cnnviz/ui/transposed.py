@@ -16,7 +16,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_from_table
 from cnnviz.core.text import format_table
-from cnnviz.plots.figures import grid_figure
+from cnnviz.ui.cached import grid_figure
 
 from . import links
 from . import state as k

@@ -11,6 +11,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from cnnviz.plots.figures import read_out
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -50,8 +52,18 @@ def array(value):
 
 
 def raw(at, key):
-    """The raw values of a grid_figure (its customdata)."""
+    """The raw values of a grid_figure (its customdata).
+
+    Every cell of a map up to ``HOVER_MAX_SIDE`` (128) a side; a bigger map is
+    drawn as a picture and carries the cells of its hover grid only: use
+    :func:`read` for their rows, columns and the map's shape.
+    """
     return array(chart(at, key)["data"][0]["customdata"]).astype(float)
+
+
+def read(at, key) -> dict:
+    """A map chart's raw values with where they sit (``cnnviz.plots.figures.read_out``)."""
+    return read_out(chart(at, key))
 
 
 def switch(at: AppTest, page: str) -> AppTest:

@@ -12,7 +12,7 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text, switch
+from .conftest import exceptions, figure, page_text, read, switch
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -274,3 +274,20 @@ def test_the_preset_box_names_what_is_in_the_grid(open_page):
     at.button(key="kernel_reset").click().run()  # back to the preset it started from
     assert at.selectbox(key=keys.KERNEL_PRESET).value == "box_blur_3"
     assert at.session_state[kernel.TABLE][0] == ["1/9", "1/9", "1/9"]
+
+
+def test_a_512_map_is_a_picture_whose_read_out_is_the_cores(open_page):
+    at = open_page(query={"src": "Photo", "size": "512", "k": "sobel_x"})
+    assert not at.exception, exceptions(at)
+    name = next(iter(samples.PHOTOS))
+    image = samples.load_photo(name, mode="gray", max_side=512)
+    z = cnnviz.conv2d(image, [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    fig = figure(at, 1)
+    assert [t["type"] for t in fig["data"]] == ["heatmap", "image"]
+    assert fig["data"][1]["source"].startswith("data:image/png;base64,")
+    r = read(at, "pg_panel0_Featur")
+    assert r["shape"] == z.shape
+    assert r["values"].shape == (len(r["rows"]), len(r["cols"])) == (128, 128)
+    np.testing.assert_allclose(r["values"], z[np.ix_(r["rows"], r["cols"])], rtol=1e-6,
+                               atol=1e-6)
+    assert "-" in fig["layout"]["title"]["subtitle"]["text"]  # the diverging note, raw units

@@ -95,3 +95,22 @@ def test_bin_edges_are_increasing_and_finite():
         assert edges[0] <= lo and edges[-1] >= hi
     with pytest.raises(ValueError, match="lo and hi must be finite"):
         bin_edges(1.0, 0.0, 4)
+
+
+def test_the_o_n_count_equals_numpys_histogram_on_the_same_edges():
+    from cnnviz.plots.display import bin_edges
+    from cnnviz.plots.figures import _counts
+
+    rng = np.random.default_rng(3)
+    for trial in range(600):
+        x = rng.normal(size=int(rng.integers(1, 3000))) * 10.0 ** int(rng.integers(-300, 300))
+        if trial % 3 == 0:
+            x = np.round(x, 1)  # many values exactly on edges
+        if trial % 5 == 0:
+            x = np.concatenate([x, [1e308, -1e308]])  # a span float64 cannot subtract
+        if trial % 7 == 0:
+            x = 0.5 + np.arange(int(rng.integers(1, 5))) * 1e-16  # a few floats wide
+        if trial % 11 == 0:
+            x = rng.integers(-3, 4, size=500).astype(float)
+        edges = bin_edges(x.min(), x.max(), int(rng.integers(1, 60)))
+        np.testing.assert_array_equal(_counts(x, edges), np.histogram(x, bins=edges)[0])

@@ -1,0 +1,453 @@
+"""How long the running app takes to show a change, in real Chromium (a script, not a test).
+
+Starts ``streamlit run app.py`` itself on a free loopback port and drives
+Debian's Chromium through Playwright, as a student would:
+
+- **cold start**: server process spawned → the Playground drawn in a new tab;
+- upload a 1024 × 1024 photo, then **change the kernel preset** on the
+  Playground at working size 128 and 512, grey and colour (each change to a
+  preset not yet shown in that row, so every change recomputes every map and
+  no cache, the app's or the browser's, has seen it);
+- at 512 grey: **visit each other page** from the Playground through the
+  sidebar, and the **page switch** back to the Playground;
+- **script only**: the Playground's own run under AppTest (no browser), a
+  preset change on a 512 × 512 photo.
+
+"Drawn" means: our own text is on the page, Streamlit's script state is no
+longer "running", every Plotly chart has its SVG, and then the browser's main
+thread has been free for five frames in a row (each frame < 50 ms apart); the
+time is taken at the first of those free frames. The bytes the browser
+received over the websocket during each change are counted too ("payload").
+
+Each row prints p50 and p95 (numpy's linear interpolation) over its repeats:
+with few repeats p95 is close to the maximum. The machine's CPU count and load
+average are printed with the table; the numbers mean little on a busy machine.
+
+Run from the repository root::
+
+    python bench/rerun_latency.py                   # all rows, ~5-10 minutes
+    python bench/rerun_latency.py --repeats 4 --cold 2
+    python bench/rerun_latency.py --app-dir /tmp/old-checkout   # measure another copy
+    python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
+    python bench/rerun_latency.py --imports     # import time of app.py and of each page
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+#: Sidebar label → the page's own title (its h1).
+PAGES = {
+    "Step by step": "Step by step",
+    "Colour volumes and filter banks": "Colour volumes and filter banks",
+    "Pooling": "Pooling",
+    "Shapes and parameters": "Shapes and parameters",
+    "Receptive field": "Receptive field",
+    "Convolution as a matrix": "Convolution as a matrix multiplication",
+    "Correlation vs convolution": "Correlation vs convolution",
+    "Transposed convolution and dilation": "Transposed convolution and dilation",
+}
+#: Presets (title in the list, a phrase of their caption), changed to in this order:
+#: each change in a row is to a kernel not yet shown in that row, so neither the
+#: app's caches nor the browser's message cache have its maps already.
+PRESETS = (
+    ("Sobel x", "weighting the centre row twice"),
+    ("Edge: Laplacian (4-neighbour)", "brighter than its 4 neighbours"),
+    ("Box blur 3×3 (smoothing, all 1/9)", "mean of its 3×3 neighbourhood"),
+    ("Emboss", "lower right is brighter"),
+    ("Sobel y", "the transpose of Sobel x"),
+    ("Prewitt x", "equal row weights"),
+    ("Gaussian blur 5×5 (/273)", "heaviest at the centre"),
+    ("Horizontal edges", "row below is brighter than the row above"),
+    ("Scharr x", "treat diagonal"),
+    ("All edges (8-neighbour)", "differs from all 8 neighbours"),
+    ("Vertical edges", "left is brighter than the right"),
+    ("Laplacian of Gaussian 5×5", "small bright spots"),
+    ("Prewitt y", "transpose of Prewitt x"),
+    ("Box blur 5×5 (all 1/25)", "mean of its 5×5 neighbourhood"),
+    ("Scharr y", "transpose of Scharr x"),
+    ("Identity", "each output pixel is the input pixel"),
+)
+
+# Resolves with how long ago (ms) the main thread became free: the first of
+# five consecutive frames less than 50 ms apart, after every chart has its SVG.
+IDLE_JS = """
+async () => {
+  const t0 = performance.now();
+  while (performance.now() - t0 < 60000) {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    if (charts.every(c => c.querySelector('.main-svg'))) break;
+    await new Promise(r => setTimeout(r, 10));
+  }
+  return await new Promise(resolve => {
+    let last = performance.now(), free = last, quiet = 0;
+    function tick(t) {
+      const dt = t - last;
+      last = t;
+      if (dt >= 50) { free = t; quiet = 0; } else { quiet += 1; }
+      if (quiet >= 5) resolve(performance.now() - free); else requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+  });
+}
+"""
+SCRIPT_DONE_JS = """
+() => { const e = document.querySelector('[data-test-script-state]');
+        return e && e.getAttribute('data-test-script-state') !== 'running'; }
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(app_dir: Path, log: Path):
+    """``streamlit run app.py`` on a free port; yields (url, spawn time) once healthy."""
+    port = free_port()
+    with open(log, "w") as out:
+        t_spawn = time.perf_counter()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=app_dir, stdout=out, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 90
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start; see {log}")
+                time.sleep(0.05)
+            yield url, t_spawn
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class Tab:
+    """One browser tab on the app, counting the websocket bytes it receives."""
+
+    def __init__(self, browser, viewport: tuple[int, int]):
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(120_000)
+        self.received = 0
+        self.page.on("websocket", self._socket)
+
+    def _socket(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload) -> None:
+        self.received += len(payload)
+
+    def drawn(self, text: str) -> float:
+        """Wait for ``text``, the script's end and an idle main thread; the time it was drawn."""
+        self.page.get_by_text(text, exact=False).first.wait_for(state="visible")
+        self.page.wait_for_function(SCRIPT_DONE_JS)
+        lag_ms = self.page.evaluate(IDLE_JS)
+        return time.perf_counter() - lag_ms / 1000
+
+    def timed(self, action, text: str) -> tuple[float, int]:
+        """Seconds from ``action()`` to drawn, and the bytes received meanwhile."""
+        before = self.received
+        t0 = time.perf_counter()
+        action()
+        t1 = self.drawn(text)
+        return t1 - t0, self.received - before
+
+    def sidebar(self):
+        return self.page.locator('[data-testid="stSidebar"]')
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def photo_1024(folder: Path) -> Path:
+    """A 1024 × 1024 colour JPEG made from a bundled photo."""
+    from PIL import Image
+
+    with Image.open(ROOT / "assets" / "chelsea.png") as im:
+        big = im.convert("RGB").resize((1024, 1024), Image.Resampling.LANCZOS)
+    path = folder / "photo_1024.jpg"
+    big.save(path, quality=92)
+    return path
+
+
+def pick_preset(tab: Tab, title: str) -> None:
+    tab.page.get_by_label("Kernel preset").click()
+    tab.page.get_by_role("option", name=title, exact=True).first.click()
+
+
+def preset_rows(tab: Tab, label: str, repeats: int, rows: dict) -> None:
+    if repeats + 1 > len(PRESETS):
+        raise SystemExit(f"at most {len(PRESETS) - 1} repeats: one new preset per change")
+    times, sizes = [], []
+    for i in range(repeats + 1):  # the first change warms up; not counted
+        title, caption = PRESETS[i]
+        dt, size = tab.timed(lambda title=title: pick_preset(tab, title), caption)
+        if i:
+            times.append(dt)
+            sizes.append(size)
+    rows[label] = (times, sizes)
+
+
+def shot(tab: Tab, folder: Path | None, name: str) -> None:
+    if folder is None:
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    target = tab.page.locator('[data-testid="stMain"]').first
+    target.screenshot(path=str(folder / f"{name}.png"))
+
+
+def run_browser(args, rows: dict) -> None:
+    from playwright.sync_api import sync_playwright
+
+    app_dir = Path(args.app_dir).resolve()
+    logs = Path(tempfile.mkdtemp(prefix="cnnviz_bench_"))
+    viewport = tuple(int(n) for n in args.viewport.split("x"))
+    screens = Path(args.screens) if args.screens else None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            cold = []
+            for i in range(args.cold):
+                with server(app_dir, logs / f"cold{i}.log") as (url, t_spawn):
+                    tab = Tab(browser, viewport)
+                    tab.page.goto(url, wait_until="commit")
+                    cold.append(tab.drawn("Convolution playground") - t_spawn)
+                    tab.close()
+            if cold:
+                rows["cold start: server spawn → Playground drawn"] = (cold, [])
+
+            with server(app_dir, logs / "main.log") as (url, _):
+                tab = Tab(browser, viewport)
+                tab.page.goto(url)
+                tab.drawn("Convolution playground")
+                tab.sidebar().get_by_text("Upload", exact=True).click()
+                tab.drawn("Your image")
+                tab.sidebar().locator('input[type="file"]').set_input_files(
+                    str(photo_1024(logs)))
+                tab.drawn("Input a: 128 × 128")
+                shot(tab, screens, "playground_128_grey")
+                preset_rows(tab, "Playground preset change, 128² grey", args.repeats, rows)
+
+                thumb = tab.sidebar().locator('input[type="range"]').first
+                thumb.focus()
+                thumb.press("End")  # the working size's largest option: 512
+                tab.drawn("Input a: 512 × 512")
+                shot(tab, screens, "playground_512_grey")
+                preset_rows(tab, "Playground preset change, 512² grey", args.repeats, rows)
+
+                tab.sidebar().get_by_text("Colour", exact=True).click()
+                tab.drawn("Input a: 512 × 512 × 3")
+                shot(tab, screens, "playground_512_colour")
+                preset_rows(tab, "Playground preset change, 512² colour", args.repeats, rows)
+                tab.sidebar().get_by_text("Grey", exact=True).click()
+                tab.drawn("Input a: 512 × 512")
+
+                nav = tab.page.locator('[data-testid="stSidebarNav"]')
+                back = []
+                for label, title in PAGES.items():
+                    visits, sizes = [], []
+                    for _ in range(args.visits):
+                        dt, size = tab.timed(
+                            lambda label=label: nav.get_by_text(label, exact=True).click(), title)
+                        visits.append(dt)
+                        sizes.append(size)
+                        if screens is not None and len(visits) == 1:
+                            shot(tab, screens, "page_" + label.split()[0].lower())
+                        back.append(tab.timed(
+                            lambda: nav.get_by_text("Playground", exact=True).click(),
+                            "Convolution playground"))
+                    rows[f"visit {label} (from the Playground, 512² grey)"] = (visits, sizes)
+                rows["page switch back to the Playground, 512² grey"] = (
+                    [t for t, _ in back], [s for _, s in back])
+                tab.close()
+        finally:
+            browser.close()
+
+
+def run_apptest(args, rows: dict) -> None:
+    """The Playground's own script run (no browser) for a preset change on a 512² photo."""
+    app_dir = Path(args.app_dir).resolve()
+    sys.path.insert(0, str(app_dir))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(app_dir / "app.py"), default_timeout=120)
+    at.query_params.update({"src": "Photo", "size": "512", "channels": "Grey"})
+    at.switch_page("pages/playground.py")
+    at.run()
+    from cnnviz.core.kernels import KERNELS
+
+    by_title = {kernel.title: name for name, kernel in KERNELS.items()}
+    names = [by_title[title] for title, _ in PRESETS]
+    times = []
+    for i in range(args.repeats + 1):
+        at.selectbox(key="preset").set_value(names[i])
+        t0 = time.perf_counter()
+        at.run()
+        if i:
+            times.append(time.perf_counter() - t0)
+    if at.exception:
+        raise RuntimeError(str(at.exception))
+    rows["script only (AppTest): preset change, 512² grey photo"] = (times, [])
+
+
+IMPORT_PROBE = """
+import sys, time
+sys.path.insert(0, {root!r})
+t0 = time.perf_counter()
+{prelude}
+t1 = time.perf_counter()
+{imports}
+t2 = time.perf_counter()
+print(t1 - t0, t2 - t1)
+"""
+
+
+def script_imports(path: Path) -> str:
+    """The top-level import statements of a script, as code."""
+    import ast
+
+    tree = ast.parse(path.read_text())
+    return "\n".join(ast.unparse(node) for node in tree.body
+                     if isinstance(node, ast.Import | ast.ImportFrom)
+                     and getattr(node, "module", "") != "__future__")
+
+
+def run_imports(args, repeats: int = 3) -> str:
+    """Import time of app.py's modules, then of each page's on top of them (fresh processes).
+
+    A page runs in a server that has already imported Streamlit and app.py's
+    modules, so app.py's row is what it adds to Streamlit and a page's row what
+    it adds to app.py. ``python -X importtime`` names the modules that
+    cost most; the total is timed around the imports themselves.
+    """
+    app_dir = Path(args.app_dir).resolve()
+    app = script_imports(app_dir / "app.py")
+    lines = ["| script | imports ms (median of 3) | biggest new modules (cumulative ms) |",
+             "|---|---:|---|"]
+    for script in [app_dir / "app.py", *sorted((app_dir / "pages").glob("*.py"))]:
+        # The server imported Streamlit before app.py runs; app.py's modules before a page.
+        prelude = "import streamlit" if script.name == "app.py" else app
+        own = app if script.name == "app.py" else script_imports(script)
+        code = IMPORT_PROBE.format(root=str(app_dir), prelude=prelude, imports=own)
+        times = []
+        for _ in range(repeats):
+            out = subprocess.run([sys.executable, "-c", code], cwd=app_dir, capture_output=True,
+                                 text=True, check=True)
+            times.append(float(out.stdout.split()[1]))
+        probe = subprocess.run([sys.executable, "-X", "importtime", "-c", code], cwd=app_dir,
+                               capture_output=True, text=True, check=True)
+        seen_prelude = set()
+        if prelude:
+            base = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                                   IMPORT_PROBE.format(root=str(app_dir), prelude=prelude,
+                                                       imports="")],
+                                  cwd=app_dir, capture_output=True, text=True, check=True)
+            seen_prelude = {line.split("|")[-1].strip() for line in base.stderr.splitlines()}
+        top = []
+        for line in probe.stderr.splitlines():
+            parts = line.split("|")
+            if len(parts) != 3 or not parts[1].strip().isdigit():
+                continue
+            name = parts[2].rstrip()
+            if name.strip() in seen_prelude or name.startswith("   "):
+                continue  # loaded by app.py already, or inside a bigger one
+            top.append((int(parts[1]) / 1000, name.strip()))
+        top = ", ".join(f"{n} {ms:.0f}" for ms, n in sorted(top, reverse=True)[:4])
+        lines.append(f"| {script.relative_to(app_dir)} | {np.median(times) * 1000:.0f} | {top} |")
+    return "\n".join(lines)
+
+
+def conditions() -> str:
+    load = os.getloadavg()
+    return (f"{datetime.datetime.now().isoformat(timespec='seconds')}, {platform.node()}, "
+            f"{os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+            f"Python {platform.python_version()}, app {Path(args_app_dir).resolve()}")
+
+
+def table(rows: dict) -> str:
+    # Payload: bytes the browser received per change. "first" is a row's first
+    # counted change; later visits to a page can be smaller, because the browser
+    # keeps messages it has seen and Streamlit then sends only their hash.
+    lines = ["| row | n | p50 s | p95 s | max s | payload p50 bytes | payload first bytes |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, (times, sizes) in rows.items():
+        t = np.asarray(times)
+        size = f"{int(np.median(sizes)):,} | {sizes[0]:,}" if sizes else "– | –"
+        lines.append(f"| {label} | {t.size} | {np.percentile(t, 50):.3f} | "
+                     f"{np.percentile(t, 95):.3f} | {t.max():.3f} | {size} |")
+    return "\n".join(lines)
+
+
+args_app_dir = str(ROOT)
+
+
+def main() -> None:
+    global args_app_dir
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--app-dir", default=str(ROOT), help="checkout whose app.py to run")
+    ap.add_argument("--repeats", type=int, default=10, help="preset changes per row (≤ 15)")
+    ap.add_argument("--visits", type=int, default=3, help="visits per page")
+    ap.add_argument("--cold", type=int, default=3, help="cold starts")
+    ap.add_argument("--viewport", default="1400x1000")
+    ap.add_argument("--screens", default="", help="folder for screenshots (none by default)")
+    ap.add_argument("--no-apptest", action="store_true")
+    ap.add_argument("--json", default="", help="also write the raw times here")
+    ap.add_argument("--imports", action="store_true",
+                    help="only the import times of app.py and each page")
+    args = ap.parse_args()
+    args_app_dir = args.app_dir
+    before = conditions()
+    if args.imports:
+        print(f"start: {before}")
+        print(run_imports(args))
+        print(f"end:   {conditions()}")
+        return
+    rows: dict = {}
+    run_browser(args, rows)
+    if not args.no_apptest:
+        run_apptest(args, rows)
+    print(f"start: {before}")
+    print(f"end:   {conditions()}")
+    print(table(rows))
+    if args.json:
+        Path(args.json).write_text(json.dumps({"start": before, "rows": rows}, indent=1))
+
+
+if __name__ == "__main__":
+    main()

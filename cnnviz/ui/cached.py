@@ -1,0 +1,100 @@
+"""Core results and figures cached on their inputs, so a rerun redoes only what changed.
+
+Streamlit's ``st.cache_data`` hashes bytes whole but only samples numpy arrays
+of 500,000 elements or more, so two different big maps could share a key.
+Here every array is keyed on :func:`digest`, an exact BLAKE2 hash of its bytes,
+dtype and shape (about 1 ms for a 512 × 512 float64 map), and passed to the
+cached function under an ``_``-prefixed name that Streamlit does not hash.
+
+Every cache is bounded (``max_entries`` and a one-hour ``ttl``):
+
+- core results (``conv2d``, ``pool2d``): ``st.cache_data``, a copy per caller;
+- figures: ``st.cache_resource``, one shared object per input, since
+  unpickling a Plotly figure would validate it all over again. Callers only
+  place them (``st.plotly_chart``); nobody mutates a cached figure.
+
+The input panel of the Playground, for example, is built once per image and
+mapping, not once per kernel change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+import cnnviz
+from cnnviz.plots import figures
+
+TTL = 3600
+
+
+def digest(values: Any) -> str:
+    """An exact key for an array: BLAKE2b of its bytes, with its dtype and shape.
+
+    >>> digest(np.zeros(3)) == digest(np.zeros(3)), digest(np.zeros(3)) == digest(np.zeros(4))
+    (True, False)
+    """
+    arr = np.ascontiguousarray(values)
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{arr.dtype.str}{arr.shape}".encode())
+    h.update(memoryview(arr).cast("B") if arr.size else b"")
+    return h.hexdigest()
+
+
+@st.cache_data(max_entries=32, ttl=TTL, show_spinner=False)
+def _conv2d(key: tuple, _image: np.ndarray, _kernel: np.ndarray, bias: float,
+            kwargs: dict) -> np.ndarray:
+    return cnnviz.conv2d(_image, _kernel, bias, **kwargs)
+
+
+def conv2d(image: np.ndarray, kernel: np.ndarray, bias: float = 0.0, **kwargs: Any) -> np.ndarray:
+    """:func:`cnnviz.conv2d`, cached on the exact image, kernel and settings."""
+    image, kernel = np.asarray(image), np.asarray(kernel)
+    return _conv2d((digest(image), digest(kernel)), image, kernel, float(bias), kwargs)
+
+
+@st.cache_data(max_entries=32, ttl=TTL, show_spinner=False)
+def _pool2d(key: str, _x: np.ndarray, size: Any, kwargs: dict) -> np.ndarray:
+    return cnnviz.pool2d(_x, size, **kwargs)
+
+
+def pool2d(x: np.ndarray, size: Any, **kwargs: Any) -> np.ndarray:
+    """:func:`cnnviz.pool2d`, cached on the exact input and settings."""
+    x = np.asarray(x)
+    return _pool2d(digest(x), x, size, kwargs)
+
+
+@st.cache_resource(max_entries=48, ttl=TTL, show_spinner=False)
+def _grid_figure(key: str, _values: np.ndarray, kwargs: dict):
+    return figures.grid_figure(_values, **kwargs)
+
+
+def grid_figure(values: np.ndarray, **kwargs: Any):
+    """:func:`cnnviz.plots.figures.grid_figure`, built once per exact input (do not mutate)."""
+    values = np.asarray(values)
+    return _grid_figure(digest(values), values, kwargs)
+
+
+@st.cache_resource(max_entries=24, ttl=TTL, show_spinner=False)
+def _image_figure(key: str, _image: np.ndarray, kwargs: dict):
+    return figures.image_figure(_image, **kwargs)
+
+
+def image_figure(image: np.ndarray, **kwargs: Any):
+    """:func:`cnnviz.plots.figures.image_figure`, built once per exact input (do not mutate)."""
+    image = np.asarray(image)
+    return _image_figure(digest(image), image, kwargs)
+
+
+@st.cache_resource(max_entries=24, ttl=TTL, show_spinner=False)
+def _histogram_figure(key: str, _values: np.ndarray, kwargs: dict):
+    return figures.histogram_figure(_values, **kwargs)
+
+
+def histogram_figure(values: np.ndarray, **kwargs: Any):
+    """:func:`cnnviz.plots.figures.histogram_figure`, counted once per exact map."""
+    values = np.asarray(values)
+    return _histogram_figure(digest(values), values, kwargs)
