@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnnviz.core.activations import activate
-from cnnviz.core.kernels import stack_channels
+from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.ui import cached, kernel, router, settings, show, sources
 
@@ -33,6 +33,10 @@ def workbench(source: sources.Source | None) -> None:
         summed = source is not None and source.image.ndim == 3 and kernel.colour_mode()
         st.subheader("Layer")
         cfg = settings.conv_settings()
+        if cfg.flip and k is not None:
+            st.plotly_chart(cached.grid_figure(
+                flip(k), title="k turned by 180°: what true convolution slides over a",
+                mapping="diverging", colorbar=False, height=220), key="pg_turned")
         pool = settings.pool_settings()
 
     if source is None:
@@ -61,7 +65,10 @@ def workbench(source: sources.Source | None) -> None:
             st.info(source.note)
         mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
                                           unit_input=in_unit_range(image))
-        maps = [("Feature map z = a ⋆ k + b", z), (f"Activation g(z), g = {cfg.activation}", a)]
+        # Flip on: true convolution, a ∗ k, which slides the kernel turned by 180°.
+        title = ("Feature map z = a ∗ k + b (convolution)" if cfg.flip
+                 else "Feature map z = a ⋆ k + b")
+        maps = [(title, z), (f"Activation g(z), g = {cfg.activation}", a)]
         if pooled is not None:
             maps.append((f"{pool['mode']} pooled", pooled))
         channel = show.feature_maps(image, maps, mapping, key="pg")

@@ -12,7 +12,7 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text, read, switch
+from .conftest import exceptions, figure, page_text, raw, read, switch
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -291,3 +291,13 @@ def test_a_512_map_is_a_picture_whose_read_out_is_the_cores(open_page):
     np.testing.assert_allclose(r["values"], z[np.ix_(r["rows"], r["cols"])], rtol=1e-6,
                                atol=1e-6)
     assert "-" in fig["layout"]["title"]["subtitle"]["text"]  # the diverging note, raw units
+
+
+def test_flip_shows_the_turned_kernel_and_names_convolution(open_page):
+    at = open_page(query={"src": "Lecture", "k": "1,2,0;0,0,0;0,0,-1"})
+    assert "a ⋆ k" in figure(at, 1)["layout"]["title"]["text"]
+    at.toggle(key=keys.FLIP).set_value(True).run()
+    assert not at.exception, exceptions(at)
+    np.testing.assert_array_equal(raw(at, "pg_turned"), [[-1, 0, 0], [0, 0, 0], [0, 2, 1]])
+    assert any("a ∗ k + b (convolution)" in figure(at, i)["layout"]["title"]["text"]
+               for i in range(len(at.get("plotly_chart"))))
