@@ -17,21 +17,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
-import time
-import urllib.request
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
 from cnnviz.core.trace import ConvTrace, PoolTrace  # noqa: E402
 from cnnviz.data.images import load_image  # noqa: E402
 from cnnviz.lessons.animation import (  # noqa: E402
@@ -41,6 +36,7 @@ from cnnviz.lessons.animation import (  # noqa: E402
     payload_json,
     step_view,
 )
+from tests.e2e.server import running_app  # noqa: E402
 
 SHOTS = Path("/tmp/cnnviz_shots")
 
@@ -149,12 +145,6 @@ def payloads() -> dict[str, dict]:
     return out
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q)) if values else float("nan")
 
@@ -172,76 +162,52 @@ def main() -> None:
     (work / "digit_swap.json").write_text(payload_json(DIGIT_SWAP))
     (work / "order.json").write_text(json.dumps(list(data)))
     (work / "app.py").write_text(textwrap.dedent(PAGE))
-    port = free_port()
-    log = open(work / "streamlit.log", "w")  # noqa: SIM115 - closed in finally
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(work / "app.py"), "--server.headless",
-         "true", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=work, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
-    )
-    url = f"http://127.0.0.1:{port}"
     rows = []
     checks = []
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start; see {work / 'streamlit.log'}")
-            time.sleep(0.3)
+        with running_app(work / "app.py", cwd=work, log=work / "streamlit.log", timeout=60,
+                         env={"PYTHONPATH": str(ROOT)}) as url:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+                # Tall enough that a whole animator fits: element screenshots only
+                # see what Streamlit's scroll container has in view.
+                page = browser.new_page(viewport={"width": 1400, "height": 2400})
+                page.goto(url)
+                page.get_by_text("bench-page-ready swap=False").wait_for(timeout=60_000)
+                # Streamlit's fixed header would cover the top of a screenshot.
+                page.add_style_tag(content='[data-testid="stHeader"] { display: none; }')
+                for name in data:
+                    page.locator(f'[data-instance="{name}"]').get_by_test_id(
+                        "cnnviz-step-counter").wait_for(timeout=30_000)
+                page.wait_for_function(
+                    "ns => ns.every(n => window.__cnnvizInstances && window.__cnnvizInstances[n])",
+                    arg=list(data))
 
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            # Tall enough that a whole animator fits: element screenshots only
-            # see what Streamlit's scroll container has in view.
-            page = browser.new_page(viewport={"width": 1400, "height": 2400})
-            page.goto(url)
-            page.get_by_text("bench-page-ready swap=False").wait_for(timeout=60_000)
-            # Streamlit's fixed header would cover the top of a screenshot.
-            page.add_style_tag(content='[data-testid="stHeader"] { display: none; }')
-            for name in data:
-                page.locator(f'[data-instance="{name}"]').get_by_test_id(
-                    "cnnviz-step-counter").wait_for(timeout=30_000)
-            page.wait_for_function(
-                "ns => ns.every(n => window.__cnnvizInstances && window.__cnnvizInstances[n])",
-                arg=list(data))
-
-            for name in ("g16", "c32", "g64"):
-                print(f"measuring {name}", flush=True)
-                rows.append(measure(page, name, data[name]))
-            for name, p in data.items():
-                checks.append(check_numbers(page, name, p))
-            print("screenshots", flush=True)
-            screenshots(page, data)
-            print("interaction", flush=True)
-            lifecycle = check_interaction(page, data["dilated"])
-            print("lifecycle", flush=True)
-            lifecycle += check_lifecycle(page)
-            # Device pixel ratio 2 (HiDPI laptops): canvases must stay sharp.
-            hidpi = browser.new_page(viewport={"width": 1400, "height": 2400},
-                                     device_scale_factor=2)
-            hidpi.goto(url)
-            hidpi.get_by_text("bench-page-ready").wait_for(timeout=60_000)
-            hidpi.add_style_tag(content='[data-testid="stHeader"] { display: none; }')
-            box = instance(hidpi, "digit")
-            box.get_by_test_id("cnnviz-step-counter").wait_for()
-            box.scroll_into_view_if_needed()
-            hidpi.wait_for_timeout(300)
-            box.screenshot(path=str(SHOTS / "anim_digit_dpr2.png"))
-            browser.close()
+                for name in ("g16", "c32", "g64"):
+                    print(f"measuring {name}", flush=True)
+                    rows.append(measure(page, name, data[name]))
+                for name, p in data.items():
+                    checks.append(check_numbers(page, name, p))
+                print("screenshots", flush=True)
+                screenshots(page, data)
+                print("interaction", flush=True)
+                lifecycle = check_interaction(page, data["dilated"])
+                print("lifecycle", flush=True)
+                lifecycle += check_lifecycle(page)
+                # Device pixel ratio 2 (HiDPI laptops): canvases must stay sharp.
+                hidpi = browser.new_page(viewport={"width": 1400, "height": 2400},
+                                         device_scale_factor=2)
+                hidpi.goto(url)
+                hidpi.get_by_text("bench-page-ready").wait_for(timeout=60_000)
+                hidpi.add_style_tag(content='[data-testid="stHeader"] { display: none; }')
+                box = instance(hidpi, "digit")
+                box.get_by_test_id("cnnviz-step-counter").wait_for()
+                box.scroll_into_view_if_needed()
+                hidpi.wait_for_timeout(300)
+                box.screenshot(path=str(SHOTS / "anim_digit_dpr2.png"))
+                browser.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
         shutil.rmtree(work, ignore_errors=True)
 
     print()
