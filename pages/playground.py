@@ -66,7 +66,7 @@ def workbench(source: sources.Source | None) -> None:
         mapping = settings.mapping_picker(kernel_sum=float(k.sum()),
                                           unit_input=in_unit_range(image))
         # Flip on: true convolution, a ∗ k, which slides the kernel turned by 180°.
-        title = ("Feature map z = a ∗ k + b (convolution)" if cfg.flip
+        title = ("Convolution z = a ∗ k + b" if cfg.flip
                  else "Feature map z = a ⋆ k + b")
         maps = [(title, z), (f"Activation g(z), g = {cfg.activation}", a)]
         if pooled is not None:

@@ -299,5 +299,5 @@ def test_flip_shows_the_turned_kernel_and_names_convolution(open_page):
     at.toggle(key=keys.FLIP).set_value(True).run()
     assert not at.exception, exceptions(at)
     np.testing.assert_array_equal(raw(at, "pg_turned"), [[-1, 0, 0], [0, 0, 0], [0, 2, 1]])
-    assert any("a ∗ k + b (convolution)" in figure(at, i)["layout"]["title"]["text"]
+    assert any("Convolution z = a ∗ k + b" in figure(at, i)["layout"]["title"]["text"]
                for i in range(len(at.get("plotly_chart"))))
