@@ -91,8 +91,10 @@ def start() -> None:
     if st.session_state.get(_OPENED):
         return
     st.session_state[_OPENED] = True
-    # Nothing is bound to a widget yet in a session's first run, so refused
-    # values can still be deleted before a widget would seed from them.
+    # Nothing is bound to a widget yet in a session's first run, so a refused
+    # value can still be deleted from the URL. (Widgets seed from the query
+    # string as the session opened it; Streamlit drops what a widget cannot
+    # take, and finish() reports that.)
     initial = {}
     for i, name in enumerate(list(st.query_params)):
         value = st.query_params.get(name, "")
