@@ -69,5 +69,7 @@ with st.container():
     start, speed = stepper.start_and_speed(geom.n_steps)
     view = animator(payload, key="anim_view", start_step=start, speed=speed)
     stepper.remember_view(view)
+    if mode == "Convolution":
+        stepper.gif_button(grid, filt, cfg)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")

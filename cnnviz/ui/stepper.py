@@ -8,6 +8,7 @@ import json
 import numpy as np
 import streamlit as st
 
+from cnnviz.core.conv import ConvSettings
 from cnnviz.core.trace import ConvTrace, PoolTrace
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.animation import (
@@ -21,6 +22,7 @@ from cnnviz.lessons.animation import (
     payload_json,
     to_pixel_levels,
 )
+from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif
 
 from . import links
 from . import state as k
@@ -31,6 +33,20 @@ LEVELS = "levels"
 MODE = "animate"
 DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
+
+
+def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings) -> None:
+    """A download of the animation as a GIF for slides, drawn only when clicked."""
+    trace = ConvTrace(grid, kernel, settings=cfg)
+    if trace.n_steps > MAX_GIF_STEPS:
+        st.caption(f"A GIF takes at most {MAX_GIF_STEPS} steps; this grid has "
+                   f"{trace.n_steps}: pick a smaller grid for the slides.")
+        return
+    st.download_button("Animation for slides (GIF)", lambda: animation_gif(trace),
+                       "convolution_steps.gif", mime="image/gif", key="dl_anim_gif",
+                       icon=":material/movie:",
+                       help="Every step as one frame: the window, the numbers, the output "
+                            "filling in and the equation, large enough for a projector.")
 
 
 def start_and_speed(n_steps: int) -> tuple[int, float]:

@@ -124,3 +124,27 @@ def test_a_bad_kernel_cell_is_reported_above_the_animation_which_stays(open_page
     # ... and the animation stays, computed with the last good kernel.
     assert _payload(at)["n_steps"] == before["n_steps"]
     assert _payload(at)["kernel"] == before["kernel"]
+
+
+def test_the_animation_downloads_as_a_gif_with_one_frame_per_step(open_page):
+    import io
+
+    from PIL import Image
+
+    at = _open_small(open_page, "rectangle")
+    (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Animation")]
+    assert not at.exception, exceptions(at)
+    # The page builds the file on click; build it as the button's callable does.
+    from cnnviz.core.conv import ConvSettings
+    from cnnviz.core.trace import ConvTrace
+    from cnnviz.plots.gif import animation_gif
+
+    item = samples.LECTURE_INPUTS["rectangle"]
+    trace = ConvTrace(item.array, get_kernel("sharpen"), settings=ConvSettings())
+    gif = Image.open(io.BytesIO(animation_gif(trace)))
+    assert gif.n_frames == trace.n_steps == 25
+    first = np.asarray(gif.convert("RGB"))
+    gif.seek(gif.n_frames - 1)
+    last = np.asarray(gif.convert("RGB"))
+    assert first.shape == last.shape and (first != last).any()
+    assert gif.size[0] >= 12 * 56  # 7 + 5 cells of 56 px: presenter size
