@@ -1,4 +1,4 @@
-"""The step-by-step animation as an animated GIF, for slides.
+"""Pictures for slides: the step-by-step animation as a GIF, a feature map as a PNG.
 
 Each frame shows what the animator shows at one step: the (padded) input
 with the window outlined and every number printed, the output filling in
@@ -22,11 +22,11 @@ import textwrap
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from cnnviz.core.text import format_number
+from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.core.trace import ConvTrace
-from cnnviz.plots.display import DIVERGING_COLORS
+from cnnviz.plots.display import DIVERGING_COLORS, png_bytes, to_uint8_image
 
-__all__ = ["MAX_GIF_STEPS", "animation_gif"]
+__all__ = ["MAX_GIF_STEPS", "animation_gif", "map_png"]
 
 #: More steps than this make a GIF too long to show (and too big to send).
 MAX_GIF_STEPS = 400
@@ -155,3 +155,37 @@ def animation_gif(trace: ConvTrace, *, cell: int = 56, frame_ms: int = 600,
     frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:],
                    duration=frame_ms, loop=0, disposal=1)
     return buf.getvalue()
+
+
+def map_png(values: object, mapping: str, *, display: int = 640, digits: int = 2) -> bytes:
+    """A feature map as a PNG at display size, its numbers in the cells when they fit.
+
+    Colours are the screen's (:func:`cnnviz.plots.display.to_uint8_image`);
+    each cell is drawn as a block of about ``display / side`` pixels, so a
+    5×5 map is a 640-pixel picture rather than 5 pixels. Up to 16×16 every
+    cell carries its number, as on the page.
+
+    >>> import io
+    >>> from PIL import Image
+    >>> im = Image.open(io.BytesIO(map_png([[1, -2], [3, 0]], "diverging")))
+    >>> im.size
+    (640, 640)
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    rgb = to_uint8_image(arr, mapping)
+    if rgb.ndim == 2:
+        rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+    h, w = arr.shape[:2]
+    cell = max(1, display // max(h, w))
+    im = Image.fromarray(np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1))
+    if max(h, w) <= NUMBERS_MAX_SIDE and arr.ndim == 2:
+        d = ImageDraw.Draw(im)
+        font = _font(max(10, cell * 2 // 5))
+        for r in range(h):
+            for c in range(w):
+                fill = tuple(int(v) for v in rgb[r, c])
+                d.rectangle((c * cell, r * cell, (c + 1) * cell - 1, (r + 1) * cell - 1),
+                            outline=(200, 200, 200))
+                d.text(((c + 0.5) * cell, (r + 0.5) * cell), format_number(arr[r, c], digits),
+                       fill=_text_colour(fill), font=font, anchor="mm")
+    return png_bytes(np.asarray(im))

@@ -11,7 +11,6 @@ import streamlit as st
 
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
-from cnnviz.plots.display import to_uint8_image
 
 from .cached import grid_figure, image_figure
 
@@ -109,12 +108,10 @@ def shape_text(shape: tuple[int, ...]) -> str:
 
 
 def png_bytes(values: np.ndarray, mapping: str) -> bytes:
-    """A feature map as a PNG file, through the chosen display mapping."""
-    from PIL import Image
+    """A feature map as a PNG file at display size, with its numbers when they fit."""
+    from cnnviz.plots.gif import map_png
 
-    buf = io.BytesIO()
-    Image.fromarray(to_uint8_image(values, mapping)).save(buf, format="PNG")
-    return buf.getvalue()
+    return map_png(values, mapping)
 
 
 def png_file(values: np.ndarray, mapping: str) -> Callable[[], bytes]:

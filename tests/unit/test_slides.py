@@ -1,0 +1,41 @@
+"""Pictures for slides: the animation GIF and the feature-map PNG, decoded."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from cnnviz.core.trace import ConvTrace
+from cnnviz.data import samples
+from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, map_png
+
+
+def test_the_gif_has_one_frame_per_step_and_the_output_fills_in():
+    item = samples.LECTURE_INPUTS["digit_one"]
+    trace = ConvTrace(item.array, item.kernel)
+    gif = Image.open(io.BytesIO(animation_gif(trace, frame_ms=200)))
+    assert gif.n_frames == trace.n_steps == 25
+    assert gif.info["duration"] == 200
+    frames = []
+    for i in (0, gif.n_frames - 1):
+        gif.seek(i)
+        frames.append(np.asarray(gif.convert("RGB"), dtype=int))
+    assert (frames[0] != frames[1]).any()
+
+
+def test_a_gif_of_too_many_steps_is_refused():
+    with pytest.raises(ValueError, match=f"at most {MAX_GIF_STEPS}"):
+        animation_gif(ConvTrace(np.zeros((30, 30)), np.ones((3, 3))))  # 784 steps
+
+
+def test_the_png_is_at_display_size_with_numbers_in_small_maps():
+    small = Image.open(io.BytesIO(map_png(np.arange(25.0).reshape(5, 5) - 12, "diverging")))
+    assert small.size == (640, 640)
+    cell = np.asarray(small.convert("L"))[:128, :128]  # the first cell: a number drawn in it
+    assert len(np.unique(cell)) > 2
+    big = Image.open(io.BytesIO(map_png(np.random.default_rng(0).normal(size=(100, 80)),
+                                        "diverging")))
+    assert big.size == (80 * 6, 100 * 6)  # blocks of 640 // 100 pixels, no numbers
