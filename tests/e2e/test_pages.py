@@ -73,7 +73,10 @@ def test_png_download_is_an_image(page, app_url):
         page.get_by_text("Feature map (PNG)").click()
     data = open(info.value.path(), "rb").read()
     with Image.open(io.BytesIO(data)) as im:
-        assert im.size == (126, 126)
+        # The 126 × 126 map at display size: each value a 5 × 5 block (640 // 126).
+        assert im.size == (630, 630)
+        pixels = np.asarray(im.convert("RGB"))
+        assert (pixels[::5, ::5] == pixels[4::5, 4::5]).all()
 
 
 def test_direct_visit_after_start_uses_the_router_and_settings_survive_pages(page, app_url):
