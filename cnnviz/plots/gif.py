@@ -32,7 +32,7 @@ __all__ = ["MAX_GIF_STEPS", "animation_gif", "map_png"]
 MAX_GIF_STEPS = 400
 
 _GAP, _MARGIN, _TITLE = 40, 24, 34
-_WINDOW, _DONE, _TODO, _INK = (255, 170, 0), (120, 120, 120), (236, 236, 236), (20, 20, 20)
+_WINDOW, _EMPTY, _INK = (255, 170, 0), (236, 236, 236), (20, 20, 20)
 
 
 def _diverging(t: float) -> tuple[int, int, int]:
@@ -128,7 +128,7 @@ def animation_gif(trace: ConvTrace, *, cell: int = 56, frame_ms: int = 600,
         for i in range(oh):
             for j in range(ow):
                 done = i * ow + j <= k
-                fill = _diverging(float(out[i, j]) / scale) if done else _TODO
+                fill = _diverging(float(out[i, j]) / scale) if done else _EMPTY
                 box = (x_out + j * cell, y0 + i * cell, x_out + (j + 1) * cell,
                        y0 + (i + 1) * cell)
                 d.rectangle(box, fill=fill, outline=(200, 200, 200))
