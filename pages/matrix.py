@@ -28,10 +28,17 @@ with c1:
                            key="mx_side", **k.LINK,
                            help=f"The image is shrunk to this size; at most {mview.MAX_SIDE}: "
                                 "W has one column per pixel.")
-    name = links.select("Kernel", list(KERNELS), key="mx_kernel", default="numbered_3",
-                        format_func=lambda n: KERNELS[n].title)
-    st.caption(KERNELS[name].meaning)
-    st.plotly_chart(grid_figure(KERNELS[name].values, title="Kernel k", mapping="diverging",
+    name = links.select("Kernel", [*KERNELS, "typed"], key="mx_kernel", default="numbered_3",
+                        format_func=lambda n: ("Type your own" if n == "typed"
+                                               else KERNELS[n].title))
+    if name == "typed":
+        kernel = links.typed_matrix("Your kernel: one row per line", key="mx_typed",
+                                    link="mx_k", default="1 2\n3 4", name="kernel",
+                                    max_side=mview.MAX_KERNEL_SIDE, height=110)
+    else:
+        kernel = KERNELS[name].values
+        st.caption(KERNELS[name].meaning)
+    st.plotly_chart(grid_figure(kernel, title="Kernel k", mapping="diverging",
                                 colorbar=False, height=200), key="mx_kernel_fig")
 with c3:
     st.markdown("**Output cell to follow**")
@@ -45,7 +52,7 @@ if source is None:
     show.stop()
 try:
     small = mview.small_input(source.image, side)
-    mv = mview.matrix_view(small.values, KERNELS[name].values, settings=cfg)
+    mv = mview.matrix_view(small.values, kernel, settings=cfg)
 except ValueError as err:
     st.error(f"These settings cannot be drawn as a matrix: {err}")
     show.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.app.conftest import array, chart, exceptions
@@ -101,3 +102,18 @@ def test_lecture_matrix_is_used_as_it_is(open_page):
     w = chart(at, "mx_w")
     assert array(w["data"][1]["z"]).shape == (1, 49)  # the 7×7 digit one, not resized
     assert "shrunk" not in texts(at, "caption")
+
+
+def test_a_typed_kernel_goes_into_the_matrix(open_page):
+    at = open_page("pages/matrix.py", query={"mx_kernel": "typed", "mx_side": "4"})
+    assert not at.exception, exceptions(at)
+    at.text_area(key="mx_typed").set_value("1 -1\n2 0").run()
+    assert not at.exception, exceptions(at)
+    w = array(chart(at, "mx_w")["data"][0]["z"])
+    assert w.shape == (9, 16)  # 3 × 3 outputs, 4 × 4 pixels
+    # z holds the diverging display values, v / max|v|: the typed taps over 2.
+    assert sorted(set(w[0][~np.isnan(w[0])].tolist()) - {0}) == [-0.5, 0.5, 1.0]
+    assert at.query_params["mx_k"] == "1,-1;2,0"
+    at.text_area(key="mx_typed").set_value("1 2 3 4 5 6").run()  # wider than 5
+    assert not at.exception, exceptions(at)
+    assert "at most 5 × 5" in " ".join(e.value for e in at.error)
