@@ -106,25 +106,24 @@ def _init() -> None:
         if key not in st.session_state:
             st.session_state[key] = format_table(
                 volumes.slice_preset(st.session_state[PRESETS[c]], f))
-    text = links.incoming(links.SLICES)
-    if text is not None:
-        try:
-            grids = text.split("|")
-            if len(grids) != 3:
-                raise ValueError(f"3 slices separated by '|' expected, got {len(grids)}")
-            tables = [links.decode_grid(g, max_side=MAX_F) for g in grids]
-            f = len(tables[0])
-            if any(len(t) != f or len(t[0]) != f for t in tables):
-                raise ValueError("the three slices must be f × f with the same f")
-            for t in tables:
-                kernels.kernel_from_table(t)
-        except ValueError as err:
-            links.refuse(links.SLICES, text, str(err))
-        else:
-            st.session_state[F] = f
-            for c, t in enumerate(tables):
-                st.session_state[TABLES[c]] = t
-            _bump()
+    tables = links.linked(links.SLICES, _slices_from_link)
+    if tables is not None:
+        st.session_state[F] = len(tables[0])
+        for c, t in enumerate(tables):
+            st.session_state[TABLES[c]] = t
+        _bump()
+
+
+def _slices_from_link(text: str) -> list[list[list[str]]]:
+    """The three f × f slices of a link, "r|g|b", each a grid "a,b;c,d" of numbers."""
+    grids = text.split("|")
+    if len(grids) != 3:
+        raise ValueError(f"3 slices separated by '|' expected, got {len(grids)}")
+    tables = [links.decode_number_grid(g, max_side=MAX_F) for g in grids]
+    f = len(tables[0])
+    if any(len(t) != f or len(t[0]) != f for t in tables):
+        raise ValueError("the three slices must be f × f with the same f")
+    return tables
 
 
 def _slices_link(slices: list[np.ndarray]) -> str | None:

@@ -197,18 +197,23 @@ def current_table() -> list[list[str]]:
     return links.with_edits(st.session_state[TABLE], editor_key())
 
 
-def _from_link(text: str) -> None:
-    """Load the kernel a link brought: a preset's name, or its cells as "a,b;c,d"."""
+def _from_link(text: str) -> str | list[list[str]]:
+    """The kernel a link brings: a preset's name, or its cells as "a,b;c,d" (checked)."""
     if text in kernels.KERNELS:
-        st.session_state[k.KERNEL_PRESET] = text
-        _set_table(kernels.get_kernel(text))
+        return text
+    return links.decode_number_grid(text, max_side=MAX_SIDE)
+
+
+def _load_link() -> None:
+    """Load the kernel a session's link brought, if any (refused with a notice if bad)."""
+    value = links.linked(links.KERNEL, _from_link)
+    if value is None:
         return
-    try:
-        table = links.decode_grid(text, max_side=MAX_SIDE)
-        kernels.kernel_from_table(table)
-    except ValueError as err:
-        links.refuse(links.KERNEL, text, str(err))
+    if isinstance(value, str):
+        st.session_state[k.KERNEL_PRESET] = value
+        _set_table(kernels.get_kernel(value))
         return
+    table = value
     st.session_state[TABLE] = table
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
@@ -225,9 +230,7 @@ def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:
 def _init() -> None:
     if TABLE not in st.session_state:
         _set_table(kernels.get_kernel(DEFAULT))
-    text = links.incoming(links.KERNEL)
-    if text is not None:
-        _from_link(text)
+    _load_link()
 
 
 def last_good() -> np.ndarray:

@@ -39,6 +39,13 @@ def kernel_lesson(image: np.ndarray, target: str, *, lr: float, steps: int, mome
                       centre=centre)
 
 
+def _step_number(text: str) -> int:
+    """A step from the link: a whole number up to 10,000."""
+    if not (text.isdigit() and int(text) <= 10_000):
+        raise ValueError("not a step number")
+    return int(text)
+
+
 def _set_step(value: int) -> None:
     st.session_state[STEP] = value
     st.session_state[_SLIDER] = value
@@ -59,13 +66,7 @@ def player(last: int, draw: Callable[[int], None]) -> None:
     travels in the link as ``lk_t`` (left out at 0).
     """
     if STEP not in st.session_state:
-        st.session_state[STEP] = 0
-        text = links.incoming(STEP)
-        if text is not None:
-            if text.isdigit() and int(text) <= 10_000:
-                st.session_state[STEP] = int(text)
-            else:
-                links.refuse(STEP, text, "not a step number")
+        st.session_state[STEP] = links.linked(STEP, _step_number) or 0
     st.session_state[STEP] = min(int(st.session_state[STEP]), last)
     t = st.session_state[STEP]
     playing = bool(st.session_state.get(_PLAYING, False))

@@ -27,15 +27,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import streamlit as st
 
 from cnnviz.core.cells import parse_matrix
+from cnnviz.core.kernels import kernel_from_table
 from cnnviz.core.text import format_table
 
 from . import state as k
+
+T = TypeVar("T")
 
 #: Link values set by hand (besides the choices drawn by :func:`select`).
 KERNEL = "k"
@@ -118,6 +121,23 @@ def incoming(name: str) -> str | None:
     return initial[name]
 
 
+def linked(name: str, parse: Callable[[str], T]) -> T | None:
+    """What the link brought for a manual ``name``, parsed; None if absent or unusable.
+
+    ``parse`` raises ValueError saying what is wrong; the value is then
+    refused with a notice naming it (:func:`refuse`), so every hand-read link
+    value is checked the same way. Only in the session's first run.
+    """
+    text = incoming(name)
+    if text is None:
+        return None
+    try:
+        return parse(text)
+    except ValueError as err:
+        refuse(name, text, str(err))
+        return None
+
+
 def refuse(name: str, value: object, why: str) -> None:
     """Drop a manual link value the page cannot use, with a notice naming it."""
     _refuse(name, value, why)
@@ -191,13 +211,16 @@ def select(label: str, options: Sequence[Any], *, key: str, default: Any,
     ``st`` (default), ``st.sidebar`` or a column.
     """
     options = list(options)
-    text = incoming(key)
-    if text is not None:
-        match = [o for o in options if str(o) == text]
-        if match:
-            st.session_state[key] = match[0]
-        else:
-            _refuse(key, text, "not one of the choices")
+
+    def option(text: str) -> Any:
+        for o in options:
+            if str(o) == text:
+                return o
+        raise ValueError("not one of the choices")
+
+    chosen = linked(key, option)
+    if chosen is not None:
+        st.session_state[key] = chosen
     if st.session_state.get(key) not in options:
         st.session_state[key] = default
     value = (where or st).selectbox(label, options, key=key, format_func=format_func,
@@ -288,6 +311,19 @@ def decode_grid(text: str, *, max_side: int) -> list[list[str]]:
     return [[cell.strip() for cell in row] for row in rows]
 
 
+def decode_number_grid(text: str, *, max_side: int) -> list[list[str]]:
+    """:func:`decode_grid` whose every cell is a finite number (kept as the text typed).
+
+    >>> decode_number_grid("1/9,0;x,1", max_side=11)
+    Traceback (most recent call last):
+    ...
+    ValueError: kernel cell (row 2, column 1) is not a number: 'x'
+    """
+    table = decode_grid(text, max_side=max_side)
+    kernel_from_table(table)  # names the row and column of a bad cell
+    return table
+
+
 # --- typed matrices --------------------------------------------------------------
 
 #: A typed matrix up to this side travels in the link.
@@ -306,14 +342,14 @@ def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "
     it travels in the link as ``1,2;3,4``.
     """
     where = where or st
-    text = incoming(link)
+
+    def checked(text: str) -> str:
+        parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
+        return text
+
+    text = linked(link, checked)
     if text is not None:
-        try:
-            parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
-        except ValueError as err:
-            refuse(link, text, str(err))
-        else:
-            st.session_state[key] = text.replace(";", "\n").replace(",", " ")
+        st.session_state[key] = text.replace(";", "\n").replace(",", " ")
     st.session_state.setdefault(key, default)
     typed = where.text_area(
         label, key=key, height=height, **k.KEEP,
@@ -393,17 +429,15 @@ class EditorRows:
         if (self.key not in st.session_state and saved is not None
                 and saved != st.session_state[self.name]):
             self.replace(saved)
-        text = incoming(self.link)
-        if text is not None:
-            try:
-                rows = decode_rows(text, self.columns, numeric=self.numeric,
-                                   max_rows=self.max_rows)
-                self.check(rows)
-            except ValueError as err:
-                refuse(self.link, text, str(err))
-            else:
-                self.replace(rows)
+        rows = linked(self.link, self._checked)
+        if rows is not None:
+            self.replace(rows)
         return st.session_state[self.name]
+
+    def _checked(self, text: str) -> list[dict]:
+        rows = decode_rows(text, self.columns, numeric=self.numeric, max_rows=self.max_rows)
+        self.check(rows)
+        return rows
 
     def replace(self, rows: list[dict]) -> None:
         """Make ``rows`` the table, dropping the editor's edits."""

@@ -55,22 +55,26 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     A step the grid does not have (the link was made with other settings) is
     refused with a notice and the animation starts at step 0.
     """
-    text = links.incoming(links.STEP)
-    if text is not None:
-        if text.isdigit() and int(text) < n_steps:
-            st.session_state[_STEP] = int(text)
-        else:
-            links.refuse(links.STEP, text, f"this grid has steps 0 to {n_steps - 1}")
-    text = links.incoming(links.SPEED)
-    if text is not None:
+    def step_of(text: str) -> int:
+        if not (text.isdigit() and int(text) < n_steps):
+            raise ValueError(f"this grid has steps 0 to {n_steps - 1}")
+        return int(text)
+
+    def speed_of(text: str) -> float:
         try:
             speed = float(text)
-            if not 0.5 <= speed <= 20:
-                raise ValueError
         except ValueError:
-            links.refuse(links.SPEED, text, "speeds run from 0.5 to 20 steps per second")
-        else:
-            st.session_state[_SPEED] = speed
+            speed = float("nan")
+        if not 0.5 <= speed <= 20:  # NaN fails too
+            raise ValueError("speeds run from 0.5 to 20 steps per second")
+        return speed
+
+    step = links.linked(links.STEP, step_of)
+    if step is not None:
+        st.session_state[_STEP] = step
+    speed = links.linked(links.SPEED, speed_of)
+    if speed is not None:
+        st.session_state[_SPEED] = speed
     step = min(int(st.session_state.get(_STEP, 0)), n_steps - 1)
     return step, float(st.session_state.get(_SPEED, DEFAULT_SPEED))
 

@@ -51,16 +51,11 @@ def matrix_editor(
         st.session_state[key] = default
     if table_key not in st.session_state:
         _load(key, presets[st.session_state[key]][1])
-    text = links.incoming(cells_name)
-    if text is not None:
-        try:
-            linked = links.decode_grid(text, max_side=MAX_SIDE)
-            kernel_from_table(linked)
-        except ValueError as err:
-            links.refuse(cells_name, text, str(err))
-        else:
-            st.session_state[table_key] = linked
-            st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+    linked = links.linked(cells_name,
+                          lambda text: links.decode_number_grid(text, max_side=MAX_SIDE))
+    if linked is not None:
+        st.session_state[table_key] = linked
+        st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
     name = links.select(label, list(presets), key=key, default=default,
                         format_func=lambda n: presets[n][0], help=help,
                         on_change=lambda: _load(key, presets[st.session_state[key]][1]))
