@@ -219,12 +219,12 @@ def _load_link() -> None:
     st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
 
 
-def _to_link(values: np.ndarray, table: list[list[str]]) -> str | None:
+def _to_link(table: list[list[str]]) -> str | None:
     """The kernel in the link: nothing for the default, a preset's name, else its cells."""
-    for name, preset in kernels.KERNELS.items():
-        if preset.values.shape == values.shape and np.array_equal(preset.values, values):
-            return None if name == DEFAULT else name
-    return links.encode_grid(table)
+    name = _name_of(table)
+    if name == CUSTOM:
+        return links.encode_grid(table)
+    return None if name == DEFAULT else name
 
 
 def _init() -> None:
@@ -296,7 +296,7 @@ def kernel_editor() -> np.ndarray | None:
         links.put(links.KERNEL, st.query_params.get(links.KERNEL))
         return None
     st.session_state[LAST_GOOD] = values
-    links.put(links.KERNEL, _to_link(values, table))
+    links.put(links.KERNEL, _to_link(table))
     st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
                f"{kernels.kind_of(values)}")
     return values
