@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 import numpy as np
 import streamlit as st
 
@@ -24,7 +21,7 @@ from cnnviz.lessons.animation import (
 )
 from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif
 
-from . import links
+from . import cached, links
 from . import state as k
 from .animator import AnimatorState
 
@@ -131,35 +128,27 @@ def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
                          "image).")
 
 
-def _digest(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            h.update(str(part.shape).encode())
-            h.update(np.ascontiguousarray(part, dtype=np.float64).tobytes())
-        else:
-            h.update(json.dumps(part, sort_keys=True, default=str).encode())
-    return h.hexdigest()
+# st.cache_data only samples big arrays when hashing, so the arrays are keyed
+# on their exact digest (cached.digest) and go in unhashed (_name); the small
+# settings are hashed by Streamlit as they are.
+@st.cache_data(max_entries=256, ttl=cached.TTL, show_spinner=False)
+def _conv_payload(key: tuple, _grid, _kernel, bias: float, options: dict) -> str:
+    return payload_json(build_conv_payload(ConvTrace(_grid, _kernel, bias, **options)))
 
 
-# st.cache_data only samples big arrays when hashing, so each cache is keyed on
-# our own digest of every input; the arrays themselves go in unhashed (_name).
-@st.cache_data(max_entries=256, show_spinner=False)
-def _conv_payload(digest: str, _grid, _kernel, _bias, _options) -> str:
-    return payload_json(build_conv_payload(ConvTrace(_grid, _kernel, _bias, **_options)))
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def _pool_payload(digest: str, _grid, _options) -> str:
-    return payload_json(build_pool_payload(PoolTrace(_grid, **_options)))
+@st.cache_data(max_entries=256, ttl=cached.TTL, show_spinner=False)
+def _pool_payload(key: str, _grid, options: dict) -> str:
+    return payload_json(build_pool_payload(PoolTrace(_grid, **options)))
 
 
 def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dict) -> str:
     """The convolution animation's payload as JSON text, cached (raises ValueError)."""
-    return _conv_payload(_digest("conv", grid, kernel, bias, options), grid, kernel, bias,
-                         options)
+    grid, kernel = np.asarray(grid), np.asarray(kernel)
+    return _conv_payload((cached.digest(grid), cached.digest(kernel)), grid, kernel,
+                         float(bias), options)
 
 
 def pool_payload(grid: np.ndarray, options: dict) -> str:
     """The pooling animation's payload as JSON text, cached (raises ValueError)."""
-    return _pool_payload(_digest("pool", grid, options), grid, options)
+    grid = np.asarray(grid)
+    return _pool_payload(cached.digest(grid), grid, options)
