@@ -11,6 +11,7 @@ import streamlit as st
 
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
+from cnnviz.plots.gif import map_png
 
 from .cached import grid_figure, image_figure
 
@@ -107,16 +108,10 @@ def shape_text(shape: tuple[int, ...]) -> str:
     return " × ".join(str(n) for n in shape)
 
 
-def png_bytes(values: np.ndarray, mapping: str) -> bytes:
-    """A feature map as a PNG file at display size, with its numbers when they fit."""
-    from cnnviz.plots.gif import map_png
-
-    return map_png(values, mapping)
-
-
 def png_file(values: np.ndarray, mapping: str) -> Callable[[], bytes]:
-    """:func:`png_bytes`, made only when the download button is clicked."""
-    return functools.partial(png_bytes, values, mapping)
+    """The map as a PNG at display size with its numbers (:func:`cnnviz.plots.gif.map_png`),
+    made only when the download button is clicked."""
+    return functools.partial(map_png, values, mapping)
 
 
 def csv_file(values: np.ndarray) -> Callable[[], bytes]:
