@@ -70,6 +70,6 @@ with st.container():
     view = animator(payload, key="anim_view", start_step=start, speed=speed)
     stepper.remember_view(view)
     if mode == "Convolution":
-        stepper.gif_button(grid, filt, cfg)
+        stepper.gif_button(grid, filt, cfg, geom.n_steps)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")

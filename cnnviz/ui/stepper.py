@@ -32,14 +32,14 @@ DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
 
 
-def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings) -> None:
-    """A download of the animation as a GIF for slides, drawn only when clicked."""
-    trace = ConvTrace(grid, kernel, settings=cfg)
-    if trace.n_steps > MAX_GIF_STEPS:
+def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
+    """A download of the animation as a GIF for slides; traced and drawn only when clicked."""
+    if n_steps > MAX_GIF_STEPS:
         st.caption(f"A GIF takes at most {MAX_GIF_STEPS} steps; this grid has "
-                   f"{trace.n_steps}: pick a smaller grid for the slides.")
+                   f"{n_steps}: pick a smaller grid for the slides.")
         return
-    st.download_button("Animation for slides (GIF)", lambda: animation_gif(trace),
+    st.download_button("Animation for slides (GIF)",
+                       lambda: animation_gif(ConvTrace(grid, kernel, settings=cfg)),
                        "convolution_steps.gif", mime="image/gif", key="dl_anim_gif",
                        icon=":material/movie:",
                        help="Every step as one frame: the window, the numbers, the output "
