@@ -96,6 +96,7 @@ class DisplayMap:
     scale : what the values were divided by (max|v| or max − min; 1 for "clip").
     n_values, n_negative, n_zero, n_positive : counts of the input values.
     n_below, n_above : values clipped below 0 / above 1 ("clip" only, else 0).
+    limits : the shared range the scale spans, when one was given (else None).
     """
 
     mapping: str
@@ -114,6 +115,7 @@ class DisplayMap:
     n_positive: int
     n_below: int = 0
     n_above: int = 0
+    limits: tuple[float, float] | None = None
 
     def raw_of(self, shown: object) -> np.ndarray:
         """The raw value a displayed value stands for (for legends in raw units).
@@ -127,7 +129,8 @@ class DisplayMap:
         s = np.asarray(shown, dtype=np.float64)
         if self.mapping == "minmax":
             # Not raw_min + s·(max − min): that difference overflows for ±1e308.
-            return self.raw_min * (1.0 - s) + self.raw_max * s
+            lo, hi = self.limits or (self.raw_min, self.raw_max)
+            return lo * (1.0 - s) + hi * s
         return s * self.scale  # diverging and abs scale by max|v|; clip by 1
 
 
@@ -159,7 +162,9 @@ def _checked(x: object) -> np.ndarray:
     return arr.astype(np.float64)
 
 
-def map_for_display(x: object, mapping: str) -> DisplayMap:
+def map_for_display(
+    x: object, mapping: str, *, limits: tuple[float, float] | None = None
+) -> DisplayMap:
     """Map signed values into a display range, explicitly.
 
     Parameters
@@ -168,6 +173,10 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
         Finite numbers of any float (or integer) dtype, any shape.
     mapping : {"diverging", "abs", "clip", "minmax"}
         See :data:`MAPPINGS`.
+    limits : (lo, hi), optional, keyword-only
+        The range the colour scale spans instead of x's own (it must hold
+        x's values): two maps mapped with the same limits share one scale,
+        so one colour means one value on both. "clip" ignores it.
 
     Returns
     -------
@@ -176,8 +185,8 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
     Raises
     ------
     ValueError
-        If x is empty, not numeric or holds NaN or infinity, or mapping is
-        unknown.
+        If x is empty, not numeric or holds NaN or infinity, mapping is
+        unknown, or limits are not finite or do not hold x's values.
 
     Examples
     --------
@@ -189,10 +198,16 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
     'divided by max |v| = 4: -4 → -1 (blue), 0 → 0 (white), 4 → 1 (red)'
     >>> map_for_display([3, 3], "minmax").note
     'constant map (every value is 3): shown as mid-grey 0.5'
+    >>> shared = map_for_display([[-1, 2]], "diverging", limits=(-4, 3))
+    >>> shared.values.tolist(), shared.scale
+    ([[-0.25, 0.5]], 4.0)
     """
     v = _checked(x)
     check_mode(mapping, "mapping", tuple(MAPPINGS))
     lo, hi = float(v.min()), float(v.max())
+    data_lo, data_hi = lo, hi
+    if limits is not None:
+        lo, hi = _limits(limits, data_lo, data_hi)
     counts = dict(
         n_values=int(v.size),
         n_negative=int(np.count_nonzero(v < 0)),
@@ -239,6 +254,8 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
             values = np.full_like(v, 0.5)
             note = f"constant map (every value is {format_number(lo)}): shown as mid-grey 0.5"
         zmin, zmax, zmid, scale = 0.0, 1.0, None, span
+    if limits is not None and mapping != "clip":
+        note += " (one scale shared with the map beside it)"
     return DisplayMap(
         mapping=mapping,
         values=values,
@@ -247,13 +264,26 @@ def map_for_display(x: object, mapping: str) -> DisplayMap:
         zmid=zmid,
         colorscale=DIVERGING_COLORSCALE if mapping == "diverging" else "gray",
         note=note,
-        raw_min=lo,
-        raw_max=hi,
+        raw_min=data_lo,
+        raw_max=data_hi,
         scale=float(scale),
         n_below=below,
         n_above=above,
+        limits=None if limits is None else (lo, hi),
         **counts,
     )
+
+
+def _limits(limits: object, lo: float, hi: float) -> tuple[float, float]:
+    """Checked shared limits that hold the data range [lo, hi]."""
+    try:
+        a, b = (float(t) for t in limits)  # type: ignore[union-attr]
+    except (TypeError, ValueError):
+        raise ValueError(f"limits must be two numbers (lo, hi), got {limits!r}") from None
+    if not (math.isfinite(a) and math.isfinite(b)) or a > lo or b < hi:
+        raise ValueError(f"limits must be finite and hold the values {lo:g} … {hi:g}, "
+                         f"got {limits!r}")
+    return a, b
 
 
 def _diverging_rgb(values: np.ndarray) -> np.ndarray:

@@ -141,6 +141,7 @@ def grid_figure(
     cells: Sequence[tuple[int, int]] = (),
     colorbar: bool = True,
     height: int | None = None,
+    limits: tuple[float, float] | None = None,
 ) -> go.Figure:
     """A 2-D array as a heatmap, with its numbers when small.
 
@@ -152,13 +153,17 @@ def grid_figure(
         the array has negative values, else ``"minmax"`` in grey.
     highlight : rectangles ``(top, left, height, width)`` in cell units to outline.
     cells : single cells ``(row, col)`` to mark (e.g. a max-pool winner).
+    limits : (lo, hi), optional
+        A colour scale shared with other maps (see
+        :func:`cnnviz.plots.display.map_for_display`): equal limits give equal
+        colours and an equal legend for equal values.
     """
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 2:
         raise ValueError(f"values must be 2-D, got shape {arr.shape}")
     if mapping is None:
         mapping = "diverging" if arr.size and arr.min() < 0 else "minmax"
-    shown = map_for_display(arr, mapping)
+    shown = map_for_display(arr, mapping, limits=limits)
     small = max(arr.shape) <= NUMBERS_MAX_SIDE if show_numbers is None else show_numbers
     # Colours follow the mapped values; the legend and hover speak raw values.
     ticks = np.linspace(shown.zmin, shown.zmax, 5)

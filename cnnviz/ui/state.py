@@ -58,3 +58,13 @@ SLOPE = "slope"
 POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool", "pool_mode", "pool_size", "pool_stride"
 MAPPING = "show"
 COLOUR_MODE = "colour_mode"
+
+# Side by side: each setting of side A and side B (the kernels travel as
+# links.select choices, a typed kernel as its cells).
+CMP_KERNEL = MappingProxyType({"A": "a_k", "B": "b_k"})
+CMP_TYPED = MappingProxyType({"A": "a_typed", "B": "b_typed"})
+CMP_TYPED_LINK = MappingProxyType({"A": "a_m", "B": "b_m"})
+CMP_PAD = MappingProxyType({"A": "a_pad", "B": "b_pad"})
+CMP_STRIDE = MappingProxyType({"A": "a_s", "B": "b_s"})
+CMP_PAD_MODE = MappingProxyType({"A": "a_mode", "B": "b_mode"})
+CMP_FLIP = MappingProxyType({"A": "a_flip", "B": "b_flip"})

@@ -16,6 +16,7 @@ import pytest
 from .conftest import exceptions
 
 PAGES = ["pages/playground.py", "pages/animation.py", "pages/colour.py", "pages/pooling.py",
+         "pages/compare.py",
          "pages/shapes.py", "pages/receptive_field.py", "pages/matrix.py",
          "pages/correlation.py", "pages/transposed.py", "pages/learn_kernel.py",
          "pages/digits.py"]

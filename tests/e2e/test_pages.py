@@ -12,7 +12,7 @@ from .conftest import no_exception_box, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "animation", "colour", "pooling", "shapes", "receptive_field", "matrix",
+PAGES = ["", "animation", "colour", "pooling", "compare", "shapes", "receptive_field", "matrix",
          "correlation", "transposed", "learn_kernel", "digits"]
 
 

@@ -1,0 +1,128 @@
+"""Side by side: two kernels or two settings on one image, one colour scale, their difference."""
+
+import streamlit as st
+
+from cnnviz.core.kernels import kernel_choices
+from cnnviz.data.pixels import in_unit_range
+from cnnviz.lessons.compare import SideSpec, compare_sides, difference_words, size_words
+from cnnviz.ui import links, router, settings, show, sources
+from cnnviz.ui import state as k
+from cnnviz.ui.cached import grid_figure, image_figure
+
+router.ensure_routed()
+st.title("Side by side")
+show.intro(
+    "Change one thing and see what it does: the same image $a^{[l-1]}$ goes through two "
+    "layers, **A** and **B**. Both feature maps use **one colour scale**, so one colour means "
+    "one value on both, and the difference map $A - B$ shows where they disagree. Start from a "
+    "comparison below or set each side yourself."
+)
+
+KERNELS = kernel_choices(5)
+TYPED = "typed"
+PADDINGS = ("valid", "same", "full")
+# What each quick comparison sets: (kernel, padding, stride, pad mode, flip) per side.
+PRESETS = {
+    "Two kernels": (("sobel_x", "same", 1, "zeros", False),
+                    ("sobel_y", "same", 1, "zeros", False)),
+    "valid vs same": (("sobel_x", "valid", 1, "zeros", False),
+                      ("sobel_x", "same", 1, "zeros", False)),
+    "stride 1 vs 2": (("sobel_x", "same", 1, "zeros", False),
+                      ("sobel_x", "same", 2, "zeros", False)),
+    "correlation vs convolution": (("asymmetric_3", "same", 1, "zeros", False),
+                                   ("asymmetric_3", "same", 1, "zeros", True)),
+    "zero vs reflect padding": (("box_blur_5", "same", 1, "zeros", False),
+                                ("box_blur_5", "same", 1, "reflect", False)),
+}
+DEFAULTS = PRESETS["Two kernels"]
+
+
+def use_preset(name: str) -> None:
+    """Set both sides to a quick comparison (a callback, before the widgets are drawn)."""
+    for side, (kern, pad, stride, mode, flip) in zip("AB", PRESETS[name], strict=True):
+        st.session_state[k.CMP_KERNEL[side]] = kern
+        st.session_state[k.CMP_PAD[side]] = pad
+        st.session_state[k.CMP_STRIDE[side]] = stride
+        st.session_state[k.CMP_PAD_MODE[side]] = mode
+        st.session_state[k.CMP_FLIP[side]] = flip
+
+
+def side_controls(side: str, default: tuple) -> SideSpec:
+    """One side's kernel and layer settings, every one in the link."""
+    kern, pad, stride, mode, flip = default
+    name = links.select(f"Kernel {side}", [*KERNELS, TYPED], key=k.CMP_KERNEL[side], default=kern,
+                        format_func=lambda n: "Type your own" if n == TYPED else KERNELS[n].title)
+    if name == TYPED:
+        values = links.typed_matrix(f"Kernel {side}: one row per line", key=k.CMP_TYPED[side],
+                                    link=k.CMP_TYPED_LINK[side], default="1 0 -1\n2 0 -2\n1 0 -1",
+                                    name="kernel", max_side=11, height=110)
+        title = "your kernel"
+    else:
+        values, title = KERNELS[name].values, KERNELS[name].title
+    a, b = st.columns(2)
+    padding = a.radio(f"Padding {side}", PADDINGS, index=PADDINGS.index(pad),
+                      key=k.CMP_PAD[side], horizontal=True, **k.LINK,
+                      help="valid: p = 0. same: the map keeps ⌈n/s⌉. full: every partial overlap.")
+    step = b.number_input(f"Stride {side}", 1, 8, stride, key=k.CMP_STRIDE[side], **k.LINK)
+    c, d = st.columns(2)
+    pad_mode = c.selectbox(f"Pad with ({side})", settings.PAD_MODES,
+                           index=settings.PAD_MODES.index(mode), key=k.CMP_PAD_MODE[side],
+                           **k.LINK, help="What the padding ring holds: zeros, a mirror "
+                                          "(reflect), the edge (replicate) or the far side "
+                                          "(circular).")
+    turned = d.toggle(f"Flip {side} (true convolution)", value=flip, key=k.CMP_FLIP[side],
+                      **k.LINK, help="Off: cross-correlation, as CNNs compute. On: the kernel "
+                                     "turned by 180° first.")
+    return SideSpec(values, title, padding=padding, stride=int(step), pad_mode=pad_mode,
+                    flip=bool(turned))
+
+
+source = sources.image_source()
+st.markdown("**Quick comparisons**")
+for col, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
+    col.button(name, key=f"cmp_preset_{name}", on_click=use_preset, args=(name,),
+               width="stretch")
+
+specs = {}
+for col, side, default in zip(st.columns(2, gap="large"), "AB", DEFAULTS, strict=True):
+    with col:
+        st.subheader(f"Side {side}")
+        specs[side] = side_controls(side, default)
+        st.plotly_chart(grid_figure(specs[side].kernel, title=f"Kernel {side}",
+                                    mapping="diverging", colorbar=False, height=200, digits=3),
+                        key=f"cmp_kernel_{side}")
+if source is None:
+    show.stop()
+try:
+    cmp = compare_sides(source.image, specs["A"], specs["B"])
+except ValueError as err:
+    st.error(f"These settings do not fit this image: {err}")
+    show.stop()
+
+same_sum = float(cmp.a.kernel.sum()) if cmp.a.kernel.sum() == cmp.b.kernel.sum() else 0.0
+mapping = settings.mapping_picker(kernel_sum=same_sum, unit_input=in_unit_range(cmp.image))
+st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
+                                    "nothing: A and B are the same layer."))
+if source.image.ndim == 3:
+    st.caption("The colour image is compared in grey (mean of R, G, B), so each side is one map.")
+
+maps = st.columns(4)
+maps[0].plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}"),
+                     key="cmp_input")
+for col, s in zip(maps[1:3], (cmp.a, cmp.b), strict=True):
+    col.plotly_chart(grid_figure(s.values, title=f"{s.name}: {show.shape_text(s.values.shape)}",
+                                 mapping=mapping, limits=cmp.limits), key=f"cmp_map_{s.name}")
+    col.caption(s.label)
+if cmp.difference is not None:
+    maps[3].plotly_chart(grid_figure(cmp.difference, title="Difference A − B",
+                                     mapping="diverging"), key="cmp_diff")
+    maps[3].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
+                    "larger, red where A is larger.")
+else:
+    maps[3].warning(cmp.mismatch, icon=":material/compare_arrows:")
+
+st.subheader("Output size")
+for col, s in zip(st.columns(2, gap="large"), (cmp.a, cmp.b), strict=True):
+    with col:
+        st.markdown(f"**{s.name}**: {size_words(s)}")
+        show.shape_formulas(s.geometry)
