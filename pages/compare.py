@@ -29,9 +29,9 @@ PRESETS = {
                       ("sobel_x", "same", 1, "zeros", False)),
     "stride 1 vs 2": (("sobel_x", "same", 1, "zeros", False),
                       ("sobel_x", "same", 2, "zeros", False)),
-    "correlation vs convolution": (("asymmetric_3", "same", 1, "zeros", False),
+    "no flip vs flip": (("asymmetric_3", "same", 1, "zeros", False),
                                    ("asymmetric_3", "same", 1, "zeros", True)),
-    "zero vs reflect padding": (("box_blur_5", "same", 1, "zeros", False),
+    "zeros vs reflect": (("box_blur_5", "same", 1, "zeros", False),
                                 ("box_blur_5", "same", 1, "reflect", False)),
 }
 DEFAULTS = PRESETS["Two kernels"]
@@ -50,29 +50,36 @@ def use_preset(name: str) -> None:
 def side_controls(side: str, default: tuple) -> SideSpec:
     """One side's kernel and layer settings, every one in the link."""
     kern, pad, stride, mode, flip = default
-    name = links.select(f"Kernel {side}", [*KERNELS, TYPED], key=k.CMP_KERNEL[side], default=kern,
-                        format_func=lambda n: "Type your own" if n == TYPED else KERNELS[n].title)
-    if name == TYPED:
-        values = links.typed_matrix(f"Kernel {side}: one row per line", key=k.CMP_TYPED[side],
-                                    link=k.CMP_TYPED_LINK[side], default="1 0 -1\n2 0 -2\n1 0 -1",
-                                    name="kernel", max_side=11, height=110)
-        title = "your kernel"
-    else:
-        values, title = KERNELS[name].values, KERNELS[name].title
+    controls, shown = st.columns([1.5, 1])
+    with controls:
+        name = links.select(f"Kernel {side}", [*KERNELS, TYPED], key=k.CMP_KERNEL[side],
+                            default=kern, format_func=lambda n: ("Type your own" if n == TYPED
+                                                                 else KERNELS[n].title))
+        if name == TYPED:
+            values = links.typed_matrix(f"Kernel {side}: one row per line",
+                                        key=k.CMP_TYPED[side], link=k.CMP_TYPED_LINK[side],
+                                        default="1 0 -1\n2 0 -2\n1 0 -1", name="kernel",
+                                        max_side=11, height=110)
+            title = "your kernel"
+        else:
+            values, title = KERNELS[name].values, KERNELS[name].title
+        padding = st.radio(f"Padding {side}", PADDINGS, index=PADDINGS.index(pad),
+                           key=k.CMP_PAD[side], horizontal=True, **k.LINK,
+                           help="valid: p = 0. same: the map keeps ⌈n/s⌉. full: every partial "
+                                "overlap.")
+        turned = st.toggle(f"Flip {side} (true convolution)", value=flip, key=k.CMP_FLIP[side],
+                           **k.LINK, help="Off: cross-correlation, as CNNs compute. On: the "
+                                          "kernel turned by 180° first.")
+    shown.plotly_chart(grid_figure(values, title=f"Kernel {side}", mapping="diverging",
+                                   colorbar=False, height=220, digits=3),
+                       key=f"cmp_kernel_{side}")
     a, b = st.columns(2)
-    padding = a.radio(f"Padding {side}", PADDINGS, index=PADDINGS.index(pad),
-                      key=k.CMP_PAD[side], horizontal=True, **k.LINK,
-                      help="valid: p = 0. same: the map keeps ⌈n/s⌉. full: every partial overlap.")
-    step = b.number_input(f"Stride {side}", 1, 8, stride, key=k.CMP_STRIDE[side], **k.LINK)
-    c, d = st.columns(2)
-    pad_mode = c.selectbox(f"Pad with ({side})", settings.PAD_MODES,
+    step = a.number_input(f"Stride {side}", 1, 8, stride, key=k.CMP_STRIDE[side], **k.LINK)
+    pad_mode = b.selectbox(f"Pad with ({side})", settings.PAD_MODES,
                            index=settings.PAD_MODES.index(mode), key=k.CMP_PAD_MODE[side],
                            **k.LINK, help="What the padding ring holds: zeros, a mirror "
                                           "(reflect), the edge (replicate) or the far side "
                                           "(circular).")
-    turned = d.toggle(f"Flip {side} (true convolution)", value=flip, key=k.CMP_FLIP[side],
-                      **k.LINK, help="Off: cross-correlation, as CNNs compute. On: the kernel "
-                                     "turned by 180° first.")
     return SideSpec(values, title, padding=padding, stride=int(step), pad_mode=pad_mode,
                     flip=bool(turned))
 
@@ -88,9 +95,6 @@ for col, side, default in zip(st.columns(2, gap="large"), "AB", DEFAULTS, strict
     with col:
         st.subheader(f"Side {side}")
         specs[side] = side_controls(side, default)
-        st.plotly_chart(grid_figure(specs[side].kernel, title=f"Kernel {side}",
-                                    mapping="diverging", colorbar=False, height=200, digits=3),
-                        key=f"cmp_kernel_{side}")
 if source is None:
     show.stop()
 try:
@@ -100,26 +104,29 @@ except ValueError as err:
     show.stop()
 
 same_sum = float(cmp.a.kernel.sum()) if cmp.a.kernel.sum() == cmp.b.kernel.sum() else 0.0
-mapping = settings.mapping_picker(kernel_sum=same_sum, unit_input=in_unit_range(cmp.image))
-st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
-                                    "nothing: A and B are the same layer."))
-if source.image.ndim == 3:
-    st.caption("The colour image is compared in grey (mean of R, G, B), so each side is one map.")
+picture, words = st.columns([1, 3], gap="large")
+picture.plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",
+                                  height=240), key="cmp_input")
+with words:
+    mapping = settings.mapping_picker(kernel_sum=same_sum, unit_input=in_unit_range(cmp.image))
+    st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
+                                        "nothing: A and B are the same layer."))
+    if source.image.ndim == 3:
+        st.caption("The colour image is compared in grey (mean of R, G, B), so each side is "
+                   "one map.")
 
-maps = st.columns(4)
-maps[0].plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}"),
-                     key="cmp_input")
-for col, s in zip(maps[1:3], (cmp.a, cmp.b), strict=True):
+maps = st.columns(3)
+for col, s in zip(maps[:2], (cmp.a, cmp.b), strict=True):
     col.plotly_chart(grid_figure(s.values, title=f"{s.name}: {show.shape_text(s.values.shape)}",
                                  mapping=mapping, limits=cmp.limits), key=f"cmp_map_{s.name}")
     col.caption(s.label)
 if cmp.difference is not None:
-    maps[3].plotly_chart(grid_figure(cmp.difference, title="Difference A − B",
+    maps[2].plotly_chart(grid_figure(cmp.difference, title="Difference A − B",
                                      mapping="diverging"), key="cmp_diff")
-    maps[3].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
+    maps[2].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
                     "larger, red where A is larger.")
 else:
-    maps[3].warning(cmp.mismatch, icon=":material/compare_arrows:")
+    maps[2].warning(cmp.mismatch, icon=":material/compare_arrows:")
 
 st.subheader("Output size")
 for col, s in zip(st.columns(2, gap="large"), (cmp.a, cmp.b), strict=True):

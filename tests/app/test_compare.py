@@ -67,7 +67,7 @@ def test_mismatched_shapes_give_a_message_and_both_formulas(open_page, preset):
 
 
 def test_the_link_reproduces_the_view(open_page):
-    at = _press(open_page(PAGE, query=LECTURE), "zero vs reflect padding")
+    at = _press(open_page(PAGE, query=LECTURE), "zeros vs reflect")
     at.number_input(key="b_s").set_value(1).run()
     at.toggle(key="a_flip").set_value(True).run()
     link = {name: at.query_params[name] for name in at.query_params}
