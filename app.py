@@ -50,6 +50,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 links.start()
+show.page_style()
 notices = st.container()  # above the page: where a bad link is reported
 try:
     page.run()

@@ -67,7 +67,8 @@ with st.container():
                f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
                f"{'step' if geom.n_steps == 1 else 'steps'}**.")
     start, speed = stepper.start_and_speed(geom.n_steps)
-    view = animator(payload, key="anim_view", start_step=start, speed=speed)
+    view = animator(payload, key="anim_view", start_step=start, speed=speed,
+                    motion=stepper.motion())
     stepper.remember_view(view)
     if mode == "Convolution":
         stepper.gif_button(grid, filt, cfg, geom.n_steps)

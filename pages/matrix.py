@@ -81,7 +81,7 @@ w2.plotly_chart(grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.o
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "
-            "$x$ (drawn under $W$, so each column sits above its pixel). The green pixels are "
+            "$x$ (drawn under $W$, so each column sits above its pixel). The magenta pixels are "
             "the ones row $i$ reads; white entries are zeros.")
 st.plotly_chart(product_figure(
     mv.weights, mv.x.ravel(), mv.by_matrix, row=cell.index, vector_cells=cell.pixels,

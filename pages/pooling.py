@@ -53,7 +53,7 @@ plane, out = show.plane(x, channel), show.plane(pooled, channel)
 if pooling.is_small(x):
     trace = PoolTrace(plane, p["size"], stride=p["stride"], padding=p["padding"], mode=p["mode"])
     st.markdown("**Which window?** Pick an output cell; its window is outlined in orange on "
-                "the input, every window is dotted, and each max-pooling winner is boxed green.")
+                "the input, every window is dotted, and each max-pooling winner is boxed magenta.")
     row, col = pool_ui.window_picker()
     try:
         index = pooling.window_index(trace, row, col)

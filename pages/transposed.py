@@ -85,7 +85,7 @@ except ValueError as err:
     show.stop()
 d2.plotly_chart(grid_figure(dv.kernel, title="Kernel k", mapping="diverging", colorbar=False,
                             height=260), key="tr_dil_k")
-d3.plotly_chart(grid_figure(dv.dilated, title=f"Dilated kernel: the taps (green) {d} apart",
+d3.plotly_chart(grid_figure(dv.dilated, title=f"Dilated kernel: the taps (magenta) {d} apart",
                             mapping="diverging", colorbar=False, cells=dv.taps, height=320),
                 key="tr_dil_dilated")
 st.markdown("Effective kernel size:")

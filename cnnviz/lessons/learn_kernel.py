@@ -275,9 +275,12 @@ def gradient_latex(stride: tuple[int, int]) -> str:
     sh, sw = stride
     rows = "y" if sh == 1 else f"{sh}y"
     cols = "x" if sw == 1 else f"{sw}x"
-    return (r"\frac{\partial L}{\partial k_{ij}} = \frac{2}{M}\sum_{y,x} \delta_{yx}\, "
-            rf"a_{{{rows}+i,\,{cols}+j}} = \frac{{2}}{{M}}\,(a \star \delta)_{{ij}}, \qquad "
-            r"\frac{\partial L}{\partial b} = \frac{2}{M}\sum_{y,x}\delta_{yx}")
+    # Two aligned lines: on one line the formula is wider than a laptop's page
+    # and KaTeX makes it a scroll box that a keyboard cannot reach.
+    return (r"\begin{aligned}\frac{\partial L}{\partial k_{ij}} &= \frac{2}{M}\sum_{y,x} "
+            rf"\delta_{{yx}}\, a_{{{rows}+i,\,{cols}+j}} = \frac{{2}}{{M}}\,"
+            r"(a \star \delta)_{ij}, \\ "
+            r"\frac{\partial L}{\partial b} &= \frac{2}{M}\sum_{y,x}\delta_{yx}\end{aligned}")
 
 
 def stable_text(run: Descent) -> str:

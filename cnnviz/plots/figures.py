@@ -37,13 +37,17 @@ from cnnviz.plots.display import bin_edges, display_pixels, map_for_display, png
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-__all__ = ["HOVER_MAX_SIDE", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
+__all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
            "histogram_figure", "image_figure", "read_out", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
 #: A big map's PNG keeps every pixel up to this side, else every k-th one.
 PNG_MAX_SIDE = 1024
+#: The colour of single marked cells (a max-pool winner, a tap): magenta, the animation's
+#: winner colour, which no common colour-vision deficiency confuses with the blue or red
+#: of the diverging maps (a green mark on a red cell would vanish for many).
+MARK_COLOUR = "#ff2bd6"
 #: Marks a figure drawn as a picture (in ``data[0].meta``), for :func:`read_out`.
 PICTURE = "cnnviz-picture"
 
@@ -231,7 +235,7 @@ def window_shapes(
                        "y1": top + h - 0.5, "line": {"color": "#ffb300", "width": 4}})
     for r, c in cells:
         shapes.append({"type": "rect", "x0": c - 0.45, "x1": c + 0.45, "y0": r - 0.45,
-                       "y1": r + 0.45, "line": {"color": "#2e7d32", "width": 3}})
+                       "y1": r + 0.45, "line": {"color": MARK_COLOUR, "width": 3}})
     return shapes
 
 

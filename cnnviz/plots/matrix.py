@@ -25,12 +25,12 @@ import plotly.graph_objects as go
 
 from cnnviz.core.text import format_number
 from cnnviz.plots.display import map_for_display
-from cnnviz.plots.figures import grid_figure
+from cnnviz.plots.figures import MARK_COLOUR, grid_figure
 
 __all__ = ["ROW_COLOUR", "cell_sizes", "product_figure", "text_font", "window_figure"]
 
 ROW_COLOUR = "#ffb300"  # the amber of figures.window_shapes: one colour for "this window"
-READ_COLOUR = "#2e7d32"  # the green of window_shapes' cells: what the window reads
+READ_COLOUR = MARK_COLOUR  # the magenta of window_shapes' cells: what the window reads
 MAX_WIDTH = 820
 MAX_HEIGHT = 900
 _MARGIN = MappingProxyType({"l": 70, "r": 10, "t": 56, "b": 46})

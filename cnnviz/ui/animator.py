@@ -32,7 +32,10 @@ import streamlit as st
 
 from cnnviz.lessons.animation import payload_json
 
-__all__ = ["AnimatorState", "animator"]
+__all__ = ["MOTIONS", "AnimatorState", "animator"]
+
+#: Motion settings: follow the browser's prefers-reduced-motion, or force one.
+MOTIONS = ("auto", "reduce", "full")
 
 _STATIC = Path(__file__).with_name("static")
 _JS = (_STATIC / "animator.js").read_text(encoding="utf-8")
@@ -78,6 +81,7 @@ def animator(
     height: int | str = "content",
     start_step: int | None = None,
     speed: float | None = None,
+    motion: str = "auto",
     on_change: Callable[[], None] | None = None,
 ) -> AnimatorState:
     """Show the animation of a payload and return where it stands.
@@ -101,6 +105,10 @@ def animator(
     speed : float, optional, keyword-only
         Initial speed in steps per second (0.5 to 20), until the person
         picks one.
+    motion : {"auto", "reduce", "full"}, keyword-only
+        "reduce": nothing moves unless the person asks (new settings stop
+        playback) and no transitions; "auto" follows the browser's
+        ``prefers-reduced-motion``. Stepping works in every mode.
     on_change : callable, optional, keyword-only
         Called when the browser reports a new state.
 
@@ -117,7 +125,9 @@ def animator(
     n_steps, out_cols = int(meta["n_steps"]), int(meta["out_shape"][1])
     if start_step is not None and not 0 <= int(start_step) < n_steps:
         raise ValueError(f"start_step must be in 0..{n_steps - 1}, got {start_step}")
-    options: dict[str, Any] = {}
+    if motion not in MOTIONS:
+        raise ValueError(f"motion must be one of {', '.join(MOTIONS)}, got {motion!r}")
+    options: dict[str, Any] = {"motion": motion}
     if speed is not None:
         if not 0.5 <= float(speed) <= 20:
             raise ValueError(f"speed must be between 0.5 and 20 steps per second, got {speed}")

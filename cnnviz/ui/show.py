@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -45,6 +46,14 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             pass
 
     return st.fragment(run)
+
+
+_APP_CSS = (Path(__file__).with_name("static") / "app.css").read_text(encoding="utf-8")
+
+
+def page_style() -> None:
+    """The app-wide accessibility styles (``static/app.css``); ``app.py`` adds them once a run."""
+    st.html(f"<style>{_APP_CSS}</style>")
 
 
 def intro(text: str) -> None:

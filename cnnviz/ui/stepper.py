@@ -23,10 +23,11 @@ from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif
 
 from . import cached, links
 from . import state as k
-from .animator import AnimatorState
+from .animator import MOTIONS, AnimatorState
 
 SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "grid", "grid_how", "crop_r", "crop_c", "anim_ch"
 LEVELS = "levels"
+MOTION = "motion"
 MODE = "animate"
 DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
@@ -44,6 +45,15 @@ def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps:
                        icon=":material/movie:",
                        help="Every step as one frame: the window, the numbers, the output "
                             "filling in and the equation, large enough for a projector.")
+
+
+def motion() -> str:
+    """The reduced-motion setting (in the link): the browser's preference unless chosen here."""
+    return st.radio("Motion (auto: as the browser asks)", MOTIONS, key=MOTION, horizontal=True,
+                    **k.LINK,
+                    help="reduce: the animation moves only when you press Play or step, new "
+                         "settings stop playback, no transitions. auto follows the system's "
+                         "reduce-motion setting (prefers-reduced-motion).")
 
 
 def start_and_speed(n_steps: int) -> tuple[int, float]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cnnviz.plots.figures import MARK_COLOUR
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
@@ -41,7 +42,7 @@ def test_lecture_example_marks_the_winners_and_gives_6_8_3_4(open_page):
     assert _texts(out) == [["6", "8"], ["3", "4"]]
     # 4 dotted windows, 1 orange (the selected one), 4 green winners at 6, 8, 3 and 4.
     shapes = inp["layout"]["shapes"]
-    green = [s for s in shapes if s["line"]["color"] == "#2e7d32"]
+    green = [s for s in shapes if s["line"]["color"] == MARK_COLOUR]
     assert len(shapes) == 9 and len(green) == 4
     cells = [(round(s["y0"] + 0.45), round(s["x0"] + 0.45)) for s in green]
     assert [_texts(inp)[r][c] for r, c in cells] == ["6", "8", "3", "4"]

@@ -12,6 +12,7 @@ from cnnviz.core.pool import pool_geometry
 from cnnviz.core.trace import PoolTrace
 from cnnviz.data.samples import LECTURE_INPUTS
 from cnnviz.lessons import pooling
+from cnnviz.plots.figures import MARK_COLOUR
 from cnnviz.plots.pooling import pool_figure
 
 RNG = np.random.default_rng(5)
@@ -105,10 +106,10 @@ def test_pool_figure_outlines_every_window_and_the_selected_one():
     trace = PoolTrace(LECTURE, 2, stride=1)
     fig = pool_figure(LECTURE, trace, 4, title="in")
     colours = [s.line.color for s in fig.layout.shapes]
-    assert colours.count("#9e9e9e") == 9 and colours.count("#2e7d32") == 9
+    assert colours.count("#9e9e9e") == 9 and colours.count(MARK_COLOUR) == 9
     bold = [s for s in fig.layout.shapes if s.line.color == "#ffb300"]
     assert len(bold) == 1 and (bold[0].x0, bold[0].y0) == (0.5, 0.5)  # window (1, 1)
-    assert pool_figure(LECTURE, trace).layout.shapes[-1].line.color == "#2e7d32"
+    assert pool_figure(LECTURE, trace).layout.shapes[-1].line.color == MARK_COLOUR
     with pytest.raises(ValueError, match="traced map"):
         pool_figure(np.zeros((3, 3)), trace)
 

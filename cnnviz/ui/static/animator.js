@@ -35,6 +35,10 @@ const EDGE_COLOUR = "#1e90ff";
 // finite number (NaN, ±∞, max-pool padding) and stands in for a missing or
 // malformed palette: a grey cell, never an exception.
 const NEUTRAL = [190, 190, 190];
+// A caption lists at most this many terms of a sum before it writes "…"
+// (cnnviz.lessons.animation.CAPTION_TERMS; step_caption is the reference).
+const CAPTION_TERMS = 4;
+const REDUCE_QUERY = "(prefers-reduced-motion: reduce)";
 const TINTS = { R: [255, 40, 40], G: [40, 210, 40], B: [60, 110, 255] };
 
 function frameLog() {
@@ -68,6 +72,10 @@ function escapeHtml(s) {
 /** The lectures' notation as it is typeset: "a^[l-1]" → a<sup>[l−1]</sup>, escaped first. */
 function notation(s) {
   return escapeHtml(s).replace(/\^(\[[^\]]*\])/g, (_, sup) => `<sup>${sup.replace(/-/g, "−")}</sup>`);
+}
+
+function shorten(terms) {
+  return terms.length <= CAPTION_TERMS ? terms : [...terms.slice(0, 2), "…", terms[terms.length - 1]];
 }
 
 function rgbCss(c) {
@@ -237,7 +245,7 @@ const TEMPLATE = `
   <div class="cnv-eq" data-testid="cnnviz-equation"></div>
   <div class="cnv-result"><span class="cnv-result-label"></span> = <output data-testid="cnnviz-output-value" id="cnnviz-output-value"></output></div>
   <div class="cnv-hover" data-testid="cnnviz-hover"></div>
-  <div class="cnv-sr" aria-live="polite"></div>
+  <div class="cnv-sr" aria-live="polite" aria-atomic="true" data-testid="cnnviz-caption"></div>
 </div>`;
 
 class Animator {
@@ -306,6 +314,7 @@ class Animator {
 
   update(data) {
     if (data.options && data.options.clock) this.clock = data.options.clock;
+    this.setMotion(data.options && data.options.motion);
     const name = data.key != null ? String(data.key) : this.name;
     if (name !== this.name && instances()[this.name] === this.api) delete instances()[this.name];
     this.name = name;
@@ -335,13 +344,35 @@ class Animator {
     if (fresh) {
       this.step = clamp(Number.isInteger(start) ? start : 0, 0, this.P.n_steps - 1);
       this.hoverStep = -1;
+      // Reduced motion: nothing moves unless asked, so new settings stop playback.
+      if (this.playing && this.reduced) this.pause();
       this.layout();
       this.render("load");
+      this.announce();
       if (this.playing) this.restartClock();
     } else if (Number.isInteger(start) && start !== this.lastStart) {
       this.go(start, "python");
     }
     this.lastStart = start;
+  }
+
+  setMotion(choice) {
+    // "reduce" or "full" as chosen on the page; anything else follows the
+    // browser's prefers-reduced-motion, also when it changes later.
+    this.motion = choice === "reduce" || choice === "full" ? choice : "auto";
+    const win = this.doc.defaultView || window;
+    if (!this.motionQuery && win.matchMedia) {
+      this.motionQuery = win.matchMedia(REDUCE_QUERY);
+      this.onMotionChange = () => this.applyMotion();
+      this.motionQuery.addEventListener("change", this.onMotionChange);
+    }
+    this.applyMotion();
+  }
+
+  applyMotion() {
+    this.reduced = this.motion === "reduce" ||
+      (this.motion === "auto" && !!(this.motionQuery && this.motionQuery.matches));
+    this.el.box.dataset.motion = this.reduced ? "reduced" : "full";
   }
 
   prepare() {
@@ -394,6 +425,14 @@ class Animator {
       this.el.panelP.hidden = true;
     }
     const sz = (s) => `${s[0]}×${s[1]}`;
+    const plain = (s) => String(s).replace(/\^\[(.*?)\]/g, "[$1]");
+    this.el.cIn.setAttribute("aria-label", `${plain(L.input)}: the padded input, ${sz(P.padded_shape)}` +
+      `${nc > 1 ? `×${nc}` : ""}, the current window outlined`);
+    this.el.cOut.setAttribute("aria-label", `${plain(L.output)}: ` +
+      `${sz(P.out_shape)} cells, filled up to the current step`);
+    this.el.cK.setAttribute("aria-label", P.isConv ? `${plain(L.kernel)}: ${sz(P.kernel_shape)}` +
+      `${nc > 1 ? `×${nc}` : ""} weights` : `${L.window}: the values under the current window`);
+    this.el.cP.setAttribute("aria-label", P.isConv ? `${plain(L.products)} of the current step` : "");
     const pads = P.padding.flat();
     const padText = pads.every((p) => p === pads[0]) ? String(pads[0]) : `(top ${pads[0]}, bottom ${pads[1]}, left ${pads[2]}, right ${pads[3]})`;
     const what = P.isConv ? `filter ${sz(P.kernel_shape)}${nc > 1 ? `×${nc}` : ""}` : `pool ${sz(P.kernel_shape)}`;
@@ -557,6 +596,7 @@ class Animator {
     this.playing = false;
     this.stopClock();
     this.updatePlayButton();
+    this.announce();
     this.report();
   }
 
@@ -647,9 +687,55 @@ class Animator {
       log.push(entry);
       if (log.length > FRAME_LOG_MAX) log.splice(0, log.length - FRAME_LOG_MAX);
     } else if (source === "user") {
-      this.el.sr.textContent = this.el.counter.textContent;
+      this.announce();
       this.report();
     }
+  }
+
+  announce() {
+    // Screen readers hear where the animation rests (not every played step).
+    if (this.P) this.el.sr.textContent = this.caption(this.step);
+  }
+
+  caption(k) {
+    // The step in words: cnnviz.lessons.animation.step_caption, text for text.
+    const P = this.P;
+    const r = Math.floor(k / P.ow);
+    const c = k % P.ow;
+    const out = text(P.out[k]);
+    const head = `Step ${k + 1} of ${P.n_steps}: output (${r}, ${c}) = ${out}.`;
+    const { rows, cols } = this.windowCells(k);
+    if (!P.isConv) {
+      const items = [];
+      for (const rr of rows) for (const cc of cols) items.push(text(P.vals[P.ids[rr * P.wp + cc]]));
+      const flat = shorten(items);
+      const body = P.mode === "max" ? `max(${flat.join(", ")})` : `(${flat.join(" + ")}) / ${P.count}`;
+      return `${head} ${body} = ${out}.`;
+    }
+    const terms = [];
+    for (let ch = 0; ch < P.nc; ch += 1) {
+      const t = [];
+      for (let i = 0; i < P.fh; i += 1) {
+        for (let j = 0; j < P.fw; j += 1) {
+          const tap = (i * P.fw + j) * P.nc + ch;
+          const uid = P.ids[(rows[i] * P.wp + cols[j]) * P.nc + ch];
+          t.push(`${factor(text(P.vals[uid]))}·${factor(text(P.kernel[tap]))}`);
+        }
+      }
+      terms.push(shorten(t));
+    }
+    const total = text(P.totals[k]);
+    const bias = `bias ${text(P.bias)} = ${total}`;
+    let body;
+    if (P.nc === 1) {
+      body = `${terms[0].join(" + ")} + ${bias}`;
+    } else {
+      const partials = terms.map((_, ch) => text(P.partials[k * P.nc + ch]));
+      const sums = terms.map((t, ch) => `${P.channel_names[ch]}: ${t.join(" + ")} = ${partials[ch]}`);
+      body = [...sums, `${partials.join(" + ")} + ${bias}`].join("; ");
+    }
+    if (P.activated) body += `; ${P.activation_name}(${total}) = ${out}`;
+    return `${head} ${body}.`;
   }
 
   report() {
@@ -680,6 +766,7 @@ class Animator {
     clearTimeout(this.reportTimer);
     clearTimeout(this.layoutTimer);
     this.resizeObserver.disconnect();
+    if (this.motionQuery) this.motionQuery.removeEventListener("change", this.onMotionChange);
     if (instances()[this.name] === this.api) delete instances()[this.name];
   }
 
