@@ -50,7 +50,6 @@ PAGES = {
 
 page = st.navigation(PAGES)
 links.start()
-show.page_style()
 notices = st.container()  # above the page: where a bad link is reported
 try:
     page.run()
@@ -59,3 +58,4 @@ except show.PageStop:
 links.finish(notices)
 st.sidebar.caption(":material/link: This page's address is a link to exactly this view: copy it "
                    "to share it, or reload without losing anything.")
+show.page_style()  # last: it sits in the sidebar's foot

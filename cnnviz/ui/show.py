@@ -48,12 +48,23 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
     return st.fragment(run)
 
 
-_APP_CSS = (Path(__file__).with_name("static") / "app.css").read_text(encoding="utf-8")
+_STATIC = Path(__file__).with_name("static")
+_APP_CSS = (_STATIC / "app.css").read_text(encoding="utf-8")
+# Registered once at import, like the animator.
+_chart_names = st.components.v2.component(
+    "cnnviz_chart_names", html="<span></span>", js=(_STATIC / "labels.js").read_text("utf-8"))
 
 
 def page_style() -> None:
-    """The app-wide accessibility styles (``static/app.css``); ``app.py`` adds them once a run."""
-    st.html(f"<style>{_APP_CSS}</style>")
+    """App-wide accessibility helpers, added once a run by ``app.py``, in the sidebar's foot.
+
+    ``static/app.css`` (KaTeX overflow, the browser's reduced motion for
+    Streamlit's own transitions) and ``static/labels.js``, which names every
+    Plotly chart after its title for screen readers.
+    """
+    with st.sidebar:
+        st.html(f"<style>{_APP_CSS}</style>")
+        _chart_names(key="cnnviz_chart_names", height=0)
 
 
 def intro(text: str) -> None:

@@ -285,3 +285,25 @@ def test_views_under_simulated_colour_vision_deficiencies(browser, app_url, view
             assert neg[2] > neg[0] + 30 and pos[0] > pos[2], (deficiency, neg, pos)
     finally:
         context.close()
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+def test_every_chart_is_named_after_its_title(page, app_url):
+    _open(page, f"{app_url}/compare")
+    page.get_by_text("What differs").first.wait_for()
+    page.get_by_text("Output size").first.scroll_into_view_if_needed()  # every chart drawn
+    page.wait_for_timeout(1000)  # the names follow the charts by a debounce of 150 ms
+    charts = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].map(p => {
+        const svgs = [...p.querySelectorAll('svg.main-svg')];
+        const t = p.querySelector('.gtitle');
+        return {title: t ? t.textContent : '', name: svgs[0].getAttribute('aria-label'),
+                role: svgs[0].getAttribute('role'),
+                hidden: svgs.slice(1).every(s => s.getAttribute('aria-hidden') === 'true')};
+    })""")
+    assert len(charts) >= 6  # two kernels, the input, A, B and A − B
+    for chart in charts:
+        assert chart["name"].startswith(f"Chart: {chart['title']}"), chart
+        assert chart["role"] == "figure" and chart["hidden"], chart
+    names = [c["name"] for c in charts]
+    assert any("A: 128 × 128" in n and "shared" in n for n in names), names
