@@ -104,11 +104,10 @@ except ValueError as err:
     show.stop()
 
 same_sum = float(cmp.a.kernel.sum()) if cmp.a.kernel.sum() == cmp.b.kernel.sum() else 0.0
-picture, words = st.columns([1, 3], gap="large")
-picture.plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",
-                                  height=240), key="cmp_input")
-with words:
+words, how = st.columns([1, 1], gap="large")
+with how:
     mapping = settings.mapping_picker(kernel_sum=same_sum, unit_input=in_unit_range(cmp.image))
+with words:
     st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
                                         "nothing: A and B are the same layer."))
     if source.image.ndim == 3:
@@ -128,8 +127,11 @@ if cmp.difference is not None:
 else:
     maps[2].warning(cmp.mismatch, icon=":material/compare_arrows:")
 
-st.subheader("Output size")
-for col, s in zip(st.columns(2, gap="large"), (cmp.a, cmp.b), strict=True):
+st.subheader("The input and the output sizes")
+picture, *formulas = st.columns([0.8, 1, 1], gap="large")
+picture.plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",
+                                  height=260), key="cmp_input")
+for col, s in zip(formulas, (cmp.a, cmp.b), strict=True):
     with col:
         st.markdown(f"**{s.name}**: {size_words(s)}")
         show.shape_formulas(s.geometry)
