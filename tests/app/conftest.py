@@ -61,6 +61,11 @@ def raw(at, key):
     return array(chart(at, key)["data"][0]["customdata"]).astype(float)
 
 
+def animators(at: AppTest) -> list:
+    """The step-by-step animations on the page (not the app's other components)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_animator"]
+
+
 def read(at, key) -> dict:
     """A map chart's raw values with where they sit (``cnnviz.plots.figures.read_out``)."""
     return read_out(chart(at, key))

@@ -14,13 +14,13 @@ from cnnviz.lessons.animation import step_view, to_pixel_levels
 from cnnviz.ui import state as keys
 from cnnviz.ui import stepper
 
-from .conftest import exceptions, page_text
+from .conftest import animators, exceptions, page_text
 
 PAGE = "pages/animation.py"
 
 
 def _payload(at) -> dict:
-    (element,) = at.get("bidi_component")
+    (element,) = animators(at)
     return json.loads(json.loads(element.proto.json)["payload"])
 
 
@@ -92,9 +92,9 @@ def test_kernel_larger_than_the_grid_is_a_message(open_page):
     at.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
     assert not at.exception, exceptions(at)
     assert "kernel is larger than the padded input" in " ".join(e.value for e in at.error)
-    assert not at.get("bidi_component")
+    assert not animators(at)
     at.number_input(key=keys.KERNEL_ROWS).set_value(3).run()
-    assert not at.error and at.get("bidi_component")
+    assert not at.error and animators(at)
 
 
 def test_downscale_and_crop_choices(open_page):

@@ -26,7 +26,7 @@ from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys
 
-from .conftest import array, chart, exceptions, figure, page_text, raw, switch
+from .conftest import animators, array, chart, exceptions, figure, page_text, raw, switch
 
 
 def _notices(at) -> str:
@@ -34,7 +34,7 @@ def _notices(at) -> str:
 
 
 def _bidi(at) -> dict:
-    (element,) = at.get("bidi_component")
+    (element,) = animators(at)
     return json.loads(element.proto.json)
 
 

@@ -14,7 +14,7 @@ from cnnviz.ui import colour, kernel
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions
+from .conftest import animators, exceptions
 
 TWO_CELLS = {0: {"0": "1e308", "1": "1e308"}}
 
@@ -54,7 +54,7 @@ def test_1e308_on_the_step_by_step_page_with_values_0_to_1(open_page):
         {1: {"1": "1e308"}})
     at.run()
     assert not at.exception, exceptions(at)
-    assert len(at.get("bidi_component")) == 1
+    assert len(animators(at)) == 1
 
 
 def test_1e308_in_two_cells_of_a_colour_slice(open_page):
