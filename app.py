@@ -50,6 +50,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 links.start()
+show.page_style()
 notices = st.container()  # above the page: where a bad link is reported
 try:
     page.run()
@@ -58,4 +59,4 @@ except show.PageStop:
 links.finish(notices)
 st.sidebar.caption(":material/link: This page's address is a link to exactly this view: copy it "
                    "to share it, or reload without losing anything.")
-show.page_style()  # last: it sits in the sidebar's foot
+show.chart_names()  # last: it sits in the sidebar's foot

@@ -56,14 +56,16 @@ _chart_names = st.components.v2.component(
 
 
 def page_style() -> None:
-    """App-wide accessibility helpers, added once a run by ``app.py``, in the sidebar's foot.
+    """The app-wide styles, ``static/app.css`` (KaTeX overflow, the browser's reduced
+    motion for Streamlit's own transitions); ``app.py`` adds them before the page, so
+    that they apply from the page's first element on."""
+    st.html(f"<style>{_APP_CSS}</style>")
 
-    ``static/app.css`` (KaTeX overflow, the browser's reduced motion for
-    Streamlit's own transitions) and ``static/labels.js``, which names every
-    Plotly chart after its title for screen readers.
-    """
+
+def chart_names() -> None:
+    """``static/labels.js``, which names every Plotly chart after its title for screen
+    readers; ``app.py`` adds it last, in the sidebar's foot."""
     with st.sidebar:
-        st.html(f"<style>{_APP_CSS}</style>")
         _chart_names(key="cnnviz_chart_names", height=0)
 
 

@@ -64,7 +64,11 @@ def _open(page, url: str) -> None:
     page.goto(url)
     page.locator("h1").first.wait_for(state="visible")
     wait_for_app(page, page.locator("h1").first.inner_text())
-    page.wait_for_timeout(500)  # Plotly and the animator draw after the script ends
+    # The app's own styles (static/app.css) are part of what is checked: wait
+    # until the browser has them, then for Plotly and the animator to draw.
+    page.wait_for_function("() => [...document.querySelectorAll('style')]"
+                           ".some(s => s.textContent.includes('App-wide styles'))")
+    page.wait_for_timeout(1000)
 
 
 def _blocking(results: dict) -> list[str]:
