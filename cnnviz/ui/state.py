@@ -28,6 +28,9 @@ LINK = MappingProxyType({"bind": "query-params", "persist_state": "session"})
 #: Keep across pages, not in the URL.
 KEEP = MappingProxyType({"persist_state": "session"})
 
+# Set by router.NoSuchPage's redirect: the path that named no page.
+NO_PAGE = "nopage"
+
 # Image source (sidebar, every page).
 SOURCE = "src"
 PHOTO = "photo"
