@@ -94,25 +94,36 @@ class NoSuchPage:
     def redirect_for(cls, scope: dict, *, base: str = "") -> str | None:
         """Where a request should go instead, or None to serve it as usual.
 
-        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd"})
+        Only a browser opening a page (a GET that accepts HTML) is redirected;
+        the frontend's own probes, such as ``/pooling/_stcore/health`` while it
+        finds the server's base path, must get Streamlit's answers.
+
+        >>> html = [(b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8")]
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd", "headers": html})
         '/?nopage=/etc/passwd'
-        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/a/<b>"}, base="cnn")
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/a/<b>", "headers": html},
+        ...                         base="cnn")
         '/cnn/?nopage=/a/%3Cb%3E'
-        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/pooling"}, base="cnn") is None
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/pooling", "headers": html},
+        ...                         base="cnn") is None
         True
-        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/static/js/index.js"}) is None
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/pooling/_stcore/health",
+        ...                          "headers": html}) is None
         True
-        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/pooling"}) is None
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd", "headers": []}) is None
         True
         """
         if scope.get("method") not in ("GET", "HEAD"):
+            return None
+        accept = dict(scope.get("headers") or []).get(b"accept", b"")
+        if b"text/html" not in accept:
             return None
         root = f"{scope.get('root_path', '').rstrip('/')}/{base}".rstrip("/") if base else \
             scope.get("root_path", "").rstrip("/")
         path = scope.get("path", "")
         inner = path[len(root):] if root and path.startswith(root + "/") else path
         parts = [p for p in inner.split("/") if p]
-        if len(parts) < 2 or parts[0] in cls.SERVED:
+        if len(parts) < 2 or cls.SERVED.intersection(parts):
             return None
         # Quoted, so the Location can only ever be this app's root plus a query.
         return f"{root}/?nopage={quote(inner[:200], safe='/')}"
