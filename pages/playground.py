@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.ui import cached, kernel, router, settings, show, sources
+from cnnviz.ui import cached, in_code, kernel, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -78,6 +78,8 @@ def workbench(source: sources.Source | None) -> None:
                     f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
                     f"stride {geom.stride}, dilation {geom.dilation}:")
         show.shape_formulas(geom)
+        in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
+                           load=in_code.load_lines(image))
         st.plotly_chart(cached.histogram_figure(show.plane(z, channel),
                                                 title="Raw values of the feature map"),
                         key="pg_hist")

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -42,8 +43,8 @@ __all__ = ["LITERAL_MAX_SIDE", "LayerCode", "layer_code"]
 
 #: Inputs up to this side are written out in full (what the grids show with numbers).
 LITERAL_MAX_SIDE = NUMBERS_MAX_SIDE
-_TORCH_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate",
-              "circular": "circular"}
+_TORCH_PAD = MappingProxyType({"zeros": "constant", "reflect": "reflect",
+                               "replicate": "replicate", "circular": "circular"})
 
 
 @dataclass(frozen=True)
@@ -217,8 +218,8 @@ def layer_code(
         kwargs.append("flip=True")
     call = ", ".join(["a", "k", "b", *kwargs])
     numpy_code = (
-        "import numpy as np\n\nimport cnnviz\n\n" + (
-            "from cnnviz.data import samples\n\n" if "samples." in image_lines else "")
+        "import numpy as np\n\nimport cnnviz\n" + (
+            "from cnnviz.data import samples\n" if "samples." in image_lines else "") + "\n"
         + f"{opening}\n\n"
         + ("# Cross-correlation, as CNNs compute it; flip=True turns the kernel by 180° first "
            "(true convolution).\n" if settings.flip else

@@ -141,7 +141,7 @@ class Verdict:
 
 # --- reading answers ---------------------------------------------------------------------------
 
-_MINUS = str.maketrans({"−": "-", "–": "-", "\u2009": "", "\u202f": "", "_": ""})
+_MINUS = MappingProxyType(str.maketrans({"−": "-", "–": "-", "\u2009": "", "\u202f": "", "_": ""}))
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
