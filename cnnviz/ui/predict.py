@@ -91,7 +91,9 @@ def predict_panel(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_ste
     r, c = divmod(target, cfg.geometry(grid.shape, kernel.shape).out_shape[1])
     what = f"{cfg.activation}(z)" if cfg.activation != "none" else "z = Σ a·w + b"
     with st.form(f"predict_form_{target}", border=True):
-        st.text_input(f"Step {target} fills output ({r}, {c}): its value {what}?",
+        # Counted from 1, as the animation's counter counts.
+        st.text_input(f"Step {target + 1} of {n_steps} fills output ({r}, {c}): its value "
+                      f"{what}?",
                       key=_answer_key(target), placeholder="e.g. 14 or -2.5")
         st.form_submit_button("Check and reveal", key="predict_check", type="primary",
                               icon=":material/visibility:", on_click=_check,

@@ -39,7 +39,7 @@ def _on(open_page):
 def test_a_wrong_guess_shows_the_products_and_moves_the_animation_on(open_page):
     at, z = _on(open_page)
     assert _start(at) == 0
-    assert "Step 1 fills output (0, 1)" in at.text_input(key="predict_answer_1").label
+    assert "Step 2 of 25 fills output (0, 1)" in at.text_input(key="predict_answer_1").label
     _guess(at, 1, str(z[0, 1] + 5))
     assert at.error and "Not quite" in at.error[0].value
     assert f"= {format_number(z[0, 1])}" in at.error[0].value
@@ -60,7 +60,7 @@ def test_a_right_guess_scores_and_the_next_question_follows(open_page):
     assert "Predictions right: **2 / 2**" in page_text(at)
     # One more rerun (as the browser's report of the new step brings) keeps the step.
     at.run()
-    assert _start(at) == 2 and "Step 3 fills output" in \
+    assert _start(at) == 2 and "Step 4 of 25 fills output" in \
         at.text_input(key="predict_answer_3").label
 
 
