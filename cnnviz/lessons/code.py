@@ -110,7 +110,7 @@ def _literal(name: str, values: np.ndarray, comment: str) -> str:
     return f"# {comment}\n{head}{body}{tail}"
 
 
-def _wrapped(code: str, width: int = 96) -> str:
+def _wrapped(code: str, width: int = 78) -> str:
     """Long comment lines folded at ``width``, so the code reads without scrolling."""
     out = []
     for line in code.split("\n"):

@@ -465,7 +465,7 @@ def check(question: Question, text: str) -> Verdict:
             right = close_enough(value, float(question.answer))
             said = format_number(value)
     except ValueError as err:
-        return Verdict("unreadable", f"{str(err)[0].upper()}{str(err)[1:]}. {question.hint}")
+        return Verdict("unreadable", f"{str(err)[0].upper()}{str(err)[1:]}.")
     if right:
         return Verdict("right", f"Right: {question.answer_text}.", question.worked)
     return Verdict("wrong", f"Not quite: you said {said}; the answer is "

@@ -71,5 +71,6 @@ def code_panel(image: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, *, key:
         for tab, lang in zip(st.tabs(list(view.code), key=f"{key}_code_tabs"), view.code,
                              strict=True):
             with tab:
-                st.code(view.code[lang], language="python")
+                # Wrapped on screen to fit a column; the copy button copies it as written.
+                st.code(view.code[lang], language="python", wrap_lines=True)
                 st.caption(f"`print(z.shape)` prints **{view.prints[lang]}**. {_NOTES[lang]}")

@@ -90,7 +90,7 @@ def predict_panel(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_ste
         return
     r, c = divmod(target, cfg.geometry(grid.shape, kernel.shape).out_shape[1])
     what = f"{cfg.activation}(z)" if cfg.activation != "none" else "z = Σ a·w + b"
-    with st.form(f"predict_form_{target}", border=True):
+    with st.columns([1, 1])[0], st.form(f"predict_form_{target}", border=True):
         # Counted from 1, as the animation's counter counts.
         st.text_input(f"Step {target + 1} of {n_steps} fills output ({r}, {c}): its value "
                       f"{what}?",

@@ -54,7 +54,10 @@ def picker() -> quiz.Question:
              icon=":material/casino:", width="stretch")
     score = _score()
     d.markdown(f"**Score: {score['right']} / {score['asked']}**  \n"
-               f"next difficulty {quiz.level_for(score['right'])}")
+               f"New questions: difficulty {quiz.level_for(score['right'])}",
+               help=f"Right answers out of questions answered, each question counted once. "
+                    f"The difficulty of a new question grows by one every "
+                    f"{quiz.RIGHT_PER_LEVEL} right answers.")
     return quiz.make_question(st.session_state[k.QUIZ_KIND], int(seed), int(level))
 
 
@@ -109,7 +112,7 @@ def _check(kind: str, seed: int, level: int) -> None:
 def answer_form(q: quiz.Question) -> quiz.Verdict | None:
     """The answer box (or the four choices) and Check; the verdict for this question, if any."""
     qid = _question_id(q)
-    with st.form(f"quiz_form_{qid}", border=False):
+    with st.columns([1, 1])[0], st.form(f"quiz_form_{qid}", border=False):
         if q.kind == "kernel":
             st.radio("Which kernel made the map?", [KERNELS[name].title for name in q.choices],
                      index=None, key=f"quiz_pick_{qid}")

@@ -114,7 +114,7 @@ def test_new_question_changes_the_number_and_the_difficulty_follows_the_score(op
         at.button(key="quiz_new").click().run()
         assert at.session_state[keys.QUIZ_SEED] != seed
     assert at.session_state[keys.QUIZ_LEVEL] == 2
-    assert "difficulty 2" in page_text(at)
+    assert "New questions: difficulty 2" in page_text(at)
     # Answering the same question again does not score twice.
     q = quiz.make_question("parameters", at.session_state[keys.QUIZ_SEED], 2)
     _answer(at, q, str(q.answer))
