@@ -105,6 +105,10 @@ class Question:
         The four preset names of a "kernel" question, in display order.
     cell : (int, int) or None
         The output cell a "value" question asks for.
+    window : (int, int) or None
+        Where that cell's window starts on the input (negative on padding).
+    window_span : int
+        The window's side on the input, d(f − 1) + 1.
     settings : ConvSettings or None
         The convolution of a "value" or "kernel" question.
     """
@@ -123,6 +127,8 @@ class Question:
     choices: tuple[str, ...] = ()
     cell: tuple[int, int] | None = None
     settings: ConvSettings | None = None
+    window: tuple[int, int] | None = None
+    window_span: int = 0
 
 
 @dataclass(frozen=True)
@@ -414,7 +420,8 @@ def _value(rng: random.Random, seed: int, level: int) -> Question:
               + f" = **{format_number(value)}**."]
     return Question("value", seed, level, prompt, value, format_number(value), tuple(worked),
                     hint="A number, e.g. 14 or -3.", image=image, kernel=kernel,
-                    output=trace.output, cell=cell, settings=settings)
+                    output=trace.output, cell=cell, settings=settings, window=(r0, c0),
+                    window_span=span)
 
 
 _MAKERS = MappingProxyType({"shape": _shape, "parameters": _parameters, "kernel": _kernel,

@@ -70,8 +70,16 @@ def show_question(q: quiz.Question) -> None:
     st.markdown(f"**{quiz.KINDS[q.kind]}** (difficulty {q.level}). {q.prompt}")
     if q.kind == "value":
         a, b, _ = st.columns([1.2, 1, 0.8])
+        outline = ()
+        if _question_id(q) in st.session_state.get(VERDICTS, {}):
+            # Once answered, the window of the asked cell is outlined (the padding cut off).
+            (top, left), (h, w) = q.window, q.image.shape
+            span = q.window_span
+            rows = (max(top, 0), min(top + span, h))
+            cols = (max(left, 0), min(left + span, w))
+            outline = ((rows[0], cols[0], rows[1] - rows[0], cols[1] - cols[0]),)
         a.plotly_chart(grid_figure(q.image, title="Input a", mapping="minmax", colorbar=False,
-                                   height=320), key="quiz_input")
+                                   height=320, highlight=outline), key="quiz_input")
         b.plotly_chart(grid_figure(q.kernel, title="Kernel k", mapping="diverging",
                                    colorbar=False, height=260), key="quiz_kernel")
     elif q.kind == "kernel":
