@@ -160,3 +160,13 @@ def test_difficulty_grows_with_the_score_and_stops_at_the_top():
 def test_bad_arguments_name_the_parameter(kind, seed, level, match):
     with pytest.raises(ValueError, match=match):
         quiz.make_question(kind, seed, level)
+
+
+@pytest.mark.parametrize("kind", [*quiz.KINDS, quiz.MIXED])
+def test_any_seed_at_any_level_makes_a_question_its_own_answer_text_answers(kind):
+    rng = np.random.default_rng(11)
+    for level in LEVELS:
+        for seed in rng.integers(0, quiz.MAX_SEED + 1, 10 if kind == "kernel" else 60):
+            q = quiz.make_question(kind, int(seed), level)
+            typed = q.answer if q.kind == "kernel" else q.answer_text
+            assert quiz.check(q, typed).status == "right", (kind, seed, level)
