@@ -78,8 +78,6 @@ def workbench(source: sources.Source | None) -> None:
                     f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
                     f"stride {geom.stride}, dilation {geom.dilation}:")
         show.shape_formulas(geom)
-        in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
-                           load=in_code.load_lines(image))
         st.plotly_chart(cached.histogram_figure(show.plane(z, channel),
                                                 title="Raw values of the feature map"),
                         key="pg_hist")
@@ -90,6 +88,9 @@ def workbench(source: sources.Source | None) -> None:
                            mime="text/csv", key="dl_csv")
         d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
                            key="dl_kernel")
+    # Full width, below both columns: code needs the room.
+    in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
+                       load=in_code.load_lines(image))
 
 
 workbench(source)
