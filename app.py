@@ -39,6 +39,7 @@ PAGES = {
         page("animation.py", "Step by step", "play_circle"),
         page("colour.py", "Colour volumes and filter banks", "palette"),
         page("pooling.py", "Pooling", "compress"),
+        page("quiz.py", "Practice: predict, then reveal", "quiz"),
     ],
     "Networks": [
         page("shapes.py", "Shapes and parameters", "straighten"),

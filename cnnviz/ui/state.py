@@ -61,3 +61,8 @@ SLOPE = "slope"
 POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool", "pool_mode", "pool_size", "pool_stride"
 MAPPING = "show"
 COLOUR_MODE = "colour_mode"
+
+# Practice (the quiz): the question's kind, number and difficulty make it, so they are the link.
+QUIZ_KIND, QUIZ_SEED, QUIZ_LEVEL = "q", "q_seed", "q_level"
+# Step by step's "predict the next value" switch.
+PREDICT = "predict"

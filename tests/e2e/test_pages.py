@@ -13,7 +13,7 @@ from .conftest import no_exception_box, screenshot, wait_for_app
 pytestmark = pytest.mark.e2e
 
 PAGES = ["", "animation", "colour", "pooling", "shapes", "receptive_field", "matrix",
-         "correlation", "transposed", "learn_kernel", "digits"]
+         "correlation", "transposed", "learn_kernel", "digits", "quiz"]
 
 
 def _sidebar_radio(page, label: str) -> None:
