@@ -195,11 +195,14 @@ class Tab:
     def _frame(self, payload) -> None:
         self.received += len(payload)
 
-    def drawn(self, text: str) -> float:
-        """Wait for ``text``, the script's end and an idle main thread; the time it was drawn."""
-        # In the page's main block: the sidebar's page list names every page too.
-        main = self.page.locator('[data-testid="stMain"]')
-        main.get_by_text(text, exact=False).first.wait_for(state="visible")
+    def drawn(self, text: str, where: str = "stMain") -> float:
+        """Wait for ``text``, the script's end and an idle main thread; the time it was drawn.
+
+        ``text`` is looked for in the page's main block by default: the
+        sidebar's page list names every page too.
+        """
+        block = self.page.locator(f'[data-testid="{where}"]')
+        block.get_by_text(text, exact=False).first.wait_for(state="visible")
         self.page.wait_for_function(SCRIPT_DONE_JS)
         lag_ms = self.page.evaluate(IDLE_JS)
         return time.perf_counter() - lag_ms / 1000
@@ -286,7 +289,7 @@ def run_browser(args, rows: dict) -> None:
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
                 tab.sidebar().get_by_text("Upload", exact=True).click()
-                tab.drawn("Your image")
+                tab.drawn("Your image", where="stSidebar")
                 tab.sidebar().locator('input[type="file"]').set_input_files(
                     str(photo_1024(logs)))
                 tab.drawn("Input a: 128 × 128")
