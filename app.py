@@ -3,26 +3,34 @@
 Run with ``streamlit run app.py``. Every page is a small script in ``pages/``;
 the image source lives in the sidebar so that it is kept across pages, and
 every setting that defines a view lives in the URL (see :mod:`cnnviz.ui.links`).
+
+This file is read twice. ``streamlit run`` first imports it (not as
+``__main__``) to find a server app: that is :data:`app`, Streamlit's public
+``st.App`` serving this very script, with a guard against deep paths that would
+otherwise show a blank page. Then every session runs it as ``__main__``: the router.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 
-from cnnviz.ui import links, router, show
+from cnnviz.ui import router
 
 HERE = Path(__file__).parent / "pages"
 
-router.ensure_routed()
-st.set_page_config(page_title="cnnviz: see how a convolution computes",
-                   page_icon=str(Path(__file__).parent / "assets" / "favicon.png"), layout="wide")
 
+def page(file: str, title: str, icon: str, **kwargs) -> Callable[[], st.Page]:
+    """One lesson: a script in pages/ with a Material icon (no emoji font needed).
 
-def page(file: str, title: str, icon: str, **kwargs) -> st.Page:
-    """One lesson: a script in pages/ with a Material icon (no emoji font needed)."""
-    return st.Page(HERE / file, title=title, icon=f":material/{icon}:", **kwargs)
+    Made when a session runs (:func:`main`), not when the server imports this file.
+    """
+    return functools.partial(st.Page, HERE / file, title=title, icon=f":material/{icon}:",
+                             **kwargs)
 
 
 PAGES = {
@@ -31,6 +39,7 @@ PAGES = {
         page("animation.py", "Step by step", "play_circle"),
         page("colour.py", "Colour volumes and filter banks", "palette"),
         page("pooling.py", "Pooling", "compress"),
+        page("quiz.py", "Practice: predict, then reveal", "quiz"),
         page("compare.py", "Side by side", "compare"),
     ],
     "Networks": [
@@ -48,15 +57,31 @@ PAGES = {
     ],
 }
 
-page = st.navigation(PAGES)
-links.start()
-show.page_style()
-notices = st.container()  # above the page: where a bad link is reported
-try:
-    page.run()
-except show.PageStop:
-    pass  # the page said why it stopped; the link and its notices still follow
-links.finish(notices)
-st.sidebar.caption(":material/link: This page's address is a link to exactly this view: copy it "
-                   "to share it, or reload without losing anything.")
-show.chart_names()  # last: it sits in the sidebar's foot
+
+def main() -> None:
+    """One run of a session: route to the page, check the link, show its notices."""
+    from cnnviz.ui import links, show  # not at import: the server imports this file first
+    router.ensure_routed()
+    st.set_page_config(page_title="cnnviz: see how a convolution computes",
+                       page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
+                       layout="wide")
+    current = st.navigation({section: [make() for make in lessons]
+                             for section, lessons in PAGES.items()})
+    links.start()
+    show.page_style()
+    notices = st.container()  # above the page: where a bad link is reported
+    try:
+        current.run()
+    except show.PageStop:
+        pass  # the page said why it stopped; the link and its notices still follow
+    links.finish(notices)
+    st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
+                       "copy it to share it, or reload without losing anything.")
+    show.chart_names()  # last: it sits in the sidebar's foot
+
+
+if __name__ == "__main__":
+    main()
+else:  # imported by `streamlit run app.py`: the server, with this file as its script
+    app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
+                 on_script_error=router.unexpected_error)

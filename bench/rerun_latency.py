@@ -13,6 +13,11 @@ Debian's Chromium through Playwright, as a student would:
 - **script only**: the Playground's own run under AppTest (no browser), a
   preset change on a 512 × 512 photo.
 
+Each change also reports the CPU time it cost, split between the server
+process and this benchmark's own Chromium processes (from /proc, summed over
+user and system time). CPU time is much less sensitive to other load on the
+machine than wall time, so it says where a change's time goes.
+
 "Drawn" means: our own text is on the page, Streamlit's script state is no
 longer "running", every Plotly chart has its SVG, and then the browser's main
 thread has been free for five frames in a row (each frame < 50 ms apart); the
@@ -126,10 +131,58 @@ def server(app_dir: Path, log: Path):
         yield url, t_spawn
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of one process so far (0 once it has gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, str]]:
+    """Every process: pid → (parent pid, command line)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                cmd = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except (FileNotFoundError, ProcessLookupError, PermissionError):
+                continue
+            out[int(entry.name)] = (parent, cmd)
+    return out
+
+
+def cpu_split(url: str) -> tuple[float, float]:
+    """CPU seconds so far of the server answering ``url`` and of our own Chromium.
+
+    Our Chromium: the descendants of this process (Playwright's driver starts
+    it), so other browsers on a shared machine are not counted.
+    """
+    procs = _processes()
+    port = url.rsplit(":", 1)[1]
+    server = [pid for pid, (_, cmd) in procs.items()
+              if "streamlit" in cmd and f"--server.port {port}" in cmd]
+    me = os.getpid()
+
+    def ours(pid: int) -> bool:
+        while pid in procs and pid > 1:
+            pid = procs[pid][0]
+            if pid == me:
+                return True
+        return False
+
+    browser = [pid for pid, (_, cmd) in procs.items() if "chromium" in cmd and ours(pid)]
+    return (sum(map(_cpu_seconds, server)), sum(map(_cpu_seconds, browser)))
+
+
 class Tab:
     """One browser tab on the app, counting the websocket bytes it receives."""
 
-    def __init__(self, browser, viewport: tuple[int, int]):
+    def __init__(self, browser, viewport: tuple[int, int], url: str = ""):
+        self.url = url
+        self.cpu: list[tuple[float, float]] = []  # (server, browser) CPU seconds per change
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.page = self.context.new_page()
         self.page.set_default_timeout(120_000)
@@ -142,9 +195,14 @@ class Tab:
     def _frame(self, payload) -> None:
         self.received += len(payload)
 
-    def drawn(self, text: str) -> float:
-        """Wait for ``text``, the script's end and an idle main thread; the time it was drawn."""
-        self.page.get_by_text(text, exact=False).first.wait_for(state="visible")
+    def drawn(self, text: str, where: str = "stMain") -> float:
+        """Wait for ``text``, the script's end and an idle main thread; the time it was drawn.
+
+        ``text`` is looked for in the page's main block by default: the
+        sidebar's page list names every page too.
+        """
+        block = self.page.locator(f'[data-testid="{where}"]')
+        block.get_by_text(text, exact=False).first.wait_for(state="visible")
         self.page.wait_for_function(SCRIPT_DONE_JS)
         lag_ms = self.page.evaluate(IDLE_JS)
         return time.perf_counter() - lag_ms / 1000
@@ -152,9 +210,13 @@ class Tab:
     def timed(self, action, text: str) -> tuple[float, int]:
         """Seconds from ``action()`` to drawn, and the bytes received meanwhile."""
         before = self.received
+        cpu0 = cpu_split(self.url) if self.url else (0.0, 0.0)
         t0 = time.perf_counter()
         action()
         t1 = self.drawn(text)
+        if self.url:
+            cpu1 = cpu_split(self.url)
+            self.cpu.append((cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]))
         return t1 - t0, self.received - before
 
     def sidebar(self):
@@ -183,14 +245,15 @@ def pick_preset(tab: Tab, title: str) -> None:
 def preset_rows(tab: Tab, label: str, repeats: int, rows: dict) -> None:
     if repeats + 1 > len(PRESETS):
         raise SystemExit(f"at most {len(PRESETS) - 1} repeats: one new preset per change")
-    times, sizes = [], []
+    times, sizes, cpu = [], [], []
     for i in range(repeats + 1):  # the first change warms up; not counted
         title, caption = PRESETS[i]
         dt, size = tab.timed(lambda title=title: pick_preset(tab, title), caption)
         if i:
             times.append(dt)
             sizes.append(size)
-    rows[label] = (times, sizes)
+            cpu.append(tab.cpu[-1])
+    rows[label] = (times, sizes, cpu)
 
 
 def shot(tab: Tab, folder: Path | None, name: str) -> None:
@@ -222,11 +285,11 @@ def run_browser(args, rows: dict) -> None:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
 
             with server(app_dir, logs / "main.log") as (url, _):
-                tab = Tab(browser, viewport)
+                tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
                 tab.sidebar().get_by_text("Upload", exact=True).click()
-                tab.drawn("Your image")
+                tab.drawn("Your image", where="stSidebar")
                 tab.sidebar().locator('input[type="file"]').set_input_files(
                     str(photo_1024(logs)))
                 tab.drawn("Input a: 128 × 128")
@@ -250,20 +313,21 @@ def run_browser(args, rows: dict) -> None:
                 nav = tab.page.locator('[data-testid="stSidebarNav"]')
                 back = []
                 for label, title in PAGES.items():
-                    visits, sizes = [], []
+                    visits, sizes, cpu = [], [], []
                     for _ in range(args.visits):
                         dt, size = tab.timed(
                             lambda label=label: nav.get_by_text(label, exact=True).click(), title)
                         visits.append(dt)
                         sizes.append(size)
+                        cpu.append(tab.cpu[-1])
                         if screens is not None and len(visits) == 1:
                             shot(tab, screens, "page_" + label.split()[0].lower())
-                        back.append(tab.timed(
+                        back.append((*tab.timed(
                             lambda: nav.get_by_text("Playground", exact=True).click(),
-                            "Convolution playground"))
-                    rows[f"visit {label} (from the Playground, 512² grey)"] = (visits, sizes)
+                            "Convolution playground"), tab.cpu[-1]))
+                    rows[f"visit {label} (from the Playground, 512² grey)"] = (visits, sizes, cpu)
                 rows["page switch back to the Playground, 512² grey"] = (
-                    [t for t, _ in back], [s for _, s in back])
+                    [t for t, _, _ in back], [s for _, s, _ in back], [c for _, _, c in back])
                 tab.close()
         finally:
             browser.close()
@@ -373,13 +437,18 @@ def table(rows: dict) -> str:
     # Payload: bytes the browser received per change. "first" is a row's first
     # counted change; later visits to a page can be smaller, because the browser
     # keeps messages it has seen and Streamlit then sends only their hash.
-    lines = ["| row | n | p50 s | p95 s | max s | payload p50 bytes | payload first bytes |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
-    for label, (times, sizes) in rows.items():
+    # CPU: median CPU seconds per change of the server and of our Chromium.
+    lines = ["| row | n | p50 s | p95 s | max s | payload p50 bytes | payload first bytes "
+             "| server CPU p50 s | browser CPU p50 s |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, (times, sizes, *rest) in rows.items():
         t = np.asarray(times)
         size = f"{int(np.median(sizes)):,} | {sizes[0]:,}" if sizes else "– | –"
+        cpu = np.asarray(rest[0]) if rest and rest[0] else None
+        split = (f"{np.median(cpu[:, 0]):.3f} | {np.median(cpu[:, 1]):.3f}" if cpu is not None
+                 else "– | –")
         lines.append(f"| {label} | {t.size} | {np.percentile(t, 50):.3f} | "
-                     f"{np.percentile(t, 95):.3f} | {t.max():.3f} | {size} |")
+                     f"{np.percentile(t, 95):.3f} | {t.max():.3f} | {size} | {split} |")
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
-from cnnviz.ui import kernel, router, settings, show, sources, state, stepper
+from cnnviz.ui import in_code, kernel, predict, router, settings, show, sources, state, stepper
 from cnnviz.ui.animator import animator
 from cnnviz.ui.cached import image_figure
 
@@ -71,6 +71,9 @@ with st.container():
                     motion=stepper.motion())
     stepper.remember_view(view)
     if mode == "Convolution":
+        predict.predict_panel(grid, filt, cfg, geom.n_steps)
         stepper.gif_button(grid, filt, cfg, geom.n_steps)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")
+    if mode == "Convolution":
+        in_code.code_panel(grid, filt, cfg, key="anim")

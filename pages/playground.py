@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.ui import cached, kernel, router, settings, show, sources
+from cnnviz.ui import cached, in_code, kernel, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -88,6 +88,9 @@ def workbench(source: sources.Source | None) -> None:
                            mime="text/csv", key="dl_csv")
         d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
                            key="dl_kernel")
+    # Full width, below both columns: code needs the room.
+    in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
+                       load=in_code.load_lines(image))
 
 
 workbench(source)

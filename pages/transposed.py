@@ -28,7 +28,8 @@ with c1:
 with c2:
     kernel = matrix_editor("Kernel k", "tr_k", KERNELS, "box_ones_3")
 with c3:
-    hyper = transpose_settings()
+    hyper = transpose_settings(None if x is None else x.shape,
+                               None if kernel is None else kernel.shape)
 
 tv = None
 if x is not None and kernel is not None:

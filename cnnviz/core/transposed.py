@@ -110,6 +110,37 @@ def transposed_output_size(
     return out
 
 
+def max_transposed_padding(
+    n: int,
+    kernel_size: int,
+    *,
+    stride: int = 1,
+    output_padding: int = 0,
+    dilation: int = 1,
+) -> int:
+    """The largest padding p that still leaves an output along one axis.
+
+    Solves ``(n − 1)·s − 2p + d(f − 1) + output_padding + 1 ≥ 1`` for p, so a
+    padding control can offer exactly the values :func:`transposed_output_size`
+    accepts.
+
+    Examples
+    --------
+    >>> max_transposed_padding(2, 3, stride=2)   # full size 5: cut 2 from each side
+    2
+    >>> transposed_output_size(2, 3, stride=2, padding=2)
+    1
+    >>> max_transposed_padding(1, 1)
+    0
+    """
+    n = as_int(n, "n", minimum=1)
+    f = as_int(kernel_size, "kernel_size", minimum=1)
+    s = as_int(stride, "stride", minimum=1)
+    op = as_int(output_padding, "output_padding", minimum=0)
+    d = as_int(dilation, "dilation", minimum=1)
+    return ((n - 1) * s + d * (f - 1) + op) // 2
+
+
 def _spread(arr: np.ndarray, step: Pair) -> np.ndarray:
     """Put ``step - 1`` zeros between neighbouring cells of the first two axes."""
     sh, sw = step

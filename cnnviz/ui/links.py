@@ -106,6 +106,11 @@ def start() -> None:
             del st.query_params[name]
         else:
             initial[name] = value
+    missing = initial.pop(k.NO_PAGE, None)
+    if missing is not None:  # set by router.NoSuchPage's redirect
+        del st.query_params[k.NO_PAGE]
+        notice(f"There is no page at `{shown(missing, 60)}`, so the app opened on its first "
+               "page. The pages are listed in the sidebar.")
     if initial.get(k.SOURCE) == "Upload":
         notice("This link was made with an uploaded image, which cannot travel in a link: "
                "the default photo is shown. Upload the image again to see it here.")

@@ -1,4 +1,9 @@
-"""The one place that touches Streamlit's internals: make every run go through ``app.py``.
+"""How requests and runs reach the app: the server's guards and the one Streamlit internal.
+
+Three pieces, all wired in ``app.py``: :class:`NoSuchPage` (a deep path opens
+the app instead of a blank page) and :func:`unexpected_error` (no traceback on
+screen) go in through Streamlit's public ``st.App``; :func:`ensure_routed` is
+the only code that touches a Streamlit internal, explained here.
 
 Streamlit treats a ``pages/`` folder beside the main script as an old-style
 multipage app until the first ``st.navigation`` call in the server process.
@@ -16,9 +21,14 @@ nothing else does, and no other module touches Streamlit internals
 
 from __future__ import annotations
 
+import logging
 import sys
+from typing import Any
+from urllib.parse import quote
 
 import streamlit as st
+
+_LOG = logging.getLogger("cnnviz")
 
 
 def ensure_routed() -> None:
@@ -31,3 +41,89 @@ def ensure_routed() -> None:
             PagesManager.uses_pages_directory = False
             st.rerun()
         frame = frame.f_back
+
+
+def unexpected_error(exc: Exception) -> bool:
+    """The server's last line of defence (``st.App(on_script_error=...)``): no traceback on screen.
+
+    Every known bad input is caught where it happens, with its own message;
+    this is for the one nobody foresaw. The person sees what to do, the
+    traceback goes to the server's log for the developers, and the session's
+    settings stay as they were.
+    """
+    _LOG.error("uncaught error in a page", exc_info=exc)
+    st.error("Something went wrong on this page, and it could not finish drawing. Your image "
+             "and settings are kept: change a setting or reload to try again. (The details "
+             f"are in the server's log: {type(exc).__name__}.)", icon=":material/error:")
+    return True
+
+
+class NoSuchPage:
+    """ASGI middleware: a path two or more segments deep opens the app with a notice.
+
+    Streamlit answers every unknown path with its ``index.html``, whose assets
+    are relative (``./static/…``). One segment deep (``/poolng``) they still
+    resolve and Streamlit says the page does not exist; two deep
+    (``/etc/passwd``) they resolve to ``/etc/static/…``, get ``index.html``
+    again, and the browser shows a blank page forever. So such a request is
+    redirected to the app's root with the path in ``?nopage=``, which
+    :func:`cnnviz.ui.links.start` reports. Streamlit's own routes (its first
+    segments below) pass untouched. Installed through the public ``st.App``
+    (see ``app.py``), so this touches no Streamlit internal.
+    """
+
+    #: First path segments that Streamlit itself serves below the base path.
+    SERVED = frozenset({"_stcore", "static", "media", "component", "app"})
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        # Streamlit's routes carry server.baseUrlPath in the path itself.
+        self.base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        target = self.redirect_for(scope, base=self.base) if scope["type"] == "http" else None
+        if target is None:
+            await self.app(scope, receive, send)
+            return
+        await send({"type": "http.response.start", "status": 302,
+                    "headers": [(b"location", target.encode("ascii")),
+                                (b"cache-control", b"no-cache"), (b"content-length", b"0")]})
+        await send({"type": "http.response.body", "body": b""})
+
+    @classmethod
+    def redirect_for(cls, scope: dict, *, base: str = "") -> str | None:
+        """Where a request should go instead, or None to serve it as usual.
+
+        Only a browser opening a page (a GET that accepts HTML) is redirected;
+        the frontend's own probes, such as ``/pooling/_stcore/health`` while it
+        finds the server's base path, must get Streamlit's answers.
+
+        >>> html = [(b"accept", b"text/html,application/xhtml+xml,*/*;q=0.8")]
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd", "headers": html})
+        '/?nopage=/etc/passwd'
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/a/<b>", "headers": html},
+        ...                         base="cnn")
+        '/cnn/?nopage=/a/%3Cb%3E'
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/cnn/pooling", "headers": html},
+        ...                         base="cnn") is None
+        True
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/pooling/_stcore/health",
+        ...                          "headers": html}) is None
+        True
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd", "headers": []}) is None
+        True
+        """
+        if scope.get("method") not in ("GET", "HEAD"):
+            return None
+        accept = dict(scope.get("headers") or []).get(b"accept", b"")
+        if b"text/html" not in accept:
+            return None
+        root = f"{scope.get('root_path', '').rstrip('/')}/{base}".rstrip("/") if base else \
+            scope.get("root_path", "").rstrip("/")
+        path = scope.get("path", "")
+        inner = path[len(root):] if root and path.startswith(root + "/") else path
+        parts = [p for p in inner.split("/") if p]
+        if len(parts) < 2 or cls.SERVED.intersection(parts):
+            return None
+        # Quoted, so the Location can only ever be this app's root plus a query.
+        return f"{root}/?nopage={quote(inner[:200], safe='/')}"

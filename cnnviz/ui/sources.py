@@ -77,9 +77,10 @@ def _upload(mode: str, max_side: int) -> Source:
         try:
             _decode(mode, max_side, data)
         except ImageError as err:
-            sb.error(f"Could not use {upload.name!r}: {err}", icon=":material/error:")
+            sb.error(f"Could not use `{links.shown(upload.name, 60)}`: {err}",
+                     icon=":material/error:")
             if kept is not None:
-                sb.caption(f"Still showing your previous image {kept[0]!r}.")
+                sb.caption(f"Still showing your previous image `{links.shown(kept[0], 60)}`.")
         else:
             links.keep_upload(upload.name, data)
             kept = links.kept_upload()
@@ -92,9 +93,11 @@ def _upload(mode: str, max_side: int) -> Source:
         return Source(_photo(photo, mode, max_side), samples.PHOTOS[photo].title,
                       "No upload yet: the default photo is shown. Upload an image in the "
                       "sidebar to use your own.")
-    name, data = kept
+    # A file name is the student's text: shown as plain text everywhere (a
+    # Markdown code span here; no '<', '>' or '&' for Plotly titles).
+    name, data = links.shown(kept[0], 60), kept[1]
     if upload is None:
-        sb.caption(f"Using your upload {name!r}; upload another to replace it.")
+        sb.caption(f"Using your upload `{name}`; upload another to replace it.")
     sb.caption("An uploaded image cannot travel in a link: whoever opens this page's link "
                "sees the default photo.")
     image, note = _decode(mode, max_side, data)

@@ -28,6 +28,9 @@ LINK = MappingProxyType({"bind": "query-params", "persist_state": "session"})
 #: Keep across pages, not in the URL.
 KEEP = MappingProxyType({"persist_state": "session"})
 
+# Set by router.NoSuchPage's redirect: the path that named no page.
+NO_PAGE = "nopage"
+
 # Image source (sidebar, every page).
 SOURCE = "src"
 PHOTO = "photo"
@@ -58,6 +61,11 @@ SLOPE = "slope"
 POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool", "pool_mode", "pool_size", "pool_stride"
 MAPPING = "show"
 COLOUR_MODE = "colour_mode"
+
+# Practice (the quiz): the question's kind, number and difficulty make it, so they are the link.
+QUIZ_KIND, QUIZ_SEED, QUIZ_LEVEL = "q", "q_seed", "q_level"
+# Step by step's "predict the next value" switch.
+PREDICT = "predict"
 
 # Side by side: each setting of side A and side B (the kernels travel as
 # links.select choices, a typed kernel as its cells).

@@ -31,6 +31,8 @@ MOTION = "motion"
 MODE = "animate"
 DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
+_SEEN = "_anim_seen"  # the last view the browser reported
+_JUMPED = "_anim_jumped"  # (step, the view seen then): a move Python asked for, not yet reported
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
@@ -86,8 +88,29 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     return step, float(st.session_state.get(_SPEED, DEFAULT_SPEED))
 
 
+def current_step() -> int:
+    """The step the animation shows (or is being moved to by :func:`jump_to`)."""
+    return int(st.session_state.get(_STEP, 0))
+
+
+def jump_to(step: int) -> None:
+    """Move the animation to ``step`` on the next run (a callback may call it).
+
+    Until the browser reports from there, the view it last reported is stale:
+    :func:`remember_view` must not take it for a move back.
+    """
+    st.session_state[_STEP] = int(step)
+    st.session_state[_JUMPED] = (int(step), st.session_state.get(_SEEN))
+
+
 def remember_view(view: AnimatorState) -> None:
     """Keep where the animation rests and put it in the link (step 0 and 2 steps/s left out)."""
+    jumped = st.session_state.get(_JUMPED)
+    if jumped is not None and view == jumped[1]:
+        view = AnimatorState(jumped[0], speed=view.speed)  # the browser is still on its way
+    else:
+        st.session_state.pop(_JUMPED, None)
+        st.session_state[_SEEN] = view
     st.session_state[_STEP] = view.step
     if view.speed is not None:
         st.session_state[_SPEED] = view.speed

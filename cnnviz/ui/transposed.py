@@ -16,6 +16,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_from_table
 from cnnviz.core.text import format_table
+from cnnviz.core.transposed import max_transposed_padding
 from cnnviz.ui.cached import grid_figure
 
 from . import links
@@ -88,16 +89,48 @@ def grid_row(panels: Sequence[tuple[str, np.ndarray, dict]], key: str,
         col.plotly_chart(grid_figure(values, title=title, **opts), key=f"{key}_{i}")
 
 
-def transpose_settings() -> dict:
-    """Stride, padding, output_padding and dilation of the transposed convolution."""
+def _bounded(where: object, label: str, key: str, hi: int, default: int, *, lo: int = 0,
+             why: str, help: str | None = None) -> int:
+    """An integer box whose limits are the real limits of the current matrices.
+
+    A value that another setting has pushed out of range (p = 2, then the
+    stride goes down) is lowered to the new limit, with a note saying why, so
+    the box never shows a number the page is not using.
+    """
+    current = st.session_state.get(key)
+    if isinstance(current, int | float) and not lo <= current <= hi:
+        st.session_state[key] = min(max(int(current), lo), hi)
+        where.caption(f":material/info: {label} was {int(current)}; {why}, so it is now "
+                      f"{st.session_state[key]}.")
+    return int(where.number_input(label, lo, hi, min(default, hi), key=key, help=help,
+                                  **k.LINK))
+
+
+def transpose_settings(x_shape: tuple[int, ...] | None = None,
+                       kernel_shape: tuple[int, ...] | None = None) -> dict:
+    """Stride, padding, output_padding and dilation of the transposed convolution.
+
+    With the input's and the kernel's shapes, output_padding and padding offer
+    exactly the values that give an output (``max(s, d) − 1`` and
+    :func:`~cnnviz.core.transposed.max_transposed_padding`); without them
+    (a bad cell), the widest limits.
+    """
     a, b = st.columns(2)
-    stride = a.number_input("Stride s", 1, 3, 2, key="tr_stride", **k.LINK)
-    padding = b.number_input("Padding p", 0, 3, 0, key="tr_pad", **k.LINK,
-                             help="p cells are cut from each side of the full result.")
-    out_pad = a.number_input("output_padding", 0, 2, 0, key="tr_outpad", **k.LINK,
-                             help="Extra rows/columns at the bottom/right; must be below s "
-                                  "(or d): it picks among the input sizes a strided "
-                                  "convolution maps to the same output size.")
-    dilation = b.number_input("Dilation d", 1, 3, 1, key="tr_dil", **k.LINK)
-    return {"stride": int(stride), "padding": int(padding), "output_padding": int(out_pad),
-            "dilation": int(dilation)}
+    stride = int(a.number_input("Stride s", 1, 3, 2, key="tr_stride", **k.LINK))
+    dilation = int(b.number_input("Dilation d", 1, 3, 1, key="tr_dil", **k.LINK))
+    out_pad = _bounded(a, "output_padding", "tr_outpad", max(stride, dilation) - 1, 0,
+                       why=f"it must stay below max(s, d) = {max(stride, dilation)}",
+                       help="Extra rows/columns at the bottom/right; must be below s "
+                            "(or d): it picks among the input sizes a strided "
+                            "convolution maps to the same output size.")
+    top = 3
+    if x_shape is not None and kernel_shape is not None:
+        top = min(max_transposed_padding(n, f, stride=stride, output_padding=out_pad,
+                                         dilation=dilation)
+                  for n, f in zip(x_shape[:2], kernel_shape[:2], strict=True))
+    padding = _bounded(b, "Padding p", "tr_pad", top, 0,
+                       why=f"at most {top} leaves an output with these matrices",
+                       help="p cells are cut from each side of the full result; at most "
+                            f"{top} here, or nothing is left.")
+    return {"stride": stride, "padding": padding, "output_padding": out_pad,
+            "dilation": dilation}

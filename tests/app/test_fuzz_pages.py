@@ -19,7 +19,7 @@ PAGES = ["pages/playground.py", "pages/animation.py", "pages/colour.py", "pages/
          "pages/compare.py",
          "pages/shapes.py", "pages/receptive_field.py", "pages/matrix.py",
          "pages/correlation.py", "pages/transposed.py", "pages/learn_kernel.py",
-         "pages/digits.py"]
+         "pages/digits.py", "pages/quiz.py"]
 STEPS = 16
 JUNK = ["", "abc", "1e999", "-0", "1/0", "nan", "[[1, 2], [3]]", "1 2\n3 4", "9" * 60,
         "<b>x</b>", "0.5 -1\t2\n3 4 5", "1,2;3,4"]

@@ -124,7 +124,7 @@ def test_upload_png_and_corrupt_file(open_page):
     at.file_uploader(key=keys.UPLOAD).set_value(("broken.png", b"\x89PNG\r\n\x1a\nxx",
                                                 "image/png")).run()
     assert not at.exception, exceptions(at)
-    assert "Could not use 'broken.png'" in " ".join(e.value for e in at.error)
+    assert "Could not use `broken.png`" in " ".join(e.value for e in at.error)
 
 
 def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
@@ -178,7 +178,7 @@ def test_an_upload_follows_the_student_to_other_pages(open_page):
     at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", _png(img), "image/png")).run()
     switch(at, "pages/pooling.py")
     assert not at.exception, exceptions(at)
-    assert "Using your upload 'mine.png'" in page_text(at)
+    assert "Using your upload `mine.png`" in page_text(at)
     assert "Upload an image" not in page_text(at)
 
 
@@ -191,8 +191,8 @@ def test_a_bad_upload_keeps_the_previous_image_and_says_why(open_page):
     at.file_uploader(key=keys.UPLOAD).set_value(("cut.png", _png(img)[:60], "image/png")).run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
-    assert "Could not use 'cut.png'" in errors
-    assert "Still showing your previous image 'mine.png'" in page_text(at)
+    assert "Could not use `cut.png`" in errors
+    assert "Still showing your previous image `mine.png`" in page_text(at)
     assert "40 × 50" in figure(at, 0)["layout"]["title"]["text"]  # the good image stays
 
 

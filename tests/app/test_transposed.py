@@ -78,13 +78,32 @@ def test_bad_cell_and_bad_output_padding_give_messages(page):
     assert not at.exception, exceptions(at)
     assert "Kernel k: cell (row 2, column 2) is not a number: 'abc'" in at.error[0].value
     edit(at, editor, 1, 1, "1")
-    at.number_input(key="tr_stride").set_value(1).run()
+    # output_padding offers only what the stride allows; a stride cut lowers it, saying so.
     at.number_input(key="tr_outpad").set_value(1).run()
+    assert at.number_input(key="tr_outpad").max == 1
+    at.number_input(key="tr_stride").set_value(1).run()
     assert not at.exception, exceptions(at)
-    assert "output_padding must be smaller than stride or dilation" in at.error[0].value
-    assert at.number_input(key="tr_outpad").value == 1
+    assert at.number_input(key="tr_outpad").value == 0
+    assert at.number_input(key="tr_outpad").max == 0
+    assert any("output_padding was 1; it must stay below max(s, d) = 1, so it is now 0"
+               in c.value for c in at.caption)
+    assert not at.error
     # the dilation half of the page still works
     assert "Identical maps" in " ".join(e.value for e in at.success)
+
+
+def test_the_padding_box_offers_exactly_the_paddings_that_leave_an_output(page):
+    at = page  # x 2 × 2, k 3 × 3, s = 2: the full result is 5 × 5
+    assert at.number_input(key="tr_pad").max == 2
+    at.number_input(key="tr_pad").set_value(2).run()
+    assert not at.exception, exceptions(at)
+    assert raw(at, "tr_result_2").shape == (1, 1)
+    at.number_input(key="tr_stride").set_value(1).run()  # full result 4 × 4: p ≤ 1
+    assert not at.exception, exceptions(at)
+    assert at.number_input(key="tr_pad").value == 1 and at.number_input(key="tr_pad").max == 1
+    assert any("Padding p was 2; at most 1 leaves an output" in c.value for c in at.caption)
+    assert raw(at, "tr_result_2").shape == (2, 2)
+    assert not at.error
 
 
 def test_round_trip_warning_when_output_padding_reaches_the_dilation(page):

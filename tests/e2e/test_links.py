@@ -115,3 +115,17 @@ def test_a_bad_link_shows_a_notice_and_the_default_view(page, app_url):
     assert page.get_by_role("spinbutton", name="Stride s rows").input_value() == "1"
     assert no_exception_box(page) == []
     screenshot(page, "link_bad_values")
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "/animation/x/y", "/a/%3Cscript%3Ealert(1)"])
+def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, path):
+    # Streamlit alone answers with a blank page here: its relative assets
+    # resolve under the fake folder (router.NoSuchPage redirects instead).
+    page.goto(f"{app_url}{path}")
+    wait_for_app(page, "Convolution playground")
+    notice = page.get_by_text("There is no page at")
+    notice.wait_for()
+    assert "sidebar" in notice.inner_text()
+    assert urlparse(page.url).path == "/" and "nopage" not in page.url
+    assert page.locator("script:not([src])", has_text="alert(1)").count() == 0
+    assert not no_exception_box(page)

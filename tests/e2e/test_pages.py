@@ -12,8 +12,8 @@ from .conftest import no_exception_box, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
-PAGES = ["", "animation", "colour", "pooling", "compare", "shapes", "receptive_field", "matrix",
-         "correlation", "transposed", "learn_kernel", "digits"]
+PAGES = ["", "animation", "colour", "pooling", "quiz", "compare", "shapes", "receptive_field",
+         "matrix", "correlation", "transposed", "learn_kernel", "digits"]
 
 
 def _sidebar_radio(page, label: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
@@ -275,3 +277,16 @@ def test_dilate_colour_kernel_and_errors():
         dilate_kernel(np.ones(3), 2)
     with pytest.raises(ValueError, match="kernel must not be empty"):
         dilate_kernel(np.ones((0, 3)), 2)
+
+
+def test_max_transposed_padding_is_the_last_padding_with_an_output():
+    from cnnviz.core.transposed import max_transposed_padding
+
+    for n, f, s, d in itertools.product(range(1, 5), range(1, 5), range(1, 4), range(1, 4)):
+        for op in range(max(s, d)):
+            top = max_transposed_padding(n, f, stride=s, output_padding=op, dilation=d)
+            assert transposed_output_size(n, f, stride=s, padding=top, output_padding=op,
+                                          dilation=d) >= 1
+            with pytest.raises(ValueError, match="padding=.* is too large"):
+                transposed_output_size(n, f, stride=s, padding=top + 1, output_padding=op,
+                                       dilation=d)
