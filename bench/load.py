@@ -113,6 +113,7 @@ class Stats:
     loaded: int = 0
     rss: list[tuple[float, int]] = field(default_factory=list)
     load_avg: list[float] = field(default_factory=list)
+    client_cpu: float = 0.0  # this script's own CPU seconds: it shares the machine
 
     def error(self, who: str, what: str) -> None:
         self.errors.append(f"{who}: {what}")
@@ -515,6 +516,7 @@ async def drive(url: str, args, pids: list[int]) -> tuple[Stats, float, float]:
     stop = asyncio.Event()
     sample = asyncio.create_task(sampler(pids, stats, stop))
     cpu0 = cpu_seconds(pids) if pids else 0.0
+    client0 = time.process_time()
     t0 = time.monotonic()
     t_end = t0 + args.minutes * 60
     delays = [args.stagger * i / max(args.sessions - 1, 1) for i in range(args.sessions)]
@@ -522,6 +524,7 @@ async def drive(url: str, args, pids: list[int]) -> tuple[Stats, float, float]:
                            for i in range(args.sessions)))
     wall = time.monotonic() - t0
     cpu = (cpu_seconds(pids) - cpu0) if pids else float("nan")
+    stats.client_cpu = time.process_time() - client0
     await asyncio.sleep(2.0)  # the server lets go of the closed sessions: "final" RSS after it
     stop.set()
     await sample
@@ -551,7 +554,8 @@ def report(stats: Stats, args, *, url: str, wall: float, cpu: float, start_load:
                  f"{stats.loaded}/{args.sessions}"
                  + (f"; server CPU {cpu:.0f} s ({cpu / max(wall, 1e-9):.2f} cores, "
                     f"{1000 * cpu / max(len(all_times), 1):.0f} ms per interaction)"
-                    if cpu == cpu else ""))
+                    if cpu == cpu else "")
+                 + f"; this client's CPU {stats.client_cpu:.0f} s")
     lines.append("")
     lines.append("| interaction | n | p50 ms | p95 ms | max ms |")
     lines.append("|---|---:|---:|---:|---:|")
