@@ -113,6 +113,7 @@ class Stats:
     loaded: int = 0
     rss: list[tuple[float, int]] = field(default_factory=list)
     load_avg: list[float] = field(default_factory=list)
+    replicas: dict[str, int] = field(default_factory=dict)  # sessions per replica (nginx)
     client_cpu: float = 0.0  # this script's own CPU seconds: it shares the machine
 
     def error(self, who: str, what: str) -> None:
@@ -131,6 +132,7 @@ class Session:
         self.name = name
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        self.replicas: set[str] = set()  # the replicas that answered this session's requests
         self.ws = None
         self.session_id = ""
         self.query = ""
@@ -154,7 +156,11 @@ class Session:
               headers: dict | None = None) -> bytes:
         req = urllib.request.Request(self.url + path, data=body, method=method,
                                      headers={"Cookie": self._cookie_header(), **(headers or {})})
+        sticky = "cnnviz_lb" in self.cookies
         with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+            # Behind deploy/nginx.conf: which replica answered, once the sticky cookie is set.
+            if sticky and resp.headers.get("X-Cnnviz-Replica"):
+                self.replicas.add(resp.headers["X-Cnnviz-Replica"])
             for raw in resp.headers.get_all("Set-Cookie") or []:
                 name, _, rest = raw.partition("=")
                 self.cookies[name.strip()] = rest.split(";", 1)[0]
@@ -175,6 +181,9 @@ class Session:
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
                                            additional_headers=headers, open_timeout=self.timeout,
                                            ping_interval=None)
+        replica = self.ws.response.headers.get("X-Cnnviz-Replica")
+        if replica and "cnnviz_lb" in self.cookies:
+            self.replicas.add(replica)
         self._reader = asyncio.create_task(self._read())
         await self.rerun()
 
@@ -408,6 +417,8 @@ async def student(index: int, url: str, args, stats: Stats, t_end: float,
             return
         stats.times["load"].append(time.perf_counter() - t0)
         stats.loaded += 1
+        for replica in s.replicas:
+            stats.replicas[replica] = stats.replicas.get(replica, 0) + 1
         await asyncio.sleep(rng.uniform(*args.think))
         png, name, expected = photo(index)
         todo: list[str] = ["upload"]
@@ -444,6 +455,8 @@ async def student(index: int, url: str, args, stats: Stats, t_end: float,
             await asyncio.sleep(rng.uniform(*args.think))
     finally:
         await s.close()
+        if len(s.replicas) > 1:
+            stats.error(who, f"moved between replicas {sorted(s.replicas)}")
 
 
 # -- the server's memory -------------------------------------------------------------------
@@ -556,6 +569,9 @@ def report(stats: Stats, args, *, url: str, wall: float, cpu: float, start_load:
                     f"{1000 * cpu / max(len(all_times), 1):.0f} ms per interaction)"
                     if cpu == cpu else "")
                  + f"; this client's CPU {stats.client_cpu:.0f} s")
+    if stats.replicas:
+        lines.append("sessions per replica (nginx's X-Cnnviz-Replica): " + ", ".join(
+            f"{addr} {n}" for addr, n in sorted(stats.replicas.items())))
     lines.append("")
     lines.append("| interaction | n | p50 ms | p95 ms | max ms |")
     lines.append("|---|---:|---:|---:|---:|")
