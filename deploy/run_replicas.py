@@ -67,11 +67,14 @@ def render_config(prefix: Path, listen: str, ports: list[int]) -> str:
     """deploy/nginx.conf with its @NAME@ values filled in."""
     user = f"user {getpass.getuser()};" if os.geteuid() == 0 else ""
     upstreams = "\n        ".join(f"server 127.0.0.1:{p} max_fails=0;" for p in ports)
-    text = TEMPLATE.read_text()
-    for name, value in (("USER", user), ("PREFIX", str(prefix)), ("LISTEN", listen),
-                        ("UPSTREAMS", upstreams)):
-        text = text.replace(f"@{name}@", value)
-    return text
+    values = {"USER": user, "PREFIX": str(prefix), "LISTEN": listen, "UPSTREAMS": upstreams}
+    lines = []
+    for line in TEMPLATE.read_text().splitlines():
+        if not line.lstrip().startswith("#"):  # the header's comments name the @NAME@s
+            for name, value in values.items():
+                line = line.replace(f"@{name}@", value)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)
