@@ -178,7 +178,10 @@ class Session:
             await asyncio.to_thread(self._http, "GET", path)
         ws_url = "ws" + self.url[4:] + "/_stcore/stream"
         headers = {"Cookie": self._cookie_header()} if self.cookies else None
+        # Origin as a browser sends it: Streamlit checks it against Host (and so does the
+        # nginx front's Host header).
         self.ws = await websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None,
+                                           origin=self.url,
                                            additional_headers=headers, open_timeout=self.timeout,
                                            ping_interval=None)
         replica = self.ws.response.headers.get("X-Cnnviz-Replica")

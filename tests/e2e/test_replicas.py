@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import no_exception_box, screenshot, wait_for_app
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +77,17 @@ def test_each_browser_is_pinned_and_browsers_spread_over_both_replicas(cluster):
         assert len(answers) == 1, f"{cookie} moved between replicas: {answers}"
         seen[cookie] = answers.pop()
     assert set(seen.values()) == {u.removeprefix("http://") for u in cluster.replicas}
+
+
+def test_chromium_through_nginx_renders_and_reruns(cluster, page):
+    # A real browser sends Origin on the websocket; Streamlit compares it with Host, which
+    # nginx must pass on with its port. A preset change then reruns over that websocket.
+    page.goto(f"{cluster.url}/?k=prewitt_x")
+    wait_for_app(page, "Vertical edges with equal row weights")
+    page.get_by_label("Kernel preset").click()
+    page.get_by_role("option", name="Prewitt y", exact=True).first.click()
+    wait_for_app(page, "Horizontal edges with equal column weights")
+    assert not no_exception_box(page)
+    names = {c["name"] for c in page.context.cookies()}
+    assert {"cnnviz_lb", "_streamlit_xsrf"} <= names
+    screenshot(page, "replicas_through_nginx")
