@@ -83,7 +83,8 @@ from tests.e2e.server import running_app  # noqa: E402
 #: Runs that end a script run (the rest, FINISHED_EARLY_FOR_RERUN, go on).
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
         ForwardMsg.FINISHED_WITH_COMPILE_ERROR}
-#: Page switches, weighted: the lessons a class spends its time on come up more.
+#: Page switches, weighted: the lessons a class spends its time on come up more (a page not
+#: named here, weight 1).
 PAGE_WEIGHTS = {
     "Playground": 4, "Step by step": 3, "Colour volumes and filter banks": 2, "Pooling": 2,
     "Shapes and parameters": 1, "Receptive field": 1, "Convolution as a matrix": 1,
@@ -425,7 +426,9 @@ async def student(index: int, url: str, args, stats: Stats, t_end: float,
         await asyncio.sleep(rng.uniform(*args.think))
         png, name, expected = photo(index)
         todo: list[str] = ["upload"]
-        names, weights = list(PAGE_WEIGHTS), list(PAGE_WEIGHTS.values())
+        # Every page in the app's navigation, the ones a class spends its time on more often.
+        names = sorted(s.pages)
+        weights = [PAGE_WEIGHTS.get(name, 1) for name in names]
         current = "Playground"
         while time.monotonic() < t_end:
             if not todo:

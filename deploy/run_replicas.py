@@ -124,9 +124,11 @@ def running_cluster(replicas: int = 2, *, port: int = 0, app_dir: Path = ROOT,
         listen_port = port or free_port()
         conf = prefix / "nginx.conf"
         conf.write_text(render_config(prefix, f"127.0.0.1:{listen_port}", ports))
-        cmd = [nginx, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf),
-               "-g", "daemon off;"]
-        check = subprocess.run([*cmd[:-2], "-t"], capture_output=True, text=True)
+        cmd = [nginx, "-p", str(prefix), "-c", str(conf), "-g", "daemon off;"]
+        if "-e filename" in subprocess.run([nginx, "-h"], capture_output=True, text=True).stderr:
+            # nginx ≥ 1.19.5: not even the startup log goes to /var/log/nginx.
+            cmd[1:1] = ["-e", str(prefix / "error.log")]
+        check = subprocess.run([*cmd[:-2], "-t"], capture_output=True, text=True)  # no -g
         if check.returncode:
             raise RuntimeError(f"nginx rejected {conf}: {check.stderr.strip()}")
         front = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
