@@ -596,11 +596,12 @@ def report(stats: Stats, args, *, url: str, wall: float, cpu: float, start_load:
     lines.append("")
     if stats.rss:
         rss = [r for _, r in stats.rss]
-        third = max(1, len(rss) // 3)
+        minutes: dict[int, int] = {}
+        for t, r in stats.rss:  # does it level off? the peak of each minute
+            minutes[int(t // 60)] = max(minutes.get(int(t // 60), 0), r)
         lines.append(f"server RSS: start {rss[0] / mb:.0f} MB, peak {max(rss) / mb:.0f} MB, "
-                     f"final {rss[-1] / mb:.0f} MB; peak in each third of the run: "
-                     + ", ".join(f"{max(rss[i:i + third]) / mb:.0f}"
-                                 for i in range(0, len(rss), third)) + " MB")
+                     f"final {rss[-1] / mb:.0f} MB; peak of each minute: "
+                     + ", ".join(f"{r / mb:.0f}" for _, r in sorted(minutes.items())) + " MB")
     lines.append(f"errors: {len(stats.errors)}")
     for err in stats.errors[:20]:
         lines.append(f"  {err}")
