@@ -15,7 +15,7 @@ from cnnviz.plots.learning import (
     probability_figure,
     training_figure,
 )
-from cnnviz.ui import learning, router, show
+from cnnviz.ui import cached, learning, router, show
 from cnnviz.ui import state as k
 from cnnviz.ui.canvas import drawing_canvas
 
@@ -55,10 +55,10 @@ right.markdown("Shapes and counts come from the app's layer code (`cnnviz.core.l
 
 st.header("Training")
 history = model.history
-st.plotly_chart(training_figure(history.steps, history.loss, history.train_accuracy,
-                                history.epoch_steps, history.test_accuracy,
-                                title=f"How the {'shipped' if which == 'shipped' else 'new'} "
-                                      "weights were trained"), key="cnn_history")
+st.plotly_chart(cached.figure(training_figure, history.steps, history.loss,
+                              history.train_accuracy, history.epoch_steps, history.test_accuracy,
+                              title=f"How the {'shipped' if which == 'shipped' else 'new'} "
+                                    "weights were trained"), key="cnn_history")
 st.caption(dg.training_caption(history, len(data.y_train), len(data.y_test)))
 with st.expander("Train again, live, from new random weights"):
     c1, c2, c3 = st.columns([1, 1, 2])
@@ -83,13 +83,13 @@ with st.expander("Train again, live, from new random weights"):
 st.header("What the first layer learned")
 matches = dg.match_filters(model.params["W1"])
 st.markdown(dg.FILTERS_TEXT)
-st.plotly_chart(maps_figure(dg.learned_filters(matches), signed=True,
-                            labels=[m.text for m in matches], height=230,
-                            title="The 8 learned 3 × 3 filters of layer [1]"),
+st.plotly_chart(cached.figure(maps_figure, dg.learned_filters(matches), signed=True,
+                              labels=[m.text for m in matches], height=230,
+                              title="The 8 learned 3 × 3 filters of layer [1]"),
                 key="cnn_filters")
-st.plotly_chart(maps_figure(dg.preset_filters(matches), signed=True,
-                            labels=[m.preset_label for m in matches], height=230,
-                            title="The hand-made kernel each one is closest to"),
+st.plotly_chart(cached.figure(maps_figure, dg.preset_filters(matches), signed=True,
+                              labels=[m.preset_label for m in matches], height=230,
+                              title="The hand-made kernel each one is closest to"),
                 key="cnn_presets")
 
 st.header("One digit, layer by layer")
@@ -134,14 +134,14 @@ maps = dg.feature_maps(model, digit)
 probs = maps[-1].values
 with shown:
     a, b = st.columns([1, 2])
-    a.plotly_chart(image_figure(digit, title="Input a^[0]: 28 × 28 × 1", height=300),
-                   key="cnn_input")
-    b.plotly_chart(probability_figure(probs, label=label), key="cnn_probs")
+    a.plotly_chart(cached.figure(image_figure, digit, title="Input a^[0]: 28 × 28 × 1",
+                                 height=300), key="cnn_input")
+    b.plotly_chart(cached.figure(probability_figure, probs, label=label), key="cnn_probs")
     st.markdown(dg.prediction_text(probs, label))
 for layer in dg.spatial_maps(maps):
-    st.plotly_chart(maps_figure(layer.values, signed=layer.signed,
-                                title=f"[{layer.index}] {layer.label}: "
-                                      f"{show.shape_text(layer.values.shape)}"),
+    st.plotly_chart(cached.figure(maps_figure, layer.values, signed=layer.signed,
+                                  title=f"[{layer.index}] {layer.label}: "
+                                        f"{show.shape_text(layer.values.shape)}"),
                     key=f"cnn_maps_{layer.index}")
 st.caption(dg.MAPS_TEXT)
 
@@ -149,12 +149,12 @@ st.header("On the 1,000 held-out test digits")
 ev = learning.evaluation(model, name)
 c1, c2 = st.columns([1, 1.3], gap="large")
 c1.metric("Test accuracy", f"{ev.accuracy:.1%}", help="Digits never used in training.")
-c1.plotly_chart(confusion_figure(ev.confusion, title="Confusion matrix (rows: true digit)"),
-                key="cnn_confusion")
+c1.plotly_chart(cached.figure(confusion_figure, ev.confusion,
+                              title="Confusion matrix (rows: true digit)"), key="cnn_confusion")
 wrong = ev.mistakes(24)
-c2.plotly_chart(gallery_figure(data.x_test[wrong], dg.mistake_captions(ev, wrong),
-                               title=f"Misclassified: {dg.mistake_count(ev)} of "
-                                     f"{len(ev.labels)}, most confident first", columns=6),
+c2.plotly_chart(cached.figure(gallery_figure, data.x_test[wrong], dg.mistake_captions(ev, wrong),
+                              title=f"Misclassified: {dg.mistake_count(ev)} of "
+                                    f"{len(ev.labels)}, most confident first", columns=6),
                 key="cnn_mistakes")
 c2.caption("Each caption: true → predicted (probability). Enter a number under *Test digit* "
            "above to follow one through the network.")

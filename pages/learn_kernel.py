@@ -3,10 +3,10 @@
 import streamlit as st
 
 from cnnviz.lessons import learn_kernel as lk
-from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.plots.learning import loss_figure, weights_figure
-from cnnviz.ui import learning, links, router, settings, show, sources
+from cnnviz.ui import cached, learning, links, router, settings, show, sources
 from cnnviz.ui import state as k
+from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
 st.title("Learn a kernel")
@@ -105,11 +105,12 @@ def draw(t: int) -> None:
     used.plotly_chart(grid_figure(run.gradients[t], title="∂L/∂k the run used (Xᵀδ)", **small),
                       key="lk_grad_run")
     curves = st.columns(2)
-    curves[0].plotly_chart(loss_figure(run.losses, current=t, diverged_at=run.diverged_at,
-                                       best=run.optimum_loss if lesson.noise else None),
+    curves[0].plotly_chart(cached.figure(loss_figure, run.losses, current=t,
+                                         diverged_at=run.diverged_at,
+                                         best=run.optimum_loss if lesson.noise else None),
                            key="lk_loss")
-    curves[1].plotly_chart(weights_figure(run.kernels, lesson.target_kernel, current=t),
-                           key="lk_weights")
+    curves[1].plotly_chart(cached.figure(weights_figure, run.kernels, lesson.target_kernel,
+                                         current=t), key="lk_weights")
 
 
 learning.player(run.steps, draw)

@@ -5,12 +5,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Debian's chromium for the browser tests, and nginx for the scale-out test
+# (tests/e2e/test_replicas.py runs two replicas behind it, from a temporary prefix).
+MISSING=""
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
-  echo "== installing Debian's chromium for the browser tests"
+  MISSING="chromium fonts-dejavu-core"
+fi
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  MISSING="$MISSING nginx"
+fi
+if [ -n "$MISSING" ]; then
+  echo "== installing Debian packages:$MISSING"
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
+  # shellcheck disable=SC2086  # word splitting of the package list is intended
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $MISSING >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -98,3 +98,50 @@ def histogram_figure(values: np.ndarray, **kwargs: Any):
     """:func:`cnnviz.plots.figures.histogram_figure`, counted once per exact map."""
     values = np.asarray(values)
     return _histogram_figure(digest(values), values, kwargs)
+
+
+def _key_of(value: Any, h: Any) -> None:
+    """Feed an exact, canonical description of ``value`` to ``h`` (arrays by :func:`digest`)."""
+    if isinstance(value, np.ndarray):
+        h.update(b"A" + digest(value).encode())
+    elif isinstance(value, list | tuple):
+        h.update(b"L%d[" % len(value))
+        for item in value:
+            _key_of(item, h)
+        h.update(b"]")
+    elif isinstance(value, dict):
+        h.update(b"D%d{" % len(value))
+        for name in sorted(value):
+            _key_of(name, h)
+            _key_of(value[name], h)
+        h.update(b"}")
+    elif value is None or isinstance(value, str | int | float | bool | np.generic):
+        h.update(f"{type(value).__name__}:{value!r};".encode())
+    else:
+        raise TypeError(f"cannot key a figure on a {type(value).__name__}")
+
+
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+def _figure(key: str, _build: Any, _args: tuple, _kwargs: dict):
+    return _build(*_args, **_kwargs)
+
+
+def figure(build: Any, *args: Any, **kwargs: Any):
+    """``build(*args, **kwargs)``: a Plotly figure built once per exact arguments, for everyone.
+
+    For figure builders whose arguments are arrays, numbers, strings and lists
+    of them (any other argument builds the figure uncached). Thirty students
+    opening the same page with the same settings then share one figure instead
+    of building thirty (do not mutate it).
+
+    >>> from cnnviz.plots.learning import probability_figure
+    >>> a = figure(probability_figure, np.full(10, 0.1))
+    >>> a is figure(probability_figure, np.full(10, 0.1))
+    True
+    """
+    h = hashlib.blake2b(digest_size=16)
+    try:
+        _key_of((build.__module__, build.__qualname__, args, kwargs), h)
+    except TypeError:
+        return build(*args, **kwargs)
+    return _figure(h.hexdigest(), build, args, kwargs)

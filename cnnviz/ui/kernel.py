@@ -139,12 +139,19 @@ def colour_mode() -> bool:
 
 
 def _name_of(table: list[list[str]]) -> str:
-    """The preset whose values the grid holds, else :data:`CUSTOM` (also for a bad cell)."""
+    """The preset whose values the grid holds, else :data:`CUSTOM` (also for a bad cell).
+
+    Some presets share their numbers (Prewitt x is Vertical edges): the one in
+    the box wins, so a student who picks Prewitt x keeps seeing Prewitt x.
+    """
     try:
         values = kernels.kernel_from_table(table)
     except ValueError:
         return CUSTOM
-    for name, preset in kernels.KERNELS.items():
+    chosen = st.session_state.get(k.KERNEL_PRESET)
+    names = [chosen, *kernels.KERNELS] if chosen in kernels.KERNELS else kernels.KERNELS
+    for name in names:
+        preset = kernels.KERNELS[name]
         if preset.values.shape == values.shape and np.array_equal(preset.values, values):
             return name
     return CUSTOM
