@@ -44,12 +44,18 @@ def nginx_binary() -> str | None:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, what: str, timeout: float) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen, what: str, timeout: float,
+                 poll: float = 0.1) -> None:
+    """Return once ``url``'s ``/_stcore/health`` answers 200; RuntimeError if ``proc`` exits first.
+
+    Also used by ``tests/e2e/server.py`` (every browser test and benchmark).
+    """
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -60,7 +66,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, what: str, timeout: float) ->
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError(f"{what} did not start (exit status {proc.poll()})")
-        time.sleep(0.1)
+        time.sleep(poll)
 
 
 def render_config(prefix: Path, listen: str, ports: list[int]) -> str:

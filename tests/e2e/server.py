@@ -9,20 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from deploy.run_replicas import free_port, wait_healthy
 
 
 @contextlib.contextmanager
@@ -45,17 +37,8 @@ def running_app(script: Path, *, cwd: Path, log: Path, env: Mapping[str, str] | 
         )
         try:
             url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"streamlit did not start; see {log}")
-                time.sleep(0.05)  # fine-grained: the cold-start benchmark times this wait
+            # Fine-grained polling: the cold-start benchmark times this wait.
+            wait_healthy(url, proc, f"streamlit (see {log})", timeout, poll=0.05)
             yield url
         finally:
             proc.terminate()
