@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnnviz.ui import links, router, show
+from cnnviz.ui import links, presenter, router, show
 
 HERE = Path(__file__).parent / "pages"
 
@@ -49,6 +49,7 @@ PAGES = {
 
 page = st.navigation(PAGES)
 links.start()
+presenter.switch()
 notices = st.container()  # above the page: where a bad link is reported
 try:
     page.run()

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
-from cnnviz.ui import kernel, router, settings, show, sources, state, stepper
+from cnnviz.ui import kernel, presenter, router, settings, show, sources, state, stepper
 from cnnviz.ui.animator import animator
 from cnnviz.ui.cached import image_figure
 
@@ -22,7 +22,11 @@ source = sources.image_source()
 if source is None:
     show.stop()
 
-grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
+# Presenter mode: the animation first, its settings below it.
+first, second = st.container(), st.container()
+settings_box, stage = (second, first) if presenter.on() else (first, second)
+with settings_box:
+    grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
 with grid_col:
     mode = st.radio("Animate", ("Convolution", "Pooling"), key=stepper.MODE, horizontal=True,
                     **state.LINK)
@@ -48,7 +52,7 @@ with kernel_col:
                                tuple("RGB"), key=stepper.CHANNEL, horizontal=True, **state.LINK)
             grid = show.plane(grid, "RGB".index(channel))
 
-with st.container():
+with stage:
     try:
         if mode == "Convolution":
             if k is None:  # said here too: the editor may be folded away

@@ -31,6 +31,9 @@ from typing import Any
 import streamlit as st
 
 from cnnviz.lessons.animation import payload_json
+from cnnviz.plots.display import NUMBER_FIT
+
+from . import presenter
 
 __all__ = ["AnimatorState", "animator"]
 
@@ -79,6 +82,7 @@ def animator(
     start_step: int | None = None,
     speed: float | None = None,
     on_change: Callable[[], None] | None = None,
+    present: bool | None = None,
 ) -> AnimatorState:
     """Show the animation of a payload and return where it stands.
 
@@ -103,6 +107,9 @@ def animator(
         picks one.
     on_change : callable, optional, keyword-only
         Called when the browser reports a new state.
+    present : bool, optional, keyword-only
+        Presenter mode (default: the session's switch, :mod:`cnnviz.ui.presenter`):
+        larger numbers, the keys on screen, the whole step on one line when it fits.
 
     Returns
     -------
@@ -117,7 +124,9 @@ def animator(
     n_steps, out_cols = int(meta["n_steps"]), int(meta["out_shape"][1])
     if start_step is not None and not 0 <= int(start_step) < n_steps:
         raise ValueError(f"start_step must be in 0..{n_steps - 1}, got {start_step}")
-    options: dict[str, Any] = {}
+    # The numbers follow the same rule as the Plotly grids (NUMBER_FIT).
+    options: dict[str, Any] = {"fit": dict(NUMBER_FIT),
+                               "present": presenter.on() if present is None else bool(present)}
     if speed is not None:
         if not 0.5 <= float(speed) <= 20:
             raise ValueError(f"speed must be between 0.5 and 20 steps per second, got {speed}")

@@ -13,6 +13,7 @@ from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.gif import map_png
 
+from . import presenter
 from .cached import grid_figure, image_figure
 
 
@@ -48,8 +49,10 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
 
 
 def intro(text: str) -> None:
-    """The two or three sentences that open a page: what it teaches."""
-    st.markdown(text)
+    """The two or three sentences that open a page: what it teaches (not in presenter mode,
+    where the teacher says it and the grids need the room)."""
+    if not presenter.on():
+        st.markdown(text)
 
 
 def shape_formulas(geom: ConvGeometry, *, what: str = "window") -> None:

@@ -58,3 +58,6 @@ SLOPE = "slope"
 POOL_ON, POOL_MODE, POOL_SIZE, POOL_STRIDE = "pool", "pool_mode", "pool_size", "pool_stride"
 MAPPING = "show"
 COLOUR_MODE = "colour_mode"
+
+# Presenter mode (sidebar, every page): projector sizes, see cnnviz.ui.presenter.
+PRESENT = "present"
