@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from cnnviz.ui import links, presenter, router, show
+from cnnviz.ui import links, presenter, router, show, views
 
 HERE = Path(__file__).parent / "pages"
 
@@ -48,6 +48,7 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
+views.receive({p.url_path: p for group in PAGES.values() for p in group})
 links.start()
 presenter.switch()
 notices = st.container()  # above the page: where a bad link is reported
@@ -56,5 +57,6 @@ try:
 except show.PageStop:
     pass  # the page said why it stopped; the link and its notices still follow
 links.finish(notices)
+views.sidebar(page.url_path)
 st.sidebar.caption(":material/link: This page's address is a link to exactly this view: copy it "
                    "to share it, or reload without losing anything.")
