@@ -319,8 +319,8 @@ def display_pixels(dm: DisplayMap) -> np.ndarray:
     return np.rint(pixels).astype(np.uint8)
 # --- numbers in cells -------------------------------------------------------------
 
-NUMBER_FIT = MappingProxyType({"height": 0.5, "width": 0.86, "char": 0.62, "min": 11, "max": 32,
-                               "present_min": 16})
+NUMBER_FIT = MappingProxyType({"height": 0.5, "width": 0.86, "char": 0.68, "min": 11, "max": 32,
+                               "present_min": 14, "comfort": 14})
 """The one rule for a number printed in a grid cell, in CSS pixels.
 
 A cell of side ``c`` holding labels of at most ``n`` characters gets the
@@ -331,7 +331,8 @@ Below ``min`` px (``present_min`` in presenter mode, for the back row) a
 number is noise: the cell shows its colour only. :func:`number_font` applies
 it to the Plotly grids; the animation gets these constants in its options
 and applies the same rule with the browser's measured text widths instead
-of the ``char`` estimate.
+of the ``char`` estimate; there ``comfort`` px is the size below which the
+output moves under the input (larger cells) rather than shrink beside it.
 """
 
 
@@ -352,7 +353,7 @@ def number_font(cell_px: float, longest: int, *, present: bool = False) -> int:
     Examples
     --------
     >>> number_font(40, 1), number_font(40, 4), number_font(20, 4)
-    (20, 13, 0)
+    (20, 12, 0)
     >>> number_font(20, 4, present=True), number_font(200, 1)
     (0, 32)
     >>> number_font(28, 3, present=True)

@@ -24,7 +24,8 @@ const MAX_CELL = 56;
 // sent in data.options.fit; these are its values, for a payload without it):
 // half the cell high, the widest label within `width` of the cell, and no
 // smaller than `min` px (`present_min` in presenter mode).
-const FIT = { height: 0.5, width: 0.86, min: 11, max: 32, present_min: 16 };
+// Below `comfort` px side by side, the output wraps under the input instead.
+const FIT = { height: 0.5, width: 0.86, min: 11, max: 32, present_min: 14, comfort: 14 };
 const GRID_GAP = 14;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const WINDOW_COLOUR = "#ffb000";
@@ -542,7 +543,8 @@ class Animator {
       root: () => this.el.box,
       // The numbers' sizes as laid out (CSS px), for tests: the font per grid and the cells.
       numbers: () => ({ ...this.fonts, cell: this.cell, outCell: this.outCell,
-        numbersIn: this.numbersIn, numbersOut: this.numbersOut, oneLine: this.oneLine }),
+        numbersIn: this.numbersIn, numbersOut: this.numbersOut, oneLine: this.oneLine,
+        width: this.layoutWidth, height: window.innerHeight }),
     };
   }
 
@@ -749,15 +751,29 @@ class Animator {
         this.oneLine = true;
         cell = oneCell;
       }
-      cell = Math.min(cell, Math.floor(room / tall));
+      // Fit the window's height, unless that costs the numbers: then the
+      // smallest cell that still prints them (the page scrolls a little).
+      const widest = clamp(cell, 2, MAX_CELL);
+      // The output's numbers count only if they can fit at all (long sums may not).
+      const outCounts = outSmall && this.fontFor(P.out, widest) >= minFont;
+      const readable = (c) => this.fontFor(P.vals, c) >= minFont &&
+        (!outCounts || this.fontFor(P.out, c) >= minFont);
+      let c = Math.min(widest, Math.floor(room / tall));
+      if (!readable(c) && readable(widest)) {
+        while (c < widest && !readable(c)) c += 1;
+      }
+      cell = c;
     }
-    const sideBySideFits = cell >= 2 && this.fontFor(P.vals, clamp(cell, 2, MAX_CELL)) >= minFont &&
-      (!outSmall || this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) >= minFont);
+    const fit = this.fit || FIT;
+    const wanted = this.present ? minFont : Math.max(minFont, fit.comfort);
+    const sideBySideFits = cell >= 2 && this.fontFor(P.vals, clamp(cell, 2, MAX_CELL)) >= wanted &&
+      (!outSmall || this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) >= wanted);
     if (small && grids === 1 && !sideBySideFits && !this.present) {
       // Numbers do not fit side by side: give the input the whole width and
       // let the output wrap below it (same cell size, so stride shows).
       // Presenter mode keeps the output beside the input (150 % zoom too).
-      cell = Math.floor((W - axis - 8) / Math.max(inCols, P.ow));
+      // Cells of 44 px hold 3-4 digit numbers at about 20 px; larger ones only add scrolling.
+      cell = Math.min(44, Math.floor((W - axis - 8) / Math.max(inCols, P.ow)));
     } else if (grids > 1 && !sideBySideFits) {
       cell = Math.floor((W - (grids - 1) * GRID_GAP - 8) / inCols);
     }
