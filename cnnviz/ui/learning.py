@@ -72,18 +72,19 @@ def player(last: int, draw: Callable[[int], None]) -> None:
     playing = bool(st.session_state.get(_PLAYING, False))
     cols = st.columns([1, 1, 1, 1, 1.1, 3])
     # Material icons, not emoji: the machines that show the app may have no emoji font.
+    # The step-by-step animation's keys, shown on the buttons by Streamlit.
     cols[0].button("Reset", key="lk_reset", icon=":material/first_page:", on_click=_set_step,
-                   args=(0,), help="Back to step 0: the starting kernel.")
+                   args=(0,), help="Back to step 0: the starting kernel.", shortcut="Home")
     cols[1].button("Back", key="lk_back", icon=":material/chevron_left:", on_click=_set_step,
-                   args=(max(t - 1, 0),))
+                   args=(max(t - 1, 0),), shortcut="Left")
     cols[2].button("Step", key="lk_step", icon=":material/chevron_right:", on_click=_set_step,
-                   args=(min(t + 1, last),),
+                   args=(min(t + 1, last),), shortcut="Right",
                    help="One step of gradient descent: k ← k − η ∂L/∂k.")
     cols[3].button("End", key="lk_end", icon=":material/last_page:", on_click=_set_step,
-                   args=(last,))
+                   args=(last,), shortcut="End")
     cols[4].button("Pause" if playing else "Play", key="lk_play", type="primary",
                    icon=":material/pause:" if playing else ":material/play_arrow:",
-                   on_click=_toggle_play, args=(last,))
+                   on_click=_toggle_play, args=(last,), shortcut="Space")
 
     @st.fragment(run_every=FRAME_SECONDS if playing else None)
     def frame() -> None:

@@ -91,3 +91,11 @@ def test_a_corrupt_view_file_leaves_the_view_as_it_was_with_a_message(open_page)
         assert "This file was not loaded" in text and says in text, text
         assert "Opening the loaded view" not in text
         assert (_charts(at), _view_of(at)) == before
+
+
+def test_learn_a_kernel_shows_the_animation_keys_on_its_buttons(open_page):
+    at = open_page("pages/learn_kernel.py")
+    keys = {b: at.button(key=b).proto.shortcut for b in
+            ("lk_reset", "lk_back", "lk_step", "lk_end", "lk_play")}
+    assert keys == {"lk_reset": "home", "lk_back": "left", "lk_step": "right", "lk_end": "end",
+                    "lk_play": "space"}

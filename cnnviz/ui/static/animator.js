@@ -744,9 +744,13 @@ class Animator {
       const room = Math.max(screen - 380, 260);
       const tall = Math.max(P.hp, P.oh);
       const kCols = P.fw * kGrids;  // kernel above products, beside the grids
-      const oneCell = Math.floor((W - 3 * rowGap - axis - (grids + kGrids - 2) * GRID_GAP - 32) /
-        (inCols + P.ow + kCols));
-      if (grids === 1 && this.fontFor(P.vals, clamp(oneCell, 2, MAX_CELL)) >= minFont &&
+      const oneCell = Math.min(MAX_CELL, Math.floor(room / tall),
+        Math.floor((W - 3 * rowGap - axis - (grids + kGrids - 2) * GRID_GAP - 32) /
+          (inCols + P.ow + kCols)));
+      // The filter's column is as wide as its captions and legend (about 260 px) at least.
+      const besideWidth = (inCols + P.ow) * oneCell + axis + 3 * rowGap + 32 +
+        Math.max(260, kCols * oneCell);
+      if (grids === 1 && besideWidth <= W && this.fontFor(P.vals, clamp(oneCell, 2, MAX_CELL)) >= minFont &&
           this.fontFor(P.out, clamp(oneCell, 2, MAX_CELL)) >= minFont) {
         this.oneLine = true;
         cell = oneCell;
