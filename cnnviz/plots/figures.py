@@ -51,9 +51,11 @@ __all__ = ["HOVER_MAX_SIDE", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
 HOVER_MAX_SIDE = 128
 #: A big map's PNG keeps every pixel up to this side, else every k-th one.
 PNG_MAX_SIDE = 1024
-#: The width (px) a grid figure is expected to get when the caller does not say: half
-#: of the content column at 1280 px (presenter mode: with the narrow sidebar).
-NOMINAL_WIDTH, PRESENT_WIDTH = 280, 340
+#: The width (px) a grid figure is expected to get when the caller does not say: a
+#: quarter of the content column at 1280 px (presenter mode: with the narrow sidebar), so
+#: that numbers fit however many figures share a row; callers that know their layout
+#: say more (``width=``), for larger numbers.
+NOMINAL_WIDTH, PRESENT_WIDTH = 180, 230
 #: Marks a figure drawn as a picture (in ``data[0].meta``), for :func:`read_out`.
 PICTURE = "cnnviz-picture"
 
@@ -158,12 +160,14 @@ def _layout(
                                      "color": "#222" if present else "#555"}}},
         margin={"l": 8, "r": 8, "t": _top(note, present), "b": 8},
         height=_height(shape, height, present),
-        plot_bgcolor="#ffffff",
+        # Presenter mode: grey gaps between the cells, so white cells keep their edges.
+        plot_bgcolor="#cfcfcf" if present else "#ffffff",
         font={"size": 15 if present else 12, "color": "#111" if present else None},
     )
-    # Row 0 at the top and square cells, as a matrix is written.
+    # Row 0 at the top and square cells, as a matrix is written; a grid narrower than
+    # its figure is tall sits right under its title, not in the middle.
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
-                     showgrid=False, zeroline=False)
+                     constraintoward="top", showgrid=False, zeroline=False)
     fig.update_xaxes(showgrid=False, zeroline=False, constrain="domain")
     if max(rows, cols) <= NUMBERS_MAX_SIDE:
         fig.update_xaxes(dtick=1)
@@ -208,7 +212,7 @@ def grid_figure(
 
     Examples
     --------
-    >>> fig = grid_figure(np.eye(7), present=True)
+    >>> fig = grid_figure(np.eye(7), present=True, width=350)
     >>> fig.data[0].textfont.size >= 20, fig.data[0].showscale
     (True, False)
     """
@@ -305,6 +309,7 @@ def image_figure(
     title: str = "",
     highlight: Sequence[tuple[int, int, int, int]] = (),
     height: int | None = None,
+    width: int | None = None,
     present: bool = False,
 ) -> go.Figure:
     """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels.
@@ -315,7 +320,7 @@ def image_figure(
     if arr.ndim == 2:
         return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
                            highlight=highlight, colorbar=False, height=height,
-                           present=present)
+                           width=width, present=present)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""

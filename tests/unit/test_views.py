@@ -69,12 +69,14 @@ def test_grid_figures_size_their_numbers_by_the_rule():
     import numpy as np
 
     lecture = np.eye(7)
-    fig = grid_figure(lecture, present=True)
+    fig = grid_figure(lecture, present=True, width=350)  # as the Playground places it
     cell = cell_pixels((7, 7), height=fig.layout.height, top=fig.layout.margin.t,
-                       width=340, colorbar=False)
+                       width=350, colorbar=False)
     assert fig.data[0].textfont.size == number_font(cell, 1, present=True) >= 20
     # Three-digit values get a smaller font than one-digit values in the same cells.
-    wide = grid_figure(lecture * 255, present=True)
+    wide = grid_figure(lecture * 255, present=True, width=350)
+    # Without a width, the figure may be one of four a row: smaller cells, smaller numbers.
+    assert grid_figure(lecture, present=True).data[0].textfont.size < fig.data[0].textfont.size
     assert wide.data[0].textfont.size < fig.data[0].textfont.size
     # Up to 16 × 16 the numbers are printed, never smaller than the rule's minimum.
     crowded = grid_figure(np.full((16, 16), -123.0))
