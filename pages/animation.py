@@ -67,9 +67,11 @@ with stage:
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")
         show.stop()
-    st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
-               f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
-               f"{'step' if geom.n_steps == 1 else 'steps'}**.")
+    # Presenter mode: with the settings (the animation's own summary line says the shapes).
+    (settings_box if presenter.on() else st).caption(
+        f"{note} Input {show.shape_text(grid.shape)} → output "
+        f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
+        f"{'step' if geom.n_steps == 1 else 'steps'}**.")
     start, speed = stepper.start_and_speed(geom.n_steps)
     view = animator(payload, key="anim_view", start_step=start, speed=speed)
     stepper.remember_view(view)

@@ -65,6 +65,8 @@ def test_step_by_step_fits_a_projector_with_readable_numbers(projector, app_url)
                     pg.get_by_test_id("cnnviz-kernel")):
         assert _inside(control.bounding_box()), control
     assert "Space" in pg.get_by_test_id("cnnviz-keys").inner_text()
+    # The step's equation starts on the first screen too (its first line at least).
+    assert pg.get_by_test_id("cnnviz-equation").bounding_box()["y"] + 40 <= 720
     sizes = _numbers(pg)
     # The digit lecture's cells: numbers of at least 20 px in every grid.
     assert sizes["numbersIn"] and sizes["numbersOut"], sizes

@@ -741,7 +741,7 @@ class Animator {
     this.oneLine = false;
     if (this.present) {
       const screen = window.innerHeight || 720;
-      const room = Math.max(screen - 380, 260);
+      const room = Math.max(screen - 410, 260);
       const tall = Math.max(P.hp, P.oh);
       const kCols = P.fw * kGrids;  // kernel above products, beside the grids
       const oneCell = Math.min(MAX_CELL, Math.floor(room / tall),
