@@ -99,3 +99,15 @@ def test_learn_a_kernel_shows_the_animation_keys_on_its_buttons(open_page):
             ("lk_reset", "lk_back", "lk_step", "lk_end", "lk_play")}
     assert keys == {"lk_reset": "home", "lk_back": "left", "lk_step": "right", "lk_end": "end",
                     "lk_play": "space"}
+
+
+def test_the_animation_gets_the_number_rule_and_presenter_mode(open_page):
+    from cnnviz.plots.display import NUMBER_FIT
+
+    for present in (False, True):
+        query = {"src": "Lecture"} | ({"present": "true"} if present else {})
+        at = open_page("pages/animation.py", query=query)
+        (element,) = at.get("bidi_component")
+        options = json.loads(element.proto.json)["options"]
+        assert options["present"] is present
+        assert options["fit"] == dict(NUMBER_FIT)
