@@ -61,8 +61,7 @@ def test_a_saved_view_loads_back_to_the_same_view(open_page):
     data = view_json(page, params, link_of(page, params))
     # Load it into a session showing something else.
     other = open_page("pages/animation.py", query={"src": "Pattern"})
-    other.session_state["_view_incoming"] = data
-    other.run()
+    other.file_uploader(key=views.UPLOAD).set_value(("view.json", data, "application/json")).run()
     assert not other.exception, exceptions(other)
     assert f"Opening the loaded view: `{link_of(page, params)[:80]}`" in _sidebar_text(other)
     # The browser now opens that link: the same view as the one saved.
@@ -84,8 +83,7 @@ def test_a_corrupt_view_file_leaves_the_view_as_it_was_with_a_message(open_page)
                       (b" " * 70_000, "at most 64,000"),
                       (json.dumps({"format": "cnnviz-view", "version": 1, "page": "../etc",
                                    "params": {}}).encode(), "not a page of this app")):
-        at.session_state["_view_incoming"] = bad
-        at.run()
+        at.file_uploader(key=views.UPLOAD).set_value(("bad.json", bad, "application/json")).run()
         assert not at.exception, exceptions(at)
         text = _sidebar_text(at)
         assert "This file was not loaded" in text and says in text, text

@@ -135,7 +135,8 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     assert view["link"].startswith("http") and "lecture=rectangle" in view["link"]
     # Load it on another page: the browser opens that view.
     _open(pg, f"{app_url}/pooling", "Pooling")
-    pg.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(saved))
+    loader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Load a view")
+    loader.locator('input[type="file"]').set_input_files(str(saved))
     pg.wait_for_url("**/animation?**", timeout=30_000)
     wait_for_app(pg, "Step by step")
     assert "lecture=rectangle" in pg.url and "present=true" in pg.url
@@ -143,6 +144,7 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     # A file that is not a view: a message, and the page stays.
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "cnnviz-view", "version": 1, "page": "", "params": {"s_h": 2}}')
-    pg.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(bad))
+    loader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Load a view")
+    loader.locator('input[type="file"]').set_input_files(str(bad))
     pg.get_by_text("This file was not loaded").first.wait_for()
     assert "/animation" in pg.url and "lecture=rectangle" in pg.url
