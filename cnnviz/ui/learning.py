@@ -70,7 +70,8 @@ def player(last: int, draw: Callable[[int], None]) -> None:
     st.session_state[STEP] = min(int(st.session_state[STEP]), last)
     t = st.session_state[STEP]
     playing = bool(st.session_state.get(_PLAYING, False))
-    cols = st.columns([1, 1, 1, 1, 1.1, 3])
+    # Wide enough for each label and its key (Streamlit writes the shortcut beside it).
+    cols = st.columns([1.3, 1.1, 1.1, 1.1, 1.4, 1])
     # Material icons, not emoji: the machines that show the app may have no emoji font.
     # The step-by-step animation's keys, shown on the buttons by Streamlit.
     cols[0].button("Reset", key="lk_reset", icon=":material/first_page:", on_click=_set_step,
