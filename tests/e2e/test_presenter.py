@@ -121,8 +121,12 @@ def test_the_playground_shows_kernel_and_map_with_large_numbers(projector, app_u
 def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     pg = projector
     _open(pg, f"{app_url}/animation?{LECTURES['rectangle']}", "Step by step")
-    # A change made in the browser just now is in the saved view (the session's values).
+    # Changes made in the browser just now are in the saved view: the sidebar's switch and
+    # a page's own control (the link the server sees follows the widgets' values).
     pg.get_by_text("Presenter mode").first.click()
+    wait_for_app(pg, "Step by step")
+    pg.locator('[data-testid="stRadio"]').filter(has_text="Animate").get_by_text(
+        "Pooling", exact=True).click()
     wait_for_app(pg, "Step by step")
     pg.wait_for_timeout(500)
     with pg.expect_download() as info:
@@ -131,6 +135,7 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     info.value.save_as(saved)
     view = json.loads(saved.read_text())
     assert view["page"] == "animation" and view["params"]["present"] == "true", view
+    assert view["params"]["animate"] == "Pooling", view
     assert view["params"]["lecture"] == "rectangle" and view["params"]["bias"] == "-4"
     assert view["link"].startswith("http") and "lecture=rectangle" in view["link"]
     # Load it on another page: the browser opens that view.
