@@ -13,7 +13,7 @@ from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.gif import map_png
 
-from . import presenter
+from . import presenter, views
 from .cached import grid_figure, image_figure
 
 
@@ -44,6 +44,8 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             func(*args, **kwargs)
         except PageStop:
             pass
+        finally:
+            views.refresh()  # the saved view follows the fragment's widgets
 
     return st.fragment(run)
 

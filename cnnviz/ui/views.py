@@ -24,13 +24,14 @@ import streamlit as st
 
 from cnnviz.data.views import link_of, read_view, view_json
 
-__all__ = ["receive", "sidebar", "snapshot"]
+__all__ = ["receive", "refresh", "sidebar", "snapshot"]
 
 UPLOAD = "view_upload"
 _INCOMING = "_view_incoming"  # bytes of a file just chosen in the loader
 _ERROR = "_view_error"
 _GO = "_view_go"  # the link the browser is sent to
-SNAPSHOT = "_view_snapshot"  # (page, params): this run's view, for the download
+SNAPSHOT = "_view_snapshot"  # (page, params): this run's view, for tests
+_HOLDER = "_view_holder"  # the view the download builds its file from
 
 _go = st.components.v2.component(
     "cnnviz_open_view",
@@ -70,6 +71,31 @@ def snapshot(page: str) -> tuple[str, dict[str, str]]:
     return page, dict(st.query_params.to_dict())
 
 
+def refresh() -> None:
+    """Bring the saved view up to date after a fragment's own rerun (:func:`show.fragment`).
+
+    A widget inside a fragment reruns only the fragment, not ``app.py``'s
+    sidebar, so the download drawn there would keep the link as it was.
+    """
+    holder = st.session_state.get(_HOLDER)
+    if holder is not None:
+        holder["params"] = dict(st.query_params.to_dict())
+        st.session_state[SNAPSHOT] = (holder["page"], dict(holder["params"]))
+
+
+def _view_file(holder: dict) -> bytes:
+    """The view file, from the view as it is when the button is clicked.
+
+    Runs on Streamlit's download thread, without the session: it reads the
+    holder that this session's runs (and its fragments' runs) keep current.
+    """
+    page, params, base = holder["page"], dict(holder["params"]), holder.get("base")
+    link = link_of(page, params)
+    if base:  # the full address for a person reading the file, where Streamlit knows it
+        link = base.split("?")[0] + link[len(page or "./"):]
+    return view_json(page, params, link)
+
+
 def sidebar(page: str) -> None:
     """The download of this view and the loader, at the bottom of the sidebar."""
     target = st.session_state.pop(_GO, None)
@@ -78,14 +104,14 @@ def sidebar(page: str) -> None:
         _go(key="view_go", data={"url": target}, height=0)
     path, params = snapshot(page)
     st.session_state[SNAPSHOT] = (path, params)
-    # The full address for a person reading the file, where Streamlit knows it.
     base = getattr(st.context, "url", None)
-    link = link_of(path, params)
-    if isinstance(base, str) and base.startswith("http"):
-        link = base.split("?")[0] + link[len(path or "./"):]
+    # One dict per session, the same object from run to run: the button's callable reads it.
+    holder = st.session_state.setdefault(_HOLDER, {})
+    holder.update(page=path, params=params,
+                  base=base if isinstance(base, str) and base.startswith("http") else None)
     sb = st.sidebar
     sb.download_button(
-        "This view (JSON)", functools.partial(view_json, path, params, link),
+        "This view (JSON)", functools.partial(_view_file, holder),
         "cnnviz_view.json", mime="application/json", key="dl_view", icon=":material/save:",
         help="The page and every setting of its link (matrices and kernels typed in included) "
              "and the link itself, as a small file to load back later.")

@@ -153,3 +153,21 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     loader.locator('input[type="file"]').set_input_files(str(bad))
     pg.get_by_text("This file was not loaded").first.wait_for()
     assert "/animation" in pg.url and "lecture=rectangle" in pg.url
+
+
+def test_the_saved_view_follows_a_change_inside_the_playgrounds_fragment(projector, app_url,
+                                                                        tmp_path):
+    pg = projector
+    _open(pg, f"{app_url}/?{LECTURES['digit']}", "Convolution playground")
+    stride = pg.get_by_role("spinbutton", name="Stride s rows")
+    stride.fill("2")
+    stride.press("Enter")  # reruns only the Playground's fragment, not the sidebar
+    pg.get_by_text("Feature map z = a ⋆ k + b: 3 × 5").first.wait_for()
+    pg.wait_for_timeout(500)
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="This view (JSON)").click()
+    saved = tmp_path / "view.json"
+    info.value.save_as(saved)
+    view = json.loads(saved.read_text())
+    assert view["page"] == "" and view["params"]["s_h"] == "2", view
+    assert view["params"]["k"] == "1,0,0;1,0,1;0,1,1", view
