@@ -17,7 +17,7 @@ from cnnviz.data.digits import Split, load_digits, split
 from cnnviz.lessons import digits as lesson_digits
 from cnnviz.lessons.learn_kernel import KernelLesson, run_lesson
 
-from . import links
+from . import links, views
 
 __all__ = ["digit_split", "evaluation", "kernel_lesson", "player", "shipped_model", "train_live"]
 
@@ -101,6 +101,7 @@ def player(last: int, draw: Callable[[int], None]) -> None:
                   on_change=lambda: st.session_state.__setitem__(STEP, st.session_state[_SLIDER]),
                   help="Scrub through the run: every step is computed already.")
         links.put(STEP, str(now) if now else None)
+        views.refresh()  # a fragment's rerun: the saved view follows the step
         draw(now)
 
     frame()
