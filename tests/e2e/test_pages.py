@@ -17,7 +17,9 @@ PAGES = ["", "animation", "colour", "pooling", "shapes", "receptive_field", "mat
 
 
 def _sidebar_radio(page, label: str) -> None:
-    page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True).click()
+    # A radio option, not the view loader's "Upload" button further down the sidebar.
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(
+        label, exact=True).click()
 
 
 @pytest.mark.parametrize("path", PAGES)
