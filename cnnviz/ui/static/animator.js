@@ -797,9 +797,12 @@ class Animator {
       input: this.numbersIn ? this.fontFor(P.vals, cell) : 0,
       output: this.numbersOut ? this.fontFor(P.out, outCell) : 0,
     };
-    // Numbers too small to read from the back of a room are noise: colour only.
-    if (this.fonts.input < minFont) this.numbersIn = false;
-    if (this.fonts.output < minFont) this.numbersOut = false;
+    // Numbers too small to read at all are noise: colour only. (Presenter mode lays
+    // out for its larger minimum, but a grid it cannot reach still prints at the
+    // normal one, as the Plotly grids do.)
+    const fitRule = this.fit || FIT;
+    if (this.fonts.input < fitRule.min) this.numbersIn = false;
+    if (this.fonts.output < fitRule.min) this.numbersOut = false;
     this.el.box.classList.toggle("cnv-oneline", this.oneLine);
     const ax = this.numbersOut ? axis : 0;
     this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell };
