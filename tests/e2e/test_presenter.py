@@ -124,9 +124,12 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     # Changes made in the browser just now are in the saved view: the sidebar's switch and
     # a page's own control (the link the server sees follows the widgets' values).
     pg.get_by_text("Presenter mode").first.click()
+    pg.wait_for_url("**present=true**")
     wait_for_app(pg, "Step by step")
     pg.locator('[data-testid="stRadio"]').filter(has_text="Animate").get_by_text(
         "Pooling", exact=True).click()
+    pg.wait_for_url("**animate=Pooling**")
+    pg.get_by_text("Pool stride").first.wait_for()  # the run with the change has drawn
     wait_for_app(pg, "Step by step")
     pg.wait_for_timeout(500)
     with pg.expect_download() as info:
