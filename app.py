@@ -60,14 +60,17 @@ PAGES = {
 
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
-    from cnnviz.ui import links, show  # not at import: the server imports this file first
+    # Not at import: the server imports this file first, before any session.
+    from cnnviz.ui import links, presenter, show, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
                        layout="wide")
-    current = st.navigation({section: [make() for make in lessons]
-                             for section, lessons in PAGES.items()})
+    lessons = {section: [make() for make in group] for section, group in PAGES.items()}
+    current = st.navigation(lessons)
+    views.receive({p.url_path: p for group in lessons.values() for p in group})
     links.start()
+    presenter.switch()
     show.page_style()
     notices = st.container()  # above the page: where a bad link is reported
     try:
@@ -75,6 +78,7 @@ def main() -> None:
     except show.PageStop:
         pass  # the page said why it stopped; the link and its notices still follow
     links.finish(notices)
+    views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
     show.chart_names()  # last: it sits in the sidebar's foot

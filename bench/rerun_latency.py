@@ -288,9 +288,10 @@ def run_browser(args, rows: dict) -> None:
                 tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
-                tab.sidebar().get_by_text("Upload", exact=True).click()
+                # The first "Upload" is the Source radio; the view loader's button follows.
+                tab.sidebar().get_by_text("Upload", exact=True).first.click()
                 tab.drawn("Your image", where="stSidebar")
-                tab.sidebar().locator('input[type="file"]').set_input_files(
+                tab.sidebar().locator('input[type="file"]').first.set_input_files(
                     str(photo_1024(logs)))
                 tab.drawn("Input a: 128 × 128")
                 shot(tab, screens, "playground_128_grey")

@@ -4,7 +4,18 @@ import streamlit as st
 
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
-from cnnviz.ui import in_code, kernel, predict, router, settings, show, sources, state, stepper
+from cnnviz.ui import (
+    in_code,
+    kernel,
+    predict,
+    presenter,
+    router,
+    settings,
+    show,
+    sources,
+    state,
+    stepper,
+)
 from cnnviz.ui.animator import animator
 from cnnviz.ui.cached import image_figure
 
@@ -22,7 +33,11 @@ source = sources.image_source()
 if source is None:
     show.stop()
 
-grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
+# Presenter mode: the animation first, its settings below it.
+first, second = st.container(), st.container()
+settings_box, stage = (second, first) if presenter.on() else (first, second)
+with settings_box:
+    grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
 with grid_col:
     mode = st.radio("Animate", ("Convolution", "Pooling"), key=stepper.MODE, horizontal=True,
                     **state.LINK)
@@ -48,7 +63,7 @@ with kernel_col:
                                tuple("RGB"), key=stepper.CHANNEL, horizontal=True, **state.LINK)
             grid = show.plane(grid, "RGB".index(channel))
 
-with st.container():
+with stage:
     try:
         if mode == "Convolution":
             if k is None:  # said here too: the editor may be folded away
@@ -63,9 +78,11 @@ with st.container():
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")
         show.stop()
-    st.caption(f"{note} Input {show.shape_text(grid.shape)} → output "
-               f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
-               f"{'step' if geom.n_steps == 1 else 'steps'}**.")
+    # Presenter mode: with the settings (the animation's own summary line says the shapes).
+    (settings_box if presenter.on() else st).caption(
+        f"{note} Input {show.shape_text(grid.shape)} → output "
+        f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
+        f"{'step' if geom.n_steps == 1 else 'steps'}**.")
     start, speed = stepper.start_and_speed(geom.n_steps)
     view = animator(payload, key="anim_view", start_step=start, speed=speed,
                     motion=stepper.motion())

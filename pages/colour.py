@@ -5,7 +5,7 @@ import streamlit as st
 import cnnviz
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons import colour as volumes
-from cnnviz.ui import colour, router, settings, show, sources
+from cnnviz.ui import colour, presenter, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Colour volumes and filter banks")
@@ -34,33 +34,38 @@ if source.note:
 st.header("One filter over the three channels")
 st.button("The lectures' example: 10 × 10 × 3 volume, vertical-edge filter on every slice",
           key="colour_lecture", on_click=colour.load_lecture, icon=":material/school:")
-weights = colour.filter_editor()
-bias, pad, stride, row, col = colour.layer_controls()
-mapping = settings.mapping_picker(
-    kernel_sum=0.0 if weights is None else volumes.gain(weights), unit_input=False)
-if weights is not None:
-    try:
-        trace = ConvTrace(volume, weights, bias, stride=stride, padding=pad)
-    except ValueError as err:
-        st.error(f"This filter does not fit this image: {err}")
-        trace = None
-    if trace is not None:
+# Presenter mode: the channels, the output and the sums first, the filter's editor below.
+first, second = st.container(), st.container()
+controls, results = (second, first) if presenter.on() else (first, second)
+with controls:
+    weights = colour.filter_editor()
+    bias, pad, stride, row, col = colour.layer_controls()
+    mapping = settings.mapping_picker(
+        kernel_sum=0.0 if weights is None else volumes.gain(weights), unit_input=False)
+with results:
+    if weights is not None:
         try:
-            step = trace.at(row, col)
+            trace = ConvTrace(volume, weights, bias, stride=stride, padding=pad)
         except ValueError as err:
-            st.warning(f"No such output cell: {err}. Pick a row and column inside the map.")
-            step = None
-        colour.input_panels(trace, step)
-        left, right = st.columns(2)
-        with left:
-            colour.output_panel(trace, step, mapping)
-        with right:
-            st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
-                        f"{show.shape_text(weights.shape)} → one map "
-                        f"{show.shape_text(trace.out_shape)}:")
-            show.shape_formulas(trace.geometry)
-        if step is not None:
-            colour.step_panels(step)
+            st.error(f"This filter does not fit this image: {err}")
+            trace = None
+        if trace is not None:
+            try:
+                step = trace.at(row, col)
+            except ValueError as err:
+                st.warning(f"No such output cell: {err}. Pick a row and column inside the map.")
+                step = None
+            colour.input_panels(trace, step)
+            left, right = st.columns(2)
+            with left:
+                colour.output_panel(trace, step, mapping)
+            with right:
+                st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
+                            f"{show.shape_text(weights.shape)} → one map "
+                            f"{show.shape_text(trace.out_shape)}:")
+                show.shape_formulas(trace.geometry)
+            if step is not None:
+                colour.step_panels(step)
 
 st.header("A bank of filters: the output volume")
 st.markdown("Each filter below is a preset kernel put on **every** slice (R, G and B), so it "

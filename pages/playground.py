@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.ui import cached, in_code, kernel, router, settings, show, sources
+from cnnviz.ui import cached, in_code, kernel, presenter, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -22,7 +22,8 @@ source = sources.image_source()
 @show.fragment
 def workbench(source: sources.Source | None) -> None:
     """Kernel, layer and results: a kernel or layer change reruns only this part."""
-    controls, results = st.columns([1, 2], gap="large")
+    # Presenter mode: more of the width for the maps, so their numbers are larger.
+    controls, results = st.columns([1, 2.6] if presenter.on() else [1, 2], gap="large")
     with controls:
         st.subheader("Kernel")
         if source is not None and source.kernel is not None:

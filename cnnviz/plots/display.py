@@ -30,9 +30,11 @@ __all__ = [
     "DIVERGING_COLORSCALE",
     "MAPPINGS",
     "auto_mapping",
+    "NUMBER_FIT",
     "bin_edges",
     "DisplayMap",
     "map_for_display",
+    "number_font",
     "display_pixels",
     "png_bytes",
     "to_uint8_image",
@@ -345,6 +347,58 @@ def display_pixels(dm: DisplayMap) -> np.ndarray:
         pixels = dm.values * 255.0
     # Values are already inside [0, 255]; rint then cast never wraps.
     return np.rint(pixels).astype(np.uint8)
+# --- numbers in cells -------------------------------------------------------------
+
+NUMBER_FIT = MappingProxyType({"height": 0.5, "width": 0.86, "char": 0.68, "min": 11, "max": 32,
+                               "present_min": 14, "comfort": 14})
+"""The one rule for a number printed in a grid cell, in CSS pixels.
+
+A cell of side ``c`` holding labels of at most ``n`` characters gets the
+font size ``min(height·c, width·c / (n·char), max)``, rounded down: half the
+cell high (room for the window's ring), and the widest label inside
+``width`` of the cell, a digit or minus sign being about ``char`` em wide.
+Below ``min`` px (``present_min`` in presenter mode, for the back row) a
+number is noise: the cell shows its colour only. :func:`number_font` applies
+it to the Plotly grids; the animation gets these constants in its options
+and applies the same rule with the browser's measured text widths instead
+of the ``char`` estimate; there ``comfort`` px is the size below which the
+output moves under the input (larger cells) rather than shrink beside it.
+"""
+
+
+def number_font(cell_px: float, longest: int, *, present: bool = False) -> int:
+    """The font size (px) for numbers of ``longest`` characters in cells ``cell_px`` wide.
+
+    Returns 0 when the numbers do not fit at a readable size (see :data:`NUMBER_FIT`).
+
+    Parameters
+    ----------
+    cell_px : float
+        The cell's side on screen, in CSS pixels.
+    longest : int
+        Characters in the longest label (``"-255"`` has 4).
+    present : bool, keyword-only
+        Presenter mode: the smallest readable size is larger.
+
+    Examples
+    --------
+    >>> number_font(40, 1), number_font(40, 4), number_font(20, 4)
+    (20, 12, 0)
+    >>> number_font(20, 4, present=True), number_font(200, 1)
+    (0, 32)
+    >>> number_font(28, 3, present=True)
+    0
+    """
+    cell, n = float(cell_px), as_int(longest, "longest", minimum=0)
+    if not math.isfinite(cell) or cell <= 0:
+        raise ValueError(f"cell_px must be a positive finite number, got {cell_px!r}")
+    rule = NUMBER_FIT
+    size = min(rule["height"] * cell, rule["width"] * cell / (max(n, 1) * rule["char"]),
+               rule["max"])
+    size = math.floor(size + 1e-9)
+    return size if size >= (rule["present_min"] if present else rule["min"]) else 0
+
+
 _FLOAT_MAX = float(np.finfo(np.float64).max)
 
 

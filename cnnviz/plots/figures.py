@@ -33,12 +33,19 @@ import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.plots.display import bin_edges, display_pixels, map_for_display, png_bytes
+from cnnviz.plots.display import (
+    NUMBER_FIT,
+    bin_edges,
+    display_pixels,
+    map_for_display,
+    number_font,
+    png_bytes,
+)
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 __all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
-           "histogram_figure", "image_figure", "read_out", "window_shapes"]
+           "cell_pixels", "histogram_figure", "image_figure", "read_out", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -48,6 +55,12 @@ PNG_MAX_SIDE = 1024
 #: winner colour, which no common colour-vision deficiency confuses with the blue or red
 #: of the diverging maps (a green mark on a red cell would vanish for many).
 MARK_COLOUR = "#ff2bd6"
+
+#: The width (px) a grid figure is expected to get when the caller does not say: a
+#: quarter of the content column at 1280 px (presenter mode: with the narrow sidebar), so
+#: that numbers fit however many figures share a row; callers that know their layout
+#: say more (``width=``), for larger numbers.
+NOMINAL_WIDTH, PRESENT_WIDTH = 180, 230
 #: Marks a figure drawn as a picture (in ``data[0].meta``), for :func:`read_out`.
 PICTURE = "cnnviz-picture"
 
@@ -107,22 +120,59 @@ def _array(value: object) -> np.ndarray:
     return np.asarray(value)
 
 
+def _top(note: str, present: bool) -> int:
+    """The top margin: room for the title and every subtitle line, so none runs into the cells."""
+    if present:
+        return 64 + 24 * (note.count("; ") + 1) if note else 54
+    return 48 + 17 * (note.count("; ") + 1) if note else 44
+
+
+def _height(shape: tuple[int, int], height: int | None, present: bool) -> int:
+    rows, cols = shape
+    if height:  # the caller's, a quarter taller on a projector
+        return int(height * 1.25) if present else int(height)
+    if present:  # projector: taller, so the (expected) width is what limits the cells
+        return int(min(600, max(300, 440 * rows / max(cols, 1))))
+    return int(min(520, max(220, 300 * rows / max(cols, 1))))
+
+
+def cell_pixels(shape: tuple[int, int], *, height: int, top: int, width: int,
+                colorbar: bool) -> float:
+    """The side (px) of a grid figure's square cells, expected for a figure ``width`` px wide.
+
+    The cells are square (``scaleanchor``), so the tighter of the plot's
+    height per row and width per column wins; tick labels take about 24 px
+    on each axis and a colour bar about 70 px.
+
+    >>> cell_pixels((7, 7), height=300, top=65, width=280, colorbar=True)
+    24.285714285714285
+    """
+    rows, cols = shape
+    plot_w = width - 16 - 24 - (70 if colorbar else 0)
+    plot_h = height - top - 8 - 24
+    return max(1.0, min(plot_w / max(cols, 1), plot_h / max(rows, 1)))
+
+
 def _layout(
-    fig: go.Figure, title: str, shape: tuple[int, int], height: int | None, note: str = ""
+    fig: go.Figure, title: str, shape: tuple[int, int], height: int | None, note: str = "",
+    present: bool = False,
 ) -> go.Figure:
     rows, cols = shape
     fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15},
+        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 20 if present else 15},
                "subtitle": {"text": note.replace("; ", "<br>"),
-                            "font": {"size": 11, "color": "#555"}}},
-        # Room for the title and every subtitle line, so none runs into the cells.
-        margin={"l": 8, "r": 8, "t": 48 + 17 * (note.count("; ") + 1) if note else 44, "b": 8},
-        height=height or int(min(520, max(220, 300 * rows / max(cols, 1)))),
-        plot_bgcolor="#ffffff",
+                            "font": {"size": 13 if present else 11,
+                                     "color": "#222" if present else "#555"}}},
+        margin={"l": 8, "r": 8, "t": _top(note, present), "b": 8},
+        height=_height(shape, height, present),
+        # Presenter mode: grey gaps between the cells, so white cells keep their edges.
+        plot_bgcolor="#cfcfcf" if present else "#ffffff",
+        font={"size": 15 if present else 12, "color": "#111" if present else None},
     )
-    # Row 0 at the top and square cells, as a matrix is written.
+    # Row 0 at the top and square cells, as a matrix is written; a grid narrower than
+    # its figure is tall sits right under its title, not in the middle.
     fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
-                     showgrid=False, zeroline=False)
+                     constraintoward="top", showgrid=False, zeroline=False)
     fig.update_xaxes(showgrid=False, zeroline=False, constrain="domain")
     if max(rows, cols) <= NUMBERS_MAX_SIDE:
         fig.update_xaxes(dtick=1)
@@ -146,6 +196,8 @@ def grid_figure(
     colorbar: bool = True,
     height: int | None = None,
     limits: tuple[float, float] | None = None,
+    width: int | None = None,
+    present: bool = False,
 ) -> go.Figure:
     """A 2-D array as a heatmap, with its numbers when small.
 
@@ -161,6 +213,18 @@ def grid_figure(
         A colour scale shared with other maps (see
         :func:`cnnviz.plots.display.map_for_display`): equal limits give equal
         colours and an equal legend for equal values.
+    width : the width (px) the figure is expected to get on screen (default
+        :data:`NOMINAL_WIDTH`, :data:`PRESENT_WIDTH` in presenter mode): with
+        the height it gives the cell size, and so the numbers' font
+        (:func:`cnnviz.plots.display.number_font`).
+    present : presenter mode: taller, larger type, and no colour bar when
+        the numbers are printed (they say the values).
+
+    Examples
+    --------
+    >>> fig = grid_figure(np.eye(7), present=True, width=350)
+    >>> fig.data[0].textfont.size >= 20, fig.data[0].showscale
+    (True, False)
     """
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 2:
@@ -169,6 +233,7 @@ def grid_figure(
         mapping = "diverging" if arr.size and arr.min() < 0 else "minmax"
     shown = map_for_display(arr, mapping, limits=limits)
     small = max(arr.shape) <= NUMBERS_MAX_SIDE if show_numbers is None else show_numbers
+    colorbar = colorbar and not (present and small)
     # Colours follow the mapped values; the legend and hover speak raw values.
     ticks = np.linspace(shown.zmin, shown.zmax, 5)
     legend = {"showscale": colorbar, "zmin": shown.zmin, "zmax": shown.zmax,
@@ -178,13 +243,22 @@ def grid_figure(
     note = f"{mapping}: {shown.note}"
     if small or max(arr.shape) <= NUMBERS_MAX_SIDE:
         text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
+        longest = max((len(t) for t in text.ravel()), default=1) if small else 1
+        cell = cell_pixels(arr.shape, height=_height(arr.shape, height, present),
+                           top=_top(note, present), colorbar=colorbar,
+                           width=width or (PRESENT_WIDTH if present else NOMINAL_WIDTH))
+        # Up to 16 × 16 the numbers are printed even where they hardly fit (presenter
+        # mode's larger minimum falls back to the normal one).
+        font = (number_font(cell, longest, present=present) or number_font(cell, longest)
+                or NUMBER_FIT["min"])
         fig = go.Figure(go.Heatmap(
             z=shown.values.astype(np.float32),
             customdata=_raw_data(arr),
             **legend,
             text=text,
             texttemplate="%{text}" if small else None,
-            textfont={"size": 14 if max(arr.shape) <= 8 else 11},
+            # Presenter mode: bold with a contrasting halo, readable on mid-grey cells too.
+            textfont={"size": font, **({"weight": 700, "shadow": "auto"} if present else {})},
             hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
             xgap=1 if small else 0,
             ygap=1 if small else 0,
@@ -192,7 +266,7 @@ def grid_figure(
     else:
         fig = _picture_figure(arr, shown, legend)
     fig.update_layout(shapes=window_shapes(highlight, cells))
-    return _layout(fig, title, arr.shape, height, note=note)
+    return _layout(fig, title, arr.shape, height, note=note, present=present)
 
 
 def _nth(n: int) -> str:
@@ -245,6 +319,8 @@ def image_figure(
     title: str = "",
     highlight: Sequence[tuple[int, int, int, int]] = (),
     height: int | None = None,
+    width: int | None = None,
+    present: bool = False,
 ) -> go.Figure:
     """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels.
 
@@ -253,7 +329,8 @@ def image_figure(
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
         return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
-                           highlight=highlight, colorbar=False, height=height)
+                           highlight=highlight, colorbar=False, height=height,
+                           width=width, present=present)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""
@@ -275,7 +352,7 @@ def image_figure(
         picture.update(hoverinfo=None, hovertemplate=hover)
         fig = go.Figure(picture)
     fig.update_layout(shapes=window_shapes(highlight))
-    return _layout(fig, title, arr.shape[:2], height, note=note)
+    return _layout(fig, title, arr.shape[:2], height, note=note, present=present)
 
 
 def _counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:

@@ -17,7 +17,9 @@ size that reads on a projector.
 from __future__ import annotations
 
 import io
+import tempfile
 import textwrap
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
@@ -26,7 +28,7 @@ from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.core.trace import ConvTrace
 from cnnviz.plots.display import DIVERGING_COLORS, png_bytes, to_uint8_image
 
-__all__ = ["MAX_GIF_STEPS", "animation_gif", "map_png"]
+__all__ = ["MAX_GIF_STEPS", "animation_frames", "animation_gif", "animation_mp4", "map_png"]
 
 #: More steps than this make a GIF too long to show (and too big to send).
 MAX_GIF_STEPS = 400
@@ -81,6 +83,52 @@ def animation_gif(trace: ConvTrace, *, cell: int = 56, frame_ms: int = 600,
     ValueError
         If the trace has more than :data:`MAX_GIF_STEPS` steps, or ``cell``
         is below 16.
+    """
+    frames = [im.convert("P", palette=Image.Palette.ADAPTIVE, colors=128)
+              for im in animation_frames(trace, cell=cell, digits=digits)]
+    buf = io.BytesIO()
+    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:],
+                   duration=frame_ms, loop=0, disposal=1)
+    return buf.getvalue()
+
+
+def animation_mp4(trace: ConvTrace, *, cell: int = 56, frame_ms: int = 600,
+                  digits: int = 2) -> bytes:
+    """The frames of :func:`animation_gif` as an H.264 MP4 video, one frame per step.
+
+    Encoded by the ffmpeg binary that the ``imageio-ffmpeg`` wheel ships (no
+    download), in yuv420p so that slide software and browsers play it. The
+    frame rate is ``1000 / frame_ms`` frames per second, so each step stays
+    ``frame_ms`` on screen as in the GIF. Same parameters and errors as
+    :func:`animation_gif`.
+    """
+    import imageio_ffmpeg
+
+    frames = animation_frames(trace, cell=cell, digits=digits)
+    w, h = frames[0].size
+    # yuv420p needs an even width and height: a white pixel row or column if not.
+    W, H = w + w % 2, h + h % 2
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "steps.mp4"
+        writer = imageio_ffmpeg.write_frames(
+            str(path), (W, H), fps=1000.0 / frame_ms, codec="libx264", pix_fmt_out="yuv420p",
+            macro_block_size=1, ffmpeg_log_level="error",
+            output_params=["-movflags", "+faststart", "-preset", "veryfast"])
+        writer.send(None)  # start ffmpeg
+        try:
+            for im in frames:
+                canvas = Image.new("RGB", (W, H), "white")
+                canvas.paste(im, (0, 0))
+                writer.send(np.ascontiguousarray(np.asarray(canvas, dtype=np.uint8)))
+        finally:
+            writer.close()
+        return path.read_bytes()
+
+
+def animation_frames(trace: ConvTrace, *, cell: int = 56, digits: int = 2) -> list[Image.Image]:
+    """One RGB picture per step of a convolution (what the GIF and the MP4 show).
+
+    Raises ValueError as :func:`animation_gif`.
     """
     if trace.n_steps > MAX_GIF_STEPS:
         raise ValueError(f"the animation has {trace.n_steps} steps; a GIF takes at most "
@@ -150,11 +198,8 @@ def animation_gif(trace: ConvTrace, *, cell: int = 56, frame_ms: int = 600,
         for line in lines:
             d.text((_MARGIN, y), line, fill=_INK, font=small)
             y += 24
-        frames.append(im.convert("P", palette=Image.Palette.ADAPTIVE, colors=128))
-    buf = io.BytesIO()
-    frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:],
-                   duration=frame_ms, loop=0, disposal=1)
-    return buf.getvalue()
+        frames.append(im)
+    return frames
 
 
 def map_png(values: object, mapping: str, *, display: int = 640, digits: int = 2) -> bytes:

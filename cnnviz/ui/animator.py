@@ -31,6 +31,9 @@ from typing import Any
 import streamlit as st
 
 from cnnviz.lessons.animation import payload_json
+from cnnviz.plots.display import NUMBER_FIT
+
+from . import presenter
 
 __all__ = ["MOTIONS", "AnimatorState", "animator"]
 
@@ -83,6 +86,7 @@ def animator(
     speed: float | None = None,
     motion: str = "auto",
     on_change: Callable[[], None] | None = None,
+    present: bool | None = None,
 ) -> AnimatorState:
     """Show the animation of a payload and return where it stands.
 
@@ -111,6 +115,9 @@ def animator(
         ``prefers-reduced-motion``. Stepping works in every mode.
     on_change : callable, optional, keyword-only
         Called when the browser reports a new state.
+    present : bool, optional, keyword-only
+        Presenter mode (default: the session's switch, :mod:`cnnviz.ui.presenter`):
+        larger numbers, the keys on screen, the whole step on one line when it fits.
 
     Returns
     -------
@@ -127,7 +134,9 @@ def animator(
         raise ValueError(f"start_step must be in 0..{n_steps - 1}, got {start_step}")
     if motion not in MOTIONS:
         raise ValueError(f"motion must be one of {', '.join(MOTIONS)}, got {motion!r}")
-    options: dict[str, Any] = {"motion": motion}
+    # The numbers follow the same rule as the Plotly grids (NUMBER_FIT).
+    options: dict[str, Any] = {"motion": motion, "fit": dict(NUMBER_FIT),
+                               "present": presenter.on() if present is None else bool(present)}
     if speed is not None:
         if not 0.5 <= float(speed) <= 20:
             raise ValueError(f"speed must be between 0.5 and 20 steps per second, got {speed}")

@@ -28,6 +28,8 @@ import streamlit as st
 import cnnviz
 from cnnviz.plots import figures
 
+from . import presenter
+
 TTL = 3600
 
 
@@ -73,8 +75,12 @@ def _grid_figure(key: str, _values: np.ndarray, kwargs: dict):
 
 
 def grid_figure(values: np.ndarray, **kwargs: Any):
-    """:func:`cnnviz.plots.figures.grid_figure`, built once per exact input (do not mutate)."""
+    """:func:`cnnviz.plots.figures.grid_figure`, built once per exact input (do not mutate).
+
+    In presenter mode (:mod:`cnnviz.ui.presenter`) at projector size unless ``present`` is given.
+    """
     values = np.asarray(values)
+    kwargs.setdefault("present", presenter.on())
     return _grid_figure(digest(values), values, kwargs)
 
 
@@ -84,8 +90,10 @@ def _image_figure(key: str, _image: np.ndarray, kwargs: dict):
 
 
 def image_figure(image: np.ndarray, **kwargs: Any):
-    """:func:`cnnviz.plots.figures.image_figure`, built once per exact input (do not mutate)."""
+    """:func:`cnnviz.plots.figures.image_figure`, built once per exact input (do not mutate);
+    at projector size in presenter mode, as :func:`grid_figure`."""
     image = np.asarray(image)
+    kwargs.setdefault("present", presenter.on())
     return _image_figure(digest(image), image, kwargs)
 
 

@@ -17,6 +17,7 @@ from cnnviz.core.text import format_table
 from cnnviz.core.trace import ConvTrace, Step
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
+from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
 from . import links, state
@@ -187,7 +188,8 @@ def input_panels(trace: ConvTrace, step: Step | None) -> None:
     padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
     for c, col in enumerate(st.columns(3)):
         fig = grid_figure(trace.padded[:, :, c], title=f"{NAMES[c]} channel ({padded}input)",
-                          highlight=rect, colorbar=False, height=380)
+                          highlight=rect, colorbar=False, height=380,
+                          width=320 if presenter.on() else 260)  # three a row
         col.plotly_chart(fig, key=f"colour_plane_{c}")
 
 
@@ -195,7 +197,8 @@ def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
     """The one output map of the filter, the explained cell marked."""
     cell = [] if step is None else [(step.out_row, step.out_col)]
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
-                      f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380)
+                      f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380,
+                      width=480 if presenter.on() else 400)  # half the row
     st.plotly_chart(fig, key="colour_output")
 
 

@@ -17,7 +17,7 @@ from cnnviz.data.digits import Split, load_digits, split
 from cnnviz.lessons import digits as lesson_digits
 from cnnviz.lessons.learn_kernel import KernelLesson, run_lesson
 
-from . import links
+from . import links, views
 
 __all__ = ["digit_split", "evaluation", "kernel_lesson", "player", "shipped_model", "train_live"]
 
@@ -70,20 +70,22 @@ def player(last: int, draw: Callable[[int], None]) -> None:
     st.session_state[STEP] = min(int(st.session_state[STEP]), last)
     t = st.session_state[STEP]
     playing = bool(st.session_state.get(_PLAYING, False))
-    cols = st.columns([1, 1, 1, 1, 1.1, 3])
+    # Wide enough for each label and its key (Streamlit writes the shortcut beside it).
+    cols = st.columns([1.3, 1.1, 1.1, 1.1, 1.4, 1])
     # Material icons, not emoji: the machines that show the app may have no emoji font.
+    # The step-by-step animation's keys, shown on the buttons by Streamlit.
     cols[0].button("Reset", key="lk_reset", icon=":material/first_page:", on_click=_set_step,
-                   args=(0,), help="Back to step 0: the starting kernel.")
+                   args=(0,), help="Back to step 0: the starting kernel.", shortcut="Home")
     cols[1].button("Back", key="lk_back", icon=":material/chevron_left:", on_click=_set_step,
-                   args=(max(t - 1, 0),))
+                   args=(max(t - 1, 0),), shortcut="Left")
     cols[2].button("Step", key="lk_step", icon=":material/chevron_right:", on_click=_set_step,
-                   args=(min(t + 1, last),),
+                   args=(min(t + 1, last),), shortcut="Right",
                    help="One step of gradient descent: k ← k − η ∂L/∂k.")
     cols[3].button("End", key="lk_end", icon=":material/last_page:", on_click=_set_step,
-                   args=(last,))
+                   args=(last,), shortcut="End")
     cols[4].button("Pause" if playing else "Play", key="lk_play", type="primary",
                    icon=":material/pause:" if playing else ":material/play_arrow:",
-                   on_click=_toggle_play, args=(last,))
+                   on_click=_toggle_play, args=(last,), shortcut="Space")
 
     @st.fragment(run_every=FRAME_SECONDS if playing else None)
     def frame() -> None:
@@ -99,6 +101,7 @@ def player(last: int, draw: Callable[[int], None]) -> None:
                   on_change=lambda: st.session_state.__setitem__(STEP, st.session_state[_SLIDER]),
                   help="Scrub through the run: every step is computed already.")
         links.put(STEP, str(now) if now else None)
+        views.refresh()  # a fragment's rerun: the saved view follows the step
         draw(now)
 
     frame()

@@ -12,6 +12,7 @@ from cnnviz.core.activations import ACTIVATIONS
 from cnnviz.core.conv import ConvSettings
 from cnnviz.plots.display import MAPPINGS, auto_mapping
 
+from . import presenter
 from . import state as k
 
 PAD_KINDS = ("valid", "same", "full", "custom")
@@ -84,5 +85,6 @@ def mapping_picker(*, kernel_sum: float = 0.0, unit_input: bool = True) -> str:
     if choice != "auto":
         return choice
     chosen = auto_mapping(kernel_sum, unit_input)
-    st.caption(f"auto → **{chosen}**: {MAPPINGS[chosen]}")
+    # Presenter mode: the name only (the figure's subtitle says what it did).
+    st.caption(f"auto → **{chosen}**" + ("" if presenter.on() else f": {MAPPINGS[chosen]}"))
     return chosen

@@ -14,6 +14,7 @@ from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.gif import map_png
 
+from . import presenter, views
 from .cached import grid_figure, image_figure
 
 
@@ -44,6 +45,8 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             func(*args, **kwargs)
         except PageStop:
             pass
+        finally:
+            views.refresh()  # the saved view follows the fragment's widgets
 
     return st.fragment(run)
 
@@ -70,8 +73,10 @@ def chart_names() -> None:
 
 
 def intro(text: str) -> None:
-    """The two or three sentences that open a page: what it teaches."""
-    st.markdown(text)
+    """The two or three sentences that open a page: what it teaches (not in presenter mode,
+    where the teacher says it and the grids need the room)."""
+    if not presenter.on():
+        st.markdown(text)
 
 
 def shape_formulas(geom: ConvGeometry, *, what: str = "window") -> None:
@@ -114,8 +119,10 @@ def feature_maps(
     for start in range(0, len(panels), 2):
         for col, (title, values, how) in zip(st.columns(2), panels[start:start + 2],
                                              strict=False):
-            fig = image_figure(values, title=title) if how is None else grid_figure(
-                values, title=title, mapping=how)
+            # Two figures a row: about 265 px each at 1280 px, 350 in presenter mode.
+            width = 350 if presenter.on() else 265
+            fig = image_figure(values, title=title, width=width) if how is None else grid_figure(
+                values, title=title, mapping=how, width=width)
             col.plotly_chart(fig, key=f"{key}_panel{start}_{title[:6]}")
     return channel
 

@@ -76,3 +76,6 @@ CMP_PAD = MappingProxyType({"A": "a_pad", "B": "b_pad"})
 CMP_STRIDE = MappingProxyType({"A": "a_s", "B": "b_s"})
 CMP_PAD_MODE = MappingProxyType({"A": "a_mode", "B": "b_mode"})
 CMP_FLIP = MappingProxyType({"A": "a_flip", "B": "b_flip"})
+
+# Presenter mode (sidebar, every page): projector sizes, see cnnviz.ui.presenter.
+PRESENT = "present"

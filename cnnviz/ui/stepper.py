@@ -19,7 +19,7 @@ from cnnviz.lessons.animation import (
     payload_json,
     to_pixel_levels,
 )
-from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif
+from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, animation_mp4
 
 from . import cached, links
 from . import state as k
@@ -36,17 +36,27 @@ _JUMPED = "_anim_jumped"  # (step, the view seen then): a move Python asked for,
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
-    """A download of the animation as a GIF for slides; traced and drawn only when clicked."""
+    """Downloads of the animation for slides, as a GIF and as an MP4 video.
+
+    Each is traced and drawn only when its button is clicked.
+    """
     if n_steps > MAX_GIF_STEPS:
-        st.caption(f"A GIF takes at most {MAX_GIF_STEPS} steps; this grid has "
+        st.caption(f"A GIF or video takes at most {MAX_GIF_STEPS} steps; this grid has "
                    f"{n_steps}: pick a smaller grid for the slides.")
         return
-    st.download_button("Animation for slides (GIF)",
-                       lambda: animation_gif(ConvTrace(grid, kernel, settings=cfg)),
-                       "convolution_steps.gif", mime="image/gif", key="dl_anim_gif",
-                       icon=":material/movie:",
-                       help="Every step as one frame: the window, the numbers, the output "
-                            "filling in and the equation, large enough for a projector.")
+    gif, mp4 = st.columns(2)
+    gif.download_button("Animation for slides (GIF)",
+                        lambda: animation_gif(ConvTrace(grid, kernel, settings=cfg)),
+                        "convolution_steps.gif", mime="image/gif", key="dl_anim_gif",
+                        icon=":material/movie:",
+                        help="Every step as one frame: the window, the numbers, the output "
+                             "filling in and the equation, large enough for a projector.")
+    mp4.download_button("Animation (MP4)",
+                        lambda: animation_mp4(ConvTrace(grid, kernel, settings=cfg)),
+                        "convolution_steps.mp4", mime="video/mp4", key="dl_anim_mp4",
+                        icon=":material/videocam:",
+                        help="The same frames as an H.264 video (one step per frame, "
+                             "0.6 s each), for slide software that plays video.")
 
 
 def motion() -> str:

@@ -132,7 +132,7 @@ def test_the_animation_downloads_as_a_gif_with_one_frame_per_step(open_page):
     from PIL import Image
 
     at = _open_small(open_page, "rectangle")
-    (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Animation")]
+    (button,) = [b for b in at.get("download_button") if b.proto.label.startswith("Animation for")]
     assert not at.exception, exceptions(at)
     # The page builds the file on click; build it as the button's callable does.
     from cnnviz.core.conv import ConvSettings
@@ -148,3 +148,10 @@ def test_the_animation_downloads_as_a_gif_with_one_frame_per_step(open_page):
     last = np.asarray(gif.convert("RGB"))
     assert first.shape == last.shape and (first != last).any()
     assert gif.size[0] >= 12 * 56  # 7 + 5 cells of 56 px: presenter size
+
+
+def test_the_animation_also_downloads_as_an_mp4_beside_the_gif(open_page):
+    at = _open_small(open_page, "rectangle")
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Animation for slides (GIF)" in labels and "Animation (MP4)" in labels
+    assert not at.exception, exceptions(at)

@@ -25,7 +25,7 @@ def _student(browser, app_url, name: str, image: bytes, kernel: str):
     page.set_default_timeout(30_000)
     page.goto(f"{app_url}/?src=Upload&k={kernel}")
     wait_for_app(page, "Convolution playground")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
         files=[{"name": name, "mimeType": "image/png", "buffer": image}])
     page.get_by_test_id("stSidebar").get_by_text(name).first.wait_for()
     wait_for_app(page, "Convolution playground")

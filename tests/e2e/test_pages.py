@@ -17,7 +17,9 @@ PAGES = ["", "animation", "colour", "pooling", "quiz", "compare", "shapes", "rec
 
 
 def _sidebar_radio(page, label: str) -> None:
-    page.locator('[data-testid="stSidebar"]').get_by_text(label, exact=True).click()
+    # A radio option, not the view loader's "Upload" button further down the sidebar.
+    page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]').get_by_text(
+        label, exact=True).click()
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -40,7 +42,8 @@ def test_playground_upload_change_kernel_and_see_result(page, app_url, tmp_path)
     Image.fromarray(img).save(path)
     _sidebar_radio(page, "Upload")
     wait_for_app(page, "Your image")
-    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(path))
+    # The image's uploader (the sidebar's last one loads a saved view).
+    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(path))
     wait_for_app(page, "Input a: 60 × 90")
     page.get_by_text("Feature map z = a ⋆ k + b: 58 × 88").first.wait_for()
 
@@ -61,7 +64,7 @@ def test_corrupt_upload_shows_a_message_not_a_traceback(page, app_url, tmp_path)
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(50)))
     _sidebar_radio(page, "Upload")
     wait_for_app(page, "Your image")
-    page.locator('[data-testid="stSidebar"] input[type="file"]').set_input_files(str(bad))
+    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(bad))
     wait_for_app(page, "Could not use")
     assert no_exception_box(page) == []
 

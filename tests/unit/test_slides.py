@@ -39,3 +39,32 @@ def test_the_png_is_at_display_size_with_numbers_in_small_maps():
     big = Image.open(io.BytesIO(map_png(np.random.default_rng(0).normal(size=(100, 80)),
                                         "diverging")))
     assert big.size == (80 * 6, 100 * 6)  # blocks of 640 // 100 pixels, no numbers
+
+
+def test_the_mp4_has_one_frame_per_step_and_its_first_and_last_frames_differ(tmp_path):
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")  # in requirements.txt
+    from cnnviz.plots.gif import animation_mp4
+
+    item = samples.LECTURE_INPUTS["digit_one"]
+    trace = ConvTrace(item.array, item.kernel)
+    data = animation_mp4(trace, frame_ms=500)
+    assert data[4:8] == b"ftyp"  # an MP4 container
+    path = tmp_path / "steps.mp4"
+    path.write_bytes(data)
+    reader = imageio_ffmpeg.read_frames(str(path))
+    meta = next(reader)
+    w, h = meta["size"]
+    frames = [np.frombuffer(f, dtype=np.uint8).reshape(h, w, 3) for f in reader]
+    assert len(frames) == trace.n_steps == 25
+    assert meta["fps"] == pytest.approx(2.0)
+    assert w % 2 == 0 and h % 2 == 0 and w >= 12 * 56
+    first, last = frames[0].astype(int), frames[-1].astype(int)
+    # The output filled in: many pixels changed, far beyond the codec's noise.
+    assert np.count_nonzero(np.abs(first - last).sum(axis=2) > 60) > 1000
+
+
+def test_an_mp4_of_too_many_steps_is_refused():
+    from cnnviz.plots.gif import animation_mp4
+
+    with pytest.raises(ValueError, match=f"at most {MAX_GIF_STEPS}"):
+        animation_mp4(ConvTrace(np.zeros((30, 30)), np.ones((3, 3))))

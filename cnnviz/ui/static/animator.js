@@ -20,8 +20,12 @@ const NUMBERS_MAX = 18;
 // Smallest cell (CSS px) that still holds a readable number on a projector.
 const NUMBER_CELL_MIN = 22;
 const MAX_CELL = 56;
-// Smallest font (CSS px) for numbers in the input and output grids.
-const MIN_FONT = 11;
+// The rule for a number in a cell (Python's cnnviz.plots.display.NUMBER_FIT,
+// sent in data.options.fit; these are its values, for a payload without it):
+// half the cell high, the widest label within `width` of the cell, and no
+// smaller than `min` px (`present_min` in presenter mode).
+// Below `comfort` px side by side, the output wraps under the input instead.
+const FIT = { height: 0.5, width: 0.86, min: 11, max: 32, present_min: 14, comfort: 14 };
 const GRID_GAP = 14;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const WINDOW_COLOUR = "#ffb000";
@@ -205,7 +209,8 @@ const TEMPLATE = `
     <label class="cnv-field">Speed
       <select data-testid="cnnviz-speed" aria-label="Speed in steps per second"></select>
     </label>
-    <label class="cnv-field"><input type="checkbox" data-testid="cnnviz-loop" aria-label="Loop"> Loop</label>
+    <label class="cnv-field cnv-loop"><input type="checkbox" data-testid="cnnviz-loop" aria-label="Loop"> Loop</label>
+    <span class="cnv-keys" data-testid="cnnviz-keys">Keys: <kbd>Space</kbd> play · <kbd>←</kbd><kbd>→</kbd> step · <kbd>Home</kbd><kbd>End</kbd></span>
   </div>
   <label class="cnv-timeline">Step
     <input type="range" min="1" max="1" value="1" step="1" data-testid="cnnviz-timeline" aria-label="Timeline: step">
@@ -315,6 +320,16 @@ class Animator {
   update(data) {
     if (data.options && data.options.clock) this.clock = data.options.clock;
     this.setMotion(data.options && data.options.motion);
+    const opts = data.options || {};
+    const fit = Object.assign({}, FIT, opts.fit || {});
+    const present = opts.present === true;
+    if (present !== this.present || JSON.stringify(fit) !== JSON.stringify(this.fit)) {
+      this.present = present;
+      this.fit = fit;
+      this.minFont = present ? fit.present_min : fit.min;
+      this.el.box.classList.toggle("cnv-present", present);
+      if (this.P) { this.layout(); this.render("resize"); }
+    }
     const name = data.key != null ? String(data.key) : this.name;
     if (name !== this.name && instances()[this.name] === this.api) delete instances()[this.name];
     this.name = name;
@@ -565,6 +580,10 @@ class Animator {
       setLoop: (on) => { this.loop = !!on; this.el.loop.checked = this.loop; },
       setClock: (c) => { this.clock = c; if (this.playing) this.restartClock(); },
       root: () => this.el.box,
+      // The numbers' sizes as laid out (CSS px), for tests: the font per grid and the cells.
+      numbers: () => ({ ...this.fonts, cell: this.cell, outCell: this.outCell,
+        numbersIn: this.numbersIn, numbersOut: this.numbersOut, oneLine: this.oneLine,
+        width: this.layoutWidth, height: window.innerHeight }),
     };
   }
 
@@ -800,40 +819,91 @@ class Animator {
     // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
     // allowance, or the output wraps under the input by a few pixels.
     let cell = Math.floor((W - rowGap - axis - (grids - 1) * GRID_GAP - 16) / (inCols + P.ow));
-    const sideBySideFits = cell >= NUMBER_CELL_MIN &&
-      this.fontFor(P.vals, clamp(cell, 2, MAX_CELL)) >= MIN_FONT;
-    if (small && grids === 1 && !sideBySideFits) {
+    const minFont = this.minFont || FIT.min;
+    const both = P.isConv ? 2 : 1;
+    const kGrids = P.isConv ? P.nc : 1;
+    // Presenter mode: the grids, the kernel and the products on one line when
+    // their numbers fit there, so the whole step is on the first screen; and
+    // never taller than the window leaves below the controls.
+    this.oneLine = false;
+    if (this.present) {
+      const screen = window.innerHeight || 720;
+      const room = Math.max(screen - 410, 260);
+      const tall = Math.max(P.hp, P.oh);
+      const kCols = P.fw * kGrids;  // kernel above products, beside the grids
+      const oneCell = Math.min(MAX_CELL, Math.floor(room / tall),
+        Math.floor((W - 3 * rowGap - axis - (grids + kGrids - 2) * GRID_GAP - 32) /
+          (inCols + P.ow + kCols)));
+      // The filter's column is as wide as its captions and legend (about 260 px) at least.
+      const besideWidth = (inCols + P.ow) * oneCell + axis + 3 * rowGap + 32 +
+        Math.max(260, kCols * oneCell);
+      if (grids === 1 && besideWidth <= W && this.fontFor(P.vals, clamp(oneCell, 2, MAX_CELL)) >= minFont &&
+          this.fontFor(P.out, clamp(oneCell, 2, MAX_CELL)) >= minFont) {
+        this.oneLine = true;
+        cell = oneCell;
+      }
+      // Fit the window's height, unless that costs the numbers: then the
+      // smallest cell that still prints them (the page scrolls a little).
+      const widest = clamp(cell, 2, MAX_CELL);
+      // The output's numbers count only if they can fit at all (long sums may not).
+      const outCounts = outSmall && this.fontFor(P.out, widest) >= minFont;
+      const readable = (c) => this.fontFor(P.vals, c) >= minFont &&
+        (!outCounts || this.fontFor(P.out, c) >= minFont);
+      let c = Math.min(widest, Math.floor(room / tall));
+      if (!readable(c) && readable(widest)) {
+        while (c < widest && !readable(c)) c += 1;
+      }
+      cell = c;
+    }
+    const fit = this.fit || FIT;
+    const wanted = this.present ? minFont : Math.max(minFont, fit.comfort);
+    const sideBySideFits = cell >= 2 && this.fontFor(P.vals, clamp(cell, 2, MAX_CELL)) >= wanted &&
+      (!outSmall || this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) >= wanted);
+    if (small && grids === 1 && !sideBySideFits && !this.present) {
       // Numbers do not fit side by side: give the input the whole width and
       // let the output wrap below it (same cell size, so stride shows).
-      cell = Math.floor((W - axis - 8) / Math.max(inCols, P.ow));
-    } else if (grids > 1 && cell < NUMBER_CELL_MIN) {
+      // Presenter mode keeps the output beside the input (150 % zoom too).
+      // Cells of 44 px hold 3-4 digit numbers at about 20 px; larger ones only add scrolling.
+      cell = Math.min(44, Math.floor((W - axis - 8) / Math.max(inCols, P.ow)));
+    } else if (grids > 1 && !sideBySideFits) {
       cell = Math.floor((W - (grids - 1) * GRID_GAP - 8) / inCols);
     }
     cell = clamp(cell, 2, MAX_CELL);
     this.cell = cell;
-    this.numbersIn = small && cell >= NUMBER_CELL_MIN && (P.nc === 1 || this.view === "channels");
-    this.numbersOut = outSmall && cell >= NUMBER_CELL_MIN;
+    // The output gets its own, larger cells when it sits on a line of its own
+    // (three channel grids side by side) and its numbers do not fit in the input's.
+    let outCell = cell;
+    if (grids > 1 && outSmall && this.fontFor(P.out, cell) < minFont) {
+      outCell = clamp(Math.floor((W - axis - 8) / P.ow), cell, MAX_CELL);
+      if (this.present) outCell = Math.min(outCell, Math.max(cell, Math.floor(((window.innerHeight || 720) - 330) / P.oh)));
+    }
+    this.outCell = outCell;
+    this.numbersIn = small && (P.nc === 1 || this.view === "channels");
+    this.numbersOut = outSmall;
     this.fonts = {
       input: this.numbersIn ? this.fontFor(P.vals, cell) : 0,
-      output: this.numbersOut ? this.fontFor(P.out, cell) : 0,
+      output: this.numbersOut ? this.fontFor(P.out, outCell) : 0,
     };
-    // Numbers too small to read from the back of a room are noise: colour only.
-    if (this.fonts.input < MIN_FONT) this.numbersIn = false;
-    if (this.fonts.output < MIN_FONT) this.numbersOut = false;
+    // Numbers too small to read at all are noise: colour only. (Presenter mode lays
+    // out for its larger minimum, but a grid it cannot reach still prints at the
+    // normal one, as the Plotly grids do.)
+    const fitRule = this.fit || FIT;
+    if (this.fonts.input < fitRule.min) this.numbersIn = false;
+    if (this.fonts.output < fitRule.min) this.numbersOut = false;
+    this.el.box.classList.toggle("cnv-oneline", this.oneLine);
     const ax = this.numbersOut ? axis : 0;
     this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell };
     // +2 px everywhere: the last grid line sits half a pixel past the cells.
     this.sizeCanvas(this.el.cIn, grids * P.wp * cell + (grids - 1) * GRID_GAP + 2, label + P.hp * cell + 2);
-    this.outGeom = { cell, x0: ax, y0: label + ax };
-    this.sizeCanvas(this.el.cOut, ax + P.ow * cell + 2, label + ax + P.oh * cell + 2);
+    this.outGeom = { cell: outCell, x0: ax, y0: label + ax };
+    this.sizeCanvas(this.el.cOut, ax + P.ow * outCell + 2, label + ax + P.oh * outCell + 2);
 
-    const kGrids = P.isConv ? P.nc : 1;
     // Kernel and products side by side if they fit at a readable size,
     // else each takes the full width.
-    const both = P.isConv ? 2 : 1;
     let kCell = Math.floor((W - 8 - rowGap * (both - 1) - both * (kGrids - 1) * GRID_GAP) / (both * P.fw * kGrids));
     if (kCell < 40) kCell = Math.floor((W - 8 - (kGrids - 1) * GRID_GAP) / (P.fw * kGrids));
     kCell = clamp(kCell, 26, 64);
+    if (this.oneLine) kCell = clamp(cell, 26, 64);
     this.kGeom = { grids: kGrids, cell: kCell, label: kGrids > 1 ? 24 : 0 };
     const kw = kGrids * P.fw * kCell + (kGrids - 1) * GRID_GAP + 2;
     const kh = this.kGeom.label + P.fh * kCell + 2;
@@ -873,7 +943,8 @@ class Animator {
     // One font size per grid, the largest at which its widest text fits a
     // cell: sizes that jump from cell to cell read as emphasis.
     const g = this.measureCtx || (this.measureCtx = this.doc.createElement("canvas").getContext("2d"));
-    const base = Math.max(6, Math.floor(cell * 0.42));
+    const fit = this.fit || FIT;
+    const base = Math.max(6, Math.min(fit.max, Math.floor(cell * fit.height)));
     g.font = `650 ${base}px ${FONT}`;
     let longest = 0;
     for (const s of strings) longest = Math.max(longest, text(s).length);
@@ -887,7 +958,7 @@ class Animator {
       }
     }
     // Leave room for the window's ring inside the cell edge.
-    const room = Math.min(cell * 0.86, cell - ringWidth(cell) - 5);
+    const room = Math.min(cell * fit.width, cell - ringWidth(cell) - 5);
     return widest > room ? Math.max(6, Math.floor(base * room / widest)) : base;
   }
 

@@ -1,0 +1,46 @@
+"""Presenter mode: one switch, kept in the link (``?present=true``), that fits a projector.
+
+At 1280 × 720 the app's first screen should hold a page's grids and its
+essential controls. The switch (sidebar, every page) does four things:
+
+- :func:`switch` injects :file:`static/presenter.css` (larger type, a narrow
+  sidebar, little padding, dark text instead of grey captions);
+- :func:`on` tells the rest of the UI: :func:`cnnviz.ui.show.intro` leaves the
+  pages' introductions out, :mod:`cnnviz.ui.cached` builds the grid figures
+  at projector size (:func:`cnnviz.plots.figures.grid_figure` with
+  ``present=True``: taller, larger numbers, see
+  :data:`cnnviz.plots.display.NUMBER_FIT`), the step-by-step animation gets
+  larger cells and its keyboard shortcuts on screen;
+- Step by step puts its settings below the animation, the Playground gives
+  the maps more of the width.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from . import state as k
+
+__all__ = ["CSS", "on", "switch"]
+
+CSS = (Path(__file__).with_name("static") / "presenter.css").read_text(encoding="utf-8")
+
+
+def on() -> bool:
+    """Whether presenter mode is on in this session."""
+    return bool(st.session_state.get(k.PRESENT, False))
+
+
+def switch() -> bool:
+    """The sidebar switch (in the link) and, when on, the mode's CSS; returns whether it is on."""
+    present = st.sidebar.toggle(
+        "Presenter mode", key=k.PRESENT, **k.LINK,
+        help="For a projector at 1280 × 720: large type and cells, intros hidden, the "
+             "settings below the results, the keyboard shortcuts on screen.")
+    if present:
+        # A <style> alone takes no room on the page.
+        st.html(f"<style>{CSS}</style>")
+    return bool(present)
+

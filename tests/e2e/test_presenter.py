@@ -1,0 +1,176 @@
+"""Presenter mode at 1280 × 720 in real Chromium, and the view file saved and loaded back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHOTS, no_exception_box, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+# The lectures' examples with their own kernels, as "Use this matrix's lecture settings" sets them.
+LECTURES = {
+    "digit": "src=Lecture&lecture=digit_one&k=1,0,0;1,0,1;0,1,1",
+    "rectangle": "src=Lecture&lecture=rectangle&k=1,1,1;0,0,1;0,0,1&bias=-4&act=relu",
+    "volume": "src=Lecture&lecture=vertical_edge&channels=Colour&k=1,0,-1;1,0,-1;1,0,-1",
+}
+OWN_SHOTS = Path("/tmp/shots-presenter")
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, accept_downloads=True)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def _inside(box, *, width=1280, height=720) -> bool:
+    return (box is not None and box["x"] >= 0 and box["y"] >= 0
+            and box["x"] + box["width"] <= width and box["y"] + box["height"] <= height)
+
+
+def _numbers(pg) -> dict:
+    return pg.evaluate("() => window.__cnnvizInstances.anim_view.numbers()")
+
+
+def _shot(pg, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"presenter_{name}.png"
+    pg.screenshot(path=str(path))  # the viewport: what the back row sees
+    if OWN_SHOTS.is_dir():
+        shutil.copy(path, OWN_SHOTS / path.name)
+
+
+def _open(pg, url: str, text: str) -> None:
+    pg.goto(url)
+    wait_for_app(pg, text)
+    pg.get_by_test_id("cnnviz-step-counter").first.wait_for() if "animation" in url else None
+    pg.wait_for_timeout(800)  # the animator lays out after a resize observer tick
+
+
+def test_step_by_step_fits_a_projector_with_readable_numbers(projector, app_url):
+    pg = projector
+    _open(pg, f"{app_url}/animation?{LECTURES['digit']}&present=true", "Step by step")
+    assert not no_exception_box(pg)
+    for control in (pg.get_by_test_id("cnnviz-play"),
+                    pg.get_by_role("button", name="Step forward (Right arrow)"),
+                    pg.get_by_test_id("cnnviz-keys"),
+                    pg.get_by_test_id("cnnviz-input"), pg.get_by_test_id("cnnviz-output"),
+                    pg.get_by_test_id("cnnviz-kernel")):
+        assert _inside(control.bounding_box()), control
+    assert "Space" in pg.get_by_test_id("cnnviz-keys").inner_text()
+    # The step's equation starts on the first screen too (its first line at least).
+    assert pg.get_by_test_id("cnnviz-equation").bounding_box()["y"] + 40 <= 720
+    sizes = _numbers(pg)
+    # The digit lecture's cells: numbers of at least 20 px in every grid.
+    assert sizes["numbersIn"] and sizes["numbersOut"], sizes
+    assert min(sizes["input"], sizes["output"], sizes["kernel"]) >= 20, sizes
+    # The intro is left out; Next steps the animation.
+    assert not pg.get_by_text("Watch the layer compute").count()
+    pg.get_by_role("button", name="Step forward (Right arrow)").click()
+    assert pg.get_by_test_id("cnnviz-step-counter").inner_text().strip() == "Step 2 / 25"
+    _shot(pg, "step_digit")
+    for name in ("rectangle", "volume"):
+        _open(pg, f"{app_url}/animation?{LECTURES[name]}&present=true", "Step by step")
+        assert not no_exception_box(pg)
+        assert _inside(pg.get_by_test_id("cnnviz-play").bounding_box())
+        sizes = _numbers(pg)
+        assert sizes["numbersIn"] and sizes["numbersOut"], (name, sizes)
+        _shot(pg, f"step_{name}")
+
+
+def test_at_150_percent_zoom_the_output_stays_beside_the_input(browser, app_url):
+    # 150 % zoom of a 1280 × 720 screen: 853 × 480 CSS pixels at 1.5 device pixels each.
+    context = browser.new_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5)
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        _open(pg, f"{app_url}/animation?{LECTURES['digit']}&present=true", "Step by step")
+        grid = pg.get_by_test_id("cnnviz-input").bounding_box()
+        out = pg.get_by_test_id("cnnviz-output").bounding_box()
+        assert out["x"] >= grid["x"] + grid["width"], (grid, out)  # beside, not below
+        assert out["y"] < grid["y"] + grid["height"] / 2, (grid, out)
+        assert _numbers(pg)["numbersOut"]
+    finally:
+        context.close()
+
+
+def test_the_playground_shows_kernel_and_map_with_large_numbers(projector, app_url):
+    pg = projector
+    _open(pg, f"{app_url}/?{LECTURES['digit']}&present=true", "Convolution playground")
+    assert not no_exception_box(pg)
+    editor = pg.locator('[data-testid="stDataFrame"]').first
+    charts = pg.locator('[data-testid="stPlotlyChart"]')
+    assert _inside(editor.bounding_box())
+    assert _inside(charts.nth(0).bounding_box()) and _inside(charts.nth(1).bounding_box())
+    # A cell's number in the feature map: its rendered font and box, in CSS pixels.
+    font, height = pg.evaluate(
+        """() => { const t = document.querySelectorAll('[data-testid="stPlotlyChart"]')[1]
+                     .querySelector('.heatmaplayer text, g.textpoint text, text.textpoint');
+                   return [parseFloat(getComputedStyle(t).fontSize), t.getBBox().height]; }""")
+    assert font >= 20 and height >= 20, (font, height)
+    _shot(pg, "playground_digit")
+
+
+def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
+    pg = projector
+    _open(pg, f"{app_url}/animation?{LECTURES['rectangle']}", "Step by step")
+    # Changes made in the browser just now are in the saved view: the sidebar's switch and
+    # a page's own control (the link the server sees follows the widgets' values).
+    pg.get_by_text("Presenter mode").first.click()
+    pg.wait_for_url("**present=true**")
+    wait_for_app(pg, "Step by step")
+    pg.locator('[data-testid="stRadio"]').filter(has_text="Animate").get_by_text(
+        "Pooling", exact=True).click()
+    pg.wait_for_url("**animate=Pooling**")
+    pg.get_by_text("Pool stride").first.wait_for()  # the run with the change has drawn
+    wait_for_app(pg, "Step by step")
+    pg.wait_for_timeout(500)
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="This view (JSON)").click()
+    saved = tmp_path / "view.json"
+    info.value.save_as(saved)
+    view = json.loads(saved.read_text())
+    assert view["page"] == "animation" and view["params"]["present"] == "true", view
+    assert view["params"]["animate"] == "Pooling", view
+    assert view["params"]["lecture"] == "rectangle" and view["params"]["bias"] == "-4"
+    assert view["link"].startswith("http") and "lecture=rectangle" in view["link"]
+    # Load it on another page: the browser opens that view.
+    _open(pg, f"{app_url}/pooling", "Pooling")
+    loader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Load a view")
+    loader.locator('input[type="file"]').set_input_files(str(saved))
+    pg.wait_for_url("**/animation?**", timeout=30_000)
+    wait_for_app(pg, "Step by step")
+    assert "lecture=rectangle" in pg.url and "present=true" in pg.url
+    assert not no_exception_box(pg)
+    # A file that is not a view: a message, and the page stays.
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "cnnviz-view", "version": 1, "page": "", "params": {"s_h": 2}}')
+    loader = pg.locator('[data-testid="stFileUploader"]').filter(has_text="Load a view")
+    loader.locator('input[type="file"]').set_input_files(str(bad))
+    pg.get_by_text("This file was not loaded").first.wait_for()
+    assert "/animation" in pg.url and "lecture=rectangle" in pg.url
+
+
+def test_the_saved_view_follows_a_change_inside_the_playgrounds_fragment(projector, app_url,
+                                                                        tmp_path):
+    pg = projector
+    _open(pg, f"{app_url}/?{LECTURES['digit']}", "Convolution playground")
+    stride = pg.get_by_role("spinbutton", name="Stride s rows")
+    stride.fill("2")
+    stride.press("Enter")  # reruns only the Playground's fragment, not the sidebar
+    pg.get_by_text("Feature map z = a ⋆ k + b: 3 × 5").first.wait_for()
+    pg.wait_for_timeout(500)
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="This view (JSON)").click()
+    saved = tmp_path / "view.json"
+    info.value.save_as(saved)
+    view = json.loads(saved.read_text())
+    assert view["page"] == "" and view["params"]["s_h"] == "2", view
+    assert view["params"]["k"] == "1,0,0;1,0,1;0,1,1", view
