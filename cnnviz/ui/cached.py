@@ -6,7 +6,9 @@ Here every array is keyed on :func:`digest`, an exact BLAKE2 hash of its bytes,
 dtype and shape (about 1 ms for a 512 × 512 float64 map), and passed to the
 cached function under an ``_``-prefixed name that Streamlit does not hash.
 
-Every cache is bounded (``max_entries`` and a one-hour ``ttl``):
+Every cache is bounded (``max_entries`` and a one-hour ``ttl``), and sized for
+a class of thirty, each with an image of their own: a smaller cache would
+evict one student's maps for another's on every rerun (``bench/load.py``).
 
 - core results (``conv2d``, ``pool2d``): ``st.cache_data``, a copy per caller;
 - figures: ``st.cache_resource``, one shared object per input, since
@@ -46,7 +48,7 @@ def digest(values: Any) -> str:
     return h.hexdigest()
 
 
-@st.cache_data(max_entries=32, ttl=TTL, show_spinner=False)
+@st.cache_data(max_entries=96, ttl=TTL, show_spinner=False)
 def _conv2d(key: tuple, _image: np.ndarray, _kernel: np.ndarray, bias: float,
             kwargs: dict) -> np.ndarray:
     return cnnviz.conv2d(_image, _kernel, bias, **kwargs)
@@ -58,7 +60,7 @@ def conv2d(image: np.ndarray, kernel: np.ndarray, bias: float = 0.0, **kwargs: A
     return _conv2d((digest(image), digest(kernel)), image, kernel, float(bias), kwargs)
 
 
-@st.cache_data(max_entries=32, ttl=TTL, show_spinner=False)
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
 def _pool2d(key: str, _x: np.ndarray, size: Any, kwargs: dict) -> np.ndarray:
     return cnnviz.pool2d(_x, size, **kwargs)
 
@@ -69,7 +71,7 @@ def pool2d(x: np.ndarray, size: Any, **kwargs: Any) -> np.ndarray:
     return _pool2d(digest(x), x, size, kwargs)
 
 
-@st.cache_resource(max_entries=48, ttl=TTL, show_spinner=False)
+@st.cache_resource(max_entries=192, ttl=TTL, show_spinner=False)
 def _grid_figure(key: str, _values: np.ndarray, kwargs: dict):
     return figures.grid_figure(_values, **kwargs)
 
@@ -84,7 +86,7 @@ def grid_figure(values: np.ndarray, **kwargs: Any):
     return _grid_figure(digest(values), values, kwargs)
 
 
-@st.cache_resource(max_entries=24, ttl=TTL, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
 def _image_figure(key: str, _image: np.ndarray, kwargs: dict):
     return figures.image_figure(_image, **kwargs)
 
@@ -97,7 +99,7 @@ def image_figure(image: np.ndarray, **kwargs: Any):
     return _image_figure(digest(image), image, kwargs)
 
 
-@st.cache_resource(max_entries=24, ttl=TTL, show_spinner=False)
+@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
 def _histogram_figure(key: str, _values: np.ndarray, kwargs: dict):
     return figures.histogram_figure(_values, **kwargs)
 
@@ -129,7 +131,7 @@ def _key_of(value: Any, h: Any) -> None:
         raise TypeError(f"cannot key a figure on a {type(value).__name__}")
 
 
-@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
+@st.cache_resource(max_entries=192, ttl=TTL, show_spinner=False)
 def _figure(key: str, _build: Any, _args: tuple, _kwargs: dict):
     return _build(*_args, **_kwargs)
 

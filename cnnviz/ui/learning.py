@@ -17,7 +17,7 @@ from cnnviz.data.digits import Split, load_digits, split
 from cnnviz.lessons import digits as lesson_digits
 from cnnviz.lessons.learn_kernel import KernelLesson, run_lesson
 
-from . import links, views
+from . import cached, links, views
 
 __all__ = ["digit_split", "evaluation", "kernel_lesson", "player", "shipped_model", "train_live"]
 
@@ -29,7 +29,9 @@ FRAME_SECONDS = 0.3
 FRAMES = 60
 
 
-@st.cache_data(max_entries=8, show_spinner="Running gradient descent …")
+# A class of thirty, each with an image of their own: room for every student's run
+# (about 0.3 MB each), so that a page visit does not run the descent again.
+@st.cache_data(max_entries=64, ttl=cached.TTL, show_spinner="Running gradient descent …")
 def kernel_lesson(image: np.ndarray, target: str, *, lr: float, steps: int, momentum: float,
                   settings: ConvSettings, learn_bias: bool, init: str, noise_percent: int,
                   seed: int, centre: bool) -> KernelLesson:

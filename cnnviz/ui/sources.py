@@ -11,8 +11,8 @@ from cnnviz.data import samples
 from cnnviz.data.images import ImageError, load_image_with_notes
 from cnnviz.lessons.colour import as_volume
 
+from . import cached, links
 from . import kernel as kernel_ui
-from . import links
 from . import state as k
 
 KINDS = ("Photo", "Pattern", "Lecture", "Typed", "Upload")
@@ -51,7 +51,9 @@ class Source:
     stride: int = 1
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+# One entry per student's upload and working size: a class of thirty fits, so no
+# rerun decodes an upload again (at most ~6 MB an entry, a 512² colour image).
+@st.cache_data(max_entries=48, ttl=cached.TTL, show_spinner=False)
 def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
     # st.cache_data hashes bytes whole, so the upload itself is the key. The
     # notes say what loading did (shrunk, first frame, stretched, ...).
@@ -59,7 +61,7 @@ def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
     return image, " ".join(notes)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=cached.TTL, show_spinner=False)
 def _photo(name: str, mode: str, max_side: int) -> np.ndarray:
     return samples.load_photo(name, mode=mode, max_side=max_side)
 
