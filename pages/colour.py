@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-import cnnviz
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons import colour as volumes
-from cnnviz.ui import colour, presenter, router, settings, show, sources
+from cnnviz.ui import cached, colour, presenter, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Colour volumes and filter banks")
@@ -74,7 +73,7 @@ st.markdown("Each filter below is a preset kernel put on **every** slice (R, G a
 names = colour.bank_picker()
 try:
     bank, bank_note = volumes.bank_from_presets(names, n_c=3)
-    maps = cnnviz.conv2d(volume, bank, stride=stride, padding=pad)
+    maps = cached.conv2d(volume, bank, stride=stride, padding=pad)
 except ValueError as err:
     st.error(f"This bank does not fit this image: {err}")
     show.stop()
