@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import math
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -120,11 +121,31 @@ def _array(value: object) -> np.ndarray:
     return np.asarray(value)
 
 
+#: Characters per subtitle line: a map shares its row with others, so about 45
+#: characters of 11 px type (36 of presenter mode's 13 px) fit its width.
+NOTE_CHARS, PRESENT_NOTE_CHARS = 46, 36
+
+
+def _note_lines(note: str, present: bool) -> list[str]:
+    """The subtitle's lines: one per "; " part, each wrapped so it is never cut off at the right.
+
+    >>> for line in _note_lines("clip: none clipped; " + "a long explanation, " * 4, False):
+    ...     print(line)
+    clip: none clipped
+    a long explanation, a long explanation, a long
+    explanation, a long explanation,
+    """
+    width = PRESENT_NOTE_CHARS if present else NOTE_CHARS
+    return [line for part in note.split("; ") if part
+            for line in textwrap.wrap(part, width, break_long_words=False) or [part]]
+
+
 def _top(note: str, present: bool) -> int:
     """The top margin: room for the title and every subtitle line, so none runs into the cells."""
+    lines = len(_note_lines(note, present))
     if present:
-        return 64 + 24 * (note.count("; ") + 1) if note else 54
-    return 48 + 17 * (note.count("; ") + 1) if note else 44
+        return 64 + 24 * lines if note else 54
+    return 48 + 17 * lines if note else 44
 
 
 def _height(shape: tuple[int, int], height: int | None, present: bool) -> int:
@@ -160,7 +181,7 @@ def _layout(
     rows, cols = shape
     fig.update_layout(
         title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 20 if present else 15},
-               "subtitle": {"text": note.replace("; ", "<br>"),
+               "subtitle": {"text": "<br>".join(_note_lines(note, present)),
                             "font": {"size": 13 if present else 11,
                                      "color": "#222" if present else "#555"}}},
         margin={"l": 8, "r": 8, "t": _top(note, present), "b": 8},

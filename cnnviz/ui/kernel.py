@@ -278,11 +278,11 @@ def kernel_editor() -> np.ndarray | None:
                    width="stretch",
                    column_config={c: st.column_config.TextColumn(c, width="small")
                                   for c in frame.columns})
-    actions = ("normalise", "negate", "transpose", "random", "reset")
-    for row in (actions[:3], actions[3:]):
-        for col, action in zip(st.columns(3), row, strict=False):
-            col.button(action.capitalize(), key=f"kernel_{action}", on_click=_on_edit,
-                       args=(action,), width="stretch")
+    # A row that wraps: each label whole, at any width and in presenter mode's larger type.
+    with st.container(horizontal=True, gap="small"):
+        for action in ("normalise", "negate", "transpose", "random", "reset"):
+            st.button(action.capitalize(), key=f"kernel_{action}", on_click=_on_edit,
+                      args=(action,), width="content")
     with st.expander("Generate a Gaussian or Laplacian of Gaussian"):
         g1, g2, g3 = st.columns(3)
         g1.radio("Kind", ("Gaussian", "LoG"), key=k.GEN_KIND, **k.KEEP)

@@ -7,6 +7,7 @@ not installed (tools/test.sh installs Debian's nginx, so CI has it).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import importlib.util
 import sys
 import urllib.request
@@ -63,7 +64,10 @@ def test_the_app_renders_reruns_and_uploads_through_nginx(cluster):
         finally:
             await s.close()
 
-    s = asyncio.run(session())
+    # In a thread of its own: Playwright's sync API may have left an event loop
+    # running in this one (asyncio.run refuses to nest).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        s = pool.submit(asyncio.run, session()).result()
     assert s.closed is None or "closed" in s.closed  # closed by us at the end, not before
     pinned = {_replica(cluster.url, f"cnnviz_lb={s.cookies['cnnviz_lb']}") for _ in range(5)}
     assert len(pinned) == 1 and pinned <= {u.removeprefix("http://") for u in cluster.replicas}
