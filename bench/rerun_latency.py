@@ -72,6 +72,9 @@ PAGES = {
     "Convolution as a matrix": "Convolution as a matrix multiplication",
     "Correlation vs convolution": "Correlation vs convolution",
     "Transposed convolution and dilation": "Transposed convolution and dilation",
+    "Practice: predict, then reveal": "Practice: predict, then reveal",
+    "Side by side": "Side by side",
+    "Learn a kernel": "Learn a kernel",
 }
 #: Presets (title in the list, a phrase of their caption), changed to in this order:
 #: each change in a row is to a kernel not yet shown in that row, so neither the
@@ -312,19 +315,25 @@ def run_browser(args, rows: dict) -> None:
                 tab.drawn("Input a: 512 × 512")
 
                 nav = tab.page.locator('[data-testid="stSidebarNav"]')
+
+                def go(label: str) -> None:
+                    more = nav.get_by_text("View", exact=False).filter(has_text="more")
+                    if more.count() and more.first.is_visible():
+                        more.first.click()  # Streamlit folds a long page list: show all of it
+                    nav.get_by_text(label, exact=True).click()
                 back = []
                 for label, title in PAGES.items():
                     visits, sizes, cpu = [], [], []
                     for _ in range(args.visits):
                         dt, size = tab.timed(
-                            lambda label=label: nav.get_by_text(label, exact=True).click(), title)
+                            lambda label=label: go(label), title)
                         visits.append(dt)
                         sizes.append(size)
                         cpu.append(tab.cpu[-1])
                         if screens is not None and len(visits) == 1:
                             shot(tab, screens, "page_" + label.split()[0].lower())
                         back.append((*tab.timed(
-                            lambda: nav.get_by_text("Playground", exact=True).click(),
+                            lambda: go("Playground"),
                             "Convolution playground"), tab.cpu[-1]))
                     rows[f"visit {label} (from the Playground, 512² grey)"] = (visits, sizes, cpu)
                 rows["page switch back to the Playground, 512² grey"] = (
