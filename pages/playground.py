@@ -1,5 +1,7 @@
 """Playground: any image, any kernel, every hyperparameter; the feature map and its shape."""
 
+import functools
+
 import streamlit as st
 
 from cnnviz.core.activations import activate
@@ -91,7 +93,7 @@ def workbench(source: sources.Source | None) -> None:
                            key="dl_kernel")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
-                       load=in_code.load_lines(image))
+                       load=functools.partial(in_code.load_lines, image))
 
 
 workbench(source)

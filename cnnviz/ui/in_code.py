@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import MappingProxyType
 
 import numpy as np
@@ -57,9 +58,22 @@ def load_lines(image: np.ndarray) -> str | None:
 
 
 def code_panel(image: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, *, key: str,
-               load: str | None = None) -> None:
-    """An expander with the computation on screen in three languages and what each prints."""
-    with st.expander("The same layer in code: NumPy, SciPy, PyTorch", icon=":material/code:"):
+               load: str | Callable[[], str | None] | None = None) -> None:
+    """An expander with the computation on screen in three languages and what each prints.
+
+    Its contents are made only while it is open (``key`` keeps that state): three
+    highlighted listings cost the browser more than a second on a page's first
+    draw, and again on every change, for a panel most visits never open.
+    ``load`` may be a function giving the loading lines (:func:`load_lines`),
+    called only then.
+    """
+    panel = st.expander("The same layer in code: NumPy, SciPy, PyTorch", icon=":material/code:",
+                        key=f"{key}_code", on_change="rerun")
+    if not panel.open:
+        return
+    if callable(load):
+        load = load()
+    with panel:
         try:
             view = layer_code(image, kernel, cfg, load=load)
         except ValueError as err:

@@ -16,6 +16,13 @@ from .test_animation import _open_small, _payload
 
 
 def _snippets(at) -> dict[str, str]:
+    """Open the page's code panel (made only while open), then read its three listings."""
+    assert not at.code  # closed: nothing of it is drawn
+    key = "anim_code" if any(e.proto.component_name == "cnnviz_animator"
+                             for e in at.get("bidi_component")) else "pg_code"
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, exceptions(at)
     codes = [c.value for c in at.code]
     names = {"cnnviz.conv2d(": "NumPy", "from scipy.signal": "SciPy", "F.conv2d(": "PyTorch"}
     found = {name: code for code in codes for mark, name in names.items() if mark in code}
