@@ -118,6 +118,16 @@ def test_the_playground_shows_kernel_and_map_with_large_numbers(projector, app_u
     _shot(pg, "playground_digit")
 
 
+def _save_view(pg, folder: Path) -> tuple[Path, dict]:
+    """Click "This view (JSON)" once the page has settled; the file and what it holds."""
+    pg.wait_for_timeout(500)
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="This view (JSON)").click()
+    saved = folder / "view.json"
+    info.value.save_as(saved)
+    return saved, json.loads(saved.read_text())
+
+
 def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     pg = projector
     _open(pg, f"{app_url}/animation?{LECTURES['rectangle']}", "Step by step")
@@ -131,12 +141,7 @@ def test_a_view_saved_in_the_browser_loads_back(projector, app_url, tmp_path):
     pg.wait_for_url("**animate=Pooling**")
     pg.get_by_text("Pool stride").first.wait_for()  # the run with the change has drawn
     wait_for_app(pg, "Step by step")
-    pg.wait_for_timeout(500)
-    with pg.expect_download() as info:
-        pg.get_by_role("button", name="This view (JSON)").click()
-    saved = tmp_path / "view.json"
-    info.value.save_as(saved)
-    view = json.loads(saved.read_text())
+    saved, view = _save_view(pg, tmp_path)
     assert view["page"] == "animation" and view["params"]["present"] == "true", view
     assert view["params"]["animate"] == "Pooling", view
     assert view["params"]["lecture"] == "rectangle" and view["params"]["bias"] == "-4"
@@ -165,12 +170,8 @@ def test_the_saved_view_follows_a_change_inside_the_playgrounds_fragment(project
     stride = pg.get_by_role("spinbutton", name="Stride s rows")
     stride.fill("2")
     stride.press("Enter")  # reruns only the Playground's fragment, not the sidebar
-    pg.get_by_text("Feature map z = a ⋆ k + b: 3 × 5").first.wait_for()
-    pg.wait_for_timeout(500)
-    with pg.expect_download() as info:
-        pg.get_by_role("button", name="This view (JSON)").click()
-    saved = tmp_path / "view.json"
-    info.value.save_as(saved)
-    view = json.loads(saved.read_text())
+    # The fragment's run has ended (it updates what the view file will hold).
+    wait_for_app(pg, "Feature map z = a ⋆ k + b: 3 × 5")
+    _, view = _save_view(pg, tmp_path)
     assert view["page"] == "" and view["params"]["s_h"] == "2", view
     assert view["params"]["k"] == "1,0,0;1,0,1;0,1,1", view
