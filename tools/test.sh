@@ -5,14 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's chromium for the browser tests, and nginx for the scale-out test
-# (tests/e2e/test_replicas.py runs two replicas behind it, from a temporary prefix).
+# Debian's chromium for the browser tests, nginx for the scale-out test
+# (tests/e2e/test_replicas.py runs two replicas behind it, from a temporary prefix),
+# and Node.js for the animator's caption test (tests/unit/test_animator_caption.py
+# runs the animation's own JavaScript).
 MISSING=""
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   MISSING="chromium fonts-dejavu-core"
 fi
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   MISSING="$MISSING nginx"
+fi
+if ! command -v node >/dev/null 2>&1; then
+  MISSING="$MISSING nodejs"
 fi
 if [ -n "$MISSING" ]; then
   echo "== installing Debian packages:$MISSING"
