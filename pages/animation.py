@@ -84,9 +84,12 @@ with stage:
         f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
         f"{'step' if geom.n_steps == 1 else 'steps'}**.")
     start, speed = stepper.start_and_speed(geom.n_steps)
-    with settings_box if presenter.on() else st.container():  # a projector: below the grids
+    # The animation first, the Motion setting under it (a projector: with the settings).
+    stage_slot = st.container()
+    with settings_box if presenter.on() else st.container():
         motion = stepper.motion()
-    view = animator(payload, key="anim_view", start_step=start, speed=speed, motion=motion)
+    with stage_slot:
+        view = animator(payload, key="anim_view", start_step=start, speed=speed, motion=motion)
     stepper.remember_view(view)
     if mode == "Convolution":
         predict.predict_panel(grid, filt, cfg, geom.n_steps)
