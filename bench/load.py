@@ -74,7 +74,6 @@ from PIL import Image  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
-from streamlit.runtime.state.common import user_key_from_element_id  # noqa: E402
 
 from cnnviz.core.kernels import KERNELS  # noqa: E402
 from cnnviz.data.pixels import fit_shape  # noqa: E402
@@ -123,6 +122,20 @@ class Stats:
 
 def _quantile(values: list[float], q: float) -> float:
     return float(np.quantile(values, q)) if values else float("nan")
+
+
+def _user_key(element_id: str) -> str | None:
+    """The key a page gave a widget, read from the widget's id as the server sends it.
+
+    On the wire a widget's id is ``$$ID-<hash>-<key>`` (``-None`` without a
+    key): the client reads what the browser receives, so it imports nothing
+    from Streamlit's server runtime, only the protocol's messages.
+
+    >>> _user_key("$$ID-9f2c-preset"), _user_key("$$ID-9f2c-None")
+    ('preset', None)
+    """
+    key = element_id.split("-", maxsplit=2)[-1]
+    return None if key == "None" else key
 
 
 class Session:
@@ -230,7 +243,7 @@ class Session:
             if etype == "exception":
                 self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
             wid = getattr(getattr(element, etype), "id", "") if etype else ""
-            key = user_key_from_element_id(wid) if isinstance(wid, str) and wid else None
+            key = _user_key(wid) if isinstance(wid, str) and wid else None
             if key:
                 self.widgets[key] = (etype, element, msg.delta.fragment_id)
         elif kind == "file_urls_response":

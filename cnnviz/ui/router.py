@@ -118,8 +118,9 @@ class NoSuchPage:
         accept = dict(scope.get("headers") or []).get(b"accept", b"")
         if b"text/html" not in accept:
             return None
-        root = f"{scope.get('root_path', '').rstrip('/')}/{base}".rstrip("/") if base else \
-            scope.get("root_path", "").rstrip("/")
+        # The app's root: a proxy's mount point, then server.baseUrlPath.
+        mounts = [p for p in (scope.get("root_path", "").strip("/"), base) if p]
+        root = "/" + "/".join(mounts) if mounts else ""
         path = scope.get("path", "")
         inner = path[len(root):] if root and path.startswith(root + "/") else path
         parts = [p for p in inner.split("/") if p]
