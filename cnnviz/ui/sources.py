@@ -62,7 +62,8 @@ def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
 
 
 @st.cache_data(max_entries=32, ttl=cached.TTL, show_spinner=False)
-def _photo(name: str, mode: str, max_side: int) -> np.ndarray:
+def photo(name: str, mode: str, max_side: int) -> np.ndarray:
+    """:func:`cnnviz.data.samples.load_photo`, cached: the sidebar's photos and the code panel."""
     return samples.load_photo(name, mode=mode, max_side=max_side)
 
 
@@ -89,10 +90,10 @@ def _upload(mode: str, max_side: int) -> Source:
     if kept is None:
         # Nothing uploaded yet (or a shared link that had an upload): the page
         # still works, on the default photo, and says so.
-        photo = next(iter(samples.PHOTOS))
+        default = next(iter(samples.PHOTOS))
         sb.info("Upload an image here (PNG, JPEG, GIF, BMP, TIFF or WebP). Until then the "
                 "pages use the default photo.")
-        return Source(_photo(photo, mode, max_side), samples.PHOTOS[photo].title,
+        return Source(photo(default, mode, max_side), samples.PHOTOS[default].title,
                       "No upload yet: the default photo is shown. Upload an image in the "
                       "sidebar to use your own.")
     # A file name is the student's text: shown as plain text everywhere (a
@@ -164,7 +165,7 @@ def image_source() -> Source:
                             format_func=lambda n: samples.PHOTOS[n].title)
         info = samples.PHOTOS[name]
         sb.caption(f"{info.source} — {info.licence}")
-        return Source(_photo(name, mode, max_side), info.title)
+        return Source(photo(name, mode, max_side), info.title)
     if kind == "Pattern":
         names = list(samples.PATTERNS)
         name = sb.selectbox("Pattern", names, key=k.PATTERN, **k.LINK,
