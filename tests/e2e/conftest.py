@@ -61,7 +61,8 @@ def wait_for_app(pg, text: str) -> None:
     pg.get_by_text(text, exact=False).first.wait_for(state="visible")
     pg.wait_for_function(
         "() => { const e = document.querySelector('[data-test-script-state]');"
-        " return e && e.getAttribute('data-test-script-state') !== 'running'; }"
+        " return e && e.getAttribute('data-test-script-state') !== 'running'; }",
+        polling=100,  # on a timer: a page in a background context gets no animation frames
     )
     pg.wait_for_timeout(300)
 

@@ -27,7 +27,14 @@ def _student(browser, app_url, name: str, image: bytes, kernel: str):
     wait_for_app(page, "Convolution playground")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
         files=[{"name": name, "mimeType": "image/png", "buffer": image}])
-    page.get_by_test_id("stSidebar").get_by_text(name).first.wait_for()
+    # The uploader lists the name as soon as the file is chosen, before the
+    # server has it; the image's own shape on the page means the run with it
+    # has reached the server (a loaded machine can take longer than a blink).
+    # Poll on a timer: a page in a background context gets no animation frames.
+    rows, cols = Image.open(io.BytesIO(image)).size[::-1]
+    page.wait_for_function(
+        "s => document.querySelector('[data-testid=\"stMain\"]').innerText.includes(s)",
+        arg=f"{rows} × {cols}", polling=200)
     wait_for_app(page, "Convolution playground")
     return context, page
 
