@@ -17,7 +17,7 @@ array([[0. , 0.5],
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -36,6 +36,7 @@ __all__ = [
     "map_for_display",
     "number_font",
     "display_pixels",
+    "display_png",
     "png_bytes",
     "to_uint8_image",
 ]
@@ -295,6 +296,25 @@ def _diverging_rgb(values: np.ndarray) -> np.ndarray:
     return np.stack([np.interp(values, stops, colors[:, c]) for c in range(3)], axis=-1)
 
 
+#: The diverging ramp's pixels come in this many levels: -1, 0 and 1 and every stop of
+#: :data:`DIVERGING_COLORS` are levels (the stops are 25 levels apart). Between them a
+#: colour is at most 2 of 255 per channel from the continuous ramp's own 8-bit colour,
+#: which no screen shows apart. One byte per pixel then says a colour, so a big map
+#: travels as a palette PNG: about half the bytes of RGB, and encoded several times faster.
+DIVERGING_LEVELS = 251
+_DIVERGING_LUT = np.rint(_diverging_rgb(np.linspace(-1.0, 1.0, DIVERGING_LEVELS))).astype(np.uint8)
+
+
+def _diverging_index(values: np.ndarray) -> np.ndarray:
+    """Values in [-1, 1] → their level of the diverging ramp (0 … DIVERGING_LEVELS - 1).
+
+    >>> _diverging_index(np.array([-1.0, 0.0, 0.2, 1.0])).tolist()
+    [0, 125, 150, 250]
+    """
+    half = (DIVERGING_LEVELS - 1) / 2
+    return np.rint(np.clip(values, -1.0, 1.0) * half + half).astype(np.uint8)
+
+
 def to_uint8_image(x: object, mapping: str) -> np.ndarray:
     """A feature map as 8-bit pixels for a PNG download, mapped as on screen.
 
@@ -331,7 +351,8 @@ def display_pixels(dm: DisplayMap) -> np.ndarray:
     """The 8-bit pixels of a mapped map: what :func:`to_uint8_image` returns for it.
 
     The colours the Plotly heatmaps would draw for ``dm.values`` (the same
-    stops, interpolated linearly), so a big map can travel as a PNG.
+    stops, interpolated linearly; the diverging ramp in its
+    :data:`DIVERGING_LEVELS` levels), so a big map can travel as a PNG.
 
     >>> display_pixels(map_for_display([[0.0, 2.0]], "minmax")).tolist()
     [[0, 255]]
@@ -340,7 +361,7 @@ def display_pixels(dm: DisplayMap) -> np.ndarray:
     if dm.mapping == "diverging":
         if len(shape) != 2:
             raise ValueError(f"x must be 2-D (H, W) for the diverging mapping, got shape {shape}")
-        pixels = _diverging_rgb(dm.values)
+        return _DIVERGING_LUT[_diverging_index(dm.values)]
     else:
         if not (len(shape) == 2 or (len(shape) == 3 and shape[2] == 3)):
             raise ValueError(f"x must be (H, W) or (H, W, 3), got shape {shape}")
@@ -435,6 +456,35 @@ def bin_edges(lo: float, hi: float, bins: int) -> np.ndarray:
     edges[0], edges[-1] = lo, hi
     # Sorted and without repeats: a range a few floats wide cannot hold n bins.
     return np.unique(np.clip(edges, lo, hi))
+
+
+def display_png(dm: DisplayMap, *, step: int = 1) -> bytes:
+    """The PNG of :func:`display_pixels` (every ``step``-th row and column): what a big map
+    sends to the browser.
+
+    A diverging map is a palette PNG of the ramp's :data:`DIVERGING_LEVELS`
+    colours (one byte per pixel instead of three); it decodes to exactly
+    :func:`display_pixels`.
+
+    >>> from PIL import Image
+    >>> import io
+    >>> dm = map_for_display([[-1.0, 0.0, 1.0]], "diverging")
+    >>> with Image.open(io.BytesIO(display_png(dm))) as im:
+    ...     im.mode, np.asarray(im.convert("RGB")).tolist() == display_pixels(dm).tolist()
+    ('P', True)
+    """
+    import io
+
+    from PIL import Image
+
+    values = dm.values[::step, ::step]
+    if dm.mapping != "diverging":
+        return png_bytes(display_pixels(replace(dm, values=values)))
+    im = Image.fromarray(np.ascontiguousarray(_diverging_index(values)), mode="P")
+    im.putpalette(_DIVERGING_LUT.tobytes())
+    buf = io.BytesIO()
+    im.save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
 
 
 def png_bytes(pixels: np.ndarray, *, compress_level: int = 1) -> bytes:

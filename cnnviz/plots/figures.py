@@ -37,7 +37,7 @@ from cnnviz.data.pixels import in_unit_range
 from cnnviz.plots.display import (
     NUMBER_FIT,
     bin_edges,
-    display_pixels,
+    display_png,
     map_for_display,
     number_font,
     png_bytes,
@@ -66,8 +66,8 @@ NOMINAL_WIDTH, PRESENT_WIDTH = 180, 230
 PICTURE = "cnnviz-picture"
 
 
-def _png_uri(pixels: np.ndarray) -> str:
-    return "data:image/png;base64," + base64.b64encode(png_bytes(pixels)).decode("ascii")
+def _png_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
 def _steps(shape: tuple[int, int], limit: int) -> tuple[int, int]:
@@ -80,11 +80,14 @@ def _raw_data(values: np.ndarray) -> np.ndarray:
     return values.astype(np.float32) if float(np.abs(values).max()) < _FLOAT32_MAX else values
 
 
-def _picture(pixels: np.ndarray) -> go.Image:
-    """The map's colours as a PNG trace, on the cells' own coordinates."""
-    step = max(_steps(pixels.shape[:2], PNG_MAX_SIDE))
-    return go.Image(source=_png_uri(pixels[::step, ::step]), x0=0, y0=0, dx=step, dy=step,
-                    hoverinfo="skip")
+def _png_step(shape: tuple[int, ...]) -> int:
+    """A picture keeps every pixel up to :data:`PNG_MAX_SIDE` a side, else every k-th one."""
+    return max(_steps(shape[:2], PNG_MAX_SIDE))
+
+
+def _picture(png: bytes, step: int) -> go.Image:
+    """A PNG of every ``step``-th cell as an image trace, on the cells' own coordinates."""
+    return go.Image(source=_png_uri(png), x0=0, y0=0, dx=step, dy=step, hoverinfo="skip")
 
 
 def read_out(fig: go.Figure | dict) -> dict:
@@ -313,7 +316,8 @@ def _picture_figure(arr: np.ndarray, shown, legend: dict) -> go.Figure:
         hovertemplate=f"row %{{y}}, col %{{x}}<br>value %{{customdata:.4g}}{where}<extra></extra>",
         meta={"kind": PICTURE, "shape": list(arr.shape), "step": [int(sr), int(sc)]},
     )
-    return go.Figure([hover, _picture(display_pixels(shown))])
+    step = _png_step(arr.shape)
+    return go.Figure([hover, _picture(display_png(shown, step=step), step)])
 
 
 def window_shapes(
@@ -369,7 +373,8 @@ def image_figure(
     else:
         # A PNG instead of every pixel's three numbers; Plotly reads the hover's
         # RGB from the decoded picture, so the read-out is unchanged.
-        picture = _picture(rgb)
+        step = _png_step(rgb.shape)
+        picture = _picture(png_bytes(rgb[::step, ::step]), step)
         picture.update(hoverinfo=None, hovertemplate=hover)
         fig = go.Figure(picture)
     fig.update_layout(shapes=window_shapes(highlight))

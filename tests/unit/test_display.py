@@ -150,3 +150,32 @@ def test_uint8_shape_errors():
 def test_mapping_errors(func, x, mapping, pattern):
     with pytest.raises(ValueError, match=pattern):
         func(x, mapping)
+
+
+def test_diverging_levels_hold_every_stop_and_stay_within_two_of_the_ramp():
+    from cnnviz.plots.display import _diverging_rgb
+
+    stops = np.linspace(-1.0, 1.0, len(DIVERGING_COLORS))
+    np.testing.assert_array_equal(to_uint8_image(stops[None, :], "diverging")[0],
+                                  np.array(DIVERGING_COLORS))
+    v = np.linspace(-1.0, 1.0, 100_001)
+    levels = to_uint8_image(v[None, :], "diverging")[0].astype(int)
+    assert np.abs(levels - np.rint(_diverging_rgb(v))).max() <= 2
+    # Monotone along the ramp: blue falls, red rises, never back.
+    assert np.all(np.diff(levels[:, 2][v > 0]) <= 0) and np.all(np.diff(levels[:, 0][v < 0]) >= 0)
+
+
+def test_display_png_decodes_to_the_pixels_for_every_mapping():
+    import io
+
+    from PIL import Image
+
+    from cnnviz.plots.display import display_pixels, display_png
+
+    x = np.random.default_rng(3).normal(size=(37, 53))
+    for mapping in ("diverging", "abs", "clip", "minmax"):
+        dm = map_for_display(x, mapping)
+        for step in (1, 3):
+            with Image.open(io.BytesIO(display_png(dm, step=step))) as im:
+                decoded = np.asarray(im.convert("RGB") if im.mode == "P" else im)
+            np.testing.assert_array_equal(decoded, display_pixels(dm)[::step, ::step])
