@@ -10,6 +10,8 @@ Debian's Chromium through Playwright, as a student would:
   no cache, the app's or the browser's, has seen it);
 - at 512 grey: **visit each other page** from the Playground through the
   sidebar, and the **page switch** back to the Playground;
+- **floor**: the same preset change in a one-select-box Streamlit app, what
+  Streamlit and the browser take before the app does anything;
 - **script only**: the Playground's own run under AppTest (no browser), a
   preset change on a 512 × 512 photo.
 
@@ -21,7 +23,10 @@ machine than wall time, so it says where a change's time goes.
 "Drawn" means: our own text is on the page, Streamlit's script state is no
 longer "running", every Plotly chart has its SVG, and then the browser's main
 thread has been free for five frames in a row (each frame < 50 ms apart); the
-time is taken at the first of those free frames. The bytes the browser
+time is taken at the first of those free frames. A change is timed from the
+moment the page receives the click or key press that makes it (a listener in
+the page notes it, in the page's own clock) to drawn, so the time Playwright
+takes to find and press a control is not counted. The bytes the browser
 received over the websocket during each change are counted too ("payload").
 
 Each row prints p50 and p95 (numpy's linear interpolation) over its repeats:
@@ -99,7 +104,9 @@ PRESETS = (
 )
 
 # Resolves with how long ago (ms) the main thread became free: the first of
-# five consecutive frames less than 50 ms apart, after every chart has its SVG.
+# five consecutive frames less than 50 ms apart, after every chart has its SVG;
+# and how long before that (ms) the page got the person's last input (click or
+# key), or null when it got none since the previous call.
 IDLE_JS = """
 async () => {
   const t0 = performance.now();
@@ -114,10 +121,21 @@ async () => {
       const dt = t - last;
       last = t;
       if (dt >= 50) { free = t; quiet = 0; } else { quiet += 1; }
-      if (quiet >= 5) resolve(performance.now() - free); else requestAnimationFrame(tick);
+      if (quiet >= 5) {
+        const input = window.__cnnvizInput;
+        window.__cnnvizInput = null;
+        resolve([performance.now() - free, input === null ? null : free - input]);
+      } else requestAnimationFrame(tick);
     }
     requestAnimationFrame(tick);
   });
+}
+"""
+# Notes when the page receives a click or a key press, before the app sees it.
+INPUT_JS = """
+window.__cnnvizInput = null;
+for (const type of ["click", "keydown"]) {
+  addEventListener(type, () => { window.__cnnvizInput = performance.now(); }, {capture: true});
 }
 """
 SCRIPT_DONE_JS = """
@@ -187,8 +205,10 @@ class Tab:
         self.url = url
         self.cpu: list[tuple[float, float]] = []  # (server, browser) CPU seconds per change
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.context.add_init_script(INPUT_JS)
         self.page = self.context.new_page()
         self.page.set_default_timeout(120_000)
+        self.since_input: float | None = None  # input → drawn (s), set by drawn()
         self.received = 0
         self.page.on("websocket", self._socket)
 
@@ -207,11 +227,19 @@ class Tab:
         block = self.page.locator(f'[data-testid="{where}"]')
         block.get_by_text(text, exact=False).first.wait_for(state="visible")
         self.page.wait_for_function(SCRIPT_DONE_JS)
-        lag_ms = self.page.evaluate(IDLE_JS)
+        lag_ms, since_input_ms = self.page.evaluate(IDLE_JS)
+        self.since_input = None if since_input_ms is None else since_input_ms / 1000
         return time.perf_counter() - lag_ms / 1000
 
     def timed(self, action, text: str) -> tuple[float, int]:
-        """Seconds from ``action()`` to drawn, and the bytes received meanwhile."""
+        """Seconds from the page getting the person's input to drawn, and the bytes
+        received meanwhile.
+
+        Timed in the page's own clock, from its last click or key press of
+        ``action()``: the time Playwright takes to find and press a control
+        (tens of ms) is not the app's. Without an input event it counts from
+        the call to ``action()``.
+        """
         before = self.received
         cpu0 = cpu_split(self.url) if self.url else (0.0, 0.0)
         t0 = time.perf_counter()
@@ -220,7 +248,8 @@ class Tab:
         if self.url:
             cpu1 = cpu_split(self.url)
             self.cpu.append((cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]))
-        return t1 - t0, self.received - before
+        elapsed = t1 - t0 if self.since_input is None else self.since_input
+        return elapsed, self.received - before
 
     def sidebar(self):
         return self.page.locator('[data-testid="stSidebar"]')
@@ -267,6 +296,30 @@ def shot(tab: Tab, folder: Path | None, name: str) -> None:
     target.screenshot(path=str(folder / f"{name}.png"))
 
 
+#: The least any Streamlit app costs for the same change: one select box of the
+#: same titles and one line of text (its caption), no sidebar, no charts.
+FLOOR_APP = """
+import streamlit as st
+PRESETS = dict({presets!r})
+title = st.selectbox("Kernel preset", list(PRESETS))
+st.write(PRESETS[title])
+"""
+
+
+def floor_row(browser, viewport: tuple[int, int], logs: Path, repeats: int, rows: dict) -> None:
+    """The same preset change in a one-select-box Streamlit app on the same machine: what
+    Streamlit and the browser cost before the app does anything."""
+    folder = logs / "floor_app"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "app.py").write_text(FLOOR_APP.format(presets=PRESETS), encoding="utf-8")
+    with server(folder, logs / "floor.log") as (url, _):
+        tab = Tab(browser, viewport, url)
+        tab.page.goto(url)
+        tab.drawn(PRESETS[0][1])
+        preset_rows(tab, "floor: a one-select-box Streamlit app, option change", repeats, rows)
+        tab.close()
+
+
 def run_browser(args, rows: dict) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -286,6 +339,7 @@ def run_browser(args, rows: dict) -> None:
                     tab.close()
             if cold:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
+            floor_row(browser, viewport, logs, args.repeats, rows)
 
             with server(app_dir, logs / "main.log") as (url, _):
                 tab = Tab(browser, viewport, url)
