@@ -7,13 +7,14 @@ Signed maps use a diverging scale centred on 0 unless the caller asks for
 another display mapping.
 
 Big maps (too large for numbers) travel as pictures, not as heatmaps: the
-browser gets the map's colours as one lossless PNG at the map's own
-resolution (a ``go.Image`` trace, ``data[1]``), and ``data[0]`` is an
+browser gets the map's colours as one PNG at the map's own resolution (a
+``go.Image`` trace, ``data[1]``; :func:`cnnviz.plots.display.display_png`, a
+palette PNG for the diverging ramp), and ``data[0]`` is an
 invisible heatmap that carries the legend and the hover read-out of the raw
 values on a grid of at most :data:`HOVER_MAX_SIDE` cells a side: every cell
 of a map up to that size, every ``step``-th row and column of a larger one
-(the read-out names the cell it reads). A 512 × 512 map costs about 0.2–0.45
-MB instead of 2.8 MB, and the browser draws one image instead of 262,144
+(the read-out names the cell it reads). A 512 × 512 map costs about 0.3 MB
+instead of 2.8 MB, and the browser draws one image instead of 262,144
 cells. For tests and tools, :func:`read_out` returns what such a figure
 carries: the raw values, the rows and columns they sit at, the map's shape.
 
