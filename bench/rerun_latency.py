@@ -61,6 +61,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from tests.e2e.locators import image_uploader  # noqa: E402
 from tests.e2e.server import running_app  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -348,8 +349,7 @@ def run_browser(args, rows: dict) -> None:
                 # The first "Upload" is the Source radio; the view loader's button follows.
                 tab.sidebar().get_by_text("Upload", exact=True).first.click()
                 tab.drawn("Your image", where="stSidebar")
-                tab.sidebar().locator('input[type="file"]').first.set_input_files(
-                    str(photo_1024(logs)))
+                image_uploader(tab.page).set_input_files(str(photo_1024(logs)))
                 tab.drawn("Input a: 128 × 128")
                 shot(tab, screens, "playground_128_grey")
                 preset_rows(tab, "Playground preset change, 128² grey", args.repeats, rows)

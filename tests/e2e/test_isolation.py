@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import no_exception_box, wait_for_app
+from .conftest import image_uploader, no_exception_box, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -25,7 +25,7 @@ def _student(browser, app_url, name: str, image: bytes, kernel: str):
     page.set_default_timeout(30_000)
     page.goto(f"{app_url}/?src=Upload&k={kernel}")
     wait_for_app(page, "Convolution playground")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+    image_uploader(page).set_input_files(
         files=[{"name": name, "mimeType": "image/png", "buffer": image}])
     # The uploader lists the name as soon as the file is chosen, before the
     # server has it; the image's own shape on the page means the run with it

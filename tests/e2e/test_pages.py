@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import no_exception_box, screenshot, wait_for_app
+from .conftest import image_uploader, no_exception_box, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +42,7 @@ def test_playground_upload_change_kernel_and_see_result(page, app_url, tmp_path)
     Image.fromarray(img).save(path)
     _sidebar_radio(page, "Upload")
     wait_for_app(page, "Your image")
-    # The image's uploader (the sidebar's last one loads a saved view).
-    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(path))
+    image_uploader(page).set_input_files(str(path))
     wait_for_app(page, "Input a: 60 × 90")
     page.get_by_text("Feature map z = a ⋆ k + b: 58 × 88").first.wait_for()
 
@@ -64,7 +63,7 @@ def test_corrupt_upload_shows_a_message_not_a_traceback(page, app_url, tmp_path)
     bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(50)))
     _sidebar_radio(page, "Upload")
     wait_for_app(page, "Your image")
-    page.locator('[data-testid="stSidebar"] input[type="file"]').first.set_input_files(str(bad))
+    image_uploader(page).set_input_files(str(bad))
     wait_for_app(page, "Could not use")
     assert no_exception_box(page) == []
 
