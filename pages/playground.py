@@ -81,9 +81,10 @@ def workbench(source: sources.Source | None) -> None:
                     f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
                     f"stride {geom.stride}, dilation {geom.dilation}:")
         show.shape_formulas(geom)
-        st.plotly_chart(cached.histogram_figure(show.plane(z, channel),
-                                                title="Raw values of the feature map"),
-                        key="pg_hist")
+        # An SVG, not a Plotly chart: it redraws on every kernel change (cnnviz.plots.histogram).
+        st.markdown(cached.histogram_svg(show.plane(z, channel),
+                                         title="Raw values of the feature map"),
+                    unsafe_allow_html=True)
         d1, d2, d3 = st.columns(3)
         d1.download_button("Feature map (PNG)", show.png_file(show.plane(a, channel), mapping),
                            "feature_map.png", mime="image/png", key="dl_png")

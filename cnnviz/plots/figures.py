@@ -26,7 +26,6 @@ carries: the raw values, the rows and columns they sit at, the map's shape.
 from __future__ import annotations
 
 import base64
-import math
 import textwrap
 from collections.abc import Sequence
 
@@ -37,7 +36,6 @@ from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.plots.display import (
     NUMBER_FIT,
-    bin_edges,
     display_png,
     map_for_display,
     number_font,
@@ -47,7 +45,7 @@ from cnnviz.plots.display import (
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 __all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
-           "cell_pixels", "histogram_figure", "image_figure", "read_out", "window_shapes"]
+           "cell_pixels", "image_figure", "read_out", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -380,76 +378,3 @@ def image_figure(
         fig = go.Figure(picture)
     fig.update_layout(shapes=window_shapes(highlight))
     return _layout(fig, title, arr.shape[:2], height, note=note, present=present)
-
-
-def _counts(values: np.ndarray, edges: np.ndarray) -> np.ndarray:
-    """``np.histogram(values, bins=edges)[0]`` without sorting ``values``: O(n).
-
-    Bins are half-open ``[e_i, e_i+1)`` except the last, which holds its right
-    edge, as in numpy; ``values`` lie within ``edges[0] … edges[-1]``.
-
-    >>> _counts(np.array([0.0, 0.5, 1.0, 2.0, 2.0]), np.array([0.0, 1.0, 2.0])).tolist()
-    [2, 3]
-    """
-    nbins = len(edges) - 1
-    lo, span = float(edges[0]), float(edges[-1]) - float(edges[0])
-    with np.errstate(over="ignore", invalid="ignore"):
-        even = (nbins > 1 and math.isfinite(span) and span > 0
-                and bool(np.allclose(np.diff(edges), span / nbins, rtol=1e-9, atol=0)))
-    if even:
-        # The bin by arithmetic, then one step of correction against the
-        # edges themselves (as numpy does for bins=n): off by at most one.
-        index = ((values - lo) * (nbins / span)).astype(np.intp)
-        np.clip(index, 0, nbins - 1, out=index)
-        index -= values < edges[index]
-        index += (values >= edges[index + 1]) & (index < nbins - 1)
-    else:  # a range a few floats wide, or one wider than float64 can subtract
-        index = np.searchsorted(edges, values, side="right") - 1
-    np.clip(index, 0, nbins - 1, out=index)
-    return np.bincount(index, minlength=nbins)
-
-
-def histogram_figure(values: np.ndarray, *, title: str = "Raw values", bins: int = 40) -> go.Figure:
-    """Histogram of raw values, with 0 marked: how much of the map is negative.
-
-    Never raises on numbers: a constant map gets one bar and a nearly
-    constant one a few, a range wider than float64 can subtract still gets finite
-    edges (see :func:`cnnviz.plots.display.bin_edges`), and NaN or infinite
-    values are left out and counted in the title. The counting is O(n): each
-    value's bin by arithmetic, checked against the edges, and one
-    ``np.bincount`` (``np.histogram`` with explicit edges sorts the whole map
-    first), drawn as a single Bar trace.
-
-    >>> fig = histogram_figure(np.full((4, 4), 0.25))
-    >>> int(sum(fig.data[0].y))
-    16
-    >>> int(sum(histogram_figure([0.5, 0.5000000000000001]).data[0].y))
-    2
-    """
-    arr = np.asarray(values, dtype=np.float64).ravel()
-    finite = arr[np.isfinite(arr)]
-    if finite.size < arr.size:
-        title = f"{title} ({arr.size - finite.size} NaN or infinite values left out)"
-    if finite.size:
-        lo, hi = float(finite.min()), float(finite.max())
-        # A constant map is one bar, centred on its value.
-        n = 1 if lo == hi else max(int(bins), 1)
-        edges = bin_edges(lo, hi, n)
-        counts = _counts(finite, edges)
-    else:
-        counts, edges = np.zeros(0, dtype=np.int64), np.zeros(1)
-    # Halves first: the difference or sum of two edges near ±1e308 overflows.
-    centres = edges[:-1] / 2 + edges[1:] / 2
-    with np.errstate(over="ignore"):
-        widths = np.diff(edges)
-    # Halved only where the plain difference overflows: halving a subnormal
-    # width (a range of a few 5e-324 steps) would round it to 0.
-    wide = ~np.isfinite(widths)
-    widths[wide] = np.minimum(np.diff(edges / 2)[wide] * 2, np.finfo(np.float64).max)
-    colours = ["#2b59c3" if c < 0 else "#c62828" for c in centres]
-    fig = go.Figure(go.Bar(x=centres, y=counts, width=widths, marker_color=colours,
-                           hovertemplate="%{x:.3g}: %{y} values<extra></extra>"))
-    fig.add_vline(x=0, line_dash="dash", line_color="#444")
-    fig.update_layout(title={"text": title, "font": {"size": 14}}, height=220, bargap=0,
-                      margin={"l": 8, "r": 8, "t": 36, "b": 8})
-    return fig

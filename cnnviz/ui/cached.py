@@ -29,7 +29,7 @@ import numpy as np
 import streamlit as st
 
 import cnnviz
-from cnnviz.plots import figures
+from cnnviz.plots import figures, histogram
 
 from . import presenter
 
@@ -99,15 +99,15 @@ def image_figure(image: np.ndarray, **kwargs: Any):
     return _image_figure(digest(image), image, kwargs)
 
 
-@st.cache_resource(max_entries=64, ttl=TTL, show_spinner=False)
-def _histogram_figure(key: str, _values: np.ndarray, kwargs: dict):
-    return figures.histogram_figure(_values, **kwargs)
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def _histogram_svg(key: str, _values: np.ndarray, title: str) -> str:
+    return histogram.histogram_svg(histogram.histogram(_values), title=title)
 
 
-def histogram_figure(values: np.ndarray, **kwargs: Any):
-    """:func:`cnnviz.plots.figures.histogram_figure`, counted once per exact map."""
+def histogram_svg(values: np.ndarray, *, title: str) -> str:
+    """:func:`cnnviz.plots.histogram.histogram_svg` of the values, counted once per exact map."""
     values = np.asarray(values)
-    return _histogram_figure(digest(values), values, kwargs)
+    return _histogram_svg(digest(values), values, title)
 
 
 def _key_of(value: Any, h: Any) -> None:

@@ -28,7 +28,10 @@ def _cell_texts(fig: dict) -> list[list[str]]:
 def test_default_render_shows_maps_and_formula(open_page):
     at = open_page()
     assert at.title[0].value == "Convolution playground"
-    assert len(at.get("plotly_chart")) >= 4  # input, feature map, activation, histogram
+    assert len(at.get("plotly_chart")) >= 3  # input, feature map, activation
+    # The histogram of the feature map's 126 × 126 raw values, as an SVG.
+    hist = [m.value for m in at.markdown if "Raw values of the feature map" in m.value]
+    assert len(hist) == 1 and f"{126 * 126:,} values" in hist[0]
     latex = [x.value for x in at.latex]
     assert any("128 + 2\\cdot 0 - 3" in x and "= 126" in x for x in latex), latex
     assert "126 × 126" in page_text(at)
