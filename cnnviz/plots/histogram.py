@@ -149,7 +149,7 @@ def histogram_svg(hist: Histogram, *, title: str = "Raw values", width: int = 52
     labels show at 12–16 px.
 
     One bar per bin, blue below 0 and red from 0 up, a dashed line at 0 when
-    0 is in range, the range's ends and quarters under the axis and the
+    0 is in range, round values under the axis (:func:`_ticks`) and the
     tallest bar's count beside it. Resting the pointer on a bar shows its
     range and count. ``title`` is escaped; nothing of it is read as markup.
     """
@@ -182,7 +182,8 @@ def histogram_svg(hist: Histogram, *, title: str = "Raw values", width: int = 52
         x0, x1 = x_of(float(a)), x_of(float(b))
         h = plot_h * int(n) / tallest
         colour = NEGATIVE if float(a) / 2 + float(b) / 2 < 0 else POSITIVE
-        tip = f"{format_number(float(a), 3)} … {format_number(float(b), 3)}: {int(n):,} values"
+        tip = (f"{format_number(float(a), 3)} … {format_number(float(b), 3)}: {int(n):,} "
+               + ("value" if n == 1 else "values"))
         # At least a pixel wide, so that a bin of a few floats' width still shows.
         parts.append(
             f'<rect class="bar" x="{x0:.2f}" y="{top + plot_h - h:.2f}" '

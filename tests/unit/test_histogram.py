@@ -119,7 +119,7 @@ def test_the_svg_says_each_bars_range_and_count_and_marks_zero():
     h = histogram(np.array([-2.0, -1.0, -1.0, 0.5, 2.0]), bins=4)
     assert h.counts.tolist() == [1, 2, 1, 1]
     svg = histogram_svg(h, title="Raw <values> & more")
-    assert "<title>-2 … -1: 1 values</title>" in svg
+    assert "<title>-2 … -1: 1 value</title>" in svg
     assert "<title>-1 … 0: 2 values</title>" in svg
     # Blue below 0, red from 0 up; a dashed line at 0.
     assert svg.count(f'fill="{NEGATIVE}"') == 2 and svg.count(f'fill="{POSITIVE}"') == 2
