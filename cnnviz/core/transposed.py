@@ -89,12 +89,7 @@ def transposed_output_size(
     >>> transposed_output_size(3, 3, stride=2, padding=1, output_padding=1)
     6
     """
-    n = as_int(n, "n", minimum=1)
-    f = as_int(kernel_size, "kernel_size", minimum=1)
-    s = as_int(stride, "stride", minimum=1)
-    p = as_int(padding, "padding", minimum=0)
-    op = as_int(output_padding, "output_padding", minimum=0)
-    d = as_int(dilation, "dilation", minimum=1)
+    n, f, s, p, op, d = _axis_args(n, kernel_size, stride, output_padding, dilation, padding)
     if op >= max(s, d):
         raise ValueError(
             f"output_padding must be smaller than stride or dilation (below {max(s, d)}), "
@@ -133,12 +128,18 @@ def max_transposed_padding(
     >>> max_transposed_padding(1, 1)
     0
     """
-    n = as_int(n, "n", minimum=1)
-    f = as_int(kernel_size, "kernel_size", minimum=1)
-    s = as_int(stride, "stride", minimum=1)
-    op = as_int(output_padding, "output_padding", minimum=0)
-    d = as_int(dilation, "dilation", minimum=1)
+    n, f, s, _, op, d = _axis_args(n, kernel_size, stride, output_padding, dilation)
     return ((n - 1) * s + d * (f - 1) + op) // 2
+
+
+def _axis_args(n: object, kernel_size: object, stride: object, output_padding: object,
+               dilation: object, padding: object = 0) -> tuple[int, int, int, int, int, int]:
+    """The one-axis arguments as checked ints, (n, f, s, p, output_padding, d), checked in
+    that order so that the first bad one is the one named."""
+    return (as_int(n, "n", minimum=1), as_int(kernel_size, "kernel_size", minimum=1),
+            as_int(stride, "stride", minimum=1), as_int(padding, "padding", minimum=0),
+            as_int(output_padding, "output_padding", minimum=0),
+            as_int(dilation, "dilation", minimum=1))
 
 
 def _spread(arr: np.ndarray, step: Pair) -> np.ndarray:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from . import server
-from .locators import image_uploader  # noqa: F401 - the tests import it from here
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screens"

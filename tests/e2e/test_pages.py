@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import image_uploader, no_exception_box, screenshot, wait_for_app
+from .conftest import no_exception_box, screenshot, wait_for_app
+from .locators import image_uploader
 
 pytestmark = pytest.mark.e2e
 

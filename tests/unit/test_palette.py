@@ -42,7 +42,8 @@ def test_animator_has_no_palette_of_its_own():
     assert "[33, 102, 172]" not in js and "const DIVERGING" not in js
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+@pytest.mark.skipif(shutil.which("node") is None,
+                    reason="needs Node.js for the animator's JavaScript (tools/test.sh has it)")
 def test_animator_colours_are_finite_safe():
     """Run the animator's colour functions in node: payload stops in, no exception out."""
     script = Path(__file__).with_name("palette_check.mjs")
