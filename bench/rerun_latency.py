@@ -105,7 +105,8 @@ PRESETS = (
 )
 
 # Resolves with how long ago (ms) the main thread became free: the first of
-# five consecutive frames less than 50 ms apart, after every chart has its SVG;
+# five consecutive frames less than 50 ms apart, after every chart has its SVG and every
+# big map (the map element) its picture;
 # and how long before that (ms) the page got the person's last input (click or
 # key), or null when it got none since the previous call.
 IDLE_JS = """
@@ -113,7 +114,9 @@ async () => {
   const t0 = performance.now();
   while (performance.now() - t0 < 60000) {
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    if (charts.every(c => c.querySelector('.main-svg'))) break;
+    const maps = [...document.querySelectorAll('[data-testid="cnnviz-map"]')];
+    if (charts.every(c => c.querySelector('.main-svg'))
+        && maps.every(m => m.dataset.state === 'drawn')) break;
     await new Promise(r => setTimeout(r, 10));
   }
   return await new Promise(resolve => {

@@ -5,6 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
 from cnnviz.ui import (
+    charts,
     in_code,
     kernel,
     predict,
@@ -44,7 +45,7 @@ with grid_col:
     grid, where, note = stepper.animation_grid(source.image, picture=source.picture)
 with where_col:
     if grid.shape[:2] != source.image.shape[:2]:
-        st.plotly_chart(image_figure(source.image, title="Where the grid sits", highlight=[
+        charts.chart(st, image_figure(source.image, title="Where the grid sits", highlight=[
             (where.top, where.left, where.height, where.width)], height=240), key="anim_where")
 with kernel_col:
     if mode == "Convolution":

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.compare import SideSpec, compare_sides, difference_words, size_words
-from cnnviz.ui import links, router, settings, show, sources
+from cnnviz.ui import charts, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -70,7 +70,7 @@ def side_controls(side: str, default: tuple) -> SideSpec:
         turned = st.toggle(f"Flip {side} (true convolution)", value=flip, key=k.CMP_FLIP[side],
                            **k.LINK, help="Off: cross-correlation, as CNNs compute. On: the "
                                           "kernel turned by 180° first.")
-    shown.plotly_chart(grid_figure(values, title=f"Kernel {side}", mapping="diverging",
+    charts.chart(shown, grid_figure(values, title=f"Kernel {side}", mapping="diverging",
                                    colorbar=False, height=220, digits=3),
                        key=f"cmp_kernel_{side}")
     a, b = st.columns(2)
@@ -116,11 +116,11 @@ with words:
 
 maps = st.columns(3)
 for col, s in zip(maps[:2], (cmp.a, cmp.b), strict=True):
-    col.plotly_chart(grid_figure(s.values, title=f"{s.name}: {show.shape_text(s.values.shape)}",
+    charts.chart(col, grid_figure(s.values, title=f"{s.name}: {show.shape_text(s.values.shape)}",
                                  mapping=mapping, limits=cmp.limits), key=f"cmp_map_{s.name}")
     col.caption(s.label)
 if cmp.difference is not None:
-    maps[2].plotly_chart(grid_figure(cmp.difference, title="Difference A − B",
+    charts.chart(maps[2], grid_figure(cmp.difference, title="Difference A − B",
                                      mapping="diverging"), key="cmp_diff")
     maps[2].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
                     "larger, red where A is larger.")
@@ -129,7 +129,7 @@ else:
 
 st.subheader("The input and the output sizes")
 picture, *formulas = st.columns([0.8, 1, 1], gap="large")
-picture.plotly_chart(image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",
+charts.chart(picture, image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",
                                   height=260), key="cmp_input")
 for col, s in zip(formulas, (cmp.a, cmp.b), strict=True):
     with col:

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
-from cnnviz.ui import links, router, settings, show, sources
+from cnnviz.ui import charts, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -38,8 +38,8 @@ with c1:
     padding = st.radio("Padding p", ("same", "valid"), key="corr_pad", horizontal=True, **k.LINK,
                        help="same: zeros around so that the map keeps the image's size.")
 GRID = {"mapping": "diverging", "colorbar": False, "height": 240, "digits": 3}
-c2.plotly_chart(grid_figure(kernel, title="k (cross-correlation, CNN)", **GRID), key="corr_k")
-c3.plotly_chart(grid_figure(flip(kernel), title="k turned by 180° (convolution)", **GRID),
+charts.chart(c2, grid_figure(kernel, title="k (cross-correlation, CNN)", **GRID), key="corr_k")
+charts.chart(c3, grid_figure(flip(kernel), title="k turned by 180° (convolution)", **GRID),
                 key="corr_turned")
 if source is None:
     show.stop()
@@ -59,13 +59,13 @@ if source.image.ndim == 3:
                "channel in the same way.")
 
 maps = st.columns(4)
-maps[0].plotly_chart(image_figure(fc.image, title=f"Input a: {show.shape_text(fc.image.shape)}"),
+charts.chart(maps[0], image_figure(fc.image, title=f"Input a: {show.shape_text(fc.image.shape)}"),
                      key="corr_input")
-maps[1].plotly_chart(grid_figure(fc.correlation, title="Cross-correlation a ⋆ k (CNN)",
+charts.chart(maps[1], grid_figure(fc.correlation, title="Cross-correlation a ⋆ k (CNN)",
                                  mapping=mapping), key="corr_corr")
-maps[2].plotly_chart(grid_figure(fc.convolution, title="Convolution a ∗ k (turned k)",
+charts.chart(maps[2], grid_figure(fc.convolution, title="Convolution a ∗ k (turned k)",
                                  mapping=mapping), key="corr_conv")
-maps[3].plotly_chart(grid_figure(fc.difference, title="Difference (a ∗ k) − (a ⋆ k)",
+charts.chart(maps[3], grid_figure(fc.difference, title="Difference (a ∗ k) − (a ⋆ k)",
                                  mapping="diverging"), key="corr_diff")
 st.metric("max |difference| between the two maps", format_number(fc.max_difference, 4),
           help="Computed over every cell of the two feature maps.")
@@ -96,5 +96,5 @@ st.markdown(
 panels = [(f"Impulse a: {show.shape_text(demo.impulse.shape)}", demo.impulse),
           ("a ⋆ k: k turned by 180°", demo.correlation), ("a ∗ k: k itself", demo.convolution)]
 for i, (col, (title, values)) in enumerate(zip(st.columns(3), panels, strict=True)):
-    col.plotly_chart(grid_figure(values, title=title, **{**GRID, "height": 300}),
+    charts.chart(col, grid_figure(values, title=title, **{**GRID, "height": 300}),
                      key=f"corr_impulse_{i}")

@@ -15,7 +15,7 @@ from cnnviz.plots.learning import (
     probability_figure,
     training_figure,
 )
-from cnnviz.ui import cached, learning, router, show
+from cnnviz.ui import cached, charts, learning, router, show
 from cnnviz.ui import state as k
 from cnnviz.ui.canvas import drawing_canvas
 
@@ -55,7 +55,7 @@ right.markdown("Shapes and counts come from the app's layer code (`cnnviz.core.l
 
 st.header("Training")
 history = model.history
-st.plotly_chart(cached.figure(training_figure, history.steps, history.loss,
+charts.chart(st, cached.figure(training_figure, history.steps, history.loss,
                               history.train_accuracy, history.epoch_steps, history.test_accuracy,
                               title=f"How the {'shipped' if which == 'shipped' else 'new'} "
                                     "weights were trained"), key="cnn_history")
@@ -83,11 +83,11 @@ with st.expander("Train again, live, from new random weights"):
 st.header("What the first layer learned")
 matches = dg.match_filters(model.params["W1"])
 st.markdown(dg.FILTERS_TEXT)
-st.plotly_chart(cached.figure(maps_figure, dg.learned_filters(matches), signed=True,
+charts.chart(st, cached.figure(maps_figure, dg.learned_filters(matches), signed=True,
                               labels=[m.text for m in matches], height=230,
                               title="The 8 learned 3 × 3 filters of layer [1]"),
                 key="cnn_filters")
-st.plotly_chart(cached.figure(maps_figure, dg.preset_filters(matches), signed=True,
+charts.chart(st, cached.figure(maps_figure, dg.preset_filters(matches), signed=True,
                               labels=[m.preset_label for m in matches], height=230,
                               title="The hand-made kernel each one is closest to"),
                 key="cnn_presets")
@@ -134,12 +134,12 @@ maps = dg.feature_maps(model, digit)
 probs = maps[-1].values
 with shown:
     a, b = st.columns([1, 2])
-    a.plotly_chart(cached.figure(image_figure, digit, title="Input a^[0]: 28 × 28 × 1",
+    charts.chart(a, cached.figure(image_figure, digit, title="Input a^[0]: 28 × 28 × 1",
                                  height=300), key="cnn_input")
-    b.plotly_chart(cached.figure(probability_figure, probs, label=label), key="cnn_probs")
+    charts.chart(b, cached.figure(probability_figure, probs, label=label), key="cnn_probs")
     st.markdown(dg.prediction_text(probs, label))
 for layer in dg.spatial_maps(maps):
-    st.plotly_chart(cached.figure(maps_figure, layer.values, signed=layer.signed,
+    charts.chart(st, cached.figure(maps_figure, layer.values, signed=layer.signed,
                                   title=f"[{layer.index}] {layer.label}: "
                                         f"{show.shape_text(layer.values.shape)}"),
                     key=f"cnn_maps_{layer.index}")
@@ -149,10 +149,10 @@ st.header("On the 1,000 held-out test digits")
 ev = learning.evaluation(model, name)
 c1, c2 = st.columns([1, 1.3], gap="large")
 c1.metric("Test accuracy", f"{ev.accuracy:.1%}", help="Digits never used in training.")
-c1.plotly_chart(cached.figure(confusion_figure, ev.confusion,
+charts.chart(c1, cached.figure(confusion_figure, ev.confusion,
                               title="Confusion matrix (rows: true digit)"), key="cnn_confusion")
 wrong = ev.mistakes(24)
-c2.plotly_chart(cached.figure(gallery_figure, data.x_test[wrong], dg.mistake_captions(ev, wrong),
+charts.chart(c2, cached.figure(gallery_figure, data.x_test[wrong], dg.mistake_captions(ev, wrong),
                               title=f"Misclassified: {dg.mistake_count(ev)} of "
                                     f"{len(ev.labels)}, most confident first", columns=6),
                 key="cnn_mistakes")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import learn_kernel as lk
 from cnnviz.plots.learning import loss_figure, weights_figure
-from cnnviz.ui import cached, learning, links, router, settings, show, sources
+from cnnviz.ui import cached, charts, learning, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -60,12 +60,12 @@ with main:
     notes = lk.input_notes(source.image, centre=centre)
     top = st.columns([1.3, 1.3, 1])
     size = show.shape_text(lesson.image.shape)
-    top[0].plotly_chart(image_figure(lesson.image, title=f"Input a: {size}"), key="lk_input")
-    top[1].plotly_chart(grid_figure(lesson.target, title=f"Target y = a ⋆ k* + b*"
+    charts.chart(top[0], image_figure(lesson.image, title=f"Input a: {size}"), key="lk_input")
+    charts.chart(top[1], grid_figure(lesson.target, title=f"Target y = a ⋆ k* + b*"
                                     f"{' + noise' if lesson.noise else ''}: "
                                     f"{show.shape_text(lesson.target.shape)}",
                                     mapping="diverging"), key="lk_target_map")
-    top[2].plotly_chart(grid_figure(lesson.target_kernel, title="Hidden kernel k*",
+    charts.chart(top[2], grid_figure(lesson.target_kernel, title="Hidden kernel k*",
                                     mapping="diverging", colorbar=False, height=260, digits=3),
                         key="lk_kstar")
     top[2].caption(f"b* = {lesson.target_bias:g}. " + "; ".join(notes))
@@ -86,30 +86,30 @@ def draw(t: int) -> None:
     m[3].metric("Bias b (target b*)", f"{view.bias:.4g} ({lesson.target_bias:g})")
     g = st.columns(4)
     small = {"mapping": "diverging", "colorbar": False, "height": 260, "digits": 3}
-    g[0].plotly_chart(grid_figure(view.kernel, title=f"Kernel k at step {t}", **small),
+    charts.chart(g[0], grid_figure(view.kernel, title=f"Kernel k at step {t}", **small),
                       key="lk_k")
-    g[1].plotly_chart(grid_figure(view.difference, title="k − k*", **small),
+    charts.chart(g[1], grid_figure(view.difference, title="k − k*", **small),
                       key="lk_kdiff")
-    g[2].plotly_chart(grid_figure(view.output, title=f"Output z = a ⋆ k + b: "
+    charts.chart(g[2], grid_figure(view.output, title=f"Output z = a ⋆ k + b: "
                                   f"{show.shape_text(view.output.shape)}", mapping="diverging",
                                   height=260), key="lk_z")
-    g[3].plotly_chart(grid_figure(view.error, title="Error δ = z − y", mapping="diverging",
+    charts.chart(g[3], grid_figure(view.error, title="Error δ = z − y", mapping="diverging",
                                   height=260), key="lk_err")
 
     st.subheader("The gradient is a cross-correlation of the input with the error")
     st.latex(lk.gradient_latex(lesson.settings.stride))
     explain, grad, used = st.columns([1.6, 1, 1])
     explain.markdown(lk.gradient_text(lesson, view))
-    grad.plotly_chart(grid_figure(view.gradient, title="∂L/∂k = (2/M)(a ⋆ δ), by conv2d",
+    charts.chart(grad, grid_figure(view.gradient, title="∂L/∂k = (2/M)(a ⋆ δ), by conv2d",
                                   **small), key="lk_grad")
-    used.plotly_chart(grid_figure(run.gradients[t], title="∂L/∂k the run used (Xᵀδ)", **small),
+    charts.chart(used, grid_figure(run.gradients[t], title="∂L/∂k the run used (Xᵀδ)", **small),
                       key="lk_grad_run")
     curves = st.columns(2)
-    curves[0].plotly_chart(cached.figure(loss_figure, run.losses, current=t,
+    charts.chart(curves[0], cached.figure(loss_figure, run.losses, current=t,
                                          diverged_at=run.diverged_at,
                                          best=run.optimum_loss if lesson.noise else None),
                            key="lk_loss")
-    curves[1].plotly_chart(cached.figure(weights_figure, run.kernels, lesson.target_kernel,
+    charts.chart(curves[1], cached.figure(weights_figure, run.kernels, lesson.target_kernel,
                                          current=t), key="lk_weights")
 
 

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
 from cnnviz.plots.matrix import product_figure, window_figure
-from cnnviz.ui import cached, links, router, settings, show, sources
+from cnnviz.ui import cached, charts, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
 
@@ -38,7 +38,7 @@ with c1:
     else:
         kernel = KERNELS[name].values
         st.caption(KERNELS[name].meaning)
-    st.plotly_chart(grid_figure(kernel, title="Kernel k", mapping="diverging",
+    charts.chart(st, grid_figure(kernel, title="Kernel k", mapping="diverging",
                                 colorbar=False, height=200), key="mx_kernel_fig")
 with c3:
     st.markdown("**Output cell to follow**")
@@ -72,11 +72,11 @@ st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{
             f"(the dashed line is the input's edge) and the sum it computes:")
 st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
 w1, w2 = st.columns(2)
-w1.plotly_chart(cached.figure(window_figure, mv.padded, cell.window, cell.taps,
+charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
                               mv.geometry.padding,
                               title=f"Padded input {show.shape_text(mv.padded.shape)}", height=400),
                 key="mx_window")
-w2.plotly_chart(grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.output.shape)}",
+charts.chart(w2, grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.output.shape)}",
                             mapping="diverging", cells=[(cell.row, cell.col)], height=400),
                 key="mx_output")
 
@@ -84,7 +84,7 @@ st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "
             "$x$ (drawn under $W$, so each column sits above its pixel). The magenta pixels are "
             "the ones row $i$ reads; white entries are zeros.")
-st.plotly_chart(cached.figure(
+charts.chart(st, cached.figure(
     product_figure, mv.weights, mv.x.ravel(), mv.by_matrix, row=cell.index,
     vector_cells=cell.pixels,
     title=f"W ({show.shape_text(mv.weights.shape)}) · x + b = y", names=("W", "x", "y"),
@@ -96,7 +96,7 @@ i1.markdown("Here the *input* is unrolled instead: row $i$ of im2col holds the p
             "window $i$ (padding included), in the order of the kernel's taps; the kernel "
             "becomes one vector." + (" With the flip on, that vector is the kernel turned by "
                                      "180°." if cfg.flip else ""))
-i2.plotly_chart(cached.figure(
+charts.chart(i2, cached.figure(
     product_figure, mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
     title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",
     names=("im2col", "k", "y"), row_names=mv.out_names, col_names=mv.tap_ticks,

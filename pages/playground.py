@@ -7,7 +7,7 @@ import streamlit as st
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.ui import cached, in_code, kernel, presenter, router, settings, show, sources
+from cnnviz.ui import cached, charts, in_code, kernel, presenter, router, settings, show, sources
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -37,7 +37,7 @@ def workbench(source: sources.Source | None) -> None:
         st.subheader("Layer")
         cfg = settings.conv_settings()
         if cfg.flip and k is not None:
-            st.plotly_chart(cached.grid_figure(
+            charts.chart(st, cached.grid_figure(
                 flip(k), title="k turned by 180°: what true convolution slides over a",
                 mapping="diverging", colorbar=False, height=220), key="pg_turned")
         pool = settings.pool_settings()

@@ -7,8 +7,8 @@ from cnnviz.core.pool import pool_geometry
 from cnnviz.core.trace import PoolTrace
 from cnnviz.lessons import pooling
 from cnnviz.plots.pooling import pool_figure
+from cnnviz.ui import charts, router, settings, show, sources
 from cnnviz.ui import pooling as pool_ui
-from cnnviz.ui import router, settings, show, sources
 from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
@@ -61,10 +61,10 @@ if pooling.is_small(x):
         st.warning(f"No such output cell: {err}.")
         index = None
     left, right = st.columns(2)
-    left.plotly_chart(pool_figure(
+    charts.chart(left, pool_figure(
         plane, trace, index, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}",
         mapping=mapping, height=520), key="pooling_in")
-    right.plotly_chart(grid_figure(
+    charts.chart(right, grid_figure(
         out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}{label}", mapping=mapping,
         highlight=[] if index is None else [(row, col, 1, 1)], height=520), key="pooling_out")
     if index is not None:
@@ -74,15 +74,15 @@ else:
     st.caption("Each pooled pixel stands for one window of the input: zoom in (or pick a larger "
                "pool, or a working size of 16 in the sidebar to see every window and winner).")
     left, right = st.columns(2)
-    left.plotly_chart(grid_figure(
+    charts.chart(left, grid_figure(
         plane, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}", mapping=mapping),
         key="pooling_in_big")
-    right.plotly_chart(grid_figure(out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}"
+    charts.chart(right, grid_figure(out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}"
                                    f"{label}", mapping=mapping), key="pooling_out_big")
     if x.ndim == 3 and pooling.in_unit_range(x):
         a, b = st.columns(2)
-        a.plotly_chart(image_figure(x, title="All three channels"), key="pooling_rgb_in")
-        b.plotly_chart(image_figure(pooled, title="Each channel pooled, recombined"),
+        charts.chart(a, image_figure(x, title="All three channels"), key="pooling_rgb_in")
+        charts.chart(b, image_figure(pooled, title="Each channel pooled, recombined"),
                        key="pooling_rgb_out")
 
 st.subheader("Output size")

@@ -4,8 +4,8 @@ import streamlit as st
 
 from cnnviz.data.pixels import downscale
 from cnnviz.lessons import receptive_field as rf
+from cnnviz.ui import charts, router, show, sources
 from cnnviz.ui import rf as ui
-from cnnviz.ui import router, show, sources
 from cnnviz.ui.cached import grid_figure, image_figure
 
 router.ensure_routed()
@@ -43,7 +43,7 @@ counts = rf.path_counts(image.shape[:2], layers, cell)
 latex, r = rf.rf_formula(layers)
 with main:
     field = regions[0]
-    st.plotly_chart(image_figure(image, title=f"Input {show.shape_text(image.shape)}: the "
+    charts.chart(st, image_figure(image, title=f"Input {show.shape_text(image.shape)}: the "
                                  f"region output cell {cell} depends on",
                                  highlight=[] if field.empty else [field.rect], height=460),
                     key="rf_image")
@@ -59,7 +59,7 @@ st.markdown("Each map of the stack, with the cells the chosen output cell depend
 ui.levels(maps, regions, counts, layers)
 if not field.empty:
     paths, note = st.columns([3, 2], gap="large")
-    paths.plotly_chart(grid_figure(rf.crop(counts[0], field), digits=0, height=440,
+    charts.chart(paths, grid_figure(rf.crop(counts[0], field), digits=0, height=440,
                                    title="Paths from each input pixel in the rectangle to the "
                                          "output cell"), key="rf_paths")
     note.markdown("**How much each pixel counts.** A path picks one tap in every layer's window; "
@@ -73,7 +73,7 @@ costs = rf.three_3x3_vs_7x7(ui.channels_input())
 centre = rf.centre_cell(image.shape[:2])
 for col, cost in zip(st.columns(2), costs, strict=True):
     seen = rf.back_project(image.shape[:2], cost.layers, centre)[0]
-    col.plotly_chart(image_figure(image, title=f"{cost.title}: sees {cost.receptive_field} × "
+    charts.chart(col, image_figure(image, title=f"{cost.title}: sees {cost.receptive_field} × "
                                   f"{cost.receptive_field}", highlight=[seen.rect], height=360),
                      key=f"rf_cmp_{cost.relus}")
     col.metric("Parameters (with biases)", cost.params_text)

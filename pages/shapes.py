@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import shapes
 from cnnviz.plots import shapes as shape_plots
-from cnnviz.ui import router, show
+from cnnviz.ui import charts, router, show
 from cnnviz.ui import shapes as ui
 
 router.ensure_routed()
@@ -30,7 +30,7 @@ except ValueError as err:
 if calc is not None:
     with inputs:
         ui.calculation(calc)
-    picture.plotly_chart(shape_plots.coverage_figure(calc), key="shp_coverage")
+    charts.chart(picture, shape_plots.coverage_figure(calc), key="shp_coverage")
     picture.caption("Each cell: how many window positions read it (row count × column count); "
                     "the real input is outlined. 0 = never read. Border pixels are read less "
                     "often than central ones; padding evens that out.")
@@ -65,7 +65,7 @@ ui.report_table(report)
 st.caption("Multiply-adds: one example, conv and dense layers. Activations: the values each layer "
            "outputs for one example (float32: 4 bytes each). Receptive field: the input region "
            "one value of that layer sees.")
-st.plotly_chart(shape_plots.params_figure(report, log=ui.log_toggle()), key="shp_params")
+charts.chart(st, shape_plots.params_figure(report, log=ui.log_toggle()), key="shp_params")
 with st.expander("Size formulas, layer by layer"):
     for label, latex in shapes.layer_formulas(report):
         st.markdown(label)

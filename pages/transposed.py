@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
-from cnnviz.ui import links, router, settings, show, sources
+from cnnviz.ui import charts, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
 from cnnviz.ui.transposed import grid_row, matrix_editor, transpose_settings
@@ -84,9 +84,9 @@ try:
 except ValueError as err:
     st.error(f"This dilated kernel does not fit the image: {err}")
     show.stop()
-d2.plotly_chart(grid_figure(dv.kernel, title="Kernel k", mapping="diverging", colorbar=False,
+charts.chart(d2, grid_figure(dv.kernel, title="Kernel k", mapping="diverging", colorbar=False,
                             height=260), key="tr_dil_k")
-d3.plotly_chart(grid_figure(dv.dilated, title=f"Dilated kernel: the taps (magenta) {d} apart",
+charts.chart(d3, grid_figure(dv.dilated, title=f"Dilated kernel: the taps (magenta) {d} apart",
                             mapping="diverging", colorbar=False, cells=dv.taps, height=320),
                 key="tr_dil_dilated")
 st.markdown("Effective kernel size:")

@@ -1,22 +1,25 @@
-"""Plotly figures for grids: images, kernels and feature maps.
+"""Figures for grids: images, kernels and feature maps.
 
-Pure builders: they take core results and return ``plotly.graph_objects.Figure``
-objects, so pages only place them. Small grids (at most 16×16) carry their
+Pure builders: they take core results and return a ``plotly.graph_objects.Figure``
+or a :class:`Picture`, so pages only place them (``cnnviz.ui.charts.chart``
+places either). Small grids (at most 16×16) carry their
 numbers in the cells, as the lectures draw them; larger ones are colour only.
 Signed maps use a diverging scale centred on 0 unless the caller asks for
 another display mapping.
 
-Big maps (too large for numbers) travel as pictures, not as heatmaps: the
-browser gets the map's colours as one PNG at the map's own resolution (a
-``go.Image`` trace, ``data[1]``; :func:`cnnviz.plots.display.display_png`, a
-palette PNG for the diverging ramp), and ``data[0]`` is an
-invisible heatmap that carries the legend and the hover read-out of the raw
+Big maps (too large for numbers) are not Plotly figures: they come back as
+a :class:`Picture`, the view model of the app's own map element
+(``cnnviz.ui.charts``), which draws them in the browser at a fraction of a
+Plotly chart's cost on every rerun. A picture carries the map's colours as
+one PNG at the map's own resolution (:func:`cnnviz.plots.display.display_png`,
+a palette PNG for the diverging ramp), the same title, subtitle, colour bar
+and outlines as a heatmap would have, and the hover read-out of the raw
 values on a grid of at most :data:`HOVER_MAX_SIDE` cells a side: every cell
 of a map up to that size, every ``step``-th row and column of a larger one
-(the read-out names the cell it reads). A 512 × 512 map costs about 0.3 MB
-instead of 2.8 MB, and the browser draws one image instead of 262,144
-cells. For tests and tools, :func:`read_out` returns what such a figure
-carries: the raw values, the rows and columns they sit at, the map's shape.
+(the read-out names the cell it reads). A 512 × 512 edge map costs about
+0.25 MB instead of 2.8 MB as a heatmap. For tests and tools, :func:`read_out` returns what a
+heatmap or a picture carries: the raw values, the rows and columns they sit
+at, the map's shape.
 
 >>> fig = grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo")
 >>> fig.data[0].text.tolist()
@@ -28,6 +31,7 @@ from __future__ import annotations
 import base64
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
@@ -44,8 +48,8 @@ from cnnviz.plots.display import (
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-__all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "grid_figure",
-           "cell_pixels", "image_figure", "read_out", "window_shapes"]
+__all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "Picture",
+           "grid_figure", "cell_pixels", "image_figure", "read_out", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -61,8 +65,33 @@ MARK_COLOUR = "#ff2bd6"
 #: that numbers fit however many figures share a row; callers that know their layout
 #: say more (``width=``), for larger numbers.
 NOMINAL_WIDTH, PRESENT_WIDTH = 180, 230
-#: Marks a figure drawn as a picture (in ``data[0].meta``), for :func:`read_out`.
+#: The ``kind`` of a :class:`Picture`'s data, for :func:`read_out`.
 PICTURE = "cnnviz-picture"
+
+
+@dataclass(frozen=True, eq=False)
+class Picture:
+    """A grid too big for numbers, as the app's map element draws it.
+
+    ``data`` is JSON-ready and is what the browser gets (``cnnviz.ui.charts``):
+
+    - ``title``, ``note`` (the subtitle's parts), ``label`` (the name a
+      screen reader says), ``present``, ``height`` (px, title included);
+    - ``shape`` ``[H, W]``; ``png``, a data URI of every ``step``-th cell;
+    - ``colorbar``: ``None`` or ``{"colours": [[pos, css colour], ...],
+      "ticks": [[pos, text], ...]}`` with positions from 0 (bottom) to 1;
+    - ``hover``: ``{"kind": "rgb"}`` (read from the picture's own pixels)
+      or ``{"kind": "value", "step": [sr, sc], "shape", "dtype", "values"}``
+      (base64 raw values of every ``sr``-th row and ``sc``-th column),
+      with ``where``, the read-out's note when it samples;
+    - ``shapes``: outlines as Plotly shape dicts (:func:`window_shapes`).
+    """
+
+    data: dict
+
+    @property
+    def title(self) -> str:
+        return self.data["title"]
 
 
 def _png_uri(png: bytes) -> str:
@@ -84,17 +113,13 @@ def _png_step(shape: tuple[int, ...]) -> int:
     return max(_steps(shape[:2], PNG_MAX_SIDE))
 
 
-def _picture(png: bytes, step: int) -> go.Image:
-    """A PNG of every ``step``-th cell as an image trace, on the cells' own coordinates."""
-    return go.Image(source=_png_uri(png), x0=0, y0=0, dx=step, dy=step, hoverinfo="skip")
-
-
-def read_out(fig: go.Figure | dict) -> dict:
+def read_out(fig: go.Figure | Picture | dict) -> dict:
     """What a map figure carries of its raw values: heatmap or picture alike.
 
     Returns ``{"values", "rows", "cols", "shape"}``: ``values[i, j]`` is the
     raw value of cell ``(rows[i], cols[j])`` of a map of ``shape``. A heatmap
-    carries every cell; a picture carries the cells of its hover grid.
+    carries every cell; a picture carries the cells of its hover grid. Either
+    may also come as the JSON the page sends (a figure dict, a picture's data).
 
     >>> r = read_out(grid_figure(np.arange(300.0 * 300).reshape(300, 300)))
     >>> r["shape"], r["values"].shape, r["rows"][:3].tolist(), float(r["values"][1, 2])
@@ -102,14 +127,20 @@ def read_out(fig: go.Figure | dict) -> dict:
     >>> read_out(grid_figure(np.eye(3)))["values"].tolist()
     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
+    if isinstance(fig, Picture):
+        fig = fig.data
+    if isinstance(fig, dict) and fig.get("kind") == PICTURE:
+        hover = fig["hover"]
+        if hover["kind"] != "value":
+            raise ValueError("a colour picture carries its RGB in its PNG, not raw values")
+        sr, sc = hover["step"]
+        values = np.frombuffer(base64.b64decode(hover["values"]), dtype=hover["dtype"])
+        values = values.reshape(hover["shape"]).astype(np.float64)
+        rows, cols = fig["shape"]
+        return {"values": values, "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
+                "shape": (int(rows), int(cols))}
     data = fig.to_dict()["data"] if isinstance(fig, go.Figure) else fig["data"]
-    first = data[0]
-    values = np.asarray(_array(first["customdata"]), dtype=np.float64)
-    meta = first.get("meta") or {}
-    if isinstance(meta, dict) and meta.get("kind") == PICTURE:
-        rows, cols = np.asarray(_array(first["y"]), int), np.asarray(_array(first["x"]), int)
-        return {"values": values, "rows": rows, "cols": cols,
-                "shape": tuple(int(n) for n in meta["shape"])}
+    values = np.asarray(_array(data[0]["customdata"]), dtype=np.float64)
     return {"values": values, "rows": np.arange(values.shape[0]),
             "cols": np.arange(values.shape[1]), "shape": values.shape}
 
@@ -221,8 +252,9 @@ def grid_figure(
     limits: tuple[float, float] | None = None,
     width: int | None = None,
     present: bool = False,
-) -> go.Figure:
-    """A 2-D array as a heatmap, with its numbers when small.
+    picture: bool | None = None,
+) -> go.Figure | Picture:
+    """A 2-D array as a heatmap with its numbers, or as a :class:`Picture` when big.
 
     Parameters
     ----------
@@ -242,9 +274,14 @@ def grid_figure(
         (:func:`cnnviz.plots.display.number_font`).
     present : presenter mode: taller, larger type, and no colour bar when
         the numbers are printed (they say the values).
+    picture : a :class:`Picture` (True) or a Plotly heatmap (False); by default
+        a picture when the grid is too big for numbers and none are asked for.
+        Builders that add Plotly traces or shapes of their own ask for False.
 
     Examples
     --------
+    >>> type(grid_figure(np.zeros((17, 17)))).__name__, type(grid_figure(np.eye(16))).__name__
+    ('Picture', 'Figure')
     >>> fig = grid_figure(np.eye(7), present=True, width=350)
     >>> fig.data[0].textfont.size >= 20, fig.data[0].showscale
     (True, False)
@@ -264,30 +301,33 @@ def grid_figure(
               "colorbar": {"thickness": 12, "len": 0.85, "tickvals": ticks,
                            "ticktext": [format_number(v, 3) for v in shown.raw_of(ticks)]}}
     note = f"{mapping}: {shown.note}"
-    if small or max(arr.shape) <= NUMBERS_MAX_SIDE:
-        text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
-        longest = max((len(t) for t in text.ravel()), default=1) if small else 1
-        cell = cell_pixels(arr.shape, height=_height(arr.shape, height, present),
-                           top=_top(note, present), colorbar=colorbar,
-                           width=width or (PRESENT_WIDTH if present else NOMINAL_WIDTH))
-        # Up to 16 × 16 the numbers are printed even where they hardly fit (presenter
-        # mode's larger minimum falls back to the normal one).
-        font = (number_font(cell, longest, present=present) or number_font(cell, longest)
-                or NUMBER_FIT["min"])
-        fig = go.Figure(go.Heatmap(
-            z=shown.values.astype(np.float32),
-            customdata=_raw_data(arr),
-            **legend,
-            text=text,
-            texttemplate="%{text}" if small else None,
-            # Presenter mode: bold with a contrasting halo, readable on mid-grey cells too.
-            textfont={"size": font, **({"weight": 700, "shadow": "auto"} if present else {})},
-            hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
-            xgap=1 if small else 0,
-            ygap=1 if small else 0,
-        ))
-    else:
-        fig = _picture_figure(arr, shown, legend)
+    if picture is None:
+        picture = not small and max(arr.shape) > NUMBERS_MAX_SIDE
+    if picture:
+        return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
+                            colorbar=legend["colorbar"] if colorbar else None,
+                            shapes=window_shapes(highlight, cells))
+    text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
+    longest = max((len(t) for t in text.ravel()), default=1) if small else 1
+    cell = cell_pixels(arr.shape, height=_height(arr.shape, height, present),
+                       top=_top(note, present), colorbar=colorbar,
+                       width=width or (PRESENT_WIDTH if present else NOMINAL_WIDTH))
+    # Up to 16 × 16 the numbers are printed even where they hardly fit (presenter
+    # mode's larger minimum falls back to the normal one).
+    font = (number_font(cell, longest, present=present) or number_font(cell, longest)
+            or NUMBER_FIT["min"])
+    fig = go.Figure(go.Heatmap(
+        z=shown.values.astype(np.float32),
+        customdata=_raw_data(arr),
+        **legend,
+        text=text,
+        texttemplate="%{text}" if small else None,
+        # Presenter mode: bold with a contrasting halo, readable on mid-grey cells too.
+        textfont={"size": font, **({"weight": 700, "shadow": "auto"} if present else {})},
+        hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
+        xgap=1 if small else 0,
+        ygap=1 if small else 0,
+    ))
     fig.update_layout(shapes=window_shapes(highlight, cells))
     return _layout(fig, title, arr.shape, height, note=note, present=present)
 
@@ -300,23 +340,50 @@ def _nth(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _picture_figure(arr: np.ndarray, shown, legend: dict) -> go.Figure:
-    """A big map: its colours as a PNG, under an invisible heatmap for legend and hover."""
+def _colours(colorscale: str | Sequence) -> list[list]:
+    """A Plotly colour scale as ``[[pos, css colour], ...]`` (``"gray"``: black to white)."""
+    if colorscale == "gray":
+        return [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]
+    return [[float(pos), str(colour)] for pos, colour in colorscale]
+
+
+def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | None,
+                  present: bool, png: bytes, step: int, hover: dict, colorbar: dict | None,
+                  shapes: list[dict]) -> Picture:
+    """What every picture carries: the frame (title, subtitle, height) and the picture."""
+    # The subtitle's "; " parts; the browser wraps them to the width it has.
+    lines = [part for part in note.split("; ") if part]
+    return Picture({
+        "kind": PICTURE, "title": title, "note": lines, "present": bool(present),
+        "label": ". ".join(["Chart: " + title if title else "Chart", *([" ".join(lines)]
+                                                                     if lines else [])]),
+        "height": _height(shape, height, present), "top": _top(note, present),
+        "shape": [int(n) for n in shape], "png": _png_uri(png), "step": int(step),
+        "hover": hover, "colorbar": colorbar, "shapes": shapes,
+    })
+
+
+def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int | None,
+                 present: bool, colorbar: dict | None, shapes: list[dict]) -> Picture:
+    """A big map: its colours as a PNG, its raw values on the hover grid."""
     sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
-    rows, cols = np.arange(0, arr.shape[0], sr), np.arange(0, arr.shape[1], sc)
-    sample = arr[::sr, ::sc]
+    sample = _raw_data(arr[::sr, ::sc])
     where = "" if sr == sc == 1 else (
-        f"<br>(read-out on every {_nth(sr)} row and {_nth(sc)} column)" if sr != sc
-        else f"<br>(read-out on every {_nth(sr)} row and column)")
-    hover = go.Heatmap(
-        # The cells' colours are in the picture; this layer is see-through.
-        z=np.zeros(sample.shape, dtype=np.uint8), x=cols, y=rows, customdata=_raw_data(sample),
-        opacity=0, **legend,
-        hovertemplate=f"row %{{y}}, col %{{x}}<br>value %{{customdata:.4g}}{where}<extra></extra>",
-        meta={"kind": PICTURE, "shape": list(arr.shape), "step": [int(sr), int(sc)]},
-    )
+        f"(read-out on every {_nth(sr)} row and {_nth(sc)} column)" if sr != sc
+        else f"(read-out on every {_nth(sr)} row and column)")
+    hover = {"kind": "value", "step": [int(sr), int(sc)], "shape": list(sample.shape),
+             "dtype": sample.dtype.name, "where": where,
+             "values": base64.b64encode(np.ascontiguousarray(sample).tobytes()).decode("ascii")}
+    bar = None
+    if colorbar is not None:
+        span = shown.zmax - shown.zmin
+        bar = {"colours": _colours(shown.colorscale),
+               "ticks": [[float((v - shown.zmin) / span), text]
+                         for v, text in zip(colorbar["tickvals"], colorbar["ticktext"],
+                                            strict=True)]}
     step = _png_step(arr.shape)
-    return go.Figure([hover, _picture(display_png(shown, step=step), step)])
+    return _picture_data(title, note, arr.shape, height, present, display_png(shown, step=step),
+                         step, hover, bar, shapes)
 
 
 def window_shapes(
@@ -345,10 +412,11 @@ def image_figure(
     height: int | None = None,
     width: int | None = None,
     present: bool = False,
-) -> go.Figure:
+) -> go.Figure | Picture:
     """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels.
 
-    Grey images with negative or >1 values go through :func:`grid_figure`.
+    Grey images go through :func:`grid_figure`; an image too big for numbers
+    is a :class:`Picture`, as there.
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
@@ -366,15 +434,13 @@ def image_figure(
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
                 "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
-    hover = "row %{y}, col %{x}<br>RGB %{z}<extra></extra>"
-    if max(arr.shape[:2]) <= NUMBERS_MAX_SIDE:
-        fig = go.Figure(go.Image(z=rgb, hovertemplate=hover))
-    else:
-        # A PNG instead of every pixel's three numbers; Plotly reads the hover's
-        # RGB from the decoded picture, so the read-out is unchanged.
+    if max(arr.shape[:2]) > NUMBERS_MAX_SIDE:
+        # A PNG instead of every pixel's three numbers; the browser reads the hover's
+        # RGB from the decoded picture, which is lossless.
         step = _png_step(rgb.shape)
-        picture = _picture(png_bytes(rgb[::step, ::step]), step)
-        picture.update(hoverinfo=None, hovertemplate=hover)
-        fig = go.Figure(picture)
+        return _picture_data(title, note, arr.shape[:2], height, present,
+                             png_bytes(rgb[::step, ::step]), step, {"kind": "rgb", "where": ""},
+                             None, window_shapes(highlight))
+    fig = go.Figure(go.Image(z=rgb, hovertemplate="row %{y}, col %{x}<br>RGB %{z}<extra></extra>"))
     fig.update_layout(shapes=window_shapes(highlight))
     return _layout(fig, title, arr.shape[:2], height, note=note, present=present)

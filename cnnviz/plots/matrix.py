@@ -221,7 +221,7 @@ def window_figure(
     top, left, h, w = window
     cells = list(taps) if len(taps) != h * w else []
     fig = grid_figure(padded, title=title, mapping="diverging", highlight=[window],
-                      cells=cells, colorbar=False, height=height)
+                      cells=cells, colorbar=False, height=height, picture=False)
     (pt, pb), (pl, pr) = padding
     rows, cols = np.asarray(padded).shape
     if pt or pb or pl or pr:

@@ -50,7 +50,7 @@ def pool_figure(
     rects = window_rects(trace)
     bold = [] if selected is None else [rects[trace.step(selected).index]]
     fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
-                      cells=winner_cells(trace), height=height)
+                      cells=winner_cells(trace), height=height, picture=False)
     thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
              "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
             for top, left, h, w in rects]

@@ -12,9 +12,10 @@ a class of thirty, each with an image of their own: a smaller cache would
 evict one student's maps for another's on every rerun (``bench/load.py``).
 
 - core results (``conv2d``, ``pool2d``): ``st.cache_data``, a copy per caller;
-- figures: ``st.cache_resource``, one shared object per input, since
-  unpickling a Plotly figure would validate it all over again. Callers only
-  place them (``st.plotly_chart``); nobody mutates a cached figure.
+- figures (Plotly figures and big maps' pictures): ``st.cache_resource``, one
+  shared object per input, since unpickling a Plotly figure would validate it
+  all over again. Callers only place them (``cnnviz.ui.charts.chart``); nobody
+  mutates a cached figure.
 
 The input panel of the Playground, for example, is built once per image and
 mapping, not once per kernel change.

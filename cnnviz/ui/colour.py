@@ -20,7 +20,7 @@ from cnnviz.lessons import colour as volumes
 from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
-from . import links, state
+from . import charts, links, state
 
 MAX_F = 7
 MAX_FILTERS = 16
@@ -190,7 +190,7 @@ def input_panels(trace: ConvTrace, step: Step | None) -> None:
         fig = grid_figure(trace.padded[:, :, c], title=f"{NAMES[c]} channel ({padded}input)",
                           highlight=rect, colorbar=False, height=380,
                           width=320 if presenter.on() else 260)  # three a row
-        col.plotly_chart(fig, key=f"colour_plane_{c}")
+        charts.chart(col, fig, key=f"colour_plane_{c}")
 
 
 def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
@@ -199,7 +199,7 @@ def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
                       f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380,
                       width=480 if presenter.on() else 400)  # half the row
-    st.plotly_chart(fig, key="colour_output")
+    charts.chart(st, fig, key="colour_output")
 
 
 def step_panels(step: Step) -> None:
@@ -214,7 +214,7 @@ def step_panels(step: Step) -> None:
             # The window in black-to-white magnitude (not stretched: 0.78 and 0.79 look alike).
             how = "abs" if j == 0 else "diverging"
             fig = grid_figure(values, title=title, mapping=how, colorbar=False, height=230)
-            cols[j].plotly_chart(fig, key=f"colour_step_{name}_{j}")
+            charts.chart(cols[j], fig, key=f"colour_step_{name}_{j}")
         cols[3].markdown(f"Partial sum of layer {name}:")
         cols[3].code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
     st.markdown(f"**Total** at output cell (row {step.out_row}, column {step.out_col}):")
@@ -240,4 +240,4 @@ def bank_maps(maps: np.ndarray, names: list[str], mapping: str) -> None:
     for i, name in enumerate(names):
         fig = grid_figure(maps[:, :, i], title=f"Map {i + 1}: {_title(name)}", mapping=mapping,
                           colorbar=False, height=280)
-        cols[i % 4].plotly_chart(fig, key=f"colour_map_{i}")
+        charts.chart(cols[i % 4], fig, key=f"colour_map_{i}")

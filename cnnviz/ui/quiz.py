@@ -15,6 +15,7 @@ import streamlit as st
 from cnnviz.core.kernels import KERNELS
 from cnnviz.lessons import quiz
 
+from . import charts
 from . import state as k
 from .cached import grid_figure, image_figure
 
@@ -78,17 +79,17 @@ def show_question(q: quiz.Question) -> None:
             rows = (max(top, 0), min(top + span, h))
             cols = (max(left, 0), min(left + span, w))
             outline = ((rows[0], cols[0], rows[1] - rows[0], cols[1] - cols[0]),)
-        a.plotly_chart(grid_figure(q.image, title="Input a", mapping="minmax", colorbar=False,
+        charts.chart(a, grid_figure(q.image, title="Input a", mapping="minmax", colorbar=False,
                                    height=320, highlight=outline), key="quiz_input")
-        b.plotly_chart(grid_figure(q.kernel, title="Kernel k", mapping="diverging",
+        charts.chart(b, grid_figure(q.kernel, title="Kernel k", mapping="diverging",
                                    colorbar=False, height=260), key="quiz_kernel")
     elif q.kind == "kernel":
         a, b = st.columns(2)
-        a.plotly_chart(image_figure(q.image, title="Input a", height=340), key="quiz_image")
-        b.plotly_chart(grid_figure(q.output, title="Feature map z = a ⋆ k", mapping="diverging",
+        charts.chart(a, image_figure(q.image, title="Input a", height=340), key="quiz_image")
+        charts.chart(b, grid_figure(q.output, title="Feature map z = a ⋆ k", mapping="diverging",
                                    height=340), key="quiz_map")
         for col, name in zip(st.columns(4), q.choices, strict=True):
-            col.plotly_chart(grid_figure(KERNELS[name].values, title=KERNELS[name].title,
+            charts.chart(col, grid_figure(KERNELS[name].values, title=KERNELS[name].title,
                                          mapping="diverging", colorbar=False, height=220),
                              key=f"quiz_choice_{name}")
 

@@ -27,7 +27,7 @@ from cnnviz.lessons.receptive_field import (
 )
 from cnnviz.ui.cached import grid_figure
 
-from . import links
+from . import charts, links
 from . import state as k
 
 PRESET, STACK = "rf_preset", "rf_stack"
@@ -129,7 +129,7 @@ def levels(maps: Sequence[np.ndarray], regions: Sequence[Region], counts: Sequen
             fig = grid_figure(values, title=name, digits=2, height=460,
                               highlight=[] if region.empty else [region.rect],
                               cells=[(region.rows[0], region.cols[0])] if level == last else [])
-            col.plotly_chart(fig, key=f"rf_level_{level}")
+            charts.chart(col, fig, key=f"rf_level_{level}")
             col.caption(describe_level(level, region, counts[level], values.shape,
                                        is_output=level == last))
 

@@ -14,7 +14,7 @@ from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.plots.gif import map_png
 
-from . import presenter, views
+from . import charts, presenter, views
 from .cached import grid_figure, image_figure
 
 
@@ -123,7 +123,7 @@ def feature_maps(
             width = 350 if presenter.on() else 265
             fig = image_figure(values, title=title, width=width) if how is None else grid_figure(
                 values, title=title, mapping=how, width=width)
-            col.plotly_chart(fig, key=f"{key}_panel{start}_{title[:6]}")
+            charts.chart(col, fig, key=f"{key}_panel{start}_{title[:6]}")
     return channel
 
 

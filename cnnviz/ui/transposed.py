@@ -19,7 +19,7 @@ from cnnviz.core.text import format_table
 from cnnviz.core.transposed import max_transposed_padding
 from cnnviz.ui.cached import grid_figure
 
-from . import links
+from . import charts, links
 from . import state as k
 
 MAX_SIDE = 8  # the page's small matrices
@@ -86,7 +86,7 @@ def grid_row(panels: Sequence[tuple[str, np.ndarray, dict]], key: str,
     for i, (col, (title, values, options)) in enumerate(
             zip(st.columns(widths or len(panels), gap="medium"), panels, strict=True)):
         opts = {"mapping": "diverging", "colorbar": False, **options}
-        col.plotly_chart(grid_figure(values, title=title, **opts), key=f"{key}_{i}")
+        charts.chart(col, grid_figure(values, title=title, **opts), key=f"{key}_{i}")
 
 
 def _bounded(where: object, label: str, key: str, hi: int, default: int, *, lo: int = 0,

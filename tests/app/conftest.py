@@ -29,17 +29,50 @@ def page_text(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+def charts(at: AppTest) -> list[dict]:
+    """Every chart on the page in page order, as :func:`chart` gives each: Plotly
+    figure dicts and big maps' picture data (``cnnviz.plots.figures.Picture``)."""
+    return [json.loads(e.proto.spec) if e.type == "plotly_chart" else json.loads(e.proto.json)
+            for e in at.main
+            if e.type == "plotly_chart"
+            or (e.type == "bidi_component" and e.proto.component_name == "cnnviz_map")]
+
+
 def figure(at: AppTest, index: int) -> dict:
-    """The index-th Plotly chart on the page as a figure dict."""
-    return json.loads(at.get("plotly_chart")[index].proto.spec)
+    """The index-th chart on the page (:func:`charts`)."""
+    return charts(at)[index]
 
 
 def chart(at, key):
-    """The Plotly figure (as a dict) of the chart with this widget key."""
+    """The chart with this widget key, as the page sends it: a Plotly figure dict, or
+    a big map's picture data (``cnnviz.plots.figures.Picture``, drawn by the map element)."""
     for element in at.get("plotly_chart"):
         if element.proto.id.endswith(f"-{key}"):
             return json.loads(element.proto.spec)
+    for element in pictures(at):
+        if element.proto.id.endswith(f"-{key}"):
+            return json.loads(element.proto.json)
     raise AssertionError(f"no chart {key!r}")
+
+
+def pictures(at: AppTest) -> list:
+    """The big maps on the page, drawn by the map element (``cnnviz.ui.charts``)."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_map"]
+
+
+def title(spec: dict) -> str:
+    """The title of a chart: a Plotly figure dict or a picture's data."""
+    if spec.get("kind") == "cnnviz-picture":
+        return spec["title"]
+    text = spec["layout"].get("title", "")
+    return text.get("text", "") if isinstance(text, dict) else str(text)
+
+
+def shapes(spec: dict) -> list[dict]:
+    """The outlines of a chart (Plotly shape dicts), heatmap or picture."""
+    if spec.get("kind") == "cnnviz-picture":
+        return spec["shapes"]
+    return spec["layout"].get("shapes", [])
 
 
 def array(value):
@@ -52,13 +85,11 @@ def array(value):
 
 
 def raw(at, key):
-    """The raw values of a grid_figure (its customdata).
-
-    Every cell of a map up to ``HOVER_MAX_SIDE`` (128) a side; a bigger map is
-    drawn as a picture and carries the cells of its hover grid only: use
-    :func:`read` for their rows, columns and the map's shape.
+    """The raw values a grid_figure carries: every cell of a heatmap or a picture
+    up to ``HOVER_MAX_SIDE`` (128) a side; a bigger picture carries the cells of its
+    hover grid only: use :func:`read` for their rows, columns and the map's shape.
     """
-    return array(chart(at, key)["data"][0]["customdata"]).astype(float)
+    return read_out(chart(at, key))["values"]
 
 
 def animators(at: AppTest) -> list:

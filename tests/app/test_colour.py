@@ -7,7 +7,7 @@ import pytest
 from cnnviz.ui import colour
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text
+from .conftest import charts, exceptions, figure, page_text, title
 
 PAGE = "pages/colour.py"
 
@@ -46,7 +46,7 @@ def test_default_render_has_three_layers_a_total_and_a_bank(open_page):
     codes = _codes(at)
     assert len(codes) == 4 and "(bias b)" in codes[-1]
     # 3 planes + output + 3 × 3 step grids + 4 bank maps.
-    assert len(at.get("plotly_chart")) == 4 + 9 + 4
+    assert len(charts(at)) == 4 + 9 + 4
     latex = [x.value for x in at.latex]
     assert any("(3 \\cdot 3 \\cdot 3 + 1) \\cdot 4 = 112" in x for x in text.split("\n") + latex)
     assert not at.error and not at.warning
@@ -130,7 +130,7 @@ def test_bank_of_sixteen_filters_and_its_parameters(open_page):
     at = _lecture(open_page)
     at.number_input(key=colour.N_FILTERS).set_value(16).run()
     assert not at.exception, exceptions(at)
-    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(len(at.get("plotly_chart")))]
+    titles = [title(figure(at, i)) for i in range(len(charts(at)))]
     maps = [t for t in titles if t.startswith("Map ")]
     assert len(maps) == 16 and maps[0] == "Map 1: Vertical edges"
     text = page_text(at)

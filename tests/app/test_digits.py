@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import array, chart, exceptions, page_text
+from tests.app.conftest import array, chart, exceptions, page_text, title
 
 PAGE = "pages/digits.py"
 
@@ -33,7 +33,7 @@ def test_opens_trained_with_the_layer_stack_filters_and_maps(open_page):
     assert "The network says" in page_text(at)
     cm = array(chart(at, "cnn_confusion")["data"][2]["z"])
     assert cm.sum() == 1000
-    assert "Misclassified" in chart(at, "cnn_mistakes")["layout"]["title"]["text"]
+    assert "Misclassified" in title(chart(at, "cnn_mistakes"))
 
 
 def test_a_test_digit_from_the_link(open_page):

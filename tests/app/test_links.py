@@ -26,7 +26,7 @@ from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys
 
-from .conftest import animators, array, chart, exceptions, figure, page_text, raw, switch
+from .conftest import animators, array, chart, charts, exceptions, figure, page_text, raw, switch
 
 
 def _notices(at) -> str:
@@ -242,7 +242,7 @@ def test_a_bad_value_in_a_link_falls_back_with_a_notice(open_page, name, value):
                                               ["0", "-1", "0"]]
     assert at.number_input(key=keys.STRIDE_H).value == 1
     assert at.number_input(key=keys.BIAS).value == 0.0
-    assert len(at.get("plotly_chart")) >= 3  # the maps are there
+    assert len(charts(at)) >= 3  # the maps are there
 
 
 @pytest.mark.parametrize(("page", "query"), [
@@ -274,7 +274,7 @@ def test_an_upload_cannot_travel_in_a_link(open_page):
     assert not at.exception, exceptions(at)
     assert "uploaded image, which cannot travel in a link" in _notices(at)
     assert "No upload yet: the default photo is shown" in page_text(at)
-    assert len(at.get("plotly_chart")) >= 3
+    assert len(charts(at)) >= 3
 
 
 # --- a typed matrix ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text, raw, read, switch
+from .conftest import charts, exceptions, figure, page_text, raw, read, switch, title
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -28,7 +28,7 @@ def _cell_texts(fig: dict) -> list[list[str]]:
 def test_default_render_shows_maps_and_formula(open_page):
     at = open_page()
     assert at.title[0].value == "Convolution playground"
-    assert len(at.get("plotly_chart")) >= 3  # input, feature map, activation
+    assert len(charts(at)) >= 3  # input, feature map, activation
     # The histogram of the feature map's 126 × 126 raw values, as an SVG.
     hist = [m.value for m in at.markdown if "Raw values of the feature map" in m.value]
     assert len(hist) == 1 and f"{126 * 126:,} values" in hist[0]
@@ -70,7 +70,7 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     assert "row 2, column 2" in errors and "'abc'" in errors
     # The maps stay, with the last good kernel (Sharpen), and the results say so.
     assert "the maps show the last good kernel" in errors
-    assert "Feature map" in figure(at, 1)["layout"]["title"]["text"]
+    assert "Feature map" in title(figure(at, 1))
     # The typo stays in the grid to be corrected; other cells are kept as typed.
     at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
         "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
@@ -111,7 +111,7 @@ def test_pooling_adds_a_pooled_map(open_page):
     at = open_page()
     at.toggle(key=keys.POOL_ON).set_value(True).run()
     assert not at.exception, exceptions(at)
-    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(4)]
+    titles = [title(figure(at, i)) for i in range(4)]
     assert any("max pooled: 63 × 63" in t for t in titles), titles
 
 
@@ -135,7 +135,7 @@ def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
     at.radio(key=keys.COLOUR).set_value("Colour").run()
     assert not at.exception, exceptions(at)
     assert at.radio(key="pg_channel").options == ["R", "G", "B"]
-    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
+    titles = [title(figure(at, i)) for i in range(3)]
     assert any("126 × 126 × 3" in t for t in titles), titles
 
 
@@ -171,7 +171,7 @@ def test_shared_settings_survive_a_visit_to_another_page(open_page):
     assert not at.exception, exceptions(at)
     assert at.session_state[keys.KERNEL_PRESET] == "sobel_y"
     assert at.session_state[keys.MAX_SIDE] == 64
-    assert any("62 × 62" in figure(at, i)["layout"]["title"]["text"] for i in range(2))
+    assert any("62 × 62" in title(figure(at, i)) for i in range(2))
 
 
 def test_an_upload_follows_the_student_to_other_pages(open_page):
@@ -190,13 +190,13 @@ def test_a_bad_upload_keeps_the_previous_image_and_says_why(open_page):
     at.radio(key=keys.SOURCE).set_value("Upload").run()
     img = (np.arange(40 * 50) % 255).astype(np.uint8).reshape(40, 50)
     at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", _png(img), "image/png")).run()
-    assert "40 × 50" in figure(at, 0)["layout"]["title"]["text"]
+    assert "40 × 50" in title(figure(at, 0))
     at.file_uploader(key=keys.UPLOAD).set_value(("cut.png", _png(img)[:60], "image/png")).run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "Could not use `cut.png`" in errors
     assert "Still showing your previous image `mine.png`" in page_text(at)
-    assert "40 × 50" in figure(at, 0)["layout"]["title"]["text"]  # the good image stays
+    assert "40 × 50" in title(figure(at, 0))  # the good image stays
 
 
 def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
@@ -206,13 +206,13 @@ def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
     assert "6 + 2\\cdot 1 - 3}{5}" in " ".join(x.value for x in at.latex)  # p = 1, s = 5
-    assert "Feature map z = a ⋆ k + b: 2 × 2" in figure(at, 1)["layout"]["title"]["text"]
+    assert "Feature map z = a ⋆ k + b: 2 × 2" in title(figure(at, 1))
     # The colour lecture: one 3×3×3 filter, the three channels' 75s add up to 225.
     at.selectbox(key=keys.LECTURE).set_value("vertical_edge").run()
     at.button(key="use_lecture_kernel").click().run()
     assert not at.exception, exceptions(at)
     fig = figure(at, 1)
-    assert "8 × 8" in fig["layout"]["title"]["text"] and "× 3" not in fig["layout"]["title"]["text"]
+    assert "8 × 8" in title(fig) and "× 3" not in title(fig)
     assert fig["data"][0]["text"][0][3] == "225"
     assert at.session_state[keys.KERNEL_PRESET] == "vertical_edge"  # the preset box agrees
     # The rectangle: its bias w0 = -4 and ReLU come with it.
@@ -229,7 +229,7 @@ def test_a_pool_too_big_names_the_pool_window_and_keeps_the_maps(open_page):
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "Pooling does not fit" in errors and "pool window of 9×9" in errors
-    assert len(at.get("plotly_chart")) >= 3  # input, feature map and activation still shown
+    assert len(charts(at)) >= 3  # input, feature map and activation still shown
 
 
 def test_a_pattern_in_colour_is_three_equal_channels(open_page):
@@ -237,7 +237,7 @@ def test_a_pattern_in_colour_is_three_equal_channels(open_page):
     at.radio(key=keys.SOURCE).set_value("Pattern").run()
     at.radio(key=keys.COLOUR).set_value("Colour").run()
     assert not at.exception, exceptions(at)
-    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(3)]
+    titles = [title(figure(at, i)) for i in range(3)]
     assert any("Input a: 128 × 128 × 3" in t for t in titles), titles
 
 
@@ -286,24 +286,25 @@ def test_a_512_map_is_a_picture_whose_read_out_is_the_cores(open_page):
     image = samples.load_photo(name, mode="gray", max_side=512)
     z = cnnviz.conv2d(image, [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
     fig = figure(at, 1)
-    assert [t["type"] for t in fig["data"]] == ["heatmap", "image"]
-    assert fig["data"][1]["source"].startswith("data:image/png;base64,")
+    assert fig["kind"] == "cnnviz-picture" and fig["shape"] == list(z.shape)
+    assert fig["png"].startswith("data:image/png;base64,")
     r = read(at, "pg_panel0_Featur")
     assert r["shape"] == z.shape
     assert r["values"].shape == (len(r["rows"]), len(r["cols"])) == (128, 128)
     np.testing.assert_allclose(r["values"], z[np.ix_(r["rows"], r["cols"])], rtol=1e-6,
                                atol=1e-6)
-    assert "-" in fig["layout"]["title"]["subtitle"]["text"]  # the diverging note, raw units
+    assert "-" in fig["note"][0]  # the diverging note, raw units
+    assert [tick[1] for tick in fig["colorbar"]["ticks"]][2] == "0"  # the legend, raw units
 
 
 def test_flip_shows_the_turned_kernel_and_names_convolution(open_page):
     at = open_page(query={"src": "Lecture", "k": "1,2,0;0,0,0;0,0,-1"})
-    assert "a ⋆ k" in figure(at, 1)["layout"]["title"]["text"]
+    assert "a ⋆ k" in title(figure(at, 1))
     at.toggle(key=keys.FLIP).set_value(True).run()
     assert not at.exception, exceptions(at)
     np.testing.assert_array_equal(raw(at, "pg_turned"), [[-1, 0, 0], [0, 0, 0], [0, 2, 1]])
-    assert any("Convolution z = a ∗ k + b" in figure(at, i)["layout"]["title"]["text"]
-               for i in range(len(at.get("plotly_chart"))))
+    assert any("Convolution z = a ∗ k + b" in title(figure(at, i))
+               for i in range(len(charts(at))))
 
 
 def test_a_preset_that_shares_its_numbers_with_another_stays_chosen(open_page):

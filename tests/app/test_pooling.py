@@ -6,7 +6,7 @@ from cnnviz.plots.figures import MARK_COLOUR
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text, switch
+from .conftest import charts, exceptions, figure, page_text, switch, title
 
 PAGE = "pages/pooling.py"
 
@@ -29,7 +29,7 @@ def test_default_render_says_no_parameters_and_shows_the_formula(open_page):
     assert not at.exception, exceptions(at)
     text = page_text(at)
     assert "pooling has 0 parameters" in text and "128 × 128 → **64 × 64**" in text
-    assert len(at.get("plotly_chart")) == 2  # input and pooled map, side by side
+    assert len(charts(at)) == 2  # input and pooled map, side by side
     latex = [x.value for x in at.latex]
     assert any("128 + 2\\cdot 0 - 2" in x and "= 64" in x for x in latex), latex
     assert not at.error and not at.warning
@@ -115,10 +115,10 @@ def test_colour_channels_are_pooled_separately(open_page):
     at.radio(key=pool_ui.CHANNEL).set_value("B").run()
     assert not at.exception, exceptions(at)
     assert "× 3 → **" in page_text(at)
-    assert figure(at, 0)["layout"]["title"]["text"].endswith("(channel B)")
+    assert title(figure(at, 0)).endswith("(channel B)")
     at.select_slider(key=keys.MAX_SIDE).set_value(64).run()
     assert not at.exception, exceptions(at)
-    titles = [figure(at, i)["layout"]["title"]["text"] for i in range(4)]
+    titles = [title(figure(at, i)) for i in range(4)]
     assert titles[2:] == ["All three channels", "Each channel pooled, recombined"]
 
 

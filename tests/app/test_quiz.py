@@ -9,7 +9,7 @@ from cnnviz.lessons import quiz
 from cnnviz.ui import quiz as quiz_ui
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, page_text
+from .conftest import charts, exceptions, page_text
 
 PAGE = "pages/quiz.py"
 
@@ -78,13 +78,12 @@ def test_the_value_question_shows_the_products_and_the_sum(open_page):
     text = page_text(at)
     assert f"= **{q.answer_text}**" in text and "·" in text and "bias" in text
     # The grids on the page are the question's own numbers.
-    assert len(at.get("plotly_chart")) == 2
+    assert len(charts(at)) == 2
 
 
 def test_the_kernel_question_draws_the_map_and_four_kernels(open_page):
     at = _open(open_page, "kernel", 8, 1)
-    charts = at.get("plotly_chart")
-    assert len(charts) == 2 + 4
+    assert len(charts(at)) == 2 + 4
     q = quiz.make_question("kernel", 8, 1)
     assert [o for o in at.radio(key="quiz_pick_kernel-8-1").options] == \
         [KERNELS[c].title for c in q.choices]

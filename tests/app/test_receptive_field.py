@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-
 from cnnviz.ui import rf as ui_rf
-from tests.app.conftest import exceptions, switch
+from tests.app.conftest import charts, exceptions, shapes, switch, title
 
 PAGE = "pages/receptive_field.py"
 
@@ -20,21 +18,20 @@ def _open(open_page):
 
 
 def _charts(at) -> list[dict]:
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return charts(at)
 
 
 def _titled(at, start: str) -> list[dict]:
     out = []
     for spec in _charts(at):
-        title = spec["layout"].get("title", {})
-        if (title.get("text", "") if isinstance(title, dict) else str(title)).startswith(start):
+        if title(spec).startswith(start):
             out.append(spec)
     return out
 
 
 def _rect(spec) -> tuple[float, float, float, float]:
     """(top, left, height, width) of the first outlined rectangle."""
-    s = spec["layout"]["shapes"][0]
+    s = shapes(spec)[0]
     return s["y0"] + 0.5, s["x0"] + 0.5, s["y1"] - s["y0"], s["x1"] - s["x0"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from cnnviz.ui import shapes as ui_shapes
-from tests.app.conftest import exceptions, switch
+from tests.app.conftest import charts, exceptions, switch, title
 
 PAGE = "pages/shapes.py"
 
@@ -19,9 +19,8 @@ def _text(at) -> str:
 
 
 def _chart(at, key_part: str) -> dict:
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
-        if key_part in json.dumps(spec["layout"].get("title", "")):
+    for spec in charts(at):
+        if key_part in json.dumps(title(spec)):
             return spec
     raise AssertionError(f"no chart titled like {key_part!r}")
 

@@ -19,7 +19,7 @@ from PIL import Image
 
 from cnnviz.ui import state as keys
 
-from .conftest import exceptions, figure, page_text
+from .conftest import exceptions, figure, page_text, title
 
 
 def _save(im: Image.Image, fmt: str, **kw) -> bytes:
@@ -102,7 +102,7 @@ def _start(open_page):
     at.radio(key=keys.SOURCE).set_value("Upload").run()
     good = _save(_gradient(30, 20), "PNG")
     at.file_uploader(key=keys.UPLOAD).set_value(("good.png", good, "image/png")).run()
-    assert "20 × 30" in figure(at, 0)["layout"]["title"]["text"]
+    assert "20 × 30" in title(figure(at, 0))
     return at
 
 
@@ -117,7 +117,7 @@ def test_valid_oddities_load_with_their_shape_and_a_note_for_any_change(open_pag
     if min(shape) < 3:  # loaded, but the 3 × 3 kernel does not fit: the page says so
         assert f"input {shape[0]}×{shape[1]}" in " ".join(e.value for e in at.error)
     else:
-        assert f"{shape[0]} × {shape[1]}" in figure(at, 0)["layout"]["title"]["text"]
+        assert f"{shape[0]} × {shape[1]}" in title(figure(at, 0))
     if note:
         assert note in page_text(at)
 
@@ -130,7 +130,7 @@ def test_bad_files_get_a_message_and_the_previous_image_stays(open_page, name, m
     errors = " ".join(e.value for e in at.sidebar.error)
     assert f"Could not use `{name}`" in errors
     assert "Still showing your previous image `good.png`" in page_text(at)
-    assert "20 × 30" in figure(at, 0)["layout"]["title"]["text"]
+    assert "20 × 30" in title(figure(at, 0))
 
 
 def test_a_hostile_file_name_is_shown_as_plain_text(open_page):

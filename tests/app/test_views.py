@@ -7,7 +7,7 @@ import json
 from cnnviz.data.views import link_of, view_json
 from cnnviz.ui import views
 
-from .conftest import animators, exceptions, figure, page_text
+from .conftest import animators, charts, exceptions, figure, page_text
 
 FILES = {"": "pages/playground.py", "animation": "pages/animation.py",
          "colour": "pages/colour.py"}
@@ -20,7 +20,7 @@ def _sidebar_text(at) -> str:
 
 
 def _charts(at) -> list[dict]:
-    return [figure(at, i) for i in range(len(at.get("plotly_chart")))]
+    return [figure(at, i) for i in range(len(charts(at)))]
 
 
 def test_presenter_mode_is_a_linked_switch_that_restyles_and_hides_the_intro(open_page):

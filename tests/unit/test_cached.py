@@ -29,6 +29,6 @@ def test_cached_results_equal_the_cores_and_follow_their_inputs():
                                       cnnviz.conv2d(x, k, 0.5, padding="same"))
         np.testing.assert_array_equal(cached.pool2d(x, 2, mode="max"), cnnviz.pool2d(x, 2))
     a, b = cached.grid_figure(image, title="t"), cached.grid_figure(other, title="t")
-    assert a.data[1].source != b.data[1].source
-    assert a.data[1].source == grid_figure(image, title="t").data[1].source
+    assert a.data["png"] != b.data["png"]
+    assert a.data["png"] == grid_figure(image, title="t").data["png"]
     assert cached.grid_figure(image, title="t") is a  # built once

@@ -14,6 +14,8 @@ from cnnviz.plots.display import map_for_display, to_uint8_image
 from cnnviz.plots.figures import (
     HOVER_MAX_SIDE,
     NUMBERS_MAX_SIDE,
+    PICTURE,
+    Picture,
     grid_figure,
     image_figure,
     read_out,
@@ -22,8 +24,8 @@ from cnnviz.plots.figures import (
 RNG = np.random.default_rng(11)
 
 
-def _png(trace) -> np.ndarray:
-    uri = trace.source
+def _png(picture) -> np.ndarray:
+    uri = picture.data["png"]
     assert uri.startswith("data:image/png;base64,")
     with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as im:
         # A diverging map is a palette PNG: compare the colours it decodes to.
@@ -33,21 +35,35 @@ def _png(trace) -> np.ndarray:
 @pytest.mark.parametrize("mapping", ["diverging", "abs", "clip", "minmax"])
 def test_big_map_is_a_lossless_picture_of_the_heatmaps_colours(mapping):
     values = RNG.normal(size=(40, 70))
-    fig = grid_figure(values, mapping=mapping, title="t")
-    hover, picture = fig.data
-    assert (hover.type, picture.type) == ("heatmap", "image")
+    picture = grid_figure(values, mapping=mapping, title="t")
+    assert isinstance(picture, Picture) and picture.data["kind"] == PICTURE
     # Exactly the PNG download's pixels: the same stops, no loss.
     np.testing.assert_array_equal(_png(picture), to_uint8_image(values, mapping))
-    assert (picture.x0, picture.y0, picture.dx, picture.dy) == (0, 0, 1, 1)
-    # The legend speaks raw values as before: same range, same tick texts.
-    small_twin = grid_figure(values[:16, :16] * 0 + values.max(), mapping=mapping)
-    assert hover.colorscale == small_twin.data[0].colorscale
+    assert picture.data["step"] == 1 and picture.data["shape"] == [40, 70]
+    # The legend speaks raw values as the heatmap's does: same colours, same tick texts.
+    heatmap = grid_figure(values, mapping=mapping, title="t", picture=False).data[0]
+    bar = picture.data["colorbar"]
+    scale = [[float(p), c] for p, c in heatmap.colorscale]
+    assert bar["colours"][0][0] == 0.0 and bar["colours"][-1][0] == 1.0
+    if mapping == "diverging":
+        assert bar["colours"] == scale
+    assert [text for _, text in bar["ticks"]] == list(heatmap.colorbar.ticktext)
+    assert [pos for pos, _ in bar["ticks"]] == pytest.approx([0, 0.25, 0.5, 0.75, 1])
     dm = map_for_display(values, mapping)
-    assert (hover.zmin, hover.zmax) == (dm.zmin, dm.zmax)
-    assert hover.showscale
-    assert hover.opacity == 0 and picture.hoverinfo == "skip"
-    # The subtitle still names the mapping and what it did.
-    assert fig.layout.title.subtitle.text.startswith(mapping)
+    assert (heatmap.zmin, heatmap.zmax) == (dm.zmin, dm.zmax)
+    # The subtitle still names the mapping and what it did, and so does the chart's name.
+    assert picture.data["note"][0].startswith(mapping)
+    assert picture.data["label"].startswith("Chart: t. " + mapping)
+
+
+def test_no_colour_bar_when_asked_for_none():
+    assert grid_figure(RNG.normal(size=(30, 30)), colorbar=False).data["colorbar"] is None
+
+
+def test_figures_that_add_plotly_shapes_can_ask_for_a_heatmap():
+    fig = grid_figure(RNG.normal(size=(40, 40)), picture=False)
+    assert fig.data[0].type == "heatmap" and fig.data[0].text is None
+    assert isinstance(grid_figure(np.eye(4), picture=True), Picture)
 
 
 def test_hover_grid_is_every_cell_up_to_its_limit():
@@ -55,24 +71,31 @@ def test_hover_grid_is_every_cell_up_to_its_limit():
     r = read_out(grid_figure(values))
     assert r["shape"] == values.shape
     np.testing.assert_array_equal(r["values"], values.astype(np.float32))
-    assert "every" not in grid_figure(values).data[0].hovertemplate
+    assert grid_figure(values).data["hover"]["where"] == ""
 
 
 def test_hover_grid_of_a_big_map_samples_exact_cells():
     values = RNG.normal(size=(510, 300))
-    fig = grid_figure(values)
-    r = read_out(fig)
+    picture = grid_figure(values)
+    r = read_out(picture)
     assert r["shape"] == (510, 300)
     assert r["values"].shape == (128, 100)  # steps 4 and 3
     np.testing.assert_array_equal(r["rows"], np.arange(0, 510, 4))
     np.testing.assert_array_equal(r["cols"], np.arange(0, 300, 3))
     np.testing.assert_array_equal(r["values"], values[::4, ::3].astype(np.float32))
-    assert "every 4th row and 3rd column" in fig.data[0].hovertemplate
+    assert "every 4th row and 3rd column" in picture.data["hover"]["where"]
+
+
+def test_values_past_float32_keep_float64():
+    values = np.full((20, 20), 1e300)
+    values[0, 0] = -1e300
+    r = read_out(grid_figure(values))
+    assert r["values"][0, 0] == -1e300 and r["values"][1, 1] == 1e300
 
 
 def test_read_out_works_on_the_json_a_page_sends():
     values = RNG.normal(size=(200, 200))
-    sent = json.loads(grid_figure(values).to_json())
+    sent = json.loads(json.dumps(grid_figure(values).data))
     r = read_out(sent)
     assert r["shape"] == (200, 200)
     np.testing.assert_array_equal(r["values"], values[::2, ::2].astype(np.float32))
@@ -88,28 +111,37 @@ def test_small_maps_keep_their_numbers_and_heatmap():
 
 def test_big_map_payload_is_a_fraction_of_the_heatmaps():
     values = RNG.normal(size=(512, 512)).cumsum(axis=1)  # smooth-ish, like a feature map
-    size = len(grid_figure(values).to_json())
+    size = len(json.dumps(grid_figure(values).data))
     # The heatmap of before: z and customdata, float32, base64: 2.8 MB.
-    assert size < 1_000_000
+    assert size < 600_000
 
 
 def test_colour_image_is_a_png_with_rgb_hover():
     rgb = RNG.uniform(size=(64, 48, 3))
-    fig = image_figure(rgb)
-    (picture,) = fig.data
+    picture = image_figure(rgb, title="photo")
     np.testing.assert_array_equal(_png(picture), (rgb * 255).round().astype(np.uint8))
-    assert "RGB %{z}" in picture.hovertemplate
+    assert picture.data["hover"]["kind"] == "rgb" and picture.data["colorbar"] is None
+    with pytest.raises(ValueError, match="RGB"):
+        read_out(picture)
     small = image_figure(rgb[:8, :8])
     assert small.data[0].z is not None
 
 
 def test_a_huge_map_keeps_every_kth_pixel_on_its_own_coordinates():
     values = RNG.normal(size=(1100, 40))
-    picture = grid_figure(values, mapping="minmax").data[1]
-    assert picture.dx == picture.dy == 2
+    picture = grid_figure(values, mapping="minmax")
+    assert picture.data["step"] == 2
     assert _png(picture).shape == (550, 20)
 
 
 def test_highlight_shapes_sit_on_cell_coordinates_in_pictures_too():
-    fig = grid_figure(RNG.normal(size=(100, 100)), highlight=[(10, 20, 3, 3)], cells=[(5, 5)])
-    assert fig.layout.shapes[0].x0 == 19.5 and fig.layout.shapes[1].y0 == pytest.approx(4.55)
+    picture = grid_figure(RNG.normal(size=(100, 100)), highlight=[(10, 20, 3, 3)], cells=[(5, 5)])
+    first, second = picture.data["shapes"]
+    assert first["x0"] == 19.5 and second["y0"] == pytest.approx(4.55)
+
+
+def test_presenter_pictures_are_taller_and_say_so():
+    values = RNG.normal(size=(64, 64))
+    normal, present = grid_figure(values).data, grid_figure(values, present=True).data
+    assert present["present"] and not normal["present"]
+    assert present["height"] > normal["height"]

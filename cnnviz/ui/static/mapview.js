@@ -1,0 +1,358 @@
+/*
+ * cnnviz map element (Streamlit components v2 module): a grid too big for
+ * numbers, drawn from a cnnviz.plots.figures.Picture's data.
+ *
+ * Why not Plotly: Streamlit's Plotly chart costs 40-100 ms of the browser's
+ * time on every rerun that changes it (margins, label measuring, React);
+ * this draws one PNG on a canvas in a few ms. What it shows matches the
+ * heatmap it replaces: the title and subtitle, square cells with row 0 at the
+ * top, the colour bar in raw values, the window outlines, and a read-out of
+ * the raw value (or RGB) under the pointer.
+ *
+ * Interaction, as in Plotly: drag a box to zoom into it, double-click (or the
+ * "Reset zoom" button) to see the whole map. Keyboard: focus the picture,
+ * arrows move the read-out one cell (Shift: ten), + and - zoom around it,
+ * 0 resets. The read-out is also announced (aria-live).
+ *
+ * Lifecycle: Streamlit calls the default export again each time `data`
+ * changes, with the same parentElement, so one MapView lives per
+ * parentElement and each call only updates it.
+ */
+
+const BAR_W = 70;       // the colour bar and its labels (px), as Plotly's
+const MIN_CELLS = 4;    // zoom in no further than 4 cells across
+
+function fmt(v) {
+  if (Number.isNaN(v)) return "NaN";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
+  return String(Number(v.toPrecision(4)));  // Plotly's %{customdata:.4g}, without "e+4"
+}
+
+function decode(b64, dtype) {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
+  return dtype === "float64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+}
+
+class MapView {
+  constructor(parent) {
+    this.parent = parent;
+    const doc = parent.ownerDocument || document;
+    this.doc = doc;
+    this.root = doc.createElement("figure");
+    this.root.className = "cm-root";
+    this.root.setAttribute("data-testid", "cnnviz-map");
+    this.root.innerHTML = `
+      <div class="cm-title" data-testid="cnnviz-map-title"></div>
+      <div class="cm-note"></div>
+      <div class="cm-body">
+        <div class="cm-plot">
+          <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
+          <div class="cm-box" hidden></div>
+          <div class="cm-tip" data-testid="cnnviz-map-tip" hidden></div>
+          <button type="button" class="cm-reset" hidden>Reset zoom</button>
+        </div>
+        <div class="cm-bar" aria-hidden="true"><canvas class="cm-ramp"></canvas><div class="cm-ticks"></div></div>
+      </div>
+      <div class="cm-live" aria-live="polite" aria-atomic="true"></div>`;
+    parent.appendChild(this.root);
+    const q = (s) => this.root.querySelector(s);
+    this.canvas = q(".cm-canvas");
+    this.box = q(".cm-box");
+    this.tip = q(".cm-tip");
+    this.reset = q(".cm-reset");
+    this.live = q(".cm-live");
+    this.view = null;      // [x, y, w, h] in cells
+    this.cursor = null;    // [row, col] for the keyboard
+    this.drag = null;
+    this.bind();
+    const win = doc.defaultView || window;
+    this.resize = new win.ResizeObserver(() => this.layout());
+    this.resize.observe(parent);
+  }
+
+  update(data) {
+    const first = !this.data;
+    const same = this.data && this.data.shape.join() === data.shape.join();
+    this.data = data;
+    this.root.classList.toggle("cm-present", !!data.present);
+    this.root.setAttribute("aria-label", data.label);
+    this.canvas.setAttribute("aria-label",
+      `${data.label} ${data.shape[0]} × ${data.shape[1]} cells. Arrow keys read values.`);
+    this.root.querySelector(".cm-title").textContent = data.title;
+    const note = this.root.querySelector(".cm-note");
+    note.replaceChildren(...data.note.map((line) => {
+      const div = this.doc.createElement("div");
+      div.textContent = line;
+      return div;
+    }));
+    this.values = data.hover.kind === "value" ? decode(data.hover.values, data.hover.dtype) : null;
+    // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
+    if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
+    // "loading" until the new picture is on the canvas (tests and bench/ wait for it).
+    this.root.dataset.state = "loading";
+    const img = new Image();
+    img.src = data.png;
+    const token = (this.token = {});
+    img.decode().catch(() => {}).then(() => {
+      if (token !== this.token) return;  // a newer map arrived meanwhile
+      this.img = img;
+      this.pixels = null;
+      if (data.hover.kind === "rgb") {
+        const c = this.doc.createElement("canvas");
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext("2d", { willReadFrequently: true });
+        ctx.drawImage(img, 0, 0);
+        this.pixels = ctx.getImageData(0, 0, c.width, c.height).data;
+      }
+      this.layout();
+      this.root.dataset.state = "drawn";
+      this.root.dataset.drawn = String((Number(this.root.dataset.drawn) || 0) + 1);
+    });
+  }
+
+  // Sizes: the figure keeps the height Python gave (title and subtitle included);
+  // square cells fill the width or the height left, whichever is tighter.
+  layout() {
+    const d = this.data;
+    if (!d || !this.img) return;
+    const width = this.parent.clientWidth || 300;
+    this.root.style.height = `${d.height}px`;
+    const bar = !!d.colorbar;
+    const availW = Math.max(40, width - 16 - (bar ? BAR_W : 0));
+    const titleH = this.root.querySelector(".cm-title").offsetHeight
+      + this.root.querySelector(".cm-note").offsetHeight;
+    const availH = Math.max(40, d.height - Math.max(titleH + 6, d.top - 24) - 8);
+    const [H, W] = d.shape;
+    const scale = Math.min(availW / W, availH / H);
+    this.cssW = Math.max(1, Math.floor(W * scale));
+    this.cssH = Math.max(1, Math.floor(H * scale));
+    const dpr = (this.doc.defaultView || window).devicePixelRatio || 1;
+    this.canvas.width = Math.round(this.cssW * dpr);
+    this.canvas.height = Math.round(this.cssH * dpr);
+    this.canvas.style.width = `${this.cssW}px`;
+    this.canvas.style.height = `${this.cssH}px`;
+    this.dpr = dpr;
+    this.draw();
+    this.drawBar(bar);
+  }
+
+  draw() {
+    const d = this.data;
+    const ctx = this.canvas.getContext("2d");
+    const [x, y, w, h] = this.view;
+    const k = this.canvas.width / w;   // device px per cell
+    const s = d.step;
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    // The PNG holds every s-th cell: cell (r, c) is its pixel (r / s, c / s).
+    ctx.drawImage(this.img, x / s, y / s, w / s, h / s, 0, 0, this.canvas.width, this.canvas.height);
+    for (const shape of d.shapes) {
+      const line = shape.line || {};
+      ctx.strokeStyle = line.color || "#ffb300";
+      ctx.lineWidth = (line.width || 2) * this.dpr;
+      ctx.setLineDash(line.dash ? [4 * this.dpr, 3 * this.dpr] : []);
+      ctx.strokeRect((shape.x0 + 0.5 - x) * k, (shape.y0 + 0.5 - y) * k,
+        (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * k);
+    }
+    if (this.cursor) {
+      const [r, c] = this.cursor;
+      ctx.setLineDash([]);
+      ctx.lineWidth = 2 * this.dpr;
+      ctx.strokeStyle = "#111";
+      ctx.strokeRect((c - x) * k, (r - y) * k, Math.max(k, 3), Math.max(k, 3));
+    }
+    this.reset.hidden = w >= d.shape[1] && h >= d.shape[0];
+  }
+
+  drawBar(show) {
+    const bar = this.root.querySelector(".cm-bar");
+    bar.hidden = !show;
+    if (!show) return;
+    const cb = this.data.colorbar;
+    const len = Math.round(this.cssH * 0.85);
+    const ramp = bar.querySelector(".cm-ramp");
+    ramp.width = 12;
+    ramp.height = Math.max(1, len);
+    ramp.style.height = `${len}px`;
+    bar.style.marginTop = `${Math.round((this.cssH - len) / 2)}px`;
+    const ctx = ramp.getContext("2d");
+    const grad = ctx.createLinearGradient(0, len, 0, 0);
+    for (const [pos, colour] of cb.colours) grad.addColorStop(pos, colour);
+    ctx.fillStyle = grad;
+    ctx.fillRect(0, 0, 12, len);
+    const ticks = bar.querySelector(".cm-ticks");
+    ticks.style.height = `${len}px`;
+    ticks.replaceChildren(...cb.ticks.map(([pos, text]) => {
+      const t = this.doc.createElement("span");
+      t.textContent = text;
+      t.style.top = `${Math.round((1 - pos) * len)}px`;
+      return t;
+    }));
+  }
+
+  // The cell under a point of the canvas (CSS px).
+  cellAt(px, py) {
+    const [x, y, w, h] = this.view;
+    const [H, W] = this.data.shape;
+    const c = Math.min(W - 1, Math.max(0, Math.floor(x + (px / this.cssW) * w)));
+    const r = Math.min(H - 1, Math.max(0, Math.floor(y + (py / this.cssH) * h)));
+    return [r, c];
+  }
+
+  // What the read-out says for cell (r, c): lines of text.
+  readOut(r, c) {
+    const hv = this.data.hover;
+    if (hv.kind === "value") {
+      const [sr, sc] = hv.step;
+      const [n, m] = hv.shape;
+      // The nearest sampled cell, as a heatmap on the sampled grid would pick it.
+      const i = Math.min(n - 1, Math.round(r / sr));
+      const j = Math.min(m - 1, Math.round(c / sc));
+      const lines = [`row ${i * sr}, col ${j * sc}`, `value ${fmt(this.values[i * m + j])}`];
+      if (hv.where) lines.push(hv.where);
+      return lines;
+    }
+    const s = this.data.step;
+    const iw = this.img.naturalWidth;
+    const at = (Math.floor(r / s) * iw + Math.floor(c / s)) * 4;
+    const p = this.pixels;
+    return [`row ${r}, col ${c}`, `RGB [${p[at]}, ${p[at + 1]}, ${p[at + 2]}]`];
+  }
+
+  showTip(r, c, px, py) {
+    const lines = this.readOut(r, c);
+    this.tip.replaceChildren(...lines.map((line) => {
+      const div = this.doc.createElement("div");
+      div.textContent = line;
+      return div;
+    }));
+    this.tip.hidden = false;
+    // Beside the point, flipped to the left when it would leave the picture.
+    const left = px + 14 + this.tip.offsetWidth > this.cssW ? px - 14 - this.tip.offsetWidth : px + 14;
+    this.tip.style.left = `${this.canvas.offsetLeft + Math.max(0, left)}px`;
+    this.tip.style.top = `${this.canvas.offsetTop + Math.max(0, py - 10)}px`;
+    return lines;
+  }
+
+  zoomTo(x, y, w) {
+    const [H, W] = this.data.shape;
+    w = Math.min(W, Math.max(MIN_CELLS, w));
+    const h = (w * H) / W;  // the canvas keeps its shape: cells stay square
+    x = Math.min(W - w, Math.max(0, x));
+    y = Math.min(H - h, Math.max(0, y));
+    this.view = [x, y, w, h];
+    this.draw();
+  }
+
+  bind() {
+    const cv = this.canvas;
+    const pos = (e) => {
+      const rect = cv.getBoundingClientRect();
+      return [e.clientX - rect.left, e.clientY - rect.top];
+    };
+    cv.addEventListener("mousemove", (e) => {
+      if (!this.img) return;
+      const [px, py] = pos(e);
+      if (this.drag) {
+        const [x0, y0] = this.drag;
+        Object.assign(this.box.style, {
+          left: `${cv.offsetLeft + Math.min(x0, px)}px`, top: `${cv.offsetTop + Math.min(y0, py)}px`,
+          width: `${Math.abs(px - x0)}px`, height: `${Math.abs(py - y0)}px`,
+        });
+        this.box.hidden = false;
+      }
+      const [r, c] = this.cellAt(px, py);
+      this.showTip(r, c, px, py);
+    });
+    cv.addEventListener("mouseleave", () => { this.tip.hidden = true; });
+    cv.addEventListener("mousedown", (e) => {
+      if (e.button !== 0) return;
+      this.drag = pos(e);
+      e.preventDefault();
+    });
+    const end = (e) => {
+      if (!this.drag) return;
+      const [x0, y0] = this.drag;
+      const [x1, y1] = pos(e);
+      this.drag = null;
+      this.box.hidden = true;
+      if (Math.abs(x1 - x0) < 6 && Math.abs(y1 - y0) < 6) return;  // a click, not a box
+      const [vx, vy, vw, vh] = this.view;
+      const cx = vx + (((x0 + x1) / 2) / this.cssW) * vw;
+      const cy = vy + (((y0 + y1) / 2) / this.cssH) * vh;
+      // The box's wider side, in cells, at the canvas's shape.
+      const bw = Math.max((Math.abs(x1 - x0) / this.cssW) * vw,
+        ((Math.abs(y1 - y0) / this.cssH) * vh * this.data.shape[1]) / this.data.shape[0]);
+      const bh = (bw * this.data.shape[0]) / this.data.shape[1];
+      this.zoomTo(cx - bw / 2, cy - bh / 2, bw);
+    };
+    (this.doc.defaultView || window).addEventListener("mouseup", end);
+    this.endDrag = end;
+    cv.addEventListener("dblclick", () => this.zoomTo(0, 0, Infinity));
+    this.reset.addEventListener("click", () => { this.zoomTo(0, 0, Infinity); cv.focus(); });
+    cv.addEventListener("focus", () => {
+      if (!this.cursor && this.data) {
+        const [x, y, w, h] = this.view;
+        this.cursor = [Math.floor(y + h / 2), Math.floor(x + w / 2)];
+        this.announce();
+      }
+    });
+    cv.addEventListener("blur", () => { this.cursor = null; this.tip.hidden = true; if (this.img) this.draw(); });
+    cv.addEventListener("keydown", (e) => {
+      if (!this.img || !this.cursor) return;
+      const [H, W] = this.data.shape;
+      const n = e.shiftKey ? 10 : 1;
+      const moves = { ArrowUp: [-n, 0], ArrowDown: [n, 0], ArrowLeft: [0, -n], ArrowRight: [0, n] };
+      const [x, y, w, h] = this.view;
+      if (moves[e.key]) {
+        const [dr, dc] = moves[e.key];
+        const r = Math.min(H - 1, Math.max(0, this.cursor[0] + dr));
+        const c = Math.min(W - 1, Math.max(0, this.cursor[1] + dc));
+        this.cursor = [r, c];
+        // Keep the cursor in view: pan when it walks off the zoomed part.
+        if (c < x || c >= x + w || r < y || r >= y + h) this.zoomTo(c - w / 2, r - h / 2, w);
+      } else if (e.key === "+" || e.key === "=") {
+        this.zoomTo(this.cursor[1] - w / 4, this.cursor[0] - h / 4, w / 2);
+      } else if (e.key === "-") {
+        this.zoomTo(this.cursor[1] - w, this.cursor[0] - h, w * 2);
+      } else if (e.key === "0") {
+        this.zoomTo(0, 0, Infinity);
+      } else {
+        return;
+      }
+      e.preventDefault();
+      this.announce();
+    });
+  }
+
+  announce() {
+    const [r, c] = this.cursor;
+    const [x, y, w, h] = this.view;
+    this.draw();
+    const lines = this.showTip(r, c, ((c + 0.5 - x) / w) * this.cssW, ((r + 0.5 - y) / h) * this.cssH);
+    this.live.textContent = lines.join(", ");
+  }
+
+  destroy() {
+    this.resize.disconnect();
+    (this.doc.defaultView || window).removeEventListener("mouseup", this.endDrag);
+    this.root.remove();
+  }
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let view = parentElement.__cnnvizMap;
+  if (!view) {
+    view = new MapView(parentElement);
+    parentElement.__cnnvizMap = view;
+  }
+  view.update(data);
+  return () => {
+    view.destroy();
+    delete parentElement.__cnnvizMap;
+  };
+}

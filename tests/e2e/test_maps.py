@@ -1,0 +1,154 @@
+"""Big maps in real Chromium: the map element's read-out, zoom and keyboard against the core.
+
+A map too big for numbers is drawn by ``cnnviz/ui/static/mapview.js`` from a
+``cnnviz.plots.figures.Picture``. What the person reads off it (the cell under
+the pointer and its raw value, or its RGB) must be the core's number for that
+cell, at full view and zoomed in.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import cnnviz
+from cnnviz.data import samples
+
+from .conftest import no_exception_box, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
+
+
+def _photo(mode: str = "gray") -> np.ndarray:
+    return samples.load_photo(next(iter(samples.PHOTOS)), mode=mode, max_side=128)
+
+
+def _open(page, url: str):
+    page.goto(url)
+    wait_for_app(page, "Convolution playground")
+    maps = page.get_by_test_id("cnnviz-map")
+    page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('[data-testid=\"cnnviz-map\"]')];"
+        " return m.length >= 3 && m.every(e => e.dataset.state === 'drawn'); }", polling=100)
+    assert no_exception_box(page) == []
+    return maps
+
+
+def _point(canvas, cell: tuple[int, int], shape: tuple[int, int], view=None) -> tuple[float, float]:
+    """The page coordinates of a cell's centre on a canvas showing ``view`` (x, y, w, h)."""
+    box = canvas.bounding_box()
+    x, y, w, h = view or (0, 0, shape[1], shape[0])
+    return (box["x"] + (cell[1] + 0.5 - x) / w * box["width"],
+            box["y"] + (cell[0] + 0.5 - y) / h * box["height"])
+
+
+def _tip(page, m) -> str:
+    tip = m.get_by_test_id("cnnviz-map-tip")
+    tip.wait_for(state="visible")
+    return tip.inner_text()
+
+
+def _value(text: str) -> float:
+    return float(re.search(r"value (\S+)", text).group(1))
+
+
+def test_hover_reads_the_cores_value_of_the_cell_under_the_pointer(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    z = cnnviz.conv2d(_photo(), SOBEL_X)
+    feature = maps.nth(1)
+    assert feature.get_by_test_id("cnnviz-map-title").inner_text().startswith("Feature map")
+    canvas = feature.locator("canvas.cm-canvas")
+    for cell in ((0, 0), (40, 61), (125, 125), (77, 3)):
+        page.mouse.move(*_point(canvas, cell, z.shape))
+        text = _tip(page, feature)
+        assert f"row {cell[0]}, col {cell[1]}" in text, (cell, text)
+        assert _value(text) == pytest.approx(z[cell], rel=1e-3, abs=1e-6), (cell, text)
+        assert "every" not in text  # 126 × 126: every cell is in the read-out
+
+
+def test_a_colour_picture_reads_the_pixels_rgb(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&channels=Colour&k=sobel_x")
+    rgb = (np.clip(_photo("rgb"), 0, 1) * 255).round().astype(int)
+    canvas = maps.nth(0).locator("canvas.cm-canvas")
+    for cell in ((5, 9), (100, 64)):
+        page.mouse.move(*_point(canvas, cell, rgb.shape[:2]))
+        text = _tip(page, maps.nth(0))
+        assert f"row {cell[0]}, col {cell[1]}" in text
+        assert f"RGB [{', '.join(str(v) for v in rgb[cell])}]" in text, (cell, text)
+
+
+def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    z = cnnviz.conv2d(_photo(), SOBEL_X)
+    feature = maps.nth(1)
+    canvas = feature.locator("canvas.cm-canvas")
+    reset = feature.get_by_role("button", name="Reset zoom")
+    assert not reset.is_visible()
+    # A box over rows and columns 20 to 51: the view becomes those 32 cells across.
+    page.mouse.move(*_point(canvas, (20, 20), z.shape))
+    page.mouse.down()
+    page.mouse.move(*_point(canvas, (51, 51), z.shape), steps=4)
+    page.mouse.up()
+    reset.wait_for(state="visible")
+    box = canvas.bounding_box()
+    # The cell now at the canvas's centre is the box's centre cell, about (36, 36).
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    text = _tip(page, feature)
+    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", text).groups())
+    assert 33 <= r <= 39 and 33 <= c <= 39, text
+    assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
+    # Zoomed in, each cell is wider: one cell to the right is ≥ 3 px away.
+    page.mouse.move(box["x"] + box["width"] / 2 + box["width"] / 32 * 1.0,
+                    box["y"] + box["height"] / 2)
+    assert f"col {c + 1}" in _tip(page, feature)
+    page.mouse.dblclick(box["x"] + 5, box["y"] + 5)
+    reset.wait_for(state="hidden")
+    page.mouse.move(*_point(canvas, (100, 10), z.shape))
+    assert "row 100, col 10" in _tip(page, feature)
+
+
+def test_the_keyboard_walks_the_read_out_and_says_it(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    z = cnnviz.conv2d(_photo(), SOBEL_X)
+    feature = maps.nth(1)
+    canvas = feature.locator("canvas.cm-canvas")
+    canvas.focus()
+    live = feature.locator(".cm-live")
+    start = live.inner_text()
+    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", start).groups())
+    assert (r, c) == (63, 63)  # the centre of 126 × 126
+    for key in ("ArrowRight", "ArrowRight", "ArrowDown", "Shift+ArrowLeft"):
+        page.keyboard.press(key)
+    said = live.inner_text()
+    assert f"row {r + 1}, col {c + 2 - 10}" in said, said
+    assert _value(said) == pytest.approx(z[r + 1, c - 8], rel=1e-3, abs=1e-6)
+    page.keyboard.press("+")
+    assert feature.get_by_role("button", name="Reset zoom").is_visible()
+    page.keyboard.press("0")
+    assert not feature.get_by_role("button", name="Reset zoom").is_visible()
+
+
+def test_a_new_kernel_redraws_the_picture_and_keeps_the_zoom(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    feature = maps.nth(1)
+    canvas = feature.locator("canvas.cm-canvas")
+    drawn = int(feature.get_attribute("data-drawn"))
+    canvas.focus()
+    page.keyboard.press("+")  # zoom in around the centre
+    page.get_by_text("Negate", exact=True).click()
+    page.wait_for_function(
+        "n => { const m = document.querySelectorAll('[data-testid=\"cnnviz-map\"]')[1];"
+        " return Number(m.dataset.drawn) > n && m.dataset.state === 'drawn'; }",
+        arg=drawn, polling=100)
+    wait_for_app(page, "Convolution playground")
+    assert feature.get_by_role("button", name="Reset zoom").is_visible()
+    z = -cnnviz.conv2d(_photo(), SOBEL_X)
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    text = _tip(page, feature)
+    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", text).groups())
+    assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
