@@ -82,9 +82,8 @@ def workbench(source: sources.Source | None) -> None:
                     f"stride {geom.stride}, dilation {geom.dilation}:")
         show.shape_formulas(geom)
         # An SVG, not a Plotly chart: it redraws on every kernel change (cnnviz.plots.histogram).
-        st.markdown(cached.histogram_svg(show.plane(z, channel),
-                                         title="Raw values of the feature map"),
-                    unsafe_allow_html=True)
+        charts.svg(st, cached.histogram_svg(show.plane(z, channel),
+                                            title="Raw values of the feature map"), key="pg_hist")
         d1, d2, d3 = st.columns(3)
         d1.download_button("Feature map (PNG)", show.png_file(show.plane(a, channel), mapping),
                            "feature_map.png", mime="image/png", key="dl_png")

@@ -76,7 +76,8 @@ class Picture:
     ``data`` is JSON-ready and is what the browser gets (``cnnviz.ui.charts``):
 
     - ``title``, ``note`` (the subtitle's parts), ``label`` (the name a
-      screen reader says), ``present``, ``height`` (px, title included);
+      screen reader says), ``present``, ``height`` (px, title included: the
+      most the figure takes; the browser fits it to the picture it draws);
     - ``shape`` ``[H, W]``; ``png``, a data URI of every ``step``-th cell;
     - ``colorbar``: ``None`` or ``{"colours": [[pos, css colour], ...],
       "ticks": [[pos, text], ...]}`` with positions from 0 (bottom) to 1;
@@ -295,11 +296,10 @@ def grid_figure(
     small = max(arr.shape) <= NUMBERS_MAX_SIDE if show_numbers is None else show_numbers
     colorbar = colorbar and not (present and small)
     # Colours follow the mapped values; the legend and hover speak raw values.
-    ticks = np.linspace(shown.zmin, shown.zmax, 5)
+    ticks, texts = _legend_ticks(np.linspace(shown.zmin, shown.zmax, 5), shown)
     legend = {"showscale": colorbar, "zmin": shown.zmin, "zmax": shown.zmax,
               "colorscale": shown.colorscale,
-              "colorbar": {"thickness": 12, "len": 0.85, "tickvals": ticks,
-                           "ticktext": [format_number(v, 3) for v in shown.raw_of(ticks)]}}
+              "colorbar": {"thickness": 12, "len": 0.85, "tickvals": ticks, "ticktext": texts}}
     note = f"{mapping}: {shown.note}"
     if picture is None:
         picture = not small and max(arr.shape) > NUMBERS_MAX_SIDE
@@ -330,6 +330,27 @@ def grid_figure(
     ))
     fig.update_layout(shapes=window_shapes(highlight, cells))
     return _layout(fig, title, arr.shape, height, note=note, present=present)
+
+
+def _legend_ticks(ticks: np.ndarray, shown) -> tuple[list[float], list[str]]:
+    """The colour bar's ticks and their raw values as text, one tick per distinct text.
+
+    A constant map would otherwise label its bar "0" five times: each run of
+    equal texts keeps its middle tick.
+
+    >>> from cnnviz.plots.display import map_for_display
+    >>> _legend_ticks(np.linspace(0, 1, 5), map_for_display(np.zeros((3, 3)), "minmax"))
+    ([0.5], ['0'])
+    """
+    texts = [format_number(v, 3) for v in shown.raw_of(ticks)]
+    keep, i = [], 0
+    while i < len(texts):
+        j = i
+        while j + 1 < len(texts) and texts[j + 1] == texts[i]:
+            j += 1
+        keep.append((i + j) // 2)
+        i = j + 1
+    return [float(ticks[k]) for k in keep], [texts[k] for k in keep]
 
 
 def _nth(n: int) -> str:

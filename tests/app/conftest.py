@@ -60,6 +60,12 @@ def pictures(at: AppTest) -> list:
     return [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_map"]
 
 
+def svgs(at: AppTest) -> list[str]:
+    """The SVGs the page draws through ``cnnviz.ui.charts.svg`` (the Playground's histogram)."""
+    return [json.loads(e.proto.json)["svg"] for e in at.get("bidi_component")
+            if e.proto.component_name == "cnnviz_svg"]
+
+
 def title(spec: dict) -> str:
     """The title of a chart: a Plotly figure dict or a picture's data."""
     if spec.get("kind") == "cnnviz-picture":

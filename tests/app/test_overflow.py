@@ -14,7 +14,7 @@ from cnnviz.ui import colour, kernel
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
-from .conftest import animators, exceptions
+from .conftest import animators, exceptions, svgs
 
 TWO_CELLS = {0: {"0": "1e308", "1": "1e308"}}
 
@@ -88,4 +88,4 @@ def test_gradient_pattern_with_sobel_x_draws_its_histogram(open_page, size):
     at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
     assert not at.exception, exceptions(at)
     assert not at.error
-    assert any("Raw values of the feature map" in m.value for m in at.markdown)
+    assert any("Raw values of the feature map" in svg for svg in svgs(at))

@@ -12,7 +12,7 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, raw, read, switch, title
+from .conftest import charts, exceptions, figure, page_text, raw, read, svgs, switch, title
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -30,8 +30,9 @@ def test_default_render_shows_maps_and_formula(open_page):
     assert at.title[0].value == "Convolution playground"
     assert len(charts(at)) >= 3  # input, feature map, activation
     # The histogram of the feature map's 126 × 126 raw values, as an SVG.
-    hist = [m.value for m in at.markdown if "Raw values of the feature map" in m.value]
+    hist = svgs(at)
     assert len(hist) == 1 and f"{126 * 126:,} values" in hist[0]
+    assert hist[0].startswith("<svg") and "Raw values of the feature map" in hist[0]
     latex = [x.value for x in at.latex]
     assert any("128 + 2\\cdot 0 - 3" in x and "= 126" in x for x in latex), latex
     assert "126 × 126" in page_text(at)

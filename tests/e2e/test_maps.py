@@ -56,6 +56,10 @@ def _value(text: str) -> float:
     return float(re.search(r"value (\S+)", text).group(1))
 
 
+def _cell(text: str) -> tuple[int, int]:
+    return tuple(int(n) for n in re.search(r"row (\d+), col (\d+)", text).groups())
+
+
 def test_hover_reads_the_cores_value_of_the_cell_under_the_pointer(page, app_url):
     maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
     z = cnnviz.conv2d(_photo(), SOBEL_X)
@@ -65,9 +69,18 @@ def test_hover_reads_the_cores_value_of_the_cell_under_the_pointer(page, app_url
     for cell in ((0, 0), (40, 61), (125, 125), (77, 3)):
         page.mouse.move(*_point(canvas, cell, z.shape))
         text = _tip(page, feature)
-        assert f"row {cell[0]}, col {cell[1]}" in text, (cell, text)
-        assert _value(text) == pytest.approx(z[cell], rel=1e-3, abs=1e-6), (cell, text)
+        # The pointer lands on whole CSS pixels and a cell is ~1.6 px: the cell it names
+        # is the aimed one or its neighbour, and the value is exactly that cell's.
+        r, c = _cell(text)
+        assert abs(r - cell[0]) <= 1 and abs(c - cell[1]) <= 1, (cell, text)
+        assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6), (cell, text)
         assert "every" not in text  # 126 × 126: every cell is in the read-out
+    # At the corner the read-out stays whole inside the figure (which clips).
+    page.mouse.move(*_point(canvas, (125, 125), z.shape))
+    tip, fig = feature.get_by_test_id("cnnviz-map-tip").bounding_box(), feature.bounding_box()
+    assert tip["y"] + tip["height"] <= fig["y"] + fig["height"] + 0.5, (tip, fig)
+    assert tip["x"] + tip["width"] <= fig["x"] + fig["width"] + 0.5, (tip, fig)
+    assert "value" in _tip(page, feature)
 
 
 def test_a_colour_picture_reads_the_pixels_rgb(page, app_url):
@@ -77,8 +90,9 @@ def test_a_colour_picture_reads_the_pixels_rgb(page, app_url):
     for cell in ((5, 9), (100, 64)):
         page.mouse.move(*_point(canvas, cell, rgb.shape[:2]))
         text = _tip(page, maps.nth(0))
-        assert f"row {cell[0]}, col {cell[1]}" in text
-        assert f"RGB [{', '.join(str(v) for v in rgb[cell])}]" in text, (cell, text)
+        r, c = _cell(text)
+        assert abs(r - cell[0]) <= 1 and abs(c - cell[1]) <= 1, (cell, text)
+        assert f"RGB [{', '.join(str(v) for v in rgb[r, c])}]" in text, (cell, text)
 
 
 def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
@@ -98,7 +112,7 @@ def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
     # The cell now at the canvas's centre is the box's centre cell, about (36, 36).
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     text = _tip(page, feature)
-    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", text).groups())
+    r, c = _cell(text)
     assert 33 <= r <= 39 and 33 <= c <= 39, text
     assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
     # Zoomed in, each cell is wider: one cell to the right is ≥ 3 px away.
@@ -108,7 +122,41 @@ def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
     page.mouse.dblclick(box["x"] + 5, box["y"] + 5)
     reset.wait_for(state="hidden")
     page.mouse.move(*_point(canvas, (100, 10), z.shape))
-    assert "row 100, col 10" in _tip(page, feature)
+    r, c = _cell(_tip(page, feature))
+    assert abs(r - 100) <= 1 and abs(c - 10) <= 1
+
+
+def test_reset_zoom_by_mouse_leaves_no_cursor_or_read_out(page, app_url):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    feature = maps.nth(1)
+    canvas = feature.locator("canvas.cm-canvas")
+    box = canvas.bounding_box()
+    page.mouse.move(box["x"] + 10, box["y"] + 10)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + 60, steps=4)
+    page.mouse.up()
+    reset = feature.get_by_role("button", name="Reset zoom")
+    reset.click()
+    reset.wait_for(state="hidden")
+    assert not feature.get_by_test_id("cnnviz-map-tip").is_visible()
+    assert feature.locator(".cm-live").inner_text() == ""
+
+
+@pytest.mark.parametrize("width", [900, 1280])
+def test_colour_bar_labels_never_overlap(browser, app_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    try:
+        maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+        for i in (1, 2):
+            spans = maps.nth(i).locator(".cm-ticks span")
+            boxes = [spans.nth(j).bounding_box() for j in range(spans.count())]
+            assert len(boxes) >= 2  # at least both ends
+            boxes.sort(key=lambda b: b["y"])
+            for upper, lower in zip(boxes, boxes[1:], strict=False):
+                assert upper["y"] + upper["height"] <= lower["y"] + 0.5, (width, boxes)
+    finally:
+        context.close()
 
 
 def test_the_keyboard_walks_the_read_out_and_says_it(page, app_url):
@@ -118,8 +166,9 @@ def test_the_keyboard_walks_the_read_out_and_says_it(page, app_url):
     canvas = feature.locator("canvas.cm-canvas")
     canvas.focus()
     live = feature.locator(".cm-live")
-    start = live.inner_text()
-    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", start).groups())
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowRight")  # back where focus put the cursor
+    r, c = _cell(live.inner_text())
     assert (r, c) == (63, 63)  # the centre of 126 × 126
     for key in ("ArrowRight", "ArrowRight", "ArrowDown", "Shift+ArrowLeft"):
         page.keyboard.press(key)
@@ -150,5 +199,5 @@ def test_a_new_kernel_redraws_the_picture_and_keeps_the_zoom(page, app_url):
     box = canvas.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     text = _tip(page, feature)
-    r, c = (int(n) for n in re.search(r"row (\d+), col (\d+)", text).groups())
+    r, c = _cell(text)
     assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)

@@ -50,11 +50,11 @@ class MapView {
         <div class="cm-plot">
           <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
           <div class="cm-box" hidden></div>
-          <div class="cm-tip" data-testid="cnnviz-map-tip" hidden></div>
           <button type="button" class="cm-reset" hidden>Reset zoom</button>
         </div>
         <div class="cm-bar" aria-hidden="true"><canvas class="cm-ramp"></canvas><div class="cm-ticks"></div></div>
       </div>
+      <div class="cm-tip" data-testid="cnnviz-map-tip" hidden></div>
       <div class="cm-live" aria-live="polite" aria-atomic="true"></div>`;
     parent.appendChild(this.root);
     const q = (s) => this.root.querySelector(s);
@@ -90,6 +90,8 @@ class MapView {
     this.values = data.hover.kind === "value" ? decode(data.hover.values, data.hover.dtype) : null;
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
+    // The room Python asked for, until the picture is laid out (then as tall as it needs).
+    if (first) this.root.style.height = `${data.height}px`;
     // "loading" until the new picture is on the canvas (tests and bench/ wait for it).
     this.root.dataset.state = "loading";
     const img = new Image();
@@ -119,12 +121,13 @@ class MapView {
     const d = this.data;
     if (!d || !this.img) return;
     const width = this.parent.clientWidth || 300;
-    this.root.style.height = `${d.height}px`;
     const bar = !!d.colorbar;
     const availW = Math.max(40, width - 16 - (bar ? BAR_W : 0));
     const titleH = this.root.querySelector(".cm-title").offsetHeight
       + this.root.querySelector(".cm-note").offsetHeight;
-    const availH = Math.max(40, d.height - Math.max(titleH + 6, d.top - 24) - 8);
+    const titleArea = Math.max(titleH + 6, d.top - 24);
+    const availH = Math.max(40, d.height - titleArea - 8);
+    this.availH = availH;
     const [H, W] = d.shape;
     const scale = Math.min(availW / W, availH / H);
     this.cssW = Math.max(1, Math.floor(W * scale));
@@ -137,6 +140,10 @@ class MapView {
     this.dpr = dpr;
     this.draw();
     this.drawBar(bar);
+    // The figure is as tall as what it shows (Python's height is the most it may take):
+    // no empty band under a picture that the width kept small.
+    const used = titleArea + 8 + Math.max(this.cssH, bar ? this.barLen : 0) + 8 + 8;
+    this.root.style.height = `${Math.min(d.height, Math.ceil(used))}px`;
   }
 
   draw() {
@@ -172,12 +179,15 @@ class MapView {
     bar.hidden = !show;
     if (!show) return;
     const cb = this.data.colorbar;
-    const len = Math.round(this.cssH * 0.85);
+    // As long as the picture's 85 %, and at least 120 px where the figure has the room
+    // (a picture in a narrow column is small; its legend should stay readable).
+    const len = Math.max(Math.round(this.cssH * 0.85), Math.min(120, Math.round(this.availH * 0.85)));
+    this.barLen = len;
     const ramp = bar.querySelector(".cm-ramp");
     ramp.width = 12;
     ramp.height = Math.max(1, len);
     ramp.style.height = `${len}px`;
-    bar.style.marginTop = `${Math.round((this.cssH - len) / 2)}px`;
+    bar.style.marginTop = `${Math.max(0, Math.round((this.cssH - len) / 2))}px`;
     const ctx = ramp.getContext("2d");
     const grad = ctx.createLinearGradient(0, len, 0, 0);
     for (const [pos, colour] of cb.colours) grad.addColorStop(pos, colour);
@@ -185,7 +195,11 @@ class MapView {
     ctx.fillRect(0, 0, 12, len);
     const ticks = bar.querySelector(".cm-ticks");
     ticks.style.height = `${len}px`;
-    ticks.replaceChildren(...cb.ticks.map(([pos, text]) => {
+    // Every label where they fit (16 px apart), else every other one, else the ends.
+    const every = [1, 2, 4].find((k) => (len / Math.max(1, cb.ticks.length - 1)) * k >= 16) || 4;
+    const shown = cb.ticks.filter((_, i) => i % every === 0 || i === cb.ticks.length - 1
+      && (cb.ticks.length - 1) % every === 0);
+    ticks.replaceChildren(...shown.map(([pos, text]) => {
       const t = this.doc.createElement("span");
       t.textContent = text;
       t.style.top = `${Math.round((1 - pos) * len)}px`;
@@ -230,10 +244,20 @@ class MapView {
       return div;
     }));
     this.tip.hidden = false;
-    // Beside the point, flipped to the left when it would leave the picture.
-    const left = px + 14 + this.tip.offsetWidth > this.cssW ? px - 14 - this.tip.offsetWidth : px + 14;
-    this.tip.style.left = `${this.canvas.offsetLeft + Math.max(0, left)}px`;
-    this.tip.style.top = `${this.canvas.offsetTop + Math.max(0, py - 10)}px`;
+    // Beside the point in the figure's coordinates: to the left of it near the right
+    // edge, above it near the bottom, never outside the figure (which clips).
+    const fig = this.root.getBoundingClientRect();
+    const cv = this.canvas.getBoundingClientRect();
+    const x = cv.left - fig.left + px;
+    const y = cv.top - fig.top + py;
+    const tw = this.tip.offsetWidth;
+    const th = this.tip.offsetHeight;
+    let left = x + 14 + tw > fig.width ? x - 14 - tw : x + 14;
+    let top = y + 12 + th > fig.height ? y - 12 - th : y + 12;
+    left = Math.max(0, Math.min(left, fig.width - tw));
+    top = Math.max(0, Math.min(top, fig.height - th));
+    this.tip.style.left = `${left}px`;
+    this.tip.style.top = `${top}px`;
     return lines;
   }
 
@@ -292,8 +316,15 @@ class MapView {
     (this.doc.defaultView || window).addEventListener("mouseup", end);
     this.endDrag = end;
     cv.addEventListener("dblclick", () => this.zoomTo(0, 0, Infinity));
-    this.reset.addEventListener("click", () => { this.zoomTo(0, 0, Infinity); cv.focus(); });
+    this.reset.addEventListener("click", (e) => {
+      this.zoomTo(0, 0, Infinity);
+      // The button hides itself: a keyboard press (detail 0) keeps the focus on the
+      // picture; a mouse click leaves no cursor behind.
+      if (e.detail === 0) cv.focus();
+    });
     cv.addEventListener("focus", () => {
+      // A mouse click focuses the canvas too; the cursor is for keyboard focus only.
+      if (!cv.matches(":focus-visible")) return;
       if (!this.cursor && this.data) {
         const [x, y, w, h] = this.view;
         this.cursor = [Math.floor(y + h / 2), Math.floor(x + w / 2)];
@@ -302,7 +333,11 @@ class MapView {
     });
     cv.addEventListener("blur", () => { this.cursor = null; this.tip.hidden = true; if (this.img) this.draw(); });
     cv.addEventListener("keydown", (e) => {
-      if (!this.img || !this.cursor) return;
+      if (!this.img) return;
+      if (!this.cursor) {  // focused by a click, then a key: start at the centre
+        const [x0, y0, w0, h0] = this.view;
+        this.cursor = [Math.floor(y0 + h0 / 2), Math.floor(x0 + w0 / 2)];
+      }
       const [H, W] = this.data.shape;
       const n = e.shiftKey ? 10 : 1;
       const moves = { ArrowUp: [-n, 0], ArrowDown: [n, 0], ArrowLeft: [0, -n], ArrowRight: [0, n] };
