@@ -45,10 +45,10 @@ def chart(where: Any, fig: Any, *, key: str, **kwargs: Any) -> None:
     if isinstance(fig, Picture):
         # "content": the element takes the picture's height, at most data["height"].
         if where is st:
-            _map(key=key, data=fig.data, height="content")
+            _map(key=key, data=fig.pack(), height="content")
         else:
             with where:
-                _map(key=key, data=fig.data, height="content")
+                _map(key=key, data=fig.pack(), height="content")
     else:
         where.plotly_chart(fig, key=key, **kwargs)
 

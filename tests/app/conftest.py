@@ -11,7 +11,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from cnnviz.plots.figures import read_out
+from cnnviz.plots.figures import Picture, read_out
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +32,7 @@ def page_text(at: AppTest) -> str:
 def charts(at: AppTest) -> list[dict]:
     """Every chart on the page in page order, as :func:`chart` gives each: Plotly
     figure dicts and big maps' picture data (``cnnviz.plots.figures.Picture``)."""
-    return [json.loads(e.proto.spec) if e.type == "plotly_chart" else json.loads(e.proto.json)
+    return [json.loads(e.proto.spec) if e.type == "plotly_chart" else _picture(e)
             for e in at.main
             if e.type == "plotly_chart"
             or (e.type == "bidi_component" and e.proto.component_name == "cnnviz_map")]
@@ -51,8 +51,13 @@ def chart(at, key):
             return json.loads(element.proto.spec)
     for element in pictures(at):
         if element.proto.id.endswith(f"-{key}"):
-            return json.loads(element.proto.json)
+            return _picture(element)
     raise AssertionError(f"no chart {key!r}")
+
+
+def _picture(element) -> dict:
+    """A map element's data as one JSON-ready dict (``Picture.data``)."""
+    return Picture.unpack(element.proto.bytes).data
 
 
 def pictures(at: AppTest) -> list:

@@ -145,3 +145,16 @@ def test_presenter_pictures_are_taller_and_say_so():
     normal, present = grid_figure(values).data, grid_figure(values, present=True).data
     assert present["present"] and not normal["present"]
     assert present["height"] > normal["height"]
+
+
+def test_the_browser_gets_the_png_and_values_as_bytes_not_base64():
+    values = RNG.normal(size=(300, 300)).cumsum(axis=0)
+    picture = grid_figure(values, title="t")
+    packed = picture.pack()
+    # Length, JSON meta, the PNG and the float32 hover grid as they are: no base64.
+    assert len(packed) < len(picture.png) + len(picture.values) + 4_000
+    assert len(packed) < 0.8 * len(json.dumps(picture.data))
+    again = Picture.unpack(packed)
+    assert again.meta == picture.meta and again.png == picture.png
+    np.testing.assert_array_equal(read_out(again)["values"], read_out(picture)["values"])
+    np.testing.assert_array_equal(read_out(again)["values"], values[::3, ::3].astype(np.float32))

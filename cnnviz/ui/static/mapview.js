@@ -28,11 +28,20 @@ function fmt(v) {
   return String(Number(v.toPrecision(4)));  // Plotly's %{customdata:.4g}, without "e+4"
 }
 
-function decode(b64, dtype) {
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i += 1) bytes[i] = bin.charCodeAt(i);
-  return dtype === "float64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+// Picture.pack's bytes: a 4-byte length, the JSON meta, the PNG, the raw values.
+function unpack(data) {
+  const u8 = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const n = new DataView(u8.buffer, u8.byteOffset, 4).getUint32(0, true);
+  const meta = JSON.parse(new TextDecoder().decode(u8.subarray(4, 4 + n)));
+  const [pngSize, valuesSize] = meta.sizes;
+  const png = u8.subarray(4 + n, 4 + n + pngSize);
+  // A copy: a typed array needs its own aligned buffer.
+  const raw = u8.slice(4 + n + pngSize, 4 + n + pngSize + valuesSize).buffer;
+  let values = null;
+  if (meta.hover.kind === "value") {
+    values = meta.hover.dtype === "float64" ? new Float64Array(raw) : new Float32Array(raw);
+  }
+  return { meta, png, values };
 }
 
 class MapView {
@@ -72,7 +81,8 @@ class MapView {
     this.resize.observe(parent);
   }
 
-  update(data) {
+  update(packed) {
+    const { meta: data, png, values } = unpack(packed);
     const first = !this.data;
     const same = this.data && this.data.shape.join() === data.shape.join();
     this.data = data;
@@ -87,24 +97,25 @@ class MapView {
       div.textContent = line;
       return div;
     }));
-    this.values = data.hover.kind === "value" ? decode(data.hover.values, data.hover.dtype) : null;
+    this.values = values;
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
     // The room Python asked for, until the picture is laid out (then as tall as it needs).
     if (first) this.root.style.height = `${data.height}px`;
     // "loading" until the new picture is on the canvas (tests and bench/ wait for it).
     this.root.dataset.state = "loading";
-    const img = new Image();
-    img.src = data.png;
     const token = (this.token = {});
-    img.decode().catch(() => {}).then(() => {
-      if (token !== this.token) return;  // a newer map arrived meanwhile
+    // Decoded off the main thread; drawn once ready.
+    const win = this.doc.defaultView || window;
+    win.createImageBitmap(new Blob([png], { type: "image/png" })).then((img) => {
+      if (token !== this.token) { img.close(); return; }  // a newer map arrived meanwhile
+      if (this.img) this.img.close();
       this.img = img;
       this.pixels = null;
       if (data.hover.kind === "rgb") {
         const c = this.doc.createElement("canvas");
-        c.width = img.naturalWidth;
-        c.height = img.naturalHeight;
+        c.width = img.width;
+        c.height = img.height;
         const ctx = c.getContext("2d", { willReadFrequently: true });
         ctx.drawImage(img, 0, 0);
         this.pixels = ctx.getImageData(0, 0, c.width, c.height).data;
@@ -112,6 +123,10 @@ class MapView {
       this.layout();
       this.root.dataset.state = "drawn";
       this.root.dataset.drawn = String((Number(this.root.dataset.drawn) || 0) + 1);
+    }).catch((err) => {
+      // Python wrote the PNG, so this is a bug: say so where a developer looks.
+      this.root.dataset.state = "error";
+      win.console.error("cnnviz map: the picture could not be decoded", err);
     });
   }
 
@@ -230,7 +245,7 @@ class MapView {
       return lines;
     }
     const s = this.data.step;
-    const iw = this.img.naturalWidth;
+    const iw = this.img.width;
     const at = (Math.floor(r / s) * iw + Math.floor(c / s)) * 4;
     const p = this.pixels;
     return [`row ${r}, col ${c}`, `RGB [${p[at]}, ${p[at + 1]}, ${p[at + 2]}]`];
@@ -372,6 +387,7 @@ class MapView {
   }
 
   destroy() {
+    if (this.img) this.img.close();
     this.resize.disconnect();
     (this.doc.defaultView || window).removeEventListener("mouseup", this.endDrag);
     this.root.remove();
