@@ -119,6 +119,17 @@ def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
     page.mouse.move(box["x"] + box["width"] / 2 + box["width"] / 32 * 1.0,
                     box["y"] + box["height"] / 2)
     assert f"col {c + 1}" in _tip(page, feature)
+    # Shift+drag pans: dragging a quarter of the width to the left moves the view 8 cells right.
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.down("Shift")
+    page.mouse.move(*centre)
+    page.mouse.down()
+    page.mouse.move(centre[0] - box["width"] / 4, centre[1], steps=4)
+    page.mouse.up()
+    page.keyboard.up("Shift")
+    page.mouse.move(*centre)
+    r2, c2 = _cell(_tip(page, feature))
+    assert r2 == r and 6 <= c2 - c <= 10, (r, c, r2, c2)
     page.mouse.dblclick(box["x"] + 5, box["y"] + 5)
     reset.wait_for(state="hidden")
     page.mouse.move(*_point(canvas, (100, 10), z.shape))

@@ -9,10 +9,10 @@
  * top, the colour bar in raw values, the window outlines, and a read-out of
  * the raw value (or RGB) under the pointer.
  *
- * Interaction, as in Plotly: drag a box to zoom into it, double-click (or the
- * "Reset zoom" button) to see the whole map. Keyboard: focus the picture,
- * arrows move the read-out one cell (Shift: ten), + and - zoom around it,
- * 0 resets. The read-out is also announced (aria-live).
+ * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
+ * double-click (or the "Reset zoom" button) to see the whole map. Keyboard:
+ * focus the picture, arrows move the read-out one cell (Shift: ten), + and -
+ * zoom around it, 0 resets. The read-out is also announced (aria-live).
  *
  * Lifecycle: Streamlit calls the default export again each time `data`
  * changes, with the same parentElement, so one MapView lives per
@@ -295,7 +295,10 @@ class MapView {
     cv.addEventListener("mousemove", (e) => {
       if (!this.img) return;
       const [px, py] = pos(e);
-      if (this.drag) {
+      if (this.pan) {
+        const [x0, y0, v] = this.pan;
+        this.zoomTo(v[0] - ((px - x0) / this.cssW) * v[2], v[1] - ((py - y0) / this.cssH) * v[3], v[2]);
+      } else if (this.drag) {
         const [x0, y0] = this.drag;
         Object.assign(this.box.style, {
           left: `${cv.offsetLeft + Math.min(x0, px)}px`, top: `${cv.offsetTop + Math.min(y0, py)}px`,
@@ -309,10 +312,12 @@ class MapView {
     cv.addEventListener("mouseleave", () => { this.tip.hidden = true; });
     cv.addEventListener("mousedown", (e) => {
       if (e.button !== 0) return;
-      this.drag = pos(e);
+      if (e.shiftKey) this.pan = [...pos(e), [...this.view]];
+      else this.drag = pos(e);
       e.preventDefault();
     });
     const end = (e) => {
+      this.pan = null;
       if (!this.drag) return;
       const [x0, y0] = this.drag;
       const [x1, y1] = pos(e);
