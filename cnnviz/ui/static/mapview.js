@@ -53,8 +53,10 @@ class MapView {
     this.root.className = "cm-root";
     this.root.setAttribute("data-testid", "cnnviz-map");
     this.root.innerHTML = `
-      <div class="cm-title" data-testid="cnnviz-map-title"></div>
-      <div class="cm-note"></div>
+      <div class="cm-head">
+        <div class="cm-title" data-testid="cnnviz-map-title"></div>
+        <div class="cm-note"></div>
+      </div>
       <div class="cm-body">
         <div class="cm-plot">
           <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
@@ -76,9 +78,20 @@ class MapView {
     this.cursor = null;    // [row, col] for the keyboard
     this.drag = null;
     this.bind();
+    // Sizes come from ResizeObservers, which the browser calls after its own layout:
+    // reading offsetHeight after a rerun changed the page would force a layout of the
+    // whole page, once per map.
     const win = doc.defaultView || window;
-    this.resize = new win.ResizeObserver(() => this.layout());
+    this.head = q(".cm-head");
+    this.resize = new win.ResizeObserver((entries) => {
+      for (const entry of entries) {
+        if (entry.target === parent) this.width = parent.clientWidth;
+        else this.headH = this.head.offsetHeight;
+      }
+      this.layout();
+    });
     this.resize.observe(parent);
+    this.resize.observe(this.head);
   }
 
   update(packed) {
@@ -87,16 +100,23 @@ class MapView {
     const same = this.data && this.data.shape.join() === data.shape.join();
     this.data = data;
     this.root.classList.toggle("cm-present", !!data.present);
-    this.root.setAttribute("aria-label", data.label);
-    this.canvas.setAttribute("aria-label",
-      `${data.label} ${data.shape[0]} × ${data.shape[1]} cells. Arrow keys read values.`);
-    this.root.querySelector(".cm-title").textContent = data.title;
+    // Only what changed is touched: every DOM change costs the page a style pass.
+    if (this.root.getAttribute("aria-label") !== data.label) {
+      this.root.setAttribute("aria-label", data.label);
+      this.canvas.setAttribute("aria-label",
+        `${data.label} ${data.shape[0]} × ${data.shape[1]} cells. Arrow keys read values.`);
+    }
+    const title = this.root.querySelector(".cm-title");
+    if (title.textContent !== data.title) title.textContent = data.title;
     const note = this.root.querySelector(".cm-note");
-    note.replaceChildren(...data.note.map((line) => {
-      const div = this.doc.createElement("div");
-      div.textContent = line;
-      return div;
-    }));
+    if (this.noteText !== data.note.join("\n")) {
+      this.noteText = data.note.join("\n");
+      note.replaceChildren(...data.note.map((line) => {
+        const div = this.doc.createElement("div");
+        div.textContent = line;
+        return div;
+      }));
+    }
     this.values = values;
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
@@ -135,12 +155,11 @@ class MapView {
   layout() {
     const d = this.data;
     if (!d || !this.img) return;
-    const width = this.parent.clientWidth || 300;
+    if (this.width === undefined) this.width = this.parent.clientWidth;  // before the observers
+    if (this.headH === undefined) this.headH = this.head.offsetHeight;
     const bar = !!d.colorbar;
-    const availW = Math.max(40, width - 16 - (bar ? BAR_W : 0));
-    const titleH = this.root.querySelector(".cm-title").offsetHeight
-      + this.root.querySelector(".cm-note").offsetHeight;
-    const titleArea = Math.max(titleH + 6, d.top - 24);
+    const availW = Math.max(40, (this.width || 300) - 16 - (bar ? BAR_W : 0));
+    const titleArea = Math.max(this.headH + 6, d.top - 24);
     const availH = Math.max(40, d.height - titleArea - 8);
     this.availH = availH;
     const [H, W] = d.shape;
@@ -148,17 +167,27 @@ class MapView {
     this.cssW = Math.max(1, Math.floor(W * scale));
     this.cssH = Math.max(1, Math.floor(H * scale));
     const dpr = (this.doc.defaultView || window).devicePixelRatio || 1;
-    this.canvas.width = Math.round(this.cssW * dpr);
-    this.canvas.height = Math.round(this.cssH * dpr);
-    this.canvas.style.width = `${this.cssW}px`;
-    this.canvas.style.height = `${this.cssH}px`;
     this.dpr = dpr;
+    const cw = Math.round(this.cssW * dpr);
+    const ch = Math.round(this.cssH * dpr);
+    // Setting a canvas's size clears and reallocates it, even to the same size.
+    if (this.canvas.width !== cw || this.canvas.height !== ch) {
+      this.canvas.width = cw;
+      this.canvas.height = ch;
+      this.canvas.style.width = `${this.cssW}px`;
+      this.canvas.style.height = `${this.cssH}px`;
+    }
     this.draw();
-    this.drawBar(bar);
+    const barKey = bar ? `${JSON.stringify(d.colorbar)} ${this.cssH} ${availH}` : "";
+    if (barKey !== this.barKey) {
+      this.barKey = barKey;
+      this.drawBar(bar);
+    }
     // The figure is as tall as what it shows (Python's height is the most it may take):
     // no empty band under a picture that the width kept small.
     const used = titleArea + 8 + Math.max(this.cssH, bar ? this.barLen : 0) + 8 + 8;
-    this.root.style.height = `${Math.min(d.height, Math.ceil(used))}px`;
+    const height = `${Math.min(d.height, Math.ceil(used))}px`;
+    if (this.root.style.height !== height) this.root.style.height = height;
   }
 
   draw() {
