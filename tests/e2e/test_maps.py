@@ -212,3 +212,26 @@ def test_a_new_kernel_redraws_the_picture_and_keeps_the_zoom(page, app_url):
     text = _tip(page, feature)
     r, c = _cell(text)
     assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
+
+
+def test_the_png_button_downloads_the_maps_own_pixels(page, app_url, tmp_path):
+    maps = _open(page, f"{app_url}/?src=Photo&size=128&k=sobel_x")
+    feature = maps.nth(1)
+    feature.hover()
+    with page.expect_download() as info:
+        feature.get_by_role("button", name=re.compile("^Download Feature map")).click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    assert saved.name.startswith("Feature_map") and saved.suffix == ".png"
+    from PIL import Image
+
+    shown = np.asarray(Image.open(saved).convert("RGB"))
+    # 126 × 126 cells, each a 5 × 5 square: at least 512 px a side, no smoothing.
+    assert shown.shape == (630, 630, 3)
+    np.testing.assert_array_equal(shown[::5, ::5], shown[4::5, 4::5])
+    # The same colours as the map's own PNG ("auto" shows Sobel x, which sums to 0, diverging).
+    from cnnviz.plots.display import to_uint8_image
+
+    z = cnnviz.conv2d(_photo(), SOBEL_X)
+    expected = to_uint8_image(z, "diverging")
+    np.testing.assert_array_equal(shown[::5, ::5], expected)

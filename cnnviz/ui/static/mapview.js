@@ -10,7 +10,8 @@
  * the raw value (or RGB) under the pointer.
  *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
- * double-click (or the "Reset zoom" button) to see the whole map. Keyboard:
+ * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
+ * button downloads the map's pixels. Keyboard:
  * focus the picture, arrows move the read-out one cell (Shift: ten), + and -
  * zoom around it, 0 resets. The read-out is also announced (aria-live).
  *
@@ -61,7 +62,10 @@ class MapView {
         <div class="cm-plot">
           <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
           <div class="cm-box" hidden></div>
-          <button type="button" class="cm-reset" hidden>Reset zoom</button>
+          <div class="cm-tools">
+            <button type="button" class="cm-reset" hidden>Reset zoom</button>
+            <button type="button" class="cm-save" data-testid="cnnviz-map-save">PNG</button>
+          </div>
         </div>
         <div class="cm-bar" aria-hidden="true"><canvas class="cm-ramp"></canvas><div class="cm-ticks"></div></div>
       </div>
@@ -73,6 +77,7 @@ class MapView {
     this.box = q(".cm-box");
     this.tip = q(".cm-tip");
     this.reset = q(".cm-reset");
+    this.save = q(".cm-save");
     this.live = q(".cm-live");
     this.view = null;      // [x, y, w, h] in cells
     this.cursor = null;    // [row, col] for the keyboard
@@ -118,6 +123,9 @@ class MapView {
       }));
     }
     this.values = values;
+    this.png = png;
+    this.save.setAttribute("aria-label", `Download ${data.title || "this map"} as a PNG`);
+    this.save.title = "Download the map's pixels as a PNG (each cell a square of pixels)";
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
     // The room Python asked for, until the picture is laid out (then as tall as it needs).
@@ -365,6 +373,7 @@ class MapView {
     (this.doc.defaultView || window).addEventListener("mouseup", end);
     this.endDrag = end;
     cv.addEventListener("dblclick", () => this.zoomTo(0, 0, Infinity));
+    this.save.addEventListener("click", () => this.download());
     this.reset.addEventListener("click", (e) => {
       this.zoomTo(0, 0, Infinity);
       // The button hides itself: a keyboard press (detail 0) keeps the focus on the
@@ -410,6 +419,29 @@ class MapView {
       e.preventDefault();
       this.announce();
     });
+  }
+
+  // The map's own pixels, each cell a square of k × k pixels so that the file is at least
+  // 512 px on its longer side (Plotly's toolbar had a download; the picture is 1 px a cell).
+  download() {
+    if (!this.img) return;
+    const { width, height } = this.img;
+    const k = Math.max(1, Math.ceil(512 / Math.max(width, height)));
+    const c = this.doc.createElement("canvas");
+    c.width = width * k;
+    c.height = height * k;
+    const ctx = c.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.img, 0, 0, c.width, c.height);
+    const name = `${(this.data.title || "map").replace(/[^\w.-]+/g, "_").replace(/^_+|_+$/g, "")
+      || "map"}.png`;
+    c.toBlob((blob) => {
+      const a = this.doc.createElement("a");
+      a.href = URL.createObjectURL(blob);
+      a.download = name;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+    }, "image/png");
   }
 
   announce() {
