@@ -21,7 +21,8 @@ user and system time). CPU time is much less sensitive to other load on the
 machine than wall time, so it says where a change's time goes.
 
 "Drawn" means: our own text is on the page, Streamlit's script state is no
-longer "running", every Plotly chart has its SVG, and then the browser's main
+longer "running", every Plotly chart has its SVG and every big map (the app's
+map element) its new picture, and then the browser's main
 thread has been free for five frames in a row (each frame < 50 ms apart); the
 time is taken at the first of those free frames. A change is timed from the
 moment the page receives the click or key press that makes it (a listener in

@@ -172,22 +172,26 @@ def read_out(fig: go.Figure | Picture | dict) -> dict:
     [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
     """
     if isinstance(fig, Picture):
-        fig = fig.data
+        return _picture_read_out(fig.meta, fig.values)
     if isinstance(fig, dict) and fig.get("kind") == PICTURE:
-        hover = fig["hover"]
-        if hover["kind"] != "value":
-            raise ValueError("a colour picture carries its RGB in its PNG, not raw values")
-        sr, sc = hover["step"]
-        values = np.frombuffer(base64.b64decode(hover["values"]),
-                               dtype=np.dtype(hover["dtype"]).newbyteorder("<"))
-        values = values.reshape(hover["shape"]).astype(np.float64)
-        rows, cols = fig["shape"]
-        return {"values": values, "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
-                "shape": (int(rows), int(cols))}
+        return _picture_read_out(fig, base64.b64decode(fig["hover"].get("values", "")))
     data = fig.to_dict()["data"] if isinstance(fig, go.Figure) else fig["data"]
     values = np.asarray(_array(data[0]["customdata"]), dtype=np.float64)
     return {"values": values, "rows": np.arange(values.shape[0]),
             "cols": np.arange(values.shape[1]), "shape": values.shape}
+
+
+def _picture_read_out(meta: dict, raw: bytes) -> dict:
+    """:func:`read_out` of a picture: its hover grid's raw values, little-endian ``raw``."""
+    hover = meta["hover"]
+    if hover["kind"] != "value":
+        raise ValueError("a colour picture carries its RGB in its PNG, not raw values")
+    sr, sc = hover["step"]
+    values = np.frombuffer(raw, dtype=np.dtype(hover["dtype"]).newbyteorder("<"))
+    rows, cols = meta["shape"]
+    return {"values": values.reshape(hover["shape"]).astype(np.float64),
+            "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
+            "shape": (int(rows), int(cols))}
 
 
 def _array(value: object) -> np.ndarray:

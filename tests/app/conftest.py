@@ -11,7 +11,7 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from cnnviz.plots.figures import Picture, read_out
+from cnnviz.plots.figures import PICTURE, Picture, read_out
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,9 +33,7 @@ def charts(at: AppTest) -> list[dict]:
     """Every chart on the page in page order, as :func:`chart` gives each: Plotly
     figure dicts and big maps' picture data (``cnnviz.plots.figures.Picture``)."""
     return [json.loads(e.proto.spec) if e.type == "plotly_chart" else _picture(e)
-            for e in at.main
-            if e.type == "plotly_chart"
-            or (e.type == "bidi_component" and e.proto.component_name == "cnnviz_map")]
+            for e in at.main if e.type == "plotly_chart" or _is_map(e)]
 
 
 def figure(at: AppTest, index: int) -> dict:
@@ -55,6 +53,10 @@ def chart(at, key):
     raise AssertionError(f"no chart {key!r}")
 
 
+def _is_map(element) -> bool:
+    return element.type == "bidi_component" and element.proto.component_name == "cnnviz_map"
+
+
 def _picture(element) -> dict:
     """A map element's data as one JSON-ready dict (``Picture.data``)."""
     return Picture.unpack(element.proto.bytes).data
@@ -62,7 +64,7 @@ def _picture(element) -> dict:
 
 def pictures(at: AppTest) -> list:
     """The big maps on the page, drawn by the map element (``cnnviz.ui.charts``)."""
-    return [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_map"]
+    return [e for e in at.get("bidi_component") if _is_map(e)]
 
 
 def svgs(at: AppTest) -> list[str]:
@@ -73,7 +75,7 @@ def svgs(at: AppTest) -> list[str]:
 
 def title(spec: dict) -> str:
     """The title of a chart: a Plotly figure dict or a picture's data."""
-    if spec.get("kind") == "cnnviz-picture":
+    if spec.get("kind") == PICTURE:
         return spec["title"]
     text = spec["layout"].get("title", "")
     return text.get("text", "") if isinstance(text, dict) else str(text)
@@ -81,7 +83,7 @@ def title(spec: dict) -> str:
 
 def shapes(spec: dict) -> list[dict]:
     """The outlines of a chart (Plotly shape dicts), heatmap or picture."""
-    if spec.get("kind") == "cnnviz-picture":
+    if spec.get("kind") == PICTURE:
         return spec["shapes"]
     return spec["layout"].get("shapes", [])
 

@@ -29,6 +29,16 @@ function fmt(v) {
   return String(Number(v.toPrecision(4)));  // Plotly's %{customdata:.4g}, without "e+4"
 }
 
+// Replace an element's children by one <div> per line of text.
+function setLines(el, lines) {
+  const doc = el.ownerDocument;
+  el.replaceChildren(...lines.map((line) => {
+    const div = doc.createElement("div");
+    div.textContent = line;
+    return div;
+  }));
+}
+
 // Picture.pack's bytes: a 4-byte length, the JSON meta, the PNG, the raw values.
 function unpack(data) {
   const u8 = data instanceof Uint8Array ? data : new Uint8Array(data);
@@ -50,6 +60,7 @@ class MapView {
     this.parent = parent;
     const doc = parent.ownerDocument || document;
     this.doc = doc;
+    this.win = doc.defaultView || window;
     this.root = doc.createElement("figure");
     this.root.className = "cm-root";
     this.root.setAttribute("data-testid", "cnnviz-map");
@@ -64,7 +75,8 @@ class MapView {
           <div class="cm-box" hidden></div>
           <div class="cm-tools">
             <button type="button" class="cm-reset" hidden>Reset zoom</button>
-            <button type="button" class="cm-save" data-testid="cnnviz-map-save">PNG</button>
+            <button type="button" class="cm-save" data-testid="cnnviz-map-save"
+              title="Download the map's pixels as a PNG (each cell a square of pixels)">PNG</button>
           </div>
         </div>
         <div class="cm-bar" aria-hidden="true"><canvas class="cm-ramp"></canvas><div class="cm-ticks"></div></div>
@@ -86,9 +98,8 @@ class MapView {
     // Sizes come from ResizeObservers, which the browser calls after its own layout:
     // reading offsetHeight after a rerun changed the page would force a layout of the
     // whole page, once per map.
-    const win = doc.defaultView || window;
     this.head = q(".cm-head");
-    this.resize = new win.ResizeObserver((entries) => {
+    this.resize = new this.win.ResizeObserver((entries) => {
       for (const entry of entries) {
         if (entry.target === parent) this.width = parent.clientWidth;
         else this.headH = this.head.offsetHeight;
@@ -116,16 +127,10 @@ class MapView {
     const note = this.root.querySelector(".cm-note");
     if (this.noteText !== data.note.join("\n")) {
       this.noteText = data.note.join("\n");
-      note.replaceChildren(...data.note.map((line) => {
-        const div = this.doc.createElement("div");
-        div.textContent = line;
-        return div;
-      }));
+      setLines(note, data.note);
     }
     this.values = values;
-    this.png = png;
     this.save.setAttribute("aria-label", `Download ${data.title || "this map"} as a PNG`);
-    this.save.title = "Download the map's pixels as a PNG (each cell a square of pixels)";
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
     // The room Python asked for, until the picture is laid out (then as tall as it needs).
@@ -134,8 +139,7 @@ class MapView {
     this.root.dataset.state = "loading";
     const token = (this.token = {});
     // Decoded off the main thread; drawn once ready.
-    const win = this.doc.defaultView || window;
-    win.createImageBitmap(new Blob([png], { type: "image/png" })).then((img) => {
+    this.win.createImageBitmap(new Blob([png], { type: "image/png" })).then((img) => {
       if (token !== this.token) { img.close(); return; }  // a newer map arrived meanwhile
       if (this.img) this.img.close();
       this.img = img;
@@ -154,7 +158,7 @@ class MapView {
     }).catch((err) => {
       // Python wrote the PNG, so this is a bug: say so where a developer looks.
       this.root.dataset.state = "error";
-      win.console.error("cnnviz map: the picture could not be decoded", err);
+      this.win.console.error("cnnviz map: the picture could not be decoded", err);
     });
   }
 
@@ -174,7 +178,7 @@ class MapView {
     const scale = Math.min(availW / W, availH / H);
     this.cssW = Math.max(1, Math.floor(W * scale));
     this.cssH = Math.max(1, Math.floor(H * scale));
-    const dpr = (this.doc.defaultView || window).devicePixelRatio || 1;
+    const dpr = this.win.devicePixelRatio || 1;
     this.dpr = dpr;
     const cw = Math.round(this.cssW * dpr);
     const ch = Math.round(this.cssH * dpr);
@@ -259,6 +263,12 @@ class MapView {
     }));
   }
 
+  // The cell at the middle of the view, where the keyboard's cursor starts.
+  centre() {
+    const [x, y, w, h] = this.view;
+    return [Math.floor(y + h / 2), Math.floor(x + w / 2)];
+  }
+
   // The cell under a point of the canvas (CSS px).
   cellAt(px, py) {
     const [x, y, w, h] = this.view;
@@ -290,11 +300,7 @@ class MapView {
 
   showTip(r, c, px, py) {
     const lines = this.readOut(r, c);
-    this.tip.replaceChildren(...lines.map((line) => {
-      const div = this.doc.createElement("div");
-      div.textContent = line;
-      return div;
-    }));
+    setLines(this.tip, lines);
     this.tip.hidden = false;
     // Beside the point in the figure's coordinates: to the left of it near the right
     // edge, above it near the bottom, never outside the figure (which clips).
@@ -370,7 +376,7 @@ class MapView {
       const bh = (bw * this.data.shape[0]) / this.data.shape[1];
       this.zoomTo(cx - bw / 2, cy - bh / 2, bw);
     };
-    (this.doc.defaultView || window).addEventListener("mouseup", end);
+    this.win.addEventListener("mouseup", end);
     this.endDrag = end;
     cv.addEventListener("dblclick", () => this.zoomTo(0, 0, Infinity));
     this.save.addEventListener("click", () => this.download());
@@ -384,18 +390,14 @@ class MapView {
       // A mouse click focuses the canvas too; the cursor is for keyboard focus only.
       if (!cv.matches(":focus-visible")) return;
       if (!this.cursor && this.data) {
-        const [x, y, w, h] = this.view;
-        this.cursor = [Math.floor(y + h / 2), Math.floor(x + w / 2)];
+        this.cursor = this.centre();
         this.announce();
       }
     });
     cv.addEventListener("blur", () => { this.cursor = null; this.tip.hidden = true; if (this.img) this.draw(); });
     cv.addEventListener("keydown", (e) => {
       if (!this.img) return;
-      if (!this.cursor) {  // focused by a click, then a key: start at the centre
-        const [x0, y0, w0, h0] = this.view;
-        this.cursor = [Math.floor(y0 + h0 / 2), Math.floor(x0 + w0 / 2)];
-      }
+      if (!this.cursor) this.cursor = this.centre();  // focused by a click, then a key
       const [H, W] = this.data.shape;
       const n = e.shiftKey ? 10 : 1;
       const moves = { ArrowUp: [-n, 0], ArrowDown: [n, 0], ArrowLeft: [0, -n], ArrowRight: [0, n] };
@@ -437,10 +439,10 @@ class MapView {
       || "map"}.png`;
     c.toBlob((blob) => {
       const a = this.doc.createElement("a");
-      a.href = URL.createObjectURL(blob);
+      a.href = this.win.URL.createObjectURL(blob);
       a.download = name;
       a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+      this.win.setTimeout(() => this.win.URL.revokeObjectURL(a.href), 10000);
     }, "image/png");
   }
 
@@ -455,7 +457,7 @@ class MapView {
   destroy() {
     if (this.img) this.img.close();
     this.resize.disconnect();
-    (this.doc.defaultView || window).removeEventListener("mouseup", this.endDrag);
+    this.win.removeEventListener("mouseup", this.endDrag);
     this.root.remove();
   }
 }
