@@ -743,8 +743,7 @@ def sequential(layers: Sequence[StackLayer], settings: Sequence[StackSettings],
             consts[f"{layer.name}.mean"], consts[f"{layer.name}.var"] = layer.stats
             add("BatchNormalization", layer.name, [wname, f"{layer.name}.bias",
                                                    f"{layer.name}.mean", f"{layer.name}.var"])
-            continue
-        if layer.kind == "conv":
+        elif layer.kind == "conv":
             if flat:
                 raise NetworkError(f"{layer.name}: a convolution after a dense layer cannot "
                                    "be walked")

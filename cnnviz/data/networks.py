@@ -560,8 +560,8 @@ def _layout_fits(raw: list[tuple[str, str, dict]], arrays: Mapping[str, np.ndarr
         if kind == "conv":
             out_c, in_c, kh, kw = (w.shape if layout == "pytorch" else
                                    (w.shape[3], w.shape[2], w.shape[0], w.shape[1]))
-            if kh > 15 or kw > 15:
-                return f"{prefix}: a {kh} × {kw} kernel is larger than a CNN's"
+            if kh > 15 or kw > 15 or (kh != kw and min(kh, kw) != 1):
+                return f"{prefix}: a {kh} × {kw} kernel is not a CNN's (square, or 1 × k)"
             if channels is not None and in_c != channels:
                 return (f"{prefix} reads {in_c} channels but the layer before makes {channels}: "
                         "the shapes do not chain")
