@@ -65,6 +65,7 @@ __all__ = [
     "predict",
     "relu_backward",
     "relu_forward",
+    "saliency",
     "shift_augment",
     "softmax",
     "softmax_cross_entropy",
@@ -390,11 +391,19 @@ def gradients(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.nda
     """Backpropagation: the batch's mean cross-entropy, its gradients, the probabilities."""
     logits, caches = forward(params, spec, x)
     loss, d, probs = softmax_cross_entropy(logits, labels)
+    grads, _ = _backward(params, spec, caches, d, need_input=False)
+    return loss, grads, probs
+
+
+def _backward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], caches: list,
+              d: np.ndarray, *, need_input: bool) -> tuple[Params, np.ndarray | None]:
+    """From ``dL/dlogits`` back through every layer: the parameters' gradients, ``dL/dx``."""
     grads: Params = {}
     for n in range(len(spec) - 1, 0, -1):  # the softmax (last) is in the loss already
         layer, cache = spec[n - 1], caches[n - 1]
         if isinstance(layer, Conv):
-            d, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache, need_dx=n > 1)
+            d, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache,
+                                                              need_dx=n > 1 or need_input)
         elif isinstance(layer, Activation):
             d = relu_backward(d, cache)
         elif isinstance(layer, Pool):
@@ -403,7 +412,36 @@ def gradients(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.nda
             d = d.reshape(cache)
         else:
             d, grads[f"W{n}"], grads[f"b{n}"] = dense_backward(d, cache, params[f"W{n}"])
-    return loss, grads, probs
+    return grads, d if need_input else None
+
+
+def saliency(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
+             target: int | None = None) -> tuple[np.ndarray, int, np.ndarray]:
+    """Gradient saliency: how the top class's probability changes with each input value.
+
+    ``∂p_t/∂x`` for one example ``x`` (n_H, n_W, n_c), exactly, by the network's
+    own backward pass: the softmax's ``∂p_t/∂z = p_t (e_t − p)`` sent back through
+    every layer (checked against finite differences in ``tests/unit/test_nn.py``).
+
+    Returns
+    -------
+    gradient : numpy.ndarray, (n_H, n_W, n_c)
+    target : int
+        The class (the most probable one unless given).
+    probs : numpy.ndarray
+        The class probabilities.
+    """
+    _check_spec(spec)
+    batch = np.asarray(x, dtype=np.float64)[None]
+    p64 = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    logits, caches = forward(p64, spec, batch)
+    p = softmax(logits)[0]
+    t = int(np.argmax(p)) if target is None else as_int(target, "target", minimum=0)
+    if t >= len(p):
+        raise ValueError(f"target must be below {len(p)}, got {t}")
+    d = p[t] * (np.eye(len(p))[t] - p)
+    _, dx = _backward(p64, spec, caches, d[None], need_input=True)
+    return dx[0], t, p
 
 
 def predict(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
