@@ -54,6 +54,7 @@ PAGES = {
     "Learning": [
         page("learn_kernel.py", "Learn a kernel", "trending_down"),
         page("digits.py", "A small CNN on handwritten digits", "draw"),
+        page("own_network.py", "Your own network", "upload_file"),
     ],
 }
 

@@ -1,0 +1,125 @@
+"""'Your own network' under AppTest: each sample format uploaded, its layers walked, shapes
+and parameter counts checked; refused files keep the previous network; occlusion and saliency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cnnviz.ui import own_network as ui
+
+from .conftest import exceptions, page_text, pictures
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+PAGE = "pages/own_network.py"
+
+# The digit network: 80 + 1,168 + 7,850 = 9,098 parameters (README, the digits page).
+ONNX_ROWS = [
+    ("Conv", "8 × 28 × 28", 80, "(3·3·1 + 1)·8"),
+    ("Relu", "8 × 28 × 28", 0, "no parameters"),
+    ("MaxPool", "8 × 14 × 14", 0, "no parameters"),
+    ("Conv", "16 × 14 × 14", 1168, "(3·3·8 + 1)·16"),
+    ("Relu", "16 × 14 × 14", 0, "no parameters"),
+    ("MaxPool", "16 × 7 × 7", 0, "no parameters"),
+    ("Transpose", "7 × 7 × 16", 0, "no parameters"),
+    ("Flatten", "784", 0, "no parameters"),
+    ("Gemm", "10", 7850, "784·10 + 10"),
+    ("Softmax", "10", 0, "no parameters"),
+]
+
+
+def _rows(at) -> list[tuple]:
+    table = _table(at, "operator")
+    return [(r["operator"], r["output shape"], int(r["parameters"]), r["counted as"])
+            for _, r in table.iterrows()]
+
+
+def _table(at, column: str):
+    """The table on the page with this column (the layers: "operator"; top 5: "class")."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def _upload(at, name: str, data: bytes):
+    at.file_uploader(key=ui.UPLOAD).set_value((name, data, "application/octet-stream")).run()
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def test_page_opens_empty_with_a_hint(open_page) -> None:
+    at = open_page(PAGE)
+    assert "try the sample network" in page_text(at)
+    assert at.button(key="own_sample").label == "Try the sample network"
+
+
+def test_upload_onnx_sample_walks_every_layer(open_page) -> None:
+    at = _upload(open_page(PAGE), "digits_cnn.onnx", (ASSETS / "digits_cnn.onnx").read_bytes())
+    assert _rows(at) == ONNX_ROWS
+    assert at.metric[0].value == "9,098"
+    text = page_text(at)
+    assert "[1] Conv “conv1”: output 8 × 28 × 28; n_H = (28 + 2·1 − 3)/1 + 1 = 28" in text
+    assert "[3] MaxPool “pool1”: output 8 × 14 × 14; n_H = (28 + 2·0 − 2)/2 + 1 = 14" in text
+    # the maps of the six N × C × H × W layers (not the Transpose), in the map element
+    keys = [e.proto.id for e in pictures(at)]
+    assert sum("own_maps_" in key for key in keys) == 6
+    top5 = _table(at, "class")
+    assert len(top5) == 5 and set(top5["class"]) <= set("0123456789")
+    assert top5["probability"].is_monotonic_decreasing
+
+
+@pytest.mark.parametrize(("name", "layout"), [("digits_cnn.safetensors", "PyTorch"),
+                                              ("digits_cnn.npz", "Keras")])
+def test_upload_named_arrays_detects_layout_and_walks(open_page, name: str,
+                                                      layout: str) -> None:
+    at = _upload(open_page(PAGE), name, (ASSETS / name).read_bytes())
+    rows = _rows(at)
+    convs = [r for r in rows if r[0] == "Conv"]
+    assert [(r[1], r[2], r[3]) for r in convs] == [("8 × 28 × 28", 80, "(3·3·1 + 1)·8"),
+                                                   ("16 × 14 × 14", 1168, "(3·3·8 + 1)·16")]
+    assert [r[0] for r in rows].count("MaxPool") == 2
+    gemm = next(r for r in rows if r[0] == "Gemm")
+    assert gemm[2:] == (7850, "784·10 + 10")
+    assert at.metric[0].value == "9,098"
+    radio = next(r for r in at.radio if r.key.startswith("own_set_layout_"))
+    assert radio.options[0].startswith(f"detected: {layout}")
+    if name.endswith(".npz"):
+        assert "Listed and not used" in page_text(at) and "seed (a number, int64" in page_text(at)
+
+
+def test_refused_file_keeps_the_previous_network(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="own_sample").click().run()
+    assert _rows(at) == ONNX_ROWS
+    _upload(at, "model.pth", b"\x80\x02}q\x00.")
+    errors = " ".join(e.value for e in at.error)
+    assert "pickle" in errors and "torch.onnx.export(" in errors
+    assert "Still open: digits_cnn.onnx" in errors
+    assert _rows(at) == ONNX_ROWS  # the previous network still walks
+    _upload(at, "broken.onnx", (ASSETS / "digits_cnn.onnx").read_bytes()[:500])
+    assert "not a valid ONNX file" in " ".join(e.value for e in at.error)
+    assert _rows(at) == ONNX_ROWS
+
+
+def test_stack_settings_change_the_walk(open_page) -> None:
+    at = _upload(open_page(PAGE), "digits_cnn.npz", (ASSETS / "digits_cnn.npz").read_bytes())
+    size = next(n for n in at.number_input if str(n.key).startswith("own_set_size_"))
+    assert size.value == 28  # the default that makes the shapes chain
+    size.set_value(32).run()
+    assert not at.exception, exceptions(at)
+    # 32 → 16 → 8: 8·8·16 = 1,024 values do not fit the dense layer's 784
+    assert "do not chain" in " ".join(w.value for w in at.warning)
+    assert "Gemm" not in [r[0] for r in _rows(at)]
+
+
+def test_occlusion_and_saliency_on_the_sample(open_page) -> None:
+    at = open_page(PAGE)
+    at.button(key="own_sample").click().run()
+    assert "Budget:" in page_text(at) and "multiply-adds" in page_text(at)
+    keys = [e.proto.id for e in pictures(at)]
+    assert any(key.endswith("-own_saliency") for key in keys)
+    at.number_input(key="own_patch").set_value(7).run()
+    at.number_input(key="own_stride").set_value(7).run()
+    at.button(key="own_occ_start").click().run()
+    assert not at.exception, exceptions(at)
+    keys = [e.proto.id for e in pictures(at)] + [c.proto.id for c in at.get("plotly_chart")]
+    assert any(key.endswith("-own_occlusion") for key in keys)
