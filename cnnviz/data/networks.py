@@ -313,10 +313,10 @@ def _ignored(arrays: Mapping[str, np.ndarray], order: Sequence[str]) -> tuple[Ig
     return tuple(out)
 
 
-_ROLES = {"weight": "weight", "kernel": "weight", "w": "weight", "gamma": "weight",
+_ROLES = MappingProxyType({"weight": "weight", "kernel": "weight", "w": "weight", "gamma": "weight",
           "bias": "bias", "b": "bias", "beta": "bias",
           "running_mean": "mean", "moving_mean": "mean",
-          "running_var": "var", "moving_variance": "var"}
+          "running_var": "var", "moving_variance": "var"})
 
 
 def _split_name(key: str) -> tuple[str, str] | None:
