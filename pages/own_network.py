@@ -44,7 +44,6 @@ ui.maps_section(run, prepared.picture, prepared.notes)
 
 st.header("The prediction")
 top = ui.prediction_section(run, graph.class_names)
-ui.probability_chart(run)
 
 st.header("What the network looks at")
 ui.looks_at_section(net, graph, prepared.tensor, top)

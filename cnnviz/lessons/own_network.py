@@ -377,7 +377,8 @@ FORMATS_TEXT = (
     f"Formats: .safetensors, .npz (read with allow_pickle=False) and .onnx (opsets 11–21). At "
     f"most {MAX_FILE_BYTES // 2**20} MB per file ({MAX_NPZ_BYTES // 2**20} MB for an .npz once "
     f"unpacked) and {MAX_LAYERS} layers; weights float16, float32 or float64, finite. "
-    "Pickles (.pt, .pth, .pkl) and Keras's .h5/.keras are refused: export them as below."
+    "Pickles (.pt, .pth, .pkl) and Keras's .h5/.keras are refused: export them as "
+    "\"How to export yours\" shows."
 )
 
 OPERATORS_TEXT = "Operators the walk follows: " + ", ".join(SUPPORTED) + "."

@@ -267,7 +267,7 @@ def filters_section(graph: Graph) -> None:
     pick = st.number_input(f"Filter to read (1–{len(w)})", 1, len(w), 1, key="own_filter",
                            **k.KEEP)
     f = w[int(pick) - 1]
-    cols = st.columns(min(f.shape[0], 3))
+    cols = st.columns(3)
     for c in range(min(f.shape[0], 3)):
         charts.chart(cols[c], grid_figure(f[c], title=f"filter {int(pick)}, input channel "
                                                        f"{c + 1}", show_numbers=True),
@@ -310,9 +310,12 @@ def prediction_section(run: Walk, names: tuple[str, ...]) -> list[own.Ranked]:
                 + (f": {run.stopped}" if run.stopped else " (the network's last output is "
                    "not a vector of class scores)."))
         return top
-    st.dataframe([{"class": r.name, "probability": round(r.probability, 4)} for r in top],
-                 hide_index=True, key="own_top5")
-    st.caption(own.prediction_note(run))
+    left, right = st.columns([1, 2], gap="large")
+    left.dataframe([{"class": r.name, "probability": round(r.probability, 4)} for r in top],
+                   hide_index=True, key="own_top5")
+    left.caption(own.prediction_note(run))
+    with right:
+        probability_chart(run, names)
     return top
 
 
@@ -368,10 +371,10 @@ def looks_at_section(net: Current, graph: Graph, x: np.ndarray, top: list[own.Ra
                      key="own_saliency")
 
 
-def probability_chart(run: Walk) -> None:
-    """All classes' probabilities as bars, when there are few (the digits' ten)."""
+def probability_chart(run: Walk, names: tuple[str, ...]) -> None:
+    """The ten digits' probabilities as bars, for a network whose classes are the digits."""
     p = own.top_classes(run, (), k=10_000)
-    if 1 < len(p) <= 20:
+    if len(p) == 10 and names == tuple("0123456789"):
         probs = np.zeros(len(p))
         for r in p:
             probs[r.index] = r.probability
