@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from cnnviz.core.graph import walk
 from cnnviz.lessons import own_network as own
 from cnnviz.ui import own_network as ui
 from cnnviz.ui import router, show
@@ -30,7 +29,7 @@ try:
 except ValueError as err:
     st.error(f"This image cannot be prepared for the network: {err}")
     show.stop()
-run = walk(graph, prepared.tensor)
+run = ui.walked(net, graph, prepared.tensor)
 
 st.header("The layers")
 st.caption(own.OPERATORS_TEXT)
@@ -46,4 +45,4 @@ st.header("The prediction")
 top = ui.prediction_section(run, graph.class_names)
 
 st.header("What the network looks at")
-ui.looks_at_section(net, graph, prepared.tensor, top)
+ui.looks_at_section(net, graph, run, prepared.tensor, top)

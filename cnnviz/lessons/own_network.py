@@ -8,6 +8,7 @@ own preprocessing choices), lays the walk out as table rows
 the nearest hand-made kernel (:func:`first_filters`), ranks the classes
 (:func:`top_classes`) and prices an occlusion map (:func:`occlusion_budget`).
 
+>>> from cnnviz.core.graph import walk
 >>> from cnnviz.data.networks import load_network
 >>> net = load_network(SAMPLES["onnx"].read_bytes(), "digits_cnn.onnx")
 >>> prep = Preprocessing()
@@ -30,7 +31,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from cnnviz.core.graph import SUPPORTED, Graph, Step, Walk, walk
+from cnnviz.core.graph import SUPPORTED, Graph, Step, Walk
 from cnnviz.core.nn import softmax
 from cnnviz.core.text import format_number
 from cnnviz.data.networks import EXPORT_HELP, MAX_FILE_BYTES, MAX_LAYERS, MAX_NPZ_BYTES
@@ -325,12 +326,20 @@ class Budget:
         return (self.positions + 1) * self.macs_per_pass
 
 
-def occlusion_budget(graph: Graph, x: np.ndarray, patch: int, stride: int) -> Budget:
-    """Positions of the patch and multiply-adds of one forward pass, from a walk of ``x``."""
+def occlusion_budget(run: Walk, x: np.ndarray, patch: int, stride: int) -> Budget:
+    """Positions of the patch, and multiply-adds of one forward pass (``run``, the walk of ``x``).
+
+    >>> from cnnviz.core.graph import walk
+    >>> from cnnviz.data.networks import load_network
+    >>> net = load_network(SAMPLES["onnx"].read_bytes(), "digits_cnn.onnx")
+    >>> x = np.zeros((1, 1, 28, 28), np.float32)
+    >>> b = occlusion_budget(walk(net.graph, x), x, 4, 2)
+    >>> b.positions, b.macs_per_pass  # 13 × 13; 28²·9·8 + 14²·9·8·16 + 784·10
+    (169, 290080)
+    """
     h, w = x.shape[-2:]
     rows = max(h - patch, 0) // stride + 1
     cols = max(w - patch, 0) // stride + 1
-    run = walk(graph, x)
     return Budget(rows * cols, sum(s.macs for s in run.steps))
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core import nn
-from cnnviz.core.graph import Graph, StackSettings, Walk, occlusion
+from cnnviz.core.graph import Graph, StackSettings, Walk, occlusion, walk
 from cnnviz.data.digits import mnist_style
 from cnnviz.data.networks import Loaded, NetworkError, load_network, read_stack, stack_graph
 from cnnviz.lessons import own_network as own
@@ -30,7 +30,7 @@ from .canvas import drawing_canvas
 
 __all__ = ["Current", "current", "filters_section", "image_input", "layers_section",
            "looks_at_section", "maps_section", "network_graph", "prediction_section",
-           "preprocessing", "probability_chart"]
+           "preprocessing", "probability_chart", "walked"]
 
 NET = "own_net"  # the loaded network (Current) in this session
 _ERROR = "own_net_error"
@@ -221,6 +221,23 @@ def image_input() -> np.ndarray | None:
     return np.asarray(source.image, dtype=np.float64)
 
 
+def walked(net: Current, graph: Graph, x: np.ndarray) -> Walk:
+    """The walk of ``x``, kept in this session for the same ONNX network and input.
+
+    A named stack's graph is rebuilt from the user's settings on every run, so it is
+    walked again (its layout and settings are part of what it is).
+    """
+    if net.loaded.graph is None:
+        return walk(graph, x)
+    key = (net.digest, hashlib.sha256(x.tobytes()).hexdigest(), x.shape)
+    kept = st.session_state.get("own_walk")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    run = walk(graph, x)
+    st.session_state["own_walk"] = (key, run)
+    return run
+
+
 def layers_section(run: Walk) -> None:
     """The layers table and the total parameter count."""
     rows = own.layer_rows(run)
@@ -319,7 +336,8 @@ def prediction_section(run: Walk, names: tuple[str, ...]) -> list[own.Ranked]:
     return top
 
 
-def looks_at_section(net: Current, graph: Graph, x: np.ndarray, top: list[own.Ranked]) -> None:
+def looks_at_section(net: Current, graph: Graph, run: Walk, x: np.ndarray,
+                     top: list[own.Ranked]) -> None:
     """Occlusion (budgeted, with a progress bar and Stop) and, for the digit network, saliency."""
     if not top:
         st.info("What the network looks at needs a prediction.")
@@ -334,7 +352,7 @@ def looks_at_section(net: Current, graph: Graph, x: np.ndarray, top: list[own.Ra
                                  key="own_stride", **k.KEEP))
     fill = float(c3.number_input("Grey level of the patch (in the network's input units)",
                                  value=float(np.round(x.mean(), 3)), key="own_fill", **k.KEEP))
-    budget = own.occlusion_budget(graph, x, patch, stride)
+    budget = own.occlusion_budget(run, x, patch, stride)
     st.caption(f"Budget: {budget.positions:,} patch positions × "
                f"{own.big_number(budget.macs_per_pass)} multiply-adds per forward pass = "
                f"**{own.big_number(budget.total)} multiply-adds** for this map "
