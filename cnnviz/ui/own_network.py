@@ -171,11 +171,18 @@ def preprocessing(graph: Graph) -> own.Preprocessing:
     layout, channels, h, w = own.input_layout(graph)
     st.caption(own.PREPROCESSING_NOTE)
     c1, c2, c3, c4, c5 = st.columns(5)
-    size = c1.number_input("Size (when the network leaves it open)", 1, 1024, 28,
-                           key="own_size", disabled=bool(h and w), **k.KEEP)
-    colour = c2.radio("Colour", ("grey", "rgb"), key="own_colour", horizontal=True,
-                      disabled=channels is not None, **k.KEEP,
-                      index=1 if channels == 3 else 0)
+    # What the network fixes is said, not offered as a greyed-out control.
+    if h and w:
+        size = 28
+        c1.markdown(f"**Size**  \n{h} × {w}, set by the network")
+    else:
+        size = c1.number_input("Size (pixels a side)", 1, 1024, 28, key="own_size", **k.KEEP)
+    if channels is not None:
+        colour = "rgb" if channels == 3 else "grey"
+        c2.markdown(f"**Colour**  \n{'RGB' if channels == 3 else 'grey'}, set by the network")
+    else:
+        colour = c2.radio("Colour", ("grey", "rgb"), key="own_colour", horizontal=True,
+                          **k.KEEP)
     scale = c3.radio("Scale", ("0-1", "0-255"), key="own_scale", horizontal=True, **k.KEEP)
     mean = c4.text_input("Mean (one, or one per channel)", "0", key="own_mean", **k.KEEP)
     std = c5.text_input("Std", "1", key="own_std", **k.KEEP)

@@ -58,3 +58,16 @@ def test_refused_pickle_is_a_message(page, app_url, tmp_path: Path) -> None:
     _uploader(page).set_input_files(str(bad))
     wait_for_app(page, "loading a pickle runs")
     assert no_exception_box(page) == []
+
+
+@pytest.mark.parametrize("button", ["Try the sample network", "Sample as .npz"])
+def test_axe_with_the_sample_open(page, app_url, button: str) -> None:
+    """Axe on the whole walked page: tables, maps, filters, prediction, occlusion controls
+    (and, for named arrays, the layout choice and the settings table)."""
+    from .test_a11y import axe_violations
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    page.get_by_role("button", name=button).click()
+    wait_for_app(page, "[6] MaxPool")
+    page.wait_for_timeout(1000)
+    assert axe_violations(page) == []
