@@ -320,11 +320,11 @@ _ROLES = MappingProxyType({"weight": "weight", "kernel": "weight", "w": "weight"
 
 
 def _split_name(key: str) -> tuple[str, str] | None:
-    """``conv1.weight`` → ('conv1', 'weight'); ``W4`` → ('4', 'weight'); None if not a role."""
+    """``conv1.weight`` → ('conv1', 'weight'); ``W4`` → ('layer 4', 'weight'); None if no role."""
     clean = key.replace("/", ".").removesuffix(":0")
     m = re.fullmatch(r"([WwBb])_?(\d+)", clean)
     if m:
-        return m.group(2), "weight" if m.group(1) in "Ww" else "bias"
+        return f"layer {m.group(2)}", "weight" if m.group(1) in "Ww" else "bias"
     prefix, _, last = clean.rpartition(".")
     role = _ROLES.get(last.lower())
     if role is None or not prefix:

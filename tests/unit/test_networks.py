@@ -116,7 +116,7 @@ def test_digits_npz_lists_what_is_not_a_weight() -> None:
     assert ignored["seed"] == "int64: not a weight"
     assert "not part of a layer" in ignored["h_loss"]
     stack = read_stack(net)
-    assert [layer.name for layer in stack.layers] == ["1", "4", "8"]
+    assert [layer.name for layer in stack.layers] == ["layer 1", "layer 4", "layer 8"]
     assert stack.layers[0].weight.shape == (8, 1, 3, 3)  # turned to out × in × f × f
 
 
