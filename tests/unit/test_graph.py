@@ -263,3 +263,10 @@ def test_occlusion_hides_what_the_class_depends_on() -> None:
     assert heat[0, 0] == pytest.approx(before - 0.5, abs=1e-6)  # hidden: softmax([0, 0])
     assert np.allclose(heat.ravel()[1:], 0)
     assert occlusion(g, x, 0, patch=2, stride=2, fill=0.0, should_stop=lambda: True) is None
+
+
+def test_order_nodes_sorts_a_long_reversed_chain() -> None:
+    """Kahn's algorithm: a 5,000-node chain stored backwards comes out in running order."""
+    from cnnviz.core.graph import order_nodes
+    nodes = [Node("Relu", f"r{i}", (f"t{i}",), (f"t{i + 1}",)) for i in range(5000)][::-1]
+    assert [n.name for n in order_nodes(nodes, ["t0"])] == [f"r{i}" for i in range(5000)]
