@@ -462,9 +462,21 @@ _ACTIVATIONS: Mapping[str, Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]
     })
 
 #: Every operator :func:`walk` computes.
-SUPPORTED = ("Conv", *_ACTIVATIONS, "MaxPool", "AveragePool", "GlobalAveragePool",
+SUPPORTED = ("Conv", *_ACTIVATIONS, "Clip", "MaxPool", "AveragePool", "GlobalAveragePool",
              "ReduceMean", "BatchNormalization", "Flatten", "Reshape", "Transpose", "Concat",
-             "Add", "Gemm", "MatMul", "Identity", "Dropout", "Softmax")
+             "Add", "Sub", "Mul", "Div", "Gemm", "MatMul", "Identity", "Dropout", "Softmax",
+             "Shape", "Gather", "Unsqueeze", "Squeeze")
+
+_ARITHMETIC = MappingProxyType({"Add": np.add, "Sub": np.subtract, "Mul": np.multiply,
+                                "Div": np.divide})
+
+
+def _axes_of(node: Node, values: Values, rank: int) -> tuple[int, ...]:
+    """Unsqueeze's and Squeeze's axes: an attribute before opset 13, an input from 13 on."""
+    axes = _axes(node, values, rank)
+    if axes is None:
+        raise _Stop(f"{node.op} needs its axes")
+    return axes
 
 
 def _param_count(node: Node, constants: Mapping[str, np.ndarray]) -> tuple[int, str]:
@@ -529,17 +541,57 @@ def _one(node: Node, values: Values, opset: int, constants: Mapping[str, np.ndar
             y = np.concatenate(parts, axis=int(node.attrs.get("axis", 1)))
         except (ValueError, np.exceptions.AxisError) as err:
             raise _Stop(f"Concat: {err}") from None
-    elif op == "Add":
+    elif op in _ARITHMETIC:
         if len(ins) < 2 or ins[1] is None:
-            raise _Stop("Add needs two inputs")
+            raise _Stop(f"{op} needs two inputs")
         try:
             shape = np.broadcast_shapes(x.shape, ins[1].shape)
         except ValueError:
-            raise _Stop(f"Add: shapes {x.shape} and {ins[1].shape} do not broadcast") from None
+            raise _Stop(f"{op}: shapes {x.shape} and {ins[1].shape} do not broadcast") from None
         if math.prod(shape) > MAX_VALUES:
-            raise _Stop(f"Add: the sum would hold {math.prod(shape):,} values (shape {shape}), "
-                        f"more than the {MAX_VALUES:,} the walk keeps")
-        y = np.add(x, ins[1])
+            raise _Stop(f"{op}: the result would hold {math.prod(shape):,} values (shape "
+                        f"{shape}), more than the {MAX_VALUES:,} the walk keeps")
+        if op == "Div" and x.dtype.kind in "iu" and ins[1].dtype.kind in "iu":
+            if np.any(ins[1] == 0):
+                raise _Stop("Div: an integer division by 0")
+            y = np.trunc(x / ins[1]).astype(np.result_type(x, ins[1]))
+        else:
+            y = _ARITHMETIC[op](x, ins[1])
+    elif op == "Clip":
+        lo = ins[1] if len(ins) > 1 and ins[1] is not None else node.attrs.get("min")
+        hi = ins[2] if len(ins) > 2 and ins[2] is not None else node.attrs.get("max")
+        y = x
+        if lo is not None:
+            y = np.maximum(y, np.asarray(lo, dtype=x.dtype))
+        if hi is not None:
+            y = np.minimum(y, np.asarray(hi, dtype=x.dtype))
+        settings = {"min": None if lo is None else float(np.asarray(lo)),
+                    "max": None if hi is None else float(np.asarray(hi))}
+    elif op == "Shape":
+        dims = np.array(x.shape, dtype=np.int64)
+        start = int(node.attrs.get("start", 0))
+        end = node.attrs.get("end")
+        y = dims[start:None if end is None else int(end)]
+    elif op == "Gather":
+        if len(ins) < 2 or ins[1] is None:
+            raise _Stop("Gather needs indices")
+        axis = int(node.attrs.get("axis", 0))
+        try:
+            y = np.take(x, np.asarray(ins[1], dtype=np.int64), axis=axis)
+        except (IndexError, np.exceptions.AxisError) as err:
+            raise _Stop(f"Gather: {err}") from None
+        if y.size > MAX_VALUES:
+            raise _Stop("Gather: the result would be too large")
+    elif op == "Unsqueeze":
+        axes = _axes_of(node, values, x.ndim + len(np.atleast_1d(
+            ins[1] if len(ins) > 1 and ins[1] is not None else node.attrs.get("axes", ()))))
+        y = np.expand_dims(x, axes)
+    elif op == "Squeeze":
+        axes = _axes(node, values, x.ndim)
+        try:
+            y = np.squeeze(x) if axes is None else np.squeeze(x, axis=axes)
+        except ValueError:
+            raise _Stop(f"Squeeze: axes {list(axes or ())} of {x.shape} are not 1") from None
     elif op == "MatMul":
         if len(ins) < 2 or ins[1] is None:
             raise _Stop("MatMul needs two inputs")

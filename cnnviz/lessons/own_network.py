@@ -154,6 +154,9 @@ def prepare(image: np.ndarray, graph: Graph, prep: Preprocessing) -> Prepared:
 
 
 def _shape(shape: Sequence[int]) -> str:
+    """The shape without the batch: (1, 8, 28, 28) → '8 × 28 × 28'; a scalar → 'a number'."""
+    if not len(shape):
+        return "a number"
     return " × ".join(str(n) for n in shape[1:]) if len(shape) > 1 else str(shape[0])
 
 

@@ -52,12 +52,14 @@ def _ort_all(model: onnx.ModelProto, x: np.ndarray) -> dict[str, np.ndarray]:
     """Every node output, from onnxruntime (each made a graph output)."""
     m = onnx.ModelProto()
     m.CopyFrom(model)
+    inferred = onnx.shape_inference.infer_shapes(model).graph.value_info
+    types = {v.name: v.type.tensor_type.elem_type for v in inferred}
     have = {o.name for o in m.graph.output}
     for node in m.graph.node:
         for out in node.output:
             if out and out not in have:
-                m.graph.output.append(helper.make_tensor_value_info(out, TensorProto.FLOAT,
-                                                                    None))
+                m.graph.output.append(helper.make_tensor_value_info(
+                    out, types.get(out, TensorProto.FLOAT), None))
                 have.add(out)
     sess = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"])
     names = [o.name for o in sess.get_outputs()]
@@ -175,6 +177,49 @@ def test_batchnorm_average_pooling(opset: int) -> None:
     steps = _compare(_model(nodes, inits, [1, 1, 11, 9], "y", opset), x)
     assert steps[1].params == 2 * k
     assert steps[3].output.shape == (1, k, 6, 5)
+
+
+@pytest.mark.parametrize("opset", [11, 13, 18])
+def test_relu6_arithmetic_and_the_view_flatten_pattern(opset: int) -> None:
+    """MobileNet's ReLU6 (Clip), normalisation inside the model (Sub, Div, Mul), and
+    PyTorch's x.view(x.size(0), -1) (Shape → Gather → Unsqueeze → Concat → Reshape)."""
+    if opset >= 13:
+        unsq = helper.make_node("Unsqueeze", ["n", "ax0"], ["n1"], name="unsq")
+        squeeze = helper.make_node("Squeeze", ["u", "ax1"], ["sq"], name="squeeze")
+        unsq2 = helper.make_node("Unsqueeze", ["flat", "ax1"], ["u"], name="unsq2")
+    else:
+        unsq = helper.make_node("Unsqueeze", ["n"], ["n1"], name="unsq", axes=[0])
+        squeeze = helper.make_node("Squeeze", ["u"], ["sq"], name="squeeze", axes=[1])
+        unsq2 = helper.make_node("Unsqueeze", ["flat"], ["u"], name="unsq2", axes=[1])
+    nodes = [
+        helper.make_node("Sub", ["x", "mean"], ["xs"], name="sub_mean"),
+        helper.make_node("Div", ["xs", "std"], ["xn"], name="div_std"),
+        helper.make_node("Conv", ["xn", "w", "b"], ["c"], name="conv", strides=[2, 2]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r6"], name="relu6"),
+        helper.make_node("Mul", ["r6", "scale"], ["m"], name="scale"),
+        helper.make_node("Shape", ["m"], ["shape"], name="shape"),
+        helper.make_node("Gather", ["shape", "zero"], ["n"], name="gather", axis=0),
+        unsq,
+        helper.make_node("Concat", ["n1", "minus1"], ["target"], name="target", axis=0),
+        helper.make_node("Reshape", ["m", "target"], ["flat"], name="view"),
+        unsq2,
+        squeeze,
+        helper.make_node("Gemm", ["sq", "wd"], ["logits"], name="fc", transB=1),
+        helper.make_node("Softmax", ["logits"], ["y"], name="y", axis=1),
+    ]
+    inits = {"mean": np.array([0.5], np.float32).reshape(1, 1, 1, 1),
+             "std": np.array([0.25], np.float32).reshape(1, 1, 1, 1),
+             "w": _w(3, 1, 3, 3), "b": _w(3), "lo": np.array(0.0, np.float32),
+             "hi": np.array(6.0, np.float32), "scale": _w(1, 3, 1, 1),
+             "zero": np.array(0, np.int64), "minus1": np.array([-1], np.int64),
+             "ax0": np.array([0], np.int64), "ax1": np.array([1], np.int64),
+             "wd": _w(4, 3 * 4 * 4)}
+    if opset < 13:
+        del inits["ax0"], inits["ax1"]
+    x = (RNG.random((1, 1, 9, 9)) * 4).astype(np.float32)
+    steps = _compare(_model(nodes, inits, [1, 1, 9, 9], "y", opset), x)
+    assert steps[3].output.max() <= 6.0 and steps[3].output.min() >= 0.0
+    assert steps[9].output.shape == (1, 48)
 
 
 def test_sample_network_every_output_and_the_numpy_network() -> None:
