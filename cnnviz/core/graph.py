@@ -523,7 +523,10 @@ def _one(node: Node, values: Values, opset: int, constants: Mapping[str, np.ndar
         y = _batch_norm(node, x, ins[1:5])
         settings = {"epsilon": float(node.attrs.get("epsilon", 1e-5))}
     elif op == "Flatten":
-        axis = int(node.attrs.get("axis", 1)) % (x.ndim + 1)
+        axis = int(node.attrs.get("axis", 1))
+        axis = axis + x.ndim if axis < 0 else axis  # ONNX: -r ≤ axis ≤ r
+        if not 0 <= axis <= x.ndim:
+            raise _Stop(f"Flatten: axis {node.attrs.get('axis')} of a {x.ndim}-D tensor")
         y = x.reshape(math.prod(x.shape[:axis]), -1)
     elif op == "Reshape":
         if len(ins) < 2 or ins[1] is None:

@@ -315,3 +315,11 @@ def test_order_nodes_sorts_a_long_reversed_chain() -> None:
     from cnnviz.core.graph import order_nodes
     nodes = [Node("Relu", f"r{i}", (f"t{i}",), (f"t{i + 1}",)) for i in range(5000)][::-1]
     assert [n.name for n in order_nodes(nodes, ["t0"])] == [f"r{i}" for i in range(5000)]
+
+
+@pytest.mark.parametrize("axis", [-1, -3, 0, 2, 4])
+def test_flatten_axis_including_negative(axis: int) -> None:
+    """axis = -1 keeps all but the last axis in the rows (it read as 4 before: wrong)."""
+    model = _model([helper.make_node("Flatten", ["x"], ["y"], name="f", axis=axis)], {},
+                   [1, 2, 3, 4], "y", 17)
+    _compare(model, RNG.random((1, 2, 3, 4)).astype(np.float32))
