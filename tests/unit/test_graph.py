@@ -15,6 +15,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from onnx import TensorProto, helper, numpy_helper
 
 from cnnviz.core import nn
@@ -323,3 +325,38 @@ def test_flatten_axis_including_negative(axis: int) -> None:
     model = _model([helper.make_node("Flatten", ["x"], ["y"], name="f", axis=axis)], {},
                    [1, 2, 3, 4], "y", 17)
     _compare(model, RNG.random((1, 2, 3, 4)).astype(np.float32))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_random_conv_and_pool_agree_with_onnxruntime(data) -> None:
+    """Random geometry (stride, asymmetric pads, dilation, groups, ceil_mode, count_include_pad)."""
+    c = data.draw(st.sampled_from([1, 2, 4]))
+    groups = data.draw(st.sampled_from([g for g in (1, 2, 4) if c % g == 0]))
+    m = groups * data.draw(st.integers(1, 2))
+    k = data.draw(st.integers(1, 4))
+    d = data.draw(st.integers(1, 2))
+    s = data.draw(st.integers(1, 3))
+    pads = data.draw(st.lists(st.integers(0, 2), min_size=4, max_size=4))
+    h = data.draw(st.integers(d * (k - 1) + 1, 12))
+    w = data.draw(st.integers(d * (k - 1) + 1, 12))
+    conv = helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", group=groups,
+                            strides=[s, s], dilations=[d, d], pads=pads)
+    oh = (h + pads[0] + pads[2] - d * (k - 1) - 1) // s + 1
+    ow = (w + pads[1] + pads[3] - d * (k - 1) - 1) // s + 1
+    pk = data.draw(st.integers(1, max(1, min(3, oh, ow))))
+    ps = data.draw(st.integers(1, 3))
+    pp = data.draw(st.lists(st.integers(0, pk - 1), min_size=4, max_size=4))
+    kind = data.draw(st.sampled_from(["MaxPool", "AveragePool"]))
+    extra = {"count_include_pad": data.draw(st.integers(0, 1))} if kind == "AveragePool" else {}
+    ceil = data.draw(st.integers(0, 1)) if kind == "MaxPool" else 0
+    pool = helper.make_node(kind, ["c"], ["y"], name="pool", kernel_shape=[pk, pk],
+                            strides=[ps, ps], pads=pp, ceil_mode=ceil, **extra)
+    inits = {"w": _w(m, c // groups, k, k), "b": _w(m)}
+    graph = helper.make_graph(
+        [conv, pool], "t", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, w])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [None, None, None, None])],
+        initializer=[numpy_helper.from_array(v, n) for n, v in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    _compare(model, RNG.standard_normal((1, c, h, w)).astype(np.float32))
