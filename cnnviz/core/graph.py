@@ -687,10 +687,9 @@ def occlusion(graph: Graph, x: np.ndarray, target: int, *, patch: int, stride: i
     Returns the map of the original probability minus the occluded one
     (rows × columns of patch positions), or None if ``should_stop`` said so.
     """
-    base = walk(graph, x, keep=lambda n: False)
     probs = _final(graph, x)
     if probs is None:
-        raise NetworkError(f"the network does not reach a prediction ({base.stopped})")
+        raise NetworkError("the network does not reach a prediction (a Softmax at the end)")
     h, w = x.shape[-2:]
     ys = list(range(0, max(h - patch, 0) + 1, stride))
     xs = list(range(0, max(w - patch, 0) + 1, stride))
@@ -704,8 +703,11 @@ def occlusion(graph: Graph, x: np.ndarray, target: int, *, patch: int, stride: i
             hidden[..., top:top + patch, left:left + patch] = fill
             p = _final(graph, hidden)
             out[a, b] = probs[target] - (p[target] if p is not None else 0.0)
-            if progress is not None:
-                progress((a * len(xs) + b + 1) / total)
+            done = a * len(xs) + b + 1
+            # At most about a hundred reports: each one is a message to the browser.
+            if progress is not None and (done * 100 // total > (done - 1) * 100 // total
+                                         or done == total):
+                progress(done / total)
     return out
 
 

@@ -71,3 +71,30 @@ def test_axe_with_the_sample_open(page, app_url, button: str) -> None:
     wait_for_app(page, "[6] MaxPool")
     page.wait_for_timeout(1000)
     assert axe_violations(page) == []
+
+
+def test_occlusion_stops_and_then_runs(page, app_url) -> None:
+    """A long map (every pixel) is stopped by Stop; a coarse one then finishes and is drawn."""
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    page.get_by_role("button", name="Try the sample network").click()
+    wait_for_app(page, "Budget:")
+    for label, value in (("Patch (pixels a side)", "1"), ("Stride", "1")):
+        box = page.get_by_label(label)
+        box.fill(value)
+        box.press("Enter")
+        wait_for_app(page, "Budget:")
+    wait_for_app(page, "784 patch positions")
+    page.get_by_role("button", name="Compute the occlusion map").click()
+    page.get_by_text("Occluding").first.wait_for(state="visible")
+    page.get_by_role("button", name="Stop").click()
+    wait_for_app(page, "Budget:")
+    assert page.get_by_text("Occlusion: how p(").count() == 0
+    assert no_exception_box(page) == []
+    box = page.get_by_label("Stride")
+    box.fill("7")
+    box.press("Enter")
+    wait_for_app(page, "Budget:")
+    page.get_by_role("button", name="Compute the occlusion map").click()
+    page.get_by_text("Occlusion: how p(").first.wait_for(state="visible")
+    assert no_exception_box(page) == []
