@@ -310,6 +310,15 @@ def test_occlusion_hides_what_the_class_depends_on() -> None:
     assert heat[0, 0] == pytest.approx(before - 0.5, abs=1e-6)  # hidden: softmax([0, 0])
     assert np.allclose(heat.ravel()[1:], 0)
     assert occlusion(g, x, 0, patch=2, stride=2, fill=0.0, should_stop=lambda: True) is None
+    reports: list[float] = []
+    occlusion(g, x, 0, patch=1, stride=1, fill=0.0, progress=reports.append)  # 64 places
+    assert reports == sorted(reports) and reports[-1] == 1.0 and len(reports) <= 64
+    big = Graph(nodes, {"w": w, "zero": np.zeros((1, 2, 16, 16), np.float32)}, "x",
+                (1, 1, 16, 16), ("y",))
+    reports.clear()
+    occlusion(big, np.ones((1, 1, 16, 16), np.float32), 0, patch=1, stride=1, fill=0.0,
+              progress=reports.append)  # 256 places, about a hundred reports
+    assert 90 <= len(reports) <= 101 and reports[-1] == 1.0
 
 
 def test_order_nodes_sorts_a_long_reversed_chain() -> None:
