@@ -3,6 +3,7 @@ and parameter counts checked; refused files keep the previous network; occlusion
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,19 @@ def test_occlusion_and_saliency_on_the_sample(open_page) -> None:
     assert not at.exception, exceptions(at)
     keys = [e.proto.id for e in pictures(at)] + [c.proto.id for c in at.get("plotly_chart")]
     assert any(key.endswith("-own_occlusion") for key in keys)
+
+
+def test_editing_a_layers_settings_rewalks(open_page) -> None:
+    """The settings table of a named stack is the user's: no pool after conv1 → 28 × 28 maps
+    reach conv2, and 16·14·14 values no longer fit the dense layer's 784."""
+    data = (ASSETS / "digits_cnn.safetensors").read_bytes()
+    at = _upload(open_page(PAGE), "digits_cnn.safetensors", data)
+    key = f"own_set_rows_{hashlib.sha256(data).hexdigest()[:8]}_pytorch"
+    at.session_state[key] = {"edited_rows": {0: {"pool after": 0}}, "added_rows": [],
+                             "deleted_rows": []}
+    at.run()
+    assert not at.exception, exceptions(at)
+    rows = _rows(at)
+    assert [r[:2] for r in rows[:3]] == [("Conv", "8 × 28 × 28"), ("Relu", "8 × 28 × 28"),
+                                         ("Conv", "16 × 28 × 28")]
+    assert "do not chain" in " ".join(w.value for w in at.warning)
