@@ -223,6 +223,22 @@ def feature_volume(step: Step, limit: int = 16) -> np.ndarray | None:
     return np.ascontiguousarray(out[0, :limit].transpose(1, 2, 0), dtype=np.float64)
 
 
+def colour_mosaic(patches: Sequence[np.ndarray], columns: int = 16) -> np.ndarray:
+    """RGB patches (f_H, f_W, 3) in [0, 1] side by side, white between them (AlexNet's figure).
+
+    >>> colour_mosaic([np.zeros((2, 2, 3))] * 3, columns=2).shape
+    (5, 5, 3)
+    """
+    h, w = patches[0].shape[:2]
+    cols = max(1, min(columns, len(patches)))
+    rows = -(-len(patches) // cols)
+    out = np.ones((rows * (h + 1) - 1, cols * (w + 1) - 1, 3))
+    for i, patch in enumerate(patches):
+        r, q = divmod(i, cols)
+        out[r * (h + 1):r * (h + 1) + h, q * (w + 1):q * (w + 1) + w] = patch
+    return out
+
+
 def mosaic(volume: np.ndarray, columns: int = 8) -> np.ndarray:
     """The channels of (H, W, C) side by side in one 2-D grid, a one-cell gap of 0 between.
 
@@ -254,7 +270,7 @@ def top_classes(run: Walk, names: Sequence[str] = (), k: int = 5) -> list[Ranked
     If the network ends without a Softmax (its outputs are scores), a softmax of the
     last output is taken; :func:`prediction_note` says so.
     """
-    p = _probabilities(run)
+    p = probabilities(run)
     if p is None:
         return []
     order = np.argsort(-p, kind="stable")[:k]
@@ -262,7 +278,8 @@ def top_classes(run: Walk, names: Sequence[str] = (), k: int = 5) -> list[Ranked
             for i in order]
 
 
-def _probabilities(run: Walk) -> np.ndarray | None:
+def probabilities(run: Walk) -> np.ndarray | None:
+    """Every class's probability (the Softmax's, or the softmax of the last scores), or None."""
     if run.stopped is not None or not run.steps:
         return None
     if run.probabilities is not None:
@@ -420,6 +437,7 @@ SALIENCY_TEXT = (
 __all__ += ["EXPORT_HELP", "FILTERS_TEXT", "FORMATS_TEXT", "INTRO", "LAYOUT_TEXT",
             "OCCLUSION_TEXT", "OPERATORS_TEXT", "PREPROCESSING_NOTE", "SALIENCY_TEXT",
             "STACK_NOTE", "Budget", "FirstFilters", "big_number", "feature_volume",
-            "mosaic", "prediction_note", "shape_caption"]
+            "colour_mosaic", "mosaic", "prediction_note", "probabilities",
+            "shape_caption"]
 
 

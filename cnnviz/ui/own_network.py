@@ -266,15 +266,8 @@ def filters_section(graph: Graph) -> None:
     st.markdown(own.FILTERS_TEXT)
     w = first.weights
     if w.shape[1] == 3:
-        tiles = own.mosaic(np.zeros((w.shape[2], w.shape[3], len(w))), columns=16)
-        rgb = np.full(tiles.shape + (3,), 1.0)
-        cols = min(16, len(w))
-        for i, pic in enumerate(first.pictures):
-            r, q = divmod(i, cols)
-            rgb[r * (w.shape[2] + 1):r * (w.shape[2] + 1) + w.shape[2],
-                q * (w.shape[3] + 1):q * (w.shape[3] + 1) + w.shape[3]] = pic
-        charts.chart(st, image_figure(rgb, title=f"{len(w)} filters of “{first.step_name}” "
-                                                 "as colour patches (R, G, B)"),
+        title = f"{len(w)} filters of “{first.step_name}” as colour patches (R, G, B)"
+        charts.chart(st, image_figure(own.colour_mosaic(first.pictures), title=title),
                      key="own_filters_rgb")
     vol = np.stack(first.pictures if w.shape[1] != 3 else [f.sum(axis=0) for f in w], axis=2)
     labels = ([m.text for m in first.matches] if first.matches else None)
@@ -398,10 +391,7 @@ def looks_at_section(net: Current, graph: Graph, run: Walk, x: np.ndarray,
 
 def probability_chart(run: Walk, names: tuple[str, ...]) -> None:
     """The ten digits' probabilities as bars, for a network whose classes are the digits."""
-    p = own.top_classes(run, (), k=10_000)
-    if len(p) == 10 and names == tuple("0123456789"):
-        probs = np.zeros(len(p))
-        for r in p:
-            probs[r.index] = r.probability
+    probs = own.probabilities(run)
+    if probs is not None and len(probs) == 10 and names == tuple("0123456789"):
         charts.chart(st, probability_figure(probs), key="own_probs")
 

@@ -140,3 +140,48 @@ def test_editing_a_layers_settings_rewalks(open_page) -> None:
     assert [r[:2] for r in rows[:3]] == [("Conv", "8 × 28 × 28"), ("Relu", "8 × 28 × 28"),
                                          ("Conv", "16 × 28 × 28")]
     assert "do not chain" in " ".join(w.value for w in at.warning)
+
+
+def _rgb_onnx() -> bytes:
+    """A small colour network with a free image size, a BN and global average pooling."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+    rng = np.random.default_rng(5)
+    inits = {"w": rng.standard_normal((6, 3, 5, 5)).astype(np.float32),
+             "g": np.ones(6, np.float32), "be": np.zeros(6, np.float32),
+             "mu": np.zeros(6, np.float32), "var": np.ones(6, np.float32),
+             "fc": rng.standard_normal((6, 4)).astype(np.float32)}
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv1", strides=[2, 2],
+                              pads=[2, 2, 2, 2]),
+             helper.make_node("BatchNormalization", ["c", "g", "be", "mu", "var"], ["b"],
+                              name="bn1"),
+             helper.make_node("Relu", ["b"], ["r"], name="relu1"),
+             helper.make_node("GlobalAveragePool", ["r"], ["p"], name="gap"),
+             helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+             helper.make_node("MatMul", ["f", "fc"], ["y"], name="fc")]
+    graph = helper.make_graph(
+        nodes, "rgb", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                     ["N", 3, "H", "W"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])],
+        initializer=[numpy_helper.from_array(v, k) for k, v in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    helper.set_model_props(model, {"class_names": "cat, dog, car, tree"})
+    return model.SerializeToString()
+
+
+def test_colour_network_with_an_open_size(open_page) -> None:
+    at = _upload(open_page(PAGE), "rgb.onnx", _rgb_onnx())
+    rows = _rows(at)
+    # the default size 28: (28 + 4 − 5)/2 + 1 = 14.5 → 14
+    assert rows[0][:3] == ("Conv", "6 × 14 × 14", (5 * 5 * 3) * 6)
+    assert rows[1][2:] == (12, "2·6 (γ and β; the running mean and variance are measured, "
+                                "not learned)")
+    assert rows[-1][2:] == (24, "6·4")
+    assert "n_H = (28 + 2·2 − 5)/2 + 1 = 14.5: a fraction, so round down" in page_text(at)
+    titles = [e.proto.id for e in pictures(at)] + [c.proto.id for c in at.get("plotly_chart")]
+    assert any(t.endswith("-own_filters_rgb") for t in titles)
+    top5 = _table(at, "class")
+    assert set(top5["class"]) == {"cat", "dog", "car", "tree"}
+    assert "without a Softmax" in page_text(at)
+    at.number_input(key="own_size").set_value(64).run()
+    assert _rows(at)[0][1] == "6 × 32 × 32"
