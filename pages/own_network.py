@@ -4,12 +4,13 @@ import streamlit as st
 
 from cnnviz.lessons import own_network as own
 from cnnviz.ui import own_network as ui
-from cnnviz.ui import router, show
+from cnnviz.ui import router, show, sources
 
 router.ensure_routed()
 st.title("Your own network")
 show.intro(own.INTRO)
 
+source = sources.image_source()  # the sidebar first: it is there even before a network is
 net = ui.current()
 if net is None:
     st.info("Upload your network's weights, or try the sample network (the app's own digit "
@@ -21,7 +22,7 @@ if graph is None:
 
 st.header("Preprocessing")
 prep = ui.preprocessing(graph)
-image = ui.image_input()
+image = ui.image_input(source)
 if image is None:
     show.stop()
 try:

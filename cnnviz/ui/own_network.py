@@ -205,9 +205,12 @@ def preprocessing(graph: Graph) -> own.Preprocessing:
                              numbers(std, "Std"))
 
 
-def image_input() -> np.ndarray | None:
-    """The picture to send through: the sidebar's image (any source of the app), or a drawing."""
-    source = sources.image_source()
+def image_input(source: sources.Source | None) -> np.ndarray | None:
+    """The picture to send through: the sidebar's image (any source of the app), or a drawing.
+
+    ``source`` is :func:`cnnviz.ui.sources.image_source`'s, drawn by the page before
+    anything can stop it (so the sidebar and its link values are there on every run).
+    """
     kind = st.radio("Image", ("From the sidebar", "Draw"), key="own_image", horizontal=True,
                     **k.KEEP, help="The sidebar offers photos, patterns, the lectures' matrices "
                                    "and your own upload.")

@@ -185,3 +185,12 @@ def test_colour_network_with_an_open_size(open_page) -> None:
     assert "without a Softmax" in page_text(at)
     at.number_input(key="own_size").set_value(64).run()
     assert _rows(at)[0][1] == "6 × 32 × 32"
+
+
+def test_a_link_with_the_image_source_is_kept_before_any_network(open_page) -> None:
+    """The sidebar's image picker is drawn before the page waits for a network: a link's
+    src/photo/channels were reported as 'not a setting of this page' before."""
+    at = open_page(PAGE, query={"src": "Photo", "photo": "chelsea", "channels": "Colour"})
+    assert "not a setting of this page" not in page_text(at)
+    at.button(key="own_sample").click().run()
+    assert "made grey" in page_text(at)  # the colour photo, made grey for the digit network
