@@ -416,8 +416,8 @@ FILTERS_TEXT = (
     "Each filter of the first convolution, as a picture: for three input channels, as colour "
     "patches the way AlexNet's conv1 figure shows them (each filter stretched on its own, grey "
     "is 0); otherwise red for positive and blue for negative weights, summed over the input "
-    "channels. Beside each, the hand-made kernel it points most nearly the same way as (its sum "
-    "over the channels, as a vector), with the cosine between them (1: the same up to scale; a "
+    "channels. Under them, the hand-made kernel each points most nearly the same way as (its "
+    "sum over the channels, as a vector), with the cosine between them (1: the same up to scale; a "
     "negative twin counts)."
 )
 
