@@ -28,8 +28,8 @@ show.intro(
     "learned, follow one digit through every layer, and draw your own."
 )
 
-data = learning.digit_split()
-shipped = learning.shipped_model()
+data = cached.digit_split()
+shipped = cached.shipped_model()
 retrained = st.session_state.get(learning.MODEL)
 which = "shipped"
 if retrained is not None:
@@ -37,7 +37,6 @@ if retrained is not None:
                      format_func=lambda w: {"shipped": "shipped with the app (seed 0)",
                                             "retrained": "trained again in this session"}[w])
 model = retrained if which == "retrained" and retrained is not None else shipped
-name = which if which == "shipped" else f"retrained {st.session_state.get('cnn_runs', 0)}"
 
 st.header("The network")
 rows = dg.layer_rows(model.spec)
@@ -146,7 +145,7 @@ for layer in dg.spatial_maps(maps):
 st.caption(dg.MAPS_TEXT)
 
 st.header("On the 1,000 held-out test digits")
-ev = learning.evaluation(model, name)
+ev = cached.evaluation(model)
 c1, c2 = st.columns([1, 1.3], gap="large")
 c1.metric("Test accuracy", f"{ev.accuracy:.1%}", help="Digits never used in training.")
 charts.chart(c1, cached.figure(confusion_figure, ev.confusion,
