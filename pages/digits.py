@@ -31,6 +31,7 @@ show.intro(
 data = cached.digit_split()
 shipped = cached.shipped_model()
 retrained = st.session_state.get(learning.MODEL)
+learning.show_new_training()  # before the radio: a run just trained is the one shown
 which = "shipped"
 if retrained is not None:
     which = st.radio("Weights", ("shipped", "retrained"), key="cnn_weights", horizontal=True,
@@ -74,9 +75,7 @@ with st.expander("Train again, live, from new random weights"):
             chart=lambda h, total: slot.plotly_chart(training_figure(
                 h.steps, h.loss, h.train_accuracy, h.epoch_steps, h.test_accuracy,
                 total=total, title="Training live")))
-        st.session_state[learning.MODEL] = trained
-        st.session_state["cnn_runs"] = st.session_state.get("cnn_runs", 0) + 1
-        st.session_state["cnn_weights"] = "retrained"
+        learning.keep_training(trained)
         st.rerun()
 
 st.header("What the first layer learned")

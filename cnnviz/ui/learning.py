@@ -16,7 +16,7 @@ from cnnviz.lessons import digits as lesson_digits
 
 from . import cached, links, views
 
-__all__ = ["player", "train_live"]
+__all__ = ["keep_training", "player", "show_new_training", "train_live"]
 
 STEP = "lk_t"  # the shown step: a manual link value (its slider's range follows the run)
 _PLAYING = "lk_playing"
@@ -108,6 +108,28 @@ def ask_to_train() -> None:
 def training_asked() -> bool:
     """Whether "Train again" was pressed (once: the flag is cleared)."""
     return bool(st.session_state.pop(_ASKED, False))
+
+
+_WEIGHTS = "cnn_weights"  # the page's "Weights" radio
+_SHOW_NEW = "cnn_show_new"
+
+
+def keep_training(trained: nn.Trained) -> None:
+    """Keep a network just trained as this session's, to be shown from the next run on.
+
+    The "Weights" radio is drawn above the training section, so its value cannot
+    change in this run (Streamlit refuses a widget's key once it is drawn); a
+    flag asks :func:`show_new_training` to switch it before it is drawn again.
+    """
+    st.session_state[MODEL] = trained
+    st.session_state["cnn_runs"] = st.session_state.get("cnn_runs", 0) + 1
+    st.session_state[_SHOW_NEW] = True
+
+
+def show_new_training() -> None:
+    """Switch the "Weights" radio to a network just trained; call before drawing the radio."""
+    if st.session_state.pop(_SHOW_NEW, False):
+        st.session_state[_WEIGHTS] = "retrained"
 
 
 def train_live(*, epochs: int, seed: int, progress: st.delta_generator.DeltaGenerator,

@@ -92,3 +92,12 @@ def test_each_session_sees_its_own_retrained_network(open_page):
     assert accuracies[0] == pytest.approx(97.3, abs=0.05)
     assert accuracies[1] == pytest.approx(10.0, abs=0.05)  # the all-zero network: class 0
 
+
+def test_train_again_twice_in_one_session(open_page):
+    at = open_page(PAGE, query={"cnn_epochs": "1", "cnn_seed": "3"}, timeout=60)
+    for run in (1, 2):
+        at.button(key="cnn_train").click().run(timeout=180)
+        assert not at.exception, exceptions(at)
+        assert at.session_state["cnn_runs"] == run
+        assert at.radio(key="cnn_weights").value == "retrained"
+        assert "Misclassified" in title(chart(at, "cnn_mistakes"))  # the page drew to its end
