@@ -126,6 +126,16 @@ def incoming(name: str) -> str | None:
     return initial[name]
 
 
+def opened_with(name: str) -> str | None:
+    """The value the session's link had for ``name`` (any name), in its first run only.
+
+    Unlike :func:`incoming` this leaves the value to whoever reads it: a widget's
+    value is still checked by :func:`finish`.
+    """
+    initial = st.session_state.get(_INITIAL)
+    return None if initial is None else initial.get(name)
+
+
 def linked(name: str, parse: Callable[[str], T]) -> T | None:
     """What the link brought for a manual ``name``, parsed; None if absent or unusable.
 

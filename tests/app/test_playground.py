@@ -360,3 +360,20 @@ def test_each_download_is_named_after_what_it_holds_z_and_g_of_z(open_page, monk
     at.selectbox(key=keys.ACTIVATION).set_value("none").run()
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Feature map z (CSV)" in labels and "Activation g(z) (CSV)" not in labels
+
+
+def test_a_typed_lecture_link_without_a_kernel_gets_the_matrixs_own_kernel(open_page):
+    at = open_page(query={"src": "Lecture"})
+    assert not at.exception, exceptions(at)
+    item = samples.LECTURE_INPUTS["digit_one"]
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD], item.kernel)
+    at = open_page(query={"src": "Lecture", "lecture": "rectangle", "s_h": "2"})
+    item = samples.LECTURE_INPUTS["rectangle"]
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD], item.kernel)
+    assert at.number_input(key=keys.BIAS).value == item.bias == -4.0
+    assert at.number_input(key=keys.STRIDE_H).value == 2  # what the link says wins
+    assert at.number_input(key=keys.STRIDE_W).value == 1
+    # A link that names a kernel keeps it.
+    at = open_page(query={"src": "Lecture", "k": "sobel_x"})
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD],
+                                  [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
