@@ -343,3 +343,18 @@ def test_an_infinite_link_value_then_a_page_switch_names_no_false_reason(open_pa
     switch(at, "pages/pooling.py")
     assert not at.exception, exceptions(at)
     assert "not a setting of this page" not in _notices(at)
+
+
+@pytest.mark.parametrize(("page", "key", "link", "extra"), [
+    ("pages/playground.py", "typed", "m", {"src": "Typed"}),
+    ("pages/correlation.py", "corr_typed", "corr_k", {"corr_kernel": "typed"}),
+])
+def test_a_typed_matrix_travels_in_its_link_exactly_as_typed(open_page, page, key, link, extra):
+    at = open_page(page, query=extra)
+    if at.text_area(key=key).value is None:
+        pytest.fail(f"no text area {key}")
+    at.text_area(key=key).set_value("0.123456789 1e-320\n1/3 -2.50").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params[link] == "0.123456789,1e-320;1/3,-2.50"
+    again = open_page(page, query=dict(at.query_params))
+    assert again.text_area(key=key).value == "0.123456789 1e-320\n1/3 -2.50"
