@@ -358,3 +358,31 @@ def test_a_typed_matrix_travels_in_its_link_exactly_as_typed(open_page, page, ke
     assert at.query_params[link] == "0.123456789,1e-320;1/3,-2.50"
     again = open_page(page, query=dict(at.query_params))
     assert again.text_area(key=key).value == "0.123456789 1e-320\n1/3 -2.50"
+
+
+K11 = ";".join([",".join(["1"] * 11)] * 11)
+
+
+@pytest.mark.parametrize(("page", "query", "name", "why"), [
+    ("pages/animation.py", {"step": "99999", "k": "1e308,1e308;1e308,1e308"}, "step",
+     "these settings do not fit this grid"),
+    ("pages/animation.py", {"predict": "true", "k": K11, "src": "Lecture"}, "predict",
+     "these settings do not fit this grid"),
+    ("pages/learn_kernel.py", {"lk_t": "1999", "src": "Typed", "m": "1"}, "lk_t",
+     "this setting cannot run"),
+])
+def test_a_value_the_page_stopped_before_names_the_real_reason(open_page, page, query, name,
+                                                               why):
+    at = open_page(page, query=query)
+    notices = _notices(at)
+    assert "not a setting of this page" not in notices, notices
+    assert (f"`{name}={query[name]}` was not used: the page stopped before it ({why}; "
+            "see the message on the page)") in notices, notices
+
+
+def test_a_link_value_a_control_changes_names_what_it_shows_instead(open_page):
+    at = open_page(query={"d_h": "2.7"})
+    assert at.number_input(key=keys.DIL_H).value == 2
+    notices = _notices(at)
+    assert "`d_h=2.7` is not a value this control takes, so it shows `2` instead" in notices
+    assert "default" not in notices  # 2 is not the default (1)
