@@ -238,8 +238,8 @@ def finish(slot: Any, *, stopped: str | None = None) -> None:
             elif not _accepted(text, st.session_state[name]):
                 # Streamlit either fell back to the default or changed the value
                 # (2.7 → 2 in a whole-number input): say what the control shows.
-                notice(f"The link's `{shown(name, 20)}={shown(text)}` is not a value this "
-                       f"control takes, so it shows `{shown(st.session_state[name])}` instead.")
+                notice(f"The link's `{shown(name, 20)}={shown(text)}` was ignored (not a value "
+                       f"this control takes): it shows `{shown(st.session_state[name])}`.")
     notes = st.session_state.get(_NOTICES)
     if notes:
         with slot:

@@ -384,5 +384,5 @@ def test_a_link_value_a_control_changes_names_what_it_shows_instead(open_page):
     at = open_page(query={"d_h": "2.7"})
     assert at.number_input(key=keys.DIL_H).value == 2
     notices = _notices(at)
-    assert "`d_h=2.7` is not a value this control takes, so it shows `2` instead" in notices
+    assert "`d_h=2.7` was ignored (not a value this control takes): it shows `2`." in notices
     assert "default" not in notices  # 2 is not the default (1)
