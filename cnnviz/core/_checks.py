@@ -92,6 +92,31 @@ def effective_size(kernel_size: int, dilation: int) -> int:
     return dilation * (kernel_size - 1) + 1
 
 
+def window_count(padded: int, span: int, stride: int) -> int:
+    """Positions of a window along one axis: ``floor((padded - span) / stride) + 1``.
+
+    The output-size formula's one home: ``padded`` is the input plus its
+    padding, ``span`` the (dilated) window's extent. Below 1 when the window
+    does not fit; callers say so in their own words.
+
+    >>> window_count(6 + 2, 3, 5), window_count(2, 3, 1)
+    (2, 0)
+    """
+    return (padded - span) // stride + 1
+
+
+def window_rows(start: int, count: int, stride: int) -> slice:
+    """The ``count`` positions, ``stride`` apart from ``start``, that one tap of a window reads.
+
+    Window unrolling's one home: tap ``i`` of every window along an axis is
+    ``x[window_rows(i * d, n_out, s)]``.
+
+    >>> list(range(10)[window_rows(1, 3, 4)])
+    [1, 5, 9]
+    """
+    return slice(start, start + (count - 1) * stride + 1, stride)
+
+
 def same_padding(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> Pair:
     """Padding (before, after) that gives ``ceil(n / stride)`` outputs.
 

@@ -48,6 +48,8 @@ from cnnviz.core._checks import (
     check_out,
     effective_size,
     resolve_padding,
+    window_count,
+    window_rows,
 )
 from cnnviz.core._scratch import Scratch
 from cnnviz.core.activations import ACTIVATIONS
@@ -107,10 +109,8 @@ class ConvGeometry:
     @property
     def out_shape(self) -> Pair:
         """Output size per axis: floor((n + p_before + p_after - d (f - 1) - 1) / s) + 1."""
-        return tuple(  # type: ignore[return-value]
-            (p - e) // s + 1
-            for p, e, s in zip(self.padded_shape, self.effective_kernel, self.stride, strict=True)
-        )
+        (ph, pw), (eh, ew) = self.padded_shape, self.effective_kernel
+        return window_count(ph, eh, self.stride[0]), window_count(pw, ew, self.stride[1])
 
     @property
     def n_steps(self) -> int:
@@ -388,13 +388,13 @@ def output_size(
         (before, after), _ = resolve_padding(padding, (n, n), (k, k), (s, s), (d, d))
     else:
         before = after = as_int(padding, "padding", minimum=0)
-    span = n + before + after - effective_size(k, d)
-    if span < 0:
+    n_out = window_count(n + before + after, effective_size(k, d), s)
+    if n_out < 1:
         raise ValueError(
             f"output_size would be below 1: kernel_size={k} (dilation={d}) is larger than "
             f"n={n} plus padding={before + after}"
         )
-    return span // s + 1
+    return n_out
 
 
 def prepare_operands(
@@ -682,8 +682,7 @@ def _pad_into(
 def _tap(padded: np.ndarray, geom: ConvGeometry, i: int, j: int) -> np.ndarray:
     """The strided slice of ``padded`` that kernel tap (i, j) multiplies."""
     (oh, ow), (sh, sw), (dh, dw) = geom.out_shape, geom.stride, geom.dilation
-    r0, c0 = i * dh, j * dw
-    return padded[r0 : r0 + (oh - 1) * sh + 1 : sh, c0 : c0 + (ow - 1) * sw + 1 : sw]
+    return padded[..., window_rows(i * dh, oh, sh), window_rows(j * dw, ow, sw), :]
 
 
 def _separable(k2: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -769,12 +768,14 @@ def _separable_sum(
 
 
 def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """im2col of an already padded (H_p, W_p, C) input: one row per output cell.
+    """im2col of an already padded (..., H_p, W_p, C) input: one row per output cell.
 
-    Columns are ordered (i, j, c) like ``kernel.ravel()``. The whole unrolled
-    matrix at once, for any dtype: what :func:`cnnviz.core.matrix.im2col`
-    shows and :func:`cnnviz.core.matrix.conv_matrix` builds on. ``conv2d``
-    unrolls in blocks instead (``_bank``).
+    Columns are ordered (i, j, c) like ``kernel.ravel()``; leading axes (a
+    batch) come first in the rows. The whole unrolled matrix at once, for any
+    dtype: what :func:`cnnviz.core.matrix.im2col` shows,
+    :func:`cnnviz.core.matrix.conv_matrix` builds on and the digit network
+    (:mod:`cnnviz.core.nn`) trains with. ``conv2d`` unrolls in blocks instead
+    (``_bank``).
 
     >>> g = plan_conv((3, 3), (2, 2))
     >>> unroll_windows(np.arange(9.0).reshape(3, 3, 1), g)[0]
@@ -782,12 +783,12 @@ def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
     """
     fh, fw = geom.kernel_shape
     oh, ow = geom.out_shape
-    channels = padded.shape[2]
-    cols = np.empty((oh, ow, fh, fw, channels), dtype=padded.dtype)
+    lead, channels = padded.shape[:-3], padded.shape[-1]
+    cols = np.empty(lead + (oh, ow, fh, fw, channels), dtype=padded.dtype)
     for i in range(fh):
         for j in range(fw):
-            cols[:, :, i, j, :] = _tap(padded, geom, i, j)
-    return cols.reshape(oh * ow, fh * fw * channels)
+            cols[..., i, j, :] = _tap(padded, geom, i, j)
+    return cols.reshape(-1, fh * fw * channels)
 
 
 def _bank(
@@ -824,8 +825,7 @@ def _bank(
         for t, (c, i, j) in enumerate(np.ndindex(channels, fh, fw)):
             y, x = r0 * sh + i * dh, j * dw
             np.copyto(
-                cols[t].reshape(rb, ow),
-                planes[c, y : y + (rb - 1) * sh + 1 : sh, x : x + (ow - 1) * sw + 1 : sw],
+                cols[t].reshape(rb, ow), planes[c, window_rows(y, rb, sh), window_rows(x, ow, sw)]
             )
         cols[k] = 1
         dest = out[r0 * ow : r0 * ow + m]

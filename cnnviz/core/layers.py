@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import NamedTuple
 
-from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding, window_count
 from cnnviz.core.text import format_number
 
 __all__ = [
@@ -455,7 +455,7 @@ def _size_formula(
             f"{where}: {param} {shown} is larger than the padded input along n_{axis} "
             f"({padded}), so the output would be empty (n_{axis}^[l] < 1)"
         )
-    n_out = top // s + 1
+    n_out = window_count(n + pad[0] + pad[1], span, s)
     pad_tex = rf"2\cdot {pad[0]}" if pad[0] == pad[1] else f"({pad[0]} + {pad[1]})"
     f_tex = f"{f}" if d == 1 else rf"({d}\cdot({f} - 1) + 1)"
     latex = (

@@ -43,7 +43,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from threadpoolctl import threadpool_limits
 
-from cnnviz.core._checks import as_int, as_per_side, same_padding
+from cnnviz.core._checks import as_int, as_per_side, same_padding, window_count, window_rows
+from cnnviz.core.conv import plan_conv, unroll_windows
 from cnnviz.core.layers import Activation, Conv, Dense, Flatten, Layer, LayerInfo, Pool, propagate
 
 __all__ = [
@@ -129,18 +130,14 @@ def conv_forward(
     (pt, pb), (pl, pr) = as_per_side(padding)
     xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0))) if pt or pb or pl or pr else x
     fh, fw, channels, n_filters = w.shape
-    oh = (xp.shape[1] - fh) // s + 1
-    ow = (xp.shape[2] - fw) // s + 1
+    oh, ow = window_count(xp.shape[1], fh, s), window_count(xp.shape[2], fw, s)
     if oh < 1 or ow < 1:
         raise ValueError(f"the {fh}×{fw} filter does not fit the padded input {xp.shape[1:3]}")
     # im2col: row (example, y, x) holds the window's values in (i, j, c) order, which is
     # also the order of w.reshape(f·f·c, F). One contiguous slab copy per tap.
     m = x.shape[0]
-    cols6 = np.empty((m, oh, ow, fh, fw, channels), dtype=np.result_type(x, w))
-    for i in range(fh):
-        for j in range(fw):
-            cols6[:, :, :, i, j, :] = xp[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s]
-    cols = cols6.reshape(m * oh * ow, fh * fw * channels)
+    geom = plan_conv(xp.shape[1:3], (fh, fw), stride=s)
+    cols = unroll_windows(xp.astype(np.result_type(x, w), copy=False), geom)
     w2 = w.reshape(fh * fw * channels, n_filters)
     z = (cols @ w2 + b).reshape(m, oh, ow, n_filters)
     return z, (x.shape, xp.shape, (pt, pb, pl, pr), s, cols, w2, w.shape)
@@ -167,7 +164,7 @@ def conv_backward(dz: np.ndarray, cache: tuple, *, need_dx: bool = True
     dxp = np.zeros(xp_shape, dtype=dz.dtype)
     for i in range(fh):  # one strided add per tap, never per pixel
         for j in range(fw):
-            dxp[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s, :] += dcols[:, :, :, i, j]
+            dxp[:, window_rows(i, oh, s), window_rows(j, ow, s), :] += dcols[:, :, :, i, j]
     dx = dxp[:, pt:xp_shape[1] - pb, pl:xp_shape[2] - pr, :]
     return dx, dw, db
 
@@ -203,16 +200,16 @@ def maxpool_forward(x: np.ndarray, size: int = 2, stride: int | None = None
     s = size if stride is None else as_int(stride, "stride", minimum=1)
     if x.ndim != 4:
         raise ValueError(f"x must be (m, n_H, n_W, n_c), got shape {x.shape}")
-    oh, ow = (x.shape[1] - size) // s + 1, (x.shape[2] - size) // s + 1
+    oh, ow = window_count(x.shape[1], size, s), window_count(x.shape[2], size, s)
     if oh < 1 or ow < 1:
         raise ValueError(f"size {size} is larger than the input {x.shape[1:3]}")
     # One strided view per tap of the window; the running maximum and which tap gave it.
     # A strict ">" keeps the first maximum on a tie, as PyTorch does.
-    out = x[:, :s * (oh - 1) + 1:s, :s * (ow - 1) + 1:s].copy()
+    out = x[:, window_rows(0, oh, s), window_rows(0, ow, s)].copy()
     winner = np.zeros(out.shape, dtype=np.int16)
     for t in range(1, size * size):
         i, j = divmod(t, size)
-        tap = x[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s]
+        tap = x[:, window_rows(i, oh, s), window_rows(j, ow, s)]
         better = tap > out
         np.copyto(out, tap, where=better)
         winner[better] = t
@@ -226,7 +223,7 @@ def maxpool_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
     dx = np.zeros(x_shape, dtype=dout.dtype)
     for t in range(size * size):
         i, j = divmod(t, size)
-        dx[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s, :] += dout * (winner == t)
+        dx[:, window_rows(i, oh, s), window_rows(j, ow, s), :] += dout * (winner == t)
     return dx
 
 
