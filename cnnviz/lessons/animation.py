@@ -54,10 +54,10 @@ from typing import Any
 import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
+from cnnviz.core.palette import DIVERGING_COLORS
 from cnnviz.core.text import factor
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
-from cnnviz.plots.display import DIVERGING_COLORS
 
 __all__ = [
     "to_pixel_levels",

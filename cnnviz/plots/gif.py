@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from cnnviz.core.palette import diverging_rgb
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.core.trace import ConvTrace
-from cnnviz.plots.display import DIVERGING_COLORS, png_bytes, to_uint8_image
+from cnnviz.plots.display import png_bytes, to_uint8_image
 
 __all__ = ["MAX_GIF_STEPS", "animation_frames", "animation_gif", "animation_mp4", "map_png"]
 
@@ -39,10 +40,8 @@ _WINDOW, _EMPTY, _INK = (255, 170, 0), (236, 236, 236), (20, 20, 20)
 
 def _diverging(t: float) -> tuple[int, int, int]:
     """t in [-1, 1] through the app's red–blue palette (the heatmaps' and the animator's)."""
-    stops = np.asarray(DIVERGING_COLORS, dtype=float)
-    x = (min(1.0, max(-1.0, t)) + 1) / 2 * (len(stops) - 1)
-    i = min(int(x), len(stops) - 2)
-    return tuple(int(round(v)) for v in stops[i] + (stops[i + 1] - stops[i]) * (x - i))
+    r, g, b = (int(v) for v in np.rint(diverging_rgb(np.float64(t))))
+    return r, g, b
 
 
 def _grey(v: float, lo: float, hi: float) -> tuple[int, int, int]:
