@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding, window_count
+from cnnviz.core.activations import ACTIVATION_LABELS
 from cnnviz.core.text import format_number
 
 __all__ = [
@@ -58,13 +59,6 @@ __all__ = [
 ]
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "softmax")
-_ACTIVATION_LABELS = MappingProxyType({
-    "relu": "ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "leaky_relu": "leaky ReLU",
-    "softmax": "softmax",
-})
 
 Shape = tuple[int, ...]
 
@@ -253,7 +247,7 @@ class Activation:
     @property
     def label(self) -> str:
         """Human label."""
-        return _ACTIVATION_LABELS[self.name]
+        return ACTIVATION_LABELS[self.name]
 
 
 @dataclass(frozen=True)
