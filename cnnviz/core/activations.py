@@ -61,7 +61,8 @@ def activate(z: object, name: str = "none", *, slope: float = 0.01) -> np.ndarra
     if name == "none":
         return arr.copy()
     if name == "relu":
-        return np.maximum(arr, 0)
+        out: np.ndarray = np.maximum(arr, 0)
+        return out
     if name == "leaky_relu":
         if not np.isfinite(slope):
             raise ValueError(f"slope must be a finite number, got {slope}")
@@ -69,5 +70,6 @@ def activate(z: object, name: str = "none", *, slope: float = 0.01) -> np.ndarra
     if name == "sigmoid":
         # Written with exp(-|z|) so large |z| never overflows.
         e = np.exp(-np.abs(arr))
-        return np.where(arr >= 0, 1 / (1 + e), e / (1 + e)).astype(arr.dtype, copy=False)
-    return np.tanh(arr)
+        squashed: np.ndarray = np.where(arr >= 0, 1 / (1 + e), e / (1 + e))
+        return squashed.astype(arr.dtype, copy=False)
+    return np.asarray(np.tanh(arr))

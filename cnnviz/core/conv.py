@@ -48,6 +48,7 @@ from cnnviz.core._checks import (
     check_out,
     effective_size,
     resolve_padding,
+    to_float,
     window_count,
     window_rows,
 )
@@ -120,12 +121,9 @@ class ConvGeometry:
     @property
     def unreached(self) -> Pair:
         """Rows and columns at the bottom/right of the padded input no window reaches."""
-        return tuple(  # type: ignore[return-value]
-            p - ((o - 1) * s + e)
-            for p, o, s, e in zip(
-                self.padded_shape, self.out_shape, self.stride, self.effective_kernel, strict=True
-            )
-        )
+        (ph, pw), (oh, ow), (sh, sw), (eh, ew) = (
+            self.padded_shape, self.out_shape, self.stride, self.effective_kernel)
+        return ph - ((oh - 1) * sh + eh), pw - ((ow - 1) * sw + ew)
 
 
 @dataclass(frozen=True)
@@ -221,13 +219,13 @@ class ConvSettings:
         Only the first two entries of each shape are used, so an (H, W, C)
         image and an (f_H, f_W, C) filter can be passed as they are.
         """
-        return plan_conv(tuple(in_shape[:2]), tuple(kernel_shape[:2]), settings=self,
-                         window=window)
+        return plan_conv((in_shape[0], in_shape[1]), (kernel_shape[0], kernel_shape[1]),
+                         settings=self, window=window)
 
 
 def _finite_float(value: object, name: str) -> float:
     try:
-        v = float(value)  # type: ignore[arg-type]
+        v = to_float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a finite number, got {value!r}") from None
     if not math.isfinite(v):
@@ -267,7 +265,8 @@ def settings_from(settings: ConvSettings | None, **keywords: Any) -> ConvSetting
 def _is_default(name: str, value: object) -> bool:
     """Whether keyword ``name`` means its default (stride 1 and (1, 1) both do)."""
     try:
-        return ConvSettings(**{name: value}) == ConvSettings()
+        keyword: dict[str, Any] = {name: value}
+        return ConvSettings(**keyword) == ConvSettings()
     except ValueError:
         return False
 
@@ -339,10 +338,12 @@ def pad_image(image: np.ndarray, padding: PerSide, pad_mode: str = "zeros") -> n
            [3., 3., 4., 4.]])
     """
     check_mode(pad_mode, "pad_mode", tuple(PAD_MODES))
-    widths = [tuple(padding[0]), tuple(padding[1])] + [(0, 0)] * (image.ndim - 2)
+    widths = [(int(padding[0][0]), int(padding[0][1])), (int(padding[1][0]), int(padding[1][1]))]
+    widths += [(0, 0)] * (image.ndim - 2)
     if not any(any(w) for w in widths):
         return image
-    return np.pad(image, widths, mode=PAD_MODES[pad_mode])
+    padded: np.ndarray = np.pad(image, widths, mode=PAD_MODES[pad_mode])
+    return padded
 
 
 def output_size(
@@ -539,7 +540,8 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
     # ``import cnnviz`` (and every page that never convolves) need not pay.
     from scipy.linalg import get_blas_funcs
 
-    return get_blas_funcs(name, dtype=dtype)
+    gemm: Callable[..., np.ndarray] = get_blas_funcs(name, dtype=dtype)
+    return gemm
 
 
 def _accumulate(
@@ -918,8 +920,8 @@ def conv2d(
     """
     img, ker, out_dtype, case = prepare_operands(image, kernel)
     # The bias is per filter here, so it is checked on its own, not in ConvSettings.
-    cfg = ConvSettings(stride=stride, padding=padding, dilation=dilation, pad_mode=pad_mode,
-                       flip=flip)
+    cfg = settings_from(None, stride=stride, padding=padding, dilation=dilation,
+                        pad_mode=pad_mode, flip=flip)
     if cfg.flip:
         ker = ker[::-1, ::-1]
     geom = plan_conv(img.shape[:2], ker.shape[:2], settings=cfg)
@@ -931,7 +933,7 @@ def conv2d(
     # input shares its memory; otherwise into a new array (copied at the end).
     direct = (out is not None and out.dtype == img.dtype and out.flags.c_contiguous
               and not any(np.may_share_memory(out, a) for a in (img, ker, b)))
-    res = out if direct else np.empty(shape, dtype=img.dtype)
+    res = out if out is not None and direct else np.empty(shape, dtype=img.dtype)
     res3 = res.reshape(geom.out_shape + (n_filters,))  # a view: res is C-contiguous
     ow = geom.out_shape[1]
 

@@ -544,7 +544,8 @@ def propagate(input_shape: Sequence[int], layers: Sequence[Layer]) -> list[Layer
             if isinstance(layer, Conv):
                 f, s, d, param = layer.kernel_size, layer.stride, layer.dilation, "kernel_size"
             elif isinstance(layer, Pool):
-                f, s, d, param = layer.size, layer.stride, 1, "size"
+                s = layer.size if layer.stride is None else layer.stride  # set by Pool itself
+                f, d, param = layer.size, 1, "size"
             else:
                 for axis, n in (("H", n_h), ("W", n_w)):
                     if n % layer.output_size:

@@ -92,7 +92,7 @@ def _conv_padding(layer: Conv, n_h: int, n_w: int) -> tuple[tuple[int, int], tup
 def conv_forward(
     x: np.ndarray, w: np.ndarray, b: np.ndarray, *, stride: int = 1,
     padding: object = 0,
-) -> tuple[np.ndarray, tuple]:
+) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Cross-correlate a batch with a filter bank: ``z = a ⋆ W + b``, as ``conv2d`` does.
 
     Parameters
@@ -143,7 +143,7 @@ def conv_forward(
     return z, (x.shape, xp.shape, (pt, pb, pl, pr), s, cols, w2, w.shape)
 
 
-def conv_backward(dz: np.ndarray, cache: tuple, *, need_dx: bool = True
+def conv_backward(dz: np.ndarray, cache: tuple[Any, ...], *, need_dx: bool = True
                   ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of a convolution: ``dL/da``, ``dL/dW`` and ``dL/db`` from ``dL/dz``.
 
@@ -184,11 +184,12 @@ def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def relu_backward(da: np.ndarray, positive: np.ndarray) -> np.ndarray:
     """The gradient flows only where the input was positive."""
-    return da * positive
+    grad: np.ndarray = da * positive
+    return grad
 
 
 def maxpool_forward(x: np.ndarray, size: int = 2, stride: int | None = None
-                    ) -> tuple[np.ndarray, tuple]:
+                    ) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Max over ``size × size`` windows of each channel; the window never hangs over the edge.
 
     >>> x = np.array([1., 5, 2, 0, 3, 4, 8, 7, 6, 1, 0, 2, 9, 2, 1, 3]).reshape(1, 4, 4, 1)
@@ -216,7 +217,7 @@ def maxpool_forward(x: np.ndarray, size: int = 2, stride: int | None = None
     return out, (x.shape, size, s, winner)
 
 
-def maxpool_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
+def maxpool_backward(dout: np.ndarray, cache: tuple[Any, ...]) -> np.ndarray:
     """Each window's gradient goes to its winner only (the others did not affect the output)."""
     x_shape, size, s, winner = cache
     _, oh, ow, _ = dout.shape
@@ -233,7 +234,8 @@ def dense_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> dense_forward(np.ones((1, 2)), np.eye(2), np.array([1.0, 0.0]))
     array([[2., 1.]])
     """
-    return x @ w + b
+    z: np.ndarray = x @ w + b
+    return z
 
 
 def dense_backward(dz: np.ndarray, x: np.ndarray, w: np.ndarray
@@ -250,7 +252,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
            [1. , 0. ]])
     """
     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray
@@ -336,7 +339,8 @@ def init_params(spec: Sequence[Layer], input_shape: Sequence[int], *, seed: int 
     for info in describe(spec, input_shape):
         layer, n = info.layer, info.index
         if isinstance(layer, Conv):
-            shape = (layer.kernel_size, layer.kernel_size, info.input_shape[2], layer.filters)
+            shape: tuple[int, ...] = (layer.kernel_size, layer.kernel_size, info.input_shape[2],
+                                      layer.filters)
             fan_in = math.prod(shape[:3])
             units = layer.filters
         elif isinstance(layer, Dense):
@@ -350,7 +354,7 @@ def init_params(spec: Sequence[Layer], input_shape: Sequence[int], *, seed: int 
 
 
 def forward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
-            *, keep: bool = False) -> tuple[np.ndarray, list]:
+            *, keep: bool = False) -> tuple[np.ndarray, list[Any]]:
     """Run the batch ``x`` (m, n_H, n_W, n_c) through ``spec``.
 
     Returns the logits (before the softmax) and a list with one entry per
@@ -359,7 +363,8 @@ def forward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarr
     probabilities).
     """
     a = x
-    record: list = []
+    cache: Any
+    record: list[Any] = []
     for n, layer in enumerate(spec, start=1):
         if isinstance(layer, Conv):
             pad = _conv_padding(layer, a.shape[1], a.shape[2])
@@ -391,7 +396,10 @@ def gradients(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.nda
     for n in range(len(spec) - 1, 0, -1):  # the softmax (last) is in the loss already
         layer, cache = spec[n - 1], caches[n - 1]
         if isinstance(layer, Conv):
-            d, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache, need_dx=n > 1)
+            dx, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache, need_dx=n > 1)
+            if dx is None:  # the first layer: nothing below it needs a gradient
+                break
+            d = dx
         elif isinstance(layer, Activation):
             d = relu_backward(d, cache)
         elif isinstance(layer, Pool):
@@ -468,7 +476,8 @@ def shift_augment(x: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -
     padded = np.pad(x, ((0, 0), (r, r), (r, r), (0, 0)))
     views = sliding_window_view(padded, (h, w), axis=(1, 2))  # (m, 2r+1, 2r+1, c, h, w)
     dy, dx = rng.integers(0, 2 * r + 1, size=(2, m))
-    return views[np.arange(m), dy, dx].transpose(0, 2, 3, 1)
+    shifted: np.ndarray = views[np.arange(m), dy, dx].transpose(0, 2, 3, 1)
+    return shifted
 
 
 @dataclass

@@ -138,7 +138,7 @@ class ConvTrace:
             raise ValueError(
                 "kernel must be one filter with the image's depth for a trace: (kh, kw) for a "
                 f"grey image or (kh, kw, C) for a colour one, got kernel shape "
-                f"{np.shape(kernel)} for image shape {np.shape(image)}"
+                f"{np.asarray(kernel).shape} for image shape {np.asarray(image).shape}"
             )
         cfg = settings_from(settings, stride=stride, padding=padding, dilation=dilation,
                             pad_mode=pad_mode, flip=flip, bias=bias, activation=activation,
@@ -172,7 +172,8 @@ class ConvTrace:
         """n_c of the input."""
         return int(self.padded.shape[2])
 
-    def _tap_coords(self, out_rows: np.ndarray, out_cols: np.ndarray):
+    def _tap_coords(self, out_rows: np.ndarray, out_cols: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
         g = self.geometry
         taps_r = np.arange(g.kernel_shape[0]) * g.dilation[0]
         taps_c = np.arange(g.kernel_shape[1]) * g.dilation[1]

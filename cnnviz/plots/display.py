@@ -17,12 +17,13 @@ array([[0. , 0.5],
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode
+from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode, to_float
 from cnnviz.core.palette import DIVERGING_COLORS, diverging_rgb
 from cnnviz.core.text import format_number
 
@@ -264,7 +265,9 @@ def map_for_display(
 def _limits(limits: object, lo: float, hi: float) -> tuple[float, float]:
     """Checked shared limits that hold the data range [lo, hi]."""
     try:
-        a, b = (float(t) for t in limits)  # type: ignore[union-attr]
+        if not isinstance(limits, Iterable):
+            raise TypeError
+        a, b = (to_float(t) for t in limits)
     except (TypeError, ValueError):
         raise ValueError(f"limits must be two numbers (lo, hi), got {limits!r}") from None
     if not (math.isfinite(a) and math.isfinite(b)) or a > lo or b < hi:
