@@ -13,7 +13,7 @@ from types import MappingProxyType
 import pandas as pd
 import streamlit as st
 
-from cnnviz.core.layers import ARCHITECTURES
+from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
     EXERCISES,
