@@ -200,6 +200,9 @@ class Descent:
     diverged_at : int or None
         The step whose loss blew up (not finite, or :data:`BLOW_UP` times the
         first); the arrays stop before it.
+    stop_loss : float or None
+        The loss at ``diverged_at`` that stopped the run: not finite, or finite
+        but past :data:`BLOW_UP` times the first loss (None if it ran to the end).
     optimum : numpy.ndarray, (f_H, f_W)
         The least-squares kernel: the best any kernel can do on these data
         (equal to the target when there is no noise).
@@ -219,6 +222,7 @@ class Descent:
     curvature: Curvature
     lr: float
     momentum: float
+    stop_loss: float | None = None
 
     @property
     def steps(self) -> int:
@@ -307,7 +311,8 @@ def descend(
     ws: list[np.ndarray] = []
     losses: list[float] = []
     grads: list[np.ndarray] = []
-    diverged = None
+    diverged: int | None = None
+    stop_loss: float | None = None
     # One BLAS thread: these (M × 10) products are too small to share, and on a busy
     # 2-core machine two threads wait for each other (10–50× slower, measured).
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(1, user_api="blas"):
@@ -315,7 +320,7 @@ def descend(
             err = x @ w - yv
             loss = float(err @ err) / m
             if not math.isfinite(loss) or (losses and loss > BLOW_UP * max(losses[0], 1e-300)):
-                diverged = t
+                diverged, stop_loss = t, loss
                 break
             g = (2.0 / m) * (x.T @ err)
             ws.append(w.copy())
@@ -341,4 +346,4 @@ def descend(
         optimum=kernels(best[None])[0], optimum_bias=float(best[n]) if learn_bias else 0.0,
         optimum_loss=float(res @ res) / m, curvature=Curvature(float(eig[-1]),
                                                                 float(max(eig[0], 0.0))),
-        lr=lr, momentum=momentum)
+        lr=lr, momentum=momentum, stop_loss=stop_loss)

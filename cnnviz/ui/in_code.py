@@ -12,7 +12,7 @@ from cnnviz.core.conv import ConvSettings
 from cnnviz.data import samples
 from cnnviz.lessons.code import LITERAL_MAX_SIDE, layer_code
 
-from . import sources
+from . import cached
 from . import state as k
 
 _NOTES = MappingProxyType({
@@ -41,7 +41,7 @@ def load_lines(image: np.ndarray) -> str | None:
             name = st.session_state.get(k.PHOTO) or next(iter(samples.PHOTOS))
             mode = "rgb" if colour else "grey"
             line = f"a = samples.load_photo({name!r}, mode={mode!r}, max_side={max_side})"
-            again = sources.photo(name, mode, max_side)  # the call in the line, cached
+            again = cached.photo(name, mode, max_side)  # the call in the line, cached
         elif kind == "Pattern":
             name, size = st.session_state.get(k.PATTERN), min(int(max_side), 256)
             line = f"a = samples.pattern({name!r}, {size})"

@@ -69,37 +69,35 @@ _LAYER_KEYS = (k.BIAS, k.ACTIVATION, k.PAD_KIND, k.PAD_TOP, k.PAD_BOTTOM, k.PAD_
                k.COLOUR_MODE)
 
 
-def use_lecture(source) -> None:
+def use_lecture(source, *, keep: frozenset[str] = frozenset(), remember: bool = True) -> None:
     """Load a lecture matrix's own filter, bias, padding and stride, flip off (a callback).
 
     A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
     by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
-    The kernel and settings it replaces are kept for :func:`back_to_mine`.
+    The kernel and settings it replaces are kept for :func:`back_to_mine` if
+    ``remember``; the settings named in ``keep`` are left as they are.
     """
     if source.kernel is None:
         return
     if TABLE not in st.session_state:  # chosen on a page without the kernel editor
         _set_table(kernels.get_kernel(DEFAULT))
-    if MINE not in st.session_state:
+    if MINE not in st.session_state and remember:
         st.session_state[MINE] = {
             "table": [list(row) for row in current_table()],
             **{key: st.session_state[key] for key in _LAYER_KEYS if key in st.session_state}}
     set_kernel(source.kernel)
-    st.session_state[k.BIAS] = float(source.bias)
-    st.session_state[k.ACTIVATION] = "relu" if source.bias else "none"
-    # The lectures compute cross-correlation on zero padding, no dilation.
-    st.session_state[k.FLIP] = False
-    st.session_state[k.PAD_MODE] = "zeros"
-    if source.padding:
-        st.session_state[k.PAD_KIND] = "custom"
-        for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT):
-            st.session_state[key] = int(source.padding)
-    else:
-        st.session_state[k.PAD_KIND] = "valid"
-    st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = int(source.stride)
-    st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
-    if np.ndim(source.kernel) == 3:
-        st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
+    padding = int(source.padding)
+    settings = {
+        k.BIAS: float(source.bias), k.ACTIVATION: "relu" if source.bias else "none",
+        # The lectures compute cross-correlation on zero padding, no dilation.
+        k.FLIP: False, k.PAD_MODE: "zeros", k.PAD_KIND: "custom" if padding else "valid",
+        **({key: padding for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT)}
+           if padding else {}),
+        k.STRIDE_H: int(source.stride), k.STRIDE_W: int(source.stride), k.DIL_H: 1, k.DIL_W: 1,
+        **({k.COLOUR_MODE: COLOUR_SUMMED} if np.ndim(source.kernel) == 3 else {})}
+    for key, value in settings.items():
+        if key not in keep:
+            st.session_state[key] = value
 
 
 def use_lecture_named(name: str | None) -> None:
@@ -234,10 +232,30 @@ def _to_link(table: list[list[str]]) -> str | None:
     return None if name == DEFAULT else name
 
 
+def _lecture_from_link() -> None:
+    """A link that opens a lecture matrix but names no kernel gets the matrix's own.
+
+    Choosing the matrix in the sidebar brings its kernel and settings (the
+    source's ``on_change``); a link such as ``/?src=Lecture`` runs no callback,
+    so its first run does the same here. Settings the link gives itself win.
+    """
+    if links.opened_with(k.SOURCE) != "Lecture" or links.opened_with(links.KERNEL) is not None:
+        return
+    if st.session_state.get(k.SOURCE) != "Lecture":
+        return
+    item = samples.LECTURE_INPUTS.get(st.session_state.get(k.LECTURE) or "")
+    if item is None:
+        item = next(iter(samples.LECTURE_INPUTS.values()))
+    if item.kernel is not None:
+        opened = {name for name in _LAYER_KEYS if links.opened_with(name) is not None}
+        use_lecture(item, keep=frozenset(opened), remember=False)
+
+
 def _init() -> None:
     if TABLE not in st.session_state:
         _set_table(kernels.get_kernel(DEFAULT))
     _load_link()
+    _lecture_from_link()
 
 
 def last_good() -> np.ndarray:

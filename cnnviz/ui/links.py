@@ -25,6 +25,7 @@ it (also when the page stops early).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
@@ -93,6 +94,17 @@ def start() -> None:
     st.session_state[_USED] = []
     if st.session_state.get(_OPENED):
         return
+    # Streamlit turns a number input's link value into an int while it draws the
+    # widget, and `inf` raises OverflowError there, inside Streamlit, where no page
+    # code can catch it. Widgets seed from the link the run started with, so such
+    # a value is dropped from the URL and the run starts again without it.
+    infinite = [name for name in list(st.query_params)[:MAX_PARAMS]
+                if not _finite_or_text(st.query_params.get(name, "")[:MAX_VALUE_CHARS])]
+    if infinite:
+        for name in infinite:
+            _refuse(name, st.query_params.get(name, ""), "not a finite number")
+            del st.query_params[name]
+        st.rerun()
     st.session_state[_OPENED] = True
     # Nothing is bound to a widget yet in a session's first run, so a refused
     # value can still be deleted from the URL. (Widgets seed from the query
@@ -117,6 +129,19 @@ def start() -> None:
     st.session_state[_INITIAL] = initial
 
 
+def _finite_or_text(value: str) -> bool:
+    """False for a number that is infinite or not a number (``inf``, ``-inf``, ``1e400``).
+
+    >>> [_finite_or_text(v) for v in ("2", "1e308", "sobel_x", "inf", "-Infinity", "1e400")]
+    [True, True, True, False, False, False]
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        return True  # text: its widget or parser checks it
+    return math.isfinite(number)
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)
@@ -124,6 +149,16 @@ def incoming(name: str) -> str | None:
         return None
     st.session_state.setdefault(_CONSUMED, set()).add(name)
     return initial[name]
+
+
+def opened_with(name: str) -> str | None:
+    """The value the session's link had for ``name`` (any name), in its first run only.
+
+    Unlike :func:`incoming` this leaves the value to whoever reads it: a widget's
+    value is still checked by :func:`finish`.
+    """
+    initial = st.session_state.get(_INITIAL)
+    return None if initial is None else initial.get(name)
 
 
 def linked(name: str, parse: Callable[[str], T]) -> T | None:

@@ -313,3 +313,33 @@ def test_a_bad_typed_matrix_in_a_link_is_refused(open_page):
     at = open_page(query={"src": "Typed", "m": "1,2;3"})
     assert not at.exception, exceptions(at)
     assert "`m=1,2;3`" in _notices(at)
+
+
+# One integer number input a link can fill on each page (issue 17: 12 of 13 pages crashed
+# with "OverflowError: cannot convert float infinity to integer" inside Streamlit).
+INTEGER_INPUTS = [
+    ("pages/playground.py", "s_h"), ("pages/animation.py", "d_w"), ("pages/colour.py", "cv_f"),
+    ("pages/compare.py", "a_s"), ("pages/digits.py", "cnn_digit"),
+    ("pages/learn_kernel.py", "lk_steps"), ("pages/matrix.py", "mx_side"),
+    ("pages/pooling.py", "pl_kh"), ("pages/quiz.py", "q_seed"),
+    ("pages/receptive_field.py", "rf_row"), ("pages/shapes.py", "shp_n"),
+    ("pages/transposed.py", "tr_stride"), ("pages/correlation.py", "s_h"),
+]
+
+
+@pytest.mark.parametrize(("page", "name"), INTEGER_INPUTS)
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e400"])
+def test_an_infinite_number_in_a_link_is_refused_not_a_crash(open_page, page, name, value):
+    at = open_page(page, query={name: value}, timeout=60)  # open_page fails on an exception
+    notices = _notices(at)
+    assert f"`{name}={value}` was ignored (not a finite number)" in notices, notices
+    assert name not in at.query_params
+    assert "not a setting of this page" not in notices
+
+
+def test_an_infinite_link_value_then_a_page_switch_names_no_false_reason(open_page):
+    at = open_page(query={"s_h": "inf", "pool_size": "1e400"})
+    assert len(charts(at)) >= 3  # the maps are drawn
+    switch(at, "pages/pooling.py")
+    assert not at.exception, exceptions(at)
+    assert "not a setting of this page" not in _notices(at)
