@@ -182,7 +182,7 @@ def number_table(rows: object, *, name: str = "") -> np.ndarray:
         raise ValueError(f"rows must be a list of rows, got {type(rows).__name__}")
     if not table:
         raise ValueError("rows must hold at least one row, got an empty table")
-    width = None
+    width: int | None = None
     for r, row in enumerate(table, start=1):
         if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
             raise ValueError(f"{label} {r} must be a list of cells, got {row!r}")
@@ -192,7 +192,7 @@ def number_table(rows: object, *, name: str = "") -> np.ndarray:
             width = len(row)
         elif len(row) != width:
             raise ValueError(f"{label} {r} has {len(row)} cells but row 1 has {width}")
-    out = np.empty((len(table), width), dtype=np.float64)
+    out = np.empty((len(table), len(table[0])), dtype=np.float64)  # every row as wide
     for r, row in enumerate(table):
         for c, cell in enumerate(row):
             out[r, c] = number_cell(cell, r + 1, c + 1, name=name)

@@ -13,7 +13,7 @@ from types import MappingProxyType
 import pandas as pd
 import streamlit as st
 
-from cnnviz.core.layers import ARCHITECTURES
+from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
     EXERCISES,
@@ -112,10 +112,10 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     st.caption(ARCHITECTURES[preset].source + " Dropout and torchvision's adaptive pool are left "
                "out: they change no shape and have no parameters here.")
     cols = st.columns(3)
-    shape = tuple(int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
-                  for col, label, key, value in zip(
-                      cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
-                      ARCHITECTURES["lenet5"].input_shape, strict=True))
+    n_h, n_w, n_c = (int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
+                     for col, label, key, value in zip(
+                         cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
+                         ARCHITECTURES["lenet5"].input_shape, strict=True))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in NUMERIC:
         frame[col] = frame[col].astype("Int64")
@@ -138,7 +138,7 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
         })
     rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
     TABLE.save(rows, architecture_rows(preset))
-    return shape, rows, preset  # type: ignore[return-value]
+    return (n_h, n_w, n_c), rows, preset
 
 
 def log_toggle() -> bool:

@@ -11,24 +11,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnnviz.core.layers import (
-    ARCHITECTURES,
     LRN,
     Activation,
     AdaptivePool,
-    Architecture,
     Conv,
     Dense,
     Dropout,
     Flatten,
     Pool,
-    alexnet,
     conv_params,
     dense_params,
     lecture_comparisons,
-    lenet5,
     propagate,
     receptive_field,
     total_params,
+)
+from cnnviz.lessons.networks import (
+    ARCHITECTURES,
+    Architecture,
+    alexnet,
+    lenet5,
     vgg16,
 )
 
