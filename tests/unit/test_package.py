@@ -75,9 +75,9 @@ def test_pip_install_editable_makes_cnnviz_importable_anywhere_with_its_data(tmp
     assert done.returncode == 0, done.stdout + done.stderr
     check = ("import cnnviz, pathlib; "
              "from cnnviz.data import samples, digits; from cnnviz.lessons import digits as d; "
-             "assert pathlib.Path(cnnviz.__file__).is_relative_to(pathlib.Path(%r)); "
+             f"assert pathlib.Path(cnnviz.__file__).is_relative_to(pathlib.Path({str(root)!r})); "
              "print(samples.load_photo('camera', max_side=32).shape, "
-             "len(digits.load_digits().y), sorted(d.load_model().params)[0])" % str(root))
+             "len(digits.load_digits().y), sorted(d.load_model().params)[0])")
     run = subprocess.run([str(python), "-I", "-c", check], capture_output=True, text=True,
                          cwd=tmp_path, timeout=120)
     assert run.returncode == 0, run.stderr
