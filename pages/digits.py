@@ -97,6 +97,7 @@ with pick:
                     **k.LINK)
     label = None
     digit = None
+    steps = ()
     if kind == "Test digit":
         index = st.number_input(f"Test digit number (0–{len(data.y_test) - 1})", 0,
                                 len(data.y_test) - 1, 0, key="cnn_digit", **k.LINK)
@@ -122,12 +123,19 @@ with pick:
             except ValueError as err:
                 st.info(f"Nothing to read yet: {err}.")
             else:
-                digit = prepared.image
+                digit, steps = prepared.image, prepared.steps
                 st.caption("Prepared as MNIST's digits were: " + "; ".join(prepared.notes) + ".")
 if digit is None:
     shown.info("Draw a digit (or upload one) to see what the network makes of it.")
     show.stop()
 
+if steps:
+    with st.expander("How your picture was prepared, step by step", expanded=kind == "Upload",
+                     icon=":material/tune:"):
+        cols = st.columns(3)
+        for i, (step_title, picture) in enumerate(steps):
+            charts.chart(cols[i % 3], cached.figure(image_figure, picture, title=step_title,
+                                                    height=240), key=f"cnn_step_{i}")
 maps = dg.feature_maps(model, digit)
 probs = maps[-1].values
 with shown:

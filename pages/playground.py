@@ -103,7 +103,8 @@ def workbench(source: sources.Source | None) -> None:
                                key="dl_csv_g")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
-                       load=functools.partial(in_code.load_lines, image))
+                       load=functools.partial(in_code.load_lines, image),
+                       pool=pool if pooled is not None else None)
 
 
 workbench(source)

@@ -101,3 +101,27 @@ def test_train_again_twice_in_one_session(open_page):
         assert at.session_state["cnn_runs"] == run
         assert at.radio(key="cnn_weights").value == "retrained"
         assert "Misclassified" in title(chart(at, "cnn_mistakes"))  # the page drew to its end
+
+
+def test_an_unevenly_lit_photo_upload_shows_each_preparation_step_and_is_read(open_page):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from cnnviz.data.digits import load_digits
+    from tests.unit.test_digits_data import _photo_of
+
+    data = load_digits()
+    index = int(np.flatnonzero(data.y == 7)[3])
+    photo = _photo_of(data.x[index], np.random.default_rng(2))
+    buf = io.BytesIO()
+    Image.fromarray(np.round(photo * 255).astype(np.uint8)).save(buf, format="PNG")
+    at = open_page(PAGE, query={"cnn_src": "Upload"}, timeout=60)
+    at.file_uploader(key="cnn_upload").set_value(("seven.png", buf.getvalue(), "image/png"))
+    at.run()
+    assert not at.exception, exceptions(at)
+    steps = [title(chart(at, f"cnn_step_{i}")) for i in range(6)]
+    assert steps[0].startswith("Grey") and steps[-1].startswith("Centred")
+    assert any("Otsu" in s for s in steps) and any("Background" in s for s in steps)
+    assert "The network says **7**" in page_text(at)
