@@ -27,7 +27,7 @@ from cnnviz.lessons.receptive_field import (
 )
 from cnnviz.ui.cached import grid_figure
 
-from . import charts, links
+from . import charts, grid, links
 from . import state as k
 
 PRESET, STACK = "rf_preset", "rf_stack"
@@ -35,18 +35,13 @@ ROW, COL, RECENTRE, SIZE = "rf_row", "rf_col", "rf_recentre", "rf_size"
 CHANNELS, LAST_SHAPE, CENTRED = "rf_channels", "rf_last_shape", "_rf_centred"
 LAST_SIZE = "_rf_last_size"
 DEFAULT = "three_3x3"
-TABLE = links.EditorRows("rf_rows", link=STACK, columns=COLUMNS, numeric=COLUMNS[1:],
-                         check=parse_layers, max_rows=MAX_LAYERS)
+TABLE = grid.Rows("rf_rows", link=STACK, columns=COLUMNS, numeric=COLUMNS[1:],
+                  check=parse_layers, max_rows=MAX_LAYERS)
 
 
 def _load() -> None:
     TABLE.replace(preset_rows(st.session_state[PRESET]))
     st.session_state[RECENTRE] = True
-
-
-def editor_key() -> str:
-    """Key of the current layer editor (a new one after every preset load)."""
-    return TABLE.key
 
 
 def layer_editor() -> list[dict]:
@@ -59,7 +54,7 @@ def layer_editor() -> list[dict]:
         frame[col] = frame[col].astype("Int64")
     number = st.column_config.NumberColumn
     edited = st.data_editor(
-        frame, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
+        frame, key=TABLE.key, num_rows="dynamic", hide_index=True, width="stretch",
         placeholder="—",
         column_config={
             "type": st.column_config.SelectboxColumn("type", options=KINDS, required=True,

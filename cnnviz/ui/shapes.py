@@ -27,7 +27,7 @@ from cnnviz.lessons.shapes import (
     parse_stack,
 )
 
-from . import links
+from . import grid, links
 from . import state as k
 
 CALC_KEYS = MappingProxyType({"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p",
@@ -45,8 +45,8 @@ def _check_rows(rows: list[dict]) -> None:
     parse_stack(rows)
 
 
-TABLE = links.EditorRows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
-                         check=_check_rows)
+TABLE = grid.Rows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
+                  check=_check_rows)
 LOG = "shp_log"
 TITLES = MappingProxyType({"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"})
 
@@ -98,11 +98,6 @@ def _load(name: str) -> None:
         st.session_state[key] = value
 
 
-def editor_key() -> str:
-    """Key of the current stack editor (a new one after every preset load)."""
-    return TABLE.key
-
-
 def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     """Preset picker, input shape and the editable stack; returns (shape, rows, preset)."""
     preset = links.select("Load a preset into the editor", list(TITLES), key=PRESET,
@@ -121,7 +116,7 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
         frame[col] = frame[col].astype("Int64")
     cfg = st.column_config
     edited = st.data_editor(
-        frame, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
+        frame, key=TABLE.key, num_rows="dynamic", hide_index=True, width="stretch",
         placeholder="—",
         column_config={
             "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
