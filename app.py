@@ -73,11 +73,12 @@ def main() -> None:
     presenter.switch()
     presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    stopped = None
     try:
         current.run()
-    except show.PageStop:
-        pass  # the page said why it stopped; the link and its notices still follow
-    links.finish(notices)
+    except show.PageStop as stop:  # the page said why; the link and its notices still follow
+        stopped = stop.why or "the page's message says why"
+    links.finish(notices, stopped=stopped)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")

@@ -79,7 +79,7 @@ with stage:
             payload = cached.pool_payload(grid, pool)
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")
-        show.stop()
+        show.stop("these settings do not fit this grid")
     # Presenter mode: with the settings (the animation's own summary line says the shapes).
     (settings_box if presenter.on() else st).caption(
         f"{note} Input {show.shape_text(grid.shape)} → output "

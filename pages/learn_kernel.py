@@ -53,7 +53,7 @@ try:
                                   centre=centre)
 except ValueError as err:
     st.error(f"This setting cannot run: {err}")
-    show.stop()
+    show.stop("this setting cannot run")
 run = lesson.run
 
 with main:

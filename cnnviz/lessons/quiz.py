@@ -449,8 +449,9 @@ def check(question: Question, text: str) -> Verdict:
     try:
         if question.kind == "shape":
             got = parse_shape(text)
-            if len(got) == 1:  # one number for a square output: read as n × n
-                got = (got[0], got[0])
+            if len(got) == 1:  # not read as n × n: the learner may mean rows only, or the count
+                raise ValueError(f"{text.strip()[:30]!r} is one number: type both sides, rows × "
+                                 f"columns, e.g. {got[0]} × {got[0]} if the map is square")
             if len(got) != 2:
                 raise ValueError(f"{text.strip()[:30]!r} has {len(got)} numbers: a feature "
                                  "map's shape is rows × columns, e.g. 4 × 4")

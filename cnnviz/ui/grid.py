@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnnviz.core.cells import parse_matrix
+from cnnviz.core.cells import matrix_cells, parse_matrix
 from cnnviz.core.text import format_table
 
 from . import links
@@ -183,7 +183,8 @@ def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "
         return st.session_state.get(last, parse_matrix(default, name=name))
     st.session_state[last] = values
     small = max(values.shape) <= TYPED_LINK_MAX
-    links.put(link, encode_grid(format_table(values)) if small else None)
+    # The cells exactly as typed: a reload or a shared link shows the same numbers.
+    links.put(link, encode_grid(matrix_cells(typed, name=name)) if small else None)
     if not small:
         where.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this {name} does not "
                       "travel in the page's link.")

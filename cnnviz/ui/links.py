@@ -205,11 +205,12 @@ def _accepted(text: str, value: object) -> bool:
     return text in (str(value), str(value).replace("_", " "))
 
 
-def finish(slot: Any) -> None:
+def finish(slot: Any, *, stopped: str | None = None) -> None:
     """After the page: drop unused manual values, report refused ones, show the notices.
 
     ``slot`` is a container above the page, so notices appear where the
-    person is looking.
+    person is looking. ``stopped`` is why the page ended early, if it did: a
+    value it never reached is then reported with that reason, not as unknown.
     """
     used = set(st.session_state.get(_USED, ()))
     for name in st.session_state.get(_MANUAL, ()):
@@ -222,14 +223,21 @@ def finish(slot: Any) -> None:
             if name in consumed:
                 continue
             if name not in st.session_state:
-                _refuse(name, text, "not a setting of this page")
+                if stopped is not None:
+                    notice(f"The link's `{shown(name, 20)}={shown(text)}` was not used: the page "
+                           f"stopped before it ({stopped}; see the message on the page).")
+                else:
+                    _refuse(name, text, "not a setting of this page")
                 if name in st.query_params:
                     try:
                         del st.query_params[name]
                     except Exception:  # noqa: BLE001 - a widget bound it after all
                         pass
             elif not _accepted(text, st.session_state[name]):
-                _refuse(name, text, "not a value this control takes")
+                # Streamlit either fell back to the default or changed the value
+                # (2.7 → 2 in a whole-number input): say what the control shows.
+                notice(f"The link's `{shown(name, 20)}={shown(text)}` was ignored (not a value "
+                       f"this control takes): it shows `{shown(st.session_state[name])}`.")
     notes = st.session_state.get(_NOTICES)
     if notes:
         with slot:

@@ -16,16 +16,22 @@ from .cached import grid_figure, image_figure
 
 
 class PageStop(Exception):
-    """Raised by :func:`stop`; ``app.py`` catches it."""
+    """Raised by :func:`stop`; ``app.py`` catches it. ``why`` is the reason, in a few words."""
+
+    def __init__(self, why: str = "") -> None:
+        super().__init__(why)
+        self.why = why
 
 
-def stop() -> None:
+def stop(why: str = "") -> None:
     """End the page here, as ``st.stop()`` would.
 
     ``st.stop()`` also ends ``app.py``'s run, so the page's link and the
     link's notices could not be written after it: this ends only the page.
+    ``why`` (a few plain words, such as "these settings do not fit this grid")
+    lets the link's notices say why a value the page never reached went unused.
     """
-    raise PageStop
+    raise PageStop(why)
 
 
 def fragment(func: Callable[..., None]) -> Callable[..., None]:

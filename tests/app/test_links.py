@@ -346,3 +346,46 @@ def test_an_infinite_link_value_then_a_page_switch_names_no_false_reason(open_pa
     switch(at, "pages/pooling.py")
     assert not at.exception, exceptions(at)
     assert "not a setting of this page" not in _notices(at)
+
+
+@pytest.mark.parametrize(("page", "key", "link", "extra"), [
+    ("pages/playground.py", "typed", "m", {"src": "Typed"}),
+    ("pages/correlation.py", "corr_typed", "corr_k", {"corr_kernel": "typed"}),
+])
+def test_a_typed_matrix_travels_in_its_link_exactly_as_typed(open_page, page, key, link, extra):
+    at = open_page(page, query=extra)
+    if at.text_area(key=key).value is None:
+        pytest.fail(f"no text area {key}")
+    at.text_area(key=key).set_value("0.123456789 1e-320\n1/3 -2.50").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params[link] == "0.123456789,1e-320;1/3,-2.50"
+    again = open_page(page, query=dict(at.query_params))
+    assert again.text_area(key=key).value == "0.123456789 1e-320\n1/3 -2.50"
+
+
+K11 = ";".join([",".join(["1"] * 11)] * 11)
+
+
+@pytest.mark.parametrize(("page", "query", "name", "why"), [
+    ("pages/animation.py", {"step": "99999", "k": "1e308,1e308;1e308,1e308"}, "step",
+     "these settings do not fit this grid"),
+    ("pages/animation.py", {"predict": "true", "k": K11, "src": "Lecture"}, "predict",
+     "these settings do not fit this grid"),
+    ("pages/learn_kernel.py", {"lk_t": "1999", "src": "Typed", "m": "1"}, "lk_t",
+     "this setting cannot run"),
+])
+def test_a_value_the_page_stopped_before_names_the_real_reason(open_page, page, query, name,
+                                                               why):
+    at = open_page(page, query=query)
+    notices = _notices(at)
+    assert "not a setting of this page" not in notices, notices
+    assert (f"`{name}={query[name]}` was not used: the page stopped before it ({why}; "
+            "see the message on the page)") in notices, notices
+
+
+def test_a_link_value_a_control_changes_names_what_it_shows_instead(open_page):
+    at = open_page(query={"d_h": "2.7"})
+    assert at.number_input(key=keys.DIL_H).value == 2
+    notices = _notices(at)
+    assert "`d_h=2.7` was ignored (not a value this control takes): it shows `2`." in notices
+    assert "default" not in notices  # 2 is not the default (1)
