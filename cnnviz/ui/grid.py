@@ -44,12 +44,12 @@ class Grid:
                  ) -> None:
         self.name = name
         self.version = version or f"{name}_version"
-        self.editor = editor or f"{name}_editor"
+        self.prefix = editor or f"{name}_editor"
 
     def key_in(self, session: Any) -> str:
         """The editor's key in ``session`` (st.session_state, or a test's view of it)."""
         version = session[self.version] if self.version in session else 0
-        return f"{self.editor}_{version}"
+        return f"{self.prefix}_{version}"
 
     @property
     def key(self) -> str:
@@ -101,7 +101,7 @@ class Rows(Grid):
     """A data editor's table of rows, in the link under ``link`` when it is not its preset's.
 
     Streamlit forgets an editor's edits when another page runs, so the edited
-    table is saved after every run (:meth:`save`) and becomes the table again
+    table is saved after every run (:meth:`editor`) and becomes the table again
     when the editor comes back without its edits. A linked table is read back
     once and must pass ``check`` (which raises ValueError naming what is
     wrong) before it is used.
@@ -137,11 +137,23 @@ class Rows(Grid):
         super().replace(table)
         st.session_state[self.name + "_saved"] = table
 
-    def save(self, rows: list[dict], preset: list[dict]) -> None:
-        """Remember the edited rows for the editor's next appearance; link them unless preset."""
+    def editor(self, rows: list[dict], preset: list[dict], columns: dict[str, Any]
+               ) -> list[dict]:
+        """Draw ``rows`` in a data editor (rows can be added and deleted); the edited rows.
+
+        They are remembered for the editor's next appearance, and linked unless
+        they are ``preset``. ``columns`` is the editor's column configuration.
+        """
+        frame = pd.DataFrame(rows, columns=list(self.columns))
+        for col in self.numeric:
+            frame[col] = frame[col].astype("Int64")
+        edited = st.data_editor(frame, key=self.key, num_rows="dynamic", hide_index=True,
+                                width="stretch", placeholder="—", column_config=columns)
+        rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
         st.session_state[self.name + "_saved"] = rows
         text = encode_rows(rows, self.columns)
         links.put(self.link, None if text == encode_rows(preset, self.columns) else text)
+        return rows
 
 
 #: A typed matrix up to this side travels in the link.

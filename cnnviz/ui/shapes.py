@@ -111,28 +111,20 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
                      for col, label, key, value in zip(
                          cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
                          ARCHITECTURES["lenet5"].input_shape, strict=True))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in NUMERIC:
-        frame[col] = frame[col].astype("Int64")
     cfg = st.column_config
-    edited = st.data_editor(
-        frame, key=TABLE.key, num_rows="dynamic", hide_index=True, width="stretch",
-        placeholder="—",
-        column_config={
-            "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
-            "filters/units": cfg.NumberColumn("filters/units", min_value=1, step=1,
-                                              help="Filters n_c^[l] of a conv; units of a dense."),
-            "f": cfg.NumberColumn("f", min_value=1, max_value=64, step=1,
-                                  help="Filter or pool window side."),
-            "s": cfg.NumberColumn("s", min_value=1, max_value=32, step=1,
-                                  help="Stride; empty: 1 (conv) or f (pool)."),
-            "p": cfg.SelectboxColumn("p", options=PADDINGS, help="Zeros per side."),
-            "d": cfg.NumberColumn("d", min_value=1, max_value=16, step=1, help="Dilation."),
-            "mode": cfg.SelectboxColumn("mode", options=MODES,
-                                        help="Pool: max or avg. Activation: its function."),
-        })
-    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    TABLE.save(rows, architecture_rows(preset))
+    rows = TABLE.editor(rows, architecture_rows(preset), {
+        "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
+        "filters/units": cfg.NumberColumn("filters/units", min_value=1, step=1,
+                                          help="Filters n_c^[l] of a conv; units of a dense."),
+        "f": cfg.NumberColumn("f", min_value=1, max_value=64, step=1,
+                              help="Filter or pool window side."),
+        "s": cfg.NumberColumn("s", min_value=1, max_value=32, step=1,
+                              help="Stride; empty: 1 (conv) or f (pool)."),
+        "p": cfg.SelectboxColumn("p", options=PADDINGS, help="Zeros per side."),
+        "d": cfg.NumberColumn("d", min_value=1, max_value=16, step=1, help="Dilation."),
+        "mode": cfg.SelectboxColumn("mode", options=MODES,
+                                    help="Pool: max or avg. Activation: its function."),
+    })
     return (n_h, n_w, n_c), rows, preset
 
 
