@@ -1,51 +1,43 @@
 """The kernel picker and editable grid, shared by the playground and the animation.
 
-The kernel lives in session state as a table of cell texts (so "1/9" or a typo
-survives a rerun exactly as typed). The grid editor shows that table; its edits
-are absolute cell values, so applying them to the latest table is idempotent.
-Buttons that replace the whole kernel bump a version number, which gives the
-editor a new key and so drops its old edits.
+The kernel is a :class:`~cnnviz.ui.grid.Grid` of cell texts (so "1/9" or a typo
+survives a rerun exactly as typed); buttons that replace the whole kernel start
+its editor afresh.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.core import kernels
-from cnnviz.core.text import format_table
 from cnnviz.data import samples
 
 from . import links
 from . import state as k
+from .codec import decode_number_grid, encode_grid
+from .grid import Grid
 
 MAX_SIDE = 11
 DEFAULT = "sharpen"
-TABLE, VERSION, ERROR = "kernel_table", "kernel_version", "kernel_action_error"
+TABLE, ERROR = "kernel_table", "kernel_action_error"
+GRID = Grid(TABLE, version="kernel_version", editor="kernel_editor")
 LAST_GOOD = "kernel_last_good"  # the last kernel whose every cell was a number
 BASE = "kernel_base"  # the preset the grid last started from
 CUSTOM = "custom"  # the preset box's name for a kernel that is no preset
 
 
-def editor_key(version: int | None = None) -> str:
-    """Key of the kernel grid editor for ``version`` (default: the current one).
-
-    Every whole-kernel change (preset, reset, normalise, ...) bumps the version,
-    which gives the editor a fresh key and so drops its old edits.
-    """
-    if version is None:
-        version = st.session_state.get(VERSION, 0)
-    return f"kernel_editor_{version}"
-
-
 def _set_table(values: np.ndarray) -> None:
-    st.session_state[TABLE] = format_table(values)
+    GRID.load(values)
     name = _name_of(st.session_state[TABLE])
     if name != CUSTOM:  # what "Reset" goes back to after edits
         st.session_state[BASE] = name
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = values.shape
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def _set_cells(table: list[list[str]]) -> None:
+    GRID.replace(table)
+    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
 
 
 def set_kernel(values: np.ndarray) -> None:
@@ -79,7 +71,7 @@ def use_lecture(source, *, keep: frozenset[str] = frozenset(), remember: bool = 
     """
     if source.kernel is None:
         return
-    if TABLE not in st.session_state:  # chosen on a page without the kernel editor
+    if not GRID.exists():  # chosen on a page without the kernel editor
         _set_table(kernels.get_kernel(DEFAULT))
     if MINE not in st.session_state and remember:
         st.session_state[MINE] = {
@@ -112,10 +104,7 @@ def back_to_mine() -> None:
     mine = st.session_state.pop(MINE, None)
     if mine is None:
         return
-    table = mine.pop("table")
-    st.session_state[TABLE] = table
-    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    _set_cells(mine.pop("table"))
     for key in _LAYER_KEYS:
         if key in mine:
             st.session_state[key] = mine[key]
@@ -163,8 +152,7 @@ def _on_preset() -> None:
 def _on_resize() -> None:
     rows, cols = st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS]
     # Keep the centre, as every page does; new cells start at 0.
-    st.session_state[TABLE] = kernels.resize_kernel(current_table(), (rows, cols))
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    GRID.replace(kernels.resize_kernel(current_table(), (rows, cols)))
 
 
 def _on_edit(action: str) -> None:
@@ -177,7 +165,7 @@ def _on_edit(action: str) -> None:
         elif action == "transpose":
             new = kernels.transpose(current)
         elif action == "random":
-            seed = st.session_state.get(VERSION, 0)
+            seed = st.session_state.get(GRID.version, 0)
             new = kernels.random_kernel(current.shape, seed=seed, integers=True)
         else:  # reset: the numbers of the preset the grid last started from
             new = kernels.get_kernel(st.session_state.get(BASE, DEFAULT))
@@ -199,14 +187,14 @@ def _on_generate() -> None:
 
 def current_table() -> list[list[str]]:
     """The kernel's cell texts with the live editor's edits applied."""
-    return links.with_edits(st.session_state[TABLE], editor_key())
+    return GRID.current()
 
 
 def _from_link(text: str) -> str | list[list[str]]:
     """The kernel a link brings: a preset's name, or its cells as "a,b;c,d" (checked)."""
     if text in kernels.KERNELS:
         return text
-    return links.decode_number_grid(text, max_side=MAX_SIDE)
+    return decode_number_grid(text, max_side=MAX_SIDE)
 
 
 def _load_link() -> None:
@@ -218,17 +206,14 @@ def _load_link() -> None:
         st.session_state[k.KERNEL_PRESET] = value
         _set_table(kernels.get_kernel(value))
         return
-    table = value
-    st.session_state[TABLE] = table
-    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    _set_cells(value)
 
 
 def _to_link(table: list[list[str]]) -> str | None:
     """The kernel in the link: nothing for the default, a preset's name, else its cells."""
     name = _name_of(table)
     if name == CUSTOM:
-        return links.encode_grid(table)
+        return encode_grid(table)
     return None if name == DEFAULT else name
 
 
@@ -252,7 +237,7 @@ def _lecture_from_link() -> None:
 
 
 def _init() -> None:
-    if TABLE not in st.session_state:
+    if not GRID.exists():
         _set_table(kernels.get_kernel(DEFAULT))
     _load_link()
     _lecture_from_link()
@@ -290,12 +275,7 @@ def kernel_editor() -> np.ndarray | None:
     c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize, **k.KEEP)
     c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize,
                     **k.KEEP)
-    table = st.session_state[TABLE]
-    frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
-    st.data_editor(frame, key=editor_key(), hide_index=True, num_rows="fixed",
-                   width="stretch",
-                   column_config={c: st.column_config.TextColumn(c, width="small")
-                                  for c in frame.columns})
+    table = GRID.cells()
     # A row that wraps: each label whole, at any width and in presenter mode's larger type.
     with st.container(horizontal=True, gap="small"):
         for action in ("normalise", "negate", "transpose", "random", "reset"):
@@ -310,9 +290,6 @@ def kernel_editor() -> np.ndarray | None:
     error = st.session_state.pop(ERROR, None)
     if error:
         st.error(error)
-    # Save the edits into the stored table now: the editor's own state is
-    # dropped when another page runs, and re-applying edits is harmless.
-    table = st.session_state[TABLE] = current_table()
     try:
         values = kernels.kernel_from_table(table)
     except ValueError as err:

@@ -11,7 +11,7 @@ from cnnviz.data import samples
 from cnnviz.data.images import ImageError
 from cnnviz.lessons.colour import as_volume
 
-from . import cached, links
+from . import cached, grid, links
 from . import kernel as kernel_ui
 from . import state as k
 
@@ -26,6 +26,8 @@ TYPED_DEFAULT = """-67 23 43 55 -72 -12 -30 81
 559 390 0 0 0 0 -423 -601
 318 344 0 0 0 0 -367 -296
 -62 24 43 55 -72 -12 -35 76"""
+#: (file name, bytes) of the session's last good upload: it follows the student across pages.
+UPLOAD_KEPT = "_upload_kept"
 SIZES = (16, 32, 64, 96, 128, 192, 256, 384, 512)
 
 
@@ -58,7 +60,7 @@ def _upload(mode: str, max_side: int) -> Source:
     # Every page draws its own uploader, which starts empty: the last good
     # upload is kept so that it follows the student from page to page, and a
     # bad one never replaces it.
-    kept = links.kept_upload()
+    kept = st.session_state.get(UPLOAD_KEPT)
     if upload is not None and (kept is None or kept != (upload.name, upload.getvalue())):
         data = upload.getvalue()
         try:
@@ -69,8 +71,7 @@ def _upload(mode: str, max_side: int) -> Source:
             if kept is not None:
                 sb.caption(f"Still showing your previous image `{links.shown(kept[0], 60)}`.")
         else:
-            links.keep_upload(upload.name, data)
-            kept = links.kept_upload()
+            kept = st.session_state[UPLOAD_KEPT] = (upload.name, data)
     if kept is None:
         # Nothing uploaded yet (or a shared link that had an upload): the page
         # still works, on the default photo, and says so.
@@ -92,8 +93,8 @@ def _upload(mode: str, max_side: int) -> Source:
 
 
 def _typed() -> Source:
-    """A matrix the student types or pastes (see :func:`links.typed_matrix`)."""
-    values = links.typed_matrix(
+    """A matrix the student types or pastes (see :func:`grid.typed_matrix`)."""
+    values = grid.typed_matrix(
         "Your matrix: one row per line", key=TYPED, link=TYPED_LINK, default=TYPED_DEFAULT,
         where=st.sidebar)
     rows, cols = values.shape

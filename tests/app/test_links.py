@@ -21,12 +21,23 @@ from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.lessons import shapes
-from cnnviz.ui import kernel, links
+from cnnviz.ui import codec, kernel, links, transposed
 from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys
 
-from .conftest import animators, array, chart, charts, exceptions, figure, page_text, raw, switch
+from .conftest import (
+    animators,
+    array,
+    chart,
+    charts,
+    exceptions,
+    figure,
+    page_text,
+    raw,
+    switch,
+    type_in,
+)
 
 
 def _notices(at) -> str:
@@ -135,7 +146,7 @@ def test_shapes_page_from_a_link(open_page):
     assert not at.exception, exceptions(at)
     latex = " ".join(x.value for x in at.latex)
     assert "= 2" in latex  # ⌊(6 + 2 − 3)/5⌋ + 1 = 2
-    rows = links.decode_rows(stack, shapes.COLUMNS, numeric=ui_shapes.NUMERIC)
+    rows = codec.decode_rows(stack, shapes.COLUMNS, numeric=ui_shapes.NUMERIC)
     report = shapes.analyse_stack((28, 28, 1), shapes.parse_stack(rows))
     assert [m.value for m in at.metric][0].replace(",", "") == str(report.total_params)
     assert at.query_params["stack"] == stack
@@ -184,10 +195,7 @@ def test_an_edited_kernel_goes_into_the_link_and_a_preset_by_name(open_page):
     assert "k" not in at.query_params  # the default kernel stays out of the link
     at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
     assert at.query_params["k"] == "sobel_x"
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "1/2"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {0: {"0": "1/2"}}).run()
     assert at.query_params["k"] == "1/2,0,-1;2,0,-2;1,0,-1"
     again = open_page(query=dict(at.query_params))  # the link, in a new session
     assert again.session_state[kernel.TABLE][0] == ["1/2", "0", "-1"]
@@ -196,9 +204,7 @@ def test_an_edited_kernel_goes_into_the_link_and_a_preset_by_name(open_page):
 def test_an_edited_stack_goes_into_the_link(open_page):
     at = open_page("pages/receptive_field.py")
     assert "rf_stack" not in at.query_params
-    at.session_state[ui_rf.TABLE.key_in(at.session_state)] = {
-        "edited_rows": {0: {"k": 5}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, ui_rf.TABLE, {0: {"k": 5}}).run()
     assert at.query_params["rf_stack"] == "conv,5,1,1,1;conv,3,1,1,1;conv,3,1,1,1"
 
 
@@ -211,10 +217,7 @@ def test_a_page_drops_the_other_pages_values_from_its_link(open_page):
 def test_the_link_survives_a_round_trip(open_page):
     """Settings written to the link open the same view in a fresh session."""
     at = open_page("pages/transposed.py")
-    editor = f"tr_x_editor_{at.session_state['tr_x_version']}"
-    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, transposed.grid("tr_x"), {0: {"0": "7"}}).run()
     query = dict(at.query_params)
     again = open_page("pages/transposed.py", query=query)
     np.testing.assert_array_equal(raw(again, "tr_steps_0"), raw(at, "tr_steps_0"))

@@ -12,7 +12,18 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, raw, read, svgs, switch, title
+from .conftest import (
+    charts,
+    exceptions,
+    figure,
+    page_text,
+    raw,
+    read,
+    svgs,
+    switch,
+    title,
+    type_in,
+)
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -63,9 +74,7 @@ def test_lecture_matrix_with_its_kernel_gives_the_lecture_numbers(open_page):
 
 def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     at = open_page()
-    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
-        "edited_rows": {1: {"1": "abc"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {1: {"1": "abc"}}).run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "row 2, column 2" in errors and "'abc'" in errors
@@ -73,9 +82,7 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     assert "the maps show the last good kernel" in errors
     assert "Feature map" in title(figure(at, 1))
     # The typo stays in the grid to be corrected; other cells are kept as typed.
-    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
-        "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {1: {"1": "1/9"}}).run()
     assert not at.error
     assert "sum -3.889" in page_text(at)  # sharpen with its centre 5 replaced by 1/9
 
@@ -143,10 +150,8 @@ def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
 def test_grid_edits_survive_when_the_editor_state_is_dropped(open_page):
     # Visiting another page drops the editor's widget state; the edit must stay.
     at = open_page()
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    editor = kernel.GRID.key_in(at.session_state)
+    type_in(at, kernel.GRID, {0: {"0": "7"}}).run()
     del at.session_state[editor]
     at.run()
     assert not at.exception, exceptions(at)
@@ -269,10 +274,7 @@ def test_a_lecture_matrix_brings_its_settings_in_one_click_and_back_to_mine_undo
 def test_the_preset_box_names_what_is_in_the_grid(open_page):
     at = open_page()
     at.selectbox(key=keys.KERNEL_PRESET).set_value("box_blur_3").run()
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "2"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {0: {"0": "2"}}).run()
     assert at.selectbox(key=keys.KERNEL_PRESET).value == "custom"
     assert "your own" in page_text(at)
     at.button(key="kernel_reset").click().run()  # back to the preset it started from
