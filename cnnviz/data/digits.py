@@ -235,7 +235,8 @@ def mnist_style(image: object, *, ink_threshold: float = 0.1) -> Prepared:
     # parts under a tenth of the largest stroke's area go.
     parts, n = ndimage.label(ink > level)
     areas = np.bincount(parts.ravel())[1:]
-    keep = np.flatnonzero(areas >= max(2, 0.1 * areas.max())) + 1 if n else []
+    keep: np.ndarray = (np.flatnonzero(areas >= max(2, 0.1 * areas.max())) + 1 if n
+                        else np.zeros(0, dtype=np.intp))
     strokes = np.isin(parts, keep)
     grow = max(1, round(max(ink.shape) / 100))
     mask = ndimage.binary_dilation(strokes, iterations=grow)
