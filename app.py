@@ -62,7 +62,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import links, presenter, show, views
+    from cnnviz.ui import charts, links, presenter, show, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -72,17 +72,18 @@ def main() -> None:
     views.receive({p.url_path: p for group in lessons.values() for p in group})
     links.start()
     presenter.switch()
-    show.page_style()
+    presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    stopped = None
     try:
         current.run()
-    except show.PageStop:
-        pass  # the page said why it stopped; the link and its notices still follow
-    links.finish(notices)
+    except show.PageStop as stop:  # the page said why; the link and its notices still follow
+        stopped = stop.why or "the page's message says why"
+    links.finish(notices, stopped=stopped)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
-    show.chart_names()  # last: it sits in the sidebar's foot
+    charts.chart_names()  # last: it sits in the sidebar's foot
 
 
 if __name__ == "__main__":

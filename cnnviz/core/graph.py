@@ -325,7 +325,9 @@ def _conv(node: Node, x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> Ste
     return Step(0, node, out, settings, params, text, formulas, macs)
 
 
-def _pool_geometry(node: Node, x: np.ndarray) -> tuple:
+def _pool_geometry(node: Node, x: np.ndarray) -> tuple[tuple[int, int], tuple[int, int],
+                                                      tuple[tuple[int, int], ...],
+                                                      tuple[SizeFormula, ...]]:
     op = node.op
     kernel = _two(op, node.attrs, "kernel_shape", 0) if "kernel_shape" in node.attrs else None
     if kernel is None:
@@ -400,7 +402,7 @@ def _reduce_mean(node: Node, x: np.ndarray, values: Values) -> np.ndarray:
     if x.ndim != 4 or axes != (2, 3):
         raise _Stop(f"ReduceMean over axes {list(axes)} of a {x.ndim}-D tensor: only the mean "
                     "over the spatial axes (2, 3) of N × C × H × W is walked")
-    return x.mean(axis=axes, keepdims=bool(int(node.attrs.get("keepdims", 1))))
+    return np.asarray(x.mean(axis=axes, keepdims=bool(int(node.attrs.get("keepdims", 1)))))
 
 
 def _batch_norm(node: Node, x: np.ndarray, p: list[np.ndarray]) -> np.ndarray:
@@ -412,7 +414,8 @@ def _batch_norm(node: Node, x: np.ndarray, p: list[np.ndarray]) -> np.ndarray:
     eps = float(node.attrs.get("epsilon", 1e-5))
     shape = (1, c) + (1,) * (x.ndim - 2)
     inv = (scale / np.sqrt(var.astype(np.float64) + eps)).astype(x.dtype)
-    return ((x - mean.reshape(shape)) * inv.reshape(shape) + bias.reshape(shape)).astype(x.dtype)
+    out = (x - mean.reshape(shape)) * inv.reshape(shape) + bias.reshape(shape)
+    return np.asarray(out, dtype=x.dtype)
 
 
 def _reshape(node: Node, x: np.ndarray, shape: np.ndarray) -> np.ndarray:
@@ -520,7 +523,7 @@ def _one(node: Node, values: Values, opset: int, constants: Mapping[str, np.ndar
     elif op == "BatchNormalization":
         if len(ins) < 5 or any(a is None for a in ins[1:5]):
             raise _Stop("BatchNormalization needs scale, bias, mean and variance")
-        y = _batch_norm(node, x, ins[1:5])
+        y = _batch_norm(node, x, [a for a in ins[1:5] if a is not None])
         settings = {"epsilon": float(node.attrs.get("epsilon", 1e-5))}
     elif op == "Flatten":
         axis = int(node.attrs.get("axis", 1))
@@ -590,11 +593,11 @@ def _one(node: Node, values: Values, opset: int, constants: Mapping[str, np.ndar
             ins[1] if len(ins) > 1 and ins[1] is not None else node.attrs.get("axes", ()))))
         y = np.expand_dims(x, axes)
     elif op == "Squeeze":
-        axes = _axes(node, values, x.ndim)
+        squeeze = _axes(node, values, x.ndim)
         try:
-            y = np.squeeze(x) if axes is None else np.squeeze(x, axis=axes)
+            y = np.squeeze(x) if squeeze is None else np.squeeze(x, axis=squeeze)
         except ValueError:
-            raise _Stop(f"Squeeze: axes {list(axes or ())} of {x.shape} are not 1") from None
+            raise _Stop(f"Squeeze: axes {list(squeeze or ())} of {x.shape} are not 1") from None
     elif op == "MatMul":
         if len(ins) < 2 or ins[1] is None:
             raise _Stop("MatMul needs two inputs")
@@ -817,6 +820,7 @@ def sequential(layers: Sequence[StackLayer], settings: Sequence[StackSettings],
                 raise NetworkError(f"{layer.name}: a convolution after a dense layer cannot "
                                    "be walked")
             kh, kw = layer.weight.shape[2:]
+            attrs: dict[str, Any]
             if s.padding == "same":
                 if s.stride == 1:
                     attrs = {"pads": ((kh - 1) // 2, (kw - 1) // 2, kh // 2, kw // 2)}

@@ -50,7 +50,7 @@ def pool_geometry(
     if 2 * ph > k[0] or 2 * pw > k[1]:
         # A window made mostly of padding would pool nothing real (PyTorch's rule).
         raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)),
+    return plan_conv((in_shape[0], in_shape[1]), k, stride=s, padding=((ph, ph), (pw, pw)),
                      window="pool window")
 
 
@@ -115,7 +115,8 @@ def pool2d(
     work = arr.astype(np.promote_types(arr.dtype, np.float32), copy=False)
     # As in conv2d: straight into ``out`` unless it shares memory with the input.
     direct = out is not None and out.dtype == work.dtype and not np.may_share_memory(out, arr)
-    res = out if direct else np.empty(geom.out_shape + arr.shape[2:], dtype=work.dtype)
+    res = out if out is not None and direct else np.empty(geom.out_shape + arr.shape[2:],
+                                                         dtype=work.dtype)
     with Scratch() as scratch:
         if mode == "max":
             # -inf padding never wins a window.

@@ -201,11 +201,12 @@ def _plan(
     p = as_pair(padding, "padding", minimum=0)
     op = as_pair(output_padding, "output_padding", minimum=0)
     d = as_pair(dilation, "dilation", minimum=1)
-    out = tuple(
-        transposed_output_size(n, f, stride=si, padding=pi, output_padding=oi, dilation=di)
-        for n, f, si, pi, oi, di in zip(x_shape, k_shape, s, p, op, d, strict=True)
+    out_h, out_w = (
+        transposed_output_size(x_shape[i], k_shape[i], stride=s[i], padding=p[i],
+                               output_padding=op[i], dilation=d[i])
+        for i in (0, 1)
     )
-    return s, p, op, d, out  # type: ignore[return-value]
+    return s, p, op, d, (out_h, out_w)
 
 
 def _as_scalar_bias(bias: object) -> float:

@@ -179,7 +179,8 @@ def load_network(data: bytes, filename: str) -> Loaded:
 # --- safetensors ------------------------------------------------------------------------------
 
 
-def _safetensors(data: bytes, name: str) -> tuple[dict, tuple[str, ...], tuple[str, ...]]:
+def _safetensors(data: bytes, name: str
+                 ) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[str, ...]]:
     if len(data) < 8:
         raise NetworkError(f"{name} is truncated: {len(data)} bytes, shorter than the 8-byte "
                            "header length a safetensors file starts with")
@@ -211,6 +212,8 @@ def _safetensors(data: bytes, name: str) -> tuple[dict, tuple[str, ...], tuple[s
     # The file's order: by where each tensor's data starts (the saving order).
     def start(key: str) -> int:
         entry = header.get(key)
+        if not isinstance(entry, dict):
+            return 0
         try:
             return int(entry["data_offsets"][0])
         except (TypeError, KeyError, IndexError, ValueError):
@@ -232,7 +235,8 @@ def _short(err: BaseException) -> str:
 # --- npz -----------------------------------------------------------------------------------
 
 
-def _npz(data: bytes, name: str) -> tuple[dict, tuple[str, ...], tuple[str, ...]]:
+def _npz(data: bytes, name: str
+         ) -> tuple[dict[str, np.ndarray], tuple[str, ...], tuple[str, ...]]:
     if not data.startswith(b"PK"):
         raise NetworkError(f"{name} is not an .npz file (an .npz is a zip archive, and this "
                            "does not start like one)")
@@ -546,11 +550,11 @@ class Stack:
     flatten: str
 
 
-def _sort_key(prefix: str) -> list:
+def _sort_key(prefix: str) -> list[int | str]:
     return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", prefix)]
 
 
-def _layout_fits(raw: list[tuple[str, str, dict]], arrays: Mapping[str, np.ndarray],
+def _layout_fits(raw: list[tuple[str, str, dict[str, str]]], arrays: Mapping[str, np.ndarray],
                  layout: str) -> str | None:
     """None if the shapes chain under ``layout``, else why not."""
     channels = None

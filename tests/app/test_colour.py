@@ -7,7 +7,7 @@ import pytest
 from cnnviz.ui import colour
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, title
+from .conftest import charts, exceptions, figure, page_text, title, type_in
 
 PAGE = "pages/colour.py"
 
@@ -29,10 +29,8 @@ def _lecture(open_page):
 
 
 def _edit(at, slice_name: str, row: int, col: int, text: str):
-    key = f"colour_editor_{slice_name}_{at.session_state[colour.VERSION]}"
-    at.session_state[key] = {"edited_rows": {row: {str(col): text}}, "added_rows": [],
-                             "deleted_rows": []}
-    return at.run()
+    grid = colour.GRIDS[colour.NAMES.index(slice_name)]
+    return type_in(at, grid, {row: {str(col): text}}).run()
 
 
 def test_default_render_has_three_layers_a_total_and_a_bank(open_page):
@@ -95,7 +93,7 @@ def test_bad_cell_is_reported_and_kept(open_page):
     _edit(at, "B", 1, 2, "abc")
     assert not at.exception, exceptions(at)
     assert any("Slice B" in e.value and "not a number: 'abc'" in e.value for e in at.error)
-    assert at.session_state[colour.TABLES[2]][1][2] == "abc"
+    assert at.session_state[colour.GRIDS[2].name][1][2] == "abc"
     assert not at.code  # no step is explained without a filter
     assert any(h.value.startswith("A bank of filters") for h in at.header)  # the bank shows
 
@@ -112,7 +110,7 @@ def test_resizing_the_filter_keeps_the_centre(open_page):
     at = _lecture(open_page)
     at.number_input(key=colour.F).set_value(5).run()
     assert not at.exception, exceptions(at)
-    table = at.session_state[colour.TABLES[0]]
+    table = at.session_state[colour.GRIDS[0].name]
     assert table[0] == ["0"] * 5 and table[1] == ["0", "1", "0", "-1", "0"]
     assert "one filter 5 × 5 × 3 → one map 6 × 6" in page_text(at)
 
