@@ -194,3 +194,28 @@ def test_a_link_with_the_image_source_is_kept_before_any_network(open_page) -> N
     assert "not a setting of this page" not in page_text(at)
     at.button(key="own_sample").click().run()
     assert "made grey" in page_text(at)  # the colour photo, made grey for the digit network
+
+
+@pytest.mark.parametrize("sample", ["own_sample", "own_sample_npz"])
+def test_random_widget_values_never_raise(open_page, sample: str) -> None:
+    """The fuzz of tests/app/test_fuzz_pages.py with a network open (and the text boxes)."""
+    import random
+
+    from .test_fuzz_pages import _random_value, _widgets
+    rng = random.Random(f"cnnviz-fuzz-own-{sample}")
+    at = open_page(PAGE)
+    at.button(key=sample).click().run()
+    history = []
+    for _ in range(24):
+        widgets = _widgets(at) + [w for w in at.text_input if w.key and not w.disabled]
+        widget = rng.choice(widgets)
+        value = _random_value(rng, widget)
+        if value is None:
+            continue
+        history.append((widget.key, value))
+        if isinstance(value, tuple):
+            widget.select_index(value[1]).run()
+        else:
+            widget.set_value(value).run()
+        assert not at.exception, (history, exceptions(at))
+    assert any(str(k).startswith("own_") for k, _ in history), history
