@@ -64,6 +64,18 @@ _chart_names = st.components.v2.component(
     "cnnviz_chart_names", html="<span></span>", js=(_STATIC / "labels.js").read_text("utf-8"))
 
 
+_typed_numbers = st.components.v2.component(
+    "cnnviz_typed_numbers", html="<span></span>", js=(_STATIC / "numbers.js").read_text("utf-8"))
+
+
+def typed_numbers() -> None:
+    """``static/numbers.js``: text a number box would change (2.7 in a whole-number box,
+    1e308 past its largest value) is not applied; it stays as typed, the setting keeps its
+    value, and a message beside the box says why. ``app.py`` adds it in the sidebar's foot."""
+    with st.sidebar:
+        _typed_numbers(key="cnnviz_typed_numbers", height=0)
+
+
 def page_style() -> None:
     """The app-wide styles, ``static/app.css`` (KaTeX overflow, the browser's reduced
     motion for Streamlit's own transitions); ``app.py`` adds them before the page, so
