@@ -84,6 +84,7 @@ def main() -> None:
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
     charts.chart_names()  # last: it sits in the sidebar's foot
+    show.typed_numbers()  # no typed number changed in silence (static/numbers.js)
 
 
 if __name__ == "__main__":

@@ -460,7 +460,10 @@ def prepare_operands(
                 f"kernel has {ker4.shape[2]} channels but image has {channels}: "
                 f"kernel shape {ker.shape}, image shape {img.shape}"
             )
-    return img3.astype(work, copy=False), ker4.astype(work, copy=False), out_dtype, case
+    # A float64 kernel past float32's range becomes inf in float32 work: conv2d then
+    # raises its own "overflows float32" ValueError, so NumPy's warning is not needed.
+    with np.errstate(over="ignore"):
+        return img3.astype(work, copy=False), ker4.astype(work, copy=False), out_dtype, case
 
 
 def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
@@ -937,7 +940,9 @@ def conv2d(
     res3 = res.reshape(geom.out_shape + (n_filters,))  # a view: res is C-contiguous
     ow = geom.out_shape[1]
 
-    with Scratch() as scratch:
+    # Values near the float range overflow to inf here, which check_no_overflow
+    # below turns into a ValueError naming the magnitudes: no NumPy warning first.
+    with Scratch() as scratch, np.errstate(over="ignore", invalid="ignore"):
         planes = _planes(img, geom.padding, cfg.pad_mode, scratch)
         if ker.shape[3] > 1:
             _bank(planes, ker, b, geom, res3.reshape(-1, n_filters), scratch)

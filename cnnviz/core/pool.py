@@ -122,8 +122,10 @@ def pool2d(
             # -inf padding never wins a window.
             _pool(_padded(work, geom, scratch, -np.inf), geom, np.maximum, res, scratch)
         else:
-            _pool(_padded(work, geom, scratch, 0.0), geom, np.add, res, scratch,
-                  divisor=k[0] * k[1])
+            # A sum past the float range is inf, caught just below: no NumPy warning.
+            with np.errstate(over="ignore", invalid="ignore"):
+                _pool(_padded(work, geom, scratch, 0.0), geom, np.add, res, scratch,
+                      divisor=k[0] * k[1])
             if not all_finite(res) and all_finite(work):
                 # A window's sum passed the float range (values near 1e308) though
                 # its mean fits: divide first, then add.

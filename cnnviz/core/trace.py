@@ -212,9 +212,12 @@ class ConvTrace:
         r, c = divmod(k, ow)
         rows, cols = self._tap_coords(np.array(r), np.array(c))
         values = self.padded[rows[:, None], cols[None, :], :].astype(np.float64)
-        products = values * self.weights
-        partial = products.sum(axis=(0, 1))
-        total = float(partial.sum() + self.bias)
+        # Past the float range these become inf, which _check_sums turns into a
+        # ValueError naming the magnitudes: no NumPy warning first.
+        with np.errstate(over="ignore", invalid="ignore"):
+            products = values * self.weights
+            partial = products.sum(axis=(0, 1))
+            total = float(partial.sum() + self.bias)
         self._check_sums(np.append(partial, total))
         (top, _), (left, _) = self.geometry.padding
         in_rows, in_cols = rows - top, cols - left
@@ -238,9 +241,10 @@ class ConvTrace:
         out_r, out_c = np.divmod(np.arange(self.n_steps), ow)
         rows, cols = self._tap_coords(out_r, out_c)
         values = self.padded[rows[:, :, None], cols[:, None, :], :].astype(np.float64)
-        products = values * self.weights
-        partial = products.sum(axis=(1, 2))
-        totals = partial.sum(axis=1) + self.bias
+        with np.errstate(over="ignore", invalid="ignore"):  # as in step()
+            products = values * self.weights
+            partial = products.sum(axis=(1, 2))
+            totals = partial.sum(axis=1) + self.bias
         self._check_sums(np.append(partial.ravel(), totals))
         return {
             "rows": rows,

@@ -288,13 +288,15 @@ def conv_transpose2d(
     full = np.zeros((max((h - 1) * sh + dh * (ker.shape[0] - 1) + 1, ph + oh),
                      max((w - 1) * sw + dw * (ker.shape[1] - 1) + 1, pw + ow)), dtype=work)
     # One strided slice per kernel tap: every input cell scatters that tap at once.
-    for (a, c), wt in np.ndenumerate(ker.astype(work)):
-        if wt == 0:
-            continue
-        full[a * dh : a * dh + (h - 1) * sh + 1 : sh, c * dw : c * dw + (w - 1) * sw + 1 : sw] += (
-            wt * xw
-        )
-    out = full[ph : ph + oh, pw : pw + ow] + work.type(b)
+    # Past the float range the sums become inf, which check_no_overflow turns into
+    # a ValueError naming the magnitudes: no NumPy warning first.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for (a, c), wt in np.ndenumerate(ker.astype(work)):
+            if wt == 0:
+                continue
+            full[a * dh : a * dh + (h - 1) * sh + 1 : sh,
+                 c * dw : c * dw + (w - 1) * sw + 1 : sw] += wt * xw
+        out = full[ph : ph + oh, pw : pw + ow] + work.type(b)
     check_no_overflow(out, "the output", {"kernel": ker, "x": arr, "bias": b})
     return np.ascontiguousarray(out, dtype=out_dtype)
 

@@ -191,8 +191,8 @@ def _numpy_after(settings: ConvSettings, pool: Mapping[str, object] | None) -> l
     if pool:
         size, stride, mode = int(pool["size"]), int(pool["stride"]), str(pool["mode"])
         how = "the largest value" if mode == "max" else "the mean"
-        lines += [f"# {mode} pooling: {how} of each {size} × {size} window, every {stride}th "
-                  "one (windows that fit only).",
+        lines += [f"# {mode} pooling: {how} of each {size} × {size} window, the windows "
+                  f"{stride} apart (those that fit only).",
                   f"pw = sliding_window_view({source}, ({size}, {size}), axis=(0, 1))"
                   f"[::{stride}, ::{stride}]",
                   f"p = pw.{'max' if mode == 'max' else 'mean'}(axis=(-2, -1))"]

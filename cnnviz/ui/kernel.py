@@ -11,6 +11,8 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core import kernels
+from cnnviz.core._checks import exact_sum
+from cnnviz.core.text import format_number
 from cnnviz.data import samples
 
 from . import links
@@ -299,6 +301,7 @@ def kernel_editor() -> np.ndarray | None:
         return None
     st.session_state[LAST_GOOD] = values
     links.put(links.KERNEL, _to_link(table))
-    st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
-               f"{kernels.kind_of(values)}")
+    # exact_sum: a sum past float64 is ∞ here, with no NumPy overflow warning.
+    st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum "
+               f"{format_number(exact_sum(values), 3)}: {kernels.kind_of(values)}")
     return values

@@ -16,6 +16,9 @@ from cnnviz.ui import state as keys
 
 from .conftest import animators, exceptions, svgs, type_in
 
+# Issue 17: no NumPy overflow warning escapes the core before its own ValueError.
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 TWO_CELLS = {0: {"0": "1e308", "1": "1e308"}}
 
 
