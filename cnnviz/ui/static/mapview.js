@@ -27,9 +27,11 @@
  * parentElement and each call only updates it.
  */
 
-const BAR_W = 70;       // the colour bar and its labels (px), as Plotly's
+const BAR_W = 70;       // the most the colour bar and its labels take (px), as Plotly's
 const MIN_CELLS = 4;    // zoom in no further than 4 cells across
-const AXIS = 24;        // a small grid's index labels, left and below (px), as Plotly's ticks
+// A small grid's index labels: the strip under it (px), and a column as wide as its
+// widest row number; Plotly's ticks took about as much.
+const AXIS = 18;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
 // Black or white text, whichever reads better on this fill (the animation's rule).
@@ -212,8 +214,13 @@ class MapView {
     if (this.width === undefined) this.width = this.parent.clientWidth;  // before the observers
     if (this.headH === undefined) this.headH = this.head.offsetHeight;
     const bar = !!d.colorbar;
-    const axis = d.axes ? AXIS : 0;
-    const availW = Math.max(40, (this.width || 300) - 16 - (bar ? BAR_W : 0) - axis);
+    const axis = d.axes ? this.axisFont() * 1.5 : 0;
+    this.axisW = d.axes ? this.textWidth(String(d.shape[0] - 1), this.axisFont()) + 9 : 0;
+    // The bar takes what its widest label needs (ramp 12 px, gap 4, margin 12), at most BAR_W:
+    // a narrow legend ("-8" … "8") leaves the cells more room.
+    this.barW = bar ? Math.min(BAR_W, Math.ceil(28 + Math.max(...d.colorbar.ticks.map(
+      ([, t]) => this.textWidth(t, d.present ? 15 : 11))))) : 0;
+    const availW = Math.max(40, (this.width || 300) - 16 - this.barW - this.axisW);
     const titleArea = Math.max(this.headH + 6, d.top - 24);
     const availH = Math.max(40, d.height - titleArea - 8 - axis);
     this.availH = availH;
@@ -280,6 +287,17 @@ class MapView {
     this.drawAxes(k / this.dpr);
   }
 
+  axisFont() {
+    return this.data.present ? 15 : 12;
+  }
+
+  // The width (px) of `text` in the app's font at `px` pixels.
+  textWidth(text, px) {
+    const g = this.measure || (this.measure = this.doc.createElement("canvas").getContext("2d"));
+    g.font = `${px}px ${FONT}`;
+    return Math.ceil(g.measureText(text).width);
+  }
+
   // A small grid's gaps between cells and its numbers, for cells k device px wide, the
   // view's corner at cell (x, y) (fractional when zoomed). dpr: device px per CSS px.
   drawNumbers(ctx, k, x, y, w, h, dpr) {
@@ -341,7 +359,7 @@ class MapView {
     const [x, y, w, h] = this.view;
     const [H, W] = d.shape;
     const dpr = this.dpr;
-    const fontPx = d.present ? 15 : 12;
+    const fontPx = this.axisFont();
     // Every index where there is room, else every 2nd, 5th, ...
     const every = [1, 2, 5, 10, 20, 50].find((n) => n * cell >= fontPx * 1.6) || 100;
     const paint = (cv, cssW, cssH, horizontal) => {
@@ -363,12 +381,12 @@ class MapView {
       for (let i = Math.max(0, Math.ceil(from - 0.5)); i < Math.min(n, to); i += 1) {
         if (i % every) continue;
         const at = (i + 0.5 - origin) * cell;
-        if (horizontal) g.fillText(String(i), at, AXIS / 2);
-        else g.fillText(String(i), AXIS - 5, at);
+        if (horizontal) g.fillText(String(i), at, cssH / 2);
+        else g.fillText(String(i), cssW - 5, at);
       }
     };
-    paint(this.xax, this.cssW, AXIS, true);
-    paint(this.yax, AXIS, this.cssH, false);
+    paint(this.xax, this.cssW, Math.round(fontPx * 1.5), true);
+    paint(this.yax, this.axisW, this.cssH, false);
   }
 
   drawBar(show) {
@@ -385,6 +403,7 @@ class MapView {
     ramp.height = Math.max(1, len);
     ramp.style.height = `${len}px`;
     bar.style.marginTop = `${Math.max(0, Math.round((this.cssH - len) / 2))}px`;
+    bar.style.width = `${this.barW - 12}px`;  // the 12 px margin is the CSS's
     const ctx = ramp.getContext("2d");
     const grad = ctx.createLinearGradient(0, len, 0, 0);
     for (const [pos, colour] of cb.colours) grad.addColorStop(pos, colour);
