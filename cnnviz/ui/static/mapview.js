@@ -108,8 +108,8 @@ class MapView {
       </div>
       <div class="cm-body">
         <div class="cm-plot">
-          <canvas class="cm-yax" aria-hidden="true" hidden></canvas>
           <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
+          <canvas class="cm-yax" aria-hidden="true" hidden></canvas>
           <canvas class="cm-xax" aria-hidden="true" hidden></canvas>
           <div class="cm-box" hidden></div>
           <div class="cm-tools">
