@@ -407,13 +407,14 @@ def run_browser(args, rows: dict) -> None:
             fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
 
             with server(app_dir, logs / "main.log") as (url, _):
-                tab = Tab(browser, viewport, url)
-                tab.page.goto(url)
-                tab.drawn("Convolution playground")
                 for label, query, text in LECTURE_GRIDS:
+                    # A tab of its own per grid: nothing it sets follows the photo rows.
+                    tab = Tab(browser, viewport, url)
                     tab.page.goto(f"{url}/?{query}")
                     tab.drawn(text)
                     preset_rows(tab, label, args.repeats, rows)
+                    tab.close()
+                tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
                 # The first "Upload" is the Source radio; the view loader's button follows.
@@ -581,6 +582,8 @@ def table(rows: dict) -> str:
              "| server CPU p50 s | browser CPU p50 s |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for label, (times, sizes, *rest) in rows.items():
+        if not len(times):  # a row asked for no runs (e.g. --visits 0)
+            continue
         t = np.asarray(times)
         size = f"{int(np.median(sizes)):,} | {sizes[0]:,}" if sizes else "– | –"
         cpu = np.asarray(rest[0]) if rest and rest[0] else None
