@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 from starlette.middleware import Middleware
 
-from cnnviz.ui import router
+from cnnviz.ui import router, warm
 
 HERE = Path(__file__).parent / "pages"
 
@@ -91,4 +91,5 @@ if __name__ == "__main__":
     main()
 else:  # imported by `streamlit run app.py`: the server, with this file as its script
     app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
-                 on_script_error=router.unexpected_error)
+                 on_script_error=router.unexpected_error,
+                 lifespan=warm.lifespan)  # the digits page's one-off work, before any visitor

@@ -4,6 +4,12 @@ Starts ``streamlit run app.py`` itself on a free loopback port and drives
 Debian's Chromium through Playwright, as a student would:
 
 - **cold start**: server process spawned → the Playground drawn in a new tab;
+- **the digits page on a fresh server**: server spawned, healthy, and the digits
+  page opened at once in a new browser context (its one-off work, which the
+  server's warm-up does in the background, may still be running), and again
+  with the visitor arriving 10 s after the server answered;
+- **lecture grids**: the kernel preset changed on the Playground on the lectures'
+  7 × 7 digit one and on the 10 × 10 × 3 colour volume (grids with their numbers);
 - upload a 1024 × 1024 photo, then **change the kernel preset** on the
   Playground at working size 128 and 512, grey and colour (each change to a
   preset not yet shown in that row, so every change recomputes every map and
@@ -12,6 +18,9 @@ Debian's Chromium through Playwright, as a student would:
   sidebar, and the **page switch** back to the Playground;
 - **floor**: the same preset change in a one-select-box Streamlit app, what
   Streamlit and the browser take before the app does anything;
+- **first visits from a fresh browser context** (no cache, no session; the
+  server already warm): every page, opened by its address, from the navigation
+  to drawn;
 - **script only**: the Playground's own run under AppTest (no browser), a
   preset change on a 512 × 512 photo.
 
@@ -83,6 +92,29 @@ PAGES = {
     "Side by side": "Side by side",
     "Learn a kernel": "Learn a kernel",
 }
+#: Every page's address and its own title (its h1), for the fresh-context first visits.
+ADDRESSES = {
+    "Playground": ("", "Convolution playground"),
+    "Step by step": ("animation", "Step by step"),
+    "Colour volumes": ("colour", "Colour volumes and filter banks"),
+    "Pooling": ("pooling", "Pooling"),
+    "Practice": ("quiz", "Practice: predict, then reveal"),
+    "Side by side": ("compare", "Side by side"),
+    "Shapes and parameters": ("shapes", "Shapes and parameters"),
+    "Receptive field": ("receptive_field", "Receptive field"),
+    "Convolution as a matrix": ("matrix", "Convolution as a matrix multiplication"),
+    "Correlation vs convolution": ("correlation", "Correlation vs convolution"),
+    "Transposed convolution": ("transposed", "Transposed convolution and dilation"),
+    "Learn a kernel": ("learn_kernel", "Learn a kernel"),
+    "digits": ("digits", "A small CNN on handwritten digits"),
+}
+#: The lectures' grids on the Playground: (row label, query string, text once drawn).
+LECTURE_GRIDS = (
+    ("Playground preset change, lecture 7 × 7 (digit one)", "src=Lecture&lecture=digit_one",
+     "Input a: 7 × 7"),
+    ("Playground preset change, lecture 10 × 10 × 3 (colour volume)",
+     "src=Lecture&lecture=vertical_edge&channels=Colour", "Input a: 10 × 10 × 3"),
+)
 #: Presets (title in the list, a phrase of their caption), changed to in this order:
 #: each change in a row is to a kernel not yet shown in that row, so neither the
 #: app's caches nor the browser's message cache have its maps already.
@@ -325,6 +357,33 @@ def floor_row(browser, viewport: tuple[int, int], logs: Path, repeats: int, rows
         tab.close()
 
 
+def first_visit(browser, viewport: tuple[int, int], url: str, path: str, title: str) -> float:
+    """Seconds from opening ``url/path`` in a fresh browser context (no cache, no cookies,
+    no session) to the page drawn."""
+    tab = Tab(browser, viewport)
+    try:
+        t0 = time.perf_counter()
+        tab.page.goto(f"{url}/{path}", wait_until="commit")
+        return tab.drawn(title) - t0
+    finally:
+        tab.close()
+
+
+def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, runs: int,
+                      rows: dict) -> None:
+    """The digits page, first visitor of a server just started: at once, and 10 s later."""
+    path, title = ADDRESSES["digits"]
+    for wait, label in ((0.0, "digits page, first visit on a fresh server (visitor at once)"),
+                        (10.0, "digits page, first visit on a fresh server (visitor after 10 s)")):
+        times = []
+        for i in range(runs):
+            with server(app_dir, logs / f"fresh{int(wait)}_{i}.log") as (url, _):
+                time.sleep(wait)
+                times.append(first_visit(browser, viewport, url, path, title))
+        if times:
+            rows[label] = (times, [])
+
+
 def run_browser(args, rows: dict) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -345,8 +404,16 @@ def run_browser(args, rows: dict) -> None:
             if cold:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
             floor_row(browser, viewport, logs, args.repeats, rows)
+            fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
 
             with server(app_dir, logs / "main.log") as (url, _):
+                for label, query, text in LECTURE_GRIDS:
+                    # A tab of its own per grid: nothing it sets follows the photo rows.
+                    tab = Tab(browser, viewport, url)
+                    tab.page.goto(f"{url}/?{query}")
+                    tab.drawn(text)
+                    preset_rows(tab, label, args.repeats, rows)
+                    tab.close()
                 tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
@@ -397,6 +464,11 @@ def run_browser(args, rows: dict) -> None:
                 rows["page switch back to the Playground, 512² grey"] = (
                     [t for t, _, _ in back], [s for _, s, _ in back], [c for _, _, c in back])
                 tab.close()
+                for name, (path, title) in ADDRESSES.items():
+                    if args.visits:
+                        rows[f"first visit from a fresh browser context: {name}"] = (
+                            [first_visit(browser, viewport, url, path, title)
+                             for _ in range(args.visits)], [])
         finally:
             browser.close()
 
@@ -510,6 +582,8 @@ def table(rows: dict) -> str:
              "| server CPU p50 s | browser CPU p50 s |",
              "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for label, (times, sizes, *rest) in rows.items():
+        if not len(times):  # a row asked for no runs (e.g. --visits 0)
+            continue
         t = np.asarray(times)
         size = f"{int(np.median(sizes)):,} | {sizes[0]:,}" if sizes else "– | –"
         cpu = np.asarray(rest[0]) if rest and rest[0] else None

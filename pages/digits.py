@@ -8,13 +8,7 @@ from cnnviz.data.digits import mnist_style
 from cnnviz.data.images import load_image
 from cnnviz.lessons import digits as dg
 from cnnviz.plots.figures import image_figure
-from cnnviz.plots.learning import (
-    confusion_figure,
-    gallery_figure,
-    maps_figure,
-    probability_figure,
-    training_figure,
-)
+from cnnviz.plots.learning import training_figure
 from cnnviz.ui import cached, charts, learning, router, show
 from cnnviz.ui import state as k
 from cnnviz.ui.canvas import drawing_canvas
@@ -55,10 +49,7 @@ right.markdown("Shapes and counts come from the app's layer code (`cnnviz.core.l
 
 st.header("Training")
 history = model.history
-charts.chart(st, cached.figure(training_figure, history.steps, history.loss,
-                              history.train_accuracy, history.epoch_steps, history.test_accuracy,
-                              title=f"How the {'shipped' if which == 'shipped' else 'new'} "
-                                    "weights were trained"), key="cnn_history")
+charts.chart(st, learning.history_chart(history, which), key="cnn_history")
 st.caption(dg.training_caption(history, len(data.y_train), len(data.y_test)))
 with st.expander("Train again, live, from new random weights"):
     c1, c2, c3 = st.columns([1, 1, 2])
@@ -81,14 +72,9 @@ with st.expander("Train again, live, from new random weights"):
 st.header("What the first layer learned")
 matches = dg.match_filters(model.params["W1"])
 st.markdown(dg.FILTERS_TEXT)
-charts.chart(st, cached.figure(maps_figure, dg.learned_filters(matches), signed=True,
-                              labels=[m.text for m in matches], height=230,
-                              title="The 8 learned 3 × 3 filters of layer [1]"),
-                key="cnn_filters")
-charts.chart(st, cached.figure(maps_figure, dg.preset_filters(matches), signed=True,
-                              labels=[m.preset_label for m in matches], height=230,
-                              title="The hand-made kernel each one is closest to"),
-                key="cnn_presets")
+learned_filters, preset_filters = learning.filter_charts(matches)
+charts.chart(st, learned_filters, key="cnn_filters")
+charts.chart(st, preset_filters, key="cnn_presets")
 
 st.header("One digit, layer by layer")
 pick, shown = st.columns([1.1, 2], gap="large")
@@ -140,27 +126,21 @@ maps = dg.feature_maps(model, digit)
 probs = maps[-1].values
 with shown:
     a, b = st.columns([1, 2])
-    charts.chart(a, cached.figure(image_figure, digit, title="Input a^[0]: 28 × 28 × 1",
-                                 height=300), key="cnn_input")
-    charts.chart(b, cached.figure(probability_figure, probs, label=label), key="cnn_probs")
+    input_chart, probs_chart = learning.digit_charts(digit, probs, label)
+    charts.chart(a, input_chart, key="cnn_input")
+    charts.chart(b, probs_chart, key="cnn_probs")
     st.markdown(dg.prediction_text(probs, label))
 for layer in dg.spatial_maps(maps):
-    charts.chart(st, cached.figure(maps_figure, layer.values, signed=layer.signed,
-                                  title=f"[{layer.index}] {layer.label}: "
-                                        f"{show.shape_text(layer.values.shape)}"),
-                    key=f"cnn_maps_{layer.index}")
+    charts.chart(st, learning.layer_chart(layer, learning.layer_title(layer)),
+                 key=f"cnn_maps_{layer.index}")
 st.caption(dg.MAPS_TEXT)
 
 st.header("On the 1,000 held-out test digits")
 ev = cached.evaluation(model)
 c1, c2 = st.columns([1, 1.3], gap="large")
 c1.metric("Test accuracy", f"{ev.accuracy:.1%}", help="Digits never used in training.")
-charts.chart(c1, cached.figure(confusion_figure, ev.confusion,
-                              title="Confusion matrix (rows: true digit)"), key="cnn_confusion")
-wrong = ev.mistakes(24)
-charts.chart(c2, cached.figure(gallery_figure, data.x_test[wrong], dg.mistake_captions(ev, wrong),
-                              title=f"Misclassified: {dg.mistake_count(ev)} of "
-                                    f"{len(ev.labels)}, most confident first", columns=6),
-                key="cnn_mistakes")
+confusion_chart, mistakes_chart = learning.evaluation_charts(ev, data.x_test)
+charts.chart(c1, confusion_chart, key="cnn_confusion")
+charts.chart(c2, mistakes_chart, key="cnn_mistakes")
 c2.caption("Each caption: true → predicted (probability). Enter a number under *Test digit* "
            "above to follow one through the network.")

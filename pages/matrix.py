@@ -78,7 +78,7 @@ charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
                 key="mx_window")
 charts.chart(w2, grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.output.shape)}",
                             mapping="diverging", cells=[(cell.row, cell.col)], height=400),
-                key="mx_output")
+             key="mx_output", on_pick=charts.pick_into("mx_row", "mx_col"))
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "

@@ -66,7 +66,8 @@ if pooling.is_small(x):
         mapping=mapping, height=520), key="pooling_in")
     charts.chart(right, grid_figure(
         out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}{label}", mapping=mapping,
-        highlight=[] if index is None else [(row, col, 1, 1)], height=520), key="pooling_out")
+        highlight=[] if index is None else [(row, col, 1, 1)], height=520), key="pooling_out",
+        on_pick=charts.pick_into(pool_ui.ROW, pool_ui.COL))
     if index is not None:
         st.markdown(f"Window of output cell (row {row}, column {col}):")
         st.code(pooling.window_equation(trace, index), language=None)

@@ -1,28 +1,27 @@
-"""Figures for grids: images, kernels and feature maps.
+"""Figures for grids: images, kernels and feature maps, as pictures for the map element.
 
-Pure builders: they take core results and return a ``plotly.graph_objects.Figure``
-or a :class:`Picture`, so pages only place them (``cnnviz.ui.charts.chart``
-places either). Small grids (at most 16×16) carry their
-numbers in the cells, as the lectures draw them; larger ones are colour only.
-Signed maps use a diverging scale centred on 0 unless the caller asks for
-another display mapping.
+Pure builders: they take core results and return a :class:`Picture`, the
+view model of the app's own map element (``cnnviz.ui.charts.chart`` places
+it; ``cnnviz/ui/static/mapview.js`` draws it). Every grid is one: a lecture's
+7 × 7 matrix, a kernel, a pooling window, a 512² feature map. Small grids (at
+most 16×16) carry their numbers, which the browser prints in the cells, as
+the lectures draw them; larger ones are colour only. Signed maps use a
+diverging scale centred on 0 unless the caller asks for another display mapping.
 
-Big maps (too large for numbers) are not Plotly figures: they come back as
-a :class:`Picture`, the view model of the app's own map element
-(``cnnviz.ui.charts``), which draws them in the browser at a fraction of a
-Plotly chart's cost on every rerun. A picture carries the map's colours as
+Why not Plotly heatmaps: each one cost the browser about 100 ms on every rerun
+that changed it, and the first one of a session 2.3 s for Plotly's script; the
+map element draws a grid with its numbers in a few ms. Plotly stays for charts
+(loss curves, probabilities). A picture carries the map's colours as
 one PNG at the map's own resolution (:func:`cnnviz.plots.display.display_png`,
-a palette PNG for the diverging ramp), the same title, subtitle, colour bar
-and outlines as a heatmap would have, and the hover read-out of the raw
-values on a grid of at most :data:`HOVER_MAX_SIDE` cells a side: every cell
-of a map up to that size, every ``step``-th row and column of a larger one
-(the read-out names the cell it reads). A 512 × 512 edge map costs about
-0.25 MB instead of 2.8 MB as a heatmap. For tests and tools, :func:`read_out` returns what a
-heatmap or a picture carries: the raw values, the rows and columns they sit
-at, the map's shape.
+a palette PNG for the diverging ramp), the title, subtitle, colour bar (in
+raw values) and outlines, the numbers of a small grid, and the hover
+read-out of the raw values on a grid of at most :data:`HOVER_MAX_SIDE` cells
+a side: every cell of a map up to that size, every ``step``-th row and column
+of a larger one (the read-out names the cell it reads). For tests and tools,
+:func:`read_out` returns what a picture carries: the raw values, the rows and
+columns they sit at, the map's shape, and the numbers in its cells.
 
->>> fig = grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo")
->>> fig.data[0].text.tolist()
+>>> read_out(grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo"))["text"]
 [['1', '-2'], ['0', '3']]
 """
 
@@ -35,7 +34,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import plotly.graph_objects as go
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.data.pixels import in_unit_range
@@ -72,7 +70,7 @@ PICTURE = "cnnviz-picture"
 
 @dataclass(frozen=True, eq=False)
 class Picture:
-    """A grid too big for numbers, as the app's map element draws it.
+    """A grid, as the app's map element draws it.
 
     ``meta`` is JSON-ready:
 
@@ -86,7 +84,12 @@ class Picture:
       or ``{"kind": "value", "step": [sr, sc], "shape", "dtype"}``: ``values``
       holds the raw values of every ``sr``-th row and ``sc``-th column
       (little-endian); ``where`` is the read-out's note when it samples;
-    - ``shapes``: outlines as Plotly shape dicts (:func:`window_shapes`).
+    - ``shapes``: outlines as Plotly-style shape dicts (:func:`window_shapes`);
+    - ``axes``: the row and column indices go along the edges (small grids);
+    - ``numbers``: ``None``, or ``{"text": [[str]], "font", "fit"}``: the text
+      printed in every cell, the font size (px) expected at the nominal width,
+      and the :data:`cnnviz.plots.display.NUMBER_FIT` rule the browser applies
+      to the cells it draws.
 
     The browser gets :meth:`pack`'s bytes: a PNG and a float array travel as
     they are, not as base64 text inside JSON (a third smaller, and the
@@ -114,16 +117,20 @@ class Picture:
             hover["values"] = base64.b64encode(self.values).decode("ascii")
         return {**self.meta, "png": _png_uri(self.png), "hover": hover}
 
-    def pack(self) -> bytes:
+    def pack(self, *, pick: bool = False) -> bytes:
         """``meta`` as UTF-8 JSON after its length (4 bytes, little-endian), then
         ``png``, then ``values``; ``meta["sizes"]`` gives the two lengths.
+        ``pick``: the page listens for a click on a cell (``meta["pick"]``).
 
         >>> p = grid_figure(np.arange(400.0).reshape(20, 20))
         >>> q = Picture.unpack(p.pack())
         >>> q.meta == p.meta and q.png == p.png and q.values == p.values
         True
+        >>> Picture.unpack(p.pack(pick=True)).meta["pick"]
+        True
         """
-        meta = json.dumps({**self.meta, "sizes": [len(self.png), len(self.values)]},
+        extra = {"pick": True} if pick else {}
+        meta = json.dumps({**self.meta, **extra, "sizes": [len(self.png), len(self.values)]},
                           separators=(",", ":")).encode("utf-8")
         return len(meta).to_bytes(4, "little") + meta + self.png + self.values
 
@@ -157,28 +164,29 @@ def _png_step(shape: tuple[int, ...]) -> int:
     return max(_steps(shape[:2], PNG_MAX_SIDE))
 
 
-def read_out(fig: go.Figure | Picture | dict) -> dict:
-    """What a map figure carries of its raw values: heatmap or picture alike.
+def read_out(fig: Picture | dict) -> dict:
+    """What a map carries: its raw values, and the numbers it prints in its cells.
 
-    Returns ``{"values", "rows", "cols", "shape"}``: ``values[i, j]`` is the
-    raw value of cell ``(rows[i], cols[j])`` of a map of ``shape``. A heatmap
-    carries every cell; a picture carries the cells of its hover grid. Either
-    may also come as the JSON the page sends (a figure dict, a picture's data).
+    Returns ``{"values", "rows", "cols", "shape", "text", "font"}``:
+    ``values[i, j]`` is the raw value of cell ``(rows[i], cols[j])`` of a map
+    of ``shape`` (every cell up to :data:`HOVER_MAX_SIDE` a side, else the
+    cells of the hover grid); ``text`` is the grid of numbers printed in the
+    cells (``None`` for a map too big for them) and ``font`` their expected
+    size in px. ``fig`` is a :class:`Picture` or the JSON the page sends
+    (:attr:`Picture.data`). The one reader of grids for tests and tools.
 
     >>> r = read_out(grid_figure(np.arange(300.0 * 300).reshape(300, 300)))
-    >>> r["shape"], r["values"].shape, r["rows"][:3].tolist(), float(r["values"][1, 2])
-    ((300, 300), (100, 100), [0, 3, 6], 906.0)
-    >>> read_out(grid_figure(np.eye(3)))["values"].tolist()
-    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    >>> r["shape"], r["values"].shape, r["rows"][:3].tolist(), float(r["values"][1, 2]), r["text"]
+    ((300, 300), (100, 100), [0, 3, 6], 906.0, None)
+    >>> r = read_out(grid_figure(np.eye(3)))
+    >>> r["values"].tolist(), r["text"][0]
+    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], ['1', '0', '0'])
     """
     if isinstance(fig, Picture):
         return _picture_read_out(fig.meta, fig.values)
     if isinstance(fig, dict) and fig.get("kind") == PICTURE:
         return _picture_read_out(fig, base64.b64decode(fig["hover"].get("values", "")))
-    data = fig.to_dict()["data"] if isinstance(fig, go.Figure) else fig["data"]
-    values = np.asarray(_array(data[0]["customdata"]), dtype=np.float64)
-    return {"values": values, "rows": np.arange(values.shape[0]),
-            "cols": np.arange(values.shape[1]), "shape": values.shape}
+    raise TypeError(f"fig must be a Picture or its data, got {type(fig).__name__}")
 
 
 def _picture_read_out(meta: dict, raw: bytes) -> dict:
@@ -189,18 +197,12 @@ def _picture_read_out(meta: dict, raw: bytes) -> dict:
     sr, sc = hover["step"]
     values = np.frombuffer(raw, dtype=np.dtype(hover["dtype"]).newbyteorder("<"))
     rows, cols = meta["shape"]
+    numbers = meta.get("numbers")
     return {"values": values.reshape(hover["shape"]).astype(np.float64),
             "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
-            "shape": (int(rows), int(cols))}
-
-
-def _array(value: object) -> np.ndarray:
-    """A Plotly data array: a list, an array, or the {"dtype", "bdata", "shape"} encoding."""
-    if isinstance(value, dict):
-        flat = np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-        shape = [int(n) for n in str(value.get("shape", flat.size)).split(",")]
-        return flat.reshape(shape)
-    return np.asarray(value)
+            "shape": (int(rows), int(cols)),
+            "text": None if numbers is None else numbers["text"],
+            "font": None if numbers is None else numbers["font"]}
 
 
 #: Characters per subtitle line: a map shares its row with others, so about 45
@@ -256,37 +258,6 @@ def cell_pixels(shape: tuple[int, int], *, height: int, top: int, width: int,
     return max(1.0, min(plot_w / max(cols, 1), plot_h / max(rows, 1)))
 
 
-def _layout(
-    fig: go.Figure, title: str, shape: tuple[int, int], height: int | None, note: str = "",
-    present: bool = False,
-) -> go.Figure:
-    rows, cols = shape
-    fig.update_layout(
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 20 if present else 15},
-               "subtitle": {"text": "<br>".join(_note_lines(note, present)),
-                            "font": {"size": 13 if present else 11,
-                                     "color": "#222" if present else "#555"}}},
-        margin={"l": 8, "r": 8, "t": _top(note, present), "b": 8},
-        height=_height(shape, height, present),
-        # Presenter mode: grey gaps between the cells, so white cells keep their edges.
-        plot_bgcolor="#cfcfcf" if present else "#ffffff",
-        font={"size": 15 if present else 12, "color": "#111" if present else None},
-    )
-    # Row 0 at the top and square cells, as a matrix is written; a grid narrower than
-    # its figure is tall sits right under its title, not in the middle.
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", constrain="domain",
-                     constraintoward="top", showgrid=False, zeroline=False)
-    fig.update_xaxes(showgrid=False, zeroline=False, constrain="domain")
-    if max(rows, cols) <= NUMBERS_MAX_SIDE:
-        fig.update_xaxes(dtick=1)
-        fig.update_yaxes(dtick=1)
-    else:
-        # Pixel indices of a photo say little; hover still gives row and col.
-        fig.update_xaxes(showticklabels=False)
-        fig.update_yaxes(showticklabels=False)
-    return fig
-
-
 def grid_figure(
     values: np.ndarray,
     *,
@@ -301,9 +272,15 @@ def grid_figure(
     limits: tuple[float, float] | None = None,
     width: int | None = None,
     present: bool = False,
-    picture: bool | None = None,
-) -> go.Figure | Picture:
-    """A 2-D array as a heatmap with its numbers, or as a :class:`Picture` when big.
+) -> Picture:
+    """A 2-D array as a :class:`Picture` for the map element, with its numbers when small.
+
+    Every grid is drawn by the app's map element (``cnnviz.ui.charts``): a
+    lecture's 7 × 7 matrix and a 512² feature map alike. A grid of at most
+    :data:`NUMBERS_MAX_SIDE` a side carries the text of every cell
+    (``meta["numbers"]``), which the browser prints in the cells at the size
+    :data:`cnnviz.plots.display.NUMBER_FIT` gives for the cells it draws, and
+    its row and column indices along the edges.
 
     Parameters
     ----------
@@ -319,21 +296,22 @@ def grid_figure(
         colours and an equal legend for equal values.
     width : the width (px) the figure is expected to get on screen (default
         :data:`NOMINAL_WIDTH`, :data:`PRESENT_WIDTH` in presenter mode): with
-        the height it gives the cell size, and so the numbers' font
-        (:func:`cnnviz.plots.display.number_font`).
-    present : presenter mode: taller, larger type, and no colour bar when
+        the height it gives the expected cell size, and so the numbers' font
+        (``meta["numbers"]["font"]``, :func:`cnnviz.plots.display.number_font`);
+        the browser applies the same rule to the cells it really draws.
+    present : presenter mode: taller, larger bold type, and no colour bar when
         the numbers are printed (they say the values).
-    picture : a :class:`Picture` (True) or a Plotly heatmap (False); by default
-        a picture when the grid is too big for numbers and none are asked for.
-        Builders that add Plotly traces or shapes of their own ask for False.
 
     Examples
     --------
-    >>> type(grid_figure(np.zeros((17, 17)))).__name__, type(grid_figure(np.eye(16))).__name__
-    ('Picture', 'Figure')
-    >>> fig = grid_figure(np.eye(7), present=True, width=350)
-    >>> fig.data[0].textfont.size >= 20, fig.data[0].showscale
-    (True, False)
+    >>> p = grid_figure(np.eye(3))
+    >>> p.meta["numbers"]["text"], p.meta["axes"]
+    ([['1', '0', '0'], ['0', '1', '0'], ['0', '0', '1']], True)
+    >>> grid_figure(np.zeros((17, 17))).meta["numbers"] is None
+    True
+    >>> p = grid_figure(np.eye(7), present=True, width=350)
+    >>> p.meta["numbers"]["font"] >= 20, p.meta["colorbar"] is None
+    (True, True)
     """
     arr = np.asarray(values, dtype=np.float64)
     if arr.ndim != 2:
@@ -343,41 +321,31 @@ def grid_figure(
     shown = map_for_display(arr, mapping, limits=limits)
     small = max(arr.shape) <= NUMBERS_MAX_SIDE if show_numbers is None else show_numbers
     colorbar = colorbar and not (present and small)
-    # Colours follow the mapped values; the legend and hover speak raw values.
-    ticks, texts = _legend_ticks(np.linspace(shown.zmin, shown.zmax, 5), shown)
-    legend = {"showscale": colorbar, "zmin": shown.zmin, "zmax": shown.zmax,
-              "colorscale": shown.colorscale,
-              "colorbar": {"thickness": 12, "len": 0.85, "tickvals": ticks, "ticktext": texts}}
     note = f"{mapping}: {shown.note}"
-    if picture is None:
-        picture = not small and max(arr.shape) > NUMBERS_MAX_SIDE
-    if picture:
-        return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
-                            colorbar=legend["colorbar"] if colorbar else None,
-                            shapes=window_shapes(highlight, cells))
-    text = np.vectorize(lambda v: format_number(v, digits))(arr) if small else None
-    longest = max((len(t) for t in text.ravel()), default=1) if small else 1
-    cell = cell_pixels(arr.shape, height=_height(arr.shape, height, present),
-                       top=_top(note, present), colorbar=colorbar,
-                       width=width or (PRESENT_WIDTH if present else NOMINAL_WIDTH))
-    # Up to 16 × 16 the numbers are printed even where they hardly fit (presenter
-    # mode's larger minimum falls back to the normal one).
-    font = (number_font(cell, longest, present=present) or number_font(cell, longest)
-            or NUMBER_FIT["min"])
-    fig = go.Figure(go.Heatmap(
-        z=shown.values.astype(np.float32),
-        customdata=_raw_data(arr),
-        **legend,
-        text=text,
-        texttemplate="%{text}" if small else None,
-        # Presenter mode: bold with a contrasting halo, readable on mid-grey cells too.
-        textfont={"size": font, **({"weight": 700, "shadow": "auto"} if present else {})},
-        hovertemplate="row %{y}, col %{x}<br>value %{customdata:.4g}<extra></extra>",
-        xgap=1 if small else 0,
-        ygap=1 if small else 0,
-    ))
-    fig.update_layout(shapes=window_shapes(highlight, cells))
-    return _layout(fig, title, arr.shape, height, note=note, present=present)
+    bar = _colorbar(shown) if colorbar else None
+    numbers = None
+    if small:
+        text = np.vectorize(lambda v: format_number(v, digits), otypes=[str])(arr)
+        longest = max((len(t) for t in text.ravel()), default=1)
+        cell = cell_pixels(arr.shape, height=_height(arr.shape, height, present),
+                           top=_top(note, present), colorbar=colorbar,
+                           width=width or (PRESENT_WIDTH if present else NOMINAL_WIDTH))
+        # Up to 16 × 16 the numbers are printed even where they hardly fit (presenter
+        # mode's larger minimum falls back to the normal one).
+        font = (number_font(cell, longest, present=present) or number_font(cell, longest)
+                or NUMBER_FIT["min"])
+        numbers = {"text": text.tolist(), "font": int(font), "fit": dict(NUMBER_FIT)}
+    return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
+                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers)
+
+
+def _colorbar(shown) -> dict:
+    """The colour bar of a mapped map: its colours and raw-value ticks, positions 0 … 1."""
+    ticks, texts = _legend_ticks(np.linspace(shown.zmin, shown.zmax, 5), shown)
+    span = shown.zmax - shown.zmin
+    return {"colours": _colours(shown.colorscale),
+            "ticks": [[float((v - shown.zmin) / span), text]
+                      for v, text in zip(ticks, texts, strict=True)]}
 
 
 def _legend_ticks(ticks: np.ndarray, shown) -> tuple[list[float], list[str]]:
@@ -418,7 +386,7 @@ def _colours(colorscale: str | Sequence) -> list[list]:
 
 def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | None,
                   present: bool, png: bytes, step: int, hover: dict, colorbar: dict | None,
-                  shapes: list[dict], values: bytes = b"") -> Picture:
+                  shapes: list[dict], values: bytes = b"", numbers: dict | None = None) -> Picture:
     """What every picture carries: the frame (title, subtitle, height) and the picture."""
     # The subtitle's "; " parts; the browser wraps them to the width it has.
     lines = [part for part in note.split("; ") if part]
@@ -429,12 +397,15 @@ def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | N
         "height": _height(shape, height, present), "top": _top(note, present),
         "shape": [int(n) for n in shape], "step": int(step),
         "hover": hover, "colorbar": colorbar, "shapes": shapes,
+        # A small grid's row and column indices along its edges, as a matrix is labelled.
+        "axes": max(shape) <= NUMBERS_MAX_SIDE, "numbers": numbers,
     }, png, values)
 
 
 def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int | None,
-                 present: bool, colorbar: dict | None, shapes: list[dict]) -> Picture:
-    """A big map: its colours as a PNG, its raw values on the hover grid."""
+                 present: bool, colorbar: dict | None, shapes: list[dict],
+                 numbers: dict | None = None) -> Picture:
+    """A map: its colours as a PNG, its raw values on the hover grid, its numbers if small."""
     sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
     sample = _raw_data(arr[::sr, ::sc])
     where = "" if sr == sc == 1 else (
@@ -442,17 +413,10 @@ def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int |
         else f"(read-out on every {_nth(sr)} row and column)")
     hover = {"kind": "value", "step": [int(sr), int(sc)], "shape": list(sample.shape),
              "dtype": sample.dtype.name, "where": where}
-    bar = None
-    if colorbar is not None:
-        span = shown.zmax - shown.zmin
-        bar = {"colours": _colours(shown.colorscale),
-               "ticks": [[float((v - shown.zmin) / span), text]
-                         for v, text in zip(colorbar["tickvals"], colorbar["ticktext"],
-                                            strict=True)]}
     step = _png_step(arr.shape)
     raw = np.ascontiguousarray(sample, dtype=sample.dtype.newbyteorder("<")).tobytes()
     return _picture_data(title, note, arr.shape, height, present, display_png(shown, step=step),
-                         step, hover, bar, shapes, raw)
+                         step, hover, colorbar, shapes, raw, numbers)
 
 
 def window_shapes(
@@ -481,11 +445,11 @@ def image_figure(
     height: int | None = None,
     width: int | None = None,
     present: bool = False,
-) -> go.Figure | Picture:
-    """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels.
+) -> Picture:
+    """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels by the map element.
 
-    Grey images go through :func:`grid_figure`; an image too big for numbers
-    is a :class:`Picture`, as there.
+    Grey images go through :func:`grid_figure` (with their numbers when small);
+    a colour image is its RGB pixels, read out as RGB.
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
@@ -503,13 +467,9 @@ def image_figure(
         note = (f"minmax: stretched {format_number(lo)} … {format_number(hi)} onto "
                 "black … full colour")
     rgb = (np.clip(arr, 0, 1) * 255).round().astype(np.uint8)
-    if max(arr.shape[:2]) > NUMBERS_MAX_SIDE:
-        # A PNG instead of every pixel's three numbers; the browser reads the hover's
-        # RGB from the decoded picture, which is lossless.
-        step = _png_step(rgb.shape)
-        return _picture_data(title, note, arr.shape[:2], height, present,
-                             png_bytes(rgb[::step, ::step]), step, {"kind": "rgb", "where": ""},
-                             None, window_shapes(highlight))
-    fig = go.Figure(go.Image(z=rgb, hovertemplate="row %{y}, col %{x}<br>RGB %{z}<extra></extra>"))
-    fig.update_layout(shapes=window_shapes(highlight))
-    return _layout(fig, title, arr.shape[:2], height, note=note, present=present)
+    # A PNG instead of every pixel's three numbers; the browser reads the hover's
+    # RGB from the decoded picture, which is lossless.
+    step = _png_step(rgb.shape)
+    return _picture_data(title, note, arr.shape[:2], height, present,
+                         png_bytes(rgb[::step, ::step]), step, {"kind": "rgb", "where": ""},
+                         None, window_shapes(highlight))

@@ -18,6 +18,7 @@ enough. :func:`window_figure` draws a padded input with one window on it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
@@ -25,7 +26,7 @@ import plotly.graph_objects as go
 
 from cnnviz.core.text import format_number
 from cnnviz.plots.display import map_for_display
-from cnnviz.plots.figures import MARK_COLOUR, grid_figure
+from cnnviz.plots.figures import MARK_COLOUR, Picture, grid_figure
 
 __all__ = ["ROW_COLOUR", "cell_sizes", "product_figure", "text_font", "window_figure"]
 
@@ -208,24 +209,24 @@ def window_figure(
     *,
     title: str = "",
     height: int | None = None,
-) -> go.Figure:
+) -> Picture:
     """A padded input with one window outlined and the input itself dashed.
 
     The taps are marked one by one when they do not fill the window (with
     dilation); the dashed rectangle shows where the padding ends.
 
     >>> fig = window_figure(np.zeros((5, 5)), (0, 0, 3, 3), [(0, 0), (0, 2)], ((1, 1), (1, 1)))
-    >>> len(fig.layout.shapes)  # the window, two taps, the input
+    >>> len(fig.meta["shapes"])  # the window, two taps, the input
     4
     """
     top, left, h, w = window
     cells = list(taps) if len(taps) != h * w else []
     fig = grid_figure(padded, title=title, mapping="diverging", highlight=[window],
-                      cells=cells, colorbar=False, height=height, picture=False)
+                      cells=cells, colorbar=False, height=height)
     (pt, pb), (pl, pr) = padding
     rows, cols = np.asarray(padded).shape
-    if pt or pb or pl or pr:
-        fig.add_shape(type="rect", x0=pl - 0.5, x1=cols - pr - 0.5, y0=pt - 0.5,
-                      y1=rows - pb - 0.5, line={"color": "#555", "width": 2, "dash": "dash"})
-    return fig
-
+    if not (pt or pb or pl or pr):
+        return fig
+    edge = {"type": "rect", "x0": pl - 0.5, "x1": cols - pr - 0.5, "y0": pt - 0.5,
+            "y1": rows - pb - 0.5, "line": {"color": "#555", "width": 2, "dash": "dash"}}
+    return replace(fig, meta={**fig.meta, "shapes": [*fig.meta["shapes"], edge]})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
-import plotly.graph_objects as go
 
 from cnnviz.core._checks import as_float_array
 from cnnviz.core.trace import PoolTrace
 from cnnviz.lessons.pooling import window_rects, winner_cells
-from cnnviz.plots.figures import grid_figure
+from cnnviz.plots.figures import Picture, grid_figure
 
 __all__ = ["pool_figure"]
 
@@ -21,7 +22,7 @@ def pool_figure(
     title: str = "",
     mapping: str | None = None,
     height: int | None = None,
-) -> go.Figure:
+) -> Picture:
     """The input with every window outlined thinly, winners marked, one window in bold.
 
     Parameters
@@ -38,9 +39,9 @@ def pool_figure(
     --------
     >>> x = np.array([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]])
     >>> fig = pool_figure(x, PoolTrace(x, 2), 0)
-    >>> [s.line.color for s in fig.layout.shapes].count("#9e9e9e")  # 4 thin, 1 bold, 4 winners
+    >>> [s["line"]["color"] for s in fig.meta["shapes"]].count("#9e9e9e")  # 4 thin
     4
-    >>> len(fig.layout.shapes)
+    >>> len(fig.meta["shapes"])  # and 1 bold, 4 winners
     9
     """
     arr = np.asarray(as_float_array(x, "x"), dtype=np.float64)
@@ -50,15 +51,14 @@ def pool_figure(
     rects = window_rects(trace)
     bold = [] if selected is None else [rects[trace.step(selected).index]]
     fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
-                      cells=winner_cells(trace), height=height, picture=False)
+                      cells=winner_cells(trace), height=height)
     thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
              "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
             for top, left, h, w in rects]
-    # Assigned, not update_layout(shapes=...), which would merge into the existing shapes.
-    fig.layout.shapes = thin + [shape.to_plotly_json() for shape in fig.layout.shapes]
+    # The thin ones first: the bold window and the winners are drawn over them.
+    meta = {**fig.meta, "shapes": thin + fig.meta["shapes"]}
     (pt, pb), (pl, pr) = trace.geometry.padding
-    if pt or pl:
-        # Let the outlines that hang over the padding show.
-        fig.update_xaxes(range=[-pl - 0.6, arr.shape[1] + pr - 0.4])
-        fig.update_yaxes(range=[arr.shape[0] + pb - 0.4, -pt - 0.6], autorange=False)
-    return fig
+    if pt or pb or pl or pr:
+        # Room around the grid (in cells) for the outlines that hang over the padding.
+        meta["margin"] = [pt + 0.1, pb + 0.1, pl + 0.1, pr + 0.1]
+    return replace(fig, meta=meta)

@@ -7,20 +7,21 @@ import plotly.graph_objects as go
 
 from cnnviz.core.layers import Conv
 from cnnviz.lessons.shapes import Calculation, StackReport, format_count
-from cnnviz.plots.figures import grid_figure
+from cnnviz.plots.figures import Picture, grid_figure
 
 __all__ = ["coverage_figure", "params_figure"]
 
 
-def coverage_figure(calc: Calculation) -> go.Figure:
+def coverage_figure(calc: Calculation) -> Picture:
     """How many windows read each cell of the padded input; the real input outlined.
 
     Cells at 0 are never read. The grid is ``coverage ⊗ coverage`` (rows times
     columns), since the same numbers hold on both axes.
 
     >>> from cnnviz.lessons.shapes import calculate
+    >>> from cnnviz.plots.figures import read_out
     >>> fig = coverage_figure(calculate(6, 3, padding="custom", p=1, stride=5))
-    >>> fig.data[0].customdata.shape, fig.layout.shapes[0].x0
+    >>> read_out(fig)["values"].shape, fig.meta["shapes"][0]["x0"]
     ((8, 8), 0.5)
     """
     grid = np.outer(calc.coverage, calc.coverage)

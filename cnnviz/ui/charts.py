@@ -1,23 +1,27 @@
-"""Place a grid on the page: a Plotly chart, or the app's map element for a big map.
+"""Place a grid or a chart on the page: the app's map element, or a Plotly chart.
 
 :func:`cnnviz.plots.figures.grid_figure` and
-:func:`~cnnviz.plots.figures.image_figure` return a Plotly figure for a grid
-with numbers and a :class:`~cnnviz.plots.figures.Picture` for a grid too big
-for them. :func:`chart` places either, so a page need not know which::
+:func:`~cnnviz.plots.figures.image_figure` return a
+:class:`~cnnviz.plots.figures.Picture` for every grid, with its numbers when
+it is small; charts (loss curves, probabilities) are Plotly figures.
+:func:`chart` places either, so a page need not know which::
 
     from cnnviz.ui import cached, charts
 
     charts.chart(col, cached.grid_figure(z, title="Feature map"), key="pg_z")
 
 Why the map element (``static/mapview.js``): Streamlit's Plotly chart costs
-the browser 40 to 100 ms on every rerun that changes it; the element draws
-the map's PNG on a canvas in a few ms, with the same title, subtitle, colour
-bar, outlines and read-out (``bench/rerun_latency.py`` measures both).
+the browser 40 to 100 ms on every rerun that changes it (and 2.3 s for
+Plotly's script on the first one of a session); the element draws the
+grid's PNG and numbers on a canvas in a few ms, with the same title,
+subtitle, colour bar, outlines and read-out (``bench/rerun_latency.py``
+measures both). ``on_pick`` makes a grid's cells clickable.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +29,7 @@ import streamlit as st
 
 from cnnviz.plots.figures import Picture
 
-__all__ = ["chart", "chart_names", "svg"]
+__all__ = ["chart", "chart_names", "pick_into", "picked", "svg"]
 
 _STATIC = Path(__file__).with_name("static")
 # Registered once at import, like the animator.
@@ -46,19 +50,60 @@ _map = st.components.v2.component(
     js=(_STATIC / "mapview.js").read_text(encoding="utf-8"), isolate_styles=False)
 
 
-def chart(where: Any, fig: Any, *, key: str, **kwargs: Any) -> None:
+def chart(where: Any, fig: Any, *, key: str,
+          on_pick: Callable[[int, int], None] | None = None, **kwargs: Any) -> None:
     """Place ``fig`` in ``where`` (``st``, a column, a container) under ``key``.
 
     A :class:`~cnnviz.plots.figures.Picture` goes to the map element (as tall
     as the picture it draws, at most its ``height``); anything else to
     ``where.plotly_chart(fig, key=key, **kwargs)``.
+
+    ``on_pick(row, col)``, for a picture: a click on a cell (or Enter on the
+    keyboard's cell) calls it before the rerun it starts, as a widget's
+    ``on_change`` would; it typically sets the widgets that choose that cell.
     """
     if isinstance(fig, Picture):
+        data = fig.pack(pick=on_pick is not None)
         # "content": the element takes the picture's height, at most meta["height"].
         with _inside(where):
-            _map(key=key, data=fig.pack(), height="content")
+            if on_pick is None:
+                _map(key=key, data=data, height="content")
+            else:
+                _map(key=key, data=data, height="content",
+                     on_pick_change=lambda: picked(key, on_pick))
     else:
         where.plotly_chart(fig, key=key, **kwargs)
+
+
+def picked(key: str, on_pick: Callable[[int, int], None]) -> None:
+    """Hand the cell the map element ``key`` reported (its trigger "pick") to ``on_pick``.
+
+    The browser sends ``[row, col]``; anything else (no value, a stale or
+    malformed one) is ignored rather than raised: a click is no place for a traceback.
+    """
+    state = st.session_state.get(key)
+    value = state.get("pick") if hasattr(state, "get") else getattr(state, "pick", None)
+    try:
+        row, col = (int(v) for v in value)
+    except (TypeError, ValueError):
+        return
+    if row >= 0 and col >= 0:
+        on_pick(row, col)
+
+
+def pick_into(row_key: str, col_key: str) -> Callable[[int, int], None]:
+    """An ``on_pick`` that sets the two number inputs choosing a cell (their session keys).
+
+    The picked cell is one of the grid's own cells, so it lies inside the
+    inputs' bounds wherever the inputs can reach every cell of that grid (the
+    pages' inputs go to 63 or 4096; their grids are at most 16 and 1024 a side).
+    """
+
+    def pick(row: int, col: int) -> None:
+        st.session_state[row_key] = row
+        st.session_state[col_key] = col
+
+    return pick
 
 
 def _inside(where: Any) -> contextlib.AbstractContextManager:

@@ -177,7 +177,8 @@ def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
                       f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380,
                       width=480 if presenter.on() else 400)  # half the row
-    charts.chart(st, fig, key="colour_output")
+    # A click on a cell explains that cell (the "Output row" and "Output column" inputs).
+    charts.chart(st, fig, key="colour_output", on_pick=charts.pick_into(ROW, COL))
 
 
 def step_panels(step: Step) -> None:

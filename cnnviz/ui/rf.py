@@ -115,7 +115,9 @@ def levels(maps: Sequence[np.ndarray], regions: Sequence[Region], counts: Sequen
             fig = grid_figure(values, title=name, digits=2, height=460,
                               highlight=[] if region.empty else [region.rect],
                               cells=[(region.rows[0], region.cols[0])] if level == last else [])
-            charts.chart(col, fig, key=f"rf_level_{level}")
+            # A click on a cell of the last map follows that output cell.
+            charts.chart(col, fig, key=f"rf_level_{level}",
+                         on_pick=charts.pick_into(ROW, COL) if level == last else None)
             col.caption(describe_level(level, region, counts[level], values.shape,
                                        is_output=level == last))
 

@@ -105,6 +105,25 @@ def raw(at, key):
     return read_out(chart(at, key))["values"]
 
 
+def numbers(spec: dict) -> list[list[str]] | None:
+    """The numbers a grid prints in its cells, row by row (``None`` for a map too big
+    for them): what the Plotly grids' ``data[0].text`` was. Every test that reads a
+    grid reads it through :func:`cnnviz.plots.figures.read_out` (here, :func:`read`
+    and this)."""
+    return read_out(spec)["text"]
+
+
+def pixels(spec: dict) -> np.ndarray:
+    """A picture's colours as the browser gets them: its PNG decoded to RGB (H, W, 3)."""
+    import io
+
+    from PIL import Image
+
+    png = base64.b64decode(spec["png"].split(",", 1)[1])
+    with Image.open(io.BytesIO(png)) as im:
+        return np.asarray(im.convert("RGB"))
+
+
 def animators(at: AppTest) -> list:
     """The step-by-step animations on the page (not the app's other components)."""
     return [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_animator"]

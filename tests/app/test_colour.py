@@ -7,7 +7,7 @@ import pytest
 from cnnviz.ui import colour
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, title, type_in
+from .conftest import charts, exceptions, figure, numbers, page_text, title, type_in
 
 PAGE = "pages/colour.py"
 
@@ -58,7 +58,7 @@ def test_lecture_volume_gives_75_per_channel_and_225(open_page):
         assert code.startswith("25·1 + 25·0 + 0·(−1)")
     assert codes[3] == "75 (R) + 75 (G) + 75 (B) + 0 (bias b) = 225"
     output = figure(at, 3)  # the one output map, 8 × 8 with numbers
-    assert output["data"][0]["text"][0] == ["0", "0", "0", "225", "225", "0", "0", "0"]
+    assert numbers(output)[0] == ["0", "0", "0", "225", "225", "0", "0", "0"]
     assert "10 × 10 × 3 with one filter 3 × 3 × 3 → one map 8 × 8" in page_text(at)
 
 

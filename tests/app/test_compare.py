@@ -9,8 +9,9 @@ import cnnviz
 from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons.matrix import grey
+from cnnviz.plots.display import display_pixels, map_for_display
 
-from .conftest import array, chart, exceptions, page_text, read
+from .conftest import chart, exceptions, page_text, pixels, read
 
 PAGE = "pages/compare.py"
 # A small lecture matrix: every cell of every map travels in the figures.
@@ -40,18 +41,20 @@ def test_difference_map_is_conv2d_a_minus_conv2d_b(open_page):
 
 def test_both_maps_share_one_colour_scale(open_page):
     at = open_page(PAGE, query={**LECTURE, "a_k": "laplacian_8", "b_k": "sobel_y"})
-    fig_a, fig_b = chart(at, "cmp_map_A")["data"][0], chart(at, "cmp_map_B")["data"][0]
-    assert (fig_a["zmin"], fig_a["zmax"]) == (fig_b["zmin"], fig_b["zmax"])
+    fig_a, fig_b = chart(at, "cmp_map_A"), chart(at, "cmp_map_B")
     # The legends read the same raw values at the same places ...
-    assert fig_a["colorbar"]["ticktext"] == fig_b["colorbar"]["ticktext"]
+    assert fig_a["colorbar"]["ticks"] == fig_b["colorbar"]["ticks"]
+    assert fig_a["colorbar"]["colours"] == fig_b["colorbar"]["colours"]
     # ... and one value has one colour: both maps divided by the same max |v|.
     img = _image()
     a = cnnviz.conv2d(img, get_kernel("laplacian_8"), padding="same")
     b = cnnviz.conv2d(img, get_kernel("sobel_y"), padding="same")
     peak = max(np.abs(a).max(), np.abs(b).max())
     assert np.abs(a).max() != np.abs(b).max()  # else a shared scale would prove nothing
-    np.testing.assert_allclose(array(fig_a["z"]), a / peak, rtol=1e-6, atol=1e-7)
-    np.testing.assert_allclose(array(fig_b["z"]), b / peak, rtol=1e-6, atol=1e-7)
+    shared = (-peak, peak)
+    for fig, z in ((fig_a, a), (fig_b, b)):
+        expected = display_pixels(map_for_display(z, "diverging", limits=shared))
+        np.testing.assert_array_equal(pixels(fig), expected)
 
 
 @pytest.mark.parametrize("preset", ["valid vs same", "stride 1 vs 2"])

@@ -21,6 +21,7 @@ from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.lessons import shapes
+from cnnviz.plots.figures import read_out
 from cnnviz.ui import codec, kernel, links, transposed
 from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
@@ -66,9 +67,8 @@ def test_playground_from_a_link(open_page):
     assert at.selectbox(key=keys.ACTIVATION).value == "relu"
     image = samples.pattern("square", 16)
     z = cnnviz.conv2d(image, [[1, 2], [3, -4]], -1.5, stride=(2, 1), padding="same")
-    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), z)
-    np.testing.assert_allclose(array(figure(at, 2)["data"][0]["customdata"]),
-                               activate(z, "relu"))
+    np.testing.assert_allclose(read_out(figure(at, 1))["values"], z)
+    np.testing.assert_allclose(read_out(figure(at, 2))["values"], activate(z, "relu"))
     assert not _notices(at)
 
 
@@ -299,7 +299,7 @@ def test_a_typed_matrix_from_a_spreadsheet_a_bad_cell_and_the_link(open_page):
     assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"
     good = [[1, -2, 0.5], [0, 3, 4], [5, 6, 7]]
     expected = cnnviz.conv2d(good, get_kernel("sharpen"))
-    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), expected)
+    np.testing.assert_allclose(read_out(figure(at, 1))["values"], expected)
     at.text_area(key="typed").set_value("1 -2 1/2\n0 x 4\n5 6 7").run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.sidebar.error)
@@ -307,7 +307,7 @@ def test_a_typed_matrix_from_a_spreadsheet_a_bad_cell_and_the_link(open_page):
     assert at.text_area(key="typed").value == "1 -2 1/2\n0 x 4\n5 6 7"  # nothing typed is lost
     assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"  # the link keeps the last good one
     # The maps stay on the last good matrix.
-    np.testing.assert_allclose(array(figure(at, 1)["data"][0]["customdata"]), expected)
+    np.testing.assert_allclose(read_out(figure(at, 1))["values"], expected)
     again = open_page(query=dict(at.query_params))
     assert again.text_area(key="typed").value == "1 -2 1/2\n0 3 4\n5 6 7"
 

@@ -16,6 +16,7 @@ from .conftest import (
     charts,
     exceptions,
     figure,
+    numbers,
     page_text,
     raw,
     read,
@@ -33,7 +34,7 @@ def _png(array: np.ndarray) -> bytes:
 
 
 def _cell_texts(fig: dict) -> list[list[str]]:
-    return fig["data"][0]["text"]
+    return numbers(fig)
 
 
 def test_default_render_shows_maps_and_formula(open_page):
@@ -219,7 +220,7 @@ def test_lecture_settings_reproduce_the_lectures_shapes_and_sums(open_page):
     assert not at.exception, exceptions(at)
     fig = figure(at, 1)
     assert "8 × 8" in title(fig) and "× 3" not in title(fig)
-    assert fig["data"][0]["text"][0][3] == "225"
+    assert numbers(fig)[0][3] == "225"
     assert at.session_state[keys.KERNEL_PRESET] == "vertical_edge"  # the preset box agrees
     # The rectangle: its bias w0 = -4 and ReLU come with it.
     at.selectbox(key=keys.LECTURE).set_value("rectangle").run()

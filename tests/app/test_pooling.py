@@ -6,7 +6,8 @@ from cnnviz.plots.figures import MARK_COLOUR
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, switch, title
+from .conftest import charts, exceptions, figure, numbers, page_text, switch, title
+from .conftest import shapes as chart_shapes
 
 PAGE = "pages/pooling.py"
 
@@ -19,7 +20,7 @@ def _lecture(open_page):
 
 
 def _texts(fig: dict) -> list[list[str]]:
-    return fig["data"][0]["text"]
+    return numbers(fig)
 
 
 def test_default_render_says_no_parameters_and_shows_the_formula(open_page):
@@ -41,7 +42,7 @@ def test_lecture_example_marks_the_winners_and_gives_6_8_3_4(open_page):
     inp, out = figure(at, 0), figure(at, 1)
     assert _texts(out) == [["6", "8"], ["3", "4"]]
     # 4 dotted windows, 1 orange (the selected one), 4 green winners at 6, 8, 3 and 4.
-    shapes = inp["layout"]["shapes"]
+    shapes = chart_shapes(inp)
     green = [s for s in shapes if s["line"]["color"] == MARK_COLOUR]
     assert len(shapes) == 9 and len(green) == 4
     cells = [(round(s["y0"] + 0.45), round(s["x0"] + 0.45)) for s in green]

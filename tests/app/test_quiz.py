@@ -150,13 +150,13 @@ def test_a_hostile_link_falls_back_with_a_notice(open_page, query):
 
 
 def test_an_answered_value_question_outlines_the_window_on_the_input(open_page):
-    from .conftest import chart
+    from .conftest import chart, shapes
 
     q = quiz.make_question("value", 31, 3)
     at = _open(open_page, "value", 31, 3)
-    assert not chart(at, "quiz_input")["layout"].get("shapes")
+    assert not shapes(chart(at, "quiz_input"))
     _answer(at, q, q.answer_text)
-    (shape,) = chart(at, "quiz_input")["layout"]["shapes"]
+    (shape,) = shapes(chart(at, "quiz_input"))
     top, left = q.window
-    # Plotly cells are centred on integers: the outline runs from -0.5 around the window.
+    # Cells are centred on integers: the outline runs from -0.5 around the window.
     assert (shape["x0"], shape["y0"]) == (max(left, 0) - 0.5, max(top, 0) - 0.5)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnnviz.ui import rf as ui_rf
-from tests.app.conftest import charts, exceptions, shapes, switch, title, type_in
+from tests.app.conftest import charts, exceptions, numbers, shapes, switch, title, type_in
 
 PAGE = "pages/receptive_field.py"
 
@@ -60,7 +60,7 @@ def test_default_render(open_page):
     assert [_rect(s)[2] for s in levels[:3]] == [7, 5, 3]
     assert "Rows 14–18, columns 14–18: 5 × 5 cells" in text
     paths = _titled(at, "Paths from each input pixel")[0]
-    assert paths["data"][0]["text"][3][3] == "49"
+    assert numbers(paths)[3][3] == "49"
     # Three 3×3 against one 7×7.
     assert [m.value for m in at.metric] == ["30", "50"]
     assert r"3\cdot(3\cdot 3\cdot 1 + 1)\cdot 1 = 30" in text and "3 ReLUs" in text
@@ -119,7 +119,7 @@ def test_channels_and_small_image(open_page):
     at.select_slider(key="rf_size").set_value(16).run()
     assert not at.exception, exceptions(at)
     level = _titled(at, "a^[1]")[0]
-    assert len(level["data"][0]["text"]) == 16  # small maps show their numbers
+    assert len(numbers(level)) == 16  # small maps show their numbers
 
 
 def test_lecture_matrix_source(open_page):

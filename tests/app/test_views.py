@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from cnnviz.data.views import link_of, view_json
+from cnnviz.plots.figures import read_out
 from cnnviz.ui import views
 
-from .conftest import animators, charts, exceptions, figure, page_text
+from .conftest import animators, charts, exceptions, figure, numbers, page_text
 
 FILES = {"": "pages/playground.py", "animation": "pages/animation.py",
          "colour": "pages/colour.py"}
@@ -35,8 +36,9 @@ def test_presenter_mode_is_a_linked_switch_that_restyles_and_hides_the_intro(ope
     assert "Presenter mode" in css and "font-size: 17px" in css
     # The 7 × 7 lecture input at projector size: numbers of 20 px and more, no colour bar.
     big, small = _charts(at)[0], _charts(plain)[0]
-    assert big["data"][0]["textfont"]["size"] >= 20 > small["data"][0]["textfont"]["size"]
-    assert big["layout"]["height"] > small["layout"]["height"]
+    assert numbers(big) == numbers(small)
+    assert read_out(big)["font"] >= 20 > read_out(small)["font"]
+    assert big["height"] > small["height"]
 
 
 def test_the_switch_turns_presenter_mode_on_and_off_in_the_session(open_page):

@@ -106,15 +106,17 @@ def test_the_playground_shows_kernel_and_map_with_large_numbers(projector, app_u
     _open(pg, f"{app_url}/?{LECTURES['digit']}&present=true", "Convolution playground")
     assert not no_exception_box(pg)
     editor = pg.locator('[data-testid="stDataFrame"]').first
-    charts = pg.locator('[data-testid="stPlotlyChart"]')
+    # The input and the feature map: grids with numbers, drawn by the map element.
+    charts = pg.get_by_test_id("cnnviz-map")
+    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"cnnviz-map\"]')]"
+                         ".every(m => m.dataset.state === 'drawn')", polling=100)
     assert _inside(editor.bounding_box())
     assert _inside(charts.nth(0).bounding_box()) and _inside(charts.nth(1).bounding_box())
-    # A cell's number in the feature map: its rendered font and box, in CSS pixels.
-    font, height = pg.evaluate(
-        """() => { const t = document.querySelectorAll('[data-testid="stPlotlyChart"]')[1]
-                     .querySelector('.heatmaplayer text, g.textpoint text, text.textpoint');
-                   return [parseFloat(getComputedStyle(t).fontSize), t.getBBox().height]; }""")
-    assert font >= 20 and height >= 20, (font, height)
+    # The feature map's numbers: the font the element drew them in, and the cells' side,
+    # in CSS pixels (the rule gives at most half a cell).
+    font = int(charts.nth(1).get_attribute("data-font"))
+    cell = charts.nth(1).locator("canvas.cm-canvas").bounding_box()["width"] / 5
+    assert font >= 20 and cell >= 40, (font, cell)
     _shot(pg, "playground_digit")
 
 

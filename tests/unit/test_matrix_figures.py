@@ -71,10 +71,10 @@ def test_bad_shapes_raise():
 def test_window_figure_outlines_window_taps_and_input():
     fig = window_figure(np.zeros((6, 6)), (1, 1, 3, 3), [(1, 1), (1, 3), (3, 1), (3, 3)],
                         ((1, 1), (1, 1)))
-    shapes = fig.layout.shapes
+    shapes = fig.meta["shapes"]
     assert len(shapes) == 6  # window, 4 taps, the input's edge
-    assert shapes[-1].line.dash == "dash"
-    assert (shapes[-1].x0, shapes[-1].x1) == (0.5, 4.5)
+    assert shapes[-1]["line"]["dash"] == "dash"
+    assert (shapes[-1]["x0"], shapes[-1]["x1"]) == (0.5, 4.5)
     plain = window_figure(np.zeros((3, 3)), (0, 0, 2, 2), [(0, 0), (0, 1), (1, 0), (1, 1)],
                           ((0, 0), (0, 0)))
-    assert len(plain.layout.shapes) == 1  # taps fill the window; no padding
+    assert len(plain.meta["shapes"]) == 1  # taps fill the window; no padding

@@ -180,9 +180,9 @@ def test_builders_with_huge_values(value):
     for mapping in MAPPINGS:
         _no_overflow_error(lambda m=mapping: map_for_display(big, m).raw_of([0.0, 0.5, 1.0]))
         _no_overflow_error(lambda m=mapping: to_uint8_image(big, m))
-        _no_overflow_error(lambda m=mapping: grid_figure(big, mapping=m).to_json())
-    for call in (lambda: grid_figure(big).to_json(), lambda: image_figure(big).to_json(),
-                 lambda: image_figure(np.repeat(big[:, :, None], 3, axis=2)).to_json(),
+        _no_overflow_error(lambda m=mapping: grid_figure(big, mapping=m).pack())
+    for call in (lambda: grid_figure(big).pack(), lambda: image_figure(big).pack(),
+                 lambda: image_figure(np.repeat(big[:, :, None], 3, axis=2)).pack(),
                  lambda: histogram_svg(histogram(big)),
                  lambda: kernels.kind_of(k), lambda: flip_relation(k),
                  lambda: impulse_response(k), lambda: compare_flip(IMAGE, k),

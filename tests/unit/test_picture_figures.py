@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cnnviz.plots.display import map_for_display, to_uint8_image
+from cnnviz.core.text import format_number
+from cnnviz.plots.display import (
+    DIVERGING_COLORSCALE,
+    NUMBER_FIT,
+    map_for_display,
+    to_uint8_image,
+)
 from cnnviz.plots.figures import (
     HOVER_MAX_SIDE,
     NUMBERS_MAX_SIDE,
@@ -40,17 +46,18 @@ def test_big_map_is_a_lossless_picture_of_the_heatmaps_colours(mapping):
     # Exactly the PNG download's pixels: the same stops, no loss.
     np.testing.assert_array_equal(_png(picture), to_uint8_image(values, mapping))
     assert picture.data["step"] == 1 and picture.data["shape"] == [40, 70]
-    # The legend speaks raw values as the heatmap's does: same colours, same tick texts.
-    heatmap = grid_figure(values, mapping=mapping, title="t", picture=False).data[0]
+    # The legend speaks raw values, as the heatmaps' did: the mapping's colours, and the
+    # raw value at each of five evenly spaced ticks.
+    dm = map_for_display(values, mapping)
     bar = picture.data["colorbar"]
-    scale = [[float(p), c] for p, c in heatmap.colorscale]
     assert bar["colours"][0][0] == 0.0 and bar["colours"][-1][0] == 1.0
     if mapping == "diverging":
-        assert bar["colours"] == scale
-    assert [text for _, text in bar["ticks"]] == list(heatmap.colorbar.ticktext)
+        assert bar["colours"] == [[float(p), c] for p, c in DIVERGING_COLORSCALE]
+    else:
+        assert bar["colours"] == [[0.0, "rgb(0,0,0)"], [1.0, "rgb(255,255,255)"]]
+    raw = dm.raw_of(np.linspace(dm.zmin, dm.zmax, 5))
+    assert [text for _, text in bar["ticks"]] == [format_number(v, 3) for v in raw]
     assert [pos for pos, _ in bar["ticks"]] == pytest.approx([0, 0.25, 0.5, 0.75, 1])
-    dm = map_for_display(values, mapping)
-    assert (heatmap.zmin, heatmap.zmax) == (dm.zmin, dm.zmax)
     # The subtitle still names the mapping and what it did, and so does the chart's name.
     assert picture.data["note"][0].startswith(mapping)
     assert picture.data["label"].startswith("Chart: t. " + mapping)
@@ -60,10 +67,16 @@ def test_no_colour_bar_when_asked_for_none():
     assert grid_figure(RNG.normal(size=(30, 30)), colorbar=False).data["colorbar"] is None
 
 
-def test_figures_that_add_plotly_shapes_can_ask_for_a_heatmap():
-    fig = grid_figure(RNG.normal(size=(40, 40)), picture=False)
-    assert fig.data[0].type == "heatmap" and fig.data[0].text is None
-    assert isinstance(grid_figure(np.eye(4), picture=True), Picture)
+def test_every_grid_is_a_picture_and_small_ones_carry_numbers_and_indices():
+    big = grid_figure(RNG.normal(size=(40, 40)))
+    assert isinstance(big, Picture) and big.meta["numbers"] is None and not big.meta["axes"]
+    small = grid_figure(np.eye(4))
+    assert isinstance(small, Picture) and small.meta["axes"]
+    assert read_out(small)["text"] == [["1" if i == j else "0" for j in range(4)]
+                                       for i in range(4)]
+    # Asked for, a bigger grid prints its numbers too; asked not to, a small one does not.
+    assert read_out(grid_figure(np.ones((20, 20)), show_numbers=True))["text"][19][19] == "1"
+    assert grid_figure(np.eye(4), show_numbers=False).meta["numbers"] is None
 
 
 def test_hover_grid_is_every_cell_up_to_its_limit():
@@ -101,12 +114,16 @@ def test_read_out_works_on_the_json_a_page_sends():
     np.testing.assert_array_equal(r["values"], values[::2, ::2].astype(np.float32))
 
 
-def test_small_maps_keep_their_numbers_and_heatmap():
+def test_small_maps_keep_their_numbers_values_and_colours():
     values = RNG.integers(-5, 5, size=(NUMBERS_MAX_SIDE, NUMBERS_MAX_SIDE)).astype(float)
-    fig = grid_figure(values)
-    assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
-    assert fig.data[0].text[0][0] == str(int(values[0, 0]))
-    np.testing.assert_array_equal(read_out(fig)["values"], values)
+    fig = grid_figure(values, digits=2)
+    r = read_out(fig)
+    assert r["text"] == [[format_number(v, 2) for v in row] for row in values]
+    np.testing.assert_array_equal(r["values"], values)
+    np.testing.assert_array_equal(_png(fig), to_uint8_image(values, "diverging"))
+    # The rule the browser applies to the cells it draws travels with the numbers.
+    assert fig.meta["numbers"]["fit"] == dict(NUMBER_FIT)
+    assert r["font"] >= NUMBER_FIT["min"]
 
 
 def test_big_map_payload_is_a_fraction_of_the_heatmaps():
@@ -123,8 +140,9 @@ def test_colour_image_is_a_png_with_rgb_hover():
     assert picture.data["hover"]["kind"] == "rgb" and picture.data["colorbar"] is None
     with pytest.raises(ValueError, match="RGB"):
         read_out(picture)
-    small = image_figure(rgb[:8, :8])
-    assert small.data[0].z is not None
+    small = image_figure(rgb[:8, :8])  # a small colour image is a picture too, with indices
+    np.testing.assert_array_equal(_png(small), (rgb[:8, :8] * 255).round().astype(np.uint8))
+    assert small.meta["axes"] and small.meta["hover"]["kind"] == "rgb"
 
 
 def test_a_huge_map_keeps_every_kth_pixel_on_its_own_coordinates():

@@ -9,10 +9,11 @@ import pytest
 
 from cnnviz import pool2d
 from cnnviz.core.pool import pool_geometry
+from cnnviz.core.text import format_number
 from cnnviz.core.trace import PoolTrace
 from cnnviz.data.samples import LECTURE_INPUTS
 from cnnviz.lessons import pooling
-from cnnviz.plots.figures import MARK_COLOUR
+from cnnviz.plots.figures import MARK_COLOUR, read_out
 from cnnviz.plots.pooling import pool_figure
 
 RNG = np.random.default_rng(5)
@@ -105,11 +106,13 @@ def test_window_index_is_row_major_and_checked():
 def test_pool_figure_outlines_every_window_and_the_selected_one():
     trace = PoolTrace(LECTURE, 2, stride=1)
     fig = pool_figure(LECTURE, trace, 4, title="in")
-    colours = [s.line.color for s in fig.layout.shapes]
+    shapes = fig.meta["shapes"]
+    colours = [s["line"]["color"] for s in shapes]
     assert colours.count("#9e9e9e") == 9 and colours.count(MARK_COLOUR) == 9
-    bold = [s for s in fig.layout.shapes if s.line.color == "#ffb300"]
-    assert len(bold) == 1 and (bold[0].x0, bold[0].y0) == (0.5, 0.5)  # window (1, 1)
-    assert pool_figure(LECTURE, trace).layout.shapes[-1].line.color == MARK_COLOUR
+    bold = [s for s in shapes if s["line"]["color"] == "#ffb300"]
+    assert len(bold) == 1 and (bold[0]["x0"], bold[0]["y0"]) == (0.5, 0.5)  # window (1, 1)
+    assert pool_figure(LECTURE, trace).meta["shapes"][-1]["line"]["color"] == MARK_COLOUR
+    assert read_out(fig)["text"][0] == [format_number(v, 2) for v in LECTURE[0]]
     with pytest.raises(ValueError, match="traced map"):
         pool_figure(np.zeros((3, 3)), trace)
 
@@ -117,7 +120,9 @@ def test_pool_figure_outlines_every_window_and_the_selected_one():
 def test_pool_figure_shows_windows_over_the_padding():
     x = np.arange(9.0).reshape(3, 3)
     fig = pool_figure(x, PoolTrace(x, 2, padding=1), 0)
-    assert fig.layout.xaxis.range[0] < -1 and fig.layout.yaxis.range[1] < -1
+    # A margin of room (cells: top, bottom, left, right) past the padding's width.
+    assert fig.meta["margin"] == [1.1, 1.1, 1.1, 1.1]
+    assert "margin" not in pool_figure(x, PoolTrace(x, 2), 0).meta
 
 
 def test_display_hints():

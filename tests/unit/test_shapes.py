@@ -23,6 +23,7 @@ from cnnviz.lessons.shapes import (
     published_check,
     same_explanation,
 )
+from cnnviz.plots.figures import read_out
 from cnnviz.plots.shapes import coverage_figure, params_figure
 
 
@@ -96,9 +97,9 @@ def test_same_explanation():
 
 def test_coverage_figure_outlines_the_input():
     fig = coverage_figure(calculate(10, 5, padding="custom", p=1))
-    assert fig.data[0].customdata.shape == (12, 12)
-    shape = fig.layout.shapes[0]
-    assert (shape.x0, shape.x1) == (0.5, 10.5)
+    assert read_out(fig)["values"].shape == (12, 12)
+    shape = fig.meta["shapes"][0]
+    assert (shape["x0"], shape["x1"]) == (0.5, 10.5)
 
 
 def test_comparison_rows_show_exact_values_and_lecture_figures():

@@ -68,20 +68,23 @@ def test_the_number_rule_grows_with_the_cell_and_shrinks_with_the_label():
 def test_grid_figures_size_their_numbers_by_the_rule():
     import numpy as np
 
+    def font(fig):
+        return fig.meta["numbers"]["font"]
+
     lecture = np.eye(7)
     fig = grid_figure(lecture, present=True, width=350)  # as the Playground places it
-    cell = cell_pixels((7, 7), height=fig.layout.height, top=fig.layout.margin.t,
+    cell = cell_pixels((7, 7), height=fig.meta["height"], top=fig.meta["top"],
                        width=350, colorbar=False)
-    assert fig.data[0].textfont.size == number_font(cell, 1, present=True) >= 20
+    assert font(fig) == number_font(cell, 1, present=True) >= 20
     # Three-digit values get a smaller font than one-digit values in the same cells.
     wide = grid_figure(lecture * 255, present=True, width=350)
     # Without a width, the figure may be one of four a row: smaller cells, smaller numbers.
-    assert grid_figure(lecture, present=True).data[0].textfont.size < fig.data[0].textfont.size
-    assert wide.data[0].textfont.size < fig.data[0].textfont.size
+    assert font(grid_figure(lecture, present=True)) < font(fig)
+    assert font(wide) < font(fig)
     # Up to 16 × 16 the numbers are printed, never smaller than the rule's minimum.
     crowded = grid_figure(np.full((16, 16), -123.0))
-    assert crowded.data[0].texttemplate == "%{text}"
-    assert crowded.data[0].textfont.size >= NUMBER_FIT["min"]
+    assert crowded.meta["numbers"]["text"][15][15] == "-123"
+    assert font(crowded) >= NUMBER_FIT["min"]
 
 
 def test_the_animators_own_copy_of_the_number_rule_is_the_same():

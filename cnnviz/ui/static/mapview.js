@@ -1,13 +1,20 @@
 /*
- * cnnviz map element (Streamlit components v2 module): a grid too big for
- * numbers, drawn from a cnnviz.plots.figures.Picture's data.
+ * cnnviz map element (Streamlit components v2 module): every grid of the app,
+ * drawn from a cnnviz.plots.figures.Picture's data: a 512² feature map, or a
+ * lecture's 7 × 7 matrix with its numbers printed in the cells.
  *
  * Why not Plotly: Streamlit's Plotly chart costs 40-100 ms of the browser's
- * time on every rerun that changes it (margins, label measuring, React);
- * this draws one PNG on a canvas in a few ms. What it shows matches the
- * heatmap it replaces: the title and subtitle, square cells with row 0 at the
- * top, the colour bar in raw values, the window outlines, and a read-out of
- * the raw value (or RGB) under the pointer.
+ * time on every rerun that changes it (margins, label measuring, React), and
+ * the first one of a session 2.3 s for Plotly's script; this draws one PNG on
+ * a canvas in a few ms. What it shows matches the heatmap it replaces: the
+ * title and subtitle, square cells with row 0 at the top, the colour bar in
+ * raw values, the window outlines, and a read-out of the raw value (or RGB)
+ * under the pointer. A small grid also gets its numbers (sized by the one rule
+ * of NUMBER_FIT, from the cells it really draws; bold with a halo in presenter
+ * mode), gaps between its cells, and its row and column indices.
+ *
+ * Click to pick: when the page asks (meta.pick), a click on a cell (or Enter
+ * on the keyboard's cell) sends [row, col] to Python as the trigger "pick".
  *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
  * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
@@ -20,8 +27,38 @@
  * parentElement and each call only updates it.
  */
 
-const BAR_W = 70;       // the colour bar and its labels (px), as Plotly's
+const BAR_W = 70;       // the most the colour bar and its labels take (px), as Plotly's
 const MIN_CELLS = 4;    // zoom in no further than 4 cells across
+// A small grid's index labels: the strip under it (px), and a column as wide as its
+// widest row number; Plotly's ticks took about as much.
+const AXIS = 18;
+const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+
+// Black or white text, whichever reads better on this fill (the animation's rule).
+function inkFor(r, g, b) {
+  const lum = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  return lum < 0.5 ? "#ffffff" : "#111111";
+}
+
+// The font size (px) for the numbers of a grid whose cells are `cell` px: NUMBER_FIT's rule
+// (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
+// animation applies it. A grid with numbers prints them at no less than fit.min.
+function numberFont(ctx, texts, cell, fit, weight) {
+  const base = Math.max(1, Math.floor(Math.min(fit.max, cell * fit.height) + 1e-9));
+  ctx.font = `${weight} ${base}px ${FONT}`;
+  let widest = 0;
+  const seen = new Set();
+  for (const row of texts) {
+    for (const t of row) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      widest = Math.max(widest, ctx.measureText(t).width);
+    }
+  }
+  const room = cell * fit.width;
+  const size = widest > room ? Math.floor((base * room) / widest) : base;
+  return Math.max(fit.min, size);
+}
 
 function fmt(v) {
   if (Number.isNaN(v)) return "NaN";
@@ -72,6 +109,8 @@ class MapView {
       <div class="cm-body">
         <div class="cm-plot">
           <canvas class="cm-canvas" tabindex="0" role="img" data-testid="cnnviz-map-canvas"></canvas>
+          <canvas class="cm-yax" aria-hidden="true" hidden></canvas>
+          <canvas class="cm-xax" aria-hidden="true" hidden></canvas>
           <div class="cm-box" hidden></div>
           <div class="cm-tools">
             <button type="button" class="cm-reset" hidden>Reset zoom</button>
@@ -86,6 +125,8 @@ class MapView {
     parent.appendChild(this.root);
     const q = (s) => this.root.querySelector(s);
     this.canvas = q(".cm-canvas");
+    this.xax = q(".cm-xax");
+    this.yax = q(".cm-yax");
     this.box = q(".cm-box");
     this.tip = q(".cm-tip");
     this.reset = q(".cm-reset");
@@ -130,9 +171,11 @@ class MapView {
       setLines(note, data.note);
     }
     this.values = values;
+    this.canvas.classList.toggle("cm-pick", !!data.pick);
     this.save.setAttribute("aria-label", `Download ${data.title || "this map"} as a PNG`);
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
-    if (first || !same) this.view = [0, 0, data.shape[1], data.shape[0]];
+    if (first || !same || JSON.stringify(data.margin) !== this.marginKey) this.view = this.home(data);
+    this.marginKey = JSON.stringify(data.margin);
     // The room Python asked for, until the picture is laid out (then as tall as it needs).
     if (first) this.root.style.height = `${data.height}px`;
     // "loading" until the new picture is on the canvas (tests and bench/ wait for it).
@@ -144,7 +187,8 @@ class MapView {
       if (this.img) this.img.close();
       this.img = img;
       this.pixels = null;
-      if (data.hover.kind === "rgb") {
+      // The RGB read-out, and the ink of a small grid's numbers, read the decoded pixels.
+      if (data.hover.kind === "rgb" || data.numbers) {
         const c = this.doc.createElement("canvas");
         c.width = img.width;
         c.height = img.height;
@@ -170,11 +214,17 @@ class MapView {
     if (this.width === undefined) this.width = this.parent.clientWidth;  // before the observers
     if (this.headH === undefined) this.headH = this.head.offsetHeight;
     const bar = !!d.colorbar;
-    const availW = Math.max(40, (this.width || 300) - 16 - (bar ? BAR_W : 0));
+    const axis = d.axes ? this.axisFont() * 1.5 : 0;
+    this.axisW = d.axes ? this.textWidth(String(d.shape[0] - 1), this.axisFont()) + 9 : 0;
+    // The bar takes what its widest label needs (ramp 12 px, gap 4, margin 12), at most BAR_W:
+    // a narrow legend ("-8" … "8") leaves the cells more room.
+    this.barW = bar ? Math.min(BAR_W, Math.ceil(28 + Math.max(...d.colorbar.ticks.map(
+      ([, t]) => this.textWidth(t, d.present ? 15 : 11))))) : 0;
+    const availW = Math.max(40, (this.width || 300) - 16 - this.barW - this.axisW);
     const titleArea = Math.max(this.headH + 6, d.top - 24);
-    const availH = Math.max(40, d.height - titleArea - 8);
+    const availH = Math.max(40, d.height - titleArea - 8 - axis);
     this.availH = availH;
-    const [H, W] = d.shape;
+    const [, , W, H] = this.home(d);  // the grid and its margin
     const scale = Math.min(availW / W, availH / H);
     this.cssW = Math.max(1, Math.floor(W * scale));
     this.cssH = Math.max(1, Math.floor(H * scale));
@@ -197,7 +247,7 @@ class MapView {
     }
     // The figure is as tall as what it shows (Python's height is the most it may take):
     // no empty band under a picture that the width kept small.
-    const used = titleArea + 8 + Math.max(this.cssH, bar ? this.barLen : 0) + 8 + 8;
+    const used = titleArea + 8 + Math.max(this.cssH + axis, bar ? this.barLen : 0) + 8 + 8;
     const height = `${Math.min(d.height, Math.ceil(used))}px`;
     if (this.root.style.height !== height) this.root.style.height = height;
   }
@@ -212,6 +262,11 @@ class MapView {
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     // The PNG holds every s-th cell: cell (r, c) is its pixel (r / s, c / s).
     ctx.drawImage(this.img, x / s, y / s, w / s, h / s, 0, 0, this.canvas.width, this.canvas.height);
+    if (d.numbers) {
+      const font = this.drawNumbers(ctx, k, x, y, w, h, this.dpr);
+      // The numbers' size on screen, for tests and the benchmark (NUMBER_FIT's rule).
+      if (this.root.dataset.font !== String(font)) this.root.dataset.font = String(font);
+    }
     for (const shape of d.shapes) {
       const line = shape.line || {};
       ctx.strokeStyle = line.color || "#ffb300";
@@ -227,7 +282,111 @@ class MapView {
       ctx.strokeStyle = "#111";
       ctx.strokeRect((c - x) * k, (r - y) * k, Math.max(k, 3), Math.max(k, 3));
     }
-    this.reset.hidden = w >= d.shape[1] && h >= d.shape[0];
+    const home = this.home(d);
+    this.reset.hidden = w >= home[2] - 1e-9 && h >= home[3] - 1e-9;
+    this.drawAxes(k / this.dpr);
+  }
+
+  axisFont() {
+    return this.data.present ? 15 : 12;
+  }
+
+  // The width (px) of `text` in the app's font at `px` pixels.
+  textWidth(text, px) {
+    const g = this.measure || (this.measure = this.doc.createElement("canvas").getContext("2d"));
+    g.font = `${px}px ${FONT}`;
+    return Math.ceil(g.measureText(text).width);
+  }
+
+  // A small grid's gaps between cells and its numbers, for cells k device px wide, the
+  // view's corner at cell (x, y) (fractional when zoomed). dpr: device px per CSS px.
+  drawNumbers(ctx, k, x, y, w, h, dpr) {
+    const d = this.data;
+    const [H, W] = d.shape;
+    const present = !!d.present;
+    const r0 = Math.max(0, Math.floor(y));
+    const c0 = Math.max(0, Math.floor(x));
+    const r1 = Math.min(H, Math.ceil(y + h));
+    const c1 = Math.min(W, Math.ceil(x + w));
+    // Gaps of 1 CSS px between the cells, as the heatmaps had: white, or grey on a
+    // projector so that white cells keep their edges.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect((0 - x) * k, (0 - y) * k, W * k, H * k);  // not into a margin around the grid
+    ctx.clip();
+    ctx.fillStyle = present ? "#cfcfcf" : "#ffffff";
+    const gap = Math.max(1, Math.round(dpr));
+    for (let c = c0 + 1; c < c1; c += 1) ctx.fillRect(Math.round((c - x) * k) - gap / 2, 0, gap, ctx.canvas.height);
+    for (let r = r0 + 1; r < r1; r += 1) ctx.fillRect(0, Math.round((r - y) * k) - gap / 2, ctx.canvas.width, gap);
+    const weight = present ? 700 : 400;
+    const size = numberFont(ctx, d.numbers.text, k / dpr, d.numbers.fit, weight);
+    ctx.font = `${weight} ${size * dpr}px ${FONT}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    const p = this.pixels;
+    const iw = this.img.width;
+    const s = d.step;
+    for (let r = r0; r < r1; r += 1) {
+      for (let c = c0; c < c1; c += 1) {
+        const t = d.numbers.text[r][c];
+        if (!t) continue;
+        const at = (Math.floor(r / s) * iw + Math.floor(c / s)) * 4;
+        const ink = p ? inkFor(p[at], p[at + 1], p[at + 2]) : "#111111";
+        const cx = (c + 0.5 - x) * k;
+        const cy = (r + 0.5 - y) * k + dpr;
+        if (present) {
+          // A contrasting halo: readable on mid-grey cells from the back row too.
+          ctx.lineWidth = 3 * dpr;
+          ctx.strokeStyle = ink === "#ffffff" ? "rgba(0,0,0,0.55)" : "rgba(255,255,255,0.7)";
+          ctx.strokeText(t, cx, cy);
+        }
+        ctx.fillStyle = ink;
+        ctx.fillText(t, cx, cy);
+      }
+    }
+    ctx.restore();
+    return size;
+  }
+
+  // Row indices left of a small grid and column indices under it, as a matrix is labelled.
+  drawAxes(cell) {
+    const d = this.data;
+    const show = !!d.axes;
+    this.xax.hidden = !show;
+    this.yax.hidden = !show;
+    if (!show) return;
+    const [x, y, w, h] = this.view;
+    const [H, W] = d.shape;
+    const dpr = this.dpr;
+    const fontPx = this.axisFont();
+    // Every index where there is room, else every 2nd, 5th, ...
+    const every = [1, 2, 5, 10, 20, 50].find((n) => n * cell >= fontPx * 1.6) || 100;
+    const paint = (cv, cssW, cssH, horizontal) => {
+      if (cv.width !== Math.round(cssW * dpr) || cv.height !== Math.round(cssH * dpr)) {
+        cv.width = Math.round(cssW * dpr);
+        cv.height = Math.round(cssH * dpr);
+        cv.style.width = `${cssW}px`;
+        cv.style.height = `${cssH}px`;
+      }
+      const g = cv.getContext("2d");
+      g.setTransform(dpr, 0, 0, dpr, 0, 0);
+      g.clearRect(0, 0, cssW, cssH);
+      g.font = `${fontPx}px ${FONT}`;
+      g.fillStyle = "#444";
+      g.textBaseline = "middle";
+      g.textAlign = horizontal ? "center" : "right";
+      const [from, to, origin] = horizontal ? [x, x + w, x] : [y, y + h, y];
+      const n = horizontal ? W : H;
+      for (let i = Math.max(0, Math.ceil(from - 0.5)); i < Math.min(n, to); i += 1) {
+        if (i % every) continue;
+        const at = (i + 0.5 - origin) * cell;
+        if (horizontal) g.fillText(String(i), at, cssH / 2);
+        else g.fillText(String(i), cssW - 5, at);
+      }
+    };
+    paint(this.xax, this.cssW, Math.round(fontPx * 1.5), true);
+    paint(this.yax, this.axisW, this.cssH, false);
   }
 
   drawBar(show) {
@@ -244,6 +403,7 @@ class MapView {
     ramp.height = Math.max(1, len);
     ramp.style.height = `${len}px`;
     bar.style.marginTop = `${Math.max(0, Math.round((this.cssH - len) / 2))}px`;
+    bar.style.width = `${this.barW - 12}px`;  // the 12 px margin is the CSS's
     const ctx = ramp.getContext("2d");
     const grad = ctx.createLinearGradient(0, len, 0, 0);
     for (const [pos, colour] of cb.colours) grad.addColorStop(pos, colour);
@@ -319,12 +479,20 @@ class MapView {
     return lines;
   }
 
+  // The whole view, in cells: the grid, and around it the margin a picture may ask for
+  // (meta.margin [top, bottom, left, right]: pooling windows that hang over the padding).
+  home(d) {
+    const [H, W] = d.shape;
+    const [t, b, l, r] = d.margin || [0, 0, 0, 0];
+    return [-l, -t, W + l + r, H + t + b];
+  }
+
   zoomTo(x, y, w) {
-    const [H, W] = this.data.shape;
-    w = Math.min(W, Math.max(MIN_CELLS, w));
-    const h = (w * H) / W;  // the canvas keeps its shape: cells stay square
-    x = Math.min(W - w, Math.max(0, x));
-    y = Math.min(H - h, Math.max(0, y));
+    const [hx, hy, hw, hh] = this.home(this.data);
+    w = Math.min(hw, Math.max(MIN_CELLS, w));
+    const h = (w * hh) / hw;  // the canvas keeps its shape: cells stay square
+    x = Math.min(hx + hw - w, Math.max(hx, x));
+    y = Math.min(hy + hh - h, Math.max(hy, y));
     this.view = [x, y, w, h];
     this.draw();
   }
@@ -366,22 +534,25 @@ class MapView {
       const [x1, y1] = pos(e);
       this.drag = null;
       this.box.hidden = true;
-      if (Math.abs(x1 - x0) < 6 && Math.abs(y1 - y0) < 6) return;  // a click, not a box
+      if (Math.abs(x1 - x0) < 6 && Math.abs(y1 - y0) < 6) {  // a click, not a box
+        if (this.data.pick) this.pick(...this.cellAt(x1, y1));
+        return;
+      }
       const [vx, vy, vw, vh] = this.view;
       const cx = vx + (((x0 + x1) / 2) / this.cssW) * vw;
       const cy = vy + (((y0 + y1) / 2) / this.cssH) * vh;
       // The box's wider side, in cells, at the canvas's shape.
       const bw = Math.max((Math.abs(x1 - x0) / this.cssW) * vw,
-        ((Math.abs(y1 - y0) / this.cssH) * vh * this.data.shape[1]) / this.data.shape[0]);
-      const bh = (bw * this.data.shape[0]) / this.data.shape[1];
+        ((Math.abs(y1 - y0) / this.cssH) * vh * vw) / vh);
+      const bh = (bw * vh) / vw;
       this.zoomTo(cx - bw / 2, cy - bh / 2, bw);
     };
     this.win.addEventListener("mouseup", end);
     this.endDrag = end;
-    cv.addEventListener("dblclick", () => this.zoomTo(0, 0, Infinity));
+    cv.addEventListener("dblclick", () => this.zoomTo(-Infinity, -Infinity, Infinity));
     this.save.addEventListener("click", () => this.download());
     this.reset.addEventListener("click", (e) => {
-      this.zoomTo(0, 0, Infinity);
+      this.zoomTo(-Infinity, -Infinity, Infinity);
       // The button hides itself: a keyboard press (detail 0) keeps the focus on the
       // picture; a mouse click leaves no cursor behind.
       if (e.detail === 0) cv.focus();
@@ -414,7 +585,9 @@ class MapView {
       } else if (e.key === "-") {
         this.zoomTo(this.cursor[1] - w, this.cursor[0] - h, w * 2);
       } else if (e.key === "0") {
-        this.zoomTo(0, 0, Infinity);
+        this.zoomTo(-Infinity, -Infinity, Infinity);
+      } else if ((e.key === "Enter" || e.key === " ") && this.data.pick) {
+        this.pick(...this.cursor);
       } else {
         return;
       }
@@ -425,16 +598,10 @@ class MapView {
 
   // The map's own pixels, each cell a square of k × k pixels so that the file is at least
   // 512 px on its longer side (Plotly's toolbar had a download; the picture is 1 px a cell).
+  // A grid with numbers gets them drawn too, with its gaps and outlines: a slide's figure.
   download() {
     if (!this.img) return;
-    const { width, height } = this.img;
-    const k = Math.max(1, Math.ceil(512 / Math.max(width, height)));
-    const c = this.doc.createElement("canvas");
-    c.width = width * k;
-    c.height = height * k;
-    const ctx = c.getContext("2d");
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.img, 0, 0, c.width, c.height);
+    const c = this.render();
     const name = `${(this.data.title || "map").replace(/[^\w.-]+/g, "_").replace(/^_+|_+$/g, "")
       || "map"}.png`;
     c.toBlob((blob) => {
@@ -444,6 +611,37 @@ class MapView {
       a.click();
       this.win.setTimeout(() => this.win.URL.revokeObjectURL(a.href), 10000);
     }, "image/png");
+  }
+
+  // The download's canvas: each cell k × k pixels, at least 512 px on the longer side.
+  render() {
+    const { width, height } = this.img;
+    const k = Math.max(1, Math.ceil(512 / Math.max(width, height)));
+    const c = this.doc.createElement("canvas");
+    c.width = width * k;
+    c.height = height * k;
+    const ctx = c.getContext("2d");
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.img, 0, 0, c.width, c.height);
+    const d = this.data;
+    if (d.numbers) {
+      // One cell is k px; drawn at a scale of k / 40 "CSS px" so gaps and halos stay thin.
+      const [H, W] = d.shape;
+      this.drawNumbers(ctx, k, 0, 0, W, H, Math.max(1, k / 40));
+      for (const shape of d.shapes) {
+        const line = shape.line || {};
+        ctx.strokeStyle = line.color || "#ffb300";
+        ctx.lineWidth = (line.width || 2) * Math.max(1, k / 40);
+        ctx.setLineDash(line.dash ? [k / 8, k / 12] : []);
+        ctx.strokeRect((shape.x0 + 0.5) * k, (shape.y0 + 0.5) * k,
+          (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * k);
+      }
+    }
+    return c;
+  }
+
+  pick(r, c) {
+    if (this.send) this.send("pick", [r, c]);
   }
 
   announce() {
@@ -463,12 +661,13 @@ class MapView {
 }
 
 export default function (component) {
-  const { data, parentElement } = component;
+  const { data, parentElement, setTriggerValue } = component;
   let view = parentElement.__cnnvizMap;
   if (!view) {
     view = new MapView(parentElement);
     parentElement.__cnnvizMap = view;
   }
+  view.send = setTriggerValue;
   view.update(data);
   return () => {
     view.destroy();

@@ -1,0 +1,109 @@
+"""Small grids in real Chromium: the map element prints their numbers, picks a cell on a
+click, and its PNG button gives a slide-sized picture with the numbers drawn.
+
+Every grid is drawn by ``cnnviz/ui/static/mapview.js`` from a
+``cnnviz.plots.figures.Picture``; a small one carries the text of its cells
+(``meta.numbers``), which the element prints at the size NUMBER_FIT gives for
+the cells it really draws (``data-font`` on the figure says which).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from cnnviz.plots.display import NUMBER_FIT
+
+from .conftest import no_exception_box, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+DRAWN = ("() => { const m = [...document.querySelectorAll('[data-testid=\"cnnviz-map\"]')];"
+         " return m.length >= {n} && m.every(e => e.dataset.state === 'drawn'); }")
+
+
+def _figure(page, title: str):
+    return page.get_by_test_id("cnnviz-map").filter(
+        has=page.get_by_test_id("cnnviz-map-title").get_by_text(title, exact=False)).first
+
+
+def _centre(canvas, cell: tuple[int, int], shape: tuple[int, int]) -> tuple[float, float]:
+    box = canvas.bounding_box()
+    return (box["x"] + (cell[1] + 0.5) / shape[1] * box["width"],
+            box["y"] + (cell[0] + 0.5) / shape[0] * box["height"])
+
+
+def _colour_lecture(page, app_url: str, present: bool = False):
+    page.goto(f"{app_url}/colour" + ("?present=true" if present else ""))
+    wait_for_app(page, "Colour volumes and filter banks")
+    main = page.get_by_test_id("stMain")
+    main.get_by_role("button", name=re.compile("lectures' example")).click()
+    page.get_by_text("Total", exact=False).first.wait_for()
+    page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
+    assert no_exception_box(page) == []
+    return _figure(page, "Output z: one map 8 × 8")
+
+
+def test_numbers_are_printed_at_the_rules_size_larger_in_presenter_mode(browser, app_url):
+    sizes = {}
+    for present in (False, True):
+        context = browser.new_context(viewport={"width": 1280, "height": 720})
+        page = context.new_page()
+        output = _colour_lecture(page, app_url, present)
+        output.scroll_into_view_if_needed()
+        font = int(output.get_attribute("data-font"))
+        canvas = output.locator("canvas.cm-canvas")
+        cell = canvas.bounding_box()["width"] / 8
+        # The rule of NUMBER_FIT: at most half the cell high, and never below its minimum.
+        assert NUMBER_FIT["min"] <= font <= max(NUMBER_FIT["min"], cell * NUMBER_FIT["height"])
+        assert cell >= 30  # an 8 × 8 grid in half the row: the cells of the Plotly grid or more
+        # Row and column indices along the edges.
+        assert output.locator("canvas.cm-xax").is_visible()
+        assert output.locator("canvas.cm-yax").is_visible()
+        sizes[present] = font
+        context.close()
+    assert sizes[True] > sizes[False]
+
+
+def test_a_click_on_an_output_cell_explains_that_cell(page, app_url):
+    output = _colour_lecture(page, app_url)
+    canvas = output.locator("canvas.cm-canvas")
+    canvas.scroll_into_view_if_needed()
+    page.mouse.click(*_centre(canvas, (2, 4), (8, 8)))
+    page.get_by_text("Total at output cell (row 2, column 4)", exact=False).wait_for()
+    main = page.get_by_test_id("stMain")
+    assert main.get_by_label("Output row").input_value() == "2"
+    assert main.get_by_label("Output column").input_value() == "4"
+    # The keyboard picks too: focus the grid, walk to a cell, Enter.
+    page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
+    output = _figure(page, "Output z: one map 8 × 8")
+    output.locator("canvas.cm-canvas").focus()  # the first key starts the cursor at the centre
+    for key in ("ArrowUp", "ArrowUp", "ArrowUp", "ArrowUp", "ArrowLeft", "ArrowLeft",
+                "ArrowLeft", "ArrowLeft", "Enter"):
+        page.keyboard.press(key)
+    page.get_by_text("Total at output cell (row 0, column 0)", exact=False).wait_for()
+    assert no_exception_box(page) == []
+
+
+def test_the_png_of_a_grid_with_numbers_is_slide_sized_with_the_numbers(page, app_url, tmp_path):
+    output = _colour_lecture(page, app_url)
+    output.hover()
+    with page.expect_download() as info:
+        output.get_by_role("button", name=re.compile("^Download Output z")).click()
+    saved = tmp_path / info.value.suggested_filename
+    info.value.save_as(saved)
+    from PIL import Image
+
+    shown = np.asarray(Image.open(saved).convert("RGB")).astype(int)
+    assert shown.shape[0] >= 512 and shown.shape[1] >= 512
+    k = shown.shape[0] // 8
+    # Column 3 holds 225 (dark red) and column 0 holds 0 (near white): each cell's middle
+    # has ink of the other contrast (the number), its corner the cell's own colour.
+    for col in (0, 3):
+        cell = shown[k * 2:k * 3, k * col:k * (col + 1)]
+        corner = cell[k // 10, k // 10]
+        middle = cell[k // 3:2 * k // 3, k // 5:4 * k // 5].reshape(-1, 3)
+        far = np.abs(middle - corner).sum(axis=1) > 200
+        assert far.mean() > 0.02, (col, far.mean())
