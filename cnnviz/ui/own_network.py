@@ -313,7 +313,7 @@ def maps_section(run: Walk, picture: np.ndarray, notes: tuple[str, ...]) -> None
         signed = bool((vol < 0).any())
         c = step.output.shape[1]
         shown = f"channels 1–{vol.shape[2]} of {c}" if c > vol.shape[2] else f"all {c} channels"
-        charts.chart(st, grid_figure(own.mosaic(vol), picture=True,
+        charts.chart(st, grid_figure(own.mosaic(vol), show_numbers=False,
                                      mapping="diverging" if signed else "minmax",
                                      title=f"[{step.index}] {step.node.op} “{step.node.name}”: "
                                            f"{show.shape_text(step.output.shape[1:])} "
@@ -377,7 +377,7 @@ def looks_at_section(net: Current, graph: Graph, run: Walk, x: np.ndarray,
         st.session_state["own_occ"] = (key, heat)
         done = (key, heat)
     if done is not None and done[0] == key and done[1] is not None:
-        charts.chart(st, grid_figure(done[1], picture=True, mapping="diverging",
+        charts.chart(st, grid_figure(done[1], show_numbers=False, mapping="diverging",
                                      title=f"Occlusion: how p({target.name}) falls, "
                                            f"{done[1].shape[0]} × {done[1].shape[1]} positions"),
                      key="own_occlusion")
@@ -387,7 +387,7 @@ def looks_at_section(net: Current, graph: Graph, run: Walk, x: np.ndarray,
         st.markdown(own.SALIENCY_TEXT)
         model = load_model()
         grad, t, _ = nn.saliency(model.params, model.spec, x[0].transpose(1, 2, 0))
-        charts.chart(st, grid_figure(grad[:, :, 0], picture=True, mapping="diverging",
+        charts.chart(st, grid_figure(grad[:, :, 0], show_numbers=False, mapping="diverging",
                                      title=f"Gradient saliency ∂p({t})/∂x, 28 × 28"),
                      key="own_saliency")
 
