@@ -90,8 +90,9 @@ with stage:
     with settings_box if presenter.on() else st.container():
         motion = stepper.motion()
     with stage_slot:
-        view = animator(payload, key="anim_view", start_step=start, speed=speed, motion=motion)
-    stepper.remember_view(view)
+        animator(payload, key=stepper.VIEW, start_step=start, goto=stepper.goto(geom.n_steps),
+                 speed=speed, motion=motion, on_change=stepper.on_view)
+    stepper.remember_view()
     if mode == "Convolution":
         predict.predict_panel(grid, filt, cfg, geom.n_steps)
         stepper.gif_button(grid, filt, cfg, geom.n_steps)
