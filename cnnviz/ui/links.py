@@ -151,7 +151,9 @@ def refuse(name: str, value: object, why: str) -> None:
 
 def put(name: str, value: str | None) -> None:
     """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``."""
-    st.session_state.setdefault(_USED, []).append(name)
+    used = st.session_state.setdefault(_USED, [])
+    if name not in used:  # a fragment's reruns put again without a new page run
+        used.append(name)
     st.session_state.setdefault(_MANUAL, set()).add(name)
     if value:
         if st.query_params.get(name) != value:

@@ -240,6 +240,8 @@ def _gap(run: Run, rng: random.Random, speed: str) -> None:
     else:
         lo, hi = SPEEDS[speed]
         time.sleep(rng.uniform(lo, hi) / 1000)
+        if rng.random() < 0.12:  # now and then a pause to talk: everything must agree
+            run.rest()
 
 
 def _sequence(page, app_url: str, seed: int, speed: str, actions: int) -> Run:
@@ -263,3 +265,33 @@ def test_random_stepping_keeps_screen_caption_and_link_in_agreement(page, app_ur
     print(f"stepping seed={seed} speed={speed}: {per} actions, {run.checks} checks, "
           f"{run.rests} rests in agreement")
     assert run.checks >= per
+
+
+def test_a_rested_report_reruns_only_the_step_by_step_fragment(page, app_url):
+    """The report of where the animation rests reruns the page's fragment, not the whole app."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    sent: list[BackMsg] = []
+
+    def on_socket(ws) -> None:
+        def keep(payload) -> None:
+            if isinstance(payload, bytes | bytearray):
+                msg = BackMsg()
+                msg.ParseFromString(bytes(payload))
+                if msg.WhichOneof("type") == "rerun_script":
+                    sent.append(msg)
+        ws.on("framesent", keep)
+
+    page.on("websocket", on_socket)
+    _open(page, app_url + URL)
+    run = Run(page, app_url)
+    before = len(sent)
+    _focus(page)
+    page.keyboard.press("PageDown")
+    run.step = 1
+    run.check_now()
+    run.rest()
+    reports = [m for m in sent[before:] if any(
+        "anim_view" in w.id for w in m.rerun_script.widget_states.widgets)]
+    assert reports, [m.rerun_script.fragment_id for m in sent[before:]]
+    assert all(m.rerun_script.fragment_id for m in reports), reports[-1]
