@@ -26,8 +26,9 @@ show.intro(
     "Watch the layer compute: the $f \\times f$ window moves over the padded input $a^{[l-1]}$ "
     "with stride $s$; at each step the values under the window are multiplied by the kernel, "
     "summed, the bias $b$ is added, and the result fills one cell of the output. Press **Play** "
-    "(or space), step with ← →, jump with Home/End, scrub the timeline, or click an output cell "
-    "to see its window. On a colour image each channel's partial sum is shown, then the total."
+    "(or space), step with ← → (or a clicker's Page Down/Up), jump with Home/End, scrub the "
+    "timeline, or click an output cell to see its window; **A** takes the keys there. On a "
+    "colour image each channel's partial sum is shown, then the total."
 )
 
 source = sources.image_source()

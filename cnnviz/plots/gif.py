@@ -36,6 +36,8 @@ MAX_GIF_STEPS = 400
 _GAP, _MARGIN, _TITLE = 40, 24, 34
 _WINDOW, _EMPTY, _INK = (255, 170, 0), (236, 236, 236), (20, 20, 20)
 _LUT = np.asarray(diverging_lut(), dtype=np.uint8)  # the diverging ramp's levels
+# R, G and B inputs tinted as the animation tints them (static/animator/colours.js TINTS).
+_TINTS = ((255, 40, 40), (40, 210, 40), (60, 110, 255))
 
 
 def _grey(v: float, lo: float, hi: float) -> tuple[int, int, int]:
@@ -255,8 +257,10 @@ def animation_frames(trace: ConvTrace, *, cell: int = 56, digits: int = 2) -> li
             for r in range(hp):
                 for c in range(wp):
                     pad = r < top or r >= hp - bottom or c < left or c >= wp - right
-                    _cell_box(d, x_ch + c * cin, y0 + lab + r * cin, cin,
-                              _grey(float(padded[r, c, ch]), lo, hi),
+                    fill = _grey(float(padded[r, c, ch]), lo, hi)
+                    if nc == 3:  # each channel in its own colour, as the animation draws it
+                        fill = tuple(int(round(t * fill[0] / 255)) for t in _TINTS[ch])
+                    _cell_box(d, x_ch + c * cin, y0 + lab + r * cin, cin, fill,
                               format_number(padded[r, c, ch], digits), font_in, hatch=pad)
             for r in step.rows:
                 for c in step.cols:

@@ -295,3 +295,42 @@ def test_a_rested_report_reruns_only_the_step_by_step_fragment(page, app_url):
         "anim_view" in w.id for w in m.rerun_script.widget_states.widgets)]
     assert reports, [m.rerun_script.fragment_id for m in sent[before:]]
     assert all(m.rerun_script.fragment_id for m in reports), reports[-1]
+
+
+FOCUSED_BOX = """() => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  return !!a && a.classList.contains('cnv');
+}"""
+
+
+def test_one_key_reaches_the_animation_and_presenter_mode_focuses_it(page, app_url):
+    _open(page, app_url + URL)
+    assert "A focus" in page.get_by_test_id("cnnviz-keys").inner_text()  # the key hint says it
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    assert not page.evaluate(FOCUSED_BOX)
+    page.keyboard.press("a")
+    assert page.evaluate(FOCUSED_BOX)
+    run = Run(page, app_url)
+    page.keyboard.press("PageDown")
+    run.step = 1
+    run.check_now()
+    run.rest()
+    # Typing an "a" into a field is typing, not a jump to the animation.
+    row = page.get_by_test_id("cnnviz-jump-row")
+    row.focus()
+    page.keyboard.press("a")
+    assert not page.evaluate(FOCUSED_BOX)
+
+    # Presenter mode: the animation has the keyboard as the page opens; a clicker just works.
+    _open(page, app_url + URL + "&present=true")
+    page.wait_for_function(FOCUSED_BOX, polling=100)
+    run = Run(page, app_url, step=0)
+    for _ in range(3):
+        page.keyboard.press("PageDown")
+        run.step += 1
+        run.check_now()
+    page.keyboard.press("PageUp")
+    run.step -= 1
+    run.check_now()
+    run.rest()
