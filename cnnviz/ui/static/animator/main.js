@@ -393,6 +393,9 @@ class Animator {
       setLoop: (on) => { d.loop = !!on; this.el.loop.checked = d.loop; },
       setClock: (c) => d.setMode(c),
       root: () => this.el.box,
+      // Reports sent so far, and whether one is waiting for its 300 ms (tests wait on these).
+      reports: () => d.sent,
+      reportPending: () => d.reportTimer !== 0,
       // Where output cell k sits on its canvas (CSS px), for tests that click one.
       outputGeometry: () => ({ ...this.grid.outGeom, cols: this.P ? this.P.ow : 0 }),
       // The numbers' sizes as laid out (CSS px), for tests: the font per grid and the cells.
