@@ -52,12 +52,14 @@ READ = """() => {
   const q = (id) => box.querySelector(`[data-testid="${id}"]`);
   const m = /^Step (\\d+) \\/ (\\d+)$/.exec(q("cnnviz-step-counter").textContent.trim());
   const cap = /^Step (\\d+) of (\\d+):/.exec(q("cnnviz-caption").textContent.trim());
-  const link = new URLSearchParams(window.location.search).get("step");
+  const params = new URLSearchParams(window.location.search);
+  const link = params.get("step");
   const st = document.querySelector("[data-test-script-state]");
   return {screen: m ? Number(m[1]) - 1 : null, data: Number(box.dataset.step),
           caption: cap ? Number(cap[1]) - 1 : null,
           link: link === null ? 0 : (/^\\d+$/.test(link) ? Number(link) : -1),
           playing: box.dataset.playing === "true",
+          speed: Number(q("cnnviz-speed").value), linkSpeed: Number(params.get("speed") || 2),
           running: !!st && st.getAttribute("data-test-script-state") === "running"};
 }"""
 
@@ -69,6 +71,7 @@ class Run:
     page: object
     app_url: str
     step: int = 0
+    speed: float = 2.0
     log: list[str] = field(default_factory=list)
     checks: int = 0
     rests: int = 0
@@ -96,7 +99,8 @@ class Run:
         seen = self.read()
         while time.monotonic() < deadline:
             seen = self.read()
-            if seen and not seen["running"] and seen["link"] == self.step:
+            if (seen and not seen["running"] and seen["link"] == self.step
+                    and seen["linkSpeed"] == self.speed):
                 break
             time.sleep(0.05)
         # A rerun's reply that would pull the screen back arrives with the link: look again.
@@ -112,6 +116,8 @@ class Run:
             self.fail("the caption at rest", seen)
         if seen["link"] != self.step:
             self.fail("the link at rest", seen)
+        if not seen["speed"] == seen["linkSpeed"] == self.speed:
+            self.fail(f"the speed at rest (expected {self.speed})", seen)
 
 
 def _box(page):
@@ -134,8 +140,8 @@ def _act(run: Run, rng: random.Random) -> None:
     """One random action; updates the model and checks the screen and caption at once."""
     page, n = run.page, N_STEPS
     kinds = ["next_key", "back_key", "next_btn", "back_btn", "home", "end", "first", "last",
-             "jump", "scrub", "cell", "play", "reload"]
-    weights = [30, 18, 10, 8, 3, 3, 3, 3, 4, 4, 3, 4, 1]
+             "jump", "scrub", "cell", "play", "reload", "speed"]
+    weights = [30, 18, 10, 8, 3, 3, 3, 3, 4, 4, 3, 4, 1, 2]
     if OLD:  # the old animator has no output geometry for a test to click a cell by
         weights[kinds.index("cell")] = 0
     kind = rng.choices(kinds, weights=weights)[0]
@@ -209,6 +215,10 @@ def _act(run: Run, rng: random.Random) -> None:
                 run.fail(f"{key} during playback (allowed {sorted(allowed)})", seen)
             run.step = seen["screen"]
             run.log.append(f"play, {key} at {run.step}")
+    elif kind == "speed":  # a new speed: no step moves, and the link takes the speed too
+        run.speed = rng.choice([0.5, 1, 2, 5, 10, 20])
+        page.get_by_test_id("cnnviz-speed").select_option(value=f"{run.speed:g}")
+        run.log.append(f"speed {run.speed:g}")
     elif kind == "reload":
         run.rest()
         page.reload()
