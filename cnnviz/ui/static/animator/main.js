@@ -319,10 +319,8 @@ class Animator {
       if (!b) return;
       const act = b.dataset.act;
       if (act === "jump") driver.jump(el.jumpRow.value, el.jumpCol.value);
-      else if (act === "view") {
-        this.grid.toggleView();
-        this.grid.draw(driver.step);
-      } else driver.act(act === "play" ? "toggle" : act);
+      else if (act === "view") this.grid.toggleView();
+      else driver.act(act === "play" ? "toggle" : act);
     });
     el.box.addEventListener("keydown", (e) => {
       if (driver.press(e.key, whereOf(e.target), e)) {
