@@ -137,8 +137,9 @@ def remember_view() -> None:
     """Put where the animation rests in the link (step 0 and 2 steps/s left out)."""
     step = int(st.session_state.get(_STEP, 0))
     speed = st.session_state.get(_SPEED, DEFAULT_SPEED)
-    links.put(links.STEP, str(step) if step else None)
-    links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}")
+    # Every run sends them: a report queued behind another rerun brings a stale link.
+    links.put(links.STEP, str(step) if step else None, resend=True)
+    links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}", resend=True)
 
 
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:
