@@ -69,7 +69,7 @@ for name in json.loads((HERE / "order.json").read_text()):
         continue
     st.subheader(name)
     file = "digit_swap" if swap and name == "digit" else name
-    state = animator((HERE / f"{file}.json").read_text(), key=name)
+    state = animator(json.loads((HERE / f"{file}.json").read_text()), key=name)
     st.caption(f"state {name}: step={state.step} row={state.row} col={state.col}")
 st.markdown(f"bench-page-ready swap={swap} hide={hide}")
 '''

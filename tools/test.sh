@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # Debian's chromium for the browser tests, nginx for the scale-out test
 # (tests/e2e/test_replicas.py runs two replicas behind it, from a temporary prefix),
 # and Node.js for the animator's caption test (tests/unit/test_animator_caption.py
-# runs the animation's own JavaScript).
+# runs the animation's own JavaScript) and the animator's `node --test` tests
+# (tests/js/, run by tests/unit/test_js.py).
 MISSING=""
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   MISSING="chromium fonts-dejavu-core"

@@ -16,9 +16,10 @@ The browser only looks numbers up and draws them. A payload holds:
   weights share a table, ``ptap``, and each (weight, value) pair is shipped
   once), or, when nearly every input value is distinct, the plain per-step
   list ``prods`` (step, i, j, channel order);
-* per step the channel partial sums, the total and the activated value;
-* ``palette``, the diverging colour stops of :data:`cnnviz.plots.display.DIVERGING_COLORS`,
-  which the browser interpolates for every signed scale (``kind == "div"``).
+* per step the channel partial sums, the total and the activated value.
+
+No colours: the browser draws every signed scale (``kind == "div"``) with the
+app's one palette, which :mod:`cnnviz.ui.animator` sends once with its script.
 
 Numbers are rounded to ``digits`` decimals and written so that their JSON
 text is exactly :func:`cnnviz.core.trace.format_number` of the core's value: ``2``
@@ -55,7 +56,6 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
 from cnnviz.core.activations import ACTIVATION_LABELS as _ACTIVATION_NAMES
-from cnnviz.core.palette import DIVERGING_COLORS
 from cnnviz.core.text import applied, product_terms, sum_equation
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
@@ -315,9 +315,6 @@ def build_conv_payload(
             "output": _scale(out_values, d, diverging=True),
         },
         "labels": _labels(_CONV_LABELS, labels, act=act_name or "f"),
-        # The figures' diverging colours as [r, g, b] stops, -1 … 1 evenly
-        # spaced (cnnviz.plots.display), so the browser has none of its own.
-        "palette": [list(c) for c in DIVERGING_COLORS],
     }
     if nc > 1 or trace.bias != 0:
         # With a bias, one channel's sum is written out too: wᵀx + w₀ = sum + bias.
@@ -387,7 +384,6 @@ def build_pool_payload(
             "output": _scale(results, d),
         },
         "labels": _labels(_POOL_LABELS, labels, mode=mode_name),
-        "palette": [list(c) for c in DIVERGING_COLORS],
     }
     payload["id"] = _payload_id(payload)
     return payload

@@ -41,6 +41,7 @@ __all__ = [
     "display_png",
     "png_bytes",
     "to_uint8_image",
+    "diverging_lut",
 ]
 
 MAPPINGS = MappingProxyType(
@@ -283,6 +284,19 @@ def _limits(limits: object, lo: float, hi: float) -> tuple[float, float]:
 #: travels as a palette PNG: about half the bytes of RGB, and encoded several times faster.
 DIVERGING_LEVELS = 251
 _DIVERGING_LUT = np.rint(diverging_rgb(np.linspace(-1.0, 1.0, DIVERGING_LEVELS))).astype(np.uint8)
+
+
+def diverging_lut() -> list[list[int]]:
+    """The diverging ramp's :data:`DIVERGING_LEVELS` colours as ``[r, g, b]`` lists.
+
+    The palette of the maps' PNGs, level ``i`` for ``t = -1 + 2i / (DIVERGING_LEVELS - 1)``;
+    the animation draws its cells with the same table, so a value has one colour.
+
+    >>> lut = diverging_lut()
+    >>> len(lut), lut[0] == list(DIVERGING_COLORS[0]), lut[-1] == list(DIVERGING_COLORS[-1])
+    (251, True, True)
+    """
+    return _DIVERGING_LUT.tolist()
 
 
 def _diverging_index(values: np.ndarray) -> np.ndarray:

@@ -1,9 +1,12 @@
 """The step-by-step sliding-window animation, as a Streamlit components-v2 element.
 
 Python computes everything (:mod:`cnnviz.lessons.animation` builds the payload from a
-trace); the browser code in ``static/animator.js`` only looks values up and
-draws them on canvases, so playback runs at the set rate without a script
-rerun per frame. A thin page needs one line::
+trace); the browser code in ``static/animator/`` only looks values up and draws
+them, so playback runs at the set rate without a script rerun per frame. Its
+modules: ``driver.js`` (playback, keys, what the server is told; no DOM, tested
+with ``node --test``), ``grid.js`` (the canvases), ``equation.js`` (the equation and
+the caption) and ``main.js`` (the markup and the wiring), joined into one script
+here (:mod:`cnnviz.ui.esm`) with the app's palette. A thin page needs one line::
 
     from cnnviz.lessons.animation import build_conv_payload
     from cnnviz.core.trace import ConvTrace
@@ -12,12 +15,16 @@ rerun per frame. A thin page needs one line::
     view = animator(build_conv_payload(ConvTrace(image, kernel, padding=1)), key="anim")
     st.write(view.step, view.row, view.col)
 
-State flows back through one component state value, ``view``: the browser
-sends ``{"step", "row", "col", "speed"}`` 300 ms after the animation comes to rest (a
-pause, the end of playback, the last of a burst of steps, scrubs or jumps),
-never per frame nor during playback, since each report reruns the script.
-Python can move the animation with ``start_step``: the browser jumps there
-whenever that number changes.
+The browser owns the step; Python learns it. State flows back through one
+component state value, ``view``: the browser sends ``{"step", "row", "col",
+"speed", "n"}`` 300 ms after the animation comes to rest (a pause, the end of
+playback, the last of a burst of steps, scrubs or jumps), never per frame nor
+during playback, and only when it differs from what Python was last told
+(``n`` counts the reports, so no two are alike). Python moves the animation
+only when it means to: ``start_step`` is where a new payload starts, and
+``goto=(seq, step)`` moves it once per new ``seq``. Anything else Python sends
+back is never applied, so the echo of an older report cannot pull the screen
+back from presses made since.
 """
 
 from __future__ import annotations
@@ -31,17 +38,21 @@ from typing import Any
 import streamlit as st
 
 from cnnviz.lessons.animation import payload_json
-from cnnviz.plots.display import NUMBER_FIT
+from cnnviz.plots.display import NUMBER_FIT, diverging_lut
 
 from . import presenter
+from .esm import join_modules
 
-__all__ = ["MOTIONS", "AnimatorState", "animator"]
+__all__ = ["MOTIONS", "AnimatorState", "Packed", "animator", "pack"]
 
 #: Motion settings: follow the browser's prefers-reduced-motion, or force one.
 MOTIONS = ("auto", "reduce", "full")
 
-_STATIC = Path(__file__).with_name("static")
-_JS = (_STATIC / "animator.js").read_text(encoding="utf-8")
+_STATIC = Path(__file__).with_name("static") / "animator"
+# The palette's lookup table travels once, with the script: the maps' own
+# colours (cnnviz.plots.display), not repeated in every payload.
+_JS = join_modules(_STATIC, "main", {
+    "palette": f"export const PALETTE = {json.dumps(diverging_lut(), separators=(',', ':'))};\n"})
 _CSS = (_STATIC / "animator.css").read_text(encoding="utf-8")
 # The JS builds the markup itself, so one template serves every instance.
 _HTML = '<div class="cnnviz-root"></div>\n'
@@ -73,16 +84,54 @@ class AnimatorState:
     speed: float | None = None
 
 
+@dataclass(frozen=True)
+class Packed:
+    """A payload as the text the browser reads, with the two numbers Python needs of it.
+
+    Built once per setting (:func:`pack`, cached by :mod:`cnnviz.ui.stepper`), so a
+    rerun neither serialises the payload again nor parses it to read them.
+    """
+
+    text: str
+    n_steps: int
+    out_cols: int
+
+
+def pack(payload: Mapping[str, Any]) -> Packed:
+    """A payload from :mod:`cnnviz.lessons.animation` as :class:`Packed`."""
+    return Packed(payload_json(payload), int(payload["n_steps"]), int(payload["out_shape"][1]))
+
+
+def _state(view: object) -> AnimatorState | None:
+    if not isinstance(view, Mapping) or not isinstance(view.get("step"), int):
+        return None
+    speed = view.get("speed")
+    return AnimatorState(step=int(view["step"]), row=int(view.get("row", 0)),
+                         col=int(view.get("col", 0)),
+                         speed=float(speed) if isinstance(speed, int | float) else None)
+
+
+def reported(key: str) -> AnimatorState | None:
+    """What the browser last reported for the animation ``key`` (for its ``on_change``)."""
+    value = st.session_state.get(key)
+    try:
+        view = value.get("view") if value is not None else None
+    except AttributeError:
+        return None
+    return _state(view)
+
+
 def _noop() -> None:
     """Callback for the state value: v2 only returns states that have one."""
 
 
 def animator(
-    payload: Mapping[str, Any] | str,
+    payload: Packed | Mapping[str, Any],
     *,
     key: str,
     height: int | str = "content",
     start_step: int | None = None,
+    goto: tuple[int, int] | None = None,
     speed: float | None = None,
     motion: str = "auto",
     on_change: Callable[[], None] | None = None,
@@ -92,11 +141,10 @@ def animator(
 
     Parameters
     ----------
-    payload : dict or str
+    payload : Packed or dict
         From :func:`cnnviz.lessons.animation.build_conv_payload` or
-        :func:`~cnnviz.lessons.animation.build_pool_payload`, or that payload already
-        turned into text by :func:`~cnnviz.lessons.animation.payload_json` (cache the
-        text to skip re-serialising on reruns).
+        :func:`~cnnviz.lessons.animation.build_pool_payload`, or that payload
+        already packed by :func:`pack` (cache it to skip re-serialising on reruns).
     key : str
         Unique per instance; several animators may share a page. The browser
         also uses it to name the instance in ``window.__cnnvizFrames`` and
@@ -104,8 +152,12 @@ def animator(
     height : int or "content", keyword-only
         Pixel height (scrolls inside) or ``"content"`` to fit.
     start_step : int, optional, keyword-only
-        Step to show when the payload changes, and a step to jump to whenever
-        this value changes between reruns.
+        The step a new payload starts at (a first load, new settings). It is
+        not a move: while the payload stays the same, a changed ``start_step``
+        is ignored (it is where the browser was, not where it is).
+    goto : (seq, step), optional, keyword-only
+        A move Python asks for: the browser goes to ``step`` once for each new
+        ``seq`` (see :func:`cnnviz.ui.stepper.jump_to`).
     speed : float, optional, keyword-only
         Initial speed in steps per second (0.5 to 20), until the person
         picks one.
@@ -114,10 +166,12 @@ def animator(
         playback) and no transitions; "auto" follows the browser's
         ``prefers-reduced-motion``. Stepping works in every mode.
     on_change : callable, optional, keyword-only
-        Called when the browser reports a new state.
+        Called when the browser reports a new state, before the script runs
+        (:func:`reported` reads it).
     present : bool, optional, keyword-only
         Presenter mode (default: the session's switch, :mod:`cnnviz.ui.presenter`):
-        larger numbers, the keys on screen, the whole step on one line when it fits.
+        larger numbers, the keys on screen, the whole step on one line when it
+        fits, and the focus on the animation as the page opens.
 
     Returns
     -------
@@ -127,11 +181,12 @@ def animator(
     """
     if not isinstance(key, str) or not key:
         raise ValueError(f"key must be a non-empty string, got {key!r}")
-    text = payload if isinstance(payload, str) else payload_json(payload)
-    meta = json.loads(text) if isinstance(payload, str) else payload
-    n_steps, out_cols = int(meta["n_steps"]), int(meta["out_shape"][1])
+    packed = payload if isinstance(payload, Packed) else pack(payload)
+    n_steps, out_cols = packed.n_steps, packed.out_cols
     if start_step is not None and not 0 <= int(start_step) < n_steps:
         raise ValueError(f"start_step must be in 0..{n_steps - 1}, got {start_step}")
+    if goto is not None and not 0 <= int(goto[1]) < n_steps:
+        raise ValueError(f"goto's step must be in 0..{n_steps - 1}, got {goto[1]}")
     if motion not in MOTIONS:
         raise ValueError(f"motion must be one of {', '.join(MOTIONS)}, got {motion!r}")
     # The numbers follow the same rule as the Plotly grids (NUMBER_FIT).
@@ -142,9 +197,10 @@ def animator(
             raise ValueError(f"speed must be between 0.5 and 20 steps per second, got {speed}")
         options["speed"] = float(speed)
     data = {
-        "payload": text,
+        "payload": packed.text,
         "key": key,
         "start": None if start_step is None else int(start_step),
+        "goto": None if goto is None else [int(goto[0]), int(goto[1])],
         "options": options,
     }
     result = _component(
@@ -153,14 +209,8 @@ def animator(
         height=height,
         on_view_change=on_change or _noop,
     )
-    view = result.get("view") if result is not None else None
-    if not isinstance(view, Mapping):
+    view = _state(result.get("view") if result is not None else None)
+    if view is None:
         step = int(start_step or 0)
         return AnimatorState(step, *divmod(step, out_cols))
-    speed_seen = view.get("speed")
-    return AnimatorState(
-        step=int(view.get("step", 0)),
-        row=int(view.get("row", 0)),
-        col=int(view.get("col", 0)),
-        speed=float(speed_seen) if isinstance(speed_seen, int | float) else None,
-    )
+    return view

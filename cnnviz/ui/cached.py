@@ -40,6 +40,7 @@ import cnnviz
 from cnnviz.plots import figures, histogram
 
 from . import presenter
+from .animator import Packed, pack
 
 if TYPE_CHECKING:
     from cnnviz.core import nn
@@ -220,30 +221,30 @@ def photo(name: str, mode: str, max_side: int) -> np.ndarray:
 
 @st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
 def _conv_payload(key: str, _grid: np.ndarray, _kernel: np.ndarray, _bias: float,
-                  _options: dict) -> str:
+                  _options: dict) -> Packed:
     from cnnviz.core.trace import ConvTrace
-    from cnnviz.lessons.animation import build_conv_payload, payload_json
+    from cnnviz.lessons.animation import build_conv_payload
 
-    return payload_json(build_conv_payload(ConvTrace(_grid, _kernel, _bias, **_options)))
+    return pack(build_conv_payload(ConvTrace(_grid, _kernel, _bias, **_options)))
 
 
 @st.cache_data(max_entries=256, ttl=TTL, show_spinner=False)
-def _pool_payload(key: str, _grid: np.ndarray, _options: dict) -> str:
+def _pool_payload(key: str, _grid: np.ndarray, _options: dict) -> Packed:
     from cnnviz.core.trace import PoolTrace
-    from cnnviz.lessons.animation import build_pool_payload, payload_json
+    from cnnviz.lessons.animation import build_pool_payload
 
-    return payload_json(build_pool_payload(PoolTrace(_grid, **_options)))
+    return pack(build_pool_payload(PoolTrace(_grid, **_options)))
 
 
-def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dict) -> str:
-    """The convolution animation's payload as JSON text, cached (raises ValueError)."""
+def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dict) -> Packed:
+    """The convolution animation's payload, packed once per setting (raises ValueError)."""
     grid, kernel = np.asarray(grid), np.asarray(kernel)
     return _conv_payload(key(grid, kernel, float(bias), options), grid, kernel, float(bias),
                          options)
 
 
-def pool_payload(grid: np.ndarray, options: dict) -> str:
-    """The pooling animation's payload as JSON text, cached (raises ValueError)."""
+def pool_payload(grid: np.ndarray, options: dict) -> Packed:
+    """The pooling animation's payload, packed once per setting (raises ValueError)."""
     grid = np.asarray(grid)
     return _pool_payload(key(grid, options), grid, options)
 

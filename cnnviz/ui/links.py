@@ -181,15 +181,26 @@ def refuse(name: str, value: object, why: str) -> None:
     put(name, None)
 
 
-def put(name: str, value: str | None) -> None:
-    """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``."""
-    st.session_state.setdefault(_USED, []).append(name)
+def put(name: str, value: str | None, *, resend: bool = False) -> None:
+    """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``.
+
+    ``resend``: send the link to the browser even when the value looks written
+    already. A rerun asked for while another runs carries the browser's query
+    string from before that run changed it, and Streamlit takes a rerun's query
+    string as the link; so "already written" may be stale, and without a resend the
+    browser would keep the other run's value (Step by step's ``step=``).
+    """
+    used = st.session_state.setdefault(_USED, [])
+    if name not in used:  # a fragment's reruns put again without a new page run
+        used.append(name)
     st.session_state.setdefault(_MANUAL, set()).add(name)
     if value:
-        if st.query_params.get(name) != value:
+        if resend or st.query_params.get(name) != value:
             st.query_params[name] = value
     elif name in st.query_params:
         del st.query_params[name]
+    elif resend:
+        st.query_params.update()  # sends the whole link, without ``name``
 
 
 def _accepted(text: str, value: object) -> bool:

@@ -20,7 +20,7 @@ from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, animation_mp4
 
 from . import links
 from . import state as k
-from .animator import MOTIONS, AnimatorState
+from .animator import MOTIONS, reported
 
 SIZE, HOW, ROW_PCT, COL_PCT, CHANNEL = "grid", "grid_how", "crop_r", "crop_c", "anim_ch"
 LEVELS = "levels"
@@ -28,8 +28,8 @@ MOTION = "motion"
 MODE = "animate"
 DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
-_SEEN = "_anim_seen"  # the last view the browser reported
-_JUMPED = "_anim_jumped"  # (step, the view seen then): a move Python asked for, not yet reported
+_GOTO = "_anim_goto"  # (seq, step): the last move Python asked for (jump_to)
+VIEW = "anim_view"  # the animation's key: its state value is the view the browser reported
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
@@ -69,7 +69,8 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     """The step to show and the speed: the link's when a session opens one, else the last seen.
 
     A step the grid does not have (the link was made with other settings) is
-    refused with a notice and the animation starts at step 0.
+    refused with a notice and the animation starts at step 0. A remembered
+    step past the end of a smaller grid becomes its last step, here and in the link.
     """
     def step_of(text: str) -> int:
         if not (text.isdigit() and int(text) < n_steps):
@@ -92,6 +93,7 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     if speed is not None:
         st.session_state[_SPEED] = speed
     step = min(int(st.session_state.get(_STEP, 0)), n_steps - 1)
+    st.session_state[_STEP] = step
     return step, float(st.session_state.get(_SPEED, DEFAULT_SPEED))
 
 
@@ -103,27 +105,39 @@ def current_step() -> int:
 def jump_to(step: int) -> None:
     """Move the animation to ``step`` on the next run (a callback may call it).
 
-    Until the browser reports from there, the view it last reported is stale:
-    :func:`remember_view` must not take it for a move back.
+    The move travels as ``goto=(seq, step)``: the browser applies each new
+    ``seq`` once, and nothing else Python sends moves it (see :mod:`cnnviz.ui.animator`).
     """
+    seq = int(st.session_state.get(_GOTO, (0, 0))[0]) + 1
     st.session_state[_STEP] = int(step)
-    st.session_state[_JUMPED] = (int(step), st.session_state.get(_SEEN))
+    st.session_state[_GOTO] = (seq, int(step))
 
 
-def remember_view(view: AnimatorState) -> None:
-    """Keep where the animation rests and put it in the link (step 0 and 2 steps/s left out)."""
-    jumped = st.session_state.get(_JUMPED)
-    if jumped is not None and view == jumped[1]:
-        view = AnimatorState(jumped[0], speed=view.speed)  # the browser is still on its way
-    else:
-        st.session_state.pop(_JUMPED, None)
-        st.session_state[_SEEN] = view
+def goto(n_steps: int) -> tuple[int, int] | None:
+    """The last move Python asked for, as ``(seq, step)`` within this grid (None: none yet)."""
+    jumped = st.session_state.get(_GOTO)
+    if jumped is None:
+        return None
+    return int(jumped[0]), min(int(jumped[1]), n_steps - 1)
+
+
+def on_view() -> None:
+    """The browser reported where the animation rests (a callback: before the script runs)."""
+    view = reported(VIEW)
+    if view is None:
+        return
     st.session_state[_STEP] = view.step
     if view.speed is not None:
         st.session_state[_SPEED] = view.speed
+
+
+def remember_view() -> None:
+    """Put where the animation rests in the link (step 0 and 2 steps/s left out)."""
+    step = int(st.session_state.get(_STEP, 0))
     speed = st.session_state.get(_SPEED, DEFAULT_SPEED)
-    links.put(links.STEP, str(view.step) if view.step else None)
-    links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}")
+    # Every run sends them: a report queued behind another rerun brings a stale link.
+    links.put(links.STEP, str(step) if step else None, resend=True)
+    links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}", resend=True)
 
 
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:

@@ -21,6 +21,12 @@ def _start(at) -> int | None:
     return json.loads(element.proto.json)["start"]
 
 
+def _goto(at) -> list[int] | None:
+    """The move the page asks the browser for: [seq, step] (a new seq moves it once)."""
+    (element,) = animators(at)
+    return json.loads(element.proto.json)["goto"]
+
+
 def _guess(at, step: int, text: str):
     at.text_input(key=f"predict_answer_{step}").input(text)
     at.button(key="predict_check").click().run()
@@ -40,7 +46,7 @@ def _on(open_page):
 
 def test_a_wrong_guess_shows_the_products_and_moves_the_animation_on(open_page):
     at, z = _on(open_page)
-    assert _start(at) == 0
+    assert _start(at) == 0 and _goto(at) is None
     assert "Step 2 of 25 fills output (0, 1)" in at.text_input(key="predict_answer_1").label
     _guess(at, 1, str(z[0, 1] + 5))
     assert at.error and "Not quite" in at.error[0].value
@@ -48,7 +54,7 @@ def test_a_wrong_guess_shows_the_products_and_moves_the_animation_on(open_page):
     text = page_text(at)
     assert "Products and sum:" in text and "·" in text
     assert at.session_state[predict.SCORE] == {"right": 0, "asked": 1}
-    assert _start(at) == 1  # revealed: the animation is moved to that step
+    assert _start(at) == 1 and _goto(at) == [1, 1]  # revealed: the animation moves there
     assert at.query_params["step"] in ("1", ["1"])
 
 
@@ -58,11 +64,11 @@ def test_a_right_guess_scores_and_the_next_question_follows(open_page):
     _guess(at, 2, format_number(z[0, 2]))
     assert at.success and at.success[0].value.startswith("Right")
     assert at.session_state[predict.SCORE] == {"right": 2, "asked": 2}
-    assert _start(at) == 2
+    assert _start(at) == 2 and _goto(at) == [2, 2]  # each check is a new move
     assert "Predictions right: **2 / 2**" in page_text(at)
     # One more rerun (as the browser's report of the new step brings) keeps the step.
     at.run()
-    assert _start(at) == 2 and "Step 4 of 25 fills output" in \
+    assert _start(at) == 2 and _goto(at) == [2, 2] and "Step 4 of 25 fills output" in \
         at.text_input(key="predict_answer_3").label
 
 
@@ -71,7 +77,7 @@ def test_garbage_gets_a_message_and_reveals_nothing(open_page):
     _guess(at, 1, "a lot")
     assert at.warning and "not a number" in at.warning[0].value
     assert at.session_state[predict.SCORE] == {"right": 0, "asked": 0}
-    assert _start(at) == 0
+    assert _start(at) == 0 and _goto(at) is None
 
 
 def test_the_switch_is_off_by_default(open_page):

@@ -116,6 +116,11 @@ FOCUSED = """() => {
 }"""
 
 
+# True once the animation has played past step k (its API, not a clock).
+PLAYED_PAST = ("k => { const a = window.__cnnvizInstances && window.__cnnvizInstances.anim_view;"
+               " return !!a && a.playing() && a.step() >= k; }")
+
+
 def _focused(page) -> dict | None:
     return page.evaluate(FOCUSED)
 
@@ -152,7 +157,7 @@ def test_the_animation_works_by_keyboard_alone_with_the_focus_visible(page, app_
 
     page.keyboard.press("Space")  # play
     box = page.locator('[data-testid="stBidiComponentIsolated"] .cnv').first
-    page.wait_for_timeout(1500)
+    page.wait_for_function(PLAYED_PAST, arg=2, polling=50)  # the playback, not a fixed sleep
     page.keyboard.press("Space")  # pause
     paused = _step(page)
     assert paused > 1 and box.get_attribute("data-playing") == "false"
@@ -173,7 +178,7 @@ def test_the_animation_works_by_keyboard_alone_with_the_focus_visible(page, app_
     assert where["act"] == "play", where
     assert where["outline"].startswith("solid"), where
     page.keyboard.press("Enter")
-    page.wait_for_timeout(800)
+    page.wait_for_function(PLAYED_PAST, arg=1, polling=50)
     page.keyboard.press("Enter")
     assert _step(page) > 1 and box.get_attribute("data-playing") == "false"
     page.keyboard.press("Tab")

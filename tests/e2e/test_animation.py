@@ -17,6 +17,10 @@ from .conftest import no_exception_box, screenshot, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
+# True once the animation has played past step k (its API, not a clock: no fixed sleep).
+PLAYED_PAST = ("k => { const a = window.__cnnvizInstances && window.__cnnvizInstances.anim_view;"
+               " return !!a && a.playing() && a.step() >= k; }")
+
 
 def _step(page) -> int:
     text = page.get_by_test_id("cnnviz-step-counter").inner_text()
@@ -41,11 +45,13 @@ def test_play_pause_step_back_and_values_equal_the_core(page, app_url):
 
     page.get_by_test_id("cnnviz-speed").select_option(label="20 steps/s")
     page.get_by_test_id("cnnviz-play").click()
-    page.wait_for_timeout(1500)
+    # Wait for the playback itself (no fixed sleep): until 20 steps have been played.
+    page.wait_for_function(PLAYED_PAST, arg=20, polling=50)
     page.get_by_test_id("cnnviz-play").click()  # pause
     paused = _step(page)
-    assert 10 < paused <= 100, paused  # about 30 steps in 1.5 s at 20 steps/s
-    page.wait_for_timeout(500)
+    assert 20 < paused <= 100, paused
+    assert page.locator(".cnv").first.get_attribute("data-playing") == "false"
+    page.wait_for_timeout(300)  # a paused animation stays put (at 20 steps/s, 6 steps)
     assert _step(page) == paused  # it really stopped
 
     page.get_by_role("button", name="Step back (Left arrow)").click()

@@ -58,8 +58,13 @@ def test_predicting_the_next_value_reveals_it_in_the_animation_and_stays_there(p
     shown = page.get_by_test_id("cnnviz-output-value").inner_text().strip()
     assert shown == format_number(z[0, 2])
     # The browser reports its new step after 300 ms, which reruns the page: the
-    # animation must stay on the revealed step, not be sent back.
-    page.wait_for_timeout(1500)
+    # animation must stay on the revealed step, not be sent back. Wait for that
+    # report (the animation's own count of them) and its rerun, not for a clock.
+    page.wait_for_function(
+        "() => { const a = window.__cnnvizInstances.anim_view;"
+        " const s = document.querySelector('[data-test-script-state]');"
+        " return a.reports() >= 2 && !a.reportPending()"
+        " && s && s.getAttribute('data-test-script-state') !== 'running'; }", polling=50)
     wait_for_app(page, "Predictions right")
     assert _step(page) == 3
     assert page.get_by_text("Step 4 of 25 fills output").count() == 1

@@ -1,4 +1,4 @@
-"""The animator's screen-reader caption (animator.js) is text for text the Python reference.
+"""The animator's screen-reader caption (static/animator/equation.js) is the Python reference.
 
 ``cnnviz.lessons.animation.step_caption`` says what each step's caption must
 read; here the browser code's own ``caption`` runs in Node on real payloads
@@ -25,19 +25,14 @@ from cnnviz.lessons.animation import (
     step_caption,
 )
 
-JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator.js"
+JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator" / "equation.js"
 
-# prepare() writes captions and labels into the DOM: any element will do here.
+# The equation view's text functions use no DOM: Node imports the module as it is.
 DRIVER = """
-const dummy = () => new Proxy({}, {get: (t, k) => (k in t ? t[k] : (k === "setAttribute"
-  ? () => {} : undefined)), set: (t, k, v) => { t[k] = v; return true; }});
-const el = new Proxy({}, {get: (t, k) => (t[k] = t[k] || dummy())});
-const self = Object.create(Animator.prototype);
-self.el = el;
-self.P = JSON.parse(%(payload)s);
-self.prepare();
+import { caption, prepare } from %(module)s;
+const P = prepare(JSON.parse(%(payload)s));
 const out = [];
-for (let k = 0; k < self.P.n_steps; k += 1) out.push(self.caption(k));
+for (let k = 0; k < P.n_steps; k += 1) out.push(caption(P, k));
 console.log(JSON.stringify(out));
 """
 
@@ -45,10 +40,10 @@ console.log(JSON.stringify(out));
 def _captions(payload: dict) -> list[str]:
     node = shutil.which("node")
     assert node, "these tests need Node.js (node) on PATH"
-    source = JS.read_text(encoding="utf-8").replace("export default function", "function _main")
-    program = source + DRIVER % {"payload": json.dumps(payload_json(payload))}
-    done = subprocess.run([node, "-"], input=program, capture_output=True, text=True, timeout=60,
-                          check=False)
+    program = DRIVER % {"payload": json.dumps(payload_json(payload)),
+                        "module": json.dumps(JS.as_uri())}
+    done = subprocess.run([node, "--input-type=module", "-"], input=program,
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -1,4 +1,4 @@
-"""The animator's colour helpers (animator.js) never throw, whatever number they get.
+"""The animator's colour helpers (static/animator/colours.js) never throw, whatever number they get.
 
 Regression: kernel cells of 1e308 on the step-by-step page gave a payload
 scale of ±1e308; ``hi - lo`` overflowed to Infinity in the browser, the colour
@@ -18,15 +18,16 @@ import numpy as np
 
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons.animation import build_conv_payload
-from cnnviz.plots.display import DIVERGING_COLORS
+from cnnviz.plots.display import DIVERGING_COLORS, diverging_lut
 
-JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator.js"
+JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator" / "colours.js"
 
 BIG = 1.7976931348623157e308
 VALUES = ["NaN", "Infinity", "-Infinity", "1e308", "-1e308", str(BIG), str(-BIG), "0", "5e-324",
           "0.5", "'∞'", "'-∞'", "'NaN'", "null", "undefined"]
 
 DRIVER = """
+import { divergingRgb, gradientCss, scaleRgb } from %(module)s;
 const PAL = %(palette)s;
 const values = [%(values)s];
 const scales = %(scales)s;
@@ -52,11 +53,12 @@ console.log(JSON.stringify(out));
 def _run(scales: list[dict]) -> dict:
     node = shutil.which("node")
     assert node, "these tests need Node.js (node) on PATH"
-    source = JS.read_text(encoding="utf-8").replace("export default function", "function _main")
-    program = source + DRIVER % {"values": ", ".join(VALUES), "scales": json.dumps(scales),
-                                 "palette": json.dumps([list(c) for c in DIVERGING_COLORS])}
-    done = subprocess.run([node, "-"], input=program, capture_output=True, text=True, timeout=60,
-                          check=False)
+    # The app's palette: the maps' lookup table, which the animator's script carries.
+    program = DRIVER % {"values": ", ".join(VALUES), "scales": json.dumps(scales),
+                        "palette": json.dumps(diverging_lut()),
+                        "module": json.dumps(JS.as_uri())}
+    done = subprocess.run([node, "--input-type=module", "-"], input=program,
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

@@ -1,4 +1,4 @@
-"""One diverging palette: in plots.display, used by the heatmaps and sent to the animator."""
+"""One diverging palette: in plots.display, used by the heatmaps and maps, sent to the animator."""
 
 import json
 import shutil
@@ -10,15 +10,30 @@ import pytest
 
 from cnnviz.core.trace import ConvTrace, PoolTrace
 from cnnviz.lessons.animation import build_conv_payload, build_pool_payload
-from cnnviz.plots.display import DIVERGING_COLORS, DIVERGING_COLORSCALE, map_for_display
+from cnnviz.plots.display import (
+    DIVERGING_COLORS,
+    DIVERGING_COLORSCALE,
+    DIVERGING_LEVELS,
+    diverging_lut,
+    map_for_display,
+)
 
-ANIMATOR = Path(__file__).parents[2] / "cnnviz" / "ui" / "static" / "animator.js"
+STATIC = Path(__file__).parents[2] / "cnnviz" / "ui" / "static" / "animator"
+COLOURS = STATIC / "colours.js"
 
 
-def test_payloads_carry_the_palette():
-    stops = [list(c) for c in DIVERGING_COLORS]
-    assert build_conv_payload(ConvTrace(np.eye(3), [[1, -1]]))["palette"] == stops
-    assert build_pool_payload(PoolTrace(-np.eye(4)))["palette"] == stops
+def test_the_animators_script_carries_the_maps_lookup_table_once():
+    from cnnviz.ui import animator
+
+    lut = diverging_lut()
+    assert len(lut) == DIVERGING_LEVELS
+    # Every stop is one of the table's levels: -1, 0, 1 and the stops in between.
+    assert [lut[i * 25] for i in range(len(DIVERGING_COLORS))] == [
+        list(c) for c in DIVERGING_COLORS]
+    assert animator._JS.count(json.dumps(lut, separators=(",", ":"))) == 1
+    # ... and no payload repeats it (the lessons floor has no palette).
+    assert "palette" not in build_conv_payload(ConvTrace(np.eye(3), [[1, -1]]))
+    assert "palette" not in build_pool_payload(PoolTrace(-np.eye(4)))
 
 
 def test_heatmaps_use_the_same_stops():
@@ -37,8 +52,8 @@ def test_palette_is_colour_blind_safe_blue_white_red():
 
 
 def test_animator_has_no_palette_of_its_own():
-    js = ANIMATOR.read_text()
-    assert "P.palette" in js
+    js = "".join(p.read_text() for p in STATIC.glob("*.js"))
+    assert 'from "./palette.js"' in js  # the table Python writes
     assert "[33, 102, 172]" not in js and "const DIVERGING" not in js
 
 
@@ -47,8 +62,8 @@ def test_animator_has_no_palette_of_its_own():
 def test_animator_colours_are_finite_safe():
     """Run the animator's colour functions in node: payload stops in, no exception out."""
     script = Path(__file__).with_name("palette_check.mjs")
-    pal = json.dumps([list(c) for c in DIVERGING_COLORS])
-    run = subprocess.run(["node", str(script), str(ANIMATOR), pal], capture_output=True,
+    pal = json.dumps(diverging_lut())
+    run = subprocess.run(["node", str(script), COLOURS.as_uri(), pal], capture_output=True,
                          text=True, timeout=60, check=True)
     first, second = (json.loads(line) for line in run.stdout.splitlines())
     grey = [190, 190, 190]

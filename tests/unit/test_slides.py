@@ -87,3 +87,50 @@ def test_the_gif_names_the_activation_as_the_screen_does(monkeypatch):
     assert any(t.startswith("output a^[l] = ReLU(z)") for t in written)
     assert any(t.startswith("ReLU(") and t.endswith(" = 0") for t in written)
     assert not any("relu(" in t for t in written)
+def _frames(trace):
+    from cnnviz.plots.gif import animation_frames
+
+    return [np.asarray(f.convert("RGB"), dtype=int) for f in animation_frames(trace)]
+
+
+def test_the_gif_shows_the_filter_and_the_products_below_the_grids():
+    # Below the input and the output, the frame holds coloured cells (the filter's and the
+    # products' diverging colours), not only the equation's black text.
+    image = np.arange(25.0).reshape(5, 5) - 12
+    frame = _frames(ConvTrace(image, [[1, -1], [2, 0]]))[0]
+    grids_end = 24 + 34 + 5 * 56 + 10  # margin, title, the 5 input rows (the output is 4)
+    below = frame[grids_end:]
+    saturated = below.max(axis=2) - below.min(axis=2) > 80
+    assert saturated.sum() > 2 * 56 * 56  # at least two cells' worth of red or blue
+    reds = below[saturated & (below[..., 0] > below[..., 2])]
+    blues = below[saturated & (below[..., 2] > below[..., 0])]
+    assert len(reds) and len(blues)  # the weights 1, 2 and -1: both ends of the palette
+
+
+def _title_ink_right(frame) -> int:
+    """The rightmost inked column of the input's title line (left of the output's title)."""
+    band = frame[24:48, : frame.shape[1] // 2]
+    cols = np.nonzero((band < 128).any(axis=(0, 2)))[0]
+    return int(cols.max())
+
+
+def test_the_input_is_called_padded_only_when_it_is():
+    digit = samples.LECTURE_INPUTS["digit_one"].array
+    kernel = np.ones((3, 3))
+    plain = _title_ink_right(_frames(ConvTrace(digit, kernel))[0])
+    padded = _title_ink_right(_frames(ConvTrace(digit, kernel, padding=1))[0])
+    # "input a[l−1]" at p = 0; "input a[l−1], padded (p = 1)" is longer by a clause.
+    assert padded - plain > 100, (plain, padded)
+
+
+def test_no_empty_band_at_the_foot_of_the_frames():
+    for trace in (ConvTrace(samples.LECTURE_INPUTS["digit_one"].array, np.ones((3, 3))),
+                  ConvTrace(np.arange(36.0).reshape(6, 6), np.eye(2), bias=1.5,
+                            activation="relu")):
+        frames = _frames(trace)
+        gaps = []
+        for frame in frames:
+            rows = np.nonzero((frame < 200).any(axis=(1, 2)))[0]
+            gaps.append(frame.shape[0] - 1 - int(rows.max()))
+        # The frames are as tall as the longest equation: it ends a margin above the foot.
+        assert min(gaps) <= 30, gaps

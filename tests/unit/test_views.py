@@ -88,11 +88,12 @@ def test_grid_figures_size_their_numbers_by_the_rule():
 
 
 def test_the_animators_own_copy_of_the_number_rule_is_the_same():
-    """animator.js keeps the rule's values for a payload without options: they must agree."""
+    """The animator's grid view keeps the rule's values for data without options: they agree."""
     import re
     from pathlib import Path
 
-    js = (Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator.js")
+    js = (Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator"
+          / "grid.js")
     body = re.search(r"const FIT = \{([^}]*)\};", js.read_text(encoding="utf-8")).group(1)
     in_js = {k: float(v) for k, v in re.findall(r"(\w+): ([\d.]+)", body)}
     # The browser measures the text, so it has no use for the character-width estimate.

@@ -1,0 +1,735 @@
+/*
+ * The grid view: the input (padded, the window outlined), the output filling
+ * in, the filter and the products (or pooling's window), each a canvas with
+ * its numbers in the cells when they fit, and the legends. It draws the step
+ * it is given; where the animation stands is the driver's (driver.js).
+ *
+ * One rule sizes every number in a cell (Python's cnnviz.plots.display.NUMBER_FIT,
+ * sent in data.options.fit): half the cell high, the widest label within
+ * `width` of the cell, and no smaller than `min` px (`present_min` in
+ * presenter mode).
+ */
+
+import { NEUTRAL, TINTS, clamp, fraction, gradientCss, inkFor, readPalette, rgbCss, scaleRgb }
+  from "./colours.js";
+import { escapeHtml, isPad, notation, text, windowCells } from "./equation.js";
+
+// Grids up to this side (16 plus a padding ring) show numbers in cells.
+export const NUMBERS_MAX = 18;
+const MAX_CELL = 56;
+// The values of NUMBER_FIT, for a payload without options.fit.
+// Below `comfort` px side by side, the output wraps under the input instead.
+export const FIT = { height: 0.5, width: 0.86, min: 11, max: 32, present_min: 14, comfort: 14 };
+const GRID_GAP = 14;
+const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+const WINDOW_COLOUR = "#ffb000";
+const PREVIEW_COLOUR = "#00c2ff";
+const WINNER_COLOUR = "#ff2bd6";
+const EDGE_COLOUR = "#1e90ff";
+
+function ringWidth(cell) {
+  return Math.max(2, Math.min(4, cell * 0.12));
+}
+
+function makeHatch(doc) {
+  // Diagonal stripes for padding cells: readable over any fill colour.
+  const c = doc.createElement("canvas");
+  c.width = 8;
+  c.height = 8;
+  const g = c.getContext("2d");
+  g.strokeStyle = "rgba(128,128,128,0.85)";
+  g.lineWidth = 1.6;
+  g.beginPath();
+  g.moveTo(-2, 10); g.lineTo(10, -2);
+  g.moveTo(6, 10); g.lineTo(10, 6);
+  g.moveTo(-2, 2); g.lineTo(2, -2);
+  g.stroke();
+  return c;
+}
+
+export class GridView {
+  /**
+   * @param el the template's elements (canvases, captions, legends, the box)
+   * @param root the element whose width the grids fill
+   * @param palette the app's diverging lookup table ([r, g, b] per level)
+   */
+  constructor(el, root, palette) {
+    this.el = el;
+    this.root = root;
+    this.doc = root.ownerDocument;
+    this.win = this.doc.defaultView || window;
+    this.palette = readPalette(palette);
+    this.hatchSrc = makeHatch(this.doc);
+    this.P = null;
+    this.step = 0;
+    this.hoverStep = -1;
+    this.view = "channels";
+    this.present = false;
+    this.fit = FIT;
+    this.minFont = FIT.min;
+  }
+
+  /** Presenter mode and the number rule; true when they changed (lay out again). */
+  setOptions(present, fit) {
+    fit = Object.assign({}, FIT, fit || {});
+    if (present === this.present && JSON.stringify(fit) === JSON.stringify(this.fit)) return false;
+    this.present = present;
+    this.fit = fit;
+    this.minFont = present ? fit.present_min : fit.min;
+    this.el.box.classList.toggle("cnv-present", present);
+    return true;
+  }
+
+  /** A new payload (already through equation.prepare): colours, captions, labels. */
+  setPayload(P) {
+    this.P = P;
+    const { el } = this;
+    const [hp, wp] = P.padded_shape;
+    const nc = P.nc;
+    // Every diverging scale draws with the app's palette.
+    for (const sc of Object.values(P.scales || {})) sc.palette = this.palette;
+    // Colours per (channel, value id), computed once: drawing is look-ups only.
+    const tints = nc === 3 ? P.channel_names.map((n) => TINTS[n]) : [null];
+    P.inRgb = [];
+    for (let ch = 0; ch < nc; ch += 1) {
+      P.inRgb.push(P.vals.map((v) => scaleRgb(v, P.scales.input, nc === 3 ? tints[ch] : null)));
+    }
+    P.outRgb = P.out.map((v) => scaleRgb(v, P.scales.output));
+    if (P.isConv) P.kRgb = P.kernel.map((v) => scaleRgb(v, P.scales.kernel));
+    el.viewBtn.hidden = nc !== 3;
+    this.view = nc === 3 && Math.max(hp, wp) > NUMBERS_MAX ? "rgb" : "channels";
+    this.hoverStep = -1;
+    const L = P.labels;
+    el.title.textContent = L.title;
+    el.capIn.innerHTML = notation(L.input);
+    if (P.isConv) {
+      el.capOut.innerHTML = notation(P.activation !== "none"
+        ? `${L.output_activated}${P.activation_note ? `, ${P.activation_note}` : ""}`
+        : L.output);
+      el.capK.innerHTML = notation(P.flip ? `${L.kernel}, ${L.flip_note}` : L.kernel);
+      el.capP.innerHTML = notation(L.products);
+      el.bias.textContent = `bias b = ${text(P.bias)}`;
+      el.panelP.hidden = false;
+    } else {
+      el.capOut.textContent = L.output;
+      el.capK.textContent = `${L.window} (${P.mode === "max" ? "max marked" : "average"})`;
+      el.bias.textContent = "";
+      el.panelP.hidden = true;
+    }
+    const sz = (s) => `${s[0]}×${s[1]}`;
+    const plain = (s) => String(s).replace(/\^\[(.*?)\]/g, "[$1]");
+    el.cIn.setAttribute("aria-label", `${plain(L.input)}: the padded input, ${sz(P.padded_shape)}` +
+      `${nc > 1 ? `×${nc}` : ""}, the current window outlined`);
+    el.cOut.setAttribute("aria-label", `${plain(L.output)}: ` +
+      `${sz(P.out_shape)} cells, filled up to the current step`);
+    el.cK.setAttribute("aria-label", P.isConv ? `${plain(L.kernel)}: ${sz(P.kernel_shape)}` +
+      `${nc > 1 ? `×${nc}` : ""} weights` : `${L.window}: the values under the current window`);
+    el.cP.setAttribute("aria-label", P.isConv ? `${plain(L.products)} of the current step` : "");
+    const pads = P.padding.flat();
+    const padText = pads.every((p) => p === pads[0]) ? String(pads[0]) : `(top ${pads[0]}, bottom ${pads[1]}, left ${pads[2]}, right ${pads[3]})`;
+    const what = P.isConv ? `filter ${sz(P.kernel_shape)}${nc > 1 ? `×${nc}` : ""}` : `pool ${sz(P.kernel_shape)}`;
+    const dil = P.isConv ? ` · dilation ${P.dilation[0] === P.dilation[1] ? P.dilation[0] : sz(P.dilation)}` : "";
+    const padMode = P.hasPad ? ` (${P.pad_mode})` : "";
+    el.summary.textContent =
+      `input ${sz(P.in_shape)}${nc > 1 ? `×${nc}` : ""} · padding ${padText}${padMode} · ${what}` +
+      ` · stride ${P.stride[0] === P.stride[1] ? P.stride[0] : sz(P.stride)}${dil} → output ${sz(P.out_shape)}`;
+  }
+
+  /** Show the channels side by side, or as one RGB image. */
+  toggleView() {
+    this.view = this.view === "rgb" ? "channels" : "rgb";
+    this.layout();
+    this.draw();
+  }
+
+  /** Draw step k on every canvas. */
+  draw(k = this.step) {
+    if (!this.P) return;
+    this.step = k;
+    this.drawInput();
+    this.drawOutput();
+    if (this.P.isConv) this.drawProducts();
+    else this.drawWindow();
+  }
+
+  /** The output cell under a pointer event, as a step, or -1. */
+  cellAt(e) {
+    if (!this.P || !this.outGeom) return -1;
+    const rect = this.el.cOut.getBoundingClientRect();
+    const { x0, y0, cell } = this.outGeom;
+    const c = Math.floor((e.clientX - rect.left - x0) / cell);
+    const r = Math.floor((e.clientY - rect.top - y0) / cell);
+    if (r < 0 || c < 0 || r >= this.P.oh || c >= this.P.ow) return -1;
+    return r * this.P.ow + c;
+  }
+
+  /** Outline the window of output cell k (a hover preview; -1 for none). */
+  setHover(k) {
+    if (!this.P || k === this.hoverStep) return false;
+    this.hoverStep = k;
+    this.drawInput();
+    this.drawOutput();
+    return true;
+  }
+
+  isPad(r, c) {
+    return isPad(this.P, r, c);
+  }
+
+  windowCells(k) {
+    return windowCells(this.P, k);
+  }
+
+  layout() {
+    const P = this.P;
+    if (!P) return;
+    const W = Math.max(280, this.root.clientWidth || 700);
+    this.layoutWidth = this.root.clientWidth;
+    this.dpr = this.win.devicePixelRatio || 1;
+    const grids = P.nc > 1 && this.view === "channels" ? P.nc : 1;
+    const label = P.nc > 1 ? 24 : 0;
+    const small = P.hp <= NUMBERS_MAX && P.wp <= NUMBERS_MAX;
+    const outSmall = P.oh <= NUMBERS_MAX && P.ow <= NUMBERS_MAX;
+    const axis = outSmall ? 20 : 0;
+    const rowGap = 28;
+    const inCols = grids * P.wp;
+    // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
+    // allowance, or the output wraps under the input by a few pixels.
+    let cell = Math.floor((W - rowGap - axis - (grids - 1) * GRID_GAP - 16) / (inCols + P.ow));
+    const minFont = this.minFont || FIT.min;
+    const both = P.isConv ? 2 : 1;
+    const kGrids = P.isConv ? P.nc : 1;
+    // Presenter mode: the grids, the kernel and the products on one line when
+    // their numbers fit there, so the whole step is on the first screen; and
+    // never taller than the window leaves below the controls.
+    this.oneLine = false;
+    if (this.present) {
+      const screen = this.win.innerHeight || 720;
+      const room = Math.max(screen - 410, 260);
+      const tall = Math.max(P.hp, P.oh);
+      const kCols = P.fw * kGrids;  // kernel above products, beside the grids
+      const oneCell = Math.min(MAX_CELL, Math.floor(room / tall),
+        Math.floor((W - 3 * rowGap - axis - (grids + kGrids - 2) * GRID_GAP - 32) /
+          (inCols + P.ow + kCols)));
+      // The filter's column is as wide as its captions and legend (about 260 px) at least.
+      const besideWidth = (inCols + P.ow) * oneCell + axis + 3 * rowGap + 32 +
+        Math.max(260, kCols * oneCell);
+      if (grids === 1 && besideWidth <= W && this.fontFor(P.vals, clamp(oneCell, 2, MAX_CELL)) >= minFont &&
+          this.fontFor(P.out, clamp(oneCell, 2, MAX_CELL)) >= minFont) {
+        this.oneLine = true;
+        cell = oneCell;
+      }
+      // Fit the window's height, unless that costs the numbers: then the
+      // smallest cell that still prints them (the page scrolls a little).
+      const widest = clamp(cell, 2, MAX_CELL);
+      // The output's numbers count only if they can fit at all (long sums may not).
+      const outCounts = outSmall && this.fontFor(P.out, widest) >= minFont;
+      const readable = (c) => this.fontFor(P.vals, c) >= minFont &&
+        (!outCounts || this.fontFor(P.out, c) >= minFont);
+      let c = Math.min(widest, Math.floor(room / tall));
+      if (!readable(c) && readable(widest)) {
+        while (c < widest && !readable(c)) c += 1;
+      }
+      cell = c;
+    }
+    const fit = this.fit || FIT;
+    const wanted = this.present ? minFont : Math.max(minFont, fit.comfort);
+    const sideBySideFits = cell >= 2 && this.fontFor(P.vals, clamp(cell, 2, MAX_CELL)) >= wanted &&
+      (!outSmall || this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) >= wanted);
+    if (small && grids === 1 && !sideBySideFits && !this.present) {
+      // Numbers do not fit side by side: give the input the whole width and
+      // let the output wrap below it (same cell size, so stride shows).
+      // Presenter mode keeps the output beside the input (150 % zoom too).
+      // Cells of 44 px hold 3-4 digit numbers at about 20 px; larger ones only add scrolling.
+      cell = Math.min(44, Math.floor((W - axis - 8) / Math.max(inCols, P.ow)));
+    } else if (grids > 1 && !sideBySideFits) {
+      cell = Math.floor((W - (grids - 1) * GRID_GAP - 8) / inCols);
+    }
+    cell = clamp(cell, 2, MAX_CELL);
+    this.cell = cell;
+    // The output gets its own, larger cells when it sits on a line of its own
+    // (three channel grids side by side) and its numbers do not fit in the input's.
+    let outCell = cell;
+    if (grids > 1 && outSmall && this.fontFor(P.out, cell) < minFont) {
+      outCell = clamp(Math.floor((W - axis - 8) / P.ow), cell, MAX_CELL);
+      if (this.present) outCell = Math.min(outCell, Math.max(cell, Math.floor(((this.win.innerHeight || 720) - 330) / P.oh)));
+    }
+    this.outCell = outCell;
+    this.numbersIn = small && (P.nc === 1 || this.view === "channels");
+    this.numbersOut = outSmall;
+    this.fonts = {
+      input: this.numbersIn ? this.fontFor(P.vals, cell) : 0,
+      output: this.numbersOut ? this.fontFor(P.out, outCell) : 0,
+    };
+    // Numbers too small to read at all are noise: colour only. (Presenter mode lays
+    // out for its larger minimum, but a grid it cannot reach still prints at the
+    // normal one, as the Plotly grids do.)
+    const fitRule = this.fit || FIT;
+    if (this.fonts.input < fitRule.min) this.numbersIn = false;
+    if (this.fonts.output < fitRule.min) this.numbersOut = false;
+    this.el.box.classList.toggle("cnv-oneline", this.oneLine);
+    const ax = this.numbersOut ? axis : 0;
+    this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell };
+    // +2 px everywhere: the last grid line sits half a pixel past the cells.
+    this.sizeCanvas(this.el.cIn, grids * P.wp * cell + (grids - 1) * GRID_GAP + 2, label + P.hp * cell + 2);
+    this.outGeom = { cell: outCell, x0: ax, y0: label + ax };
+    this.sizeCanvas(this.el.cOut, ax + P.ow * outCell + 2, label + ax + P.oh * outCell + 2);
+
+    // Kernel and products side by side if they fit at a readable size,
+    // else each takes the full width.
+    let kCell = Math.floor((W - 8 - rowGap * (both - 1) - both * (kGrids - 1) * GRID_GAP) / (both * P.fw * kGrids));
+    if (kCell < 40) kCell = Math.floor((W - 8 - (kGrids - 1) * GRID_GAP) / (P.fw * kGrids));
+    kCell = clamp(kCell, 26, 64);
+    if (this.oneLine) kCell = clamp(cell, 26, 64);
+    this.kGeom = { grids: kGrids, cell: kCell, label: kGrids > 1 ? 24 : 0 };
+    const kw = kGrids * P.fw * kCell + (kGrids - 1) * GRID_GAP + 2;
+    const kh = this.kGeom.label + P.fh * kCell + 2;
+    this.sizeCanvas(this.el.cK, kw, kh);
+    if (P.isConv) this.sizeCanvas(this.el.cP, kw, kh);
+
+    this.fonts.kernel = this.fontFor(P.isConv ? P.kernel : P.vals, kCell);
+    this.fonts.products = P.isConv ? this.fontFor(P.prods || P.ptab.flat(), kCell) : 0;
+    this.buildInputBase();
+    this.drawKernel();
+    this.drawLegends();
+    this.el.viewBtn.textContent = this.view === "rgb" ? "Show R, G, B channels" : "Show as RGB image";
+    this.el.viewBtn.setAttribute("aria-label", this.el.viewBtn.textContent);
+  }
+
+  sizeCanvas(canvas, w, h) {
+    canvas.style.width = `${w}px`;
+    canvas.style.height = `${h}px`;
+    canvas.width = Math.max(1, Math.round(w * this.dpr));
+    canvas.height = Math.max(1, Math.round(h * this.dpr));
+    canvas.cssW = w;
+    canvas.cssH = h;
+  }
+
+  ctxOf(canvas) {
+    const g = canvas.getContext("2d");
+    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    return g;
+  }
+
+  themeInk() {
+    const v = getComputedStyle(this.el.box).getPropertyValue("--st-text-color").trim();
+    return v || "#31333f";
+  }
+
+  fontFor(strings, cell) {
+    // One font size per grid, the largest at which its widest text fits a
+    // cell: sizes that jump from cell to cell read as emphasis.
+    const g = this.measureCtx || (this.measureCtx = this.doc.createElement("canvas").getContext("2d"));
+    const fit = this.fit || FIT;
+    const base = Math.max(6, Math.min(fit.max, Math.floor(cell * fit.height)));
+    g.font = `650 ${base}px ${FONT}`;
+    let longest = 0;
+    for (const s of strings) longest = Math.max(longest, text(s).length);
+    let widest = 0;
+    const seen = new Set();
+    for (const s of strings) {
+      const t = text(s);
+      if (t.length >= longest - 1 && !seen.has(t)) {
+        seen.add(t);
+        widest = Math.max(widest, g.measureText(t).width);
+      }
+    }
+    // Leave room for the window's ring inside the cell edge.
+    const room = Math.min(cell * fit.width, cell - ringWidth(cell) - 5);
+    return widest > room ? Math.max(6, Math.floor(base * room / widest)) : base;
+  }
+
+  cellText(g, s, x, y, cell, fill, italic, size) {
+    g.font = `${italic ? "italic " : ""}650 ${size}px ${FONT}`;
+    g.fillStyle = inkFor(fill);
+    g.textAlign = "center";
+    g.textBaseline = "middle";
+    g.fillText(s, x + cell / 2, y + cell / 2 + 1);
+  }
+
+  buildInputBase() {
+    const P = this.P;
+    const c = this.el.cIn;
+    const base = this.doc.createElement("canvas");
+    base.width = c.width;
+    base.height = c.height;
+    const g = base.getContext("2d");
+    g.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    const { grids, label, cell, gw } = this.inGeom;
+    const ink = this.themeInk();
+    const pattern = g.createPattern(this.hatchSrc, "repeat");
+    for (let gi = 0; gi < grids; gi += 1) {
+      const x0 = gi * (gw + GRID_GAP);
+      const ch = grids > 1 ? gi : (P.nc === 1 ? 0 : -1);
+      if (label) {
+        g.font = `700 16px ${FONT}`;
+        g.fillStyle = ink;
+        g.textAlign = "center";
+        g.textBaseline = "middle";
+        g.fillText(ch >= 0 ? P.channel_names[ch] : "RGB", x0 + gw / 2, label / 2);
+      }
+      for (let r = 0; r < P.hp; r += 1) {
+        for (let cc = 0; cc < P.wp; cc += 1) {
+          const x = x0 + cc * cell;
+          const y = label + r * cell;
+          const fill = this.inputRgb(r, cc, ch);
+          g.fillStyle = rgbCss(fill);
+          g.fillRect(x, y, cell, cell);
+          const pad = this.isPad(r, cc);
+          if (pad) {
+            g.fillStyle = pattern;
+            g.fillRect(x, y, cell, cell);
+          }
+          if (this.numbersIn && ch >= 0) {
+            const v = P.vals[P.ids[(r * P.wp + cc) * P.nc + ch]];
+            this.cellText(g, text(v), x, y, cell, fill, pad, this.fonts.input);
+          }
+        }
+      }
+      if (cell >= 10) {
+        // Below 10 px a mesh would hide the image it sits on.
+        g.strokeStyle = "rgba(128,128,128,0.6)";
+        g.lineWidth = 1;
+        g.beginPath();
+        for (let r = 0; r <= P.hp; r += 1) {
+          g.moveTo(x0, label + r * cell + 0.5);
+          g.lineTo(x0 + gw, label + r * cell + 0.5);
+        }
+        for (let cc = 0; cc <= P.wp; cc += 1) {
+          g.moveTo(x0 + cc * cell + 0.5, label);
+          g.lineTo(x0 + cc * cell + 0.5, label + P.hp * cell);
+        }
+        g.stroke();
+      }
+      // Rows/columns no window reaches (the floor in the size formula): faded.
+      const [ur, uc] = P.unreached;
+      g.fillStyle = "rgba(255,255,255,0.6)";
+      if (ur > 0) g.fillRect(x0, label + (P.hp - ur) * cell, gw, ur * cell);
+      if (uc > 0) g.fillRect(x0 + (P.wp - uc) * cell, label, uc * cell, (P.hp - ur) * cell);
+      if (P.hasPad) {
+        // The edge of the real image, so padding reads as "outside".
+        g.strokeStyle = EDGE_COLOUR;
+        g.lineWidth = ringWidth(cell);
+        g.strokeRect(x0 + P.left * cell, label + P.top * cell,
+          (P.rightEdge - P.left) * cell, (P.bottomEdge - P.top) * cell);
+      }
+    }
+    this.inBase = base;
+  }
+
+  inputRgb(r, c, ch) {
+    const P = this.P;
+    const base = (r * P.wp + c) * P.nc;
+    if (ch >= 0) return P.inRgb[ch][P.ids[base + ch]];
+    // RGB view: each channel's own brightness (tinted scales hold it in the
+    // channel's dominant component).
+    const sc = P.scales.input;
+    const comp = [0, 0, 0];
+    for (let k = 0; k < 3; k += 1) {
+      const v = P.vals[P.ids[base + k]];
+      const t = fraction(v, sc.lo, sc.hi);
+      comp[k] = t === null ? NEUTRAL[k] : 255 * t;
+    }
+    return comp;
+  }
+
+  drawKernel() {
+    const P = this.P;
+    const g = this.ctxOf(this.el.cK);
+    g.clearRect(0, 0, this.el.cK.cssW, this.el.cK.cssH);
+    if (!P.isConv) return; // pooling draws its window per step
+    const { grids, cell, label } = this.kGeom;
+    const ink = this.themeInk();
+    for (let ch = 0; ch < grids; ch += 1) {
+      const x0 = ch * (P.fw * cell + GRID_GAP);
+      if (label) this.channelLabel(g, P.channel_names[ch], x0 + P.fw * cell / 2, label / 2, ink);
+      for (let i = 0; i < P.fh; i += 1) {
+        for (let j = 0; j < P.fw; j += 1) {
+          const tap = (i * P.fw + j) * P.nc + ch;
+          const fill = P.kRgb[tap];
+          const x = x0 + j * cell;
+          const y = label + i * cell;
+          g.fillStyle = rgbCss(fill);
+          g.fillRect(x, y, cell, cell);
+          this.cellText(g, text(P.kernel[tap]), x, y, cell, fill, false, this.fonts.kernel);
+        }
+      }
+      this.gridLines(g, x0, label, P.fh, P.fw, cell);
+    }
+  }
+
+  channelLabel(g, s, x, y, ink) {
+    g.font = `700 16px ${FONT}`;
+    g.fillStyle = ink;
+    g.textAlign = "center";
+    g.textBaseline = "middle";
+    g.fillText(s, x, y);
+  }
+
+  gridLines(g, x0, y0, rows, cols, cell) {
+    g.strokeStyle = "rgba(110,110,110,0.9)";
+    g.lineWidth = 1;
+    g.beginPath();
+    for (let r = 0; r <= rows; r += 1) {
+      g.moveTo(x0, y0 + r * cell + 0.5);
+      g.lineTo(x0 + cols * cell, y0 + r * cell + 0.5);
+    }
+    for (let c = 0; c <= cols; c += 1) {
+      g.moveTo(x0 + c * cell + 0.5, y0);
+      g.lineTo(x0 + c * cell + 0.5, y0 + rows * cell);
+    }
+    g.stroke();
+  }
+
+  legendHtml(scale, caption) {
+    const mid = scale.kind === "div" ? '<span class="cnv-mid">0</span>' : "";
+    return `<span class="cnv-legend-cap">${escapeHtml(caption)}</span>` +
+      `<span class="cnv-lo">${escapeHtml(scale.lo_text)}</span>` +
+      `<span class="cnv-bar" style="background:${gradientCss(scale)}">${mid}</span>` +
+      `<span class="cnv-hi">${escapeHtml(scale.hi_text)}</span>`;
+  }
+
+  drawLegends() {
+    const P = this.P;
+    const sIn = P.scales.input;
+    const keys = [];
+    if (P.hasPad) keys.push(`<span class="cnv-key"><i class="cnv-sw cnv-sw-pad"></i>padding (${escapeHtml(P.pad_mode)})</span>`);
+    keys.push('<span class="cnv-key"><i class="cnv-sw cnv-sw-win"></i>window taps</span>');
+    if (P.isConv && (P.dilation[0] > 1 || P.dilation[1] > 1)) {
+      keys.push('<span class="cnv-key"><i class="cnv-sw cnv-sw-span"></i>window span (dilated)</span>');
+    }
+    if (!P.isConv && P.mode === "max") keys.push('<span class="cnv-key"><i class="cnv-sw cnv-sw-max"></i>max</span>');
+    if (P.unreached[0] > 0 || P.unreached[1] > 0) keys.push('<span class="cnv-key"><i class="cnv-sw cnv-sw-unr"></i>never reached</span>');
+    keys.push('<span class="cnv-key"><i class="cnv-sw cnv-sw-prev"></i>hovered cell\'s window</span>');
+    const tinted = P.nc === 3 && this.view === "channels" && sIn.kind === "seq";
+    const cap = tinted ? "value (each channel in its own colour)" : "value";
+    this.el.legIn.innerHTML =
+      `<div class="cnv-legend-row">${this.legendHtml(sIn, cap)}</div>` +
+      `<div class="cnv-legend-row">${keys.join("")}</div>`;
+    this.el.legOut.innerHTML = `<div class="cnv-legend-row">${this.legendHtml(P.scales.output, "value")}</div>` +
+      '<div class="cnv-legend-row"><span class="cnv-key"><i class="cnv-sw cnv-sw-win"></i>this step</span>' +
+      '<span class="cnv-key"><i class="cnv-sw cnv-sw-empty"></i>not computed yet</span></div>';
+    if (P.isConv) {
+      this.el.legK.innerHTML = `<div class="cnv-legend-row">${this.legendHtml(P.scales.kernel, "weight")}</div>`;
+      this.el.legP.innerHTML = `<div class="cnv-legend-row">${this.legendHtml(P.scales.products, "product")}</div>`;
+    } else {
+      this.el.legK.innerHTML = "";
+      this.el.legP.innerHTML = "";
+    }
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  drawInput() {
+    const P = this.P;
+    const canvas = this.el.cIn;
+    const g = this.ctxOf(canvas);
+    g.clearRect(0, 0, canvas.cssW, canvas.cssH);
+    g.drawImage(this.inBase, 0, 0, canvas.cssW, canvas.cssH);
+    const { grids, label, cell, gw } = this.inGeom;
+    const lw = ringWidth(cell);
+    for (let gi = 0; gi < grids; gi += 1) {
+      const x0 = gi * (gw + GRID_GAP);
+      if (this.hoverStep >= 0 && this.hoverStep !== this.step) {
+        const { rows, cols } = this.windowCells(this.hoverStep);
+        g.setLineDash([Math.max(3, cell * 0.2), Math.max(2, cell * 0.12)]);
+        this.outlineSpan(g, x0, label, rows, cols, cell, PREVIEW_COLOUR, lw);
+        g.setLineDash([]);
+      }
+      const { rows, cols } = this.windowCells(this.step);
+      const dilated = rows.length > 1 && rows[1] - rows[0] > 1 || cols.length > 1 && cols[1] - cols[0] > 1;
+      if (cell < 14) {
+        // Tiny cells: a frame around the whole window keeps it findable.
+        this.outlineSpan(g, x0 - 2, label - 2, rows, cols, cell, WINDOW_COLOUR, 3, 4);
+      } else if (dilated) {
+        g.setLineDash([6, 4]);
+        this.outlineSpan(g, x0, label, rows, cols, cell, WINDOW_COLOUR, Math.max(1.5, lw * 0.6));
+        g.setLineDash([]);
+      }
+      for (const rr of rows) {
+        for (const cc of cols) {
+          const x = x0 + cc * cell;
+          const y = label + rr * cell;
+          if (cell < 14) {
+            // Tiny cells: the ring alone would hide the cell, so tint it.
+            g.fillStyle = "rgba(255,176,0,0.45)";
+            g.fillRect(x, y, cell, cell);
+          }
+          const pad = this.isPad(rr, cc);
+          if (pad) g.setLineDash([Math.max(3, cell * 0.18), Math.max(2, cell * 0.1)]);
+          this.ring(g, x, y, cell, WINDOW_COLOUR, lw);
+          if (pad) g.setLineDash([]);
+        }
+      }
+      if (!P.isConv && P.winners[this.step] >= 0) {
+        const w = P.winners[this.step];
+        const rr = rows[Math.floor(w / cols.length)];
+        const cc = cols[w % cols.length];
+        this.winnerMark(g, x0 + cc * cell, label + rr * cell, cell, lw);
+      }
+    }
+  }
+
+  outlineSpan(g, x0, y0, rows, cols, cell, colour, lw, grow = 0) {
+    const x = x0 + cols[0] * cell;
+    const y = y0 + rows[0] * cell;
+    const w = (cols[cols.length - 1] - cols[0] + 1) * cell + grow;
+    const h = (rows[rows.length - 1] - rows[0] + 1) * cell + grow;
+    g.lineWidth = lw + 2;
+    g.strokeStyle = "#000";
+    g.strokeRect(x, y, w, h);
+    g.lineWidth = lw;
+    g.strokeStyle = colour;
+    g.strokeRect(x, y, w, h);
+  }
+
+  ring(g, x, y, cell, colour, lw) {
+    // Dark under-stroke then colour: visible on white, black and saturated
+    // cells. Drawn on the cell's edge so the number inside stays readable.
+    const inset = cell >= 14 ? lw / 2 + 1 : 0;
+    g.lineWidth = lw + 2;
+    g.strokeStyle = "#000";
+    g.strokeRect(x + inset, y + inset, cell - 2 * inset, cell - 2 * inset);
+    g.lineWidth = lw;
+    g.strokeStyle = colour;
+    g.strokeRect(x + inset, y + inset, cell - 2 * inset, cell - 2 * inset);
+  }
+
+  winnerMark(g, x, y, cell, lw) {
+    const rad = Math.max(2, cell * 0.36);
+    g.lineWidth = lw + 2;
+    g.strokeStyle = "#000";
+    g.beginPath();
+    g.arc(x + cell / 2, y + cell / 2, rad, 0, 2 * Math.PI);
+    g.stroke();
+    g.lineWidth = lw;
+    g.strokeStyle = WINNER_COLOUR;
+    g.stroke();
+  }
+
+  drawOutput() {
+    const P = this.P;
+    const canvas = this.el.cOut;
+    const g = this.ctxOf(canvas);
+    g.clearRect(0, 0, canvas.cssW, canvas.cssH);
+    const { cell, x0, y0 } = this.outGeom;
+    const ink = this.themeInk();
+    if (this.inGeom.label) {
+      g.font = `700 16px ${FONT}`;
+      g.fillStyle = ink;
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      g.fillText("output", x0 + P.ow * cell / 2, this.inGeom.label / 2);
+    }
+    if (this.numbersOut) {
+      // Row and column numbers, for "jump to output (row, col)".
+      g.font = `600 12px ${FONT}`;
+      g.fillStyle = ink;
+      g.textAlign = "center";
+      g.textBaseline = "middle";
+      for (let c = 0; c < P.ow; c += 1) g.fillText(String(c), x0 + c * cell + cell / 2, y0 - 10);
+      g.textAlign = "right";
+      for (let r = 0; r < P.oh; r += 1) g.fillText(String(r), x0 - 5, y0 + r * cell + cell / 2);
+    }
+    const k = this.step;
+    // Not computed yet: a faint grey, so "empty" differs from "value 0" (white).
+    g.fillStyle = "rgba(128,128,128,0.14)";
+    g.fillRect(x0, y0, P.ow * cell, P.oh * cell);
+    for (let i = 0; i <= k; i += 1) {
+      const r = Math.floor(i / P.ow);
+      const c = i % P.ow;
+      const fill = P.outRgb[i];
+      g.fillStyle = rgbCss(fill);
+      g.fillRect(x0 + c * cell, y0 + r * cell, cell, cell);
+      if (this.numbersOut) {
+        this.cellText(g, text(P.out[i]), x0 + c * cell, y0 + r * cell, cell, fill, false, this.fonts.output);
+      }
+    }
+    if (cell >= 10) this.gridLines(g, x0, y0, P.oh, P.ow, cell);
+    else {
+      g.strokeStyle = "rgba(110,110,110,0.9)";
+      g.lineWidth = 1;
+      g.strokeRect(x0 + 0.5, y0 + 0.5, P.ow * cell, P.oh * cell);
+    }
+    const lw = ringWidth(cell);
+    const r = Math.floor(k / P.ow);
+    this.ring(g, x0 + (k % P.ow) * cell, y0 + r * cell, cell, WINDOW_COLOUR, lw);
+    if (this.hoverStep >= 0 && this.hoverStep !== k) {
+      const hr = Math.floor(this.hoverStep / P.ow);
+      g.setLineDash([4, 3]);
+      this.ring(g, x0 + (this.hoverStep % P.ow) * cell, y0 + hr * cell, cell, PREVIEW_COLOUR, lw);
+      g.setLineDash([]);
+    }
+  }
+
+  productAt(k, tap, uid) {
+    const P = this.P;
+    return P.prods ? P.prods[k * P.taps + tap] : P.ptab[P.ptap[tap]][uid];
+  }
+
+  drawProducts() {
+    const P = this.P;
+    const canvas = this.el.cP;
+    const g = this.ctxOf(canvas);
+    g.clearRect(0, 0, canvas.cssW, canvas.cssH);
+    const { grids, cell, label } = this.kGeom;
+    const { rows, cols } = this.windowCells(this.step);
+    const ink = this.themeInk();
+    const pattern = g.createPattern(this.hatchSrc, "repeat");
+    for (let ch = 0; ch < grids; ch += 1) {
+      const x0 = ch * (P.fw * cell + GRID_GAP);
+      if (label) this.channelLabel(g, P.channel_names[ch], x0 + P.fw * cell / 2, label / 2, ink);
+      for (let i = 0; i < P.fh; i += 1) {
+        for (let j = 0; j < P.fw; j += 1) {
+          const tap = (i * P.fw + j) * P.nc + ch;
+          const uid = P.ids[(rows[i] * P.wp + cols[j]) * P.nc + ch];
+          const v = this.productAt(this.step, tap, uid);
+          const fill = scaleRgb(v, P.scales.products);
+          const x = x0 + j * cell;
+          const y = label + i * cell;
+          g.fillStyle = rgbCss(fill);
+          g.fillRect(x, y, cell, cell);
+          const pad = this.isPad(rows[i], cols[j]);
+          if (pad) {
+            g.fillStyle = pattern;
+            g.fillRect(x, y, cell, cell);
+          }
+          this.cellText(g, text(v), x, y, cell, fill, pad, this.fonts.products);
+        }
+      }
+      this.gridLines(g, x0, label, P.fh, P.fw, cell);
+    }
+  }
+
+  drawWindow() {
+    const P = this.P;
+    const canvas = this.el.cK;
+    const g = this.ctxOf(canvas);
+    g.clearRect(0, 0, canvas.cssW, canvas.cssH);
+    const { cell } = this.kGeom;
+    const { rows, cols } = this.windowCells(this.step);
+    const pattern = g.createPattern(this.hatchSrc, "repeat");
+    for (let i = 0; i < rows.length; i += 1) {
+      for (let j = 0; j < cols.length; j += 1) {
+        const uid = P.ids[rows[i] * P.wp + cols[j]];
+        const fill = P.inRgb[0][uid];
+        const x = j * cell;
+        const y = i * cell;
+        g.fillStyle = rgbCss(fill);
+        g.fillRect(x, y, cell, cell);
+        const pad = this.isPad(rows[i], cols[j]);
+        if (pad) {
+          g.fillStyle = pattern;
+          g.fillRect(x, y, cell, cell);
+        }
+        this.cellText(g, text(P.vals[uid]), x, y, cell, fill, pad, this.fonts.kernel);
+      }
+    }
+    this.gridLines(g, 0, 0, rows.length, cols.length, cell);
+    const w = P.winners[this.step];
+    if (w >= 0) {
+      this.winnerMark(g, (w % cols.length) * cell, Math.floor(w / cols.length) * cell, cell, 3);
+    }
+  }
+
+}
