@@ -75,10 +75,12 @@ def main() -> None:
     presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
     stopped = None
+    show.take_stop()  # a reason left by a fragment's own rerun is not this run's
     try:
         current.run()
     except show.PageStop as stop:  # the page said why; the link and its notices still follow
         stopped = stop.why or "the page's message says why"
+    stopped = stopped or show.take_stop()  # a fragment that stopped says why too
     links.finish(notices, stopped=stopped)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "

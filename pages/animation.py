@@ -85,7 +85,7 @@ def step_by_step(source: sources.Source | None) -> None:
                 payload = cached.pool_payload(grid, pool)
         except ValueError as err:
             st.error(f"These settings do not fit this grid: {err}")
-            show.stop()
+            show.stop("these settings do not fit this grid")
         # Presenter mode: with the settings (the animation's own summary line says the shapes).
         (settings_box if presenter.on() else st).caption(
             f"{note} Input {show.shape_text(grid.shape)} → output "

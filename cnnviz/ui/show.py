@@ -35,6 +35,19 @@ def stop(why: str = "") -> None:
     raise PageStop(why)
 
 
+_STOPPED = "_cnnviz_fragment_stopped"
+
+
+def take_stop() -> str | None:
+    """Why a fragment on the page stopped in this run, if one did (and forget it).
+
+    ``app.py`` calls it before the page, to drop a fragment's own rerun's
+    reason, and after it, so that the link's notices name the real reason for
+    a value the page never reached, as they do when :class:`PageStop` reaches it.
+    """
+    return st.session_state.pop(_STOPPED, None)
+
+
 def fragment(func: Callable[..., None]) -> Callable[..., None]:
     """``st.fragment`` for a page's part that reruns on its own widgets.
 
@@ -47,8 +60,8 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
     def run(*args, **kwargs) -> None:
         try:
             func(*args, **kwargs)
-        except PageStop:
-            pass
+        except PageStop as stop:  # app.py's notices ask take_stop() why, after the page
+            st.session_state[_STOPPED] = stop.why or "the page's message says why"
         finally:
             views.refresh()  # the saved view follows the fragment's widgets
 
