@@ -61,7 +61,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import links, presenter, show, views
+    from cnnviz.ui import classroom, links, presenter, show, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -70,14 +70,18 @@ def main() -> None:
     current = st.navigation(lessons)
     views.receive({p.url_path: p for group in lessons.values() for p in group})
     links.start()
+    pages = {p.url_path: p for group in lessons.values() for p in group}
+    classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
     presenter.switch()
     show.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    room_bar = st.container()  # class mode: the room's bar and question, above the page
     try:
         current.run()
     except show.PageStop:
         pass  # the page said why it stopped; the link and its notices still follow
     links.finish(notices)
+    classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
@@ -87,5 +91,8 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by `streamlit run app.py`: the server, with this file as its script
+    from cnnviz.ui import class_push
+
     app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
-                 on_script_error=router.unexpected_error)
+                 on_script_error=router.unexpected_error,
+                 routes=class_push.routes())  # class mode's push route (server-sent events)

@@ -6,6 +6,7 @@ from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
 from cnnviz.ui import (
     charts,
+    classroom,
     in_code,
     kernel,
     predict,
@@ -94,6 +95,7 @@ with stage:
     stepper.remember_view(view)
     if mode == "Convolution":
         predict.predict_panel(grid, filt, cfg, geom.n_steps)
+        classroom.offer_step(grid, filt, cfg, geom.n_steps)  # class mode: ask the room
         stepper.gif_button(grid, filt, cfg, geom.n_steps)
     with st.expander("Why this output size?"):
         show.shape_formulas(geom, what="window")

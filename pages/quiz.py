@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from cnnviz.ui import quiz, router, show
+from cnnviz.ui import classroom, quiz, router, show
 
 router.ensure_routed()
 st.title("Practice: predict, then reveal")
@@ -16,4 +16,5 @@ show.intro(
 
 question = quiz.picker()
 quiz.show_question(question)
+classroom.offer_practice(question)  # a teacher in class mode may ask the room
 quiz.show_verdict(quiz.answer_form(question))

@@ -117,6 +117,16 @@ def start() -> None:
     st.session_state[_INITIAL] = initial
 
 
+def reopen() -> None:
+    """Open the URL's current query as a fresh link in this session (class mode's follow).
+
+    The values are checked as when a session opens a link; manual values are
+    read back once through :func:`incoming`.
+    """
+    st.session_state.pop(_OPENED, None)
+    start()
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)

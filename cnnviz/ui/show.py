@@ -47,6 +47,9 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             pass
         finally:
             views.refresh()  # the saved view follows the fragment's widgets
+            from . import classroom  # here: classroom imports pages' widgets, which import show
+
+            classroom.publish_from_fragment()  # and so does a class's room
 
     return st.fragment(run)
 
