@@ -28,6 +28,7 @@ How followers wake: see :mod:`cnnviz.ui.class_push` (server-sent events).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -40,6 +41,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from cnnviz.data import rooms
 from cnnviz.lessons import quiz as quiz_lesson
@@ -278,11 +280,23 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
                 del st.session_state[key]
             except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
                 continue
-    st.query_params.from_dict({**query, ROOM: code})
+    values = {n: v for n, v in view.get("values", {}).items()
+              if n in query and isinstance(v, bool | int | float | str)}
+    # Values bound to widgets reach the URL through the widgets (session state below);
+    # Streamlit refuses to set or drop such a query value directly, and says so.
+    for name in list(st.query_params):
+        if name not in query and name != ROOM:
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[name]
+    for name, text in query.items():
+        if name not in values and st.query_params.get(name) != text:
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[name] = text
+    if st.query_params.get(ROOM) != code:
+        st.query_params[ROOM] = code
     links.reopen()
-    for name, value in view.get("values", {}).items():
-        if name in query and name not in OWN and isinstance(value, bool | int | float | str):
-            st.session_state[name] = value
+    for name, value in values.items():
+        st.session_state[name] = value
     if page != current:
         st.switch_page(pages[page], query_params={**query, ROOM: code})
 

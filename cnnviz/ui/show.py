@@ -78,7 +78,10 @@ def chart_names() -> None:
 def intro(text: str) -> None:
     """The two or three sentences that open a page: what it teaches (not in presenter mode,
     where the teacher says it and the grids need the room)."""
-    if not presenter.on():
+    # A student following a class sees what the teacher shows first (phones above all).
+    following = st.session_state.get("_class_role") == "student" and st.session_state.get(
+        "_class_follow")
+    if not presenter.on() and not following:
         st.markdown(text)
 
 
