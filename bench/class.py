@@ -126,6 +126,7 @@ class Class:
         self.code = ""
         self.changes: dict[int, tuple[float, int]] = {}  # seed -> (sent at, version unknown)
         self.latencies: list[float] = []
+        self.heard: list[float] = []  # teacher's change sent → the push event received
         self.errors: list[str] = []
         self.sent = self.accepted = 0
         self.followed: dict[int, int] = {}  # seed -> how many students showed it
@@ -156,6 +157,7 @@ async def student(index: int, url: str, cls: Class, t_end: float, joined: list) 
                     break
                 if kind != "version" or version <= applied:
                     continue
+                heard = time.perf_counter()
                 ws, fragment = wake_state(s, version)
                 await s.rerun([ws], fragment=fragment)
                 done = time.perf_counter()
@@ -168,6 +170,7 @@ async def student(index: int, url: str, cls: Class, t_end: float, joined: list) 
                         _counted.add((index, int(seed)))
                         cls.followed[int(seed)] = seen + 1
                         cls.latencies.append(done - sent)
+                        cls.heard.append(heard - sent)
                 await _maybe_answer(s, cls)
     except Exception as err:  # noqa: BLE001 - every failure is an error of the run
         cls.errors.append(f"student {index}: {type(err).__name__}: {err}"[:300])
@@ -194,6 +197,11 @@ async def _maybe_answer(s: load.Session, cls: Class) -> None:
     await s.rerun([text_state, button_state], fragment=fragment)
     if s.shown("Sent: 4"):
         cls.accepted += 1
+    else:
+        said = next((m for m in ("Answers are closed", "moved on to another question",
+                                 "cannot be reached", "not in this class", "has ended")
+                     if s.shown(m)), "no answer message")
+        cls.errors.append(f"{s.name}: the answer was not taken ({said})")
 
 
 def cpu_of(pids: list[int]) -> float:
@@ -304,7 +312,10 @@ def main(argv=None) -> int:
             port = urllib.parse.urlsplit(url).port
             pids = [load.listener_pid(port)]
             where = f"one server, {'Redis' if args.redis else 'SQLite'}"
+        client0 = time.process_time()
         cls, idle_cpu, active_cpu, wall = asyncio.run(run(url, args, pids))
+        client_cpu = time.process_time() - client0
+        load_avg = os.getloadavg()
     lat = np.array(cls.latencies) * 1000
     p50 = float(np.quantile(lat, 0.5)) if lat.size else float("nan")
     p95 = float(np.quantile(lat, 0.95)) if lat.size else float("nan")
@@ -313,10 +324,16 @@ def main(argv=None) -> int:
           f"(shared: other work may be running)")
     print(f"changes followed: {len(cls.latencies)} (students × changes); "
           f"max {float(lat.max()) if lat.size else float('nan'):.0f} ms")
+    heard = np.array(cls.heard) * 1000
+    if heard.size:
+        print(f"push event received (teacher's change sent → event, this client): p50 "
+              f"{np.quantile(heard, 0.5):.0f} ms p95 {np.quantile(heard, 0.95):.0f} ms")
     print(f"idle: {args.students} followers, nothing changing: server CPU "
           f"{100 * idle_cpu:.1f} % of one core over {args.idle:g} s")
+    print(f"this client's own CPU: {client_cpu:.1f} s (it shares the machine's cores with the "
+          f"server); load average at the end: {load_avg[0]:.2f}")
     print(f"during the class: server CPU {100 * active_cpu:.1f} % of one core over {wall:.0f} s")
-    for line in cls.errors[:10]:
+    for line in cls.errors[:40]:
         print("error:", line)
     print(f"class {args.students} follow p50 {p50:.0f} ms p95 {p95:.0f} ms answers "
           f"{cls.accepted}/{cls.sent} errors {len(cls.errors)} server CPU {100 * active_cpu:.0f} %")
