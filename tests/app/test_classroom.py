@@ -8,6 +8,8 @@ widget change is made as a browser makes it: the value and the query string.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
@@ -282,3 +284,56 @@ def test_results_csv_quotes_formulas():
     assert lines[0] == "nickname,answer,correct,time (UTC)"
     assert lines[1].startswith("'=HYPERLINK(1),-3,yes")
     assert lines[2].startswith("Ann,'@x,no")
+
+
+def test_the_key_is_in_no_view_file_and_a_view_file_cannot_lead():
+    from cnnviz.data.views import link_of
+    from cnnviz.ui import views
+
+    teacher, code = start("pages/pooling.py")
+    key = teacher.session_state[classroom.KEY]
+    # Taking control by the teacher link, then saving the view: the file holds no key.
+    other = session(query={"teach": f"{code}.{key}"})
+    page, params = other.session_state[views.SNAPSHOT]
+    assert key not in str(params) and "teach" not in params
+    page, params = teacher.session_state[views.SNAPSHOT]
+    assert key not in str(params)
+    # A student's view file that says it leads (a forged teacher link) opens as a link: it
+    # is checked against the store like any other, and leads nothing.
+    link = link_of("pooling", {"room": code, "teach": f"{code}.{rooms.new_key()}"})
+    query = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
+    forged = session(query={k: v.replace("%2E", ".") for k, v in query.items()})
+    assert forged.session_state[classroom.ROLE] == "student"
+
+
+def test_a_forged_restore_from_the_browser_does_not_lead():
+    """What the listener sends after a reload is checked: a made-up key leads nothing."""
+    teacher, code = start()
+    at = session()
+    at.session_state["_class_restore"] = json.dumps({"code": code, "key": rooms.new_key()})
+    ok(at.run())
+    assert classroom.ROLE not in at.session_state
+    # The real key (this tab's own sessionStorage after a reload) gives control back.
+    at.session_state["_class_restore"] = json.dumps(
+        {"code": code, "key": teacher.session_state[classroom.KEY]})
+    ok(at.run())
+    assert at.session_state[classroom.ROLE] == "teacher"
+    # A student's saved place brings the same student back, not a new one.
+    student = student_of(code)
+    sid = student.session_state[classroom.SID]
+    again = session()
+    again.session_state["_class_restore"] = json.dumps(
+        {"code": code, "sid": sid, "name": student.session_state[classroom.NAME]})
+    ok(again.run())
+    assert again.session_state[classroom.SID] == sid
+    assert class_push.shared_store().room(code).students == 1
+
+
+def test_a_room_cannot_hold_more_than_its_cap(monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_STUDENTS", 2)
+    teacher, code = start()
+    student_of(code)
+    student_of(code)
+    late = session(query={"room": code})
+    assert f"Class {code} is full" in page_text(late)
+    assert classroom.ROLE not in late.session_state
