@@ -609,8 +609,7 @@ def _teacher_bar(box: Any, room: rooms.Room) -> None:
         q = room.question
         if offer is not None or q is not None:
             with st.container(border=True):
-                if offer is not None and (q is None or room.revealed or room.closed
-                                          or q.get("prompt") != offer.get("prompt")):
+                if offer is not None and (q is None or q.get("prompt") != offer.get("prompt")):
                     a, b = st.columns([3, 1], vertical_alignment="bottom")
                     a.markdown(f"**Ask the room:** {offer['prompt']}")
                     b.button("Ask the room", key="class_ask", type="primary",
@@ -657,12 +656,7 @@ def _teacher_question(room: rooms.Room) -> None:
             st.success(f"The answer: **{answer}**. Right: {tally.correct} of {tally.answered} "
                        f"({share:.0%}).", icon=":material/lightbulb:")
             if tally.histogram:
-                import pandas as pd
-
-                hist = pd.DataFrame({"answer": list(tally.histogram),
-                                     "students": list(tally.histogram.values())})
-                st.bar_chart(hist, x="answer", y="students", height=220,
-                             x_label="answer", y_label="students")
+                st.html(histogram_html(tally.histogram))
             st.markdown("**Worked out:**\n\n" + "\n\n".join(worked))
         else:
             st.caption("The share right and the answers' histogram stay hidden until you "
@@ -677,6 +671,24 @@ def _teacher_question(room: rooms.Room) -> None:
                       width="stretch", help="Nicknames and answers: for you, never projected.")
     d.button("Clear", key="class_clear", icon=":material/delete:", on_click=_teacher_call,
              args=("clear",), width="stretch", help="Drop this question and its answers.")
+
+
+def histogram_html(counts: Mapping[str, int]) -> str:
+    """The answers' histogram as plain HTML bars (answers escaped; no names, ever).
+
+    >>> "&lt;b&gt;" in histogram_html({"<b>": 2, "4": 1})
+    True
+    """
+    top = max(counts.values()) if counts else 1
+    rows = []
+    for answer, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]:
+        width = max(2, round(100 * n / top))
+        rows.append(f"<div style='display:flex;align-items:center;gap:.6rem;margin:.2rem 0'>"
+                    f"<span style='min-width:7rem;text-align:right;font-family:monospace'>"
+                    f"{_html_text(answer)}</span><span style='background:#4a78b5;height:1.3rem;"
+                    f"width:{width}%;max-width:60%'></span><span>{n}</span></div>")
+    return ("<div role='img' aria-label='How many students gave each answer'>"
+            + "".join(rows) + "</div>")
 
 
 def results_csv(answers: list[rooms.Answer]) -> str:
@@ -815,7 +827,7 @@ def sidebar() -> None:
             st.toggle("Show the join screen", key="class_show_join")
             room = st.session_state.get(SEEN)
             paused = isinstance(room, rooms.Room) and room.paused
-            st.button("Bring everyone back", key="class_recall", icon=":material/undo:",
+            st.button("Bring everyone back", key="class_recall",
                       on_click=_teacher_call, args=("recall",), width="stretch",
                       help="Every student who explores on their own follows you again.")
             st.button("Go on" if paused else "Pause", key="class_pause",

@@ -168,6 +168,8 @@ def test_ask_answer_reveal_on_practice():
     ok(teacher.button(key="class_reveal").click().run())
     text = page_text(teacher)
     assert "Right: 1 of 2 (50%)" in text and "Worked out" in text
+    html = "\n".join(h.proto.body for h in teacher.get("html"))
+    assert "How many students gave each answer" in html and ">1 × 1<" in html
     for s, verdict in ((right_one, "right"), (wrong_one, "not this time")):
         ok(s.run())
         assert f"The answer: **{question.answer_text}**" in page_text(s)

