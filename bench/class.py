@@ -129,6 +129,7 @@ class Class:
         self.heard: list[float] = []  # teacher's change sent → the push event received
         self.errors: list[str] = []
         self.sent = self.accepted = 0
+        self.wakes = 0  # students' wake reruns (each applies the teacher's newer view)
         self.followed: dict[int, int] = {}  # seed -> how many students showed it
 
 
@@ -161,6 +162,7 @@ async def student(index: int, url: str, cls: Class, t_end: float, joined: list) 
                 ws, fragment = wake_state(s, version)
                 await s.rerun([ws], fragment=fragment)
                 done = time.perf_counter()
+                cls.wakes += 1
                 applied = version
                 seed = number_value(s, "q_seed")
                 if seed is not None and int(seed) in cls.changes:
@@ -183,7 +185,9 @@ _counted: set[tuple[int, int]] = set()
 
 async def _maybe_answer(s: load.Session, cls: Class) -> None:
     """Answer the open question once (the room's answer box is on the page)."""
-    box = next((k for k in s.widgets if k.startswith("class_answer_")), None)
+    # The newest question's box (the session's widget map keeps older ones).
+    boxes = [k for k in s.widgets if k.startswith("class_answer_") and k[13:].isdigit()]
+    box = max(boxes, key=lambda k: int(k[13:]), default=None)
     if box is None or box in s.__dict__.setdefault("_answered", set()):
         return
     qid = box.rsplit("_", 1)[1]
@@ -338,7 +342,10 @@ def main(argv=None) -> int:
           f"{100 * idle_cpu:.1f} % of one core over {args.idle:g} s")
     print(f"this client's own CPU: {client_cpu:.1f} s (it shares the machine's cores with the "
           f"server); load average at the end: {load_avg[0]:.2f}")
-    print(f"during the class: server CPU {100 * active_cpu:.1f} % of one core over {wall:.0f} s")
+    print(f"during the class: server CPU {100 * active_cpu:.1f} % of one core over {wall:.0f} s; "
+          f"{cls.wakes} wake reruns and {cls.sent} answers: about "
+          f"{1000 * active_cpu * wall / max(1, cls.wakes + cls.sent):.0f} ms of server CPU each "
+          f"(the teacher's runs included)")
     for line in cls.errors[:40]:
         print("error:", line)
     print(f"class {args.students} follow p50 {p50:.0f} ms p95 {p95:.0f} ms answers "

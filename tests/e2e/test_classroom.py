@@ -103,6 +103,11 @@ def test_one_teacher_three_students_follow(class_url, chromium):
     loner.get_by_role("button", name="Back to the teacher").click()
     _wait_title(loner, "Pooling")
 
+    # A reload keeps the student in the class (the tab's sessionStorage), on the teacher's view.
+    students[1].reload()
+    wait_for_app(students[1], "you follow the teacher")
+    _wait_title(students[1], "Pooling")
+
     # Nothing on a student's page carries the teacher's key; no exception anywhere.
     for pg in [teacher, *students]:
         assert no_exception_box(pg) == []
