@@ -339,3 +339,28 @@ def test_a_room_cannot_hold_more_than_its_cap(monkeypatch):
     late = session(query={"room": code})
     assert f"Class {code} is full" in page_text(late)
     assert classroom.ROLE not in late.session_state
+
+
+def test_store_down_students_work_alone_then_follow_again(monkeypatch):
+    """Redis (here: a port nobody answers on) down: a notice, the page works, no traceback;
+    following resumes when the store is back."""
+    import socket
+
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    working = class_push._store
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = rooms.RedisStore(f"redis://127.0.0.1:{s.getsockname()[1]}/0")
+    monkeypatch.setattr(class_push, "_store", dead)
+    ok(student.run())
+    assert "The class cannot be reached right now" in page_text(student)
+    assert [t.value for t in student.title] == ["Pooling"]  # the page still works
+    ok(teacher.run())  # the teacher's page survives too (publishing waits for the store)
+    monkeypatch.setattr(class_push, "_store", working)
+    teacher.switch_page("pages/quiz.py").run()
+    ok(student.run())
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Practice: predict, then reveal"]
+    assert "The class cannot be reached" not in page_text(student)
