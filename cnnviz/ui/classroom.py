@@ -384,6 +384,8 @@ def publish_from_fragment() -> None:
 
 
 def _teacher_call(name: str, *args: Any, **kwargs: Any) -> Any:
+    if role() != "teacher":  # a forged trigger from a student's browser: nothing to do
+        return None
     try:
         result = getattr(store(), name)(st.session_state[CODE], st.session_state[KEY],
                                         *args, **kwargs)

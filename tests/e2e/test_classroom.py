@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 
 import pytest
 
 from . import server
 from .conftest import ARGS, CHROMIUM, ROOT, no_exception_box, screenshot, wait_for_app
+
+_DATA: dict[str, str] = {}
+
+
+def _data_dir(url: str) -> str:
+    return _DATA[url]
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +27,7 @@ def class_url(tmp_path_factory):
     data = tmp_path_factory.mktemp("rooms")
     with server.running_app(ROOT / "app.py", cwd=ROOT, log=ROOT / "artifacts" / "class.log",
                             env={"CNNVIZ_DATA_DIR": str(data)}, timeout=60) as url:
+        _DATA[url] = str(data)
         yield url
 
 
@@ -164,3 +172,48 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
     teacher_ctx.close()
     phone_ctx.close()
+
+
+def test_a_student_cannot_lead_through_the_websocket_protocol(class_url):
+    """A student's session sends the teacher's own widget messages (ids read off the
+    teacher's page): Pause, Bring everyone back, Ask, End. The room does not change."""
+    import asyncio
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("cnnviz_bench_load_e2e",
+                                                  ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = load
+    spec.loader.exec_module(load)
+    from cnnviz.data import rooms
+
+    async def scenario():
+        teacher = load.Session(class_url, "teacher", timeout=60)
+        await teacher.open()
+        await teacher.page("Practice: predict, then reveal")
+        await teacher.set("class_start", True)
+        code = next(re.search(r"room=([A-Z2-9]{6})", e.SerializeToString().decode(
+            "utf-8", "replace")).group(1) for e in teacher.run_elements
+            if b"room=" in e.SerializeToString())
+        forged = {k: teacher.state(k, True)[0] for k in
+                  ("class_pause", "class_recall", "class_ask", "class_end")}
+        student = load.Session(class_url, "student", timeout=60)
+        student.query = f"room={code}"
+        await student.open()
+        store = rooms.SQLiteStore(Path(_data_dir(class_url)) / "rooms.sqlite3")
+        before = store.room(code)
+        for state in forged.values():
+            await student.rerun([state])
+        after = store.room(code)
+        await teacher.close()
+        await student.close()
+        return before, after
+
+    import concurrent.futures
+
+    # In its own thread: Playwright's sync API holds this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        before, after = pool.submit(asyncio.run, scenario()).result()
+    assert after is not None and after.version == before.version
+    assert not after.paused and after.question is None and after.recall == before.recall
