@@ -28,6 +28,7 @@ How followers wake: see :mod:`cnnviz.ui.class_push` (server-sent events).
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
 import io
@@ -614,7 +615,7 @@ def _teacher_bar(box: Any, room: rooms.Room) -> None:
                 if offer is not None and (q is None or q.get("prompt") != offer.get("prompt")):
                     a, b = st.columns([3, 1], vertical_alignment="bottom")
                     a.markdown(f"**Ask the room:** {offer['prompt']}")
-                    b.button("Ask the room", key="class_ask", type="primary",
+                    b.button("Ask the room", key="class_ask",
                              icon=":material/campaign:", on_click=_ask, args=(offer,),
                              width="stretch")
                 if q is not None:
@@ -729,8 +730,12 @@ def _join_screen(room: rooms.Room) -> None:
     big = presenter.on()
     with st.container(border=True):
         a, b = st.columns([1, 1.3] if big else [1, 2], vertical_alignment="center")
-        a.image(qr_png(link, scale=12 if big else 6), width=460 if big else 220,
-                caption="Scan to join")
+        png = base64.b64encode(qr_png(link, scale=12 if big else 6)).decode("ascii")
+        size = 460 if big else 220
+        a.html(f"<figure style='margin:0;text-align:center'><img src='data:image/png;base64,{png}'"
+               f" width='{size}' height='{size}' data-testid='class-qr' style='image-rendering:"
+               f"pixelated' alt='QR code of the join link for class {room.code}'>"
+               f"<figcaption>Scan to join</figcaption></figure>")
         with b:
             size = "5.5rem" if big else "3rem"
             st.html(f"<div style='font-size:1.2rem'>Join with the code</div>"

@@ -140,9 +140,12 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     link = teacher.locator("a[href*='room=']").first
     link.wait_for(state="visible")
     code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
-    qr = teacher.locator("[data-testid='stImage'] img").first
+    qr = teacher.locator("img[data-testid='class-qr']").first
     assert qr.bounding_box()["width"] >= 400  # big enough to scan from the back
-    teacher.wait_for_timeout(500)
+    wait_for_app(teacher, "Join with the code")
+    from .test_a11y import axe_violations
+
+    assert axe_violations(teacher) == []  # the join screen, the teacher's controls
     screenshot(teacher, "class_teacher_presenter_join")
     teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_full.png"))
 
@@ -167,6 +170,7 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)
     teacher.get_by_role("button", name="Reveal").click()
     phone.get_by_text("The answer:").first.wait_for(timeout=15_000)
+    assert axe_violations(phone) == []  # the student's bar, the question, the reveal
     teacher.wait_for_timeout(500)
     teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_reveal.png"))
     assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
