@@ -111,6 +111,15 @@ def test_one_teacher_three_students_follow(class_url, chromium):
     loner.get_by_role("button", name="Back to the teacher").click()
     _wait_title(loner, "Pooling")
 
+    # Pause: a notice covers the followers' pages; Go on lifts it.
+    teacher.get_by_role("button", name="Pause").click()
+    veil = students[2].get_by_role("alertdialog", name="Paused by the teacher")
+    veil.wait_for(state="visible", timeout=40_000)
+    box = veil.bounding_box()
+    assert box["width"] >= 1300 and box["height"] >= 900  # it covers the page
+    teacher.get_by_role("button", name="Go on").click()
+    veil.wait_for(state="detached", timeout=40_000)
+
     # A reload keeps the student in the class (the tab's sessionStorage), on the teacher's view.
     students[1].reload()
     wait_for_app(students[1], "you follow the teacher")
