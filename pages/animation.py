@@ -37,7 +37,9 @@ if source is None:
 
 # Presenter mode: the animation first, its settings below it.
 first, second = st.container(), st.container()
-settings_box, stage = (second, first) if presenter.on() else (first, second)
+# A student following a class too: what the teacher shows comes first (phones).
+settings_box, stage = ((second, first) if presenter.on() or classroom.following()
+                       else (first, second))
 with settings_box:
     grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
 with grid_col:

@@ -91,6 +91,12 @@ def role() -> str | None:
     return st.session_state.get(ROLE)
 
 
+def following() -> bool:
+    """Whether this session is a student following the teacher (pages put what the teacher
+    shows first: on a phone, the settings fold away below it)."""
+    return role() == "student" and bool(st.session_state.get(FOLLOW))
+
+
 def _leave(message: str | None = None) -> None:
     for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN):
         st.session_state.pop(key, None)

@@ -148,6 +148,9 @@ def test_ask_answer_reveal_on_practice():
     for s in (right_one, wrong_one):
         ok(s.run())
         ok(s.run())
+    # A follower's page: the question first, its settings folded away in an expander.
+    assert any(e.label == "Question settings (the teacher's)" for e in right_one.expander)
+    assert not any(e.label == "Question settings (the teacher's)" for e in teacher.expander)
     ok(teacher.button(key="class_ask").click().run())
     room = class_push.shared_store().room(code)
     q = room.question
