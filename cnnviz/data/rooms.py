@@ -62,6 +62,8 @@ MAX_NICKNAME = 24
 MAX_ANSWER = 40
 #: A published view (page, query, values) larger than this is refused.
 MAX_VIEW_BYTES = 16_000
+#: The teacher's uploaded image goes to the room up to Streamlit's upload limit (50 MB).
+MAX_IMAGE_BYTES = 50 * 1024 * 1024
 #: Seconds: connect and socket timeouts for Redis.
 REDIS_TIMEOUT = 0.5
 
@@ -280,8 +282,23 @@ class RoomStore:
         """What student ``sid`` answered to question ``qid``."""
         raise NotImplementedError
 
+    def put_image(self, code: str, key: str, name: str, data: bytes) -> bool:
+        """The teacher's uploaded image, for the room (the last one replaces the one before)."""
+        raise NotImplementedError
+
+    def image(self, code: str) -> tuple[str, bytes] | None:
+        """The room's image (its file name and bytes), if the teacher sent one."""
+        raise NotImplementedError
+
     def close_now(self) -> None:
         """Release connections (tests, shutdown)."""
+
+
+def _check_image(data: bytes) -> None:
+    if not isinstance(data, bytes | bytearray) or not data:
+        raise ValueError("image: no bytes")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise ValueError(f"image: {len(data)} bytes is over {MAX_IMAGE_BYTES}")
 
 
 def _open_for(question: dict | None, closed: bool, deadline: float | None, now: float) -> bool:
@@ -299,6 +316,8 @@ CREATE TABLE IF NOT EXISTS rooms (
     closed INTEGER NOT NULL DEFAULT 0, deadline REAL);
 CREATE TABLE IF NOT EXISTS students (
     code TEXT NOT NULL, sid TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (code, sid));
+CREATE TABLE IF NOT EXISTS images (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS answers (
     code TEXT NOT NULL, qid INTEGER NOT NULL, sid TEXT NOT NULL, answer TEXT NOT NULL,
     correct INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (code, qid, sid));
@@ -372,7 +391,7 @@ class SQLiteStore(RoomStore):
 
     @staticmethod
     def _delete(db: sqlite3.Connection, code: str) -> None:
-        for table in ("rooms", "students", "answers"):
+        for table in ("rooms", "students", "answers", "images"):
             db.execute(f"DELETE FROM {table} WHERE code=?", (code,))  # noqa: S608 - fixed names
 
     def _teacher(self, db: sqlite3.Connection, code: str, key: str) -> bool:
@@ -558,6 +577,21 @@ class SQLiteStore(RoomStore):
                           (code, qid, sid))
         return rows[0][0] if rows else None
 
+    def put_image(self, code: str, key: str, name: str, data: bytes) -> bool:
+        _check_image(data)
+        with self._tx() as db:
+            if not self._teacher(db, code, key):
+                return False
+            db.execute("INSERT OR REPLACE INTO images VALUES (?, ?, ?)",
+                       (code, clean_text(name, 120), bytes(data)))
+            return True
+
+    def image(self, code: str) -> tuple[str, bytes] | None:
+        if self.version(code) is None:
+            return None
+        rows = self._read("SELECT name, data FROM images WHERE code=?", (code,))
+        return (rows[0][0], bytes(rows[0][1])) if rows else None
+
     def close_now(self) -> None:
         with self._lock:
             for db in self._all:
@@ -630,6 +664,10 @@ class RedisStore(RoomStore):
         self.db = client or redis.Redis.from_url(
             url, socket_connect_timeout=timeout, socket_timeout=timeout,
             decode_responses=True, health_check_interval=30, retry_on_timeout=False)
+        # Images are bytes: a second client that does not decode them.
+        self.raw = redis.Redis.from_url(
+            url, socket_connect_timeout=timeout, socket_timeout=max(timeout, 5.0),
+            decode_responses=False, retry_on_timeout=False) if client is None else client
         self._answer = self.db.register_script(_ANSWER_LUA)
         self._join = self.db.register_script(_JOIN_LUA)
 
@@ -649,8 +687,11 @@ class RedisStore(RoomStore):
             raise StoreDown(f"Redis is unreachable ({type(err).__name__})") from err
 
     def _expire(self, pipe: Any, code: str) -> None:
-        for key in self._keys(code):
+        for key in (*self._keys(code), self._image_key(code)):
             pipe.expire(key, self._ttl)
+
+    def _image_key(self, code: str) -> str:
+        return self.PREFIX + code + ":image"
 
     def _teacher_tx(self, code: str, key: str, change: Callable[[Any, dict], Any]) -> Any:
         """Run ``change(pipe, room_hash)`` in MULTI if ``key`` leads the room; else None."""
@@ -715,7 +756,7 @@ class RedisStore(RoomStore):
 
     def end(self, code: str, key: str) -> bool:
         def change(pipe: Any, data: dict) -> Callable:
-            pipe.delete(*self._keys(code))
+            pipe.delete(*self._keys(code), self._image_key(code))
             return lambda out: True
         # _teacher_tx adds EXPIREs after the DELETE; on missing keys they do nothing.
         return bool(self._teacher_tx(code, key, change))
@@ -758,7 +799,7 @@ class RedisStore(RoomStore):
         return self._bump(code, key, lambda d: {"recall": int(d.get("recall", 0)) + 1}) is not None
 
     def _drop_answers(self, code: str) -> Callable[[Any], None]:
-        return lambda pipe: pipe.delete(*self._keys(code)[2:])
+        return lambda pipe: pipe.delete(*self._keys(code)[2:5])
 
     def ask(self, code: str, key: str, question: dict, *,
             seconds: float | None = None) -> int | None:
@@ -824,9 +865,27 @@ class RedisStore(RoomStore):
             return None
         return json.loads(record)["a"]
 
+    def put_image(self, code: str, key: str, name: str, data: bytes) -> bool:
+        _check_image(data)
+        if not self.is_teacher(code, key):
+            return False
+        with self._up():
+            self.raw.hset(self._image_key(code), mapping={"name": clean_text(name, 120),
+                                                          "data": bytes(data)})
+            self.raw.expire(self._image_key(code), self._ttl)
+        return True
+
+    def image(self, code: str) -> tuple[str, bytes] | None:
+        with self._up():
+            got = self.raw.hgetall(self._image_key(code))
+        if not got or b"data" not in got:
+            return None
+        return got.get(b"name", b"").decode("utf-8", "replace"), got[b"data"]
+
     def close_now(self) -> None:
         with contextlib.suppress(Exception):
             self.db.close()
+            self.raw.close()
 
 
 def make_store() -> RoomStore:

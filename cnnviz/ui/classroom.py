@@ -31,6 +31,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import csv
+import hashlib
 import io
 import json
 import os
@@ -61,6 +62,7 @@ TRIES, PUBLISHED, DOWN, NOTE = "_class_tries", "_class_published", "_class_down"
 SEEN = "_class_seen"  # the room as this run read it (a Room), for the panels after the page
 RESULT = "_class_result"  # qid -> what this student's last answer got
 JOIN_ERROR = "_class_join_error"
+IMAGE_SENT = "_class_image_sent"  # the digest of the teacher's upload the room has
 MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it changes
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
@@ -271,7 +273,11 @@ def _view_now(page: str) -> dict:
             value = st.session_state[name]
             if isinstance(value, bool | int | float | str):
                 values[name] = value
-    return {"page": page, "query": query, "values": values}
+    view = {"page": page, "query": query, "values": values}
+    kept = links.kept_upload()
+    if query.get(k.SOURCE) == "Upload" and kept is not None:
+        view["image"] = hashlib.sha256(kept[1]).hexdigest()[:32]
+    return view
 
 
 def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code: str) -> None:
@@ -301,6 +307,11 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
                 st.query_params[name] = text
     if st.query_params.get(ROOM) != code:
         st.query_params[ROOM] = code
+    if view.get("image") and query.get(k.SOURCE) == "Upload":
+        with contextlib.suppress(rooms.StoreDown):
+            image = store().image(code)
+            if image is not None:  # the teacher's upload, in place of this student's own
+                links.keep_upload(*image)
     links.reopen()
     for name, value in values.items():
         st.session_state[name] = value
@@ -372,6 +383,11 @@ def publish(page: str) -> None:
     if text == st.session_state.get(PUBLISHED):
         return
     try:
+        if view.get("image") and view["image"] != st.session_state.get(IMAGE_SENT):
+            # The teacher's upload goes to the room first, so a follower finds it.
+            name, data = links.kept_upload()
+            if store().put_image(st.session_state[CODE], st.session_state[KEY], name, data):
+                st.session_state[IMAGE_SENT] = view["image"]
         version = store().publish(st.session_state[CODE], st.session_state[KEY], view)
     except (rooms.StoreDown, ValueError):
         return  # tried again on the next run

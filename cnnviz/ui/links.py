@@ -111,7 +111,7 @@ def start() -> None:
         del st.query_params[k.NO_PAGE]
         notice(f"There is no page at `{shown(missing, 60)}`, so the app opened on its first "
                "page. The pages are listed in the sidebar.")
-    if initial.get(k.SOURCE) == "Upload":
+    if initial.get(k.SOURCE) == "Upload" and kept_upload() is None:  # (a class's image: kept)
         notice("This link was made with an uploaded image, which cannot travel in a link: "
                "the default photo is shown. Upload the image again to see it here.")
     st.session_state[_INITIAL] = initial

@@ -367,3 +367,28 @@ def test_store_down_students_work_alone_then_follow_again(monkeypatch):
     ok(student.run())
     assert [t.value for t in student.title] == ["Practice: predict, then reveal"]
     assert "The class cannot be reached" not in page_text(student)
+
+
+def test_the_teachers_upload_goes_to_the_room():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((np.arange(20 * 30) % 251).astype(np.uint8).reshape(20, 30)).save(buf, "PNG")
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    # The teacher's upload, as the sidebar keeps it (AppTest cannot send a file), and the
+    # source the browser puts in the link.
+    teacher.session_state["_upload_kept"] = ("teacher.png", buf.getvalue())
+    teacher.radio(key="src").set_value("Upload")
+    teacher.query_params["src"] = "Upload"
+    ok(teacher.run())
+    assert "20 × 30" in page_text(teacher)
+    ok(student.run())
+    ok(student.run())
+    assert student.radio(key="src").value == "Upload"
+    assert "20 × 30" in page_text(student)
+    assert "This link was made with an uploaded image" not in page_text(student)

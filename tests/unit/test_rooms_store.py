@@ -349,3 +349,18 @@ def test_sqlite_uses_wal_and_the_data_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     assert rooms.data_dir() == tmp_path / "home" / ".local" / "share" / "cnnviz"
     assert secrets  # the module's randomness comes from secrets (no random.seed can predict it)
+
+
+def test_the_teachers_image_goes_to_the_room_and_only_theirs(store):
+    key = rooms.new_key()
+    code = store.create(key)
+    assert store.image(code) is None
+    data = bytes(range(256)) * 10  # binary, not text
+    assert store.put_image(code, key, "cat <1>.png", data)
+    assert store.image(code) == ("cat <1>.png", data)
+    assert not store.put_image(code, rooms.new_key(), "x.png", b"forged")
+    assert store.image(code)[1] == data
+    with pytest.raises(ValueError, match="image"):
+        store.put_image(code, key, "big.png", b"")
+    assert store.end(code, key)
+    assert store.image(code) is None
