@@ -198,10 +198,10 @@ def test_countdown_closes_answers(store):
     key = rooms.new_key()
     code = store.create(key)
     store.join(code, "s0", "a")
-    qid = store.ask(code, key, {"kind": "shape"}, seconds=0.6)
+    qid = store.ask(code, key, {"kind": "shape"}, seconds=2.0)  # room for a loaded machine
     assert store.room(code).deadline is not None
     assert store.answer(code, "s0", qid, "1", False) == "ok"
-    time.sleep(0.8)
+    time.sleep(2.3)
     assert store.answer(code, "s0", qid, "2", False) == "closed"
 
 
@@ -220,14 +220,14 @@ def test_end_deletes_the_room_and_its_answers(store):
 
 
 def test_rooms_expire_without_activity(make):
-    store = make(ttl=1)
+    store = make(ttl=3)  # seconds; margins for a loaded machine
     key = rooms.new_key()
     code = store.create(key)
-    time.sleep(0.6)
+    time.sleep(1.8)
     assert store.publish(code, key, {"page": "x"}) is not None  # activity keeps it alive
-    time.sleep(0.6)
-    assert store.room(code) is not None
-    time.sleep(1.6)
+    time.sleep(1.8)
+    assert store.room(code) is not None  # 3.6 s after creation, 1.8 s after the activity
+    time.sleep(3.5)
     assert store.room(code) is None and store.join(code, "s", "a") == "gone"
     assert store.publish(code, key, {"page": "y"}) is None
 
