@@ -54,6 +54,7 @@ PAGES = {
     "Learning": [
         page("learn_kernel.py", "Learn a kernel", "trending_down"),
         page("digits.py", "A small CNN on handwritten digits", "draw"),
+        page("own_network.py", "Your own network", "upload_file"),
     ],
 }
 
@@ -61,7 +62,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import classroom, links, presenter, show, views
+    from cnnviz.ui import charts, classroom, links, presenter, show, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -73,19 +74,21 @@ def main() -> None:
     pages = {p.url_path: p for group in lessons.values() for p in group}
     classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
     presenter.switch()
-    show.page_style()
+    presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
     room_bar = st.container()  # class mode: the room's bar and question, above the page
+    stopped = None
     try:
         current.run()
-    except show.PageStop:
-        pass  # the page said why it stopped; the link and its notices still follow
-    links.finish(notices)
+    except show.PageStop as stop:  # the page said why; the link and its notices still follow
+        stopped = stop.why or "the page's message says why"
+    links.finish(notices, stopped=stopped)
     classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
-    show.chart_names()  # last: it sits in the sidebar's foot
+    charts.chart_names()  # last: it sits in the sidebar's foot
+    show.typed_numbers()  # no typed number changed in silence (static/numbers.js)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import stack_channels
 from cnnviz.core.pool import pool_geometry
 from cnnviz.ui import (
+    cached,
     charts,
     classroom,
     in_code,
@@ -75,13 +76,13 @@ with stage:
                 k = kernel.last_good()
             filt = stack_channels(k, grid.shape[2]) if grid.ndim == 3 else k
             geom = cfg.geometry(grid.shape, k.shape)
-            payload = stepper.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)
+            payload = cached.conv_payload(grid, filt, cfg.bias, cfg.trace_kwargs)
         else:
             geom = pool_geometry(grid.shape, pool["size"], stride=pool["stride"])
-            payload = stepper.pool_payload(grid, pool)
+            payload = cached.pool_payload(grid, pool)
     except ValueError as err:
         st.error(f"These settings do not fit this grid: {err}")
-        show.stop()
+        show.stop("these settings do not fit this grid")
     # Presenter mode: with the settings (the animation's own summary line says the shapes).
     (settings_box if presenter.on() else st).caption(
         f"{note} Input {show.shape_text(grid.shape)} → output "

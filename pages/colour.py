@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons import colour as volumes
-from cnnviz.ui import cached, colour, presenter, router, settings, show, sources
+from cnnviz.ui import cached, colour, presenter, router, separable, settings, show, sources
 
 router.ensure_routed()
 st.title("Colour volumes and filter banks")
@@ -83,3 +83,6 @@ st.caption(f"Same padding p = {pad} and stride s = {stride} as above; bias 0 for
 for line in volumes.bank_shapes(volume.shape, bank.shape[0], len(names), maps.shape[:2]):
     st.markdown(f"**{line.label}**: ${line.latex}$")
 colour.bank_maps(maps, names, mapping)
+
+# Self-contained last section (issue 21): 1×1 convolutions and depthwise-separable layers.
+separable.section(volume)

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.compare import SideSpec, compare_sides, difference_words, size_words
-from cnnviz.ui import charts, links, router, settings, show, sources
+from cnnviz.ui import charts, grid, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -56,7 +56,7 @@ def side_controls(side: str, default: tuple) -> SideSpec:
                             default=kern, format_func=lambda n: ("Type your own" if n == TYPED
                                                                  else KERNELS[n].title))
         if name == TYPED:
-            values = links.typed_matrix(f"Kernel {side}: one row per line",
+            values = grid.typed_matrix(f"Kernel {side}: one row per line",
                                         key=k.CMP_TYPED[side], link=k.CMP_TYPED_LINK[side],
                                         default="1 0 -1\n2 0 -2\n1 0 -1", name="kernel",
                                         max_side=11, height=110)

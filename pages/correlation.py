@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
-from cnnviz.ui import charts, links, router, settings, show, sources
+from cnnviz.ui import charts, grid, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -29,7 +29,7 @@ with c1:
                         help="Symmetric kernels (Gaussian, box, Laplacian, sharpen) give "
                              "identical maps; try Sobel or the asymmetric one.")
     if name == TYPED:  # the lectures' flip example to start with
-        kernel = links.typed_matrix("Your kernel: one row per line", key="corr_typed",
+        kernel = grid.typed_matrix("Your kernel: one row per line", key="corr_typed",
                                     link="corr_k", default="3 4 5\n1 0 2\n-1 9 7",
                                     name="kernel", max_side=11, height=110)
     else:

@@ -28,16 +28,16 @@ show.intro(
     "learned, follow one digit through every layer, and draw your own."
 )
 
-data = learning.digit_split()
-shipped = learning.shipped_model()
+data = cached.digit_split()
+shipped = cached.shipped_model()
 retrained = st.session_state.get(learning.MODEL)
+learning.show_new_training()  # before the radio: a run just trained is the one shown
 which = "shipped"
 if retrained is not None:
     which = st.radio("Weights", ("shipped", "retrained"), key="cnn_weights", horizontal=True,
                      format_func=lambda w: {"shipped": "shipped with the app (seed 0)",
                                             "retrained": "trained again in this session"}[w])
 model = retrained if which == "retrained" and retrained is not None else shipped
-name = which if which == "shipped" else f"retrained {st.session_state.get('cnn_runs', 0)}"
 
 st.header("The network")
 rows = dg.layer_rows(model.spec)
@@ -75,9 +75,7 @@ with st.expander("Train again, live, from new random weights"):
             chart=lambda h, total: slot.plotly_chart(training_figure(
                 h.steps, h.loss, h.train_accuracy, h.epoch_steps, h.test_accuracy,
                 total=total, title="Training live")))
-        st.session_state[learning.MODEL] = trained
-        st.session_state["cnn_runs"] = st.session_state.get("cnn_runs", 0) + 1
-        st.session_state["cnn_weights"] = "retrained"
+        learning.keep_training(trained)
         st.rerun()
 
 st.header("What the first layer learned")
@@ -99,6 +97,7 @@ with pick:
                     **k.LINK)
     label = None
     digit = None
+    steps = ()
     if kind == "Test digit":
         index = st.number_input(f"Test digit number (0–{len(data.y_test) - 1})", 0,
                                 len(data.y_test) - 1, 0, key="cnn_digit", **k.LINK)
@@ -124,12 +123,19 @@ with pick:
             except ValueError as err:
                 st.info(f"Nothing to read yet: {err}.")
             else:
-                digit = prepared.image
+                digit, steps = prepared.image, prepared.steps
                 st.caption("Prepared as MNIST's digits were: " + "; ".join(prepared.notes) + ".")
 if digit is None:
     shown.info("Draw a digit (or upload one) to see what the network makes of it.")
     show.stop()
 
+if steps:
+    with st.expander("How your picture was prepared, step by step", expanded=kind == "Upload",
+                     icon=":material/tune:"):
+        cols = st.columns(3)
+        for i, (step_title, picture) in enumerate(steps):
+            charts.chart(cols[i % 3], cached.figure(image_figure, picture, title=step_title,
+                                                    height=240), key=f"cnn_step_{i}")
 maps = dg.feature_maps(model, digit)
 probs = maps[-1].values
 with shown:
@@ -146,7 +152,7 @@ for layer in dg.spatial_maps(maps):
 st.caption(dg.MAPS_TEXT)
 
 st.header("On the 1,000 held-out test digits")
-ev = learning.evaluation(model, name)
+ev = cached.evaluation(model)
 c1, c2 = st.columns([1, 1.3], gap="large")
 c1.metric("Test accuracy", f"{ev.accuracy:.1%}", help="Digits never used in training.")
 charts.chart(c1, cached.figure(confusion_figure, ev.confusion,

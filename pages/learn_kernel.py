@@ -47,13 +47,13 @@ with controls:
 if source is None:
     show.stop()
 try:
-    lesson = learning.kernel_lesson(source.image, target, lr=lr, steps=int(steps),
-                                    momentum=momentum, settings=conv, learn_bias=learn_bias,
-                                    init=init, noise_percent=noise, seed=int(seed),
-                                    centre=centre)
+    lesson = cached.kernel_lesson(source.image, target, lr=lr, steps=int(steps),
+                                  momentum=momentum, settings=conv, learn_bias=learn_bias,
+                                  init=init, noise_percent=noise, seed=int(seed),
+                                  centre=centre)
 except ValueError as err:
     st.error(f"This setting cannot run: {err}")
-    show.stop()
+    show.stop("this setting cannot run")
 run = lesson.run
 
 with main:

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
 from cnnviz.plots.matrix import product_figure, window_figure
-from cnnviz.ui import cached, charts, links, router, settings, show, sources
+from cnnviz.ui import cached, charts, grid, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
 
@@ -32,7 +32,7 @@ with c1:
                         format_func=lambda n: ("Type your own" if n == "typed"
                                                else KERNELS[n].title))
     if name == "typed":
-        kernel = links.typed_matrix("Your kernel: one row per line", key="mx_typed",
+        kernel = grid.typed_matrix("Your kernel: one row per line", key="mx_typed",
                                     link="mx_k", default="1 2\n3 4", name="kernel",
                                     max_side=mview.MAX_KERNEL_SIDE, height=110)
     else:

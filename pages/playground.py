@@ -8,6 +8,7 @@ from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.ui import cached, charts, in_code, kernel, presenter, router, settings, show, sources
+from cnnviz.ui.downloads import csv_file, png_file
 
 router.ensure_routed()
 st.title("Convolution playground")
@@ -84,16 +85,27 @@ def workbench(source: sources.Source | None) -> None:
         # An SVG, not a Plotly chart: it redraws on every kernel change (cnnviz.plots.histogram).
         charts.svg(st, cached.histogram_svg(show.plane(z, channel),
                                             title="Raw values of the feature map"), key="pg_hist")
+        # Each download is named after what it holds: z, and g(z) when an activation is on.
         d1, d2, d3 = st.columns(3)
-        d1.download_button("Feature map (PNG)", show.png_file(show.plane(a, channel), mapping),
-                           "feature_map.png", mime="image/png", key="dl_png")
-        d2.download_button("Feature map (CSV)", show.csv_file(a), "feature_map.csv",
+        d1.download_button("Feature map z (PNG)", png_file(show.plane(z, channel), mapping),
+                           "feature_map_z.png", mime="image/png", key="dl_png")
+        d2.download_button("Feature map z (CSV)", csv_file(z), "feature_map_z.csv",
                            mime="text/csv", key="dl_csv")
-        d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
+        d3.download_button("Kernel (CSV)", csv_file(k), "kernel.csv", mime="text/csv",
                            key="dl_kernel")
+        if cfg.activation != "none":
+            g1, g2, _ = st.columns(3)
+            g1.download_button("Activation g(z) (PNG)",
+                               png_file(show.plane(a, channel), mapping),
+                               f"activation_{cfg.activation}.png", mime="image/png",
+                               key="dl_png_g")
+            g2.download_button("Activation g(z) (CSV)", csv_file(a),
+                               f"activation_{cfg.activation}.csv", mime="text/csv",
+                               key="dl_csv_g")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
-                       load=functools.partial(in_code.load_lines, image))
+                       load=functools.partial(in_code.load_lines, image),
+                       pool=pool if pooled is not None else None)
 
 
 workbench(source)

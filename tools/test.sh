@@ -43,5 +43,8 @@ echo "== installing requirements-dev.txt"
 echo "== ruff"
 .venv/bin/ruff check .
 
+echo "== mypy (strict on cnnviz/core and cnnviz/data; pyproject.toml [tool.mypy])"
+.venv/bin/mypy
+
 echo "== pytest"
 exec .venv/bin/python -m pytest "$@"

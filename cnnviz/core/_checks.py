@@ -9,22 +9,36 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import Literal, SupportsFloat, SupportsIndex, TypeGuard
 
 import numpy as np
 
 Pair = tuple[int, int]
 PerSide = tuple[Pair, Pair]
 
-PAD_MODES = MappingProxyType(
+#: cnnviz's pad modes and numpy.pad's names for them.
+PAD_MODES: Mapping[str, Literal["constant", "reflect", "edge", "wrap"]] = MappingProxyType(
     {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"})
 PADDING_NAMES = ("valid", "same", "full")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[numbers.Integral]:
     # bool is an int subclass but "padding=True" is a mistake, not a number.
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def to_float(value: object) -> float:
+    """``float(value)`` for any object: ``TypeError`` or ``ValueError`` as ``float`` raises them.
+
+    >>> to_float("2.5"), to_float(np.float32(1))
+    (2.5, 1.0)
+    """
+    if isinstance(value, str | bytes | bytearray | SupportsFloat | SupportsIndex):
+        return float(value)
+    raise TypeError(f"float() argument must be a string or a real number, not "
+                    f"{type(value).__name__!r}")
 
 
 def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
@@ -41,10 +55,10 @@ def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
         value = int(value)
     if not _is_int(value):
         raise ValueError(f"{name} must be a whole number, got {value!r}")
-    value = int(value)
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return value
+    number = int(value)
+    if minimum is not None and number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {number}")
+    return number
 
 
 def as_pair(value: object, name: str, *, minimum: int | None = None) -> Pair:
@@ -92,6 +106,31 @@ def effective_size(kernel_size: int, dilation: int) -> int:
     return dilation * (kernel_size - 1) + 1
 
 
+def window_count(padded: int, span: int, stride: int) -> int:
+    """Positions of a window along one axis: ``floor((padded - span) / stride) + 1``.
+
+    The output-size formula's one home: ``padded`` is the input plus its
+    padding, ``span`` the (dilated) window's extent. Below 1 when the window
+    does not fit; callers say so in their own words.
+
+    >>> window_count(6 + 2, 3, 5), window_count(2, 3, 1)
+    (2, 0)
+    """
+    return (padded - span) // stride + 1
+
+
+def window_rows(start: int, count: int, stride: int) -> slice:
+    """The ``count`` positions, ``stride`` apart from ``start``, that one tap of a window reads.
+
+    Window unrolling's one home: tap ``i`` of every window along an axis is
+    ``x[window_rows(i * d, n_out, s)]``.
+
+    >>> list(range(10)[window_rows(1, 3, 4)])
+    [1, 5, 9]
+    """
+    return slice(start, start + (count - 1) * stride + 1, stride)
+
+
 def same_padding(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> Pair:
     """Padding (before, after) that gives ``ceil(n / stride)`` outputs.
 
@@ -135,13 +174,10 @@ def resolve_padding(
         if padding == "valid":
             return (0, 0), (0, 0)
         if padding == "full":
-            return tuple(  # type: ignore[return-value]
-                (effective_size(k, d) - 1,) * 2 for k, d in zip(kernel_shape, dilation, strict=True)
-            )
-        return tuple(  # type: ignore[return-value]
-            same_padding(n, k, s, d)
-            for n, k, s, d in zip(in_shape, kernel_shape, stride, dilation, strict=True)
-        )
+            (fh, fw), (dh, dw) = kernel_shape, dilation
+            return ((effective_size(fh, dh) - 1,) * 2, (effective_size(fw, dw) - 1,) * 2)
+        return (same_padding(in_shape[0], kernel_shape[0], stride[0], dilation[0]),
+                same_padding(in_shape[1], kernel_shape[1], stride[1], dilation[1]))
     return as_per_side(padding)
 
 

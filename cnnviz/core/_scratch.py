@@ -29,6 +29,7 @@ import threading
 from types import TracebackType
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = ["SCRATCH_LIMIT_BYTES", "Scratch", "clear_scratch", "scratch_bytes"]
 
@@ -66,16 +67,17 @@ class Scratch:
         held, self._held = self._held, []
         _give_back(held)
 
-    def empty(self, shape: int | tuple[int, ...], dtype: object) -> np.ndarray:
+    def empty(self, shape: int | tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
         """An uninitialised C-contiguous array, valid until the ``with`` block ends."""
         dt = np.dtype(dtype)
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
         nbytes = int(np.prod(shape, dtype=np.int64)) * dt.itemsize
         raw = _take(nbytes)
         self._held.append(raw)
-        return raw[:nbytes].view(dt).reshape(shape)
+        out: np.ndarray = raw[:nbytes].view(dt).reshape(shape)
+        return out
 
-    def zeros(self, shape: int | tuple[int, ...], dtype: object) -> np.ndarray:
+    def zeros(self, shape: int | tuple[int, ...], dtype: DTypeLike) -> np.ndarray:
         """Like :meth:`empty`, filled with zeros."""
         arr = self.empty(shape, dtype)
         arr.fill(0)

@@ -12,7 +12,7 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, check_mode
 
-__all__ = ["ACTIVATIONS", "activate"]
+__all__ = ["ACTIVATIONS", "ACTIVATION_LABELS", "activate"]
 
 ACTIVATIONS = MappingProxyType(
     {
@@ -23,6 +23,19 @@ ACTIVATIONS = MappingProxyType(
         "tanh": "tanh: squashes every value into (-1, 1), keeping the sign.",
     }
 )
+
+
+#: The one short name of each activation, as every screen, caption, GIF and layer label writes
+#: it: ``ReLU(z)``, never ``relu(z)``. "none" has no name; softmax is a layer (cnnviz.core.layers)
+#: rather than an element-wise activation.
+ACTIVATION_LABELS = MappingProxyType({
+    "none": "",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "sigmoid": "sigmoid",
+    "tanh": "tanh",
+    "softmax": "softmax",
+})
 
 
 def activate(z: object, name: str = "none", *, slope: float = 0.01) -> np.ndarray:
@@ -48,7 +61,8 @@ def activate(z: object, name: str = "none", *, slope: float = 0.01) -> np.ndarra
     if name == "none":
         return arr.copy()
     if name == "relu":
-        return np.maximum(arr, 0)
+        out: np.ndarray = np.maximum(arr, 0)
+        return out
     if name == "leaky_relu":
         if not np.isfinite(slope):
             raise ValueError(f"slope must be a finite number, got {slope}")
@@ -56,5 +70,6 @@ def activate(z: object, name: str = "none", *, slope: float = 0.01) -> np.ndarra
     if name == "sigmoid":
         # Written with exp(-|z|) so large |z| never overflows.
         e = np.exp(-np.abs(arr))
-        return np.where(arr >= 0, 1 / (1 + e), e / (1 + e)).astype(arr.dtype, copy=False)
-    return np.tanh(arr)
+        squashed: np.ndarray = np.where(arr >= 0, 1 / (1 + e), e / (1 + e))
+        return squashed.astype(arr.dtype, copy=False)
+    return np.asarray(np.tanh(arr))

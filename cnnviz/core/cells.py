@@ -38,8 +38,8 @@ import numpy as np
 
 from cnnviz.core._checks import as_int
 
-__all__ = ["is_blank", "number_cell", "number_table", "parse_matrix", "parse_number",
-           "whole_cell"]
+__all__ = ["is_blank", "matrix_cells", "number_cell", "number_table", "parse_matrix",
+           "parse_number", "whole_cell"]
 
 
 def _missing(value: object) -> bool:
@@ -182,7 +182,7 @@ def number_table(rows: object, *, name: str = "") -> np.ndarray:
         raise ValueError(f"rows must be a list of rows, got {type(rows).__name__}")
     if not table:
         raise ValueError("rows must hold at least one row, got an empty table")
-    width = None
+    width: int | None = None
     for r, row in enumerate(table, start=1):
         if isinstance(row, str) or not isinstance(row, Sequence | np.ndarray):
             raise ValueError(f"{label} {r} must be a list of cells, got {row!r}")
@@ -192,7 +192,7 @@ def number_table(rows: object, *, name: str = "") -> np.ndarray:
             width = len(row)
         elif len(row) != width:
             raise ValueError(f"{label} {r} has {len(row)} cells but row 1 has {width}")
-    out = np.empty((len(table), width), dtype=np.float64)
+    out = np.empty((len(table), len(table[0])), dtype=np.float64)  # every row as wide
     for r, row in enumerate(table):
         for c, cell in enumerate(row):
             out[r, c] = number_cell(cell, r + 1, c + 1, name=name)
@@ -236,6 +236,28 @@ def whole_cell(
     return as_int(value, column, minimum=minimum)
 
 
+def matrix_cells(text: str, *, name: str = "matrix") -> list[list[str]]:
+    """The cells of a typed matrix as the text typed, row by row (see :func:`parse_matrix`).
+
+    Nothing is rounded or rewritten, so a link made from them gives back the
+    same numbers: ``0.123456789`` stays ``0.123456789``, ``1e-320`` stays.
+
+    >>> matrix_cells("0.123456789 1e-320\\n1/3\\t-2.50")
+    [['0.123456789', '1e-320'], ['1/3', '-2.50']]
+    >>> matrix_cells("[[3, 4], [1, 0]]")
+    [['3', '4'], ['1', '0']]
+    """
+    if not isinstance(text, str):
+        raise ValueError(f"text must be a string, got {type(text).__name__}")
+    body = text.strip()
+    if body.startswith("["):  # a pasted nested list: one row per inner [...]
+        body = re.sub(r"\]\s*,?\s*\[", "\n", body).replace("[", "").replace("]", "")
+    lines = [line for line in re.split(r"\r?\n" if "\n" in body else ";", body) if line.strip()]
+    if not lines:
+        raise ValueError(f"the {name} is empty: type rows of numbers, one row per line")
+    return [[cell for cell in re.split(r"[\s,;]+", line.strip()) if cell] for line in lines]
+
+
 def parse_matrix(text: str, *, name: str = "matrix", max_side: int = 64) -> np.ndarray:
     """A matrix typed or pasted as text, as a float64 array.
 
@@ -267,15 +289,7 @@ def parse_matrix(text: str, *, name: str = "matrix", max_side: int = 64) -> np.n
     ...
     ValueError: matrix row 2 has 1 cells but row 1 has 2
     """
-    if not isinstance(text, str):
-        raise ValueError(f"text must be a string, got {type(text).__name__}")
-    body = text.strip()
-    if body.startswith("["):  # a pasted nested list: one row per inner [...]
-        body = re.sub(r"\]\s*,?\s*\[", "\n", body).replace("[", "").replace("]", "")
-    lines = [line for line in re.split(r"\r?\n" if "\n" in body else ";", body) if line.strip()]
-    if not lines:
-        raise ValueError(f"the {name} is empty: type rows of numbers, one row per line")
-    rows = [[cell for cell in re.split(r"[\s,;]+", line.strip()) if cell] for line in lines]
+    rows = matrix_cells(text, name=name)
     if len(rows) > max_side or max(len(r) for r in rows) > max_side:
         raise ValueError(f"the {name} may be at most {max_side} × {max_side}, got "
                          f"{len(rows)} rows of up to {max(len(r) for r in rows)}")

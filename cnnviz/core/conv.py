@@ -48,6 +48,9 @@ from cnnviz.core._checks import (
     check_out,
     effective_size,
     resolve_padding,
+    to_float,
+    window_count,
+    window_rows,
 )
 from cnnviz.core._scratch import Scratch
 from cnnviz.core.activations import ACTIVATIONS
@@ -107,10 +110,8 @@ class ConvGeometry:
     @property
     def out_shape(self) -> Pair:
         """Output size per axis: floor((n + p_before + p_after - d (f - 1) - 1) / s) + 1."""
-        return tuple(  # type: ignore[return-value]
-            (p - e) // s + 1
-            for p, e, s in zip(self.padded_shape, self.effective_kernel, self.stride, strict=True)
-        )
+        (ph, pw), (eh, ew) = self.padded_shape, self.effective_kernel
+        return window_count(ph, eh, self.stride[0]), window_count(pw, ew, self.stride[1])
 
     @property
     def n_steps(self) -> int:
@@ -120,12 +121,9 @@ class ConvGeometry:
     @property
     def unreached(self) -> Pair:
         """Rows and columns at the bottom/right of the padded input no window reaches."""
-        return tuple(  # type: ignore[return-value]
-            p - ((o - 1) * s + e)
-            for p, o, s, e in zip(
-                self.padded_shape, self.out_shape, self.stride, self.effective_kernel, strict=True
-            )
-        )
+        (ph, pw), (oh, ow), (sh, sw), (eh, ew) = (
+            self.padded_shape, self.out_shape, self.stride, self.effective_kernel)
+        return ph - ((oh - 1) * sh + eh), pw - ((ow - 1) * sw + ew)
 
 
 @dataclass(frozen=True)
@@ -221,13 +219,13 @@ class ConvSettings:
         Only the first two entries of each shape are used, so an (H, W, C)
         image and an (f_H, f_W, C) filter can be passed as they are.
         """
-        return plan_conv(tuple(in_shape[:2]), tuple(kernel_shape[:2]), settings=self,
-                         window=window)
+        return plan_conv((in_shape[0], in_shape[1]), (kernel_shape[0], kernel_shape[1]),
+                         settings=self, window=window)
 
 
 def _finite_float(value: object, name: str) -> float:
     try:
-        v = float(value)  # type: ignore[arg-type]
+        v = to_float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a finite number, got {value!r}") from None
     if not math.isfinite(v):
@@ -267,7 +265,8 @@ def settings_from(settings: ConvSettings | None, **keywords: Any) -> ConvSetting
 def _is_default(name: str, value: object) -> bool:
     """Whether keyword ``name`` means its default (stride 1 and (1, 1) both do)."""
     try:
-        return ConvSettings(**{name: value}) == ConvSettings()
+        keyword: dict[str, Any] = {name: value}
+        return ConvSettings(**keyword) == ConvSettings()
     except ValueError:
         return False
 
@@ -339,10 +338,12 @@ def pad_image(image: np.ndarray, padding: PerSide, pad_mode: str = "zeros") -> n
            [3., 3., 4., 4.]])
     """
     check_mode(pad_mode, "pad_mode", tuple(PAD_MODES))
-    widths = [tuple(padding[0]), tuple(padding[1])] + [(0, 0)] * (image.ndim - 2)
+    widths = [(int(padding[0][0]), int(padding[0][1])), (int(padding[1][0]), int(padding[1][1]))]
+    widths += [(0, 0)] * (image.ndim - 2)
     if not any(any(w) for w in widths):
         return image
-    return np.pad(image, widths, mode=PAD_MODES[pad_mode])
+    padded: np.ndarray = np.pad(image, widths, mode=PAD_MODES[pad_mode])
+    return padded
 
 
 def output_size(
@@ -388,13 +389,13 @@ def output_size(
         (before, after), _ = resolve_padding(padding, (n, n), (k, k), (s, s), (d, d))
     else:
         before = after = as_int(padding, "padding", minimum=0)
-    span = n + before + after - effective_size(k, d)
-    if span < 0:
+    n_out = window_count(n + before + after, effective_size(k, d), s)
+    if n_out < 1:
         raise ValueError(
             f"output_size would be below 1: kernel_size={k} (dilation={d}) is larger than "
             f"n={n} plus padding={before + after}"
         )
-    return span // s + 1
+    return n_out
 
 
 def prepare_operands(
@@ -459,7 +460,10 @@ def prepare_operands(
                 f"kernel has {ker4.shape[2]} channels but image has {channels}: "
                 f"kernel shape {ker.shape}, image shape {img.shape}"
             )
-    return img3.astype(work, copy=False), ker4.astype(work, copy=False), out_dtype, case
+    # A float64 kernel past float32's range becomes inf in float32 work: conv2d then
+    # raises its own "overflows float32" ValueError, so NumPy's warning is not needed.
+    with np.errstate(over="ignore"):
+        return img3.astype(work, copy=False), ker4.astype(work, copy=False), out_dtype, case
 
 
 def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
@@ -539,7 +543,8 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
     # ``import cnnviz`` (and every page that never convolves) need not pay.
     from scipy.linalg import get_blas_funcs
 
-    return get_blas_funcs(name, dtype=dtype)
+    gemm: Callable[..., np.ndarray] = get_blas_funcs(name, dtype=dtype)
+    return gemm
 
 
 def _accumulate(
@@ -682,8 +687,7 @@ def _pad_into(
 def _tap(padded: np.ndarray, geom: ConvGeometry, i: int, j: int) -> np.ndarray:
     """The strided slice of ``padded`` that kernel tap (i, j) multiplies."""
     (oh, ow), (sh, sw), (dh, dw) = geom.out_shape, geom.stride, geom.dilation
-    r0, c0 = i * dh, j * dw
-    return padded[r0 : r0 + (oh - 1) * sh + 1 : sh, c0 : c0 + (ow - 1) * sw + 1 : sw]
+    return padded[..., window_rows(i * dh, oh, sh), window_rows(j * dw, ow, sw), :]
 
 
 def _separable(k2: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
@@ -769,12 +773,14 @@ def _separable_sum(
 
 
 def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
-    """im2col of an already padded (H_p, W_p, C) input: one row per output cell.
+    """im2col of an already padded (..., H_p, W_p, C) input: one row per output cell.
 
-    Columns are ordered (i, j, c) like ``kernel.ravel()``. The whole unrolled
-    matrix at once, for any dtype: what :func:`cnnviz.core.matrix.im2col`
-    shows and :func:`cnnviz.core.matrix.conv_matrix` builds on. ``conv2d``
-    unrolls in blocks instead (``_bank``).
+    Columns are ordered (i, j, c) like ``kernel.ravel()``; leading axes (a
+    batch) come first in the rows. The whole unrolled matrix at once, for any
+    dtype: what :func:`cnnviz.core.matrix.im2col` shows,
+    :func:`cnnviz.core.matrix.conv_matrix` builds on and the digit network
+    (:mod:`cnnviz.core.nn`) trains with. ``conv2d`` unrolls in blocks instead
+    (``_bank``).
 
     >>> g = plan_conv((3, 3), (2, 2))
     >>> unroll_windows(np.arange(9.0).reshape(3, 3, 1), g)[0]
@@ -782,12 +788,12 @@ def unroll_windows(padded: np.ndarray, geom: ConvGeometry) -> np.ndarray:
     """
     fh, fw = geom.kernel_shape
     oh, ow = geom.out_shape
-    channels = padded.shape[2]
-    cols = np.empty((oh, ow, fh, fw, channels), dtype=padded.dtype)
+    lead, channels = padded.shape[:-3], padded.shape[-1]
+    cols = np.empty(lead + (oh, ow, fh, fw, channels), dtype=padded.dtype)
     for i in range(fh):
         for j in range(fw):
-            cols[:, :, i, j, :] = _tap(padded, geom, i, j)
-    return cols.reshape(oh * ow, fh * fw * channels)
+            cols[..., i, j, :] = _tap(padded, geom, i, j)
+    return cols.reshape(-1, fh * fw * channels)
 
 
 def _bank(
@@ -824,8 +830,7 @@ def _bank(
         for t, (c, i, j) in enumerate(np.ndindex(channels, fh, fw)):
             y, x = r0 * sh + i * dh, j * dw
             np.copyto(
-                cols[t].reshape(rb, ow),
-                planes[c, y : y + (rb - 1) * sh + 1 : sh, x : x + (ow - 1) * sw + 1 : sw],
+                cols[t].reshape(rb, ow), planes[c, window_rows(y, rb, sh), window_rows(x, ow, sw)]
             )
         cols[k] = 1
         dest = out[r0 * ow : r0 * ow + m]
@@ -918,8 +923,8 @@ def conv2d(
     """
     img, ker, out_dtype, case = prepare_operands(image, kernel)
     # The bias is per filter here, so it is checked on its own, not in ConvSettings.
-    cfg = ConvSettings(stride=stride, padding=padding, dilation=dilation, pad_mode=pad_mode,
-                       flip=flip)
+    cfg = settings_from(None, stride=stride, padding=padding, dilation=dilation,
+                        pad_mode=pad_mode, flip=flip)
     if cfg.flip:
         ker = ker[::-1, ::-1]
     geom = plan_conv(img.shape[:2], ker.shape[:2], settings=cfg)
@@ -931,11 +936,13 @@ def conv2d(
     # input shares its memory; otherwise into a new array (copied at the end).
     direct = (out is not None and out.dtype == img.dtype and out.flags.c_contiguous
               and not any(np.may_share_memory(out, a) for a in (img, ker, b)))
-    res = out if direct else np.empty(shape, dtype=img.dtype)
+    res = out if out is not None and direct else np.empty(shape, dtype=img.dtype)
     res3 = res.reshape(geom.out_shape + (n_filters,))  # a view: res is C-contiguous
     ow = geom.out_shape[1]
 
-    with Scratch() as scratch:
+    # Values near the float range overflow to inf here, which check_no_overflow
+    # below turns into a ValueError naming the magnitudes: no NumPy warning first.
+    with Scratch() as scratch, np.errstate(over="ignore", invalid="ignore"):
         planes = _planes(img, geom.padding, cfg.pad_mode, scratch)
         if ker.shape[3] > 1:
             _bank(planes, ker, b, geom, res3.reshape(-1, n_filters), scratch)

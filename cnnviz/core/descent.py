@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite
+from cnnviz.core._checks import as_float_array, as_int, check_finite, to_float
 from cnnviz.core.conv import (
     ConvSettings,
     conv2d,
@@ -115,7 +115,7 @@ def kernel_gradient(
     cfg = settings_from(settings, **conv)
     a = _grey(image)
     delta = as_float_array(error, "error")
-    geom = plan_conv(a.shape, tuple(kernel_shape), settings=cfg)
+    geom = plan_conv((a.shape[0], a.shape[1]), (kernel_shape[0], kernel_shape[1]), settings=cfg)
     if delta.shape != geom.out_shape:
         raise ValueError(f"error must have the output's shape {geom.out_shape}, got {delta.shape}")
     padded = pad_image(a, geom.padding, cfg.pad_mode)
@@ -179,7 +179,7 @@ def curvature(image: object, kernel_shape: tuple[int, int], *,
     """
     cfg = settings or ConvSettings()
     a = _grey(image)
-    x = _design(a, tuple(kernel_shape), cfg, learn_bias)
+    x = _design(a, (kernel_shape[0], kernel_shape[1]), cfg, learn_bias)
     eig = np.linalg.eigvalsh(2.0 * (x.T @ x) / len(x))
     return Curvature(float(eig[-1]), float(max(eig[0], 0.0)))
 
@@ -200,6 +200,9 @@ class Descent:
     diverged_at : int or None
         The step whose loss blew up (not finite, or :data:`BLOW_UP` times the
         first); the arrays stop before it.
+    stop_loss : float or None
+        The loss at ``diverged_at`` that stopped the run: not finite, or finite
+        but past :data:`BLOW_UP` times the first loss (None if it ran to the end).
     optimum : numpy.ndarray, (f_H, f_W)
         The least-squares kernel: the best any kernel can do on these data
         (equal to the target when there is no noise).
@@ -219,6 +222,7 @@ class Descent:
     curvature: Curvature
     lr: float
     momentum: float
+    stop_loss: float | None = None
 
     @property
     def steps(self) -> int:
@@ -229,7 +233,7 @@ class Descent:
 def _positive(value: object, name: str, *, upper: float | None = None, zero: bool = False
               ) -> float:
     try:
-        v = float(value)  # type: ignore[arg-type]
+        v = to_float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{name} must be a number, got {value!r}") from None
     low_ok = v >= 0 if zero else v > 0
@@ -304,8 +308,11 @@ def descend(
     if init == "random":
         w[:n] = np.random.default_rng(as_int(seed, "seed", minimum=0)).normal(0.0, 0.1, n)
     velocity = np.zeros_like(w)
-    ws, losses, grads = [], [], []
-    diverged = None
+    ws: list[np.ndarray] = []
+    losses: list[float] = []
+    grads: list[np.ndarray] = []
+    diverged: int | None = None
+    stop_loss: float | None = None
     # One BLAS thread: these (M × 10) products are too small to share, and on a busy
     # 2-core machine two threads wait for each other (10–50× slower, measured).
     with np.errstate(over="ignore", invalid="ignore"), threadpool_limits(1, user_api="blas"):
@@ -313,7 +320,7 @@ def descend(
             err = x @ w - yv
             loss = float(err @ err) / m
             if not math.isfinite(loss) or (losses and loss > BLOW_UP * max(losses[0], 1e-300)):
-                diverged = t
+                diverged, stop_loss = t, loss
                 break
             g = (2.0 / m) * (x.T @ err)
             ws.append(w.copy())
@@ -339,4 +346,4 @@ def descend(
         optimum=kernels(best[None])[0], optimum_bias=float(best[n]) if learn_bias else 0.0,
         optimum_loss=float(res @ res) / m, curvature=Curvature(float(eig[-1]),
                                                                 float(max(eig[0], 0.0))),
-        lr=lr, momentum=momentum)
+        lr=lr, momentum=momentum, stop_loss=stop_loss)

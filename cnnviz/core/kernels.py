@@ -46,6 +46,7 @@ from cnnviz.core._checks import (
     check_finite,
     check_mode,
     exact_sum,
+    to_float,
 )
 from cnnviz.core.cells import number_table
 
@@ -198,7 +199,7 @@ class Kernel:
     @property
     def shape(self) -> tuple[int, int]:
         """``(rows, columns)`` of the kernel."""
-        return self.values.shape  # type: ignore[return-value]
+        return int(self.values.shape[0]), int(self.values.shape[1])
 
     @property
     def sum(self) -> float:
@@ -305,7 +306,7 @@ def gaussian_kernel(size: int = 5, sigma: float = 1.0) -> np.ndarray:
     x = np.arange(n) - (n - 1) / 2
     g = np.exp(-(x**2) / (2 * s * s))
     k = np.outer(g, g)
-    return k / k.sum()
+    return np.asarray(k / k.sum(), dtype=np.float64)
 
 
 def log_kernel(size: int = 5, sigma: float = 1.0) -> np.ndarray:
@@ -346,7 +347,7 @@ def log_kernel(size: int = 5, sigma: float = 1.0) -> np.ndarray:
     r2 = x[:, None] ** 2 + x[None, :] ** 2
     k = (2 * s * s - r2) / s**4 * np.exp(-r2 / (2 * s * s))
     k = k - k.mean()
-    return k / k[k > 0].sum()
+    return np.asarray(k / k[k > 0].sum(), dtype=np.float64)
 
 
 def box_kernel(size: int = 3, normalise: bool = True) -> np.ndarray:
@@ -606,7 +607,7 @@ def get_kernel(name: str) -> np.ndarray:
 
 def _build_small() -> dict[str, Kernel]:
     bilinear = np.array([1.0, 3.0, 3.0, 1.0]) / 4
-    entries = [
+    entries: list[tuple[str, str, str, Any]] = [
         ("numbered_2", "Numbered taps 2×2: [[1,2],[3,4]]",
          "Every weight different, so each one can be followed into the matrix.",
          [[1, 2], [3, 4]]),
@@ -902,7 +903,7 @@ def resize_kernel(values: object, shape: object, *, fill: object = None) -> Any:
         out = np.full((rows, cols), "0" if fill is None else fill, dtype=object)
     else:
         arr = np.asarray(as_float_array(values, "values"), dtype=np.float64)
-        out = np.full((rows, cols), 0.0 if fill is None else float(fill))  # type: ignore[arg-type]
+        out = np.full((rows, cols), 0.0 if fill is None else to_float(fill))
     if arr.ndim != 2 or arr.size == 0:
         raise ValueError(f"values must be a non-empty 2-D kernel, got shape {arr.shape}")
     src_r, dst_r, n_r = _centred(arr.shape[0], rows)

@@ -21,22 +21,20 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import NamedTuple
 
-from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
+from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding, window_count
+from cnnviz.core.activations import ACTIVATION_LABELS
 from cnnviz.core.text import format_number
 
 __all__ = [
     "size_formula",
     "ACTIVATIONS",
-    "ARCHITECTURES",
     "LRN",
     "Activation",
     "AdaptivePool",
-    "Architecture",
     "Comparison",
     "Conv",
     "Dense",
@@ -45,26 +43,16 @@ __all__ = [
     "LayerInfo",
     "Pool",
     "SizeFormula",
-    "alexnet",
     "conv_params",
     "dense_params",
     "lecture_comparisons",
-    "lenet5",
     "propagate",
     "grow_receptive_field",
     "receptive_field",
     "total_params",
-    "vgg16",
 ]
 
 ACTIVATIONS = ("relu", "sigmoid", "tanh", "leaky_relu", "softmax")
-_ACTIVATION_LABELS = MappingProxyType({
-    "relu": "ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-    "leaky_relu": "leaky ReLU",
-    "softmax": "softmax",
-})
 
 Shape = tuple[int, ...]
 
@@ -253,7 +241,7 @@ class Activation:
     @property
     def label(self) -> str:
         """Human label."""
-        return _ACTIVATION_LABELS[self.name]
+        return ACTIVATION_LABELS[self.name]
 
 
 @dataclass(frozen=True)
@@ -455,7 +443,7 @@ def _size_formula(
             f"{where}: {param} {shown} is larger than the padded input along n_{axis} "
             f"({padded}), so the output would be empty (n_{axis}^[l] < 1)"
         )
-    n_out = top // s + 1
+    n_out = window_count(n + pad[0] + pad[1], span, s)
     pad_tex = rf"2\cdot {pad[0]}" if pad[0] == pad[1] else f"({pad[0]} + {pad[1]})"
     f_tex = f"{f}" if d == 1 else rf"({d}\cdot({f} - 1) + 1)"
     latex = (
@@ -550,7 +538,8 @@ def propagate(input_shape: Sequence[int], layers: Sequence[Layer]) -> list[Layer
             if isinstance(layer, Conv):
                 f, s, d, param = layer.kernel_size, layer.stride, layer.dilation, "kernel_size"
             elif isinstance(layer, Pool):
-                f, s, d, param = layer.size, layer.stride, 1, "size"
+                s = layer.size if layer.stride is None else layer.stride  # set by Pool itself
+                f, d, param = layer.size, 1, "size"
             else:
                 for axis, n in (("H", n_h), ("W", n_w)):
                     if n % layer.output_size:
@@ -723,151 +712,6 @@ def grow_receptive_field(
     (11, 2)
     """
     return r + (effective_size(kernel_size, dilation) - 1) * jump, jump * stride
-
-
-# --- architectures ----------------------------------------------------------
-
-
-class Architecture(NamedTuple):
-    """A classic network: input shape, layers, its published total, and where from."""
-
-    input_shape: Shape
-    layers: tuple[Layer, ...]
-    published_total: int
-    source: str
-
-
-def lenet5() -> Architecture:
-    """LeNet-5 (LeCun et al., 1998) on a 32×32×1 digit, in its common modern form.
-
-    C1 6@5×5 → S2 2×2 average pool → C3 16@5×5 → S4 → C5 120@5×5 (1×1×120) →
-    F6 84 → 10 outputs, with tanh and a softmax. Two simplifications from the
-    paper, as most textbooks make them:
-
-    - C3 connects every filter to all 6 maps of S2: ``(5·5·6 + 1)·16 = 2416``
-      parameters. The paper used a partial connection table (each filter sees
-      3, 4 or 6 maps) giving 1516.
-    - S2 and S4 are plain pools. The paper's subsampling had a trainable
-      coefficient and bias per map (12 and 32 parameters), and its output
-      layer was RBF units; the paper quotes about 60,000 parameters.
-
-    The total is then 61,706, the figure usually quoted for this form.
-
-    >>> info = propagate(*lenet5()[:2])
-    >>> total_params(info), lenet5().published_total
-    (61706, 61706)
-    """
-    layers = (
-        Conv(6, 5),
-        Activation("tanh"),
-        Pool(2, mode="avg"),
-        Conv(16, 5),
-        Activation("tanh"),
-        Pool(2, mode="avg"),
-        Conv(120, 5),
-        Activation("tanh"),
-        Flatten(),
-        Dense(84),
-        Activation("tanh"),
-        Dense(10),
-        Activation("softmax"),
-    )
-    return Architecture(
-        (32, 32, 1),
-        layers,
-        61_706,
-        "LeNet-5 (LeCun, Bottou, Bengio, Haffner 1998), modern form: full C3 (2416 "
-        "parameters, not the paper's 1516) and plain average pooling.",
-    )
-
-
-def alexnet() -> Architecture:
-    """AlexNet as torchvision builds it (``torchvision.models.alexnet``).
-
-    The 2012 paper had 96/256/384/384/256 filters split over two GPUs and
-    local response normalisation (see :class:`LRN`); torchvision's single-GPU
-    variant has 64/192/384/256/256 filters, no LRN, and an adaptive average
-    pool to 6×6 (which changes nothing on a 224×224 input).
-
-    >>> infos = propagate(*alexnet()[:2])
-    >>> total_params(infos)
-    61100840
-    >>> infos[0].output_shape, infos[0].formulas[0].exact
-    ((55, 55, 64), False)
-    """
-    layers = (
-        Conv(64, 11, stride=4, padding=2),
-        Activation("relu"),
-        Pool(3, stride=2),
-        Conv(192, 5, padding=2),
-        Activation("relu"),
-        Pool(3, stride=2),
-        Conv(384, 3, padding=1),
-        Activation("relu"),
-        Conv(256, 3, padding=1),
-        Activation("relu"),
-        Conv(256, 3, padding=1),
-        Activation("relu"),
-        Pool(3, stride=2),
-        AdaptivePool(6),
-        Flatten(),
-        Dropout(0.5),
-        Dense(4096),
-        Activation("relu"),
-        Dropout(0.5),
-        Dense(4096),
-        Activation("relu"),
-        Dense(1000),
-    )
-    return Architecture(
-        (224, 224, 3),
-        layers,
-        61_100_840,
-        "AlexNet (Krizhevsky, Sutskever, Hinton 2012) as in torchvision.models.alexnet; "
-        "the lectures round it to about 60 million.",
-    )
-
-
-def vgg16() -> Architecture:
-    """VGG16 (Simonyan and Zisserman, 2014), configuration D, as in torchvision.
-
-    Thirteen 3×3 "same" convolutions in five blocks (64, 128, 256, 512, 512
-    filters), each block ended by a 2×2 max pool, then 4096, 4096, 1000.
-
-    >>> infos = propagate(*vgg16()[:2])
-    >>> total_params(infos)
-    138357544
-    """
-    blocks = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
-    layers: list[Layer] = []
-    for filters, repeat in blocks:
-        for _ in range(repeat):
-            layers += [Conv(filters, 3, padding=1), Activation("relu")]
-        layers.append(Pool(2))
-    layers += [
-        AdaptivePool(7),
-        Flatten(),
-        Dense(4096),
-        Activation("relu"),
-        Dropout(0.5),
-        Dense(4096),
-        Activation("relu"),
-        Dropout(0.5),
-        Dense(1000),
-    ]
-    return Architecture(
-        (224, 224, 3),
-        tuple(layers),
-        138_357_544,
-        "VGG16 (Simonyan, Zisserman 2014), configuration D, as in torchvision.models.vgg16; "
-        "the lectures round it to about 138 million.",
-    )
-
-
-#: Preset networks by name; each value is an :class:`Architecture`.
-ARCHITECTURES: Mapping[str, Architecture] = MappingProxyType(
-    {"lenet5": lenet5(), "alexnet": alexnet(), "vgg16": vgg16()}
-)
 
 
 # --- the lectures' scale arguments ------------------------------------------

@@ -73,7 +73,7 @@ def _kernel_hw(kernel_shape: object, channels: int) -> Pair:
     if len(ks) >= 3 and ks[2] != channels:
         raise ValueError(
             f"kernel_shape has {ks[2]} channels but the image has {channels}, "
-            f"got kernel_shape={tuple(kernel_shape)}"  # type: ignore[arg-type]
+            f"got kernel_shape={ks}"
         )
     return ks[0], ks[1]
 
@@ -183,7 +183,8 @@ def window_coords(
     """
     shape = _shape_of(input_shape, "input_shape", (2, 3))
     fh, fw = _shape_of(kernel_shape, "kernel_shape", (2, 3, 4))[:2]
-    geom = plan_conv(shape[:2], (fh, fw), stride=stride, padding=padding, dilation=dilation)
+    geom = plan_conv((shape[0], shape[1]), (fh, fw), stride=stride, padding=padding,
+                     dilation=dilation)
     (oh, ow), (sh, sw), (dh, dw) = geom.out_shape, geom.stride, geom.dilation
     rows = np.arange(oh)[:, None, None, None] * sh + np.arange(fh)[None, None, :, None] * dh
     cols = np.arange(ow)[None, :, None, None] * sw + np.arange(fw)[None, None, None, :] * dw
@@ -567,7 +568,7 @@ def dense_equivalent_params(
         )
     n_filters = as_int(filters, "filters", minimum=1)
     geom: ConvGeometry = plan_conv(
-        shape[:2], ks[:2], stride=stride, padding=padding, dilation=dilation
+        (shape[0], shape[1]), (ks[0], ks[1]), stride=stride, padding=padding, dilation=dilation
     )
     n_in = shape[0] * shape[1] * channels
     n_out = geom.n_steps * n_filters

@@ -43,7 +43,8 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from threadpoolctl import threadpool_limits
 
-from cnnviz.core._checks import as_int, as_per_side, same_padding
+from cnnviz.core._checks import as_int, as_per_side, same_padding, window_count, window_rows
+from cnnviz.core.conv import plan_conv, unroll_windows
 from cnnviz.core.layers import Activation, Conv, Dense, Flatten, Layer, LayerInfo, Pool, propagate
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "predict",
     "relu_backward",
     "relu_forward",
+    "saliency",
     "shift_augment",
     "softmax",
     "softmax_cross_entropy",
@@ -91,7 +93,7 @@ def _conv_padding(layer: Conv, n_h: int, n_w: int) -> tuple[tuple[int, int], tup
 def conv_forward(
     x: np.ndarray, w: np.ndarray, b: np.ndarray, *, stride: int = 1,
     padding: object = 0,
-) -> tuple[np.ndarray, tuple]:
+) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Cross-correlate a batch with a filter bank: ``z = a ⋆ W + b``, as ``conv2d`` does.
 
     Parameters
@@ -129,24 +131,20 @@ def conv_forward(
     (pt, pb), (pl, pr) = as_per_side(padding)
     xp = np.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0))) if pt or pb or pl or pr else x
     fh, fw, channels, n_filters = w.shape
-    oh = (xp.shape[1] - fh) // s + 1
-    ow = (xp.shape[2] - fw) // s + 1
+    oh, ow = window_count(xp.shape[1], fh, s), window_count(xp.shape[2], fw, s)
     if oh < 1 or ow < 1:
         raise ValueError(f"the {fh}×{fw} filter does not fit the padded input {xp.shape[1:3]}")
     # im2col: row (example, y, x) holds the window's values in (i, j, c) order, which is
     # also the order of w.reshape(f·f·c, F). One contiguous slab copy per tap.
     m = x.shape[0]
-    cols6 = np.empty((m, oh, ow, fh, fw, channels), dtype=np.result_type(x, w))
-    for i in range(fh):
-        for j in range(fw):
-            cols6[:, :, :, i, j, :] = xp[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s]
-    cols = cols6.reshape(m * oh * ow, fh * fw * channels)
+    geom = plan_conv(xp.shape[1:3], (fh, fw), stride=s)
+    cols = unroll_windows(xp.astype(np.result_type(x, w), copy=False), geom)
     w2 = w.reshape(fh * fw * channels, n_filters)
     z = (cols @ w2 + b).reshape(m, oh, ow, n_filters)
     return z, (x.shape, xp.shape, (pt, pb, pl, pr), s, cols, w2, w.shape)
 
 
-def conv_backward(dz: np.ndarray, cache: tuple, *, need_dx: bool = True
+def conv_backward(dz: np.ndarray, cache: tuple[Any, ...], *, need_dx: bool = True
                   ) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
     """Gradients of a convolution: ``dL/da``, ``dL/dW`` and ``dL/db`` from ``dL/dz``.
 
@@ -167,7 +165,7 @@ def conv_backward(dz: np.ndarray, cache: tuple, *, need_dx: bool = True
     dxp = np.zeros(xp_shape, dtype=dz.dtype)
     for i in range(fh):  # one strided add per tap, never per pixel
         for j in range(fw):
-            dxp[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s, :] += dcols[:, :, :, i, j]
+            dxp[:, window_rows(i, oh, s), window_rows(j, ow, s), :] += dcols[:, :, :, i, j]
     dx = dxp[:, pt:xp_shape[1] - pb, pl:xp_shape[2] - pr, :]
     return dx, dw, db
 
@@ -187,11 +185,12 @@ def relu_forward(z: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def relu_backward(da: np.ndarray, positive: np.ndarray) -> np.ndarray:
     """The gradient flows only where the input was positive."""
-    return da * positive
+    grad: np.ndarray = da * positive
+    return grad
 
 
 def maxpool_forward(x: np.ndarray, size: int = 2, stride: int | None = None
-                    ) -> tuple[np.ndarray, tuple]:
+                    ) -> tuple[np.ndarray, tuple[Any, ...]]:
     """Max over ``size × size`` windows of each channel; the window never hangs over the edge.
 
     >>> x = np.array([1., 5, 2, 0, 3, 4, 8, 7, 6, 1, 0, 2, 9, 2, 1, 3]).reshape(1, 4, 4, 1)
@@ -203,30 +202,30 @@ def maxpool_forward(x: np.ndarray, size: int = 2, stride: int | None = None
     s = size if stride is None else as_int(stride, "stride", minimum=1)
     if x.ndim != 4:
         raise ValueError(f"x must be (m, n_H, n_W, n_c), got shape {x.shape}")
-    oh, ow = (x.shape[1] - size) // s + 1, (x.shape[2] - size) // s + 1
+    oh, ow = window_count(x.shape[1], size, s), window_count(x.shape[2], size, s)
     if oh < 1 or ow < 1:
         raise ValueError(f"size {size} is larger than the input {x.shape[1:3]}")
     # One strided view per tap of the window; the running maximum and which tap gave it.
     # A strict ">" keeps the first maximum on a tie, as PyTorch does.
-    out = x[:, :s * (oh - 1) + 1:s, :s * (ow - 1) + 1:s].copy()
+    out = x[:, window_rows(0, oh, s), window_rows(0, ow, s)].copy()
     winner = np.zeros(out.shape, dtype=np.int16)
     for t in range(1, size * size):
         i, j = divmod(t, size)
-        tap = x[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s]
+        tap = x[:, window_rows(i, oh, s), window_rows(j, ow, s)]
         better = tap > out
         np.copyto(out, tap, where=better)
         winner[better] = t
     return out, (x.shape, size, s, winner)
 
 
-def maxpool_backward(dout: np.ndarray, cache: tuple) -> np.ndarray:
+def maxpool_backward(dout: np.ndarray, cache: tuple[Any, ...]) -> np.ndarray:
     """Each window's gradient goes to its winner only (the others did not affect the output)."""
     x_shape, size, s, winner = cache
     _, oh, ow, _ = dout.shape
     dx = np.zeros(x_shape, dtype=dout.dtype)
     for t in range(size * size):
         i, j = divmod(t, size)
-        dx[:, i:i + s * (oh - 1) + 1:s, j:j + s * (ow - 1) + 1:s, :] += dout * (winner == t)
+        dx[:, window_rows(i, oh, s), window_rows(j, ow, s), :] += dout * (winner == t)
     return dx
 
 
@@ -236,7 +235,8 @@ def dense_forward(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     >>> dense_forward(np.ones((1, 2)), np.eye(2), np.array([1.0, 0.0]))
     array([[2., 1.]])
     """
-    return x @ w + b
+    z: np.ndarray = x @ w + b
+    return z
 
 
 def dense_backward(dz: np.ndarray, x: np.ndarray, w: np.ndarray
@@ -253,7 +253,8 @@ def softmax(logits: np.ndarray) -> np.ndarray:
            [1. , 0. ]])
     """
     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    probs: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probs
 
 
 def softmax_cross_entropy(logits: np.ndarray, labels: np.ndarray
@@ -339,7 +340,8 @@ def init_params(spec: Sequence[Layer], input_shape: Sequence[int], *, seed: int 
     for info in describe(spec, input_shape):
         layer, n = info.layer, info.index
         if isinstance(layer, Conv):
-            shape = (layer.kernel_size, layer.kernel_size, info.input_shape[2], layer.filters)
+            shape: tuple[int, ...] = (layer.kernel_size, layer.kernel_size, info.input_shape[2],
+                                      layer.filters)
             fan_in = math.prod(shape[:3])
             units = layer.filters
         elif isinstance(layer, Dense):
@@ -353,7 +355,7 @@ def init_params(spec: Sequence[Layer], input_shape: Sequence[int], *, seed: int 
 
 
 def forward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
-            *, keep: bool = False) -> tuple[np.ndarray, list]:
+            *, keep: bool = False) -> tuple[np.ndarray, list[Any]]:
     """Run the batch ``x`` (m, n_H, n_W, n_c) through ``spec``.
 
     Returns the logits (before the softmax) and a list with one entry per
@@ -362,7 +364,8 @@ def forward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarr
     probabilities).
     """
     a = x
-    record: list = []
+    cache: Any
+    record: list[Any] = []
     for n, layer in enumerate(spec, start=1):
         if isinstance(layer, Conv):
             pad = _conv_padding(layer, a.shape[1], a.shape[2])
@@ -390,11 +393,22 @@ def gradients(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.nda
     """Backpropagation: the batch's mean cross-entropy, its gradients, the probabilities."""
     logits, caches = forward(params, spec, x)
     loss, d, probs = softmax_cross_entropy(logits, labels)
+    grads, _ = _backward(params, spec, caches, d, need_input=False)
+    return loss, grads, probs
+
+
+def _backward(params: Mapping[str, np.ndarray], spec: Sequence[Layer], caches: list[Any],
+              d: np.ndarray, *, need_input: bool) -> tuple[Params, np.ndarray | None]:
+    """From ``dL/dlogits`` back through every layer: the parameters' gradients, ``dL/dx``."""
     grads: Params = {}
     for n in range(len(spec) - 1, 0, -1):  # the softmax (last) is in the loss already
         layer, cache = spec[n - 1], caches[n - 1]
         if isinstance(layer, Conv):
-            d, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache, need_dx=n > 1)
+            dx, grads[f"W{n}"], grads[f"b{n}"] = conv_backward(d, cache,
+                                                               need_dx=n > 1 or need_input)
+            if dx is None:  # the first layer: nothing below it needs a gradient
+                break
+            d = dx
         elif isinstance(layer, Activation):
             d = relu_backward(d, cache)
         elif isinstance(layer, Pool):
@@ -403,7 +417,37 @@ def gradients(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.nda
             d = d.reshape(cache)
         else:
             d, grads[f"W{n}"], grads[f"b{n}"] = dense_backward(d, cache, params[f"W{n}"])
-    return loss, grads, probs
+    return grads, d if need_input else None
+
+
+def saliency(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
+             target: int | None = None) -> tuple[np.ndarray, int, np.ndarray]:
+    """Gradient saliency: how the top class's probability changes with each input value.
+
+    ``∂p_t/∂x`` for one example ``x`` (n_H, n_W, n_c), exactly, by the network's
+    own backward pass: the softmax's ``∂p_t/∂z = p_t (e_t − p)`` sent back through
+    every layer (checked against finite differences in ``tests/unit/test_nn.py``).
+
+    Returns
+    -------
+    gradient : numpy.ndarray, (n_H, n_W, n_c)
+    target : int
+        The class (the most probable one unless given).
+    probs : numpy.ndarray
+        The class probabilities.
+    """
+    _check_spec(spec)
+    batch = np.asarray(x, dtype=np.float64)[None]
+    p64 = {k: np.asarray(v, dtype=np.float64) for k, v in params.items()}
+    logits, caches = forward(p64, spec, batch)
+    p = softmax(logits)[0]
+    t = int(np.argmax(p)) if target is None else as_int(target, "target", minimum=0)
+    if t >= len(p):
+        raise ValueError(f"target must be below {len(p)}, got {t}")
+    d = p[t] * (np.eye(len(p))[t] - p)
+    _, dx = _backward(p64, spec, caches, d[None], need_input=True)
+    assert dx is not None  # need_input: the first layer sent its gradient down
+    return dx[0], t, p
 
 
 def predict(params: Mapping[str, np.ndarray], spec: Sequence[Layer], x: np.ndarray,
@@ -471,7 +515,8 @@ def shift_augment(x: np.ndarray, rng: np.random.Generator, max_shift: int = 2) -
     padded = np.pad(x, ((0, 0), (r, r), (r, r), (0, 0)))
     views = sliding_window_view(padded, (h, w), axis=(1, 2))  # (m, 2r+1, 2r+1, c, h, w)
     dy, dx = rng.integers(0, 2 * r + 1, size=(2, m))
-    return views[np.arange(m), dy, dx].transpose(0, 2, 3, 1)
+    shifted: np.ndarray = views[np.arange(m), dy, dx].transpose(0, 2, 3, 1)
+    return shifted
 
 
 @dataclass

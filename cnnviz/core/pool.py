@@ -50,7 +50,7 @@ def pool_geometry(
     if 2 * ph > k[0] or 2 * pw > k[1]:
         # A window made mostly of padding would pool nothing real (PyTorch's rule).
         raise ValueError(f"padding must be at most half the pool size {k}, got {(ph, pw)}")
-    return plan_conv(tuple(in_shape[:2]), k, stride=s, padding=((ph, ph), (pw, pw)),
+    return plan_conv((in_shape[0], in_shape[1]), k, stride=s, padding=((ph, ph), (pw, pw)),
                      window="pool window")
 
 
@@ -115,14 +115,17 @@ def pool2d(
     work = arr.astype(np.promote_types(arr.dtype, np.float32), copy=False)
     # As in conv2d: straight into ``out`` unless it shares memory with the input.
     direct = out is not None and out.dtype == work.dtype and not np.may_share_memory(out, arr)
-    res = out if direct else np.empty(geom.out_shape + arr.shape[2:], dtype=work.dtype)
+    res = out if out is not None and direct else np.empty(geom.out_shape + arr.shape[2:],
+                                                         dtype=work.dtype)
     with Scratch() as scratch:
         if mode == "max":
             # -inf padding never wins a window.
             _pool(_padded(work, geom, scratch, -np.inf), geom, np.maximum, res, scratch)
         else:
-            _pool(_padded(work, geom, scratch, 0.0), geom, np.add, res, scratch,
-                  divisor=k[0] * k[1])
+            # A sum past the float range is inf, caught just below: no NumPy warning.
+            with np.errstate(over="ignore", invalid="ignore"):
+                _pool(_padded(work, geom, scratch, 0.0), geom, np.add, res, scratch,
+                      divisor=k[0] * k[1])
             if not all_finite(res) and all_finite(work):
                 # A window's sum passed the float range (values near 1e308) though
                 # its mean fits: divide first, then add.

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from fractions import Fraction
 
 import numpy as np
 
-__all__ = ["NUMBERS_MAX_SIDE", "factor", "format_fraction", "format_number", "format_table"]
+__all__ = [
+    "NUMBERS_MAX_SIDE",
+    "applied",
+    "factor",
+    "format_fraction",
+    "format_number",
+    "format_table",
+    "product_terms",
+    "sum_equation",
+]
 
 # Up to this side, a grid shows its numbers (16×16 is still readable projected).
 NUMBERS_MAX_SIDE = 16
@@ -53,6 +63,38 @@ def factor(text: str) -> str:
     '0·(−1)'
     """
     return f"(−{text[1:]})" if text.startswith("-") else text
+
+
+def product_terms(values: Sequence[str], weights: Sequence[str]) -> list[str]:
+    """The products of a window as the lectures write them, ``a·w``, from the numbers' texts.
+
+    >>> product_terms(["2", "-1"], ["3", "0.5"])
+    ['2·3', '(−1)·0.5']
+    """
+    return [f"{factor(a)}·{factor(w)}" for a, w in zip(values, weights, strict=True)]
+
+
+def sum_equation(terms: Sequence[str], result: str, *, bias: str | None = None) -> str:
+    """The one way a sum is written: ``t + t + … + b = result`` (``0`` for no terms).
+
+    ``bias`` is a number's text, written as a term (in parentheses when negative).
+
+    >>> sum_equation(["2·3", "(−1)·0.5"], "5.5", bias="0")
+    '2·3 + (−1)·0.5 + 0 = 5.5'
+    >>> sum_equation([], "0")
+    '0 = 0'
+    """
+    parts = [*terms, *([] if bias is None else [factor(bias)])]
+    return f"{' + '.join(parts) or '0'} = {result}"
+
+
+def applied(name: str, argument: str, result: str) -> str:
+    """A function applied to a value, written out: ``ReLU(-1.5) = 0``.
+
+    >>> applied("ReLU", "-1.5", "0")
+    'ReLU(-1.5) = 0'
+    """
+    return f"{name}({argument}) = {result}"
 
 
 def format_fraction(value: float, max_denominator: int = 1000) -> str:

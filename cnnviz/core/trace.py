@@ -32,7 +32,7 @@ from cnnviz.core.conv import (
     settings_from,
 )
 from cnnviz.core.pool import pool2d
-from cnnviz.core.text import factor, format_number
+from cnnviz.core.text import format_number, product_terms, sum_equation
 
 __all__ = ["ConvTrace", "PoolStep", "PoolTrace", "Step", "format_number"]
 
@@ -79,16 +79,14 @@ class Step:
         """
         if channel is None:
             vals, ws = self.values, self.weights
-            tail = (f" + {factor(format_number(self.bias, digits))} = "
-                    f"{format_number(self.total, digits)}")
+            bias: str | None = format_number(self.bias, digits)
+            result = self.total
         else:
             vals, ws = self.values[:, :, channel], self.weights[:, :, channel]
-            tail = f" = {format_number(self.partial_sums[channel], digits)}"
-        terms = [
-            f"{factor(format_number(a, digits))}·{factor(format_number(w, digits))}"
-            for a, w in zip(vals.ravel(), ws.ravel(), strict=True)
-        ]
-        return " + ".join(terms) + tail
+            bias, result = None, self.partial_sums[channel]
+        terms = product_terms([format_number(a, digits) for a in vals.ravel()],
+                              [format_number(w, digits) for w in ws.ravel()])
+        return sum_equation(terms, format_number(result, digits), bias=bias)
 
 
 class ConvTrace:
@@ -140,7 +138,7 @@ class ConvTrace:
             raise ValueError(
                 "kernel must be one filter with the image's depth for a trace: (kh, kw) for a "
                 f"grey image or (kh, kw, C) for a colour one, got kernel shape "
-                f"{np.shape(kernel)} for image shape {np.shape(image)}"
+                f"{np.asarray(kernel).shape} for image shape {np.asarray(image).shape}"
             )
         cfg = settings_from(settings, stride=stride, padding=padding, dilation=dilation,
                             pad_mode=pad_mode, flip=flip, bias=bias, activation=activation,
@@ -174,7 +172,8 @@ class ConvTrace:
         """n_c of the input."""
         return int(self.padded.shape[2])
 
-    def _tap_coords(self, out_rows: np.ndarray, out_cols: np.ndarray):
+    def _tap_coords(self, out_rows: np.ndarray, out_cols: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
         g = self.geometry
         taps_r = np.arange(g.kernel_shape[0]) * g.dilation[0]
         taps_c = np.arange(g.kernel_shape[1]) * g.dilation[1]
@@ -213,9 +212,12 @@ class ConvTrace:
         r, c = divmod(k, ow)
         rows, cols = self._tap_coords(np.array(r), np.array(c))
         values = self.padded[rows[:, None], cols[None, :], :].astype(np.float64)
-        products = values * self.weights
-        partial = products.sum(axis=(0, 1))
-        total = float(partial.sum() + self.bias)
+        # Past the float range these become inf, which _check_sums turns into a
+        # ValueError naming the magnitudes: no NumPy warning first.
+        with np.errstate(over="ignore", invalid="ignore"):
+            products = values * self.weights
+            partial = products.sum(axis=(0, 1))
+            total = float(partial.sum() + self.bias)
         self._check_sums(np.append(partial, total))
         (top, _), (left, _) = self.geometry.padding
         in_rows, in_cols = rows - top, cols - left
@@ -239,9 +241,10 @@ class ConvTrace:
         out_r, out_c = np.divmod(np.arange(self.n_steps), ow)
         rows, cols = self._tap_coords(out_r, out_c)
         values = self.padded[rows[:, :, None], cols[:, None, :], :].astype(np.float64)
-        products = values * self.weights
-        partial = products.sum(axis=(1, 2))
-        totals = partial.sum(axis=1) + self.bias
+        with np.errstate(over="ignore", invalid="ignore"):  # as in step()
+            products = values * self.weights
+            partial = products.sum(axis=(1, 2))
+            totals = partial.sum(axis=1) + self.bias
         self._check_sums(np.append(partial.ravel(), totals))
         return {
             "rows": rows,

@@ -201,11 +201,12 @@ def _plan(
     p = as_pair(padding, "padding", minimum=0)
     op = as_pair(output_padding, "output_padding", minimum=0)
     d = as_pair(dilation, "dilation", minimum=1)
-    out = tuple(
-        transposed_output_size(n, f, stride=si, padding=pi, output_padding=oi, dilation=di)
-        for n, f, si, pi, oi, di in zip(x_shape, k_shape, s, p, op, d, strict=True)
+    out_h, out_w = (
+        transposed_output_size(x_shape[i], k_shape[i], stride=s[i], padding=p[i],
+                               output_padding=op[i], dilation=d[i])
+        for i in (0, 1)
     )
-    return s, p, op, d, out  # type: ignore[return-value]
+    return s, p, op, d, (out_h, out_w)
 
 
 def _as_scalar_bias(bias: object) -> float:
@@ -287,13 +288,15 @@ def conv_transpose2d(
     full = np.zeros((max((h - 1) * sh + dh * (ker.shape[0] - 1) + 1, ph + oh),
                      max((w - 1) * sw + dw * (ker.shape[1] - 1) + 1, pw + ow)), dtype=work)
     # One strided slice per kernel tap: every input cell scatters that tap at once.
-    for (a, c), wt in np.ndenumerate(ker.astype(work)):
-        if wt == 0:
-            continue
-        full[a * dh : a * dh + (h - 1) * sh + 1 : sh, c * dw : c * dw + (w - 1) * sw + 1 : sw] += (
-            wt * xw
-        )
-    out = full[ph : ph + oh, pw : pw + ow] + work.type(b)
+    # Past the float range the sums become inf, which check_no_overflow turns into
+    # a ValueError naming the magnitudes: no NumPy warning first.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for (a, c), wt in np.ndenumerate(ker.astype(work)):
+            if wt == 0:
+                continue
+            full[a * dh : a * dh + (h - 1) * sh + 1 : sh,
+                 c * dw : c * dw + (w - 1) * sw + 1 : sw] += wt * xw
+        out = full[ph : ph + oh, pw : pw + ow] + work.type(b)
     check_no_overflow(out, "the output", {"kernel": ker, "x": arr, "bias": b})
     return np.ascontiguousarray(out, dtype=out_dtype)
 

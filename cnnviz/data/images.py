@@ -521,7 +521,7 @@ def _scale_int(raw: np.ndarray, notes: list[str] | None = None) -> np.ndarray:
     values = raw.astype(np.float64)
     if values.size == 0:
         return values
-    low, high = values.min(), values.max()
+    low, high = float(values.min()), float(values.max())
     if low >= 0 and high <= 65535:
         return values / 65535.0  # the usual 16-bit scale: no note
     if low >= 0:

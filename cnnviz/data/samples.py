@@ -207,14 +207,10 @@ def _centred(size: int) -> np.ndarray:
 
 def _as_fraction(value: object, name: str) -> float:
     """A number in (0, 1], as a fraction of the image size."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, numbers.Real)
-        or not math.isfinite(value)
-        or not 0 < value <= 1
-    ):
+    number = float(value) if isinstance(value, numbers.Real) else math.nan
+    if isinstance(value, bool) or not math.isfinite(number) or not 0 < number <= 1:
         raise ValueError(f"{name} must be a number in (0, 1], got {value!r}")
-    return float(value)
+    return number
 
 
 def _checkerboard(size: int, *, cells: int | None = None) -> np.ndarray:
@@ -226,14 +222,14 @@ def _checkerboard(size: int, *, cells: int | None = None) -> np.ndarray:
     if cells > size:
         raise ValueError(f"cells must be at most size ({size}), got {cells}")
     index = np.arange(size) * cells // size  # which cell each row/column is in
-    return ((index[:, None] + index[None, :]) % 2 == 0).astype(np.float64)
+    return np.asarray((index[:, None] + index[None, :]) % 2 == 0, dtype=np.float64)
 
 
 def _circle(size: int, *, radius: float = 0.3) -> np.ndarray:
     """A filled white disc on black; ``radius`` is a fraction of the size."""
     r = _as_fraction(radius, "radius") * size
     c = _centred(size)
-    return (c[:, None] ** 2 + c[None, :] ** 2 <= r * r).astype(np.float64)
+    return np.asarray(c[:, None] ** 2 + c[None, :] ** 2 <= r * r, dtype=np.float64)
 
 
 _ORIENTATIONS = MappingProxyType(
@@ -289,18 +285,19 @@ def _gradient(size: int, *, direction: str = "horizontal") -> np.ndarray:
     if direction == "vertical":
         return np.tile(ramp[:, None], (1, size))
     if direction == "diagonal":
-        return (ramp[:, None] + ramp[None, :]) / 2
+        return np.asarray((ramp[:, None] + ramp[None, :]) / 2, dtype=np.float64)
     c = _centred(size)
     distance = np.hypot(c[:, None], c[None, :])
     # Min-max, so that even sizes (no pixel on the exact centre) still reach 0.
-    return (distance - distance.min()) / (distance.max() - distance.min())
+    return np.asarray((distance - distance.min()) / (distance.max() - distance.min()),
+                      dtype=np.float64)
 
 
 def _square(size: int, *, side: float = 0.5) -> np.ndarray:
     """A filled white square on black, centred; ``side`` is a fraction of the size."""
     half = _as_fraction(side, "side") * size / 2
     inside = np.abs(_centred(size)) <= half
-    return (inside[:, None] & inside[None, :]).astype(np.float64)
+    return np.asarray(inside[:, None] & inside[None, :], dtype=np.float64)
 
 
 def _cross(size: int, *, thickness: float = 0.2, length: float = 0.8) -> np.ndarray:
@@ -310,7 +307,8 @@ def _cross(size: int, *, thickness: float = 0.2, length: float = 0.8) -> np.ndar
     half_l = max(_as_fraction(length, "length") * size, 1.0) / 2
     c = np.abs(_centred(size))
     thin, long = c <= half_t, c <= half_l
-    return ((thin[:, None] & long[None, :]) | (long[:, None] & thin[None, :])).astype(np.float64)
+    return np.asarray((thin[:, None] & long[None, :]) | (long[:, None] & thin[None, :]),
+                      dtype=np.float64)
 
 
 # A built-in 5 × 7 bitmap font: no system fonts needed, identical everywhere.
@@ -383,7 +381,7 @@ def _impulse(size: int) -> np.ndarray:
     return out
 
 
-_GENERATORS: dict[str, Callable[..., np.ndarray]] = MappingProxyType({
+_GENERATORS: Mapping[str, Callable[..., np.ndarray]] = MappingProxyType({
     "checkerboard": _checkerboard,
     "circle": _circle,
     "stripes": _stripes,

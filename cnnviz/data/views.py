@@ -68,6 +68,36 @@ def view_json(page: str, params: Mapping[str, str], link: str) -> bytes:
     return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+#: How deeply brackets may nest in a view file (it needs two) before it is refused unparsed.
+MAX_DEPTH = 8
+
+
+def _nesting(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in JSON text, brackets inside strings ignored.
+
+    >>> _nesting('{"params": {"k": "[[1, 2]]"}}'), _nesting("[[[]]]"), _nesting(r'"a\\"[["')
+    (2, 3, 0)
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
 def read_view(data: bytes, *, pages: Collection[str]) -> View:
     """Check a view file and return its page and settings.
 
@@ -90,9 +120,16 @@ def read_view(data: bytes, *, pages: Collection[str]) -> View:
         raise ValueError(f"the file has {len(data):,} bytes; a view file has at most "
                          f"{MAX_BYTES:,}")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise ValueError("the file is not text (UTF-8)") from None
+    # Python's json parser recurses once per level: 30,000 "[" (60 KB) would raise
+    # RecursionError. A view file is two levels deep; refuse more before parsing.
+    if _nesting(text) > MAX_DEPTH:
+        raise ValueError(f"the file is nested more than {MAX_DEPTH} levels deep; a view file "
+                         "is an object of settings, two levels")
+    try:
+        doc = json.loads(text)
     except json.JSONDecodeError as err:
         raise ValueError(f"the file is not JSON ({err.msg}, line {err.lineno})") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:

@@ -54,10 +54,11 @@ from typing import Any
 import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
-from cnnviz.core.text import factor
+from cnnviz.core.activations import ACTIVATION_LABELS as _ACTIVATION_NAMES
+from cnnviz.core.palette import DIVERGING_COLORS
+from cnnviz.core.text import applied, product_terms, sum_equation
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
-from cnnviz.plots.display import DIVERGING_COLORS
 
 __all__ = [
     "to_pixel_levels",
@@ -79,13 +80,6 @@ MIN_SIZE, MAX_SIZE = 3, 64
 #: Payload format version, bumped when the browser code must change with it.
 FORMAT_VERSION = 1
 
-_ACTIVATION_NAMES = MappingProxyType({
-    "none": "",
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "sigmoid": "sigmoid",
-    "tanh": "tanh",
-})
 
 _CONV_LABELS = MappingProxyType({
     "title": "Convolution, step by step",
@@ -464,7 +458,7 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
                 v_row.append(_text(vals[uid]))
                 w_row.append(_text(kernel[tap]))
                 p_row.append(_text(product(tap, uid)))
-                t_ch.append(f"{factor(v_row[-1])}·{factor(w_row[-1])}")
+                t_ch += product_terms(v_row[-1:], w_row[-1:])
             v_ch.append(v_row)
             w_ch.append(w_row)
             p_ch.append(p_row)
@@ -476,22 +470,20 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
     bias = _text(payload["bias"])
     if nc == 1 and "partials" in payload:  # the filter as a neuron: wᵀx + w₀
         partials = [_text(payload["partials"][k])]
-        lines = [" + ".join(terms[0]) + f" = {partials[0]}",
-                 f"wᵀx + w₀ = {partials[0]} + {factor(bias)} = {total}"]
+        lines = [sum_equation(terms[0], partials[0]),
+                 "wᵀx + w₀ = " + sum_equation(partials, total, bias=bias)]
     elif nc == 1:
         partials = []
-        lines = [" + ".join(terms[0]) + f" + {factor(bias)} = {total}"]
+        lines = [sum_equation(terms[0], total, bias=bias)]
     else:
         partials = [_text(payload["partials"][k * nc + ch]) for ch in range(nc)]
         names = payload["channel_names"]
-        lines = [
-            f"{names[ch]}: " + " + ".join(terms[ch]) + f" = {partials[ch]}" for ch in range(nc)
-        ]
-        lines.append(" + ".join(partials) + f" + {factor(bias)} = {total}")
+        lines = [f"{names[ch]}: " + sum_equation(terms[ch], partials[ch]) for ch in range(nc)]
+        lines.append(sum_equation(partials, total, bias=bias))
     output = total
     if "activated" in payload:
         output = _text(payload["activated"][k])
-        lines.append(f"{payload['activation_name']}({total}) = {output}")
+        lines.append(applied(payload["activation_name"], total, output))
     view.update(values=values, weights=weights, products=products, partials=partials,
                 total=total, output=output, equation=lines)
     return view
@@ -530,20 +522,18 @@ def step_caption(payload: Mapping[str, Any], index: int) -> str:
         body = (f"max({', '.join(flat)})" if payload["mode"] == "max"
                 else f"({' + '.join(flat)}) / {payload['count']}")
         return f"{head} {body} = {view['output']}."
-    terms = [_shorten([f"{factor(v)}·{factor(w)}"
-                       for v_row, w_row in zip(vs, ws, strict=True)
-                       for v, w in zip(v_row, w_row, strict=True)])
+    terms = [_shorten(product_terms([v for row in vs for v in row], [w for row in ws for w in row]))
              for vs, ws in zip(view["values"], view["weights"], strict=True)]
-    bias = f"bias {_text(payload['bias'])} = {view['total']}"
+    bias = f"bias {_text(payload['bias'])}"
     if len(terms) == 1:
-        body = f"{' + '.join(terms[0])} + {bias}"
+        body = sum_equation([*terms[0], bias], view["total"])
     else:
         names = payload["channel_names"]
-        sums = [f"{names[ch]}: {' + '.join(t)} = {view['partials'][ch]}"
+        sums = [f"{names[ch]}: " + sum_equation(t, view["partials"][ch])
                 for ch, t in enumerate(terms)]
-        body = "; ".join([*sums, f"{' + '.join(view['partials'])} + {bias}"])
+        body = "; ".join([*sums, sum_equation([*view["partials"], bias], view["total"])])
     if "activated" in payload:
-        body += f"; {payload['activation_name']}({view['total']}) = {view['output']}"
+        body += "; " + applied(payload["activation_name"], view["total"], view["output"])
     return f"{head} {body}."
 
 

@@ -17,7 +17,7 @@ them when the maps have one shape. When they do not (stride 2 against 1,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -161,6 +161,46 @@ def _differences(a: SideSpec, b: SideSpec, ka: np.ndarray, kb: np.ndarray) -> tu
     return tuple(words)
 
 
+def _size_changers(shape: tuple[int, ...], a: SideSpec, b: SideSpec, ka: np.ndarray,
+                   kb: np.ndarray) -> list[str]:
+    """Which of the kernel size, padding and stride change A's output size when B's is used.
+
+    Each is tried on its own: under "same" padding a larger kernel keeps the size,
+    and two kernels of one size never change it.
+    """
+
+    def out(spec: SideSpec, kernel_shape: tuple[int, ...]) -> tuple[int, int] | None:
+        try:
+            return spec.settings().geometry(shape, kernel_shape).out_shape
+        except ValueError:  # the kernel does not fit: that too is a change of size
+            return None
+
+    base = out(a, ka.shape)
+    changers = []
+    if ka.shape != kb.shape and out(a, kb.shape) != base:
+        changers.append("the kernel size")
+    if _padding_words(a.padding) != _padding_words(b.padding):
+        if out(replace(a, padding=b.padding), ka.shape) != base:
+            changers.append("the padding")
+    if int(a.stride) != int(b.stride) and out(replace(a, stride=b.stride), ka.shape) != base:
+        changers.append("the stride")
+    return changers
+
+
+def _size_words(shape: tuple[int, ...], a: SideSpec, b: SideSpec, ka: np.ndarray,
+                kb: np.ndarray, differs: tuple[str, ...]) -> str:
+    """Why the sizes differ: every difference, and which of them change the output size."""
+    what = ", ".join(differs) if differs else "their settings"
+    changers = _size_changers(shape, a, b, ka, kb)
+    verb = "changes" if len(changers) == 1 else "change"
+    if not changers or len(changers) == len(differs):
+        return (f"The sides differ in {what}, which {verb if changers else 'change'} the output "
+                "size (the formulas below).")
+    named = " and ".join(changers)
+    return (f"The sides differ in {what}; of these, {'only ' if len(changers) == 1 else ''}"
+            f"{named} {verb} the output size (the formulas below).")
+
+
 def _side(name: str, image: np.ndarray, spec: SideSpec) -> Side:
     kernel = _kernel(spec.kernel)
     settings = spec.settings()
@@ -218,11 +258,9 @@ def compare_sides(image: object, a: SideSpec, b: SideSpec) -> Comparison:
     differs = _differences(a, b, sa.kernel, sb.kernel)
     if sa.values.shape != sb.values.shape:
         shape = " × ".join
-        what = ", ".join(differs) if differs else "their settings"
         mismatch = (f"No difference map: A gives {shape(map(str, sa.values.shape))} and B gives "
                     f"{shape(map(str, sb.values.shape))}, and a difference needs one shape. "
-                    f"The sides differ in {what}, which changes the output size (the formulas "
-                    "below).")
+                    + _size_words(img.shape, a, b, sa.kernel, sb.kernel, differs))
         return Comparison(img, sa, sb, limits, differs, None, mismatch)
     difference = sa.values - sb.values
     check_no_overflow(difference, "the difference A − B", {"image": img})

@@ -139,24 +139,33 @@ class FilterMatch:
         return ("−" if self.sign < 0 else "") + self.title.split(" (")[0]
 
 
-def match_filters(w1: np.ndarray, presets: Sequence[str] = PRESETS) -> list[FilterMatch]:
+def match_filters(w1: np.ndarray, presets: Sequence[str] | None = None) -> list[FilterMatch]:
     """For each learned filter ``w1[:, :, 0, i]``, the preset with the largest |cosine|.
 
     A filter and its negative are counted as alike: the next layer's weights
-    can flip the sign.
+    can flip the sign. ``presets`` defaults to :data:`PRESETS` for 3×3 filters
+    and to every hand-made kernel of the filters' shape otherwise.
 
     >>> sob = kernel_choices(3, 3)["sobel_x"].values
     >>> m = match_filters(-2 * sob[:, :, None, None])[0]
     >>> m.preset, m.sign, m.similarity
     ('sobel_x', -1, 1.0)
+    >>> match_filters(np.ones((5, 5, 1, 1)))[0].preset
+    'box_blur_5'
     """
-    choices = kernel_choices(3, 3)
+    if w1.ndim != 4 or w1.shape[2] != 1:
+        raise ValueError(f"w1 must be (f_H, f_W, 1, F), got shape {w1.shape}")
+    fh, fw = w1.shape[:2]
+    choices = {name: k for name, k in kernel_choices(max(fh, fw), min(fh, fw)).items()
+               if k.values.shape == (fh, fw) and np.linalg.norm(k.values) > 0}
+    if presets is None:
+        presets = PRESETS if (fh, fw) == (3, 3) else tuple(choices)
     unknown = [p for p in presets if p not in choices]
     if unknown:
-        raise ValueError(f"presets must be names of 3×3 kernels, got {unknown}")
-    if w1.ndim != 4 or w1.shape[:3] != (3, 3, 1):
-        raise ValueError(f"w1 must be (3, 3, 1, F), got shape {w1.shape}")
-    bank = np.array([choices[p].values.ravel() for p in presets])
+        raise ValueError(f"presets must be names of {fh}×{fw} kernels, got {unknown}")
+    if not presets:
+        raise ValueError(f"no hand-made kernel is {fh}×{fw}")
+    bank = np.array([choices[p].values.ravel() for p in presets], dtype=np.float64)
     bank_unit = bank / np.linalg.norm(bank, axis=1, keepdims=True)
     out = []
     for i in range(w1.shape[3]):

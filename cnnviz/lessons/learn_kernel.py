@@ -34,10 +34,11 @@ from threadpoolctl import threadpool_limits
 
 from cnnviz.core._checks import as_int
 from cnnviz.core.conv import ConvSettings, conv2d
-from cnnviz.core.descent import Descent, descend, kernel_gradient, mse
+from cnnviz.core.descent import BLOW_UP, Descent, descend, kernel_gradient, mse
 from cnnviz.core.kernels import kernel_choices, random_kernel
 from cnnviz.core.text import format_number
 from cnnviz.data.pixels import downscale
+from cnnviz.lessons.shapes import _sci
 
 __all__ = [
     "LEARNING_RATES",
@@ -155,7 +156,18 @@ class KernelLesson:
                 f"{how}is stable only for η < 2{beta}/λ_max = {limit:.3g} (λ_max = "
                 f"{run.curvature.lam_max:.3g}, the steepest curvature of the loss "
                 "bowl): each step overshoots the bottom by more than it corrects. Lower η. "
-                f"The plots stop at step {run.diverged_at - 1}, the last finite one.")
+                + self._stop_text())
+
+    def _stop_text(self) -> str:
+        """Where and why the plots stop: a loss that is no number, or the run's size limit."""
+        run, last = self.run, self.run.diverged_at - 1
+        if run.stop_loss is None or not math.isfinite(run.stop_loss):
+            return f"The plots stop at step {last}, the last whose loss is a finite number."
+        limit = _sci(BLOW_UP).removeprefix("1·")  # 10⁸
+        return (f"The plots stop at step {last}: at step {run.diverged_at} the loss reached "
+                f"{_sci(run.stop_loss)}, still a finite number but more than {limit} times its "
+                f"first value ({format_number(run.losses[0], 4)}), the size at which this page "
+                "stops a run.")
 
     def summary(self) -> str:
         """How close the run got, in one or two sentences."""

@@ -36,7 +36,7 @@ from cnnviz.core.matrix import (
     im2col,
     window_coords,
 )
-from cnnviz.core.text import factor, format_number
+from cnnviz.core.text import format_number, product_terms, sum_equation
 from cnnviz.data.pixels import downscale
 
 __all__ = [
@@ -265,12 +265,11 @@ class MatrixView:
         window = (min(rows), min(cols), max(rows) - min(rows) + 1, max(cols) - min(cols) + 1)
         start, stop = self.weights_sparse.indptr[i], self.weights_sparse.indptr[i + 1]
         pixels = sorted(int(j) for j in self.weights_sparse.indices[start:stop])
-        terms = [f"{factor(format_number(self.weights[i, j]))}·"
-                 f"{factor(format_number(self.x.flat[j]))}" for j in pixels]
-        if self.bias:
-            terms.append(factor(format_number(self.bias)))
+        terms = product_terms([format_number(self.weights[i, j]) for j in pixels],
+                              [format_number(self.x.flat[j]) for j in pixels])
         value = float(self.by_matrix[i])
-        sum_text = f"{' + '.join(terms) or '0'} = {format_number(value)}"
+        sum_text = sum_equation(terms, format_number(value),
+                                bias=format_number(self.bias) if self.bias else None)
         return CellView(r, c, i, " ".join(notes), window, taps, pixels, value, sum_text)
 
 

@@ -34,6 +34,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from cnnviz.core._checks import effective_size
 from cnnviz.core.conv import ConvSettings, conv2d
 from cnnviz.core.kernels import KERNELS
 from cnnviz.core.layers import conv_params, size_formula
@@ -257,7 +258,7 @@ def _shape(rng: random.Random, seed: int, level: int) -> Question:
         f = rng.choice((1, 3, 5) if level == 1 else (2, 3, 5, 7))
         d = 1 if level < 4 else rng.choice((1, 2, 3))
         s = 1 if level == 1 else rng.choice((1, 2, 2, 3) if level == 2 else (2, 3, 4, 5))
-        span = d * (f - 1) + 1
+        span = effective_size(f, d)
         if level == 1:
             p = rng.choice((0, (f - 1) // 2))
         else:
@@ -404,7 +405,7 @@ def _value(rng: random.Random, seed: int, level: int) -> Question:
               f"The output is {trace.out_shape[0]} × {trace.out_shape[1]}, rows and columns "
               f"counted from 0. What is output cell **({cell[0]}, {cell[1]})**?")
     (r, c), (r0, c0) = cell, (int(step.in_rows[0]), int(step.in_cols[0]))
-    span = dilation * (f - 1) + 1
+    span = effective_size(f, dilation)
     window = (f"The window of output ({r}, {c}) starts at input row r·s − p = {r}·{stride} − "
               f"{padding} = {r0} and column c·s − p = {c}·{stride} − {padding} = {c0}, and "
               f"spans {span} × {span}: rows {r0} to {r0 + span - 1}, columns {c0} to "
@@ -448,8 +449,9 @@ def check(question: Question, text: str) -> Verdict:
     try:
         if question.kind == "shape":
             got = parse_shape(text)
-            if len(got) == 1:  # one number for a square output: read as n × n
-                got = (got[0], got[0])
+            if len(got) == 1:  # not read as n × n: the learner may mean rows only, or the count
+                raise ValueError(f"{text.strip()[:30]!r} is one number: type both sides, rows × "
+                                 f"columns, e.g. {got[0]} × {got[0]} if the map is square")
             if len(got) != 2:
                 raise ValueError(f"{text.strip()[:30]!r} has {len(got)} numbers: a feature "
                                  "map's shape is rows × columns, e.g. 4 × 4")

@@ -213,9 +213,9 @@ def map_shapes(in_shape: tuple[int, int], layers: Sequence[RFLayer]) -> list[tup
     shapes = [(as_int(in_shape[0], "n_H", minimum=1), as_int(in_shape[1], "n_W", minimum=1))]
     for i, lay in enumerate(layers, start=1):
         try:
-            shapes.append(tuple(  # type: ignore[arg-type]
-                output_size(n, lay.kernel_size, padding=lay.padding, stride=lay.stride,
-                            dilation=lay.dilation) for n in shapes[-1]))
+            n_h, n_w = (output_size(n, lay.kernel_size, padding=lay.padding, stride=lay.stride,
+                                    dilation=lay.dilation) for n in shapes[-1])
+            shapes.append((n_h, n_w))
         except ValueError as err:
             raise ValueError(f"layer {i} ({lay.label}): {err}") from None
     return shapes

@@ -35,7 +35,6 @@ from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding
 from cnnviz.core.cells import is_blank, whole_cell
 from cnnviz.core.layers import (
     ACTIVATIONS,
-    ARCHITECTURES,
     Activation,
     Conv,
     Dense,
@@ -47,6 +46,7 @@ from cnnviz.core.layers import (
     propagate,
     size_formula,
 )
+from cnnviz.lessons.networks import ARCHITECTURES
 
 __all__ = [
     "BYTES_PER_VALUE",
@@ -462,7 +462,7 @@ Pool(size=2, stride=2, mode='avg', padding=0)]
 
 
 def architecture_rows(name: str) -> list[dict[str, object]]:
-    """A preset network (:data:`cnnviz.core.layers.ARCHITECTURES`) as editor rows.
+    """A preset network (:data:`cnnviz.lessons.networks.ARCHITECTURES`) as editor rows.
 
     Dropout, local response normalisation and torchvision's adaptive pool are
     left out: they change no shape and have no parameters here (the adaptive

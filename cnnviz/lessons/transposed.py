@@ -22,7 +22,7 @@ import numpy as np
 
 from cnnviz.core._checks import Pair, as_int, check_finite
 from cnnviz.core.conv import ConvGeometry, conv2d, plan_conv
-from cnnviz.core.layers import size_formula
+from cnnviz.core.layers import SizeFormula, size_formula
 from cnnviz.core.transposed import (
     TransposeSteps,
     conv_transpose2d,
@@ -102,12 +102,18 @@ class TransposedView:
     @property
     def output_shape(self) -> Pair:
         """Shape of the transposed convolution's output."""
-        return self.steps.output.shape  # type: ignore[return-value]
+        h, w = self.steps.output.shape
+        return h, w
 
     @property
     def maps_back(self) -> bool:
         """The forward convolution brings the output back to the input's shape."""
         return self.back_shape == self.steps.x.shape
+
+
+def _input_side(formula: SizeFormula) -> str:
+    """The forward size formula's LaTeX, its result named as the input it maps back to."""
+    return formula.latex.replace(f"n_{formula.axis}^{{[l]}}", f"n_{formula.axis}^{{[l-1]}}", 1)
 
 
 def transposed_view(
@@ -161,16 +167,16 @@ def transposed_view(
     padded = [(r + top, c + left) for r, c in up if 0 <= r + top < ph and 0 <= c + left < pw]
     fh, fw = steps.turned_kernel.shape
     out = steps.output.shape
-    size = tuple(transposed_size_latex(n, f, stride=s, padding=p, output_padding=op,
-                                       dilation=d, axis=a)
-                 for n, f, a in zip((h, w), (fh, fw), "HW", strict=True))
+    size = (transposed_size_latex(h, fh, stride=s, padding=p, output_padding=op, dilation=d,
+                                  axis="H"),
+            transposed_size_latex(w, fw, stride=s, padding=p, output_padding=op, dilation=d,
+                                  axis="W"))
     back = [size_formula(o, f, pad=(p, p), stride=s, dilation=d, axis=a)
             for o, f, a in zip(out, (fh, fw), "HW", strict=True)]
     return TransposedView(
         steps=steps, direct=direct, max_difference=float(np.abs(steps.output - direct).max()),
-        upsampled_cells=up, padded_cells=padded, size_latex=size,  # type: ignore[arg-type]
-        back_latex=tuple(b.latex.replace(f"n_{b.axis}^{{[l]}}", f"n_{b.axis}^{{[l-1]}}", 1)
-                         for b in back),  # type: ignore[arg-type]
+        upsampled_cells=up, padded_cells=padded, size_latex=size,
+        back_latex=(_input_side(back[0]), _input_side(back[1])),
         back_shape=(back[0].n_out, back[1].n_out),
     )
 

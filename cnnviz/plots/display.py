@@ -17,12 +17,14 @@ array([[0. , 0.5],
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
 
-from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode
+from cnnviz.core._checks import as_float_array, as_int, check_finite, check_mode, to_float
+from cnnviz.core.palette import DIVERGING_COLORS, diverging_rgb
 from cnnviz.core.text import format_number
 
 __all__ = [
@@ -55,25 +57,8 @@ MAPPINGS = MappingProxyType(
 )
 """Read-only registry: mapping name → one-line meaning, for a select box."""
 
-# The one diverging palette of cnnviz: ColorBrewer's RdBu (Plotly's "RdBu"),
-# reversed so that -1 is dark blue, 0 near-white and +1 dark red; evenly spaced
-# stops. Blue against red (never red against green) reads for the common
-# colour-vision deficiencies. The Plotly heatmaps (DisplayMap.colorscale), the
-# PNG download and the step-by-step animation (its payload carries these stops
-# to the browser) all use these, so every signed value has one colour everywhere.
-DIVERGING_COLORS: tuple[tuple[int, int, int], ...] = (
-    (5, 48, 97),
-    (33, 102, 172),
-    (67, 147, 195),
-    (146, 197, 222),
-    (209, 229, 240),
-    (247, 247, 247),
-    (253, 219, 199),
-    (244, 165, 130),
-    (214, 96, 77),
-    (178, 24, 43),
-    (103, 0, 31),
-)
+# The one diverging palette (cnnviz.core.palette): the Plotly heatmaps (DisplayMap.colorscale),
+# the PNG pictures and the animation share its stops, so every signed value has one colour.
 DIVERGING_COLORSCALE: tuple[tuple[float, str], ...] = tuple(
     (i / (len(DIVERGING_COLORS) - 1), f"rgb({r},{g},{b})")
     for i, (r, g, b) in enumerate(DIVERGING_COLORS)
@@ -280,7 +265,9 @@ def map_for_display(
 def _limits(limits: object, lo: float, hi: float) -> tuple[float, float]:
     """Checked shared limits that hold the data range [lo, hi]."""
     try:
-        a, b = (float(t) for t in limits)  # type: ignore[union-attr]
+        if not isinstance(limits, Iterable):
+            raise TypeError
+        a, b = (to_float(t) for t in limits)
     except (TypeError, ValueError):
         raise ValueError(f"limits must be two numbers (lo, hi), got {limits!r}") from None
     if not (math.isfinite(a) and math.isfinite(b)) or a > lo or b < hi:
@@ -289,20 +276,13 @@ def _limits(limits: object, lo: float, hi: float) -> tuple[float, float]:
     return a, b
 
 
-def _diverging_rgb(values: np.ndarray) -> np.ndarray:
-    """Values in [-1, 1] → RGB floats through the blue-white-red stops."""
-    colors = np.asarray(DIVERGING_COLORS, dtype=np.float64)
-    stops = np.linspace(-1.0, 1.0, len(colors))
-    return np.stack([np.interp(values, stops, colors[:, c]) for c in range(3)], axis=-1)
-
-
 #: The diverging ramp's pixels come in this many levels: -1, 0 and 1 and every stop of
 #: :data:`DIVERGING_COLORS` are levels (the stops are 25 levels apart). Between them a
 #: colour is at most 2 of 255 per channel from the continuous ramp's own 8-bit colour,
 #: which no screen shows apart. One byte per pixel then says a colour, so a big map
 #: travels as a palette PNG: about half the bytes of RGB, and encoded several times faster.
 DIVERGING_LEVELS = 251
-_DIVERGING_LUT = np.rint(_diverging_rgb(np.linspace(-1.0, 1.0, DIVERGING_LEVELS))).astype(np.uint8)
+_DIVERGING_LUT = np.rint(diverging_rgb(np.linspace(-1.0, 1.0, DIVERGING_LEVELS))).astype(np.uint8)
 
 
 def _diverging_index(values: np.ndarray) -> np.ndarray:

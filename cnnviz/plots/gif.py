@@ -24,9 +24,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from cnnviz.core.palette import diverging_rgb
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.core.trace import ConvTrace
-from cnnviz.plots.display import DIVERGING_COLORS, png_bytes, to_uint8_image
+from cnnviz.lessons.equation import activated_name, step_text
+from cnnviz.plots.display import png_bytes, to_uint8_image
 
 __all__ = ["MAX_GIF_STEPS", "animation_frames", "animation_gif", "animation_mp4", "map_png"]
 
@@ -39,10 +41,8 @@ _WINDOW, _EMPTY, _INK = (255, 170, 0), (236, 236, 236), (20, 20, 20)
 
 def _diverging(t: float) -> tuple[int, int, int]:
     """t in [-1, 1] through the app's red–blue palette (the heatmaps' and the animator's)."""
-    stops = np.asarray(DIVERGING_COLORS, dtype=float)
-    x = (min(1.0, max(-1.0, t)) + 1) / 2 * (len(stops) - 1)
-    i = min(int(x), len(stops) - 2)
-    return tuple(int(round(v)) for v in stops[i] + (stops[i + 1] - stops[i]) * (x - i))
+    r, g, b = (int(v) for v in np.rint(diverging_rgb(np.float64(t))))
+    return r, g, b
 
 
 def _grey(v: float, lo: float, hi: float) -> tuple[int, int, int]:
@@ -157,7 +157,8 @@ def animation_frames(trace: ConvTrace, *, cell: int = 56, digits: int = 2) -> li
         im = Image.new("RGB", (width, height), "white")
         d = ImageDraw.Draw(im)
         d.text((_MARGIN, _MARGIN), "input a^[l-1] (padded)", fill=_INK, font=small)
-        name = "z" if trace.activation == "none" else f"a^[l] = {trace.activation}(z)"
+        name = activated_name(trace.activation)
+        name = name if trace.activation == "none" else f"a^[l] = {name}"
         d.text((x_out, _MARGIN), f"output {name}, step {k + 1} / {trace.n_steps}", fill=_INK,
                font=small)
         for r in range(hp):
@@ -187,13 +188,12 @@ def animation_frames(trace: ConvTrace, *, cell: int = 56, digits: int = 2) -> li
         d.rectangle((x_out + step.out_col * cell, y0 + step.out_row * cell,
                      x_out + (step.out_col + 1) * cell, y0 + (step.out_row + 1) * cell),
                     outline=_WINDOW, width=4)
-        equation = step.equation(digits=digits)
-        lines = textwrap.wrap(equation, eq_chars)
+        text = step_text(step, trace.activation, digits=digits)
+        lines = textwrap.wrap(text.sum, eq_chars)
         if len(lines) > eq_lines - 1:
-            lines = [*lines[: eq_lines - 2], "… = " + equation.rsplit(" = ", 1)[-1]]
-        if trace.activation != "none":
-            lines.append(f"{trace.activation}({format_number(step.total, digits)}) = "
-                         f"{format_number(step.activated, digits)}")
+            lines = [*lines[: eq_lines - 2], "… = " + text.sum.rsplit(" = ", 1)[-1]]
+        if text.activation:
+            lines.append(text.activation)
         y = y0 + max(hp, oh) * cell + 20
         for line in lines:
             d.text((_MARGIN, y), line, fill=_INK, font=small)

@@ -25,9 +25,19 @@ import streamlit as st
 
 from cnnviz.plots.figures import Picture
 
-__all__ = ["chart", "svg"]
+__all__ = ["chart", "chart_names", "svg"]
 
 _STATIC = Path(__file__).with_name("static")
+# Registered once at import, like the animator.
+_chart_names = st.components.v2.component(
+    "cnnviz_chart_names", html="<span></span>", js=(_STATIC / "labels.js").read_text("utf-8"))
+
+
+def chart_names() -> None:
+    """``static/labels.js``, which names every Plotly chart after its title for screen
+    readers; ``app.py`` adds it last, in the sidebar's foot."""
+    with st.sidebar:
+        _chart_names(key="cnnviz_chart_names", height=0)
 # Registered once at import, like the animator. Not style-isolated: its classes
 # are prefixed ("cm-"), and pages, tests and the benchmark find it by test id.
 _map = st.components.v2.component(

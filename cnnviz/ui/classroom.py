@@ -48,7 +48,7 @@ from streamlit.errors import StreamlitAPIException
 from cnnviz.data import rooms
 from cnnviz.lessons import quiz as quiz_lesson
 
-from . import class_push, links, predict, presenter, stepper
+from . import class_push, links, predict, presenter, sources, stepper
 from . import state as k
 
 __all__ = ["after_page", "before_page", "sidebar"]
@@ -274,7 +274,7 @@ def _view_now(page: str) -> dict:
             if isinstance(value, bool | int | float | str):
                 values[name] = value
     view = {"page": page, "query": query, "values": values}
-    kept = links.kept_upload()
+    kept = st.session_state.get(sources.UPLOAD_KEPT)
     if query.get(k.SOURCE) == "Upload" and kept is not None:
         view["image"] = hashlib.sha256(kept[1]).hexdigest()[:32]
     return view
@@ -311,7 +311,7 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
         with contextlib.suppress(rooms.StoreDown):
             image = store().image(code)
             if image is not None:  # the teacher's upload, in place of this student's own
-                links.keep_upload(*image)
+                st.session_state[sources.UPLOAD_KEPT] = image
     links.reopen()
     for name, value in values.items():
         st.session_state[name] = value
@@ -385,7 +385,7 @@ def publish(page: str) -> None:
     try:
         if view.get("image") and view["image"] != st.session_state.get(IMAGE_SENT):
             # The teacher's upload goes to the room first, so a follower finds it.
-            name, data = links.kept_upload()
+            name, data = st.session_state[sources.UPLOAD_KEPT]
             if store().put_image(st.session_state[CODE], st.session_state[KEY], name, data):
                 st.session_state[IMAGE_SENT] = view["image"]
         version = store().publish(st.session_state[CODE], st.session_state[KEY], view)

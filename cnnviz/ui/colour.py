@@ -1,15 +1,13 @@
 """Widgets and panels of the colour page: the R, G, B filter slices, one step, the bank.
 
-Each slice lives in session state as a table of cell texts (so "1/9" or a typo
-survives a rerun as typed); its grid editor's edits are folded into that table
-on every run. Buttons and presets that replace a slice bump a version number,
-which gives the editors new keys and drops their old edits.
+Each slice is a :class:`~cnnviz.ui.grid.Grid` of cell texts (so "1/9" or a typo
+survives a rerun as typed); the three share one version, so a preset or a
+resize starts all three editors afresh.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.core import kernels
@@ -21,6 +19,8 @@ from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
 from . import charts, links, state
+from .codec import decode_number_grid, encode_grid
+from .grid import Grid
 
 MAX_F = 7
 MAX_FILTERS = 16
@@ -29,8 +29,9 @@ COLOURS = ("red", "green", "blue")
 
 F = "cv_f"
 PRESETS = tuple(f"cv_{n.lower()}" for n in NAMES)
-TABLES = tuple(f"colour_table_{n}" for n in NAMES)
 VERSION = "colour_version"
+GRIDS = tuple(Grid(f"colour_table_{n}", version=VERSION, editor=f"colour_editor_{n}")
+              for n in NAMES)
 ERROR = "colour_error"
 BIAS, PAD, STRIDE = "cv_bias", "cv_p", "cv_s"
 ROW, COL = "cv_row", "cv_col"
@@ -44,37 +45,25 @@ def _title(name: str) -> str:
     return "All zeros" if name == "zeros" else kernels.KERNELS[name].title
 
 
-def _editor_key(c: int) -> str:
-    return f"colour_editor_{NAMES[c]}_{st.session_state.get(VERSION, 0)}"
-
-
-def _bump() -> None:
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
-
-
-def current_table(c: int) -> list[list[str]]:
-    """Slice ``c``'s cell texts with its live editor's edits applied."""
-    return links.with_edits(st.session_state[TABLES[c]], _editor_key(c))
+def _load(tables: list[np.ndarray] | list[list[list[str]]]) -> None:
+    """The three slices' new values (arrays) or cell texts; every editor starts afresh."""
+    for grid, table in zip(GRIDS, tables, strict=True):
+        grid.replace(table if isinstance(table, list) else format_table(table))
 
 
 def _on_preset(c: int) -> None:
-    values = volumes.slice_preset(st.session_state[PRESETS[c]], st.session_state[F])
-    st.session_state[TABLES[c]] = format_table(values)
-    _bump()
+    GRIDS[c].load(volumes.slice_preset(st.session_state[PRESETS[c]], st.session_state[F]))
 
 
 def _on_resize() -> None:
     f = st.session_state[F]
     try:
-        tables = [format_table(volumes.fit_slice(kernels.kernel_from_table(current_table(c)), f))
-                  for c in range(3)]
+        tables = [volumes.fit_slice(kernels.kernel_from_table(g.current()), f) for g in GRIDS]
     except ValueError as err:
         st.session_state[ERROR] = f"{err}. Fix that cell first; f stays as it was."
-        st.session_state[F] = len(st.session_state[TABLES[0]])
+        st.session_state[F] = len(st.session_state[GRIDS[0].name])
         return
-    for c, table in enumerate(tables):
-        st.session_state[TABLES[c]] = table
-    _bump()
+    _load(tables)
 
 
 def set_filter(weights: np.ndarray) -> None:
@@ -82,9 +71,7 @@ def set_filter(weights: np.ndarray) -> None:
     w = np.asarray(weights, dtype=np.float64)
     f = max(w.shape[:2])
     st.session_state[F] = f
-    for c in range(3):
-        st.session_state[TABLES[c]] = format_table(volumes.fit_slice(w[:, :, c], f))
-    _bump()
+    _load([volumes.fit_slice(w[:, :, c], f) for c in range(3)])
 
 
 def load_lecture() -> None:
@@ -103,16 +90,14 @@ def _init() -> None:
         if links.incoming(key) in volumes.SLICE_PRESETS:
             st.session_state[key] = links.incoming(key)
         st.session_state.setdefault(key, DEFAULT_SLICE)
-    for c, key in enumerate(TABLES):
-        if key not in st.session_state:
-            st.session_state[key] = format_table(
+    for c, grid in enumerate(GRIDS):
+        if not grid.exists():
+            st.session_state[grid.name] = format_table(
                 volumes.slice_preset(st.session_state[PRESETS[c]], f))
     tables = links.linked(links.SLICES, _slices_from_link)
     if tables is not None:
         st.session_state[F] = len(tables[0])
-        for c, t in enumerate(tables):
-            st.session_state[TABLES[c]] = t
-        _bump()
+        _load(tables)
 
 
 def _slices_from_link(text: str) -> list[list[list[str]]]:
@@ -120,7 +105,7 @@ def _slices_from_link(text: str) -> list[list[list[str]]]:
     grids = text.split("|")
     if len(grids) != 3:
         raise ValueError(f"3 slices separated by '|' expected, got {len(grids)}")
-    tables = [links.decode_number_grid(g, max_side=MAX_F) for g in grids]
+    tables = [decode_number_grid(g, max_side=MAX_F) for g in grids]
     f = len(tables[0])
     if any(len(t) != f or len(t[0]) != f for t in tables):
         raise ValueError("the three slices must be f × f with the same f")
@@ -133,7 +118,7 @@ def _slices_link(slices: list[np.ndarray]) -> str | None:
     if all(np.array_equal(volumes.slice_preset(st.session_state[PRESETS[c]], f), slices[c])
            for c in range(3)):
         return None
-    return "|".join(links.encode_grid(current_table(c)) for c in range(3))
+    return "|".join(encode_grid(g.current()) for g in GRIDS)
 
 
 def filter_editor() -> np.ndarray | None:
@@ -151,14 +136,7 @@ def filter_editor() -> np.ndarray | None:
         links.select(f"Preset for slice {name}", volumes.SLICE_PRESETS, key=PRESETS[c],
                      default=DEFAULT_SLICE, where=col, on_change=_on_preset, args=(c,),
                      format_func=_title)
-        table = current_table(c)
-        st.session_state[TABLES[c]] = table
-        frame = pd.DataFrame(table, columns=[str(j) for j in range(len(table[0]))],
-                             dtype="string")
-        col.data_editor(frame, key=_editor_key(c), hide_index=True, num_rows="fixed",
-                        width="stretch",
-                        column_config={j: st.column_config.TextColumn(j, width="small")
-                                       for j in frame.columns})
+        table = GRIDS[c].cells(col)
         try:
             slices.append(kernels.kernel_from_table(table))
         except ValueError as err:

@@ -1,51 +1,45 @@
 """The kernel picker and editable grid, shared by the playground and the animation.
 
-The kernel lives in session state as a table of cell texts (so "1/9" or a typo
-survives a rerun exactly as typed). The grid editor shows that table; its edits
-are absolute cell values, so applying them to the latest table is idempotent.
-Buttons that replace the whole kernel bump a version number, which gives the
-editor a new key and so drops its old edits.
+The kernel is a :class:`~cnnviz.ui.grid.Grid` of cell texts (so "1/9" or a typo
+survives a rerun exactly as typed); buttons that replace the whole kernel start
+its editor afresh.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.core import kernels
-from cnnviz.core.text import format_table
+from cnnviz.core._checks import exact_sum
+from cnnviz.core.text import format_number
 from cnnviz.data import samples
 
 from . import links
 from . import state as k
+from .codec import decode_number_grid, encode_grid
+from .grid import Grid
 
 MAX_SIDE = 11
 DEFAULT = "sharpen"
-TABLE, VERSION, ERROR = "kernel_table", "kernel_version", "kernel_action_error"
+TABLE, ERROR = "kernel_table", "kernel_action_error"
+GRID = Grid(TABLE, version="kernel_version", editor="kernel_editor")
 LAST_GOOD = "kernel_last_good"  # the last kernel whose every cell was a number
 BASE = "kernel_base"  # the preset the grid last started from
 CUSTOM = "custom"  # the preset box's name for a kernel that is no preset
 
 
-def editor_key(version: int | None = None) -> str:
-    """Key of the kernel grid editor for ``version`` (default: the current one).
-
-    Every whole-kernel change (preset, reset, normalise, ...) bumps the version,
-    which gives the editor a fresh key and so drops its old edits.
-    """
-    if version is None:
-        version = st.session_state.get(VERSION, 0)
-    return f"kernel_editor_{version}"
-
-
 def _set_table(values: np.ndarray) -> None:
-    st.session_state[TABLE] = format_table(values)
+    GRID.load(values)
     name = _name_of(st.session_state[TABLE])
     if name != CUSTOM:  # what "Reset" goes back to after edits
         st.session_state[BASE] = name
     st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = values.shape
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+
+
+def _set_cells(table: list[list[str]]) -> None:
+    GRID.replace(table)
+    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
 
 
 def set_kernel(values: np.ndarray) -> None:
@@ -69,37 +63,35 @@ _LAYER_KEYS = (k.BIAS, k.ACTIVATION, k.PAD_KIND, k.PAD_TOP, k.PAD_BOTTOM, k.PAD_
                k.COLOUR_MODE)
 
 
-def use_lecture(source) -> None:
+def use_lecture(source, *, keep: frozenset[str] = frozenset(), remember: bool = True) -> None:
     """Load a lecture matrix's own filter, bias, padding and stride, flip off (a callback).
 
     A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
     by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
-    The kernel and settings it replaces are kept for :func:`back_to_mine`.
+    The kernel and settings it replaces are kept for :func:`back_to_mine` if
+    ``remember``; the settings named in ``keep`` are left as they are.
     """
     if source.kernel is None:
         return
-    if TABLE not in st.session_state:  # chosen on a page without the kernel editor
+    if not GRID.exists():  # chosen on a page without the kernel editor
         _set_table(kernels.get_kernel(DEFAULT))
-    if MINE not in st.session_state:
+    if MINE not in st.session_state and remember:
         st.session_state[MINE] = {
             "table": [list(row) for row in current_table()],
             **{key: st.session_state[key] for key in _LAYER_KEYS if key in st.session_state}}
     set_kernel(source.kernel)
-    st.session_state[k.BIAS] = float(source.bias)
-    st.session_state[k.ACTIVATION] = "relu" if source.bias else "none"
-    # The lectures compute cross-correlation on zero padding, no dilation.
-    st.session_state[k.FLIP] = False
-    st.session_state[k.PAD_MODE] = "zeros"
-    if source.padding:
-        st.session_state[k.PAD_KIND] = "custom"
-        for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT):
-            st.session_state[key] = int(source.padding)
-    else:
-        st.session_state[k.PAD_KIND] = "valid"
-    st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = int(source.stride)
-    st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
-    if np.ndim(source.kernel) == 3:
-        st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
+    padding = int(source.padding)
+    settings = {
+        k.BIAS: float(source.bias), k.ACTIVATION: "relu" if source.bias else "none",
+        # The lectures compute cross-correlation on zero padding, no dilation.
+        k.FLIP: False, k.PAD_MODE: "zeros", k.PAD_KIND: "custom" if padding else "valid",
+        **({key: padding for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT)}
+           if padding else {}),
+        k.STRIDE_H: int(source.stride), k.STRIDE_W: int(source.stride), k.DIL_H: 1, k.DIL_W: 1,
+        **({k.COLOUR_MODE: COLOUR_SUMMED} if np.ndim(source.kernel) == 3 else {})}
+    for key, value in settings.items():
+        if key not in keep:
+            st.session_state[key] = value
 
 
 def use_lecture_named(name: str | None) -> None:
@@ -114,10 +106,7 @@ def back_to_mine() -> None:
     mine = st.session_state.pop(MINE, None)
     if mine is None:
         return
-    table = mine.pop("table")
-    st.session_state[TABLE] = table
-    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    _set_cells(mine.pop("table"))
     for key in _LAYER_KEYS:
         if key in mine:
             st.session_state[key] = mine[key]
@@ -165,8 +154,7 @@ def _on_preset() -> None:
 def _on_resize() -> None:
     rows, cols = st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS]
     # Keep the centre, as every page does; new cells start at 0.
-    st.session_state[TABLE] = kernels.resize_kernel(current_table(), (rows, cols))
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    GRID.replace(kernels.resize_kernel(current_table(), (rows, cols)))
 
 
 def _on_edit(action: str) -> None:
@@ -179,7 +167,7 @@ def _on_edit(action: str) -> None:
         elif action == "transpose":
             new = kernels.transpose(current)
         elif action == "random":
-            seed = st.session_state.get(VERSION, 0)
+            seed = st.session_state.get(GRID.version, 0)
             new = kernels.random_kernel(current.shape, seed=seed, integers=True)
         else:  # reset: the numbers of the preset the grid last started from
             new = kernels.get_kernel(st.session_state.get(BASE, DEFAULT))
@@ -201,14 +189,14 @@ def _on_generate() -> None:
 
 def current_table() -> list[list[str]]:
     """The kernel's cell texts with the live editor's edits applied."""
-    return links.with_edits(st.session_state[TABLE], editor_key())
+    return GRID.current()
 
 
 def _from_link(text: str) -> str | list[list[str]]:
     """The kernel a link brings: a preset's name, or its cells as "a,b;c,d" (checked)."""
     if text in kernels.KERNELS:
         return text
-    return links.decode_number_grid(text, max_side=MAX_SIDE)
+    return decode_number_grid(text, max_side=MAX_SIDE)
 
 
 def _load_link() -> None:
@@ -220,24 +208,41 @@ def _load_link() -> None:
         st.session_state[k.KERNEL_PRESET] = value
         _set_table(kernels.get_kernel(value))
         return
-    table = value
-    st.session_state[TABLE] = table
-    st.session_state[k.KERNEL_ROWS], st.session_state[k.KERNEL_COLS] = len(table), len(table[0])
-    st.session_state[VERSION] = st.session_state.get(VERSION, 0) + 1
+    _set_cells(value)
 
 
 def _to_link(table: list[list[str]]) -> str | None:
     """The kernel in the link: nothing for the default, a preset's name, else its cells."""
     name = _name_of(table)
     if name == CUSTOM:
-        return links.encode_grid(table)
+        return encode_grid(table)
     return None if name == DEFAULT else name
 
 
+def _lecture_from_link() -> None:
+    """A link that opens a lecture matrix but names no kernel gets the matrix's own.
+
+    Choosing the matrix in the sidebar brings its kernel and settings (the
+    source's ``on_change``); a link such as ``/?src=Lecture`` runs no callback,
+    so its first run does the same here. Settings the link gives itself win.
+    """
+    if links.opened_with(k.SOURCE) != "Lecture" or links.opened_with(links.KERNEL) is not None:
+        return
+    if st.session_state.get(k.SOURCE) != "Lecture":
+        return
+    item = samples.LECTURE_INPUTS.get(st.session_state.get(k.LECTURE) or "")
+    if item is None:
+        item = next(iter(samples.LECTURE_INPUTS.values()))
+    if item.kernel is not None:
+        opened = {name for name in _LAYER_KEYS if links.opened_with(name) is not None}
+        use_lecture(item, keep=frozenset(opened), remember=False)
+
+
 def _init() -> None:
-    if TABLE not in st.session_state:
+    if not GRID.exists():
         _set_table(kernels.get_kernel(DEFAULT))
     _load_link()
+    _lecture_from_link()
 
 
 def last_good() -> np.ndarray:
@@ -272,12 +277,7 @@ def kernel_editor() -> np.ndarray | None:
     c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize, **k.KEEP)
     c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize,
                     **k.KEEP)
-    table = st.session_state[TABLE]
-    frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
-    st.data_editor(frame, key=editor_key(), hide_index=True, num_rows="fixed",
-                   width="stretch",
-                   column_config={c: st.column_config.TextColumn(c, width="small")
-                                  for c in frame.columns})
+    table = GRID.cells()
     # A row that wraps: each label whole, at any width and in presenter mode's larger type.
     with st.container(horizontal=True, gap="small"):
         for action in ("normalise", "negate", "transpose", "random", "reset"):
@@ -292,9 +292,6 @@ def kernel_editor() -> np.ndarray | None:
     error = st.session_state.pop(ERROR, None)
     if error:
         st.error(error)
-    # Save the edits into the stored table now: the editor's own state is
-    # dropped when another page runs, and re-applying edits is harmless.
-    table = st.session_state[TABLE] = current_table()
     try:
         values = kernels.kernel_from_table(table)
     except ValueError as err:
@@ -304,6 +301,7 @@ def kernel_editor() -> np.ndarray | None:
         return None
     st.session_state[LAST_GOOD] = values
     links.put(links.KERNEL, _to_link(table))
-    st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum {values.sum():.4g}: "
-               f"{kernels.kind_of(values)}")
+    # exact_sum: a sum past float64 is ∞ here, with no NumPy overflow warning.
+    st.caption(f"Kernel {values.shape[0]}×{values.shape[1]}, sum "
+               f"{format_number(exact_sum(values), 3)}: {kernels.kind_of(values)}")
     return values

@@ -1,25 +1,22 @@
-"""Streamlit glue for the two learning pages: cached runs, the step player, training live.
+"""Streamlit glue for the two learning pages: the step player, training live.
 
 Everything here calls the core and :mod:`cnnviz.lessons`; nothing computes a
-number the pages show.
+number the pages show. Their cached runs live with every other cache in
+:mod:`cnnviz.ui.cached`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-import numpy as np
 import streamlit as st
 
 from cnnviz.core import nn
-from cnnviz.core.conv import ConvSettings
-from cnnviz.data.digits import Split, load_digits, split
 from cnnviz.lessons import digits as lesson_digits
-from cnnviz.lessons.learn_kernel import KernelLesson, run_lesson
 
 from . import cached, links, views
 
-__all__ = ["digit_split", "evaluation", "kernel_lesson", "player", "shipped_model", "train_live"]
+__all__ = ["keep_training", "player", "show_new_training", "train_live"]
 
 STEP = "lk_t"  # the shown step: a manual link value (its slider's range follows the run)
 _PLAYING = "lk_playing"
@@ -27,18 +24,6 @@ _SLIDER = "lk_t_slider"
 #: Seconds between frames while playing, and frames for a whole run.
 FRAME_SECONDS = 0.3
 FRAMES = 60
-
-
-# A class of thirty, each with an image of their own: room for every student's run
-# (about 0.3 MB each), so that a page visit does not run the descent again.
-@st.cache_data(max_entries=64, ttl=cached.TTL, show_spinner="Running gradient descent …")
-def kernel_lesson(image: np.ndarray, target: str, *, lr: float, steps: int, momentum: float,
-                  settings: ConvSettings, learn_bias: bool, init: str, noise_percent: int,
-                  seed: int, centre: bool) -> KernelLesson:
-    """One whole run of :func:`cnnviz.lessons.learn_kernel.run_lesson`, cached."""
-    return run_lesson(image, target, lr=lr, steps=steps, momentum=momentum, settings=settings,
-                      learn_bias=learn_bias, init=init, noise=noise_percent / 100, seed=seed,
-                      centre=centre)
 
 
 def _step_number(text: str) -> int:
@@ -125,29 +110,32 @@ def training_asked() -> bool:
     return bool(st.session_state.pop(_ASKED, False))
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def shipped_model() -> nn.Trained:
-    """The weights that ship in ``assets/digits_cnn.npz``."""
-    return lesson_digits.load_model()
+_WEIGHTS = "cnn_weights"  # the page's "Weights" radio
+_SHOW_NEW = "cnn_show_new"
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def digit_split() -> Split:
-    """The fixed train/test split of the bundled digits."""
-    return split(load_digits())
+def keep_training(trained: nn.Trained) -> None:
+    """Keep a network just trained as this session's, to be shown from the next run on.
+
+    The "Weights" radio is drawn above the training section, so its value cannot
+    change in this run (Streamlit refuses a widget's key once it is drawn); a
+    flag asks :func:`show_new_training` to switch it before it is drawn again.
+    """
+    st.session_state[MODEL] = trained
+    st.session_state["cnn_runs"] = st.session_state.get("cnn_runs", 0) + 1
+    st.session_state[_SHOW_NEW] = True
 
 
-@st.cache_data(max_entries=4, show_spinner="Testing on the held-out digits …")
-def evaluation(_trained: nn.Trained, name: str) -> lesson_digits.Evaluation:
-    """The network on the 1,000 held-out digits; ``name`` tells networks apart in the cache."""
-    data = digit_split()
-    return lesson_digits.evaluate(_trained, data.x_test, data.y_test)
+def show_new_training() -> None:
+    """Switch the "Weights" radio to a network just trained; call before drawing the radio."""
+    if st.session_state.pop(_SHOW_NEW, False):
+        st.session_state[_WEIGHTS] = "retrained"
 
 
 def train_live(*, epochs: int, seed: int, progress: st.delta_generator.DeltaGenerator,
                chart: Callable[[nn.History, int], None]) -> nn.Trained:
     """Train from scratch, updating a progress bar and a live chart as it goes."""
-    data = digit_split()
+    data = cached.digit_split()
     options = {**lesson_digits.TRAINING, "epochs": epochs}
 
     def report(step: int, total: int, history: nn.History) -> None:

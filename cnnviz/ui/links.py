@@ -1,4 +1,4 @@
-"""What widgets cannot keep or link by themselves: tables, the kernel, the step, uploads, notices.
+"""What widgets cannot keep or link by themselves: the link values set by hand, and notices.
 
 Simple widgets keep their values and put them in the link on their own
 (:data:`cnnviz.ui.state.LINK`). This module does the rest, by hand, in one
@@ -17,7 +17,9 @@ place:
   as Markdown or HTML, and never used as a path.
 - **Uploads** cannot travel in a URL: a link made with one opens on the default
   photo, with a notice saying why.
-- **Data editor tables** survive page switches (:class:`EditorRows`).
+
+Tables and grids are written as link text by :mod:`cnnviz.ui.codec`, and the
+editable grids that use these values live in :mod:`cnnviz.ui.grid`.
 
 ``app.py`` calls :func:`start` before the page runs and :func:`finish` after
 it (also when the page stops early).
@@ -25,16 +27,12 @@ it (also when the page stops early).
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-import numpy as np
 import streamlit as st
-
-from cnnviz.core.cells import parse_matrix
-from cnnviz.core.kernels import kernel_from_table
-from cnnviz.core.text import format_table
 
 from . import state as k
 
@@ -93,6 +91,17 @@ def start() -> None:
     st.session_state[_USED] = []
     if st.session_state.get(_OPENED):
         return
+    # Streamlit turns a number input's link value into an int while it draws the
+    # widget, and `inf` raises OverflowError there, inside Streamlit, where no page
+    # code can catch it. Widgets seed from the link the run started with, so such
+    # a value is dropped from the URL and the run starts again without it.
+    infinite = [name for name in list(st.query_params)[:MAX_PARAMS]
+                if not _finite_or_text(st.query_params.get(name, "")[:MAX_VALUE_CHARS])]
+    if infinite:
+        for name in infinite:
+            _refuse(name, st.query_params.get(name, ""), "not a finite number")
+            del st.query_params[name]
+        st.rerun()
     st.session_state[_OPENED] = True
     # Nothing is bound to a widget yet in a session's first run, so a refused
     # value can still be deleted from the URL. (Widgets seed from the query
@@ -111,7 +120,8 @@ def start() -> None:
         del st.query_params[k.NO_PAGE]
         notice(f"There is no page at `{shown(missing, 60)}`, so the app opened on its first "
                "page. The pages are listed in the sidebar.")
-    if initial.get(k.SOURCE) == "Upload" and kept_upload() is None:  # (a class's image: kept)
+    # (sources.UPLOAD_KEPT: a class's image, from the teacher, is already there)
+    if initial.get(k.SOURCE) == "Upload" and st.session_state.get("_upload_kept") is None:
         notice("This link was made with an uploaded image, which cannot travel in a link: "
                "the default photo is shown. Upload the image again to see it here.")
     st.session_state[_INITIAL] = initial
@@ -127,6 +137,19 @@ def reopen() -> None:
     start()
 
 
+def _finite_or_text(value: str) -> bool:
+    """False for a number that is infinite or not a number (``inf``, ``-inf``, ``1e400``).
+
+    >>> [_finite_or_text(v) for v in ("2", "1e308", "sobel_x", "inf", "-Infinity", "1e400")]
+    [True, True, True, False, False, False]
+    """
+    try:
+        number = float(value)
+    except ValueError:
+        return True  # text: its widget or parser checks it
+    return math.isfinite(number)
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)
@@ -134,6 +157,16 @@ def incoming(name: str) -> str | None:
         return None
     st.session_state.setdefault(_CONSUMED, set()).add(name)
     return initial[name]
+
+
+def opened_with(name: str) -> str | None:
+    """The value the session's link had for ``name`` (any name), in its first run only.
+
+    Unlike :func:`incoming` this leaves the value to whoever reads it: a widget's
+    value is still checked by :func:`finish`.
+    """
+    initial = st.session_state.get(_INITIAL)
+    return None if initial is None else initial.get(name)
 
 
 def linked(name: str, parse: Callable[[str], T]) -> T | None:
@@ -183,11 +216,12 @@ def _accepted(text: str, value: object) -> bool:
     return text in (str(value), str(value).replace("_", " "))
 
 
-def finish(slot: Any) -> None:
+def finish(slot: Any, *, stopped: str | None = None) -> None:
     """After the page: drop unused manual values, report refused ones, show the notices.
 
     ``slot`` is a container above the page, so notices appear where the
-    person is looking.
+    person is looking. ``stopped`` is why the page ended early, if it did: a
+    value it never reached is then reported with that reason, not as unknown.
     """
     used = set(st.session_state.get(_USED, ()))
     for name in st.session_state.get(_MANUAL, ()):
@@ -200,14 +234,21 @@ def finish(slot: Any) -> None:
             if name in consumed:
                 continue
             if name not in st.session_state:
-                _refuse(name, text, "not a setting of this page")
+                if stopped is not None:
+                    notice(f"The link's `{shown(name, 20)}={shown(text)}` was not used: the page "
+                           f"stopped before it ({stopped}; see the message on the page).")
+                else:
+                    _refuse(name, text, "not a setting of this page")
                 if name in st.query_params:
                     try:
                         del st.query_params[name]
                     except Exception:  # noqa: BLE001 - a widget bound it after all
                         pass
             elif not _accepted(text, st.session_state[name]):
-                _refuse(name, text, "not a value this control takes")
+                # Streamlit either fell back to the default or changed the value
+                # (2.7 → 2 in a whole-number input): say what the control shows.
+                notice(f"The link's `{shown(name, 20)}={shown(text)}` was ignored (not a value "
+                       f"this control takes): it shows `{shown(st.session_state[name])}`.")
     notes = st.session_state.get(_NOTICES)
     if notes:
         with slot:
@@ -242,242 +283,3 @@ def select(label: str, options: Sequence[Any], *, key: str, default: Any,
                                    **k.KEEP, **kwargs)
     put(key, None if value == default else str(value))
     return value
-
-
-# --- tables in links -------------------------------------------------------------
-
-
-def encode_rows(rows: Sequence[Mapping[str, object]], columns: Sequence[str]) -> str:
-    """Editor rows as compact link text: fields joined by ",", rows by ";".
-
-    >>> encode_rows([{"type": "conv", "k": 3, "s": None}], ("type", "k", "s"))
-    'conv,3,'
-    """
-    def text(v: object) -> str:
-        if v is None or v != v:  # None, NaN, pandas.NA compare unequal to themselves
-            return ""
-        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-
-    return ";".join(",".join(text(row.get(c)) for c in columns) for row in rows)
-
-
-def decode_rows(text: str, columns: Sequence[str], *, numeric: Sequence[str] = (),
-                max_rows: int = 64) -> list[dict[str, object]]:
-    """Link text back to editor rows; raises ValueError naming the row that is wrong.
-
-    Numeric columns become ints (empty: None); others stay text.
-
-    >>> decode_rows("conv,3,;pool,2,2", ("type", "k", "s"), numeric=("k", "s"))
-    [{'type': 'conv', 'k': 3, 's': None}, {'type': 'pool', 'k': 2, 's': 2}]
-    >>> decode_rows("conv,x,1", ("type", "k", "s"), numeric=("k", "s"))
-    Traceback (most recent call last):
-    ...
-    ValueError: row 1, column k: 'x' is not a whole number
-    """
-    rows = []
-    parts = text.split(";")
-    if len(parts) > max_rows:
-        raise ValueError(f"at most {max_rows} rows, got {len(parts)}")
-    for r, part in enumerate(parts, start=1):
-        fields = part.split(",")
-        if len(fields) != len(columns):
-            raise ValueError(f"row {r} has {len(fields)} fields, expected {len(columns)}")
-        row: dict[str, object] = {}
-        for column, field in zip(columns, fields, strict=True):
-            field = field.strip()
-            if column in numeric:
-                if not field:
-                    row[column] = None
-                elif re.fullmatch(r"\d{1,6}", field):
-                    row[column] = int(field)
-                else:
-                    raise ValueError(f"row {r}, column {column}: {field!r} is not a whole number")
-            else:
-                row[column] = field or None
-        rows.append(row)
-    return rows
-
-
-def encode_grid(table: Sequence[Sequence[str]]) -> str:
-    """A grid of cell texts as link text: cells joined by ",", rows by ";".
-
-    >>> encode_grid([["1", "0", "-1"], ["1/9", "2", "0.5"]])
-    '1,0,-1;1/9,2,0.5'
-    """
-    return ";".join(",".join(str(c).strip() for c in row) for row in table)
-
-
-def decode_grid(text: str, *, max_side: int) -> list[list[str]]:
-    """Link text back to a rectangular grid of cell texts (at most ``max_side`` a side).
-
-    >>> decode_grid("1,0,-1;2,0,-2", max_side=11)
-    [['1', '0', '-1'], ['2', '0', '-2']]
-    >>> decode_grid("1,2;3", max_side=11)
-    Traceback (most recent call last):
-    ...
-    ValueError: row 2 has 1 cells where row 1 has 2
-    """
-    rows = [row.split(",") for row in text.split(";")]
-    if len(rows) > max_side or any(len(row) > max_side for row in rows):
-        raise ValueError(f"a side is longer than {max_side}")
-    for r, row in enumerate(rows[1:], start=2):
-        if len(row) != len(rows[0]):
-            raise ValueError(f"row {r} has {len(row)} cells where row 1 has {len(rows[0])}")
-    return [[cell.strip() for cell in row] for row in rows]
-
-
-def decode_number_grid(text: str, *, max_side: int) -> list[list[str]]:
-    """:func:`decode_grid` whose every cell is a finite number (kept as the text typed).
-
-    >>> decode_number_grid("1/9,0;x,1", max_side=11)
-    Traceback (most recent call last):
-    ...
-    ValueError: kernel cell (row 2, column 1) is not a number: 'x'
-    """
-    table = decode_grid(text, max_side=max_side)
-    kernel_from_table(table)  # names the row and column of a bad cell
-    return table
-
-
-# --- typed matrices --------------------------------------------------------------
-
-#: A typed matrix up to this side travels in the link.
-TYPED_LINK_MAX = 16
-
-
-def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "matrix",
-                 max_side: int = 64, where: Any = None, height: int = 180) -> np.ndarray:
-    """A matrix the person types or pastes into a text box; returns its values.
-
-    Spaces, commas or tabs between numbers (a block copied from a spreadsheet
-    works), negatives and fractions, ``[[1, 2], [3, 4]]`` too
-    (:func:`cnnviz.core.cells.parse_matrix`). A bad cell is reported by row
-    and column under the box, the text stays as typed, and the last good
-    matrix is returned until it is fixed. Up to :data:`TYPED_LINK_MAX` a side
-    it travels in the link as ``1,2;3,4``.
-    """
-    where = where or st
-
-    def checked(text: str) -> str:
-        parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
-        return text
-
-    text = linked(link, checked)
-    if text is not None:
-        st.session_state[key] = text.replace(";", "\n").replace(",", " ")
-    st.session_state.setdefault(key, default)
-    typed = where.text_area(
-        label, key=key, height=height, **k.KEEP,
-        help="Numbers separated by spaces, commas or tabs (a block copied from a spreadsheet "
-             "works); negative numbers and fractions such as 1/9 too. [[1, 2], [3, 4]] works.")
-    last = f"_{key}_last_good"
-    try:
-        values = parse_matrix(typed, name=name, max_side=max_side)
-    except ValueError as err:
-        where.error(f"{err}. The last good {name} stays in use until this is fixed; your text "
-                    "is kept.", icon=":material/error:")
-        put(link, st.query_params.get(link))
-        return st.session_state.get(last, parse_matrix(default, name=name))
-    st.session_state[last] = values
-    small = max(values.shape) <= TYPED_LINK_MAX
-    put(link, encode_grid(format_table(values)) if small else None)
-    if not small:
-        where.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this {name} does not "
-                      "travel in the page's link.")
-    return values
-
-
-# --- data editors ---
-
-
-def with_edits(table: Sequence[Sequence[str]], editor_key: str) -> list[list[str]]:
-    """A grid of cell texts with its data editor's live edits applied (a copy).
-
-    The editor's edits are absolute cell texts, so applying them again is
-    harmless; edits outside the grid (an editor from before a resize) are
-    ignored.
-    """
-    out = [list(row) for row in table]
-    edits = st.session_state.get(editor_key) or {}
-    for r, cols in (edits.get("edited_rows") or {}).items():
-        for c, text in cols.items():
-            if int(r) < len(out) and int(c) < len(out[0]):
-                out[int(r)][int(c)] = "" if text is None else str(text)
-    return out
-
-
-class EditorRows:
-    """A data editor's table kept in session state, safe across page switches, in the link.
-
-    The base rows live under ``name``; the editor's key carries a version that
-    a whole-table change bumps (dropping the editor's own edits). Streamlit
-    forgets an editor's edits when another page runs, so the edited table is
-    also saved after every run and becomes the base again when the editor
-    comes back without its edits.
-
-    The table travels in the link under ``link`` (:func:`encode_rows`) when it
-    is not its preset's; a linked table is read back once and must pass
-    ``check`` (which raises ValueError naming what is wrong) before it is used.
-    """
-
-    def __init__(self, name: str, *, link: str, columns: Sequence[str],
-                 numeric: Sequence[str] = (), check: Callable[[list[dict]], object] = list,
-                 max_rows: int = 64) -> None:
-        self.name, self.link, self.columns = name, link, tuple(columns)
-        self.numeric, self.check, self.max_rows = tuple(numeric), check, max_rows
-
-    @property
-    def key(self) -> str:
-        """The current editor's widget key."""
-        return self.key_in(st.session_state)
-
-    def key_in(self, session: Any) -> str:
-        """The editor's key in ``session`` (a test's view of session state, say)."""
-        version = session[self.name + "_version"] if self.name + "_version" in session else 0
-        return f"{self.name}_editor_{version}"
-
-    def rows(self, default: Callable[[], list[dict]]) -> list[dict]:
-        """The base rows (``default()`` the first time), with lost edits folded back in."""
-        if self.name not in st.session_state:
-            st.session_state[self.name] = default()
-        saved = st.session_state.get(self.name + "_saved")
-        if (self.key not in st.session_state and saved is not None
-                and saved != st.session_state[self.name]):
-            self.replace(saved)
-        rows = linked(self.link, self._checked)
-        if rows is not None:
-            self.replace(rows)
-        return st.session_state[self.name]
-
-    def _checked(self, text: str) -> list[dict]:
-        rows = decode_rows(text, self.columns, numeric=self.numeric, max_rows=self.max_rows)
-        self.check(rows)
-        return rows
-
-    def replace(self, rows: list[dict]) -> None:
-        """Make ``rows`` the table, dropping the editor's edits."""
-        st.session_state[self.name] = rows
-        st.session_state[self.name + "_saved"] = rows
-        st.session_state[self.name + "_version"] = (
-            st.session_state.get(self.name + "_version", 0) + 1)
-
-    def save(self, rows: list[dict], preset: list[dict]) -> None:
-        """Remember the edited table for the editor's next appearance; link it unless ``preset``."""
-        st.session_state[self.name + "_saved"] = rows
-        text = encode_rows(rows, self.columns)
-        put(self.link, None if text == encode_rows(preset, self.columns) else text)
-
-
-# --- uploads -------------------------------------------------------------------------
-
-_UPLOAD_KEPT = "_upload_kept"  # (file name, bytes) of the last good upload
-
-
-def keep_upload(name: str, data: bytes) -> None:
-    """Remember an upload that decoded, so it follows the student from page to page."""
-    st.session_state[_UPLOAD_KEPT] = (name, data)
-
-
-def kept_upload() -> tuple[str, bytes] | None:
-    """The last good upload of this session, if any."""
-    return st.session_state.get(_UPLOAD_KEPT)

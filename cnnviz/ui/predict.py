@@ -14,6 +14,7 @@ import streamlit as st
 from cnnviz.core.conv import ConvSettings
 from cnnviz.core.text import format_number
 from cnnviz.core.trace import ConvTrace
+from cnnviz.lessons.equation import activated_name, step_text
 from cnnviz.lessons.quiz import close_enough, parse_number
 
 from . import state as k
@@ -37,19 +38,18 @@ def worked_step(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings,
     activation) and its output cell: what a guess is marked against."""
     s = ConvTrace(grid, kernel, settings=cfg).step(step)
     value = s.activated if cfg.activation != "none" else s.total
-    lines = [f"Products and sum: {s.equation()}"]
-    if s.partial_sums.size > 1:
-        lines.append("Per channel: " + " + ".join(format_number(p) for p in s.partial_sums)
-                     + f" + bias {format_number(s.bias)} = {format_number(s.total)}")
-    if cfg.activation != "none":
-        lines.append(f"Then the activation: {cfg.activation}({format_number(s.total)}) = "
-                     f"{format_number(s.activated)}")
+    text = step_text(s, cfg.activation)
+    lines = [f"Products and sum: {text.sum}"]
+    if text.channels:
+        lines.append(f"Per channel: {text.channels}")
+    if text.activation:
+        lines.append(f"Then the activation: {text.activation}")
     return float(value), lines, (int(s.out_row), int(s.out_col))
 
 
 def step_prompt(target: int, n_steps: int, cell: tuple[int, int], cfg: ConvSettings) -> str:
     """The question for step ``target`` (counted from 1 on screen, as the animation counts)."""
-    what = f"{cfg.activation}(z)" if cfg.activation != "none" else "z = Σ a·w + b"
+    what = activated_name(cfg.activation) if cfg.activation != "none" else "z = Σ a·w + b"
     return f"Step {target + 1} of {n_steps} fills output {cell}: its value {what}?"
 
 
@@ -103,7 +103,7 @@ def predict_panel(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_ste
                 f"back) to predict from the start. Score: {score['right']} / {score['asked']}.")
         return
     r, c = divmod(target, cfg.geometry(grid.shape, kernel.shape).out_shape[1])
-    what = f"{cfg.activation}(z)" if cfg.activation != "none" else "z = Σ a·w + b"
+    what = activated_name(cfg.activation) if cfg.activation != "none" else "z = Σ a·w + b"
     with st.columns([1, 1])[0], st.form(f"predict_form_{target}", border=True):
         # Counted from 1, as the animation's counter counts.
         st.text_input(f"Step {target + 1} of {n_steps} fills output ({r}, {c}): its value "

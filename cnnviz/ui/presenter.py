@@ -23,9 +23,17 @@ import streamlit as st
 
 from . import state as k
 
-__all__ = ["CSS", "on", "switch"]
+__all__ = ["CSS", "on", "page_style", "switch"]
 
 CSS = (Path(__file__).with_name("static") / "presenter.css").read_text(encoding="utf-8")
+_APP_CSS = (Path(__file__).with_name("static") / "app.css").read_text(encoding="utf-8")
+
+
+def page_style() -> None:
+    """The app-wide styles, ``static/app.css`` (KaTeX overflow, the browser's reduced
+    motion for Streamlit's own transitions); ``app.py`` adds them before the page, so
+    that they apply from the page's first element on."""
+    st.html(f"<style>{_APP_CSS}</style>")
 
 
 def on() -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.lessons.receptive_field import (
@@ -27,7 +26,7 @@ from cnnviz.lessons.receptive_field import (
 )
 from cnnviz.ui.cached import grid_figure
 
-from . import charts, links
+from . import charts, grid, links
 from . import state as k
 
 PRESET, STACK = "rf_preset", "rf_stack"
@@ -35,8 +34,8 @@ ROW, COL, RECENTRE, SIZE = "rf_row", "rf_col", "rf_recentre", "rf_size"
 CHANNELS, LAST_SHAPE, CENTRED = "rf_channels", "rf_last_shape", "_rf_centred"
 LAST_SIZE = "_rf_last_size"
 DEFAULT = "three_3x3"
-TABLE = links.EditorRows("rf_rows", link=STACK, columns=COLUMNS, numeric=COLUMNS[1:],
-                         check=parse_layers, max_rows=MAX_LAYERS)
+TABLE = grid.Rows("rf_rows", link=STACK, columns=COLUMNS, numeric=COLUMNS[1:],
+                  check=parse_layers, max_rows=MAX_LAYERS)
 
 
 def _load() -> None:
@@ -44,35 +43,22 @@ def _load() -> None:
     st.session_state[RECENTRE] = True
 
 
-def editor_key() -> str:
-    """Key of the current layer editor (a new one after every preset load)."""
-    return TABLE.key
-
-
 def layer_editor() -> list[dict]:
     """Preset picker and the editable stack (type, k, s, p, d); returns the rows."""
     preset = links.select("Preset stack", list(PRESETS), key=PRESET, default=DEFAULT,
                           on_change=_load, format_func=lambda name: PRESETS[name].title)
     rows = TABLE.rows(lambda: preset_rows(preset))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in COLUMNS[1:]:
-        frame[col] = frame[col].astype("Int64")
     number = st.column_config.NumberColumn
-    edited = st.data_editor(
-        frame, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
-        placeholder="—",
-        column_config={
-            "type": st.column_config.SelectboxColumn("type", options=KINDS, required=True,
-                                                     help="conv, or max pool"),
-            "k": number("k", min_value=1, max_value=11, step=1, help="Kernel (window) size."),
-            "s": number("s", min_value=1, max_value=8, step=1, help="Stride; empty: 1."),
-            "p": number("p", min_value=0, max_value=16, step=1, help="Padding; empty: 0."),
-            "d": number("d", min_value=1, max_value=8, step=1, help="Dilation; empty: 1."),
-        })
+    rows = TABLE.editor(rows, preset_rows(preset), {
+        "type": st.column_config.SelectboxColumn("type", options=KINDS, required=True,
+                                                 help="conv, or max pool"),
+        "k": number("k", min_value=1, max_value=11, step=1, help="Kernel (window) size."),
+        "s": number("s", min_value=1, max_value=8, step=1, help="Stride; empty: 1."),
+        "p": number("p", min_value=0, max_value=16, step=1, help="Padding; empty: 0."),
+        "d": number("d", min_value=1, max_value=8, step=1, help="Dilation; empty: 1."),
+    })
     st.caption(f"The first row is layer [1], the next [2], … Up to {MAX_LAYERS} layers: add a "
                "row at the bottom of the table, delete one by selecting it.")
-    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    TABLE.save(rows, preset_rows(preset))
     return rows
 
 

@@ -59,7 +59,8 @@ def unexpected_error(exc: Exception) -> bool:
 
 
 class NoSuchPage:
-    """ASGI middleware: a path two or more segments deep opens the app with a notice.
+    """ASGI middleware: a path two or more segments deep, or with a control character such as
+    ``%00``, opens the app with a notice.
 
     Streamlit answers every unknown path with its ``index.html``, whose assets
     are relative (``./static/…``). One segment deep (``/poolng``) they still
@@ -112,6 +113,8 @@ class NoSuchPage:
         True
         >>> NoSuchPage.redirect_for({"method": "GET", "path": "/etc/passwd", "headers": []}) is None
         True
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/pooling\\x00", "headers": html})
+        '/?nopage=/pooling%00'
         """
         if scope.get("method") not in ("GET", "HEAD"):
             return None
@@ -124,7 +127,10 @@ class NoSuchPage:
         path = scope.get("path", "")
         inner = path[len(root):] if root and path.startswith(root + "/") else path
         parts = [p for p in inner.split("/") if p]
-        if len(parts) < 2 or cls.SERVED.intersection(parts):
+        # A control character (/%00, /pooling%00) names no page at any depth, and
+        # Streamlit's own handler would answer it with a bare "400 Bad Request".
+        odd = any(ord(ch) < 32 or ord(ch) == 127 for ch in inner)
+        if (len(parts) < 2 and not odd) or cls.SERVED.intersection(parts):
             return None
         # Quoted, so the Location can only ever be this app's root plus a query.
         return f"{root}/?nopage={quote(inner[:200], safe='/')}"

@@ -13,7 +13,7 @@ from types import MappingProxyType
 import pandas as pd
 import streamlit as st
 
-from cnnviz.core.layers import ARCHITECTURES
+from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
     EXERCISES,
@@ -27,7 +27,7 @@ from cnnviz.lessons.shapes import (
     parse_stack,
 )
 
-from . import links
+from . import grid, links
 from . import state as k
 
 CALC_KEYS = MappingProxyType({"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p",
@@ -45,8 +45,8 @@ def _check_rows(rows: list[dict]) -> None:
     parse_stack(rows)
 
 
-TABLE = links.EditorRows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
-                         check=_check_rows)
+TABLE = grid.Rows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
+                  check=_check_rows)
 LOG = "shp_log"
 TITLES = MappingProxyType({"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"})
 
@@ -98,11 +98,6 @@ def _load(name: str) -> None:
         st.session_state[key] = value
 
 
-def editor_key() -> str:
-    """Key of the current stack editor (a new one after every preset load)."""
-    return TABLE.key
-
-
 def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     """Preset picker, input shape and the editable stack; returns (shape, rows, preset)."""
     preset = links.select("Load a preset into the editor", list(TITLES), key=PRESET,
@@ -112,33 +107,25 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     st.caption(ARCHITECTURES[preset].source + " Dropout and torchvision's adaptive pool are left "
                "out: they change no shape and have no parameters here.")
     cols = st.columns(3)
-    shape = tuple(int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
-                  for col, label, key, value in zip(
-                      cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
-                      ARCHITECTURES["lenet5"].input_shape, strict=True))
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    for col in NUMERIC:
-        frame[col] = frame[col].astype("Int64")
+    n_h, n_w, n_c = (int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
+                     for col, label, key, value in zip(
+                         cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
+                         ARCHITECTURES["lenet5"].input_shape, strict=True))
     cfg = st.column_config
-    edited = st.data_editor(
-        frame, key=editor_key(), num_rows="dynamic", hide_index=True, width="stretch",
-        placeholder="—",
-        column_config={
-            "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
-            "filters/units": cfg.NumberColumn("filters/units", min_value=1, step=1,
-                                              help="Filters n_c^[l] of a conv; units of a dense."),
-            "f": cfg.NumberColumn("f", min_value=1, max_value=64, step=1,
-                                  help="Filter or pool window side."),
-            "s": cfg.NumberColumn("s", min_value=1, max_value=32, step=1,
-                                  help="Stride; empty: 1 (conv) or f (pool)."),
-            "p": cfg.SelectboxColumn("p", options=PADDINGS, help="Zeros per side."),
-            "d": cfg.NumberColumn("d", min_value=1, max_value=16, step=1, help="Dilation."),
-            "mode": cfg.SelectboxColumn("mode", options=MODES,
-                                        help="Pool: max or avg. Activation: its function."),
-        })
-    rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-    TABLE.save(rows, architecture_rows(preset))
-    return shape, rows, preset  # type: ignore[return-value]
+    rows = TABLE.editor(rows, architecture_rows(preset), {
+        "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
+        "filters/units": cfg.NumberColumn("filters/units", min_value=1, step=1,
+                                          help="Filters n_c^[l] of a conv; units of a dense."),
+        "f": cfg.NumberColumn("f", min_value=1, max_value=64, step=1,
+                              help="Filter or pool window side."),
+        "s": cfg.NumberColumn("s", min_value=1, max_value=32, step=1,
+                              help="Stride; empty: 1 (conv) or f (pool)."),
+        "p": cfg.SelectboxColumn("p", options=PADDINGS, help="Zeros per side."),
+        "d": cfg.NumberColumn("d", min_value=1, max_value=16, step=1, help="Dilation."),
+        "mode": cfg.SelectboxColumn("mode", options=MODES,
+                                    help="Pool: max or avg. Activation: its function."),
+    })
+    return (n_h, n_w, n_c), rows, preset
 
 
 def log_toggle() -> bool:

@@ -1,9 +1,8 @@
-"""Small display helpers every page uses: intro text, shapes with formulas, downloads."""
+"""What every page shows of a convolution, and how a page stops: intro, size formulas, maps."""
 
 from __future__ import annotations
 
 import functools
-import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,23 +11,28 @@ import streamlit as st
 
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
-from cnnviz.plots.gif import map_png
 
 from . import charts, presenter, views
 from .cached import grid_figure, image_figure
 
 
 class PageStop(Exception):
-    """Raised by :func:`stop`; ``app.py`` catches it."""
+    """Raised by :func:`stop`; ``app.py`` catches it. ``why`` is the reason, in a few words."""
+
+    def __init__(self, why: str = "") -> None:
+        super().__init__(why)
+        self.why = why
 
 
-def stop() -> None:
+def stop(why: str = "") -> None:
     """End the page here, as ``st.stop()`` would.
 
     ``st.stop()`` also ends ``app.py``'s run, so the page's link and the
     link's notices could not be written after it: this ends only the page.
+    ``why`` (a few plain words, such as "these settings do not fit this grid")
+    lets the link's notices say why a value the page never reached went unused.
     """
-    raise PageStop
+    raise PageStop(why)
 
 
 def fragment(func: Callable[..., None]) -> Callable[..., None]:
@@ -55,24 +59,17 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
 
 
 _STATIC = Path(__file__).with_name("static")
-_APP_CSS = (_STATIC / "app.css").read_text(encoding="utf-8")
 # Registered once at import, like the animator.
-_chart_names = st.components.v2.component(
-    "cnnviz_chart_names", html="<span></span>", js=(_STATIC / "labels.js").read_text("utf-8"))
+_typed_numbers = st.components.v2.component(
+    "cnnviz_typed_numbers", html="<span></span>", js=(_STATIC / "numbers.js").read_text("utf-8"))
 
 
-def page_style() -> None:
-    """The app-wide styles, ``static/app.css`` (KaTeX overflow, the browser's reduced
-    motion for Streamlit's own transitions); ``app.py`` adds them before the page, so
-    that they apply from the page's first element on."""
-    st.html(f"<style>{_APP_CSS}</style>")
-
-
-def chart_names() -> None:
-    """``static/labels.js``, which names every Plotly chart after its title for screen
-    readers; ``app.py`` adds it last, in the sidebar's foot."""
+def typed_numbers() -> None:
+    """``static/numbers.js``: text a number box would change (2.7 in a whole-number box,
+    1e308 past its largest value) is not applied; it stays as typed, the setting keeps its
+    value, and a message beside the box says why. ``app.py`` adds it in the sidebar's foot."""
     with st.sidebar:
-        _chart_names(key="cnnviz_chart_names", height=0)
+        _typed_numbers(key="cnnviz_typed_numbers", height=0)
 
 
 def intro(text: str) -> None:
@@ -141,26 +138,3 @@ def plane(values: np.ndarray, channel: int) -> np.ndarray:
 def shape_text(shape: tuple[int, ...]) -> str:
     """(5, 5, 3) → '5 × 5 × 3'."""
     return " × ".join(str(n) for n in shape)
-
-
-def png_file(values: np.ndarray, mapping: str) -> Callable[[], bytes]:
-    """The map as a PNG at display size with its numbers (:func:`cnnviz.plots.gif.map_png`),
-    made only when the download button is clicked."""
-    return functools.partial(map_png, values, mapping)
-
-
-def csv_file(values: np.ndarray) -> Callable[[], bytes]:
-    """:func:`csv_bytes`, made only when the download button is clicked."""
-    return functools.partial(csv_bytes, values)
-
-
-def csv_bytes(values: np.ndarray) -> bytes:
-    """A 2-D matrix (or each channel of a 3-D one, one after another) as CSV."""
-    arr = np.asarray(values, dtype=np.float64)
-    planes = [arr] if arr.ndim == 2 else [arr[:, :, c] for c in range(arr.shape[2])]
-    buf = io.StringIO()
-    for c, plane in enumerate(planes):
-        if len(planes) > 1:
-            buf.write(f"# channel {c}\n")
-        np.savetxt(buf, plane, delimiter=",", fmt="%.10g")
-    return buf.getvalue().encode()

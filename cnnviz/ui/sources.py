@@ -8,10 +8,10 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.data import samples
-from cnnviz.data.images import ImageError, load_image_with_notes
+from cnnviz.data.images import ImageError
 from cnnviz.lessons.colour import as_volume
 
-from . import cached, links
+from . import cached, grid, links
 from . import kernel as kernel_ui
 from . import state as k
 
@@ -26,6 +26,8 @@ TYPED_DEFAULT = """-67 23 43 55 -72 -12 -30 81
 559 390 0 0 0 0 -423 -601
 318 344 0 0 0 0 -367 -296
 -62 24 43 55 -72 -12 -35 76"""
+#: (file name, bytes) of the session's last good upload: it follows the student across pages.
+UPLOAD_KEPT = "_upload_kept"
 SIZES = (16, 32, 64, 96, 128, 192, 256, 384, 512)
 
 
@@ -51,22 +53,6 @@ class Source:
     stride: int = 1
 
 
-# One entry per student's upload and working size: a class of thirty fits, so no
-# rerun decodes an upload again (at most ~6 MB an entry, a 512² colour image).
-@st.cache_data(max_entries=48, ttl=cached.TTL, show_spinner=False)
-def _decode(mode: str, max_side: int, data: bytes) -> tuple[np.ndarray, str]:
-    # st.cache_data hashes bytes whole, so the upload itself is the key. The
-    # notes say what loading did (shrunk, first frame, stretched, ...).
-    image, notes = load_image_with_notes(data, mode=mode, max_side=max_side)
-    return image, " ".join(notes)
-
-
-@st.cache_data(max_entries=32, ttl=cached.TTL, show_spinner=False)
-def photo(name: str, mode: str, max_side: int) -> np.ndarray:
-    """:func:`cnnviz.data.samples.load_photo`, cached: the sidebar's photos and the code panel."""
-    return samples.load_photo(name, mode=mode, max_side=max_side)
-
-
 def _upload(mode: str, max_side: int) -> Source:
     sb = st.sidebar
     upload = sb.file_uploader("Your image", key=k.UPLOAD,
@@ -74,26 +60,25 @@ def _upload(mode: str, max_side: int) -> Source:
     # Every page draws its own uploader, which starts empty: the last good
     # upload is kept so that it follows the student from page to page, and a
     # bad one never replaces it.
-    kept = links.kept_upload()
+    kept = st.session_state.get(UPLOAD_KEPT)
     if upload is not None and (kept is None or kept != (upload.name, upload.getvalue())):
         data = upload.getvalue()
         try:
-            _decode(mode, max_side, data)
+            cached.decode_upload(data, mode=mode, max_side=max_side)
         except ImageError as err:
             sb.error(f"Could not use `{links.shown(upload.name, 60)}`: {err}",
                      icon=":material/error:")
             if kept is not None:
                 sb.caption(f"Still showing your previous image `{links.shown(kept[0], 60)}`.")
         else:
-            links.keep_upload(upload.name, data)
-            kept = links.kept_upload()
+            kept = st.session_state[UPLOAD_KEPT] = (upload.name, data)
     if kept is None:
         # Nothing uploaded yet (or a shared link that had an upload): the page
         # still works, on the default photo, and says so.
         default = next(iter(samples.PHOTOS))
         sb.info("Upload an image here (PNG, JPEG, GIF, BMP, TIFF or WebP). Until then the "
                 "pages use the default photo.")
-        return Source(photo(default, mode, max_side), samples.PHOTOS[default].title,
+        return Source(cached.photo(default, mode, max_side), samples.PHOTOS[default].title,
                       "No upload yet: the default photo is shown. Upload an image in the "
                       "sidebar to use your own.")
     # A file name is the student's text: shown as plain text everywhere (a
@@ -103,13 +88,13 @@ def _upload(mode: str, max_side: int) -> Source:
         sb.caption(f"Using your upload `{name}`; upload another to replace it.")
     sb.caption("An uploaded image cannot travel in a link: whoever opens this page's link "
                "sees the default photo.")
-    image, note = _decode(mode, max_side, data)
+    image, note = cached.decode_upload(data, mode=mode, max_side=max_side)
     return Source(image, name, note)
 
 
 def _typed() -> Source:
-    """A matrix the student types or pastes (see :func:`links.typed_matrix`)."""
-    values = links.typed_matrix(
+    """A matrix the student types or pastes (see :func:`grid.typed_matrix`)."""
+    values = grid.typed_matrix(
         "Your matrix: one row per line", key=TYPED, link=TYPED_LINK, default=TYPED_DEFAULT,
         where=st.sidebar)
     rows, cols = values.shape
@@ -165,7 +150,7 @@ def image_source() -> Source:
                             format_func=lambda n: samples.PHOTOS[n].title)
         info = samples.PHOTOS[name]
         sb.caption(f"{info.source} — {info.licence}")
-        return Source(photo(name, mode, max_side), info.title)
+        return Source(cached.photo(name, mode, max_side), info.title)
     if kind == "Pattern":
         names = list(samples.PATTERNS)
         name = sb.selectbox("Pattern", names, key=k.PATTERN, **k.LINK,

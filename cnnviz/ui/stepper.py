@@ -6,22 +6,19 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core.conv import ConvSettings
-from cnnviz.core.trace import ConvTrace, PoolTrace
+from cnnviz.core.trace import ConvTrace
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.animation import (
     MAX_SIZE,
     MIN_SIZE,
     Placement,
-    build_conv_payload,
-    build_pool_payload,
     crop_for_animation,
     downscale_for_animation,
-    payload_json,
     to_pixel_levels,
 )
 from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, animation_mp4
 
-from . import cached, links
+from . import links
 from . import state as k
 from .animator import MOTIONS, AnimatorState
 
@@ -169,29 +166,3 @@ def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
                          f"{where.top}–{where.top + where.height - 1}, columns "
                          f"{where.left}–{where.left + where.width - 1} (outlined on the small "
                          "image).")
-
-
-# st.cache_data only samples big arrays when hashing, so the arrays are keyed
-# on their exact digest (cached.digest) and go in unhashed (_name); the small
-# settings are hashed by Streamlit as they are.
-@st.cache_data(max_entries=256, ttl=cached.TTL, show_spinner=False)
-def _conv_payload(key: tuple, _grid, _kernel, bias: float, options: dict) -> str:
-    return payload_json(build_conv_payload(ConvTrace(_grid, _kernel, bias, **options)))
-
-
-@st.cache_data(max_entries=256, ttl=cached.TTL, show_spinner=False)
-def _pool_payload(key: str, _grid, options: dict) -> str:
-    return payload_json(build_pool_payload(PoolTrace(_grid, **options)))
-
-
-def conv_payload(grid: np.ndarray, kernel: np.ndarray, bias: float, options: dict) -> str:
-    """The convolution animation's payload as JSON text, cached (raises ValueError)."""
-    grid, kernel = np.asarray(grid), np.asarray(kernel)
-    return _conv_payload((cached.digest(grid), cached.digest(kernel)), grid, kernel,
-                         float(bias), options)
-
-
-def pool_payload(grid: np.ndarray, options: dict) -> str:
-    """The pooling animation's payload as JSON text, cached (raises ValueError)."""
-    grid = np.asarray(grid)
-    return _pool_payload(cached.digest(grid), grid, options)

@@ -1,9 +1,8 @@
 """Streamlit helpers of the transposed-convolution page: small editable matrices, grid rows.
 
-A small matrix is a preset picker above an editable grid of cell texts, kept
-in session state like the playground's kernel (so "1/2" or a typo survives a
-rerun exactly as typed). Choosing a preset replaces the table and gives the
-grid editor a new key, which drops its old edits.
+A small matrix is a preset picker above a :class:`~cnnviz.ui.grid.Grid` of cell
+texts, as the playground's kernel (so "1/2" or a typo survives a rerun exactly
+as typed); choosing a preset replaces the table and starts the editor afresh.
 """
 
 from __future__ import annotations
@@ -11,28 +10,23 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.core.kernels import kernel_from_table
-from cnnviz.core.text import format_table
 from cnnviz.core.transposed import max_transposed_padding
 from cnnviz.ui.cached import grid_figure
 
 from . import charts, links
 from . import state as k
+from .codec import decode_number_grid, encode_grid
+from .grid import Grid
 
 MAX_SIDE = 8  # the page's small matrices
 
 
-def _keys(key: str) -> tuple[str, str]:
-    return f"{key}_table", f"{key}_version"
-
-
-def _load(key: str, values: np.ndarray) -> None:
-    table_key, version_key = _keys(key)
-    st.session_state[table_key] = format_table(values)
-    st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+def grid(key: str) -> Grid:
+    """The grid of the matrix picked by the select box ``key``."""
+    return Grid(f"{key}_table", version=f"{key}_version", editor=f"{key}_editor")
 
 
 def matrix_editor(
@@ -44,29 +38,21 @@ def matrix_editor(
     ``presets`` maps a name to (title, values). A bad cell is reported with
     ``st.error`` and kept in the grid for correction.
     """
-    table_key, version_key = _keys(key)
+    cells = grid(key)
     cells_name = f"{key}_cells"  # the grid in the link, when it is not the preset's
     if links.incoming(key) in presets:
         st.session_state[key] = links.incoming(key)
     if st.session_state.get(key) not in presets:
         st.session_state[key] = default
-    if table_key not in st.session_state:
-        _load(key, presets[st.session_state[key]][1])
-    linked = links.linked(cells_name,
-                          lambda text: links.decode_number_grid(text, max_side=MAX_SIDE))
+    if not cells.exists():
+        cells.load(presets[st.session_state[key]][1])
+    linked = links.linked(cells_name, lambda text: decode_number_grid(text, max_side=MAX_SIDE))
     if linked is not None:
-        st.session_state[table_key] = linked
-        st.session_state[version_key] = st.session_state.get(version_key, 0) + 1
+        cells.replace(linked)
     name = links.select(label, list(presets), key=key, default=default,
                         format_func=lambda n: presets[n][0], help=help,
-                        on_change=lambda: _load(key, presets[st.session_state[key]][1]))
-    table = [list(row) for row in st.session_state[table_key]]
-    editor_key = f"{key}_editor_{st.session_state.get(version_key, 0)}"
-    frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))], dtype="string")
-    st.data_editor(frame, key=editor_key, hide_index=True, num_rows="fixed", width="stretch",
-                   column_config={c: st.column_config.TextColumn(c, width="small")
-                                  for c in frame.columns})
-    table = links.with_edits(table, editor_key)
+                        on_change=lambda: cells.load(presets[st.session_state[key]][1]))
+    table = cells.cells()
     try:
         values = kernel_from_table(table)
     except ValueError as err:
@@ -76,7 +62,7 @@ def matrix_editor(
         return None
     preset = presets[name][1]
     same = np.shape(preset) == values.shape and np.array_equal(preset, values)
-    links.put(cells_name, None if same else links.encode_grid(table))
+    links.put(cells_name, None if same else encode_grid(table))
     return values
 
 

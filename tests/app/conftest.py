@@ -115,6 +115,16 @@ def read(at, key) -> dict:
     return read_out(chart(at, key))
 
 
+def type_in(at: AppTest, grid, edited: dict | None = None, added=(), deleted=()) -> AppTest:
+    """Write edits into a grid's data editor (a cnnviz.ui.grid.Grid), as the browser reports them.
+
+    Not run: the caller runs the app (or drops the editor's state first).
+    """
+    at.session_state[grid.key_in(at.session_state)] = {
+        "edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+    return at
+
+
 def switch(at: AppTest, page: str) -> AppTest:
     """Go to another page, as its link in the sidebar does.
 

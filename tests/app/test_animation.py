@@ -14,7 +14,7 @@ from cnnviz.lessons.animation import step_view, to_pixel_levels
 from cnnviz.ui import state as keys
 from cnnviz.ui import stepper
 
-from .conftest import animators, exceptions, page_text
+from .conftest import animators, exceptions, page_text, type_in
 
 PAGE = "pages/animation.py"
 
@@ -114,9 +114,7 @@ def test_a_bad_kernel_cell_is_reported_above_the_animation_which_stays(open_page
 
     at = _open_small(open_page)
     before = _payload(at)
-    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
-        "edited_rows": {0: {"0": "1e999"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {0: {"0": "1e999"}}).run()
     assert not at.exception, exceptions(at)
     # Said in the main area (the kernel editor may be folded away) ...
     main_errors = [e.value for e in at.main.error]

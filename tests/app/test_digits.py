@@ -62,3 +62,66 @@ def test_train_again_live_with_a_short_run(open_page):
     assert accuracy > 80  # one epoch already reads most digits
     at.radio(key="cnn_weights").set_value("shipped").run()
     assert float(metric(at, "Test accuracy").rstrip("%")) == pytest.approx(97.3, abs=0.05)
+
+
+def _zero_network():
+    """The digit network with every weight and bias 0: it says "0" for every digit (10 %)."""
+    import numpy as np
+
+    from cnnviz.core import nn
+    from cnnviz.lessons import digits as lesson_digits
+
+    shipped = lesson_digits.load_model()
+    params = {name: np.zeros_like(value) for name, value in shipped.params.items()}
+    return nn.Trained(params=params, spec=shipped.spec, history=shipped.history)
+
+
+def test_each_session_sees_its_own_retrained_network(open_page):
+    """Two sessions' first retrained networks share a name ("retrained 1"), never a result."""
+    from cnnviz.lessons import digits as lesson_digits
+
+    accuracies = []
+    for model in (lesson_digits.load_model(), _zero_network()):
+        at = open_page(PAGE, timeout=60)
+        at.session_state["cnn_model"] = model
+        at.session_state["cnn_runs"] = 1
+        at.run()
+        at.radio(key="cnn_weights").set_value("retrained").run()
+        assert not at.exception, exceptions(at)
+        accuracies.append(float(metric(at, "Test accuracy").rstrip("%")))
+    assert accuracies[0] == pytest.approx(97.3, abs=0.05)
+    assert accuracies[1] == pytest.approx(10.0, abs=0.05)  # the all-zero network: class 0
+
+
+def test_train_again_twice_in_one_session(open_page):
+    at = open_page(PAGE, query={"cnn_epochs": "1", "cnn_seed": "3"}, timeout=60)
+    for run in (1, 2):
+        at.button(key="cnn_train").click().run(timeout=180)
+        assert not at.exception, exceptions(at)
+        assert at.session_state["cnn_runs"] == run
+        assert at.radio(key="cnn_weights").value == "retrained"
+        assert "Misclassified" in title(chart(at, "cnn_mistakes"))  # the page drew to its end
+
+
+def test_an_unevenly_lit_photo_upload_shows_each_preparation_step_and_is_read(open_page):
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from cnnviz.data.digits import load_digits
+    from tests.unit.test_digits_data import _photo_of
+
+    data = load_digits()
+    index = int(np.flatnonzero(data.y == 7)[3])
+    photo = _photo_of(data.x[index], np.random.default_rng(2))
+    buf = io.BytesIO()
+    Image.fromarray(np.round(photo * 255).astype(np.uint8)).save(buf, format="PNG")
+    at = open_page(PAGE, query={"cnn_src": "Upload"}, timeout=60)
+    at.file_uploader(key="cnn_upload").set_value(("seven.png", buf.getvalue(), "image/png"))
+    at.run()
+    assert not at.exception, exceptions(at)
+    steps = [title(chart(at, f"cnn_step_{i}")) for i in range(6)]
+    assert steps[0].startswith("Grey") and steps[-1].startswith("Centred")
+    assert any("Otsu" in s for s in steps) and any("Background" in s for s in steps)
+    assert "The network says **7**" in page_text(at)

@@ -24,9 +24,10 @@ def _snippets(at) -> dict[str, str]:
     at.run()
     assert not at.exception, exceptions(at)
     codes = [c.value for c in at.code]
-    names = {"cnnviz.conv2d(": "NumPy", "from scipy.signal": "SciPy", "F.conv2d(": "PyTorch"}
+    names = {"np.einsum(": "NumPy", "cnnviz.conv2d(": "cnnviz", "from scipy.signal": "SciPy",
+             "F.conv2d(": "PyTorch"}
     found = {name: code for code in codes for mark, name in names.items() if mark in code}
-    assert set(found) == {"NumPy", "SciPy", "PyTorch"}, codes
+    assert set(found) == {"NumPy", "cnnviz", "SciPy", "PyTorch"}, codes
     return found
 
 
@@ -48,9 +49,11 @@ def _feature_map(at) -> np.ndarray:
 def test_playground_panel_loads_the_photo_and_its_snippets_give_the_map(open_page):
     at = open_page("pages/playground.py")
     code = _snippets(at)
-    assert "samples.load_photo('camera'" in code["NumPy"]
+    assert "samples.load_photo('camera'" in code["cnnviz"]
+    assert "import cnnviz" not in code["NumPy"] and "samples." not in code["NumPy"]
     z_page = _feature_map(at)
-    for lang in ("NumPy", "SciPy"):
+    assert _run(code["NumPy"])[1] == str(z_page.shape)
+    for lang in ("cnnviz", "SciPy"):
         z, printed = _run(code[lang])
         np.testing.assert_allclose(z, z_page, rtol=1e-6, atol=1e-9)
         assert printed == str(z_page.shape)
@@ -67,10 +70,11 @@ def test_playground_panel_follows_the_settings(open_page):
     at.selectbox(key=keys.PAD_MODE).set_value("reflect").run()
     assert not at.exception, exceptions(at)
     code = _snippets(at)
-    assert "flip=True" in code["NumPy"] and "pad_mode='reflect'" in code["NumPy"]
+    assert "flip=True" in code["cnnviz"] and "pad_mode='reflect'" in code["cnnviz"]
     assert "convolve2d" in code["SciPy"] and "torch.flip" in code["PyTorch"]
+    assert "kd = kd[::-1, ::-1]" in code["NumPy"] and 'mode="reflect"' in code["NumPy"]
     z_page = _feature_map(at)
-    for lang in ("NumPy", "SciPy"):
+    for lang in ("cnnviz", "SciPy"):
         z, printed = _run(code[lang])
         np.testing.assert_allclose(z, z_page, rtol=1e-6, atol=1e-9)
         assert printed == str(z_page.shape) == "(64, 128)"
@@ -86,9 +90,9 @@ def test_playground_small_colour_matrix_is_written_out_and_summed(open_page):
     assert "a = np.array([[[25, 25, 25]" in code["NumPy"]
     assert "k = np.stack([k] * 3, axis=-1)" in code["NumPy"]
     z_page = _feature_map(at)
-    for lang in ("NumPy", "SciPy"):
+    for lang in ("NumPy", "cnnviz", "SciPy"):
         z, _ = _run(code[lang])
-        np.testing.assert_array_equal(z, z_page)
+        np.testing.assert_allclose(z, z_page, rtol=1e-12)
 
 
 def test_step_by_step_panel_writes_the_grid_and_its_snippets_give_the_animation(open_page):
@@ -100,9 +104,24 @@ def test_step_by_step_panel_writes_the_grid_and_its_snippets_give_the_animation(
     code = _snippets(at)
     assert "a = np.array([[0, 0, 0, 0, 0, 0, 0]," in code["NumPy"]
     payload = _payload(at)
-    for lang in ("NumPy", "SciPy"):
+    for lang in ("NumPy", "cnnviz", "SciPy"):
         z, printed = _run(code[lang])
         assert printed == str(tuple(payload["out_shape"]))
         for step in range(payload["n_steps"]):
             view = step_view(payload, step)
             assert view["total"] == format_number(z[view["out_row"], view["out_col"]])
+
+
+def test_playground_code_applies_the_activation_and_the_pooling_on_screen(open_page):
+    at = open_page("pages/playground.py", query={"src": "Lecture", "lecture": "rectangle",
+                                                 "k": "sobel_x", "act": "relu", "pool": "true"})
+    assert not at.exception, exceptions(at)
+    code = _snippets(at)
+    pooled = read(at, "pg_panel2_max po")["values"]
+    for lang in ("NumPy", "cnnviz", "SciPy"):
+        assert "then applies" not in code[lang]
+        out, ns = io.StringIO(), {}
+        with contextlib.redirect_stdout(out):
+            exec(compile(code[lang], "<snippet>", "exec"), ns)  # noqa: S102 - the page's code
+        np.testing.assert_allclose(ns["p"], pooled, rtol=1e-12)
+        assert out.getvalue().strip() == str(pooled.shape)

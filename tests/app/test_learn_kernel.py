@@ -78,7 +78,7 @@ def test_too_large_a_learning_rate_says_so_instead_of_plotting_nan(open_page):
     loss = chart(at, "lk_loss")["data"][0]
     values = array(loss["y"]).astype(float)
     assert np.isfinite(values).all() and len(values) < 50
-    # The shown step was clamped to the last finite one.
+    # The shown step was clamped to the last one the run kept.
     last = len(values) - 1
     assert metric(at, "Step t") == f"{last} of {last}"
 
@@ -114,3 +114,15 @@ def test_loss_and_weights_figures(open_page):
         "dash") == "dash")
     assert targets == sorted(np.ravel(SOBEL_X).astype(float).tolist())
     json.dumps(weights)  # plain JSON, no NaN
+
+
+def test_a_blown_up_run_names_the_size_limit_it_stopped_at_not_a_last_finite_step(open_page):
+    at = open_page(PAGE, query={"lk_lr": "5.0", "lk_t": "400"})
+    text = at.error[0].value
+    values = array(chart(at, "lk_loss")["data"][0]["y"]).astype(float)
+    last = len(values) - 1
+    # The step after the last one shown had a finite loss: the page stopped at its limit.
+    assert "last finite" not in text
+    assert f"stop at step {last}" in text
+    assert "still a finite number but more than 10⁸ times its first value" in text
+    assert re.search(rf"at step {last + 1} the loss reached [\d.]+·10\S+, ", text), text

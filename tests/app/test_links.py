@@ -21,12 +21,23 @@ from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.lessons import shapes
-from cnnviz.ui import kernel, links
+from cnnviz.ui import codec, kernel, links, transposed
 from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys
 
-from .conftest import animators, array, chart, charts, exceptions, figure, page_text, raw, switch
+from .conftest import (
+    animators,
+    array,
+    chart,
+    charts,
+    exceptions,
+    figure,
+    page_text,
+    raw,
+    switch,
+    type_in,
+)
 
 
 def _notices(at) -> str:
@@ -135,7 +146,7 @@ def test_shapes_page_from_a_link(open_page):
     assert not at.exception, exceptions(at)
     latex = " ".join(x.value for x in at.latex)
     assert "= 2" in latex  # ⌊(6 + 2 − 3)/5⌋ + 1 = 2
-    rows = links.decode_rows(stack, shapes.COLUMNS, numeric=ui_shapes.NUMERIC)
+    rows = codec.decode_rows(stack, shapes.COLUMNS, numeric=ui_shapes.NUMERIC)
     report = shapes.analyse_stack((28, 28, 1), shapes.parse_stack(rows))
     assert [m.value for m in at.metric][0].replace(",", "") == str(report.total_params)
     assert at.query_params["stack"] == stack
@@ -184,10 +195,7 @@ def test_an_edited_kernel_goes_into_the_link_and_a_preset_by_name(open_page):
     assert "k" not in at.query_params  # the default kernel stays out of the link
     at.selectbox(key=keys.KERNEL_PRESET).set_value("sobel_x").run()
     assert at.query_params["k"] == "sobel_x"
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "1/2"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {0: {"0": "1/2"}}).run()
     assert at.query_params["k"] == "1/2,0,-1;2,0,-2;1,0,-1"
     again = open_page(query=dict(at.query_params))  # the link, in a new session
     assert again.session_state[kernel.TABLE][0] == ["1/2", "0", "-1"]
@@ -196,9 +204,7 @@ def test_an_edited_kernel_goes_into_the_link_and_a_preset_by_name(open_page):
 def test_an_edited_stack_goes_into_the_link(open_page):
     at = open_page("pages/receptive_field.py")
     assert "rf_stack" not in at.query_params
-    at.session_state[ui_rf.TABLE.key_in(at.session_state)] = {
-        "edited_rows": {0: {"k": 5}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, ui_rf.TABLE, {0: {"k": 5}}).run()
     assert at.query_params["rf_stack"] == "conv,5,1,1,1;conv,3,1,1,1;conv,3,1,1,1"
 
 
@@ -211,10 +217,7 @@ def test_a_page_drops_the_other_pages_values_from_its_link(open_page):
 def test_the_link_survives_a_round_trip(open_page):
     """Settings written to the link open the same view in a fresh session."""
     at = open_page("pages/transposed.py")
-    editor = f"tr_x_editor_{at.session_state['tr_x_version']}"
-    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, transposed.grid("tr_x"), {0: {"0": "7"}}).run()
     query = dict(at.query_params)
     again = open_page("pages/transposed.py", query=query)
     np.testing.assert_array_equal(raw(again, "tr_steps_0"), raw(at, "tr_steps_0"))
@@ -313,3 +316,76 @@ def test_a_bad_typed_matrix_in_a_link_is_refused(open_page):
     at = open_page(query={"src": "Typed", "m": "1,2;3"})
     assert not at.exception, exceptions(at)
     assert "`m=1,2;3`" in _notices(at)
+
+
+# One integer number input a link can fill on each page (issue 17: 12 of 13 pages crashed
+# with "OverflowError: cannot convert float infinity to integer" inside Streamlit).
+INTEGER_INPUTS = [
+    ("pages/playground.py", "s_h"), ("pages/animation.py", "d_w"), ("pages/colour.py", "cv_f"),
+    ("pages/compare.py", "a_s"), ("pages/digits.py", "cnn_digit"),
+    ("pages/learn_kernel.py", "lk_steps"), ("pages/matrix.py", "mx_side"),
+    ("pages/pooling.py", "pl_kh"), ("pages/quiz.py", "q_seed"),
+    ("pages/receptive_field.py", "rf_row"), ("pages/shapes.py", "shp_n"),
+    ("pages/transposed.py", "tr_stride"), ("pages/correlation.py", "s_h"),
+]
+
+
+@pytest.mark.parametrize(("page", "name"), INTEGER_INPUTS)
+@pytest.mark.parametrize("value", ["inf", "-inf", "1e400"])
+def test_an_infinite_number_in_a_link_is_refused_not_a_crash(open_page, page, name, value):
+    at = open_page(page, query={name: value}, timeout=60)  # open_page fails on an exception
+    notices = _notices(at)
+    assert f"`{name}={value}` was ignored (not a finite number)" in notices, notices
+    assert name not in at.query_params
+    assert "not a setting of this page" not in notices
+
+
+def test_an_infinite_link_value_then_a_page_switch_names_no_false_reason(open_page):
+    at = open_page(query={"s_h": "inf", "pool_size": "1e400"})
+    assert len(charts(at)) >= 3  # the maps are drawn
+    switch(at, "pages/pooling.py")
+    assert not at.exception, exceptions(at)
+    assert "not a setting of this page" not in _notices(at)
+
+
+@pytest.mark.parametrize(("page", "key", "link", "extra"), [
+    ("pages/playground.py", "typed", "m", {"src": "Typed"}),
+    ("pages/correlation.py", "corr_typed", "corr_k", {"corr_kernel": "typed"}),
+])
+def test_a_typed_matrix_travels_in_its_link_exactly_as_typed(open_page, page, key, link, extra):
+    at = open_page(page, query=extra)
+    if at.text_area(key=key).value is None:
+        pytest.fail(f"no text area {key}")
+    at.text_area(key=key).set_value("0.123456789 1e-320\n1/3 -2.50").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params[link] == "0.123456789,1e-320;1/3,-2.50"
+    again = open_page(page, query=dict(at.query_params))
+    assert again.text_area(key=key).value == "0.123456789 1e-320\n1/3 -2.50"
+
+
+K11 = ";".join([",".join(["1"] * 11)] * 11)
+
+
+@pytest.mark.parametrize(("page", "query", "name", "why"), [
+    ("pages/animation.py", {"step": "99999", "k": "1e308,1e308;1e308,1e308"}, "step",
+     "these settings do not fit this grid"),
+    ("pages/animation.py", {"predict": "true", "k": K11, "src": "Lecture"}, "predict",
+     "these settings do not fit this grid"),
+    ("pages/learn_kernel.py", {"lk_t": "1999", "src": "Typed", "m": "1"}, "lk_t",
+     "this setting cannot run"),
+])
+def test_a_value_the_page_stopped_before_names_the_real_reason(open_page, page, query, name,
+                                                               why):
+    at = open_page(page, query=query)
+    notices = _notices(at)
+    assert "not a setting of this page" not in notices, notices
+    assert (f"`{name}={query[name]}` was not used: the page stopped before it ({why}; "
+            "see the message on the page)") in notices, notices
+
+
+def test_a_link_value_a_control_changes_names_what_it_shows_instead(open_page):
+    at = open_page(query={"d_h": "2.7"})
+    assert at.number_input(key=keys.DIL_H).value == 2
+    notices = _notices(at)
+    assert "`d_h=2.7` was ignored (not a value this control takes): it shows `2`." in notices
+    assert "default" not in notices  # 2 is not the default (1)

@@ -12,7 +12,18 @@ from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, page_text, raw, read, svgs, switch, title
+from .conftest import (
+    charts,
+    exceptions,
+    figure,
+    page_text,
+    raw,
+    read,
+    svgs,
+    switch,
+    title,
+    type_in,
+)
 
 
 def _png(array: np.ndarray) -> bytes:
@@ -63,9 +74,7 @@ def test_lecture_matrix_with_its_kernel_gives_the_lecture_numbers(open_page):
 
 def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     at = open_page()
-    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
-        "edited_rows": {1: {"1": "abc"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {1: {"1": "abc"}}).run()
     assert not at.exception, exceptions(at)
     errors = " ".join(e.value for e in at.error)
     assert "row 2, column 2" in errors and "'abc'" in errors
@@ -73,9 +82,7 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     assert "the maps show the last good kernel" in errors
     assert "Feature map" in title(figure(at, 1))
     # The typo stays in the grid to be corrected; other cells are kept as typed.
-    at.session_state[kernel.editor_key(at.session_state[kernel.VERSION])] = {
-        "edited_rows": {1: {"1": "1/9"}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {1: {"1": "1/9"}}).run()
     assert not at.error
     assert "sum -3.889" in page_text(at)  # sharpen with its centre 5 replaced by 1/9
 
@@ -143,10 +150,8 @@ def test_colour_image_with_2d_kernel_filters_each_channel(open_page):
 def test_grid_edits_survive_when_the_editor_state_is_dropped(open_page):
     # Visiting another page drops the editor's widget state; the edit must stay.
     at = open_page()
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "7"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    editor = kernel.GRID.key_in(at.session_state)
+    type_in(at, kernel.GRID, {0: {"0": "7"}}).run()
     del at.session_state[editor]
     at.run()
     assert not at.exception, exceptions(at)
@@ -269,10 +274,7 @@ def test_a_lecture_matrix_brings_its_settings_in_one_click_and_back_to_mine_undo
 def test_the_preset_box_names_what_is_in_the_grid(open_page):
     at = open_page()
     at.selectbox(key=keys.KERNEL_PRESET).set_value("box_blur_3").run()
-    editor = kernel.editor_key(at.session_state[kernel.VERSION])
-    at.session_state[editor] = {"edited_rows": {0: {"0": "2"}}, "added_rows": [],
-                                "deleted_rows": []}
-    at.run()
+    type_in(at, kernel.GRID, {0: {"0": "2"}}).run()
     assert at.selectbox(key=keys.KERNEL_PRESET).value == "custom"
     assert "your own" in page_text(at)
     at.button(key="kernel_reset").click().run()  # back to the preset it started from
@@ -321,3 +323,59 @@ def test_a_preset_that_shares_its_numbers_with_another_stays_chosen(open_page):
         at.selectbox(key=keys.KERNEL_PRESET).set_value(twin).run()  # and the twin is its own
         assert at.selectbox(key=keys.KERNEL_PRESET).value == twin
         assert cnnviz.core.kernels.KERNELS[twin].meaning in page_text(at)
+
+
+def _downloads(monkeypatch) -> dict:
+    """Record each deferred download the page registers: its file name -> the callable."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kw):
+        made[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name=file_name, **kw)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return made
+
+
+def _csv(data: bytes) -> np.ndarray:
+    return np.loadtxt(io.StringIO(data.decode()), delimiter=",", ndmin=2)
+
+
+def test_each_download_is_named_after_what_it_holds_z_and_g_of_z(open_page, monkeypatch):
+    made = _downloads(monkeypatch)
+    at = open_page(query={"src": "Lecture", "k": "sobel_x", "act": "relu"})
+    assert not at.exception, exceptions(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    for label in ("Feature map z (CSV)", "Feature map z (PNG)", "Activation g(z) (CSV)",
+                  "Activation g(z) (PNG)"):
+        assert label in labels
+    assert "Feature map (CSV)" not in labels
+    item = samples.LECTURE_INPUTS[at.session_state[keys.LECTURE]]
+    z = cnnviz.conv2d(item.array, [[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+    assert z.min() < 0  # so that z and relu(z) differ
+    np.testing.assert_allclose(_csv(made["feature_map_z.csv"]()), z)
+    np.testing.assert_allclose(_csv(made["activation_relu.csv"]()), np.maximum(z, 0))
+    # No activation: g(z) = z, one feature map to download.
+    at.selectbox(key=keys.ACTIVATION).set_value("none").run()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Feature map z (CSV)" in labels and "Activation g(z) (CSV)" not in labels
+
+
+def test_a_typed_lecture_link_without_a_kernel_gets_the_matrixs_own_kernel(open_page):
+    at = open_page(query={"src": "Lecture"})
+    assert not at.exception, exceptions(at)
+    item = samples.LECTURE_INPUTS["digit_one"]
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD], item.kernel)
+    at = open_page(query={"src": "Lecture", "lecture": "rectangle", "s_h": "2"})
+    item = samples.LECTURE_INPUTS["rectangle"]
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD], item.kernel)
+    assert at.number_input(key=keys.BIAS).value == item.bias == -4.0
+    assert at.number_input(key=keys.STRIDE_H).value == 2  # what the link says wins
+    assert at.number_input(key=keys.STRIDE_W).value == 1
+    # A link that names a kernel keeps it.
+    at = open_page(query={"src": "Lecture", "k": "sobel_x"})
+    np.testing.assert_array_equal(at.session_state[kernel.LAST_GOOD],
+                                  [[1, 0, -1], [2, 0, -2], [1, 0, -1]])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 import cnnviz
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
@@ -75,3 +77,13 @@ def test_garbage_gets_a_message_and_reveals_nothing(open_page):
 def test_the_switch_is_off_by_default(open_page):
     at = _open_small(open_page)
     assert not at.text_input and "Predictions right" not in page_text(at)
+
+
+def test_the_activation_is_named_as_the_screen_names_it(open_page):
+    at, z = _on(open_page)
+    at.selectbox(key=keys.ACTIVATION).set_value("relu").run()
+    z = np.maximum(z, 0)
+    assert "ReLU(z)?" in at.text_input(key="predict_answer_1").label
+    _guess(at, 1, str(z[0, 1] + 5))
+    text = page_text(at)
+    assert "Then the activation: ReLU(" in text and "relu(" not in text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnnviz.ui import rf as ui_rf
-from tests.app.conftest import charts, exceptions, shapes, switch, title
+from tests.app.conftest import charts, exceptions, shapes, switch, title, type_in
 
 PAGE = "pages/receptive_field.py"
 
@@ -42,10 +42,7 @@ def _text(at) -> str:
 
 
 def _edit(at, edited=None, added=()):
-    key = ui_rf.TABLE.key_in(at.session_state)
-    at.session_state[key] = {"edited_rows": edited or {}, "added_rows": list(added),
-                             "deleted_rows": []}
-    at.run()
+    type_in(at, ui_rf.TABLE, edited, added).run()
     assert not at.exception, exceptions(at)
 
 

@@ -24,3 +24,17 @@ def test_a_redirected_deep_path_is_reported_once_and_leaves_the_url(open_page):
     assert any("There is no page at `/etc/passwd`" in w.value for w in at.warning)
     assert "nopage" not in at.query_params
     assert not at.exception
+
+
+def test_a_path_with_a_control_character_opens_the_app_at_any_depth():
+    """/%00 and /pooling%00: Streamlit's own handler answers a bare "400 Bad Request"."""
+    from cnnviz.ui.router import NoSuchPage
+
+    html = [(b"accept", b"text/html")]
+    for path, shown in (("/\x00", "/%00"), ("/pooling\x00", "/pooling%00"),
+                        ("/\x1b[31m", "/%1B%5B31m")):
+        target = NoSuchPage.redirect_for({"method": "GET", "path": path, "headers": html})
+        assert target == f"/?nopage={shown}"
+    # A page's own path, and Streamlit's routes, still pass.
+    for path in ("/pooling", "/", "/_stcore/health", "/static/js/x.js"):
+        assert NoSuchPage.redirect_for({"method": "GET", "path": path, "headers": html}) is None

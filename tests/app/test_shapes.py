@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from cnnviz.ui import shapes as ui_shapes
-from tests.app.conftest import charts, exceptions, switch, title
+from tests.app.conftest import charts, exceptions, switch, title, type_in
 
 PAGE = "pages/shapes.py"
 
@@ -29,14 +29,8 @@ def _metrics(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def _editor(at) -> str:
-    return ui_shapes.TABLE.key_in(at.session_state)
-
-
 def _edit(at, edited=None, added=(), deleted=()):
-    at.session_state[_editor(at)] = {"edited_rows": edited or {}, "added_rows": list(added),
-                                     "deleted_rows": list(deleted)}
-    at.run()
+    type_in(at, ui_shapes.TABLE, edited, added, deleted).run()
     assert not at.exception, exceptions(at)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.app.conftest import exceptions, raw
+from cnnviz.ui import transposed
+from tests.app.conftest import exceptions, raw, type_in
 
 PAGE = "pages/transposed.py"
 
@@ -16,10 +17,8 @@ PAGE = "pages/transposed.py"
 
 
 
-def edit(at, editor_key, row, col, text):
-    at.session_state[editor_key] = {"edited_rows": {row: {str(col): text}}, "added_rows": [],
-                                    "deleted_rows": []}
-    return at.run()
+def edit(at, matrix, row, col, text):
+    return type_in(at, transposed.grid(matrix), {row: {str(col): text}}).run()
 
 
 @pytest.fixture
@@ -65,15 +64,14 @@ def test_presets_and_cell_edits(page):
     at.number_input(key="tr_pad").set_value(1).run()
     assert not at.exception, exceptions(at)
     assert raw(at, "tr_result_2").shape == (8, 8)
-    editor = f"tr_x_editor_{at.session_state['tr_x_version']}"
-    edit(at, editor, 0, 0, "5")
+    edit(at, "tr_x", 0, 0, "5")
     assert not at.exception, exceptions(at)
     assert raw(at, "tr_steps_0")[0, 0] == 5
 
 
 def test_bad_cell_and_bad_output_padding_give_messages(page):
     at = page
-    editor = f"tr_k_editor_{at.session_state['tr_k_version']}"
+    editor = "tr_k"
     edit(at, editor, 1, 1, "abc")
     assert not at.exception, exceptions(at)
     assert "Kernel k: cell (row 2, column 2) is not a number: 'abc'" in at.error[0].value

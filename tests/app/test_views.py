@@ -109,3 +109,22 @@ def test_the_animation_gets_the_number_rule_and_presenter_mode(open_page):
         options = json.loads(element.proto.json)["options"]
         assert options["present"] is present
         assert options["fit"] == dict(NUMBER_FIT)
+
+
+def test_a_view_file_with_an_infinite_integer_opens_with_a_notice_not_a_crash(open_page):
+    from urllib.parse import parse_qsl, urlparse
+
+    params = {"s_h": "inf", "pool_size": "1e400", "q_seed": "-inf"}
+    data = json.dumps({"format": "cnnviz-view", "version": 1, "page": "", "params": params})
+    at = open_page("pages/pooling.py")
+    at.file_uploader(key=views.UPLOAD).set_value(("v.json", data.encode(), "application/json"))
+    at.run()
+    assert not at.exception, exceptions(at)
+    assert "Opening the loaded view" in _sidebar_text(at)
+    # The browser opens the file's link, which passes the link's checks.
+    link = dict(parse_qsl(urlparse(link_of("", params)).query))
+    again = open_page(FILES[""], query=link)
+    notices = "\n".join(w.value for w in again.warning)
+    for name, value in params.items():
+        assert f"`{name}={value}` was ignored (not a finite number)" in notices, notices
+    assert "not a setting of this page" not in notices

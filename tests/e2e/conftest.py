@@ -23,16 +23,55 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 
 @contextlib.contextmanager
 def running_app(log_name: str = "streamlit.log"):
-    """Start ``streamlit run app.py`` on a free port; yield its URL once healthy."""
-    with server.running_app(ROOT / "app.py", cwd=ROOT, log=ROOT / "artifacts" / log_name,
-                            timeout=60) as url:
+    """Start ``streamlit run app.py`` on a free port; yield its URL once healthy.
+
+    When the server stops, its whole log must hold no traceback: every traceback
+    a user can cause is a bug (issue 17), even one the page caught and hid.
+    """
+    log = ROOT / "artifacts" / log_name
+    with server.running_app(ROOT / "app.py", cwd=ROOT, log=log, timeout=60) as url:
         yield url
+    tracebacks = server_tracebacks(log.read_text(errors="replace"))
+    assert not tracebacks, f"the server's log {log} holds tracebacks:\n" + "\n\n".join(
+        tracebacks[:3])
+
+
+#: The log of the session's shared server (:func:`app_url`).
+SERVER_LOG = ROOT / "artifacts" / "streamlit.log"
+
+
+def server_tracebacks(text: str) -> list[str]:
+    """Each traceback in a server log, with the lines around it.
+
+    >>> server_tracebacks("ok\\nTraceback (most recent call last):\\n  File x\\nE: boom\\n")[0][:9]
+    'Traceback'
+    >>> server_tracebacks("all fine\\n")
+    []
+    """
+    lines = text.splitlines()
+    return ["\n".join(lines[i:i + 12]) for i, line in enumerate(lines) if "Traceback" in line]
 
 
 @pytest.fixture(scope="session")
 def app_url():
     with running_app() as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def no_traceback_in_the_server_log(request):
+    """After each test on the shared server: no new traceback in its log (names the test)."""
+    if "app_url" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("app_url")
+    start = SERVER_LOG.stat().st_size
+    yield
+    with open(SERVER_LOG, "rb") as log:
+        log.seek(start)
+        new = log.read().decode("utf-8", errors="replace")
+    tracebacks = server_tracebacks(new)
+    assert not tracebacks, "this test left a traceback in the server's log:\n" + tracebacks[0]
 
 
 @pytest.fixture(scope="session")

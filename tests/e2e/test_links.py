@@ -117,7 +117,8 @@ def test_a_bad_link_shows_a_notice_and_the_default_view(page, app_url):
     screenshot(page, "link_bad_values")
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "/animation/x/y", "/a/%3Cscript%3Ealert(1)"])
+@pytest.mark.parametrize("path", ["/etc/passwd", "/animation/x/y", "/a/%3Cscript%3Ealert(1)",
+                                  "/%00", "/pooling%00"])
 def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, path):
     # Streamlit alone answers with a blank page here: its relative assets
     # resolve under the fake folder (router.NoSuchPage redirects instead).
@@ -129,3 +130,44 @@ def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, pat
     assert urlparse(page.url).path == "/" and "nopage" not in page.url
     assert page.locator("script:not([src])", has_text="alert(1)").count() == 0
     assert not no_exception_box(page)
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("/?s_h=inf", "Convolution playground"), ("/pooling?pl_kh=-inf", "Pooling"),
+    ("/quiz?q_seed=1e400", "Practice"),
+])
+def test_an_infinite_link_value_is_a_notice_in_the_browser_too(page, app_url, path, title):
+    """Streamlit seeds widgets from the URL the browser sent: the value must be gone from it."""
+    page.goto(f"{app_url}{path}")
+    wait_for_app(page, title)
+    page.get_by_text("not a finite number").first.wait_for()
+    assert no_exception_box(page) == []
+    assert "inf" not in page.url and "1e400" not in page.url
+
+
+def test_a_typed_number_a_box_would_change_is_kept_with_a_message_beside_it(page, app_url):
+    """Issue 17: 2.7 into Stride became 2 and 1e308 into Dilation became 1, in silence."""
+    page.goto(f"{app_url}/?d_h=8")
+    wait_for_app(page, "Convolution playground")
+    stride = page.get_by_role("spinbutton", name="Stride s rows")
+    stride.click()
+    stride.fill("2.7")
+    stride.press("Enter")
+    note = page.locator(".cnnviz-typed-note")
+    note.first.wait_for()
+    assert note.first.inner_text() == "“2.7” is not a whole number (1 to 16); the setting keeps 1."
+    dilation = page.get_by_role("spinbutton", name="Dilation d rows")
+    dilation.click()
+    dilation.fill("1e308")
+    dilation.press("Tab")
+    page.get_by_text("“1e308” is above the largest value, 8; the setting keeps 8.").wait_for()
+    page.wait_for_timeout(1500)  # time for a rerun, were one (wrongly) asked for
+    assert stride.input_value() == "2.7" and dilation.input_value() == "1e308"  # nothing lost
+    query = parse_qs(urlparse(page.url).query)
+    assert query.get("d_h") == ["8"] and "s_h" not in query  # the settings kept their values
+    stride.click()
+    stride.fill("3")
+    stride.press("Enter")
+    _wait_query(page, "s_h", "3")  # good text goes through as before
+    assert no_exception_box(page) == []
+    screenshot(page, "typed_number_kept")

@@ -73,7 +73,7 @@ def test_png_download_is_an_image(page, app_url):
     page.goto(app_url)
     wait_for_app(page, "Convolution playground")
     with page.expect_download() as info:
-        page.get_by_text("Feature map (PNG)").click()
+        page.get_by_text("Feature map z (PNG)").click()
     data = open(info.value.path(), "rb").read()
     with Image.open(io.BytesIO(data)) as im:
         # The 126 × 126 map at display size: each value a 5 × 5 block (640 // 126).

@@ -32,3 +32,28 @@ def test_cached_results_equal_the_cores_and_follow_their_inputs():
     assert a.data["png"] != b.data["png"]
     assert a.data["png"] == grid_figure(image, title="t").data["png"]
     assert cached.grid_figure(image, title="t") is a  # built once
+
+
+def test_kernel_lesson_tells_two_big_images_one_pixel_apart():
+    """512 × 512 × 3 is past Streamlit's sampling size: the key must be exact."""
+    from cnnviz.core.conv import ConvSettings
+
+    image = np.random.default_rng(4).uniform(size=(512, 512, 3))
+    other = image.copy()
+    other[300, 211, 1] = 1.0 - other[300, 211, 1]
+    options = dict(lr=1.0, steps=2, momentum=0.9, settings=ConvSettings(), learn_bias=True,
+                   init="zeros", noise_percent=0, seed=0, centre=True)
+    a = cached.kernel_lesson(image, "sobel_x", **options)
+    b = cached.kernel_lesson(other, "sobel_x", **options)
+    assert not np.array_equal(a.target, b.target)
+
+
+def test_evaluation_is_keyed_on_the_weights_not_a_name():
+    from cnnviz.core import nn
+
+    shipped = cached.shipped_model()
+    zero = nn.Trained(params={n: np.zeros_like(v) for n, v in shipped.params.items()},
+                      spec=shipped.spec, history=shipped.history)
+    assert cached.evaluation(shipped).accuracy == 0.973
+    assert cached.evaluation(zero).accuracy == 0.1
+    assert cached.evaluation(shipped).accuracy == 0.973

@@ -60,7 +60,7 @@ def _expected(image, kernel, cfg):
 
 
 @pytest.mark.parametrize("name", list(CASES))
-@pytest.mark.parametrize("lang", ["NumPy", "SciPy"])
+@pytest.mark.parametrize("lang", ["NumPy", "cnnviz", "SciPy"])
 def test_numpy_and_scipy_snippets_compute_the_core_feature_map(name, lang):
     image, kernel, cfg = CASES[name]
     view = layer_code(image, kernel, cfg)
@@ -104,8 +104,9 @@ def test_a_large_input_is_loaded_by_the_given_lines_and_still_computes_the_map()
     photo = samples.load_photo("camera", mode="grey", max_side=64)
     load = 'a = samples.load_photo("camera", mode="grey", max_side=64)'
     view = layer_code(photo, SOBEL, ConvSettings(stride=2), load=load)
-    assert not view.literal and load in view.code["NumPy"]
-    for lang in ("NumPy", "SciPy"):
+    assert not view.literal and load in view.code["cnnviz"]
+    assert load not in view.code["NumPy"] and "stand-in" in view.code["NumPy"]
+    for lang in ("cnnviz", "SciPy"):
         z, _ = _run(view.code[lang])
         np.testing.assert_allclose(z, cnnviz.conv2d(photo, SOBEL, stride=2), rtol=1e-12,
                                    atol=1e-12)
@@ -129,3 +130,90 @@ def test_literals_are_exact_and_short():
 def test_settings_that_do_not_fit_raise_like_conv2d():
     with pytest.raises(ValueError, match="larger than the padded input"):
         layer_code(np.zeros((2, 2)), SOBEL, ConvSettings())
+
+
+# --- issue 17: a plain-NumPy tab that runs anywhere; the activation and pooling computed ---
+
+LANGS = ["NumPy", "cnnviz", "SciPy"]
+
+
+def _run_final(code: str) -> tuple[np.ndarray, str]:
+    """The snippet's last result: p (pooled), else g (activated), else z."""
+    out = io.StringIO()
+    ns: dict = {}
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "<snippet>", "exec"), ns)  # noqa: S102 - our own generated code
+    for name in ("p", "g", "z"):
+        if name in ns:
+            return np.asarray(ns[name]), out.getvalue().strip()
+    raise AssertionError("no result")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_numpy_tab_is_plain_numpy_with_windows_and_einsum(name):
+    image, kernel, cfg = CASES[name]
+    code = layer_code(image, kernel, cfg).code["NumPy"]
+    assert "cnnviz" not in code and "samples" not in code and "scipy" not in code
+    assert "sliding_window_view" in code and "np.einsum(" in code
+    z, printed = _run(code)
+    np.testing.assert_allclose(z, _expected(image, kernel, cfg), rtol=1e-12, atol=1e-12)
+    assert printed == str(z.shape)
+
+
+def test_the_numpy_tab_runs_in_a_fresh_python_outside_the_project(tmp_path):
+    import subprocess
+    import sys
+
+    image, kernel, cfg = CASES["everything"]
+    script = tmp_path / "layer.py"
+    script.write_text(layer_code(image, kernel, cfg).code["NumPy"])
+    done = subprocess.run([sys.executable, "-I", str(script)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(_expected(image, kernel, cfg).shape)
+
+
+ACTIVATED = {
+    "relu + max pool": (GREY, SOBEL, ConvSettings(padding=1, activation="relu"),
+                        {"size": 2, "stride": 2, "mode": "max"}),
+    "leaky + avg pool 3/1": (GREY, ODD, ConvSettings(activation="leaky_relu", slope=0.2),
+                             {"size": 3, "stride": 1, "mode": "avg"}),
+    "sigmoid": (LECTURE, SOBEL, ConvSettings(activation="sigmoid", bias=-40.0), None),
+    "tanh colour pool": (COLOUR, BOX, ConvSettings(padding="same", activation="tanh"),
+                         {"size": 2, "stride": 3, "mode": "max"}),
+    "pool only, summed": (COLOUR, stack_channels(SOBEL, 3), ConvSettings(padding=1),
+                          {"size": 2, "stride": 2, "mode": "avg"}),
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIVATED))
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_activation_and_pooling_are_computed_not_named_in_a_comment(name, lang):
+    from cnnviz.core.activations import activate
+
+    image, kernel, cfg, pool = ACTIVATED[name]
+    view = layer_code(image, kernel, cfg, pool=pool)
+    code = view.code[lang]
+    assert "then applies" not in code
+    expected = activate(_expected(image, kernel, cfg), cfg.activation, slope=cfg.slope)
+    if pool is not None:
+        expected = cnnviz.pool2d(expected, pool["size"], stride=pool["stride"],
+                                 mode=pool["mode"])
+    got, printed = _run_final(code)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    assert printed == view.prints[lang] == str(expected.shape)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATED))
+def test_pytorch_applies_the_activation_and_pooling_too(name):
+    pytest.importorskip("torch", reason="PyTorch is not a dependency of cnnviz")
+    from cnnviz.core.activations import activate
+
+    image, kernel, cfg, pool = ACTIVATED[name]
+    view = layer_code(image, kernel, cfg, pool=pool)
+    expected = activate(_expected(image, kernel, cfg), cfg.activation, slope=cfg.slope)
+    if pool is not None:
+        expected = cnnviz.pool2d(expected, pool["size"], stride=pool["stride"],
+                                 mode=pool["mode"])
+    got, _ = _run_final(view.code["PyTorch"])
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)

@@ -70,3 +70,42 @@ def test_mnist_digits_are_already_mnist_style():
     for i in range(0, 5000, 500):
         p = mnist_style(d.x[i])
         assert np.corrcoef(p.image.ravel(), d.x[i].ravel())[0, 1] > 0.99
+
+
+def _photo_of(digit: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """An MNIST digit as a phone photo would take it: dark ink on paper, 4× larger, under
+    uneven light (a strong gradient across the page and a dim corner), with sensor noise."""
+    big = np.kron(digit, np.ones((4, 4)))  # 112 × 112, white ink on black
+    h, w = big.shape
+    yy, xx = np.mgrid[0:h, 0:w] / max(h, w)
+    light = 0.95 - 0.5 * xx - 0.25 * yy * xx  # paper from 0.95 down to 0.2
+    paper = light * (1.0 - 0.85 * big)  # ink absorbs most of the light
+    return np.clip(paper + rng.normal(0, 0.015, paper.shape), 0, 1)
+
+
+def test_an_unevenly_lit_photo_of_a_digit_loses_its_background_and_is_read():
+    from cnnviz.core import nn
+    from cnnviz.lessons import digits as lesson_digits
+
+    data, model = load_digits(), lesson_digits.load_model()
+    rng = np.random.default_rng(5)
+    picks = [int(np.flatnonzero(data.y == c)[7]) for c in range(10)]
+    prepared = np.stack([mnist_style(_photo_of(data.x[i], rng)).image for i in picks])
+    # No grey slab: outside the digit's own pixels the field is black, as in MNIST.
+    for i, p in zip(picks, prepared, strict=True):
+        clean = mnist_style(data.x[i]).image
+        assert np.corrcoef(p.ravel(), clean.ravel())[0, 1] > 0.9
+    probs = nn.predict(model.params, model.spec, prepared[..., None])
+    assert (probs.argmax(axis=1) == data.y[picks]).sum() >= 9
+
+
+def test_each_preprocessing_step_is_kept_to_show():
+    rng = np.random.default_rng(1)
+    p = mnist_style(_photo_of(load_digits().x[0], rng))
+    titles = [title for title, _ in p.steps]
+    assert titles[0].startswith("Grey") and titles[-1].startswith("Centred")
+    assert any("background" in t.lower() for t in titles)
+    assert any("Otsu" in t for t in titles)
+    for _, step in p.steps:
+        assert step.ndim == 2 and np.isfinite(step).all()
+        assert step.min() >= 0 and step.max() <= 1

@@ -153,7 +153,7 @@ def test_mapping_errors(func, x, mapping, pattern):
 
 
 def test_diverging_levels_hold_every_stop_and_stay_within_two_of_the_ramp():
-    from cnnviz.plots.display import _diverging_rgb
+    from cnnviz.core.palette import diverging_rgb as _diverging_rgb
 
     stops = np.linspace(-1.0, 1.0, len(DIVERGING_COLORS))
     np.testing.assert_array_equal(to_uint8_image(stops[None, :], "diverging")[0],

@@ -92,3 +92,15 @@ def test_load_image_keeps_its_signature_and_errors():
         load_image_with_notes(_gif_two_frames(), mode="hsv")
     with pytest.raises(ValueError, match="not an image cnnviz can read"):
         load_image_with_notes(b"hello")
+
+
+@pytest.mark.parametrize("mode", ["I;16", "I"])
+def test_pure_white_16_bit_gets_no_beyond_16_bits_note(mode):
+    """Issue 17's mutation gap: 65535, 16-bit white, is within 16 bits."""
+    values = np.array([[0, 1000, 65535], [65535, 65535, 65535]], dtype=np.uint16)
+    im = Image.fromarray(values if mode == "I;16" else values.astype(np.int32))
+    buf = io.BytesIO()
+    im.save(buf, format="PNG" if mode == "I;16" else "TIFF")
+    image, notes = load_image_with_notes(buf.getvalue(), mode="grey")
+    assert not any("beyond 16 bits" in n for n in notes), notes
+    assert image.max() == 1.0 and image[0, 1] == pytest.approx(1000 / 65535)

@@ -547,3 +547,18 @@ def test_image_size_reads_header_and_orientation():
         image_size(b"not an image at all")
     with pytest.raises(ImageError):
         image_size(b"")
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_image_size_agrees_with_the_loaded_picture_for_every_exif_orientation(orientation):
+    """Issue 17's mutation gap: orientations 5 and 7 (transpose, transverse) swap the sides too."""
+    from cnnviz.data.images import image_size
+
+    buf = io.BytesIO()
+    im = Image.new("RGB", (30, 20))
+    exif = im.getexif()
+    exif[0x0112] = orientation
+    im.save(buf, "JPEG", exif=exif)
+    shown = load_image(buf.getvalue()).shape[:2]
+    assert image_size(buf.getvalue()) == shown
+    assert shown == ((30, 20) if orientation >= 5 else (20, 30))

@@ -11,24 +11,26 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cnnviz.core.layers import (
-    ARCHITECTURES,
     LRN,
     Activation,
     AdaptivePool,
-    Architecture,
     Conv,
     Dense,
     Dropout,
     Flatten,
     Pool,
-    alexnet,
     conv_params,
     dense_params,
     lecture_comparisons,
-    lenet5,
     propagate,
     receptive_field,
     total_params,
+)
+from cnnviz.lessons.networks import (
+    ARCHITECTURES,
+    Architecture,
+    alexnet,
+    lenet5,
     vgg16,
 )
 
@@ -185,6 +187,15 @@ def test_same_and_valid_padding(n, conv, n_out, pad):
     info = propagate((n, n, 3), [conv])[0]
     assert info.output_shape == (n_out, n_out, 8)
     assert info.formulas[0].pad == pad
+
+
+def test_same_padding_follows_the_stride_in_the_shapes_and_the_formula():
+    """Issue 17's mutation gap: "same" padding computed as for stride 1 still gives 4 × 4 here,
+    but with the wrong padding, and the Shapes page would print 4.5 instead of 4."""
+    (h, _) = propagate((8, 8, 1), [Conv(1, 3, stride=2, padding="same")])[0].formulas
+    assert h.pad == (0, 1) and h.n_out == 4 and h.exact
+    assert r"\frac{8 + (0 + 1) - 3}{2}" in h.latex and h.latex.endswith("= 4")
+    assert "4.5" not in h.latex
 
 
 def test_asymmetric_and_dilated_formula_text():

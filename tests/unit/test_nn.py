@@ -198,3 +198,33 @@ def test_shift_augment_moves_but_keeps_the_digit():
     assert moved.shape == x.shape
     np.testing.assert_allclose(moved.sum(axis=(1, 2, 3)), 4.0)
     assert len({tuple(np.argwhere(m[..., 0])[0]) for m in moved}) > 5
+
+
+def test_saliency_of_the_shipped_network_matches_finite_differences():
+    """∂p_top/∂x by the backward pass equals central differences on a few pixels.
+
+    A little noise on the digit: on its flat black background, max-pool windows tie
+    and p is not differentiable there (the one-sided differences disagree).
+    """
+    from cnnviz.data.digits import load_digits
+    from cnnviz.lessons.digits import load_model
+    model = load_model()
+    noise = np.random.default_rng(3).random((28, 28, 1)) * 0.05
+    x = load_digits().x[7][:, :, None].astype(np.float64) * 0.95 + noise
+    grad, top, probs = nn.saliency(model.params, model.spec, x)
+    assert grad.shape == (28, 28, 1) and top == int(np.argmax(probs))
+    p64 = {k: v.astype(np.float64) for k, v in model.params.items()}
+
+    def p_top(img):
+        return nn.predict(p64, model.spec, img[None])[0, top]
+
+    h = 1e-6
+    for i, j in [(14, 14), (10, 12), (20, 8), (5, 16), (16, 20)]:
+        up, down = x.copy(), x.copy()
+        up[i, j, 0] += h
+        down[i, j, 0] -= h
+        numeric = (p_top(up) - p_top(down)) / (2 * h)
+        assert grad[i, j, 0] == pytest.approx(numeric, rel=1e-4, abs=1e-9)
+    assert np.abs(grad).max() > 1e-4  # not trivially zero
+    with pytest.raises(ValueError, match="target must be below 10"):
+        nn.saliency(model.params, model.spec, x, target=12)

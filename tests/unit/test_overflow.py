@@ -30,6 +30,10 @@ from cnnviz.plots.display import MAPPINGS, map_for_display, to_uint8_image
 from cnnviz.plots.figures import grid_figure, image_figure
 from cnnviz.plots.histogram import histogram, histogram_svg
 
+# Issue 17: the core raises its own ValueError on overflow, and lets no NumPy
+# RuntimeWarning escape before it (each site silences its overflow where it happens).
+pytestmark = pytest.mark.filterwarnings("error::RuntimeWarning")
+
 OVERFLOW = "overflows float64"
 HUGE = [1e308, -1e308, 1.7976931348623157e308, -1.7976931348623157e308, 1e300, 9e307]
 

@@ -107,7 +107,7 @@ def test_mixed_draws_every_kind_from_the_seed():
 
 
 @pytest.mark.parametrize("text", ["4x4", "4 × 4", "(4, 4)", "4,4", "4 X 4", "[4 4]", "4 by 4",
-                                  " 4*4 ", "4"])
+                                  " 4*4 "])
 def test_shapes_are_read_flexibly(text):
     q = quiz.Question("shape", 0, 1, "", (4, 4), "4 × 4", ("w",), hint="h")
     assert quiz.check(q, text).status == "right"
@@ -121,6 +121,14 @@ def test_garbage_gets_a_message_not_a_mark(text):
         verdict = quiz.check(q, text)
         assert verdict.status == "unreadable" and not verdict.scored, (q.kind, text)
         assert verdict.message and verdict.worked == ()
+
+
+@pytest.mark.parametrize("answer", [(16, 16), (16, 8)])
+def test_a_bare_number_for_a_shape_asks_for_both_sides_without_a_mark(answer):
+    q = quiz.Question("shape", 0, 1, "", answer, f"{answer[0]} × {answer[1]}", ("w",))
+    verdict = quiz.check(q, "16")
+    assert verdict.status == "unreadable" and not verdict.scored
+    assert "both sides" in verdict.message and "16 × 16" in verdict.message
 
 
 def test_a_shape_with_three_numbers_and_a_fractional_count_are_refused_with_why():

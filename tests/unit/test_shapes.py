@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz.core.layers import ARCHITECTURES, Conv, Dense, Flatten, Pool, lecture_comparisons
+from cnnviz.core.layers import Conv, Dense, Flatten, Pool, lecture_comparisons
+from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     EXERCISES,
     analyse_stack,

@@ -10,7 +10,7 @@ from PIL import Image
 
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data import samples
-from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, map_png
+from cnnviz.plots.gif import MAX_GIF_STEPS, animation_frames, animation_gif, map_png
 
 
 def test_the_gif_has_one_frame_per_step_and_the_output_fills_in():
@@ -68,3 +68,22 @@ def test_an_mp4_of_too_many_steps_is_refused():
 
     with pytest.raises(ValueError, match=f"at most {MAX_GIF_STEPS}"):
         animation_mp4(ConvTrace(np.zeros((30, 30)), np.ones((3, 3))))
+
+
+def test_the_gif_names_the_activation_as_the_screen_does(monkeypatch):
+    from PIL import ImageDraw
+
+    written: list[str] = []
+    real = ImageDraw.ImageDraw.text
+
+    def text(self, xy, string, *args, **kwargs):
+        written.append(str(string))
+        return real(self, xy, string, *args, **kwargs)
+
+    monkeypatch.setattr(ImageDraw.ImageDraw, "text", text)
+    trace = ConvTrace(np.array([[1.0, -2.0, 0.0], [0.0, 1.0, 3.0], [2.0, -1.0, 1.0]]),
+                      np.ones((2, 2)), activation="relu")
+    animation_frames(trace)
+    assert any(t.startswith("output a^[l] = ReLU(z)") for t in written)
+    assert any(t.startswith("ReLU(") and t.endswith(" = 0") for t in written)
+    assert not any("relu(" in t for t in written)

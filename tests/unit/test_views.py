@@ -94,3 +94,20 @@ def test_the_animators_own_copy_of_the_number_rule_is_the_same():
     in_js = {k: float(v) for k, v in re.findall(r"(\w+): ([\d.]+)", body)}
     # The browser measures the text, so it has no use for the character-width estimate.
     assert in_js == {k: float(v) for k, v in NUMBER_FIT.items() if k != "char"}
+
+
+@pytest.mark.parametrize("data", [
+    b"[" * 30_000 + b"]" * 30_000,  # 60 KB, under the 64 KB cap: RecursionError in json
+    b'{"a": ' * 9_000 + b"1" + b"}" * 9_000,
+    b'{"format": "cnnviz-view", "params": ' + b"[" * 20_000 + b"]" * 20_000 + b"}",
+])
+def test_a_deeply_nested_file_is_refused_before_parsing(data):
+    assert len(data) < MAX_BYTES
+    with pytest.raises(ValueError, match="nested"):
+        read_view(data, pages=PAGES)
+
+
+def test_brackets_inside_text_do_not_count_as_nesting():
+    params = {"k": "[[[[[[[[[[" * 50, "m": "{{{{" * 100}
+    view = read_view(view_json("", params, "./"), pages=PAGES)
+    assert view.params == params

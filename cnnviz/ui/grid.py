@@ -1,0 +1,203 @@
+"""Editable grids that survive page switches and travel in the link: one class for every editor.
+
+A grid's table lives in session state under its name: cell texts for a matrix
+(so "1/9" or a typo survives a rerun exactly as typed), dict rows for a layer
+table. Its data editor's key carries a version, ``{editor}_{version}``, which a
+whole-table change (a preset, a resize, a button) bumps, so the editor starts
+afresh without its old edits. The editor's edits are absolute, so folding them
+into the stored table on every run is harmless, and the table outlives the
+editor state Streamlit drops when another page runs.
+
+:class:`Grid` is a matrix of cell texts (the kernel, the colour slices, the
+transposed page's matrices); :class:`Rows` a table of layer rows that travels
+in the link as ``encode_rows`` text (the shapes and receptive-field stacks);
+:func:`typed_matrix` a matrix typed or pasted into a text box.
+Tests write an editor's edits through :meth:`Grid.key_in`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cnnviz.core.cells import matrix_cells, parse_matrix
+from cnnviz.core.text import format_table
+
+from . import links
+from . import state as k
+from .codec import decode_rows, encode_grid, encode_rows
+
+
+class Grid:
+    """A table kept under ``name``, shown in a data editor keyed ``{editor}_{version}``.
+
+    ``version`` and ``editor`` default to ``{name}_version`` and
+    ``{name}_editor``; grids that share a version key (the colour page's three
+    slices) start afresh together.
+    """
+
+    def __init__(self, name: str, *, version: str | None = None, editor: str | None = None
+                 ) -> None:
+        self.name = name
+        self.version = version or f"{name}_version"
+        self.prefix = editor or f"{name}_editor"
+
+    def key_in(self, session: Any) -> str:
+        """The editor's key in ``session`` (st.session_state, or a test's view of it)."""
+        version = session[self.version] if self.version in session else 0
+        return f"{self.prefix}_{version}"
+
+    @property
+    def key(self) -> str:
+        """The current editor's widget key."""
+        return self.key_in(st.session_state)
+
+    def exists(self) -> bool:
+        """Whether the table has been set in this session."""
+        return self.name in st.session_state
+
+    def replace(self, table: Any) -> None:
+        """Make ``table`` the grid's, dropping the editor's edits."""
+        st.session_state[self.name] = table
+        st.session_state[self.version] = st.session_state.get(self.version, 0) + 1
+
+    def load(self, values: np.ndarray) -> None:
+        """:meth:`replace` with a matrix's values, written as :func:`format_table` writes them."""
+        self.replace(format_table(values))
+
+    def current(self) -> list[list[str]]:
+        """The cell texts with the live editor's edits applied (a copy).
+
+        Edits outside the grid (an editor from before a resize) are ignored.
+        """
+        out = [list(row) for row in st.session_state[self.name]]
+        edits = st.session_state.get(self.key) or {}
+        for r, cols in (edits.get("edited_rows") or {}).items():
+            for c, text in cols.items():
+                if int(r) < len(out) and int(c) < len(out[0]):
+                    out[int(r)][int(c)] = "" if text is None else str(text)
+        return out
+
+    def cells(self, where: Any = None) -> list[list[str]]:
+        """Draw the grid of cell texts in ``where`` (default ``st``); the table with its edits.
+
+        The edits are saved into the stored table, so they outlive the editor.
+        """
+        table = st.session_state[self.name] = self.current()
+        frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))],
+                             dtype="string")
+        (where or st).data_editor(
+            frame, key=self.key, hide_index=True, num_rows="fixed", width="stretch",
+            column_config={c: st.column_config.TextColumn(c, width="small")
+                           for c in frame.columns})
+        return table
+
+
+class Rows(Grid):
+    """A data editor's table of rows, in the link under ``link`` when it is not its preset's.
+
+    Streamlit forgets an editor's edits when another page runs, so the edited
+    table is saved after every run (:meth:`editor`) and becomes the table again
+    when the editor comes back without its edits. A linked table is read back
+    once and must pass ``check`` (which raises ValueError naming what is
+    wrong) before it is used.
+    """
+
+    def __init__(self, name: str, *, link: str, columns: Sequence[str],
+                 numeric: Sequence[str] = (), check: Callable[[list[dict]], object] = list,
+                 max_rows: int = 64) -> None:
+        super().__init__(name)
+        self.link, self.columns = link, tuple(columns)
+        self.numeric, self.check, self.max_rows = tuple(numeric), check, max_rows
+
+    def rows(self, default: Callable[[], list[dict]]) -> list[dict]:
+        """The stored rows (``default()`` the first time), with lost edits folded back in."""
+        if not self.exists():
+            st.session_state[self.name] = default()
+        saved = st.session_state.get(self.name + "_saved")
+        if (self.key not in st.session_state and saved is not None
+                and saved != st.session_state[self.name]):
+            self.replace(saved)
+        rows = links.linked(self.link, self._checked)
+        if rows is not None:
+            self.replace(rows)
+        return st.session_state[self.name]
+
+    def _checked(self, text: str) -> list[dict]:
+        rows = decode_rows(text, self.columns, numeric=self.numeric, max_rows=self.max_rows)
+        self.check(rows)
+        return rows
+
+    def replace(self, table: Any) -> None:
+        """Make ``table`` the rows, dropping the editor's edits."""
+        super().replace(table)
+        st.session_state[self.name + "_saved"] = table
+
+    def editor(self, rows: list[dict], preset: list[dict], columns: dict[str, Any]
+               ) -> list[dict]:
+        """Draw ``rows`` in a data editor (rows can be added and deleted); the edited rows.
+
+        They are remembered for the editor's next appearance, and linked unless
+        they are ``preset``. ``columns`` is the editor's column configuration.
+        """
+        frame = pd.DataFrame(rows, columns=list(self.columns))
+        for col in self.numeric:
+            frame[col] = frame[col].astype("Int64")
+        edited = st.data_editor(frame, key=self.key, num_rows="dynamic", hide_index=True,
+                                width="stretch", placeholder="—", column_config=columns)
+        rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
+        st.session_state[self.name + "_saved"] = rows
+        text = encode_rows(rows, self.columns)
+        links.put(self.link, None if text == encode_rows(preset, self.columns) else text)
+        return rows
+
+
+#: A typed matrix up to this side travels in the link.
+TYPED_LINK_MAX = 16
+
+
+def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "matrix",
+                 max_side: int = 64, where: Any = None, height: int = 180) -> np.ndarray:
+    """A matrix the person types or pastes into a text box; returns its values.
+
+    Spaces, commas or tabs between numbers (a block copied from a spreadsheet
+    works), negatives and fractions, ``[[1, 2], [3, 4]]`` too
+    (:func:`cnnviz.core.cells.parse_matrix`). A bad cell is reported by row
+    and column under the box, the text stays as typed, and the last good
+    matrix is returned until it is fixed. Up to :data:`TYPED_LINK_MAX` a side
+    it travels in the link as ``1,2;3,4``.
+    """
+    where = where or st
+
+    def checked(text: str) -> str:
+        parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
+        return text
+
+    text = links.linked(link, checked)
+    if text is not None:
+        st.session_state[key] = text.replace(";", "\n").replace(",", " ")
+    st.session_state.setdefault(key, default)
+    typed = where.text_area(
+        label, key=key, height=height, **k.KEEP,
+        help="Numbers separated by spaces, commas or tabs (a block copied from a spreadsheet "
+             "works); negative numbers and fractions such as 1/9 too. [[1, 2], [3, 4]] works.")
+    last = f"_{key}_last_good"
+    try:
+        values = parse_matrix(typed, name=name, max_side=max_side)
+    except ValueError as err:
+        where.error(f"{err}. The last good {name} stays in use until this is fixed; your text "
+                    "is kept.", icon=":material/error:")
+        links.put(link, st.query_params.get(link))
+        return st.session_state.get(last, parse_matrix(default, name=name))
+    st.session_state[last] = values
+    small = max(values.shape) <= TYPED_LINK_MAX
+    # The cells exactly as typed: a reload or a shared link shows the same numbers.
+    links.put(link, encode_grid(matrix_cells(typed, name=name)) if small else None)
+    if not small:
+        where.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this {name} does not "
+                      "travel in the page's link.")
+    return values

@@ -1,0 +1,100 @@
+"""'Your own network' in Chromium: upload the sample ONNX file, walk it, look at it.
+
+Screenshots at 1400 × 1000 and 1280 × 720 land in artifacts/screens/ (own_network_*.png).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from .conftest import SHOTS, no_exception_box, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def _uploader(pg):
+    return (pg.get_by_test_id("stMain").get_by_test_id("stFileUploader")
+            .filter(has_text="Your network's weights").locator('input[type="file"]'))
+
+
+@pytest.mark.parametrize(("width", "height"), [(1400, 1000), (1280, 720)])
+def test_upload_sample_onnx_and_walk(browser, app_url, width: int, height: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    try:
+        pg.goto(f"{app_url}/own_network")
+        wait_for_app(pg, "Try the sample network")
+        _uploader(pg).set_input_files(str(ASSETS / "digits_cnn.onnx"))
+        wait_for_app(pg, "Open: digits_cnn.onnx")
+        wait_for_app(pg, "[6] MaxPool")
+        assert no_exception_box(pg) == []
+        main = pg.get_by_test_id("stMain")
+        assert main.get_by_text("9,098").count() >= 1
+        # every N × C × H × W layer's maps, drawn by the map element
+        pg.wait_for_function("() => document.querySelectorAll('.cm-root, [class*=cm-]')"
+                             ".length > 0", polling=200)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(SHOTS / f"own_network_{width}x{height}.png"))
+        pg.get_by_text("Your image, layer by layer").first.scroll_into_view_if_needed()
+        pg.wait_for_timeout(500)
+        pg.screenshot(path=str(SHOTS / f"own_network_maps_{width}x{height}.png"))
+        pg.get_by_text("What the network looks at").first.scroll_into_view_if_needed()
+        pg.wait_for_timeout(500)
+        pg.screenshot(path=str(SHOTS / f"own_network_looks_{width}x{height}.png"))
+    finally:
+        context.close()
+
+
+def test_refused_pickle_is_a_message(page, app_url, tmp_path: Path) -> None:
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    bad = tmp_path / "model.pth"
+    bad.write_bytes(b"\x80\x02}q\x00.")
+    _uploader(page).set_input_files(str(bad))
+    wait_for_app(page, "loading a pickle runs")
+    assert no_exception_box(page) == []
+
+
+@pytest.mark.parametrize("button", ["Try the sample network", "Sample as .npz"])
+def test_axe_with_the_sample_open(page, app_url, button: str) -> None:
+    """Axe on the whole walked page: tables, maps, filters, prediction, occlusion controls
+    (and, for named arrays, the layout choice and the settings table)."""
+    from .test_a11y import axe_violations
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    page.get_by_role("button", name=button).click()
+    wait_for_app(page, "[6] MaxPool")
+    page.wait_for_timeout(1000)
+    assert axe_violations(page) == []
+
+
+def test_occlusion_stops_and_then_runs(page, app_url) -> None:
+    """A long map (every pixel) is stopped by Stop; a coarse one then finishes and is drawn."""
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    page.get_by_role("button", name="Try the sample network").click()
+    wait_for_app(page, "Budget:")
+    for label, value in (("Patch (pixels a side)", "1"), ("Stride", "1")):
+        box = page.get_by_label(label)
+        box.fill(value)
+        box.press("Enter")
+        wait_for_app(page, "Budget:")
+    wait_for_app(page, "784 patch positions")
+    page.get_by_role("button", name="Compute the occlusion map").click()
+    page.get_by_text("Occluding").first.wait_for(state="visible")
+    page.get_by_role("button", name="Stop").click()
+    wait_for_app(page, "Budget:")
+    assert page.get_by_text("Occlusion: how p(").count() == 0
+    assert no_exception_box(page) == []
+    box = page.get_by_label("Stride")
+    box.fill("7")
+    box.press("Enter")
+    wait_for_app(page, "Budget:")
+    page.get_by_role("button", name="Compute the occlusion map").click()
+    page.get_by_text("Occlusion: how p(").first.wait_for(state="visible")
+    assert no_exception_box(page) == []
