@@ -78,10 +78,10 @@ class Room:
 
     code: str
     version: int
-    view: dict
+    view: dict[str, Any]
     paused: bool
     recall: int
-    question: dict | None
+    question: dict[str, Any] | None
     qid: int
     revealed: bool
     closed: bool
@@ -107,7 +107,7 @@ class Tally:
     answered: int = 0
     correct: int = 0
     joined: int = 0
-    histogram: dict[str, int] = field(default_factory=dict)
+    histogram: dict[str, int] = field(default_factory=dict[str, Any])
 
 
 # --- small pure helpers ------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def data_dir() -> Path:
     return Path(base) / "cnnviz"
 
 
-def _view_json(view: dict) -> str:
+def _view_json(view: dict[str, Any]) -> str:
     text = json.dumps(view, separators=(",", ":"), sort_keys=True)
     if len(text) > MAX_VIEW_BYTES:
         raise ValueError(f"view: {len(text)} bytes is over {MAX_VIEW_BYTES}")
@@ -236,7 +236,7 @@ class RoomStore:
         """A joined student's new nickname."""
         raise NotImplementedError
 
-    def publish(self, code: str, key: str, view: dict) -> int | None:
+    def publish(self, code: str, key: str, view: dict[str, Any]) -> int | None:
         """The teacher's view; returns the new version (None: not the teacher)."""
         raise NotImplementedError
 
@@ -248,7 +248,7 @@ class RoomStore:
         """Bring everyone back: every break-away ends."""
         raise NotImplementedError
 
-    def ask(self, code: str, key: str, question: dict, *,
+    def ask(self, code: str, key: str, question: dict[str, Any], *,
             seconds: float | None = None) -> int | None:
         """Open ``question`` (a new one replaces the last, and its answers); returns its id."""
         raise NotImplementedError
@@ -301,7 +301,8 @@ def _check_image(data: bytes) -> None:
         raise ValueError(f"image: {len(data)} bytes is over {MAX_IMAGE_BYTES}")
 
 
-def _open_for(question: dict | None, closed: bool, deadline: float | None, now: float) -> bool:
+def _open_for(question: dict[str, Any] | None, closed: bool, deadline: float | None,
+              now: float) -> bool:
     return question is not None and not closed and (deadline is None or now < deadline)
 
 
@@ -373,13 +374,13 @@ class SQLiteStore(RoomStore):
         except sqlite3.OperationalError as err:  # locked past the busy timeout, disk gone
             raise StoreDown(f"the class store is busy or unreachable ({err})") from err
 
-    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         try:
             return self._db().execute(sql, args).fetchall()
         except sqlite3.OperationalError as err:
             raise StoreDown(f"the class store is busy or unreachable ({err})") from err
 
-    def _live(self, db: sqlite3.Connection, code: str) -> tuple | None:
+    def _live(self, db: sqlite3.Connection, code: str) -> tuple[Any, ...] | None:
         """The room's row if alive; an expired room is deleted on the way."""
         row = db.execute("SELECT key_hash, touched FROM rooms WHERE code=?", (code,)).fetchone()
         if row is None:
@@ -387,7 +388,7 @@ class SQLiteStore(RoomStore):
         if self.clock() - row[1] > self.ttl:
             self._delete(db, code)
             return None
-        return row
+        return tuple(row)
 
     @staticmethod
     def _delete(db: sqlite3.Connection, code: str) -> None:
@@ -434,7 +435,7 @@ class SQLiteStore(RoomStore):
         rows = self._read("SELECT version, touched FROM rooms WHERE code=?", (code,))
         if not rows or self.clock() - rows[0][1] > self.ttl:
             return None
-        return rows[0][0]
+        return int(rows[0][0])
 
     def is_teacher(self, code: str, key: str) -> bool:
         rows = self._read("SELECT key_hash, touched FROM rooms WHERE code=?", (code,))
@@ -471,12 +472,13 @@ class SQLiteStore(RoomStore):
             return db.execute("UPDATE students SET name=? WHERE code=? AND sid=?",
                               (clean_text(name, MAX_NICKNAME), code, sid)).rowcount == 1
 
-    def _bump(self, db: sqlite3.Connection, code: str, sets: str = "", args: tuple = ()) -> int:
+    def _bump(self, db: sqlite3.Connection, code: str, sets: str = "",
+              args: tuple[Any, ...] = ()) -> int:
         sql = f"UPDATE rooms SET version=version+1{', ' + sets if sets else ''} WHERE code=?"
         db.execute(sql, (*args, code))
-        return db.execute("SELECT version FROM rooms WHERE code=?", (code,)).fetchone()[0]
+        return int(db.execute("SELECT version FROM rooms WHERE code=?", (code,)).fetchone()[0])
 
-    def publish(self, code: str, key: str, view: dict) -> int | None:
+    def publish(self, code: str, key: str, view: dict[str, Any]) -> int | None:
         text = _view_json(view)
         with self._tx() as db:
             if not self._teacher(db, code, key):
@@ -497,7 +499,7 @@ class SQLiteStore(RoomStore):
             self._bump(db, code, "recall=recall+1")
             return True
 
-    def ask(self, code: str, key: str, question: dict, *,
+    def ask(self, code: str, key: str, question: dict[str, Any], *,
             seconds: float | None = None) -> int | None:
         text = _view_json(question)
         with self._tx() as db:
@@ -507,7 +509,7 @@ class SQLiteStore(RoomStore):
             db.execute("DELETE FROM answers WHERE code=?", (code,))
             self._bump(db, code, "question=?, qid=qid+1, revealed=0, closed=0, deadline=?",
                        (text, deadline))
-            return db.execute("SELECT qid FROM rooms WHERE code=?", (code,)).fetchone()[0]
+            return int(db.execute("SELECT qid FROM rooms WHERE code=?", (code,)).fetchone()[0])
 
     def close(self, code: str, key: str) -> bool:
         with self._tx() as db:
@@ -661,11 +663,12 @@ class RedisStore(RoomStore):
         self._redis = redis
         self.ttl = ttl
         self.url = url
-        self.db = client or redis.Redis.from_url(
+        # Any: redis-py's own types mix in its asyncio client's awaitables.
+        self.db: Any = client or redis.Redis.from_url(
             url, socket_connect_timeout=timeout, socket_timeout=timeout,
             decode_responses=True, health_check_interval=30, retry_on_timeout=False)
         # Images are bytes: a second client that does not decode them.
-        self.raw = redis.Redis.from_url(
+        self.raw: Any = redis.Redis.from_url(
             url, socket_connect_timeout=timeout, socket_timeout=max(timeout, 5.0),
             decode_responses=False, retry_on_timeout=False) if client is None else client
         self._answer = self.db.register_script(_ANSWER_LUA)
@@ -693,7 +696,7 @@ class RedisStore(RoomStore):
     def _image_key(self, code: str) -> str:
         return self.PREFIX + code + ":image"
 
-    def _teacher_tx(self, code: str, key: str, change: Callable[[Any, dict], Any]) -> Any:
+    def _teacher_tx(self, code: str, key: str, change: Callable[[Any, dict[str, Any]], Any]) -> Any:
         """Run ``change(pipe, room_hash)`` in MULTI if ``key`` leads the room; else None."""
         room_key = self._keys(code)[0]
         with self._up(), self.db.pipeline() as pipe:
@@ -755,7 +758,7 @@ class RedisStore(RoomStore):
         return digest is not None and hmac.compare_digest(digest, key_digest(str(key)))
 
     def end(self, code: str, key: str) -> bool:
-        def change(pipe: Any, data: dict) -> Callable:
+        def change(pipe: Any, data: dict[str, Any]) -> Callable[[Any], Any]:
             pipe.delete(*self._keys(code), self._image_key(code))
             return lambda out: True
         # _teacher_tx adds EXPIREs after the DELETE; on missing keys they do nothing.
@@ -764,8 +767,9 @@ class RedisStore(RoomStore):
     def join(self, code: str, sid: str, name: str) -> str:
         room_key, students = self._keys(code)[:2]
         with self._up():
-            return self._join(keys=[room_key, students],
-                              args=[sid, clean_text(name, MAX_NICKNAME), self._ttl, MAX_STUDENTS])
+            return str(self._join(keys=[room_key, students],
+                                  args=[sid, clean_text(name, MAX_NICKNAME), self._ttl,
+                                        MAX_STUDENTS]))
 
     def rename(self, code: str, sid: str, name: str) -> bool:
         room_key, students = self._keys(code)[:2]
@@ -775,11 +779,12 @@ class RedisStore(RoomStore):
             self.db.hset(students, sid, clean_text(name, MAX_NICKNAME))
             return True
 
-    def _bump(self, code: str, key: str, fields: dict | Callable[[dict], dict],
+    def _bump(self, code: str, key: str,
+              fields: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],
               extra: Callable[[Any], None] | None = None) -> int | None:
         room_key = self._keys(code)[0]
 
-        def change(pipe: Any, data: dict) -> Callable:
+        def change(pipe: Any, data: dict[str, Any]) -> Callable[[Any], Any]:
             values = fields(data) if callable(fields) else fields
             pipe.hincrby(room_key, "version", 1)
             if values:
@@ -787,9 +792,10 @@ class RedisStore(RoomStore):
             if extra is not None:
                 extra(pipe)
             return lambda out: int(out[0])
-        return self._teacher_tx(code, key, change)
+        result: int | None = self._teacher_tx(code, key, change)
+        return result
 
-    def publish(self, code: str, key: str, view: dict) -> int | None:
+    def publish(self, code: str, key: str, view: dict[str, Any]) -> int | None:
         return self._bump(code, key, {"view": _view_json(view)})
 
     def set_paused(self, code: str, key: str, paused: bool) -> bool:
@@ -801,12 +807,12 @@ class RedisStore(RoomStore):
     def _drop_answers(self, code: str) -> Callable[[Any], None]:
         return lambda pipe: pipe.delete(*self._keys(code)[2:5])
 
-    def ask(self, code: str, key: str, question: dict, *,
+    def ask(self, code: str, key: str, question: dict[str, Any], *,
             seconds: float | None = None) -> int | None:
         text = _view_json(question)
         qid: list[int] = []
 
-        def fields(data: dict) -> dict:
+        def fields(data: dict[str, Any]) -> dict[str, Any]:
             qid.append(int(data.get("qid", 0)) + 1)
             return {"question": text, "qid": qid[0], "revealed": 0, "closed": 0,
                     "deadline": str(time.time() + seconds) if seconds else ""}
@@ -827,9 +833,9 @@ class RedisStore(RoomStore):
         text = clean_text(text, MAX_ANSWER)
         record = json.dumps({"a": text, "c": int(bool(correct)), "t": time.time()})
         with self._up():
-            return self._answer(keys=list(self._keys(code)),
-                                args=[qid, sid, record, int(bool(correct)), time.time(),
-                                      self._ttl, text])
+            return str(self._answer(keys=list(self._keys(code)),
+                                    args=[qid, sid, record, int(bool(correct)), time.time(),
+                                          self._ttl, text]))
 
     def tally(self, code: str, key: str) -> Tally | None:
         if not self.is_teacher(code, key):
@@ -863,7 +869,7 @@ class RedisStore(RoomStore):
             current, record = self.db.hget(room_key, "qid"), self.db.hget(answers, sid)
         if record is None or current is None or int(current) != int(qid):
             return None
-        return json.loads(record)["a"]
+        return str(json.loads(record)["a"])
 
     def put_image(self, code: str, key: str, name: str, data: bytes) -> bool:
         _check_image(data)
