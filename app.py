@@ -62,7 +62,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import charts, links, presenter, show, views
+    from cnnviz.ui import charts, classroom, links, presenter, show, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -71,9 +71,12 @@ def main() -> None:
     current = st.navigation(lessons)
     views.receive({p.url_path: p for group in lessons.values() for p in group})
     links.start()
+    pages = {p.url_path: p for group in lessons.values() for p in group}
+    classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
     presenter.switch()
     presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    room_bar = st.container()  # class mode: the room's bar and question, above the page
     stopped = None
     show.take_stop()  # a reason left by a fragment's own rerun is not this run's
     try:
@@ -82,6 +85,7 @@ def main() -> None:
         stopped = stop.why or "the page's message says why"
     stopped = stopped or show.take_stop()  # a fragment that stopped says why too
     links.finish(notices, stopped=stopped)
+    classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
@@ -92,6 +96,9 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by `streamlit run app.py`: the server, with this file as its script
+    from cnnviz.ui import class_push
+
     app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
                  on_script_error=router.unexpected_error,
-                 lifespan=warm.lifespan)  # the digits page's one-off work, before any visitor
+                 lifespan=warm.lifespan,  # the digits page's one-off work, before any visitor
+                 routes=class_push.routes())  # class mode's push route (server-sent events)

@@ -96,10 +96,12 @@ class Cluster:
 
 @contextlib.contextmanager
 def running_cluster(replicas: int = 2, *, port: int = 0, app_dir: Path = ROOT,
-                    prefix: Path | None = None, timeout: float = 120.0) -> Iterator[Cluster]:
+                    prefix: Path | None = None, timeout: float = 120.0,
+                    env: dict[str, str] | None = None) -> Iterator[Cluster]:
     """Start ``replicas`` × ``streamlit run app.py`` and nginx in front; stop them all after.
 
-    ``port`` 0 picks a free one. Raises ``RuntimeError`` if nginx is missing or
+    ``port`` 0 picks a free one; ``env`` adds to the replicas' environment (class
+    mode's ``CNNVIZ_REDIS_URL``, say). Raises ``RuntimeError`` if nginx is missing or
     anything fails to start.
     """
     nginx = nginx_binary()
@@ -112,7 +114,7 @@ def running_cluster(replicas: int = 2, *, port: int = 0, app_dir: Path = ROOT,
         (prefix / sub).mkdir(parents=True, exist_ok=True)
     # One cookie secret for all replicas, so a signed cookie one made, another accepts.
     env = {**os.environ, "PYTHONUNBUFFERED": "1",
-           "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+           "STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32), **(env or {})}
     procs: list[subprocess.Popen] = []
     try:
         ports = [free_port() for _ in range(replicas)]
@@ -158,8 +160,26 @@ def main(argv=None) -> int:
     p.add_argument("--replicas", type=int, default=2, help="how many `streamlit run` (2)")
     p.add_argument("--port", type=int, default=8080, help="nginx's loopback port (8080)")
     p.add_argument("--app-dir", default=str(ROOT), help="the checkout to run (this one)")
+    p.add_argument("--redis", action="store_true",
+                   help="class mode across replicas: start Debian's redis-server on a free "
+                        "loopback port and give the replicas CNNVIZ_REDIS_URL")
     args = p.parse_args(argv)
-    with running_cluster(args.replicas, port=args.port, app_dir=Path(args.app_dir)) as c:
+    with contextlib.ExitStack() as stack:
+        env = {}
+        if args.redis:
+            try:
+                from deploy.redis_local import running_redis
+            except ImportError:  # run as a script: deploy/ itself is on the path
+                from redis_local import running_redis
+
+            env["CNNVIZ_REDIS_URL"] = stack.enter_context(running_redis())
+            print(f"redis: {env['CNNVIZ_REDIS_URL']}")
+        return _serve(args, env)
+
+
+def _serve(args, env: dict[str, str]) -> int:
+    with running_cluster(args.replicas, port=args.port, app_dir=Path(args.app_dir),
+                         env=env) as c:
         print(f"nginx: {c.url} (pid {c.nginx_pid}; config, logs: {c.prefix})")
         for url, pid in zip(c.replicas, c.pids, strict=True):
             print(f"replica: {url} (pid {pid})")

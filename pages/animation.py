@@ -7,6 +7,7 @@ from cnnviz.core.pool import pool_geometry
 from cnnviz.ui import (
     cached,
     charts,
+    classroom,
     in_code,
     kernel,
     predict,
@@ -43,7 +44,9 @@ def step_by_step(source: sources.Source | None) -> None:
         show.stop()
     # Presenter mode: the animation first, its settings below it.
     first, second = st.container(), st.container()
-    settings_box, stage = (second, first) if presenter.on() else (first, second)
+    # A student following a class too: what the teacher shows comes first (phones).
+    settings_box, stage = ((second, first) if presenter.on() or classroom.following()
+                           else (first, second))
     with settings_box:
         grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
     with grid_col:
@@ -102,6 +105,7 @@ def step_by_step(source: sources.Source | None) -> None:
         stepper.remember_view()
         if mode == "Convolution":
             predict.predict_panel(grid, filt, cfg, geom.n_steps)
+            classroom.offer_step(grid, filt, cfg, geom.n_steps)  # class mode: ask the room
             stepper.gif_button(grid, filt, cfg, geom.n_steps)
         with st.expander("Why this output size?"):
             show.shape_formulas(geom, what="window")

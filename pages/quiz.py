@@ -1,8 +1,10 @@
 """Practice: predict, then reveal. Seeded questions on shapes, parameters, kernels and values."""
 
+import contextlib
+
 import streamlit as st
 
-from cnnviz.ui import quiz, router, show
+from cnnviz.ui import classroom, quiz, router, show
 
 router.ensure_routed()
 st.title("Practice: predict, then reveal")
@@ -14,6 +16,10 @@ show.intro(
     "and everyone gets the same question."
 )
 
-question = quiz.picker()
+# A student following a class: the question first, its settings folded away (the teacher's).
+with (st.expander("Question settings (the teacher's)") if classroom.following()
+      else contextlib.nullcontext()):
+    question = quiz.picker()
 quiz.show_question(question)
+classroom.offer_practice(question)  # a teacher in class mode may ask the room
 quiz.show_verdict(quiz.answer_form(question))

@@ -17,6 +17,11 @@ fi
 if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   MISSING="$MISSING nginx"
 fi
+# redis-server for the class store's contract tests (tests/unit/test_rooms_store.py) and
+# the class-mode replica test.
+if ! command -v redis-server >/dev/null 2>&1 && [ ! -x /usr/bin/redis-server ]; then
+  MISSING="$MISSING redis-server"
+fi
 if ! command -v node >/dev/null 2>&1; then
   MISSING="$MISSING nodejs"
 fi

@@ -120,10 +120,21 @@ def start() -> None:
         del st.query_params[k.NO_PAGE]
         notice(f"There is no page at `{shown(missing, 60)}`, so the app opened on its first "
                "page. The pages are listed in the sidebar.")
-    if initial.get(k.SOURCE) == "Upload":
+    # (sources.UPLOAD_KEPT: a class's image, from the teacher, is already there)
+    if initial.get(k.SOURCE) == "Upload" and st.session_state.get("_upload_kept") is None:
         notice("This link was made with an uploaded image, which cannot travel in a link: "
                "the default photo is shown. Upload the image again to see it here.")
     st.session_state[_INITIAL] = initial
+
+
+def reopen() -> None:
+    """Open the URL's current query as a fresh link in this session (class mode's follow).
+
+    The values are checked as when a session opens a link; manual values are
+    read back once through :func:`incoming`.
+    """
+    st.session_state.pop(_OPENED, None)
+    start()
 
 
 def _finite_or_text(value: str) -> bool:

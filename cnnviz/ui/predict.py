@@ -32,6 +32,27 @@ def _answer_key(step: int) -> str:
     return f"predict_answer_{step}"
 
 
+def worked_step(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings,
+                step: int) -> tuple[float, list[str], tuple[int, int]]:
+    """Step ``step``'s output value, its working (products and sum, per channel, the
+    activation) and its output cell: what a guess is marked against."""
+    s = ConvTrace(grid, kernel, settings=cfg).step(step)
+    value = s.activated if cfg.activation != "none" else s.total
+    text = step_text(s, cfg.activation)
+    lines = [f"Products and sum: {text.sum}"]
+    if text.channels:
+        lines.append(f"Per channel: {text.channels}")
+    if text.activation:
+        lines.append(f"Then the activation: {text.activation}")
+    return float(value), lines, (int(s.out_row), int(s.out_col))
+
+
+def step_prompt(target: int, n_steps: int, cell: tuple[int, int], cfg: ConvSettings) -> str:
+    """The question for step ``target`` (counted from 1 on screen, as the animation counts)."""
+    what = activated_name(cfg.activation) if cfg.activation != "none" else "z = Σ a·w + b"
+    return f"Step {target + 1} of {n_steps} fills output {cell}: its value {what}?"
+
+
 def _check(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, step: int) -> None:
     """Mark the guess for ``step``, then move the animation there (a form callback)."""
     text = st.session_state.get(_answer_key(step)) or ""
@@ -45,24 +66,17 @@ def _check(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, step: int) -
         st.session_state[LAST] = {"step": step, "status": "unreadable", "lines": [],
                                   "message": "Type your guess first: a number, e.g. 14."}
         return
-    s = ConvTrace(grid, kernel, settings=cfg).step(step)
-    value = s.activated if cfg.activation != "none" else s.total
+    value, lines, (r, c) = worked_step(grid, kernel, cfg, step)
     right = close_enough(guess, value)
     score = _score()
     score["asked"] += 1
     score["right"] += right
-    text = step_text(s, cfg.activation)
-    lines = [f"Products and sum: {text.sum}"]
-    if text.channels:
-        lines.append(f"Per channel: {text.channels}")
-    if text.activation:
-        lines.append(f"Then the activation: {text.activation}")
     said = format_number(guess)
     st.session_state[LAST] = {
         "step": step, "status": "right" if right else "wrong", "lines": lines,
-        "message": (f"Right: output ({s.out_row}, {s.out_col}) = {format_number(value)}."
+        "message": (f"Right: output ({r}, {c}) = {format_number(value)}."
                     if right else
-                    f"Not quite: you said {said}; output ({s.out_row}, {s.out_col}) = "
+                    f"Not quite: you said {said}; output ({r}, {c}) = "
                     f"{format_number(value)}.")}
     stepper.jump_to(step)
 

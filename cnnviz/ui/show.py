@@ -64,6 +64,9 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             st.session_state[_STOPPED] = stop.why or "the page's message says why"
         finally:
             views.refresh()  # the saved view follows the fragment's widgets
+            from . import classroom  # here: classroom imports pages' widgets, which import show
+
+            classroom.publish_from_fragment()  # and so does a class's room
 
     return st.fragment(run)
 
@@ -85,7 +88,10 @@ def typed_numbers() -> None:
 def intro(text: str) -> None:
     """The two or three sentences that open a page: what it teaches (not in presenter mode,
     where the teacher says it and the grids need the room)."""
-    if not presenter.on():
+    # A student following a class sees what the teacher shows first (phones above all).
+    following = st.session_state.get("_class_role") == "student" and st.session_state.get(
+        "_class_follow")
+    if not presenter.on() and not following:
         st.markdown(text)
 
 

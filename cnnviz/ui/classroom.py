@@ -1,0 +1,888 @@
+"""Class mode: a teacher leads a room, the students' pages follow, the room answers live.
+
+``app.py`` calls three functions around the page:
+
+- :func:`before_page` (after :func:`cnnviz.ui.links.start`, before any widget):
+  joins a room from ``?room=CODE``, restores a reloaded tab's place, and for a
+  following student applies the teacher's newer view. Applying is opening the
+  teacher's link in this session: the session's view state is dropped (what
+  the class keys, the student's own upload and scores hold is kept), the
+  teacher's widget values are set, the manual link values go through
+  :func:`cnnviz.ui.links.reopen` (so they pass the same checks as any link),
+  and :func:`st.switch_page` moves to the teacher's page when it differs.
+- :func:`after_page`: the teacher's view is published when it changed; the
+  room's bar above the page (follow/break away, the open question, pause),
+  the teacher's join screen; the listener component.
+- :func:`sidebar`: Start a class, join by code, the teacher's controls.
+
+Who leads: the teacher key (128 bits) lives in the teacher's session and in
+the tab's ``sessionStorage`` (so a reload keeps control, see
+``static/classroom.js``); it is never in a link, the QR code, the published
+view or anything drawn, except the "teacher link" shown on request. Every
+teacher action is checked by the store against the key's digest
+(:mod:`cnnviz.data.rooms`). A student's session only reads the room, and
+writes only its own nickname and answer.
+
+How followers wake: see :mod:`cnnviz.ui.class_push` (server-sent events).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import socket
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from cnnviz.data import rooms
+from cnnviz.lessons import quiz as quiz_lesson
+
+from . import class_push, links, predict, presenter, sources, stepper
+from . import state as k
+
+__all__ = ["after_page", "before_page", "sidebar"]
+
+ROOM = "room"  # the join link's query value: the code, nothing else
+TEACH = "teach"  # the teacher link's value (shown on request only): code.key
+
+CODE, ROLE, KEY, SID, NAME = "_class_code", "_class_role", "_class_key", "_class_sid", "_class_name"
+FOLLOW, APPLIED, VIEW, RECALL = "_class_follow", "_class_applied", "_class_view", "_class_recall"
+TRIES, PUBLISHED, DOWN, NOTE = "_class_tries", "_class_published", "_class_down", "_class_note"
+SEEN = "_class_seen"  # the room as this run read it (a Room), for the panels after the page
+RESULT = "_class_result"  # qid -> what this student's last answer got
+JOIN_ERROR = "_class_join_error"
+IMAGE_SENT = "_class_image_sent"  # the digest of the teacher's upload the room has
+MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it changes
+
+#: Session keys an applied view keeps (everything else is view state, dropped).
+KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
+                 "cnn_model")
+#: Settings that stay each person's own: presenter mode is the projector's.
+OWN = frozenset({"present", ROOM, TEACH, "nopage"})
+#: Wrong codes a session may try in :data:`TRY_WINDOW` seconds.
+MAX_TRIES, TRY_WINDOW = 5, 600.0
+
+_STATIC = Path(__file__).with_name("static")
+_listener = st.components.v2.component(
+    "cnnviz_class", html="<span hidden></span>",
+    js=(_STATIC / "classroom.js").read_text(encoding="utf-8"))
+
+
+def _noop() -> None:
+    """Trigger callbacks: v2 returns only the triggers that have one; the rerun is the point."""
+
+
+def store() -> rooms.RoomStore:
+    """This server's room store (one per process, shared with the push route)."""
+    return class_push.shared_store()
+
+
+def role() -> str | None:
+    """"teacher", "student" or None (alone)."""
+    return st.session_state.get(ROLE)
+
+
+def following() -> bool:
+    """Whether this session is a student following the teacher (pages put what the teacher
+    shows first: on a phone, the settings fold away below it)."""
+    return role() == "student" and bool(st.session_state.get(FOLLOW))
+
+
+def _leave(message: str | None = None) -> None:
+    for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN):
+        st.session_state.pop(key, None)
+    st.session_state[MEMORY] = {"forget": True}
+    if message:
+        st.session_state[NOTE] = message
+    if ROOM in st.query_params:
+        del st.query_params[ROOM]
+
+
+def _remember() -> None:
+    """What this tab keeps for a reload (sessionStorage, via the listener)."""
+    if role() == "teacher":
+        saved = {"code": st.session_state[CODE], "key": st.session_state[KEY]}
+    else:
+        saved = {"code": st.session_state[CODE], "sid": st.session_state[SID],
+                 "name": st.session_state[NAME]}
+    st.session_state[MEMORY] = {"remember": json.dumps(saved)}
+
+
+# --- joining, starting, restoring ------------------------------------------------------------
+
+
+def _tries_left() -> int:
+    now = time.time()
+    tries = [t for t in st.session_state.get(TRIES, []) if now - t < TRY_WINDOW]
+    st.session_state[TRIES] = tries
+    return MAX_TRIES - len(tries)
+
+
+def join(text: str, *, sid: str | None = None, name: str | None = None) -> str | None:
+    """Join the room with code ``text``; returns a message saying why not, or None."""
+    if _tries_left() <= 0:
+        return ("Too many wrong codes: wait a few minutes, then type the code from the board "
+                "again.")
+    try:
+        code = rooms.clean_code(text)
+    except ValueError as err:
+        st.session_state[TRIES].append(time.time())
+        return f"That is not a class code: {err}."
+    sid = sid or rooms.secrets.token_hex(8)
+    name = rooms.clean_text(name, rooms.MAX_NICKNAME) or rooms.nickname()
+    try:
+        status = store().join(code, sid, name)
+    except rooms.StoreDown:
+        return "The class cannot be reached right now; you are working on your own. Try again."
+    if status == "gone":
+        st.session_state[TRIES].append(time.time())
+        return (f"There is no class {code} now: it ended, expired, or the code is mistyped. "
+                "The app works on its own meanwhile.")
+    if status == "full":
+        return f"Class {code} is full ({rooms.MAX_STUDENTS} students). The app works on its own."
+    st.session_state.update({CODE: code, ROLE: "student", SID: sid, NAME: name, FOLLOW: True,
+                             APPLIED: 0, RECALL: None})
+    st.session_state.pop(VIEW, None)
+    _remember()
+    return None
+
+
+def _join_typed() -> None:
+    """The Join button: the typed code (a callback, so the page already follows)."""
+    message = join(st.session_state.get("class_code_in") or "")
+    if message:
+        st.session_state[JOIN_ERROR] = message
+
+
+def start_class() -> None:
+    """Start a class: a room led by a fresh key kept in this session (a button callback)."""
+    key = rooms.new_key()
+    try:
+        code = store().create(key)
+    except rooms.StoreDown:
+        st.session_state[NOTE] = "The class could not be started: the store is unreachable."
+        return
+    st.session_state.update({CODE: code, ROLE: "teacher", KEY: key, "class_show_join": True})
+    st.session_state.pop(PUBLISHED, None)
+    _remember()
+
+
+def _restore(saved: str) -> None:
+    """A reloaded tab's place, from its sessionStorage (checked against the store)."""
+    try:
+        data = json.loads(saved)
+        code = rooms.clean_code(str(data.get("code", "")))
+    except (ValueError, TypeError, AttributeError):
+        return
+    if "key" in data:
+        key = str(data["key"])[:64]
+        try:
+            ok = store().is_teacher(code, key)
+        except rooms.StoreDown:
+            ok = False
+        if ok:
+            st.session_state.update({CODE: code, ROLE: "teacher", KEY: key})
+        else:
+            st.session_state[MEMORY] = {"forget": True}
+        return
+    sid = str(data.get("sid", ""))[:32]
+    if sid.isalnum():
+        message = join(code, sid=sid, name=str(data.get("name", "")))
+        if message:
+            st.session_state[MEMORY] = {"forget": True}
+
+
+def _teacher_link(code: str, key: str) -> str:
+    return f"{public_base()}/?{urlencode({TEACH: f'{code}.{key}'})}"
+
+
+def _take_teacher_link(text: str) -> None:
+    code, _, key = text.partition(".")
+    try:
+        code = rooms.clean_code(code)
+        ok = store().is_teacher(code, key)
+    except (ValueError, rooms.StoreDown):
+        ok = False
+    if ok:
+        st.session_state.update({CODE: code, ROLE: "teacher", KEY: key})
+        _remember()
+    else:
+        st.session_state[NOTE] = "That teacher link does not lead a class now."
+
+
+# --- the join address --------------------------------------------------------------------------
+
+
+def lan_address() -> str | None:
+    """This machine's address on the local network (no packet is sent), or None."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))
+            address = s.getsockname()[0]
+        except OSError:
+            return None
+    return None if address.startswith("127.") else address
+
+
+def public_base() -> str:
+    """The app's address for students: ``CNNVIZ_PUBLIC_URL``, else the LAN address."""
+    chosen = os.environ.get("CNNVIZ_PUBLIC_URL", "").strip().rstrip("/")
+    if chosen:
+        return chosen
+    port = st.get_option("server.port") or 8501
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    host = lan_address() or "localhost"
+    return f"http://{host}:{port}" + (f"/{base}" if base else "")
+
+
+def join_link(code: str) -> str:
+    """The students' link: the app's public address with ``?room=CODE`` and nothing else."""
+    return f"{public_base()}/?{ROOM}={code}"
+
+
+def qr_png(text: str, *, scale: int) -> bytes:
+    """A QR code of ``text`` as PNG bytes (segno, pure Python)."""
+    import segno
+
+    out = io.BytesIO()
+    segno.make(text, error="m").save(out, kind="png", scale=scale, border=3)
+    return out.getvalue()
+
+
+# --- following -----------------------------------------------------------------------------
+
+
+def _view_now(page: str) -> dict:
+    """The teacher's view: the page, its link's values and those values as the widgets hold
+    them (typed), without what stays each person's own."""
+    query = {n: v for n, v in st.query_params.to_dict().items() if n not in OWN}
+    values = {}
+    for name in query:
+        if name in st.session_state:
+            value = st.session_state[name]
+            if isinstance(value, bool | int | float | str):
+                values[name] = value
+    view = {"page": page, "query": query, "values": values}
+    kept = st.session_state.get(sources.UPLOAD_KEPT)
+    if query.get(k.SOURCE) == "Upload" and kept is not None:
+        view["image"] = hashlib.sha256(kept[1]).hexdigest()[:32]
+    return view
+
+
+def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code: str) -> None:
+    """Open the teacher's ``view`` in this session (see the module's docstring)."""
+    page = view.get("page")
+    if page not in pages:
+        return
+    query = {str(n): str(v)[: links.MAX_VALUE_CHARS] for n, v in view.get("query", {}).items()
+             if isinstance(n, str) and n not in OWN}
+    for key in list(st.session_state.keys()):
+        if not key.startswith(KEEP_PREFIXES):
+            try:
+                del st.session_state[key]
+            except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
+                continue
+    values = {n: v for n, v in view.get("values", {}).items()
+              if n in query and isinstance(v, bool | int | float | str)}
+    # Values bound to widgets reach the URL through the widgets (session state below);
+    # Streamlit refuses to set or drop such a query value directly, and says so.
+    for name in list(st.query_params):
+        if name not in query and name != ROOM:
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[name]
+    for name, text in query.items():
+        if name not in values and st.query_params.get(name) != text:
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[name] = text
+    if st.query_params.get(ROOM) != code:
+        st.query_params[ROOM] = code
+    if view.get("image") and query.get(k.SOURCE) == "Upload":
+        with contextlib.suppress(rooms.StoreDown):
+            image = store().image(code)
+            if image is not None:  # the teacher's upload, in place of this student's own
+                st.session_state[sources.UPLOAD_KEPT] = image
+    links.reopen()
+    for name, value in values.items():
+        st.session_state[name] = value
+    if page != current:
+        st.switch_page(pages[page], query_params={**query, ROOM: code})
+
+
+def _room() -> rooms.Room | None | str:
+    """The room this session is in, None if it is gone, "down" if the store is unreachable."""
+    try:
+        return store().room(st.session_state[CODE])
+    except rooms.StoreDown:
+        return "down"
+
+
+def before_page(current: str, pages: Mapping[str, Any]) -> None:
+    """Join, restore, take a teacher link, and apply the teacher's newer view (see above)."""
+    restore = st.session_state.pop("_class_restore", None)
+    if restore and role() is None:
+        _restore(restore)
+    teach = links.incoming(TEACH)
+    if teach is not None:
+        del st.query_params[TEACH]  # out of the address bar at once
+        _take_teacher_link(teach[:80])
+    asked = links.incoming(ROOM)
+    if asked is not None and role() is None:
+        message = join(asked[:20])
+        if message:
+            st.session_state[NOTE] = message
+            if ROOM in st.query_params:
+                del st.query_params[ROOM]
+    if role() is None:
+        return
+    room = _room()
+    st.session_state[SEEN] = room
+    if room == "down":
+        st.session_state[DOWN] = True
+        return
+    st.session_state.pop(DOWN, None)
+    if room is None:
+        _leave("Your class has ended (or expired after three hours without activity). The app "
+               "goes on working on its own.")
+        return
+    if role() != "student":
+        return
+    if st.session_state.get(RECALL) is None:
+        st.session_state[RECALL] = room.recall
+    elif room.recall > st.session_state[RECALL]:
+        st.session_state[RECALL] = room.recall
+        st.session_state[FOLLOW] = True
+    if not st.session_state.get(FOLLOW):
+        st.session_state[APPLIED] = room.version
+        return
+    if room.paused:
+        return  # frozen where it is; the notice and the veil come after the page
+    st.session_state[APPLIED] = room.version
+    seen = json.dumps(room.view, sort_keys=True)
+    if room.view.get("page") is not None and seen != st.session_state.get(VIEW):
+        st.session_state[VIEW] = seen
+        _apply(room.view, current, pages, room.code)
+
+
+def publish(page: str) -> None:
+    """The teacher's view goes to the room when it changed (``app.py`` and fragments)."""
+    if role() != "teacher":
+        return
+    view = _view_now(page)
+    text = json.dumps(view, sort_keys=True)
+    if text == st.session_state.get(PUBLISHED):
+        return
+    try:
+        if view.get("image") and view["image"] != st.session_state.get(IMAGE_SENT):
+            # The teacher's upload goes to the room first, so a follower finds it.
+            name, data = st.session_state[sources.UPLOAD_KEPT]
+            if store().put_image(st.session_state[CODE], st.session_state[KEY], name, data):
+                st.session_state[IMAGE_SENT] = view["image"]
+        version = store().publish(st.session_state[CODE], st.session_state[KEY], view)
+    except (rooms.StoreDown, ValueError):
+        return  # tried again on the next run
+    if version is not None:
+        st.session_state[PUBLISHED] = text
+        class_push.nudge(st.session_state[CODE])
+
+
+def publish_from_fragment() -> None:
+    """After a fragment's own rerun: publish the view the saved-view holder now holds."""
+    holder = st.session_state.get("_view_holder")
+    if holder and role() == "teacher":
+        publish(holder.get("page", ""))
+
+
+# --- teacher actions (button callbacks) --------------------------------------------------------
+
+
+def _teacher_call(name: str, *args: Any, **kwargs: Any) -> Any:
+    if role() != "teacher":  # a forged trigger from a student's browser: nothing to do
+        return None
+    try:
+        result = getattr(store(), name)(st.session_state[CODE], st.session_state[KEY],
+                                        *args, **kwargs)
+    except rooms.StoreDown:
+        st.session_state[NOTE] = "The class store is unreachable; try again in a moment."
+        return None
+    class_push.nudge(st.session_state[CODE])
+    return result
+
+
+def _end() -> None:
+    _teacher_call("end")
+    _leave("The class has ended: the room and every answer in it are deleted.")
+
+
+def _pause(paused: bool) -> None:
+    _teacher_call("set_paused", paused)
+
+
+def _ask(question: dict) -> None:
+    seconds = st.session_state.get("class_countdown") or 0
+    _teacher_call("ask", question, seconds=float(seconds) or None)
+
+
+# --- the questions -------------------------------------------------------------------------
+
+
+def practice_question(kind: str, seed: int, level: int) -> dict:
+    """The room question for Practice's question (the same seed for everyone)."""
+    q = quiz_lesson.make_question(kind, seed, level)
+    return {"source": "practice", "kind": kind, "seed": int(seed), "level": int(level),
+            "prompt": q.prompt}
+
+
+def step_question(prompt: str, value: float, worked: list[str]) -> dict:
+    """The room question for Step by step's "predict the next value"."""
+    return {"source": "step", "prompt": prompt, "value": float(value), "worked": list(worked)}
+
+
+def offer(question: dict) -> None:
+    """A page hands the question it shows now; the teacher's bar offers Ask the room."""
+    if role() == "teacher":
+        st.session_state["_class_offer"] = question
+
+
+def offer_practice(question: quiz_lesson.Question) -> None:
+    """Practice's question, offered to the room (teacher only)."""
+    if role() == "teacher":
+        kind = st.session_state.get(k.QUIZ_KIND) or question.kind
+        offer(practice_question(kind, question.seed, question.level))
+
+
+def offer_step(grid: Any, kernel: Any, cfg: Any, n_steps: int) -> None:
+    """Step by step's next value, offered to the room (teacher only)."""
+    if role() != "teacher":
+        return
+    target = stepper.current_step() + 1
+    if target >= n_steps:
+        return
+    value, lines, cell = predict.worked_step(grid, kernel, cfg, target)
+    offer(step_question(predict.step_prompt(target, n_steps, cell, cfg), value, lines))
+
+
+def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
+    """(the answer as the histogram writes it, right?, a message) for what a student typed.
+
+    None when the text is no answer (nothing is sent, the message says why).
+    """
+    from cnnviz.core.text import format_number
+
+    if question.get("source") == "practice":
+        q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
+        verdict = quiz_lesson.check(q, text)
+        if not verdict.scored:
+            return None, False, verdict.message
+        if q.kind == "shape":
+            got = quiz_lesson.parse_shape(text)
+            got = (got[0], got[0]) if len(got) == 1 else got
+            said = " × ".join(str(g) for g in got)
+        elif q.kind == "kernel":
+            said = text
+        else:
+            said = format_number(quiz_lesson.parse_number(text))
+        return said, verdict.status == "right", ""
+    try:
+        guess = quiz_lesson.parse_number(text)
+    except ValueError as err:
+        return None, False, f"{err}."
+    return (format_number(guess), quiz_lesson.close_enough(guess, question["value"]), "")
+
+
+def _worked(question: dict) -> tuple[str, list[str]]:
+    """The answer and its working, shown to everyone on Reveal."""
+    from cnnviz.core.text import format_number
+
+    if question.get("source") == "practice":
+        q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
+        verdict = quiz_lesson.check(q, q.answer_text)
+        return q.answer_text, list(verdict.worked)
+    return format_number(question["value"]), list(question.get("worked", []))
+
+
+def _send_answer(question: dict, qid: int) -> None:
+    text = rooms.clean_text(st.session_state.get(f"class_answer_{qid}") or "", rooms.MAX_ANSWER)
+    said, right, message = _canonical(question, text)
+    if said is None:
+        st.session_state[RESULT] = {"qid": qid, "status": "unreadable", "message": message}
+        return
+    try:
+        status = store().answer(st.session_state[CODE], st.session_state[SID], qid, said, right)
+    except rooms.StoreDown:
+        status = "down"
+    messages = {
+        "ok": f"Sent: {said}. You may change it until answers close.",
+        "closed": "Answers are closed: yours was not counted.",
+        "stale": "The teacher has moved on to another question.",
+        "gone": "The class has ended.", "not joined": "You are not in this class any more.",
+        "down": "The class cannot be reached; try again in a moment."}
+    st.session_state[RESULT] = {"qid": qid, "status": status, "message": messages[status]}
+
+
+# --- what is drawn -----------------------------------------------------------------------------
+
+
+def _page_title(pages: Mapping[str, Any], path: str) -> str:
+    page = pages.get(path)
+    return getattr(page, "title", path) if page is not None else path
+
+
+def _teacher_on(room: rooms.Room, pages: Mapping[str, Any]) -> str:
+    view = room.view
+    where = _page_title(pages, view.get("page", ""))
+    step = view.get("query", {}).get("step")
+    if view.get("page") == "animation":
+        where += f", step {int(step) + 1 if str(step).isdigit() else 1}"
+    return where
+
+
+def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
+    with box:
+        following = st.session_state.get(FOLLOW)
+        name = st.session_state.get(NAME, "")
+        if room.paused and following:
+            # A veil over the whole page, the notice on it: nothing under it can be used.
+            st.html("<div role='alertdialog' aria-label='Paused by the teacher' "
+                    "style='position:fixed;inset:0;z-index:999990;background:rgba(255,255,255,"
+                    ".88);display:flex;align-items:center;justify-content:center;"
+                    "font-size:1.6rem;text-align:center;padding:2rem'>"
+                    "<div><b>Paused by the teacher.</b><br>Eyes to the front: your screen "
+                    "comes back when the teacher goes on.</div></div>")
+        cols = st.columns([3, 1.2], vertical_alignment="center")
+        if following:
+            cols[0].info(f"Class **{room.code}**: you follow the teacher.",
+                         icon=":material/groups:")
+            cols[0].text(f"Your nickname: {name}")
+            cols[1].button("Explore on my own", key="class_break", icon=":material/explore:",
+                           on_click=lambda: st.session_state.update({FOLLOW: False}),
+                           width="stretch")
+        else:
+            cols[0].info(f"Class **{room.code}**: you explore on your own. The teacher is on: "
+                         f"{_teacher_on(room, pages)}.", icon=":material/explore:")
+            cols[1].button("Back to the teacher", key="class_back", type="primary",
+                           icon=":material/undo:", width="stretch", on_click=_back)
+        if room.question is not None:
+            _student_question(room)
+
+
+def _back() -> None:
+    st.session_state[FOLLOW] = True
+    st.session_state.pop(VIEW, None)  # apply the teacher's view again, whatever it is
+
+
+def _student_question(room: rooms.Room) -> None:
+    q, qid = room.question, room.qid
+    with st.container(border=True):
+        st.markdown(f"**The teacher asks the room:** {q.get('prompt', '')}")
+        mine = None
+        try:
+            mine = store().my_answer(room.code, st.session_state[SID], qid)
+        except rooms.StoreDown:
+            pass
+        result = st.session_state.get(RESULT)
+        result = result if result and result.get("qid") == qid else None
+        open_now = not room.closed and (room.deadline is None or time.time() < room.deadline)
+        if room.revealed:
+            answer, worked = _worked(q)
+            st.success(f"The answer: **{answer}**", icon=":material/lightbulb:")
+            if mine is not None:
+                right = _canonical(q, mine)[1]
+                (st.success if right else st.error)(
+                    f"You said {mine}: {'right' if right else 'not this time'}.")
+            st.markdown("**Worked out:**\n\n" + "\n\n".join(worked))
+            return
+        if open_now:
+            with st.form(f"class_form_{qid}", border=False):
+                question = (quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
+                            if q.get("source") == "practice" else None)
+                if question is not None and question.kind == "kernel":
+                    st.radio("Your answer", question.choices, key=f"class_answer_{qid}",
+                             index=None, horizontal=True)
+                else:
+                    st.text_input("Your answer", key=f"class_answer_{qid}",
+                                  max_chars=rooms.MAX_ANSWER, placeholder="e.g. 4 × 4 or 14")
+                st.form_submit_button("Send my answer", type="primary", icon=":material/send:",
+                                      on_click=_send_answer, args=(q, qid))
+            if room.deadline is not None:
+                left = max(0, int(room.deadline - time.time()))
+                st.caption(f"Answers close in about {left} s.")
+        else:
+            st.info("Answers are closed. The answer comes when the teacher reveals it.")
+        if result is not None:
+            shown = {"ok": st.success, "unreadable": st.warning}.get(result["status"], st.error)
+            shown(result["message"])
+        elif mine is not None:
+            st.caption(f"Your answer: {mine}")
+
+
+def _teacher_bar(box: Any, room: rooms.Room) -> None:
+    with box:
+        if st.session_state.get("class_show_join"):
+            _join_screen(room)
+        offer = st.session_state.pop("_class_offer", None)
+        q = room.question
+        if offer is not None or q is not None:
+            with st.container(border=True):
+                if offer is not None and (q is None or q.get("prompt") != offer.get("prompt")):
+                    a, b = st.columns([3, 1], vertical_alignment="bottom")
+                    a.markdown(f"**Ask the room:** {offer['prompt']}")
+                    b.button("Ask the room", key="class_ask",
+                             icon=":material/campaign:", on_click=_ask, args=(offer,),
+                             width="stretch")
+                if q is not None:
+                    _teacher_question(room)
+
+
+@st.fragment(run_every=2)
+def _live_counts() -> None:
+    """The teacher's live numbers (one session: a 2-second timer costs little)."""
+    code, key = st.session_state.get(CODE), st.session_state.get(KEY)
+    if not code or not key:
+        return
+    try:
+        tally = store().tally(code, key)
+        room = store().room(code)
+    except rooms.StoreDown:
+        st.caption("The class store is unreachable; the counts come back with it.")
+        return
+    if tally is None or room is None:
+        return
+    st.metric("Students joined", room.students)
+    if room.question is not None:
+        st.markdown(f"**{tally.answered} of {tally.joined} answered**")
+
+
+def _teacher_question(room: rooms.Room) -> None:
+    q = room.question
+    st.markdown(f"**Asked:** {q.get('prompt', '')}")
+    try:
+        tally = store().tally(room.code, st.session_state[KEY])
+    except rooms.StoreDown:
+        tally = None
+    if tally is not None:
+        state = ("revealed" if room.revealed else "closed" if room.closed
+                 else "open" if room.deadline is None or time.time() < room.deadline
+                 else "closed (time up)")
+        st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
+        if room.revealed:
+            answer, worked = _worked(q)
+            share = tally.correct / tally.answered if tally.answered else 0
+            st.success(f"The answer: **{answer}**. Right: {tally.correct} of {tally.answered} "
+                       f"({share:.0%}).", icon=":material/lightbulb:")
+            if tally.histogram:
+                st.html(histogram_html(tally.histogram))
+            st.markdown("**Worked out:**\n\n" + "\n\n".join(worked))
+        else:
+            st.caption("The share right and the answers' histogram stay hidden until you "
+                       "reveal them.")
+    a, b, c, d = st.columns(4)
+    a.button("Reveal", key="class_reveal", type="primary", icon=":material/visibility:",
+             on_click=_teacher_call, args=("reveal",), disabled=room.revealed, width="stretch")
+    b.button("Close answers", key="class_close", icon=":material/lock:",
+             on_click=_teacher_call, args=("close",), disabled=room.closed, width="stretch")
+    c.download_button("Results (CSV)", _results_csv(room.code), f"class_{room.code}.csv",
+                      mime="text/csv", key="class_csv", icon=":material/download:",
+                      width="stretch", help="Nicknames and answers: for you, never projected.")
+    d.button("Clear", key="class_clear", icon=":material/delete:", on_click=_teacher_call,
+             args=("clear",), width="stretch", help="Drop this question and its answers.")
+
+
+def histogram_html(counts: Mapping[str, int]) -> str:
+    """The answers' histogram as plain HTML bars (answers escaped; no names, ever).
+
+    >>> "&lt;b&gt;" in histogram_html({"<b>": 2, "4": 1})
+    True
+    """
+    top = max(counts.values()) if counts else 1
+    rows = []
+    for answer, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]:
+        width = max(2, round(100 * n / top))
+        rows.append(f"<div style='display:flex;align-items:center;gap:.6rem;margin:.2rem 0'>"
+                    f"<span style='min-width:7rem;text-align:right;font-family:monospace'>"
+                    f"{_html_text(answer)}</span><span style='background:#4a78b5;height:1.3rem;"
+                    f"width:{width}%;max-width:60%'></span><span>{n}</span></div>")
+    return ("<div role='img' aria-label='How many students gave each answer'>"
+            + "".join(rows) + "</div>")
+
+
+def results_csv(answers: list[rooms.Answer]) -> str:
+    """The room's results as CSV; cells that a spreadsheet would run as formulas are quoted."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["nickname", "answer", "correct", "time (UTC)"])
+    for a in answers:
+        cells = [a.nickname, a.answer]
+        cells = ["'" + c if c[:1] in ("=", "+", "-", "@") and not _numeric(c) else c
+                 for c in cells]
+        writer.writerow([*cells, "yes" if a.correct else "no",
+                         time.strftime("%H:%M:%S", time.gmtime(a.at))])
+    return out.getvalue()
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _results_csv(code: str) -> str:
+    try:
+        answers = store().answers(code, st.session_state[KEY]) or []
+    except rooms.StoreDown:
+        answers = []
+    return results_csv(answers)
+
+
+def _join_screen(room: rooms.Room) -> None:
+    """The code, the link and the QR code: big in presenter mode (scan from the back)."""
+    link = join_link(room.code)
+    big = presenter.on()
+    with st.container(border=True):
+        a, b = st.columns([1, 1.3] if big else [1, 2], vertical_alignment="center")
+        png = base64.b64encode(qr_png(link, scale=12 if big else 6)).decode("ascii")
+        size = 460 if big else 220
+        a.html(f"<figure style='margin:0;text-align:center'><img src='data:image/png;base64,{png}'"
+               f" width='{size}' height='{size}' data-testid='class-qr' style='image-rendering:"
+               f"pixelated' alt='QR code of the join link for class {room.code}'>"
+               f"<figcaption>Scan to join</figcaption></figure>")
+        with b:
+            size = "5.5rem" if big else "3rem"
+            st.html(f"<div style='font-size:1.2rem'>Join with the code</div>"
+                    f"<div style='font-size:{size};font-weight:700;letter-spacing:.15em;"
+                    f"font-family:monospace' aria-label='class code'>{room.code}</div>"
+                    f"<div style='font-size:1.1rem'>or open <a href='{quote(link, safe=':/?=')}'"
+                    f" data-testid='class-join-link'>{_html_text(link)}</a></div>")
+            if lan_address() is None and not os.environ.get("CNNVIZ_PUBLIC_URL"):
+                st.warning("Only `localhost` is known: students' devices cannot open it. Run "
+                           "with `--server.address 0.0.0.0` on the room's network, or set "
+                           "`CNNVIZ_PUBLIC_URL`.", icon=":material/wifi_off:")
+            st.button("Hide the join screen", key="class_hide_join",
+                      on_click=lambda: st.session_state.update({"class_show_join": False}))
+
+
+def _html_text(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=True)
+
+
+def after_page(box: Any, current: str, pages: Mapping[str, Any]) -> None:
+    """Publish the teacher's view; draw the room's bar in ``box`` (above the page)."""
+    _bar(box, current, pages)
+    sidebar()
+    listener()
+
+
+def _bar(box: Any, current: str, pages: Mapping[str, Any]) -> None:
+    note = st.session_state.pop(NOTE, None)
+    if note:
+        with box:
+            st.info(note, icon=":material/groups:")
+    if role() is None:
+        return
+    if st.session_state.get(DOWN):
+        with box:
+            st.warning("The class cannot be reached right now: you work on your own, and "
+                       "following resumes when it is back.", icon=":material/cloud_off:")
+        return
+    room = st.session_state.get(SEEN)
+    if not isinstance(room, rooms.Room):
+        return
+    if role() == "teacher":
+        publish(current)
+        _teacher_bar(box, room)
+    else:
+        _student_bar(box, room, pages)
+
+
+def listener() -> None:
+    """The browser's end of class mode (``static/classroom.js``), in the sidebar, no pixels."""
+    data: dict[str, Any] = {"restore": role() is None}
+    memory = st.session_state.pop(MEMORY, None)
+    if memory:
+        data.update(memory)
+    if role() == "student":
+        base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+        prefix = f"/{base}" if base else ""
+        data["events"] = prefix + class_push.PATH.format(code=st.session_state[CODE])
+        data["version"] = int(st.session_state.get(APPLIED) or 0)
+    with st.sidebar:
+        result = _listener(key="class_listener", data=data, height=0,
+                           on_wake_change=_noop, on_restore_change=_noop)
+    saved = getattr(result, "restore", None)
+    if saved and role() is None and isinstance(saved, str) and len(saved) < 400:
+        st.session_state["_class_restore"] = saved
+        st.rerun()
+
+
+def sidebar() -> None:
+    """Start a class, join one by code, or (a teacher) the room's controls."""
+    sb = st.sidebar
+    with sb.expander("Class", expanded=role() is not None, icon=":material/groups:"):
+        if role() is None:
+            st.button("Start a class", key="class_start", on_click=start_class,
+                      icon=":material/co_present:", width="stretch",
+                      help="A room with a code and a QR code: the students' pages follow yours, "
+                           "and you can ask the room questions.")
+            # The code box only on request: pages keep their own widgets to themselves.
+            if st.session_state.get("class_typing"):
+                st.text_input("Class code", key="class_code_in", max_chars=12,
+                              placeholder="e.g. HK7M2P")
+                st.button("Join the class", key="class_join", icon=":material/login:",
+                          on_click=_join_typed)
+            else:
+                st.button("Join a class", key="class_join_open", icon=":material/login:",
+                          width="stretch", help="Type the code your teacher shows.",
+                          on_click=lambda: st.session_state.update({"class_typing": True}))
+            if JOIN_ERROR in st.session_state:
+                st.error(st.session_state.pop(JOIN_ERROR), icon=":material/error:")
+        elif role() == "teacher":
+            code = st.session_state[CODE]
+            st.markdown(f"You lead class **{code}**.")
+            _live_counts()
+            st.toggle("Show the join screen", key="class_show_join")
+            room = st.session_state.get(SEEN)
+            paused = isinstance(room, rooms.Room) and room.paused
+            st.button("Bring everyone back", key="class_recall",
+                      on_click=_teacher_call, args=("recall",), width="stretch",
+                      help="Every student who explores on their own follows you again.")
+            st.button("Go on" if paused else "Pause", key="class_pause",
+                      icon=":material/play_arrow:" if paused else ":material/pause:",
+                      on_click=_pause, args=(not paused,), width="stretch",
+                      help="Freeze the students' screens, with a notice.")
+            st.selectbox("Countdown for questions", (0, 30, 60, 120), key="class_countdown",
+                         format_func=lambda s: "none" if not s else f"{s} s")
+            if st.toggle("Show the teacher link", key="class_show_key",
+                         help="To take control from another device. Keep it private: it is not "
+                              "for students, and it is not shown on the projector unless asked."):
+                st.code(_teacher_link(code, st.session_state[KEY]), language=None)
+            st.button("End class", key="class_end", icon=":material/logout:", on_click=_end,
+                      width="stretch", help="Deletes the room and every answer in it.")
+        else:
+            st.markdown(f"You are in class **{st.session_state[CODE]}**.")
+            name = st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
+                                 key="class_name_in", max_chars=rooms.MAX_NICKNAME,
+                                 help="Only the teacher's results file shows it.")
+            clean = rooms.clean_text(name, rooms.MAX_NICKNAME)
+            if clean and clean != st.session_state.get(NAME):
+                try:
+                    if store().rename(st.session_state[CODE], st.session_state[SID], clean):
+                        st.session_state[NAME] = clean
+                        _remember()
+                except rooms.StoreDown:
+                    st.caption("Not saved: the class cannot be reached.")
+            st.button("Leave the class", key="class_leave", icon=":material/logout:",
+                      on_click=_leave)

@@ -1,0 +1,394 @@
+"""Class mode under AppTest: a teacher's session and students' sessions share one store.
+
+AppTest cannot hear the push route (a browser's EventSource), so a student's
+"wake" is a plain ``run()``: the rerun the component asks for. AppTest does
+not write a widget's new value into the URL as a browser does, so a teacher's
+widget change is made as a browser makes it: the value and the query string.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit import config
+from streamlit.testing.v1 import AppTest
+
+from cnnviz.data import rooms
+from cnnviz.lessons import quiz as quiz_lesson
+from cnnviz.ui import class_push, classroom
+
+from .conftest import ROOT, exceptions, page_text
+
+
+@pytest.fixture(autouse=True)
+def own_store(tmp_path, monkeypatch):
+    """A fresh SQLite store for each test, shared by every session of the test."""
+    monkeypatch.setenv("CNNVIZ_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CNNVIZ_REDIS_URL", raising=False)
+    monkeypatch.setattr(class_push, "_store", None)
+    yield
+    if class_push._store is not None:
+        class_push._store.close_now()
+
+
+def session(page: str | None = None, query: dict | None = None) -> AppTest:
+    config.set_option("client.showErrorDetails", "full")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.query_params.update(query or {})
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def start(page: str | None = None) -> tuple[AppTest, str]:
+    teacher = session(page)
+    ok(teacher.button(key="class_start").click().run())
+    return teacher, teacher.session_state[classroom.CODE]
+
+
+def student_of(code: str) -> AppTest:
+    at = session(query={"room": code})
+    assert at.session_state[classroom.ROLE] == "student"
+    return at
+
+
+def test_start_a_class_shows_code_link_and_qr_without_the_key():
+    teacher, code = start()
+    key = teacher.session_state[classroom.KEY]
+    assert len(code) == 6 and not set(code) & set("0O1IL")
+    html = "\n".join(h.proto.body for h in teacher.get("html"))
+    assert f"?room={code}" in html and "class-join-link" in html
+    assert code in html
+    assert "data:image/png;base64," in html and "alt='QR code of the join link" in html
+    # The key is nowhere on the page, nor in the link or the published view.
+    everything = page_text(teacher) + html + str(dict(teacher.query_params))
+    assert key not in everything
+    room = class_push.shared_store().room(code)
+    assert key not in repr(room)
+
+
+def test_a_student_follows_page_and_settings():
+    teacher, code = start()
+    student = student_of(code)
+    assert "you follow the teacher" in page_text(student)
+    # The teacher goes to Pooling and sets pool size 3 (the browser puts it in the URL).
+    teacher.switch_page("pages/pooling.py").run()
+    teacher.number_input(key="pl_kh").set_value(3)
+    teacher.query_params["pl_kh"] = "3"
+    ok(teacher.run())
+    ok(student.run())  # the wake-up rerun
+    ok(student.run())  # AppTest: switch_page's own rerun
+    assert [t.value for t in student.title] == ["Pooling"]
+    assert student.number_input(key="pl_kh").value == 3
+    assert student.query_params["room"] == [code] or student.query_params["room"] == code
+
+
+def test_break_away_back_and_bring_everyone_back():
+    teacher, code = start("pages/pooling.py")
+    a, b = student_of(code), student_of(code)
+    for s in (a, b):
+        ok(s.run())
+        ok(s.run())
+        assert [t.value for t in s.title] == ["Pooling"]
+    ok(a.button(key="class_break").click().run())
+    assert "The teacher is on: Pooling" in page_text(a)
+    teacher.switch_page("pages/quiz.py").run()
+    for s in (a, b):
+        ok(s.run())
+        ok(s.run())
+    assert [t.value for t in b.title] == ["Practice: predict, then reveal"]
+    assert [t.value for t in a.title] == ["Pooling"]  # a explores alone
+    assert "The teacher is on: Practice" in page_text(a)
+    ok(a.button(key="class_back").click().run())
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Practice: predict, then reveal"]
+    # Break away again; the teacher brings everyone back.
+    ok(a.button(key="class_break").click().run())
+    ok(teacher.button(key="class_recall").click().run())
+    teacher.switch_page("pages/pooling.py").run()
+    ok(a.run())
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Pooling"]
+    assert "you follow the teacher" in page_text(a)
+
+
+def test_pause_freezes_followers_with_a_notice():
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_pause").click().run())
+    ok(student.run())
+    html = "\n".join(h.proto.body for h in student.get("html"))
+    assert "Paused by the teacher" in html
+    teacher.switch_page("pages/quiz.py").run()
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Pooling"]  # frozen where it was
+    ok(teacher.button(key="class_pause").click().run())  # "Go on"
+    ok(student.run())
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Practice: predict, then reveal"]
+    html = "\n".join(h.proto.body for h in student.get("html"))
+    assert "Paused by the teacher" not in html
+
+
+def test_ask_answer_reveal_on_practice():
+    teacher, code = start("pages/quiz.py")
+    ok(teacher.radio(key="q").set_value("shape").run())
+    teacher.query_params["q"] = "shape"
+    ok(teacher.run())
+    right_one, wrong_one = student_of(code), student_of(code)
+    for s in (right_one, wrong_one):
+        ok(s.run())
+        ok(s.run())
+    # A follower's page: the question first, its settings folded away in an expander.
+    assert any(e.label == "Question settings (the teacher's)" for e in right_one.expander)
+    assert not any(e.label == "Question settings (the teacher's)" for e in teacher.expander)
+    ok(teacher.button(key="class_ask").click().run())
+    room = class_push.shared_store().room(code)
+    q = room.question
+    question = quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
+    assert question.kind == "shape"
+    for s, text in ((right_one, question.answer_text), (wrong_one, "1 x 1")):
+        ok(s.run())
+        assert "The teacher asks the room" in page_text(s)
+        s.text_input(key=f"class_answer_{room.qid}").input(text)
+        ok(s.button(key=f"FormSubmitter:class_form_{room.qid}-Send my answer").click()
+           .run())
+        assert "Sent:" in page_text(s)
+    ok(teacher.run())
+    text = page_text(teacher)
+    assert "2 of 2 answered" in text
+    assert "stay hidden until you reveal" in text  # no share, no histogram yet
+    assert not teacher.get("arrow_vega_lite_chart") and not teacher.get("vega_lite_chart")
+    ok(teacher.button(key="class_reveal").click().run())
+    text = page_text(teacher)
+    assert "Right: 1 of 2 (50%)" in text and "Worked out" in text
+    html = "\n".join(h.proto.body for h in teacher.get("html"))
+    assert "How many students gave each answer" in html and ">1 × 1<" in html
+    for s, verdict in ((right_one, "right"), (wrong_one, "not this time")):
+        ok(s.run())
+        assert f"The answer: **{question.answer_text}**" in page_text(s)
+        assert verdict in page_text(s)
+    # The projected view never shows names.
+    names = [s.session_state[classroom.NAME] for s in (right_one, wrong_one)]
+    assert not any(n in page_text(teacher) for n in names)
+
+
+def test_late_answers_are_refused_after_close():
+    teacher, code = start("pages/quiz.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    qid = class_push.shared_store().room(code).qid
+    ok(teacher.button(key="class_close").click().run())
+    # The form was drawn while open; the answer arrives after the close.
+    student.text_input(key=f"class_answer_{qid}").input("3")
+    ok(student.button(key=f"FormSubmitter:class_form_{qid}-Send my answer").click().run())
+    assert "Answers are closed" in page_text(student)
+    assert class_push.shared_store().tally(code, teacher.session_state[classroom.KEY]).answered == 0
+
+
+def test_step_by_step_asks_the_next_value():
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    room = class_push.shared_store().room(code)
+    assert room.question["source"] == "step" and room.question["prompt"].startswith("Step 2 of")
+    ok(student.run())
+    value = room.question["value"]
+    student.text_input(key=f"class_answer_{room.qid}").input(f"{value:g}")
+    ok(student.button(key=f"FormSubmitter:class_form_{room.qid}-Send my answer").click().run())
+    tally = class_push.shared_store().tally(code, teacher.session_state[classroom.KEY])
+    assert (tally.answered, tally.correct) == (1, 1)
+    # The answer's value is never on a student's page before the reveal.
+    ok(student.run())
+    assert "The answer:" not in page_text(student)
+
+
+def test_students_cannot_lead_through_the_url_or_a_teacher_link_guess():
+    teacher, code = start("pages/pooling.py")
+    key = teacher.session_state[classroom.KEY]
+    # A student opens links that try to lead: a forged teacher link, a "key" in the URL.
+    forged = session(query={"room": code, "teach": f"{code}.{rooms.new_key()}",
+                            "key": key[:-1] + "x"})
+    assert forged.session_state[classroom.ROLE] == "student"
+    assert "That teacher link does not lead a class now" in page_text(forged)
+    assert not _has_button(forged, "class_recall") and not _has_button(forged, "class_end")
+    version = class_push.shared_store().version(code)
+    ok(forged.run())
+    assert class_push.shared_store().version(code) == version
+
+
+def _has_button(at: AppTest, key: str) -> bool:
+    return any(getattr(b, "key", None) == key for b in at.button)
+
+
+def test_the_teacher_link_gives_control_on_another_device():
+    teacher, code = start()
+    key = teacher.session_state[classroom.KEY]
+    other = session(query={"teach": f"{code}.{key}"})
+    assert other.session_state[classroom.ROLE] == "teacher"
+    assert "teach" not in other.query_params
+
+
+def test_wrong_codes_are_limited_and_explained():
+    at = session()
+    ok(at.button(key="class_join_open").click().run())
+    for _ in range(classroom.MAX_TRIES):
+        at.text_input(key="class_code_in").input("HK7M2P")
+        ok(at.button(key="class_join").click().run())
+        assert "There is no class HK7M2P now" in page_text(at)
+    at.text_input(key="class_code_in").input("HK7M2P")
+    ok(at.button(key="class_join").click().run())
+    assert "Too many wrong codes" in page_text(at)
+    at2 = session(query={"room": "0OIL1<"})
+    assert "not a class code" in page_text(at2)
+    assert classroom.ROLE not in at2.session_state
+
+
+def test_end_class_deletes_and_students_are_told():
+    teacher, code = start()
+    student = student_of(code)
+    ok(teacher.button(key="class_end").click().run())
+    assert class_push.shared_store().room(code) is None
+    ok(student.run())
+    assert "Your class has ended" in page_text(student)
+    assert classroom.ROLE not in student.session_state
+    late = session(query={"room": code})
+    assert f"There is no class {code} now" in page_text(late)
+
+
+def test_nickname_is_plain_text_and_bounded():
+    teacher, code = start()
+    student = student_of(code)
+    student.text_input(key="class_name_in").input("<img src=x onerror=alert(1)> and more text")
+    ok(student.run())
+    name = student.session_state[classroom.NAME]
+    assert len(name) <= rooms.MAX_NICKNAME
+    assert "<img" not in "\n".join(h.proto.body for h in student.get("html"))
+    # The teacher's screen shows no nickname at all.
+    ok(teacher.run())
+    assert name not in page_text(teacher)
+
+
+def test_results_csv_quotes_formulas():
+    text = classroom.results_csv([rooms.Answer("=HYPERLINK(1)", "-3", True, 0.0),
+                                  rooms.Answer("Ann", "@x", False, 0.0)])
+    lines = text.strip().splitlines()
+    assert lines[0] == "nickname,answer,correct,time (UTC)"
+    assert lines[1].startswith("'=HYPERLINK(1),-3,yes")
+    assert lines[2].startswith("Ann,'@x,no")
+
+
+def test_the_key_is_in_no_view_file_and_a_view_file_cannot_lead():
+    from cnnviz.data.views import link_of
+    from cnnviz.ui import views
+
+    teacher, code = start("pages/pooling.py")
+    key = teacher.session_state[classroom.KEY]
+    # Taking control by the teacher link, then saving the view: the file holds no key.
+    other = session(query={"teach": f"{code}.{key}"})
+    page, params = other.session_state[views.SNAPSHOT]
+    assert key not in str(params) and "teach" not in params
+    page, params = teacher.session_state[views.SNAPSHOT]
+    assert key not in str(params)
+    # A student's view file that says it leads (a forged teacher link) opens as a link: it
+    # is checked against the store like any other, and leads nothing.
+    link = link_of("pooling", {"room": code, "teach": f"{code}.{rooms.new_key()}"})
+    query = dict(part.split("=", 1) for part in link.split("?", 1)[1].split("&"))
+    forged = session(query={k: v.replace("%2E", ".") for k, v in query.items()})
+    assert forged.session_state[classroom.ROLE] == "student"
+
+
+def test_a_forged_restore_from_the_browser_does_not_lead():
+    """What the listener sends after a reload is checked: a made-up key leads nothing."""
+    teacher, code = start()
+    at = session()
+    at.session_state["_class_restore"] = json.dumps({"code": code, "key": rooms.new_key()})
+    ok(at.run())
+    assert classroom.ROLE not in at.session_state
+    # The real key (this tab's own sessionStorage after a reload) gives control back.
+    at.session_state["_class_restore"] = json.dumps(
+        {"code": code, "key": teacher.session_state[classroom.KEY]})
+    ok(at.run())
+    assert at.session_state[classroom.ROLE] == "teacher"
+    # A student's saved place brings the same student back, not a new one.
+    student = student_of(code)
+    sid = student.session_state[classroom.SID]
+    again = session()
+    again.session_state["_class_restore"] = json.dumps(
+        {"code": code, "sid": sid, "name": student.session_state[classroom.NAME]})
+    ok(again.run())
+    assert again.session_state[classroom.SID] == sid
+    assert class_push.shared_store().room(code).students == 1
+
+
+def test_a_room_cannot_hold_more_than_its_cap(monkeypatch):
+    monkeypatch.setattr(rooms, "MAX_STUDENTS", 2)
+    teacher, code = start()
+    student_of(code)
+    student_of(code)
+    late = session(query={"room": code})
+    assert f"Class {code} is full" in page_text(late)
+    assert classroom.ROLE not in late.session_state
+
+
+def test_store_down_students_work_alone_then_follow_again(monkeypatch):
+    """Redis (here: a port nobody answers on) down: a notice, the page works, no traceback;
+    following resumes when the store is back."""
+    import socket
+
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    working = class_push._store
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = rooms.RedisStore(f"redis://127.0.0.1:{s.getsockname()[1]}/0")
+    monkeypatch.setattr(class_push, "_store", dead)
+    ok(student.run())
+    assert "The class cannot be reached right now" in page_text(student)
+    assert [t.value for t in student.title] == ["Pooling"]  # the page still works
+    ok(teacher.run())  # the teacher's page survives too (publishing waits for the store)
+    monkeypatch.setattr(class_push, "_store", working)
+    teacher.switch_page("pages/quiz.py").run()
+    ok(student.run())
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Practice: predict, then reveal"]
+    assert "The class cannot be reached" not in page_text(student)
+
+
+def test_the_teachers_upload_goes_to_the_room():
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray((np.arange(20 * 30) % 251).astype(np.uint8).reshape(20, 30)).save(buf, "PNG")
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    # The teacher's upload, as the sidebar keeps it (AppTest cannot send a file), and the
+    # source the browser puts in the link.
+    teacher.session_state["_upload_kept"] = ("teacher.png", buf.getvalue())
+    teacher.radio(key="src").set_value("Upload")
+    teacher.query_params["src"] = "Upload"
+    ok(teacher.run())
+    assert "20 × 30" in page_text(teacher)
+    ok(student.run())
+    ok(student.run())
+    assert student.radio(key="src").value == "Upload"
+    assert "20 × 30" in page_text(student)
+    assert "This link was made with an uploaded image" not in page_text(student)

@@ -1,0 +1,232 @@
+"""Class mode in real Chromium: one teacher and three students on one server.
+
+The students' pages follow through the real push route (server-sent events)
+and the listener component: no test code reruns them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from . import server
+from .conftest import ARGS, CHROMIUM, ROOT, no_exception_box, screenshot, wait_for_app
+
+_DATA: dict[str, str] = {}
+
+
+def _data_dir(url: str) -> str:
+    return _DATA[url]
+
+
+@pytest.fixture(scope="module")
+def class_url(tmp_path_factory):
+    data = tmp_path_factory.mktemp("rooms")
+    with server.running_app(ROOT / "app.py", cwd=ROOT, log=ROOT / "artifacts" / "class.log",
+                            env={"CNNVIZ_DATA_DIR": str(data)}, timeout=60) as url:
+        _DATA[url] = str(data)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _title(pg) -> str:
+    return pg.locator("h1").first.inner_text()
+
+
+def _wait_title(pg, text: str, timeout: float = 40.0) -> float:
+    """Seconds until the page's title reads ``text``."""
+    started = time.monotonic()
+    pg.locator("h1", has_text=text).first.wait_for(state="visible", timeout=timeout * 1000)
+    return time.monotonic() - started
+
+
+def _start_class(pg, url: str) -> str:
+    pg.goto(url + "/pooling")
+    wait_for_app(pg, "Pooling")
+    pg.get_by_text("Class", exact=True).first.click()
+    pg.get_by_role("button", name="Start a class").click()
+    link = pg.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    href = link.get_attribute("href")
+    code = re.search(r"room=([A-Z2-9]{6})", href).group(1)
+    return code
+
+
+def test_one_teacher_three_students_follow(class_url, chromium):
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    code = _start_class(teacher, class_url)
+    teacher.wait_for_timeout(500)
+    teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_1280.png"))
+    key_text = teacher.locator("body").inner_text()
+    students = []
+    for _ in range(3):
+        ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        pg = ctx.new_page()
+        pg.set_default_timeout(30_000)
+        pg.goto(f"{class_url}/?room={code}")
+        _wait_title(pg, "Pooling", timeout=30)
+        wait_for_app(pg, "you follow the teacher")
+        students.append(pg)
+    assert teacher.get_by_text("Students joined").count() >= 1
+    teacher.get_by_text("3", exact=True).first.wait_for(timeout=10_000)  # the live count
+
+    # The teacher opens another page: every student's page follows, pushed.
+    teacher.get_by_role("link", name="Practice: predict, then reveal").click()
+    for pg in students:  # (how fast: bench/class.py measures it; tests do not time)
+        _wait_title(pg, "Practice")
+    # A setting follows too: the question number.
+    box = teacher.get_by_role("spinbutton", name="Question number")
+    box.fill("7")
+    box.press("Enter")
+    wait_for_app(teacher, "Practice")
+    for pg in students:
+        pg.wait_for_function(
+            "() => [...document.querySelectorAll('input[aria-label=\"Question number\"]')]"
+            ".some(e => e.value === '7')", polling=100, timeout=40_000)
+
+    # One student breaks away; the others still follow.
+    loner = students[0]
+    loner.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(loner, "The teacher is on")
+    teacher.get_by_role("link", name="Pooling").first.click()
+    for pg in students[1:]:
+        _wait_title(pg, "Pooling")
+    loner.wait_for_timeout(800)
+    assert "Practice" in _title(loner)
+    loner.get_by_text("The teacher is on: Pooling").first.wait_for(timeout=10_000)
+    loner.get_by_role("button", name="Back to the teacher").click()
+    _wait_title(loner, "Pooling")
+
+    # Pause: a notice covers the followers' pages; Go on lifts it.
+    teacher.get_by_role("button", name="Pause").click()
+    veil = students[2].get_by_role("alertdialog", name="Paused by the teacher")
+    veil.wait_for(state="visible", timeout=40_000)
+    box = veil.bounding_box()
+    assert box["width"] >= 1300 and box["height"] >= 900  # it covers the page
+    teacher.get_by_role("button", name="Go on").click()
+    veil.wait_for(state="detached", timeout=40_000)
+
+    # A reload keeps the student in the class (the tab's sessionStorage), on the teacher's view.
+    students[1].reload()
+    wait_for_app(students[1], "you follow the teacher")
+    _wait_title(students[1], "Pooling")
+
+    # Nothing on a student's page carries the teacher's key; no exception anywhere.
+    for pg in [teacher, *students]:
+        assert no_exception_box(pg) == []
+    for pg in students:
+        assert "teach=" not in pg.url
+    screenshot(students[1], "class_student_1400")
+    students[2].screenshot(path=str(ROOT / "artifacts" / "screens" / "class_student_full.png"))
+    assert key_text  # the teacher's page was read before any student joined
+    teacher_ctx.close()
+    for pg in students:
+        pg.context.close()
+
+
+def test_presenter_join_screen_and_phone_student(class_url, chromium):
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    teacher.goto(class_url + "/quiz?present=true")
+    wait_for_app(teacher, "Practice")
+    teacher.get_by_text("Class", exact=True).first.click()
+    teacher.get_by_role("button", name="Start a class").click()
+    link = teacher.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    qr = teacher.locator("img[data-testid='class-qr']").first
+    assert qr.bounding_box()["width"] >= 400  # big enough to scan from the back
+    wait_for_app(teacher, "Join with the code")
+    from .test_a11y import axe_violations
+
+    assert axe_violations(teacher) == []  # the join screen, the teacher's controls
+    screenshot(teacher, "class_teacher_presenter_join")
+    teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_full.png"))
+
+    phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                     is_mobile=True, device_scale_factor=2)
+    phone = phone_ctx.new_page()
+    phone.set_default_timeout(30_000)
+    phone.goto(f"{class_url}/?room={code}")
+    _wait_title(phone, "Practice", timeout=30)
+    teacher.get_by_role("button", name="Hide the join screen").click()
+    wait_for_app(teacher, "Ask the room")
+    teacher.get_by_role("button", name="Ask the room").click()
+    answer = phone.get_by_placeholder("e.g. 4 × 4 or 14")  # the room's box, not the page's
+    answer.wait_for(state="visible", timeout=15_000)
+    box = answer.bounding_box()
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_student.png"))
+    assert box["y"] + box["height"] <= 844, box  # the answer box is on the first screen
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_student.png"))
+    answer.fill("3")  # a number: the question asks for one output value
+    phone.get_by_role("button", name="Send my answer").click()
+    phone.get_by_text("Sent:").first.wait_for(timeout=15_000)
+    teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)
+    teacher.get_by_role("button", name="Reveal").click()
+    phone.get_by_text("The answer:").first.wait_for(timeout=15_000)
+    assert axe_violations(phone) == []  # the student's bar, the question, the reveal
+    teacher.wait_for_timeout(500)
+    teacher.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_teacher_reveal.png"))
+    assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
+    teacher_ctx.close()
+    phone_ctx.close()
+
+
+def test_a_student_cannot_lead_through_the_websocket_protocol(class_url):
+    """A student's session sends the teacher's own widget messages (ids read off the
+    teacher's page): Pause, Bring everyone back, Ask, End. The room does not change."""
+    import asyncio
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("cnnviz_bench_load_e2e",
+                                                  ROOT / "bench" / "load.py")
+    load = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = load
+    spec.loader.exec_module(load)
+    from cnnviz.data import rooms
+
+    async def scenario():
+        teacher = load.Session(class_url, "teacher", timeout=60)
+        await teacher.open()
+        await teacher.page("Practice: predict, then reveal")
+        await teacher.set("class_start", True)
+        code = next(re.search(r"room=([A-Z2-9]{6})", e.SerializeToString().decode(
+            "utf-8", "replace")).group(1) for e in teacher.run_elements
+            if b"room=" in e.SerializeToString())
+        forged = {k: teacher.state(k, True)[0] for k in
+                  ("class_pause", "class_recall", "class_ask", "class_end")}
+        student = load.Session(class_url, "student", timeout=60)
+        student.query = f"room={code}"
+        await student.open()
+        store = rooms.SQLiteStore(Path(_data_dir(class_url)) / "rooms.sqlite3")
+        before = store.room(code)
+        for state in forged.values():
+            await student.rerun([state])
+        after = store.room(code)
+        await teacher.close()
+        await student.close()
+        return before, after
+
+    import concurrent.futures
+
+    # In its own thread: Playwright's sync API holds this thread's event loop.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        before, after = pool.submit(asyncio.run, scenario()).result()
+    assert after is not None and after.version == before.version
+    assert not after.paused and after.question is None and after.recall == before.recall

@@ -1,0 +1,80 @@
+"""Class mode across replicas: nginx, two replicas and Redis; the teacher on one replica, a
+student on the other, and the student follows (the store is the only channel between them).
+
+Skipped only when nginx or redis-server is missing (tools/test.sh installs both).
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.request
+
+import pytest
+
+from deploy.redis_local import redis_binary, running_redis
+from deploy.run_replicas import nginx_binary, running_cluster
+
+from .conftest import ARGS, CHROMIUM, no_exception_box, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    if nginx_binary() is None or redis_binary() is None:
+        pytest.skip("nginx and redis-server are needed (tools/test.sh installs them)")
+    with running_redis() as redis_url, running_cluster(
+            2, timeout=120, env={"CNNVIZ_REDIS_URL": redis_url}) as c:
+        yield c
+
+
+def _replica_of(url: str, key: str) -> str:
+    req = urllib.request.Request(f"{url}/_stcore/health", headers={"Cookie": f"cnnviz_lb={key}"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return resp.headers["X-Cnnviz-Replica"]
+
+
+def _keys_per_replica(url: str) -> list[str]:
+    """Sticky keys that nginx sends to two different replicas."""
+    found: dict[str, str] = {}
+    for i in range(200):
+        key = f"class{i}"
+        found.setdefault(_replica_of(url, key), key)
+        if len(found) == 2:
+            return list(found.values())
+    raise AssertionError("nginx sent 200 keys to one replica")
+
+
+def test_a_student_on_the_other_replica_follows(cluster):
+    from playwright.sync_api import sync_playwright
+
+    host = cluster.url.split("//")[1].split(":")[0]
+    teacher_key, student_key = _keys_per_replica(cluster.url)
+    assert _replica_of(cluster.url, teacher_key) != _replica_of(cluster.url, student_key)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            pages = []
+            for key in (teacher_key, student_key):
+                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+                ctx.add_cookies([{"name": "cnnviz_lb", "value": key, "domain": host,
+                                  "path": "/"}])
+                pg = ctx.new_page()
+                pg.set_default_timeout(45_000)
+                pages.append(pg)
+            teacher, student = pages
+            teacher.goto(cluster.url + "/pooling")
+            wait_for_app(teacher, "Pooling")
+            teacher.get_by_text("Class", exact=True).first.click()
+            teacher.get_by_role("button", name="Start a class").click()
+            link = teacher.locator("a[href*='room=']").first
+            link.wait_for(state="visible")
+            code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+            student.goto(f"{cluster.url}/?room={code}")
+            student.locator("h1", has_text="Pooling").first.wait_for(state="visible")
+            teacher.get_by_role("link", name="Practice: predict, then reveal").click()
+            student.locator("h1", has_text="Practice").first.wait_for(state="visible",
+                                                                      timeout=20_000)
+            assert no_exception_box(teacher) == [] and no_exception_box(student) == []
+        finally:
+            browser.close()

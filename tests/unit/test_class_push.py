@@ -1,0 +1,114 @@
+"""The push route (cnnviz/ui/class_push.py): read-only, versions only, one poller per room."""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.requests import Request
+
+from cnnviz.data import rooms
+from cnnviz.ui import class_push
+
+
+class FakeStore:
+    def __init__(self):
+        self.versions = {"ABCDEF": 1}
+        self.reads = 0
+        self.down = False
+
+    def version(self, code):
+        self.reads += 1
+        if self.down:
+            raise rooms.StoreDown("down")
+        return self.versions.get(code)
+
+
+async def _collect(hub, code, since, steps):
+    """Run one listener; ``steps`` changes the store between events; returns what it got."""
+    got = []
+    stream = hub.stream(code, since)
+    async for chunk in stream:
+        if chunk.startswith("event:"):
+            got.append(chunk)
+            if not steps:
+                break
+            steps.pop(0)()
+    await stream.aclose()
+    return got
+
+
+def test_versions_are_pushed_once_each_and_gone_ends_the_stream():
+    store = FakeStore()
+    hub = class_push.Hub(store, poll=0.01)
+
+    async def scenario():
+        def bump():
+            store.versions["ABCDEF"] = 2
+
+        def end():
+            del store.versions["ABCDEF"]
+        return await asyncio.wait_for(_collect(hub, "ABCDEF", 0, [bump, end]), 5)
+
+    got = asyncio.run(scenario())
+    assert got == ["event: version\ndata: 1\n\n", "event: version\ndata: 2\n\n",
+                   "event: gone\ndata: 0\n\n"]
+
+
+def test_one_poller_per_room_whatever_the_listeners():
+    store = FakeStore()
+    hub = class_push.Hub(store, poll=0.05)
+
+    async def scenario():
+        streams = [hub.stream("ABCDEF", 1) for _ in range(30)]
+        for s in streams:
+            await s.__anext__()  # "retry"
+        assert len(hub.tasks) == 1
+        reads = store.reads
+        await asyncio.sleep(0.5)
+        per_second = (store.reads - reads) / 0.5
+        for s in streams:
+            await s.aclose()
+        await asyncio.sleep(0.1)
+        return per_second
+
+    per_second = asyncio.run(scenario())
+    assert per_second <= 1 / 0.05 + 2  # one read per poll, not one per listener
+    assert hub.tasks == {} and hub.listeners == {}
+
+
+def test_store_down_is_told_and_following_resumes():
+    store = FakeStore()
+    hub = class_push.Hub(store, poll=0.01)
+
+    async def scenario():
+        store.down = True
+
+        def back():
+            store.down = False
+            store.versions["ABCDEF"] = 3
+        return await asyncio.wait_for(_collect(hub, "ABCDEF", 1, [back]), 5)
+
+    assert asyncio.run(scenario()) == ["event: down\ndata: 0\n\n",
+                                       "event: version\ndata: 3\n\n"]
+
+
+def _call(hub, method, code):
+    scope = {"type": "http", "method": method, "path": f"/api/class/{code}/events",
+             "path_params": {"code": code}, "query_string": b"since=0", "headers": []}
+    return asyncio.run(hub.endpoint(Request(scope)))
+
+
+def test_the_route_is_read_only_and_refuses_bad_codes():
+    hub = class_push.Hub(FakeStore())
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        assert _call(hub, method, "ABCDEF").status_code == 405
+    assert _call(hub, "GET", "0OIL1x").status_code == 404
+    assert _call(hub, "GET", "<script>").status_code == 404
+    response = _call(hub, "GET", "ABCDEF")
+    assert response.media_type == "text/event-stream"
+    assert response.headers["x-accel-buffering"] == "no"
+
+
+def test_the_apps_routes_carry_the_push_route():
+    paths = [r.path for r in class_push.routes()]
+    assert paths == ["/api/class/{code}/events"]
