@@ -55,13 +55,16 @@ PAGES = {
         page("learn_kernel.py", "Learn a kernel", "trending_down"),
         page("digits.py", "A small CNN on handwritten digits", "draw"),
     ],
+    "Lectures": [
+        page("lectures.py", "Lecture lists", "school"),
+    ],
 }
 
 
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import links, presenter, show, views
+    from cnnviz.ui import lectures, links, presenter, show, sources, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -70,9 +73,11 @@ def main() -> None:
     current = st.navigation(lessons)
     views.receive({p.url_path: p for group in lessons.values() for p in group})
     links.start()
+    sources.open_link()  # a lecture matrix in the link brings its settings
     presenter.switch()
     show.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    lectures.banner(current.url_path)  # a lecture list's example: its place, Previous / Next
     try:
         current.run()
     except show.PageStop:

@@ -351,7 +351,7 @@ def comparison_rows() -> list[dict[str, str]]:
         exact = round(c.value) == round(c.lecture_figure)
         rows.append({"what": c.description, "formula": c.formula,
                      "exact value": format_count(c.value),
-                     "lecture's figure": ("" if exact else "≈ ") + (
+                     "lecture's figure": format_count(c.lecture_figure) if exact else "≈ " + (
                          format_bytes(c.lecture_figure) if "(bytes)" in c.description
                          else _sci(c.lecture_figure))})
     return rows

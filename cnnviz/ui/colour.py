@@ -87,6 +87,18 @@ def set_filter(weights: np.ndarray) -> None:
     _bump()
 
 
+def use_example(item) -> None:
+    """The Colour volumes page as a lecture's colour example sets it: its filter and cell.
+
+    ``item`` is a :class:`~cnnviz.data.samples.LectureInput` or a sidebar ``Source``
+    made from one (which knows no cell: (0, 0)).
+    """
+    set_filter(item.kernel)
+    row, col = getattr(item, "cell", (0, 0))
+    st.session_state.update({BIAS: float(item.bias), PAD: int(item.padding),
+                             STRIDE: int(item.stride), ROW: row, COL: col})
+
+
 def load_lecture() -> None:
     """The lectures' worked example: the 10 × 10 × 3 edge volume, its filter, cell (0, 3)."""
     st.session_state[state.SOURCE] = "Lecture"
@@ -98,10 +110,12 @@ def load_lecture() -> None:
 def _init() -> None:
     st.session_state.setdefault(VERSION, 0)
     f = st.session_state.get(F, DEFAULT_F)
-    for key in PRESETS:
-        # A preset from the link decides the slice's first table (select() checks it again).
+    for c, key in enumerate(PRESETS):
+        # A preset from the link decides the slice's table (select() checks it again),
+        # also over a lecture example's filter that the same link brought.
         if links.incoming(key) in volumes.SLICE_PRESETS:
             st.session_state[key] = links.incoming(key)
+            st.session_state.pop(TABLES[c], None)
         st.session_state.setdefault(key, DEFAULT_SLICE)
     for c, key in enumerate(TABLES):
         if key not in st.session_state:

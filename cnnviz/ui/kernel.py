@@ -66,46 +66,60 @@ def set_kernel(values: np.ndarray) -> None:
 MINE = "kernel_before_lecture"
 _LAYER_KEYS = (k.BIAS, k.ACTIVATION, k.PAD_KIND, k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT,
                k.PAD_RIGHT, k.PAD_MODE, k.STRIDE_H, k.STRIDE_W, k.DIL_H, k.DIL_W, k.FLIP,
-               k.COLOUR_MODE)
+               k.COLOUR_MODE, k.POOL_ON, k.POOL_MODE, k.POOL_SIZE, k.POOL_STRIDE)
 
 
 def use_lecture(source) -> None:
-    """Load a lecture matrix's own filter, bias, padding and stride, flip off (a callback).
+    """Load everything a lecture example computes with, flip off (a callback).
 
-    A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
-    by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
+    A lecture example brings all of its settings, so nothing from the last
+    example leaks into it: its filter (a pooling example: the 1 × 1 identity, so
+    the map is the matrix itself), bias, padding and stride, no dilation, and
+    pooling on exactly when the example pools (on the Playground and on the
+    Pooling page). A bias in the lecture means the filter is read as a neuron,
+    wᵀx + w0, followed by ReLU; a colour filter means one f×f×3 filter whose
+    channels are summed (also loaded into the Colour volumes page's slices).
     The kernel and settings it replaces are kept for :func:`back_to_mine`.
     """
-    if source.kernel is None:
-        return
     if TABLE not in st.session_state:  # chosen on a page without the kernel editor
         _set_table(kernels.get_kernel(DEFAULT))
     if MINE not in st.session_state:
         st.session_state[MINE] = {
             "table": [list(row) for row in current_table()],
             **{key: st.session_state[key] for key in _LAYER_KEYS if key in st.session_state}}
-    set_kernel(source.kernel)
+    pooling = source.kernel is None
+    set_kernel(np.ones((1, 1)) if pooling else source.kernel)
     st.session_state[k.BIAS] = float(source.bias)
     st.session_state[k.ACTIVATION] = "relu" if source.bias else "none"
     # The lectures compute cross-correlation on zero padding, no dilation.
     st.session_state[k.FLIP] = False
     st.session_state[k.PAD_MODE] = "zeros"
-    if source.padding:
+    if source.padding and not pooling:
         st.session_state[k.PAD_KIND] = "custom"
         for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT):
             st.session_state[key] = int(source.padding)
     else:
         st.session_state[k.PAD_KIND] = "valid"
-    st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = int(source.stride)
+    stride = 1 if pooling else int(source.stride)
+    st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = stride
     st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
-    if np.ndim(source.kernel) == 3:
+    st.session_state[k.POOL_ON] = pooling
+    if pooling:
+        st.session_state[k.POOL_MODE] = "max"
+        st.session_state[k.POOL_SIZE] = int(getattr(source, "pool_size", None) or 2)
+        st.session_state[k.POOL_STRIDE] = int(source.stride)
+        from . import pooling as pool_ui  # the Pooling page's own controls
+        pool_ui.use_example(source)
+    elif np.ndim(source.kernel) == 3:
         st.session_state[k.COLOUR_MODE] = COLOUR_SUMMED
+        from . import colour as colour_ui  # the Colour volumes page's filter slices
+        colour_ui.use_example(source)
 
 
 def use_lecture_named(name: str | None) -> None:
     """:func:`use_lecture` for the lecture matrix ``name`` (the sidebar's choice)."""
     item = samples.LECTURE_INPUTS.get(name or "")
-    if item is not None and item.kernel is not None:
+    if item is not None:
         use_lecture(item)
 
 
@@ -238,6 +252,24 @@ def _init() -> None:
     if TABLE not in st.session_state:
         _set_table(kernels.get_kernel(DEFAULT))
     _load_link()
+
+
+def linked_table() -> list[list[str]]:
+    """The kernel's cell texts on a page without the editor, kept in that page's link.
+
+    The Pooling page pools the Playground's feature map with this kernel: it
+    must come from the link a session opens with, and go back into the link,
+    or a shared link would pool another kernel's map.
+    """
+    _init()
+    table = current_table()
+    try:
+        kernels.kernel_from_table(table)
+    except ValueError:
+        links.put(links.KERNEL, st.query_params.get(links.KERNEL))
+    else:
+        links.put(links.KERNEL, _to_link(table))
+    return table
 
 
 def last_good() -> np.ndarray:

@@ -117,6 +117,15 @@ def start() -> None:
     st.session_state[_INITIAL] = initial
 
 
+def opening() -> Mapping[str, str]:
+    """The whole link a session opens with, in its first run only (empty afterwards).
+
+    For settings that follow from others (a lecture matrix brings its kernel);
+    read a value for use with :func:`incoming` or :func:`linked`.
+    """
+    return dict(st.session_state.get(_INITIAL) or {})
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)
