@@ -29,7 +29,9 @@ export default function (component) {
   const { data, parentElement } = component;
   const doc = parentElement.ownerDocument;
   const win = doc.defaultView || window;
-  parentElement.replaceChildren();
+  // Only our own <nav> is replaced: the element also holds the component's <style>.
+  const old = parentElement.querySelector("nav.ln-nav");
+  if (old) old.remove();
   const nav = doc.createElement("nav");
   nav.className = "ln-nav";
   nav.setAttribute("aria-label", "Lecture list");
