@@ -64,7 +64,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import lectures, links, presenter, show, sources, views
+    from cnnviz.ui import lectures, links, presenter, share, show, sources, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -75,6 +75,7 @@ def main() -> None:
     links.start()
     sources.open_link()  # a lecture matrix in the link brings its settings
     presenter.switch()
+    share.copy_link()  # the address is the view: a visible way to copy it
     show.page_style()
     notices = st.container()  # above the page: where a bad link is reported
     lectures.banner(current.url_path)  # a lecture list's example: its place, Previous / Next

@@ -58,6 +58,8 @@ with results:
             left, right = st.columns(2)
             with left:
                 colour.output_panel(trace, step, mapping)
+                show.grid_exports(trace.output, name="Output map", mapping=mapping,
+                                  key="colour_map")
             with right:
                 st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
                             f"{show.shape_text(weights.shape)} → one map "

@@ -91,6 +91,8 @@ def workbench(source: sources.Source | None) -> None:
                            mime="text/csv", key="dl_csv")
         d3.download_button("Kernel (CSV)", show.csv_file(k), "kernel.csv", mime="text/csv",
                            key="dl_kernel")
+        with st.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
+            show.grid_text(show.plane(a, channel), key="pg_text")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
                        load=functools.partial(in_code.load_lines, image))

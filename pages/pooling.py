@@ -85,6 +85,8 @@ else:
         charts.chart(b, image_figure(pooled, title="Each channel pooled, recombined"),
                        key="pooling_rgb_out")
 
+show.grid_exports(pooled, name="Pooled map", mapping=mapping, key="pooled_map")
+
 st.subheader("Output size")
 st.markdown("The same formula as a convolution, with the pool size in place of $f$:")
 show.shape_formulas(geom, what="pool window")
