@@ -10,6 +10,7 @@ keeps the place in the list; on another page it is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
 
@@ -84,14 +85,18 @@ def banner(page: str) -> lectures.Step | None:
         return {"href": lectures.href(other, present=present),
                 "title": f"{other.id} {other.title}"}
 
+    list_href = f"{LIST_PAGE}?present=true" if present else LIST_PAGE
     with st.container(key="lecture_banner"):
-        st.markdown(f"**{position(step)}: {step.title}**")
+        # Presenter mode: the title and Previous / Next on one line, to leave the screen to
+        # the example.
+        text, nav = st.columns([3, 2], vertical_alignment="center") if present else (st, st)
+        text.markdown(f"**{position(step)}: {step.title}**")
         if step.note:
-            st.caption(step.note)
-        list_href = f"{LIST_PAGE}?present=true" if present else LIST_PAGE
-        _nav(key="lecture_nav", data={"prev": item(prev_id), "next": item(next_id),
-                                      "position": "All examples", "list": list_href},
-             height="content")
+            text.caption(step.note)
+        with nav if present else contextlib.nullcontext():
+            _nav(key="lecture_nav", data={"prev": item(prev_id), "next": item(next_id),
+                                          "position": "All examples", "list": list_href},
+                 height="content")
     return step
 
 
