@@ -194,7 +194,7 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _q(src="Pattern", pattern="circle", size=16),
                  "Pick any output cell: its window and max(…) are shown under the maps."),
                 ("Three 3 × 3 against one 7 × 7: 30 parameters against 50", "receptive_field",
-                 ()),
+                 _q(rf_first="three 3×3 vs one 7×7")),
             ])),
     Lecture("004", "Convolution neural networks (CNN)", "Session 15, Pramod Sharma",
             _examples("004", [

@@ -255,9 +255,13 @@ def c003_6(at):
 
 
 def c003_7(at):
-    text = page_text(at)
-    assert "Receptive field: 7 × 7" in text
-    assert "30" in text and "50" in text
+    assert [m.value for m in at.metric] == ["30", "50"]
+    assert [m.label for m in at.metric] == ["Parameters (with biases)"] * 2
+    # the comparison comes first, above the region's controls
+    first_metric = next(i for i, e in enumerate(at.main) if e.type == "metric")
+    editor = next(i for i, e in enumerate(at.main) if e.type == "arrow_data_frame"
+                  or getattr(e, "label", "") == "Output row")
+    assert first_metric < editor
 
 
 def c004_1(at):
