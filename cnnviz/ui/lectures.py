@@ -100,6 +100,17 @@ def banner(page: str) -> lectures.Step | None:
     return step
 
 
+def app_base() -> str:
+    """The app's address up to its pages ("http://host:8501/"), for links in a handout.
+
+    Empty when the address is unknown (a test): the links are then relative.
+    """
+    url = st.context.url or ""
+    if not url.startswith(("http://", "https://")):
+        return ""
+    return url.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[0] + "/"
+
+
 def list_html(*, present: bool = False) -> str:
     """The five lectures as ordered lists of links, one per example (and further step)."""
     parts = []

@@ -58,3 +58,10 @@ def test_playground_feature_map_copies_as_latex(open_page):
 def test_every_page_has_a_copy_link_button(open_page, page):
     at = open_page(page)
     assert "copy-link" in _copies(at)
+
+
+def test_the_lecture_lists_page_offers_printable_handouts(open_page):
+    at = open_page("pages/lectures.py")
+    labels = _downloads(at)
+    assert "Handout: all five lectures (HTML)" in labels
+    assert [f"Lecture {n}" in labels for n in lectures.LECTURES] == [True] * 5
