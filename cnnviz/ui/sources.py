@@ -206,6 +206,8 @@ def image_source() -> Source:
         # The whole name, wrapped: the select box cuts it in presenter mode's narrow sidebar.
         sb.markdown(f"**{item.title}**")
         sb.caption(channels_text(item.array.shape))
+        # Kept in step, so that a link's "channels" agrees and the Photo source starts from it.
+        st.session_state[k.COLOUR] = "Colour" if item.array.ndim == 3 else "Grey"
         image = np.array(item.array, dtype=np.float64)
         sb.caption(item.explanation)
         kernel = None if item.kernel is None else np.array(item.kernel, dtype=np.float64)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import cnnviz
+from cnnviz.data import samples
 from cnnviz.ui import kernel as kernel_ui
 from cnnviz.ui import pooling as pool_ui
 from cnnviz.ui import sources
@@ -38,6 +39,15 @@ def test_channels_follow_the_lecture_volume(open_page):
     assert not [r for r in at.sidebar.radio if r.label == "Channels"]
     at.selectbox(key=keys.LECTURE).set_value("digit_one").run()
     assert "Channels: grey, n_c = 1" in page_text(at)
+    # the whole name is on screen, not only in the (cut) select box
+    assert any(m.value == f"**{samples.LECTURE_INPUTS['digit_one'].title}**"
+               for m in at.sidebar.markdown)
+
+
+def test_an_old_link_with_channels_for_a_lecture_volume_is_no_notice(open_page):
+    at = open_page("pages/playground.py", query={"src": "Lecture", "lecture": "vertical_edge",
+                                                 "channels": "Colour"})
+    assert not [w.value for w in at.warning if "ignored" in w.value]
 
 
 def test_a_lecture_link_without_its_kernel_brings_the_kernel(open_page):
