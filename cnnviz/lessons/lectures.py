@@ -97,13 +97,15 @@ def _examples(lecture: str, rows: list[tuple]) -> tuple[Example, ...]:
     return tuple(out)
 
 
+_COUNTS = _q(shp_first="dense vs convolution")
 _COMPARE_EDGES = _q(src="Photo", photo="camera", a_k="horizontal_edge", b_k="vertical_edge")
 
 LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
     Lecture("000", "Convolutional networks: motivation, building blocks, shapes",
             "Lecture 10, Béla J. Szekeres, ELTE", _examples("000", [
-                ("MNIST and CIFAR-10: a dense net has 3,083,010 ≈ 3M parameters", "shapes", (),
-                 "Section 2, first row: 3072·1000 + 1000·10 + 1000 + 10."),
+                ("MNIST and CIFAR-10: a dense net has 3,083,010 ≈ 3M parameters", "shapes",
+                 _COUNTS,
+                 "First row: 3072·1000 + 1000·10 + 1000 + 10."),
                 ("The sharpen kernel on a photo", "playground",
                  _q(src="Photo", photo="chelsea", k="sharpen")),
                 ("The blur kernel (all ones) on a photo", "playground",
@@ -116,8 +118,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _q(src="Photo", photo="camera", size=32),
                  "The lecture shows figures; switch Mode to avg for average pooling."),
                 ("Flattening: the last maps become one vector for a dense network", "shapes",
-                 _q(shp_preset="lenet5"),
-                 "Section 3: LeNet-5's FLATTEN row turns the last 1 × 1 × 120 maps into "
+                 _q(shp_first="network", shp_preset="lenet5"),
+                 "LeNet-5's FLATTEN row turns the last 1 × 1 × 120 maps into "
                  "120 values."),
                 ("Convolution over a colour volume", "colour",
                  _lecture(lecture="vertical_edge")),
@@ -128,13 +130,13 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _lecture(lecture="digit_one", s_h=2, s_w=2)),
                 ("Shape calculations: ⌊(n + 2p − f)/s⌋ + 1", "shapes",
                  _q(shp_n=7, shp_f=3, shp_s=2)),
-                ("Example: LeNet-5", "shapes", _q(shp_preset="lenet5")),
+                ("Example: LeNet-5", "shapes", _q(shp_first="network", shp_preset="lenet5")),
             ])),
     Lecture("001", "Convolutional networks: working with images, trainable kernels",
             "Machine Learning and Data Mining 2023, Abdalaziz Al-Maeni, HSE", _examples("001", [
                 ("A 640 × 480 colour image: almost 1M inputs; 100 units: 100M parameters",
-                 "shapes", (),
-                 "Section 2: exactly 921,600 inputs and 92,160,000 weights beside the "
+                 "shapes", _COUNTS,
+                 "Exactly 921,600 inputs and 92,160,000 weights beside the "
                  "lecture's round figures."),
                 ("Translational symmetry: a map of probabilities", "playground",
                  _q(src="Typed", m="0.001,0.003,0.876;0,0.002,0.001", k="1"),
@@ -165,7 +167,7 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _lecture(lecture="rectangle_wtx", pad="same", s_h=2, s_w=2)),
                 ("32 × 32 × 3, ten 5 × 5 × 3 filters: a 32 × 32 × 10 volume", "shapes",
                  _q(shp_n=32, shp_f=5, shp_s=1, shp_pad="custom", shp_p=2, shp_nh=32, shp_nw=32,
-                    shp_nc=3, stack="conv,10,5,1,2,,"),
+                    shp_nc=3, stack="conv,10,5,1,2,,", shp_first="network"),
                  "The lecture does not say the padding: 32 × 32 out of a 5 × 5 filter needs "
                  "p = 2 (\"same\"), set here."),
                 ("ReLU: negative values become 0", "playground",
@@ -173,14 +175,14 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                 ("(Max) pooling: the rectangle map's top-left 4 × 4", "pooling",
                  _lecture(lecture="max_pool_4x4")),
                 ("Architectures: AlexNet (60 million parameters), VGG16, Inception", "shapes",
-                 _q(shp_preset="alexnet"),
+                 _q(shp_first="network", shp_preset="alexnet"),
                  "VGG16 is the next preset (138 million); Inception is not built here."),
             ])),
     Lecture("003", "Convolutional neural networks",
             "Deep learning and machine learning in science, Bálint Ármin Pataki",
             _examples("003", [
-                ("200 × 200 fully connected: 1.6·10⁹ parameters, 6.4 GB", "shapes", (),
-                 "Section 2, rows 2 to 5."),
+                ("200 × 200 fully connected: 1.6·10⁹ parameters, 6.4 GB", "shapes", _COUNTS,
+                 "Rows 2 to 5."),
                 ("The filter on a symbolic 6 × 6 image: a′₁₁ = Σ w·a", "matrix",
                  _q(mx_side=6, mx_row=1, mx_col=1),
                  "Row (1, 1) of W holds the nine weights that meet a₀₀ … a₂₂."),
@@ -188,8 +190,9 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _COMPARE_EDGES),
                 ("The floor: n = 6, p = 1, f = 3, s = 5 gives 2 × 2", "playground",
                  _lecture(lecture="floor_6x6")),
-                ("Parameters: f·f·n_c + 1 per filter; 1.4·10¹⁰ dense against 84", "shapes", (),
-                 "Section 2, the RGB rows and the 84."),
+                ("Parameters: f·f·n_c + 1 per filter; 1.4·10¹⁰ dense against 84", "shapes",
+                 _COUNTS,
+                 "The RGB rows and the 84."),
                 ("Max pooling: a′₁₁ = max(…), stride = pool size", "pooling",
                  _q(src="Pattern", pattern="circle", size=16),
                  "Pick any output cell: its window and max(…) are shown under the maps."),
@@ -198,8 +201,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
             ])),
     Lecture("004", "Convolution neural networks (CNN)", "Session 15, Pramod Sharma",
             _examples("004", [
-                ("150 × 150 × 3 = 67,500 inputs: W[1] is 67,500 × 1000", "shapes", (),
-                 "Section 2: 67,500 inputs and 67,500,000 weights."),
+                ("150 × 150 × 3 = 67,500 inputs: W[1] is 67,500 × 1000", "shapes", _COUNTS,
+                 "The last two rows: 67,500 inputs and 67,500,000 weights."),
                 ("What does this kernel do? [[0,1,0],[1,4,1],[0,1,0]] and two more",
                  "compare",
                  _q(src="Photo", photo="camera", a_k="puzzle_a", b_k="puzzle_b"),
@@ -230,8 +233,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                 ("Cross-correlation vs convolution: the flip", "correlation",
                  _q(corr_kernel="typed", corr_k="3,4,5;1,0,2;-1,9,7")),
                 ("One layer: ten 3 × 3 × 3 filters + biases = 280 parameters", "shapes",
-                 _q(shp_nh=10, shp_nw=10, shp_nc=3, stack="conv,10,3,1,,,"),
-                 "Section 3: one conv layer of ten 3 × 3 filters on 3 channels."),
+                 _q(shp_nh=10, shp_nw=10, shp_nc=3, stack="conv,10,3,1,,,", shp_first="network"),
+                 "One conv layer of ten 3 × 3 filters on 3 channels."),
                 ("Pooling: the 225 band, 8 × 8 → 4 × 4", "pooling",
                  _lecture(lecture="band_225"), "",
                  [("Then the signed 8 × 8 map → [[343, 55, 0, 81], …]", "pooling",

@@ -51,6 +51,17 @@ LOG = "shp_log"
 TITLES = MappingProxyType({"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"})
 
 
+FIRST = "shp_first"
+SECTIONS = ("output size", "dense vs convolution", "network")
+
+
+def first_section() -> int:
+    """Which of the page's three sections comes first (a lecture example's key result)."""
+    name = st.radio("Show first", SECTIONS, key=FIRST, horizontal=True, **k.LINK,
+                    help="Put one section at the top, for one screen on a projector.")
+    return SECTIONS.index(name)
+
+
 def _exercise(name: str) -> None:
     for key, value in EXERCISES[name].items():
         st.session_state[CALC_KEYS[key]] = value

@@ -355,6 +355,10 @@ def test_each_example_shows_the_lectures_numbers(open_page, step):
     at = _open(open_page, step)
     assert f"{lecture_ui.position(step)}: {step.title}" in page_text(at)
     CHECKS[step.id](at)
+    # the page's section with the example's key result comes first (one screen)
+    first = {"dense vs convolution": "2. ", "network": "3. "}.get(dict(step.query).get("shp_first"))
+    if first:
+        assert at.header[0].value.startswith(first), [h.value for h in at.header]
     # the example stays in the link while its page is shown
     assert at.query_params[lectures.PARAM] == [step.id] or \
         at.query_params[lectures.PARAM] == step.id
