@@ -481,17 +481,18 @@ def image_figure(
     height: int | None = None,
     width: int | None = None,
     present: bool = False,
+    digits: int = 2,
 ) -> go.Figure | Picture:
     """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels.
 
-    Grey images go through :func:`grid_figure`; an image too big for numbers
-    is a :class:`Picture`, as there.
+    Grey images go through :func:`grid_figure` (``digits`` as there); an image
+    too big for numbers is a :class:`Picture`, as there.
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
         return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
                            highlight=highlight, colorbar=False, height=height,
-                           width=width, present=present)
+                           width=width, present=present, digits=digits)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""

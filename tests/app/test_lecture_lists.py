@@ -49,6 +49,14 @@ def _chart(at, start: str) -> np.ndarray:
     raise AssertionError(f"no chart titled {start!r}: {[title(c) for c in charts(at)]}")
 
 
+def _printed(at, start: str) -> list[list[str]]:
+    """The numbers a small grid prints in its cells, as text."""
+    for spec in charts(at):
+        if title(spec).startswith(start):
+            return [list(row) for row in spec["data"][0]["text"]]
+    raise AssertionError(f"no chart titled {start!r}")
+
+
 def _feature_map(at) -> np.ndarray:
     return _chart(at, "Feature map z")
 
@@ -158,6 +166,8 @@ def c001_1(at):
 
 def c001_2(at):
     np.testing.assert_allclose(_feature_map(at), [[0.001, 0.003, 0.876], [0, 0.002, 0.001]])
+    # printed as the lecture prints them (not rounded to 0.88 and 0)
+    assert _printed(at, "Feature map z") == [["0.001", "0.003", "0.876"], ["0", "0.002", "0.001"]]
 
 
 def c001_3(at):
