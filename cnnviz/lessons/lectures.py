@@ -150,7 +150,7 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _q(src="Photo", photo="coffee", k="laplacian_8")),
                 ("2D convolution as a matrix multiplication", "matrix", ()),
                 ("Input and output channels: the kernel becomes 4-D", "colour",
-                 _q(src="Photo", photo="chelsea", size=32, cv_filters=4),
+                 _q(src="Photo", photo="chelsea", channels="Colour", size=32, cv_filters=4),
                  "Four filters of 3 × 3 × 3: a 3 × 3 × 3 × 4 kernel, four output channels."),
                 ("Padding, stride and dilation", "playground",
                  _lecture(lecture="digit_one", pad="same", s_h=2, s_w=2),
@@ -223,7 +223,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  "Shade reversal: the same edge from dark to light gives negative values "
                  "(blue)."),
                 ("Convolving a volume: a filter for the red channel alone", "colour",
-                 _q(src="Photo", photo="chelsea", size=32, cv_r="horizontal_edge_rev",
+                 _q(src="Photo", photo="chelsea", channels="Colour", size=32,
+                    cv_r="horizontal_edge_rev",
                     cv_g="zeros", cv_b="zeros")),
                 ("Padding p = 1: 10 × 10 × 3 → 12 × 12 × 3 → a 10 × 10 map", "colour",
                  _lecture(lecture="another_image_p1")),
