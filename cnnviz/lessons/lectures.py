@@ -115,7 +115,7 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                 ("How does a kernel work? The digit one, filled step by step", "animation",
                  _lecture(lecture="digit_one")),
                 ("Max pooling and average pooling", "pooling",
-                 _q(src="Photo", photo="camera", size=32),
+                 _q(src="Photo", photo="camera", size=16),
                  "The lecture shows figures; switch Mode to avg for average pooling."),
                 ("Flattening: the last maps become one vector for a dense network", "shapes",
                  _q(shp_first="network", shp_preset="lenet5"),
