@@ -104,6 +104,8 @@ def use_lecture(source) -> None:
     st.session_state[k.STRIDE_H] = st.session_state[k.STRIDE_W] = stride
     st.session_state[k.DIL_H] = st.session_state[k.DIL_W] = 1
     st.session_state[k.POOL_ON] = pooling
+    from . import stepper  # Step by step animates what the example computes
+    st.session_state[stepper.MODE] = "Pooling" if pooling else "Convolution"
     if pooling:
         st.session_state[k.POOL_MODE] = "max"
         st.session_state[k.POOL_SIZE] = int(getattr(source, "pool_size", None) or 2)

@@ -86,3 +86,12 @@ def test_pooling_the_feature_map_keeps_the_kernel_of_its_link(open_page):
     z = cnnviz.conv2d(x, np.array([[1, 0, -1]] * 3, dtype=float))
     np.testing.assert_array_equal(raw(at, "pooling_out"), cnnviz.pool2d(z, 2))
     assert at.query_params["k"] in ("vertical_edge", ["vertical_edge"])
+
+
+def test_step_by_step_animates_a_pooling_example_as_pooling(open_page):
+    from cnnviz.ui import stepper
+
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "max_pool_4x4"})
+    assert at.radio(key=stepper.MODE).value == "Pooling"
+    at.selectbox(key=keys.LECTURE).set_value("digit_one").run()
+    assert at.radio(key=stepper.MODE).value == "Convolution"
