@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import shapes
 from cnnviz.plots import shapes as shape_plots
-from cnnviz.ui import charts, router, show
+from cnnviz.ui import charts, presenter, router, show
 from cnnviz.ui import shapes as ui
 
 router.ensure_routed()
@@ -54,7 +54,7 @@ with box[1]:
     st.header("2. Dense against convolution: the lectures' counts")
     st.markdown("A dense layer connects every input to every neuron, so its size grows with the "
                 "image; a convolution layer's filters are shared by all positions.")
-    ui.comparisons(shapes.comparison_rows())
+    ui.comparisons(shapes.comparison_rows(ui.counts_example()))
 
 
 def network() -> None:
@@ -63,16 +63,21 @@ def network() -> None:
     st.markdown("Edit the stack, one row per layer from the top (the first row is layer $[1]$; "
                 "empty cells take the usual defaults), or load LeNet-5, AlexNet or VGG16 and "
                 "change it. Add a row at the bottom of the table; delete one by selecting it.")
-    shape, rows, preset = ui.stack_editor()
-    try:
-        report = shapes.analyse_stack(shape, shapes.parse_stack(rows))
-    except ValueError as err:
-        st.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")
-        return
-    ui.totals(report)
-    check = shapes.published_check(preset, report.total_params)
-    (st.success if check.matches else st.info)(f"{ui.TITLES[preset]}: {check.message}")
-    ui.report_table(report)
+    # Presenter mode: the totals and the layer table first, the editor below them.
+    top, bottom = st.container(), st.container()
+    results, editor = (top, bottom) if presenter.on() else (bottom, top)
+    with editor:
+        shape, rows, preset = ui.stack_editor()
+    with results:
+        try:
+            report = shapes.analyse_stack(shape, shapes.parse_stack(rows))
+        except ValueError as err:
+            st.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")
+            return
+        ui.totals(report)
+        check = shapes.published_check(preset, report.total_params)
+        (st.success if check.matches else st.info)(f"{ui.TITLES[preset]}: {check.message}")
+        ui.report_table(report)
     st.caption("Multiply-adds: one example, conv and dense layers. Activations: the values each "
                "layer outputs for one example (float32: 4 bytes each). Receptive field: the "
                "input region one value of that layer sees.")

@@ -97,15 +97,18 @@ def _examples(lecture: str, rows: list[tuple]) -> tuple[Example, ...]:
     return tuple(out)
 
 
-_COUNTS = _q(shp_first="dense vs convolution")
+def _counts(example_id: str) -> tuple[tuple[str, str], ...]:
+    return _q(shp_first="dense vs convolution", shp_counts=example_id)
+
+
 _COMPARE_EDGES = _q(src="Photo", photo="camera", a_k="horizontal_edge", b_k="vertical_edge")
 
 LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
     Lecture("000", "Convolutional networks: motivation, building blocks, shapes",
             "Lecture 10, Béla J. Szekeres, ELTE", _examples("000", [
                 ("MNIST and CIFAR-10: a dense net has 3,083,010 ≈ 3M parameters", "shapes",
-                 _COUNTS,
-                 "First row: 3072·1000 + 1000·10 + 1000 + 10."),
+                 _counts("000.1"),
+                 "3072·1000 + 1000·10 + 1000 + 10."),
                 ("The sharpen kernel on a photo", "playground",
                  _q(src="Photo", photo="chelsea", k="sharpen")),
                 ("The blur kernel (all ones) on a photo", "playground",
@@ -135,14 +138,14 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
     Lecture("001", "Convolutional networks: working with images, trainable kernels",
             "Machine Learning and Data Mining 2023, Abdalaziz Al-Maeni, HSE", _examples("001", [
                 ("A 640 × 480 colour image: almost 1M inputs; 100 units: 100M parameters",
-                 "shapes", _COUNTS,
+                 "shapes", _counts("001.1"),
                  "Exactly 921,600 inputs and 92,160,000 weights beside the "
                  "lecture's round figures."),
                 ("Translational symmetry: a map of probabilities", "playground",
                  _q(src="Typed", m="0.001,0.003,0.876;0,0.002,0.001", k="1"),
                  "The lecture's output map, typed in; a 1 × 1 kernel [1] shows it as it is."),
                 ("2D convolution: Output(i, j) = Σ Input · Kernel", "animation",
-                 _q(src="Pattern", pattern="square", size=16, k="box_ones_3")),
+                 _q(src="Pattern", pattern="square", size=16, grid=8, k="box_ones_3")),
                 ("Blur: the 5 × 5 Gaussian / 273", "playground",
                  _q(src="Photo", photo="coffee", k="gaussian_5")),
                 ("Sharpen", "playground", _q(src="Photo", photo="coffee", k="sharpen")),
@@ -181,8 +184,9 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
     Lecture("003", "Convolutional neural networks",
             "Deep learning and machine learning in science, Bálint Ármin Pataki",
             _examples("003", [
-                ("200 × 200 fully connected: 1.6·10⁹ parameters, 6.4 GB", "shapes", _COUNTS,
-                 "Rows 2 to 5."),
+                ("200 × 200 fully connected: 1.6·10⁹ parameters, 6.4 GB", "shapes",
+                 _counts("003.1"),
+                 "And 57.6 GB for an RGB image."),
                 ("The filter on a symbolic 6 × 6 image: a′₁₁ = Σ w·a", "matrix",
                  _q(mx_side=6, mx_row=1, mx_col=1),
                  "Row (1, 1) of W holds the nine weights that meet a₀₀ … a₂₂."),
@@ -191,8 +195,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                 ("The floor: n = 6, p = 1, f = 3, s = 5 gives 2 × 2", "playground",
                  _lecture(lecture="floor_6x6")),
                 ("Parameters: f·f·n_c + 1 per filter; 1.4·10¹⁰ dense against 84", "shapes",
-                 _COUNTS,
-                 "The RGB rows and the 84."),
+                 _counts("003.5"),
+                 "1.4·10¹⁰ for a dense RGB layer against 84 for three 3 × 3 × 3 filters."),
                 ("Max pooling: a′₁₁ = max(…), stride = pool size", "pooling",
                  _q(src="Pattern", pattern="circle", size=16),
                  "Pick any output cell: its window and max(…) are shown under the maps."),
@@ -201,7 +205,8 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
             ])),
     Lecture("004", "Convolution neural networks (CNN)", "Session 15, Pramod Sharma",
             _examples("004", [
-                ("150 × 150 × 3 = 67,500 inputs: W[1] is 67,500 × 1000", "shapes", _COUNTS,
+                ("150 × 150 × 3 = 67,500 inputs: W[1] is 67,500 × 1000", "shapes",
+                 _counts("004.1"),
                  "The last two rows: 67,500 inputs and 67,500,000 weights."),
                 ("What does this kernel do? [[0,1,0],[1,4,1],[0,1,0]] and two more",
                  "compare",

@@ -16,6 +16,7 @@ import streamlit as st
 from cnnviz.core.layers import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
+    COMPARISON_EXAMPLES,
     EXERCISES,
     KINDS,
     MODES,
@@ -178,6 +179,20 @@ def totals(report: StackReport) -> None:
     items = report.totals()
     for col, (label, value) in zip(st.columns(len(items)), items.items(), strict=True):
         col.metric(label, value)
+
+
+COUNTS = "shp_counts"
+ALL_COUNTS = "all"
+
+
+def counts_example() -> str | None:
+    """Which example's counts the table shows (a lecture example: only its own rows)."""
+    options = (ALL_COUNTS, *dict.fromkeys(COMPARISON_EXAMPLES))
+    # links.select: the link holds "003.1", not the title Streamlit would write.
+    name = links.select("Rows", options, key=COUNTS, default=ALL_COUNTS,
+                        format_func=lambda o: ("all the lectures' counts" if o == ALL_COUNTS
+                                               else f"lecture {o.replace('.', ', example ')}"))
+    return None if name == ALL_COUNTS else name
 
 
 def comparisons(rows: list[dict[str, str]]) -> None:

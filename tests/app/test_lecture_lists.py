@@ -369,6 +369,10 @@ def test_each_example_shows_the_lectures_numbers(open_page, step):
     first = {"dense vs convolution": "2. ", "network": "3. "}.get(dict(step.query).get("shp_first"))
     if first:
         assert at.header[0].value.startswith(first), [h.value for h in at.header]
+    # a counts example shows its own rows only, so they fit one screen
+    rows = {"000.1": 1, "001.1": 2, "003.1": 3, "003.5": 2, "004.1": 2}.get(step.id)
+    if rows:
+        assert len(at.table[0].value) == rows
     # the example stays in the link while its page is shown
     assert at.query_params[lectures.PARAM] == [step.id] or \
         at.query_params[lectures.PARAM] == step.id

@@ -83,6 +83,33 @@ def test_keys_typed_into_a_field_stay_there(page, app_url):
     assert f"ex={step.id}" in page.url
 
 
+# The element that holds each page's key result (the map computed, the counts, ...).
+KEY = {
+    "animation": '[data-testid="cnnviz-output"]',
+    "playground": ".st-key-pg_panel0_Featur",
+    "pooling": ".st-key-pooling_out",
+    "colour": ".st-key-colour_output",
+    "compare": ".st-key-cmp_diff",
+    "correlation": ".st-key-corr_turned",
+    "matrix": ".st-key-mx_window",
+    "receptive_field": ".st-key-rf_cmp_3",
+}
+
+
+def _key_element(pg, step):
+    query = dict(step.query)
+    if step.page == "shapes":
+        first = query.get("shp_first")
+        if first == "dense vs convolution":
+            return pg.get_by_test_id("stTable").first
+        if first == "network":
+            return pg.get_by_test_id("stMetric").first  # the totals, above the layer table
+        return pg.locator(".st-key-shp_coverage").first
+    if step.page == "colour" and query.get("cv_filters"):
+        return pg.locator(".st-key-colour_output").first  # the bank is below: the one filter
+    return pg.locator(KEY[step.page]).first
+
+
 @pytest.mark.parametrize("step", lectures.steps(), ids=lambda s: s.id)
 def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector, app_url,
                                                                          step):
@@ -91,8 +118,12 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
     _at(pg, step)
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"lecture_{step.id}.png"))
-    for element in (pg.get_by_text(step.title, exact=False).first,
-                    pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first):
+    for what, element in (
+            ("title", pg.get_by_text(step.title, exact=False).first),
+            ("next", pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first),
+            ("key result", _key_element(pg, step))):
         box = element.bounding_box()
-        assert box is not None and box["x"] >= 0 and box["y"] >= 0
-        assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, step.id
+        assert box is not None, (step.id, what)
+        assert box["x"] >= 0 and box["y"] >= 0, (step.id, what, box)
+        assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, (
+            step.id, what, box)
