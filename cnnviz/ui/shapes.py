@@ -127,7 +127,8 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     shape = tuple(int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
                   for col, label, key, value in zip(
                       cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
-                      ARCHITECTURES["lenet5"].input_shape, strict=True))
+                      # The preset's own input: a link naming only the preset fits it.
+                      ARCHITECTURES[preset].input_shape, strict=True))
     frame = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in NUMERIC:
         frame[col] = frame[col].astype("Int64")
