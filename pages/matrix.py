@@ -87,6 +87,8 @@ with results:
     charts.chart(w2, grid_figure(mv.output, title=f"Feature map "
                                  f"{show.shape_text(mv.output.shape)}", mapping="diverging",
                                  cells=[(cell.row, cell.col)], height=height), key="mx_output")
+    with w2.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
+        show.grid_text(mv.output, key="mx_output_text")
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "

@@ -65,3 +65,16 @@ def test_the_lecture_lists_page_offers_printable_handouts(open_page):
     labels = _downloads(at)
     assert "Handout: all five lectures (HTML)" in labels
     assert [f"Lecture {n}" in labels for n in lectures.LECTURES] == [True] * 5
+
+
+def test_the_flip_copies_both_kernels_as_latex(open_page):
+    at = _open(open_page, "004.11")
+    copies = _copies(at)
+    assert copies["corr_k_text_latex"]["text"].splitlines()[1] == "3 & 4 & 5 \\\\"
+    assert copies["corr_turned_text_latex"]["text"].splitlines()[1] == "7 & 9 & -1 \\\\"
+    assert copies["corr_turned_text_md"]["text"].splitlines()[2] == "| **0** | 7 | 9 | -1 |"
+
+
+def test_the_matrix_pages_feature_map_copies_as_markdown(open_page):
+    at = _open(open_page, "003.2")
+    assert len(_copies(at)["mx_output_text_md"]["text"].splitlines()) == 2 + 4  # 4 × 4 map
