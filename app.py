@@ -56,13 +56,16 @@ PAGES = {
         page("digits.py", "A small CNN on handwritten digits", "draw"),
         page("own_network.py", "Your own network", "upload_file"),
     ],
+    "Lectures": [
+        page("lectures.py", "Lecture lists", "school"),
+    ],
 }
 
 
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import charts, classroom, links, presenter, show, views
+    from cnnviz.ui import charts, classroom, lectures, links, presenter, share, show, sources, views
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -73,9 +76,12 @@ def main() -> None:
     links.start()
     pages = {p.url_path: p for group in lessons.values() for p in group}
     classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
+    sources.open_link()  # a lecture matrix in the link brings its settings
     presenter.switch()
+    share.copy_link()  # the address is the view: a visible way to copy it
     presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
+    lectures.banner(current.url_path)  # a lecture list's example: its place, Previous / Next
     room_bar = st.container()  # class mode: the room's bar and question, above the page
     stopped = None
     show.take_stop()  # a reason left by a fragment's own rerun is not this run's

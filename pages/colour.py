@@ -4,7 +4,17 @@ import streamlit as st
 
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons import colour as volumes
-from cnnviz.ui import cached, colour, presenter, router, separable, settings, show, sources
+from cnnviz.ui import (
+    cached,
+    colour,
+    downloads,
+    presenter,
+    router,
+    separable,
+    settings,
+    show,
+    sources,
+)
 
 router.ensure_routed()
 st.title("Colour volumes and filter banks")
@@ -30,18 +40,24 @@ if note:
 if source.note:
     st.info(source.note)
 
-st.header("One filter over the three channels")
-st.button("The lectures' example: 10 × 10 × 3 volume, vertical-edge filter on every slice",
-          key="colour_lecture", on_click=colour.load_lecture, icon=":material/school:")
-# Presenter mode: the channels, the output and the sums first, the filter's editor below.
+present = presenter.on()
+# Presenter mode: one screen holds one channel beside its partial sum, the output, the cell
+# picker and the total; the heading, the lecture button and the filter's editor go below.
 first, second = st.container(), st.container()
-controls, results = (second, first) if presenter.on() else (first, second)
+controls, results = (second, first) if present else (first, second)
 with controls:
+    st.header("One filter over the three channels")
+    st.button("The lectures' example: 10 × 10 × 3 volume, vertical-edge filter on every slice",
+              key="colour_lecture", on_click=colour.load_lecture, icon=":material/school:")
     weights = colour.filter_editor()
-    bias, pad, stride, row, col = colour.layer_controls()
+    bias, pad, stride, row, col = colour.layer_controls(with_cell=not present)
     mapping = settings.mapping_picker(
         kernel_sum=0.0 if weights is None else volumes.gain(weights), unit_input=False)
 with results:
+    if present:
+        a, b, c = st.columns([1.4, 1, 1])
+        shown = colour.channel_switch(a)
+        row, col = colour.cell_picker(b, c)
     if weights is not None:
         try:
             trace = ConvTrace(volume, weights, bias, stride=stride, padding=pad)
@@ -54,17 +70,24 @@ with results:
             except ValueError as err:
                 st.warning(f"No such output cell: {err}. Pick a row and column inside the map.")
                 step = None
-            colour.input_panels(trace, step)
-            left, right = st.columns(2)
-            with left:
-                colour.output_panel(trace, step, mapping)
-            with right:
-                st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
-                            f"{show.shape_text(weights.shape)} → one map "
-                            f"{show.shape_text(trace.out_shape)}:")
-                show.shape_formulas(trace.geometry)
-            if step is not None:
-                colour.step_panels(step)
+            if present:
+                colour.one_channel(trace, step, shown, mapping)
+                downloads.grid_exports(trace.output, name="Output map", mapping=mapping,
+                                  key="colour_map")
+            else:
+                colour.input_panels(trace, step)
+                left, right = st.columns(2)
+                with left:
+                    colour.output_panel(trace, step, mapping)
+                    downloads.grid_exports(trace.output, name="Output map", mapping=mapping,
+                                      key="colour_map")
+                with right:
+                    st.markdown(f"Input {show.shape_text(volume.shape)} with one filter "
+                                f"{show.shape_text(weights.shape)} → one map "
+                                f"{show.shape_text(trace.out_shape)}:")
+                    show.shape_formulas(trace.geometry)
+                if step is not None:
+                    colour.step_panels(step)
 
 st.header("A bank of filters: the output volume")
 st.markdown("Each filter below is a preset kernel put on **every** slice (R, G and B), so it "

@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.compare import SideSpec, compare_sides, difference_words, size_words
-from cnnviz.ui import charts, grid, links, router, settings, show, sources
+from cnnviz.ui import charts, grid, links, presenter, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -85,16 +85,20 @@ def side_controls(side: str, default: tuple) -> SideSpec:
 
 
 source = sources.image_source()
-st.markdown("**Quick comparisons**")
-for col, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
-    col.button(name, key=f"cmp_preset_{name}", on_click=use_preset, args=(name,),
-               width="stretch")
+# Presenter mode: the two maps and their difference first, the settings of A and B below.
+first, second = st.container(), st.container()
+controls, results = (second, first) if presenter.on() else (first, second)
+with controls:
+    st.markdown("**Quick comparisons**")
+    for col, name in zip(st.columns(len(PRESETS)), PRESETS, strict=True):
+        col.button(name, key=f"cmp_preset_{name}", on_click=use_preset, args=(name,),
+                   width="stretch")
 
-specs = {}
-for col, side, default in zip(st.columns(2, gap="large"), "AB", DEFAULTS, strict=True):
-    with col:
-        st.subheader(f"Side {side}")
-        specs[side] = side_controls(side, default)
+    specs = {}
+    for col, side, default in zip(st.columns(2, gap="large"), "AB", DEFAULTS, strict=True):
+        with col:
+            st.subheader(f"Side {side}")
+            specs[side] = side_controls(side, default)
 if source is None:
     show.stop()
 try:
@@ -103,29 +107,33 @@ except ValueError as err:
     st.error(f"These settings do not fit this image: {err}")
     show.stop()
 
-same_sum = float(cmp.a.kernel.sum()) if cmp.a.kernel.sum() == cmp.b.kernel.sum() else 0.0
-words, how = st.columns([1, 1], gap="large")
-with how:
-    mapping = settings.mapping_picker(kernel_sum=same_sum, unit_input=in_unit_range(cmp.image))
-with words:
-    st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
-                                        "nothing: A and B are the same layer."))
-    if source.image.ndim == 3:
-        st.caption("The colour image is compared in grey (mean of R, G, B), so each side is "
-                   "one map.")
+with results:
+    same_sum = float(cmp.a.kernel.sum()) if cmp.a.kernel.sum() == cmp.b.kernel.sum() else 0.0
+    words, how = st.columns([1, 1], gap="large")
+    with how:
+        mapping = settings.mapping_picker(kernel_sum=same_sum,
+                                          unit_input=in_unit_range(cmp.image))
+    with words:
+        st.markdown("**What differs:** " + ("; ".join(cmp.differs) if cmp.differs else
+                                            "nothing: A and B are the same layer."))
+        if source.image.ndim == 3:
+            st.caption("The colour image is compared in grey (mean of R, G, B), so each side is "
+                       "one map.")
 
-maps = st.columns(3)
-for col, s in zip(maps[:2], (cmp.a, cmp.b), strict=True):
-    charts.chart(col, grid_figure(s.values, title=f"{s.name}: {show.shape_text(s.values.shape)}",
-                                 mapping=mapping, limits=cmp.limits), key=f"cmp_map_{s.name}")
-    col.caption(s.label)
-if cmp.difference is not None:
-    charts.chart(maps[2], grid_figure(cmp.difference, title="Difference A − B",
-                                     mapping="diverging"), key="cmp_diff")
-    maps[2].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
-                    "larger, red where A is larger.")
-else:
-    maps[2].warning(cmp.mismatch, icon=":material/compare_arrows:")
+    maps = st.columns(3)
+    for col, s in zip(maps[:2], (cmp.a, cmp.b), strict=True):
+        charts.chart(col, grid_figure(s.values,
+                                      title=f"{s.name}: {show.shape_text(s.values.shape)}",
+                                      mapping=mapping, limits=cmp.limits),
+                     key=f"cmp_map_{s.name}")
+        col.caption(s.label)
+    if cmp.difference is not None:
+        charts.chart(maps[2], grid_figure(cmp.difference, title="Difference A − B",
+                                         mapping="diverging"), key="cmp_diff")
+        maps[2].caption(difference_words(cmp) + " Its own scale, centred on 0: blue where B is "
+                        "larger, red where A is larger.")
+    else:
+        maps[2].warning(cmp.mismatch, icon=":material/compare_arrows:")
 
 st.subheader("The input and the output sizes")
 picture, *formulas = st.columns([0.8, 1, 1], gap="large")

@@ -5,7 +5,18 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons import matrix as mview
 from cnnviz.plots.matrix import product_figure, window_figure
-from cnnviz.ui import cached, charts, grid, links, router, settings, show, sources
+from cnnviz.ui import (
+    cached,
+    charts,
+    downloads,
+    grid,
+    links,
+    presenter,
+    router,
+    settings,
+    show,
+    sources,
+)
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
 
@@ -22,7 +33,12 @@ show.intro(
 
 source = sources.image_source()
 KERNELS = kernel_choices(mview.MAX_KERNEL_SIDE)
-c1, c2, c3 = st.columns(3, gap="large")
+present = presenter.on()
+# Presenter mode: the output cell's row of W, its window and the map first; settings below.
+first, second = st.container(), st.container()
+controls, results = (second, first) if present else (first, second)
+with controls:
+    c1, c2, c3 = st.columns(3, gap="large")
 with c1:
     side = st.number_input("Input side (pixels, longest side)", 1, mview.MAX_SIDE, 6,
                            key="mx_side", **k.LINK,
@@ -62,23 +78,29 @@ with c3:
         st.warning(cell.note)
     if small.note:
         st.caption(small.note)
-st.markdown(f"**Output size**: input {show.shape_text(mv.x.shape)}, kernel "
-            f"{show.shape_text(mv.kernel.shape)}, padding {mv.geometry.padding}:")
-show.shape_formulas(mv.geometry)
+with controls:
+    st.markdown(f"**Output size**: input {show.shape_text(mv.x.shape)}, kernel "
+                f"{show.shape_text(mv.kernel.shape)}, padding {mv.geometry.padding}:")
+    show.shape_formulas(mv.geometry)
 
-st.header("One output cell = one row of W = one row of im2col")
-st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{[l]}} + c = "
-            f"{cell.index}$ of both matrices. Its window (amber) on the padded input "
-            f"(the dashed line is the input's edge) and the sum it computes:")
-st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
-w1, w2 = st.columns(2)
-charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
-                              mv.geometry.padding,
-                              title=f"Padded input {show.shape_text(mv.padded.shape)}", height=400),
-                key="mx_window")
-charts.chart(w2, grid_figure(mv.output, title=f"Feature map {show.shape_text(mv.output.shape)}",
-                            mapping="diverging", cells=[(cell.row, cell.col)], height=400),
-             key="mx_output", on_pick=charts.pick_into("mx_row", "mx_col"))
+with results:
+    st.header("One output cell = one row of W = one row of im2col")
+    st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{[l]}} + c = "
+                f"{cell.index}$ of both matrices. Its window (amber) on the padded input "
+                f"(the dashed line is the input's edge) and the sum it computes:")
+    st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
+    w1, w2 = st.columns(2)
+    height = 300 if present else 400
+    charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
+                                  mv.geometry.padding,
+                                  title=f"Padded input {show.shape_text(mv.padded.shape)}",
+                                  height=height), key="mx_window")
+    charts.chart(w2, grid_figure(mv.output, title=f"Feature map "
+                                 f"{show.shape_text(mv.output.shape)}", mapping="diverging",
+                                 cells=[(cell.row, cell.col)], height=height), key="mx_output",
+                 on_pick=charts.pick_into("mx_row", "mx_col"))
+    with w2.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
+        downloads.grid_text(mv.output, key="mx_output_text")
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "

@@ -7,7 +7,18 @@ import streamlit as st
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import flip, stack_channels
 from cnnviz.data.pixels import in_unit_range
-from cnnviz.ui import cached, charts, in_code, kernel, presenter, router, settings, show, sources
+from cnnviz.ui import (
+    cached,
+    charts,
+    downloads,
+    in_code,
+    kernel,
+    presenter,
+    router,
+    settings,
+    show,
+    sources,
+)
 from cnnviz.ui.downloads import csv_file, png_file
 
 router.ensure_routed()
@@ -102,6 +113,8 @@ def workbench(source: sources.Source | None) -> None:
             g2.download_button("Activation g(z) (CSV)", csv_file(a),
                                f"activation_{cfg.activation}.csv", mime="text/csv",
                                key="dl_csv_g")
+        with st.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
+            downloads.grid_text(show.plane(a, channel), key="pg_text")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
                        load=functools.partial(in_code.load_lines, image),

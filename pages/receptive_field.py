@@ -19,6 +19,8 @@ show.intro(
 )
 
 source = sources.image_source()
+first = ui.compare_first()
+compare_top = st.container()  # "three 3×3 vs one 7×7" here when it comes first
 controls, main = st.columns([1, 2], gap="large")
 with controls:
     rows = ui.layer_editor()
@@ -68,14 +70,16 @@ if not field.empty:
                   "receptive field is smaller than the rectangle. 0 inside the rectangle: never "
                   "read (dilation or a stride larger than the window skips it).")
 
-st.subheader("Why three 3×3 convolutions instead of one 7×7?")
-costs = rf.three_3x3_vs_7x7(ui.channels_input())
-centre = rf.centre_cell(image.shape[:2])
-for col, cost in zip(st.columns(2), costs, strict=True):
-    seen = rf.back_project(image.shape[:2], cost.layers, centre)[0]
-    charts.chart(col, image_figure(image, title=f"{cost.title}: sees {cost.receptive_field} × "
-                                  f"{cost.receptive_field}", highlight=[seen.rect], height=360),
+with compare_top if first else st.container():
+    st.subheader("Why three 3×3 convolutions instead of one 7×7?")
+    costs = rf.three_3x3_vs_7x7(ui.channels_input())
+    centre = rf.centre_cell(image.shape[:2])
+    for col, cost in zip(st.columns(2), costs, strict=True):
+        seen = rf.back_project(image.shape[:2], cost.layers, centre)[0]
+        charts.chart(col, image_figure(image, title=f"{cost.title}: sees "
+                                       f"{cost.receptive_field} × {cost.receptive_field}",
+                                       highlight=[seen.rect], height=260 if first else 360),
                      key=f"rf_cmp_{cost.relus}")
-    col.metric("Parameters (with biases)", cost.params_text)
-    col.latex(cost.formula)
-    col.markdown(cost.relu_text)
+        col.metric("Parameters (with biases)", cost.params_text)
+        col.latex(cost.formula)
+        col.markdown(cost.relu_text)

@@ -749,8 +749,10 @@ def lecture_comparisons() -> list[Comparison]:
     >>> rows = lecture_comparisons()
     >>> rows[0].value, rows[0].formula
     (3083010, '3072·1000 + 1000·10 + 1000 + 10')
-    >>> [row.value for row in rows[-4:]]
+    >>> [row.value for row in rows[5:9]]
     [84, 280, 30, 50]
+    >>> [row.value for row in rows[9:]]
+    [921600, 92160000, 67500, 67500000]
     """
     cifar_in = 32 * 32 * 3
     hidden, classes = 1000, 10
@@ -814,5 +816,30 @@ def lecture_comparisons() -> list[Comparison]:
             "(7·7·1 + 1)·1",
             conv_params(7, 1, 1),
             50,
+        ),
+        # Lecture 001 rounds loosely ("almost 1M", "100M"): the exact counts stand beside.
+        Comparison(
+            "640×480 colour image: input features, \"almost 1M\"",
+            "640·480·3",
+            640 * 480 * 3,
+            1e6,
+        ),
+        Comparison(
+            "640×480 colour image fully connected to 100 units (weights), \"100M\"",
+            "640·480·3·100",
+            640 * 480 * 3 * 100,
+            1e8,
+        ),
+        Comparison(
+            "150×150×3 image: inputs",
+            "150·150·3",
+            150 * 150 * 3,
+            67_500,
+        ),
+        Comparison(
+            "150×150×3 fully connected to 1000 units: W^[1] is 67,500 × 1000 (weights)",
+            "150·150·3·1000",
+            150 * 150 * 3 * 1000,
+            67_500_000,
         ),
     ]

@@ -11,6 +11,7 @@ import numpy as np
 __all__ = [
     "NUMBERS_MAX_SIDE",
     "applied",
+    "exact_digits",
     "factor",
     "format_fraction",
     "format_number",
@@ -21,6 +22,20 @@ __all__ = [
 
 # Up to this side, a grid shows its numbers (16×16 is still readable projected).
 NUMBERS_MAX_SIDE = 16
+
+
+def exact_digits(values: object, *, usual: int = 2, most: int = 3) -> int:
+    """Decimals to print a grid with: ``most`` when that writes every value exactly and
+    ``usual`` would not (a lecture's 0.876 stays 0.876), else ``usual``.
+
+    >>> exact_digits([[0.001, 0.876]]), exact_digits([[1, 25]]), exact_digits([[0.4987]])
+    (3, 2, 2)
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    finite = arr[np.isfinite(arr)]
+    if finite.size == 0 or np.array_equal(np.round(finite, usual), finite):
+        return usual
+    return most if np.array_equal(np.round(finite, most), finite) else usual
 
 
 def format_number(value: float, digits: int = 3) -> str:

@@ -21,10 +21,10 @@ array([[1., 1., 0., 0.],
        [0., 0., 1., 1.],
        [0., 0., 1., 1.]])
 >>> LECTURE_INPUTS["max_pool_4x4"].array
-array([[1., 1., 2., 4.],
-       [5., 6., 7., 8.],
-       [3., 2., 1., 0.],
-       [1., 2., 3., 4.]])
+array([[1., 1., 1., 1.],
+       [1., 1., 1., 2.],
+       [3., 4., 4., 5.],
+       [2., 2., 1., 2.]])
 """
 
 from __future__ import annotations
@@ -519,6 +519,8 @@ class LectureInput:
         ``s``; for pooling, the pool's stride.
     pool_size : int or None
         For a pooling example, the window size; None otherwise.
+    cell : tuple of int
+        The output cell (row, column) the lecture works out by hand.
     """
 
     title: str
@@ -529,6 +531,7 @@ class LectureInput:
     padding: int = 0
     stride: int = 1
     pool_size: int | None = None
+    cell: tuple[int, int] = (0, 0)
 
 
 def _frozen(values: Any) -> np.ndarray:
@@ -539,6 +542,8 @@ def _frozen(values: Any) -> np.ndarray:
 
 _VERTICAL_EDGE = ((1, 0, -1), (1, 0, -1), (1, 0, -1))
 _ZERO_ROW = (0,) * 7
+_RECTANGLE = (_ZERO_ROW, _ZERO_ROW, (0, 1, 1, 1, 1, 1, 0), (0, 1, 0, 0, 0, 1, 0),
+              (0, 1, 1, 1, 1, 1, 0), _ZERO_ROW, _ZERO_ROW)
 
 
 def _edge_volume() -> np.ndarray:
@@ -553,20 +558,95 @@ def _square_10x10() -> np.ndarray:
     return image
 
 
-# The first 100 decimal digits of π, ten per row: arbitrary yet reproducible
-# small integers that students can multiply in their heads.
-_PI_10X10 = tuple([
-    [3, 1, 4, 1, 5, 9, 2, 6, 5, 3],
-    [5, 8, 9, 7, 9, 3, 2, 3, 8, 4],
-    [6, 2, 6, 4, 3, 3, 8, 3, 2, 7],
-    [9, 5, 0, 2, 8, 8, 4, 1, 9, 7],
-    [1, 6, 9, 3, 9, 9, 3, 7, 5, 1],
-    [0, 5, 8, 2, 0, 9, 7, 4, 9, 4],
-    [4, 5, 9, 2, 3, 0, 7, 8, 1, 6],
-    [4, 0, 6, 2, 8, 6, 2, 0, 8, 9],
-    [9, 8, 6, 2, 8, 0, 3, 4, 8, 2],
-    [5, 3, 4, 2, 1, 1, 7, 0, 6, 7],
-])
+def _edge_10x10() -> np.ndarray:
+    """Lecture 004's grey 10 × 10 image: 25 in the left five columns, 0 in the right five."""
+    image = np.zeros((10, 10))
+    image[:, :5] = 25.0
+    return image
+
+
+def _band_8x8() -> np.ndarray:
+    """Lecture 004's pooling input: columns 3 and 4 (0-based) hold 225, the rest 0."""
+    image = np.zeros((8, 8))
+    image[:, 3:5] = 225.0
+    return image
+
+
+#: Lecture 004's signed 8 × 8 feature map: the vertical-edge filter on "another image".
+SIGNED_8X8 = (
+    (-67, 23, 43, 55, -72, -12, -30, 81),
+    (313, 343, 0, 0, 0, 0, -362, -291),
+    (559, 390, 0, 0, 0, 0, -423, -601),
+    (498, 390, 0, 0, 0, 0, -423, -633),
+    (498, 390, 0, 0, 0, 0, -423, -633),
+    (559, 390, 0, 0, 0, 0, -423, -601),
+    (318, 344, 0, 0, 0, 0, -367, -296),
+    (-62, 24, 43, 55, -72, -12, -35, 76),
+)
+
+# Lecture 004's "another image", a 10 × 10 × 3 photo crop, rows top to bottom, as the
+# transcript's table gives it (R, G and B side by side). The table lost one G value in
+# each of rows 2-9 (1-based), each inside a run of equal values: _ANOTHER_RESTORED
+# names them, and _another_image() puts each back inside its run. The check that this
+# is right: the vertical-edge filter on every channel then gives all 64 values of the
+# lecture's signed 8 × 8 map (tests/unit/test_samples.py).
+_ANOTHER_R = (
+    (3, 3, 98, 140, 158, 157, 137, 87, 3, 3),
+    (3, 170, 206, 206, 206, 206, 206, 206, 148, 3),
+    (102, 220, 252, 252, 252, 252, 252, 252, 201, 82),
+    (145, 220, 252, 252, 252, 252, 252, 252, 201, 134),
+    (158, 220, 252, 252, 252, 252, 252, 252, 201, 151),
+    (158, 220, 252, 252, 252, 252, 252, 252, 201, 151),
+    (145, 220, 252, 252, 252, 252, 252, 252, 201, 134),
+    (102, 220, 252, 252, 252, 252, 252, 252, 201, 82),
+    (3, 177, 213, 213, 213, 213, 213, 213, 154, 3),
+    (3, 3, 98, 140, 158, 157, 137, 87, 3, 3),
+)
+_ANOTHER_G_AS_TYPED = (
+    (51, 51, 163, 225, 252, 250, 220, 148, 51, 51),
+    (51, 178, 196, 196, 196, 196, 196, 169, 51),
+    (169, 170, 3, 3, 3, 3, 3, 203, 141),
+    (233, 170, 3, 3, 3, 3, 3, 203, 217),
+    (252, 170, 3, 3, 3, 3, 3, 203, 242),
+    (252, 170, 3, 3, 3, 3, 3, 203, 242),
+    (233, 170, 3, 3, 3, 3, 3, 203, 217),
+    (169, 170, 3, 3, 3, 3, 3, 203, 141),
+    (51, 172, 182, 182, 182, 182, 182, 166, 51),
+    (51, 51, 163, 225, 252, 250, 220, 148, 51, 51),
+)
+_ANOTHER_B = (
+    (252, 252, 207, 131, 15, 34, 140, 218, 252, 252),
+    (252, 147, 10, 10, 10, 10, 10, 10, 175, 252),
+    (203, 13, 18, 18, 18, 18, 18, 18, 10, 222),
+    (113, 13, 18, 18, 18, 18, 18, 18, 10, 147),
+    (3, 13, 18, 18, 18, 18, 18, 18, 10, 84),
+    (3, 13, 18, 18, 18, 18, 18, 18, 10, 84),
+    (113, 13, 18, 18, 18, 18, 18, 18, 10, 147),
+    (203, 13, 18, 18, 18, 18, 18, 18, 10, 222),
+    (252, 142, 12, 12, 12, 12, 12, 12, 172, 252),
+    (252, 252, 207, 131, 15, 34, 140, 218, 252, 252),
+)
+#: The G values the transcript lost, restored: (row, value), 1-based rows; each is one
+#: more of the run of equal values it sits in (columns 3-8 of G).
+ANOTHER_RESTORED = ((2, 196), (3, 3), (4, 3), (5, 3), (6, 3), (7, 3), (8, 3), (9, 182))
+
+
+def _another_image() -> np.ndarray:
+    green: list[list[int]] = []
+    restored = dict(ANOTHER_RESTORED)
+    for r, typed in enumerate(_ANOTHER_G_AS_TYPED, start=1):
+        row = list(typed)
+        if r in restored:
+            at = row.index(restored[r])  # the start of its run
+            row.insert(at, restored[r])
+        green.append(row)
+    return np.stack([np.array(_ANOTHER_R), np.array(green), np.array(_ANOTHER_B)],
+                    axis=-1).astype(np.float64)
+
+
+def _per_channel(kernel: Any) -> np.ndarray:
+    return np.repeat(np.array(kernel, dtype=np.float64)[:, :, None], 3, axis=2)
+
 
 LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
     {
@@ -591,19 +671,20 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
                 "top."
             ),
         ),
-        "rectangle": LectureInput(
-            title="Rectangle outline, 7 × 7, filter as a neuron (wᵀx + w0)",
-            array=_frozen(
-                [
-                    _ZERO_ROW,
-                    _ZERO_ROW,
-                    [0, 1, 1, 1, 1, 1, 0],
-                    [0, 1, 0, 0, 0, 1, 0],
-                    [0, 1, 1, 1, 1, 1, 0],
-                    _ZERO_ROW,
-                    _ZERO_ROW,
-                ]
+        "rectangle_wtx": LectureInput(
+            title="Rectangle outline, 7 × 7: the filter's wᵀx (lecture 002)",
+            array=_frozen(_RECTANGLE),
+            kernel=_frozen([[1, 1, 1], [0, 0, 1], [0, 0, 1]]),
+            bias=0.0,
+            explanation=(
+                "wᵀx at every position, the lecture's printed map: 1 1 1 1 0 / 1 1 1 2 0 / "
+                "3 4 4 5 2 / 2 2 1 2 1 / 2 3 3 3 2. The further step, + w0 and the "
+                "activation, is the next matrix: Rectangle outline + w0 = −4, ReLU."
             ),
+        ),
+        "rectangle": LectureInput(
+            title="Rectangle outline + w0 = −4, ReLU: the filter as a neuron",
+            array=_frozen(_RECTANGLE),
             kernel=_frozen([[1, 1, 1], [0, 0, 1], [0, 0, 1]]),
             bias=-4.0,
             explanation=(
@@ -617,6 +698,7 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
             array=_frozen(_edge_volume()),
             kernel=_frozen(np.repeat(np.array(_VERTICAL_EDGE)[:, :, None], 3, axis=2)),
             bias=0.0,
+            cell=(0, 3),  # step 4: the window straddles the edge
             explanation=(
                 "Each channel's slice gives 75 where the window straddles the edge and 0 "
                 "elsewhere; the three partial sums add to 225: a bright vertical band."
@@ -644,14 +726,15 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
             ),
         ),
         "stride_10x10": LectureInput(
-            title="10 × 10 input, f = 3, stride 2",
-            array=_frozen(_PI_10X10),
-            kernel=_frozen(np.ones((3, 3))),
+            title="10 × 10 (25 | 0), f = 3, stride 2 (lecture 004)",
+            array=_frozen(_edge_10x10()),
+            kernel=_frozen(_VERTICAL_EDGE),
             bias=0.0,
             stride=2,
             explanation=(
-                "⌊(10 − 3) / 2⌋ + 1 = 4: windows start at rows and columns 0, 2, 4, 6, so "
-                "the last row and column are never read; each output is a 3 × 3 block sum."
+                "(10 − 3) / 2 + 1 = 4.5, and for fractions the lecture picks the lower "
+                "integer: 4 × 4. Windows start at columns 0, 2, 4, 6: only the one at 4 "
+                "straddles the edge (75); the last row and column are never read."
             ),
         ),
         "padding_10x10": LectureInput(
@@ -677,15 +760,65 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
             ),
         ),
         "max_pool_4x4": LectureInput(
-            title="4 × 4 input, 2 × 2 max pooling, stride 2",
-            array=_frozen([[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]),
+            title="4 × 4 (the rectangle map's corner), 2 × 2 max pooling (lecture 002)",
+            array=_frozen([[1, 1, 1, 1], [1, 1, 1, 2], [3, 4, 4, 5], [2, 2, 1, 2]]),
             kernel=None,
             bias=0.0,
             stride=2,
             pool_size=2,
             explanation=(
-                "Each 2 × 2 block keeps its largest value: [[6, 8], [3, 4]] "
-                "(average pooling gives [[3.25, 5.25], [2, 2]]); nothing is learned."
+                "The top-left 4 × 4 of the rectangle's wᵀx map; each 2 × 2 block keeps its "
+                "largest value: [[1, 2], [4, 5]] (average pooling gives [[1, 1.25], "
+                "[2.75, 3]]); nothing is learned."
+            ),
+        ),
+        "band_225": LectureInput(
+            title="8 × 8, a 225 band, 2 × 2 max pooling (lecture 004)",
+            array=_frozen(_band_8x8()),
+            kernel=None,
+            bias=0.0,
+            stride=2,
+            pool_size=2,
+            explanation=(
+                "Columns 3 and 4 hold 225: max pooling 2 × 2, stride 2 keeps the band in "
+                "columns 1 and 2 of the 4 × 4 output."
+            ),
+        ),
+        "signed_8x8": LectureInput(
+            title="Signed 8 × 8 feature map, 2 × 2 max pooling (lecture 004)",
+            array=_frozen(SIGNED_8X8),
+            kernel=None,
+            bias=0.0,
+            stride=2,
+            pool_size=2,
+            explanation=(
+                "The vertical-edge filter's map on \"another image\"; max pooled 2 × 2 it "
+                "gives [[343, 55, 0, 81], [559, 0, 0, −423], [559, 0, 0, −423], "
+                "[344, 55, 0, 76]]: a window of negatives keeps its largest, −423."
+            ),
+        ),
+        "another_image": LectureInput(
+            title="\"Another image\", 10 × 10 × 3, vertical edge on every channel (lecture 004)",
+            array=_frozen(_another_image()),
+            kernel=_frozen(_per_channel(_VERTICAL_EDGE)),
+            bias=0.0,
+            explanation=(
+                "Cell (0, 0): Layer R 3 + 3 + 102 − 98 − 206 − 252 = −448, G −91, B 472, "
+                "total −67. Restored: the transcript lost one G value in each of rows 2–9 "
+                "(196 in row 2, 3 in rows 3–8, 182 in row 9), each inside a run of equal "
+                "values; with them all 64 values of the lecture's 8 × 8 map come out."
+            ),
+        ),
+        "another_image_p1": LectureInput(
+            title="\"Another image\" padded, p = 1: a 10 × 10 map (lecture 004)",
+            array=_frozen(_another_image()),
+            kernel=_frozen(_per_channel(_VERTICAL_EDGE)),
+            bias=0.0,
+            padding=1,
+            explanation=(
+                "(10 + 2·1 − 3) / 1 + 1 = 10: back to the input's size. The map starts −801, "
+                "−268, −107; its first column −801, −1204, −1301, −1209. (The transcript's "
+                "table lost some minus signs; these come from the rebuilt input.)"
             ),
         ),
     }

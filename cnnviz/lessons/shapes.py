@@ -337,21 +337,34 @@ output keeps $n = 10$.
 # --- the lectures' comparisons ---------------------------------------------------
 
 
-def comparison_rows() -> list[dict[str, str]]:
-    """The lectures' dense-versus-convolution figures as table rows.
+#: The worked example (``cnnviz.lessons.lectures``) each row of
+#: :func:`cnnviz.core.layers.lecture_comparisons` belongs to, row by row.
+COMPARISON_EXAMPLES = ("000.1", "003.1", "003.1", "003.5", "003.1", "003.5", "004.12",
+                       "003.7", "003.7", "001.1", "001.1", "004.1", "004.1")
+
+
+def comparison_rows(example: str | None = None) -> list[dict[str, str]]:
+    """The lectures' dense-versus-convolution figures as table rows (one example's, or all).
 
     >>> rows = comparison_rows()
     >>> rows[0]["exact value"], rows[0]["lecture's figure"]
     ('3,083,010', '≈ 3·10⁶')
     >>> rows[5]["exact value"], rows[5]["lecture's figure"]
     ('84', '84')
+    >>> [r["exact value"] for r in comparison_rows("003.5")]
+    ['14,400,120,000', '84']
     """
     rows = []
-    for c in lecture_comparisons():
+    comparisons = lecture_comparisons()
+    if len(comparisons) != len(COMPARISON_EXAMPLES):
+        raise RuntimeError("COMPARISON_EXAMPLES must name one example per comparison row")
+    for c, owner in zip(comparisons, COMPARISON_EXAMPLES, strict=True):
+        if example is not None and owner != example:
+            continue
         exact = round(c.value) == round(c.lecture_figure)
         rows.append({"what": c.description, "formula": c.formula,
                      "exact value": format_count(c.value),
-                     "lecture's figure": ("" if exact else "≈ ") + (
+                     "lecture's figure": format_count(c.lecture_figure) if exact else "≈ " + (
                          format_bytes(c.lecture_figure) if "(bytes)" in c.description
                          else _sci(c.lecture_figure))})
     return rows

@@ -445,17 +445,19 @@ def image_figure(
     height: int | None = None,
     width: int | None = None,
     present: bool = False,
+    digits: int = 2,
 ) -> Picture:
     """An image in [0, 1], grey (H, W) or colour (H, W, 3), drawn as pixels by the map element.
 
-    Grey images go through :func:`grid_figure` (with their numbers when small);
+    Grey images go through :func:`grid_figure` (with their numbers when small,
+    ``digits`` as there);
     a colour image is its RGB pixels, read out as RGB.
     """
     arr = np.asarray(image, dtype=np.float64)
     if arr.ndim == 2:
         return grid_figure(arr, title=title, mapping="clip" if in_unit_range(arr) else None,
                            highlight=highlight, colorbar=False, height=height,
-                           width=width, present=present)
+                           width=width, present=present, digits=digits)
     if arr.ndim != 3 or arr.shape[2] != 3:
         raise ValueError(f"image must be (H, W) or (H, W, 3), got shape {arr.shape}")
     note = ""

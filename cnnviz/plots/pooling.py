@@ -22,6 +22,8 @@ def pool_figure(
     title: str = "",
     mapping: str | None = None,
     height: int | None = None,
+    width: int | None = None,
+    present: bool = False,
 ) -> Picture:
     """The input with every window outlined thinly, winners marked, one window in bold.
 
@@ -32,8 +34,9 @@ def pool_figure(
     trace : PoolTrace
     selected : int, optional
         Window number to outline in bold (orange).
-    title, mapping, height :
-        As for :func:`cnnviz.plots.figures.grid_figure`.
+    title, mapping, height, width, present :
+        As for :func:`cnnviz.plots.figures.grid_figure` (``present``: projector size, its
+        numbers sized by the same rule as every grid's).
 
     Examples
     --------
@@ -51,7 +54,7 @@ def pool_figure(
     rects = window_rects(trace)
     bold = [] if selected is None else [rects[trace.step(selected).index]]
     fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
-                      cells=winner_cells(trace), height=height)
+                      cells=winner_cells(trace), height=height, width=width, present=present)
     thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
              "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
             for top, left, h, w in rects]

@@ -74,6 +74,18 @@ def set_filter(weights: np.ndarray) -> None:
     _load([volumes.fit_slice(w[:, :, c], f) for c in range(3)])
 
 
+def use_example(item) -> None:
+    """The Colour volumes page as a lecture's colour example sets it: its filter and cell.
+
+    ``item`` is a :class:`~cnnviz.data.samples.LectureInput` or a sidebar ``Source``
+    made from one (which knows no cell: (0, 0)).
+    """
+    set_filter(item.kernel)
+    row, col = getattr(item, "cell", (0, 0))
+    st.session_state.update({BIAS: float(item.bias), PAD: int(item.padding),
+                             STRIDE: int(item.stride), ROW: row, COL: col})
+
+
 def load_lecture() -> None:
     """The lectures' worked example: the 10 × 10 × 3 edge volume, its filter, cell (0, 3)."""
     st.session_state[state.SOURCE] = "Lecture"
@@ -85,10 +97,12 @@ def load_lecture() -> None:
 def _init() -> None:
     st.session_state.setdefault(VERSION, 0)
     f = st.session_state.get(F, DEFAULT_F)
-    for key in PRESETS:
-        # A preset from the link decides the slice's first table (select() checks it again).
+    for c, key in enumerate(PRESETS):
+        # A preset from the link decides the slice's table (select() checks it again),
+        # also over a lecture example's filter that the same link brought.
         if links.incoming(key) in volumes.SLICE_PRESETS:
             st.session_state[key] = links.incoming(key)
+            st.session_state.pop(GRIDS[c].name, None)
         st.session_state.setdefault(key, DEFAULT_SLICE)
     for c, grid in enumerate(GRIDS):
         if not grid.exists():
@@ -148,15 +162,71 @@ def filter_editor() -> np.ndarray | None:
     return np.stack(slices, axis=2)
 
 
-def layer_controls() -> tuple[float, int, int, int, int]:
-    """Bias, padding, stride and the output cell to explain: (b, p, s, row, col)."""
+def layer_controls(*, with_cell: bool = True) -> tuple[float, int, int, int | None, int | None]:
+    """Bias, padding, stride and the output cell to explain: (b, p, s, row, col).
+
+    Without ``with_cell`` the cell is picked elsewhere (:func:`cell_picker`, beside
+    the sums in presenter mode) and row and column are None.
+    """
     cols = st.columns(5)
     b = cols[0].number_input("Bias b", -1000.0, 1000.0, 0.0, step=1.0, key=BIAS, **state.LINK)
     p = cols[1].number_input("Padding p", 0, 8, 0, key=PAD, **state.LINK)
     s = cols[2].number_input("Stride s", 1, 8, 1, key=STRIDE, **state.LINK)
-    r = cols[3].number_input("Output row", 0, 4096, 0, key=ROW, **state.LINK)
-    c = cols[4].number_input("Output column", 0, 4096, 3, key=COL, **state.LINK)
-    return float(b), int(p), int(s), int(r), int(c)
+    if not with_cell:
+        return float(b), int(p), int(s), None, None
+    r, c = cell_picker(cols[3], cols[4])
+    return float(b), int(p), int(s), r, c
+
+
+def cell_picker(row_where, col_where) -> tuple[int, int]:
+    """The output cell to explain: (row, column)."""
+    r = row_where.number_input("Output row", 0, 4096, 0, key=ROW, **state.LINK)
+    c = col_where.number_input("Output column", 0, 4096, 3, key=COL, **state.LINK)
+    return int(r), int(c)
+
+
+SHOWN = "cv_show"  # presenter mode: the one channel shown beside its partial sum
+
+
+def channel_switch(where) -> int:
+    """Presenter mode's switch: which channel is shown beside its partial sum."""
+    name = where.radio("Channel shown", NAMES, key=SHOWN, horizontal=True, **state.LINK,
+                       help="One channel at a time, its numbers at full size; the total "
+                            "below adds all three partial sums.")
+    return NAMES.index(name)
+
+
+def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str) -> None:
+    """Presenter mode on one screen: channel ``c`` with the window, its slice, products and
+    partial sum beside it, then the output with the cell and the total of all three."""
+    name = NAMES[c]
+    f_h, f_w = trace.geometry.kernel_shape
+    rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
+    padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
+    left, mid, right = st.columns([1.1, 1.0, 1.1], gap="small")
+    charts.chart(left, grid_figure(trace.padded[:, :, c], title=f"{name} channel ({padded}input)",
+                                   highlight=rect, colorbar=False, height=300, width=360),
+                 key=f"colour_plane_{c}")
+    cell = [] if step is None else [(step.out_row, step.out_col)]
+    charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
+                                    f"{trace.out_shape[0]} × {trace.out_shape[1]}",
+                                    mapping=mapping, cells=cell, colorbar=False, height=330,
+                                    width=360), key="colour_output")
+    if step is None:
+        return
+    with mid:
+        st.markdown(f"**Layer {name}**, cell (row {step.out_row}, column {step.out_col})")
+        st.code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+        st.markdown("**Total**: the three partial sums and the bias")
+        st.code(volumes.total_equation(step), language=None, wrap_lines=True)
+        # The window is outlined on the channel; beside it, its slice and the products.
+        cols = st.columns(2, gap="small")
+        panels = ((f"slice {name} of w", step.weights[:, :, c]),
+                  ("products a · w", step.products[:, :, c]))
+        for j, (title, values) in enumerate(panels):
+            charts.chart(cols[j], grid_figure(values, title=title, mapping="diverging",
+                                              colorbar=False, height=190),
+                         key=f"colour_step_{name}_{j + 1}")
 
 
 def input_panels(trace: ConvTrace, step: Step | None) -> None:

@@ -60,44 +60,63 @@ def set_kernel(values: np.ndarray) -> None:
 MINE = "kernel_before_lecture"
 _LAYER_KEYS = (k.BIAS, k.ACTIVATION, k.PAD_KIND, k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT,
                k.PAD_RIGHT, k.PAD_MODE, k.STRIDE_H, k.STRIDE_W, k.DIL_H, k.DIL_W, k.FLIP,
-               k.COLOUR_MODE)
+               k.COLOUR_MODE, k.POOL_ON, k.POOL_MODE, k.POOL_SIZE, k.POOL_STRIDE)
 
 
 def use_lecture(source, *, keep: frozenset[str] = frozenset(), remember: bool = True) -> None:
-    """Load a lecture matrix's own filter, bias, padding and stride, flip off (a callback).
+    """Load everything a lecture example computes with, flip off (a callback).
 
-    A bias in the lecture means the filter is read as a neuron, wᵀx + w0, followed
-    by ReLU; a colour filter means one f×f×3 filter whose channels are summed.
+    A lecture example brings all of its settings, so nothing from the last
+    example leaks into it: its filter (a pooling example: the 1 × 1 identity, so
+    the map is the matrix itself), bias, padding and stride, no dilation, and
+    pooling on exactly when the example pools (on the Playground and on the
+    Pooling page). A bias in the lecture means the filter is read as a neuron,
+    wᵀx + w0, followed by ReLU; a colour filter means one f×f×3 filter whose
+    channels are summed (also loaded into the Colour volumes page's slices).
     The kernel and settings it replaces are kept for :func:`back_to_mine` if
-    ``remember``; the settings named in ``keep`` are left as they are.
+    ``remember``; the settings named in ``keep`` (a link's own) are left as they are.
     """
-    if source.kernel is None:
-        return
     if not GRID.exists():  # chosen on a page without the kernel editor
         _set_table(kernels.get_kernel(DEFAULT))
     if MINE not in st.session_state and remember:
         st.session_state[MINE] = {
             "table": [list(row) for row in current_table()],
             **{key: st.session_state[key] for key in _LAYER_KEYS if key in st.session_state}}
-    set_kernel(source.kernel)
-    padding = int(source.padding)
+    pooling = source.kernel is None
+    if links.KERNEL not in keep:
+        set_kernel(np.ones((1, 1)) if pooling else source.kernel)
+    padding = 0 if pooling else int(source.padding)
+    stride = 1 if pooling else int(source.stride)
     settings = {
         k.BIAS: float(source.bias), k.ACTIVATION: "relu" if source.bias else "none",
         # The lectures compute cross-correlation on zero padding, no dilation.
         k.FLIP: False, k.PAD_MODE: "zeros", k.PAD_KIND: "custom" if padding else "valid",
         **({key: padding for key in (k.PAD_TOP, k.PAD_BOTTOM, k.PAD_LEFT, k.PAD_RIGHT)}
            if padding else {}),
-        k.STRIDE_H: int(source.stride), k.STRIDE_W: int(source.stride), k.DIL_H: 1, k.DIL_W: 1,
-        **({k.COLOUR_MODE: COLOUR_SUMMED} if np.ndim(source.kernel) == 3 else {})}
+        k.STRIDE_H: stride, k.STRIDE_W: stride, k.DIL_H: 1, k.DIL_W: 1, k.POOL_ON: pooling}
+    from . import stepper  # Step by step animates what the example computes
+    settings[stepper.MODE] = "Pooling" if pooling else "Convolution"
+    if pooling:
+        settings.update({k.POOL_MODE: "max",
+                         k.POOL_SIZE: int(getattr(source, "pool_size", None) or 2),
+                         k.POOL_STRIDE: int(source.stride)})
+    elif np.ndim(source.kernel) == 3:
+        settings[k.COLOUR_MODE] = COLOUR_SUMMED
     for key, value in settings.items():
         if key not in keep:
             st.session_state[key] = value
+    if pooling:
+        from . import pooling as pool_ui  # the Pooling page's own controls
+        pool_ui.use_example(source)
+    elif np.ndim(source.kernel) == 3:
+        from . import colour as colour_ui  # the Colour volumes page's filter slices
+        colour_ui.use_example(source)
 
 
 def use_lecture_named(name: str | None) -> None:
     """:func:`use_lecture` for the lecture matrix ``name`` (the sidebar's choice)."""
     item = samples.LECTURE_INPUTS.get(name or "")
-    if item is not None and item.kernel is not None:
+    if item is not None:
         use_lecture(item)
 
 
@@ -219,30 +238,28 @@ def _to_link(table: list[list[str]]) -> str | None:
     return None if name == DEFAULT else name
 
 
-def _lecture_from_link() -> None:
-    """A link that opens a lecture matrix but names no kernel gets the matrix's own.
-
-    Choosing the matrix in the sidebar brings its kernel and settings (the
-    source's ``on_change``); a link such as ``/?src=Lecture`` runs no callback,
-    so its first run does the same here. Settings the link gives itself win.
-    """
-    if links.opened_with(k.SOURCE) != "Lecture" or links.opened_with(links.KERNEL) is not None:
-        return
-    if st.session_state.get(k.SOURCE) != "Lecture":
-        return
-    item = samples.LECTURE_INPUTS.get(st.session_state.get(k.LECTURE) or "")
-    if item is None:
-        item = next(iter(samples.LECTURE_INPUTS.values()))
-    if item.kernel is not None:
-        opened = {name for name in _LAYER_KEYS if links.opened_with(name) is not None}
-        use_lecture(item, keep=frozenset(opened), remember=False)
-
-
 def _init() -> None:
     if not GRID.exists():
         _set_table(kernels.get_kernel(DEFAULT))
     _load_link()
-    _lecture_from_link()
+
+
+def linked_table() -> list[list[str]]:
+    """The kernel's cell texts on a page without the editor, kept in that page's link.
+
+    The Pooling page pools the Playground's feature map with this kernel: it
+    must come from the link a session opens with, and go back into the link,
+    or a shared link would pool another kernel's map.
+    """
+    _init()
+    table = current_table()
+    try:
+        kernels.kernel_from_table(table)
+    except ValueError:
+        links.put(links.KERNEL, st.query_params.get(links.KERNEL))
+    else:
+        links.put(links.KERNEL, _to_link(table))
+    return table
 
 
 def last_good() -> np.ndarray:

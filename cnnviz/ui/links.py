@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -150,6 +150,15 @@ def _finite_or_text(value: str) -> bool:
     return math.isfinite(number)
 
 
+def opening() -> Mapping[str, str]:
+    """The whole link a session opens with, in its first run only (empty afterwards).
+
+    For settings that follow from others (a lecture matrix brings its kernel);
+    read a value for use with :func:`incoming` or :func:`linked`.
+    """
+    return dict(st.session_state.get(_INITIAL) or {})
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)
@@ -157,16 +166,6 @@ def incoming(name: str) -> str | None:
         return None
     st.session_state.setdefault(_CONSUMED, set()).add(name)
     return initial[name]
-
-
-def opened_with(name: str) -> str | None:
-    """The value the session's link had for ``name`` (any name), in its first run only.
-
-    Unlike :func:`incoming` this leaves the value to whoever reads it: a widget's
-    value is still checked by :func:`finish`.
-    """
-    initial = st.session_state.get(_INITIAL)
-    return None if initial is None else initial.get(name)
 
 
 def linked(name: str, parse: Callable[[str], T]) -> T | None:

@@ -23,18 +23,24 @@ MODES = MappingProxyType(
     {"max": "max pooling: the largest value", "avg": "average pooling: the mean"})
 
 
+def use_example(item: samples.LectureInput) -> None:
+    """The Pooling page's controls as a lecture's pooling example sets them (a callback)."""
+    size = int(getattr(item, "pool_size", None) or 2)
+    st.session_state.update({MODE: "max", KH: size, KW: size,
+                             SAME_STRIDE: int(item.stride) == size, SH: int(item.stride),
+                             SW: int(item.stride), PH: 0, PW: 0, FEATURE_MAP: False,
+                             ROW: 0, COL: 0})
+
+
 def _load_lecture() -> None:
-    item = samples.LECTURE_INPUTS[LECTURE]
     st.session_state[k.SOURCE] = "Lecture"
     st.session_state[k.LECTURE] = LECTURE
-    st.session_state.update({MODE: "max", KH: item.pool_size, KW: item.pool_size,
-                             SAME_STRIDE: True, SH: item.stride, SW: item.stride, PH: 0, PW: 0,
-                             FEATURE_MAP: False, ROW: 0, COL: 0})
+    kernel_ui.use_lecture(samples.LECTURE_INPUTS[LECTURE])
 
 
 def controls() -> dict:
     """Mode, size, stride and padding per axis; returns pool2d's keyword arguments."""
-    st.button("The lectures' example: 4 × 4 input, 2 × 2 max pooling, stride 2",
+    st.button("The lectures' example: lecture 002's 4 × 4, 2 × 2 max pooling, stride 2",
               key="pooling_lecture", on_click=_load_lecture, icon=":material/school:")
     c = st.columns([1.4, 1, 1, 1, 1])
     mode = c[0].radio("Mode", tuple(MODES), key=MODE, **k.LINK,
@@ -59,10 +65,9 @@ def controls() -> dict:
 def playground_kernel() -> tuple[np.ndarray, str]:
     """The playground's current kernel, or its default (Sharpen) if it has none or a bad cell."""
     default = kernels.get_kernel("sharpen")
-    if kernel_ui.TABLE not in st.session_state:
-        return default, "The playground's default kernel, Sharpen (change it on the Playground)."
+    table = kernel_ui.linked_table()  # from the link, and kept in it
     try:
-        values = kernels.kernel_from_table(kernel_ui.current_table())
+        values = kernels.kernel_from_table(table)
     except ValueError as err:
         return default, f"The playground's kernel has a bad cell ({err}); Sharpen is used."
     return values, f"The playground's kernel, {values.shape[0]} × {values.shape[1]}."

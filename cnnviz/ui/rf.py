@@ -122,6 +122,17 @@ def levels(maps: Sequence[np.ndarray], regions: Sequence[Region], counts: Sequen
                                        is_output=level == last))
 
 
+FIRST = "rf_first"
+FIRST_CHOICES = ("the region", "three 3×3 vs one 7×7")
+
+
+def compare_first() -> bool:
+    """Whether the page opens on "three 3×3 vs one 7×7" (lecture 003's example 7)."""
+    return st.radio("Show first", FIRST_CHOICES, key=FIRST, horizontal=True, **k.LINK,
+                    help="The lecture's comparison at the top of the page, for one screen "
+                         "on a projector.") == FIRST_CHOICES[1]
+
+
 def channels_input() -> int:
     """Channels in and out of every layer, for the parameter comparison."""
     box = st.columns(3)[0]

@@ -16,6 +16,7 @@ import streamlit as st
 from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
+    COMPARISON_EXAMPLES,
     EXERCISES,
     KINDS,
     MODES,
@@ -49,6 +50,17 @@ TABLE = grid.Rows("shp_rows", link=STACK, columns=COLUMNS, numeric=NUMERIC,
                   check=_check_rows)
 LOG = "shp_log"
 TITLES = MappingProxyType({"lenet5": "LeNet-5", "alexnet": "AlexNet", "vgg16": "VGG16"})
+
+
+FIRST = "shp_first"
+SECTIONS = ("output size", "dense vs convolution", "network")
+
+
+def first_section() -> int:
+    """Which of the page's three sections comes first (a lecture example's key result)."""
+    name = st.radio("Show first", SECTIONS, key=FIRST, horizontal=True, **k.LINK,
+                    help="Put one section at the top, for one screen on a projector.")
+    return SECTIONS.index(name)
 
 
 def _exercise(name: str) -> None:
@@ -110,7 +122,8 @@ def stack_editor() -> tuple[tuple[int, int, int], list[dict], str]:
     n_h, n_w, n_c = (int(col.number_input(label, 1, 2048, value, key=key, **k.LINK))
                      for col, label, key, value in zip(
                          cols, ("Input n_H", "Input n_W", "Input n_c"), SHAPE_KEYS,
-                         ARCHITECTURES["lenet5"].input_shape, strict=True))
+                         # The preset's own input: a link naming only the preset fits it.
+                         ARCHITECTURES[preset].input_shape, strict=True))
     cfg = st.column_config
     rows = TABLE.editor(rows, architecture_rows(preset), {
         "type": cfg.SelectboxColumn("type", options=KINDS, required=True),
@@ -154,6 +167,20 @@ def totals(report: StackReport) -> None:
     items = report.totals()
     for col, (label, value) in zip(st.columns(len(items)), items.items(), strict=True):
         col.metric(label, value)
+
+
+COUNTS = "shp_counts"
+ALL_COUNTS = "all"
+
+
+def counts_example() -> str | None:
+    """Which example's counts the table shows (a lecture example: only its own rows)."""
+    options = (ALL_COUNTS, *dict.fromkeys(COMPARISON_EXAMPLES))
+    # links.select: the link holds "003.1", not the title Streamlit would write.
+    name = links.select("Rows", options, key=COUNTS, default=ALL_COUNTS,
+                        format_func=lambda o: ("all the lectures' counts" if o == ALL_COUNTS
+                                               else f"lecture {o.replace('.', ', example ')}"))
+    return None if name == ALL_COUNTS else name
 
 
 def comparisons(rows: list[dict[str, str]]) -> None:

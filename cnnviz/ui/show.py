@@ -11,6 +11,7 @@ import streamlit as st
 
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
+from cnnviz.core.text import exact_digits
 
 from . import charts, presenter, views
 from .cached import grid_figure, image_figure
@@ -137,8 +138,10 @@ def feature_maps(
                                              strict=False):
             # Two figures a row: about 265 px each at 1280 px, 350 in presenter mode.
             width = 350 if presenter.on() else 265
-            fig = image_figure(values, title=title, width=width) if how is None else grid_figure(
-                values, title=title, mapping=how, width=width)
+            # A typed or lecture matrix's 0.876 is printed as 0.876, not 0.88.
+            digits = exact_digits(values)
+            fig = image_figure(values, title=title, width=width, digits=digits) if how is None \
+                else grid_figure(values, title=title, mapping=how, width=width, digits=digits)
             charts.chart(col, fig, key=f"{key}_panel{start}_{title[:6]}")
     return channel
 

@@ -28,6 +28,9 @@ TYPED_DEFAULT = """-67 23 43 55 -72 -12 -30 81
 -62 24 43 55 -72 -12 -35 76"""
 #: (file name, bytes) of the session's last good upload: it follows the student across pages.
 UPLOAD_KEPT = "_upload_kept"
+# Typed in colour: the R slice is the grey matrix's box, G and B have their own.
+TYPED_RGB, TYPED_RGB_LINKS = (TYPED, "typed_g", "typed_b"), (TYPED_LINK, "m_g", "m_b")
+_TYPED_VOLUME = "_typed_volume"  # the last R, G, B of one shape
 SIZES = (16, 32, 64, 96, 128, 192, 256, 384, 512)
 
 
@@ -92,13 +95,53 @@ def _upload(mode: str, max_side: int) -> Source:
     return Source(image, name, note)
 
 
-def _typed() -> Source:
-    """A matrix the student types or pastes (see :func:`grid.typed_matrix`)."""
-    values = grid.typed_matrix(
-        "Your matrix: one row per line", key=TYPED, link=TYPED_LINK, default=TYPED_DEFAULT,
-        where=st.sidebar)
-    rows, cols = values.shape
-    return Source(values, f"your {rows} × {cols} matrix", picture=False)
+def _typed(colour: bool = False) -> Source:
+    """A matrix the student types or pastes (see :func:`grid.typed_matrix`).
+
+    With "Channels: Colour", three matrices of one shape: the R, G and B slices
+    of a volume (n_c = 3), each in its own box and in the link.
+    """
+    if not colour:
+        values = grid.typed_matrix(
+            "Your matrix: one row per line", key=TYPED, link=TYPED_LINK, default=TYPED_DEFAULT,
+            where=st.sidebar)
+        rows, cols = values.shape
+        return Source(values, f"your {rows} × {cols} matrix", picture=False)
+    sb = st.sidebar
+    sb.caption("A volume n_H × n_W × 3: type or paste its R, G and B slices, one matrix each, "
+               "all of one shape.")
+    slices = [grid.typed_matrix(f"{name}: one row per line", key=key, link=link,
+                                 default=TYPED_DEFAULT, name=f"{name} matrix", where=sb,
+                                 height=140)
+              for name, key, link in zip(("R", "G", "B"), TYPED_RGB, TYPED_RGB_LINKS,
+                                         strict=True)]
+    shapes = [a.shape for a in slices]
+    if len(set(shapes)) > 1:
+        sb.error("R, G and B must have one shape; they are "
+                 + ", ".join(f"{name} {r} × {c}" for name, (r, c) in zip("RGB", shapes,
+                                                                           strict=True))
+                 + ". The last volume whose slices matched stays in use.",
+                 icon=":material/error:")
+        kept = st.session_state.get(_TYPED_VOLUME)
+        if kept is None:
+            kept = np.stack([slices[0]] * 3, axis=-1)
+    else:
+        kept = st.session_state[_TYPED_VOLUME] = np.stack(slices, axis=-1)
+    rows, cols, _ = kept.shape
+    return Source(kept, f"your {rows} × {cols} × 3 volume", picture=False)
+
+
+def channels_text(shape: tuple[int, ...]) -> str:
+    """What "Channels" is for a matrix of this shape.
+
+    >>> channels_text((10, 10, 3))
+    'Channels: colour, n_c = 3 (R, G, B), as this volume has.'
+    >>> channels_text((7, 7))
+    'Channels: grey, n_c = 1, as this matrix has.'
+    """
+    if len(shape) == 3:
+        return f"Channels: colour, n_c = {shape[2]} (R, G, B), as this volume has."
+    return "Channels: grey, n_c = 1, as this matrix has."
 
 
 def _on_lecture() -> None:
@@ -109,6 +152,23 @@ def _on_source() -> None:
     if st.session_state[k.SOURCE] == "Lecture":
         kernel_ui.use_lecture_named(st.session_state.get(k.LECTURE,
                                                          next(iter(samples.LECTURE_INPUTS))))
+
+
+def open_link() -> None:
+    """A link that names a lecture matrix brings the matrix's settings, as choosing it does.
+
+    Only what the link does not set itself: its own values (a kernel, a stride)
+    are read afterwards and win. Called once per run, before any widget
+    (``app.py``); acts in a session's first run only.
+    """
+    initial = links.opening()
+    if initial.get(k.SOURCE) != "Lecture":
+        return
+    name = initial.get(k.LECTURE, next(iter(samples.LECTURE_INPUTS)))
+    if name in samples.LECTURE_INPUTS:
+        # The link's own settings win; no "Back to my kernel" for what the link chose.
+        kernel_ui.use_lecture(samples.LECTURE_INPUTS[name], keep=frozenset(initial),
+                              remember=False)
 
 
 def image_source() -> Source:
@@ -123,24 +183,30 @@ def image_source() -> Source:
     # click ("Back to my kernel" undoes it).
     kind = sb.radio("Source", KINDS, key=k.SOURCE, horizontal=True, **k.LINK,
                     on_change=_on_source)
-    colour = sb.radio("Channels", ("Grey", "Colour"), key=k.COLOUR, horizontal=True,
-                      help="Grey: one channel (n_c = 1). Colour: R, G, B (n_c = 3).",
-                      **k.LINK) == "Colour"
-    mode = "rgb" if colour else "grey"
-    if kind == "Typed":
-        return _typed()
     if kind == "Lecture":
+        # A lecture's matrix has its own depth: "Channels" says it rather than asks.
         names = list(samples.LECTURE_INPUTS)
         name = links.select("Matrix", names, key=k.LECTURE, default=names[0], where=sb,
                             format_func=lambda n: samples.LECTURE_INPUTS[n].title,
                             on_change=_on_lecture)
         item = samples.LECTURE_INPUTS[name]
+        # The whole name, wrapped: the select box cuts it in presenter mode's narrow sidebar.
+        sb.markdown(f"**{item.title}**")
+        sb.caption(channels_text(item.array.shape))
+        # Kept in step, so that a link's "channels" agrees and the Photo source starts from it.
+        st.session_state[k.COLOUR] = "Colour" if item.array.ndim == 3 else "Grey"
         image = np.array(item.array, dtype=np.float64)
         sb.caption(item.explanation)
         kernel = None if item.kernel is None else np.array(item.kernel, dtype=np.float64)
         return Source(image, item.title, "", kernel, float(item.bias), picture=False,
                       padding=int(item.padding), stride=int(item.stride))
 
+    colour = sb.radio("Channels", ("Grey", "Colour"), key=k.COLOUR, horizontal=True,
+                      help="Grey: one channel (n_c = 1). Colour: R, G, B (n_c = 3).",
+                      **k.LINK) == "Colour"
+    mode = "rgb" if colour else "grey"
+    if kind == "Typed":
+        return _typed(colour)
     max_side = sb.select_slider("Working size (longest side, pixels)", options=SIZES, value=128,
                                 key=k.MAX_SIDE, **k.LINK,
                                 help="Images are shrunk to this size; small sizes show numbers.")

@@ -36,18 +36,19 @@ def test_default_render_says_no_parameters_and_shows_the_formula(open_page):
     assert not at.error and not at.warning
 
 
-def test_lecture_example_marks_the_winners_and_gives_6_8_3_4(open_page):
+def test_lecture_example_marks_the_winners_and_gives_1_2_4_5(open_page):
+    # Lecture 002's example (issue 18: it was a matrix from none of the lectures).
     at = _lecture(open_page)
     assert at.session_state[keys.SOURCE] == "Lecture"
     inp, out = figure(at, 0), figure(at, 1)
-    assert _texts(out) == [["6", "8"], ["3", "4"]]
-    # 4 dotted windows, 1 orange (the selected one), 4 green winners at 6, 8, 3 and 4.
+    assert _texts(out) == [["1", "2"], ["4", "5"]]
+    # 4 dotted windows, 1 orange (the selected one), 4 green winners at 1, 2, 4 and 5.
     shapes = chart_shapes(inp)
     green = [s for s in shapes if s["line"]["color"] == MARK_COLOUR]
     assert len(shapes) == 9 and len(green) == 4
     cells = [(round(s["y0"] + 0.45), round(s["x0"] + 0.45)) for s in green]
-    assert [_texts(inp)[r][c] for r, c in cells] == ["6", "8", "3", "4"]
-    assert at.code[0].value == "max(1, 1, 5, 6) = 6"
+    assert [_texts(inp)[r][c] for r, c in cells] == ["1", "2", "4", "5"]
+    assert at.code[0].value == "max(1, 1, 1, 1) = 1"
 
 
 def test_average_pooling_and_another_window(open_page):
@@ -55,8 +56,8 @@ def test_average_pooling_and_another_window(open_page):
     at.radio(key=pool_ui.MODE).set_value("avg").run()
     at.number_input(key=pool_ui.COL).set_value(1).run()
     assert not at.exception, exceptions(at)
-    assert _texts(figure(at, 1)) == [["3.25", "5.25"], ["2", "2"]]
-    assert at.code[0].value == "mean(2, 4, 7, 8) = (2 + 4 + 7 + 8) / 4 = 5.25"
+    assert _texts(figure(at, 1)) == [["1", "1.25"], ["2.75", "3"]]
+    assert at.code[0].value == "mean(1, 1, 1, 2) = (1 + 1 + 1 + 2) / 4 = 1.25"
 
 
 def test_stride_other_than_the_pool_size(open_page):
@@ -65,7 +66,7 @@ def test_stride_other_than_the_pool_size(open_page):
     at.number_input(key=pool_ui.SH).set_value(1).run()
     at.number_input(key=pool_ui.SW).set_value(1).run()
     assert not at.exception, exceptions(at)
-    assert _texts(figure(at, 1)) == [["6", "7", "8"], ["6", "7", "8"], ["3", "3", "4"]]
+    assert _texts(figure(at, 1)) == [["1", "1", "2"], ["4", "4", "5"], ["4", "4", "5"]]
     assert "stride **1 × 1**" in page_text(at)
 
 
@@ -97,7 +98,7 @@ def test_padding_shows_in_the_window_sum(open_page):
     for key, value in ((pool_ui.KH, 3), (pool_ui.KW, 3), (pool_ui.PH, 1), (pool_ui.PW, 1)):
         at.number_input(key=key).set_value(value).run()
     assert not at.exception, exceptions(at)
-    assert at.code[0].value == "max(pad −∞, pad −∞, pad −∞, pad −∞, 1, 1, pad −∞, 5, 6) = 6"
+    assert at.code[0].value == "max(pad −∞, pad −∞, pad −∞, pad −∞, 1, 1, pad −∞, 1, 1) = 1"
 
 
 def test_pooling_the_playground_feature_map(open_page):
@@ -105,8 +106,10 @@ def test_pooling_the_playground_feature_map(open_page):
     at.toggle(key=pool_ui.FEATURE_MAP).set_value(True).run()
     assert not at.exception, exceptions(at)
     text = page_text(at)
-    # 4 × 4 input, 3 × 3 kernel → 2 × 2 feature map → 2 × 2 pool → 1 × 1.
-    assert "Feature map z = a ⋆ k" in text and "2 × 2 → **1 × 1**" in text
+    # The pooling example brings its own settings (issue 18), so the Playground's kernel
+    # is the 1 × 1 identity: 4 × 4 input → 4 × 4 feature map → 2 × 2 pool.
+    assert "Feature map z = a ⋆ k" in text and "4 × 4 → **2 × 2**" in text
+    assert "The playground's kernel, 1 × 1" in text
 
 
 def test_colour_channels_are_pooled_separately(open_page):

@@ -66,13 +66,14 @@ def test_windows_and_winners_match_a_loop(size, stride, pad):
 
 def test_lecture_example():
     trace = PoolTrace(LECTURE, 2)
-    assert pooling.winner_cells(trace) == [(1, 1), (1, 3), (2, 0), (3, 3)]
+    # lecture 002: [[1,1,1,1],[1,1,1,2],[3,4,4,5],[2,2,1,2]] -> [[1, 2], [4, 5]]
+    assert pooling.winner_cells(trace) == [(0, 0), (1, 3), (2, 1), (2, 3)]
     assert [pooling.window_equation(trace, i) for i in range(4)] == [
-        "max(1, 1, 5, 6) = 6", "max(2, 4, 7, 8) = 8", "max(3, 2, 1, 2) = 3",
-        "max(1, 0, 3, 4) = 4"]
+        "max(1, 1, 1, 1) = 1", "max(1, 1, 1, 2) = 2", "max(3, 4, 2, 2) = 4",
+        "max(4, 5, 1, 2) = 5"]
     avg = PoolTrace(LECTURE, 2, mode="avg")
     assert pooling.winner_cells(avg) == []
-    assert pooling.window_equation(avg, 1) == "mean(2, 4, 7, 8) = (2 + 4 + 7 + 8) / 4 = 5.25"
+    assert pooling.window_equation(avg, 1) == "mean(1, 1, 1, 2) = (1 + 1 + 1 + 2) / 4 = 1.25"
 
 
 def test_average_counts_padding_as_zero():

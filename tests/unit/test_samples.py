@@ -277,10 +277,6 @@ DIGIT_ONE = [
 RECTANGLE = [[0] * 7, [0] * 7, [0, 1, 1, 1, 1, 1, 0], [0, 1, 0, 0, 0, 1, 0]]
 RECTANGLE += [[0, 1, 1, 1, 1, 1, 0], [0] * 7, [0] * 7]
 VERTICAL_EDGE = [[1, 0, -1], [1, 0, -1], [1, 0, -1]]
-PI_100 = (
-    "3141592653589793238462643383279502884197169399375105820974944592307816406286"
-    "208998628034825342117067"
-)
 
 
 def test_required_lecture_inputs_exist():
@@ -338,14 +334,67 @@ def test_floor_6x6_size_formula():
     np.testing.assert_array_equal(correlate_valid(item.array, item.kernel)[0], [-5, -4, 0, 8])
 
 
-def test_stride_10x10_is_the_first_100_digits_of_pi():
+def test_stride_10x10_is_lecture_004s_25_0_image():
+    # issue 18: it was the app's own digits of pi, not the lecture's image
     item = LECTURE_INPUTS["stride_10x10"]
-    digits = "".join(str(int(v)) for v in item.array.ravel())
-    assert digits == PI_100
+    np.testing.assert_array_equal(item.array[:, :5], 25.0)
+    np.testing.assert_array_equal(item.array[:, 5:], 0.0)
+    np.testing.assert_array_equal(item.kernel, VERTICAL_EDGE)
     assert (item.kernel.shape[0], item.padding, item.stride) == (3, 0, 2)
     out = correlate_valid(item.array, item.kernel, stride=2)
-    assert out.shape == (4, 4)
-    assert out[0, 0] == item.array[:3, :3].sum()
+    assert out.shape == (4, 4)  # (10 - 3) / 2 + 1 = 4.5 -> 4
+    np.testing.assert_array_equal(out, np.tile([0, 0, 75, 0], (4, 1)))
+
+
+def test_rectangle_wtx_is_the_lectures_printed_map():
+    item = LECTURE_INPUTS["rectangle_wtx"]
+    np.testing.assert_array_equal(item.array, RECTANGLE)
+    assert item.bias == 0
+    np.testing.assert_array_equal(correlate_valid(item.array, item.kernel), [
+        [1, 1, 1, 1, 0], [1, 1, 1, 2, 0], [3, 4, 4, 5, 2], [2, 2, 1, 2, 1], [2, 3, 3, 3, 2]])
+    # wT x comes before w0 in the menu: the further step is the next matrix
+    names = list(LECTURE_INPUTS)
+    assert names.index("rectangle_wtx") + 1 == names.index("rectangle")
+
+
+SIGNED = [[-67, 23, 43, 55, -72, -12, -30, 81], [313, 343, 0, 0, 0, 0, -362, -291],
+          [559, 390, 0, 0, 0, 0, -423, -601], [498, 390, 0, 0, 0, 0, -423, -633],
+          [498, 390, 0, 0, 0, 0, -423, -633], [559, 390, 0, 0, 0, 0, -423, -601],
+          [318, 344, 0, 0, 0, 0, -367, -296], [-62, 24, 43, 55, -72, -12, -35, 76]]
+
+
+def test_another_image_rebuilt_gives_all_64_values_of_the_signed_map():
+    item = LECTURE_INPUTS["another_image"]
+    assert item.array.shape == (10, 10, 3)
+    partial = [correlate_valid(item.array[:, :, c], item.kernel[:, :, c]) for c in range(3)]
+    assert [p[0, 0] for p in partial] == [-448, -91, 472]
+    np.testing.assert_array_equal(sum(partial), SIGNED)
+    # the restored G values sit inside runs of equal values (columns 3-8, 1-based)
+    green = item.array[:, :, 1]
+    np.testing.assert_array_equal(green[1, 2:8], 196)
+    np.testing.assert_array_equal(green[2:8, 2:8], 3)
+    np.testing.assert_array_equal(green[8, 2:8], 182)
+
+
+def test_another_image_padded_is_the_lectures_10x10_map():
+    item = LECTURE_INPUTS["another_image_p1"]
+    assert item.padding == 1
+    out = sum(correlate_valid(item.array[:, :, c], item.kernel[:, :, c], padding=1)
+              for c in range(3))
+    assert out.shape == (10, 10)
+    assert out[0, :3].tolist() == [-801, -268, -107]
+    assert out[:4, 0].tolist() == [-801, -1204, -1301, -1209]
+    np.testing.assert_array_equal(out[1:9, 1:9], SIGNED)
+
+
+def test_pooling_examples_of_lecture_004():
+    band = LECTURE_INPUTS["band_225"]
+    pooled = band.array.reshape(4, 2, 4, 2).max(axis=(1, 3))
+    np.testing.assert_array_equal(pooled, np.tile([0, 225, 225, 0], (4, 1)))
+    signed = LECTURE_INPUTS["signed_8x8"]
+    np.testing.assert_array_equal(signed.array, SIGNED)
+    np.testing.assert_array_equal(signed.array.reshape(4, 2, 4, 2).max(axis=(1, 3)), [
+        [343, 55, 0, 81], [559, 0, 0, -423], [559, 0, 0, -423], [344, 55, 0, 76]])
 
 
 def test_padding_10x10_output_is_8x8():
@@ -356,14 +405,15 @@ def test_padding_10x10_output_is_8x8():
     assert out.shape == (8, 8)
 
 
-def test_max_pool_example():
+def test_max_pool_example_is_lecture_002s():
+    # issue 18: it was a matrix from none of the lectures
     item = LECTURE_INPUTS["max_pool_4x4"]
     np.testing.assert_array_equal(
-        item.array, [[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]
+        item.array, [[1, 1, 1, 1], [1, 1, 1, 2], [3, 4, 4, 5], [2, 2, 1, 2]]
     )
     assert item.kernel is None and item.pool_size == 2 and item.stride == 2
     pooled = item.array.reshape(2, 2, 2, 2).max(axis=(1, 3))
-    np.testing.assert_array_equal(pooled, [[6, 8], [3, 4]])
+    np.testing.assert_array_equal(pooled, [[1, 2], [4, 5]])
 
 
 def test_lecture_registry_cannot_be_corrupted():

@@ -104,8 +104,13 @@ def test_coverage_figure_outlines_the_input():
 
 def test_comparison_rows_show_exact_values_and_lecture_figures():
     rows = comparison_rows()
-    assert len(rows) == len(lecture_comparisons()) == 9
-    assert [r["exact value"] for r in rows[-4:]] == ["84", "280", "30", "50"]
+    assert len(rows) == len(lecture_comparisons()) == 13
+    assert [r["exact value"] for r in rows[5:9]] == ["84", "280", "30", "50"]
+    # issue 18: lecture 001's and 004's counts, exact beside the lecture's round figures
+    assert [r["exact value"] for r in rows[9:]] == ["921,600", "92,160,000", "67,500",
+                                                    "67,500,000"]
+    assert rows[9]["lecture's figure"].startswith("≈")
+    assert rows[12]["lecture's figure"] == "67,500,000"
     assert rows[1]["exact value"] == "1,600,040,000" and rows[1]["lecture's figure"] == "≈ 1.6·10⁹"
     assert rows[2]["lecture's figure"] == "≈ 6.4 GB" and rows[4]["lecture's figure"] == "≈ 57.6 GB"
 

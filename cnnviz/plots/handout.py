@@ -1,0 +1,188 @@
+"""A printable handout of a lecture list: one self-contained HTML file.
+
+Each worked example of the list (:mod:`cnnviz.lessons.lectures`) gets its
+title, its note, its link into the app and, where it has them, its numbers:
+a lecture matrix's input, filter and output as tables (a colour volume: one
+table per channel), the dense-against-convolution counts of the Shapes page,
+a photo's feature map as an image (a PNG inside the file). Nothing is fetched
+when it is opened or printed; the print style fits A4 and Letter (``@page``
+with the printer's own size and 15 mm margins, tables never split).
+
+>>> html = handout("002", base="http://localhost:8501/")
+>>> html.count('class="example"'), "<table" in html, "http" in html  # 6 and a further step
+(7, True, True)
+>>> "<script" in html
+False
+"""
+
+from __future__ import annotations
+
+import base64
+import html as _html
+from collections.abc import Sequence
+
+import numpy as np
+
+from cnnviz.core.activations import activate
+from cnnviz.core.conv import conv2d
+from cnnviz.core.kernels import KERNELS, kernel_from_table
+from cnnviz.core.pool import pool2d
+from cnnviz.core.text import format_number
+from cnnviz.data import samples
+from cnnviz.lessons import lectures
+from cnnviz.lessons.shapes import comparison_rows
+from cnnviz.plots.gif import map_png
+
+__all__ = ["handout"]
+
+_CSS = """
+@page { size: auto; margin: 15mm; }
+body { font: 11pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #111;
+  max-width: 180mm; margin: 0 auto; }
+h1 { font-size: 18pt; margin: 0 0 2mm; }
+h2 { font-size: 13pt; margin: 0 0 1mm; }
+.source { color: #444; margin: 0 0 6mm; }
+.example { break-inside: avoid; page-break-inside: avoid; margin: 0 0 7mm;
+  border-top: 1px solid #bbb; padding-top: 3mm; }
+.note { margin: 1mm 0; }
+.link { font-size: 9pt; word-break: break-all; color: #0b4f9c; }
+.grids { display: flex; flex-wrap: wrap; gap: 5mm; align-items: flex-start; margin-top: 2mm; }
+figure { margin: 0; break-inside: avoid; }
+figcaption { font-size: 9pt; color: #333; margin-bottom: 1mm; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; break-inside: avoid; }
+td, th { border: 1px solid #888; padding: 0.6mm 1.6mm; text-align: right; font-size: 9.5pt; }
+th { background: #eee; }
+table.counts td:first-child { text-align: left; }
+img { max-width: 80mm; height: auto; image-rendering: pixelated; }
+@media print { a { color: inherit; text-decoration: none; } }
+"""
+
+_PHOTO_SIDE = 64  # a photo's feature map: small, but enough to see what the kernel does
+
+
+def _table(values: np.ndarray, caption: str) -> str:
+    rows = "".join("<tr>" + "".join(f"<td>{_html.escape(format_number(v))}</td>" for v in row)
+                   + "</tr>" for row in np.atleast_2d(values))
+    return f"<figure><figcaption>{_html.escape(caption)}</figcaption><table>{rows}</table>" \
+           "</figure>"
+
+
+def _grids(values: np.ndarray, caption: str) -> list[str]:
+    if values.ndim == 3:
+        return [_table(values[:, :, c], f"{caption}, channel {'RGB'[c]}")
+                for c in range(values.shape[2])]
+    return [_table(values, caption)]
+
+
+def _image(values: np.ndarray, caption: str) -> str:
+    data = base64.b64encode(map_png(values, "diverging", display=320)).decode("ascii")
+    return (f'<figure><figcaption>{_html.escape(caption)}</figcaption>'
+            f'<img alt="{_html.escape(caption)}" src="data:image/png;base64,{data}"></figure>')
+
+
+def _kernel(text: str | None) -> np.ndarray | None:
+    if not text:
+        return None
+    if text in KERNELS:
+        return KERNELS[text].values
+    return kernel_from_table([row.split(",") for row in text.split(";")])
+
+
+def _lecture_parts(query: dict[str, str]) -> list[str]:
+    item = samples.LECTURE_INPUTS[query.get("lecture", next(iter(samples.LECTURE_INPUTS)))]
+    x = np.asarray(item.array)
+    parts = _grids(x, "Input")
+    if item.kernel is None:
+        size = int(item.pool_size or 2)
+        parts += _grids(pool2d(x, size, stride=int(item.stride)),
+                        f"Max pooled {size} × {size}, stride {item.stride}")
+        return parts
+    kernel = np.asarray(item.kernel)
+    if kernel.ndim == 3 and np.all(kernel == kernel[:, :, :1]):
+        parts += _grids(kernel[:, :, 0], "Filter (the same on every channel)")
+    else:
+        parts += _grids(kernel, "Filter")
+    stride = int(query.get("s_h", item.stride))
+    padding = {"same": (kernel.shape[0] - 1) // 2}.get(query.get("pad", ""), int(item.padding))
+    z = conv2d(x, kernel, float(item.bias), stride=stride, padding=padding)
+    z = z[:, :, 0] if z.ndim == 3 else z
+    label = f"Output (p = {padding}, s = {stride})"
+    if item.bias:
+        parts += _grids(z, f"wᵀx + w0, w0 = {format_number(item.bias)}")
+        parts += _grids(activate(z, "relu"), "after ReLU")
+    else:
+        parts += _grids(z, label)
+    return parts
+
+
+def _photo_parts(query: dict[str, str]) -> list[str]:
+    kernel = _kernel(query.get("k"))
+    name = query.get("photo", next(iter(samples.PHOTOS)))
+    if kernel is None or name not in samples.PHOTOS:
+        return []
+    image = samples.load_photo(name, mode="grey", max_side=_PHOTO_SIDE)
+    z = conv2d(image, kernel)
+    if query.get("act") == "relu":
+        z = activate(z, "relu")
+    return _grids(kernel, "Kernel") + [_image(z, f"Feature map on {samples.PHOTOS[name].title}")]
+
+
+def _counts() -> str:
+    figure = "lecture's figure"
+    rows = "".join("<tr>" + "".join(f"<td>{_html.escape(r[c])}</td>" for c in (
+        "what", "formula", "exact value", figure)) + "</tr>" for r in comparison_rows())
+    return ('<table class="counts"><tr><th>what</th><th>formula</th><th>exact</th>'
+            f"<th>lecture</th></tr>{rows}</table>")
+
+
+def _parts(step: lectures.Step) -> list[str]:
+    query = dict(step.query)
+    if query.get("src") == "Lecture":
+        return _lecture_parts(query)
+    if query.get("src") == "Photo" and step.page in ("playground", "animation"):
+        return _photo_parts(query)
+    if step.page == "shapes" and not query:
+        return [_counts()]
+    return []
+
+
+def _example(step: lectures.Step, base: str) -> str:
+    url = base + lectures.href(step).removeprefix("./")
+    grids = "".join(_parts(step))
+    return (f'<section class="example"><h2>{_html.escape(step.id)} '
+            f"{_html.escape(step.title)}</h2>"
+            + (f'<p class="note">{_html.escape(step.note)}</p>' if step.note else "")
+            + (f'<div class="grids">{grids}</div>' if grids else "")
+            + f'<p class="link"><a href="{_html.escape(url)}">{_html.escape(url)}</a></p>'
+            + "</section>")
+
+
+def handout(lecture: str | Sequence[str] | None = None, *, base: str = "") -> str:
+    """The HTML handout of one lecture ("002"), several, or all five (None).
+
+    ``base`` is the app's address ending in "/" (the links' start; empty: relative).
+
+    Raises
+    ------
+    ValueError
+        If ``lecture`` names no lecture.
+    """
+    numbers = list(lectures.LECTURES) if lecture is None else (
+        [lecture] if isinstance(lecture, str) else list(lecture))
+    for number in numbers:
+        if number not in lectures.LECTURES:
+            raise ValueError(f"lecture must be one of {', '.join(lectures.LECTURES)}, "
+                             f"got {number!r}")
+    body = []
+    for number in numbers:
+        lec = lectures.LECTURES[number]
+        body.append(f"<h1>Lecture {lec.number}: {_html.escape(lec.title)}</h1>"
+                    f'<p class="source">{_html.escape(lec.source)}: worked examples, in order, '
+                    "with the app's numbers and a link to each.</p>")
+        for example in lec.examples:
+            body.append(_example(example, base))
+            body.extend(_example(s, base) for s in example.further)
+    title = "cnnviz handout: " + ", ".join(f"lecture {n}" for n in numbers)
+    return ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<title>{_html.escape(title)}</title><style>{_CSS}</style></head><body>"
+            + "".join(body) + "</body></html>")

@@ -1,0 +1,58 @@
+"""Presenter mode puts each example's key result first (issue 18, "one screen each")."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cnnviz.lessons import lectures
+from cnnviz.ui import colour
+
+from .conftest import exceptions, raw
+
+
+def _present(open_page, example_id, **more):
+    step = lectures.find(example_id)
+    query = {**lectures.link_query(step, present=True), **more}
+    at = open_page(f"pages/{step.page}.py", query=query)
+    assert not at.exception, exceptions(at)
+    return at
+
+
+def _order(at) -> list[str]:
+    """Element kinds and keys in page order, to see what comes first."""
+    out = []
+    for e in at.main:
+        key = getattr(e.proto, "id", "") or ""
+        out.append(f"{e.type}:{key.rsplit('-', 1)[-1] if key else ''}")
+    return out
+
+
+def test_colour_volumes_show_one_channel_beside_its_partial_sum(open_page):
+    at = _present(open_page, "004.6")
+    codes = [c.value for c in at.code]
+    assert codes[0].endswith("= -448") and codes[1].endswith("= -67")
+    assert raw(at, "colour_plane_0").shape == (10, 10)
+    # one channel at a time: switch to G and its partial sum is the lecture's −91
+    at.radio(key=colour.SHOWN).set_value("G").run()
+    codes = [c.value for c in at.code]
+    assert codes[0].endswith("= -91") and codes[1].endswith("= -67")
+    assert raw(at, "colour_plane_1").shape == (10, 10)
+    np.testing.assert_array_equal(raw(at, "colour_output")[0, :2], [-67, 23])
+
+
+def test_colour_volumes_put_the_filter_editor_below_the_result(open_page):
+    at = _present(open_page, "004.6")
+    kinds = [e.type for e in at.main]
+    first_chart = kinds.index("plotly_chart")
+    bias = next(i for i, e in enumerate(at.main) if getattr(e, "label", "") == "Bias b")
+    assert first_chart < bias, kinds
+
+
+def test_pooling_puts_the_maps_and_the_window_above_the_settings(open_page):
+    at = _present(open_page, "002.5")
+    order = _order(at)
+    maps = order.index(next(o for o in order if o.endswith("pooling_out")))
+    mode = next(i for i, e in enumerate(at.main) if e.type == "radio" and e.label == "Mode")
+    assert maps < mode
+    assert at.code[0].value == "max(1, 1, 1, 1) = 1"
+    np.testing.assert_array_equal(raw(at, "pooling_out"), [[1, 2], [4, 5]])

@@ -1,0 +1,129 @@
+"""Lecture lists in real Chromium: one click per example, Previous / Next by click and by key,
+and every example's first screen in presenter mode at 1280 × 720."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnnviz.lessons import lectures
+
+from .conftest import SHOTS, no_exception_box
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def projector(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    yield pg
+    context.close()
+
+
+def _settled(pg) -> None:
+    """Until the script has stopped and no skeleton is left, for a while."""
+    calm = 0
+    for _ in range(240):
+        pg.wait_for_timeout(250)
+        state = pg.evaluate("() => { const e = document.querySelector("
+                            "'[data-test-script-state]'); return e && "
+                            "e.getAttribute('data-test-script-state'); }")
+        busy = state in (None, "running") or pg.get_by_test_id("stSkeleton").count() > 0
+        calm = 0 if busy else calm + 1
+        if calm >= 6:
+            return
+    raise AssertionError("the page never settled")
+
+
+def _at(pg, step) -> None:
+    """The page shows ``step``: its banner, and ``ex`` in the address."""
+    pg.get_by_text(f"{step.title}", exact=False).first.wait_for()
+    _settled(pg)
+    assert f"ex={step.id}" in pg.url
+    assert not no_exception_box(pg)
+
+
+def _url(app_url: str, step, *, present: bool = False) -> str:
+    return f"{app_url}/{lectures.href(step, present=present).removeprefix('./')}"
+
+
+def test_the_list_opens_an_example_in_one_click(page, app_url):
+    page.goto(f"{app_url}/lectures")
+    page.get_by_role("link", name=lectures.find("002.5").title).click()
+    _at(page, lectures.find("002.5"))
+    assert "/pooling?" in page.url and "lecture=max_pool_4x4" in page.url
+    assert page.get_by_text("Lecture 002 · 5 of 6", exact=False).first.is_visible()
+
+
+def test_next_and_previous_by_click_and_by_clicker_keys(page, app_url):
+    first, further, second = (lectures.find(i) for i in ("002.1", "002.1a", "002.2"))
+    page.goto(_url(app_url, first))
+    _at(page, first)
+    page.keyboard.press("PageDown")  # a presentation clicker's "next"
+    _at(page, further)
+    page.keyboard.press("PageUp")
+    _at(page, first)
+    page.keyboard.press("Alt+ArrowRight")
+    _at(page, further)
+    page.get_by_test_id("lecture-next").click()
+    _at(page, second)
+    page.get_by_test_id("lecture-prev").click()
+    _at(page, further)
+
+
+def test_keys_typed_into_a_field_stay_there(page, app_url):
+    step = lectures.find("001.2")  # a typed matrix in the sidebar
+    page.goto(_url(app_url, step))
+    _at(page, step)
+    box = page.get_by_role("textbox", name="Your matrix: one row per line")
+    box.click()
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(500)
+    assert f"ex={step.id}" in page.url
+
+
+# The element that holds each page's key result (the map computed, the counts, ...).
+KEY = {
+    "animation": '[data-testid="cnnviz-output"]',
+    "playground": ".st-key-pg_panel0_Featur",
+    "pooling": ".st-key-pooling_out",
+    "colour": ".st-key-colour_output",
+    "compare": ".st-key-cmp_diff",
+    "correlation": ".st-key-corr_turned",
+    "matrix": ".st-key-mx_window",
+    "receptive_field": ".st-key-rf_cmp_3",
+}
+
+
+def _key_element(pg, step):
+    query = dict(step.query)
+    if step.page == "shapes":
+        first = query.get("shp_first")
+        if first == "dense vs convolution":
+            return pg.get_by_test_id("stTable").first
+        if first == "network":
+            return pg.get_by_test_id("stMetric").first  # the totals, above the layer table
+        return pg.locator(".st-key-shp_coverage").first
+    if step.page == "colour" and query.get("cv_filters"):
+        return pg.locator(".st-key-colour_output").first  # the bank is below: the one filter
+    return pg.locator(KEY[step.page]).first
+
+
+@pytest.mark.parametrize("step", lectures.steps(), ids=lambda s: s.id)
+def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector, app_url,
+                                                                         step):
+    pg = projector
+    pg.goto(_url(app_url, step, present=True))
+    _at(pg, step)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"lecture_{step.id}.png"))
+    for what, element in (
+            ("title", pg.get_by_text(step.title, exact=False).first),
+            ("next", pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first),
+            ("key result", _key_element(pg, step))):
+        box = element.bounding_box()
+        assert box is not None, (step.id, what)
+        assert box["x"] >= 0 and box["y"] >= 0, (step.id, what, box)
+        assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, (
+            step.id, what, box)

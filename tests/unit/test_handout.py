@@ -1,0 +1,46 @@
+"""The printable handout of a lecture list (cnnviz.plots.handout)."""
+
+import re
+
+import pytest
+
+from cnnviz.lessons import lectures
+from cnnviz.plots.handout import handout
+
+
+def _cells(html: str, caption: str) -> list[list[str]]:
+    """The table under ``caption`` as rows of cell texts."""
+    part = html.split(f"<figcaption>{caption}</figcaption>", 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<td>([^<]*)</td>", row) for row in part.split("<tr>")[1:]]
+
+
+def test_every_example_is_in_its_lecture_with_a_link():
+    html = handout(base="https://class.example/app/")
+    for step in lectures.steps():
+        assert f"{step.id} " in html
+        assert f'href="https://class.example/app/{lectures.href(step).removeprefix("./")}"'.replace(
+            "&", "&amp;") in html
+
+
+def test_the_lectures_numbers_are_in_tables():
+    html = handout("002")
+    rect = html.split("002.1 ", 1)[1]
+    assert _cells(rect, "Output (p = 0, s = 1)")[2] == ["3", "4", "4", "5", "2"]
+    pooled = html.split("002.5 ", 1)[1]
+    assert _cells(pooled, "Max pooled 2 × 2, stride 2") == [["1", "2"], ["4", "5"]]
+    another = handout("004").split("004.6 ", 1)[1]
+    assert _cells(another, "Output (p = 0, s = 1)")[0][:3] == ["-67", "23", "43"]
+
+
+def test_maps_are_pictures_inside_the_file_and_it_prints_on_a4_and_letter():
+    html = handout("000")
+    assert html.count('src="data:image/png;base64,') >= 3  # sharpen, blur, edge on a photo
+    assert "<script" not in html and "http" not in html.split("<body>")[0]
+    assert "@page { size: auto; margin: 15mm; }" in html and "break-inside: avoid" in html
+    # 180 mm of content fits A4 (210 mm) and Letter (216 mm) within 15 mm margins
+    assert "max-width: 180mm" in html
+
+
+def test_an_unknown_lecture_is_refused_by_name():
+    with pytest.raises(ValueError, match="lecture must be one of 000"):
+        handout("009")
