@@ -33,7 +33,7 @@ def charts(at: AppTest) -> list[dict]:
     """Every chart on the page in page order, as :func:`chart` gives each: Plotly
     figure dicts and big maps' picture data (``cnnviz.plots.figures.Picture``)."""
     return [json.loads(e.proto.spec) if e.type == "plotly_chart" else _picture(e)
-            for e in at.main if e.type == "plotly_chart" or _is_map(e)]
+            for e in at.main if e.type == "plotly_chart" or is_map(e)]
 
 
 def figure(at: AppTest, index: int) -> dict:
@@ -53,7 +53,7 @@ def chart(at, key):
     raise AssertionError(f"no chart {key!r}")
 
 
-def _is_map(element) -> bool:
+def is_map(element) -> bool:
     return element.type == "bidi_component" and element.proto.component_name == "cnnviz_map"
 
 
@@ -64,7 +64,7 @@ def _picture(element) -> dict:
 
 def pictures(at: AppTest) -> list:
     """The big maps on the page, drawn by the map element (``cnnviz.ui.charts``)."""
-    return [e for e in at.get("bidi_component") if _is_map(e)]
+    return [e for e in at.get("bidi_component") if is_map(e)]
 
 
 def svgs(at: AppTest) -> list[str]:

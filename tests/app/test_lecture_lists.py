@@ -18,7 +18,7 @@ from cnnviz.lessons import lectures
 from cnnviz.lessons.animation import step_view
 from cnnviz.ui import lectures as lecture_ui
 
-from .conftest import animators, charts, exceptions, page_text, raw, title
+from .conftest import animators, charts, exceptions, numbers, page_text, raw, title
 
 # How many worked examples each lecture has (TEACHING.md's numbering).
 COUNTS = {"000": 12, "001": 9, "002": 6, "003": 7, "004": 13}
@@ -53,7 +53,9 @@ def _printed(at, start: str) -> list[list[str]]:
     """The numbers a small grid prints in its cells, as text."""
     for spec in charts(at):
         if title(spec).startswith(start):
-            return [list(row) for row in spec["data"][0]["text"]]
+            printed = numbers(spec)
+            assert printed is not None, f"{start!r} prints no numbers"
+            return [list(row) for row in printed]
     raise AssertionError(f"no chart titled {start!r}")
 
 
