@@ -119,11 +119,12 @@ def _q1(value: float, digits: int) -> int | float | str:
         return "NaN"
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
-    if abs(v) >= 1e15:
-        # JavaScript would print 1e308 as "1e+308" but 1e20 in 21 digits:
-        # huge numbers travel as format_number's text (and are drawn neutral).
-        return format_number(v, digits)
     r = round(v, digits)
+    if abs(r) >= 1e15:
+        # JavaScript would print 1e308 as "1e+308" but 1e20 in 21 digits:
+        # huge numbers (and those that round up to 1e15) travel as format_number's
+        # text (and are drawn neutral).
+        return format_number(v, digits)
     if r == int(r) and abs(r) < 1e15:
         return int(r)  # also turns -0.0 into 0, as format_number does
     return r

@@ -84,6 +84,9 @@ class Picture:
       or ``{"kind": "value", "step": [sr, sc], "shape", "dtype"}``: ``values``
       holds the raw values of every ``sr``-th row and ``sc``-th column
       (little-endian); ``where`` is the read-out's note when it samples;
+      ``digits``: the decimals the read-out writes a value with
+      (:func:`cnnviz.core.text.format_number`'s rule; a grid that prints its
+      numbers shows the cell's own text instead);
     - ``shapes``: outlines as Plotly-style shape dicts (:func:`window_shapes`);
     - ``axes``: the row and column indices go along the edges (small grids);
     - ``numbers``: ``None``, or ``{"text": [[str]], "font", "fit"}``: the text
@@ -336,7 +339,8 @@ def grid_figure(
                 or NUMBER_FIT["min"])
         numbers = {"text": text.tolist(), "font": int(font), "fit": dict(NUMBER_FIT)}
     return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
-                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers)
+                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers,
+                        digits=digits)
 
 
 def _colorbar(shown) -> dict:
@@ -404,7 +408,7 @@ def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | N
 
 def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int | None,
                  present: bool, colorbar: dict | None, shapes: list[dict],
-                 numbers: dict | None = None) -> Picture:
+                 numbers: dict | None = None, digits: int = 3) -> Picture:
     """A map: its colours as a PNG, its raw values on the hover grid, its numbers if small."""
     sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
     sample = _raw_data(arr[::sr, ::sc])
@@ -412,7 +416,7 @@ def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int |
         f"(read-out on every {_nth(sr)} row and {_nth(sc)} column)" if sr != sc
         else f"(read-out on every {_nth(sr)} row and column)")
     hover = {"kind": "value", "step": [int(sr), int(sc)], "shape": list(sample.shape),
-             "dtype": sample.dtype.name, "where": where}
+             "dtype": sample.dtype.name, "where": where, "digits": int(digits)}
     step = _png_step(arr.shape)
     raw = np.ascontiguousarray(sample, dtype=sample.dtype.newbyteorder("<")).tobytes()
     return _picture_data(title, note, arr.shape, height, present, display_png(shown, step=step),

@@ -176,3 +176,14 @@ def test_the_browser_gets_the_png_and_values_as_bytes_not_base64():
     assert again.meta == picture.meta and again.png == picture.png
     np.testing.assert_array_equal(read_out(again)["values"], read_out(picture)["values"])
     np.testing.assert_array_equal(read_out(again)["values"], values[::3, ::3].astype(np.float32))
+
+
+def test_the_read_out_gets_the_grids_digits():
+    # The map element writes a value read out from a map without printed numbers by
+    # format_number's rule with these digits (tests/js/format.test.mjs checks the rule).
+    big = grid_figure(np.full((40, 40), 1 / 3), digits=4)
+    assert big.meta["numbers"] is None and big.meta["hover"]["digits"] == 4
+    small = grid_figure(np.full((3, 3), 1 / 3))
+    assert small.meta["hover"]["digits"] == 2
+    assert small.meta["numbers"]["text"][0][0] == format_number(1 / 3, 2) == "0.33"
+    assert Picture.unpack(big.pack()).meta["hover"]["digits"] == 4
