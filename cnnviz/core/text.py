@@ -51,6 +51,8 @@ def format_number(value: float, digits: int = 3) -> str:
     ('∞', '-∞', 'NaN')
     >>> format_number(1e308), format_number(-1.7976931348623157e308), format_number(2e15, 0)
     ('1e+308', '-1.798e+308', '2e+15')
+    >>> format_number(999999999999999.9, 0), format_number(-999999999999999.9, 0)
+    ('1e+15', '-1e+15')
     """
     v = float(value)
     if not math.isfinite(v):
@@ -61,6 +63,10 @@ def format_number(value: float, digits: int = 3) -> str:
     rounded = round(v, digits)
     if rounded == 0:
         return "0"  # never "-0"
+    if abs(rounded) >= 1e15:
+        # 999999999999999.9 rounds up to 1e15: written as 1e15 is, not as "1"
+        # (its fixed text "1000000000000000" would lose its zeros to the strip below).
+        return f"{rounded:.{digits + 1}g}"
     if rounded == int(rounded) and abs(rounded) < 1e15:
         return str(int(rounded))
     return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")

@@ -70,7 +70,6 @@ __all__ = [
     "crop_for_animation",
     "downscale_for_animation",
     "payload_json",
-    "step_caption",
     "step_view",
 ]
 
@@ -119,11 +118,12 @@ def _q1(value: float, digits: int) -> int | float | str:
         return "NaN"
     if math.isinf(v):
         return "∞" if v > 0 else "-∞"
-    if abs(v) >= 1e15:
-        # JavaScript would print 1e308 as "1e+308" but 1e20 in 21 digits:
-        # huge numbers travel as format_number's text (and are drawn neutral).
-        return format_number(v, digits)
     r = round(v, digits)
+    if abs(r) >= 1e15:
+        # JavaScript would print 1e308 as "1e+308" but 1e20 in 21 digits:
+        # huge numbers (and those that round up to 1e15) travel as format_number's
+        # text (and are drawn neutral).
+        return format_number(v, digits)
     if r == int(r) and abs(r) < 1e15:
         return int(r)  # also turns -0.0 into 0, as format_number does
     return r
@@ -483,54 +483,6 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
     view.update(values=values, weights=weights, products=products, partials=partials,
                 total=total, output=output, equation=lines)
     return view
-
-
-#: A caption lists at most this many terms of a sum before it writes "…".
-CAPTION_TERMS = 4
-
-
-def _shorten(terms: list[str]) -> list[str]:
-    """The first two terms, "…" and the last one, when there are too many to read aloud."""
-    return terms if len(terms) <= CAPTION_TERMS else [*terms[:2], "…", terms[-1]]
-
-
-def step_caption(payload: Mapping[str, Any], index: int) -> str:
-    """The text caption of step ``index``, as the animator gives it to screen readers.
-
-    One sentence per step, from the same texts as the equation under the grids
-    (:func:`step_view`): the output cell and its value, then the sum with at
-    most :data:`CAPTION_TERMS` products (the first two, "…", the last), the
-    bias, each channel's partial sum and the activation. ``animator.js``
-    writes exactly this into its ``aria-live`` region.
-
-    >>> from cnnviz.core.trace import ConvTrace
-    >>> p = build_conv_payload(ConvTrace(np.arange(16.0).reshape(4, 4), np.ones((3, 3)), 1.0))
-    >>> step_caption(p, 0)
-    'Step 1 of 4: output (0, 0) = 46. 0·1 + 1·1 + … + 10·1 + bias 1 = 46.'
-    >>> step_caption(build_pool_payload(PoolTrace(np.arange(4.0).reshape(2, 2), 2)), 0)
-    'Step 1 of 1: output (0, 0) = 3. max(0, 1, 2, 3) = 3.'
-    """
-    view = step_view(payload, index)
-    head = (f"Step {int(index) + 1} of {payload['n_steps']}: output ({view['out_row']}, "
-            f"{view['out_col']}) = {view['output']}.")
-    if payload["kind"] == "pool":
-        flat = _shorten([t for row in view["values"] for t in row])
-        body = (f"max({', '.join(flat)})" if payload["mode"] == "max"
-                else f"({' + '.join(flat)}) / {payload['count']}")
-        return f"{head} {body} = {view['output']}."
-    terms = [_shorten(product_terms([v for row in vs for v in row], [w for row in ws for w in row]))
-             for vs, ws in zip(view["values"], view["weights"], strict=True)]
-    bias = f"bias {_text(payload['bias'])}"
-    if len(terms) == 1:
-        body = sum_equation([*terms[0], bias], view["total"])
-    else:
-        names = payload["channel_names"]
-        sums = [f"{names[ch]}: " + sum_equation(t, view["partials"][ch])
-                for ch, t in enumerate(terms)]
-        body = "; ".join([*sums, sum_equation([*view["partials"], bias], view["total"])])
-    if "activated" in payload:
-        body += "; " + applied(payload["activation_name"], view["total"], view["output"])
-    return f"{head} {body}."
 
 
 # --------------------------------------------------------------------------- size

@@ -17,17 +17,15 @@ a palette PNG for the diverging ramp), the title, subtitle, colour bar (in
 raw values) and outlines, the numbers of a small grid, and the hover
 read-out of the raw values on a grid of at most :data:`HOVER_MAX_SIDE` cells
 a side: every cell of a map up to that size, every ``step``-th row and column
-of a larger one (the read-out names the cell it reads). For tests and tools,
-:func:`read_out` returns what a picture carries: the raw values, the rows and
-columns they sit at, the map's shape, and the numbers in its cells.
+of a larger one (the read-out names the cell it reads). Tests read a picture
+back with ``tests/readers.py`` (``read_out``, ``unpack``).
 
->>> read_out(grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo"))["text"]
+>>> grid_figure(np.array([[1.0, -2.0], [0.0, 3.0]]), title="demo").meta["numbers"]["text"]
 [['1', '-2'], ['0', '3']]
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import textwrap
 from collections.abc import Sequence
@@ -48,7 +46,7 @@ from cnnviz.plots.display import (
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 __all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "Picture",
-           "grid_figure", "cell_pixels", "image_figure", "read_out", "window_shapes"]
+           "grid_figure", "cell_pixels", "image_figure", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -64,7 +62,7 @@ MARK_COLOUR = "#ff2bd6"
 #: that numbers fit however many figures share a row; callers that know their layout
 #: say more (``width=``), for larger numbers.
 NOMINAL_WIDTH, PRESENT_WIDTH = 180, 230
-#: The ``kind`` of a :class:`Picture`'s data, for :func:`read_out`.
+#: The ``kind`` of a :class:`Picture`'s meta: what the map element draws.
 PICTURE = "cnnviz-picture"
 
 
@@ -84,6 +82,9 @@ class Picture:
       or ``{"kind": "value", "step": [sr, sc], "shape", "dtype"}``: ``values``
       holds the raw values of every ``sr``-th row and ``sc``-th column
       (little-endian); ``where`` is the read-out's note when it samples;
+      ``digits``: the decimals the read-out writes a value with
+      (:func:`cnnviz.core.text.format_number`'s rule; a grid that prints its
+      numbers shows the cell's own text instead);
     - ``shapes``: outlines as Plotly-style shape dicts (:func:`window_shapes`);
     - ``axes``: the row and column indices go along the edges (small grids);
     - ``numbers``: ``None``, or ``{"text": [[str]], "font", "fit"}``: the text
@@ -104,50 +105,24 @@ class Picture:
     def title(self) -> str:
         return self.meta["title"]
 
-    @property
-    def data(self) -> dict:
-        """All of it as one JSON-ready dict: the PNG as a data URI, the values in base64.
-
-        >>> p = grid_figure(np.arange(400.0).reshape(20, 20))
-        >>> p.data["png"][:22], p.data["hover"]["dtype"], p.data["kind"] == PICTURE
-        ('data:image/png;base64,', 'float32', True)
-        """
-        hover = dict(self.meta["hover"])
-        if self.values:
-            hover["values"] = base64.b64encode(self.values).decode("ascii")
-        return {**self.meta, "png": _png_uri(self.png), "hover": hover}
-
     def pack(self, *, pick: bool = False) -> bytes:
         """``meta`` as UTF-8 JSON after its length (4 bytes, little-endian), then
         ``png``, then ``values``; ``meta["sizes"]`` gives the two lengths.
         ``pick``: the page listens for a click on a cell (``meta["pick"]``).
 
         >>> p = grid_figure(np.arange(400.0).reshape(20, 20))
-        >>> q = Picture.unpack(p.pack())
-        >>> q.meta == p.meta and q.png == p.png and q.values == p.values
-        True
-        >>> Picture.unpack(p.pack(pick=True)).meta["pick"]
+        >>> blob = p.pack(pick=True)
+        >>> n = int.from_bytes(blob[:4], "little")
+        >>> meta = json.loads(blob[4:4 + n])
+        >>> meta["pick"], meta["sizes"] == [len(p.png), len(p.values)]
+        (True, True)
+        >>> blob[4 + n:] == p.png + p.values
         True
         """
         extra = {"pick": True} if pick else {}
         meta = json.dumps({**self.meta, **extra, "sizes": [len(self.png), len(self.values)]},
                           separators=(",", ":")).encode("utf-8")
         return len(meta).to_bytes(4, "little") + meta + self.png + self.values
-
-    @classmethod
-    def unpack(cls, blob: bytes) -> Picture:
-        """The picture :meth:`pack` wrote (tests read what a page sent with it)."""
-        n = int.from_bytes(blob[:4], "little")
-        meta = json.loads(blob[4:4 + n].decode("utf-8"))
-        png_size, values_size = meta.pop("sizes")
-        start = 4 + n
-        return cls(meta, bytes(blob[start:start + png_size]),
-                   bytes(blob[start + png_size:start + png_size + values_size]))
-
-
-def _png_uri(png: bytes) -> str:
-    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-
 
 def _steps(shape: tuple[int, int], limit: int) -> tuple[int, int]:
     """The sampling step per axis so that at most ``limit`` rows and columns remain."""
@@ -162,47 +137,6 @@ def _raw_data(values: np.ndarray) -> np.ndarray:
 def _png_step(shape: tuple[int, ...]) -> int:
     """A picture keeps every pixel up to :data:`PNG_MAX_SIDE` a side, else every k-th one."""
     return max(_steps(shape[:2], PNG_MAX_SIDE))
-
-
-def read_out(fig: Picture | dict) -> dict:
-    """What a map carries: its raw values, and the numbers it prints in its cells.
-
-    Returns ``{"values", "rows", "cols", "shape", "text", "font"}``:
-    ``values[i, j]`` is the raw value of cell ``(rows[i], cols[j])`` of a map
-    of ``shape`` (every cell up to :data:`HOVER_MAX_SIDE` a side, else the
-    cells of the hover grid); ``text`` is the grid of numbers printed in the
-    cells (``None`` for a map too big for them) and ``font`` their expected
-    size in px. ``fig`` is a :class:`Picture` or the JSON the page sends
-    (:attr:`Picture.data`). The one reader of grids for tests and tools.
-
-    >>> r = read_out(grid_figure(np.arange(300.0 * 300).reshape(300, 300)))
-    >>> r["shape"], r["values"].shape, r["rows"][:3].tolist(), float(r["values"][1, 2]), r["text"]
-    ((300, 300), (100, 100), [0, 3, 6], 906.0, None)
-    >>> r = read_out(grid_figure(np.eye(3)))
-    >>> r["values"].tolist(), r["text"][0]
-    ([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], ['1', '0', '0'])
-    """
-    if isinstance(fig, Picture):
-        return _picture_read_out(fig.meta, fig.values)
-    if isinstance(fig, dict) and fig.get("kind") == PICTURE:
-        return _picture_read_out(fig, base64.b64decode(fig["hover"].get("values", "")))
-    raise TypeError(f"fig must be a Picture or its data, got {type(fig).__name__}")
-
-
-def _picture_read_out(meta: dict, raw: bytes) -> dict:
-    """:func:`read_out` of a picture: its hover grid's raw values, little-endian ``raw``."""
-    hover = meta["hover"]
-    if hover["kind"] != "value":
-        raise ValueError("a colour picture carries its RGB in its PNG, not raw values")
-    sr, sc = hover["step"]
-    values = np.frombuffer(raw, dtype=np.dtype(hover["dtype"]).newbyteorder("<"))
-    rows, cols = meta["shape"]
-    numbers = meta.get("numbers")
-    return {"values": values.reshape(hover["shape"]).astype(np.float64),
-            "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
-            "shape": (int(rows), int(cols)),
-            "text": None if numbers is None else numbers["text"],
-            "font": None if numbers is None else numbers["font"]}
 
 
 #: Characters per subtitle line: a map shares its row with others, so about 45
@@ -336,7 +270,8 @@ def grid_figure(
                 or NUMBER_FIT["min"])
         numbers = {"text": text.tolist(), "font": int(font), "fit": dict(NUMBER_FIT)}
     return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
-                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers)
+                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers,
+                        digits=digits)
 
 
 def _colorbar(shown) -> dict:
@@ -404,7 +339,7 @@ def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | N
 
 def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int | None,
                  present: bool, colorbar: dict | None, shapes: list[dict],
-                 numbers: dict | None = None) -> Picture:
+                 numbers: dict | None = None, digits: int = 3) -> Picture:
     """A map: its colours as a PNG, its raw values on the hover grid, its numbers if small."""
     sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
     sample = _raw_data(arr[::sr, ::sc])
@@ -412,7 +347,7 @@ def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int |
         f"(read-out on every {_nth(sr)} row and {_nth(sc)} column)" if sr != sc
         else f"(read-out on every {_nth(sr)} row and column)")
     hover = {"kind": "value", "step": [int(sr), int(sc)], "shape": list(sample.shape),
-             "dtype": sample.dtype.name, "where": where}
+             "dtype": sample.dtype.name, "where": where, "digits": int(digits)}
     step = _png_step(arr.shape)
     raw = np.ascontiguousarray(sample, dtype=sample.dtype.newbyteorder("<")).tobytes()
     return _picture_data(title, note, arr.shape, height, present, display_png(shown, step=step),

@@ -19,10 +19,9 @@ def coverage_figure(calc: Calculation) -> Picture:
     columns), since the same numbers hold on both axes.
 
     >>> from cnnviz.lessons.shapes import calculate
-    >>> from cnnviz.plots.figures import read_out
     >>> fig = coverage_figure(calculate(6, 3, padding="custom", p=1, stride=5))
-    >>> read_out(fig)["values"].shape, fig.meta["shapes"][0]["x0"]
-    ((8, 8), 0.5)
+    >>> fig.meta["shape"], fig.meta["shapes"][0]["x0"]
+    ([8, 8], 0.5)
     """
     grid = np.outer(calc.coverage, calc.coverage)
     side = calc.padded

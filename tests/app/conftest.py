@@ -11,7 +11,8 @@ import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
-from cnnviz.plots.figures import PICTURE, Picture, read_out
+from cnnviz.plots.figures import PICTURE
+from tests.readers import picture_data, read_out, unpack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,8 +59,8 @@ def is_map(element) -> bool:
 
 
 def _picture(element) -> dict:
-    """A map element's data as one JSON-ready dict (``Picture.data``)."""
-    return Picture.unpack(element.proto.bytes).data
+    """A map element's data as one JSON-ready dict (``tests.readers.picture_data``)."""
+    return picture_data(unpack(element.proto.bytes))
 
 
 def pictures(at: AppTest) -> list:
@@ -108,7 +109,7 @@ def raw(at, key):
 def numbers(spec: dict) -> list[list[str]] | None:
     """The numbers a grid prints in its cells, row by row (``None`` for a map too big
     for them): what the Plotly grids' ``data[0].text`` was. Every test that reads a
-    grid reads it through :func:`cnnviz.plots.figures.read_out` (here, :func:`read`
+    grid reads it through :func:`tests.readers.read_out` (here, :func:`read`
     and this)."""
     return read_out(spec)["text"]
 
@@ -130,7 +131,7 @@ def animators(at: AppTest) -> list:
 
 
 def read(at, key) -> dict:
-    """A map chart's raw values with where they sit (``cnnviz.plots.figures.read_out``)."""
+    """A map chart's raw values with where they sit (``tests.readers.read_out``)."""
     return read_out(chart(at, key))
 
 

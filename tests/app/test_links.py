@@ -21,11 +21,11 @@ from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.lessons import shapes
-from cnnviz.plots.figures import read_out
 from cnnviz.ui import codec, kernel, links, transposed
 from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys
+from tests.readers import read_out
 
 from .conftest import (
     animators,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from cnnviz.data.views import link_of, view_json
-from cnnviz.plots.figures import read_out
 from cnnviz.ui import views
+from tests.readers import read_out
 
 from .conftest import animators, charts, exceptions, figure, numbers, page_text
 

@@ -22,7 +22,8 @@ from cnnviz.core.kernels import get_kernel
 from cnnviz.core.text import format_number
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data import samples
-from cnnviz.lessons.animation import build_conv_payload, step_caption, to_pixel_levels
+from cnnviz.lessons.animation import build_conv_payload, to_pixel_levels
+from tests.readers import step_caption
 
 from .conftest import SHOTS, wait_for_app
 

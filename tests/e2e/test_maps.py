@@ -3,7 +3,7 @@
 A map too big for numbers is drawn by ``cnnviz/ui/static/mapview.js`` from a
 ``cnnviz.plots.figures.Picture``. What the person reads off it (the cell under
 the pointer and its raw value, or its RGB) must be the core's number for that
-cell, at full view and zoomed in.
+cell, written as the app writes numbers (format_number), at full view and zoomed in.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz.core.text import format_number
 from cnnviz.data import samples
 
 from .conftest import no_exception_box, wait_for_app
@@ -52,8 +53,14 @@ def _tip(page, m) -> str:
     return tip.inner_text()
 
 
-def _value(text: str) -> float:
-    return float(re.search(r"value (\S+)", text).group(1))
+def _value(text: str) -> str:
+    return re.search(r"value (\S+)", text).group(1)
+
+
+def _shown(v: float) -> str:
+    """The read-out's text of a value: format_number with the map's digits (2, the default),
+    of the float32 the picture carries."""
+    return format_number(float(np.float32(v)), 2)
 
 
 def _cell(text: str) -> tuple[int, int]:
@@ -73,7 +80,7 @@ def test_hover_reads_the_cores_value_of_the_cell_under_the_pointer(page, app_url
         # is the aimed one or its neighbour, and the value is exactly that cell's.
         r, c = _cell(text)
         assert abs(r - cell[0]) <= 1 and abs(c - cell[1]) <= 1, (cell, text)
-        assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6), (cell, text)
+        assert _value(text) == _shown(z[r, c]), (cell, text)
         assert "every" not in text  # 126 × 126: every cell is in the read-out
     # At the corner the read-out stays whole inside the figure (which clips).
     page.mouse.move(*_point(canvas, (125, 125), z.shape))
@@ -114,7 +121,7 @@ def test_box_zoom_reads_the_right_cells_and_double_click_resets(page, app_url):
     text = _tip(page, feature)
     r, c = _cell(text)
     assert 33 <= r <= 39 and 33 <= c <= 39, text
-    assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
+    assert _value(text) == _shown(z[r, c])
     # Zoomed in, each cell is wider: one cell to the right is ≥ 3 px away.
     page.mouse.move(box["x"] + box["width"] / 2 + box["width"] / 32 * 1.0,
                     box["y"] + box["height"] / 2)
@@ -185,7 +192,7 @@ def test_the_keyboard_walks_the_read_out_and_says_it(page, app_url):
         page.keyboard.press(key)
     said = live.inner_text()
     assert f"row {r + 1}, col {c + 2 - 10}" in said, said
-    assert _value(said) == pytest.approx(z[r + 1, c - 8], rel=1e-3, abs=1e-6)
+    assert _value(said) == _shown(z[r + 1, c - 8])
     page.keyboard.press("+")
     assert feature.get_by_role("button", name="Reset zoom").is_visible()
     page.keyboard.press("0")
@@ -211,7 +218,7 @@ def test_a_new_kernel_redraws_the_picture_and_keeps_the_zoom(page, app_url):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     text = _tip(page, feature)
     r, c = _cell(text)
-    assert _value(text) == pytest.approx(z[r, c], rel=1e-3, abs=1e-6)
+    assert _value(text) == _shown(z[r, c])
 
 
 def test_the_png_button_downloads_the_maps_own_pixels(page, app_url, tmp_path):

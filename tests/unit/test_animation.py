@@ -354,3 +354,13 @@ def test_animator_mounts_in_apptest():
     data = json.loads(elements[0].proto.json)
     assert data["key"] == "one" and data["start"] == 7
     assert json.loads(data["payload"])["n_steps"] == 25
+
+
+def test_a_value_that_rounds_up_to_1e15_is_written_as_format_number_writes_it():
+    # 999999999999999.9 at 0 decimals is 1e15: format_number wrote it "1" and the
+    # payload 1000000000000000.0; both now say "1e+15".
+    v = 999999999999999.9
+    assert format_number(v, 0) == "1e+15" and format_number(-v, 0) == "-1e+15"
+    p = build_conv_payload(ConvTrace(np.full((2, 2), v), np.ones((1, 1))), digits=0)
+    assert step_view(p, 0)["total"] == format_number(v, 0)
+    payload_json(p)

@@ -1,6 +1,6 @@
 """The animator's screen-reader caption (static/animator/equation.js) is the Python reference.
 
-``cnnviz.lessons.animation.step_caption`` says what each step's caption must
+``tests.readers.step_caption`` says what each step's caption must
 read; here the browser code's own ``caption`` runs in Node on real payloads
 (grey, colour, with bias and activation, padding, flip, pooling) and every
 step is compared with it. The browser test (tests/e2e/test_a11y.py) then
@@ -22,8 +22,8 @@ from cnnviz.lessons.animation import (
     build_conv_payload,
     build_pool_payload,
     payload_json,
-    step_caption,
 )
+from tests.readers import step_caption
 
 JS = Path(__file__).resolve().parents[2] / "cnnviz" / "ui" / "static" / "animator" / "equation.js"
 

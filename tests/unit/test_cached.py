@@ -7,6 +7,7 @@ import numpy as np
 import cnnviz
 from cnnviz.plots.figures import grid_figure
 from cnnviz.ui import cached
+from tests.readers import picture_data
 
 
 def test_digest_sees_one_changed_value_in_a_big_array():
@@ -29,8 +30,8 @@ def test_cached_results_equal_the_cores_and_follow_their_inputs():
                                       cnnviz.conv2d(x, k, 0.5, padding="same"))
         np.testing.assert_array_equal(cached.pool2d(x, 2, mode="max"), cnnviz.pool2d(x, 2))
     a, b = cached.grid_figure(image, title="t"), cached.grid_figure(other, title="t")
-    assert a.data["png"] != b.data["png"]
-    assert a.data["png"] == grid_figure(image, title="t").data["png"]
+    assert picture_data(a)["png"] != picture_data(b)["png"]
+    assert picture_data(a)["png"] == picture_data(grid_figure(image, title="t"))["png"]
     assert cached.grid_figure(image, title="t") is a  # built once
 
 

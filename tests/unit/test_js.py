@@ -9,9 +9,11 @@ machine or from ``tools/test.sh``.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 JS_TESTS = Path(__file__).resolve().parents[1] / "js"
@@ -22,8 +24,10 @@ def test_node_tests_of_the_browser_code_pass():
     assert node, "these tests need Node.js (node) on PATH; tools/test.sh installs it"
     files = sorted(JS_TESTS.glob("*.test.mjs"))
     assert files, f"no *.test.mjs in {JS_TESTS}"
+    # format.test.mjs asks this Python for format_number's texts.
+    env = {**os.environ, "CNNVIZ_PYTHON": sys.executable}
     done = subprocess.run([node, "--test", *map(str, files)], capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=300, check=False, env=env)
     report = done.stdout + done.stderr
     failed = re.findall(r"^not ok \d+ - (.*)$", report, re.M)
     assert done.returncode == 0 and not failed, "\n".join(failed) or report[-4000:]

@@ -13,8 +13,9 @@ from cnnviz.core.text import format_number
 from cnnviz.core.trace import PoolTrace
 from cnnviz.data.samples import LECTURE_INPUTS
 from cnnviz.lessons import pooling
-from cnnviz.plots.figures import MARK_COLOUR, read_out
+from cnnviz.plots.figures import MARK_COLOUR
 from cnnviz.plots.pooling import pool_figure
+from tests.readers import read_out
 
 RNG = np.random.default_rng(5)
 LECTURE = np.array(LECTURE_INPUTS["max_pool_4x4"].array)

@@ -23,8 +23,8 @@ from cnnviz.lessons.shapes import (
     published_check,
     same_explanation,
 )
-from cnnviz.plots.figures import read_out
 from cnnviz.plots.shapes import coverage_figure, params_figure
+from tests.readers import read_out
 
 
 def windows_loop(padded, f, s, d):

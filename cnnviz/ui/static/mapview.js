@@ -60,10 +60,86 @@ function numberFont(ctx, texts, cell, fit, weight) {
   return Math.max(fit.min, size);
 }
 
-function fmt(v) {
+// A double's exact value as m · 2^e (m a BigInt ≥ 0; the sign apart).
+function exactParts(v) {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(v));
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const bits = hi >>> 20;
+  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
+  if (bits) m |= 1n << 52n;
+  return [m, (bits || 1) - 1075];
+}
+
+// round(|v| · 10^k) to an integer, half to even on the exact value, as Python rounds.
+function scaledRound(v, k) {
+  const [m, e] = exactParts(v);
+  let num = m * (k >= 0 ? 10n ** BigInt(k) : 1n) * (e >= 0 ? 1n << BigInt(e) : 1n);
+  const den = (k < 0 ? 10n ** BigInt(-k) : 1n) * (e < 0 ? 1n << BigInt(-e) : 1n);
+  const q = num / den;
+  const twice = 2n * (num % den);
+  return twice > den || (twice === den && q % 2n === 1n) ? q + 1n : q;
+}
+
+// n · 10^-places as decimal text (n ≥ 0).
+function placed(n, places) {
+  if (places <= 0) return n.toString();
+  const s = n.toString().padStart(places + 1, "0");
+  return `${s.slice(0, -places)}.${s.slice(-places)}`;
+}
+
+// Python's f"{v:.{places}f}": exact value, rounded half to even.
+function fixed(v, places) {
+  const body = placed(scaledRound(v, places), places);
+  return v < 0 || Object.is(v, -0) ? `-${body}` : body;
+}
+
+// Python's f"{v:.{p}g}" for |v| ≥ 1 (format_number uses it from 1e15 on).
+function general(v, p) {
+  p = Math.max(1, p);
+  let exp = exactParts(v)[0] === 0n ? 0 : Math.floor(Math.log10(Math.abs(v)));
+  let n = scaledRound(v, p - 1 - exp);
+  // log10 may be one off near powers of ten; the digit count settles it.
+  while (n.toString().length > p) { exp += 1; n = scaledRound(v, p - 1 - exp); }
+  while (n.toString().length < p && exp > -400) { exp -= 1; n = scaledRound(v, p - 1 - exp); }
+  const sign = v < 0 ? "-" : "";
+  const strip = (s) => (s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s);
+  if (exp >= -4 && exp < p) return sign + strip(placed(n, p - 1 - exp));
+  const digits = n.toString();
+  const mant = strip(digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits);
+  return `${sign}${mant}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
+}
+
+/**
+ * cnnviz.core.text.format_number, ported: integers without decimals, others rounded
+ * to `digits` decimals (half to even on the exact value, as Python's round), never
+ * "-0"; "NaN", "∞", "-∞"; from 1e15 on, short scientific notation.
+ * tests/js/format.test.mjs compares it with Python's on many values.
+ */
+export function formatNumber(value, digits = 3) {
+  const v = Number(value);
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
-  return String(Number(v.toPrecision(4)));  // Plotly's %{customdata:.4g}, without "e+4"
+  if (Math.abs(v) >= 1e15) return general(v, digits + 1);
+  const n = scaledRound(v, digits);
+  const rounded = Number(`${v < 0 ? "-" : ""}${placed(n, digits)}`);  // Python's round(v, digits)
+  if (rounded === 0) return "0";  // never "-0"
+  if (Math.abs(rounded) >= 1e15) return general(rounded, digits + 1);  // 999999999999999.9 → 1e+15
+  if (Number.isInteger(rounded)) return String(rounded);
+  return fixed(rounded, digits).replace(/0+$/, "").replace(/\.$/, "");
+}
+
+/**
+ * The read-out's text for cell (i, j) of the hover grid (a picture's meta and raw values):
+ * a grid that prints its numbers says the cell's own text, any other map writes the value
+ * by the same rule (formatNumber, with the digits Python sent). No DOM.
+ */
+export function valueText(meta, values, i, j) {
+  const hv = meta.hover;
+  const [sr, sc] = hv.step;
+  const own = meta.numbers?.text?.[i * sr]?.[j * sc];
+  return own ?? formatNumber(values[i * hv.shape[1] + j], hv.digits ?? 3);
 }
 
 // Replace an element's children by one <div> per line of text.
@@ -447,7 +523,7 @@ class MapView {
       // The nearest sampled cell, as a heatmap on the sampled grid would pick it.
       const i = Math.min(n - 1, Math.round(r / sr));
       const j = Math.min(m - 1, Math.round(c / sc));
-      const lines = [`row ${i * sr}, col ${j * sc}`, `value ${fmt(this.values[i * m + j])}`];
+      const lines = [`row ${i * sr}, col ${j * sc}`, `value ${valueText(this.data, this.values, i, j)}`];
       if (hv.where) lines.push(hv.where);
       return lines;
     }

@@ -3,11 +3,11 @@
  * (a·w + … + b = value) and as the aria-live caption a screen reader hears.
  * Python (cnnviz/lessons/animation.py) wrote every number as text; here the
  * texts are only looked up and joined. The text functions use no DOM, so the
- * caption is checked in Node against cnnviz.lessons.animation.step_caption.
+ * caption is checked in Node against the reference step_caption (tests/readers.py).
  */
 
 // A caption lists at most this many terms of a sum before it writes "…"
-// (cnnviz.lessons.animation.CAPTION_TERMS; step_caption is the reference).
+// (tests/readers.py CAPTION_TERMS; its step_caption is the reference).
 export const CAPTION_TERMS = 4;
 
 /** A number's text as a factor or a term after "+": "-4" → "(−4)" (text only, no arithmetic). */
@@ -63,7 +63,7 @@ export function isPad(P, r, c) {
   return r < P.top || r >= P.bottomEdge || c < P.left || c >= P.rightEdge;
 }
 
-/** Step k in words: cnnviz.lessons.animation.step_caption, text for text. */
+/** Step k in words: tests/readers.py step_caption, text for text. */
 export function caption(P, k) {
   const r = Math.floor(k / P.ow);
   const c = k % P.ow;
