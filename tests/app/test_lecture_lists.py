@@ -42,7 +42,7 @@ def _open(open_page, step):
 
 def _chart(at, start: str) -> np.ndarray:
     """The values of the first chart whose title starts with ``start``."""
-    from cnnviz.plots.figures import read_out
+    from tests.readers import read_out
     for spec in charts(at):
         if title(spec).startswith(start):
             return np.asarray(read_out(spec)["values"], dtype=float)
