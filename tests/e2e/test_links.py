@@ -118,7 +118,7 @@ def test_a_bad_link_shows_a_notice_and_the_default_view(page, app_url):
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "/animation/x/y", "/a/%3Cscript%3Ealert(1)",
-                                  "/%00", "/pooling%00"])
+                                  "/%00", "/pooling%00", "/%ff", "/%C0%AE"])
 def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, path):
     # Streamlit alone answers with a blank page here: its relative assets
     # resolve under the fake folder (router.NoSuchPage redirects instead).
