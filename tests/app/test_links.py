@@ -413,3 +413,24 @@ def test_a_link_number_not_written_plainly_is_refused_with_the_real_reason(
     assert name not in at.query_params
     if name == "s_h":
         assert at.number_input(key="s_h").value == 1  # the default, not 10 or 2
+
+
+def test_a_table_in_a_link_takes_only_the_digits_0_to_9():
+    """re's \\d is Unicode: "conv,２,1" was read as a kernel of 2."""
+    columns, numeric = ("type", "k", "s"), ("k", "s")
+    assert codec.decode_rows("conv,2,1", columns, numeric=numeric)[0]["k"] == 2
+    for field in ("２", "٣", "²", "1_0"):
+        with pytest.raises(ValueError, match="is not a whole number"):
+            codec.decode_rows(f"conv,{field},1", columns, numeric=numeric)
+
+
+@pytest.mark.parametrize(("page", "name"), [("pages/learn_kernel.py", "lk_t"),
+                                            ("pages/animation.py", "step")])
+@pytest.mark.parametrize("value", ["²", "1²"])
+def test_a_step_in_a_link_with_other_digits_is_refused_in_the_apps_words(
+        open_page, page, name, value):
+    """"²" passed str.isdigit, then int() refused it with Python's "invalid literal" text."""
+    at = open_page(page, query={name: value}, timeout=60)
+    notices = _notices(at)
+    assert f"`{name}={value}` was ignored (" in notices, notices
+    assert "invalid literal" not in notices and "base 10" not in notices
