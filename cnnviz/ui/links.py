@@ -60,17 +60,18 @@ _CONSUMED = "_link_consumed"  # manual names read from the link in the first run
 def shown(value: object, limit: int = 40) -> str:
     """A value from a URL as safe, short plain text for a notice.
 
-    Only letters, digits and a few separators survive; the rest becomes "?".
-    The result goes in a code span, so Markdown cannot act on it.
+    Only letters, digits and a few separators survive ("%" too, so an address
+    with a broken escape such as ``/%ff`` is named as typed); the rest becomes
+    "?". The result goes in a code span, so Markdown cannot act on it.
 
     >>> shown("abc")
     'abc'
-    >>> shown("<img src=x onerror=alert(1)>")
-    '?img src=x onerror=alert(1)?'
+    >>> shown("<img src=x onerror=alert(1)>"), shown("/%ff")
+    ('?img src=x onerror=alert(1)?', '/%ff')
     >>> len(shown("x" * 100)), shown("x" * 100)[-1]
     (40, '…')
     """
-    text = re.sub(r"[^\w .,;:+\-/=()]", "?", str(value))
+    text = re.sub(r"[^\w .,;:+\-/=()%]", "?", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -62,3 +62,11 @@ def test_a_broken_percent_escape_opens_the_app_with_a_notice():
         scope = {"method": "GET", "path": unquote(raw.decode("ascii")), "raw_path": raw,
                  "headers": html}
         assert NoSuchPage.redirect_for(scope) is None
+
+
+def test_a_broken_escape_is_named_as_typed_in_the_notice(open_page):
+    """The redirect sends /%ff as ?nopage=/%25ff; the notice must show /%ff, not /?ff."""
+    at = open_page("pages/playground.py", query={"nopage": "/%ff"})
+    assert any("There is no page at `/%ff`" in w.value for w in at.warning), \
+        [w.value for w in at.warning]
+    assert not at.exception
