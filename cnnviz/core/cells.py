@@ -75,10 +75,14 @@ def parse_number(text: str) -> float | None:
 
     >>> parse_number("1/9") == 1 / 9, parse_number("−2"), parse_number("1/0")
     (True, -2.0, inf)
-    >>> parse_number("1/2/3") is None, parse_number("abc") is None
-    (True, True)
+    >>> parse_number("1/2/3") is None, parse_number("abc") is None, parse_number("1_0") is None
+    (True, True, True)
     """
     parts = text.strip().replace("\u2212", "-").split("/")
+    # float() also reads "1_0" as 10 and "２" or "٣" as digits: a value the cell
+    # does not show. Only the digits 0-9 make a number.
+    if "_" in text or any(ch.isdigit() and ch not in "0123456789" for ch in text):
+        return None
     try:
         values = [float(part) for part in parts]
     except ValueError:

@@ -98,6 +98,27 @@ def _nesting(text: str) -> int:
     return deepest
 
 
+#: The longest integer a view file may hold; Python refuses to read more than 4,300 digits
+#: (sys.get_int_max_str_digits) with a message of its own, and no setting needs a tenth of it.
+MAX_INT_DIGITS = 400
+
+
+class _LongNumber(ValueError):
+    """An integer in the file with more digits than :data:`MAX_INT_DIGITS`."""
+
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+
+def _int(text: str) -> int:
+    """``json.loads``'s reader of integers: refuses a long one before Python's own ``int``."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _LongNumber(digits)
+    return int(text)
+
+
 def read_view(data: bytes, *, pages: Collection[str]) -> View:
     """Check a view file and return its page and settings.
 
@@ -114,7 +135,8 @@ def read_view(data: bytes, *, pages: Collection[str]) -> View:
         Saying what is wrong, in words for the person who loaded the file:
         too large, not UTF-8 JSON, not a cnnviz view, an unknown key or
         version, an unknown page, settings that are not text, too many or
-        too long, or a name that no link could carry.
+        too long, a name that no link could carry, or an integer longer than
+        :data:`MAX_INT_DIGITS` digits.
     """
     if len(data) > MAX_BYTES:
         raise ValueError(f"the file has {len(data):,} bytes; a view file has at most "
@@ -129,9 +151,12 @@ def read_view(data: bytes, *, pages: Collection[str]) -> View:
         raise ValueError(f"the file is nested more than {MAX_DEPTH} levels deep; a view file "
                          "is an object of settings, two levels")
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_int)
     except json.JSONDecodeError as err:
         raise ValueError(f"the file is not JSON ({err.msg}, line {err.lineno})") from None
+    except _LongNumber as err:
+        raise ValueError(f"the file holds a number too long to read ({err.digits:,} digits); "
+                         "a view file holds its settings as text, as in a link") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f'this is not a cnnviz view (it needs "format": "{FORMAT}")')
     unknown = sorted(str(k)[:40] for k in doc if k not in _KEYS)

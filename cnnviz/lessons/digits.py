@@ -301,7 +301,8 @@ def training_caption(history: nn.History, n_train: int, n_test: int) -> str:
     """One line on how the network was trained and how well it does."""
     epochs = len(history.epoch_steps)
     final = history.test_accuracy[-1] if history.test_accuracy else float("nan")
-    return (f"{epochs} epochs over {n_train:,} training digits ({history.steps[-1]:,} steps of "
+    passes = f"{epochs} epoch" if epochs == 1 else f"{epochs} epochs"
+    return (f"{passes} over {n_train:,} training digits ({history.steps[-1]:,} steps of "
             f"{TRAINING['batch_size']} digits, Adam, random shifts of up to "
             f"{TRAINING['max_shift']} pixels) in {history.seconds:.0f} s; accuracy on the "
             f"{n_test:,} held-out test digits after the last epoch: {final:.3f}. The red curve "

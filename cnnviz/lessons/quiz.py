@@ -30,6 +30,7 @@ import math
 import random
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 from types import MappingProxyType
 
 import numpy as np
@@ -43,7 +44,7 @@ from cnnviz.core.trace import ConvTrace
 from cnnviz.data import samples
 
 __all__ = ["KINDS", "MAX_LEVEL", "MAX_SEED", "Question", "Verdict", "check", "close_enough",
-           "kind_for", "level_for", "make_question", "parse_number", "parse_shape"]
+           "kind_for", "level_for", "make_question", "parse_count", "parse_number", "parse_shape"]
 
 #: The kinds of question, as the page and the link name them.
 KINDS = MappingProxyType({
@@ -149,7 +150,29 @@ class Verdict:
 # --- reading answers ---------------------------------------------------------------------------
 
 _MINUS = MappingProxyType(str.maketrans({"−": "-", "–": "-", "\u2009": "", "\u202f": "", "_": ""}))
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# re.ASCII: \d is 0-9 only. Unicode \d (and str.isdigit) take "４", "٤" and "²", which
+# float() reads or int() refuses with Python's own text.
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+#: The most digits a typed whole number may have: a parameter count has at most ten or so,
+#: and Python itself refuses to print an int of 4,300 digits or more.
+MAX_COUNT_DIGITS = 60
+
+
+def _only_plain_digits(raw: str, example: str) -> None:
+    """Refuse text holding a digit other than 0-9 ("４", "٤", "²"), naming it."""
+    for ch in raw:
+        if (ch.isdigit() or ch.isnumeric()) and ch not in "0123456789":
+            raise ValueError(f"{raw.strip()[:30]!r}: “{ch}” is not one of the digits 0 to 9; "
+                             f"type plain digits, e.g. {example}")
+
+
+def _plain_number(raw: str, example: str = "14 or -2.5") -> str:
+    """The typed text with true minus signs, spaces and thousands separators taken out."""
+    _only_plain_digits(raw, example)
+    t = raw.strip().translate(_MINUS).replace(" ", "")
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", t, re.ASCII):
+        t = t.replace(",", "")
+    return t
 
 
 def parse_number(text: str) -> float:
@@ -172,9 +195,7 @@ def parse_number(text: str) -> float:
     ValueError: 'fourteen' is not a number: type digits, e.g. 14 or -2.5
     """
     raw = str(text)
-    t = raw.strip().translate(_MINUS).replace(" ", "")
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", t):
-        t = t.replace(",", "")
+    t = _plain_number(raw)
     parts = t.split("/")
     if len(parts) == 2 and all(_NUMBER.fullmatch(p) for p in parts) and float(parts[1]) != 0:
         return float(parts[0]) / float(parts[1])
@@ -184,6 +205,50 @@ def parse_number(text: str) -> float:
             return value
     shown = raw.strip()[:30] or "nothing"
     raise ValueError(f"{shown!r} is not a number: type digits, e.g. 14 or -2.5")
+
+
+def parse_count(text: str) -> int:
+    """A whole number the learner typed, read exactly: "280", "3,073,000", "−2.8e2", "1e30".
+
+    Not through ``float``: "999999999999999999999999999999" stays that number.
+
+    Raises
+    ------
+    ValueError
+        Saying what was typed, when it is not a whole number or has more than
+        :data:`MAX_COUNT_DIGITS` digits.
+
+    Examples
+    --------
+    >>> parse_count("3,073,000"), parse_count("2.8e2"), parse_count("999999999999999999999")
+    (3073000, 280, 999999999999999999999)
+    >>> parse_count("280.5")
+    Traceback (most recent call last):
+    ...
+    ValueError: '280.5' is not a whole number: parameters are counted, e.g. 280
+    """
+    raw = str(text)
+    shown = raw.strip()[:30] or "nothing"
+    t = _plain_number(raw, "280")
+    match = _NUMBER.fullmatch(t)
+    if match is None:
+        if "/" in t:  # a fraction such as 560/2: read as any number is, then checked whole
+            value = parse_number(raw)
+            if value.is_integer() and abs(value) < 2**53:
+                return int(value)
+            raise ValueError(f"{shown!r} is not a whole number: parameters are counted, "
+                             "e.g. 280")
+        raise ValueError(f"{shown!r} is not a number: type digits, e.g. 280")
+    exponent = int(match.group(3)[1:]) if match.group(3) else 0
+    digits = len(match.group(1).replace(".", "").lstrip("0"))
+    # Checked before Fraction builds 10**exponent: "1e999999999" would take minutes.
+    if digits + exponent > MAX_COUNT_DIGITS or exponent < -MAX_COUNT_DIGITS:
+        raise ValueError(f"{shown!r} has more than {MAX_COUNT_DIGITS} digits: type the count, "
+                         "e.g. 280")
+    value = Fraction(t)
+    if value.denominator != 1:
+        raise ValueError(f"{shown!r} is not a whole number: parameters are counted, e.g. 280")
+    return value.numerator
 
 
 def parse_shape(text: str) -> tuple[int, ...]:
@@ -204,9 +269,10 @@ def parse_shape(text: str) -> tuple[int, ...]:
     ValueError: '4.5 x 4' is not a shape: type whole numbers of rows and columns, e.g. 4 × 4
     """
     raw = str(text)
+    _only_plain_digits(raw, "4 × 4")
     t = raw.strip().lower().strip("()[]{} ")
     pieces = [p for p in re.split(r"\s*(?:×|x|\*|,|;|by)\s*|\s+", t) if p]
-    if pieces and len(pieces) <= 3 and all(p.isdigit() for p in pieces):
+    if pieces and len(pieces) <= 3 and all(re.fullmatch(r"[0-9]+", p) for p in pieces):
         return tuple(int(p) for p in pieces)
     shown = raw.strip()[:30] or "nothing"
     raise ValueError(f"{shown!r} is not a shape: type whole numbers of rows and columns, "
@@ -458,12 +524,9 @@ def check(question: Question, text: str) -> Verdict:
             right = got == question.answer
             said = f"{got[0]} × {got[1]}"
         elif question.kind == "parameters":
-            value = parse_number(text)
-            if not value.is_integer():
-                raise ValueError(f"{text.strip()[:30]!r} is not a whole number: parameters "
-                                 "are counted, e.g. 280")
-            right = int(value) == question.answer
-            said = f"{int(value):,}"
+            count = parse_count(text)
+            right = count == question.answer
+            said = f"{count:,}"
         elif question.kind == "kernel":
             if text not in question.choices:
                 raise ValueError("pick one of the four kernels")

@@ -55,7 +55,7 @@ def decode_rows(text: str, columns: Sequence[str], *, numeric: Sequence[str] = (
             if column in numeric:
                 if not field:
                     row[column] = None
-                elif re.fullmatch(r"\d{1,6}", field):
+                elif re.fullmatch(r"[0-9]{1,6}", field):  # not \d: it takes "２" and "٣"
                     row[column] = int(field)
                 else:
                     raise ValueError(f"row {r}, column {column}: {field!r} is not a whole number")

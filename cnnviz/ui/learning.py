@@ -7,6 +7,7 @@ number the pages show. Their cached runs live with every other cache in
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -30,7 +31,8 @@ FRAMES = 60
 
 def _step_number(text: str) -> int:
     """A step from the link: a whole number up to 10,000."""
-    if not (text.isdigit() and int(text) <= 10_000):
+    # Not str.isdigit: it takes "²", which int() then refuses in Python's words.
+    if not (re.fullmatch(r"[0-9]{1,9}", text) and int(text) <= 10_000):
         raise ValueError("not a step number")
     return int(text)
 

@@ -60,17 +60,18 @@ _CONSUMED = "_link_consumed"  # manual names read from the link in the first run
 def shown(value: object, limit: int = 40) -> str:
     """A value from a URL as safe, short plain text for a notice.
 
-    Only letters, digits and a few separators survive; the rest becomes "?".
-    The result goes in a code span, so Markdown cannot act on it.
+    Only letters, digits and a few separators survive ("%" too, so an address
+    with a broken escape such as ``/%ff`` is named as typed); the rest becomes
+    "?". The result goes in a code span, so Markdown cannot act on it.
 
     >>> shown("abc")
     'abc'
-    >>> shown("<img src=x onerror=alert(1)>")
-    '?img src=x onerror=alert(1)?'
+    >>> shown("<img src=x onerror=alert(1)>"), shown("/%ff")
+    ('?img src=x onerror=alert(1)?', '/%ff')
     >>> len(shown("x" * 100)), shown("x" * 100)[-1]
     (40, '…')
     """
-    text = re.sub(r"[^\w .,;:+\-/=()]", "?", str(value))
+    text = re.sub(r"[^\w .,;:+\-/=()%]", "?", str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -95,11 +96,13 @@ def start() -> None:
     # widget, and `inf` raises OverflowError there, inside Streamlit, where no page
     # code can catch it. Widgets seed from the link the run started with, so such
     # a value is dropped from the URL and the run starts again without it.
-    infinite = [name for name in list(st.query_params)[:MAX_PARAMS]
-                if not _finite_or_text(st.query_params.get(name, "")[:MAX_VALUE_CHARS])]
-    if infinite:
-        for name in infinite:
-            _refuse(name, st.query_params.get(name, ""), "not a finite number")
+    # Streamlit reads them with Python's int()/float(), which also take "1_0" (10)
+    # and "２" (2): a number the link does not show. Those go the same way.
+    refused = {name: why for name in list(st.query_params)[:MAX_PARAMS]
+               if (why := _number_problem(st.query_params.get(name, "")[:MAX_VALUE_CHARS]))}
+    if refused:
+        for name, why in refused.items():
+            _refuse(name, st.query_params.get(name, ""), why)
             del st.query_params[name]
         st.rerun()
     st.session_state[_OPENED] = True
@@ -137,17 +140,40 @@ def reopen() -> None:
     start()
 
 
-def _finite_or_text(value: str) -> bool:
-    """False for a number that is infinite or not a number (``inf``, ``-inf``, ``1e400``).
+#: A number as a link writes it: ASCII digits, an optional sign, point and exponent.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
-    >>> [_finite_or_text(v) for v in ("2", "1e308", "sobel_x", "inf", "-Infinity", "1e400")]
-    [True, True, True, False, False, False]
+
+def _number_problem(value: str) -> str | None:
+    """Why a link value Python would read as a number cannot be used, or None.
+
+    None for text (its widget or parser checks it) and for a plain number.
+    Python's ``int``/``float`` (and so Streamlit's binding of number inputs)
+    read ``1_0`` as 10 and full-width ``２`` as 2, and a finite number too large
+    for a float as infinity.
+
+    >>> [_number_problem(v) for v in ("2", "-1.5e3", "1e308", "sobel_x", "inf", "-Infinity")]
+    [None, None, None, None, 'not a finite number', 'not a finite number']
+    >>> _number_problem("1_0"), _number_problem("２")
+    ('“_” inside a number: write the digits only', '“２” is not one of the digits 0 to 9')
+    >>> _number_problem("9" * 500), _number_problem("1e400")
+    ('out of range: beyond what any setting takes', 'out of range: beyond what any setting takes')
     """
     try:
         number = float(value)
     except ValueError:
-        return True  # text: its widget or parser checks it
-    return math.isfinite(number)
+        return None
+    if _PLAIN_NUMBER.fullmatch(value):
+        # Written plainly, so finite: only too large for a float.
+        return None if math.isfinite(number) else "out of range: beyond what any setting takes"
+    odd = next((ch for ch in value if ch.isdigit() and ch not in "0123456789"), None)
+    if odd is not None:
+        return f"“{odd}” is not one of the digits 0 to 9"
+    if "_" in value:
+        return "“_” inside a number: write the digits only"
+    if not math.isfinite(number):
+        return "not a finite number"
+    return None  # spaces around a plain number: read as typed
 
 
 def opening() -> Mapping[str, str]:

@@ -52,9 +52,10 @@ def controls() -> dict:
                int(c[4].number_input("Padding cols", 0, 8, 0, key=PW, **k.LINK,
                                      help="Cells added left and right; at most half the size.")))
     c = st.columns([1.4, 1, 1, 2])
-    same = c[0].toggle("Stride s = pool size (the default)", True, key=SAME_STRIDE, **k.LINK,
-                       help="The lectures' default: windows side by side, no overlap. Switch "
-                            "off to choose the stride per axis.")
+    # Short: at 1280 × 720 in presenter mode "(the default)" was cut off; the help says it.
+    same = c[0].toggle("Stride s = pool size", True, key=SAME_STRIDE, **k.LINK,
+                       help="On by default, as in the lectures: windows side by side, no "
+                            "overlap. Switch off to choose the stride per axis.")
     stride = None
     if not same:
         stride = (int(c[1].number_input("Stride rows s_H", 1, 16, 2, key=SH, **k.LINK)),

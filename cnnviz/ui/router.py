@@ -22,9 +22,10 @@ nothing else does, and no other module touches Streamlit internals
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 import streamlit as st
 
@@ -58,15 +59,34 @@ def unexpected_error(exc: Exception) -> bool:
     return True
 
 
+def _malformed(raw: bytes) -> bool:
+    """Whether a raw path is one the browser's ``decodeURIComponent`` refuses ("URI malformed").
+
+    A ``%`` not followed by two hex digits, or escapes whose bytes are not UTF-8
+    (``/%ff``, the overlong ``/%C0%AE``). The server decodes those bytes into
+    U+FFFD, so only the raw path tells.
+    """
+    text = raw.decode("latin-1")
+    if re.search(r"%(?![0-9A-Fa-f]{2})", text):
+        return True
+    try:
+        unquote_to_bytes(text).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 class NoSuchPage:
-    """ASGI middleware: a path two or more segments deep, or with a control character such as
-    ``%00``, opens the app with a notice.
+    """ASGI middleware: a path two or more segments deep, with a control character such as
+    ``%00``, or with a broken percent-escape such as ``%ff``, opens the app with a notice.
 
     Streamlit answers every unknown path with its ``index.html``, whose assets
     are relative (``./static/…``). One segment deep (``/poolng``) they still
     resolve and Streamlit says the page does not exist; two deep
     (``/etc/passwd``) they resolve to ``/etc/static/…``, get ``index.html``
-    again, and the browser shows a blank page forever. So such a request is
+    again, and the browser shows a blank page forever. A broken escape
+    (``/%ff``) gets the page too, whose frontend cannot decode its own address
+    and stays grey forever. So such a request is
     redirected to the app's root with the path in ``?nopage=``, which
     :func:`cnnviz.ui.links.start` reports. Streamlit's own routes (its first
     segments below) pass untouched. Installed through the public ``st.App``
@@ -115,6 +135,9 @@ class NoSuchPage:
         True
         >>> NoSuchPage.redirect_for({"method": "GET", "path": "/pooling\\x00", "headers": html})
         '/?nopage=/pooling%00'
+        >>> NoSuchPage.redirect_for({"method": "GET", "path": "/\\ufffd", "raw_path": b"/%ff",
+        ...                          "headers": html})
+        '/?nopage=/%25ff'
         """
         if scope.get("method") not in ("GET", "HEAD"):
             return None
@@ -130,6 +153,12 @@ class NoSuchPage:
         # A control character (/%00, /pooling%00) names no page at any depth, and
         # Streamlit's own handler would answer it with a bare "400 Bad Request".
         odd = any(ord(ch) < 32 or ord(ch) == 127 for ch in inner)
+        # A broken escape (/%ff): shown as typed, since its decoded form is only U+FFFD.
+        raw = scope.get("raw_path")
+        if isinstance(raw, bytes) and _malformed(raw):
+            typed = raw.decode("latin-1")
+            inner = typed[len(root):] if root and typed.startswith(root + "/") else typed
+            odd = True
         if (len(parts) < 2 and not odd) or cls.SERVED.intersection(parts):
             return None
         # Quoted, so the Location can only ever be this app's root plus a query.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import streamlit as st
 
@@ -73,7 +75,8 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     step past the end of a smaller grid becomes its last step, here and in the link.
     """
     def step_of(text: str) -> int:
-        if not (text.isdigit() and int(text) < n_steps):
+        # Not str.isdigit: it takes "²", which int() then refuses in Python's words.
+        if not (re.fullmatch(r"[0-9]{1,9}", text) and int(text) < n_steps):
             raise ValueError(f"this grid has steps 0 to {n_steps - 1}")
         return int(text)
 

@@ -335,7 +335,10 @@ INTEGER_INPUTS = [
 def test_an_infinite_number_in_a_link_is_refused_not_a_crash(open_page, page, name, value):
     at = open_page(page, query={name: value}, timeout=60)  # open_page fails on an exception
     notices = _notices(at)
-    assert f"`{name}={value}` was ignored (not a finite number)" in notices, notices
+    # 1e400 is a finite number, only too large: its reason is the range.
+    why = ("out of range: beyond what any setting takes" if value == "1e400"
+           else "not a finite number")
+    assert f"`{name}={value}` was ignored ({why})" in notices, notices
     assert name not in at.query_params
     assert "not a setting of this page" not in notices
 
@@ -389,3 +392,45 @@ def test_a_link_value_a_control_changes_names_what_it_shows_instead(open_page):
     notices = _notices(at)
     assert "`d_h=2.7` was ignored (not a value this control takes): it shows `2`." in notices
     assert "default" not in notices  # 2 is not the default (1)
+
+
+@pytest.mark.parametrize(("page", "name", "value", "why"), [
+    # int() reads "1_0" as 10 and "２" as 2: silently a number the link does not show.
+    ("pages/playground.py", "s_h", "1_0", "“_” inside a number: write the digits only"),
+    ("pages/playground.py", "s_h", "２", "“２” is not one of the digits 0 to 9"),
+    ("pages/pooling.py", "pl_kh", "1_0", "“_” inside a number: write the digits only"),
+    ("pages/quiz.py", "q_seed", "٣", "“٣” is not one of the digits 0 to 9"),
+    # A finite whole number, just too large: the reason is the range, not infinity.
+    ("pages/playground.py", "s_h", "9" * 500, "out of range: beyond what any setting takes"),
+    ("pages/quiz.py", "q_seed", "-" + "9" * 400, "out of range: beyond what any setting takes"),
+])
+def test_a_link_number_not_written_plainly_is_refused_with_the_real_reason(
+        open_page, page, name, value, why):
+    at = open_page(page, query={name: value}, timeout=60)
+    notices = _notices(at)
+    assert f"was ignored ({why})" in notices, notices
+    assert "not a finite number" not in notices
+    assert name not in at.query_params
+    if name == "s_h":
+        assert at.number_input(key="s_h").value == 1  # the default, not 10 or 2
+
+
+def test_a_table_in_a_link_takes_only_the_digits_0_to_9():
+    """re's \\d is Unicode: "conv,２,1" was read as a kernel of 2."""
+    columns, numeric = ("type", "k", "s"), ("k", "s")
+    assert codec.decode_rows("conv,2,1", columns, numeric=numeric)[0]["k"] == 2
+    for field in ("２", "٣", "²", "1_0"):
+        with pytest.raises(ValueError, match="is not a whole number"):
+            codec.decode_rows(f"conv,{field},1", columns, numeric=numeric)
+
+
+@pytest.mark.parametrize(("page", "name"), [("pages/learn_kernel.py", "lk_t"),
+                                            ("pages/animation.py", "step")])
+@pytest.mark.parametrize("value", ["²", "1²"])
+def test_a_step_in_a_link_with_other_digits_is_refused_in_the_apps_words(
+        open_page, page, name, value):
+    """"²" passed str.isdigit, then int() refused it with Python's "invalid literal" text."""
+    at = open_page(page, query={name: value}, timeout=60)
+    notices = _notices(at)
+    assert f"`{name}={value}` was ignored (" in notices, notices
+    assert "invalid literal" not in notices and "base 10" not in notices

@@ -118,7 +118,7 @@ def test_a_bad_link_shows_a_notice_and_the_default_view(page, app_url):
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "/animation/x/y", "/a/%3Cscript%3Ealert(1)",
-                                  "/%00", "/pooling%00"])
+                                  "/%00", "/pooling%00", "/%ff", "/%C0%AE"])
 def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, path):
     # Streamlit alone answers with a blank page here: its relative assets
     # resolve under the fake folder (router.NoSuchPage redirects instead).
@@ -132,15 +132,16 @@ def test_a_path_two_segments_deep_opens_the_app_with_a_notice(page, app_url, pat
     assert not no_exception_box(page)
 
 
-@pytest.mark.parametrize(("path", "title"), [
-    ("/?s_h=inf", "Convolution playground"), ("/pooling?pl_kh=-inf", "Pooling"),
-    ("/quiz?q_seed=1e400", "Practice"),
+@pytest.mark.parametrize(("path", "title", "why"), [
+    ("/?s_h=inf", "Convolution playground", "not a finite number"),
+    ("/pooling?pl_kh=-inf", "Pooling", "not a finite number"),
+    ("/quiz?q_seed=1e400", "Practice", "out of range"),
 ])
-def test_an_infinite_link_value_is_a_notice_in_the_browser_too(page, app_url, path, title):
+def test_an_infinite_link_value_is_a_notice_in_the_browser_too(page, app_url, path, title, why):
     """Streamlit seeds widgets from the URL the browser sent: the value must be gone from it."""
     page.goto(f"{app_url}{path}")
     wait_for_app(page, title)
-    page.get_by_text("not a finite number").first.wait_for()
+    page.get_by_text(why).first.wait_for()
     assert no_exception_box(page) == []
     assert "inf" not in page.url and "1e400" not in page.url
 

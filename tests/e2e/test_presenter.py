@@ -177,3 +177,21 @@ def test_the_saved_view_follows_a_change_inside_the_playgrounds_fragment(project
     _, view = _save_view(pg, tmp_path)
     assert view["page"] == "" and view["params"]["s_h"] == "2", view
     assert view["params"]["k"] == "1,0,0;1,0,1;0,1,1", view
+
+
+# Every element under a widget's label whose text the browser cuts with "…".
+_CUT_LABELS = """() => [...document.querySelectorAll(
+    '[data-testid="stMain"] [data-testid="stWidgetLabel"], [data-testid="stMain"] label')]
+    .flatMap(label => [label, ...label.querySelectorAll('*')])
+    .filter(el => el.scrollWidth > el.clientWidth + 1 && el.innerText.trim())
+    .map(el => el.innerText.trim())"""
+
+
+def test_pooling_labels_are_not_cut_on_a_projector(projector, app_url):
+    """At 1280 × 720 in presenter mode the toggle read "Stride s = pool size (the def…"."""
+    pg = projector
+    _open(pg, f"{app_url}/pooling?present=true", "Pooling")
+    assert not no_exception_box(pg)
+    pg.get_by_text("Stride s = pool size").first.wait_for()
+    assert pg.evaluate(_CUT_LABELS) == []
+    _shot(pg, "pooling_labels")

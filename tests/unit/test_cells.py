@@ -72,3 +72,14 @@ def test_whole_cell_defaults_and_errors():
         whole_cell(-1, "p", minimum=0)
     with pytest.raises(ValueError, match="the k cell is empty"):
         whole_cell("  ", "k")
+
+
+@pytest.mark.parametrize("text", ["1_0", "1_000.5", "２", "٣/2", "1/1_0", "-１"])
+def test_a_cell_written_with_underscores_or_other_digits_is_not_a_number(text):
+    """float() reads "1_0" as 10 and "２" as 2: a kernel the cell does not show."""
+    assert parse_number(text) is None
+    with pytest.raises(ValueError) as info:
+        number_cell(text, 1, 2, name="kernel")
+    assert str(info.value) == f"kernel cell (row 1, column 2) is not a number: {text!r}"
+    with pytest.raises(ValueError, match="is not a number"):
+        kernel_from_table([["1", text], ["0", "1"]])

@@ -109,3 +109,18 @@ def test_each_preprocessing_step_is_kept_to_show():
     for _, step in p.steps:
         assert step.ndim == 2 and np.isfinite(step).all()
         assert step.min() >= 0 and step.max() <= 1
+
+
+@pytest.mark.parametrize(("epochs", "said"), [(1, "1 epoch over"), (2, "2 epochs over"),
+                                              (12, "12 epochs over")])
+def test_the_training_caption_counts_epochs_in_words_that_agree(epochs, said):
+    """The digits page said "1 epochs" after one epoch of training."""
+    from cnnviz.core.nn import History
+    from cnnviz.lessons.digits import training_caption
+
+    history = History(steps=[10 * epochs], loss=[0.5], train_accuracy=[0.9],
+                      epoch_steps=[10 * (i + 1) for i in range(epochs)],
+                      test_accuracy=[0.9] * epochs, seconds=3.0)
+    text = training_caption(history, 4000, 1000)
+    assert text.startswith(said), text
+    assert "1 epochs" not in text

@@ -149,6 +149,46 @@ def test_numbers_are_read_with_true_minus_and_fractions():
         quiz.parse_number("1e999")
 
 
+@pytest.mark.parametrize(("text", "digit"), [("4²", "²"), ("²x²", "²"), ("４x４", "４"),
+                                             ("٤ × ٤", "٤"), ("1⁄2", None)])
+def test_a_shape_with_digits_other_than_0_to_9_is_refused_saying_so(text, digit):
+    """"4²" passed str.isdigit and then int() raised Python's own "invalid literal" text."""
+    q = quiz.Question("shape", 0, 1, "", (4, 4), "4 × 4", ("w",))
+    verdict = quiz.check(q, text)
+    assert verdict.status == "unreadable" and not verdict.scored
+    assert "invalid literal" not in verdict.message.lower()
+    if digit:
+        assert f"“{digit}” is not one of the digits 0 to 9" in verdict.message
+
+
+@pytest.mark.parametrize("text", ["²", "４", "٤٢", "1e²"])
+def test_numbers_with_digits_other_than_0_to_9_are_refused_saying_so(text):
+    for kind, answer in (("parameters", 280), ("value", 14.0)):
+        q = quiz.Question(kind, 0, 1, "", answer, str(answer), ("w",))
+        verdict = quiz.check(q, text)
+        assert verdict.status == "unreadable", (kind, text)
+        assert "is not one of the digits 0 to 9" in verdict.message, (kind, text)
+
+
+def test_a_parameter_count_is_read_exactly_as_typed():
+    """Through float, 999999999999999999999999999999 was echoed as 1,000,000,000,000,000,019,…"""
+    big = 10**30 - 1
+    q = quiz.Question("parameters", 0, 1, "", 280, "280", ("w",))
+    verdict = quiz.check(q, "999999999999999999999999999999")
+    assert verdict.status == "wrong"
+    assert "you said 999,999,999,999,999,999,999,999,999,999;" in verdict.message
+    assert quiz.parse_count("999,999,999,999,999,999,999,999,999,999") == big
+    assert quiz.parse_count("1e30") == 10**30 and quiz.parse_count("−2.80e2") == -280
+    exact = quiz.Question("parameters", 0, 1, "", big, f"{big:,}", ("w",))
+    assert quiz.check(exact, str(big)).status == "right"
+    assert quiz.check(exact, str(big + 1)).status == "wrong"  # float called these equal
+    # Too long to be a count: refused in words, not Python's int_max_str_digits text.
+    for text in ("9" * 5000, "1e999999999", "1e-999999999"):
+        verdict = quiz.check(q, text)
+        assert verdict.status == "unreadable", text
+        assert "sys." not in verdict.message and "digits" in verdict.message, text
+
+
 def test_wrong_answers_carry_the_same_worked_arithmetic_as_right_ones():
     q = quiz.make_question("shape", 3, 2)
     right, wrong = quiz.check(q, q.answer_text), quiz.check(q, "1 x 1")

@@ -52,6 +52,23 @@ def test_a_bad_view_file_is_refused_saying_why(data, says):
     assert says in str(err.value)
 
 
+@pytest.mark.parametrize("where", ["link", "version", "params"])
+def test_a_huge_integer_in_a_view_file_is_refused_in_the_apps_own_words(where):
+    """json.loads raises a plain ValueError with Python's own text for 4,300+ digits."""
+    huge = "9" * 5000
+    doc = _doc().decode().replace('"animation?src=x"', "LINK")
+    data = {"link": doc.replace("LINK", huge),
+            "version": doc.replace('"version": 1', f'"version": {huge}').replace("LINK", '""'),
+            "params": doc.replace('"src": "Lecture"', f'"src": {huge}').replace("LINK", '""'),
+            }[where].encode()
+    with pytest.raises(ValueError) as err:
+        read_view(data, pages=PAGES)
+    says = str(err.value)
+    assert says == ("the file holds a number too long to read (5,000 digits); a view file "
+                    "holds its settings as text, as in a link")
+    assert "sys." not in says and "int_max_str_digits" not in says
+
+
 def test_the_number_rule_grows_with_the_cell_and_shrinks_with_the_label():
     assert number_font(40, 1) == 20 and number_font(80, 1) == NUMBER_FIT["max"]
     assert number_font(40, 4) < number_font(40, 2) <= number_font(40, 1)
