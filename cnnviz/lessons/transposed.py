@@ -31,6 +31,7 @@ from cnnviz.core.transposed import (
     transposed_output_size,
 )
 from cnnviz.data.pixels import in_unit_range
+from cnnviz.lessons.formulas import size_latex
 from cnnviz.lessons.matrix import grey
 
 __all__ = [
@@ -113,7 +114,8 @@ class TransposedView:
 
 def _input_side(formula: SizeFormula) -> str:
     """The forward size formula's LaTeX, its result named as the input it maps back to."""
-    return formula.latex.replace(f"n_{formula.axis}^{{[l]}}", f"n_{formula.axis}^{{[l-1]}}", 1)
+    axis = formula.axis
+    return size_latex(formula).replace(f"n_{axis}^{{[l]}}", f"n_{axis}^{{[l-1]}}", 1)
 
 
 def transposed_view(
