@@ -39,6 +39,7 @@ __all__ = [
     "DilationView",
     "TransposedView",
     "dilation_view",
+    "step_lines",
     "transposed_size_latex",
     "transposed_view",
 ]
@@ -110,6 +111,35 @@ class TransposedView:
     def maps_back(self) -> bool:
         """The forward convolution brings the output back to the input's shape."""
         return self.back_shape == self.steps.x.shape
+
+
+def step_lines(steps: TransposeSteps) -> list[str]:
+    """The three steps of a transposed convolution in words, with the shapes.
+
+    ``steps`` is :func:`cnnviz.core.transposed.transpose_as_conv_steps`'s result.
+
+    Examples
+    --------
+    >>> from cnnviz.core.transposed import transpose_as_conv_steps
+    >>> steps = transpose_as_conv_steps([[1, 2], [3, 4]], np.ones((3, 3)), stride=2)
+    >>> print(step_lines(steps)[0])
+    1. Insert s − 1 = 1 zero between neighbouring input cells: 2×2 → 3×3.
+    """
+    (h, w), (uh, uw), (ph, pw) = steps.x.shape, steps.upsampled.shape, steps.padded.shape
+    (oh, ow) = steps.output.shape
+    (sh, sw), (dh, dw) = steps.stride, steps.dilation
+    (t, b), (le, r) = steps.border
+    zeros = f"{sh - 1}" if sh == sw else f"{sh - 1} (rows) and {sw - 1} (columns)"
+    noun = "zero" if (sh, sw) == (2, 2) else "zeros"
+    dil = "" if (dh, dw) == (1, 1) else f", dilation {dh if dh == dw else (dh, dw)}"
+    cut = " (negative: cut off)" if min(t, b, le, r) < 0 else ""
+    return [
+        f"1. Insert s − 1 = {zeros} {noun} between neighbouring input cells: "
+        f"{h}×{w} → {uh}×{uw}.",
+        f"2. Add d(f − 1) − p cells around (+ output_padding at the bottom/right): "
+        f"top {t}, bottom {b}, left {le}, right {r}{cut}: {uh}×{uw} → {ph}×{pw}.",
+        f"3. Slide the kernel turned by 180° with stride 1{dil}: {ph}×{pw} → {oh}×{ow}.",
+    ]
 
 
 def _input_side(formula: SizeFormula) -> str:
