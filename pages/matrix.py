@@ -132,6 +132,6 @@ if mv.identical:
 else:
     st.error(f"The three results differ: max |difference| = {mv.max_difference:.3g}.")
 st.subheader("What W looks like")
-st.markdown("\n".join(f"- {line}" for line in mv.facts.lines()))
+st.markdown("\n".join(f"- {line}" for line in mview.fact_lines(mv.facts)))
 st.subheader("Fully connected vs convolution")
 st.markdown("\n".join(f"- {line}" for line in mview.param_lines(mv.params)))

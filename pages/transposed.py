@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnnviz.core.kernels import kernel_choices
-from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, transposed_view
+from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, step_lines, transposed_view
 from cnnviz.ui import charts, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
@@ -42,7 +42,7 @@ if tv is not None:
     for latex in tv.size_latex:
         st.latex(latex)
     steps = tv.steps
-    st.markdown("\n".join(tv.steps.lines()))
+    st.markdown("\n".join(step_lines(tv.steps)))
     grid_row([(f"Input x: {show.shape_text(steps.x.shape)}", steps.x, {"height": 260}),
               (f"1. zeros inserted: {show.shape_text(steps.upsampled.shape)}", steps.upsampled,
                {"cells": tv.upsampled_cells, "height": 300}),

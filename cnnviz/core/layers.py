@@ -23,11 +23,9 @@ import math
 import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from cnnviz.core._checks import as_int, check_mode, effective_size, same_padding, window_count
 from cnnviz.core.activations import ACTIVATION_LABELS
-from cnnviz.core.text import format_number
 
 __all__ = [
     "size_formula",
@@ -35,7 +33,6 @@ __all__ = [
     "LRN",
     "Activation",
     "AdaptivePool",
-    "Comparison",
     "Conv",
     "Dense",
     "Dropout",
@@ -45,7 +42,6 @@ __all__ = [
     "SizeFormula",
     "conv_params",
     "dense_params",
-    "lecture_comparisons",
     "propagate",
     "grow_receptive_field",
     "receptive_field",
@@ -343,11 +339,17 @@ class SizeFormula:
     exact : bool
         Whether ``(n + 2p − f) / s`` was whole; if not, the floor dropped the
         last positions (the window never hangs over the padded edge).
-    latex : str
-        E.g. ``n_H^{[l]} = \\left\\lfloor \\frac{32 + 2\\cdot 0 - 5}{1} \\right\\rfloor + 1 = 28``.
-    words : str
-        The lectures' way of saying it, e.g. "(10 + 2·0 − 3)/2 + 1 = 4.5: a fraction,
-        so round down to the lower integer: n_W = 4".
+
+    Notes
+    -----
+    Numbers only: :mod:`cnnviz.lessons.formulas` writes it out as LaTeX
+    (``size_latex``) and in the lectures' words (``size_words``).
+
+    Examples
+    --------
+    >>> sf = size_formula(10, 3, stride=2)
+    >>> sf.span, sf.padded, sf.quotient, sf.n_out
+    (3, 10, 4.5, 4)
     """
 
     axis: str
@@ -358,8 +360,21 @@ class SizeFormula:
     stride: int
     n_out: int
     exact: bool
-    latex: str
-    words: str = ""
+
+    @property
+    def span(self) -> int:
+        """Pixels the window covers: ``d(f − 1) + 1``."""
+        return effective_size(self.f, self.dilation)
+
+    @property
+    def padded(self) -> int:
+        """The input side with its zeros: ``n^[l-1]`` plus both pads."""
+        return self.n_in + self.pad[0] + self.pad[1]
+
+    @property
+    def quotient(self) -> float:
+        """``(n + 2p − span) / s + 1`` before rounding down (``n_out`` is its floor)."""
+        return (self.padded - self.span) / self.stride + 1
 
 
 @dataclass(frozen=True)
@@ -444,21 +459,7 @@ def _size_formula(
             f"({padded}), so the output would be empty (n_{axis}^[l] < 1)"
         )
     n_out = window_count(n + pad[0] + pad[1], span, s)
-    pad_tex = rf"2\cdot {pad[0]}" if pad[0] == pad[1] else f"({pad[0]} + {pad[1]})"
-    f_tex = f"{f}" if d == 1 else rf"({d}\cdot({f} - 1) + 1)"
-    latex = (
-        rf"n_{axis}^{{[l]}} = \left\lfloor \frac{{{n} + {pad_tex} - {f_tex}}}{{{s}}} "
-        rf"\right\rfloor + 1 = {n_out}"
-    )
-    # The lectures divide first and then "for fractions pick the lower integer":
-    # (10 − 3)/2 + 1 = 4.5, so 4.
-    pad_txt = f"2·{pad[0]}" if pad[0] == pad[1] else f"({pad[0]} + {pad[1]})"
-    f_txt = f"{f}" if d == 1 else f"{span}"
-    raw = format_number(top / s + 1, 4)
-    words = f"({n} + {pad_txt} − {f_txt})/{s} + 1 = {raw}"
-    if top % s:
-        words += f": a fraction, so round down to the lower integer: n_{axis} = {n_out}"
-    return SizeFormula(axis, n, pad, f, d, s, n_out, top % s == 0, latex, words)
+    return SizeFormula(axis, n, pad, f, d, s, n_out, top % s == 0)
 
 
 def size_formula(
@@ -507,8 +508,8 @@ def propagate(input_shape: Sequence[int], layers: Sequence[Layer]) -> list[Layer
     >>> info = propagate((10, 10, 1), [Conv(1, 3, stride=2)])[0]
     >>> info.output_shape, info.formulas[0].exact
     ((4, 4, 1), False)
-    >>> print(info.formulas[0].latex)
-    n_H^{[l]} = \\left\\lfloor \\frac{10 + 2\\cdot 0 - 3}{2} \\right\\rfloor + 1 = 4
+    >>> info.formulas[0].quotient, info.formulas[0].n_out
+    (4.5, 4)
     >>> propagate((4,), [Conv(1, 3)])  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -712,134 +713,3 @@ def grow_receptive_field(
     (11, 2)
     """
     return r + (effective_size(kernel_size, dilation) - 1) * jump, jump * stride
-
-
-# --- the lectures' scale arguments ------------------------------------------
-
-
-class Comparison(NamedTuple):
-    """One of the lectures' dense-versus-convolution figures.
-
-    ``value`` is computed exactly; ``lecture_figure`` is the round number the
-    lecture quotes (``value`` rounds to it).
-    """
-
-    description: str
-    formula: str
-    value: int
-    lecture_figure: float
-
-
-def lecture_comparisons() -> list[Comparison]:
-    """The lectures' parameter and memory counts, each computed from its formula.
-
-    About "57.6 GB for RGB": it is 4 bytes (float32) times ``120000²``
-    weights, where 120000 = 200·200·3, i.e. the RGB image fully connected to a
-    layer of the same size (200×200×3 neurons). That is the same network as
-    the lectures' "≈ 1.4·10¹⁰ parameters"; connecting the RGB image to a
-    grey-sized layer (120000·40000 weights) would give only 19.2 GB.
-
-    Returns
-    -------
-    list of Comparison
-        ``(description, formula, value, lecture_figure)`` rows.
-
-    Examples
-    --------
-    >>> rows = lecture_comparisons()
-    >>> rows[0].value, rows[0].formula
-    (3083010, '3072·1000 + 1000·10 + 1000 + 10')
-    >>> [row.value for row in rows[5:9]]
-    [84, 280, 30, 50]
-    >>> [row.value for row in rows[9:]]
-    [921600, 92160000, 67500, 67500000]
-    """
-    cifar_in = 32 * 32 * 3
-    hidden, classes = 1000, 10
-    grey = 200 * 200
-    rgb = 200 * 200 * 3
-    float32 = 4
-    grey_fc = dense_params(grey, grey)
-    rgb_fc = dense_params(rgb, rgb)
-    return [
-        Comparison(
-            "CIFAR-10 (32×32×3 = 3072 inputs): dense net, one hidden layer of 1000, "
-            "10 outputs (parameters)",
-            f"{cifar_in}·{hidden} + {hidden}·{classes} + {hidden} + {classes}",
-            dense_params(cifar_in, hidden) + dense_params(hidden, classes),
-            3e6,
-        ),
-        Comparison(
-            "200×200 grey image fully connected to a same-size layer (parameters)",
-            f"{grey}² + {grey}",
-            grey_fc,
-            1.6e9,
-        ),
-        Comparison(
-            "200×200 grey, fully connected to a same-size layer, stored in float32 (bytes)",
-            f"({grey}² + {grey})·{float32}",
-            grey_fc * float32,
-            6.4e9,
-        ),
-        Comparison(
-            "200×200×3 RGB image fully connected to a same-size layer (parameters)",
-            f"{rgb}² + {rgb}",
-            rgb_fc,
-            1.4e10,
-        ),
-        Comparison(
-            "200×200×3 RGB, fully connected to a same-size layer, stored in float32 (bytes)",
-            f"({rgb}² + {rgb})·{float32}",
-            rgb_fc * float32,
-            57.6e9,
-        ),
-        Comparison(
-            "3×3 convolution with 3 filters on an RGB image, any size (parameters)",
-            "(3·3·3 + 1)·3",
-            conv_params(3, 3, 3),
-            84,
-        ),
-        Comparison(
-            "Ten 3×3×3 filters, whatever the image size (parameters)",
-            "(3·3·3 + 1)·10",
-            conv_params(3, 3, 10),
-            280,
-        ),
-        Comparison(
-            "Three stacked 3×3 convolutions, one channel (7×7 receptive field, parameters)",
-            "3·(3·3·1 + 1)·1",
-            3 * conv_params(3, 1, 1),
-            30,
-        ),
-        Comparison(
-            "One 7×7 convolution, one channel (same receptive field, parameters)",
-            "(7·7·1 + 1)·1",
-            conv_params(7, 1, 1),
-            50,
-        ),
-        # Lecture 001 rounds loosely ("almost 1M", "100M"): the exact counts stand beside.
-        Comparison(
-            "640×480 colour image: input features, \"almost 1M\"",
-            "640·480·3",
-            640 * 480 * 3,
-            1e6,
-        ),
-        Comparison(
-            "640×480 colour image fully connected to 100 units (weights), \"100M\"",
-            "640·480·3·100",
-            640 * 480 * 3 * 100,
-            1e8,
-        ),
-        Comparison(
-            "150×150×3 image: inputs",
-            "150·150·3",
-            150 * 150 * 3,
-            67_500,
-        ),
-        Comparison(
-            "150×150×3 fully connected to 1000 units: W^[1] is 67,500 × 1000 (weights)",
-            "150·150·3·1000",
-            150 * 150 * 3 * 1000,
-            67_500_000,
-        ),
-    ]

@@ -340,32 +340,6 @@ class ConvMatrixFacts:
         """Block Toeplitz with Toeplitz blocks."""
         return self.block_toeplitz and self.toeplitz_blocks
 
-    def lines(self) -> list[str]:
-        """The facts as sentences, in the lectures' words."""
-        (n_out, n_in), (oh, ow), (h, w) = self.shape, self.out_shape, self.input_shape
-        total = n_out * n_in
-        if self.doubly_block_toeplitz:
-            kind = ("Doubly block Toeplitz: each block diagonal repeats one block, and each "
-                    "block is constant along its diagonals.")
-        elif self.block_toeplitz:
-            kind = ("Block Toeplitz (blocks repeat along block diagonals), but the blocks are "
-                    "not Toeplitz: a stride, or padding that copies pixels, breaks the bands.")
-        elif self.toeplitz_blocks:
-            kind = ("Toeplitz blocks, but not block Toeplitz: a stride, or padding that copies "
-                    "pixels, breaks the repetition between block rows.")
-        else:
-            kind = ("Not Toeplitz: a stride, or padding that copies pixels, breaks the bands; "
-                    "it is still one kernel repeated.")
-        return [
-            f"W is {n_out} × {n_in}: one row per output cell ({oh}×{ow}), one column per "
-            f"input pixel ({h}×{w}).",
-            f"{self.nnz} of {total} entries are stored ({100 * self.density:.1f} %), "
-            f"{self.nonzero} of them non-zero; a dense layer would learn all {total}.",
-            f"As a {oh} × {h} grid of {ow} × {w} blocks: {self.nonzero_blocks} non-zero, "
-            f"{self.distinct_blocks} distinct, on {self.block_diagonals} block diagonals.",
-            kind,
-        ]
-
 
 def _constant_full_groups(keys: list[np.ndarray], values: np.ndarray, size: np.ndarray) -> bool:
     """True if entries grouped by ``keys`` share one value and each group has ``size`` members.
@@ -401,7 +375,7 @@ def describe_conv_matrix(
     Returns
     -------
     ConvMatrixFacts
-        Its ``lines()`` are ready to print.
+        Numbers only; :func:`cnnviz.lessons.matrix.fact_lines` writes them out.
 
     Raises
     ------

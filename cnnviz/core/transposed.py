@@ -318,6 +318,8 @@ class TransposeSteps:
     output : conv2d(padded, turned_kernel, bias, dilation=d), stride 1 (step 3);
         equal to :func:`conv_transpose2d`.
     stride, padding, output_padding, dilation : per axis.
+
+    :func:`cnnviz.lessons.transposed.step_lines` says the three steps in words.
     """
 
     x: np.ndarray
@@ -330,24 +332,6 @@ class TransposeSteps:
     padding: Pair
     output_padding: Pair
     dilation: Pair
-
-    def lines(self) -> list[str]:
-        """The three steps in words, with the shapes."""
-        (h, w), (uh, uw), (ph, pw) = self.x.shape, self.upsampled.shape, self.padded.shape
-        (oh, ow) = self.output.shape
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        (t, b), (le, r) = self.border
-        zeros = f"{sh - 1}" if sh == sw else f"{sh - 1} (rows) and {sw - 1} (columns)"
-        noun = "zero" if (sh, sw) == (2, 2) else "zeros"
-        dil = "" if (dh, dw) == (1, 1) else f", dilation {dh if dh == dw else (dh, dw)}"
-        cut = " (negative: cut off)" if min(t, b, le, r) < 0 else ""
-        return [
-            f"1. Insert s − 1 = {zeros} {noun} between neighbouring input cells: "
-            f"{h}×{w} → {uh}×{uw}.",
-            f"2. Add d(f − 1) − p cells around (+ output_padding at the bottom/right): "
-            f"top {t}, bottom {b}, left {le}, right {r}{cut}: {uh}×{uw} → {ph}×{pw}.",
-            f"3. Slide the kernel turned by 180° with stride 1{dil}: {ph}×{pw} → {oh}×{ow}.",
-        ]
 
 
 def _pad_or_crop(arr: np.ndarray, border: PerSide) -> np.ndarray:

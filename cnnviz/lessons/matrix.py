@@ -45,6 +45,7 @@ __all__ = [
     "CellView",
     "MatrixView",
     "SmallInput",
+    "fact_lines",
     "grey",
     "matrix_view",
     "param_lines",
@@ -363,6 +364,46 @@ def matrix_view(
         facts=describe_conv_matrix(w_sparse, img.shape, geom.out_shape), params=params,
         windows=window_coords(img.shape, ker.shape, **geo),
     )
+
+
+def fact_lines(facts: ConvMatrixFacts) -> list[str]:
+    """The facts of a conv matrix as sentences, in the lectures' words.
+
+    ``facts`` is :func:`cnnviz.core.matrix.describe_conv_matrix` of W.
+
+    Examples
+    --------
+    >>> from cnnviz.core.matrix import conv_matrix, describe_conv_matrix
+    >>> W = conv_matrix(np.arange(9.0).reshape(3, 3), (4, 4))
+    >>> lines = fact_lines(describe_conv_matrix(W, (4, 4), (2, 2)))
+    >>> lines[0]
+    'W is 4 × 16: one row per output cell (2×2), one column per input pixel (4×4).'
+    >>> lines[-1].startswith("Doubly block Toeplitz")
+    True
+    """
+    (n_out, n_in), (oh, ow), (h, w) = facts.shape, facts.out_shape, facts.input_shape
+    total = n_out * n_in
+    if facts.doubly_block_toeplitz:
+        kind = ("Doubly block Toeplitz: each block diagonal repeats one block, and each "
+                "block is constant along its diagonals.")
+    elif facts.block_toeplitz:
+        kind = ("Block Toeplitz (blocks repeat along block diagonals), but the blocks are "
+                "not Toeplitz: a stride, or padding that copies pixels, breaks the bands.")
+    elif facts.toeplitz_blocks:
+        kind = ("Toeplitz blocks, but not block Toeplitz: a stride, or padding that copies "
+                "pixels, breaks the repetition between block rows.")
+    else:
+        kind = ("Not Toeplitz: a stride, or padding that copies pixels, breaks the bands; "
+                "it is still one kernel repeated.")
+    return [
+        f"W is {n_out} × {n_in}: one row per output cell ({oh}×{ow}), one column per "
+        f"input pixel ({h}×{w}).",
+        f"{facts.nnz} of {total} entries are stored ({100 * facts.density:.1f} %), "
+        f"{facts.nonzero} of them non-zero; a dense layer would learn all {total}.",
+        f"As a {oh} × {h} grid of {ow} × {w} blocks: {facts.nonzero_blocks} non-zero, "
+        f"{facts.distinct_blocks} distinct, on {facts.block_diagonals} block diagonals.",
+        kind,
+    ]
 
 
 def param_lines(params: ParamComparison) -> list[str]:

@@ -37,6 +37,7 @@ from cnnviz.core.text import format_number
 from cnnviz.data.networks import EXPORT_HELP, MAX_FILE_BYTES, MAX_LAYERS, MAX_NPZ_BYTES
 from cnnviz.data.pixels import resample
 from cnnviz.lessons.digits import FilterMatch, match_filters
+from cnnviz.lessons.formulas import size_words
 
 __all__ = [
     "SAMPLES",
@@ -201,7 +202,7 @@ def shape_caption(step: Step) -> str:
     """The output shape, in words, with the size formula filled in for convolutions and pools."""
     text = f"[{step.index}] {step.node.op} “{step.node.name}”: output {_shape(step.output.shape)}"
     for f in step.formulas:
-        text += f"; n_{f.axis} = {f.words}"
+        text += f"; n_{f.axis} = {size_words(f)}"
     return text
 
 

@@ -8,7 +8,8 @@ whole class the same question. :func:`check` reads what the learner typed
 and returns a :class:`Verdict`: right, wrong, or unreadable (a message, never
 a wrong mark, for text that is not an answer at all). Right or wrong, the
 verdict carries the worked arithmetic in the lectures' words: the size formula
-with the numbers (:func:`cnnviz.core.layers.size_formula`), the parameter
+with the numbers (:func:`cnnviz.core.layers.size_formula`, written out by
+:func:`cnnviz.lessons.formulas.size_words`), the parameter
 count, or the products and the sum of one window
 (:class:`cnnviz.core.trace.ConvTrace`).
 
@@ -42,6 +43,7 @@ from cnnviz.core.layers import conv_params, size_formula
 from cnnviz.core.text import factor, format_number
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data import samples
+from cnnviz.lessons.formulas import size_words
 
 __all__ = ["KINDS", "MAX_LEVEL", "MAX_SEED", "Question", "Verdict", "check", "close_enough",
            "kind_for", "level_for", "make_question", "parse_count", "parse_number", "parse_shape"]
@@ -353,7 +355,7 @@ def _shape(rng: random.Random, seed: int, level: int) -> Question:
         if square and sf.n_in in seen:
             continue
         seen.add(sf.n_in)
-        line = f"n_{sf.axis}: {sf.words}" if not square else sf.words
+        line = f"n_{sf.axis}: {size_words(sf)}" if not square else size_words(sf)
         worked.append(line if line.endswith(str(sf.n_out)) else f"{line}, so {sf.n_out}")
     worked.append(f"Output shape: **{answer[0]} × {answer[1]}**.")
     return Question("shape", seed, level, prompt, answer, f"{answer[0]} × {answer[1]}",

@@ -5,8 +5,9 @@ Three things the "Shapes and parameters" page shows, computed here:
 - :func:`calculate`: the output size of one layer along one axis, with the
   padding resolved ("valid", "same" or a custom ``p``), how many windows read
   each cell of the padded input, the cells no window ever reads, and why.
-- :func:`comparison_rows`: the lectures' dense-versus-convolution figures as
-  table rows (exact value and the lecture's round figure).
+- :func:`comparison_rows`: the lectures' dense-versus-convolution figures
+  (:func:`lecture_comparisons`, each computed from its formula with the core's
+  counts) as table rows (exact value and the lecture's round figure).
 - :func:`parse_stack` and :func:`analyse_stack`: a stack typed in as table
   rows (conv / pool / activation / flatten / dense) turned into
   :mod:`cnnviz.core.layers` specs, then per-layer shapes, parameters, multiply-adds,
@@ -42,10 +43,12 @@ from cnnviz.core.layers import (
     LayerInfo,
     Pool,
     SizeFormula,
-    lecture_comparisons,
+    conv_params,
+    dense_params,
     propagate,
     size_formula,
 )
+from cnnviz.lessons.formulas import size_latex, size_words
 from cnnviz.lessons.networks import ARCHITECTURES
 
 __all__ = [
@@ -58,6 +61,7 @@ __all__ = [
     "PADDINGS",
     "PAD_CHOICES",
     "Calculation",
+    "Comparison",
     "PublishedCheck",
     "StackReport",
     "analyse_stack",
@@ -67,6 +71,7 @@ __all__ = [
     "format_bytes",
     "format_count",
     "layer_formulas",
+    "lecture_comparisons",
     "parse_stack",
     "published_check",
     "same_explanation",
@@ -173,7 +178,8 @@ class Calculation:
     span : int
         ``d(f − 1) + 1``: the pixels one window covers.
     formula : SizeFormula
-        The filled-in size formula (``formula.latex``, ``formula.exact``).
+        The size formula's numbers (``formula.n_out``, ``formula.exact``); written out by
+        :func:`cnnviz.lessons.formulas.size_latex`.
     coverage : ndarray of int, shape (n + pad[0] + pad[1],)
         How many windows read each cell of the padded axis.
     unread_input : tuple of int
@@ -279,7 +285,7 @@ def _notes(
         notes.append(f"$(n + 2p - f)/s = {top}/{s}$ is whole: the last window ends exactly "
                      "on the last padded row.")
     else:
-        notes.append(f"As the lectures say it: {formula.words}. That is "
+        notes.append(f"As the lectures say it: {size_words(formula)}. That is "
                      f"$\\lfloor {top}/{s} \\rfloor = {top // s}$ steps after the first window: "
                      "the window never hangs over the edge.")
     last_end = (formula.n_out - 1) * s + span - 1 - pad[0]  # in input indices
@@ -337,8 +343,136 @@ output keeps $n = 10$.
 # --- the lectures' comparisons ---------------------------------------------------
 
 
+class Comparison(NamedTuple):
+    """One of the lectures' dense-versus-convolution figures.
+
+    ``value`` is computed exactly; ``lecture_figure`` is the round number the
+    lecture quotes (``value`` rounds to it).
+    """
+
+    description: str
+    formula: str
+    value: int
+    lecture_figure: float
+
+
+def lecture_comparisons() -> list[Comparison]:
+    """The lectures' parameter and memory counts, each computed from its formula.
+
+    About "57.6 GB for RGB": it is 4 bytes (float32) times ``120000²``
+    weights, where 120000 = 200·200·3, i.e. the RGB image fully connected to a
+    layer of the same size (200×200×3 neurons). That is the same network as
+    the lectures' "≈ 1.4·10¹⁰ parameters"; connecting the RGB image to a
+    grey-sized layer (120000·40000 weights) would give only 19.2 GB.
+
+    Returns
+    -------
+    list of Comparison
+        ``(description, formula, value, lecture_figure)`` rows.
+
+    Examples
+    --------
+    >>> rows = lecture_comparisons()
+    >>> rows[0].value, rows[0].formula
+    (3083010, '3072·1000 + 1000·10 + 1000 + 10')
+    >>> [row.value for row in rows[5:9]]
+    [84, 280, 30, 50]
+    >>> [row.value for row in rows[9:]]
+    [921600, 92160000, 67500, 67500000]
+    """
+    cifar_in = 32 * 32 * 3
+    hidden, classes = 1000, 10
+    grey = 200 * 200
+    rgb = 200 * 200 * 3
+    float32 = 4
+    grey_fc = dense_params(grey, grey)
+    rgb_fc = dense_params(rgb, rgb)
+    return [
+        Comparison(
+            "CIFAR-10 (32×32×3 = 3072 inputs): dense net, one hidden layer of 1000, "
+            "10 outputs (parameters)",
+            f"{cifar_in}·{hidden} + {hidden}·{classes} + {hidden} + {classes}",
+            dense_params(cifar_in, hidden) + dense_params(hidden, classes),
+            3e6,
+        ),
+        Comparison(
+            "200×200 grey image fully connected to a same-size layer (parameters)",
+            f"{grey}² + {grey}",
+            grey_fc,
+            1.6e9,
+        ),
+        Comparison(
+            "200×200 grey, fully connected to a same-size layer, stored in float32 (bytes)",
+            f"({grey}² + {grey})·{float32}",
+            grey_fc * float32,
+            6.4e9,
+        ),
+        Comparison(
+            "200×200×3 RGB image fully connected to a same-size layer (parameters)",
+            f"{rgb}² + {rgb}",
+            rgb_fc,
+            1.4e10,
+        ),
+        Comparison(
+            "200×200×3 RGB, fully connected to a same-size layer, stored in float32 (bytes)",
+            f"({rgb}² + {rgb})·{float32}",
+            rgb_fc * float32,
+            57.6e9,
+        ),
+        Comparison(
+            "3×3 convolution with 3 filters on an RGB image, any size (parameters)",
+            "(3·3·3 + 1)·3",
+            conv_params(3, 3, 3),
+            84,
+        ),
+        Comparison(
+            "Ten 3×3×3 filters, whatever the image size (parameters)",
+            "(3·3·3 + 1)·10",
+            conv_params(3, 3, 10),
+            280,
+        ),
+        Comparison(
+            "Three stacked 3×3 convolutions, one channel (7×7 receptive field, parameters)",
+            "3·(3·3·1 + 1)·1",
+            3 * conv_params(3, 1, 1),
+            30,
+        ),
+        Comparison(
+            "One 7×7 convolution, one channel (same receptive field, parameters)",
+            "(7·7·1 + 1)·1",
+            conv_params(7, 1, 1),
+            50,
+        ),
+        # Lecture 001 rounds loosely ("almost 1M", "100M"): the exact counts stand beside.
+        Comparison(
+            "640×480 colour image: input features, \"almost 1M\"",
+            "640·480·3",
+            640 * 480 * 3,
+            1e6,
+        ),
+        Comparison(
+            "640×480 colour image fully connected to 100 units (weights), \"100M\"",
+            "640·480·3·100",
+            640 * 480 * 3 * 100,
+            1e8,
+        ),
+        Comparison(
+            "150×150×3 image: inputs",
+            "150·150·3",
+            150 * 150 * 3,
+            67_500,
+        ),
+        Comparison(
+            "150×150×3 fully connected to 1000 units: W^[1] is 67,500 × 1000 (weights)",
+            "150·150·3·1000",
+            150 * 150 * 3 * 1000,
+            67_500_000,
+        ),
+    ]
+
+
 #: The worked example (``cnnviz.lessons.lectures``) each row of
-#: :func:`cnnviz.core.layers.lecture_comparisons` belongs to, row by row.
+#: :func:`lecture_comparisons` belongs to, row by row.
 COMPARISON_EXAMPLES = ("000.1", "003.1", "003.1", "003.5", "003.1", "003.5", "004.12",
                        "003.7", "003.7", "001.1", "001.1", "004.1", "004.1")
 
@@ -594,7 +728,7 @@ def layer_formulas(report: StackReport) -> list[tuple[str, str]]:
         shown = info.formulas[:1] if _same_axes(info) else info.formulas
         for formula in shown:
             out.append((f"[{info.index}] {info.label}",
-                        formula.latex.replace("{[l]}", f"{{[{info.index}]}}")))
+                        size_latex(formula).replace("{[l]}", f"{{[{info.index}]}}")))
     return out
 
 

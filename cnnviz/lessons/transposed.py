@@ -31,6 +31,7 @@ from cnnviz.core.transposed import (
     transposed_output_size,
 )
 from cnnviz.data.pixels import in_unit_range
+from cnnviz.lessons.formulas import size_latex
 from cnnviz.lessons.matrix import grey
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "DilationView",
     "TransposedView",
     "dilation_view",
+    "step_lines",
     "transposed_size_latex",
     "transposed_view",
 ]
@@ -111,9 +113,39 @@ class TransposedView:
         return self.back_shape == self.steps.x.shape
 
 
+def step_lines(steps: TransposeSteps) -> list[str]:
+    """The three steps of a transposed convolution in words, with the shapes.
+
+    ``steps`` is :func:`cnnviz.core.transposed.transpose_as_conv_steps`'s result.
+
+    Examples
+    --------
+    >>> from cnnviz.core.transposed import transpose_as_conv_steps
+    >>> steps = transpose_as_conv_steps([[1, 2], [3, 4]], np.ones((3, 3)), stride=2)
+    >>> print(step_lines(steps)[0])
+    1. Insert s − 1 = 1 zero between neighbouring input cells: 2×2 → 3×3.
+    """
+    (h, w), (uh, uw), (ph, pw) = steps.x.shape, steps.upsampled.shape, steps.padded.shape
+    (oh, ow) = steps.output.shape
+    (sh, sw), (dh, dw) = steps.stride, steps.dilation
+    (t, b), (le, r) = steps.border
+    zeros = f"{sh - 1}" if sh == sw else f"{sh - 1} (rows) and {sw - 1} (columns)"
+    noun = "zero" if (sh, sw) == (2, 2) else "zeros"
+    dil = "" if (dh, dw) == (1, 1) else f", dilation {dh if dh == dw else (dh, dw)}"
+    cut = " (negative: cut off)" if min(t, b, le, r) < 0 else ""
+    return [
+        f"1. Insert s − 1 = {zeros} {noun} between neighbouring input cells: "
+        f"{h}×{w} → {uh}×{uw}.",
+        f"2. Add d(f − 1) − p cells around (+ output_padding at the bottom/right): "
+        f"top {t}, bottom {b}, left {le}, right {r}{cut}: {uh}×{uw} → {ph}×{pw}.",
+        f"3. Slide the kernel turned by 180° with stride 1{dil}: {ph}×{pw} → {oh}×{ow}.",
+    ]
+
+
 def _input_side(formula: SizeFormula) -> str:
     """The forward size formula's LaTeX, its result named as the input it maps back to."""
-    return formula.latex.replace(f"n_{formula.axis}^{{[l]}}", f"n_{formula.axis}^{{[l-1]}}", 1)
+    axis = formula.axis
+    return size_latex(formula).replace(f"n_{axis}^{{[l]}}", f"n_{axis}^{{[l-1]}}", 1)
 
 
 def transposed_view(

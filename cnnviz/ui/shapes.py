@@ -13,6 +13,7 @@ from types import MappingProxyType
 import pandas as pd
 import streamlit as st
 
+from cnnviz.lessons.formulas import size_latex
 from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
@@ -97,7 +98,7 @@ def calculation(calc: Calculation) -> None:
     """The padding used, the filled-in formula, the floor explained, unread rows warned."""
     st.markdown(f"Padding $p$: {calc.pad[0]} before, {calc.pad[1]} after ({calc.padding}); "
                 f"the padded input is {calc.padded} wide.")
-    st.latex(calc.formula.latex)
+    st.latex(size_latex(calc.formula))
     for note in calc.notes:
         st.markdown(note)
     for note in calc.unread_notes:

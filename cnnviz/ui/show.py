@@ -12,6 +12,7 @@ import streamlit as st
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
 from cnnviz.core.text import exact_digits
+from cnnviz.lessons.formulas import size_latex, size_words
 
 from . import charts, presenter, views
 from .cached import grid_figure, image_figure
@@ -105,9 +106,9 @@ def shape_formulas(geom: ConvGeometry, *, what: str = "window") -> None:
     for axis, name in ((0, "H"), (1, "W")):
         f = size_formula(geom.in_shape[axis], geom.kernel_shape[axis], pad=geom.padding[axis],
                          stride=geom.stride[axis], dilation=geom.dilation[axis], axis=name)
-        st.latex(f.latex)
+        st.latex(size_latex(f))
         if not f.exact:
-            st.caption(f"As the lectures say it: {f.words}.")
+            st.caption(f"As the lectures say it: {size_words(f)}.")
     rows, cols = geom.unreached
     if rows or cols:
         parts = [f"{n} {word}" for n, word in ((rows, "row(s) at the bottom"),

@@ -20,6 +20,7 @@ from cnnviz.core.matrix import (
     im2col,
     window_coords,
 )
+from cnnviz.lessons.matrix import fact_lines
 from tests.reference import conv_loop
 
 RNG = np.random.default_rng(2024)
@@ -239,7 +240,7 @@ def test_zero_padding_stride_one_is_doubly_block_toeplitz(kw):
     assert facts.distinct_blocks == 3 and facts.block_diagonals == 3
     assert facts.nnz == W.nnz == facts.nonzero
     assert facts.density == pytest.approx(W.nnz / np.prod(W.shape))
-    assert facts.lines()[-1].startswith("Doubly block Toeplitz")
+    assert fact_lines(facts)[-1].startswith("Doubly block Toeplitz")
 
 
 def test_circular_same_is_block_circulant_hence_doubly_toeplitz():
@@ -265,7 +266,7 @@ def test_stride_and_copying_padding_break_the_bands(kw, block_toeplitz, toeplitz
     facts = describe_conv_matrix(W, shape, plan_conv(shape, k.shape, **geo).out_shape)
     assert (facts.block_toeplitz, facts.toeplitz_blocks) == (block_toeplitz, toeplitz_blocks)
     assert not facts.doubly_block_toeplitz
-    assert len(facts.lines()) == 4
+    assert len(fact_lines(facts)) == 4
 
 
 def test_describe_hand_case_and_dense_input():
@@ -276,7 +277,7 @@ def test_describe_hand_case_and_dense_input():
     assert describe_conv_matrix(W.toarray(), (4, 4), (2, 2)).nonzero == 32
     empty = describe_conv_matrix(np.zeros((4, 16)), (4, 4), (2, 2))
     assert (empty.nnz, empty.distinct_blocks, empty.doubly_block_toeplitz) == (0, 0, True)
-    assert "W is 4 × 16" in facts.lines()[0]
+    assert "W is 4 × 16" in fact_lines(facts)[0]
 
 
 def test_describe_errors():

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cnnviz.core.layers import Conv, Dense, Flatten, Pool, lecture_comparisons
+from cnnviz.core.layers import Conv, Dense, Flatten, Pool
 from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     EXERCISES,
@@ -19,6 +19,7 @@ from cnnviz.lessons.shapes import (
     comparison_rows,
     format_bytes,
     layer_formulas,
+    lecture_comparisons,
     parse_stack,
     published_check,
     same_explanation,

@@ -17,6 +17,7 @@ from cnnviz.core.transposed import (
     transpose_as_conv_steps,
     transposed_output_size,
 )
+from cnnviz.lessons.transposed import step_lines
 
 RNG = np.random.default_rng(99)
 
@@ -155,7 +156,7 @@ def test_steps_arrays_and_lines():
     assert st_.border == ((1, 2), (1, 2))
     assert st_.padded.shape == (6, 6)
     assert st_.output.shape == (4, 4)
-    lines = st_.lines()
+    lines = step_lines(st_)
     assert len(lines) == 3
     assert "2×2 → 3×3" in lines[0] and "3×3 → 6×6" in lines[1] and "6×6 → 4×4" in lines[2]
 
