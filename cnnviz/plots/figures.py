@@ -35,6 +35,7 @@ import numpy as np
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.data.pixels import in_unit_range
+from cnnviz.lessons.export import bmatrix, markdown_table
 from cnnviz.plots.display import (
     NUMBER_FIT,
     display_png,
@@ -90,7 +91,12 @@ class Picture:
     - ``numbers``: ``None``, or ``{"text": [[str]], "font", "fit"}``: the text
       printed in every cell, the font size (px) expected at the nominal width,
       and the :data:`cnnviz.plots.display.NUMBER_FIT` rule the browser applies
-      to the cells it draws.
+      to the cells it draws;
+    - ``copy``: ``None``, or, with the numbers, ``{"latex": str, "markdown": str}``:
+      the grid as a LaTeX ``bmatrix`` and a Markdown table
+      (:mod:`cnnviz.lessons.export`, at the cells' own digits, so the copied
+      numbers are the printed ones), which the map's "LaTeX" and "Markdown"
+      buttons copy as they are.
 
     The browser gets :meth:`pack`'s bytes: a PNG and a float array travel as
     they are, not as base64 text inside JSON (a third smaller, and the
@@ -243,6 +249,10 @@ def grid_figure(
     ([['1', '0', '0'], ['0', '1', '0'], ['0', '0', '1']], True)
     >>> grid_figure(np.zeros((17, 17))).meta["numbers"] is None
     True
+    >>> print(grid_figure(np.array([[0.5, -2.0]]), digits=1).meta["copy"]["latex"])
+    \\begin{bmatrix}
+    0.5 & -2
+    \\end{bmatrix}
     >>> p = grid_figure(np.eye(7), present=True, width=350)
     >>> p.meta["numbers"]["font"] >= 20, p.meta["colorbar"] is None
     (True, True)
@@ -257,7 +267,7 @@ def grid_figure(
     colorbar = colorbar and not (present and small)
     note = f"{mapping}: {shown.note}"
     bar = _colorbar(shown) if colorbar else None
-    numbers = None
+    numbers = copy = None
     if small:
         text = np.vectorize(lambda v: format_number(v, digits), otypes=[str])(arr)
         longest = max((len(t) for t in text.ravel()), default=1)
@@ -269,9 +279,13 @@ def grid_figure(
         font = (number_font(cell, longest, present=present) or number_font(cell, longest)
                 or NUMBER_FIT["min"])
         numbers = {"text": text.tolist(), "font": int(font), "fit": dict(NUMBER_FIT)}
+        # Slides out (issue 18): the texts the map's copy buttons hand over, written by
+        # export's one rule at the cells' digits (format_number, as the cells above).
+        copy = {"latex": bmatrix(arr, digits=digits),
+                "markdown": markdown_table(arr, digits=digits)}
     return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
                         colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers,
-                        digits=digits)
+                        digits=digits, copy=copy)
 
 
 def _colorbar(shown) -> dict:
@@ -321,7 +335,8 @@ def _colours(colorscale: str | Sequence) -> list[list]:
 
 def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | None,
                   present: bool, png: bytes, step: int, hover: dict, colorbar: dict | None,
-                  shapes: list[dict], values: bytes = b"", numbers: dict | None = None) -> Picture:
+                  shapes: list[dict], values: bytes = b"", numbers: dict | None = None,
+                  copy: dict | None = None) -> Picture:
     """What every picture carries: the frame (title, subtitle, height) and the picture."""
     # The subtitle's "; " parts; the browser wraps them to the width it has.
     lines = [part for part in note.split("; ") if part]
@@ -333,13 +348,14 @@ def _picture_data(title: str, note: str, shape: tuple[int, int], height: int | N
         "shape": [int(n) for n in shape], "step": int(step),
         "hover": hover, "colorbar": colorbar, "shapes": shapes,
         # A small grid's row and column indices along its edges, as a matrix is labelled.
-        "axes": max(shape) <= NUMBERS_MAX_SIDE, "numbers": numbers,
+        "axes": max(shape) <= NUMBERS_MAX_SIDE, "numbers": numbers, "copy": copy,
     }, png, values)
 
 
 def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int | None,
                  present: bool, colorbar: dict | None, shapes: list[dict],
-                 numbers: dict | None = None, digits: int = 3) -> Picture:
+                 numbers: dict | None = None, digits: int = 3,
+                 copy: dict | None = None) -> Picture:
     """A map: its colours as a PNG, its raw values on the hover grid, its numbers if small."""
     sr, sc = _steps(arr.shape, HOVER_MAX_SIDE)
     sample = _raw_data(arr[::sr, ::sc])
@@ -351,7 +367,7 @@ def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int |
     step = _png_step(arr.shape)
     raw = np.ascontiguousarray(sample, dtype=sample.dtype.newbyteorder("<")).tobytes()
     return _picture_data(title, note, arr.shape, height, present, display_png(shown, step=step),
-                         step, hover, colorbar, shapes, raw, numbers)
+                         step, hover, colorbar, shapes, raw, numbers, copy)
 
 
 def window_shapes(

@@ -189,3 +189,30 @@ def test_the_read_out_gets_the_grids_digits():
     assert small.meta["hover"]["digits"] == 2
     assert small.meta["numbers"]["text"][0][0] == format_number(1 / 3, 2) == "0.33"
     assert unpack(big.pack()).meta["hover"]["digits"] == 4
+
+
+def test_a_small_grid_carries_its_latex_and_markdown_at_its_printed_digits():
+    """Slides out (issue 18): the copy texts are export's, at the cells' own digits, and
+    their numbers are exactly the printed cells (a 0.333 copied under a printed 0.33 fails)."""
+    from cnnviz.lessons.export import bmatrix, markdown_table
+
+    values = np.array([[1 / 3, -2.0, 0.125], [2.675, 0.0, -1e-9]])
+    for digits in (1, 2, 3):
+        meta = grid_figure(values, title="demo", digits=digits).meta
+        assert meta["copy"] == {"latex": bmatrix(values, digits=digits),
+                                "markdown": markdown_table(values, digits=digits)}
+        cells = meta["numbers"]["text"]
+        latex_rows = meta["copy"]["latex"].splitlines()[1:-1]
+        assert [row.rstrip(" \\").split(" & ") for row in latex_rows] == cells
+        md_rows = meta["copy"]["markdown"].splitlines()[2:]
+        assert [row.strip("| ").split(" | ")[1:] for row in md_rows] == cells
+    assert grid_figure(values, digits=2).meta["numbers"]["text"][0][0] == "0.33"
+    assert "0.33 & -2 & 0.12" in grid_figure(values, digits=2).meta["copy"]["latex"]
+
+
+def test_a_big_map_carries_no_copy_texts():
+    assert grid_figure(np.zeros((NUMBERS_MAX_SIDE + 1, 5))).meta["copy"] is None
+    assert grid_figure(np.zeros((3, 3)), show_numbers=False).meta["copy"] is None
+    assert image_figure(RNG.random((40, 40, 3))).meta["copy"] is None
+    # and what travels to the browser says so
+    assert unpack(grid_figure(np.zeros((64, 64))).pack()).meta["copy"] is None

@@ -18,7 +18,9 @@
  *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
  * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
- * button downloads the map's pixels. Keyboard:
+ * button downloads the map's pixels. A grid that prints its numbers also has
+ * "LaTeX" and "Markdown" buttons (slides out, issue 18): they copy the texts
+ * Python wrote (meta.copy, cnnviz.lessons.export), never text made here. Keyboard:
  * focus the picture, arrows move the read-out one cell (Shift: ten), + and -
  * zoom around it, 0 resets. The read-out is also announced (aria-live).
  *
@@ -142,6 +144,50 @@ export function valueText(meta, values, i, j) {
   return own ?? formatNumber(values[i * hv.shape[1] + j], hv.digits ?? 3);
 }
 
+/**
+ * The copy buttons a picture offers: one per text Python sent in meta.copy (a grid that
+ * prints its numbers), none for a map without numbers. Each says what it copies (its
+ * label, and the name a screen reader hears) and the text, as Python wrote it. No DOM.
+ */
+export function copyChoices(meta) {
+  const copy = meta.copy || {};
+  const what = meta.title || "this grid";
+  return [["latex", "LaTeX", "a LaTeX bmatrix"], ["markdown", "Markdown", "a Markdown table"]]
+    .filter(([kind]) => typeof copy[kind] === "string")
+    .map(([kind, label, as]) => ({ kind, label, text: copy[kind], name: `Copy ${what} as ${as}` }));
+}
+
+// Put text on the clipboard: the Clipboard API where the page is a secure context
+// (https, localhost); else (a class server on plain http) a hidden textarea and
+// execCommand("copy"), which browsers still honour during a click. True if copied.
+async function writeClipboard(win, doc, text) {
+  if (win.isSecureContext && win.navigator.clipboard) {
+    try {
+      await win.navigator.clipboard.writeText(text);
+      return true;
+    } catch (err) {
+      // Refused (no permission, the document not focused): the old way may still work.
+    }
+  }
+  const back = doc.activeElement;  // selecting the textarea moves the focus; give it back
+  const area = doc.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.setAttribute("aria-hidden", "true");
+  Object.assign(area.style, { position: "fixed", top: "0", left: "-9999px", opacity: "0" });
+  doc.body.appendChild(area);
+  area.select();
+  let ok = false;
+  try {
+    ok = doc.execCommand("copy");
+  } catch (err) {
+    ok = false;
+  }
+  area.remove();
+  if (back && back.focus) back.focus();
+  return ok;
+}
+
 // Replace an element's children by one <div> per line of text.
 function setLines(el, lines) {
   const doc = el.ownerDocument;
@@ -192,6 +238,10 @@ class MapView {
             <button type="button" class="cm-reset" hidden>Reset zoom</button>
             <button type="button" class="cm-save" data-testid="cnnviz-map-save"
               title="Download the map's pixels as a PNG (each cell a square of pixels)">PNG</button>
+            <button type="button" class="cm-copy" data-kind="latex" data-testid="cnnviz-map-latex"
+              title="Copy the numbers as a LaTeX bmatrix" hidden>LaTeX</button>
+            <button type="button" class="cm-copy" data-kind="markdown" data-testid="cnnviz-map-markdown"
+              title="Copy the numbers as a Markdown table" hidden>Markdown</button>
           </div>
         </div>
         <div class="cm-bar" aria-hidden="true"><canvas class="cm-ramp"></canvas><div class="cm-ticks"></div></div>
@@ -207,6 +257,7 @@ class MapView {
     this.tip = q(".cm-tip");
     this.reset = q(".cm-reset");
     this.save = q(".cm-save");
+    this.copyButtons = [...this.root.querySelectorAll(".cm-copy")];
     this.live = q(".cm-live");
     this.view = null;      // [x, y, w, h] in cells
     this.cursor = null;    // [row, col] for the keyboard
@@ -249,6 +300,14 @@ class MapView {
     this.values = values;
     this.canvas.classList.toggle("cm-pick", !!data.pick);
     this.save.setAttribute("aria-label", `Download ${data.title || "this map"} as a PNG`);
+    const choices = new Map(copyChoices(data).map((c) => [c.kind, c]));
+    for (const button of this.copyButtons) {
+      const choice = choices.get(button.dataset.kind);
+      button.hidden = !choice;
+      if (choice && button.getAttribute("aria-label") !== choice.name) {
+        button.setAttribute("aria-label", choice.name);
+      }
+    }
     // A new map of the same shape keeps the zoom: a teacher compares kernels on one spot.
     if (first || !same || JSON.stringify(data.margin) !== this.marginKey) this.view = this.home(data);
     this.marginKey = JSON.stringify(data.margin);
@@ -627,6 +686,9 @@ class MapView {
     this.endDrag = end;
     cv.addEventListener("dblclick", () => this.zoomTo(-Infinity, -Infinity, Infinity));
     this.save.addEventListener("click", () => this.download());
+    for (const button of this.copyButtons) {
+      button.addEventListener("click", () => this.copy(button));
+    }
     this.reset.addEventListener("click", (e) => {
       this.zoomTo(-Infinity, -Infinity, Infinity);
       // The button hides itself: a keyboard press (detail 0) keeps the focus on the
@@ -714,6 +776,20 @@ class MapView {
       }
     }
     return c;
+  }
+
+  // Copy the text Python sent for this button's kind; say so on the button for a moment
+  // and to a screen reader (the aria-live region).
+  async copy(button) {
+    const choice = copyChoices(this.data || {}).find((c) => c.kind === button.dataset.kind);
+    if (!choice) return;
+    const ok = await writeClipboard(this.win, this.doc, choice.text);
+    const what = this.data.title || "the grid";
+    button.textContent = ok ? "Copied" : "Copy failed";
+    this.live.textContent = ok ? `${what} copied as ${choice.label}`
+      : `Could not copy ${what}: the browser refused the clipboard`;
+    this.win.clearTimeout(button.cmTimer);
+    button.cmTimer = this.win.setTimeout(() => { button.textContent = choice.label; }, 1500);
   }
 
   pick(r, c) {
