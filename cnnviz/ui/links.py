@@ -55,6 +55,7 @@ _NOTICES = "_link_notices"
 _USED = "_link_used"  # manual names a page wrote this run
 _MANUAL = "_link_manual"  # every manual name written in this session
 _CONSUMED = "_link_consumed"  # manual names read from the link in the first run
+_SENT = "_link_sent"  # {name: value}: what put(resend=True) last sent to the browser
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -220,22 +221,25 @@ def refuse(name: str, value: object, why: str) -> None:
 def put(name: str, value: str | None, *, resend: bool = False) -> None:
     """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``.
 
-    ``resend``: send the link to the browser even when the value looks written
-    already. A rerun asked for while another runs carries the browser's query
-    string from before that run changed it, and Streamlit takes a rerun's query
-    string as the link; so "already written" may be stale, and without a resend the
+    ``resend``: compare with what this session last sent for ``name``, not with
+    the link the rerun brought. A rerun asked for while another runs carries the
+    browser's query string from before that run changed it, and Streamlit takes a
+    rerun's query string as the link; so "already written" may be stale, and the
     browser would keep the other run's value (Step by step's ``step=``).
     """
     used = st.session_state.setdefault(_USED, [])
     if name not in used:  # a fragment's reruns put again without a new page run
         used.append(name)
     st.session_state.setdefault(_MANUAL, set()).add(name)
+    sent = st.session_state.setdefault(_SENT, {})
+    stale = resend and sent.get(name) != (value or None)
+    sent[name] = value or None
     if value:
-        if resend or st.query_params.get(name) != value:
+        if stale or st.query_params.get(name) != value:
             st.query_params[name] = value
     elif name in st.query_params:
         del st.query_params[name]
-    elif resend:
+    elif stale:
         st.query_params.update()  # sends the whole link, without ``name``
 
 
