@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import server
-from .conftest import ARGS, CHROMIUM, ROOT, no_exception_box, screenshot, wait_for_app
+from .conftest import ROOT, no_exception_box, screenshot, wait_for_app
 
 _DATA: dict[str, str] = {}
 
@@ -32,13 +32,10 @@ def class_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+def chromium(browser):
+    """The session's Chromium: a second sync Playwright in one process fails ("Sync API
+    inside the asyncio loop") once another browser test has started the first."""
+    return browser
 
 
 def _title(pg) -> str:

@@ -14,7 +14,7 @@ import pytest
 from deploy.redis_local import redis_binary, running_redis
 from deploy.run_replicas import nginx_binary, running_cluster
 
-from .conftest import ARGS, CHROMIUM, no_exception_box, wait_for_app
+from .conftest import no_exception_box, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -45,36 +45,37 @@ def _keys_per_replica(url: str) -> list[str]:
     raise AssertionError("nginx sent 200 keys to one replica")
 
 
-def test_a_student_on_the_other_replica_follows(cluster):
-    from playwright.sync_api import sync_playwright
-
+def test_a_student_on_the_other_replica_follows(cluster, browser):
+    # The session's Chromium: a second sync Playwright in one process fails once another
+    # browser test has started the first.
     host = cluster.url.split("//")[1].split(":")[0]
     teacher_key, student_key = _keys_per_replica(cluster.url)
     assert _replica_of(cluster.url, teacher_key) != _replica_of(cluster.url, student_key)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            pages = []
-            for key in (teacher_key, student_key):
-                ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-                ctx.add_cookies([{"name": "cnnviz_lb", "value": key, "domain": host,
-                                  "path": "/"}])
-                pg = ctx.new_page()
-                pg.set_default_timeout(45_000)
-                pages.append(pg)
-            teacher, student = pages
-            teacher.goto(cluster.url + "/pooling")
-            wait_for_app(teacher, "Pooling")
-            teacher.get_by_text("Class", exact=True).first.click()
-            teacher.get_by_role("button", name="Start a class").click()
-            link = teacher.locator("a[href*='room=']").first
-            link.wait_for(state="visible")
-            code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
-            student.goto(f"{cluster.url}/?room={code}")
-            student.locator("h1", has_text="Pooling").first.wait_for(state="visible")
-            teacher.get_by_role("link", name="Practice: predict, then reveal").click()
-            student.locator("h1", has_text="Practice").first.wait_for(state="visible",
-                                                                      timeout=20_000)
-            assert no_exception_box(teacher) == [] and no_exception_box(student) == []
-        finally:
-            browser.close()
+    contexts = []
+    try:
+        pages = []
+        for key in (teacher_key, student_key):
+            ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+            contexts.append(ctx)
+            ctx.add_cookies([{"name": "cnnviz_lb", "value": key, "domain": host,
+                              "path": "/"}])
+            pg = ctx.new_page()
+            pg.set_default_timeout(45_000)
+            pages.append(pg)
+        teacher, student = pages
+        teacher.goto(cluster.url + "/pooling")
+        wait_for_app(teacher, "Pooling")
+        teacher.get_by_text("Class", exact=True).first.click()
+        teacher.get_by_role("button", name="Start a class").click()
+        link = teacher.locator("a[href*='room=']").first
+        link.wait_for(state="visible")
+        code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+        student.goto(f"{cluster.url}/?room={code}")
+        student.locator("h1", has_text="Pooling").first.wait_for(state="visible")
+        teacher.get_by_role("link", name="Practice: predict, then reveal").click()
+        student.locator("h1", has_text="Practice").first.wait_for(state="visible",
+                                                                  timeout=20_000)
+        assert no_exception_box(teacher) == [] and no_exception_box(student) == []
+    finally:
+        for ctx in contexts:
+            ctx.close()
