@@ -203,15 +203,17 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str) -> No
     f_h, f_w = trace.geometry.kernel_shape
     rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
     padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
-    left, mid, right = st.columns([1.1, 1.0, 1.1], gap="small")
+    # The output gets the widest column: its 4-character numbers (−633) need the most room
+    # to reach the presenter's size (NUMBER_FIT), the channel's are 3 characters at most.
+    left, mid, right = st.columns([1.0, 0.8, 1.45], gap="small")
     charts.chart(left, grid_figure(trace.padded[:, :, c], title=f"{name} channel ({padded}input)",
                                    highlight=rect, colorbar=False, height=300, width=360),
                  key=f"colour_plane_{c}")
     cell = [] if step is None else [(step.out_row, step.out_col)]
     charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
                                     f"{trace.out_shape[0]} × {trace.out_shape[1]}",
-                                    mapping=mapping, cells=cell, colorbar=False, height=330,
-                                    width=360), key="colour_output")
+                                    mapping=mapping, cells=cell, colorbar=False, height=390,
+                                    width=460), key="colour_output")
     if step is None:
         return
     with mid:
