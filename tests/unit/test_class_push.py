@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 from starlette.requests import Request
 
 from cnnviz.data import rooms
 from cnnviz.ui import class_push
+
+
+def _run(coro):
+    """``asyncio.run`` in a thread of its own: in a full pytest run the browser tests'
+    sync Playwright keeps an event loop running in the main thread, where asyncio.run
+    refuses to start another."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 class FakeStore:
@@ -49,7 +58,7 @@ def test_versions_are_pushed_once_each_and_gone_ends_the_stream():
             del store.versions["ABCDEF"]
         return await asyncio.wait_for(_collect(hub, "ABCDEF", 0, [bump, end]), 5)
 
-    got = asyncio.run(scenario())
+    got = _run(scenario())
     assert got == ["event: version\ndata: 1\n\n", "event: version\ndata: 2\n\n",
                    "event: gone\ndata: 0\n\n"]
 
@@ -71,7 +80,7 @@ def test_one_poller_per_room_whatever_the_listeners():
         await asyncio.sleep(0.1)
         return per_second
 
-    per_second = asyncio.run(scenario())
+    per_second = _run(scenario())
     assert per_second <= 1 / 0.05 + 2  # one read per poll, not one per listener
     assert hub.tasks == {} and hub.listeners == {}
 
@@ -88,14 +97,14 @@ def test_store_down_is_told_and_following_resumes():
             store.versions["ABCDEF"] = 3
         return await asyncio.wait_for(_collect(hub, "ABCDEF", 1, [back]), 5)
 
-    assert asyncio.run(scenario()) == ["event: down\ndata: 0\n\n",
+    assert _run(scenario()) == ["event: down\ndata: 0\n\n",
                                        "event: version\ndata: 3\n\n"]
 
 
 def _call(hub, method, code):
     scope = {"type": "http", "method": method, "path": f"/api/class/{code}/events",
              "path_params": {"code": code}, "query_string": b"since=0", "headers": []}
-    return asyncio.run(hub.endpoint(Request(scope)))
+    return _run(hub.endpoint(Request(scope)))
 
 
 def test_the_route_is_read_only_and_refuses_bad_codes():
