@@ -28,6 +28,7 @@ Streamlit.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import hmac
@@ -197,7 +198,7 @@ def _view_json(view: dict[str, Any]) -> str:
 # --- the interface ---------------------------------------------------------------------------
 
 
-class RoomStore:
+class RoomStore(abc.ABC):
     """Room state behind one small interface (see the module's docstring).
 
     Teacher calls take ``key`` and return False (or None) when it is not the
@@ -207,90 +208,110 @@ class RoomStore:
 
     ttl: float = ROOM_TTL
 
-    # Each implementation provides these.
+    # Each implementation provides these (abstract: a store missing one cannot be made).
+    @abc.abstractmethod
     def create(self, key: str) -> str:
         """A new room led by ``key``; returns its code."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def room(self, code: str) -> Room | None:
         """The room, or None when it does not exist, was ended or expired."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def version(self, code: str) -> int | None:
         """The room's version alone (cheap: the push route polls it); None if gone."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def is_teacher(self, code: str, key: str) -> bool:
         """Whether ``key`` leads room ``code``."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def end(self, code: str, key: str) -> bool:
         """Delete the room and every answer in it."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def join(self, code: str, sid: str, name: str) -> str:
         """Add student ``sid``; returns "ok", "full" or "gone". Rejoining is "ok"."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def rename(self, code: str, sid: str, name: str) -> bool:
         """A joined student's new nickname."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def publish(self, code: str, key: str, view: dict[str, Any]) -> int | None:
         """The teacher's view; returns the new version (None: not the teacher)."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def set_paused(self, code: str, key: str, paused: bool) -> bool:
         """Freeze or unfreeze the followers' screens."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def recall(self, code: str, key: str) -> bool:
         """Bring everyone back: every break-away ends."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def ask(self, code: str, key: str, question: dict[str, Any], *,
             seconds: float | None = None) -> int | None:
         """Open ``question`` (a new one replaces the last, and its answers); returns its id."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def close(self, code: str, key: str) -> bool:
         """Close answers: later ones are refused."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def reveal(self, code: str, key: str) -> bool:
         """Show the worked answer on every screen (answers close too)."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def clear(self, code: str, key: str) -> bool:
         """Drop the question and its answers."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def answer(self, code: str, sid: str, qid: int, text: str, correct: bool) -> str:
         """A student's answer; returns "ok", "closed", "stale" (another question is
         open), "not joined" or "gone". A new answer replaces the old."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def tally(self, code: str, key: str) -> Tally | None:
         """The open question's counts, for the teacher only."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def answers(self, code: str, key: str) -> list[Answer] | None:
         """Every answer to the open question with its nickname, for the teacher's CSV."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def my_answer(self, code: str, sid: str, qid: int) -> str | None:
         """What student ``sid`` answered to question ``qid``."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def put_image(self, code: str, key: str, name: str, data: bytes) -> bool:
         """The teacher's uploaded image, for the room (the last one replaces the one before)."""
-        raise NotImplementedError
+        ...
 
+    @abc.abstractmethod
     def image(self, code: str) -> tuple[str, bytes] | None:
         """The room's image (its file name and bytes), if the teacher sent one."""
-        raise NotImplementedError
+        ...
 
-    def close_now(self) -> None:
+    def close_now(self) -> None:  # noqa: B027 - a store with nothing to release keeps it
         """Release connections (tests, shutdown)."""
 
 
@@ -594,7 +615,7 @@ class SQLiteStore(RoomStore):
         rows = self._read("SELECT name, data FROM images WHERE code=?", (code,))
         return (rows[0][0], bytes(rows[0][1])) if rows else None
 
-    def close_now(self) -> None:
+    def close_now(self) -> None:  # noqa: B027 - a store with nothing to release keeps it
         with self._lock:
             for db in self._all:
                 with contextlib.suppress(sqlite3.Error):
@@ -888,7 +909,7 @@ class RedisStore(RoomStore):
             return None
         return got.get(b"name", b"").decode("utf-8", "replace"), got[b"data"]
 
-    def close_now(self) -> None:
+    def close_now(self) -> None:  # noqa: B027 - a store with nothing to release keeps it
         with contextlib.suppress(Exception):
             self.db.close()
             self.raw.close()
