@@ -648,6 +648,9 @@ def _per_channel(kernel: Any) -> np.ndarray:
     return np.repeat(np.array(kernel, dtype=np.float64)[:, :, None], 3, axis=2)
 
 
+# Built once: the plain and the padded example share the one rebuilt volume.
+_ANOTHER_IMAGE = _frozen(_another_image())
+
 LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
     {
         "digit_one": LectureInput(
@@ -799,7 +802,7 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
         ),
         "another_image": LectureInput(
             title="\"Another image\", 10 × 10 × 3, vertical edge on every channel (lecture 004)",
-            array=_frozen(_another_image()),
+            array=_ANOTHER_IMAGE,
             kernel=_frozen(_per_channel(_VERTICAL_EDGE)),
             bias=0.0,
             explanation=(
@@ -811,7 +814,7 @@ LECTURE_INPUTS: Mapping[str, LectureInput] = MappingProxyType(
         ),
         "another_image_p1": LectureInput(
             title="\"Another image\" padded, p = 1: a 10 × 10 map (lecture 004)",
-            array=_frozen(_another_image()),
+            array=_ANOTHER_IMAGE,
             kernel=_frozen(_per_channel(_VERTICAL_EDGE)),
             bias=0.0,
             padding=1,
