@@ -36,6 +36,7 @@ NET = "own_net"  # the loaded network (Current) in this session
 _ERROR = "own_net_error"
 _SEEN = "own_net_seen"  # the upload already handled (its file id)
 UPLOAD = "own_upload"
+_UPLOAD_GEN = "own_upload_gen"  # bumped when a sample opens: the uploader starts empty again
 _OCC_ASKED = "own_occ_asked"  # set by the start button's callback (a click survives a rerun)
 #: Occlusion maps above this many multiply-adds are not started (raise the stride).
 OCCLUSION_BUDGET = 3_000_000_000
@@ -54,24 +55,36 @@ def _sample_digests() -> set[str]:
     return {hashlib.sha256(p.read_bytes()).hexdigest() for p in own.SAMPLES.values()}
 
 
-def _open(data: bytes, name: str) -> None:
+def _open(data: bytes, name: str) -> bool:
+    """Open ``data`` as this session's network; False (and a message kept) if refused."""
     try:
         loaded = load_network(data, name)
         if loaded.graph is None:
             read_stack(loaded)  # refuse here, not later: the old network must stay
     except NetworkError as err:
         st.session_state[_ERROR] = (name, str(err))
-        return
+        return False
     digest = hashlib.sha256(data).hexdigest()
     st.session_state[NET] = Current(loaded, digest, digest in _sample_digests())
     st.session_state.pop(_ERROR, None)
     for key in [key for key in st.session_state if str(key).startswith("own_set_")]:
         del st.session_state[key]  # the old network's layer settings
+    return True
 
 
 def _open_sample(kind: str) -> None:
     path = own.SAMPLES[kind]
-    _open(path.read_bytes(), path.name)
+    if not _open(path.read_bytes(), path.name):
+        return
+    # The uploader would still name the file uploaded before, which is no longer what
+    # is open, and the browser sends nothing when that same file is chosen again. A
+    # new key gives an empty uploader, so uploading it again opens it again.
+    st.session_state[_UPLOAD_GEN] = st.session_state.get(_UPLOAD_GEN, 0) + 1
+
+
+def _upload_key() -> str:
+    gen = st.session_state.get(_UPLOAD_GEN, 0)
+    return UPLOAD if not gen else f"{UPLOAD}_{gen}"
 
 
 def current() -> Current | None:
@@ -79,7 +92,7 @@ def current() -> Current | None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         upload = st.file_uploader("Your network's weights (.safetensors, .npz or .onnx)",
-                                  key=UPLOAD, help=own.FORMATS_TEXT)
+                                  key=_upload_key(), help=own.FORMATS_TEXT)
         if upload is not None and st.session_state.get(_SEEN) != upload.file_id:
             st.session_state[_SEEN] = upload.file_id
             _open(upload.getvalue(), upload.name)

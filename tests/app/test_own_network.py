@@ -42,7 +42,9 @@ def _table(at, column: str):
 
 
 def _upload(at, name: str, data: bytes):
-    at.file_uploader(key=ui.UPLOAD).set_value((name, data, "application/octet-stream")).run()
+    # The network uploader's key gains a suffix each time a sample opens (it empties).
+    uploader = next(u for u in at.file_uploader if str(u.key).startswith(ui.UPLOAD))
+    uploader.set_value((name, data, "application/octet-stream")).run()
     assert not at.exception, exceptions(at)
     return at
 

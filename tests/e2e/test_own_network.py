@@ -98,3 +98,23 @@ def test_occlusion_stops_and_then_runs(page, app_url) -> None:
     page.get_by_role("button", name="Compute the occlusion map").click()
     page.get_by_text("Occlusion: how p(").first.wait_for(state="visible")
     assert no_exception_box(page) == []
+
+
+def test_the_same_file_uploaded_again_after_a_sample_opens_again(page, app_url,
+                                                                  tmp_path: Path) -> None:
+    """Upload a file, open a sample, upload the very same file again: it is open again.
+
+    The browser sends no new upload while the uploader still holds that file, so
+    opening a sample must empty the uploader (it no longer names what is open).
+    """
+    mine = tmp_path / "mine.safetensors"
+    mine.write_bytes((ASSETS / "digits_cnn.safetensors").read_bytes())
+    page.goto(f"{app_url}/own_network")
+    wait_for_app(page, "Try the sample network")
+    _uploader(page).set_input_files(str(mine))
+    wait_for_app(page, "Open: mine.safetensors")
+    page.get_by_role("button", name="Sample as .npz").click()
+    wait_for_app(page, "Open: digits_cnn.npz")
+    _uploader(page).set_input_files(str(mine))
+    wait_for_app(page, "Open: mine.safetensors")
+    assert no_exception_box(page) == []
