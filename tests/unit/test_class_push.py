@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 
 from starlette.requests import Request
 
@@ -99,6 +100,29 @@ def test_store_down_is_told_and_following_resumes():
 
     assert _run(scenario()) == ["event: down\ndata: 0\n\n",
                                        "event: version\ndata: 3\n\n"]
+
+
+def test_a_store_that_stays_down_is_told_once():
+    """The listener's own first reading and the watcher's first reading are the same
+    "down": one event, not two (a second one used to race the store coming back)."""
+    store = FakeStore()
+    store.down = True
+    hub = class_push.Hub(store, poll=0.01)
+
+    async def scenario():
+        got = []
+        stream = hub.stream("ABCDEF", 1)
+
+        async def read():
+            async for chunk in stream:
+                if chunk.startswith("event:"):
+                    got.append(chunk)
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(read(), 0.5)  # the watcher has read many times by then
+        await stream.aclose()
+        return got
+
+    assert _run(scenario()) == ["event: down\ndata: 0\n\n"]
 
 
 def _call(hub, method, code):
