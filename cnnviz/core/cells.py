@@ -11,8 +11,8 @@ what was typed, and what is wrong with it.
 - :func:`parse_number`: the text of one number, ``"-0.5"``, ``"1e-3"`` or a
   fraction ``"1/9"``.
 - :func:`number_cell` and :func:`number_table`: finite float cells of a grid
-  such as the kernel editor; infinity, NaN and anything that overflows to
-  infinity is "not a finite number".
+  such as the kernel editor; infinity and NaN are "not a finite number", and a
+  number written plainly but too large for a float is "out of range".
 - :func:`whole_cell`: a whole-number cell of a row table, with a default
   when it is empty.
 
@@ -22,7 +22,7 @@ array([[0.25, 0.25],
 >>> number_cell("1e999", 2, 3)
 Traceback (most recent call last):
 ...
-ValueError: cell (row 2, column 3) is not a finite number: '1e999'
+ValueError: cell (row 2, column 3) is out of range (beyond about 1.8e308): '1e999'
 >>> whole_cell(None, "s", default=1), whole_cell(3.0, "k")
 (1, 3)
 """
@@ -116,8 +116,8 @@ def number_cell(cell: object, row: int, col: int, *, name: str = "") -> float:
     ------
     ValueError
         Naming the row, the column and what was typed: an empty cell, text
-        that is not a number, or NaN, infinity or a value that overflows to
-        infinity ("not a finite number").
+        that is not a number, NaN or infinity ("not a finite number"), or a
+        number too large for a float ("out of range").
 
     Examples
     --------
@@ -126,7 +126,7 @@ def number_cell(cell: object, row: int, col: int, *, name: str = "") -> float:
     >>> number_cell(10**400, 1, 2, name="kernel")
     Traceback (most recent call last):
     ...
-    ValueError: kernel cell (row 1, column 2) is not a finite number: '1000…000'
+    ValueError: kernel cell (row 1, column 2) is out of range (beyond about 1.8e308): '1000…000'
     """
     where = f"{name} cell" if name else "cell"
     where = f"{where} (row {row}, column {col})"
@@ -148,8 +148,32 @@ def number_cell(cell: object, row: int, col: int, *, name: str = "") -> float:
         except OverflowError:  # an integer beyond float range
             value = math.inf
     if not math.isfinite(value):
+        if _written_finite(cell):
+            # Written as a plain number, it is finite: only too large for a float.
+            # Links say the same of such a value ("out of range").
+            raise ValueError(f"{where} is out of range (beyond about 1.8e308): {text!r}")
         raise ValueError(f"{where} is not a finite number: {text!r}")
     return value
+
+
+def _written_finite(cell: object) -> bool:
+    """Whether a cell that read as infinite was written as a plain, finite number.
+
+    ``1e400``, a 400-digit integer and ``1e300/1e-300`` are finite as written;
+    ``inf``, ``nan`` and a division by zero are not.
+
+    >>> [_written_finite(c) for c in ("1e400", 10**400, "1e300/1e-300", "inf", "1/0", float("nan"))]
+    [True, True, True, False, False, False]
+    """
+    if isinstance(cell, numbers.Integral):
+        return True
+    if not isinstance(cell, str):
+        return False
+    parts = cell.strip().replace("\u2212", "-").split("/")
+    if any(not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", part.strip(), re.ASCII)
+           for part in parts):
+        return False
+    return len(parts) == 1 or float(parts[1]) != 0
 
 
 def number_table(rows: object, *, name: str = "") -> np.ndarray:

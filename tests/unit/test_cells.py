@@ -28,18 +28,34 @@ def test_filled_cells(value):
         ("inf", "'inf'"),
         ("-Infinity", "'-Infinity'"),
         ("nan", "'nan'"),
+        ("1/0", "'1/0'"),
+        (float("inf"), "'inf'"),
+        (float("nan"), "'nan'"),
+    ],
+)
+def test_non_finite_cells_are_not_finite_numbers(cell, text):
+    with pytest.raises(ValueError) as info:
+        number_cell(cell, 3, 2, name="kernel")
+    assert str(info.value) == f"kernel cell (row 3, column 2) is not a finite number: {text}"
+
+
+@pytest.mark.parametrize(
+    "cell, text",
+    [
         ("1e400", "'1e400'"),  # overflows to inf in float()
         ("1e300/1e-300", "'1e300/1e-300'"),  # overflows in the division
         ("-1e308/1e-10", "'-1e308/1e-10'"),
-        (float("inf"), "'inf'"),
+        ("\u22121e400", "'\u22121e400'"),
         (10**400, "'1000…000'"),  # float() raises OverflowError
         (-(10**400), "'-100…000'"),
     ],
 )
-def test_non_finite_and_overflowing_cells_are_not_finite_numbers(cell, text):
+def test_numbers_too_large_for_a_float_are_out_of_range(cell, text):
+    """As a link value of 1e400 is: finite as written, only beyond a float."""
     with pytest.raises(ValueError) as info:
         number_cell(cell, 3, 2, name="kernel")
-    assert str(info.value) == f"kernel cell (row 3, column 2) is not a finite number: {text}"
+    assert str(info.value) == ("kernel cell (row 3, column 2) is out of range "
+                               f"(beyond about 1.8e308): {text}")
 
 
 def test_messages_name_row_and_column_in_every_table():
