@@ -53,6 +53,12 @@ def format_number(value: float, digits: int = 3) -> str:
     ('1e+308', '-1.798e+308', '2e+15')
     >>> format_number(999999999999999.9, 0), format_number(-999999999999999.9, 0)
     ('1e+15', '-1e+15')
+
+    Never more digits than the float holds (its shortest text, as JavaScript's
+    ``String`` writes it):
+
+    >>> format_number(619615600136.503, 4), format_number(-0.1 - 0.2, 4)
+    ('619615600136.503', '-0.3')
     """
     v = float(value)
     if not math.isfinite(v):
@@ -69,6 +75,13 @@ def format_number(value: float, digits: int = 3) -> str:
         return f"{rounded:.{digits + 1}g}"
     if rounded == int(rounded) and abs(rounded) < 1e15:
         return str(int(rounded))
+    # Beyond about 5e11 a float cannot hold 4 decimals (its spacing is over 1e-4):
+    # the fixed text would print noise digits (619615600136.5031 for ...136.503).
+    # Python's repr, like JavaScript's String, prints the shortest text that reads
+    # back as the same float, so the animation's numbers match this text.
+    shortest = repr(rounded)
+    if "e" not in shortest and len(shortest.partition(".")[2]) <= digits:
+        return shortest
     return f"{rounded:.{digits}f}".rstrip("0").rstrip(".")
 
 

@@ -24,7 +24,7 @@ random.seed(17)
 vals = [0.0, -0.0, 1 / 3, -1 / 3, 2 / 3, 0.125, -0.125, 0.375, 2.5, -2.5, 0.5, 1.5, 2.675,
         9.9995, 0.0005, 0.0015, 1e-17, -1e-17, 5e-324, 1.0, -7.0, 123456.0, 1e14, 1e15, -1e15,
         2e15, 999999999999999.9, -999999999999999.9, 999999999999999.4, 9.5e15, 1e21, 1e22,
-        12345678901234.5678, 99999999999999.99, 1e308, -1.7976931348623157e308,
+        12345678901234.5678, 99999999999999.99, 619615600136.503, 1e308, -1.7976931348623157e308,
         float("inf"), float("-inf"), float("nan")]
 vals += [random.choice((1, -1)) * 10 ** random.uniform(-8, 22) for _ in range(3000)]
 vals += [random.randint(-10 ** 6, 10 ** 6) / random.choice((2, 4, 8, 16, 1000, 1024)) for _ in range(1500)]
@@ -58,6 +58,7 @@ test("formatNumber: the texts the read-out shows most", () => {
   assert.equal(formatNumber(-Infinity), "-∞");
   assert.equal(formatNumber(1e308), "1e+308");
   assert.equal(formatNumber(999999999999999.9, 0), "1e+15");
+  assert.equal(formatNumber(619615600136.503, 4), "619615600136.503");  // no noise digits
 });
 
 test("the read-out says a printed cell's own text, else the value by the grid's digits", () => {

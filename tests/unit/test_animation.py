@@ -364,3 +364,20 @@ def test_a_value_that_rounds_up_to_1e15_is_written_as_format_number_writes_it():
     p = build_conv_payload(ConvTrace(np.full((2, 2), v), np.ones((1, 1))), digits=0)
     assert step_view(p, 0)["total"] == format_number(v, 0)
     payload_json(p)
+
+
+@pytest.mark.parametrize("digits", range(5))
+def test_payload_numbers_print_as_format_number_at_every_magnitude(digits):
+    """The browser prints a payload number with String(); the app with format_number.
+
+    From about 5e11 a float holds fewer than 4 decimals, and the fixed text used
+    to print noise digits the browser did not (619615600136.5031 against .503).
+    """
+    from cnnviz.lessons.animation import _q1, _text
+
+    rng = np.random.default_rng(digits)
+    values = np.concatenate([rng.uniform(1, 10, 300) * 10.0 ** e for e in range(-6, 16)])
+    values = np.concatenate([values, -values, [619615600136.503, 810356038425.789]])
+    wrong = [(v, _text(_q1(v, digits)), format_number(v, digits)) for v in values
+             if _text(_q1(v, digits)) != format_number(v, digits)]
+    assert wrong == []

@@ -129,6 +129,10 @@ export function formatNumber(value, digits = 3) {
   if (rounded === 0) return "0";  // never "-0"
   if (Math.abs(rounded) >= 1e15) return general(rounded, digits + 1);  // 999999999999999.9 → 1e+15
   if (Number.isInteger(rounded)) return String(rounded);
+  // As Python's format_number: never more digits than the float holds (from about 5e11 a
+  // float cannot keep 4 decimals); String() is the shortest text that reads back the same.
+  const shortest = String(rounded);
+  if (!shortest.includes("e") && (shortest.split(".")[1] || "").length <= digits) return shortest;
   return fixed(rounded, digits).replace(/0+$/, "").replace(/\.$/, "");
 }
 
