@@ -35,6 +35,8 @@ def to_float(value: object) -> float:
     >>> to_float("2.5"), to_float(np.float32(1))
     (2.5, 1.0)
     """
+    if type(value) is float:  # the common case, before the slow protocol checks
+        return value
     if isinstance(value, str | bytes | bytearray | SupportsFloat | SupportsIndex):
         return float(value)
     raise TypeError(f"float() argument must be a string or a real number, not "
@@ -51,11 +53,14 @@ def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
     ...
     ValueError: stride must be at least 1, got 0
     """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not _is_int(value):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    number = int(value)
+    if type(value) is int:  # the common case, before the slower checks (abc isinstance)
+        number = value
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not _is_int(value):
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+        number = int(value)
     if minimum is not None and number < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {number}")
     return number
@@ -71,7 +76,8 @@ def as_pair(value: object, name: str, *, minimum: int | None = None) -> Pair:
     >>> as_pair((1, 3), "dilation", minimum=1)
     (1, 3)
     """
-    if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
+    if type(value) is not int and isinstance(value, Sequence | np.ndarray) and not isinstance(
+            value, str):
         items = list(value)
         if len(items) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
@@ -189,7 +195,8 @@ def as_per_side(padding: object) -> PerSide:
     >>> as_per_side(1), as_per_side((1, 2)), as_per_side(((0, 1), (2, 3)))
     (((1, 1), (1, 1)), ((1, 1), (2, 2)), ((0, 1), (2, 3)))
     """
-    if isinstance(padding, Sequence | np.ndarray) and not isinstance(padding, str):
+    if type(padding) is not int and isinstance(padding, Sequence | np.ndarray) and not isinstance(
+            padding, str):
         items = list(padding)
         if len(items) == 2 and all(
             isinstance(i, Sequence | np.ndarray) and not isinstance(i, str) for i in items
