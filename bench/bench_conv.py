@@ -84,6 +84,9 @@ def _parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                    help="seconds per workload, shared by its implementations: fast ones are "
                         "repeated more than --repeats times to fill it (default 1)")
     p.add_argument("--only", default="", help="letters of the workloads to run, e.g. 'ag'")
+    p.add_argument("--floor", action="store_true",
+                   help="also time the parts (a) is made of, one BLAS or NumPy call each, and "
+                        "print the lowest time that many passes allow")
     p.add_argument("--same-process", action="store_true",
                    help="time everything in this one process (faster, but each result then "
                         "depends on the allocations of what ran before it)")
@@ -348,7 +351,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def ms(value: float) -> str:
     """A time in ms, with three decimals below 1 ms (0.09 and 0.094 differ by 4 %)."""
-    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
+    return f"{value:.4f}" if value < 0.01 else f"{value:.3f}" if value < 1 else f"{value:.2f}"
 
 
 def blas_threads() -> str:
@@ -462,9 +465,98 @@ def limit_threads(n: int | None) -> object:
     return limiter
 
 
+def floor_parts(repeats: int) -> list[dict[str, object]]:
+    """Time the passes conv2d makes for workload (a), each on its own, in this process.
+
+    (a) is 512² float32 with a 3×3 kernel of 9 non-zero weights. Results are
+    summed tap after tap in a fixed order, each tap a fused multiply-add
+    (BLAS axpy), so that the sums are bit-identical to before: 9 passes over
+    the 510 × 512 accumulator, in conv2d's own blocks (``_BLOCK_BYTES``), the
+    first a plain multiply. Then one copy of the 510 × 510 valid cells into the
+    result and one BLAS asum that proves them finite. What Python does around
+    them is the time of the same call on an 8 × 8 image.
+    """
+    from cnnviz.core import conv as core
+
+    rng = np.random.default_rng(0)
+    x = rng.random((512, 512), dtype=np.float32)
+    k = rng.standard_normal((3, 3), dtype=np.float32)
+    oh = ow = 510
+    n = (oh - 1) * 512 + ow
+    src, buf = x.reshape(-1), np.empty(oh * 512, np.float32)
+    res = np.empty((oh, ow), np.float32)
+    axpy = core._blas("axpy", np.dtype(np.float32))
+    asum = core._blas("asum", np.dtype(np.float32))
+    block = core._BLOCK_BYTES // 4
+    starts = [(s, min(block, n - s)) for s in range(0, n, block)]
+
+    # One block, again and again: it stays in L2 as in conv2d, where each block
+    # meets all its taps before the next block is touched.
+    m = min(block, n)
+    taps = int(np.count_nonzero(k))
+    small = x[:8, :8].copy()
+    parts = [
+        ("first tap: multiply over one block (L2)", 1, len(starts),
+         lambda: np.multiply(src[:m], 0.5, out=buf[:m])),
+        ("further taps: BLAS axpy (FMA) over one block (L2)", 1, len(starts) * (taps - 1),
+         lambda: axpy(src, buf, m, 0.5, 513, 1, 0, 1)),
+        ("valid 510 × 510 cells into the result (copy)", 1, 1,
+         lambda: np.copyto(res, buf.reshape(oh, 512)[:, :ow])),
+        ("finiteness check: BLAS asum of the result", 1, 1, lambda: asum(res.reshape(-1))),
+        ("fixed cost of a call: conv2d on 8 × 8", 1, 1, lambda: conv2d(small, k)),
+    ]
+    out = []
+    for name, calls, times, fn in parts:
+        t = time_calls(fn, 1.0, repeats)
+        out.append({"name": name, "calls": calls, "times": times, "wall": t.wall, "p95": t.p95})
+    t = time_calls(lambda: conv2d(x, k), 1.0, repeats)
+    out.append({"name": "conv2d 512² 3×3 itself", "calls": 1, "times": 1, "wall": t.wall,
+                "p95": t.p95})
+    return out
+
+
+def core_block_bytes() -> int:
+    """conv2d's block size (cnnviz.core.conv._BLOCK_BYTES)."""
+    from cnnviz.core import conv as core
+
+    return int(core._BLOCK_BYTES)
+
+
+def print_floor(args: argparse.Namespace, opencv_ms: float | None) -> None:
+    """The floor table: (a)'s parts, their sum, against conv2d and 2× OpenCV."""
+    if args.same_process:
+        parts = floor_parts(args.repeats)
+    else:
+        cmd = [sys.executable, os.path.abspath(__file__), "--child", "floor:",
+               "--repeats", str(args.repeats)]
+        if args.threads is not None:
+            cmd += ["--threads", str(args.threads)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        parts = json.loads(done.stdout.strip().splitlines()[-1])
+    print("\n## (a) 512² grey, 3×3: the parts it is made of (one fresh process)\n")
+    print(f"Blocks of {core_block_bytes() >> 10} KB; one call per row below.\n")
+    print("| part | calls per conv2d | p50 ms | p95 ms | p50 × calls |")
+    print("|---|---:|---:|---:|---:|")
+    floor = 0.0
+    for p in parts[:-1]:
+        total = float(p["wall"]) * int(p["times"])
+        floor += total
+        print(f"| {p['name']} | {p['times']} | {ms(float(p['wall']))} | "
+              f"{ms(float(p['p95']))} | {ms(total)} |")
+    whole = parts[-1]
+    print(f"| **sum: the floor for this order of operations** | | | | **{ms(floor)}** |")
+    print(f"| conv2d 512² 3×3 itself, same process | 1 | {ms(float(whole['wall']))} | "
+          f"{ms(float(whole['p95']))} | |")
+    if opencv_ms is not None:
+        print(f"| 2 × OpenCV's filter2D (the target) | | {ms(2 * opencv_ms)} | | |")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parse_args(argv)
     limit_threads(args.threads)
+    if args.child == "floor:":
+        print(json.dumps(floor_parts(args.repeats)))
+        return 0
     if args.child:
         key, impl = args.child.split(":", 1)
         print(json.dumps(measure(key, impl, args.budget, args.repeats)))
@@ -478,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     peer_names = ["scipy.ndimage"] + [n for n, m in (("OpenCV", cv2), ("torch", torch))
                                       if m is not None]
     rows, all_met, mismatches = [], True, 0
+    opencv_a = None  # OpenCV's median on (a), for the --floor table
     for w in workloads:
         share = args.budget / (1 + len(w.peers))
         cells, valid = {}, {}
@@ -491,6 +584,8 @@ def main(argv: list[str] | None = None) -> int:
                 cells[name] += " ≠"
             else:
                 valid[name] = wall
+        if w.key == "a":
+            opencv_a = valid.get("OpenCV")
         mine_t = run(args, w.key, "cnnviz", share)
         mine = float(mine_t["wall"])
         label, limit = TARGETS[w.kind]
@@ -533,6 +628,10 @@ def main(argv: list[str] | None = None) -> int:
           " / max_pool2d / avg_pool2d on zero-copy views, no grad.")
     print(f"\nAll targets met: {'yes' if all_met else 'no'}"
           + (f"; {mismatches} MISMATCH(ES) — see stderr, marked ≠" if mismatches else ""))
+    if args.floor:
+        print_floor(args, opencv_a)
+        print(f"\nLoad average after the parts: "
+              f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}.")
     return 1 if mismatches else 0
 
 

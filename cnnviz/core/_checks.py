@@ -195,6 +195,11 @@ def as_per_side(padding: object) -> PerSide:
     >>> as_per_side(1), as_per_side((1, 2)), as_per_side(((0, 1), (2, 3)))
     (((1, 1), (1, 1)), ((1, 1), (2, 2)), ((0, 1), (2, 3)))
     """
+    if type(padding) is tuple and len(padding) == 2:  # already per side? (fast: no abc checks)
+        a, b = padding
+        if (type(a) is tuple and type(b) is tuple and len(a) == 2 and len(b) == 2
+                and all(type(v) is int and v >= 0 for v in (*a, *b))):
+            return (a[0], a[1]), (b[0], b[1])
     if type(padding) is not int and isinstance(padding, Sequence | np.ndarray) and not isinstance(
             padding, str):
         items = list(padding)
