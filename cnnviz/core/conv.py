@@ -526,6 +526,16 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # by first splitting the planes into their stride phases (see _Phases);
 # dilation only moves the start of each run.
 #
+# The order is pinned: every result must stay bit-identical to what it was
+# (tests/unit/test_conv_bits.py), and OpenBLAS's axpy fuses each multiply-add
+# (FMA, one rounding) in its vector loop. NumPy has no FMA, and einsum or a
+# multiply then an add round twice, so one BLAS pass per tap is the floor:
+# 512² float32 3×3 is 4 blocks × 9 taps of ~5 µs, ~0.18 ms with one thread
+# (`python bench/bench_conv.py --only a --floor` prints the parts). Python
+# threads over row blocks were tried and not kept: on this 2-core machine
+# shared by other jobs they were slower (0.278 vs 0.229 ms median), and a
+# server's sessions already keep every core busy.
+#
 # Memory: the padded planes, the stride phases, the accumulator, the separable
 # pass and the im2col blocks are scratch buffers (cnnviz.core._scratch),
 # borrowed for one call and kept mapped between calls. Allocated fresh, each of
@@ -540,8 +550,11 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # 6.8 ms -> 4.7 ms for 27 taps). 256 KB: the block plus the rows its taps read
 # fit L2 with room to spare; 1 MB did not (512² float32 3×3: 0.43 -> 0.38 ms
 # median, one BLAS thread); smaller blocks lose more to the per-call cost of
-# axpy (64 KB: 0.49 ms). Blocking never changes a result: every cell still gets
-# its taps in the same order, so the sums are bit-identical (tests/unit/test_conv_blocks.py).
+# axpy (64 KB: 0.49 ms). Measured again once the fixed cost per call was cut
+# (2026-12-06, one BLAS thread, interleaved, medians): 32 KB 0.298 ms, 64 KB
+# 0.254, 128 KB 0.231, 256 KB 0.222, 512 KB 0.232, 1 MB 0.252. Blocking never
+# changes a result: every cell still gets its taps in the same order, so the
+# sums are bit-identical (tests/unit/test_conv_blocks.py, test_conv_bits.py).
 _BLOCK_BYTES = 256 << 10
 # Size of one block of unrolled windows (im2col) for a bank of filters: the
 # whole unrolled input would be 28 MB for 512²×3 with 3×3 filters. Measured on
