@@ -247,6 +247,8 @@ def all_finite(arr: np.ndarray) -> bool:
     """
     if arr.dtype.kind in "biu":
         return True
+    if arr.size <= 1024:  # a kernel or a bias: testing each value is cheaper than errstate
+        return bool(np.isfinite(arr).all())
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is no error
         total = arr.sum()
     return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())

@@ -94,13 +94,13 @@ class ConvGeometry:
     dilation: Pair
     padding: PerSide
 
-    @property
+    @cached_property
     def padded_shape(self) -> Pair:
         """Shape of the input once padded."""
         (t, b), (left, r) = self.padding
         return self.in_shape[0] + t + b, self.in_shape[1] + left + r
 
-    @property
+    @cached_property
     def effective_kernel(self) -> Pair:
         """Span of the dilated kernel, d (f - 1) + 1, per axis."""
         return (
@@ -474,6 +474,8 @@ def prepare_operands(
                 f"kernel has {ker4.shape[2]} channels but image has {channels}: "
                 f"kernel shape {ker.shape}, image shape {img.shape}"
             )
+    if img3.dtype == work and ker4.dtype == work:  # nothing to convert (the usual case)
+        return img3, ker4, out_dtype, case
     # A float64 kernel past float32's range becomes inf in float32 work: conv2d then
     # raises its own "overflows float32" ValueError, so NumPy's warning is not needed.
     with np.errstate(over="ignore"):
