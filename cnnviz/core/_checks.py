@@ -76,8 +76,10 @@ def as_pair(value: object, name: str, *, minimum: int | None = None) -> Pair:
     >>> as_pair((1, 3), "dilation", minimum=1)
     (1, 3)
     """
-    if type(value) is not int and isinstance(value, Sequence | np.ndarray) and not isinstance(
-            value, str):
+    if type(value) is int:  # the common case, without the abc checks below
+        v = as_int(value, name, minimum=minimum)
+        return v, v
+    if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
         items = list(value)
         if len(items) != 2:
             raise ValueError(f"{name} must be an int or a pair of ints, got {value!r}")
@@ -195,13 +197,17 @@ def as_per_side(padding: object) -> PerSide:
     >>> as_per_side(1), as_per_side((1, 2)), as_per_side(((0, 1), (2, 3)))
     (((1, 1), (1, 1)), ((1, 1), (2, 2)), ((0, 1), (2, 3)))
     """
-    if type(padding) is tuple and len(padding) == 2:  # already per side? (fast: no abc checks)
+    # The common cases first, without the abc checks below: an int, or a
+    # padding already per side (what ConvSettings stores).
+    if type(padding) is int:
+        p = as_int(padding, "padding", minimum=0)
+        return (p, p), (p, p)
+    if type(padding) is tuple and len(padding) == 2:
         a, b = padding
         if (type(a) is tuple and type(b) is tuple and len(a) == 2 and len(b) == 2
                 and all(type(v) is int and v >= 0 for v in (*a, *b))):
             return (a[0], a[1]), (b[0], b[1])
-    if type(padding) is not int and isinstance(padding, Sequence | np.ndarray) and not isinstance(
-            padding, str):
+    if isinstance(padding, Sequence | np.ndarray) and not isinstance(padding, str):
         items = list(padding)
         if len(items) == 2 and all(
             isinstance(i, Sequence | np.ndarray) and not isinstance(i, str) for i in items

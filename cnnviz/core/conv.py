@@ -197,9 +197,7 @@ class ConvSettings:
         if not isinstance(self.flip, bool | np.bool_) and self.flip not in (0, 1):
             raise ValueError(f"flip must be True or False, got {self.flip!r}")
         put(self, "flip", bool(self.flip))
-        if type(self.bias) is float and math.isfinite(self.bias):  # the common case, fast
-            pass
-        else:
+        if not (type(self.bias) is float and math.isfinite(self.bias)):  # else kept as it is
             put(self, "bias", float(as_bias(self.bias, 1, np.dtype(np.float64))[0]))
         check_mode(self.activation, "activation", tuple(ACTIVATIONS))
         put(self, "slope", _finite_float(self.slope, "slope"))
@@ -532,7 +530,7 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # (tests/unit/test_conv_bits.py), and OpenBLAS's axpy fuses each multiply-add
 # (FMA, one rounding) in its vector loop. NumPy has no FMA, and einsum or a
 # multiply then an add round twice, so one BLAS pass per tap is the floor:
-# 512² float32 3×3 is 4 blocks × 9 taps of ~5 µs, ~0.18 ms with one thread
+# 512² float32 3×3 is 4 blocks × 9 taps of 4–5 µs, 0.15–0.18 ms with one thread
 # (`python bench/bench_conv.py --only a --floor` prints the parts). Python
 # threads over row blocks were tried and not kept: on this 2-core machine
 # shared by other jobs they were slower (0.278 vs 0.229 ms median), and a
