@@ -13,9 +13,10 @@ not from ``numpy.random``, whose streams may change between numpy versions.
 Last bits depend on the BLAS kernel: OpenBLAS's axpy fuses each multiply-add
 (FMA) in its vector loop and rounds twice in its scalar tail, and another
 CPU's kernel may do otherwise. The hashes were taken on this project's
-machine (OpenBLAS's "Haswell" kernels, the ones scipy's wheel picks on AVX2
-x86-64), with one BLAS thread as the app runs (``cnnviz.core.threads``);
-on a machine whose BLAS picks other kernels the test is skipped, saying which.
+machine (OpenBLAS 0.3.30's "Haswell" kernels, which its environment selects
+with ``OPENBLAS_CORETYPE=Haswell``), with one BLAS thread as the app runs
+(``cnnviz.core.threads``); on a machine whose BLAS picks other kernels the
+test is skipped, saying which.
 ``tests/unit/test_conv_blocks.py`` checks the same rule anywhere: the result
 does not depend on the block size.
 """
