@@ -93,3 +93,39 @@ def test_other_keywords_beside_settings(keywords, shown):
     with pytest.raises(ValueError) as err:
         settings_from(ConvSettings(), **keywords)
     assert str(err.value) == f"pass either settings or keywords, not both: got settings and {shown}"
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_results_proven_finite_by_one_asum(dtype):
+    """conv2d proves its result finite with BLAS asum; a sum past the range is no error."""
+    from cnnviz import conv2d
+    from cnnviz.core.conv import _surely_finite
+
+    top = float(np.finfo(dtype).max) / 2
+    big = np.zeros((40, 40), dtype)
+    big[0, :3] = top  # the magnitudes sum past the range, every value fits
+    assert not _surely_finite(big)
+    assert _surely_finite(np.ones((40, 40), dtype))
+    for bad in (np.nan, np.inf, -np.inf):
+        arr = np.ones((40, 40), dtype)
+        arr[39, 39] = bad
+        assert not _surely_finite(arr)
+    assert np.array_equal(conv2d(big, np.ones((1, 1), dtype)), big)  # no false overflow
+    with pytest.raises(ValueError, match=f"^the output overflows {np.dtype(dtype).name}:"):
+        conv2d(big, np.full((1, 1), 4.0, dtype))
+    nan_image = np.ones((40, 40), dtype)
+    nan_image[5, 5] = np.nan
+    assert np.isnan(conv2d(nan_image, np.ones((3, 3), dtype))[3:6, 3:6]).all()  # passed through
+
+
+def test_finiteness_without_blas():
+    """Precisions BLAS lacks (long double) and strided arrays are tested value by value."""
+    from cnnviz.core.conv import _surely_finite
+
+    arr = np.ones((40, 40), np.longdouble)
+    assert _surely_finite(arr) and _surely_finite(np.ones((40, 40))[:, ::2])
+    arr[3, 3] = np.nan
+    assert not _surely_finite(arr)
+    strided = np.ones((40, 40))
+    strided[0, 2] = np.inf
+    assert not _surely_finite(strided[:, ::2])
