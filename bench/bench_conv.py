@@ -27,6 +27,7 @@ single-threaded whatever the setting.
 Usage::
 
     python3 bench/bench_conv.py [--threads N] [--repeats N] [--budget SECONDS] [--only abh]
+                                [--floor]
 """
 
 from __future__ import annotations
