@@ -35,6 +35,8 @@ def to_float(value: object) -> float:
     >>> to_float("2.5"), to_float(np.float32(1))
     (2.5, 1.0)
     """
+    if type(value) is float:  # the common case, before the slow protocol checks
+        return value
     if isinstance(value, str | bytes | bytearray | SupportsFloat | SupportsIndex):
         return float(value)
     raise TypeError(f"float() argument must be a string or a real number, not "
@@ -51,11 +53,14 @@ def as_int(value: object, name: str, *, minimum: int | None = None) -> int:
     ...
     ValueError: stride must be at least 1, got 0
     """
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not _is_int(value):
-        raise ValueError(f"{name} must be a whole number, got {value!r}")
-    number = int(value)
+    if type(value) is int:  # the common case, before the slower checks (abc isinstance)
+        number = value
+    else:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not _is_int(value):
+            raise ValueError(f"{name} must be a whole number, got {value!r}")
+        number = int(value)
     if minimum is not None and number < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {number}")
     return number
@@ -71,6 +76,9 @@ def as_pair(value: object, name: str, *, minimum: int | None = None) -> Pair:
     >>> as_pair((1, 3), "dilation", minimum=1)
     (1, 3)
     """
+    if type(value) is int:  # the common case, without the abc checks below
+        v = as_int(value, name, minimum=minimum)
+        return v, v
     if isinstance(value, Sequence | np.ndarray) and not isinstance(value, str):
         items = list(value)
         if len(items) != 2:
@@ -189,6 +197,16 @@ def as_per_side(padding: object) -> PerSide:
     >>> as_per_side(1), as_per_side((1, 2)), as_per_side(((0, 1), (2, 3)))
     (((1, 1), (1, 1)), ((1, 1), (2, 2)), ((0, 1), (2, 3)))
     """
+    # The common cases first, without the abc checks below: an int, or a
+    # padding already per side (what ConvSettings stores).
+    if type(padding) is int:
+        p = as_int(padding, "padding", minimum=0)
+        return (p, p), (p, p)
+    if type(padding) is tuple and len(padding) == 2:
+        a, b = padding
+        if (type(a) is tuple and type(b) is tuple and len(a) == 2 and len(b) == 2
+                and all(type(v) is int and v >= 0 for v in (*a, *b))):
+            return (a[0], a[1]), (b[0], b[1])
     if isinstance(padding, Sequence | np.ndarray) and not isinstance(padding, str):
         items = list(padding)
         if len(items) == 2 and all(
@@ -235,6 +253,8 @@ def all_finite(arr: np.ndarray) -> bool:
     """
     if arr.dtype.kind in "biu":
         return True
+    if arr.size <= 1024:  # a kernel or a bias: testing each value is cheaper than errstate
+        return bool(np.isfinite(arr).all())
     with np.errstate(over="ignore", invalid="ignore"):  # an overflowing sum is no error
         total = arr.sum()
     return bool(np.isfinite(total)) or bool(np.isfinite(arr).all())

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,7 @@ from cnnviz.core._checks import (
     PADDING_NAMES,
     Pair,
     PerSide,
+    all_finite,
     as_float_array,
     as_int,
     as_pair,
@@ -93,13 +94,13 @@ class ConvGeometry:
     dilation: Pair
     padding: PerSide
 
-    @property
+    @cached_property
     def padded_shape(self) -> Pair:
         """Shape of the input once padded."""
         (t, b), (left, r) = self.padding
         return self.in_shape[0] + t + b, self.in_shape[1] + left + r
 
-    @property
+    @cached_property
     def effective_kernel(self) -> Pair:
         """Span of the dilated kernel, d (f - 1) + 1, per axis."""
         return (
@@ -107,7 +108,7 @@ class ConvGeometry:
             effective_size(self.kernel_shape[1], self.dilation[1]),
         )
 
-    @property
+    @cached_property  # read several times per conv2d call; the fields are frozen
     def out_shape(self) -> Pair:
         """Output size per axis: floor((n + p_before + p_after - d (f - 1) - 1) / s) + 1."""
         (ph, pw), (eh, ew) = self.padded_shape, self.effective_kernel
@@ -196,7 +197,8 @@ class ConvSettings:
         if not isinstance(self.flip, bool | np.bool_) and self.flip not in (0, 1):
             raise ValueError(f"flip must be True or False, got {self.flip!r}")
         put(self, "flip", bool(self.flip))
-        put(self, "bias", float(as_bias(self.bias, 1, np.dtype(np.float64))[0]))
+        if not (type(self.bias) is float and math.isfinite(self.bias)):  # else kept as it is
+            put(self, "bias", float(as_bias(self.bias, 1, np.dtype(np.float64))[0]))
         check_mode(self.activation, "activation", tuple(ACTIVATIONS))
         put(self, "slope", _finite_float(self.slope, "slope"))
 
@@ -262,8 +264,18 @@ def settings_from(settings: ConvSettings | None, **keywords: Any) -> ConvSetting
     return settings
 
 
+# The defaults of the keywords settings_from receives, as they are written in
+# signatures: recognised without building two ConvSettings (every conv2d call
+# passes plan_conv four of them; building them was a third of a small call's time).
+_PLAIN_DEFAULTS: dict[str, object] = {"stride": 1, "padding": 0, "dilation": 1,
+                                      "pad_mode": "zeros", "flip": False}
+
+
 def _is_default(name: str, value: object) -> bool:
     """Whether keyword ``name`` means its default (stride 1 and (1, 1) both do)."""
+    plain = _PLAIN_DEFAULTS.get(name)
+    if plain is not None and type(value) is type(plain) and value == plain:
+        return True
     try:
         keyword: dict[str, Any] = {name: value}
         return ConvSettings(**keyword) == ConvSettings()
@@ -460,6 +472,8 @@ def prepare_operands(
                 f"kernel has {ker4.shape[2]} channels but image has {channels}: "
                 f"kernel shape {ker.shape}, image shape {img.shape}"
             )
+    if img3.dtype == work and ker4.dtype == work:  # nothing to convert (the usual case)
+        return img3, ker4, out_dtype, case
     # A float64 kernel past float32's range becomes inf in float32 work: conv2d then
     # raises its own "overflows float32" ValueError, so NumPy's warning is not needed.
     with np.errstate(over="ignore"):
@@ -485,6 +499,8 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
     ...
     ValueError: bias must be a scalar or one value per filter (3), got 2 values
     """
+    if type(bias) is float and math.isfinite(bias):  # the common case, without the checks
+        return np.full(n_filters, bias, dtype=np.float64).astype(dtype, copy=False)
     arr = as_float_array(bias, "bias")
     if arr.ndim == 0:
         arr = np.full(n_filters, arr, dtype=np.float64)
@@ -510,6 +526,16 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # by first splitting the planes into their stride phases (see _Phases);
 # dilation only moves the start of each run.
 #
+# The order is pinned: every result must stay bit-identical to what it was
+# (tests/unit/test_conv_bits.py), and OpenBLAS's axpy fuses each multiply-add
+# (FMA, one rounding) in its vector loop. NumPy has no FMA, and einsum or a
+# multiply then an add round twice, so one BLAS pass per tap is the floor:
+# 512² float32 3×3 is 4 blocks × 9 taps of 4–5 µs, 0.15–0.18 ms with one thread
+# (`python bench/bench_conv.py --only a --floor` prints the parts). Python
+# threads over row blocks were tried and not kept: on this 2-core machine
+# shared by other jobs they were slower (0.278 vs 0.229 ms median), and a
+# server's sessions already keep every core busy.
+#
 # Memory: the padded planes, the stride phases, the accumulator, the separable
 # pass and the im2col blocks are scratch buffers (cnnviz.core._scratch),
 # borrowed for one call and kept mapped between calls. Allocated fresh, each of
@@ -524,14 +550,20 @@ def as_bias(bias: object, n_filters: int, dtype: np.dtype) -> np.ndarray:
 # 6.8 ms -> 4.7 ms for 27 taps). 256 KB: the block plus the rows its taps read
 # fit L2 with room to spare; 1 MB did not (512² float32 3×3: 0.43 -> 0.38 ms
 # median, one BLAS thread); smaller blocks lose more to the per-call cost of
-# axpy (64 KB: 0.49 ms). Blocking never changes a result: every cell still gets
-# its taps in the same order, so the sums are bit-identical (tests/unit/test_conv_blocks.py).
+# axpy (64 KB: 0.49 ms). Measured again once the fixed cost per call was cut
+# (2026-12-06, one BLAS thread, interleaved, medians): 32 KB 0.298 ms, 64 KB
+# 0.254, 128 KB 0.231, 256 KB 0.222, 512 KB 0.232, 1 MB 0.252. Blocking never
+# changes a result: every cell still gets its taps in the same order, so the
+# sums are bit-identical (tests/unit/test_conv_blocks.py, test_conv_bits.py).
 _BLOCK_BYTES = 256 << 10
 # Size of one block of unrolled windows (im2col) for a bank of filters: the
 # whole unrolled input would be 28 MB for 512²×3 with 3×3 filters. Measured on
 # 2 cores, 8 MB blocks beat L2-sized ones (4.5 ms vs 5.8 ms for that case):
 # the copies stream anyway, and fewer blocks mean fewer calls.
 _IM2COL_BYTES = 8 << 20
+
+_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
 
 @cache
 def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
@@ -542,7 +574,7 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
     threads spin for a while after each call, and alternating between them on
     2 cores made each call 5-40x slower.
     """
-    if dtype not in (np.float32, np.float64):
+    if dtype not in _BLAS_DTYPES:
         return None
     # Imported on first use: scipy.linalg takes ~0.15 s to import, which
     # ``import cnnviz`` (and every page that never convolves) need not pay.
@@ -550,6 +582,21 @@ def _blas(name: str, dtype: np.dtype) -> Callable[..., np.ndarray] | None:
 
     gemm: Callable[..., np.ndarray] = get_blas_funcs(name, dtype=dtype)
     return gemm
+
+
+def _surely_finite(arr: np.ndarray) -> bool:
+    """Whether ``arr`` holds no NaN or infinity, at the cost of one BLAS asum.
+
+    The sum of the magnitudes is finite only if every value is (a NaN or an
+    infinity cannot cancel out of it), so True is certain. False may also mean
+    the sum passed the dtype's range: callers then test the values one by one
+    (:func:`check_no_overflow` does). For 512² float32: ~10 µs, where NumPy's
+    sum (``all_finite``) took ~35 µs, a tenth of the whole convolution.
+    """
+    asum = _blas("asum", arr.dtype)
+    if asum is None or not arr.flags.c_contiguous:
+        return all_finite(arr)
+    return math.isfinite(asum(arr.reshape(-1)))
 
 
 def _accumulate(
@@ -583,7 +630,9 @@ def _accumulate(
                 first = False
             elif axpy is None:  # float128 and the like: numpy, with a temporary
                 out[start + s : start + s + m] += w * src[off + s : off + s + m]
-            elif axpy(src, out, n=m, a=w, offx=off + s, offy=start + s) is not out:
+            # Positional arguments (x, y, n, a, offx, incx, offy, incy): f2py parses
+            # keywords ~0.8 µs slower per call, a fifth of a 64K-element axpy.
+            elif axpy(src, out, m, w, off + s, 1, start + s, 1) is not out:
                 # f2py silently works on a copy when an array is not exactly
                 # what BLAS wants; that would lose the update, so never let it pass.
                 raise RuntimeError("BLAS axpy did not update the buffer in place")
@@ -639,7 +688,7 @@ def _planes(img: np.ndarray, padding: PerSide, pad_mode: str, scratch: Scratch) 
     The copy is a scratch buffer. Free for an unpadded grey image: its only
     plane is a view of the input, which is only ever read.
     """
-    planar = np.moveaxis(img, 2, 0)
+    planar = img.transpose(2, 0, 1)  # np.moveaxis(img, 2, 0), without its argument checks
     (t, b), (left, r) = padding
     if not (t or b or left or r) and planar.flags.c_contiguous:
         return planar
@@ -734,9 +783,14 @@ def _correlate_sum(
             _separable_sum(phases, channel, factors, geom, buf, n, scratch, init=not written)
             written = True
             continue
+        fw = k2.shape[1]
+        # Row-major, as np.ndenumerate walks it: the summation order. float32 and
+        # float64 weights as Python floats (the same values, cheaper to pass to
+        # BLAS); wider ones stay NumPy scalars, which keep their precision.
+        weights = k2.ravel().tolist() if k2.dtype in _BLAS_DTYPES else list(k2.ravel())
         taps += [
-            (phases.offset(channel, i * dh, j * dw), w)
-            for (i, j), w in np.ndenumerate(k2)
+            (phases.offset(channel, t // fw * dh, t % fw * dw), w)
+            for t, w in enumerate(weights)
             if w != 0  # a zero tap adds nothing; Sobel and Laplacians are a third zeros
         ]
     _accumulate(phases.flat, buf, n, taps, init=not written)
@@ -966,7 +1020,8 @@ def conv2d(
                     np.copyto(res3[:, :, f], valid)
                 else:
                     np.add(valid, b[f], out=res3[:, :, f])
-    check_no_overflow(res, "the output", {"kernel": kernel, "image": img, "bias": b})
+    if not _surely_finite(res):
+        check_no_overflow(res, "the output", {"kernel": kernel, "image": img, "bias": b})
     if out is None:
         return res if res.dtype == out_dtype else res.astype(out_dtype)
     if res is not out:
