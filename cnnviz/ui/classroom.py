@@ -362,6 +362,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
     elif room.recall > st.session_state[RECALL]:
         st.session_state[RECALL] = room.recall
         st.session_state[FOLLOW] = True
+        st.session_state.pop(VIEW, None)  # as Back to the teacher: apply the view again
     if not st.session_state.get(FOLLOW):
         st.session_state[APPLIED] = room.version
         return

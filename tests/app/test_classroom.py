@@ -392,3 +392,21 @@ def test_the_teachers_upload_goes_to_the_room():
     assert student.radio(key="src").value == "Upload"
     assert "20 × 30" in page_text(student)
     assert "This link was made with an uploaded image" not in page_text(student)
+
+
+def test_bring_everyone_back_reopens_the_teachers_view_even_when_it_did_not_change():
+    """A student who broke away and opened another page comes back to the teacher's page on
+    "Bring everyone back", though the teacher's view stayed the same (it was applied before)."""
+    teacher, code = start("pages/pooling.py")
+    a = student_of(code)
+    ok(a.run())
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Pooling"]
+    ok(a.button(key="class_break").click().run())
+    a.switch_page("pages/quiz.py")
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Practice: predict, then reveal"]
+    ok(teacher.button(key="class_recall").click().run())  # the teacher stays on Pooling
+    ok(a.run())  # the wake-up rerun (AppTest keeps the page a.switch_page chose: one run)
+    assert "you follow the teacher" in page_text(a)
+    assert [t.value for t in a.title] == ["Pooling"]
