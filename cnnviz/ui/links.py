@@ -83,6 +83,19 @@ def notice(text: str) -> None:
         notes.append(text)
 
 
+def withdraw(text: str) -> None:
+    """Take back notice ``text``: what it said is no longer so (a link's missing upload,
+    uploaded since)."""
+    notes = st.session_state.get(_NOTICES)
+    if notes and text in notes:
+        notes.remove(text)
+
+
+#: The notice of a link made with an upload; withdrawn once this session has one.
+UPLOAD_NOTICE = ("This link was made with an uploaded image, which cannot travel in a link: "
+                 "the default photo is shown. Upload the image again to see it here.")
+
+
 def _refuse(name: str, value: object, why: str) -> None:
     notice(f"The link's `{shown(name, 20)}={shown(value)}` was ignored ({why}); "
            "the default is used instead.")
@@ -126,8 +139,7 @@ def start() -> None:
                "page. The pages are listed in the sidebar.")
     # (sources.UPLOAD_KEPT: a class's image, from the teacher, is already there)
     if initial.get(k.SOURCE) == "Upload" and st.session_state.get("_upload_kept") is None:
-        notice("This link was made with an uploaded image, which cannot travel in a link: "
-               "the default photo is shown. Upload the image again to see it here.")
+        notice(UPLOAD_NOTICE)
     st.session_state[_INITIAL] = initial
 
 

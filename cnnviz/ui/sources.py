@@ -76,6 +76,7 @@ def _upload(mode: str, max_side: int) -> Source:
                 sb.caption(f"Still showing your previous image `{links.shown(kept[0], 60)}`.")
         else:
             kept = st.session_state[UPLOAD_KEPT] = (upload.name, data)
+            links.withdraw(links.UPLOAD_NOTICE)  # "the default photo is shown" no longer is
     if kept is None:
         # Nothing uploaded yet (or a shared link that had an upload): the page
         # still works, on the default photo, and says so.
