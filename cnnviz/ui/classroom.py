@@ -692,7 +692,10 @@ def _teacher_question(room: rooms.Room) -> None:
              on_click=_teacher_call, args=("reveal",), disabled=room.revealed, width="stretch")
     b.button("Close answers", key="class_close", icon=":material/lock:",
              on_click=_teacher_call, args=("close",), disabled=room.closed, width="stretch")
-    c.download_button("Results (CSV)", _results_csv(room.code), f"class_{room.code}.csv",
+    # A callable: the file is made when the teacher clicks, with every answer so far (the
+    # teacher's page does not rerun when a student answers; bytes made now went stale).
+    c.download_button("Results (CSV)", _results_csv_later(room.code, st.session_state[KEY]),
+                      f"class_{room.code}.csv",
                       mime="text/csv", key="class_csv", icon=":material/download:",
                       width="stretch", help="Nicknames and answers: for you, never projected.")
     d.button("Clear", key="class_clear", icon=":material/delete:", on_click=_teacher_call,
@@ -739,12 +742,18 @@ def _numeric(text: str) -> bool:
     return True
 
 
-def _results_csv(code: str) -> str:
-    try:
-        answers = store().answers(code, st.session_state[KEY]) or []
-    except rooms.StoreDown:
-        answers = []
-    return results_csv(answers)
+def _results_csv_later(code: str, key: str) -> Any:
+    """What makes the results file on the click (no Streamlit in it: it runs outside the
+    script)."""
+
+    def make() -> str:
+        try:
+            answers = store().answers(code, key) or []
+        except rooms.StoreDown:
+            answers = []
+        return results_csv(answers)
+
+    return make
 
 
 def _join_screen(room: rooms.Room) -> None:
@@ -829,6 +838,22 @@ def listener() -> None:
         st.rerun()
 
 
+RENAME_DOWN = "_class_rename_down"  # the last rename found the store unreachable
+
+
+def _rename() -> None:
+    """The nickname box's callback: the cleaned name goes to the room and to this session."""
+    clean = rooms.clean_text(st.session_state.get("class_name_in"), rooms.MAX_NICKNAME)
+    if role() != "student" or not clean or clean == st.session_state.get(NAME):
+        return
+    try:
+        if store().rename(st.session_state[CODE], st.session_state[SID], clean):
+            st.session_state[NAME] = clean
+            _remember()
+    except rooms.StoreDown:
+        st.session_state[RENAME_DOWN] = True
+
+
 def sidebar() -> None:
     """Start a class, join one by code, or (a teacher) the room's controls."""
     sb = st.sidebar
@@ -874,16 +899,12 @@ def sidebar() -> None:
                       width="stretch", help="Deletes the room and every answer in it.")
         else:
             st.markdown(f"You are in class **{st.session_state[CODE]}**.")
-            name = st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
-                                 key="class_name_in", max_chars=rooms.MAX_NICKNAME,
-                                 help="Only the teacher's results file shows it.")
-            clean = rooms.clean_text(name, rooms.MAX_NICKNAME)
-            if clean and clean != st.session_state.get(NAME):
-                try:
-                    if store().rename(st.session_state[CODE], st.session_state[SID], clean):
-                        st.session_state[NAME] = clean
-                        _remember()
-                except rooms.StoreDown:
-                    st.caption("Not saved: the class cannot be reached.")
+            # Renamed in a callback, before the run: the bar above the page, drawn before
+            # this box, shows the new name in the same run.
+            st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
+                          key="class_name_in", max_chars=rooms.MAX_NICKNAME,
+                          help="Only the teacher's results file shows it.", on_change=_rename)
+            if st.session_state.pop(RENAME_DOWN, False):
+                st.caption("Not saved: the class cannot be reached.")
             st.button("Leave the class", key="class_leave", icon=":material/logout:",
                       on_click=_leave)

@@ -410,3 +410,14 @@ def test_bring_everyone_back_reopens_the_teachers_view_even_when_it_did_not_chan
     ok(a.run())  # the wake-up rerun (AppTest keeps the page a.switch_page chose: one run)
     assert "you follow the teacher" in page_text(a)
     assert [t.value for t in a.title] == ["Pooling"]
+
+
+def test_the_bar_shows_the_new_nickname_in_the_run_that_renames():
+    """The bar above the page is drawn before the sidebar's nickname box: it showed the name
+    from before each rename (one rename behind)."""
+    teacher, code = start()
+    student = student_of(code)
+    student.text_input(key="class_name_in").input("Ada Lovelace")
+    ok(student.run())
+    assert student.session_state[classroom.NAME] == "Ada Lovelace"
+    assert "Your nickname: Ada Lovelace" in [t.value for t in student.text]
