@@ -338,7 +338,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
         _take_teacher_link(teach[:80])
     asked = links.incoming(ROOM)
     if asked is not None and role() is None:
-        message = join(asked[:20])
+        message = join(asked[:400])  # clean_code bounds its work and counts what it got
         if message:
             st.session_state[NOTE] = message
             if ROOM in st.query_params:
