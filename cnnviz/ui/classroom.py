@@ -664,6 +664,22 @@ def _live_counts() -> None:
         st.markdown(f"**{tally.answered} of {tally.joined} answered**")
 
 
+@st.fragment(run_every=2)
+def _answer_count(code: str, key: str) -> None:
+    """"3 of 28 answered · answers open", live: the teacher's page does not rerun when a
+    student answers, nor when a countdown runs out."""
+    try:
+        tally, room = store().tally(code, key), store().room(code)
+    except rooms.StoreDown:
+        return
+    if tally is None or room is None:
+        return
+    state = ("revealed" if room.revealed else "closed" if room.closed
+             else "open" if room.deadline is None or time.time() < room.deadline
+             else "closed (time up)")
+    st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
+
+
 def _teacher_question(room: rooms.Room) -> None:
     q = room.question
     st.markdown(f"**Asked:** {q.get('prompt', '')}")
@@ -672,10 +688,7 @@ def _teacher_question(room: rooms.Room) -> None:
     except rooms.StoreDown:
         tally = None
     if tally is not None:
-        state = ("revealed" if room.revealed else "closed" if room.closed
-                 else "open" if room.deadline is None or time.time() < room.deadline
-                 else "closed (time up)")
-        st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
+        _answer_count(room.code, st.session_state[KEY])
         if room.revealed:
             answer, worked = _worked(q)
             share = tally.correct / tally.answered if tally.answered else 0

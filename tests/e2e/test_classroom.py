@@ -258,6 +258,9 @@ def test_the_results_csv_holds_answers_sent_after_the_teachers_last_rerun(class_
     student.get_by_text("Sent: 7").first.wait_for(timeout=15_000)
     name = student.get_by_text("Your nickname:").first.inner_text().split(":", 1)[1].strip()
     teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)  # the live count
+    # The question panel's own count is live too (it said "0 of 1" until the next rerun).
+    teacher.get_by_test_id("stMain").get_by_text("1 of 1 answered · answers open").wait_for(
+        timeout=15_000)
     with teacher.expect_download() as download:
         teacher.get_by_role("button", name="Results (CSV)").click()
     text = Path(download.value.path()).read_text(encoding="utf-8")
