@@ -27,6 +27,7 @@ it (also when the page stops early).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -127,7 +128,11 @@ def start() -> None:
     initial = {}
     for i, name in enumerate(list(st.query_params)):
         value = st.query_params.get(name, "")
-        if i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:
+        if not name:  # "/?=": no setting has no name (and no session key may be "")
+            notice(f"The link's value `{shown(value)}` with no name was ignored.")
+            with contextlib.suppress(Exception):
+                del st.query_params[name]
+        elif i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:
             _refuse(name, value, "too long" if i < MAX_PARAMS else "too many values")
             del st.query_params[name]
         else:

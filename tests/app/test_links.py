@@ -449,3 +449,12 @@ def test_the_upload_notice_goes_once_the_image_is_uploaded(open_page):
     at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", buf.getvalue(), "image/png")).run()
     assert not at.exception, exceptions(at)
     assert "cannot travel in a link" not in _notices(at)
+
+
+@pytest.mark.parametrize("query", [{"": ""}, {"": "1"}])
+def test_a_value_with_no_name_is_refused_not_a_crash(open_page, query):
+    """`/?=` gave "Something went wrong" (StreamlitValueError: a session-state key must be a
+    non-empty string) and a traceback in the server's log."""
+    at = open_page(query=query)
+    assert not at.exception, exceptions(at)
+    assert "with no name" in _notices(at)
