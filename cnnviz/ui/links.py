@@ -129,7 +129,8 @@ def start() -> None:
     for i, name in enumerate(list(st.query_params)):
         value = st.query_params.get(name, "")
         if not name:  # "/?=": no setting has no name (and no session key may be "")
-            notice(f"The link's value `{shown(value)}` with no name was ignored.")
+            notice(f"The link's value `{shown(value)}` with no name was ignored." if value
+                   else "The link's `=` with no name and no value was ignored.")
             with contextlib.suppress(Exception):
                 del st.query_params[name]
         elif i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:

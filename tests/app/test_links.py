@@ -457,4 +457,4 @@ def test_a_value_with_no_name_is_refused_not_a_crash(open_page, query):
     non-empty string) and a traceback in the server's log."""
     at = open_page(query=query)
     assert not at.exception, exceptions(at)
-    assert "with no name" in _notices(at)
+    assert "with no name" in _notices(at) and "``" not in _notices(at)
