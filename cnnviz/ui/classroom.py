@@ -582,6 +582,10 @@ def _back() -> None:
     st.session_state.pop(VIEW, None)  # apply the teacher's view again, whatever it is
 
 
+#: The room's answer box: not "Your answer", which Practice's own box (never sent) is called.
+ROOM_ANSWER = "Your answer to the class"
+
+
 def _student_question(room: rooms.Room) -> None:
     q, qid = room.question, room.qid
     with st.container(border=True):
@@ -608,10 +612,10 @@ def _student_question(room: rooms.Room) -> None:
                 question = (quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
                             if q.get("source") == "practice" else None)
                 if question is not None and question.kind == "kernel":
-                    st.radio("Your answer", question.choices, key=f"class_answer_{qid}",
+                    st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
                              index=None, horizontal=True)
                 else:
-                    st.text_input("Your answer", key=f"class_answer_{qid}",
+                    st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",
                                   max_chars=rooms.MAX_ANSWER, placeholder="e.g. 4 × 4 or 14")
                 st.form_submit_button("Send my answer", type="primary", icon=":material/send:",
                                       on_click=_send_answer, args=(q, qid))

@@ -421,3 +421,19 @@ def test_the_bar_shows_the_new_nickname_in_the_run_that_renames():
     ok(student.run())
     assert student.session_state[classroom.NAME] == "Ada Lovelace"
     assert "Your nickname: Ada Lovelace" in [t.value for t in student.text]
+
+
+def test_the_room_answer_box_is_told_apart_from_the_pages_own():
+    """On Practice a student had two boxes labelled "Your answer": the room's and the page's
+    own; an answer typed in the page's box never reaches the class."""
+    teacher, code = start("pages/quiz.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    labels = [t.label for t in student.text_input]
+    room_box = student.text_input(key=f"class_answer_{room.qid}")
+    assert labels.count(room_box.label) == 1, labels
+    assert "class" in room_box.label.lower()
