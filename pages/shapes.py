@@ -75,8 +75,9 @@ def network() -> None:
             st.error(f"This stack cannot run: {err}. Your rows are kept; fix that layer.")
             return
         ui.totals(report)
-        check = shapes.published_check(preset, report.total_params)
-        (st.success if check.matches else st.info)(f"{ui.TITLES[preset]}: {check.message}")
+        if shapes.follows_preset(rows, preset):  # not for a stack of another shape
+            check = shapes.published_check(preset, report.total_params)
+            (st.success if check.matches else st.info)(f"{ui.TITLES[preset]}: {check.message}")
         ui.report_table(report)
     st.caption("Multiply-adds: one example, conv and dense layers. Activations: the values each "
                "layer outputs for one example (float32: 4 bytes each). Receptive field: the "

@@ -145,9 +145,11 @@ def clean_code(text: str) -> str:
     ...
     ValueError: a class code has no 0, O, 1, I or L: check the code on the board
     """
-    text = re.sub(r"[\s\-]", "", str(text or "")).upper()[:20]
+    # Bounded work whatever is pasted; the count said is the real one up to the bound.
+    text = re.sub(r"[\s\-]", "", str(text or "")[:400]).upper()
     if len(text) != CODE_LENGTH:
-        raise ValueError(f"a class code has {CODE_LENGTH} characters, this has {len(text)}")
+        count = "more than 100" if len(text) > 100 else str(len(text))
+        raise ValueError(f"a class code has {CODE_LENGTH} characters, this has {count}")
     if any(c not in ALPHABET for c in text):
         raise ValueError("a class code has no 0, O, 1, I or L: check the code on the board")
     return text

@@ -69,6 +69,7 @@ __all__ = [
     "calculate",
     "comparison_rows",
     "format_bytes",
+    "follows_preset",
     "format_count",
     "layer_formulas",
     "lecture_comparisons",
@@ -742,6 +743,22 @@ class PublishedCheck(NamedTuple):
 
     matches: bool
     message: str
+
+
+def follows_preset(rows: Sequence[Mapping[str, object]], name: str) -> bool:
+    """Whether a stack's layers are preset ``name``'s, kind for kind (its numbers may differ).
+
+    Only then is a comparison with the preset's published count worth showing: a stack
+    built from another link (a lecture's one conv layer) is no edited LeNet-5.
+
+    >>> follows_preset(architecture_rows("lenet5"), "lenet5")
+    True
+    >>> follows_preset([{"type": "conv", "filters/units": 10, "f": 3}], "lenet5")
+    False
+    """
+    check_mode(name, "name", tuple(ARCHITECTURES))
+    kinds = [str(row.get("type")) for row in rows]
+    return kinds == [str(row["type"]) for row in architecture_rows(name)]
 
 
 def published_check(name: str, total: int) -> PublishedCheck:

@@ -146,7 +146,9 @@ class Hub:
         except ValueError:
             return PlainTextResponse("no such class", status_code=404)
         since_text = request.query_params.get("since", "0")
-        since = int(since_text) if since_text.isdigit() and len(since_text) < 12 else 0
+        # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
+        plain = since_text.isascii() and since_text.isdigit() and len(since_text) < 12
+        since = int(since_text) if plain else 0
         return StreamingResponse(
             self.stream(code, since), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

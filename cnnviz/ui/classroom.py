@@ -338,7 +338,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
         _take_teacher_link(teach[:80])
     asked = links.incoming(ROOM)
     if asked is not None and role() is None:
-        message = join(asked[:20])
+        message = join(asked[:400])  # clean_code bounds its work and counts what it got
         if message:
             st.session_state[NOTE] = message
             if ROOM in st.query_params:
@@ -362,6 +362,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
     elif room.recall > st.session_state[RECALL]:
         st.session_state[RECALL] = room.recall
         st.session_state[FOLLOW] = True
+        st.session_state.pop(VIEW, None)  # as Back to the teacher: apply the view again
     if not st.session_state.get(FOLLOW):
         st.session_state[APPLIED] = room.version
         return
@@ -581,6 +582,10 @@ def _back() -> None:
     st.session_state.pop(VIEW, None)  # apply the teacher's view again, whatever it is
 
 
+#: The room's answer box: not "Your answer", which Practice's own box (never sent) is called.
+ROOM_ANSWER = "Your answer to the class"
+
+
 def _student_question(room: rooms.Room) -> None:
     q, qid = room.question, room.qid
     with st.container(border=True):
@@ -607,10 +612,10 @@ def _student_question(room: rooms.Room) -> None:
                 question = (quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
                             if q.get("source") == "practice" else None)
                 if question is not None and question.kind == "kernel":
-                    st.radio("Your answer", question.choices, key=f"class_answer_{qid}",
+                    st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
                              index=None, horizontal=True)
                 else:
-                    st.text_input("Your answer", key=f"class_answer_{qid}",
+                    st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",
                                   max_chars=rooms.MAX_ANSWER, placeholder="e.g. 4 × 4 or 14")
                 st.form_submit_button("Send my answer", type="primary", icon=":material/send:",
                                       on_click=_send_answer, args=(q, qid))
@@ -663,6 +668,22 @@ def _live_counts() -> None:
         st.markdown(f"**{tally.answered} of {tally.joined} answered**")
 
 
+@st.fragment(run_every=2)
+def _answer_count(code: str, key: str) -> None:
+    """"3 of 28 answered · answers open", live: the teacher's page does not rerun when a
+    student answers, nor when a countdown runs out."""
+    try:
+        tally, room = store().tally(code, key), store().room(code)
+    except rooms.StoreDown:
+        return
+    if tally is None or room is None:
+        return
+    state = ("revealed" if room.revealed else "closed" if room.closed
+             else "open" if room.deadline is None or time.time() < room.deadline
+             else "closed (time up)")
+    st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
+
+
 def _teacher_question(room: rooms.Room) -> None:
     q = room.question
     st.markdown(f"**Asked:** {q.get('prompt', '')}")
@@ -671,10 +692,7 @@ def _teacher_question(room: rooms.Room) -> None:
     except rooms.StoreDown:
         tally = None
     if tally is not None:
-        state = ("revealed" if room.revealed else "closed" if room.closed
-                 else "open" if room.deadline is None or time.time() < room.deadline
-                 else "closed (time up)")
-        st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
+        _answer_count(room.code, st.session_state[KEY])
         if room.revealed:
             answer, worked = _worked(q)
             share = tally.correct / tally.answered if tally.answered else 0
@@ -691,7 +709,10 @@ def _teacher_question(room: rooms.Room) -> None:
              on_click=_teacher_call, args=("reveal",), disabled=room.revealed, width="stretch")
     b.button("Close answers", key="class_close", icon=":material/lock:",
              on_click=_teacher_call, args=("close",), disabled=room.closed, width="stretch")
-    c.download_button("Results (CSV)", _results_csv(room.code), f"class_{room.code}.csv",
+    # A callable: the file is made when the teacher clicks, with every answer so far (the
+    # teacher's page does not rerun when a student answers; bytes made now went stale).
+    c.download_button("Results (CSV)", _results_csv_later(room.code, st.session_state[KEY]),
+                      f"class_{room.code}.csv",
                       mime="text/csv", key="class_csv", icon=":material/download:",
                       width="stretch", help="Nicknames and answers: for you, never projected.")
     d.button("Clear", key="class_clear", icon=":material/delete:", on_click=_teacher_call,
@@ -738,12 +759,18 @@ def _numeric(text: str) -> bool:
     return True
 
 
-def _results_csv(code: str) -> str:
-    try:
-        answers = store().answers(code, st.session_state[KEY]) or []
-    except rooms.StoreDown:
-        answers = []
-    return results_csv(answers)
+def _results_csv_later(code: str, key: str) -> Any:
+    """What makes the results file on the click (no Streamlit in it: it runs outside the
+    script)."""
+
+    def make() -> str:
+        try:
+            answers = store().answers(code, key) or []
+        except rooms.StoreDown:
+            answers = []
+        return results_csv(answers)
+
+    return make
 
 
 def _join_screen(room: rooms.Room) -> None:
@@ -828,6 +855,22 @@ def listener() -> None:
         st.rerun()
 
 
+RENAME_DOWN = "_class_rename_down"  # the last rename found the store unreachable
+
+
+def _rename() -> None:
+    """The nickname box's callback: the cleaned name goes to the room and to this session."""
+    clean = rooms.clean_text(st.session_state.get("class_name_in"), rooms.MAX_NICKNAME)
+    if role() != "student" or not clean or clean == st.session_state.get(NAME):
+        return
+    try:
+        if store().rename(st.session_state[CODE], st.session_state[SID], clean):
+            st.session_state[NAME] = clean
+            _remember()
+    except rooms.StoreDown:
+        st.session_state[RENAME_DOWN] = True
+
+
 def sidebar() -> None:
     """Start a class, join one by code, or (a teacher) the room's controls."""
     sb = st.sidebar
@@ -873,16 +916,12 @@ def sidebar() -> None:
                       width="stretch", help="Deletes the room and every answer in it.")
         else:
             st.markdown(f"You are in class **{st.session_state[CODE]}**.")
-            name = st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
-                                 key="class_name_in", max_chars=rooms.MAX_NICKNAME,
-                                 help="Only the teacher's results file shows it.")
-            clean = rooms.clean_text(name, rooms.MAX_NICKNAME)
-            if clean and clean != st.session_state.get(NAME):
-                try:
-                    if store().rename(st.session_state[CODE], st.session_state[SID], clean):
-                        st.session_state[NAME] = clean
-                        _remember()
-                except rooms.StoreDown:
-                    st.caption("Not saved: the class cannot be reached.")
+            # Renamed in a callback, before the run: the bar above the page, drawn before
+            # this box, shows the new name in the same run.
+            st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
+                          key="class_name_in", max_chars=rooms.MAX_NICKNAME,
+                          help="Only the teacher's results file shows it.", on_change=_rename)
+            if st.session_state.pop(RENAME_DOWN, False):
+                st.caption("Not saved: the class cannot be reached.")
             st.button("Leave the class", key="class_leave", icon=":material/logout:",
                       on_click=_leave)

@@ -27,6 +27,7 @@ it (also when the page stops early).
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -83,6 +84,19 @@ def notice(text: str) -> None:
         notes.append(text)
 
 
+def withdraw(text: str) -> None:
+    """Take back notice ``text``: what it said is no longer so (a link's missing upload,
+    uploaded since)."""
+    notes = st.session_state.get(_NOTICES)
+    if notes and text in notes:
+        notes.remove(text)
+
+
+#: The notice of a link made with an upload; withdrawn once this session has one.
+UPLOAD_NOTICE = ("This link was made with an uploaded image, which cannot travel in a link: "
+                 "the default photo is shown. Upload the image again to see it here.")
+
+
 def _refuse(name: str, value: object, why: str) -> None:
     notice(f"The link's `{shown(name, 20)}={shown(value)}` was ignored ({why}); "
            "the default is used instead.")
@@ -114,7 +128,12 @@ def start() -> None:
     initial = {}
     for i, name in enumerate(list(st.query_params)):
         value = st.query_params.get(name, "")
-        if i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:
+        if not name:  # "/?=": no setting has no name (and no session key may be "")
+            notice(f"The link's value `{shown(value)}` with no name was ignored." if value
+                   else "The link's `=` with no name and no value was ignored.")
+            with contextlib.suppress(Exception):
+                del st.query_params[name]
+        elif i >= MAX_PARAMS or len(value) > MAX_VALUE_CHARS or len(name) > 40:
             _refuse(name, value, "too long" if i < MAX_PARAMS else "too many values")
             del st.query_params[name]
         else:
@@ -126,8 +145,7 @@ def start() -> None:
                "page. The pages are listed in the sidebar.")
     # (sources.UPLOAD_KEPT: a class's image, from the teacher, is already there)
     if initial.get(k.SOURCE) == "Upload" and st.session_state.get("_upload_kept") is None:
-        notice("This link was made with an uploaded image, which cannot travel in a link: "
-               "the default photo is shown. Upload the image again to see it here.")
+        notice(UPLOAD_NOTICE)
     st.session_state[_INITIAL] = initial
 
 

@@ -64,26 +64,30 @@ def _upload(mode: str, max_side: int) -> Source:
     # upload is kept so that it follows the student from page to page, and a
     # bad one never replaces it.
     kept = st.session_state.get(UPLOAD_KEPT)
+    refused = ""
     if upload is not None and (kept is None or kept != (upload.name, upload.getvalue())):
         data = upload.getvalue()
         try:
             cached.decode_upload(data, mode=mode, max_side=max_side)
         except ImageError as err:
-            sb.error(f"Could not use `{links.shown(upload.name, 60)}`: {err}",
-                     icon=":material/error:")
+            refused = f"Could not use `{links.shown(upload.name, 60)}`: {err}"
+            sb.error(refused, icon=":material/error:")
             if kept is not None:
                 sb.caption(f"Still showing your previous image `{links.shown(kept[0], 60)}`.")
         else:
             kept = st.session_state[UPLOAD_KEPT] = (upload.name, data)
+            links.withdraw(links.UPLOAD_NOTICE)  # "the default photo is shown" no longer is
     if kept is None:
         # Nothing uploaded yet (or a shared link that had an upload): the page
         # still works, on the default photo, and says so.
         default = next(iter(samples.PHOTOS))
         sb.info("Upload an image here (PNG, JPEG, GIF, BMP, TIFF or WebP). Until then the "
                 "pages use the default photo.")
-        return Source(cached.photo(default, mode, max_side), samples.PHOTOS[default].title,
-                      "No upload yet: the default photo is shown. Upload an image in the "
-                      "sidebar to use your own.")
+        # A refused first upload is named where the student looks, not called "no upload".
+        note = (f"{refused.rstrip('.')}. Until an image is read, the default photo is shown."
+                if refused else "No upload yet: the default photo is shown. Upload an image "
+                "in the sidebar to use your own.")
+        return Source(cached.photo(default, mode, max_side), samples.PHOTOS[default].title, note)
     # A file name is the student's text: shown as plain text everywhere (a
     # Markdown code span here; no '<', '>' or '&' for Plotly titles).
     name, data = links.shown(kept[0], 60), kept[1]

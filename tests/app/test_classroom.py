@@ -392,3 +392,48 @@ def test_the_teachers_upload_goes_to_the_room():
     assert student.radio(key="src").value == "Upload"
     assert "20 × 30" in page_text(student)
     assert "This link was made with an uploaded image" not in page_text(student)
+
+
+def test_bring_everyone_back_reopens_the_teachers_view_even_when_it_did_not_change():
+    """A student who broke away and opened another page comes back to the teacher's page on
+    "Bring everyone back", though the teacher's view stayed the same (it was applied before)."""
+    teacher, code = start("pages/pooling.py")
+    a = student_of(code)
+    ok(a.run())
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Pooling"]
+    ok(a.button(key="class_break").click().run())
+    a.switch_page("pages/quiz.py")
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Practice: predict, then reveal"]
+    ok(teacher.button(key="class_recall").click().run())  # the teacher stays on Pooling
+    ok(a.run())  # the wake-up rerun (AppTest keeps the page a.switch_page chose: one run)
+    assert "you follow the teacher" in page_text(a)
+    assert [t.value for t in a.title] == ["Pooling"]
+
+
+def test_the_bar_shows_the_new_nickname_in_the_run_that_renames():
+    """The bar above the page is drawn before the sidebar's nickname box: it showed the name
+    from before each rename (one rename behind)."""
+    teacher, code = start()
+    student = student_of(code)
+    student.text_input(key="class_name_in").input("Ada Lovelace")
+    ok(student.run())
+    assert student.session_state[classroom.NAME] == "Ada Lovelace"
+    assert "Your nickname: Ada Lovelace" in [t.value for t in student.text]
+
+
+def test_the_room_answer_box_is_told_apart_from_the_pages_own():
+    """On Practice a student had two boxes labelled "Your answer": the room's and the page's
+    own; an answer typed in the page's box never reaches the class."""
+    teacher, code = start("pages/quiz.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    labels = [t.label for t in student.text_input]
+    room_box = student.text_input(key=f"class_answer_{room.qid}")
+    assert labels.count(room_box.label) == 1, labels
+    assert "class" in room_box.label.lower()

@@ -434,3 +434,27 @@ def test_a_step_in_a_link_with_other_digits_is_refused_in_the_apps_words(
     notices = _notices(at)
     assert f"`{name}={value}` was ignored (" in notices, notices
     assert "invalid literal" not in notices and "base 10" not in notices
+
+
+def test_the_upload_notice_goes_once_the_image_is_uploaded(open_page):
+    """It said "the default photo is shown" above the student's own, just uploaded, image."""
+    import io
+
+    from PIL import Image
+
+    at = open_page(query={"src": "Upload"})
+    assert "cannot travel in a link" in _notices(at)
+    buf = io.BytesIO()
+    Image.new("L", (12, 9), 90).save(buf, format="PNG")
+    at.file_uploader(key=keys.UPLOAD).set_value(("mine.png", buf.getvalue(), "image/png")).run()
+    assert not at.exception, exceptions(at)
+    assert "cannot travel in a link" not in _notices(at)
+
+
+@pytest.mark.parametrize("query", [{"": ""}, {"": "1"}])
+def test_a_value_with_no_name_is_refused_not_a_crash(open_page, query):
+    """`/?=` gave "Something went wrong" (StreamlitValueError: a session-state key must be a
+    non-empty string) and a traceback in the server's log."""
+    at = open_page(query=query)
+    assert not at.exception, exceptions(at)
+    assert "with no name" in _notices(at) and "``" not in _notices(at)

@@ -142,3 +142,17 @@ def test_inputs_and_edits_survive_a_visit_to_another_page(open_page):
     assert at.selectbox(key="shp_preset").value == "vgg16"
     assert at.number_input(key="shp_nh").value == 224 and at.number_input(key="shp_f").value == 5
     assert _metrics(at)["Parameters"] == total and not at.error
+
+
+def test_a_lecture_stack_is_not_called_an_edited_lenet5(open_page):
+    """Lecture 002.3 and 004.12 link a one-layer stack; the page said "LeNet-5: 760 parameters:
+    differs from the published count of 61,706 by -60,946: the stack is no longer the preset"
+    on the projector, about a network nobody had loaded."""
+    for query, total in (({"shp_n": "32", "shp_nh": "32", "shp_nw": "32", "shp_nc": "3",
+                           "stack": "conv,10,5,1,2,,", "shp_first": "network"}, "760"),
+                         ({"shp_nh": "10", "shp_nw": "10", "shp_nc": "3",
+                           "stack": "conv,10,3,1,,,", "shp_first": "network"}, "280")):
+        at = open_page(PAGE, query=query)
+        assert _metrics(at)["Parameters"] == total
+        text = " ".join(e.value for e in [*at.info, *at.success])
+        assert "published count" not in text, text

@@ -141,3 +141,16 @@ def test_a_hostile_file_name_is_shown_as_plain_text(open_page):
     (error,) = at.sidebar.error
     assert "<img" not in error.value and "](" not in error.value
     assert "`?img src=x onerror=alert(1)??click?(javascript:alert(2)).png`" in error.value
+
+
+def test_a_first_upload_that_fails_is_named_on_the_page_not_called_no_upload(open_page):
+    """With no good upload before it, a refused file left the page saying "No upload yet",
+    beside the sidebar's "Could not use": the student had uploaded one."""
+    at = open_page()
+    at.radio(key=keys.SOURCE).set_value("Upload").run()
+    at.file_uploader(key=keys.UPLOAD).set_value(("cut.jpg", b"\xff\xd8\xff\xe0junk", "image/jpeg"))
+    at.run()
+    assert not at.exception, exceptions(at)
+    main = " ".join(e.value for e in at.main.info)
+    assert "No upload yet" not in main
+    assert "Could not use `cut.jpg`" in main and "the default photo is shown" in main

@@ -227,3 +227,43 @@ def test_a_student_cannot_lead_through_the_websocket_protocol(class_url):
         before, after = pool.submit(asyncio.run, scenario()).result()
     assert after is not None and after.version == before.version
     assert not after.paused and after.question is None and after.recall == before.recall
+
+
+def test_the_results_csv_holds_answers_sent_after_the_teachers_last_rerun(class_url, chromium):
+    """The teacher's page does not rerun when a student answers; the CSV's bytes were made at
+    the teacher's last rerun, so a click right after the answers came gave an empty file."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720},
+                                       accept_downloads=True)
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    teacher.goto(class_url + "/quiz")
+    wait_for_app(teacher, "Practice")
+    teacher.get_by_text("Class", exact=True).first.click()
+    teacher.get_by_role("button", name="Start a class").click()
+    link = teacher.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    student_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    student = student_ctx.new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{class_url}/?room={code}")
+    _wait_title(student, "Practice", timeout=30)
+    wait_for_app(teacher, "Ask the room")
+    teacher.get_by_role("button", name="Ask the room").click()
+    wait_for_app(teacher, "Asked:")
+    answer = student.get_by_placeholder("e.g. 4 × 4 or 14")
+    answer.wait_for(state="visible", timeout=15_000)
+    answer.fill("7")
+    student.get_by_role("button", name="Send my answer").click()
+    student.get_by_text("Sent: 7").first.wait_for(timeout=15_000)
+    name = student.get_by_text("Your nickname:").first.inner_text().split(":", 1)[1].strip()
+    teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)  # the live count
+    # The question panel's own count is live too (it said "0 of 1" until the next rerun).
+    teacher.get_by_test_id("stMain").get_by_text("1 of 1 answered · answers open").wait_for(
+        timeout=15_000)
+    with teacher.expect_download() as download:
+        teacher.get_by_role("button", name="Results (CSV)").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert f"{name},7," in text, text
+    teacher_ctx.close()
+    student_ctx.close()

@@ -145,3 +145,16 @@ def test_the_route_is_read_only_and_refuses_bad_codes():
 def test_the_apps_routes_carry_the_push_route():
     paths = [r.path for r in class_push.routes()]
     assert paths == ["/api/class/{code}/events"]
+
+
+def test_a_since_that_is_no_plain_number_starts_from_zero_instead_of_failing():
+    """``str.isdigit`` is true for "²" and "①", which ``int`` refuses: that was a 500 and a
+    traceback in the server's log for ``?since=%C2%B2``."""
+    hub = class_push.Hub(FakeStore())
+    for since in ("%C2%B2", "%E2%91%A0", "-1", "1e5", "%00", "9" * 40):
+        scope = {"type": "http", "method": "GET", "path": "/api/class/ABCDEF/events",
+                 "path_params": {"code": "ABCDEF"}, "query_string": f"since={since}".encode(),
+                 "headers": []}
+        response = _run(hub.endpoint(Request(scope)))
+        assert response.status_code == 200, since
+        assert response.media_type == "text/event-stream"

@@ -364,3 +364,12 @@ def test_the_teachers_image_goes_to_the_room_and_only_theirs(store):
         store.put_image(code, key, "big.png", b"")
     assert store.end(code, key)
     assert store.image(code) is None
+
+
+def test_a_long_code_is_not_said_to_have_twenty_characters():
+    """The code was cut to 20 characters before it was counted: a pasted 62-character text
+    got "this has 20"."""
+    with pytest.raises(ValueError, match="this has 62"):
+        rooms.clean_code("A" * 62)
+    with pytest.raises(ValueError, match="this has more than 100"):
+        rooms.clean_code("A" * 5000)
