@@ -26,9 +26,10 @@ windows. No Python loop ever runs per pixel.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -267,8 +268,9 @@ def settings_from(settings: ConvSettings | None, **keywords: Any) -> ConvSetting
 # The defaults of the keywords settings_from receives, as they are written in
 # signatures: recognised without building two ConvSettings (every conv2d call
 # passes plan_conv four of them; building them was a third of a small call's time).
-_PLAIN_DEFAULTS: dict[str, object] = {"stride": 1, "padding": 0, "dilation": 1,
-                                      "pad_mode": "zeros", "flip": False}
+# Read-only: modules are shared by every session (test_no_module_level_mutable_state).
+_PLAIN_DEFAULTS: Mapping[str, object] = MappingProxyType(
+    {"stride": 1, "padding": 0, "dilation": 1, "pad_mode": "zeros", "flip": False})
 
 
 def _is_default(name: str, value: object) -> bool:
