@@ -94,7 +94,7 @@ with results:
     charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
                                   mv.geometry.padding,
                                   title=f"Padded input {show.shape_text(mv.padded.shape)}",
-                                  height=height), key="mx_window")
+                                  height=height, present=present), key="mx_window")
     charts.chart(w2, grid_figure(mv.output, title=f"Feature map "
                                  f"{show.shape_text(mv.output.shape)}", mapping="diverging",
                                  cells=[(cell.row, cell.col)], height=height), key="mx_output",

@@ -37,7 +37,7 @@ source = sources.image_source()
 def workbench(source: sources.Source | None) -> None:
     """Kernel, layer and results: a kernel or layer change reruns only this part."""
     # Presenter mode: more of the width for the maps, so their numbers are larger.
-    controls, results = st.columns([1, 2.6] if presenter.on() else [1, 2], gap="large")
+    controls, results = st.columns([1, 2.8] if presenter.on() else [1, 2], gap="large")
     with controls:
         st.subheader("Kernel")
         if source is not None and source.kernel is not None:

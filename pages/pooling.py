@@ -62,7 +62,7 @@ if pooling.is_small(x):
     trace = PoolTrace(plane, p["size"], stride=p["stride"], padding=p["padding"], mode=p["mode"])
     with results:
         if present:
-            left, right, side = st.columns([1.15, 1, 0.85], gap="medium")
+            left, right, side = pool_ui.presenter_columns(plane, out)
             with side:
                 st.markdown(f"**{show.shape_text(x.shape)} → {show.shape_text(pooled.shape)}**, "
                             f"{p['mode']} {show.shape_text(geom.kernel_shape)}, stride "
