@@ -8,7 +8,6 @@ from cnnviz.plots.matrix import product_figure, window_figure
 from cnnviz.ui import (
     cached,
     charts,
-    downloads,
     grid,
     links,
     presenter,
@@ -99,8 +98,6 @@ with results:
                                  f"{show.shape_text(mv.output.shape)}", mapping="diverging",
                                  cells=[(cell.row, cell.col)], height=height), key="mx_output",
                  on_pick=charts.pick_into("mx_row", "mx_col"))
-    with w2.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
-        downloads.grid_text(mv.output, key="mx_output_text")
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "

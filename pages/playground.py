@@ -10,7 +10,6 @@ from cnnviz.data.pixels import in_unit_range
 from cnnviz.ui import (
     cached,
     charts,
-    downloads,
     in_code,
     kernel,
     presenter,
@@ -113,8 +112,6 @@ def workbench(source: sources.Source | None) -> None:
             g2.download_button("Activation g(z) (CSV)", csv_file(a),
                                f"activation_{cfg.activation}.csv", mime="text/csv",
                                key="dl_csv_g")
-        with st.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
-            downloads.grid_text(show.plane(a, channel), key="pg_text")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
                        load=functools.partial(in_code.load_lines, image),

@@ -113,7 +113,7 @@ def window_picker() -> tuple[int, int]:
 SIDE = 210
 
 
-def presenter_columns(plane: np.ndarray, out: np.ndarray) -> list:
+def presenter_columns(plane: np.ndarray, out: np.ndarray, *, digits: int = 2) -> list:
     """Presenter mode's row: the input, the pooled map and the side column.
 
     Shared by what each grid needs for its numbers at the presenter's size
@@ -121,8 +121,8 @@ def presenter_columns(plane: np.ndarray, out: np.ndarray) -> list:
     beside the output (a 16 × 16 photo's "0.78"), the output keeps its need and the
     input takes the rest: its numbers print where they fit, else its colours alone.
     """
-    need_out = numbers_width(out) if max(out.shape) <= 16 else 340
-    need_in = numbers_width(plane) if max(plane.shape) <= 16 else 400
+    need_out = numbers_width(out, digits=digits) if max(out.shape) <= 16 else 340
+    need_in = numbers_width(plane, digits=digits) if max(plane.shape) <= 16 else 400
     if need_in + need_out + SIDE > presenter.ROW:
         need_in = max(300, presenter.ROW - SIDE - need_out)
     return presenter.share_row([need_in, need_out, SIDE])
