@@ -139,8 +139,11 @@ def feature_maps(
         pair = panels[start:start + 2]
         # Presenter mode shares the row by what each grid needs for its numbers at the
         # presenter's size (NUMBER_FIT's rule); two equal columns otherwise.
-        cols = presenter.share_row([_need(values) for _, values, _ in pair] + [1] * (2 - len(
-            pair))) if presenter.on() else st.columns(2)
+        needs = [_need(values) for _, values, _ in pair]
+        if len(needs) == 1:  # alone on its row: a grid with numbers takes the row's width
+            small = pair[0][1].ndim == 2 and max(pair[0][1].shape) <= NUMBERS_MAX_SIDE
+            needs.append(1 if small else needs[0])
+        cols = presenter.share_row(needs) if presenter.on() else st.columns(2)
         for col, (title, values, how) in zip(cols, pair, strict=False):
             # Two figures a row: about 265 px each at 1280 px, 350 in presenter mode.
             width = 350 if presenter.on() else 265

@@ -44,8 +44,9 @@ function inkFor(r, g, b) {
 
 // The font size (px) for the numbers of a grid whose cells are `cell` px: NUMBER_FIT's rule
 // (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
-// animation applies it; 0 below fit.min: numbers that overflow their cells are noise, and
-// the cells show their colours only (the animation's rule too).
+// animation applies it. Below fit.min, fit.min while the widest label still fits inside the
+// cell (past the rule's margin), else 0: numbers that overflow their cells are noise, and
+// the cells show their colours only (as in the animation).
 function numberFont(ctx, texts, cell, fit, weight) {
   const base = Math.max(1, Math.floor(Math.min(fit.max, cell * fit.height) + 1e-9));
   ctx.font = `${weight} ${base}px ${FONT}`;
@@ -60,7 +61,8 @@ function numberFont(ctx, texts, cell, fit, weight) {
   }
   const room = cell * fit.width;
   const size = widest > room ? Math.floor((base * room) / widest) : base;
-  return size >= fit.min ? size : 0;
+  if (size >= fit.min) return size;
+  return fit.min <= cell && (widest * fit.min) / base <= cell ? fit.min : 0;
 }
 
 // The smallest cell (CSS px) whose numbers numberFont prints at `want` px or more (want ≥
