@@ -54,24 +54,32 @@ with controls:
     mapping = settings.mapping_picker(
         kernel_sum=0.0 if weights is None else volumes.gain(weights), unit_input=False)
 with results:
-    if present:
-        a, b, c = st.columns([1.4, 1, 1])
-        shown = colour.channel_switch(a)
-        row, col = colour.cell_picker(b, c)
+    trace = None
     if weights is not None:
         try:
             trace = ConvTrace(volume, weights, bias, stride=stride, padding=pad)
         except ValueError as err:
             st.error(f"This filter does not fit this image: {err}")
-            trace = None
+    if present:
+        # The switches and the cell picker above the sums, between the channel and the
+        # output: the grids start at the top of the row.
+        columns, one_grid = colour.presenter_columns(trace)
+        grids = "both"
+        with columns[1]:
+            if one_grid:
+                grids = "output" if colour.grid_switch(st) else "input"
+            shown = colour.channel_switch(st)
+            row, col = colour.cell_picker(*st.columns(2, gap="small"))
+    if weights is not None:
         if trace is not None:
             try:
                 step = trace.at(row, col)
             except ValueError as err:
-                st.warning(f"No such output cell: {err}. Pick a row and column inside the map.")
+                (columns[1] if present else st).warning(
+                    f"No such output cell: {err}. Pick a row and column inside the map.")
                 step = None
             if present:
-                colour.one_channel(trace, step, shown, mapping)
+                colour.one_channel(trace, step, shown, mapping, columns, grids)
                 downloads.grid_exports(trace.output, name="Output map", mapping=mapping,
                                   key="colour_map")
             else:

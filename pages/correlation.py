@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
-from cnnviz.ui import charts, downloads, grid, links, router, settings, show, sources
+from cnnviz.ui import charts, grid, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -41,10 +41,6 @@ GRID = {"mapping": "diverging", "colorbar": False, "height": 240, "digits": 3}
 charts.chart(c2, grid_figure(kernel, title="k (cross-correlation, CNN)", **GRID), key="corr_k")
 charts.chart(c3, grid_figure(flip(kernel), title="k turned by 180° (convolution)", **GRID),
                 key="corr_turned")
-with c2.popover("k as LaTeX / Markdown", icon=":material/content_copy:"):
-    downloads.grid_text(kernel, key="corr_k_text")
-with c3.popover("Turned k as LaTeX / Markdown", icon=":material/content_copy:"):
-    downloads.grid_text(flip(kernel), key="corr_turned_text")
 if source is None:
     show.stop()
 try:

@@ -8,7 +8,6 @@ from cnnviz.plots.matrix import product_figure, window_figure
 from cnnviz.ui import (
     cached,
     charts,
-    downloads,
     grid,
     links,
     presenter,
@@ -94,13 +93,11 @@ with results:
     charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
                                   mv.geometry.padding,
                                   title=f"Padded input {show.shape_text(mv.padded.shape)}",
-                                  height=height), key="mx_window")
+                                  height=height, present=present), key="mx_window")
     charts.chart(w2, grid_figure(mv.output, title=f"Feature map "
                                  f"{show.shape_text(mv.output.shape)}", mapping="diverging",
                                  cells=[(cell.row, cell.col)], height=height), key="mx_output",
                  on_pick=charts.pick_into("mx_row", "mx_col"))
-    with w2.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
-        downloads.grid_text(mv.output, key="mx_output_text")
 
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "

@@ -10,7 +10,6 @@ from cnnviz.data.pixels import in_unit_range
 from cnnviz.ui import (
     cached,
     charts,
-    downloads,
     in_code,
     kernel,
     presenter,
@@ -37,7 +36,7 @@ source = sources.image_source()
 def workbench(source: sources.Source | None) -> None:
     """Kernel, layer and results: a kernel or layer change reruns only this part."""
     # Presenter mode: more of the width for the maps, so their numbers are larger.
-    controls, results = st.columns([1, 2.6] if presenter.on() else [1, 2], gap="large")
+    controls, results = st.columns([1, 2.8] if presenter.on() else [1, 2], gap="large")
     with controls:
         st.subheader("Kernel")
         if source is not None and source.kernel is not None:
@@ -113,8 +112,6 @@ def workbench(source: sources.Source | None) -> None:
             g2.download_button("Activation g(z) (CSV)", csv_file(a),
                                f"activation_{cfg.activation}.csv", mime="text/csv",
                                key="dl_csv_g")
-        with st.popover("Feature map as LaTeX / Markdown", icon=":material/content_copy:"):
-            downloads.grid_text(show.plane(a, channel), key="pg_text")
     # Full width, below both columns: code needs the room.
     in_code.code_panel(image, stack_channels(k, 3) if summed else k, cfg, key="pg",
                        load=functools.partial(in_code.load_lines, image),

@@ -4,6 +4,7 @@ import streamlit as st
 
 import cnnviz
 from cnnviz.core.pool import pool_geometry
+from cnnviz.core.text import exact_digits
 from cnnviz.core.trace import PoolTrace
 from cnnviz.lessons import pooling
 from cnnviz.plots.pooling import pool_figure
@@ -60,9 +61,11 @@ plane, out = show.plane(x, channel), show.plane(pooled, channel)
 
 if pooling.is_small(x):
     trace = PoolTrace(plane, p["size"], stride=p["stride"], padding=p["padding"], mode=p["mode"])
+    # A typed matrix's 0.876 is printed (and copied) as 0.876, not 0.88.
+    digits = exact_digits(plane)
     with results:
         if present:
-            left, right, side = st.columns([1.15, 1, 0.85], gap="medium")
+            left, right, side = pool_ui.presenter_columns(plane, out, digits=digits)
             with side:
                 st.markdown(f"**{show.shape_text(x.shape)} → {show.shape_text(pooled.shape)}**, "
                             f"{p['mode']} {show.shape_text(geom.kernel_shape)}, stride "
@@ -83,9 +86,9 @@ if pooling.is_small(x):
             index = None
         charts.chart(left, pool_figure(
             plane, trace, index, title=f"Input, {what}: {show.shape_text(plane.shape)}{label}",
-            mapping=mapping, present=present, **size), key="pooling_in")
+            mapping=mapping, present=present, digits=digits, **size), key="pooling_in")
         charts.chart(right, grid_figure(
-            out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}{label}",
+            out, title=f"{p['mode']} pooled {show.shape_text(out.shape)}{label}", digits=digits,
             mapping=mapping, highlight=[] if index is None else [(row, col, 1, 1)],
             **({"height": 420, "width": 340} if present else size)), key="pooling_out",
             on_pick=charts.pick_into(pool_ui.ROW, pool_ui.COL))

@@ -33,6 +33,7 @@ __all__ = [
     "MAPPINGS",
     "auto_mapping",
     "NUMBER_FIT",
+    "number_cell",
     "bin_edges",
     "DisplayMap",
     "map_for_display",
@@ -412,6 +413,26 @@ def number_font(cell_px: float, longest: int, *, present: bool = False) -> int:
                rule["max"])
     size = math.floor(size + 1e-9)
     return size if size >= (rule["present_min"] if present else rule["min"]) else 0
+
+
+def number_cell(chars: float, *, present: bool = False) -> int:
+    """The smallest cell (px) at which :func:`number_font`'s rule prints a label ``chars`` wide.
+
+    ``chars``: the label's width in digits (a minus sign or a point counts less,
+    see :func:`cnnviz.plots.figures.numbers_width`). What a page lays out for when
+    its numbers are the lesson: in presenter mode, cells this large print at
+    least ``NUMBER_FIT["present_min"]`` px (the map element grows a grid's height
+    to this; the page gives it the width).
+
+    >>> number_cell(3, present=True), number_cell(4, present=True), number_cell(1)
+    (34, 45, 22)
+    >>> number_font(number_cell(4, present=True), 4, present=True)
+    14
+    """
+    n = max(1.0, float(chars))
+    rule = NUMBER_FIT
+    want = rule["present_min"] if present else rule["min"]
+    return math.ceil(max(want / rule["height"], want * n * rule["char"] / rule["width"]) - 1e-9)
 
 
 _FLOAT_MAX = float(np.finfo(np.float64).max)

@@ -30,6 +30,7 @@ import json
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
@@ -40,6 +41,7 @@ from cnnviz.plots.display import (
     NUMBER_FIT,
     display_png,
     map_for_display,
+    number_cell,
     number_font,
     png_bytes,
 )
@@ -47,7 +49,8 @@ from cnnviz.plots.display import (
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 __all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "Picture",
-           "grid_figure", "cell_pixels", "image_figure", "window_shapes"]
+           "grid_figure", "cell_pixels", "image_figure", "numbers_cell", "numbers_width",
+           "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -198,6 +201,42 @@ def cell_pixels(shape: tuple[int, int], *, height: int, top: int, width: int,
     return max(1.0, min(plot_w / max(cols, 1), plot_h / max(rows, 1)))
 
 
+#: Presenter mode prints numbers bold: a digit about 6 % wider than NUMBER_FIT's estimate;
+#: other characters in digits' widths (measured in Chromium's system-ui, bold).
+BOLD_DIGIT = 1.06
+NARROW_CHARS = MappingProxyType({"-": 0.6, ".": 0.45})
+
+
+def numbers_width(values: np.ndarray, *, digits: int = 2, present: bool = True) -> int:
+    """The width (px) a grid figure needs for its numbers to print at the rule's minimum.
+
+    :func:`cnnviz.plots.display.number_cell` for the grid's widest label (as
+    :func:`grid_figure` writes them), times its columns, plus the map element's
+    frame (8 px each side) and its row indices. A page that lays out several
+    grids side by side shares the row in these proportions, or shows one at a
+    time where the row is too narrow for all of them.
+
+    >>> numbers_width(np.full((10, 10), 252.0)), numbers_width(np.full((8, 8), -448.0))
+    (394, 378)
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    rows, cols = arr.shape[:2]
+    return int(cols * numbers_cell(arr, digits=digits, present=present) + 14
+               + 8 * len(str(rows - 1)) + 12)
+
+
+def numbers_cell(values: np.ndarray, *, digits: int = 2, present: bool = True) -> int:
+    """The cell side (px) at which a grid's widest label prints at the rule's minimum.
+
+    >>> numbers_cell(np.full((3, 3), -1204.0))
+    54
+    """
+    arr = np.asarray(values, dtype=np.float64)
+    texts = {format_number(v, digits) for v in arr.ravel()} or {"0"}
+    chars = max(sum(NARROW_CHARS.get(ch, 1.0) for ch in t) for t in texts)
+    return number_cell(chars * BOLD_DIGIT if present else chars, present=present)
+
+
 def grid_figure(
     values: np.ndarray,
     *,
@@ -212,6 +251,7 @@ def grid_figure(
     limits: tuple[float, float] | None = None,
     width: int | None = None,
     present: bool = False,
+    grow: bool = True,
 ) -> Picture:
     """A 2-D array as a :class:`Picture` for the map element, with its numbers when small.
 
@@ -241,6 +281,10 @@ def grid_figure(
         the browser applies the same rule to the cells it really draws.
     present : presenter mode: taller, larger bold type, and no colour bar when
         the numbers are printed (they say the values).
+    grow : presenter mode: the map element makes the cells large enough for the
+        numbers to print at ``NUMBER_FIT["present_min"]`` where the width allows,
+        taller than ``height`` if need be. False where the page knows that would
+        put the grid past the screen's foot (``meta["grow"]``).
 
     Examples
     --------
@@ -283,9 +327,12 @@ def grid_figure(
         # export's one rule at the cells' digits (format_number, as the cells above).
         copy = {"latex": bmatrix(arr, digits=digits),
                 "markdown": markdown_table(arr, digits=digits)}
-    return _map_picture(arr, shown, title=title, note=note, height=height, present=present,
-                        colorbar=bar, shapes=window_shapes(highlight, cells), numbers=numbers,
-                        digits=digits, copy=copy)
+    picture = _map_picture(arr, shown, title=title, note=note, height=height, present=present,
+                           colorbar=bar, shapes=window_shapes(highlight, cells),
+                           numbers=numbers, digits=digits, copy=copy)
+    if not grow:
+        picture.meta["grow"] = False
+    return picture
 
 
 def _colorbar(shown) -> dict:

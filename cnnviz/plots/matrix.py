@@ -209,8 +209,12 @@ def window_figure(
     *,
     title: str = "",
     height: int | None = None,
+    present: bool = False,
 ) -> Picture:
     """A padded input with one window outlined and the input itself dashed.
+
+    ``present``: presenter mode, as for :func:`cnnviz.plots.figures.grid_figure` (its
+    numbers sized by the same rule as every grid's).
 
     The taps are marked one by one when they do not fill the window (with
     dilation); the dashed rectangle shows where the padding ends.
@@ -222,7 +226,7 @@ def window_figure(
     top, left, h, w = window
     cells = list(taps) if len(taps) != h * w else []
     fig = grid_figure(padded, title=title, mapping="diverging", highlight=[window],
-                      cells=cells, colorbar=False, height=height)
+                      cells=cells, colorbar=False, height=height, present=present)
     (pt, pb), (pl, pr) = padding
     rows, cols = np.asarray(padded).shape
     if not (pt or pb or pl or pr):

@@ -24,6 +24,7 @@ def pool_figure(
     height: int | None = None,
     width: int | None = None,
     present: bool = False,
+    digits: int = 2,
 ) -> Picture:
     """The input with every window outlined thinly, winners marked, one window in bold.
 
@@ -34,7 +35,7 @@ def pool_figure(
     trace : PoolTrace
     selected : int, optional
         Window number to outline in bold (orange).
-    title, mapping, height, width, present :
+    title, mapping, height, width, present, digits :
         As for :func:`cnnviz.plots.figures.grid_figure` (``present``: projector size, its
         numbers sized by the same rule as every grid's).
 
@@ -54,7 +55,8 @@ def pool_figure(
     rects = window_rects(trace)
     bold = [] if selected is None else [rects[trace.step(selected).index]]
     fig = grid_figure(arr, title=title, mapping=mapping, highlight=bold,
-                      cells=winner_cells(trace), height=height, width=width, present=present)
+                      cells=winner_cells(trace), height=height, width=width, present=present,
+                      digits=digits)
     thin = [{"type": "rect", "x0": left - 0.5, "x1": left + w - 0.5, "y0": top - 0.5,
              "y1": top + h - 0.5, "line": {"color": "#9e9e9e", "width": 1.5, "dash": "dot"}}
             for top, left, h, w in rects]

@@ -15,6 +15,7 @@ from cnnviz.core.text import format_table
 from cnnviz.core.trace import ConvTrace, Step
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
+from cnnviz.plots.figures import numbers_cell, numbers_width
 from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
@@ -196,39 +197,86 @@ def channel_switch(where) -> int:
     return NAMES.index(name)
 
 
-def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str) -> None:
-    """Presenter mode on one screen: channel ``c`` with the window, its slice, products and
-    partial sum beside it, then the output with the cell and the total of all three."""
+#: Presenter mode at 1280 × 720: the sums' column (px) in the page's row
+#: (:data:`cnnviz.ui.presenter.ROW`), and the height (px) the screen leaves a grid's
+#: cells under the lecture's banner and the page's title.
+SUMS_WIDTH, PRESENT_CELLS_HEIGHT = 180, 440
+ONE_GRID = "cv_grid"  # presenter mode, when the row holds one grid: which one
+ONE_GRIDS = ("Output z", "Input channel")
+
+
+def presenter_columns(trace: ConvTrace | None) -> tuple[list, bool]:
+    """Presenter mode's row: ``[grid, sums, grid]`` columns, and whether it holds one grid.
+
+    The row is shared in the proportions the channel and the output need for their
+    numbers to print at the presenter's size (:func:`cnnviz.plots.figures.numbers_width`,
+    NUMBER_FIT's one rule). Where the two cannot both be that large beside the sums
+    (lecture 004's padded 12 × 12 channel and its 10 × 10 map), the row holds one of
+    them at a time, with a switch (:func:`grid_switch`), rather than shrink the numbers.
+    """
+    if trace is None:
+        return presenter.share_row([360, SUMS_WIDTH, 400]), False
+    need_in = numbers_width(trace.padded) if trace.padded.shape[0] <= 16 else 360
+    need_out = numbers_width(trace.output) if max(trace.out_shape) <= 16 else 400
+    if need_in + need_out + SUMS_WIDTH <= presenter.ROW:
+        return presenter.share_row([need_in, SUMS_WIDTH, need_out]), False
+    widest = min(max(need_in, need_out), presenter.ROW - SUMS_WIDTH)
+    grid, sums = presenter.share_row([widest, presenter.ROW - widest])
+    return [grid, sums, grid], True
+
+
+def grid_switch(where) -> bool:
+    """Presenter mode, one grid at a time: True to show the output, False the input channel."""
+    return where.radio("Grid shown", ONE_GRIDS, key=ONE_GRID, horizontal=True, **state.LINK,
+                       help="The channel and the output do not both fit beside the sums "
+                            "at a readable size: one at a time.") == ONE_GRIDS[0]
+
+
+def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, columns,
+                shown: str = "both") -> None:
+    """Presenter mode on one screen: channel ``c`` with the window, its partial sum and the
+    total beside it, and the output with the cell (``columns``: :func:`presenter_columns`;
+    ``shown``: ``"both"``, or ``"output"`` or ``"input"`` where the row holds one grid).
+    The window's slice and products follow below the screen, at the same size rule."""
     name = NAMES[c]
     f_h, f_w = trace.geometry.kernel_shape
     rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
     padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
-    # The output gets the widest column: its 4-character numbers (−633) need the most room
-    # to reach the presenter's size (NUMBER_FIT), the channel's are 3 characters at most.
-    left, mid, right = st.columns([1.0, 0.8, 1.45], gap="small")
-    charts.chart(left, grid_figure(trace.padded[:, :, c], title=f"{name} channel ({padded}input)",
-                                   highlight=rect, colorbar=False, height=300, width=360),
-                 key=f"colour_plane_{c}")
+    left, mid, right = columns
+    if shown != "output":
+        charts.chart(left, grid_figure(trace.padded[:, :, c],
+                                       title=f"{name} channel ({padded}input)",
+                                       highlight=rect, colorbar=False, height=300, width=360),
+                     key=f"colour_plane_{c}")
     cell = [] if step is None else [(step.out_row, step.out_col)]
-    charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
-                                    f"{trace.out_shape[0]} × {trace.out_shape[1]}",
-                                    mapping=mapping, cells=cell, colorbar=False, height=390,
-                                    width=460), key="colour_output")
+    if shown != "input":
+        # The output is the key result: on the screen even where its numbers cannot be
+        # that large there (lecture 004's padded map: ten rows of "-1204" need 530 px).
+        tall = trace.out_shape[0] * numbers_cell(trace.output) > PRESENT_CELLS_HEIGHT
+        charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
+                                        f"{trace.out_shape[0]} × {trace.out_shape[1]}",
+                                        mapping=mapping, cells=cell, colorbar=False,
+                                        height=420 if tall else 390, width=460,
+                                        grow=not tall),
+                     key="colour_output")
     if step is None:
         return
     with mid:
-        st.markdown(f"**Layer {name}**, cell (row {step.out_row}, column {step.out_col})")
+        # (the cell is the picker's, just above: one line each, so the total fits too)
+        st.markdown(f"**Layer {name}**")
         st.code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
-        st.markdown("**Total**: the three partial sums and the bias")
+        st.markdown("**Total**, the bias included")
         st.code(volumes.total_equation(step), language=None, wrap_lines=True)
-        # The window is outlined on the channel; beside it, its slice and the products.
-        cols = st.columns(2, gap="small")
-        panels = ((f"slice {name} of w", step.weights[:, :, c]),
-                  ("products a · w", step.products[:, :, c]))
-        for j, (title, values) in enumerate(panels):
-            charts.chart(cols[j], grid_figure(values, title=title, mapping="diverging",
-                                              colorbar=False, height=190),
-                         key=f"colour_step_{name}_{j + 1}")
+    # The window, its slice of the filter and the products (written out in the sum above)
+    # as grids below the screen: in the sums' narrow column their numbers would shrink.
+    cols = st.columns(3, gap="small")
+    panels = ((f"{name} window a", step.values[:, :, c], "abs"),
+              (f"slice {name} of w", step.weights[:, :, c], "diverging"),
+              ("products a · w", step.products[:, :, c], "diverging"))
+    for j, (title, values, how) in enumerate(panels):
+        charts.chart(cols[j], grid_figure(values, title=title, mapping=how,
+                                          colorbar=False, height=190),
+                     key=f"colour_step_{name}_{j}")
 
 
 def input_panels(trace: ConvTrace, step: Step | None) -> None:
@@ -286,9 +334,14 @@ def bank_picker() -> list[str]:
 
 
 def bank_maps(maps: np.ndarray, names: list[str], mapping: str) -> None:
-    """One small heatmap per filter of the output volume, four per row."""
-    cols = st.columns(4)
+    """One small heatmap per filter of the output volume, four per row (presenter mode:
+    as many as the row holds with their numbers at the presenter's size)."""
+    per_row = 4
+    if presenter.on() and max(maps.shape[:2]) <= 16:
+        per_row = int(np.clip(presenter.ROW // numbers_width(maps), 1, 4))
     for i, name in enumerate(names):
+        if i % per_row == 0:
+            cols = st.columns(per_row)
         fig = grid_figure(maps[:, :, i], title=f"Map {i + 1}: {_title(name)}", mapping=mapping,
                           colorbar=False, height=280)
-        charts.chart(cols[i % 4], fig, key=f"colour_map_{i}")
+        charts.chart(cols[i % per_row], fig, key=f"colour_map_{i}")

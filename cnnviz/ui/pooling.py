@@ -10,8 +10,10 @@ import streamlit as st
 from cnnviz.core import kernels
 from cnnviz.core.conv import conv2d
 from cnnviz.data import samples
+from cnnviz.plots.figures import numbers_width
 
 from . import kernel as kernel_ui
+from . import presenter
 from . import state as k
 
 MODE, KH, KW = "pl_mode", "pl_kh", "pl_kw"
@@ -105,3 +107,22 @@ def window_picker() -> tuple[int, int]:
     a, b = st.columns(2)
     return (int(a.number_input("Output row", 0, 4096, 0, key=ROW, **k.LINK)),
             int(b.number_input("Output column", 0, 4096, 0, key=COL, **k.LINK)))
+
+
+#: Presenter mode: the side column (px) with the cell picker and the window's max(…).
+SIDE = 210
+
+
+def presenter_columns(plane: np.ndarray, out: np.ndarray, *, digits: int = 2) -> list:
+    """Presenter mode's row: the input, the pooled map and the side column.
+
+    Shared by what each grid needs for its numbers at the presenter's size
+    (:func:`cnnviz.plots.figures.numbers_width`). Where the input's cannot be that large
+    beside the output (a 16 × 16 photo's "0.78"), the output keeps its need and the
+    input takes the rest: its numbers print where they fit, else its colours alone.
+    """
+    need_out = numbers_width(out, digits=digits) if max(out.shape) <= 16 else 340
+    need_in = numbers_width(plane, digits=digits) if max(plane.shape) <= 16 else 400
+    if need_in + need_out + SIDE > presenter.ROW:
+        need_in = max(300, presenter.ROW - SIDE - need_out)
+    return presenter.share_row([need_in, need_out, SIDE])

@@ -23,7 +23,11 @@ import streamlit as st
 
 from . import state as k
 
-__all__ = ["CSS", "on", "page_style", "switch"]
+__all__ = ["CSS", "ROW", "on", "page_style", "share_row", "switch"]
+
+#: The page's row in presenter mode at 1280 × 720 (px): the window less the narrow sidebar
+#: (232 px), the page's padding, a scrollbar (15 px) and two small column gaps (17 px).
+ROW = 955
 
 CSS = (Path(__file__).with_name("static") / "presenter.css").read_text(encoding="utf-8")
 _APP_CSS = (Path(__file__).with_name("static") / "app.css").read_text(encoding="utf-8")
@@ -52,3 +56,13 @@ def switch() -> bool:
         st.html(f"<style>{CSS}</style>")
     return bool(present)
 
+
+
+def share_row(needs: list[int]) -> list:
+    """``st.columns`` in proportion to the widths (px) the row's parts need.
+
+    A grid's need is :func:`cnnviz.plots.figures.numbers_width`: its numbers at the
+    presenter's size (NUMBER_FIT's one rule). While the needs add up to :data:`ROW`
+    or less, every part gets at least its need.
+    """
+    return st.columns([max(1, int(n)) for n in needs], gap="small")

@@ -9,10 +9,11 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
+from cnnviz.core.text import NUMBERS_MAX_SIDE
 from cnnviz.lessons import separable as sep
-from cnnviz.plots.figures import grid_figure
+from cnnviz.plots.figures import grid_figure, numbers_width
 
-from . import charts, show
+from . import charts, presenter, show
 from . import state as k
 
 __all__ = ["section"]
@@ -20,6 +21,7 @@ __all__ = ["section"]
 
 def section(volume: np.ndarray) -> None:
     """Both demonstrations on the page's (H, W, 3) volume."""
+    present = presenter.on()  # projector size: its numbers by the presenter's rule
     st.header("1×1 convolutions and depthwise-separable layers")
     st.markdown(
         "A **1×1 convolution** has $f = 1$: each output value mixes one pixel's channels, "
@@ -29,10 +31,10 @@ def section(volume: np.ndarray) -> None:
     mixes = list(sep.MIXES)
     maps = sep.pointwise(volume, np.array([sep.MIXES[m] for m in mixes]).T)
     h, w = volume.shape[:2]
-    cols = st.columns(2)
+    cols = _pair(maps[:, :, 0], maps[:, :, 1], present)
     for i, name in enumerate(mixes):
         charts.chart(cols[i], grid_figure(maps[:, :, i], title=f"1×1 filter {i + 1}: {name}",
-                                          colorbar=False, height=280),
+                                          colorbar=False, height=280, present=present),
                      key=f"sep_mix_{i}")
     cy, cx = h // 2, w // 2
     st.caption(f"At the centre pixel ({cy}, {cx}), filter 1: "
@@ -77,11 +79,24 @@ def section(volume: np.ndarray) -> None:
          "multiply-adds as": f"{cost.ratio:.1%} of standard"},
     ]
     st.dataframe(rows, hide_index=True, key="sep_costs")
-    left, right = st.columns(2)
+    left, right = _pair(plain[:, :, 0], separated[:, :, 0], present)
     charts.chart(left, grid_figure(plain[:, :, 0], title="Standard layer, output channel 1",
-                                   colorbar=False, height=280), key="sep_standard")
+                                   colorbar=False, height=280, present=present),
+                 key="sep_standard")
     charts.chart(right, grid_figure(separated[:, :, 0],
                                     title="Depthwise-separable, output channel 1",
-                                    colorbar=False, height=280), key="sep_separable")
+                                    colorbar=False, height=280, present=present),
+                 key="sep_separable")
     st.caption("Both with seeded random weights (the depthwise kernels are Sobel x, Sobel y and "
                "a blur, one per channel): the shapes and costs are the point, not the pictures.")
+
+
+def _pair(a: np.ndarray, b: np.ndarray, present: bool) -> list:
+    """Two grids side by side; in presenter mode one under the other where the row cannot
+    hold both with their numbers at the presenter's size (NUMBER_FIT's rule)."""
+    if not present or max(a.shape) > NUMBERS_MAX_SIDE:
+        return st.columns(2)
+    need = max(numbers_width(a), numbers_width(b))
+    if 2 * need <= presenter.ROW:
+        return presenter.share_row([need, need])
+    return [presenter.share_row([need, max(1, presenter.ROW - need)])[0] for _ in range(2)]

@@ -11,8 +11,9 @@ import streamlit as st
 
 from cnnviz.core.conv import ConvGeometry
 from cnnviz.core.layers import size_formula
-from cnnviz.core.text import exact_digits
+from cnnviz.core.text import NUMBERS_MAX_SIDE, exact_digits
 from cnnviz.lessons.formulas import size_latex, size_words
+from cnnviz.plots.figures import numbers_width
 
 from . import charts, presenter, views
 from .cached import grid_figure, image_figure
@@ -135,8 +136,15 @@ def feature_maps(
         (f"{title}: {shape_text(values.shape)}", plane(values, channel), mapping)
         for title, values in maps)]
     for start in range(0, len(panels), 2):
-        for col, (title, values, how) in zip(st.columns(2), panels[start:start + 2],
-                                             strict=False):
+        pair = panels[start:start + 2]
+        # Presenter mode shares the row by what each grid needs for its numbers at the
+        # presenter's size (NUMBER_FIT's rule); two equal columns otherwise.
+        needs = [_need(values) for _, values, _ in pair]
+        if len(needs) == 1:  # alone on its row: a grid with numbers takes the row's width
+            small = pair[0][1].ndim == 2 and max(pair[0][1].shape) <= NUMBERS_MAX_SIDE
+            needs.append(1 if small else needs[0])
+        cols = presenter.share_row(needs) if presenter.on() else st.columns(2)
+        for col, (title, values, how) in zip(cols, pair, strict=False):
             # Two figures a row: about 265 px each at 1280 px, 350 in presenter mode.
             width = 350 if presenter.on() else 265
             # A typed or lecture matrix's 0.876 is printed as 0.876, not 0.88.
@@ -145,6 +153,14 @@ def feature_maps(
                 else grid_figure(values, title=title, mapping=how, width=width, digits=digits)
             charts.chart(col, fig, key=f"{key}_panel{start}_{title[:6]}")
     return channel
+
+
+def _need(values: np.ndarray) -> int:
+    """The width (px) a feature-map panel needs in presenter mode: its numbers at the
+    presenter's size when it prints them, else a picture's 300 px."""
+    if values.ndim != 2 or max(values.shape) > NUMBERS_MAX_SIDE:
+        return 300
+    return numbers_width(values, digits=exact_digits(values))
 
 
 def plane(values: np.ndarray, channel: int) -> np.ndarray:

@@ -57,3 +57,22 @@ def test_pooling_puts_the_maps_and_the_window_above_the_settings(open_page):
     assert maps < mode
     assert at.code[0].value == "max(1, 1, 1, 1) = 1"
     np.testing.assert_array_equal(raw(at, "pooling_out"), [[1, 2], [4, 5]])
+
+
+def test_colour_volumes_show_one_grid_at_a_time_where_two_do_not_fit(open_page):
+    """Lecture 004's padded example: a 12 × 12 channel and a 10 × 10 map of "-1204" cannot
+    both print at the presenter's size beside the sums, so a switch shows one at a time
+    (issue 18: a switch rather than smaller numbers); 004.6's 10 × 10 and 8 × 8 can."""
+    at = _present(open_page, "004.9")
+    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
+    assert "colour_output" in keys and "colour_plane_0" not in keys, keys
+    assert at.code[1].value.endswith("= -801")  # the total beside the map
+    at.radio(key=colour.ONE_GRID).set_value("Input channel").run()
+    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
+    assert "colour_plane_0" in keys and "colour_output" not in keys, keys
+    assert raw(at, "colour_plane_0").shape == (12, 12)
+    # Both on one row where they fit, and no switch.
+    at = _present(open_page, "004.6")
+    assert not [r for r in at.radio if r.key == colour.ONE_GRID]
+    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
+    assert {"colour_plane_0", "colour_output"} <= set(keys)

@@ -104,3 +104,37 @@ def test_a_big_map_without_numbers_offers_no_copy(clip_page, app_url):
     assert big.get_by_test_id("cnnviz-map-save").is_visible()
     assert big.get_by_test_id("cnnviz-map-latex").is_hidden()
     assert big.get_by_test_id("cnnviz-map-markdown").is_hidden()
+
+
+#: Each grid that had a separate "LaTeX / Markdown" popover before (issue 18: two ways to
+#: copy), by lecture example and the map's key; the copy's line 1 as the lecture writes it.
+FORMER_POPOVERS = [
+    ("002.5", "pooling_out", "latex", "1 & 2 \\\\"),
+    ("004.6", "colour_output", "latex", "-67 & 23 & 43 & 55 & -72 & -12 & -30 & 81 \\\\"),
+    ("004.11", "corr_k", "latex", "3 & 4 & 5 \\\\"),
+    ("004.11", "corr_turned", "markdown", "|---|---|---|---|"),
+    ("003.2", "mx_output", "markdown", "|---|---|---|---|---|"),
+]
+
+
+@pytest.mark.parametrize(("example", "key", "kind", "line"), FORMER_POPOVERS,
+                         ids=[f"{e}-{k}" for e, k, _, _ in FORMER_POPOVERS])
+def test_every_grid_that_had_a_popover_copies_from_its_own_buttons(clip_page, app_url, example,
+                                                                   key, kind, line):
+    from cnnviz.lessons import lectures
+
+    pg = clip_page
+    pg.goto(f"{app_url}/{lectures.href(lectures.find(example)).removeprefix('./')}")
+    grid = pg.locator(f".st-key-{key}").get_by_test_id("cnnviz-map")
+    grid.wait_for()
+    pg.wait_for_function("m => m.dataset.state === 'drawn'", arg=grid.element_handle())
+    wait_for_app(pg, lectures.find(example).title)
+    assert no_exception_box(pg) == []
+    # One way to copy: no popover left on the page.
+    assert pg.get_by_text("LaTeX / Markdown").count() == 0
+    button = grid.get_by_test_id(f"cnnviz-map-{kind}")
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    button.click()
+    pg.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
+    assert _clipboard(pg).splitlines()[1] == line

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from cnnviz.lessons import lectures
+from cnnviz.plots.display import NUMBER_FIT
 
 from .conftest import SHOTS, no_exception_box
 
@@ -110,6 +111,41 @@ def _key_element(pg, step):
     return pg.locator(KEY[step.page]).first
 
 
+#: Every grid's numbers as drawn: the map element's font (``data-font``, 0 for colours only)
+#: and whether the page let it grow for them; the animation's fonts per grid.
+DRAWN_NUMBERS = """() => ({
+  maps: [...document.querySelectorAll('[data-testid="cnnviz-map"]')]
+    .filter((m) => m.dataset.font !== undefined)
+    .map((m) => ({ title: m.querySelector('.cm-title').textContent, font: +m.dataset.font,
+                   grow: m.dataset.grow !== 'false' })),
+  animation: Object.values(window.__cnnvizInstances || {}).map((a) => a.numbers()),
+})"""
+
+#: The one example whose key result cannot print its numbers at the presenter's size on
+#: one screen: lecture 004's padded map, ten rows of "-1204" (530 px of cells at 14 px);
+#: the page marks it (grow=False) and it prints what fits, or its colours.
+SCREEN_BOUND = {"004.9": "Output z"}
+
+
+def _numbers_readable(pg, step) -> None:
+    """Numbers the same size everywhere (issue 18): in presenter mode every grid that prints
+    its numbers prints them at NUMBER_FIT's presenter minimum at least, as Step by step
+    does; a grid that cannot shows its colours only (font 0), never smaller numbers."""
+    drawn = pg.evaluate(DRAWN_NUMBERS)
+    low = [m for m in drawn["maps"] if 0 < m["font"] < NUMBER_FIT["present_min"]]
+    bound = SCREEN_BOUND.get(step.id)
+    for m in low:
+        assert not m["grow"] and bound and m["title"].startswith(bound), (step.id, m)
+    for m in drawn["maps"]:
+        assert m["grow"] or (bound and m["title"].startswith(bound)), (step.id, m)
+    for sizes in drawn["animation"]:
+        shown = {"input": sizes["numbersIn"], "output": sizes["numbersOut"],
+                 "kernel": True, "products": True}
+        for grid, on in shown.items():
+            assert not on or sizes[grid] == 0 or sizes[grid] >= NUMBER_FIT["present_min"], (
+                step.id, grid, sizes)
+
+
 @pytest.mark.parametrize("step", lectures.steps(), ids=lambda s: s.id)
 def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector, app_url,
                                                                          step):
@@ -127,3 +163,4 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
         assert box["x"] >= 0 and box["y"] >= 0, (step.id, what, box)
         assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, (
             step.id, what, box)
+    _numbers_readable(pg, step)

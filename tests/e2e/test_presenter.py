@@ -195,3 +195,28 @@ def test_pooling_labels_are_not_cut_on_a_projector(projector, app_url):
     pg.get_by_text("Stride s = pool size").first.wait_for()
     assert pg.evaluate(_CUT_LABELS) == []
     _shot(pg, "pooling_labels")
+
+
+def test_lecture_matrix_names_are_whole_in_the_narrow_sidebar(projector, app_url):
+    """Issue 18, "names not cut": in presenter mode the 232 px sidebar's select box cuts a
+    lecture matrix's name ("Rectangle out…"); the whole name is written under it, wrapped,
+    so a teacher sees which example is loaded."""
+    from cnnviz.data import samples
+
+    pg = projector
+    longest = sorted(samples.LECTURE_INPUTS, key=lambda n: -len(samples.LECTURE_INPUTS[n].title))
+    for name in ["rectangle_wtx", *longest[:2]]:
+        title = samples.LECTURE_INPUTS[name].title
+        _open(pg, f"{app_url}/?src=Lecture&lecture={name}&present=true", "Convolution playground")
+        assert not no_exception_box(pg)
+        whole = pg.get_by_test_id("stSidebar").get_by_test_id("stMarkdown").filter(
+            has_text=title).first
+        whole.scroll_into_view_if_needed()
+        assert whole.is_visible(), title
+        assert whole.inner_text().strip() == title
+        # Wrapped, not cut: no part of it is wider than its box, and the box is inside the bar.
+        assert whole.evaluate("e => [e, ...e.querySelectorAll('*')].every("
+                              "x => x.scrollWidth <= x.clientWidth + 1)"), title
+        bar = pg.get_by_test_id("stSidebar").bounding_box()
+        box = whole.bounding_box()
+        assert box["x"] >= bar["x"] and box["x"] + box["width"] <= bar["x"] + bar["width"]

@@ -3,7 +3,8 @@
 ``cnnviz.plots.display.number_font`` estimates a label's width as
 ``characters · char · size``; the browser measures it. Given a text measurer
 that answers with that same estimate, the browser's size must be Python's,
-never below NUMBER_FIT's minimum (a grid with numbers always prints them), and
+below NUMBER_FIT's minimum the minimum while a label still fits inside its cell, else 0
+(the cells show their colours only: overflowing numbers are noise), and
 the ink must be black on light cells and white on dark ones.
 """
 
@@ -44,6 +45,9 @@ def test_the_browsers_number_rule_is_pythons():
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     for (cell, n), size in zip(CASES, out["sizes"], strict=True):
-        # Python's rule, with the grid's fallback: below the minimum, the minimum.
-        assert size == (number_font(cell, n) or NUMBER_FIT["min"]), (cell, n, size)
+        # Python's rule; below its minimum, the minimum while the label fits inside the
+        # cell (the measurer's n · char · px), else no numbers (0): none overflow.
+        inside = max(n * NUMBER_FIT["char"], 1) * NUMBER_FIT["min"] <= cell
+        assert size == (number_font(cell, n) or (NUMBER_FIT["min"] if inside else 0)), (
+            cell, n, size)
     assert out["inks"] == ["#ffffff", "#111111", "#ffffff", "#111111"]

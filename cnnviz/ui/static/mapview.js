@@ -44,7 +44,9 @@ function inkFor(r, g, b) {
 
 // The font size (px) for the numbers of a grid whose cells are `cell` px: NUMBER_FIT's rule
 // (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
-// animation applies it. A grid with numbers prints them at no less than fit.min.
+// animation applies it. Below fit.min, fit.min while the widest label still fits inside the
+// cell (past the rule's margin), else 0: numbers that overflow their cells are noise, and
+// the cells show their colours only (as in the animation).
 function numberFont(ctx, texts, cell, fit, weight) {
   const base = Math.max(1, Math.floor(Math.min(fit.max, cell * fit.height) + 1e-9));
   ctx.font = `${weight} ${base}px ${FONT}`;
@@ -59,7 +61,29 @@ function numberFont(ctx, texts, cell, fit, weight) {
   }
   const room = cell * fit.width;
   const size = widest > room ? Math.floor((base * room) / widest) : base;
-  return Math.max(fit.min, size);
+  if (size >= fit.min) return size;
+  return fit.min <= cell && (widest * fit.min) / base <= cell ? fit.min : 0;
+}
+
+// The smallest cell (CSS px) whose numbers numberFont prints at `want` px or more (want ≥
+// fit.min): where the figure's width allows it, a grid in presenter mode gets cells this
+// large, taller than Python asked if need be (the back row reads present_min px at least).
+export function cellFor(ctx, texts, want, fit, weight) {
+  ctx.font = `${weight} 100px ${FONT}`;
+  let widest = 0;
+  const seen = new Set();
+  for (const row of texts) {
+    for (const t of row) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      widest = Math.max(widest, ctx.measureText(t).width);
+    }
+  }
+  // The rule's two limits solved for the cell, then checked against the rule itself
+  // (text widths need not scale exactly with the font size).
+  let cell = Math.ceil(Math.max(want / fit.height, (want * widest) / (100 * fit.width)));
+  while (cell < 1000 && numberFont(ctx, texts, cell, fit, weight) < want) cell += 1;
+  return cell;
 }
 
 // A double's exact value as m · 2^e (m a BigInt ≥ 0; the sign apart).
@@ -364,7 +388,13 @@ class MapView {
     const availH = Math.max(40, d.height - titleArea - 8 - axis);
     this.availH = availH;
     const [, , W, H] = this.home(d);  // the grid and its margin
-    const scale = Math.min(availW / W, availH / H);
+    let scale = Math.min(availW / W, availH / H);
+    // Presenter mode: numbers at NUMBER_FIT's present_min at least, as on Step by step.
+    // Where the height Python guessed is what keeps the cells smaller, the figure grows
+    // taller; where the width is, the page's layout must give the grid room.
+    const need = this.presentCell(d);
+    const grown = need > 0 && scale < need && availH / H < need;
+    if (grown) scale = Math.min(availW / W, need);
     this.cssW = Math.max(1, Math.floor(W * scale));
     this.cssH = Math.max(1, Math.floor(H * scale));
     const dpr = this.win.devicePixelRatio || 1;
@@ -387,7 +417,7 @@ class MapView {
     // The figure is as tall as what it shows (Python's height is the most it may take):
     // no empty band under a picture that the width kept small.
     const used = titleArea + 8 + Math.max(this.cssH + axis, bar ? this.barLen : 0) + 8 + 8;
-    const height = `${Math.min(d.height, Math.ceil(used))}px`;
+    const height = `${grown ? Math.ceil(used) : Math.min(d.height, Math.ceil(used))}px`;
     if (this.root.style.height !== height) this.root.style.height = height;
   }
 
@@ -405,6 +435,9 @@ class MapView {
       const font = this.drawNumbers(ctx, k, x, y, w, h, this.dpr);
       // The numbers' size on screen, for tests and the benchmark (NUMBER_FIT's rule).
       if (this.root.dataset.font !== String(font)) this.root.dataset.font = String(font);
+      // Whether the page let it grow for its numbers (presenter mode; grid_figure's grow).
+      const grows = d.grow === false ? "false" : "true";
+      if (this.root.dataset.grow !== grows) this.root.dataset.grow = grows;
     }
     for (const shape of d.shapes) {
       const line = shape.line || {};
@@ -424,6 +457,19 @@ class MapView {
     const home = this.home(d);
     this.reset.hidden = w >= home[2] - 1e-9 && h >= home[3] - 1e-9;
     this.drawAxes(k / this.dpr);
+  }
+
+  // The cell side a presenter-mode grid needs for its numbers (cellFor), 0 for any other
+  // picture; measured once per picture.
+  presentCell(d) {
+    if (!d.present || !d.numbers || d.grow === false) return 0;
+    if (this.needFor !== d) {
+      const g = this.measure || (this.measure = this.doc.createElement("canvas").getContext("2d"));
+      const fit = d.numbers.fit;
+      this.needFor = d;
+      this.need = cellFor(g, d.numbers.text, fit.present_min || fit.min, fit, 700);
+    }
+    return this.need;
   }
 
   axisFont() {
@@ -459,6 +505,10 @@ class MapView {
     for (let r = r0 + 1; r < r1; r += 1) ctx.fillRect(0, Math.round((r - y) * k) - gap / 2, ctx.canvas.width, gap);
     const weight = present ? 700 : 400;
     const size = numberFont(ctx, d.numbers.text, k / dpr, d.numbers.fit, weight);
+    if (!size) {
+      ctx.restore();
+      return 0;
+    }
     ctx.font = `${weight} ${size * dpr}px ${FONT}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
