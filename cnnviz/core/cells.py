@@ -37,6 +37,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from cnnviz.core._checks import as_int
+from cnnviz.core.text import counted
 
 __all__ = ["is_blank", "matrix_cells", "number_cell", "number_table", "parse_matrix",
            "parse_number", "whole_cell"]
@@ -219,7 +220,7 @@ def number_table(rows: object, *, name: str = "") -> np.ndarray:
         if width is None:
             width = len(row)
         elif len(row) != width:
-            raise ValueError(f"{label} {r} has {len(row)} cells but row 1 has {width}")
+            raise ValueError(f"{label} {r} has {counted(len(row), 'cell')} but row 1 has {width}")
     out = np.empty((len(table), len(table[0])), dtype=np.float64)  # every row as wide
     for r, row in enumerate(table):
         for c, cell in enumerate(row):
@@ -315,10 +316,10 @@ def parse_matrix(text: str, *, name: str = "matrix", max_side: int = 64) -> np.n
     >>> parse_matrix("1 2\\n3")
     Traceback (most recent call last):
     ...
-    ValueError: matrix row 2 has 1 cells but row 1 has 2
+    ValueError: matrix row 2 has 1 cell but row 1 has 2
     """
     rows = matrix_cells(text, name=name)
     if len(rows) > max_side or max(len(r) for r in rows) > max_side:
         raise ValueError(f"the {name} may be at most {max_side} × {max_side}, got "
-                         f"{len(rows)} rows of up to {max(len(r) for r in rows)}")
+                         f"{counted(len(rows), 'row')} of up to {max(len(r) for r in rows)}")
     return number_table(rows, name=name)

@@ -11,6 +11,7 @@ import numpy as np
 __all__ = [
     "NUMBERS_MAX_SIDE",
     "applied",
+    "counted",
     "exact_digits",
     "factor",
     "format_fraction",
@@ -36,6 +37,15 @@ def exact_digits(values: object, *, usual: int = 2, most: int = 3) -> int:
     if finite.size == 0 or np.array_equal(np.round(finite, usual), finite):
         return usual
     return most if np.array_equal(np.round(finite, most), finite) else usual
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` and a noun that takes an ``s`` beyond one: messages never say "1 cells".
+
+    >>> counted(1, "cell"), counted(2, "row"), counted(0, "row")
+    ('1 cell', '2 rows', '0 rows')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def format_number(value: float, digits: int = 3) -> str:

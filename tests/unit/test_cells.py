@@ -99,3 +99,12 @@ def test_a_cell_written_with_underscores_or_other_digits_is_not_a_number(text):
     assert str(info.value) == f"kernel cell (row 1, column 2) is not a number: {text!r}"
     with pytest.raises(ValueError, match="is not a number"):
         kernel_from_table([["1", text], ["0", "1"]])
+
+
+def test_messages_count_one_row_and_one_cell_in_the_singular():
+    from cnnviz.core.cells import parse_matrix
+
+    with pytest.raises(ValueError, match=r"^matrix row 2 has 1 cell but row 1 has 2$"):
+        parse_matrix("1 2\n3")
+    with pytest.raises(ValueError, match=r"got 1 row of up to 3$"):
+        parse_matrix("1 2 3", max_side=2)

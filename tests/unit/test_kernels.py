@@ -459,7 +459,7 @@ def test_kernel_from_table_never_returns_negative_zero():
         ([[True]], "kernel cell (row 1, column 1) is not a number: True"),
         ([[[1]]], r"kernel cell (row 1, column 1) is not a number: [1]"),
         ([["x", "y"]], "kernel cell (row 1, column 1) is not a number: 'x'"),  # first bad cell
-        ([[1, 2], [3]], "kernel row 2 has 1 cells but row 1 has 2"),
+        ([[1, 2], [3]], "kernel row 2 has 1 cell but row 1 has 2"),
         ([[1], []], "kernel row 2 has no cells"),
         ([[1], "12"], "kernel row 2 must be a list of cells, got '12'"),
         ([], "rows must hold at least one row, got an empty table"),
