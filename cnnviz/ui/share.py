@@ -22,12 +22,18 @@ export default function ({ parentElement }) {
   const status = doc.createElement("span");
   status.className = "cl-status";
   status.setAttribute("aria-live", "polite");
-  const copied = (ok) => {
-    status.textContent = ok ? "Copied: this exact view" : "Select the address bar and copy it";
+  const copied = (ok, note) => {
+    status.textContent = ok ? `Copied: this exact view${note}` : "Select the address bar and copy it";
     win.setTimeout(() => { status.textContent = ""; }, 4000);
   };
   button.addEventListener("click", () => {
-    const link = win.location.href;
+    // Presenter mode is how this screen is projected, not part of the view: a link a
+    // teacher copies from the projector is for students' own screens.
+    const url = new win.URL(win.location.href);
+    const presenting = url.searchParams.has("present");
+    url.searchParams.delete("present");
+    const link = url.href;
+    const note = presenting ? " (without presenter mode)" : "";
     const fallback = () => {
       const area = doc.createElement("textarea");
       area.value = link;
@@ -36,10 +42,10 @@ export default function ({ parentElement }) {
       let ok = false;
       try { ok = doc.execCommand("copy"); } catch (err) { ok = false; }
       area.remove();
-      copied(ok);
+      copied(ok, note);
     };
     if (win.navigator.clipboard && win.isSecureContext) {
-      win.navigator.clipboard.writeText(link).then(() => copied(true), fallback);
+      win.navigator.clipboard.writeText(link).then(() => copied(true, note), fallback);
     } else {
       fallback();
     }

@@ -138,3 +138,21 @@ def test_every_grid_that_had_a_popover_copies_from_its_own_buttons(clip_page, ap
     button.click()
     pg.wait_for_function("b => b.textContent === 'Copied'", arg=button.element_handle())
     assert _clipboard(pg).splitlines()[1] == line
+
+
+def test_copy_link_copies_the_view_without_presenter_mode(clip_page, app_url):
+    """A teacher copies the link from the projector for the students' own screens: the
+    view, exactly, but not presenter mode (which is how the room's screen shows it)."""
+    pg = clip_page
+    pg.goto(f"{app_url}/pooling?src=Lecture&present=true")
+    wait_for_app(pg, "Pooling")
+    pg.get_by_test_id("copy-link").first.click()
+    pg.get_by_text("Copied: this exact view (without presenter mode)").first.wait_for()
+    link = _clipboard(pg)
+    assert "/pooling?" in link and "src=Lecture" in link and "present" not in link, link
+    # Off the projector the link is the address itself.
+    pg.goto(f"{app_url}/pooling?src=Lecture")
+    wait_for_app(pg, "Pooling")
+    pg.get_by_test_id("copy-link").first.click()
+    pg.get_by_text("Copied: this exact view").first.wait_for()
+    assert _clipboard(pg) == pg.url
