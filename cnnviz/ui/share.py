@@ -23,7 +23,8 @@ export default function ({ parentElement }) {
   status.className = "cl-status";
   status.setAttribute("aria-live", "polite");
   const copied = (ok, note) => {
-    status.textContent = ok ? `Copied: this exact view${note}` : "Select the address bar and copy it";
+    status.textContent = ok ? `Copied: this exact view${note}`
+      : "Select the address bar and copy it";
     win.setTimeout(() => { status.textContent = ""; }, 4000);
   };
   button.addEventListener("click", () => {
