@@ -110,7 +110,8 @@ charts.chart(st, cached.figure(
     product_figure, mv.weights, mv.x.ravel(), mv.by_matrix, row=cell.index,
     vector_cells=cell.pixels,
     title=f"W ({show.shape_text(mv.weights.shape)}) · x + b = y", names=("W", "x", "y"),
-    row_names=mv.out_names, col_names=mv.pixel_names, blank_zeros=True), key="mx_w")
+    row_names=mv.out_names, col_names=mv.pixel_names, blank_zeros=True, present=present),
+    key="mx_w")
 
 st.header("y = im2col(x) · k + b")
 i1, i2 = st.columns([1, 2], gap="large")
@@ -122,7 +123,7 @@ charts.chart(i2, cached.figure(
     product_figure, mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
     title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",
     names=("im2col", "k", "y"), row_names=mv.out_names, col_names=mv.tap_ticks,
-    col_ticks=mv.tap_ticks, max_width=560), width="content", key="mx_im2col")
+    col_ticks=mv.tap_ticks, max_width=560, present=present), key="mx_im2col")
 
 st.header("Three ways, one result")
 if mv.identical:

@@ -1,7 +1,8 @@
-"""Plotly figures for the learning pages: loss curves, weights converging, feature maps,
-class probabilities, a confusion matrix, galleries of digits.
+"""Figures for the learning pages: loss curves, weights converging, class probabilities
+(Plotly charts); feature maps, a confusion matrix, galleries of digits (grids: pictures
+for the app's map element, :func:`cnnviz.plots.figures.mosaic_figure`).
 
-Pure builders: numbers in, ``plotly.graph_objects.Figure`` out. Signed values
+Pure builders: numbers in, a Plotly figure or a picture out. Signed values
 use the app's diverging scale (:data:`cnnviz.plots.display.DIVERGING_COLORSCALE`)
 centred on 0; non-negative maps (after ReLU or pooling) and digits use grey.
 
@@ -18,7 +19,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
 from cnnviz.plots.display import DIVERGING_COLORSCALE
+from cnnviz.plots.figures import Picture, Tile, map_rgb, mosaic_figure, shared_colorbar
 
 __all__ = [
     "confusion_figure",
@@ -125,37 +128,52 @@ def training_figure(steps: Sequence[int], loss: Sequence[float], train_acc: Sequ
 
 
 def maps_figure(maps: np.ndarray, *, title: str = "", signed: bool = True, columns: int = 8,
-                labels: Sequence[str] | None = None, height: int | None = None) -> go.Figure:
+                labels: Sequence[str] | None = None, height: int | None = None) -> Picture:
     """The channels of an (n_H, n_W, n_c) volume side by side, on one shared colour scale.
 
+    One picture for the app's map element (:func:`cnnviz.plots.figures.mosaic_figure`):
+    each channel a panel with its label above it, one colour bar in raw values,
+    a read-out that names the channel, numbers in the cells where they fit.
     Signed maps are centred on 0 (diverging); non-negative ones go black → white.
+
+    >>> p = maps_figure(np.zeros((3, 3, 8)) - np.arange(8.0), title="bank")
+    >>> len(p.meta["panels"]), p.meta["panels"][1]["label"], p.meta["colorbar"] is not None
+    (8, '2', True)
     """
     arr = np.asarray(maps, dtype=np.float64)
     if arr.ndim == 2:
         arr = arr[:, :, None]
-    n = arr.shape[2]
+    h, w, n = arr.shape
     cols = min(columns, n)
     rows = -(-n // cols)
     names = list(labels) if labels is not None else [f"{c + 1}" for c in range(n)]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, horizontal_spacing=0.01,
-                        vertical_spacing=0.06 if rows > 1 else 0.0)
     if signed:
         lim = float(np.abs(arr).max()) or 1.0
-        zmin, zmax, scale = -lim, lim, _DIVERGING
+        mapping, limits = "diverging", (-lim, lim)
+        note = f"diverging, one scale for all {n} (white = 0)"
     else:
-        zmin, zmax, scale = 0.0, float(arr.max()) or 1.0, _GREYS
+        mapping, limits = "minmax", (0.0, float(arr.max()) or 1.0)
+        note = f"black = 0, white = the largest value, one scale for all {n}"
+    gap = max(1, round(w * 0.07))
+    # White rows above each panel for its label: a fifth of a panel per line of it.
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    band = max(1, round(h * 0.2 * lines))
+    small = max(h, w) <= NUMBERS_MAX_SIDE
+    tiles, shown = [], None
     for c in range(n):
-        fig.add_trace(go.Heatmap(z=arr[:, :, c], zmin=zmin, zmax=zmax, colorscale=scale,
-                                 showscale=c == 0, colorbar={"thickness": 10, "len": 0.9},
-                                 hovertemplate="row %{y}, col %{x}: %{z:.3g}<extra></extra>"),
-                      row=c // cols + 1, col=c % cols + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain")
-    for i in range(1, n + 1):  # square cells in every panel
-        fig.update_yaxes(scaleanchor=f"x{'' if i == 1 else i}", row=(i - 1) // cols + 1,
-                         col=(i - 1) % cols + 1)
-    fig.update_annotations(font_size=11)
-    return _title(fig, title, height or 40 + rows * int(900 / max(cols, 4)))
+        rgb, shown_c = map_rgb(arr[:, :, c], mapping, limits=limits)
+        shown = shown or shown_c
+        text = (np.vectorize(lambda v: format_number(v, 2), otypes=[str])(arr[:, :, c])
+                if small else None)
+        tiles.append(Tile(arr[:, :, c], rgb, (band + (c // cols) * (h + band + gap),
+                                              (c % cols) * (w + gap)),
+                          label=names[c], text=text,
+                          readout=names[c] if labels is not None else f"channel {c + 1}"))
+    total_h = rows * (h + band + gap) - gap
+    total_w = cols * (w + gap) - gap
+    cell = min(48.0, 1000 / total_w)  # about the width of the page's main column
+    return mosaic_figure(tiles, title=title, note=note, colorbar=shared_colorbar(shown),
+                         height=height or int(min(900, 90 + total_h * cell)), band=band)
 
 
 def probability_figure(probs: np.ndarray, *, label: int | None = None,
@@ -174,37 +192,52 @@ def probability_figure(probs: np.ndarray, *, label: int | None = None,
     return _title(fig, title, 300)
 
 
-def confusion_figure(confusion: np.ndarray, *, title: str = "Confusion matrix") -> go.Figure:
-    """Counts with true digit in rows and predicted digit in columns; the diagonal is right."""
+#: Plotly's "Reds" scale: the confusion matrix's mistakes, darker for more.
+_REDS = ((0.0, (255, 245, 240)), (0.125, (254, 224, 210)), (0.25, (252, 187, 161)),
+         (0.375, (252, 146, 114)), (0.5, (251, 106, 74)), (0.625, (239, 59, 44)),
+         (0.75, (203, 24, 29)), (0.875, (165, 15, 21)), (1.0, (103, 0, 13)))
+_RIGHT = (207, 232, 207)  # the diagonal: a pale green, whatever its count
+
+
+def confusion_figure(confusion: np.ndarray, *, title: str = "Confusion matrix") -> Picture:
+    """Counts with true digit in rows and predicted digit in columns; the diagonal is right.
+
+    The mistakes are coloured on the Reds scale up to the largest mistake count (its
+    colour bar), so a few stand out; the diagonal is pale green. Every count is printed.
+
+    >>> p = confusion_figure(np.diag([5] * 10) + np.eye(10, k=1, dtype=int))
+    >>> p.meta["panels"][0]["text"][0][:2], p.meta["colorbar"]["ticks"][-1][1]
+    (['5', '1'], '1')
+    """
     cm = np.asarray(confusion)
     off = cm.astype(float).copy()
-    np.fill_diagonal(off, np.nan)  # colour the mistakes, so a few stand out
-    fig = go.Figure(go.Heatmap(z=off, x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                               colorscale="Reds", showscale=False, zmin=0,
-                               zmax=max(1.0, float(np.nanmax(off)) if np.isfinite(off).any()
-                                        else 1.0),
-                               hoverinfo="skip"))
-    fig.add_trace(go.Heatmap(z=np.where(np.eye(10, dtype=bool), cm, np.nan),
-                             x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                             colorscale=[[0, "#cfe8cf"], [1, "#cfe8cf"]], showscale=False,
-                             hoverinfo="skip"))
-    fig.add_trace(go.Heatmap(z=cm, x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                             text=cm.astype(str), texttemplate="%{text}", opacity=0,
-                             showscale=False,
-                             hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title="true digit", scaleanchor="x", type="category")
-    fig.update_xaxes(title="predicted digit", side="top", type="category")
-    fig = _title(fig, title, 440)
-    fig.update_layout(margin={"t": 80})
-    return fig
+    np.fill_diagonal(off, 0)
+    top = max(1.0, float(off.max()))
+    stops = np.array([s for s, _ in _REDS])
+    ramp = np.array([c for _, c in _REDS], dtype=float)
+    t = off / top
+    rgb = np.stack([np.interp(t, stops, ramp[:, k]) for k in range(3)], axis=-1)
+    rgb[np.eye(len(cm), dtype=bool)] = _RIGHT
+    digits = [str(c) for c in range(len(cm))]
+    tile = Tile(cm.astype(float), np.rint(rgb).astype(np.uint8), (0, 0), name="count",
+                row_names=[f"true {d}" for d in digits],
+                col_names=[f"predicted {d}" for d in digits], text=cm.astype(str))
+    # Whole counts only: 0, the middle when it is one, and the largest.
+    ticks = [[0.0, "0"], *([[0.5, format_number(top / 2)]] if top % 2 == 0 else []),
+             [1.0, format_number(top)]]
+    bar = {"colours": [[s, f"rgb{c}"] for s, c in _REDS], "ticks": ticks}
+    return mosaic_figure([tile], title=title, colorbar=bar, axes=True, height=440,
+                         note="green: right (the diagonal); red: mistakes, darker for more",
+                         digits=0)
 
 
 def gallery_figure(images: np.ndarray, captions: Sequence[str], *, title: str = "",
-                   columns: int = 8) -> go.Figure:
+                   columns: int = 8) -> Picture:
     """Small grey digits in a grid, each with a caption (white ink on black, as MNIST)."""
     imgs = np.asarray(images, dtype=np.float64)
-    n = len(imgs)
-    if n == 0:
-        return _title(go.Figure(), title + " (none)", 120)
+    if len(imgs) == 0:
+        blank = Tile(np.zeros((1, 1)), np.full((1, 1, 3), 255, np.uint8), (0, 0))
+        return mosaic_figure([blank], title=title + " (none)", height=120)
+    # "#157: 1→2 (1.00)" is wider than a digit: the number above, the mistake under it.
     return maps_figure(np.moveaxis(imgs, 0, 2), title=title, signed=False, columns=columns,
-                       labels=list(captions))
+                       labels=[c.replace(": ", "\n", 1) for c in captions])

@@ -203,7 +203,7 @@ def evaluation_charts(ev: lesson_digits.Evaluation, images: np.ndarray) -> tuple
 
     wrong = ev.mistakes(24)
     confusion = cached.figure(confusion_figure, ev.confusion,
-                              title="Confusion matrix (rows: true digit)")
+                              title="Confusion matrix (rows: true digit, columns: predicted)")
     gallery = cached.figure(gallery_figure, images[wrong],
                             lesson_digits.mistake_captions(ev, wrong),
                             title=f"Misclassified: {lesson_digits.mistake_count(ev)} of "

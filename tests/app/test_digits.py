@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import array, chart, exceptions, page_text, title
+from tests.app.conftest import array, chart, exceptions, page_text, read, title
 
 PAGE = "pages/digits.py"
 
@@ -21,18 +21,26 @@ def test_opens_trained_with_the_layer_stack_filters_and_maps(open_page):
     table = at.dataframe[0].value
     assert list(table["output shape"])[:3] == ["28 × 28 × 8", "28 × 28 × 8", "14 × 14 × 8"]
     assert list(table["parameters"]) == [80, 0, 0, 1168, 0, 0, 0, 7850, 0]
-    filters = chart(at, "cnn_filters")
-    assert len(filters["data"]) == 8
-    presets = [a["text"] for a in chart(at, "cnn_presets")["layout"]["annotations"]]
+    filters = read(at, "cnn_filters")["panels"]  # the map element's panels, one per filter
+    assert len(filters) == 8 and all(f["values"].shape == (3, 3) for f in filters)
+    presets = [p["label"] for p in read(at, "cnn_presets")["panels"]]
     assert len(presets) == 8 and all(p for p in presets)
     # The first test digit: its maps at every spatial layer, and probabilities summing to 1.
-    for n, depth in ((1, 8), (2, 8), (3, 8), (4, 16), (5, 16), (6, 16)):
-        assert len(chart(at, f"cnn_maps_{n}")["data"]) == depth
+    for n, depth, side in ((1, 8, 28), (2, 8, 28), (3, 8, 14), (4, 16, 14), (5, 16, 14),
+                           (6, 16, 7)):
+        maps = read(at, f"cnn_maps_{n}")["panels"]
+        assert len(maps) == depth and maps[0]["values"].shape == (side, side)
+    relu = read(at, "cnn_maps_2")["panels"]
+    assert min(float(m["values"].min()) for m in relu) >= 0  # after ReLU: nothing negative
     probs = array(chart(at, "cnn_probs")["data"][0]["y"]).astype(float)
     assert probs.shape == (10,) and probs.sum() == pytest.approx(1.0, abs=1e-5)
     assert "The network says" in page_text(at)
-    cm = array(chart(at, "cnn_confusion")["data"][2]["z"])
-    assert cm.sum() == 1000
+    (cm,) = read(at, "cnn_confusion")["panels"]
+    assert cm["values"].sum() == 1000 and cm["text"][0][0] == str(int(cm["values"][0, 0]))
+    assert cm["rows"][3] == "true 3" and cm["cols"][5] == "predicted 5"
+    mistakes = read(at, "cnn_mistakes")
+    assert len(mistakes["panels"]) == 24 and mistakes["panels"][0]["values"].shape == (28, 28)
+    assert all("→" in p["label"] for p in mistakes["panels"])
     assert "Misclassified" in title(chart(at, "cnn_mistakes"))
 
 
