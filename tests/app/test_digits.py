@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from tests.app.conftest import array, chart, exceptions, page_text, read, title
+from tests.app.conftest import chart, exceptions, page_text, read, svgs, title
 
 PAGE = "pages/digits.py"
 
@@ -32,8 +35,13 @@ def test_opens_trained_with_the_layer_stack_filters_and_maps(open_page):
         assert len(maps) == depth and maps[0]["values"].shape == (side, side)
     relu = read(at, "cnn_maps_2")["panels"]
     assert min(float(m["values"].min()) for m in relu) >= 0  # after ReLU: nothing negative
-    probs = array(chart(at, "cnn_probs")["data"][0]["y"]).astype(float)
+    # No Plotly on the page: its script would cost a first visit about 2.3 s.
+    assert not at.get("plotly_chart")
+    (bars,) = [s for s in svgs(at) if 'class="cnnviz-probs"' in s]
+    probs = np.array([float(p) for p in re.findall(r'data-p="([^"]+)"', bars)])
     assert probs.shape == (10,) and probs.sum() == pytest.approx(1.0, abs=1e-5)
+    (curves,) = [s for s in svgs(at) if 'class="cnnviz-train"' in s]
+    assert "How the shipped weights were trained" in curves and "test accuracy" in curves
     assert "The network says" in page_text(at)
     (cm,) = read(at, "cnn_confusion")["panels"]
     assert cm["values"].sum() == 1000 and cm["text"][0][0] == str(int(cm["values"][0, 0]))
@@ -141,15 +149,17 @@ def test_the_servers_warm_up_builds_the_figures_the_first_visitor_sees(open_page
     import streamlit as st
 
     import cnnviz.plots.learning as plots
+    import cnnviz.plots.svgcharts as svgcharts
     from cnnviz.ui import warm
 
     st.cache_resource.clear()
     st.cache_data.clear()
     warm.warm_up()
     built = []
-    for name in ("training_figure", "maps_figure", "probability_figure", "confusion_figure",
-                 "gallery_figure"):
-        real = getattr(plots, name)
+    for module, name in ((svgcharts, "training_svg"), (plots, "maps_figure"),
+                         (svgcharts, "probability_svg"), (plots, "confusion_figure"),
+                         (plots, "gallery_figure")):
+        real = getattr(module, name)
 
         # Same module and name as the real builder: the figure cache's key is unchanged.
         @functools.wraps(real)
@@ -157,7 +167,7 @@ def test_the_servers_warm_up_builds_the_figures_the_first_visitor_sees(open_page
             built.append(_real.__name__)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(plots, name, spy)
+        monkeypatch.setattr(module, name, spy)
     at = open_page(PAGE, timeout=60)
     assert not at.exception, exceptions(at)
     assert "Misclassified" in title(chart(at, "cnn_mistakes"))
