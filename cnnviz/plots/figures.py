@@ -555,6 +555,8 @@ def mosaic_figure(
                             list(shapes), raw.tobytes(), numbers)
     meta = {**picture.meta, "axes": axes, "panels": panels, "aspect": float(aspect),
             "band": int(band)}
+    if height:  # the caller sized the mosaic for its cells: no presenter-mode stretch
+        meta["height"] = int(height)
     return Picture(meta, picture.png, picture.values)
 
 

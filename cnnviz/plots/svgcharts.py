@@ -129,7 +129,7 @@ def training_svg(steps: Sequence[int], loss: Sequence[float], train_acc: Sequenc
 
 def probability_svg(probs: np.ndarray, *, label: int | None = None,
                     title: str = "Predicted class probabilities (softmax)",
-                    width: int = 600, height: int = 300) -> str:
+                    width: int = 420, height: int = 280) -> str:
     """Ten bars with their values on top, the most probable one amber, the true class (if
     known) outlined in green. Each bar's ``data-p`` holds its probability exactly.
     """
