@@ -1,14 +1,15 @@
-"""Figures for the learning pages: loss curves, weights converging, class probabilities
-(Plotly charts); feature maps, a confusion matrix, galleries of digits (grids: pictures
-for the app's map element, :func:`cnnviz.plots.figures.mosaic_figure`).
+"""Figures for the learning pages: a training run live (a Plotly chart, updated as it
+trains); feature maps, a confusion matrix, galleries of digits (grids: pictures for the
+app's map element, :func:`cnnviz.plots.figures.mosaic_figure`). The charts a page
+opens with are SVG (:mod:`cnnviz.plots.svgcharts`).
 
 Pure builders: numbers in, a Plotly figure or a picture out. Signed values
 use the app's diverging scale (:data:`cnnviz.plots.display.DIVERGING_COLORSCALE`)
 centred on 0; non-negative maps (after ReLU or pooling) and digits use grey.
 
->>> fig = loss_figure(np.array([1.0, 0.1, 0.01]), current=1)
->>> fig.layout.yaxis.type
-'log'
+>>> fig = training_figure([0, 1], [2.3, 0.5], [0.1, 0.8], total=2)
+>>> fig.layout.xaxis.range
+(0, 2)
 """
 
 from __future__ import annotations
@@ -20,23 +21,14 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
-from cnnviz.plots.display import DIVERGING_COLORSCALE
 from cnnviz.plots.figures import Picture, Tile, map_rgb, mosaic_figure, shared_colorbar
 
 __all__ = [
     "confusion_figure",
     "gallery_figure",
-    "loss_figure",
     "maps_figure",
-    "probability_figure",
     "training_figure",
-    "weights_figure",
 ]
-
-_DIVERGING = tuple(tuple(stop) for stop in DIVERGING_COLORSCALE)
-_GREYS = ((0.0, "rgb(0,0,0)"), (1.0, "rgb(255,255,255)"))
-_LINES = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-          "#7f7f7f", "#bcbd22", "#17becf")
 
 
 def _title(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -44,62 +36,6 @@ def _title(fig: go.Figure, title: str, height: int) -> go.Figure:
                       height=height, margin={"l": 8, "r": 8, "t": 44, "b": 8},
                       plot_bgcolor="#ffffff")
     return fig
-
-
-def loss_figure(losses: np.ndarray, *, current: int | None = None,
-                diverged_at: int | None = None, best: float | None = None,
-                title: str = "Loss L (mean squared error), log scale") -> go.Figure:
-    """The loss at each step on a log axis, the current step marked.
-
-    Zero losses (an exact fit) cannot sit on a log axis; they are drawn at
-    the smallest positive loss and said so in the hover text.
-    """
-    values = np.asarray(losses, dtype=np.float64)
-    positive = values[values > 0]
-    floor = float(positive.min()) if len(positive) else 1e-300
-    shown = np.where(values > 0, values, floor)
-    steps = np.arange(len(values))
-    fig = go.Figure(go.Scatter(x=steps, y=shown, mode="lines", name="L",
-                               customdata=values,
-                               hovertemplate="step %{x}: L = %{customdata:.4g}<extra></extra>"))
-    if best is not None and best > 0:
-        fig.add_hline(y=best, line_dash="dot", line_color="#2ca02c",
-                      annotation_text=f"best possible {best:.3g}", annotation_position="top right")
-    if current is not None and 0 <= current < len(values):
-        fig.add_trace(go.Scatter(x=[current], y=[shown[current]], mode="markers",
-                                 marker={"size": 11, "color": "#ffb000",
-                                         "line": {"width": 1, "color": "#000"}},
-                                 name=f"step {current}", hoverinfo="skip"))
-    if diverged_at is not None:
-        fig.add_vline(x=diverged_at - 0.5, line_color="#d62728", line_dash="dash",
-                      annotation_text=f"blew up at step {diverged_at}",
-                      annotation_font_color="#d62728")
-    fig.update_yaxes(type="log", title="L", exponentformat="power", gridcolor="#eee")
-    fig.update_xaxes(title="step", gridcolor="#eee", rangemode="tozero")
-    fig.update_layout(showlegend=False)
-    return _title(fig, title, 320)
-
-
-def weights_figure(kernels: np.ndarray, target: np.ndarray, *, current: int | None = None,
-                   title: str = "Each weight k_ij step by step; dashed: its target k*_ij"
-                   ) -> go.Figure:
-    """One line per weight over the steps, with its target value dashed in the same colour."""
-    k = np.asarray(kernels, dtype=np.float64)
-    fh, fw = k.shape[1:]
-    steps = np.arange(len(k))
-    fig = go.Figure()
-    for n, (i, j) in enumerate(np.ndindex(fh, fw)):
-        colour = _LINES[n % len(_LINES)]
-        hover = f"k_{i}{j} at step %{{x}}: %{{y:.4g}}<extra></extra>"
-        fig.add_trace(go.Scatter(x=steps, y=k[:, i, j], mode="lines", name=f"k{i}{j}",
-                                 line={"color": colour}, hovertemplate=hover))
-        fig.add_hline(y=float(target[i, j]), line_dash="dash", line_color=colour, opacity=0.6)
-    if current is not None:
-        fig.add_vline(x=current, line_color="#ffb000", line_width=2)
-    fig.update_xaxes(title="step", gridcolor="#eee", rangemode="tozero")
-    fig.update_yaxes(title="weight", gridcolor="#eee")
-    fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return _title(fig, title, 360)
 
 
 def training_figure(steps: Sequence[int], loss: Sequence[float], train_acc: Sequence[float],
@@ -174,22 +110,6 @@ def maps_figure(maps: np.ndarray, *, title: str = "", signed: bool = True, colum
     cell = min(48.0, 1000 / total_w)  # about the width of the page's main column
     return mosaic_figure(tiles, title=title, note=note, colorbar=shared_colorbar(shown),
                          height=height or int(min(900, 90 + total_h * cell)), band=band)
-
-
-def probability_figure(probs: np.ndarray, *, label: int | None = None,
-                       title: str = "Predicted class probabilities (softmax)") -> go.Figure:
-    """Ten bars, the most probable one highlighted (and the true class, if known, outlined)."""
-    p = np.asarray(probs, dtype=np.float64)
-    best = int(p.argmax())
-    colours = ["#ffb000" if c == best else "#9bbbd4" for c in range(len(p))]
-    outline = [3 if c == label else 0 for c in range(len(p))]
-    fig = go.Figure(go.Bar(x=[str(c) for c in range(len(p))], y=p, marker_color=colours,
-                           marker_line={"width": outline, "color": "#2ca02c"},
-                           text=[f"{v:.2f}" for v in p], textposition="outside",
-                           hovertemplate="class %{x}: p = %{y:.4f}<extra></extra>"))
-    fig.update_yaxes(range=[0, 1.12], title="probability", gridcolor="#eee")
-    fig.update_xaxes(title="digit", type="category")
-    return _title(fig, title, 300)
 
 
 #: Plotly's "Reds" scale: the confusion matrix's mistakes, darker for more.

@@ -23,7 +23,7 @@ import numpy as np
 from cnnviz.core.text import format_number
 from cnnviz.plots.histogram import _ticks
 
-__all__ = ["probability_svg", "training_svg"]
+__all__ = ["loss_svg", "probability_svg", "training_svg", "weights_svg"]
 
 _STYLE = ("<style>.{c} text{{fill:#31333f;font-size:12px}}.{c} .title{{font-size:15px;"
           "font-weight:600}}.{c} .bar:hover,.{c} .dot:hover{{opacity:.7}}</style>")
@@ -170,5 +170,173 @@ def probability_svg(probs: np.ndarray, *, label: int | None = None,
                  "</text>")
     parts.append(f'<text transform="translate(14 {top + ph / 2:.1f}) rotate(-90)" '
                  'text-anchor="middle">probability</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _thin(n: int, most: int = 600) -> np.ndarray:
+    """Indices of at most ``most`` points of a line of ``n``, the first and last kept: a line
+    is drawn no finer than its width in pixels."""
+    return np.unique(np.linspace(0, n - 1, min(n, most)).round().astype(int)) if n else np.arange(0)
+
+
+def loss_svg(losses: np.ndarray, *, current: int | None = None, diverged_at: int | None = None,
+             best: float | None = None, title: str = "Loss L (mean squared error), log scale",
+             width: int = 560, height: int = 320) -> str:
+    """The loss at each step on a log axis, the current step marked, as SVG.
+
+    Zero losses (an exact fit) cannot sit on a log axis; they are drawn at the
+    smallest positive loss (the pointer's text says 0). ``best``: the lowest loss
+    possible (noise), dotted; ``diverged_at``: the step where the run blew up, dashed.
+    The line's ``data-values`` holds every loss exactly (JSON).
+
+    >>> svg = loss_svg(np.array([1.0, 0.1, 0.0]), current=1)
+    >>> 'data-log="true"' in svg and "step 1: L = 0.1" in svg
+    True
+    """
+    import json
+
+    values = np.asarray(losses, dtype=np.float64)
+    positive = values[np.isfinite(values) & (values > 0)]
+    lo = float(positive.min()) if positive.size else 1e-300
+    hi = float(positive.max()) if positive.size else 1.0
+    shown = np.where(values > 0, values, lo)
+    d_lo, d_hi = np.floor(np.log10(lo)), max(np.ceil(np.log10(hi)), np.floor(np.log10(lo)) + 1)
+    left, right, top, bottom = 62, 14, 40, 44
+    pw, ph = width - left - right, height - top - bottom
+    last = max(len(values) - 1, 1)
+
+    def sx(i):
+        return left + pw * np.asarray(i, dtype=float) / last
+
+    def sy(v):
+        return top + ph * (1 - (np.log10(np.asarray(v, dtype=float)) - d_lo) / (d_hi - d_lo))
+
+    summary = f"{title}: {len(values)} steps"
+    if values.size:
+        summary += (f", from {format_number(float(values[0]), 4)} to "
+                    f"{format_number(float(values[-1]), 4)}")
+    parts = _open("cnnviz-loss", width, height, summary, title)
+    every = max(1, int(np.ceil((d_hi - d_lo) / 6)))
+    for e in range(int(d_lo), int(d_hi) + 1, every):
+        y = float(sy(10.0 ** e))
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
+                     'stroke="#eee"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">10'
+                     f'<tspan dy="-6" font-size="9">{e}</tspan></text>')
+    for v in _ticks(0.0, float(last), 7):
+        x = float(sx(v))
+        parts.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" '
+                     'stroke="#888"/>')
+        parts.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle">'
+                     f"{format_number(v, 0)}</text>")
+    parts.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" '
+                 'stroke="#888"/>')
+    parts.append(f'<text x="{left + pw / 2:.1f}" y="{height - 6}" text-anchor="middle">step'
+                 "</text>")
+    parts.append(f'<text transform="translate(14 {top + ph / 2:.1f}) rotate(-90)" '
+                 'text-anchor="middle">L</text>')
+    if best is not None and best > 0 and lo <= best <= 10.0 ** d_hi:
+        y = float(sy(best))
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
+                     f'stroke="{TEST}" stroke-dasharray="2 3"/>')
+        parts.append(f'<text x="{left + pw - 4}" y="{y - 4:.1f}" text-anchor="end" '
+                     f'style="fill:{TEST}">best possible {best:.3g}</text>')
+    if diverged_at is not None:
+        x = float(sx(diverged_at - 0.5))
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + ph}" '
+                     f'stroke="{LOSS}" stroke-dasharray="6 4"/>')
+        parts.append(f'<text x="{x - 4:.1f}" y="{top + 14}" text-anchor="end" '
+                     f'style="fill:{LOSS}">blew up at step {diverged_at}</text>')
+    keep = _thin(len(values))
+    if keep.size:
+        data = html.escape(json.dumps([float(v) for v in values]))
+        parts.append(f'<polyline class="line" data-log="true" data-values="{data}" '
+                     f'points="{_points(sx(keep), sy(shown[keep]))}" fill="none" '
+                     f'stroke="{TRAIN}" stroke-width="2"/>')
+    if current is not None and 0 <= current < len(values):
+        parts.append(f'<circle class="dot" cx="{float(sx(current)):.1f}" '
+                     f'cy="{float(sy(shown[current])):.1f}" r="6" fill="#ffb000" stroke="#000">'
+                     f"<title>step {current}: L = {values[current]:.4g}</title></circle>")
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+#: One colour per weight, as Plotly's default cycle.
+WEIGHT_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+                  "#7f7f7f", "#bcbd22", "#17becf")
+
+
+def weights_svg(kernels: np.ndarray, target: np.ndarray, *, current: int | None = None,
+                title: str = "Each weight k_ij step by step; dashed: its target k*_ij",
+                width: int = 560, height: int = 360) -> str:
+    """One line per weight over the steps, its target value dashed in the same colour.
+
+    >>> svg = weights_svg(np.zeros((3, 2, 2)), np.eye(2), current=1)
+    >>> svg.count('class="weight"'), svg.count('class="target"')
+    (4, 4)
+    """
+    k = np.asarray(kernels, dtype=np.float64)
+    tgt = np.asarray(target, dtype=np.float64)
+    n, fh, fw = k.shape
+    finite = np.concatenate([k[np.isfinite(k)], tgt.ravel()])
+    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if hi <= lo:
+        lo, hi = lo - 1, hi + 1
+    pad = (hi - lo) * 0.05
+    lo, hi = lo - pad, hi + pad
+    left, right, top, bottom = 52, 14, 40, 86
+    pw, ph = width - left - right, height - top - bottom
+    last = max(n - 1, 1)
+
+    def sx(i):
+        return left + pw * np.asarray(i, dtype=float) / last
+
+    def sy(v):
+        return top + ph * (1 - (np.clip(np.asarray(v, dtype=float), lo, hi) - lo) / (hi - lo))
+
+    summary = f"{title}: {fh * fw} weights over {n} steps"
+    parts = _open("cnnviz-weights", width, height, summary, title)
+    for v in _ticks(lo, hi, 6):
+        y = float(sy(v))
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
+                     'stroke="#eee"/>')
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
+                     f"{html.escape(format_number(v, 3))}</text>")
+    for v in _ticks(0.0, float(last), 7):
+        x = float(sx(v))
+        parts.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle">'
+                     f"{format_number(v, 0)}</text>")
+    parts.append(f'<line x1="{left}" y1="{top + ph}" x2="{left + pw}" y2="{top + ph}" '
+                 'stroke="#888"/>')
+    parts.append(f'<text x="{left + pw / 2:.1f}" y="{top + ph + 34}" text-anchor="middle">step'
+                 "</text>")
+    keep = _thin(n)
+    for m, (i, j) in enumerate(np.ndindex(fh, fw)):
+        colour = WEIGHT_COLOURS[m % len(WEIGHT_COLOURS)]
+        y = float(sy(tgt[i, j]))
+        parts.append(f'<line class="target" data-value="{float(tgt[i, j])!r}" x1="{left}" '
+                     f'y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="{colour}" '
+                     f'stroke-dasharray="6 4" opacity="0.6"/>')
+        line = k[keep, i, j]
+        ok = np.isfinite(line)
+        now = (f"; at step {current}: {format_number(float(k[current, i, j]), 4)}"
+               if current is not None and 0 <= current < n else "")
+        parts.append(f'<polyline class="weight" points="{_points(sx(keep[ok]), sy(line[ok]))}" '
+                     f'fill="none" stroke="{colour}" stroke-width="1.5"><title>k_{i}{j}, target '
+                     f"{format_number(float(tgt[i, j]), 4)}{now}</title></polyline>")
+    if current is not None and 0 <= current < n:
+        x = float(sx(current))
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + ph}" '
+                     'stroke="#ffb000" stroke-width="2"/>')
+    lx, ly = left, height - 30
+    for m, (i, j) in enumerate(np.ndindex(fh, fw)):
+        if lx > width - 60:  # a second row for the rest
+            lx, ly = left, ly + 16
+        colour = WEIGHT_COLOURS[m % len(WEIGHT_COLOURS)]
+        parts.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 16}" y2="{ly - 4}" '
+                     f'stroke="{colour}" stroke-width="3"/>')
+        parts.append(f'<text x="{lx + 20}" y="{ly}">k{i}{j}</text>')
+        lx += 56
     parts.append("</svg>")
     return "".join(parts)
