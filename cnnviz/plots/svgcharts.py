@@ -204,7 +204,8 @@ def loss_svg(losses: np.ndarray, *, current: int | None = None, diverged_at: int
     d_lo, d_hi = np.floor(np.log10(lo)), max(np.ceil(np.log10(hi)), np.floor(np.log10(lo)) + 1)
     left, right, top, bottom = 62, 14, 40, 44
     pw, ph = width - left - right, height - top - bottom
-    last = max(len(values) - 1, 1)
+    # The axis reaches the step that blew up, so its line and label stay inside.
+    last = max(len(values) - 1, diverged_at or 0, 1)
 
     def sx(i):
         return left + pw * np.asarray(i, dtype=float) / last
