@@ -23,7 +23,7 @@ import numpy as np
 from cnnviz.core.text import format_number
 from cnnviz.plots.histogram import _ticks
 
-__all__ = ["loss_svg", "probability_svg", "training_svg", "weights_svg"]
+__all__ = ["bars_svg", "loss_svg", "probability_svg", "training_svg", "weights_svg"]
 
 _STYLE = ("<style>.{c} text{{fill:#31333f;font-size:12px}}.{c} .title{{font-size:15px;"
           "font-weight:600}}.{c} .bar:hover,.{c} .dot:hover{{opacity:.7}}</style>")
@@ -339,5 +339,68 @@ def weights_svg(kernels: np.ndarray, target: np.ndarray, *, current: int | None 
                      f'stroke="{colour}" stroke-width="3"/>')
         parts.append(f'<text x="{lx + 20}" y="{ly}">k{i}{j}</text>')
         lx += 56
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def bars_svg(labels: Sequence[str], values: Sequence[float], colours: Sequence[str], *,
+             title: str, log: bool = False, unit: str = "parameters", width: int = 900) -> str:
+    """Horizontal bars, one per label (top to bottom), each with its value written on it
+    (thousands separated); the axis linear from 0, or logarithmic from the smallest bar's
+    power of ten. Each bar's ``data-value`` holds its value; the root's ``data-log`` says
+    the axis.
+
+    >>> svg = bars_svg(["a", "b"], [10, 1000], ["#1f77b4", "#ff7f0e"], title="t", log=True)
+    >>> 'data-log="true"' in svg and svg.count('class="bar"') == 2 and "1,000" in svg
+    True
+    """
+    vals = np.asarray(values, dtype=np.float64)
+    n = len(vals)
+    height = max(220, 80 + 28 * n)
+    longest = max((len(t) for t in labels), default=1)
+    left, right, top, bottom = min(12 + 7 * longest, width // 2), 20, 40, 40
+    pw = width - left - right
+    hi = float(vals.max()) if n and vals.max() > 0 else 1.0
+    if log:
+        positive = vals[vals > 0]
+        d_lo = np.floor(np.log10(positive.min())) if positive.size else 0.0
+        d_hi = max(np.ceil(np.log10(hi)), d_lo + 1)
+
+        def sx(v: float) -> float:
+            return left + pw * (np.log10(max(v, 10.0 ** d_lo)) - d_lo) / (d_hi - d_lo)
+
+        ticks = [10.0 ** e for e in range(int(d_lo), int(d_hi) + 1)]
+    else:
+        def sx(v: float) -> float:
+            return left + pw * max(v, 0.0) / hi
+
+        ticks = _ticks(0.0, hi, 6)
+    summary = f"{title}: " + "; ".join(f"{t} {int(v):,}" for t, v in zip(labels, vals, strict=True))
+    parts = _open("cnnviz-bars", width, height, summary, title)
+    parts[0] = parts[0].replace('role="img"', f'role="img" data-log="{str(log).lower()}"', 1)
+    slot = (height - top - bottom) / max(n, 1)
+    base = top + (height - top - bottom)
+    for t in ticks:
+        x = sx(t)
+        parts.append(f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{base}" stroke="#eee"/>')
+        parts.append(f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle">'
+                     f"{format_number(t, 3) if not log else f'{t:,.0f}'}</text>")
+    for i, (text, v, colour) in enumerate(zip(labels, vals, colours, strict=True)):
+        y = top + i * slot + slot * 0.15
+        h = slot * 0.7
+        x1 = sx(float(v))
+        written = f"{int(v):,}"
+        parts.append(f'<text x="{left - 6}" y="{y + h / 2 + 4:.1f}" text-anchor="end">'
+                     f"{html.escape(text)}</text>")
+        parts.append(f'<rect class="bar" data-value="{float(v)!r}" x="{left}" y="{y:.1f}" '
+                     f'width="{max(x1 - left, 1.0):.1f}" height="{h:.1f}" fill="{colour}">'
+                     f"<title>{html.escape(text)}: {written} {html.escape(unit)}</title></rect>")
+        inside = x1 - left > 8 * len(written) + 8  # on the bar in white, else beside it
+        at, anchor, ink = (x1 - 6, "end", "#fff") if inside else (x1 + 6, "start", "#31333f")
+        parts.append(f'<text x="{at:.1f}" y="{y + h / 2 + 4:.1f}" text-anchor="{anchor}" '
+                     f'style="fill:{ink}">{written}</text>')
+    parts.append(f'<line x1="{left}" y1="{base}" x2="{left + pw}" y2="{base}" stroke="#888"/>')
+    parts.append(f'<text x="{left + pw / 2:.1f}" y="{height - 4}" text-anchor="middle">'
+                 f"{html.escape(unit)}{' (log scale)' if log else ''}</text>")
     parts.append("</svg>")
     return "".join(parts)
