@@ -29,7 +29,7 @@ import streamlit as st
 
 from cnnviz.plots.figures import Picture
 
-__all__ = ["chart", "chart_names", "pick_into", "picked", "svg"]
+__all__ = ["chart", "chart_names", "pick_into", "pick_row_into", "picked", "svg"]
 
 _STATIC = Path(__file__).with_name("static")
 # Registered once at import, like the animator.
@@ -106,6 +106,21 @@ def pick_into(row_key: str, col_key: str) -> Callable[[int, int], None]:
     def pick(row: int, col: int) -> None:
         st.session_state[row_key] = row
         st.session_state[col_key] = col
+
+    return pick
+
+
+def pick_row_into(row_key: str, col_key: str,
+                  cell_of: Callable[[int], tuple[int, int] | None]) -> Callable[[int, int], None]:
+    """An ``on_pick`` for a matrix whose rows are output cells (W, im2col): the picked row
+    goes through ``cell_of`` (row → (r, c), or None for a row that is none) into the two
+    number inputs, as :func:`pick_into` does."""
+    into = pick_into(row_key, col_key)
+
+    def pick(row: int, _col: int) -> None:
+        cell = cell_of(row)
+        if cell is not None:
+            into(*cell)
 
     return pick
 
