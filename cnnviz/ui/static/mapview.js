@@ -16,6 +16,14 @@
  * Click to pick: when the page asks (meta.pick), a click on a cell (or Enter
  * on the keyboard's cell) sends [row, col] to Python as the trigger "pick".
  *
+ * Mosaics (cnnviz.plots.figures.mosaic_figure, meta.panels): several grids in one
+ * picture (a bank of feature maps, a gallery of digits, W · x = y). Each panel's label
+ * is drawn in the white band above it, its numbers where they fit at NUMBER_FIT's
+ * minimum (sized from its own cells and texts; upright in a strip of narrow cells), and
+ * the read-out names the panel's entry ("W[2, 5] = 3" and its row's and column's names).
+ * meta.aspect gives cells that are not square (W's wide cells), meta.axes the texts
+ * along the edges.
+ *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
  * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
  * button downloads the map's pixels. A grid that prints its numbers also has
