@@ -88,7 +88,7 @@ with results:
     st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{[l]}} + c = "
                 f"{cell.index}$ of both matrices. Its window (amber) on the padded input "
                 f"(the dashed line is the input's edge) and the sum it computes:")
-    st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
+    show.sum_line(st, f"y[{cell.index}] = {cell.sum_text}")
     w1, w2 = st.columns(2)
     height = 300 if present else 400
     charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,

@@ -923,7 +923,11 @@ class MapView {
   render() {
     const { width, height } = this.img;
     const aspect = this.data.aspect || 1;
-    const k = Math.max(1, Math.ceil(512 / Math.max(width, height * aspect)));
+    // A mosaic with numbers (W · x = y) gets cells of 40 px at least, so that its numbers
+    // fit there as on screen; the file stays within 4096 px a side.
+    const want = this.data.panels && this.data.numbers
+      ? Math.min(40, Math.floor(4096 / Math.max(width, height * aspect))) : 1;
+    const k = Math.max(1, want, Math.ceil(512 / Math.max(width, height * aspect)));
     const kh = Math.max(1, Math.round(k * aspect));
     const c = this.doc.createElement("canvas");
     c.width = width * k;
