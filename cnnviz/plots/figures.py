@@ -501,6 +501,7 @@ def mosaic_figure(
     present: bool = False,
     digits: int = 2,
     band: int = 0,
+    stretch: bool = False,
 ) -> Picture:
     """Several grids as one :class:`Picture`: a bank of feature maps, a gallery of
     digits, ``W · x = y``. The map element draws it as one picture, with each
@@ -512,6 +513,9 @@ def mosaic_figure(
     ``{"rows": [...], "cols": [...]}``, a text per mosaic row and column
     (``""``: none). ``aspect``: a cell's height over its width (1: square).
     ``band``: the rows of white the caller left above each panel for its label.
+    ``stretch``: the cells take the whole width and the height given, their shape
+    within 1:2 … 2:1 (as a heatmap of fixed height stretched to its column), instead
+    of keeping ``aspect``.
 
     >>> a = Tile(np.eye(2), np.zeros((2, 2, 3), np.uint8), (1, 0), label="A")
     >>> b = Tile(np.ones((2, 2)), np.zeros((2, 2, 3), np.uint8), (1, 3), label="B")
@@ -554,7 +558,7 @@ def mosaic_figure(
                             png_bytes(rgb[::step, ::step]), step, hover, colorbar,
                             list(shapes), raw.tobytes(), numbers)
     meta = {**picture.meta, "axes": axes, "panels": panels, "aspect": float(aspect),
-            "band": int(band)}
+            "band": int(band), "stretch": bool(stretch)}
     if height:  # the caller sized the mosaic for its cells: no presenter-mode stretch
         meta["height"] = int(height)
     return Picture(meta, picture.png, picture.values)

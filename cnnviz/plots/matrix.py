@@ -167,7 +167,7 @@ def product_figure(
     height = top + 8 + axis + 16 + (m + 1 + x_rows) * ch
     return mosaic_figure(tiles, title=title, note=note, shapes=shapes, axes=axes,
                          aspect=ch / cw, height=min(height, 1200), present=present,
-                         digits=digits)
+                         digits=digits, stretch=True)
 
 
 def window_figure(

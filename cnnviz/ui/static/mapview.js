@@ -409,9 +409,17 @@ class MapView {
     this.availH = availH;
     const [, , W, H] = this.home(d);  // the grid and its margin
     const aspect = d.aspect || 1;  // a cell's height over its width (W · x = y: wide cells)
-    const scale = Math.min(availW / W, availH / (H * aspect));
-    this.cssW = Math.max(1, Math.floor(W * scale));
-    this.cssH = Math.max(1, Math.floor(H * scale * aspect));
+    let sx = Math.min(availW / W, availH / (H * aspect));
+    let sy = sx * aspect;
+    if (d.stretch) {
+      // As the heatmap it replaces: the whole width and the height Python gave, the cells'
+      // shape within 1:2 and 2:1 (W · x = y in a wide column keeps its cells' height).
+      sx = availW / W;
+      sy = Math.min(availH / H, 2 * sx);
+      sx = Math.min(sx, 2 * sy);
+    }
+    this.cssW = Math.max(1, Math.floor(W * sx));
+    this.cssH = Math.max(1, Math.floor(H * sy));
     const dpr = this.win.devicePixelRatio || 1;
     this.dpr = dpr;
     const cw = Math.round(this.cssW * dpr);
