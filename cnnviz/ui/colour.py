@@ -18,7 +18,7 @@ from cnnviz.lessons import colour as volumes
 from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
-from . import charts, links, state
+from . import charts, links, show, state
 from .codec import decode_number_grid, encode_grid
 from .grid import Grid
 
@@ -218,9 +218,9 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str) -> No
         return
     with mid:
         st.markdown(f"**Layer {name}**, cell (row {step.out_row}, column {step.out_col})")
-        st.code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+        show.sum_line(st, volumes.channel_equation(step, c))
         st.markdown("**Total**: the three partial sums and the bias")
-        st.code(volumes.total_equation(step), language=None, wrap_lines=True)
+        show.sum_line(st, volumes.total_equation(step))
         # The window is outlined on the channel; beside it, its slice and the products.
         cols = st.columns(2, gap="small")
         panels = ((f"slice {name} of w", step.weights[:, :, c]),
@@ -267,9 +267,9 @@ def step_panels(step: Step) -> None:
             fig = grid_figure(values, title=title, mapping=how, colorbar=False, height=230)
             charts.chart(cols[j], fig, key=f"colour_step_{name}_{j}")
         cols[3].markdown(f"Partial sum of layer {name}:")
-        cols[3].code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+        show.sum_line(cols[3], volumes.channel_equation(step, c))
     st.markdown(f"**Total** at output cell (row {step.out_row}, column {step.out_col}):")
-    st.code(volumes.total_equation(step), language=None)
+    show.sum_line(st, volumes.total_equation(step))
 
 
 def bank_picker() -> list[str]:

@@ -160,7 +160,7 @@ def sum_line(where, text: str) -> None:
     """
     import html
 
-    where.markdown(f'<pre class="cnnviz-sum">{html.escape(text)}</pre>', unsafe_allow_html=True)
+    where.markdown(f'<div class="cnnviz-sum">{html.escape(text)}</div>', unsafe_allow_html=True)
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

@@ -115,6 +115,12 @@ def test_w_x_y_on_the_map_element_reads_out_and_picks_a_row(page, app_url, tmp_p
     row i of W following that output cell, and the keyboard's cursor read out."""
     page.goto(f"{app_url}/matrix")
     wait_for_app(page, "y = W x + b: the weight matrix")
+    # The followed cell's sum: Markdown styled as code by app.css (not st.code, whose
+    # syntax highlighter is 1.5 MB of script on the first visit).
+    sum_line = page.locator("div.cnnviz-sum").first
+    assert sum_line.inner_text().startswith("y[0] = 1·")
+    assert "Source Code Pro" in sum_line.evaluate("e => getComputedStyle(e).fontFamily")
+    assert not page.get_by_test_id("stCode").count()
     w = _figure(page, "W (16 × 36)")
     w.scroll_into_view_if_needed()
     page.wait_for_function(DRAWN.replace("{n}", "5"), polling=100)
