@@ -50,6 +50,7 @@ Run from the repository root::
     python bench/rerun_latency.py --app-dir /tmp/old-checkout   # measure another copy
     python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
     python bench/rerun_latency.py --imports     # import time of app.py and of each page
+    python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --visits 5  # those rows only
 """
 
 from __future__ import annotations
@@ -107,6 +108,8 @@ ADDRESSES = {
     "Transposed convolution": ("transposed", "Transposed convolution and dilation"),
     "Learn a kernel": ("learn_kernel", "Learn a kernel"),
     "digits": ("digits", "A small CNN on handwritten digits"),
+    "Your own network": ("own_network", "Your own network"),
+    "Lecture lists": ("lectures", "Lecture lists"),
 }
 #: The lectures' grids on the Playground: (row label, query string, text once drawn).
 LECTURE_GRIDS = (
@@ -384,6 +387,20 @@ def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: P
             rows[label] = (times, [])
 
 
+def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, visits: int,
+                     rows: dict) -> None:
+    """Only the first visits from a fresh browser context, on a server that every page has
+    seen once (one fresh-context visit each, not counted): what a student opening a link
+    meets on a server that is already running."""
+    with server(app_dir, logs / "first_visits.log") as (url, _):
+        for path, title in ADDRESSES.values():
+            first_visit(browser, viewport, url, path, title)
+        for _ in range(visits):  # round-robin: a burst of load hits every page alike
+            for name, (path, title) in ADDRESSES.items():
+                rows.setdefault(f"first visit from a fresh browser context: {name}", ([], []))[
+                    0].append(first_visit(browser, viewport, url, path, title))
+
+
 def run_browser(args, rows: dict) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -403,6 +420,9 @@ def run_browser(args, rows: dict) -> None:
                     tab.close()
             if cold:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
+            if args.first_visits:
+                first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows)
+                return
             floor_row(browser, viewport, logs, args.repeats, rows)
             fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
 
@@ -606,6 +626,8 @@ def main() -> None:
     ap.add_argument("--cold", type=int, default=3, help="cold starts")
     ap.add_argument("--viewport", default="1400x1000")
     ap.add_argument("--screens", default="", help="folder for screenshots (none by default)")
+    ap.add_argument("--first-visits", action="store_true",
+                    help="only the first visits from a fresh browser context (--visits each)")
     ap.add_argument("--no-apptest", action="store_true")
     ap.add_argument("--json", default="", help="also write the raw times here")
     ap.add_argument("--imports", action="store_true",

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnnviz.lessons import learn_kernel as lk
-from cnnviz.plots.learning import loss_figure, weights_figure
+from cnnviz.plots.svgcharts import loss_svg, weights_svg
 from cnnviz.ui import cached, charts, learning, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
@@ -105,11 +105,11 @@ def draw(t: int) -> None:
     charts.chart(used, grid_figure(run.gradients[t], title="∂L/∂k the run used (Xᵀδ)", **small),
                       key="lk_grad_run")
     curves = st.columns(2)
-    charts.chart(curves[0], cached.figure(loss_figure, run.losses, current=t,
+    charts.chart(curves[0], cached.figure(loss_svg, run.losses, current=t,
                                          diverged_at=run.diverged_at,
                                          best=run.optimum_loss if lesson.noise else None),
                            key="lk_loss")
-    charts.chart(curves[1], cached.figure(weights_figure, run.kernels, lesson.target_kernel,
+    charts.chart(curves[1], cached.figure(weights_svg, run.kernels, lesson.target_kernel,
                                          current=t), key="lk_weights")
 
 

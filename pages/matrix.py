@@ -87,7 +87,7 @@ with results:
     st.markdown(f"Output cell $({cell.row}, {cell.col})$ is row $i = r \\cdot n_W^{{[l]}} + c = "
                 f"{cell.index}$ of both matrices. Its window (amber) on the padded input "
                 f"(the dashed line is the input's edge) and the sum it computes:")
-    st.code(f"y[{cell.index}] = {cell.sum_text}", language=None, wrap_lines=True)
+    show.sum_line(st, f"y[{cell.index}] = {cell.sum_text}")
     w1, w2 = st.columns(2)
     height = 300 if present else 400
     charts.chart(w1, cached.figure(window_figure, mv.padded, cell.window, cell.taps,
@@ -102,12 +102,14 @@ with results:
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "
             "$x$ (drawn under $W$, so each column sits above its pixel). The magenta pixels are "
-            "the ones row $i$ reads; white entries are zeros.")
+            "the ones row $i$ reads; white entries are zeros. Click a row to follow its "
+            "output cell.")
 charts.chart(st, cached.figure(
     product_figure, mv.weights, mv.x.ravel(), mv.by_matrix, row=cell.index,
     vector_cells=cell.pixels,
     title=f"W ({show.shape_text(mv.weights.shape)}) · x + b = y", names=("W", "x", "y"),
-    row_names=mv.out_names, col_names=mv.pixel_names, blank_zeros=True), key="mx_w")
+    row_names=mv.out_names, col_names=mv.pixel_names, blank_zeros=True, present=present),
+    key="mx_w", on_pick=charts.pick_row_into("mx_row", "mx_col", mv.output_cell))
 
 st.header("y = im2col(x) · k + b")
 i1, i2 = st.columns([1, 2], gap="large")
@@ -119,7 +121,8 @@ charts.chart(i2, cached.figure(
     product_figure, mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
     title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",
     names=("im2col", "k", "y"), row_names=mv.out_names, col_names=mv.tap_ticks,
-    col_ticks=mv.tap_ticks, max_width=560), width="content", key="mx_im2col")
+    col_ticks=mv.tap_ticks, max_width=560, present=present), key="mx_im2col",
+    on_pick=charts.pick_row_into("mx_row", "mx_col", mv.output_cell))
 
 st.header("Three ways, one result")
 if mv.identical:

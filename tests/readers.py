@@ -66,12 +66,15 @@ def picture_data(picture: Picture) -> dict:
 def read_out(fig: Picture | dict) -> dict:
     """What a map carries: its raw values, and the numbers it prints in its cells.
 
-    Returns ``{"values", "rows", "cols", "shape", "text", "font"}``:
+    Returns ``{"values", "rows", "cols", "shape", "text", "font", "panels"}``:
     ``values[i, j]`` is the raw value of cell ``(rows[i], cols[j])`` of a map
     of ``shape`` (every cell up to ``HOVER_MAX_SIDE`` a side, else the
     cells of the hover grid); ``text`` is the grid of numbers printed in the
     cells (``None`` for a map too big for them) and ``font`` their expected
-    size in px. ``fig`` is a :class:`Picture` or :func:`picture_data`'s dict.
+    size in px; ``panels``, for a mosaic (several grids in one picture:
+    ``mosaic_figure``), each panel's ``label``, ``name``, ``values``, ``text``
+    and read-out names (``rows``, ``cols``), else ``[]``. ``fig`` is a
+    :class:`Picture` or :func:`picture_data`'s dict.
     The one reader of grids for tests.
 
     >>> from cnnviz.plots.figures import grid_figure
@@ -98,11 +101,29 @@ def _picture_read_out(meta: dict, raw: bytes) -> dict:
     values = np.frombuffer(raw, dtype=np.dtype(hover["dtype"]).newbyteorder("<"))
     rows, cols = meta["shape"]
     numbers = meta.get("numbers")
-    return {"values": values.reshape(hover["shape"]).astype(np.float64),
+    grid = values.reshape(hover["shape"]).astype(np.float64)
+    return {"values": grid,
             "rows": np.arange(0, rows, sr), "cols": np.arange(0, cols, sc),
             "shape": (int(rows), int(cols)),
-            "text": None if numbers is None else numbers["text"],
-            "font": None if numbers is None else numbers["font"]}
+            "text": None if numbers is None else numbers.get("text"),
+            "font": None if numbers is None else numbers["font"],
+            "panels": [_panel(p, grid) for p in meta.get("panels") or []]}
+
+
+def _panel(panel: dict, grid: np.ndarray) -> dict:
+    """One panel of a mosaic (``mosaic_figure``): its label, name, raw values, numbers.
+
+    >>> from cnnviz.plots.figures import Tile, mosaic_figure
+    >>> tile = Tile(np.arange(3.0)[None, :], np.zeros((1, 3, 3), np.uint8), (2, 1), name="x",
+    ...             span=(2, 1), text=np.array([["0", "1", "2"]]))
+    >>> p = read_out(mosaic_figure([tile]))["panels"][0]
+    >>> p["name"], p["values"].tolist(), p["text"]
+    ('x', [[0.0, 1.0, 2.0]], [['0', '1', '2']])
+    """
+    (r, c), (h, w), (sr, sc) = panel["at"], panel["shape"], panel["span"]
+    return {"label": panel["label"], "name": panel["name"], "readout": panel["readout"],
+            "values": grid[r:r + h * sr:sr, c:c + w * sc:sc], "text": panel["text"],
+            "rows": panel["rows"], "cols": panel["cols"], "at": (r, c)}
 
 
 #: A caption lists at most this many terms of a sum before it writes "…"

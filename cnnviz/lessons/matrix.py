@@ -236,6 +236,17 @@ class MatrixView:
         scale = max(1.0, float(np.abs(self.by_sliding).max()))
         return self.max_difference <= 1e-9 * scale
 
+    def output_cell(self, index: int) -> tuple[int, int] | None:
+        """The output cell (r, c) whose row ``index`` is in W and im2col; None past the last row
+        (a click under the matrix, on the vector's strip).
+
+        >>> mv = matrix_view(np.ones((4, 4)), np.ones((3, 3)))
+        >>> mv.output_cell(3), mv.output_cell(4)
+        ((1, 1), None)
+        """
+        ow = self.geometry.out_shape[1]
+        return divmod(int(index), ow) if 0 <= index < self.geometry.n_steps else None
+
     def cell(self, row: int, col: int) -> CellView:
         """The output cell (row, col), moved into the feature map if outside it.
 

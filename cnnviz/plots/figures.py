@@ -39,6 +39,7 @@ from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.export import bmatrix, markdown_table
 from cnnviz.plots.display import (
     NUMBER_FIT,
+    display_pixels,
     display_png,
     map_for_display,
     number_cell,
@@ -48,9 +49,9 @@ from cnnviz.plots.display import (
 
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
-__all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "Picture",
-           "grid_figure", "cell_pixels", "image_figure", "numbers_cell", "numbers_width",
-           "window_shapes"]
+__all__ = ["HOVER_MAX_SIDE", "MARK_COLOUR", "NUMBERS_MAX_SIDE", "PNG_MAX_SIDE", "Picture", "Tile",
+           "cell_pixels", "grid_figure", "image_figure", "map_rgb", "mosaic_figure",
+           "numbers_cell", "numbers_width", "shared_colorbar", "window_shapes"]
 
 #: A big map's hover read-out covers at most this many rows and columns.
 HOVER_MAX_SIDE = 128
@@ -473,3 +474,142 @@ def image_figure(
     return _picture_data(title, note, arr.shape[:2], height, present,
                          png_bytes(rgb[::step, ::step]), step, {"kind": "rgb", "where": ""},
                          None, window_shapes(highlight))
+
+
+# ---- mosaics: several grids in one picture --------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class Tile:
+    """One panel of a :func:`mosaic_figure`: a grid, its colours and where it sits.
+
+    Attributes
+    ----------
+    values : (h, w) raw values (the read-out's).
+    rgb : (h, w, 3) uint8: its colours, mapped by the caller (one scale for a
+        bank of maps, one per panel for ``W · x = y``).
+    at : (row, col) of its top-left cell in the mosaic.
+    label : drawn above the panel (a channel's number, a digit's caption).
+    name : the read-out's name for a value, ``W`` in ``W[i, j] = 3``; without
+        one the read-out says the label, the row and column, and the value.
+    index : ``"rc"`` (``W[i, j]``), ``"r"`` (``y[i]``) or ``"c"`` (``x[j]``).
+    row_names, col_names : a second read-out line per row and per column.
+    text : (h, w) str, optional: the numbers printed in the cells (``""``: none),
+        when they fit (:data:`cnnviz.plots.display.NUMBER_FIT`, per panel).
+    span : (rows, cols) mosaic cells per value: a vector drawn as a taller strip.
+    upright : the numbers are written upwards (a strip of narrow cells).
+    readout : the read-out's first line for a panel without ``name`` (default: the label).
+    """
+
+    values: np.ndarray
+    rgb: np.ndarray
+    at: tuple[int, int]
+    label: str = ""
+    name: str = ""
+    index: str = "rc"
+    row_names: Sequence[str] | None = None
+    col_names: Sequence[str] | None = None
+    text: np.ndarray | None = None
+    span: tuple[int, int] = (1, 1)
+    upright: bool = False
+    readout: str = ""
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """Rows and columns the tile covers in the mosaic."""
+        h, w = np.shape(self.values)
+        return h * self.span[0], w * self.span[1]
+
+
+def map_rgb(values: np.ndarray, mapping: str, *,
+            limits: tuple[float, float] | None = None) -> tuple[np.ndarray, object]:
+    """A grid's colours as (h, w, 3) uint8, and its :class:`~cnnviz.plots.display.DisplayMap`.
+
+    >>> rgb, shown = map_rgb(np.array([[-1.0, 1.0]]), "diverging")
+    >>> rgb.shape, rgb[0, 0].tolist()
+    ((1, 2, 3), [5, 48, 97])
+    """
+    shown = map_for_display(np.asarray(values, dtype=np.float64), mapping, limits=limits)
+    px = display_pixels(shown)
+    return (px if px.ndim == 3 else np.repeat(px[..., None], 3, axis=2)), shown
+
+
+def mosaic_figure(
+    tiles: Sequence[Tile],
+    *,
+    title: str = "",
+    note: str = "",
+    colorbar: dict | None = None,
+    shapes: Sequence[dict] = (),
+    axes: dict | bool = False,
+    aspect: float = 1.0,
+    height: int | None = None,
+    present: bool = False,
+    digits: int = 2,
+    band: int = 0,
+    stretch: bool = False,
+) -> Picture:
+    """Several grids as one :class:`Picture`: a bank of feature maps, a gallery of
+    digits, ``W · x = y``. The map element draws it as one picture, with each
+    panel's label above it, each panel's numbers where they fit, and a
+    read-out that names the panel (``meta["panels"]``).
+
+    Cells between the panels are white and have no value (NaN in the read-out's
+    grid). ``axes``: ``True`` for the mosaic's own row and column indices, or
+    ``{"rows": [...], "cols": [...]}``, a text per mosaic row and column
+    (``""``: none). ``aspect``: a cell's height over its width (1: square).
+    ``band``: the rows of white the caller left above each panel for its label.
+    ``stretch``: the cells take the whole width and the height given, their shape
+    within 1:2 … 2:1 (as a heatmap of fixed height stretched to its column), instead
+    of keeping ``aspect``.
+
+    >>> a = Tile(np.eye(2), np.zeros((2, 2, 3), np.uint8), (1, 0), label="A")
+    >>> b = Tile(np.ones((2, 2)), np.zeros((2, 2, 3), np.uint8), (1, 3), label="B")
+    >>> p = mosaic_figure([a, b], title="two")
+    >>> p.meta["shape"], [q["at"] for q in p.meta["panels"]]
+    ([3, 5], [[1, 0], [1, 3]])
+    """
+    if not tiles:
+        raise ValueError("tiles must hold at least one tile")
+    rows = max(t.at[0] + t.extent[0] for t in tiles)
+    cols = max(t.at[1] + t.extent[1] for t in tiles)
+    rgb = np.full((rows, cols, 3), 255, dtype=np.uint8)
+    values = np.full((rows, cols), np.nan)
+    panels = []
+    for t in tiles:
+        r, c = t.at
+        h, w = t.extent
+        sr, sc = t.span
+        vals = np.asarray(t.values, dtype=np.float64)
+        rgb[r:r + h, c:c + w] = np.repeat(np.repeat(t.rgb, sr, axis=0), sc, axis=1)
+        values[r:r + h, c:c + w] = np.repeat(np.repeat(vals, sr, axis=0), sc, axis=1)
+        panels.append({
+            "label": t.label, "readout": t.readout or t.label, "name": t.name,
+            "index": t.index, "at": [int(r), int(c)],
+            "shape": [int(n) for n in vals.shape], "span": [int(sr), int(sc)],
+            "rows": None if t.row_names is None else [str(s) for s in t.row_names],
+            "cols": None if t.col_names is None else [str(s) for s in t.col_names],
+            "text": None if t.text is None else np.asarray(t.text, dtype=str).tolist(),
+            "upright": bool(t.upright),
+        })
+    sample = _raw_data(np.nan_to_num(values, nan=0.0)).dtype
+    raw = np.ascontiguousarray(values.astype(sample), dtype=np.dtype(sample).newbyteorder("<"))
+    hover = {"kind": "value", "step": [1, 1], "shape": [rows, cols], "dtype": raw.dtype.name,
+             "where": "", "digits": int(digits)}
+    numbers = None
+    if any(t.text is not None for t in tiles):
+        numbers = {"panels": True, "fit": dict(NUMBER_FIT), "font": 0}
+    step = _png_step((rows, cols))
+    picture = _picture_data(title, note, (rows, cols), height, present,
+                            png_bytes(rgb[::step, ::step]), step, hover, colorbar,
+                            list(shapes), raw.tobytes(), numbers)
+    meta = {**picture.meta, "axes": axes, "panels": panels, "aspect": float(aspect),
+            "band": int(band), "stretch": bool(stretch)}
+    if height:  # the caller sized the mosaic for its cells: no presenter-mode stretch
+        meta["height"] = int(height)
+    return Picture(meta, picture.png, picture.values)
+
+
+def shared_colorbar(shown) -> dict:
+    """The colour bar (raw-value ticks) of a :class:`~cnnviz.plots.display.DisplayMap`."""
+    return _colorbar(shown)

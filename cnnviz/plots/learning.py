@@ -1,13 +1,15 @@
-"""Plotly figures for the learning pages: loss curves, weights converging, feature maps,
-class probabilities, a confusion matrix, galleries of digits.
+"""Figures for the learning pages: a training run live (a Plotly chart, updated as it
+trains); feature maps, a confusion matrix, galleries of digits (grids: pictures for the
+app's map element, :func:`cnnviz.plots.figures.mosaic_figure`). The charts a page
+opens with are SVG (:mod:`cnnviz.plots.svgcharts`).
 
-Pure builders: numbers in, ``plotly.graph_objects.Figure`` out. Signed values
+Pure builders: numbers in, a Plotly figure or a picture out. Signed values
 use the app's diverging scale (:data:`cnnviz.plots.display.DIVERGING_COLORSCALE`)
 centred on 0; non-negative maps (after ReLU or pooling) and digits use grey.
 
->>> fig = loss_figure(np.array([1.0, 0.1, 0.01]), current=1)
->>> fig.layout.yaxis.type
-'log'
+>>> fig = training_figure([0, 1], [2.3, 0.5], [0.1, 0.8], total=2)
+>>> fig.layout.xaxis.range
+(0, 2)
 """
 
 from __future__ import annotations
@@ -18,22 +20,15 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from cnnviz.plots.display import DIVERGING_COLORSCALE
+from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.plots.figures import Picture, Tile, map_rgb, mosaic_figure, shared_colorbar
 
 __all__ = [
     "confusion_figure",
     "gallery_figure",
-    "loss_figure",
     "maps_figure",
-    "probability_figure",
     "training_figure",
-    "weights_figure",
 ]
-
-_DIVERGING = tuple(tuple(stop) for stop in DIVERGING_COLORSCALE)
-_GREYS = ((0.0, "rgb(0,0,0)"), (1.0, "rgb(255,255,255)"))
-_LINES = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
-          "#7f7f7f", "#bcbd22", "#17becf")
 
 
 def _title(fig: go.Figure, title: str, height: int) -> go.Figure:
@@ -41,62 +36,6 @@ def _title(fig: go.Figure, title: str, height: int) -> go.Figure:
                       height=height, margin={"l": 8, "r": 8, "t": 44, "b": 8},
                       plot_bgcolor="#ffffff")
     return fig
-
-
-def loss_figure(losses: np.ndarray, *, current: int | None = None,
-                diverged_at: int | None = None, best: float | None = None,
-                title: str = "Loss L (mean squared error), log scale") -> go.Figure:
-    """The loss at each step on a log axis, the current step marked.
-
-    Zero losses (an exact fit) cannot sit on a log axis; they are drawn at
-    the smallest positive loss and said so in the hover text.
-    """
-    values = np.asarray(losses, dtype=np.float64)
-    positive = values[values > 0]
-    floor = float(positive.min()) if len(positive) else 1e-300
-    shown = np.where(values > 0, values, floor)
-    steps = np.arange(len(values))
-    fig = go.Figure(go.Scatter(x=steps, y=shown, mode="lines", name="L",
-                               customdata=values,
-                               hovertemplate="step %{x}: L = %{customdata:.4g}<extra></extra>"))
-    if best is not None and best > 0:
-        fig.add_hline(y=best, line_dash="dot", line_color="#2ca02c",
-                      annotation_text=f"best possible {best:.3g}", annotation_position="top right")
-    if current is not None and 0 <= current < len(values):
-        fig.add_trace(go.Scatter(x=[current], y=[shown[current]], mode="markers",
-                                 marker={"size": 11, "color": "#ffb000",
-                                         "line": {"width": 1, "color": "#000"}},
-                                 name=f"step {current}", hoverinfo="skip"))
-    if diverged_at is not None:
-        fig.add_vline(x=diverged_at - 0.5, line_color="#d62728", line_dash="dash",
-                      annotation_text=f"blew up at step {diverged_at}",
-                      annotation_font_color="#d62728")
-    fig.update_yaxes(type="log", title="L", exponentformat="power", gridcolor="#eee")
-    fig.update_xaxes(title="step", gridcolor="#eee", rangemode="tozero")
-    fig.update_layout(showlegend=False)
-    return _title(fig, title, 320)
-
-
-def weights_figure(kernels: np.ndarray, target: np.ndarray, *, current: int | None = None,
-                   title: str = "Each weight k_ij step by step; dashed: its target k*_ij"
-                   ) -> go.Figure:
-    """One line per weight over the steps, with its target value dashed in the same colour."""
-    k = np.asarray(kernels, dtype=np.float64)
-    fh, fw = k.shape[1:]
-    steps = np.arange(len(k))
-    fig = go.Figure()
-    for n, (i, j) in enumerate(np.ndindex(fh, fw)):
-        colour = _LINES[n % len(_LINES)]
-        hover = f"k_{i}{j} at step %{{x}}: %{{y:.4g}}<extra></extra>"
-        fig.add_trace(go.Scatter(x=steps, y=k[:, i, j], mode="lines", name=f"k{i}{j}",
-                                 line={"color": colour}, hovertemplate=hover))
-        fig.add_hline(y=float(target[i, j]), line_dash="dash", line_color=colour, opacity=0.6)
-    if current is not None:
-        fig.add_vline(x=current, line_color="#ffb000", line_width=2)
-    fig.update_xaxes(title="step", gridcolor="#eee", rangemode="tozero")
-    fig.update_yaxes(title="weight", gridcolor="#eee")
-    fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return _title(fig, title, 360)
 
 
 def training_figure(steps: Sequence[int], loss: Sequence[float], train_acc: Sequence[float],
@@ -125,86 +64,100 @@ def training_figure(steps: Sequence[int], loss: Sequence[float], train_acc: Sequ
 
 
 def maps_figure(maps: np.ndarray, *, title: str = "", signed: bool = True, columns: int = 8,
-                labels: Sequence[str] | None = None, height: int | None = None) -> go.Figure:
+                labels: Sequence[str] | None = None, height: int | None = None) -> Picture:
     """The channels of an (n_H, n_W, n_c) volume side by side, on one shared colour scale.
 
+    One picture for the app's map element (:func:`cnnviz.plots.figures.mosaic_figure`):
+    each channel a panel with its label above it, one colour bar in raw values,
+    a read-out that names the channel, numbers in the cells where they fit.
     Signed maps are centred on 0 (diverging); non-negative ones go black → white.
+
+    >>> p = maps_figure(np.zeros((3, 3, 8)) - np.arange(8.0), title="bank")
+    >>> len(p.meta["panels"]), p.meta["panels"][1]["label"], p.meta["colorbar"] is not None
+    (8, '2', True)
     """
     arr = np.asarray(maps, dtype=np.float64)
     if arr.ndim == 2:
         arr = arr[:, :, None]
-    n = arr.shape[2]
+    h, w, n = arr.shape
     cols = min(columns, n)
     rows = -(-n // cols)
     names = list(labels) if labels is not None else [f"{c + 1}" for c in range(n)]
-    fig = make_subplots(rows=rows, cols=cols, subplot_titles=names, horizontal_spacing=0.01,
-                        vertical_spacing=0.06 if rows > 1 else 0.0)
     if signed:
         lim = float(np.abs(arr).max()) or 1.0
-        zmin, zmax, scale = -lim, lim, _DIVERGING
+        mapping, limits = "diverging", (-lim, lim)
+        note = f"diverging, one scale for all {n} (white = 0)"
     else:
-        zmin, zmax, scale = 0.0, float(arr.max()) or 1.0, _GREYS
+        mapping, limits = "minmax", (0.0, float(arr.max()) or 1.0)
+        note = f"black = 0, white = the largest value, one scale for all {n}"
+    gap = max(1, round(w * 0.07))
+    # White rows above each panel for its label: a fifth of a panel per line of it.
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    band = max(1, round(h * 0.2 * lines))
+    small = max(h, w) <= NUMBERS_MAX_SIDE
+    tiles, shown = [], None
     for c in range(n):
-        fig.add_trace(go.Heatmap(z=arr[:, :, c], zmin=zmin, zmax=zmax, colorscale=scale,
-                                 showscale=c == 0, colorbar={"thickness": 10, "len": 0.9},
-                                 hovertemplate="row %{y}, col %{x}: %{z:.3g}<extra></extra>"),
-                      row=c // cols + 1, col=c % cols + 1)
-    fig.update_yaxes(autorange="reversed", showticklabels=False, showgrid=False, zeroline=False)
-    fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, constrain="domain")
-    for i in range(1, n + 1):  # square cells in every panel
-        fig.update_yaxes(scaleanchor=f"x{'' if i == 1 else i}", row=(i - 1) // cols + 1,
-                         col=(i - 1) % cols + 1)
-    fig.update_annotations(font_size=11)
-    return _title(fig, title, height or 40 + rows * int(900 / max(cols, 4)))
+        rgb, shown_c = map_rgb(arr[:, :, c], mapping, limits=limits)
+        shown = shown or shown_c
+        text = (np.vectorize(lambda v: format_number(v, 2), otypes=[str])(arr[:, :, c])
+                if small else None)
+        tiles.append(Tile(arr[:, :, c], rgb, (band + (c // cols) * (h + band + gap),
+                                              (c % cols) * (w + gap)),
+                          label=names[c], text=text,
+                          readout=names[c] if labels is not None else f"channel {c + 1}"))
+    total_h = rows * (h + band + gap) - gap
+    total_w = cols * (w + gap) - gap
+    cell = min(48.0, 1000 / total_w)  # about the width of the page's main column
+    return mosaic_figure(tiles, title=title, note=note, colorbar=shared_colorbar(shown),
+                         height=height or int(min(900, 90 + total_h * cell)), band=band)
 
 
-def probability_figure(probs: np.ndarray, *, label: int | None = None,
-                       title: str = "Predicted class probabilities (softmax)") -> go.Figure:
-    """Ten bars, the most probable one highlighted (and the true class, if known, outlined)."""
-    p = np.asarray(probs, dtype=np.float64)
-    best = int(p.argmax())
-    colours = ["#ffb000" if c == best else "#9bbbd4" for c in range(len(p))]
-    outline = [3 if c == label else 0 for c in range(len(p))]
-    fig = go.Figure(go.Bar(x=[str(c) for c in range(len(p))], y=p, marker_color=colours,
-                           marker_line={"width": outline, "color": "#2ca02c"},
-                           text=[f"{v:.2f}" for v in p], textposition="outside",
-                           hovertemplate="class %{x}: p = %{y:.4f}<extra></extra>"))
-    fig.update_yaxes(range=[0, 1.12], title="probability", gridcolor="#eee")
-    fig.update_xaxes(title="digit", type="category")
-    return _title(fig, title, 300)
+#: Plotly's "Reds" scale: the confusion matrix's mistakes, darker for more.
+_REDS = ((0.0, (255, 245, 240)), (0.125, (254, 224, 210)), (0.25, (252, 187, 161)),
+         (0.375, (252, 146, 114)), (0.5, (251, 106, 74)), (0.625, (239, 59, 44)),
+         (0.75, (203, 24, 29)), (0.875, (165, 15, 21)), (1.0, (103, 0, 13)))
+_RIGHT = (207, 232, 207)  # the diagonal: a pale green, whatever its count
 
 
-def confusion_figure(confusion: np.ndarray, *, title: str = "Confusion matrix") -> go.Figure:
-    """Counts with true digit in rows and predicted digit in columns; the diagonal is right."""
+def confusion_figure(confusion: np.ndarray, *, title: str = "Confusion matrix") -> Picture:
+    """Counts with true digit in rows and predicted digit in columns; the diagonal is right.
+
+    The mistakes are coloured on the Reds scale up to the largest mistake count (its
+    colour bar), so a few stand out; the diagonal is pale green. Every count is printed.
+
+    >>> p = confusion_figure(np.diag([5] * 10) + np.eye(10, k=1, dtype=int))
+    >>> p.meta["panels"][0]["text"][0][:2], p.meta["colorbar"]["ticks"][-1][1]
+    (['5', '1'], '1')
+    """
     cm = np.asarray(confusion)
     off = cm.astype(float).copy()
-    np.fill_diagonal(off, np.nan)  # colour the mistakes, so a few stand out
-    fig = go.Figure(go.Heatmap(z=off, x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                               colorscale="Reds", showscale=False, zmin=0,
-                               zmax=max(1.0, float(np.nanmax(off)) if np.isfinite(off).any()
-                                        else 1.0),
-                               hoverinfo="skip"))
-    fig.add_trace(go.Heatmap(z=np.where(np.eye(10, dtype=bool), cm, np.nan),
-                             x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                             colorscale=[[0, "#cfe8cf"], [1, "#cfe8cf"]], showscale=False,
-                             hoverinfo="skip"))
-    fig.add_trace(go.Heatmap(z=cm, x=[str(c) for c in range(10)], y=[str(c) for c in range(10)],
-                             text=cm.astype(str), texttemplate="%{text}", opacity=0,
-                             showscale=False,
-                             hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", title="true digit", scaleanchor="x", type="category")
-    fig.update_xaxes(title="predicted digit", side="top", type="category")
-    fig = _title(fig, title, 440)
-    fig.update_layout(margin={"t": 80})
-    return fig
+    np.fill_diagonal(off, 0)
+    top = max(1.0, float(off.max()))
+    stops = np.array([s for s, _ in _REDS])
+    ramp = np.array([c for _, c in _REDS], dtype=float)
+    t = off / top
+    rgb = np.stack([np.interp(t, stops, ramp[:, k]) for k in range(3)], axis=-1)
+    rgb[np.eye(len(cm), dtype=bool)] = _RIGHT
+    digits = [str(c) for c in range(len(cm))]
+    tile = Tile(cm.astype(float), np.rint(rgb).astype(np.uint8), (0, 0), name="count",
+                row_names=[f"true {d}" for d in digits],
+                col_names=[f"predicted {d}" for d in digits], text=cm.astype(str))
+    # Whole counts only: 0, the middle when it is one, and the largest.
+    ticks = [[0.0, "0"], *([[0.5, format_number(top / 2)]] if top % 2 == 0 else []),
+             [1.0, format_number(top)]]
+    bar = {"colours": [[s, f"rgb{c}"] for s, c in _REDS], "ticks": ticks}
+    return mosaic_figure([tile], title=title, colorbar=bar, axes=True, height=440,
+                         note="green: right (the diagonal); red: mistakes, darker for more",
+                         digits=0)
 
 
 def gallery_figure(images: np.ndarray, captions: Sequence[str], *, title: str = "",
-                   columns: int = 8) -> go.Figure:
+                   columns: int = 8) -> Picture:
     """Small grey digits in a grid, each with a caption (white ink on black, as MNIST)."""
     imgs = np.asarray(images, dtype=np.float64)
-    n = len(imgs)
-    if n == 0:
-        return _title(go.Figure(), title + " (none)", 120)
+    if len(imgs) == 0:
+        blank = Tile(np.zeros((1, 1)), np.full((1, 1, 3), 255, np.uint8), (0, 0))
+        return mosaic_figure([blank], title=title + " (none)", height=120)
+    # "#157: 1→2 (1.00)" is wider than a digit: the number above, the mistake under it.
     return maps_figure(np.moveaxis(imgs, 0, 2), title=title, signed=False, columns=columns,
-                       labels=list(captions))
+                       labels=[c.replace(": ", "\n", 1) for c in captions])

@@ -1,17 +1,19 @@
-"""Figures for big matrices with one highlighted row: W @ x = y drawn as heatmaps.
+"""Figures for big matrices with one highlighted row: W @ x = y, as one picture.
 
 :func:`product_figure` draws a matrix, the vector it multiplies (as a strip
 under the matrix, so that column j of the matrix sits above entry j of the
 vector) and the product (as a column on the right, so that row i sits beside
-entry i). One row can be outlined, with the entries of the vector it reads
-and the entry of the product it gives. Every panel uses the diverging scale
-(0 is white) with its own range; cells carry their numbers when they are wide
-enough. :func:`window_figure` draws a padded input with one window on it.
+entry i), as panels of one :class:`~cnnviz.plots.figures.Picture` that the
+app's map element draws (:func:`cnnviz.plots.figures.mosaic_figure`). One
+row can be outlined, with the entries of the vector it reads and the entry of
+the product it gives. Every panel uses the diverging scale (0 is white) with
+its own range; cells carry their numbers when they are wide enough.
+:func:`window_figure` draws a padded input with one window on it.
 
 >>> fig = product_figure(np.eye(3), np.arange(3.0), np.arange(3.0), row=1, vector_cells=[1])
->>> [t.name for t in fig.data]
-['matrix', 'vector', 'product']
->>> len(fig.layout.shapes)
+>>> [p["name"] for p in fig.meta["panels"]]
+['W', 'x', 'y']
+>>> len(fig.meta["shapes"])
 3
 """
 
@@ -19,14 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from types import MappingProxyType
 
 import numpy as np
-import plotly.graph_objects as go
 
 from cnnviz.core.text import format_number
-from cnnviz.plots.display import map_for_display
-from cnnviz.plots.figures import MARK_COLOUR, Picture, grid_figure
+from cnnviz.plots.figures import MARK_COLOUR, Picture, Tile, grid_figure, map_rgb, mosaic_figure
 
 __all__ = ["ROW_COLOUR", "cell_sizes", "product_figure", "text_font", "window_figure"]
 
@@ -34,7 +33,6 @@ ROW_COLOUR = "#ffb300"  # the amber of figures.window_shapes: one colour for "th
 READ_COLOUR = MARK_COLOUR  # the magenta of window_shapes' cells: what the window reads
 MAX_WIDTH = 820
 MAX_HEIGHT = 900
-_MARGIN = MappingProxyType({"l": 70, "r": 10, "t": 56, "b": 46})
 
 
 def cell_sizes(n_rows: int, n_cols: int, max_width: int = MAX_WIDTH) -> tuple[int, int]:
@@ -54,7 +52,7 @@ def cell_sizes(n_rows: int, n_cols: int, max_width: int = MAX_WIDTH) -> tuple[in
 
 
 def _texts(values: np.ndarray, digits: int) -> np.ndarray:
-    return np.vectorize(lambda v: format_number(v, digits))(values)
+    return np.vectorize(lambda v: format_number(v, digits), otypes=[str])(values)
 
 
 def text_font(texts: np.ndarray, width: int, height: int) -> int:
@@ -68,28 +66,9 @@ def text_font(texts: np.ndarray, width: int, height: int) -> int:
     return size if size >= 8 else 0
 
 
-def _heatmap(values: np.ndarray, texts: np.ndarray, font: int, name: str, axes: tuple[str, str],
-             hover: np.ndarray) -> go.Heatmap:
-    shown = map_for_display(values, "diverging")
-    return go.Heatmap(
-        z=shown.values, zmin=-1, zmax=1, colorscale=shown.colorscale, showscale=False,
-        text=texts if font else None, texttemplate="%{text}" if font else None,
-        textfont={"size": font or 10}, customdata=hover,
-        hovertemplate="%{customdata}<extra></extra>", name=name, xaxis=axes[0], yaxis=axes[1],
-        xgap=1 if font else 0, ygap=1 if font else 0,
-    )
-
-
-def _ticks(n: int, cell: int, labels: Sequence[str] | None) -> dict:
-    step = max(1, int(np.ceil(24 / cell)))
-    vals = list(range(0, n, step))
-    text = [str(v) if labels is None else labels[v] for v in vals]
-    return {"tickmode": "array", "tickvals": vals, "ticktext": text, "tickfont": {"size": 10}}
-
-
-def _outline(xref: str, yref: str, x: float, y: float, w: float, h: float, colour: str) -> dict:
-    return {"type": "rect", "xref": xref, "yref": yref, "x0": x - 0.5, "x1": x + w - 0.5,
-            "y0": y - 0.5, "y1": y + h - 0.5, "line": {"color": colour, "width": 3}}
+def _outline(x: float, y: float, w: float, h: float, colour: str) -> dict:
+    return {"type": "rect", "x0": x - 0.5, "x1": x + w - 0.5, "y0": y - 0.5, "y1": y + h - 0.5,
+            "line": {"color": colour, "width": 3}}
 
 
 def product_figure(
@@ -107,11 +86,15 @@ def product_figure(
     digits: int = 2,
     max_width: int = MAX_WIDTH,
     blank_zeros: bool = False,
-) -> go.Figure:
-    """``matrix @ vector = result`` as three aligned heatmaps.
+    present: bool = False,
+) -> Picture:
+    """``matrix @ vector = result`` as three aligned panels of one picture.
 
-    The figure has a fixed size (cells of :func:`cell_sizes`, at most about
-    :data:`MAX_WIDTH` wide); each panel shows its numbers when they fit.
+    The cells are about :func:`cell_sizes` (they grow with the room the page
+    gives, keeping their shape); each panel prints its numbers where they fit
+    (the map element's :data:`~cnnviz.plots.display.NUMBER_FIT` rule, per panel).
+    The product column is a few cells wide, and the vector's strip a few cells
+    tall with its numbers written upwards, when their numbers need the room.
 
     Parameters
     ----------
@@ -122,12 +105,13 @@ def product_figure(
         Row to outline in the matrix, with its entry of the result.
     vector_cells : entries of the vector to outline (what the row reads).
     names : labels of the matrix, the vector and the result.
-    row_names, col_names : hover text per row and per column.
-    col_ticks : tick labels of the columns (default: their numbers).
+    row_names, col_names : the read-out's second line per row and per column.
+    col_ticks : labels of the columns under the strip (default: their numbers).
     digits : decimals of the numbers in the cells.
-    max_width : about the widest the cells may get, in pixels (see :func:`cell_sizes`).
+    max_width : about the width the cells are sized for, in pixels (see :func:`cell_sizes`).
     blank_zeros : leave the matrix's zero cells without a number, so that the
         non-zero bands stand out (they are white either way).
+    present : presenter mode (larger type).
 
     Raises
     ------
@@ -149,56 +133,41 @@ def product_figure(
         texts[0] = np.where(mat == 0, "", texts[0])
     # The product column may be wider than a matrix cell, so its numbers fit.
     rw = int(np.clip(7 * max(len(t) for t in texts[2].ravel()) + 8, cw, 64))
-    fonts = [text_font(texts[0], cw, ch), text_font(texts[1], cw, ch), text_font(texts[2], rw, ch)]
+    y_cols = max(1, -(-rw // cw))
     # Numbers too wide for the vector's cells are written upwards in a taller strip.
-    upright = not fonts[1] and cw >= 11
+    upright = not text_font(texts[1], cw, ch) and cw >= 11
     vh = int(np.clip(6 * max(len(t) for t in texts[1].ravel()) + 10, ch, 60)) if upright else ch
+    x_rows = max(1, -(-vh // ch))
+    big = max(m, n) > 64  # no numbers where the cells are a few pixels
     rows = list(row_names) if row_names is not None else [f"row {i}" for i in range(m)]
     cols = list(col_names) if col_names is not None else [f"column {j}" for j in range(n)]
-    hover = np.array([[f"{names[0]}[{i}, {j}] = {format_number(mat[i, j], 4)}<br>{rows[i]}, "
-                       f"{cols[j]}" for j in range(n)] for i in range(m)])
-    v_hover = np.array([[f"{names[1]}[{j}] = {format_number(vec[j], 4)}<br>{cols[j]}"
-                         for j in range(n)]])
-    r_hover = np.array([[f"{names[2]}[{i}] = {format_number(res[i], 4)}<br>{rows[i]}"]
-                        for i in range(m)])
-    gap = 14  # pixels between the panels
-    plot_w, plot_h = n * cw + gap + rw, m * ch + gap + vh
-    split_y = 1 - m * ch / plot_h
-    fig = go.Figure([
-        _heatmap(mat, texts[0], fonts[0], "matrix", ("x", "y"), hover),
-        _heatmap(vec[None, :], texts[1], fonts[1], "vector", ("x", "y2"), v_hover),
-        _heatmap(res[:, None], texts[2], fonts[2], "product", ("x2", "y"), r_hover),
-    ])
-    fig.update_layout(
-        width=plot_w + _MARGIN["l"] + _MARGIN["r"], height=plot_h + _MARGIN["t"] + _MARGIN["b"],
-        margin=dict(_MARGIN), plot_bgcolor="#ffffff",
-        title={"text": title, "x": 0.0, "xanchor": "left", "font": {"size": 15}},
-        xaxis={"domain": [0, n * cw / plot_w], "range": [-0.5, n - 0.5], "anchor": "y2",
-               "title": {"text": f"column j of {names[0]} = entry j of {names[1]}",
-                         "font": {"size": 11}}, **_ticks(n, cw, col_ticks)},
-        xaxis2={"domain": [1 - rw / plot_w, 1], "range": [-0.5, 0.5], "anchor": "y",
-                "tickvals": [0], "ticktext": [names[2]], "side": "top"},
-        yaxis={"domain": [split_y, 1], "range": [m - 0.5, -0.5], "anchor": "x",
-               "title": {"text": f"row i of {names[0]}", "font": {"size": 11}},
-               **_ticks(m, ch, None)},
-        yaxis2={"domain": [0, vh / plot_h], "range": [0.5, -0.5], "anchor": "x",
-                "tickvals": [0], "ticktext": [names[1] + "ᵀ"]},
-    )
-    fig.update_xaxes(showgrid=False, zeroline=False)
-    fig.update_yaxes(showgrid=False, zeroline=False)
+    (w_rgb, _), (x_rgb, _), (y_rgb, _) = (map_rgb(a, "diverging")
+                                        for a in (mat, vec[None, :], res[:, None]))
+    tiles = [
+        Tile(mat, w_rgb, (0, 0), name=names[0], row_names=rows, col_names=cols,
+             text=None if big else texts[0]),
+        Tile(vec[None, :], x_rgb, (m + 1, 0), name=names[1], index="c", col_names=cols,
+             text=None if big else texts[1], span=(x_rows, 1), upright=upright),
+        Tile(res[:, None], y_rgb, (0, n + 1), name=names[2], index="r", row_names=rows,
+             text=None if big else texts[2], span=(1, y_cols)),
+    ]
     shapes = []
     if row is not None:
-        shapes += [_outline("x", "y", 0, row, n, 1, ROW_COLOUR),
-                   _outline("x2", "y", 0, row, 1, 1, ROW_COLOUR)]
-    shapes += [_outline("x", "y2", j, 0, 1, 1, READ_COLOUR) for j in vector_cells]
-    fig.update_layout(shapes=shapes)
-    if upright:
-        shade = map_for_display(vec, "diverging").values
-        for j, text in enumerate(texts[1].ravel()):
-            colour = "#ffffff" if abs(shade[j]) > 0.6 else "#222222"  # readable on dark cells
-            fig.add_annotation(x=j, y=0, xref="x", yref="y2", text=text, textangle=-90,
-                               showarrow=False, font={"size": min(11, cw - 3), "color": colour})
-    return fig
+        shapes += [_outline(0, row, n, 1, ROW_COLOUR), _outline(n + 1, row, y_cols, 1, ROW_COLOUR)]
+    shapes += [_outline(j, m + 1, 1, x_rows, READ_COLOUR) for j in vector_cells]
+    ticks = list(col_ticks) if col_ticks is not None else [str(j) for j in range(n)]
+    axes = {"rows": [str(i) for i in range(m)] + [""] + [""] * (x_rows // 2)
+            + [names[1] + "ᵀ"] + [""] * (x_rows - 1 - x_rows // 2),
+            "cols": ticks + [""] + [""] * (y_cols // 2) + [names[2]]
+            + [""] * (y_cols - 1 - y_cols // 2)}
+    note = (f"{names[0]}, {names[1]} and {names[2]} each on its own diverging scale "
+            f"(white = 0); row i of {names[0]} gives {names[2]}[i], column j reads "
+            f"{names[1]}[j]")
+    top, axis = 66, 20
+    height = top + 8 + axis + 16 + (m + 1 + x_rows) * ch
+    return mosaic_figure(tiles, title=title, note=note, shapes=shapes, axes=axes,
+                         aspect=ch / cw, height=min(height, 1200), present=present,
+                         digits=digits, stretch=True)
 
 
 def window_figure(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
 from cnnviz.core.layers import Conv
-from cnnviz.lessons.shapes import Calculation, StackReport, format_count
+from cnnviz.lessons.shapes import Calculation, StackReport
 from cnnviz.plots.figures import Picture, grid_figure
+from cnnviz.plots.svgcharts import bars_svg
 
 __all__ = ["coverage_figure", "params_figure"]
 
@@ -30,27 +30,19 @@ def coverage_figure(calc: Calculation) -> Picture:
                        height=420)
 
 
-def params_figure(report: StackReport, *, log: bool = False) -> go.Figure:
-    """Horizontal bars: the parameters of every layer that has some.
+def params_figure(report: StackReport, *, log: bool = False) -> str:
+    """Horizontal bars, as SVG: the parameters of every layer that has some.
+
+    SVG, not Plotly: the page can open on this section (``shp_first=network``),
+    and Plotly's script would cost that first visit about 2.3 s.
 
     >>> from cnnviz.core.layers import Dense, Flatten
     >>> from cnnviz.lessons.shapes import analyse_stack
-    >>> fig = params_figure(analyse_stack((32, 32, 1), [Conv(6, 5), Flatten(), Dense(10)]))
-    >>> list(fig.data[0].x), fig.data[0].y[0]
-    ([156, 47050], '[1] CONV 5×5, 6 filters, s=1, p=0')
+    >>> svg = params_figure(analyse_stack((32, 32, 1), [Conv(6, 5), Flatten(), Dense(10)]))
+    >>> "[1] CONV 5×5, 6 filters, s=1, p=0" in svg, "47,050" in svg
+    (True, True)
     """
     infos = [i for i in report.infos if i.params]
-    labels = [f"[{i.index}] {i.label}" for i in infos]
-    colours = ["#1f77b4" if isinstance(i.layer, Conv) else "#ff7f0e" for i in infos]
-    fig = go.Figure(go.Bar(x=[i.params for i in infos], y=labels, orientation="h",
-                           marker_color=colours, text=[format_count(i.params) for i in infos],
-                           textposition="auto",
-                           hovertemplate="%{y}<br>%{x:,} parameters<extra></extra>"))
-    fig.update_layout(title={"text": "Parameters per layer (blue: convolution, orange: dense)",
-                             "font": {"size": 15}},
-                      height=max(220, 60 + 28 * len(infos)),
-                      margin={"l": 8, "r": 8, "t": 40, "b": 8})
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(type="log" if log else "linear", title="parameters")
-    return fig
-
+    return bars_svg([f"[{i.index}] {i.label}" for i in infos], [i.params for i in infos],
+                    ["#1f77b4" if isinstance(i.layer, Conv) else "#ff7f0e" for i in infos],
+                    title="Parameters per layer (blue: convolution, orange: dense)", log=log)

@@ -176,9 +176,9 @@ def figure(build: Any, *args: Any, **kwargs: Any):
     opening the same page with the same settings then share one figure instead
     of building thirty (do not mutate it).
 
-    >>> from cnnviz.plots.learning import probability_figure
-    >>> a = figure(probability_figure, np.full(10, 0.1))
-    >>> a is figure(probability_figure, np.full(10, 0.1))
+    >>> from cnnviz.plots.svgcharts import probability_svg
+    >>> a = figure(probability_svg, np.full(10, 0.1))
+    >>> a is figure(probability_svg, np.full(10, 0.1))
     True
     """
     h = hashlib.blake2b(digest_size=16)

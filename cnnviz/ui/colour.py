@@ -19,7 +19,7 @@ from cnnviz.plots.figures import numbers_cell, numbers_width
 from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
-from . import charts, links, state
+from . import charts, links, show, state
 from .codec import decode_number_grid, encode_grid
 from .grid import Grid
 
@@ -264,9 +264,9 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, colum
     with mid:
         # (the cell is the picker's, just above: one line each, so the total fits too)
         st.markdown(f"**Layer {name}**")
-        st.code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+        show.sum_line(st, volumes.channel_equation(step, c))
         st.markdown("**Total**, the bias included")
-        st.code(volumes.total_equation(step), language=None, wrap_lines=True)
+        show.sum_line(st, volumes.total_equation(step))
     # The window, its slice of the filter and the products (written out in the sum above)
     # as grids below the screen: in the sums' narrow column their numbers would shrink.
     cols = st.columns(3, gap="small")
@@ -315,9 +315,9 @@ def step_panels(step: Step) -> None:
             fig = grid_figure(values, title=title, mapping=how, colorbar=False, height=230)
             charts.chart(cols[j], fig, key=f"colour_step_{name}_{j}")
         cols[3].markdown(f"Partial sum of layer {name}:")
-        cols[3].code(volumes.channel_equation(step, c), language=None, wrap_lines=True)
+        show.sum_line(cols[3], volumes.channel_equation(step, c))
     st.markdown(f"**Total** at output cell (row {step.out_row}, column {step.out_col}):")
-    st.code(volumes.total_equation(step), language=None)
+    show.sum_line(st, volumes.total_equation(step))
 
 
 def bank_picker() -> list[str]:

@@ -159,10 +159,11 @@ def train_live(*, epochs: int, seed: int, progress: st.delta_generator.DeltaGene
 # default view's with the very same arguments, so its cache entries are the page's.
 
 def history_chart(history: nn.History, which: str) -> object:
-    """How the shown weights were trained: loss and accuracy per step."""
-    from cnnviz.plots.learning import training_figure
+    """How the shown weights were trained: loss and accuracy per step, as SVG (it is on the
+    page's first screen, where Plotly's script would cost a first visit about 2.3 s)."""
+    from cnnviz.plots.svgcharts import training_svg
 
-    return cached.figure(training_figure, history.steps, history.loss, history.train_accuracy,
+    return cached.figure(training_svg, history.steps, history.loss, history.train_accuracy,
                          history.epoch_steps, history.test_accuracy,
                          title=f"How the {'shipped' if which == 'shipped' else 'new'} "
                                "weights were trained")
@@ -182,12 +183,12 @@ def filter_charts(matches: list) -> tuple[object, object]:
 
 
 def digit_charts(digit: np.ndarray, probs: np.ndarray, label: int | None) -> tuple[object, object]:
-    """The input digit and its predicted class probabilities."""
+    """The input digit and its predicted class probabilities (SVG: no Plotly on the page)."""
     from cnnviz.plots.figures import image_figure
-    from cnnviz.plots.learning import probability_figure
+    from cnnviz.plots.svgcharts import probability_svg
 
     return (cached.figure(image_figure, digit, title="Input a^[0]: 28 × 28 × 1", height=300),
-            cached.figure(probability_figure, probs, label=label))
+            cached.figure(probability_svg, probs, label=label))
 
 
 def layer_chart(layer: lesson_digits.LayerMaps, title: str) -> object:
@@ -203,7 +204,7 @@ def evaluation_charts(ev: lesson_digits.Evaluation, images: np.ndarray) -> tuple
 
     wrong = ev.mistakes(24)
     confusion = cached.figure(confusion_figure, ev.confusion,
-                              title="Confusion matrix (rows: true digit)")
+                              title="Confusion matrix (rows: true digit, columns: predicted)")
     gallery = cached.figure(gallery_figure, images[wrong],
                             lesson_digits.mistake_captions(ev, wrong),
                             title=f"Misclassified: {lesson_digits.mistake_count(ev)} of "

@@ -22,7 +22,8 @@ from cnnviz.data.networks import Loaded, NetworkError, load_network, read_stack,
 from cnnviz.lessons import own_network as own
 from cnnviz.lessons.digits import load_model, preset_filters
 from cnnviz.plots.figures import grid_figure, image_figure
-from cnnviz.plots.learning import maps_figure, probability_figure
+from cnnviz.plots.learning import maps_figure
+from cnnviz.plots.svgcharts import probability_svg
 
 from . import charts, show, sources
 from . import state as k
@@ -409,5 +410,5 @@ def probability_chart(run: Walk, names: tuple[str, ...]) -> None:
     """The ten digits' probabilities as bars, for a network whose classes are the digits."""
     probs = own.probabilities(run)
     if probs is not None and len(probs) == 10 and names == tuple("0123456789"):
-        charts.chart(st, probability_figure(probs), key="own_probs")
+        charts.chart(st, probability_svg(probs), key="own_probs")
 

@@ -168,6 +168,17 @@ def plane(values: np.ndarray, channel: int) -> np.ndarray:
     return values[:, :, channel] if values.ndim == 3 else values
 
 
+def sum_line(where, text: str) -> None:
+    """A sum written out (``y[3] = 1·0.2 + … = 4.1``), monospaced and wrapped as ``st.code``
+    shows it, in ``where``. Not ``st.code``: its syntax highlighter is 1.5 MB of script that
+    the browser loads and compiles on the page's first visit (``bench/rerun_latency.py
+    --first-visits``); this is Markdown, which every page loads anyway. The text is escaped.
+    """
+    import html
+
+    where.markdown(f'<div class="cnnviz-sum">{html.escape(text)}</div>', unsafe_allow_html=True)
+
+
 def shape_text(shape: tuple[int, ...]) -> str:
     """(5, 5, 3) → '5 × 5 × 3'."""
     return " × ".join(str(n) for n in shape)

@@ -68,6 +68,16 @@ def pictures(at: AppTest) -> list:
     return [e for e in at.get("bidi_component") if is_map(e)]
 
 
+def sums(at: AppTest) -> list[str]:
+    """The sums written out on the page (``cnnviz.ui.show.sum_line``: Markdown, not
+    ``st.code``), as their text, in page order."""
+    import html
+    import re
+
+    return [html.unescape(m) for e in at.markdown
+            for m in re.findall(r'<div class="cnnviz-sum">(.*?)</div>', str(e.value), re.S)]
+
+
 def svgs(at: AppTest) -> list[str]:
     """The SVGs the page draws through ``cnnviz.ui.charts.svg`` (the Playground's histogram)."""
     return [json.loads(e.proto.json)["svg"] for e in at.get("bidi_component")

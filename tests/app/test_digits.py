@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pytest
 
-from tests.app.conftest import array, chart, exceptions, page_text, title
+from tests.app.conftest import chart, exceptions, page_text, read, svgs, title
 
 PAGE = "pages/digits.py"
 
@@ -21,18 +24,31 @@ def test_opens_trained_with_the_layer_stack_filters_and_maps(open_page):
     table = at.dataframe[0].value
     assert list(table["output shape"])[:3] == ["28 × 28 × 8", "28 × 28 × 8", "14 × 14 × 8"]
     assert list(table["parameters"]) == [80, 0, 0, 1168, 0, 0, 0, 7850, 0]
-    filters = chart(at, "cnn_filters")
-    assert len(filters["data"]) == 8
-    presets = [a["text"] for a in chart(at, "cnn_presets")["layout"]["annotations"]]
+    filters = read(at, "cnn_filters")["panels"]  # the map element's panels, one per filter
+    assert len(filters) == 8 and all(f["values"].shape == (3, 3) for f in filters)
+    presets = [p["label"] for p in read(at, "cnn_presets")["panels"]]
     assert len(presets) == 8 and all(p for p in presets)
     # The first test digit: its maps at every spatial layer, and probabilities summing to 1.
-    for n, depth in ((1, 8), (2, 8), (3, 8), (4, 16), (5, 16), (6, 16)):
-        assert len(chart(at, f"cnn_maps_{n}")["data"]) == depth
-    probs = array(chart(at, "cnn_probs")["data"][0]["y"]).astype(float)
+    for n, depth, side in ((1, 8, 28), (2, 8, 28), (3, 8, 14), (4, 16, 14), (5, 16, 14),
+                           (6, 16, 7)):
+        maps = read(at, f"cnn_maps_{n}")["panels"]
+        assert len(maps) == depth and maps[0]["values"].shape == (side, side)
+    relu = read(at, "cnn_maps_2")["panels"]
+    assert min(float(m["values"].min()) for m in relu) >= 0  # after ReLU: nothing negative
+    # No Plotly on the page: its script would cost a first visit about 2.3 s.
+    assert not at.get("plotly_chart")
+    (bars,) = [s for s in svgs(at) if 'class="cnnviz-probs"' in s]
+    probs = np.array([float(p) for p in re.findall(r'data-p="([^"]+)"', bars)])
     assert probs.shape == (10,) and probs.sum() == pytest.approx(1.0, abs=1e-5)
+    (curves,) = [s for s in svgs(at) if 'class="cnnviz-train"' in s]
+    assert "How the shipped weights were trained" in curves and "test accuracy" in curves
     assert "The network says" in page_text(at)
-    cm = array(chart(at, "cnn_confusion")["data"][2]["z"])
-    assert cm.sum() == 1000
+    (cm,) = read(at, "cnn_confusion")["panels"]
+    assert cm["values"].sum() == 1000 and cm["text"][0][0] == str(int(cm["values"][0, 0]))
+    assert cm["rows"][3] == "true 3" and cm["cols"][5] == "predicted 5"
+    mistakes = read(at, "cnn_mistakes")
+    assert len(mistakes["panels"]) == 24 and mistakes["panels"][0]["values"].shape == (28, 28)
+    assert all("→" in p["label"] for p in mistakes["panels"])
     assert "Misclassified" in title(chart(at, "cnn_mistakes"))
 
 
@@ -133,15 +149,17 @@ def test_the_servers_warm_up_builds_the_figures_the_first_visitor_sees(open_page
     import streamlit as st
 
     import cnnviz.plots.learning as plots
+    import cnnviz.plots.svgcharts as svgcharts
     from cnnviz.ui import warm
 
     st.cache_resource.clear()
     st.cache_data.clear()
     warm.warm_up()
     built = []
-    for name in ("training_figure", "maps_figure", "probability_figure", "confusion_figure",
-                 "gallery_figure"):
-        real = getattr(plots, name)
+    for module, name in ((svgcharts, "training_svg"), (plots, "maps_figure"),
+                         (svgcharts, "probability_svg"), (plots, "confusion_figure"),
+                         (plots, "gallery_figure")):
+        real = getattr(module, name)
 
         # Same module and name as the real builder: the figure cache's key is unchanged.
         @functools.wraps(real)
@@ -149,7 +167,7 @@ def test_the_servers_warm_up_builds_the_figures_the_first_visitor_sees(open_page
             built.append(_real.__name__)
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(plots, name, spy)
+        monkeypatch.setattr(module, name, spy)
     at = open_page(PAGE, timeout=60)
     assert not at.exception, exceptions(at)
     assert "Misclassified" in title(chart(at, "cnn_mistakes"))

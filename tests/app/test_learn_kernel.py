@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
 import numpy as np
 
-from tests.app.conftest import array, chart, exceptions, page_text, raw
+from tests.app.conftest import exceptions, page_text, raw, svgs
 
 PAGE = "pages/learn_kernel.py"
 SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
@@ -15,6 +16,18 @@ SOBEL_X = [[1, 0, -1], [2, 0, -2], [1, 0, -1]]
 
 def metric(at, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
+
+
+def svg(at, cls: str) -> str:
+    """The page's one SVG chart of this class (``cnnviz.plots.svgcharts``)."""
+    (found,) = [s for s in svgs(at) if f'class="{cls}"' in s]
+    return found
+
+
+def losses(at) -> np.ndarray:
+    """Every loss of the run, as the loss chart's line carries them (exactly, JSON)."""
+    text = re.search(r'data-values="([^"]+)"', svg(at, "cnnviz-loss")).group(1)
+    return np.array(json.loads(html.unescape(text)), dtype=float)
 
 
 def test_default_recovers_sobel_x_on_a_bundled_photo_within_500_steps(open_page):
@@ -75,8 +88,7 @@ def test_too_large_a_learning_rate_says_so_instead_of_plotting_nan(open_page):
     assert not at.exception, exceptions(at)
     text = at.error[0].value
     assert "blew up at step" in text and "too large" in text and "stable only for η <" in text
-    loss = chart(at, "lk_loss")["data"][0]
-    values = array(loss["y"]).astype(float)
+    values = losses(at)
     assert np.isfinite(values).all() and len(values) < 50
     # The shown step was clamped to the last one the run kept.
     last = len(values) - 1
@@ -105,21 +117,21 @@ def test_bad_step_in_the_link_is_refused(open_page):
 
 def test_loss_and_weights_figures(open_page):
     at = open_page(PAGE)
-    loss = chart(at, "lk_loss")
-    assert loss["layout"]["yaxis"]["type"] == "log"
-    weights = chart(at, "lk_weights")
-    assert len([t for t in weights["data"] if t["mode"] == "lines"]) == 9
+    # SVG, not Plotly: the player redraws both every frame, and Plotly's script would cost
+    # a first visit about 2.3 s.
+    assert not at.get("plotly_chart")
+    assert 'data-log="true"' in svg(at, "cnnviz-loss")
+    weights = svg(at, "cnnviz-weights")
+    assert weights.count('class="weight"') == 9
     # Dashed target lines at the nine target values.
-    targets = sorted(s["y0"] for s in weights["layout"]["shapes"] if s.get("line", {}).get(
-        "dash") == "dash")
+    targets = sorted(float(v) for v in re.findall(r'class="target" data-value="([^"]+)"', weights))
     assert targets == sorted(np.ravel(SOBEL_X).astype(float).tolist())
-    json.dumps(weights)  # plain JSON, no NaN
 
 
 def test_a_blown_up_run_names_the_size_limit_it_stopped_at_not_a_last_finite_step(open_page):
     at = open_page(PAGE, query={"lk_lr": "5.0", "lk_t": "400"})
     text = at.error[0].value
-    values = array(chart(at, "lk_loss")["data"][0]["y"]).astype(float)
+    values = losses(at)
     last = len(values) - 1
     # The step after the last one shown had a finite loss: the page stopped at its limit.
     assert "last finite" not in text

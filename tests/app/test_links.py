@@ -29,13 +29,12 @@ from tests.readers import read_out
 
 from .conftest import (
     animators,
-    array,
-    chart,
     charts,
     exceptions,
     figure,
     page_text,
     raw,
+    read,
     switch,
     type_in,
 )
@@ -165,7 +164,7 @@ def test_matrix_page_from_a_link(open_page):
     at = open_page("pages/matrix.py", query={"mx_side": "4", "mx_kernel": "numbered_2",
                                              "mx_row": "1", "mx_col": "2"})
     assert not at.exception, exceptions(at)
-    assert array(chart(at, "mx_w")["data"][0]["z"]).shape == (9, 16)
+    assert read(at, "mx_w")["panels"][0]["values"].shape == (9, 16)
     assert "Output cell $(1, 2)$" in page_text(at)
 
 

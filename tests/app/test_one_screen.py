@@ -7,7 +7,7 @@ import numpy as np
 from cnnviz.lessons import lectures
 from cnnviz.ui import colour
 
-from .conftest import exceptions, is_map, raw
+from .conftest import exceptions, is_map, raw, sums
 
 
 def _present(open_page, example_id, **more):
@@ -29,12 +29,12 @@ def _order(at) -> list[str]:
 
 def test_colour_volumes_show_one_channel_beside_its_partial_sum(open_page):
     at = _present(open_page, "004.6")
-    codes = [c.value for c in at.code]
+    codes = sums(at)
     assert codes[0].endswith("= -448") and codes[1].endswith("= -67")
     assert raw(at, "colour_plane_0").shape == (10, 10)
     # one channel at a time: switch to G and its partial sum is the lecture's −91
     at.radio(key=colour.SHOWN).set_value("G").run()
-    codes = [c.value for c in at.code]
+    codes = sums(at)
     assert codes[0].endswith("= -91") and codes[1].endswith("= -67")
     assert raw(at, "colour_plane_1").shape == (10, 10)
     np.testing.assert_array_equal(raw(at, "colour_output")[0, :2], [-67, 23])

@@ -40,3 +40,21 @@ def test_pick_into_sets_both_inputs(monkeypatch):
     monkeypatch.setattr(charts.st, "session_state", session)
     charts.pick_into("cv_row", "cv_col")(3, 4)
     assert session == {"cv_row": 3, "cv_col": 4}
+
+
+def test_a_row_of_w_picks_its_output_cell(monkeypatch):
+    # The matrix page: a click on row i of W (or im2col) follows output cell divmod(i, n_W');
+    # a click on the x strip under W (rows past the last) picks nothing.
+    import numpy as np
+
+    from cnnviz.lessons.matrix import matrix_view
+
+    mv = matrix_view(np.ones((6, 6)), np.ones((3, 3)))  # 4 × 4 outputs: W has 16 rows
+    session = {}
+    monkeypatch.setattr(charts.st, "session_state", session)
+    pick = charts.pick_row_into("mx_row", "mx_col", mv.output_cell)
+    pick(11, 30)
+    assert session == {"mx_row": 2, "mx_col": 3}
+    session.clear()
+    pick(17, 3)  # the strip of x
+    assert session == {}

@@ -107,3 +107,53 @@ def test_the_png_of_a_grid_with_numbers_is_slide_sized_with_the_numbers(page, ap
         middle = cell[k // 3:2 * k // 3, k // 5:4 * k // 5].reshape(-1, 3)
         far = np.abs(middle - corner).sum(axis=1) > 200
         assert far.mean() > 0.02, (col, far.mean())
+
+
+def test_w_x_y_on_the_map_element_reads_out_and_picks_a_row(page, app_url, tmp_path):
+    """The matrix page's W · x = y is one picture of three panels (mosaic_figure): its
+    numbers printed, the read-out naming W[i, j] with its output cell and pixel, a click on
+    row i of W following that output cell, and the keyboard's cursor read out."""
+    page.goto(f"{app_url}/matrix")
+    wait_for_app(page, "y = W x + b: the weight matrix")
+    # The followed cell's sum: Markdown styled as code by app.css (not st.code, whose
+    # syntax highlighter is 1.5 MB of script on the first visit).
+    sum_line = page.locator("div.cnnviz-sum").first
+    assert sum_line.inner_text().startswith("y[0] = 1·")
+    assert "Source Code Pro" in sum_line.evaluate("e => getComputedStyle(e).fontFamily")
+    assert not page.get_by_test_id("stCode").count()
+    w = _figure(page, "W (16 × 36)")
+    w.scroll_into_view_if_needed()
+    page.wait_for_function(DRAWN.replace("{n}", "5"), polling=100)
+    assert int(w.get_attribute("data-font")) >= NUMBER_FIT["min"]  # W's taps are printed
+    canvas = w.locator("canvas.cm-canvas")
+    shape = (16 + 1 + 2, 36 + 1 + 3)  # W, a white row, x's strip; a white column, y
+    page.mouse.move(*_centre(canvas, (0, 6), shape))
+    tip = w.get_by_test_id("cnnviz-map-tip")
+    assert tip.inner_text().splitlines() == ["W[0, 6] = 4", "output cell (0, 0), pixel (1, 0)"]
+    page.mouse.move(*_centre(canvas, (18, 2), shape))  # x's strip, two cells tall
+    assert tip.inner_text().splitlines()[0].startswith("x[2] = ")
+    # The PNG for slides: at least 512 px, W's numbers drawn (cell (0, 6) holds a 4: ink of
+    # the other contrast in its middle, the cell's own colour in its corner).
+    with page.expect_download() as info:
+        w.get_by_role("button", name=re.compile("^Download W")).click()
+    saved = tmp_path / "w.png"
+    info.value.save_as(saved)
+    from PIL import Image
+
+    shown = np.asarray(Image.open(saved).convert("RGB")).astype(int)
+    assert max(shown.shape[:2]) >= 512
+    kh, kw = shown.shape[0] / shape[0], shown.shape[1] / shape[1]
+    cell = shown[:int(kh), int(6 * kw):int(7 * kw)]
+    corner = cell[2, 2]
+    middle = cell[int(kh) // 4:3 * int(kh) // 4, int(kw) // 4:3 * int(kw) // 4].reshape(-1, 3)
+    assert (np.abs(middle - corner).sum(axis=1) > 200).mean() > 0.02
+    page.mouse.click(*_centre(canvas, (11, 20), shape))  # row 11 of W: output cell (2, 3)
+    wait_for_app(page, "Output cell (2, 3)")
+    w = _figure(page, "W (16 × 36)")
+    page.wait_for_function(DRAWN.replace("{n}", "5"), polling=100)
+    canvas = w.locator("canvas.cm-canvas")
+    canvas.focus()
+    page.keyboard.press("ArrowDown")  # the cursor starts mid-view, then moves
+    live = w.locator(".cm-live")
+    assert re.match(r"W\[\d+, \d+\] = ", live.inner_text()), live.inner_text()
+    assert no_exception_box(page) == []

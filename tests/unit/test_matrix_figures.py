@@ -1,10 +1,11 @@
-"""Heatmaps of W @ x = y with a highlighted row."""
+"""W @ x = y as one picture for the map element, with a highlighted row."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from cnnviz.plots.figures import Picture
 from cnnviz.plots.matrix import (
     READ_COLOUR,
     ROW_COLOUR,
@@ -13,45 +14,57 @@ from cnnviz.plots.matrix import (
     text_font,
     window_figure,
 )
+from tests.app.conftest import pixels
+from tests.readers import picture_data, read_out
 
 
 def test_three_aligned_panels_with_their_values():
     mat = np.array([[1.0, -2.0, 0.0], [0.0, 3.0, 4.0]])
     vec = np.array([1.0, 2.0, 3.0])
     fig = product_figure(mat, vec, mat @ vec, row=1, vector_cells=[1, 2])
-    m, v, r = fig.data
-    assert (m.xaxis, m.yaxis, v.xaxis, v.yaxis, r.xaxis, r.yaxis) == (
-        "x", "y", "x", "y2", "x2", "y")
-    assert np.asarray(m.text).tolist() == [["1", "-2", "0"], ["0", "3", "4"]]
-    assert np.asarray(r.text).ravel().tolist() == ["-3", "18"]
-    # Diverging: 0 maps to 0 (white), the largest |value| to ±1.
-    z = np.asarray(m.z)
-    assert z[0, 2] == 0 and z.max() == 1.0 and z.min() == -0.5
-    rows = [s for s in fig.layout.shapes if s.line.color == ROW_COLOUR]
-    read = [s for s in fig.layout.shapes if s.line.color == READ_COLOUR]
-    assert [(s.y0, s.y1) for s in rows] == [(0.5, 1.5), (0.5, 1.5)]
-    assert [s.x0 for s in read] == [0.5, 1.5]
+    assert isinstance(fig, Picture)  # the map element draws it, not Plotly
+    m, v, r = read_out(fig)["panels"]
+    assert (m["at"], v["at"][1], r["at"][0]) == ((0, 0), 0, 0)  # aligned with W
+    assert m["text"] == [["1", "-2", "0"], ["0", "3", "4"]]
+    assert [t for row in r["text"] for t in row] == ["-3", "18"]
+    assert m["values"].tolist() == mat.tolist() and r["values"].ravel().tolist() == [-3, 18]
+    # Diverging, each panel on its own scale: 0 is white, the largest |value| the darkest red.
+    rgb = pixels(picture_data(fig))
+    assert rgb[0, 2].tolist() == [247, 247, 247] and rgb[1, 2].tolist() == [103, 0, 31]
+    rows = [s for s in fig.meta["shapes"] if s["line"]["color"] == ROW_COLOUR]
+    read = [s for s in fig.meta["shapes"] if s["line"]["color"] == READ_COLOUR]
+    assert [(s["y0"], s["y1"]) for s in rows] == [(0.5, 1.5), (0.5, 1.5)]
+    assert [s["x0"] for s in read] == [0.5, 1.5]
+    assert fig.meta["axes"]["rows"][:2] == ["0", "1"] and "xᵀ" in fig.meta["axes"]["rows"]
+
+
+def test_read_out_names_the_entry_and_its_row_and_column():
+    fig = product_figure(np.eye(2), np.ones(2), np.ones(2), row_names=["out (0, 0)", "out (0, 1)"],
+                         col_names=["px (0, 0)", "px (0, 1)"])
+    w, x, y = fig.meta["panels"]
+    assert (w["index"], x["index"], y["index"]) == ("rc", "c", "r")
+    assert w["rows"] == ["out (0, 0)", "out (0, 1)"] and x["cols"] == ["px (0, 0)", "px (0, 1)"]
 
 
 def test_blank_zeros_hides_only_zero_numbers():
     fig = product_figure(np.array([[0.0, 2.0]]), np.ones(2), np.array([2.0]), blank_zeros=True)
-    assert np.asarray(fig.data[0].text).tolist() == [["", "2"]]
+    assert fig.meta["panels"][0]["text"] == [["", "2"]]
 
 
-def test_big_matrices_drop_numbers_but_keep_hover():
+def test_big_matrices_drop_numbers_but_keep_the_read_out():
     mat = np.ones((144, 144))
     fig = product_figure(mat, np.ones(144), mat @ np.ones(144))
-    assert fig.data[0].text is None
-    assert "W[0, 0] = 1" in fig.data[0].customdata[0][0]
-    assert fig.layout.width <= 1000
+    assert fig.meta["panels"][0]["text"] is None
+    assert read_out(fig)["panels"][0]["values"].shape == (144, 144)
+    assert fig.meta["height"] <= 1200
 
 
 def test_long_vector_numbers_are_written_upwards():
     fig = product_figure(np.ones((16, 36)), np.full(36, 0.79), np.ones(16))
-    assert fig.data[1].text is None
-    assert len(fig.layout.annotations) == 36
-    assert fig.layout.annotations[0].textangle == -90
-    assert fig.layout.annotations[0].text == "0.79"
+    strip = fig.meta["panels"][1]
+    assert strip["upright"] and strip["span"][0] >= 2  # a taller strip, numbers upwards
+    assert strip["text"][0][0] == "0.79"
+    assert fig.meta["aspect"] > 1  # cells as the heatmap had them: 21 wide, 30 high
 
 
 def test_sizes_and_fonts():

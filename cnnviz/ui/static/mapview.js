@@ -16,6 +16,14 @@
  * Click to pick: when the page asks (meta.pick), a click on a cell (or Enter
  * on the keyboard's cell) sends [row, col] to Python as the trigger "pick".
  *
+ * Mosaics (cnnviz.plots.figures.mosaic_figure, meta.panels): several grids in one
+ * picture (a bank of feature maps, a gallery of digits, W · x = y). Each panel's label
+ * is drawn in the white band above it, its numbers where they fit at NUMBER_FIT's
+ * minimum (sized from its own cells and texts; upright in a strip of narrow cells), and
+ * the read-out names the panel's entry ("W[2, 5] = 3" and its row's and column's names).
+ * meta.aspect gives cells that are not square (W's wide cells), meta.axes the texts
+ * along the edges.
+ *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
  * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
  * button downloads the map's pixels. A grid that prints its numbers also has
@@ -46,9 +54,10 @@ function inkFor(r, g, b) {
 // (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
 // animation applies it. Below fit.min, fit.min while the widest label still fits inside the
 // cell (past the rule's margin), else 0: numbers that overflow their cells are noise, and
-// the cells show their colours only (as in the animation).
-function numberFont(ctx, texts, cell, fit, weight) {
-  const base = Math.max(1, Math.floor(Math.min(fit.max, cell * fit.height) + 1e-9));
+// the cells show their colours only (as in the animation). Cells need not be square:
+// `along` is the side the text runs along, `thick` the other (a mosaic's panels).
+function numberFont(ctx, texts, cell, fit, weight, along = cell, thick = cell) {
+  const base = Math.max(1, Math.floor(Math.min(fit.max, thick * fit.height) + 1e-9));
   ctx.font = `${weight} ${base}px ${FONT}`;
   let widest = 0;
   const seen = new Set();
@@ -59,10 +68,12 @@ function numberFont(ctx, texts, cell, fit, weight) {
       widest = Math.max(widest, ctx.measureText(t).width);
     }
   }
-  const room = cell * fit.width;
+  const room = along * fit.width;
   const size = widest > room ? Math.floor((base * room) / widest) : base;
+  // A mosaic's panel (cell 0) keeps its true size: the caller skips one below fit.min.
+  if (!cell) return size;
   if (size >= fit.min) return size;
-  return fit.min <= cell && (widest * fit.min) / base <= cell ? fit.min : 0;
+  return fit.min <= thick && (widest * fit.min) / base <= along ? fit.min : 0;
 }
 
 // The smallest cell (CSS px) whose numbers numberFont prints at `want` px or more (want ≥
@@ -183,6 +194,45 @@ export function copyChoices(meta) {
   return [["latex", "LaTeX", "a LaTeX bmatrix"], ["markdown", "Markdown", "a Markdown table"]]
     .filter(([kind]) => typeof copy[kind] === "string")
     .map(([kind, label, as]) => ({ kind, label, text: copy[kind], name: `Copy ${what} as ${as}` }));
+}
+
+/**
+ * The panel of a mosaic (cnnviz.plots.figures.mosaic_figure, meta.panels) holding cell (r, c)
+ * of the whole picture, with the cell's row and column inside the panel's own values
+ * (a panel's value may span several cells: a vector drawn as a taller strip); null
+ * between the panels. No DOM.
+ */
+export function panelAt(meta, r, c) {
+  for (const p of meta.panels || []) {
+    const [pr, pc] = p.at;
+    const [h, w] = p.shape;
+    const [sr, sc] = p.span || [1, 1];
+    if (r >= pr && r < pr + h * sr && c >= pc && c < pc + w * sc) {
+      return { panel: p, i: Math.floor((r - pr) / sr), j: Math.floor((c - pc) / sc) };
+    }
+  }
+  return null;
+}
+
+/**
+ * A mosaic's read-out for cell (r, c): "W[2, 5] = 3" and the row's and column's names,
+ * or the panel's label, the cell and its value; the value as the cell prints it, else by
+ * format_number's rule (formatNumber). `values`: the mosaic's raw values, row-major. No DOM.
+ */
+export function panelReadOut(meta, values, r, c) {
+  const at = panelAt(meta, r, c);
+  if (!at) return ["between the panels"];
+  const { panel: p, i, j } = at;
+  const own = p.text?.[i]?.[j];
+  const text = own ? own : formatNumber(values[r * meta.shape[1] + c], meta.hover.digits ?? 3);
+  if (p.name) {
+    const index = p.index === "r" ? `${i}` : p.index === "c" ? `${j}` : `${i}, ${j}`;
+    const names = [p.index !== "c" ? p.rows?.[i] : null, p.index !== "r" ? p.cols?.[j] : null]
+      .filter(Boolean);
+    return [`${p.name}[${index}] = ${text}`, ...(names.length ? [names.join(", ")] : [])];
+  }
+  const head = p.readout || p.label;
+  return [...(head ? [head] : []), `row ${i}, col ${j}`, `value ${text}`];
 }
 
 // Put text on the clipboard: the Clipboard API where the page is a secure context
@@ -378,7 +428,7 @@ class MapView {
     if (this.headH === undefined) this.headH = this.head.offsetHeight;
     const bar = !!d.colorbar;
     const axis = d.axes ? this.axisFont() * 1.5 : 0;
-    this.axisW = d.axes ? this.textWidth(String(d.shape[0] - 1), this.axisFont()) + 9 : 0;
+    this.axisW = d.axes ? Math.max(...this.axisLabels(true).map((t) => this.textWidth(t, this.axisFont())), 0) + 9 : 0;
     // The bar takes what its widest label needs (ramp 12 px, gap 4, margin 12), at most BAR_W:
     // a narrow legend ("-8" … "8") leaves the cells more room.
     this.barW = bar ? Math.min(BAR_W, Math.ceil(28 + Math.max(...d.colorbar.ticks.map(
@@ -388,15 +438,27 @@ class MapView {
     const availH = Math.max(40, d.height - titleArea - 8 - axis);
     this.availH = availH;
     const [, , W, H] = this.home(d);  // the grid and its margin
-    let scale = Math.min(availW / W, availH / H);
-    // Presenter mode: numbers at NUMBER_FIT's present_min at least, as on Step by step.
-    // Where the height Python guessed is what keeps the cells smaller, the figure grows
-    // taller; where the width is, the page's layout must give the grid room.
-    const need = this.presentCell(d);
-    const grown = need > 0 && scale < need && availH / H < need;
-    if (grown) scale = Math.min(availW / W, need);
-    this.cssW = Math.max(1, Math.floor(W * scale));
-    this.cssH = Math.max(1, Math.floor(H * scale));
+    const aspect = d.aspect || 1;  // a cell's height over its width (W · x = y: wide cells)
+    let sx = Math.min(availW / W, availH / (H * aspect));
+    let sy = sx * aspect;
+    if (d.stretch) {
+      // As the heatmap it replaces: the whole width and the height Python gave, the cells'
+      // shape within 1:2 and 2:1 (W · x = y in a wide column keeps its cells' height).
+      sx = availW / W;
+      sy = Math.min(availH / H, 2 * sx);
+      sx = Math.min(sx, 2 * sy);
+    } else {
+      // Presenter mode: numbers at NUMBER_FIT's present_min at least, as on Step by step.
+      // Where the height Python guessed is what keeps the cells smaller, the figure grows
+      // taller; where the width is, the page's layout must give the grid room.
+      const need = aspect === 1 ? this.presentCell(d) : 0;
+      if (need > 0 && sx < need && availH / H < need) {
+        sx = Math.min(availW / W, need);
+        sy = sx;
+      }
+    }
+    this.cssW = Math.max(1, Math.floor(W * sx));
+    this.cssH = Math.max(1, Math.floor(H * sy));
     const dpr = this.win.devicePixelRatio || 1;
     this.dpr = dpr;
     const cw = Math.round(this.cssW * dpr);
@@ -425,14 +487,15 @@ class MapView {
     const d = this.data;
     const ctx = this.canvas.getContext("2d");
     const [x, y, w, h] = this.view;
-    const k = this.canvas.width / w;   // device px per cell
+    const k = this.canvas.width / w;   // device px per cell, across
+    const kh = this.canvas.height / h; // and down (the same unless meta.aspect says otherwise)
     const s = d.step;
     ctx.imageSmoothingEnabled = false;
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     // The PNG holds every s-th cell: cell (r, c) is its pixel (r / s, c / s).
     ctx.drawImage(this.img, x / s, y / s, w / s, h / s, 0, 0, this.canvas.width, this.canvas.height);
     if (d.numbers) {
-      const font = this.drawNumbers(ctx, k, x, y, w, h, this.dpr);
+      const font = this.drawNumbers(ctx, k, x, y, w, h, this.dpr, kh);
       // The numbers' size on screen, for tests and the benchmark (NUMBER_FIT's rule).
       if (this.root.dataset.font !== String(font)) this.root.dataset.font = String(font);
       // Whether the page let it grow for its numbers (presenter mode; grid_figure's grow).
@@ -444,19 +507,20 @@ class MapView {
       ctx.strokeStyle = line.color || "#ffb300";
       ctx.lineWidth = (line.width || 2) * this.dpr;
       ctx.setLineDash(line.dash ? [4 * this.dpr, 3 * this.dpr] : []);
-      ctx.strokeRect((shape.x0 + 0.5 - x) * k, (shape.y0 + 0.5 - y) * k,
-        (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * k);
+      ctx.strokeRect((shape.x0 + 0.5 - x) * k, (shape.y0 + 0.5 - y) * kh,
+        (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * kh);
     }
+    if (d.panels) this.drawLabels(ctx, k, kh, x, y);
     if (this.cursor) {
       const [r, c] = this.cursor;
       ctx.setLineDash([]);
       ctx.lineWidth = 2 * this.dpr;
       ctx.strokeStyle = "#111";
-      ctx.strokeRect((c - x) * k, (r - y) * k, Math.max(k, 3), Math.max(k, 3));
+      ctx.strokeRect((c - x) * k, (r - y) * kh, Math.max(k, 3), Math.max(kh, 3));
     }
     const home = this.home(d);
     this.reset.hidden = w >= home[2] - 1e-9 && h >= home[3] - 1e-9;
-    this.drawAxes(k / this.dpr);
+    this.drawAxes(k / this.dpr, kh / this.dpr);
   }
 
   // The cell side a presenter-mode grid needs for its numbers (cellFor), 0 for any other
@@ -485,8 +549,9 @@ class MapView {
 
   // A small grid's gaps between cells and its numbers, for cells k device px wide, the
   // view's corner at cell (x, y) (fractional when zoomed). dpr: device px per CSS px.
-  drawNumbers(ctx, k, x, y, w, h, dpr) {
+  drawNumbers(ctx, k, x, y, w, h, dpr, kh = k) {
     const d = this.data;
+    if (d.numbers.panels) return this.drawPanelNumbers(ctx, k, kh, x, y, dpr);
     const [H, W] = d.shape;
     const present = !!d.present;
     const r0 = Math.max(0, Math.floor(y));
@@ -539,7 +604,16 @@ class MapView {
   }
 
   // Row indices left of a small grid and column indices under it, as a matrix is labelled.
-  drawAxes(cell) {
+  // The texts along the left edge (rows) or under the picture (columns): the indices, or
+  // the ones Python sent (meta.axes.rows / .cols; "" leaves a row or column unlabelled).
+  axisLabels(rows) {
+    const d = this.data;
+    const custom = d.axes && typeof d.axes === "object" ? d.axes[rows ? "rows" : "cols"] : null;
+    if (custom) return custom;
+    return Array.from({ length: d.shape[rows ? 0 : 1] }, (_, i) => String(i));
+  }
+
+  drawAxes(cell, cellH = cell) {
     const d = this.data;
     const show = !!d.axes;
     this.xax.hidden = !show;
@@ -549,8 +623,12 @@ class MapView {
     const [H, W] = d.shape;
     const dpr = this.dpr;
     const fontPx = this.axisFont();
-    // Every index where there is room, else every 2nd, 5th, ...
-    const every = [1, 2, 5, 10, 20, 50].find((n) => n * cell >= fontPx * 1.6) || 100;
+    // Every index where there is room, else every 2nd, 5th, ... (a name, not a number,
+    // is always written: "xᵀ", "y").
+    const labels = [this.axisLabels(false), this.axisLabels(true)];
+    const widest = Math.max(...labels[0].map((t) => this.textWidth(t, fontPx)), fontPx);
+    const every = [1, 2, 5, 10, 20, 50].find((n) => n * cell >= Math.max(fontPx * 1.6, widest + 4)) || 100;
+    const everyRow = [1, 2, 5, 10, 20, 50].find((n) => n * cellH >= fontPx * 1.6) || 100;
     const paint = (cv, cssW, cssH, horizontal) => {
       if (cv.width !== Math.round(cssW * dpr) || cv.height !== Math.round(cssH * dpr)) {
         cv.width = Math.round(cssW * dpr);
@@ -567,11 +645,14 @@ class MapView {
       g.textAlign = horizontal ? "center" : "right";
       const [from, to, origin] = horizontal ? [x, x + w, x] : [y, y + h, y];
       const n = horizontal ? W : H;
+      const texts = labels[horizontal ? 0 : 1];
+      const step = horizontal ? every : everyRow;
       for (let i = Math.max(0, Math.ceil(from - 0.5)); i < Math.min(n, to); i += 1) {
-        if (i % every) continue;
-        const at = (i + 0.5 - origin) * cell;
-        if (horizontal) g.fillText(String(i), at, cssH / 2);
-        else g.fillText(String(i), cssW - 5, at);
+        const text = texts[i] ?? "";
+        if (!text || (i % step && /^-?[0-9]+$/.test(text))) continue;
+        const at = (i + 0.5 - origin) * (horizontal ? cell : cellH);
+        if (horizontal) g.fillText(text, at, cssH / 2);
+        else g.fillText(text, cssW - 5, at);
       }
     };
     paint(this.xax, this.cssW, Math.round(fontPx * 1.5), true);
@@ -612,6 +693,105 @@ class MapView {
     }));
   }
 
+  // A mosaic's numbers (meta.numbers.panels): each panel sized by NUMBER_FIT from its own
+  // cells and texts, and printed only where they fit at fit.min or more (a bank of
+  // 28 × 28 maps has none; W · x = y keeps the panels whose numbers fit). A panel marked
+  // upright writes them upwards (a strip of narrow cells, as the heatmap did). k, kh:
+  // device px per cell across and down.
+  drawPanelNumbers(ctx, k, kh, x, y, dpr) {
+    const d = this.data;
+    const present = !!d.present;
+    const weight = present ? 700 : 400;
+    const fit = d.numbers.fit;
+    const p = this.pixels;
+    const iw = this.img.width;
+    const s = d.step;
+    let shown = 0;
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    for (const panel of d.panels) {
+      if (!panel.text) continue;
+      const [pr, pc] = panel.at;
+      const [sr, sc] = panel.span || [1, 1];
+      // One value's block, in CSS px: across and down (upright: the text runs down it).
+      const bw = (k * sc) / dpr;
+      const bh = (kh * sr) / dpr;
+      const [along, thick] = panel.upright ? [bh, bw] : [bw, bh];
+      // Upright text has no window ring to leave room for: up to 3/4 of the cell's width.
+      const size = numberFont(ctx, panel.text, 0, fit, weight, along, panel.upright ? thick * 1.5 : thick);
+      if (size < fit.min) continue;
+      shown = Math.max(shown, size);
+      // Gaps of 1 CSS px between the panel's cells, as the heatmaps had.
+      const [h, w] = panel.shape;
+      const gap = Math.max(1, Math.round(dpr));
+      ctx.fillStyle = present ? "#cfcfcf" : "#ffffff";
+      for (let j = 1; j < w; j += 1) {
+        ctx.fillRect(Math.round((pc + j * sc - x) * k) - gap / 2, (pr - y) * kh, gap, h * sr * kh);
+      }
+      for (let i = 1; i < h; i += 1) {
+        ctx.fillRect((pc - x) * k, Math.round((pr + i * sr - y) * kh) - gap / 2, w * sc * k, gap);
+      }
+      ctx.font = `${weight} ${size * dpr}px ${FONT}`;
+      panel.text.forEach((row, i) => row.forEach((t, j) => {
+        if (!t) return;
+        const cx = (pc + (j + 0.5) * sc - x) * k;
+        const cy = (pr + (i + 0.5) * sr - y) * kh;
+        if (cx < -k * sc || cy < -kh * sr || cx > ctx.canvas.width + k * sc
+          || cy > ctx.canvas.height + kh * sr) return;
+        const rr = Math.min(d.shape[0] - 1, pr + i * sr);
+        const cc = Math.min(d.shape[1] - 1, pc + j * sc);
+        const at = (Math.floor(rr / s) * iw + Math.floor(cc / s)) * 4;
+        const ink = p ? inkFor(p[at], p[at + 1], p[at + 2]) : "#111111";
+        ctx.save();
+        ctx.translate(cx, cy + (panel.upright ? 0 : dpr));
+        if (panel.upright) ctx.rotate(-Math.PI / 2);
+        if (present) {
+          ctx.lineWidth = 3 * dpr;
+          ctx.strokeStyle = ink === "#ffffff" ? "rgba(0,0,0,0.55)" : "rgba(255,255,255,0.7)";
+          ctx.strokeText(t, 0, 0);
+        }
+        ctx.fillStyle = ink;
+        ctx.fillText(t, 0, 0);
+        ctx.restore();
+      }));
+    }
+    ctx.restore();
+    return shown;
+  }
+
+  // A mosaic's panel labels, centred above each panel in the white band Python left
+  // there (a channel's number, a digit's caption); shrunk to the panel's width.
+  drawLabels(ctx, k, kh, x, y, scale = this.dpr) {
+    const d = this.data;
+    ctx.save();
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.fillStyle = "#222";
+    for (const panel of d.panels) {
+      if (!panel.label) continue;
+      const [pr, pc] = panel.at;
+      const [, w] = panel.shape;
+      const width = w * (panel.span || [1, 1])[1] * k;
+      const band = (d.band || 1) * kh;  // the rows of white above the panel
+      // A label may have several lines ("#157" over "1→2 (1.00)"), the last one lowest.
+      const lines = panel.label.split("\n");
+      let size = Math.min(d.present ? 15 : 12, (band / scale / lines.length) * 0.8) * scale;
+      ctx.font = `${size}px ${FONT}`;
+      const tw = Math.max(...lines.map((line) => ctx.measureText(line).width));
+      if (tw > width * 0.98) {
+        size = Math.max(7 * scale, (size * width * 0.98) / tw);
+        ctx.font = `${size}px ${FONT}`;
+      }
+      lines.forEach((line, n) => {
+        ctx.fillText(line, (pc - x) * k + width / 2,
+          (pr - y) * kh - scale - (lines.length - 1 - n) * size * 1.15);
+      });
+    }
+    ctx.restore();
+  }
+
   // The cell at the middle of the view, where the keyboard's cursor starts.
   centre() {
     const [x, y, w, h] = this.view;
@@ -630,6 +810,7 @@ class MapView {
   // What the read-out says for cell (r, c): lines of text.
   readOut(r, c) {
     const hv = this.data.hover;
+    if (this.data.panels) return panelReadOut(this.data, this.values, r, c);
     if (hv.kind === "value") {
       const [sr, sc] = hv.step;
       const [n, m] = hv.shape;
@@ -808,10 +989,16 @@ class MapView {
   // The download's canvas: each cell k × k pixels, at least 512 px on the longer side.
   render() {
     const { width, height } = this.img;
-    const k = Math.max(1, Math.ceil(512 / Math.max(width, height)));
+    const aspect = this.data.aspect || 1;
+    // A mosaic with numbers (W · x = y) gets cells of 40 px at least, so that its numbers
+    // fit there as on screen; the file stays within 4096 px a side.
+    const want = this.data.panels && this.data.numbers
+      ? Math.min(40, Math.floor(4096 / Math.max(width, height * aspect))) : 1;
+    const k = Math.max(1, want, Math.ceil(512 / Math.max(width, height * aspect)));
+    const kh = Math.max(1, Math.round(k * aspect));
     const c = this.doc.createElement("canvas");
     c.width = width * k;
-    c.height = height * k;
+    c.height = height * kh;
     const ctx = c.getContext("2d");
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(this.img, 0, 0, c.width, c.height);
@@ -819,16 +1006,17 @@ class MapView {
     if (d.numbers) {
       // One cell is k px; drawn at a scale of k / 40 "CSS px" so gaps and halos stay thin.
       const [H, W] = d.shape;
-      this.drawNumbers(ctx, k, 0, 0, W, H, Math.max(1, k / 40));
+      this.drawNumbers(ctx, k, 0, 0, W, H, Math.max(1, k / 40), kh);
       for (const shape of d.shapes) {
         const line = shape.line || {};
         ctx.strokeStyle = line.color || "#ffb300";
         ctx.lineWidth = (line.width || 2) * Math.max(1, k / 40);
         ctx.setLineDash(line.dash ? [k / 8, k / 12] : []);
-        ctx.strokeRect((shape.x0 + 0.5) * k, (shape.y0 + 0.5) * k,
-          (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * k);
+        ctx.strokeRect((shape.x0 + 0.5) * k, (shape.y0 + 0.5) * kh,
+          (shape.x1 - shape.x0) * k, (shape.y1 - shape.y0) * kh);
       }
     }
+    if (d.panels) this.drawLabels(ctx, k, kh, 0, 0, Math.max(1, Math.min(k, kh) / 12));
     return c;
   }
 
