@@ -441,6 +441,7 @@ class MapView {
     const aspect = d.aspect || 1;  // a cell's height over its width (W · x = y: wide cells)
     let sx = Math.min(availW / W, availH / (H * aspect));
     let sy = sx * aspect;
+    let grown = false;  // taller than Python asked, for its numbers (presenter mode)
     if (d.stretch) {
       // As the heatmap it replaces: the whole width and the height Python gave, the cells'
       // shape within 1:2 and 2:1 (W · x = y in a wide column keeps its cells' height).
@@ -452,7 +453,8 @@ class MapView {
       // Where the height Python guessed is what keeps the cells smaller, the figure grows
       // taller; where the width is, the page's layout must give the grid room.
       const need = aspect === 1 ? this.presentCell(d) : 0;
-      if (need > 0 && sx < need && availH / H < need) {
+      grown = need > 0 && sx < need && availH / H < need;
+      if (grown) {
         sx = Math.min(availW / W, need);
         sy = sx;
       }
