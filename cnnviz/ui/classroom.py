@@ -46,9 +46,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from cnnviz.data import rooms
+from cnnviz.lessons import lectures as lecture_lists
 from cnnviz.lessons import quiz as quiz_lesson
 
-from . import class_push, links, predict, presenter, sources, stepper
+from . import class_push, lectures, links, predict, presenter, sources, stepper
 from . import state as k
 
 __all__ = ["after_page", "before_page", "sidebar"]
@@ -64,6 +65,8 @@ RESULT = "_class_result"  # qid -> what this student's last answer got
 JOIN_ERROR = "_class_join_error"
 IMAGE_SENT = "_class_image_sent"  # the digest of the teacher's upload the room has
 MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it changes
+ADDRESS = "_class_address"  # a follow applied this run: the link the address bar must show
+NAMES = "_class_names"  # every name the teacher's link has had in this class
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
@@ -115,7 +118,8 @@ def _remember() -> None:
         saved = {"code": st.session_state[CODE], "key": st.session_state[KEY]}
     else:
         saved = {"code": st.session_state[CODE], "sid": st.session_state[SID],
-                 "name": st.session_state[NAME]}
+                 "name": st.session_state[NAME],
+                 "follow": bool(st.session_state.get(FOLLOW, True))}
     st.session_state[MEMORY] = {"remember": json.dumps(saved)}
 
 
@@ -129,8 +133,12 @@ def _tries_left() -> int:
     return MAX_TRIES - len(tries)
 
 
-def join(text: str, *, sid: str | None = None, name: str | None = None) -> str | None:
-    """Join the room with code ``text``; returns a message saying why not, or None."""
+def join(text: str, *, sid: str | None = None, name: str | None = None,
+         follow: bool = True) -> str | None:
+    """Join the room with code ``text``; returns a message saying why not, or None.
+
+    ``follow``: whether the page follows the teacher (a reloaded tab keeps its choice).
+    """
     if _tries_left() <= 0:
         return ("Too many wrong codes: wait a few minutes, then type the code from the board "
                 "again.")
@@ -151,8 +159,8 @@ def join(text: str, *, sid: str | None = None, name: str | None = None) -> str |
                 "The app works on its own meanwhile.")
     if status == "full":
         return f"Class {code} is full ({rooms.MAX_STUDENTS} students). The app works on its own."
-    st.session_state.update({CODE: code, ROLE: "student", SID: sid, NAME: name, FOLLOW: True,
-                             APPLIED: 0, RECALL: None})
+    st.session_state.update({CODE: code, ROLE: "student", SID: sid, NAME: name,
+                             FOLLOW: bool(follow), APPLIED: 0, RECALL: None})
     st.session_state.pop(VIEW, None)
     _remember()
     return None
@@ -198,7 +206,8 @@ def _restore(saved: str) -> None:
         return
     sid = str(data.get("sid", ""))[:32]
     if sid.isalnum():
-        message = join(code, sid=sid, name=str(data.get("name", "")))
+        message = join(code, sid=sid, name=str(data.get("name", "")),
+                       follow=data.get("follow") is not False)
         if message:
             st.session_state[MEMORY] = {"forget": True}
 
@@ -264,11 +273,25 @@ def qr_png(text: str, *, scale: int) -> bytes:
 
 
 def _view_now(page: str) -> dict:
-    """The teacher's view: the page, its link's values and those values as the widgets hold
-    them (typed), without what stays each person's own."""
+    """The teacher's view: the page, its link's values, and the values the widgets hold (typed)
+    for every name the teacher's link has had in this class, without what stays each
+    person's own.
+
+    Any name is carried (no list of known names: a new setting follows as it is). The
+    values of names the link no longer shows are their defaults now: a follower's widget
+    is set back to them, which the browser then shows (a dropped value would not reach it).
+    """
     query = {n: v for n, v in st.query_params.to_dict().items() if n not in OWN}
+    names = st.session_state.setdefault(NAMES, set())
+    if not names:  # a reloaded tab (Next in a lecture list): the names the room's view had
+        room = st.session_state.get(SEEN)
+        if isinstance(room, rooms.Room):
+            names.update(str(n) for n in room.view.get("values", {}))
+    names.update(query)
+    while len(names) > links.MAX_PARAMS * 4:  # bounded, whatever links the teacher opens
+        names.pop()
     values = {}
-    for name in query:
+    for name in sorted(names):
         if name in st.session_state:
             value = st.session_state[name]
             if isinstance(value, bool | int | float | str):
@@ -287,14 +310,18 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
         return
     query = {str(n): str(v)[: links.MAX_VALUE_CHARS] for n, v in view.get("query", {}).items()
              if isinstance(n, str) and n not in OWN}
+    values = {n: v for n, v in view.get("values", {}).items()
+              if isinstance(n, str) and n not in OWN and not n.startswith(KEEP_PREFIXES)
+              and isinstance(v, bool | int | float | str)}
+    # Every other value of the view goes; a value the teacher's view sets is set over the
+    # old one, not dropped first: Streamlit then sends it to the browser's widget and writes
+    # it into the address bar itself.
     for key in list(st.session_state.keys()):
-        if not key.startswith(KEEP_PREFIXES):
+        if not key.startswith(KEEP_PREFIXES) and key not in values:
             try:
                 del st.session_state[key]
             except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
                 continue
-    values = {n: v for n, v in view.get("values", {}).items()
-              if n in query and isinstance(v, bool | int | float | str)}
     # Values bound to widgets reach the URL through the widgets (session state below);
     # Streamlit refuses to set or drop such a query value directly, and says so.
     for name in list(st.query_params):
@@ -312,11 +339,35 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
             image = store().image(code)
             if image is not None:  # the teacher's upload, in place of this student's own
                 st.session_state[sources.UPLOAD_KEPT] = image
-    links.reopen()
+    links.reopen({**query, ROOM: code})
+    links.incoming(ROOM)  # the class's own value: not a setting the page must use
     for name, value in values.items():
         st.session_state[name] = value
+    # After the page: the address bar shows the teacher's link (see _settle_address).
+    st.session_state[ADDRESS] = {**query, ROOM: code}
     if page != current:
         st.switch_page(pages[page], query_params={**query, ROOM: code})
+
+
+def _settle_address() -> None:
+    """After a followed view's page: the browser's address shows the teacher's page and query
+    string, with this student's room, so that a copied link or a reload is the teacher's view.
+
+    Widgets already wrote the values they hold; what is left (a manual value, or one the
+    browser never heard of) is written here, and the whole link is sent once.
+    """
+    target = st.session_state.pop(ADDRESS, None)
+    if not target or not following():
+        return
+    for name in list(st.query_params):
+        if name not in target:
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[name]
+    for name, text in target.items():
+        if st.query_params.get(name) != text:
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[name] = text
+    st.query_params.update()  # sends the whole link (values set by widgets included)
 
 
 def _room() -> rooms.Room | None | str:
@@ -361,7 +412,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
         st.session_state[RECALL] = room.recall
     elif room.recall > st.session_state[RECALL]:
         st.session_state[RECALL] = room.recall
-        st.session_state[FOLLOW] = True
+        _set_follow(True)
     if not st.session_state.get(FOLLOW):
         st.session_state[APPLIED] = room.version
         return
@@ -538,12 +589,25 @@ def _page_title(pages: Mapping[str, Any], path: str) -> str:
     return getattr(page, "title", path) if page is not None else path
 
 
-def _teacher_on(room: rooms.Room, pages: Mapping[str, Any]) -> str:
-    view = room.view
+def teacher_on(view: Mapping[str, Any], pages: Mapping[str, Any]) -> str:
+    """Where the teacher's ``view`` is: the page, Step by step's step, a lecture list's item.
+
+    >>> teacher_on({"page": "pooling", "query": {"ex": "002.5"}}, {})
+    "pooling · Lecture 002 · 5 of 6: (Max) pooling: the rectangle map's top-left 4 × 4"
+    >>> teacher_on({"page": "animation", "query": {"step": "16"}}, {})
+    'animation, step 17'
+    """
     where = _page_title(pages, view.get("page", ""))
-    step = view.get("query", {}).get("step")
+    query = view.get("query", {})
+    step = query.get("step")
     if view.get("page") == "animation":
         where += f", step {int(step) + 1 if str(step).isdigit() else 1}"
+    try:
+        item = lecture_lists.find(str(query.get(lecture_lists.PARAM, "")))
+    except (KeyError, ValueError):
+        item = None
+    if item is not None:
+        where += f" · {lectures.position(item)}: {item.title}"
     return where
 
 
@@ -565,19 +629,25 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                          icon=":material/groups:")
             cols[0].text(f"Your nickname: {name}")
             cols[1].button("Explore on my own", key="class_break", icon=":material/explore:",
-                           on_click=lambda: st.session_state.update({FOLLOW: False}),
+                           on_click=_set_follow, args=(False,),
                            width="stretch")
         else:
             cols[0].info(f"Class **{room.code}**: you explore on your own. The teacher is on: "
-                         f"{_teacher_on(room, pages)}.", icon=":material/explore:")
+                         f"{teacher_on(room.view, pages)}.", icon=":material/explore:")
             cols[1].button("Back to the teacher", key="class_back", type="primary",
                            icon=":material/undo:", width="stretch", on_click=_back)
         if room.question is not None:
             _student_question(room)
 
 
+def _set_follow(follow: bool) -> None:
+    """Follow the teacher, or explore alone; the tab remembers it for a reload."""
+    st.session_state[FOLLOW] = follow
+    _remember()
+
+
 def _back() -> None:
-    st.session_state[FOLLOW] = True
+    _set_follow(True)
     st.session_state.pop(VIEW, None)  # apply the teacher's view again, whatever it is
 
 
@@ -806,6 +876,7 @@ def _bar(box: Any, current: str, pages: Mapping[str, Any]) -> None:
         _teacher_bar(box, room)
     else:
         _student_bar(box, room, pages)
+        _settle_address()
 
 
 def listener() -> None:
