@@ -328,10 +328,12 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
         if name not in query and name != ROOM:
             with contextlib.suppress(StreamlitAPIException):
                 del st.query_params[name]
+    bound = set()  # names a widget holds: they reach the URL through the widget
     for name, text in query.items():
-        if name not in values and st.query_params.get(name) != text:
-            with contextlib.suppress(StreamlitAPIException):
-                st.query_params[name] = text
+        try:
+            st.query_params[name] = text
+        except StreamlitAPIException:
+            bound.add(name)
     if st.query_params.get(ROOM) != code:
         st.query_params[ROOM] = code
     if view.get("image") and query.get(k.SOURCE) == "Upload":
@@ -346,7 +348,10 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
     # After the page: the address bar shows the teacher's link (see _settle_address).
     st.session_state[ADDRESS] = {**query, ROOM: code}
     if page != current:
-        st.switch_page(pages[page], query_params={**query, ROOM: code})
+        # Streamlit refuses a bound name here too (the image source, drawn on every page):
+        # its widget, set above, writes it.
+        st.switch_page(pages[page], query_params={
+            **{n: v for n, v in query.items() if n not in bound}, ROOM: code})
 
 
 def _settle_address() -> None:

@@ -502,3 +502,25 @@ def test_any_param_of_the_teachers_link_reaches_the_student():
     assert applied["query"]["play"] == "true" and applied["query"]["step"] == "5"
     assert student.session_state["_anim_step"] == 5
     assert "step 6" in page_text(student).lower() or _query(student).get("step") == "5"
+
+
+def test_a_sidebar_setting_follows_across_a_page_switch():
+    """The image source (a sidebar widget on every page) in the teacher's link, then another
+    page: the student's switch to it carried a value bound to a widget, which Streamlit
+    refuses to set by hand, and the student's page crashed."""
+    teacher, code = start()
+    student = student_of(code)
+    ok(student.run())
+    teacher.radio(key="src").set_value("Pattern")
+    teacher.query_params["src"] = "Pattern"
+    ok(teacher.run())
+    ok(student.run())
+    assert student.radio(key="src").value == "Pattern"
+    teacher.switch_page("pages/pooling.py").run()
+    ok(teacher.run())
+    assert teacher.query_params["src"] in ("Pattern", ["Pattern"])
+    ok(student.run())
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Pooling"]
+    assert student.radio(key="src").value == "Pattern"
+    assert _query(student)["src"] == "Pattern" and _query(student)["room"] == code
