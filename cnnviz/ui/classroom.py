@@ -67,6 +67,8 @@ IMAGE_SENT = "_class_image_sent"  # the digest of the teacher's upload the room 
 MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it changes
 ADDRESS = "_class_address"  # a follow applied this run: the link the address bar must show
 NAMES = "_class_names"  # every name the teacher's link has had in this class
+NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
+FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
@@ -193,6 +195,14 @@ def _restore(saved: str) -> None:
         code = rooms.clean_code(str(data.get("code", "")))
     except (ValueError, TypeError, AttributeError):
         return
+    fresh = st.session_state.pop(FRESH, None)
+    if fresh is not None:
+        if code != st.session_state.get(CODE) or str(data.get("sid")) == fresh:
+            return  # the link names another class (the link wins), or this is the tab's own
+        # This tab had joined before the reload: it comes back as itself, and the id the
+        # link gave this session leaves the room (it answered nothing yet).
+        with contextlib.suppress(rooms.StoreDown):
+            store().leave(code, fresh)
     if "key" in data:
         key = str(data["key"])[:64]
         try:
@@ -205,7 +215,7 @@ def _restore(saved: str) -> None:
             st.session_state[MEMORY] = {"forget": True}
         return
     sid = str(data.get("sid", ""))[:32]
-    if sid.isalnum():
+    if sid.isalnum() and sid != st.session_state.get(SID):
         message = join(code, sid=sid, name=str(data.get("name", "")),
                        follow=data.get("follow") is not False)
         if message:
@@ -386,7 +396,7 @@ def _room() -> rooms.Room | None | str:
 def before_page(current: str, pages: Mapping[str, Any]) -> None:
     """Join, restore, take a teacher link, and apply the teacher's newer view (see above)."""
     restore = st.session_state.pop("_class_restore", None)
-    if restore and role() is None:
+    if restore and (role() is None or FRESH in st.session_state):
         _restore(restore)
     teach = links.incoming(TEACH)
     if teach is not None:
@@ -399,6 +409,8 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
             st.session_state[NOTE] = message
             if ROOM in st.query_params:
                 del st.query_params[ROOM]
+        else:
+            st.session_state[FRESH] = st.session_state[SID]
     if role() is None:
         return
     room = _room()
@@ -645,6 +657,21 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
             _student_question(room)
 
 
+def _rename() -> None:
+    """The nickname box changed (a callback): the room gets the new name, plain text."""
+    clean = rooms.clean_text(st.session_state.get("class_name_in") or "", rooms.MAX_NICKNAME)
+    if not clean or clean == st.session_state.get(NAME):
+        st.session_state[NAME_SHOWN] = None  # the box shows the nickname kept
+        return
+    try:
+        if store().rename(st.session_state[CODE], st.session_state[SID], clean):
+            st.session_state[NAME] = clean
+            _remember()
+    except rooms.StoreDown:
+        st.session_state["_class_rename_down"] = True
+    st.session_state[NAME_SHOWN] = None  # shown as kept (cut to its length)
+
+
 def _set_follow(follow: bool) -> None:
     """Follow the teacher, or explore alone; the tab remembers it for a reload."""
     st.session_state[FOLLOW] = follow
@@ -886,7 +913,8 @@ def _bar(box: Any, current: str, pages: Mapping[str, Any]) -> None:
 
 def listener() -> None:
     """The browser's end of class mode (``static/classroom.js``), in the sidebar, no pixels."""
-    data: dict[str, Any] = {"restore": role() is None}
+    fresh = FRESH in st.session_state  # joined by the link: the tab may have its own place
+    data: dict[str, Any] = {"restore": role() is None or fresh}
     memory = st.session_state.pop(MEMORY, None)
     if memory:
         data.update(memory)
@@ -899,7 +927,7 @@ def listener() -> None:
         result = _listener(key="class_listener", data=data, height=0,
                            on_wake_change=_noop, on_restore_change=_noop)
     saved = getattr(result, "restore", None)
-    if saved and role() is None and isinstance(saved, str) and len(saved) < 400:
+    if saved and (role() is None or fresh) and isinstance(saved, str) and len(saved) < 400:
         st.session_state["_class_restore"] = saved
         st.rerun()
 
@@ -949,16 +977,14 @@ def sidebar() -> None:
                       width="stretch", help="Deletes the room and every answer in it.")
         else:
             st.markdown(f"You are in class **{st.session_state[CODE]}**.")
-            name = st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
-                                 key="class_name_in", max_chars=rooms.MAX_NICKNAME,
-                                 help="Only the teacher's results file shows it.")
-            clean = rooms.clean_text(name, rooms.MAX_NICKNAME)
-            if clean and clean != st.session_state.get(NAME):
-                try:
-                    if store().rename(st.session_state[CODE], st.session_state[SID], clean):
-                        st.session_state[NAME] = clean
-                        _remember()
-                except rooms.StoreDown:
-                    st.caption("Not saved: the class cannot be reached.")
+            if st.session_state.get(NAME_SHOWN) != st.session_state.get(NAME):
+                # The nickname this session has (a reloaded tab's own comes back): set before
+                # the box is drawn, so the browser shows it too.
+                st.session_state["class_name_in"] = st.session_state.get(NAME, "")
+                st.session_state[NAME_SHOWN] = st.session_state.get(NAME)
+            st.text_input("Your nickname", key="class_name_in", max_chars=rooms.MAX_NICKNAME,
+                          on_change=_rename, help="Only the teacher's results file shows it.")
+            if st.session_state.pop("_class_rename_down", None):
+                st.caption("Not saved: the class cannot be reached.")
             st.button("Leave the class", key="class_leave", icon=":material/logout:",
                       on_click=_leave)

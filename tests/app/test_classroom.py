@@ -524,3 +524,27 @@ def test_a_sidebar_setting_follows_across_a_page_switch():
     assert [t.value for t in student.title] == ["Pooling"]
     assert student.radio(key="src").value == "Pattern"
     assert _query(student)["src"] == "Pattern" and _query(student)["room"] == code
+
+
+def test_a_reloaded_student_comes_back_as_itself():
+    """A student's address holds ``room=CODE``, so a reload joins afresh by the link; the
+    tab's own place (sessionStorage, sent by the listener) then brings back the same student,
+    nickname and choice to explore alone, and the fresh id leaves: the count stays right.
+    Before, every reload counted one more student under a new nickname, following again."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.button(key="class_break").click().run())
+    saved = json.dumps({"code": code, "sid": student.session_state[classroom.SID],
+                        "name": student.session_state[classroom.NAME], "follow": False})
+    reloaded = session("pages/pooling.py", query={"room": code})  # the reload: the link joins
+    assert class_push.shared_store().room(code).students == 2
+    reloaded.session_state["_class_restore"] = saved  # what the listener sends
+    ok(reloaded.run())
+    assert reloaded.session_state[classroom.SID] == student.session_state[classroom.SID]
+    assert reloaded.session_state[classroom.NAME] == student.session_state[classroom.NAME]
+    assert class_push.shared_store().room(code).students == 1
+    assert "you explore on your own" in page_text(reloaded)
+    # The tab's own place sent again (the listener drawn anew) changes nothing.
+    reloaded.session_state["_class_restore"] = saved
+    ok(reloaded.run())
+    assert class_push.shared_store().room(code).students == 1

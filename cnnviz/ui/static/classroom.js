@@ -31,13 +31,15 @@ export default function (component) {
   inst.trigger = setTriggerValue;
   const d = data || {};
   try {
-    if (d.remember) win.sessionStorage.setItem(SLOT, d.remember);
-    if (d.forget) win.sessionStorage.removeItem(SLOT);
+    // Read before writing: a reloaded tab whose link joined afresh (room=CODE in the
+    // address) still has its own place here, which the server then takes back.
     if (d.restore && !inst.asked) {
       inst.asked = true;
       const saved = win.sessionStorage.getItem(SLOT);
-      if (saved) setTriggerValue("restore", saved);
+      if (saved && saved !== d.remember) setTriggerValue("restore", saved);
     }
+    if (d.remember) win.sessionStorage.setItem(SLOT, d.remember);
+    if (d.forget) win.sessionStorage.removeItem(SLOT);
   } catch (e) {
     // Storage refused (private mode): a reload then starts afresh; nothing else breaks.
   }
