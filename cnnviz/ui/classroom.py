@@ -68,6 +68,7 @@ MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it 
 ADDRESS = "_class_address"  # a follow applied this run: the link the address bar must show
 NAMES = "_class_names"  # every name the teacher's link has had in this class
 NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
+NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
@@ -323,6 +324,12 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
     values = {n: v for n, v in view.get("values", {}).items()
               if isinstance(n, str) and n not in OWN and not n.startswith(KEEP_PREFIXES)
               and isinstance(v, bool | int | float | str)}
+    # A value of this student's own link that the teacher's view does not set (a setting
+    # changed while exploring alone): a widget whose value is dropped takes it back from the
+    # address, and the browser keeps showing it. So the page opens afresh from the teacher's
+    # address: the switch below reads it, and the tab loads it (see listener()).
+    stale = [n for n in st.query_params if n not in OWN and n not in values
+             and n in st.session_state]
     # Every other value of the view goes; a value the teacher's view sets is set over the
     # old one, not dropped first: Streamlit then sends it to the browser's widget and writes
     # it into the address bar itself.
@@ -357,7 +364,9 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
         st.session_state[name] = value
     # After the page: the address bar shows the teacher's link (see _settle_address).
     st.session_state[ADDRESS] = {**query, ROOM: code}
-    if page != current:
+    if stale:
+        st.session_state[NAVIGATE] = "./" + page + "?" + urlencode({**query, ROOM: code})
+    if page != current or stale:
         # Streamlit refuses a bound name here too (the image source, drawn on every page):
         # its widget, set above, writes it.
         st.switch_page(pages[page], query_params={
@@ -918,6 +927,8 @@ def listener() -> None:
     memory = st.session_state.pop(MEMORY, None)
     if memory:
         data.update(memory)
+    if role() == "student" and following() and NAVIGATE in st.session_state:
+        data["navigate"] = st.session_state.pop(NAVIGATE)
     if role() == "student":
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         prefix = f"/{base}" if base else ""

@@ -548,3 +548,24 @@ def test_a_reloaded_student_comes_back_as_itself():
     reloaded.session_state["_class_restore"] = saved
     ok(reloaded.run())
     assert class_push.shared_store().room(code).students == 1
+
+
+def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
+    """A setting the student changed while exploring, which the teacher never touched, goes
+    back to the teacher's (its default): the dropped value used to come back from the
+    student's own address. The tab is also told to load the teacher's address afresh, so
+    the browser's widget shows it."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.number_input(key="pl_kw").set_value(3)
+    student.query_params["pl_kw"] = "3"
+    ok(student.run())
+    assert student.session_state["pl_kw"] == 3
+    ok(student.button(key="class_back").click().run())
+    ok(student.run())
+    assert student.session_state["pl_kw"] == 2
+    assert "size **2 × 2**" in page_text(student)
+    assert "pl_kw" not in _query(student) and _query(student)["room"] == code

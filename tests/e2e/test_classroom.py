@@ -271,6 +271,18 @@ def test_the_address_bar_and_a_lecture_list_follow(class_url, chromium):
             arg=[kh, value], polling=100, timeout=40_000)
     _wait_address(student, "/pooling", f"room={code}")
     assert "pl_kh" not in _address(student)
+    # Alone, the student changes what the teacher never touched; Back undoes it on screen.
+    student.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(student, "The teacher is on")
+    kw = "input[aria-label='Pool size cols k_W']"
+    student.locator(kw).first.fill("3")
+    student.locator(kw).first.press("Enter")
+    _wait_address(student, "pl_kw=3", f"room={code}")
+    student.get_by_role("button", name="Back to the teacher").click()
+    student.wait_for_function(
+        "sel => document.querySelector(sel) && document.querySelector(sel).value === '2'"
+        " && !location.search.includes('pl_kw')", arg=kw, polling=100, timeout=40_000)
+    wait_for_app(student, "you follow the teacher")
 
     # A lecture list's item, opened by its link in the teacher's tab (a reload keeps control).
     teacher.goto(f"{class_url}/pooling?src=Lecture&lecture=max_pool_4x4&ex=002.5")
