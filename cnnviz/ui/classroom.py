@@ -68,6 +68,7 @@ MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it 
 ADDRESS = "_class_address"  # a follow applied this run: the link the address bar must show
 NAMES = "_class_names"  # every name the teacher's link has had in this class
 NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
+SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
 NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 
@@ -404,6 +405,9 @@ def _room() -> rooms.Room | None | str:
 
 def before_page(current: str, pages: Mapping[str, Any]) -> None:
     """Join, restore, take a teacher link, and apply the teacher's newer view (see above)."""
+    # The sidebar's Class box sits high, right below the pages (drawn after the page, see
+    # sidebar()): a teacher new to the app finds Start a class without scrolling.
+    st.session_state[SLOT] = st.sidebar.container()
     restore = st.session_state.pop("_class_restore", None)
     if restore and (role() is None or FRESH in st.session_state):
         _restore(restore)
@@ -752,7 +756,7 @@ def _teacher_bar(box: Any, room: rooms.Room) -> None:
                              icon=":material/campaign:", on_click=_ask, args=(offer,),
                              width="stretch")
                 if q is not None:
-                    _teacher_question(room)
+                    _teacher_question()
 
 
 @st.fragment(run_every=2)
@@ -774,7 +778,21 @@ def _live_counts() -> None:
         st.markdown(f"**{tally.answered} of {tally.joined} answered**")
 
 
-def _teacher_question(room: rooms.Room) -> None:
+@st.fragment(run_every=2)
+def _teacher_question() -> None:
+    """The open question on the teacher's screen, its count going up live (one session: a
+    2-second timer costs little); read afresh at each tick."""
+    code = st.session_state.get(CODE)
+    try:
+        room = store().room(code) if code and role() == "teacher" else None
+    except rooms.StoreDown:
+        st.caption("The class store is unreachable; the question comes back with it.")
+        return
+    if room is None or room.question is None:
+        if st.session_state.pop("_class_asked_shown", None):
+            st.rerun(scope="app")  # cleared or ended: the page offers the next question
+        return
+    st.session_state["_class_asked_shown"] = True
     q = room.question
     st.markdown(f"**Asked:** {q.get('prompt', '')}")
     try:
@@ -794,6 +812,8 @@ def _teacher_question(room: rooms.Room) -> None:
             if tally.histogram:
                 st.html(histogram_html(tally.histogram))
             st.markdown("**Worked out:**\n\n" + "\n\n".join(worked))
+            st.caption("Next: show the next question on the page (Practice: New question; "
+                       "Step by step: step on), then Ask the room.")
         else:
             st.caption("The share right and the answers' histogram stay hidden until you "
                        "reveal them.")
@@ -945,7 +965,7 @@ def listener() -> None:
 
 def sidebar() -> None:
     """Start a class, join one by code, or (a teacher) the room's controls."""
-    sb = st.sidebar
+    sb = st.session_state.get(SLOT) or st.sidebar
     with sb.expander("Class", expanded=role() is not None, icon=":material/groups:"):
         if role() is None:
             st.button("Start a class", key="class_start", on_click=start_class,
@@ -988,7 +1008,8 @@ def sidebar() -> None:
                       width="stretch", help="Deletes the room and every answer in it.")
         else:
             st.markdown(f"You are in class **{st.session_state[CODE]}**.")
-            if st.session_state.get(NAME_SHOWN) != st.session_state.get(NAME):
+            if (st.session_state.get(NAME_SHOWN) != st.session_state.get(NAME)
+                    or "class_name_in" not in st.session_state):  # (a page switch drops it)
                 # The nickname this session has (a reloaded tab's own comes back): set before
                 # the box is drawn, so the browser shows it too.
                 st.session_state["class_name_in"] = st.session_state.get(NAME, "")

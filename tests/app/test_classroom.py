@@ -89,6 +89,8 @@ def test_a_student_follows_page_and_settings():
     assert [t.value for t in student.title] == ["Pooling"]
     assert student.number_input(key="pl_kh").value == 3
     assert student.query_params["room"] == [code] or student.query_params["room"] == code
+    # The nickname box still shows the nickname after the switch (it showed an empty box).
+    assert student.text_input(key="class_name_in").value == student.session_state[classroom.NAME]
 
 
 def test_break_away_back_and_bring_everyone_back():
