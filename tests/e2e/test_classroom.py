@@ -173,7 +173,9 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     answer.fill("3")  # a number: the question asks for one output value
     phone.get_by_role("button", name="Send my answer").click()
     phone.get_by_text("Sent:").first.wait_for(timeout=15_000)
-    teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)
+    # Counted live on the teacher's page itself (not only in the sidebar's counter).
+    teacher.locator("[data-testid='stMain']").get_by_text("1 of 1 answered").first.wait_for(
+        timeout=15_000)
     teacher.get_by_role("button", name="Reveal").click()
     phone.get_by_text("The answer:").first.wait_for(timeout=15_000)
     assert axe_violations(phone) == []  # the student's bar, the question, the reveal
