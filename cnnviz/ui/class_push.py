@@ -110,6 +110,7 @@ class Hub:
             self.wakeups[code] = asyncio.Event()
             self.tasks[code] = asyncio.create_task(self._watch(code))
         queue.put_nowait(await self._read(code))  # where the room is now, for this listener
+        told_down = False  # the stream's own read and the watcher's may both find it down
         try:
             yield "retry: 1000\n\n"
             while True:
@@ -122,8 +123,12 @@ class Hub:
                     yield "event: gone\ndata: 0\n\n"
                     return
                 if now == "down":
-                    yield "event: down\ndata: 0\n\n"
-                elif now > since:
+                    if not told_down:  # once per outage
+                        told_down = True
+                        yield "event: down\ndata: 0\n\n"
+                    continue
+                told_down = False
+                if now > since:
                     since = now
                     yield f"event: version\ndata: {now}\n\n"
         finally:

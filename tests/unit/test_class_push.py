@@ -121,3 +121,32 @@ def test_the_route_is_read_only_and_refuses_bad_codes():
 def test_the_apps_routes_carry_the_push_route():
     paths = [r.path for r in class_push.routes()]
     assert paths == ["/api/class/{code}/events"]
+
+
+def test_an_outage_is_told_once():
+    """The stream's own first read and the room's watcher both find the store down: the
+    listener is told once, not once per read (the test above failed 1 run in 4 on it)."""
+    store = FakeStore()
+    hub = class_push.Hub(store, poll=0.01)
+
+    async def scenario():
+        store.down = True
+        got = []
+        stream = hub.stream("ABCDEF", 1)
+
+        async def read():
+            async for chunk in stream:
+                if chunk.startswith("event:"):
+                    got.append(chunk)
+                    if "version" in chunk:
+                        return
+
+        task = asyncio.ensure_future(read())
+        await asyncio.sleep(0.2)  # several watcher reads, all down
+        store.down = False
+        store.versions["ABCDEF"] = 3
+        await asyncio.wait_for(task, 5)
+        await stream.aclose()
+        return got
+
+    assert _run(scenario()) == ["event: down\ndata: 0\n\n", "event: version\ndata: 3\n\n"]
