@@ -81,7 +81,8 @@ def main() -> None:
     share.copy_link()  # the address is the view: a visible way to copy it
     presenter.page_style()
     notices = st.container()  # above the page: where a bad link is reported
-    lectures.banner(current.url_path)  # a lecture list's example: its place, Previous / Next
+    # a lecture list's example: its place, Previous / Next (a following student: the place)
+    lectures.banner(current.url_path, lead=not classroom.following())
     room_bar = st.container()  # class mode: the room's bar and question, above the page
     stopped = None
     show.take_stop()  # a reason left by a fragment's own rerun is not this run's

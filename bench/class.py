@@ -200,7 +200,9 @@ async def _maybe_answer(s: load.Session, cls: Class) -> None:
         answer = element.radio.options[0]
         text_state = WidgetState(id=element.radio.id, string_value=answer)
     else:
-        answer = "4"
+        # A shape takes both sides: a bare "4" is no answer to it (Practice says so, and
+        # nothing is sent), which counted as a lost answer whenever the seed made one.
+        answer = "4 × 4" if s.shown("What is the output's shape") else "4"
         text_state = WidgetState(id=element.text_input.id, string_value=answer)
     button_state, fragment = s.state(submit, True)
     cls.sent += 1
@@ -209,7 +211,8 @@ async def _maybe_answer(s: load.Session, cls: Class) -> None:
         cls.accepted += 1
     else:
         said = next((m for m in ("Answers are closed", "moved on to another question",
-                                 "cannot be reached", "not in this class", "has ended")
+                                 "cannot be reached", "not in this class", "has ended",
+                                 "type both sides", "not a number")
                      if s.shown(m)), "no answer message")
         cls.errors.append(f"{s.name}: the answer was not taken ({said})")
 

@@ -247,6 +247,12 @@ class RoomStore(abc.ABC):
         ...
 
     @abc.abstractmethod
+    def leave(self, code: str, sid: str) -> bool:
+        """Drop student ``sid`` if it has not answered the open question (a reloaded tab's
+        fresh id, when the tab's own id comes back); True if it was dropped."""
+        ...
+
+    @abc.abstractmethod
     def publish(self, code: str, key: str, view: dict[str, Any]) -> int | None:
         """The teacher's view; returns the new version (None: not the teacher)."""
         ...
@@ -494,6 +500,13 @@ class SQLiteStore(RoomStore):
                 return False
             return db.execute("UPDATE students SET name=? WHERE code=? AND sid=?",
                               (clean_text(name, MAX_NICKNAME), code, sid)).rowcount == 1
+
+    def leave(self, code: str, sid: str) -> bool:
+        with self._tx() as db:
+            return db.execute(
+                "DELETE FROM students WHERE code=? AND sid=? AND NOT EXISTS (SELECT 1 FROM "
+                "answers WHERE answers.code=? AND answers.sid=?)", (code, sid, code, sid)
+            ).rowcount == 1
 
     def _bump(self, db: sqlite3.Connection, code: str, sets: str = "",
               args: tuple[Any, ...] = ()) -> int:
@@ -801,6 +814,13 @@ class RedisStore(RoomStore):
                 return False
             self.db.hset(students, sid, clean_text(name, MAX_NICKNAME))
             return True
+
+    def leave(self, code: str, sid: str) -> bool:
+        room_key, students, answers = self._keys(code)[:3]
+        with self._up():
+            if self.db.hexists(answers, sid):
+                return False
+            return bool(self.db.hdel(students, sid))
 
     def _bump(self, code: str, key: str,
               fields: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]],

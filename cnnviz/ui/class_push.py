@@ -110,7 +110,7 @@ class Hub:
             self.wakeups[code] = asyncio.Event()
             self.tasks[code] = asyncio.create_task(self._watch(code))
         queue.put_nowait(await self._read(code))  # where the room is now, for this listener
-        down = False  # "down" already told: the watcher's first reading repeats this one's
+        told_down = False  # the stream's own read and the watcher's may both find it down
         try:
             yield "retry: 1000\n\n"
             while True:
@@ -123,11 +123,11 @@ class Hub:
                     yield "event: gone\ndata: 0\n\n"
                     return
                 if now == "down":
-                    if not down:
+                    if not told_down:  # once per outage
+                        told_down = True
                         yield "event: down\ndata: 0\n\n"
-                    down = True
                     continue
-                down = False
+                told_down = False
                 if now > since:
                     since = now
                     yield f"event: version\ndata: {now}\n\n"

@@ -46,9 +46,10 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from cnnviz.data import rooms
+from cnnviz.lessons import lectures as lecture_lists
 from cnnviz.lessons import quiz as quiz_lesson
 
-from . import class_push, links, predict, presenter, sources, stepper
+from . import class_push, lectures, links, predict, presenter, sources, stepper
 from . import state as k
 
 __all__ = ["after_page", "before_page", "sidebar"]
@@ -64,6 +65,12 @@ RESULT = "_class_result"  # qid -> what this student's last answer got
 JOIN_ERROR = "_class_join_error"
 IMAGE_SENT = "_class_image_sent"  # the digest of the teacher's upload the room has
 MEMORY = "_class_memory"  # what the tab keeps for a reload, sent once after it changes
+ADDRESS = "_class_address"  # a follow applied this run: the link the address bar must show
+NAMES = "_class_names"  # every name the teacher's link has had in this class
+NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
+SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
+NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
+FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
@@ -115,7 +122,8 @@ def _remember() -> None:
         saved = {"code": st.session_state[CODE], "key": st.session_state[KEY]}
     else:
         saved = {"code": st.session_state[CODE], "sid": st.session_state[SID],
-                 "name": st.session_state[NAME]}
+                 "name": st.session_state[NAME],
+                 "follow": bool(st.session_state.get(FOLLOW, True))}
     st.session_state[MEMORY] = {"remember": json.dumps(saved)}
 
 
@@ -129,8 +137,12 @@ def _tries_left() -> int:
     return MAX_TRIES - len(tries)
 
 
-def join(text: str, *, sid: str | None = None, name: str | None = None) -> str | None:
-    """Join the room with code ``text``; returns a message saying why not, or None."""
+def join(text: str, *, sid: str | None = None, name: str | None = None,
+         follow: bool = True) -> str | None:
+    """Join the room with code ``text``; returns a message saying why not, or None.
+
+    ``follow``: whether the page follows the teacher (a reloaded tab keeps its choice).
+    """
     if _tries_left() <= 0:
         return ("Too many wrong codes: wait a few minutes, then type the code from the board "
                 "again.")
@@ -151,8 +163,8 @@ def join(text: str, *, sid: str | None = None, name: str | None = None) -> str |
                 "The app works on its own meanwhile.")
     if status == "full":
         return f"Class {code} is full ({rooms.MAX_STUDENTS} students). The app works on its own."
-    st.session_state.update({CODE: code, ROLE: "student", SID: sid, NAME: name, FOLLOW: True,
-                             APPLIED: 0, RECALL: None})
+    st.session_state.update({CODE: code, ROLE: "student", SID: sid, NAME: name,
+                             FOLLOW: bool(follow), APPLIED: 0, RECALL: None})
     st.session_state.pop(VIEW, None)
     _remember()
     return None
@@ -185,6 +197,14 @@ def _restore(saved: str) -> None:
         code = rooms.clean_code(str(data.get("code", "")))
     except (ValueError, TypeError, AttributeError):
         return
+    fresh = st.session_state.pop(FRESH, None)
+    if fresh is not None:
+        if code != st.session_state.get(CODE) or str(data.get("sid")) == fresh:
+            return  # the link names another class (the link wins), or this is the tab's own
+        # This tab had joined before the reload: it comes back as itself, and the id the
+        # link gave this session leaves the room (it answered nothing yet).
+        with contextlib.suppress(rooms.StoreDown):
+            store().leave(code, fresh)
     if "key" in data:
         key = str(data["key"])[:64]
         try:
@@ -197,8 +217,9 @@ def _restore(saved: str) -> None:
             st.session_state[MEMORY] = {"forget": True}
         return
     sid = str(data.get("sid", ""))[:32]
-    if sid.isalnum():
-        message = join(code, sid=sid, name=str(data.get("name", "")))
+    if sid.isalnum() and sid != st.session_state.get(SID):
+        message = join(code, sid=sid, name=str(data.get("name", "")),
+                       follow=data.get("follow") is not False)
         if message:
             st.session_state[MEMORY] = {"forget": True}
 
@@ -264,11 +285,25 @@ def qr_png(text: str, *, scale: int) -> bytes:
 
 
 def _view_now(page: str) -> dict:
-    """The teacher's view: the page, its link's values and those values as the widgets hold
-    them (typed), without what stays each person's own."""
+    """The teacher's view: the page, its link's values, and the values the widgets hold (typed)
+    for every name the teacher's link has had in this class, without what stays each
+    person's own.
+
+    Any name is carried (no list of known names: a new setting follows as it is). The
+    values of names the link no longer shows are their defaults now: a follower's widget
+    is set back to them, which the browser then shows (a dropped value would not reach it).
+    """
     query = {n: v for n, v in st.query_params.to_dict().items() if n not in OWN}
+    names = st.session_state.setdefault(NAMES, set())
+    if not names:  # a reloaded tab (Next in a lecture list): the names the room's view had
+        room = st.session_state.get(SEEN)
+        if isinstance(room, rooms.Room):
+            names.update(str(n) for n in room.view.get("values", {}))
+    names.update(query)
+    while len(names) > links.MAX_PARAMS * 4:  # bounded, whatever links the teacher opens
+        names.pop()
     values = {}
-    for name in query:
+    for name in sorted(names):
         if name in st.session_state:
             value = st.session_state[name]
             if isinstance(value, bool | int | float | str):
@@ -287,24 +322,36 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
         return
     query = {str(n): str(v)[: links.MAX_VALUE_CHARS] for n, v in view.get("query", {}).items()
              if isinstance(n, str) and n not in OWN}
+    values = {n: v for n, v in view.get("values", {}).items()
+              if isinstance(n, str) and n not in OWN and not n.startswith(KEEP_PREFIXES)
+              and isinstance(v, bool | int | float | str)}
+    # A value of this student's own link that the teacher's view does not set (a setting
+    # changed while exploring alone): a widget whose value is dropped takes it back from the
+    # address, and the browser keeps showing it. So the page opens afresh from the teacher's
+    # address: the switch below reads it, and the tab loads it (see listener()).
+    stale = [n for n in st.query_params if n not in OWN and n not in values
+             and n in st.session_state]
+    # Every other value of the view goes; a value the teacher's view sets is set over the
+    # old one, not dropped first: Streamlit then sends it to the browser's widget and writes
+    # it into the address bar itself.
     for key in list(st.session_state.keys()):
-        if not key.startswith(KEEP_PREFIXES):
+        if not key.startswith(KEEP_PREFIXES) and key not in values:
             try:
                 del st.session_state[key]
             except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
                 continue
-    values = {n: v for n, v in view.get("values", {}).items()
-              if n in query and isinstance(v, bool | int | float | str)}
     # Values bound to widgets reach the URL through the widgets (session state below);
     # Streamlit refuses to set or drop such a query value directly, and says so.
     for name in list(st.query_params):
         if name not in query and name != ROOM:
             with contextlib.suppress(StreamlitAPIException):
                 del st.query_params[name]
+    bound = set()  # names a widget holds: they reach the URL through the widget
     for name, text in query.items():
-        if name not in values and st.query_params.get(name) != text:
-            with contextlib.suppress(StreamlitAPIException):
-                st.query_params[name] = text
+        try:
+            st.query_params[name] = text
+        except StreamlitAPIException:
+            bound.add(name)
     if st.query_params.get(ROOM) != code:
         st.query_params[ROOM] = code
     if view.get("image") and query.get(k.SOURCE) == "Upload":
@@ -312,11 +359,40 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
             image = store().image(code)
             if image is not None:  # the teacher's upload, in place of this student's own
                 st.session_state[sources.UPLOAD_KEPT] = image
-    links.reopen()
+    links.reopen({**query, ROOM: code})
+    links.incoming(ROOM)  # the class's own value: not a setting the page must use
     for name, value in values.items():
         st.session_state[name] = value
-    if page != current:
-        st.switch_page(pages[page], query_params={**query, ROOM: code})
+    # After the page: the address bar shows the teacher's link (see _settle_address).
+    st.session_state[ADDRESS] = {**query, ROOM: code}
+    if stale:
+        st.session_state[NAVIGATE] = "./" + page + "?" + urlencode({**query, ROOM: code})
+    if page != current or stale:
+        # Streamlit refuses a bound name here too (the image source, drawn on every page):
+        # its widget, set above, writes it.
+        st.switch_page(pages[page], query_params={
+            **{n: v for n, v in query.items() if n not in bound}, ROOM: code})
+
+
+def _settle_address() -> None:
+    """After a followed view's page: the browser's address shows the teacher's page and query
+    string, with this student's room, so that a copied link or a reload is the teacher's view.
+
+    Widgets already wrote the values they hold; what is left (a manual value, or one the
+    browser never heard of) is written here, and the whole link is sent once.
+    """
+    target = st.session_state.pop(ADDRESS, None)
+    if not target or not following():
+        return
+    for name in list(st.query_params):
+        if name not in target:
+            with contextlib.suppress(StreamlitAPIException):
+                del st.query_params[name]
+    for name, text in target.items():
+        if st.query_params.get(name) != text:
+            with contextlib.suppress(StreamlitAPIException):
+                st.query_params[name] = text
+    st.query_params.update()  # sends the whole link (values set by widgets included)
 
 
 def _room() -> rooms.Room | None | str:
@@ -329,8 +405,11 @@ def _room() -> rooms.Room | None | str:
 
 def before_page(current: str, pages: Mapping[str, Any]) -> None:
     """Join, restore, take a teacher link, and apply the teacher's newer view (see above)."""
+    # The sidebar's Class box sits high, right below the pages (drawn after the page, see
+    # sidebar()): a teacher new to the app finds Start a class without scrolling.
+    st.session_state[SLOT] = st.sidebar.container()
     restore = st.session_state.pop("_class_restore", None)
-    if restore and role() is None:
+    if restore and (role() is None or FRESH in st.session_state):
         _restore(restore)
     teach = links.incoming(TEACH)
     if teach is not None:
@@ -343,6 +422,8 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
             st.session_state[NOTE] = message
             if ROOM in st.query_params:
                 del st.query_params[ROOM]
+        else:
+            st.session_state[FRESH] = st.session_state[SID]
     if role() is None:
         return
     room = _room()
@@ -361,7 +442,7 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
         st.session_state[RECALL] = room.recall
     elif room.recall > st.session_state[RECALL]:
         st.session_state[RECALL] = room.recall
-        st.session_state[FOLLOW] = True
+        _set_follow(True)
         st.session_state.pop(VIEW, None)  # as Back to the teacher: apply the view again
     if not st.session_state.get(FOLLOW):
         st.session_state[APPLIED] = room.version
@@ -539,12 +620,25 @@ def _page_title(pages: Mapping[str, Any], path: str) -> str:
     return getattr(page, "title", path) if page is not None else path
 
 
-def _teacher_on(room: rooms.Room, pages: Mapping[str, Any]) -> str:
-    view = room.view
+def teacher_on(view: Mapping[str, Any], pages: Mapping[str, Any]) -> str:
+    """Where the teacher's ``view`` is: the page, Step by step's step, a lecture list's item.
+
+    >>> teacher_on({"page": "pooling", "query": {"ex": "002.5"}}, {})
+    "pooling · Lecture 002 · 5 of 6: (Max) pooling: the rectangle map's top-left 4 × 4"
+    >>> teacher_on({"page": "animation", "query": {"step": "16"}}, {})
+    'animation, step 17'
+    """
     where = _page_title(pages, view.get("page", ""))
-    step = view.get("query", {}).get("step")
+    query = view.get("query", {})
+    step = query.get("step")
     if view.get("page") == "animation":
         where += f", step {int(step) + 1 if str(step).isdigit() else 1}"
+    try:
+        item = lecture_lists.find(str(query.get(lecture_lists.PARAM, "")))
+    except (KeyError, ValueError):
+        item = None
+    if item is not None:
+        where += f" · {lectures.position(item)}: {item.title}"
     return where
 
 
@@ -566,19 +660,40 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                          icon=":material/groups:")
             cols[0].text(f"Your nickname: {name}")
             cols[1].button("Explore on my own", key="class_break", icon=":material/explore:",
-                           on_click=lambda: st.session_state.update({FOLLOW: False}),
+                           on_click=_set_follow, args=(False,),
                            width="stretch")
         else:
             cols[0].info(f"Class **{room.code}**: you explore on your own. The teacher is on: "
-                         f"{_teacher_on(room, pages)}.", icon=":material/explore:")
+                         f"{teacher_on(room.view, pages)}.", icon=":material/explore:")
             cols[1].button("Back to the teacher", key="class_back", type="primary",
                            icon=":material/undo:", width="stretch", on_click=_back)
         if room.question is not None:
             _student_question(room)
 
 
+def _rename() -> None:
+    """The nickname box changed (a callback): the room gets the new name, plain text."""
+    clean = rooms.clean_text(st.session_state.get("class_name_in") or "", rooms.MAX_NICKNAME)
+    if not clean or clean == st.session_state.get(NAME):
+        st.session_state[NAME_SHOWN] = None  # the box shows the nickname kept
+        return
+    try:
+        if store().rename(st.session_state[CODE], st.session_state[SID], clean):
+            st.session_state[NAME] = clean
+            _remember()
+    except rooms.StoreDown:
+        st.session_state["_class_rename_down"] = True
+    st.session_state[NAME_SHOWN] = None  # shown as kept (cut to its length)
+
+
+def _set_follow(follow: bool) -> None:
+    """Follow the teacher, or explore alone; the tab remembers it for a reload."""
+    st.session_state[FOLLOW] = follow
+    _remember()
+
+
 def _back() -> None:
-    st.session_state[FOLLOW] = True
+    _set_follow(True)
     st.session_state.pop(VIEW, None)  # apply the teacher's view again, whatever it is
 
 
@@ -646,7 +761,7 @@ def _teacher_bar(box: Any, room: rooms.Room) -> None:
                              icon=":material/campaign:", on_click=_ask, args=(offer,),
                              width="stretch")
                 if q is not None:
-                    _teacher_question(room)
+                    _teacher_question()
 
 
 @st.fragment(run_every=2)
@@ -669,22 +784,20 @@ def _live_counts() -> None:
 
 
 @st.fragment(run_every=2)
-def _answer_count(code: str, key: str) -> None:
-    """"3 of 28 answered · answers open", live: the teacher's page does not rerun when a
-    student answers, nor when a countdown runs out."""
+def _teacher_question() -> None:
+    """The open question on the teacher's screen, its count going up live (one session: a
+    2-second timer costs little); read afresh at each tick."""
+    code = st.session_state.get(CODE)
     try:
-        tally, room = store().tally(code, key), store().room(code)
+        room = store().room(code) if code and role() == "teacher" else None
     except rooms.StoreDown:
+        st.caption("The class store is unreachable; the question comes back with it.")
         return
-    if tally is None or room is None:
+    if room is None or room.question is None:
+        if st.session_state.pop("_class_asked_shown", None):
+            st.rerun(scope="app")  # cleared or ended: the page offers the next question
         return
-    state = ("revealed" if room.revealed else "closed" if room.closed
-             else "open" if room.deadline is None or time.time() < room.deadline
-             else "closed (time up)")
-    st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
-
-
-def _teacher_question(room: rooms.Room) -> None:
+    st.session_state["_class_asked_shown"] = True
     q = room.question
     st.markdown(f"**Asked:** {q.get('prompt', '')}")
     try:
@@ -692,7 +805,10 @@ def _teacher_question(room: rooms.Room) -> None:
     except rooms.StoreDown:
         tally = None
     if tally is not None:
-        _answer_count(room.code, st.session_state[KEY])
+        state = ("revealed" if room.revealed else "closed" if room.closed
+                 else "open" if room.deadline is None or time.time() < room.deadline
+                 else "closed (time up)")
+        st.markdown(f"**{tally.answered} of {tally.joined} answered** · answers {state}")
         if room.revealed:
             answer, worked = _worked(q)
             share = tally.correct / tally.answered if tally.answered else 0
@@ -701,6 +817,8 @@ def _teacher_question(room: rooms.Room) -> None:
             if tally.histogram:
                 st.html(histogram_html(tally.histogram))
             st.markdown("**Worked out:**\n\n" + "\n\n".join(worked))
+            st.caption("Next: show the next question on the page (Practice: New question; "
+                       "Step by step: step on), then Ask the room.")
         else:
             st.caption("The share right and the answers' histogram stay hidden until you "
                        "reveal them.")
@@ -833,14 +951,18 @@ def _bar(box: Any, current: str, pages: Mapping[str, Any]) -> None:
         _teacher_bar(box, room)
     else:
         _student_bar(box, room, pages)
+        _settle_address()
 
 
 def listener() -> None:
     """The browser's end of class mode (``static/classroom.js``), in the sidebar, no pixels."""
-    data: dict[str, Any] = {"restore": role() is None}
+    fresh = FRESH in st.session_state  # joined by the link: the tab may have its own place
+    data: dict[str, Any] = {"restore": role() is None or fresh}
     memory = st.session_state.pop(MEMORY, None)
     if memory:
         data.update(memory)
+    if role() == "student" and following() and NAVIGATE in st.session_state:
+        data["navigate"] = st.session_state.pop(NAVIGATE)
     if role() == "student":
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         prefix = f"/{base}" if base else ""
@@ -850,30 +972,14 @@ def listener() -> None:
         result = _listener(key="class_listener", data=data, height=0,
                            on_wake_change=_noop, on_restore_change=_noop)
     saved = getattr(result, "restore", None)
-    if saved and role() is None and isinstance(saved, str) and len(saved) < 400:
+    if saved and (role() is None or fresh) and isinstance(saved, str) and len(saved) < 400:
         st.session_state["_class_restore"] = saved
         st.rerun()
 
 
-RENAME_DOWN = "_class_rename_down"  # the last rename found the store unreachable
-
-
-def _rename() -> None:
-    """The nickname box's callback: the cleaned name goes to the room and to this session."""
-    clean = rooms.clean_text(st.session_state.get("class_name_in"), rooms.MAX_NICKNAME)
-    if role() != "student" or not clean or clean == st.session_state.get(NAME):
-        return
-    try:
-        if store().rename(st.session_state[CODE], st.session_state[SID], clean):
-            st.session_state[NAME] = clean
-            _remember()
-    except rooms.StoreDown:
-        st.session_state[RENAME_DOWN] = True
-
-
 def sidebar() -> None:
     """Start a class, join one by code, or (a teacher) the room's controls."""
-    sb = st.sidebar
+    sb = st.session_state.get(SLOT) or st.sidebar
     with sb.expander("Class", expanded=role() is not None, icon=":material/groups:"):
         if role() is None:
             st.button("Start a class", key="class_start", on_click=start_class,
@@ -916,12 +1022,15 @@ def sidebar() -> None:
                       width="stretch", help="Deletes the room and every answer in it.")
         else:
             st.markdown(f"You are in class **{st.session_state[CODE]}**.")
-            # Renamed in a callback, before the run: the bar above the page, drawn before
-            # this box, shows the new name in the same run.
-            st.text_input("Your nickname", value=st.session_state.get(NAME, ""),
-                          key="class_name_in", max_chars=rooms.MAX_NICKNAME,
-                          help="Only the teacher's results file shows it.", on_change=_rename)
-            if st.session_state.pop(RENAME_DOWN, False):
+            if (st.session_state.get(NAME_SHOWN) != st.session_state.get(NAME)
+                    or "class_name_in" not in st.session_state):  # (a page switch drops it)
+                # The nickname this session has (a reloaded tab's own comes back): set before
+                # the box is drawn, so the browser shows it too.
+                st.session_state["class_name_in"] = st.session_state.get(NAME, "")
+                st.session_state[NAME_SHOWN] = st.session_state.get(NAME)
+            st.text_input("Your nickname", key="class_name_in", max_chars=rooms.MAX_NICKNAME,
+                          on_change=_rename, help="Only the teacher's results file shows it.")
+            if st.session_state.pop("_class_rename_down", None):
                 st.caption("Not saved: the class cannot be reached.")
             st.button("Leave the class", key="class_leave", icon=":material/logout:",
                       on_click=_leave)

@@ -70,11 +70,22 @@ def position(step: lectures.Step) -> str:
     return f"Lecture {lecture.number} · {step.id.split('.')[1]} of {len(lecture.examples)}"
 
 
-def banner(page: str) -> lectures.Step | None:
-    """Above the page: the example's place, its title and note, Previous / Next."""
+def banner(page: str, *, lead: bool = True) -> lectures.Step | None:
+    """Above the page: the example's place, its title and note, Previous / Next.
+
+    ``lead``: False for a student following the teacher in class mode, who sees where the
+    teacher is in the list but does not walk it (Previous / Next and their keys would
+    only reload the page onto the teacher's item again).
+    """
     step = current(page)
     if step is None:
         return None
+    if not lead:
+        with st.container(key="lecture_banner"):
+            st.markdown(f"**{position(step)}: {step.title}**")
+            st.caption((step.note + " · " if step.note else "")
+                       + "The teacher moves through the list; your page follows.")
+        return step
     present = presenter.on()
     prev_id, next_id = lectures.neighbours(step.id)
 

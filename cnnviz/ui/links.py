@@ -149,14 +149,21 @@ def start() -> None:
     st.session_state[_INITIAL] = initial
 
 
-def reopen() -> None:
+def reopen(query: Mapping[str, str] | None = None) -> None:
     """Open the URL's current query as a fresh link in this session (class mode's follow).
 
     The values are checked as when a session opens a link; manual values are
-    read back once through :func:`incoming`.
+    read back once through :func:`incoming`. ``query``: the link being opened, when
+    the URL cannot say it yet (a value bound to a widget reaches the URL through
+    the widget, later in the run); its values are checked the same way.
     """
     st.session_state.pop(_OPENED, None)
     start()
+    if query is not None:
+        st.session_state[_INITIAL] = {
+            name: value for name, value in list(query.items())[:MAX_PARAMS]
+            if len(name) <= 40 and len(value) <= MAX_VALUE_CHARS and name != k.NO_PAGE
+            and _number_problem(value) is None}
 
 
 #: A number as a link writes it: ASCII digits, an optional sign, point and exponent.

@@ -89,6 +89,8 @@ def test_a_student_follows_page_and_settings():
     assert [t.value for t in student.title] == ["Pooling"]
     assert student.number_input(key="pl_kh").value == 3
     assert student.query_params["room"] == [code] or student.query_params["room"] == code
+    # The nickname box still shows the nickname after the switch (it showed an empty box).
+    assert student.text_input(key="class_name_in").value == student.session_state[classroom.NAME]
 
 
 def test_break_away_back_and_bring_everyone_back():
@@ -437,3 +439,178 @@ def test_the_room_answer_box_is_told_apart_from_the_pages_own():
     room_box = student.text_input(key=f"class_answer_{room.qid}")
     assert labels.count(room_box.label) == 1, labels
     assert "class" in room_box.label.lower()
+def _query(at: AppTest) -> dict[str, str]:
+    """The session's link as its last run left it (what the browser's address bar shows)."""
+    return {n: (v[-1] if isinstance(v, list) else v) for n, v in dict(at.query_params).items()}
+
+
+def test_the_students_address_follows_the_teacher_and_back_to_a_default():
+    """The student's link is the teacher's (plus the room): a copied link or a reload is the
+    teacher's view. A setting the teacher puts back to its default goes back on the student's
+    widget too (it used to stay at the old value in the browser while the page computed with
+    the default), and the class's own ``room`` is never reported as an unknown setting."""
+    teacher, code = start("pages/pooling.py")
+    key = teacher.session_state[classroom.KEY]
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    teacher.number_input(key="pl_kh").set_value(3)
+    teacher.query_params["pl_kh"] = "3"
+    ok(teacher.run())
+    ok(student.run())
+    assert student.number_input(key="pl_kh").value == 3
+    assert _query(student) == {"pl_kh": "3", "room": code}
+    assert "was ignored" not in page_text(student)
+    # Back to the default: the teacher's link drops pl_kh.
+    teacher.number_input(key="pl_kh").set_value(2)
+    del teacher.query_params["pl_kh"]
+    ok(teacher.run())
+    ok(student.run())
+    assert student.number_input(key="pl_kh").value == 2
+    assert student.session_state["pl_kh"] == 2
+    assert "size **2 × 2**" in page_text(student)
+    assert _query(student) == {"room": code}
+    assert "was ignored" not in page_text(student)
+    # Explore alone: the student's link is its own again; the teacher's changes stay away.
+    ok(student.button(key="class_break").click().run())
+    teacher.number_input(key="pl_kh").set_value(4)
+    teacher.query_params["pl_kh"] = "4"
+    ok(teacher.run())
+    ok(student.run())
+    assert student.number_input(key="pl_kh").value == 2
+    assert _query(student) == {"room": code}
+    assert key not in str(_query(student)) and "teach" not in _query(student)
+
+
+def test_a_lecture_list_is_followed_as_a_list():
+    """The teacher walks a lecture list (Next is a new page load: a new session, which takes
+    control back by the tab's key); the students see the list's place and the item's view,
+    without Previous / Next of their own; one who explored away comes back to the teacher's
+    current item."""
+    from cnnviz.lessons import lectures
+
+    item5, item6 = lectures.find("002.5"), lectures.find("002.6")
+    teacher, code = start()
+    key = teacher.session_state[classroom.KEY]
+    teacher = session("pages/pooling.py",
+                      query={**lectures.link_query(item5), "teach": f"{code}.{key}"})
+    assert teacher.session_state[classroom.ROLE] == "teacher"
+    ok(teacher.run())
+    a, b = student_of(code), student_of(code)
+    for s in (a, b):
+        ok(s.run())
+        ok(s.run())
+        assert [t.value for t in s.title] == ["Pooling"]
+        assert f"Lecture 002 · 5 of 6: {item5.title}" in page_text(s)
+        assert "The teacher moves through the list" in page_text(s)
+        assert _query(s)["ex"] == "002.5" and _query(s)["room"] == code
+    assert not a.get("bidi_component") or all(
+        "lecture_nav" not in str(c.proto) for c in a.get("bidi_component"))
+    assert "The teacher moves through the list" not in page_text(teacher)
+    # Student a explores away; the teacher goes Next (a fresh page with the tab's key).
+    ok(a.button(key="class_break").click().run())
+    teacher = session("pages/shapes.py",
+                      query={**lectures.link_query(item6), "teach": f"{code}.{key}"})
+    ok(teacher.run())
+    ok(b.run())
+    ok(b.run())
+    assert [t.value for t in b.title] == ["Shapes and parameters"]
+    assert f"Lecture 002 · 6 of 6: {item6.title}" in page_text(b)
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Pooling"]
+    assert f"Lecture 002 · 6 of 6: {item6.title}" in page_text(a)  # "The teacher is on: …"
+    ok(a.button(key="class_back").click().run())
+    ok(a.run())
+    assert [t.value for t in a.title] == ["Shapes and parameters"]
+    assert f"Lecture 002 · 6 of 6: {item6.title}" in page_text(a)
+    assert _query(a)["ex"] == "002.6"
+
+
+def test_any_param_of_the_teachers_link_reaches_the_student():
+    """Follow carries the page and its whole query string, whatever the names: Step by
+    step's step, and a name the app does not know yet (``play``, whether the animation
+    plays, comes from another branch) are published and applied without a list of names."""
+    teacher, code = start("pages/animation.py")
+    key = teacher.session_state[classroom.KEY]
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    # The teacher's tab at step 6 (a link, as a reload opens it), then the browser adds a
+    # value of its own to the address.
+    teacher = session("pages/animation.py", query={"step": "5", "teach": f"{code}.{key}"})
+    teacher.query_params["play"] = "true"
+    ok(teacher.run())
+    view = class_push.shared_store().room(code).view
+    assert view["query"]["step"] == "5" and view["query"]["play"] == "true"
+    ok(student.run())
+    applied = json.loads(student.session_state[classroom.VIEW])
+    assert applied["query"]["play"] == "true" and applied["query"]["step"] == "5"
+    assert student.session_state["_anim_step"] == 5
+    assert "step 6" in page_text(student).lower() or _query(student).get("step") == "5"
+
+
+def test_a_sidebar_setting_follows_across_a_page_switch():
+    """The image source (a sidebar widget on every page) in the teacher's link, then another
+    page: the student's switch to it carried a value bound to a widget, which Streamlit
+    refuses to set by hand, and the student's page crashed."""
+    teacher, code = start()
+    student = student_of(code)
+    ok(student.run())
+    teacher.radio(key="src").set_value("Pattern")
+    teacher.query_params["src"] = "Pattern"
+    ok(teacher.run())
+    ok(student.run())
+    assert student.radio(key="src").value == "Pattern"
+    teacher.switch_page("pages/pooling.py").run()
+    ok(teacher.run())
+    assert teacher.query_params["src"] in ("Pattern", ["Pattern"])
+    ok(student.run())
+    ok(student.run())
+    assert [t.value for t in student.title] == ["Pooling"]
+    assert student.radio(key="src").value == "Pattern"
+    assert _query(student)["src"] == "Pattern" and _query(student)["room"] == code
+
+
+def test_a_reloaded_student_comes_back_as_itself():
+    """A student's address holds ``room=CODE``, so a reload joins afresh by the link; the
+    tab's own place (sessionStorage, sent by the listener) then brings back the same student,
+    nickname and choice to explore alone, and the fresh id leaves: the count stays right.
+    Before, every reload counted one more student under a new nickname, following again."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.button(key="class_break").click().run())
+    saved = json.dumps({"code": code, "sid": student.session_state[classroom.SID],
+                        "name": student.session_state[classroom.NAME], "follow": False})
+    reloaded = session("pages/pooling.py", query={"room": code})  # the reload: the link joins
+    assert class_push.shared_store().room(code).students == 2
+    reloaded.session_state["_class_restore"] = saved  # what the listener sends
+    ok(reloaded.run())
+    assert reloaded.session_state[classroom.SID] == student.session_state[classroom.SID]
+    assert reloaded.session_state[classroom.NAME] == student.session_state[classroom.NAME]
+    assert class_push.shared_store().room(code).students == 1
+    assert "you explore on your own" in page_text(reloaded)
+    # The tab's own place sent again (the listener drawn anew) changes nothing.
+    reloaded.session_state["_class_restore"] = saved
+    ok(reloaded.run())
+    assert class_push.shared_store().room(code).students == 1
+
+
+def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
+    """A setting the student changed while exploring, which the teacher never touched, goes
+    back to the teacher's (its default): the dropped value used to come back from the
+    student's own address. The tab is also told to load the teacher's address afresh, so
+    the browser's widget shows it."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.number_input(key="pl_kw").set_value(3)
+    student.query_params["pl_kw"] = "3"
+    ok(student.run())
+    assert student.session_state["pl_kw"] == 3
+    ok(student.button(key="class_back").click().run())
+    ok(student.run())
+    assert student.session_state["pl_kw"] == 2
+    assert "size **2 × 2**" in page_text(student)
+    assert "pl_kw" not in _query(student) and _query(student)["room"] == code

@@ -173,7 +173,9 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     answer.fill("3")  # a number: the question asks for one output value
     phone.get_by_role("button", name="Send my answer").click()
     phone.get_by_text("Sent:").first.wait_for(timeout=15_000)
-    teacher.get_by_text("1 of 1 answered").first.wait_for(timeout=15_000)
+    # Counted live on the teacher's page itself (not only in the sidebar's counter).
+    teacher.locator("[data-testid='stMain']").get_by_text("1 of 1 answered").first.wait_for(
+        timeout=15_000)
     teacher.get_by_role("button", name="Reveal").click()
     phone.get_by_text("The answer:").first.wait_for(timeout=15_000)
     assert axe_violations(phone) == []  # the student's bar, the question, the reveal
@@ -267,3 +269,97 @@ def test_the_results_csv_holds_answers_sent_after_the_teachers_last_rerun(class_
     assert f"{name},7," in text, text
     teacher_ctx.close()
     student_ctx.close()
+def _address(pg) -> str:
+    """The address bar as the browser has it now (Playwright's page.url can lag a pushState)."""
+    return pg.evaluate("location.pathname + location.search")
+
+
+def _wait_address(pg, *parts: str, timeout: float = 40.0) -> str:
+    pg.wait_for_function(
+        "parts => parts.every(p => (location.pathname + location.search).includes(p))",
+        arg=list(parts), polling=100, timeout=timeout * 1000)
+    return _address(pg)
+
+
+def test_the_address_bar_and_a_lecture_list_follow(class_url, chromium):
+    """The student's address bar shows the teacher's page and query string plus its own room
+    (never the key); a setting put back to its default is shown back on the student's widget;
+    a lecture list is followed item by item with its place shown; a student who explores
+    keeps an address of their own and comes back to the teacher's current item; a reload
+    keeps the same student."""
+    from cnnviz.data import rooms
+
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    code = _start_class(teacher, class_url)
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    student = ctx.new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{class_url}/?room={code}")
+    _wait_title(student, "Pooling", timeout=30)
+    wait_for_app(student, "you follow the teacher")
+    store = rooms.SQLiteStore(Path(_data_dir(class_url)) / "rooms.sqlite3")
+    kh = "input[aria-label='Pool size rows k_H']"
+    for value in ("3", "2"):  # 2 is the default: the teacher's link drops it
+        box = teacher.locator(kh).first
+        box.fill(value)
+        box.press("Enter")
+        wait_for_app(teacher, "Pooling")
+        student.wait_for_function(
+            "([sel, v]) => document.querySelector(sel) && document.querySelector(sel).value === v",
+            arg=[kh, value], polling=100, timeout=40_000)
+    _wait_address(student, "/pooling", f"room={code}")
+    assert "pl_kh" not in _address(student)
+    # Alone, the student changes what the teacher never touched; Back undoes it on screen.
+    student.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(student, "The teacher is on")
+    kw = "input[aria-label='Pool size cols k_W']"
+    student.locator(kw).first.fill("3")
+    student.locator(kw).first.press("Enter")
+    _wait_address(student, "pl_kw=3", f"room={code}")
+    student.get_by_role("button", name="Back to the teacher").click()
+    student.wait_for_function(
+        "sel => document.querySelector(sel) && document.querySelector(sel).value === '2'"
+        " && !location.search.includes('pl_kw')", arg=kw, polling=100, timeout=40_000)
+    wait_for_app(student, "you follow the teacher")
+
+    # A lecture list's item, opened by its link in the teacher's tab (a reload keeps control).
+    teacher.goto(f"{class_url}/pooling?src=Lecture&lecture=max_pool_4x4&ex=002.5")
+    wait_for_app(teacher, "Lecture 002 · 5 of 6")
+    student.get_by_text("Lecture 002 · 5 of 6").first.wait_for(timeout=40_000)
+    address = _wait_address(student, "/pooling", "ex=002.5", "src=Lecture", f"room={code}")
+    assert "teach" not in address
+    wait_for_app(student, "The teacher moves through the list")
+    assert student.get_by_test_id("lecture-next").count() == 0  # the teacher walks the list
+    screenshot(student, "class_student_lecture")
+    teacher.get_by_test_id("lecture-next").click()  # Next: lecture 002's item 6, another page
+    wait_for_app(teacher, "Lecture 002 · 6 of 6")
+    _wait_title(student, "Shapes and parameters")
+    student.get_by_text("Lecture 002 · 6 of 6").first.wait_for(timeout=40_000)
+    _wait_address(student, "/shapes", "ex=002.6", f"room={code}")
+
+    # Exploring alone: the address is the student's own; Back lands on the teacher's item.
+    student.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(student, "The teacher is on")
+    student.get_by_role("link", name="Receptive field").first.click()
+    _wait_title(student, "Receptive field")
+    teacher.get_by_test_id("lecture-next").click()  # lecture 003's first item
+    wait_for_app(teacher, "Lecture 003 · 1 of")
+    student.get_by_text("Lecture 003 · 1 of").first.wait_for(timeout=40_000)  # teacher is on
+    assert "/receptive_field" in _address(student) and "ex=" not in _address(student)
+    student.get_by_role("button", name="Back to the teacher").click()
+    student.get_by_text("The teacher moves through the list").first.wait_for(timeout=40_000)
+    _wait_address(student, "ex=003.1", f"room={code}")
+
+    # A reload: the same student, still following, counted once.
+    name = store.room(code).students
+    student.reload()
+    wait_for_app(student, "you follow the teacher")
+    student.get_by_text("Lecture 003 · 1 of").first.wait_for(timeout=40_000)
+    student.wait_for_timeout(1500)
+    assert store.room(code).students == name == 1
+    for pg in (teacher, student):
+        assert no_exception_box(pg) == []
+    teacher_ctx.close()
+    ctx.close()

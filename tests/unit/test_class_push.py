@@ -158,3 +158,30 @@ def test_a_since_that_is_no_plain_number_starts_from_zero_instead_of_failing():
         response = _run(hub.endpoint(Request(scope)))
         assert response.status_code == 200, since
         assert response.media_type == "text/event-stream"
+def test_an_outage_is_told_once():
+    """The stream's own first read and the room's watcher both find the store down: the
+    listener is told once, not once per read (the test above failed 1 run in 4 on it)."""
+    store = FakeStore()
+    hub = class_push.Hub(store, poll=0.01)
+
+    async def scenario():
+        store.down = True
+        got = []
+        stream = hub.stream("ABCDEF", 1)
+
+        async def read():
+            async for chunk in stream:
+                if chunk.startswith("event:"):
+                    got.append(chunk)
+                    if "version" in chunk:
+                        return
+
+        task = asyncio.ensure_future(read())
+        await asyncio.sleep(0.2)  # several watcher reads, all down
+        store.down = False
+        store.versions["ABCDEF"] = 3
+        await asyncio.wait_for(task, 5)
+        await stream.aclose()
+        return got
+
+    assert _run(scenario()) == ["event: down\ndata: 0\n\n", "event: version\ndata: 3\n\n"]

@@ -373,3 +373,20 @@ def test_a_long_code_is_not_said_to_have_twenty_characters():
         rooms.clean_code("A" * 62)
     with pytest.raises(ValueError, match="this has more than 100"):
         rooms.clean_code("A" * 5000)
+def test_a_student_who_has_not_answered_can_leave(store):
+    """A reloaded tab first joins under a fresh id; when the tab's own id comes back, the
+    fresh one leaves, so the count stays the number of students in the room."""
+    key = rooms.new_key()
+    code = store.create(key)
+    assert store.join(code, "own", "Blue Heron 17") == "ok"
+    assert store.join(code, "fresh", "Red Fox 3") == "ok"
+    assert store.room(code).students == 2
+    assert store.leave(code, "fresh")
+    assert store.room(code).students == 1
+    assert not store.leave(code, "fresh") and not store.leave(code, "nobody")
+    qid = store.ask(code, key, {"kind": "shape", "seed": 1, "level": 1})
+    assert store.answer(code, "own", qid, "4x4", True) == "ok"
+    assert not store.leave(code, "own")  # an answer stays counted
+    assert store.room(code).students == 1
+    store.end(code, key)
+    assert not store.leave(code, "own")
