@@ -15,7 +15,11 @@ from it. Redis pub/sub is not used: it keeps nothing.
 
 The route is read-only (GET; anything else is 405) and sends version numbers
 only: never the view, the key, a question or a name. A room code that is not
-well formed is a 404, so the route reads nothing for it.
+well formed is a 404, so the route reads nothing for it. A well-formed code of
+no room is told "gone", so the route could tell live codes from dead ones: a
+client that asks about :data:`MISSES_ALLOWED` missing rooms within
+:data:`MISS_WINDOW` seconds gets 429 for every code until the window passes,
+as a session gets a limit on wrong codes typed into the join box.
 
 No Streamlit import: the route runs on the server's event loop, beside
 Streamlit's own routes.
@@ -26,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -43,6 +48,11 @@ PATH = "/api/class/{code}/events"
 POLL = 0.25
 #: Seconds between keep-alive comments (proxies close idle streams).
 KEEPALIVE = 15.0
+#: Missing rooms one client may ask about per :data:`MISS_WINDOW` seconds (then 429).
+MISSES_ALLOWED = 20
+MISS_WINDOW = 60.0
+#: Clients whose misses are remembered at most (the oldest are forgotten first).
+_MISS_CLIENTS = 10_000
 
 _store_lock = threading.Lock()
 _store: rooms.RoomStore | None = None
@@ -67,6 +77,30 @@ class Hub:
         self.wakeups: dict[str, asyncio.Event] = {}
         self.tasks: dict[str, asyncio.Task] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.misses: dict[str, list[float]] = {}  # client → times it asked for no room
+
+    @staticmethod
+    def client(request: Request) -> str:
+        """Who asks: the peer, or behind a proxy on loopback (deploy/'s nginx) the address
+        it added last to X-Forwarded-For (one a client sends itself comes before it)."""
+        peer = request.client.host if request.client else ""
+        forwarded = request.headers.get("x-forwarded-for", "")
+        if forwarded and peer in ("127.0.0.1", "::1"):
+            return forwarded.split(",")[-1].strip()[:64]
+        return peer
+
+    def _limited(self, client: str, now: float) -> bool:
+        recent = [t for t in self.misses.get(client, ()) if now - t < MISS_WINDOW]
+        if recent:
+            self.misses[client] = recent
+        else:
+            self.misses.pop(client, None)
+        return len(recent) >= MISSES_ALLOWED
+
+    def _missed(self, client: str, now: float) -> None:
+        self.misses.setdefault(client, []).append(now)
+        while len(self.misses) > _MISS_CLIENTS:
+            del self.misses[next(iter(self.misses))]
 
     @property
     def store(self) -> rooms.RoomStore:
@@ -101,15 +135,19 @@ class Hub:
             with contextlib.suppress(RuntimeError):  # the loop is closing
                 loop.call_soon_threadsafe(wake.set)
 
-    async def stream(self, code: str, since: int) -> AsyncIterator[str]:
-        """Server-sent events for one listener: ``version`` (a number), ``gone``, ``down``."""
+    async def stream(self, code: str, since: int,
+                     first: int | None | str = "unread") -> AsyncIterator[str]:
+        """Server-sent events for one listener: ``version`` (a number), ``gone``, ``down``.
+
+        ``first``: the room's state as the endpoint just read it (else read here)."""
         self.loop = asyncio.get_running_loop()
         queue: asyncio.Queue = asyncio.Queue()
         self.listeners.setdefault(code, set()).add(queue)
         if code not in self.tasks:
             self.wakeups[code] = asyncio.Event()
             self.tasks[code] = asyncio.create_task(self._watch(code))
-        queue.put_nowait(await self._read(code))  # where the room is now, for this listener
+        # Where the room is now, for this listener.
+        queue.put_nowait(await self._read(code) if first == "unread" else first)
         told_down = False  # the stream's own read and the watcher's may both find it down
         try:
             yield "retry: 1000\n\n"
@@ -149,8 +187,14 @@ class Hub:
         # ASCII digits only: str.isdigit() is also true for "²", which int() refuses.
         plain = since_text.isascii() and since_text.isdigit() and len(since_text) < 12
         since = int(since_text) if plain else 0
+        client, now = self.client(request), time.monotonic()
+        if self._limited(client, now):
+            return PlainTextResponse("too many tries: wait a minute", status_code=429)
+        first = await self._read(code)
+        if first is None:
+            self._missed(client, now)
         return StreamingResponse(
-            self.stream(code, since), media_type="text/event-stream",
+            self.stream(code, since, first), media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 

@@ -185,3 +185,35 @@ def test_an_outage_is_told_once():
         return got
 
     assert _run(scenario()) == ["event: down\ndata: 0\n\n", "event: version\ndata: 3\n\n"]
+
+
+def _get(hub, code, client="203.0.113.7", forwarded=None):
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    scope = {"type": "http", "method": "GET", "path": f"/api/class/{code}/events",
+             "path_params": {"code": code}, "query_string": b"since=0", "headers": headers,
+             "client": (client, 5555)}
+    return _run(hub.endpoint(Request(scope)))
+
+
+def test_the_route_is_no_oracle_for_room_codes():
+    """Missing rooms are told "gone", so a client sweeping codes would learn the live
+    ones: after MISSES_ALLOWED misses it gets 429 for every code, live ones too, and
+    other clients (even behind the same proxy) are not held back."""
+    store = FakeStore()  # ABCDEF is live
+    hub = class_push.Hub(store)
+    allowed = class_push.MISSES_ALLOWED
+    codes = [f"ABC{a}{b}{c}" for a in "GHJ" for b in "KMN" for c in "PQR"][:allowed]
+    assert [_get(hub, code).status_code for code in codes] == [200] * len(codes)
+    assert _get(hub, "ZZZZZZ").status_code == 429
+    assert _get(hub, "ABCDEF").status_code == 429  # no answer tells a live code apart
+    assert _get(hub, "ABCDEF", client="198.51.100.9").status_code == 200
+    # Behind deploy/'s nginx (peer on loopback) each client counts apart, by the address
+    # nginx adds last; one the client wrote itself in front of it changes nothing.
+    for code in codes:
+        _get(hub, code, client="127.0.0.1", forwarded="1.1.1.1, 192.0.2.5")
+    spoofed = _get(hub, "ABCDEF", client="127.0.0.1", forwarded="9.9.9.9, 192.0.2.5")
+    assert spoofed.status_code == 429
+    assert _get(hub, "ABCDEF", client="127.0.0.1", forwarded="192.0.2.6").status_code == 200
+    # A live room's listeners are not counted, however many.
+    for _ in range(3 * class_push.MISSES_ALLOWED):
+        assert _get(hub, "ABCDEF", client="192.0.2.77").status_code == 200
