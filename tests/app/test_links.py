@@ -434,3 +434,22 @@ def test_a_step_in_a_link_with_other_digits_is_refused_in_the_apps_words(
     notices = _notices(at)
     assert f"`{name}={value}` was ignored (" in notices, notices
     assert "invalid literal" not in notices and "base 10" not in notices
+
+
+def test_a_bound_value_the_browser_did_not_write_reaches_the_link(open_page):
+    """A browser whose binding of a widget was lost (the widget moved on the page: Step
+    by step in presenter mode) does not write its change into the link; AppTest never
+    writes one. The run sets the value again, and Streamlit writes it (issue 18: the
+    presenter test's `animate=Pooling` never reached the link)."""
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "digit_one"})
+    assert "animate" not in at.query_params
+    at.radio(key="animate").set_value("Pooling").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params.get("animate") == "Pooling", at.query_params
+    # Back to the default: out of the link again.
+    at.radio(key="animate").set_value("Convolution").run()
+    assert "animate" not in at.query_params, at.query_params
+    # A sidebar widget too (a page's run, not a fragment's): presenter mode.
+    at.toggle(key="present").set_value(True).run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params.get("present") == "true", at.query_params

@@ -195,3 +195,64 @@ def test_pooling_labels_are_not_cut_on_a_projector(projector, app_url):
     pg.get_by_text("Stride s = pool size").first.wait_for()
     assert pg.evaluate(_CUT_LABELS) == []
     _shot(pg, "pooling_labels")
+
+
+def test_a_setting_moved_by_presenter_mode_still_reaches_the_link(projector, app_url):
+    """The flaky presenter test's cause, made certain.
+
+    Presenter mode puts Step by step's settings below the animation: each bound widget
+    arrives at its new place while its old copy is still on the page. The browser keeps
+    bindings by widget id, and when the old copy leaves in a later render it unregisters
+    that id, so the moved widget's changes are no longer written into the link
+    (`animate=Pooling` never arrived, in about half the runs). Here the server's messages
+    after the moved "Animate" radio are held back for a moment, so that the old copy
+    always leaves in a later render. The change must still reach the link.
+    """
+    import re as _re
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    pg = projector
+    state: dict = {"split": False, "held": [], "passed": False, "ws": None}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            if state["passed"]:
+                state["held"].append(message)
+                return
+            ws.send(message)
+            if state["split"] and isinstance(message, bytes | bytearray):
+                msg = ForwardMsg()
+                msg.ParseFromString(bytes(message))
+                if (msg.WhichOneof("type") == "delta"
+                        and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "radio"
+                        and msg.delta.new_element.radio.label == "Animate"):
+                    state["passed"] = True  # the moved radio is drawn; hold the rest
+
+        server.on_message(from_server)
+        ws.on_message(lambda message: server.send(message))
+        state["ws"] = ws
+
+    pg.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
+    _open(pg, f"{app_url}/animation?{LECTURES['digit']}", "Step by step")
+    state["split"] = True
+    pg.get_by_text("Presenter mode").first.click()
+    for _ in range(200):
+        if state["passed"]:
+            break
+        pg.wait_for_timeout(50)
+    assert state["passed"], "the moved Animate radio never came"
+    pg.wait_for_timeout(600)  # the browser draws it, with its old copy still there
+    state["split"] = state["passed"] = False
+    for message in state["held"]:
+        state["ws"].send(message)
+    state["held"].clear()
+    pg.wait_for_url("**present=true**")
+    wait_for_app(pg, "Step by step")
+    pg.locator('[data-testid="stRadio"]').filter(has_text="Animate").get_by_text(
+        "Pooling", exact=True).click()
+    pg.get_by_text("Pool stride").first.wait_for()
+    pg.wait_for_url("**animate=Pooling**", timeout=10_000)
