@@ -43,6 +43,7 @@ T = TypeVar("T")
 KERNEL = "k"
 STEP = "step"
 SPEED = "speed"
+PLAY = "play"  # Step by step plays: "1", or absent
 SLICES = "w"  # the colour page's three filter slices, when not their presets
 
 #: A link value longer than this is refused unread (a 16 × 16 table fits easily).
@@ -189,6 +190,11 @@ def opening() -> Mapping[str, str]:
     read a value for use with :func:`incoming` or :func:`linked`.
     """
     return dict(st.session_state.get(_INITIAL) or {})
+
+
+def is_opening() -> bool:
+    """Whether this run opens a link: a session's first run, or class mode's follow."""
+    return st.session_state.get(_INITIAL) is not None
 
 
 def incoming(name: str) -> str | None:

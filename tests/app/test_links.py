@@ -453,3 +453,27 @@ def test_a_bound_value_the_browser_did_not_write_reaches_the_link(open_page):
     at.toggle(key="present").set_value(True).run()
     assert not at.exception, exceptions(at)
     assert at.query_params.get("present") == "true", at.query_params
+
+
+def test_step_by_step_plays_from_a_link(open_page):
+    """Whether it plays is part of the view's link (issue 18/20: class mode's follow carries it)."""
+    at = open_page("pages/animation.py", query={
+        "src": "Lecture", "lecture": "digit_one", "step": "3", "play": "1"})
+    assert not at.exception, exceptions(at)
+    data = _bidi(at)
+    assert data["start"] == 3 and data["playing"] is True and data["play"] == [1, True]
+    assert at.query_params["play"] == "1" and at.query_params["step"] == "3"
+    at.run()  # a rerun opens no link: no new play command, the link keeps play=1
+    assert _bidi(at)["play"] == [1, True] and at.query_params["play"] == "1"
+    # A still view's link leaves it out, and says so to the browser (a follow pauses).
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "digit_one"})
+    data = _bidi(at)
+    assert data["playing"] is False and data["play"] == [1, False]
+    assert "play" not in at.query_params
+
+
+def test_a_play_value_other_than_1_is_refused_with_a_notice(open_page):
+    at = open_page("pages/animation.py", query={"play": "yes"})
+    assert not at.exception, exceptions(at)
+    assert _bidi(at)["playing"] is False and "play" not in at.query_params
+    assert any("play=yes" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -185,6 +185,11 @@ export class EquationView {
     this.el.sr.textContent = caption(P, k);
   }
 
+  /** The caption while playing: from which step, and how to stop. */
+  announcePlaying(P, k) {
+    this.el.sr.textContent = `Playing from step ${k + 1} of ${P.n_steps}. Space pauses.`;
+  }
+
   error(message) {
     this.el.eq.textContent = message;
   }

@@ -231,6 +231,8 @@ class Animator {
       start: Number.isInteger(data.start) ? data.start : null,
       goto: Array.isArray(data.goto) ? data.goto : null,
       speed: opts.speed || null,
+      play: Array.isArray(data.play) ? data.play : null,
+      playing: data.playing === true,
     });
     // Presenter mode: the animation takes the keyboard as the page opens.
     if (opts.present === true && !this.focusedOnLoad) {
@@ -299,6 +301,9 @@ class Animator {
     b.setAttribute("aria-label", on ? "Pause (Space)" : "Play (Space)");
     b.setAttribute("aria-pressed", on ? "true" : "false");
     this.el.box.dataset.playing = on ? "true" : "false";
+    // The caption says it plays (once: the played steps are not read out one by one);
+    // a pause announces the step it rests on.
+    if (on && this.P) this.equation.announcePlaying(this.P, this.driver.step);
   }
 
   report(view) {
