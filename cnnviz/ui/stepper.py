@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 
 import numpy as np
 import streamlit as st
@@ -34,6 +36,7 @@ _GOTO = "_anim_goto"  # (seq, step): the last move Python asked for (jump_to)
 _PLAYING = "_anim_playing"  # whether it plays, as last reported (or as a link said)
 _PLAY = "_anim_play"  # (seq, on): the last link's play state, applied once per seq
 VIEW = "anim_view"  # the animation's key: its state value is the view the browser reported
+_PLAY_SEQ = itertools.count(int(time.time() * 1000))  # play commands' numbers, never reused
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
@@ -102,7 +105,8 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     if links.is_opening():  # a link says whether the view plays (class mode's follow too)
         on = bool(links.linked(links.PLAY, play_of))
         st.session_state[_PLAYING] = on
-        st.session_state[_PLAY] = (int(st.session_state.get(_PLAY, (0, False))[0]) + 1, on)
+        # A number no earlier command had, also after class mode's follow cleared the state.
+        st.session_state[_PLAY] = (next(_PLAY_SEQ), on)
     speed = links.linked(links.SPEED, speed_of)
     if speed is not None:
         st.session_state[_SPEED] = speed

@@ -392,3 +392,32 @@ def test_the_teachers_upload_goes_to_the_room():
     assert student.radio(key="src").value == "Upload"
     assert "20 × 30" in page_text(student)
     assert "This link was made with an uploaded image" not in page_text(student)
+
+
+def test_students_follow_whether_step_by_step_plays():
+    """The teacher plays the animation (the browser's report says so): the teacher's link
+    says play=1, and each student's animation is told to play; a pause follows too."""
+    from cnnviz.ui import stepper
+
+    from .conftest import animators
+
+    def sent(at: AppTest) -> dict:
+        (element,) = animators(at)
+        return json.loads(element.proto.json)
+
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    teacher.session_state[stepper._PLAYING] = True  # as the animator's report sets it
+    ok(teacher.run())
+    assert teacher.query_params["play"] == "1"
+    ok(student.run())  # woken: the teacher's view, play=1 in it
+    data = sent(student)
+    assert data["play"][1] is True and data["playing"] is True, data
+    first = data["play"][0]
+    teacher.session_state[stepper._PLAYING] = False  # the teacher pauses
+    ok(teacher.run())
+    assert "play" not in teacher.query_params
+    ok(student.run())
+    data = sent(student)
+    assert data["play"][1] is False and data["play"][0] != first, data
