@@ -256,3 +256,40 @@ def test_a_setting_moved_by_presenter_mode_still_reaches_the_link(projector, app
         "Pooling", exact=True).click()
     pg.get_by_text("Pool stride").first.wait_for()
     pg.wait_for_url("**animate=Pooling**", timeout=10_000)
+
+
+def test_a_colour_volume_shows_one_channel_beside_its_partial_sum(projector, app_url):
+    """Lecture 004's "another image" (10 × 10 × 3) on Step by step at 1280 × 720: three
+    channels beside the output would print their numbers below the presenter minimum, so
+    one channel at a time, with its products and partial sum and the sum of the partial
+    sums, all on the first screen; the switch shows the others."""
+    pg = projector
+    _open(pg, f"{app_url}/animation?src=Lecture&lecture=another_image&present=true",
+          "Step by step")
+    box = pg.locator(".cnv").first
+    assert box.get_attribute("data-channel") == "R"
+    sizes = _numbers(pg)
+    assert sizes["numbersIn"] and sizes["numbersOut"], sizes
+    assert min(sizes["input"], sizes["output"]) >= 14, sizes  # NUMBER_FIT's presenter minimum
+    for name in ("cnnviz-input", "cnnviz-output", "cnnviz-equation", "cnnviz-channels"):
+        assert _inside(pg.get_by_test_id(name).first.bounding_box()), name
+    lines = pg.get_by_test_id("cnnviz-equation").inner_text().splitlines()
+    assert lines[0].startswith("R:") and lines[0].endswith("= -448"), lines
+    assert lines[1] == "R + G + B: -448 + -91 + 472 + 0 = -67", lines
+    _shot(pg, "step_another_image_R")
+    channels = pg.get_by_test_id("cnnviz-channels")
+    channels.get_by_role("button", name="Show the green channel and its partial sum").click()
+    assert box.get_attribute("data-channel") == "G"
+    lines = pg.get_by_test_id("cnnviz-equation").inner_text().splitlines()
+    assert lines[0].startswith("G:") and lines[0].endswith("= -91"), lines
+    assert channels.get_by_role("button", name="Show the green channel and its partial sum"
+                                ).get_attribute("aria-pressed") == "true"
+    assert _inside(pg.get_by_test_id("cnnviz-equation").first.bounding_box())
+    # A step keeps the channel: the next window's green products.
+    pg.get_by_role("button", name="Step forward (Right arrow)").click()
+    assert pg.get_by_test_id("cnnviz-equation").inner_text().startswith("G:")
+    # All three side by side again, each with its line.
+    channels.get_by_role("button", name="Show the three channels side by side").click()
+    assert box.get_attribute("data-channel") == "all"
+    text = pg.get_by_test_id("cnnviz-equation").inner_text()
+    assert "R:" in text and "G:" in text and "B:" in text
