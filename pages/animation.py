@@ -101,7 +101,8 @@ def step_by_step(source: sources.Source | None) -> None:
             motion = stepper.motion()
         with stage_slot:
             animator(payload, key=stepper.VIEW, start_step=start, goto=stepper.goto(geom.n_steps),
-                     speed=speed, motion=motion, on_change=stepper.on_view)
+                     play=stepper.play(), playing=stepper.playing(), speed=speed, motion=motion,
+                     on_change=stepper.on_view)
         stepper.remember_view()
         if mode == "Convolution":
             predict.predict_panel(grid, filt, cfg, geom.n_steps)

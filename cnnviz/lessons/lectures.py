@@ -222,7 +222,9 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                 ("Another image: R −448, G −91, B 472, total −67", "colour",
                  _lecture(lecture="another_image"),
                  "The transcript's table lost one G value in each of rows 2–9; they are "
-                 "restored (see the sidebar) and all 64 values of the map come out."),
+                 "restored (see the sidebar) and all 64 values of the map come out.",
+                 [("Step by step: one channel beside its partial sum", "animation",
+                   _lecture(lecture="another_image"))]),
                 ("Other filters: horizontal edges, Sobel", "compare",
                  _q(src="Photo", photo="camera", a_k="horizontal_edge_rev", b_k="sobel_x"),
                  "Shade reversal: the same edge from dark to light gives negative values "

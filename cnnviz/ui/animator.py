@@ -17,14 +17,15 @@ here (:mod:`cnnviz.ui.esm`) with the app's palette. A thin page needs one line::
 
 The browser owns the step; Python learns it. State flows back through one
 component state value, ``view``: the browser sends ``{"step", "row", "col",
-"speed", "n"}`` 300 ms after the animation comes to rest (a pause, the end of
-playback, the last of a burst of steps, scrubs or jumps), never per frame nor
-during playback, and only when it differs from what Python was last told
-(``n`` counts the reports, so no two are alike). Python moves the animation
-only when it means to: ``start_step`` is where a new payload starts, and
-``goto=(seq, step)`` moves it once per new ``seq``. Anything else Python sends
-back is never applied, so the echo of an older report cannot pull the screen
-back from presses made since.
+"speed", "playing", "n"}`` 300 ms after the animation comes to rest (a pause, the
+end of playback, the last of a burst of steps, scrubs or jumps) or starts
+playing, never per frame, and only when it differs from what Python was last
+told (``n`` counts the reports, so no two are alike). Python moves the animation
+only when it means to: ``start_step`` is where a new payload starts,
+``goto=(seq, step)`` moves it once per new ``seq``, and ``play=(seq, on)``
+plays or pauses it once per new ``seq`` (a link opened with ``play=1``).
+Anything else Python sends back is never applied, so the echo of an older
+report cannot pull the screen back from presses made since.
 """
 
 from __future__ import annotations
@@ -76,12 +77,15 @@ class AnimatorState:
         The output cell of that step.
     speed : float or None
         Steps per second, once the browser has reported one.
+    playing : bool
+        Whether it plays.
     """
 
     step: int = 0
     row: int = 0
     col: int = 0
     speed: float | None = None
+    playing: bool = False
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ def _state(view: object) -> AnimatorState | None:
     speed = view.get("speed")
     return AnimatorState(step=int(view["step"]), row=int(view.get("row", 0)),
                          col=int(view.get("col", 0)),
-                         speed=float(speed) if isinstance(speed, int | float) else None)
+                         speed=float(speed) if isinstance(speed, int | float) else None,
+                         playing=view.get("playing") is True)
 
 
 def reported(key: str) -> AnimatorState | None:
@@ -132,6 +137,8 @@ def animator(
     height: int | str = "content",
     start_step: int | None = None,
     goto: tuple[int, int] | None = None,
+    play: tuple[int, bool] | None = None,
+    playing: bool = False,
     speed: float | None = None,
     motion: str = "auto",
     on_change: Callable[[], None] | None = None,
@@ -158,6 +165,13 @@ def animator(
     goto : (seq, step), optional, keyword-only
         A move Python asks for: the browser goes to ``step`` once for each new
         ``seq`` (see :func:`cnnviz.ui.stepper.jump_to`).
+    play : (seq, on), optional, keyword-only
+        Whether a link just opened says the animation plays: the browser plays
+        (``on``) or pauses once for each new ``seq``. Under reduced motion a link
+        does not start playback; the browser reports that it does not play.
+    playing : bool, keyword-only
+        Whether the view plays, as Python last heard: where a first load starts
+        (a reload of a playing view plays, reduced motion aside).
     speed : float, optional, keyword-only
         Initial speed in steps per second (0.5 to 20), until the person
         picks one.
@@ -201,6 +215,8 @@ def animator(
         "key": key,
         "start": None if start_step is None else int(start_step),
         "goto": None if goto is None else [int(goto[0]), int(goto[1])],
+        "play": None if play is None else [int(play[0]), bool(play[1])],
+        "playing": bool(playing),
         "options": options,
     }
     result = _component(

@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from . import state as k
 
@@ -43,6 +44,7 @@ T = TypeVar("T")
 KERNEL = "k"
 STEP = "step"
 SPEED = "speed"
+PLAY = "play"  # Step by step plays: "1", or absent
 SLICES = "w"  # the colour page's three filter slices, when not their presets
 
 #: A link value longer than this is refused unread (a 16 × 16 table fits easily).
@@ -57,6 +59,8 @@ _USED = "_link_used"  # manual names a page wrote this run
 _MANUAL = "_link_manual"  # every manual name written in this session
 _CONSUMED = "_link_consumed"  # manual names read from the link in the first run
 _SENT = "_link_sent"  # {name: value}: what put(resend=True) last sent to the browser
+_SEEN = "_link_seen"  # {name: (value, link text)}: widget values and links as the last run ended
+_PAGE_RUN = "_link_page_run"  # set from start() to finish(): a page's run, not a fragment's own
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -105,7 +109,9 @@ def _refuse(name: str, value: object, why: str) -> None:
 def start() -> None:
     """Check the link a session opens with, before any widget reads it (``app.py``)."""
     st.session_state[_USED] = []
+    st.session_state[_PAGE_RUN] = True
     if st.session_state.get(_OPENED):
+        relink()
         return
     # Streamlit turns a number input's link value into an int while it draws the
     # widget, and `inf` raises OverflowError there, inside Streamlit, where no page
@@ -211,6 +217,11 @@ def opening() -> Mapping[str, str]:
     return dict(st.session_state.get(_INITIAL) or {})
 
 
+def is_opening() -> bool:
+    """Whether this run opens a link: a session's first run, or class mode's follow."""
+    return st.session_state.get(_INITIAL) is not None
+
+
 def incoming(name: str) -> str | None:
     """The value the link brought for a manual ``name``, in the session's first run only."""
     initial = st.session_state.get(_INITIAL)
@@ -268,6 +279,96 @@ def put(name: str, value: str | None, *, resend: bool = False) -> None:
         st.query_params.update()  # sends the whole link, without ``name``
 
 
+# ---------------------------------------------------------------- bound widgets' links
+#
+# A widget bound with ``bind="query-params"`` has its new value written into the
+# URL by the browser, by a registry of bindings kept per widget id. When a bound
+# widget moves to another place on the page (presenter mode and a following
+# student put Step by step's settings below the animation; other pages swap their
+# columns), its old copy can leave the page one render after the new one arrived,
+# and removing it unregisters the id: the new copy's binding is gone, and its
+# changes never reach the link (Step by step's "animate=Pooling", issue 18).
+# Streamlit writes a bound value into the link itself when the value is set
+# through ``st.session_state`` (its own fix for reloads), so a run that finds a
+# changed value its link does not show sets it again, before the widget is
+# drawn. (``st.query_params[name] = ...`` raises for a bound name.)
+
+_SIMPLE = (str, int, float, bool)
+
+
+def _plain(value: object) -> bool:
+    """A value a linked widget holds: text, a number, a switch, or a list of them."""
+    if isinstance(value, _SIMPLE):
+        return True
+    return isinstance(value, list | tuple) and all(isinstance(v, _SIMPLE) for v in value)
+
+
+def _link_text(name: str) -> tuple[str, ...] | None:
+    values = st.query_params.get_all(name)
+    return tuple(values) if values else None
+
+
+def _bound(name: str) -> bool:
+    """Whether ``name`` (absent from the link) is bound to a widget: Streamlit refuses
+    to delete a bound name, and says a free one is missing; neither changes anything."""
+    try:
+        del st.query_params[name]
+    except StreamlitAPIException:
+        return True
+    except KeyError:
+        return False
+    return False
+
+
+def remember() -> None:
+    """At the end of a run (a page's or a fragment's): each widget value and its link text."""
+    manual = st.session_state.get(_MANUAL, set())
+    seen = {}
+    for name in list(st.session_state.keys()):
+        if not isinstance(name, str) or name.startswith("_") or name in manual:
+            continue
+        value = st.session_state[name]
+        if _plain(value):
+            seen[name] = (value, _link_text(name))
+    st.session_state[_SEEN] = seen
+
+
+def relink() -> list[str]:
+    """Before the widgets are drawn: set again each bound value the browser did not link.
+
+    A value that changed since the last run while its link text stayed the same
+    was not written by the browser (its binding was lost). Streamlit then writes
+    the value (or removes a default) when the widget is drawn. (A value that did
+    not change but left the link, replaced by an older run's, Streamlit writes
+    back by itself.) Returns the names set again.
+    """
+    seen = st.session_state.get(_SEEN)
+    if not seen:
+        return []
+    again = []
+    for name, (before, text_before) in seen.items():
+        if name not in st.session_state:
+            continue
+        value = st.session_state[name]
+        if not _plain(value) or value == before or _link_text(name) != text_before:
+            continue
+        if text_before is None and not _bound(name):
+            continue  # a widget not in the link, or a value of the app's own
+        try:
+            st.session_state[name] = value
+        except StreamlitAPIException:  # a button's or an upload's: not bound, not settable
+            continue
+        again.append(name)
+    return again
+
+
+def fragment_starts() -> None:
+    """A fragment's body begins (:func:`cnnviz.ui.show.fragment`): in its own rerun, the
+    link is checked as :func:`relink` says (a page's run checked it in :func:`start`)."""
+    if not st.session_state.get(_PAGE_RUN):
+        relink()
+
+
 def _accepted(text: str, value: object) -> bool:
     """Whether a widget's value is what the link said (Streamlit drops what it refuses)."""
     if isinstance(value, bool):
@@ -314,6 +415,8 @@ def finish(slot: Any, *, stopped: str | None = None) -> None:
                 # (2.7 → 2 in a whole-number input): say what the control shows.
                 notice(f"The link's `{shown(name, 20)}={shown(text)}` was ignored (not a value "
                        f"this control takes): it shows `{shown(st.session_state[name])}`.")
+    remember()
+    st.session_state[_PAGE_RUN] = False
     notes = st.session_state.get(_NOTICES)
     if notes:
         with slot:

@@ -15,7 +15,7 @@ from cnnviz.core.text import NUMBERS_MAX_SIDE, exact_digits
 from cnnviz.lessons.formulas import size_latex, size_words
 from cnnviz.plots.figures import numbers_width
 
-from . import charts, presenter, views
+from . import charts, links, presenter, views
 from .cached import grid_figure, image_figure
 
 
@@ -61,11 +61,13 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
     """
     @functools.wraps(func)
     def run(*args, **kwargs) -> None:
+        links.fragment_starts()  # bound values the browser's link did not take are set again
         try:
             func(*args, **kwargs)
         except PageStop as stop:  # app.py's notices ask take_stop() why, after the page
             st.session_state[_STOPPED] = stop.why or "the page's message says why"
         finally:
+            links.remember()  # what the next run compares its link with
             views.refresh()  # the saved view follows the fragment's widgets
             from . import classroom  # here: classroom imports pages' widgets, which import show
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+import time
 
 import numpy as np
 import streamlit as st
@@ -31,7 +33,10 @@ MODE = "animate"
 DEFAULT_SPEED = 2.0
 _STEP, _SPEED = "_anim_step", "_anim_speed"  # where the animation rests, as last reported
 _GOTO = "_anim_goto"  # (seq, step): the last move Python asked for (jump_to)
+_PLAYING = "_anim_playing"  # whether it plays, as last reported (or as a link said)
+_PLAY = "_anim_play"  # (seq, on): the last link's play state, applied once per seq
 VIEW = "anim_view"  # the animation's key: its state value is the view the browser reported
+_PLAY_SEQ = itertools.count(int(time.time() * 1000))  # play commands' numbers, never reused
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
@@ -89,9 +94,19 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
             raise ValueError("speeds run from 0.5 to 20 steps per second")
         return speed
 
+    def play_of(text: str) -> bool:
+        if text != "1":
+            raise ValueError("play=1 plays; leave it out for a still animation")
+        return True
+
     step = links.linked(links.STEP, step_of)
     if step is not None:
         st.session_state[_STEP] = step
+    if links.is_opening():  # a link says whether the view plays (class mode's follow too)
+        on = bool(links.linked(links.PLAY, play_of))
+        st.session_state[_PLAYING] = on
+        # A number no earlier command had, also after class mode's follow cleared the state.
+        st.session_state[_PLAY] = (next(_PLAY_SEQ), on)
     speed = links.linked(links.SPEED, speed_of)
     if speed is not None:
         st.session_state[_SPEED] = speed
@@ -116,6 +131,16 @@ def jump_to(step: int) -> None:
     st.session_state[_GOTO] = (seq, int(step))
 
 
+def play() -> tuple[int, bool] | None:
+    """The last link's play state, as ``(seq, on)`` (None: no link said yet)."""
+    return st.session_state.get(_PLAY)
+
+
+def playing() -> bool:
+    """Whether the animation plays, as last reported (or as the link opened said)."""
+    return bool(st.session_state.get(_PLAYING, False))
+
+
 def goto(n_steps: int) -> tuple[int, int] | None:
     """The last move Python asked for, as ``(seq, step)`` within this grid (None: none yet)."""
     jumped = st.session_state.get(_GOTO)
@@ -130,17 +155,20 @@ def on_view() -> None:
     if view is None:
         return
     st.session_state[_STEP] = view.step
+    st.session_state[_PLAYING] = view.playing
     if view.speed is not None:
         st.session_state[_SPEED] = view.speed
 
 
 def remember_view() -> None:
-    """Put where the animation rests in the link (step 0 and 2 steps/s left out)."""
+    """Put where the animation rests, and whether it plays, in the link (step 0, 2 steps/s
+    and a still animation left out)."""
     step = int(st.session_state.get(_STEP, 0))
     speed = st.session_state.get(_SPEED, DEFAULT_SPEED)
     # Every run sends them: a report queued behind another rerun brings a stale link.
     links.put(links.STEP, str(step) if step else None, resend=True)
     links.put(links.SPEED, None if speed == DEFAULT_SPEED else f"{speed:g}", resend=True)
+    links.put(links.PLAY, "1" if playing() else None, resend=True)
 
 
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:

@@ -614,3 +614,30 @@ def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     assert student.session_state["pl_kw"] == 2
     assert "size **2 × 2**" in page_text(student)
     assert "pl_kw" not in _query(student) and _query(student)["room"] == code
+def test_students_follow_whether_step_by_step_plays():
+    """The teacher plays the animation (the browser's report says so): the teacher's link
+    says play=1, and each student's animation is told to play; a pause follows too."""
+    from cnnviz.ui import stepper
+
+    from .conftest import animators
+
+    def sent(at: AppTest) -> dict:
+        (element,) = animators(at)
+        return json.loads(element.proto.json)
+
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    teacher.session_state[stepper._PLAYING] = True  # as the animator's report sets it
+    ok(teacher.run())
+    assert teacher.query_params["play"] == "1"
+    ok(student.run())  # woken: the teacher's view, play=1 in it
+    data = sent(student)
+    assert data["play"][1] is True and data["playing"] is True, data
+    first = data["play"][0]
+    teacher.session_state[stepper._PLAYING] = False  # the teacher pauses
+    ok(teacher.run())
+    assert "play" not in teacher.query_params
+    ok(student.run())
+    data = sent(student)
+    assert data["play"][1] is False and data["play"][0] != first, data

@@ -310,6 +310,14 @@ def c004_6(at):
     assert "−67" in page_text(at) or "-67" in page_text(at)
 
 
+def c004_6a(at):
+    payload, out = _animation(at)
+    assert payload["channels"] == 3 and payload["in_shape"][:2] == [10, 10]
+    np.testing.assert_array_equal(out, SIGNED)
+    view = step_view(payload, 0)
+    assert view["partials"] == ["-448", "-91", "472"] and view["total"] == "-67"
+
+
 def c004_7(at):
     np.testing.assert_array_equal(_chart(at, "Kernel A"), [[1, 1, 1], [0, 0, 0], [-1, -1, -1]])
     np.testing.assert_array_equal(_chart(at, "Kernel B"), [[1, 0, -1], [2, 0, -2], [1, 0, -1]])

@@ -457,3 +457,44 @@ def test_a_value_with_no_name_is_refused_not_a_crash(open_page, query):
     at = open_page(query=query)
     assert not at.exception, exceptions(at)
     assert "with no name" in _notices(at) and "``" not in _notices(at)
+def test_a_bound_value_the_browser_did_not_write_reaches_the_link(open_page):
+    """A browser whose binding of a widget was lost (the widget moved on the page: Step
+    by step in presenter mode) does not write its change into the link; AppTest never
+    writes one. The run sets the value again, and Streamlit writes it (issue 18: the
+    presenter test's `animate=Pooling` never reached the link)."""
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "digit_one"})
+    assert "animate" not in at.query_params
+    at.radio(key="animate").set_value("Pooling").run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params.get("animate") == "Pooling", at.query_params
+    # Back to the default: out of the link again.
+    at.radio(key="animate").set_value("Convolution").run()
+    assert "animate" not in at.query_params, at.query_params
+    # A sidebar widget too (a page's run, not a fragment's): presenter mode.
+    at.toggle(key="present").set_value(True).run()
+    assert not at.exception, exceptions(at)
+    assert at.query_params.get("present") == "true", at.query_params
+
+
+def test_step_by_step_plays_from_a_link(open_page):
+    """Whether it plays is part of the view's link (issue 18/20: class mode's follow carries it)."""
+    at = open_page("pages/animation.py", query={
+        "src": "Lecture", "lecture": "digit_one", "step": "3", "play": "1"})
+    assert not at.exception, exceptions(at)
+    data = _bidi(at)
+    assert data["start"] == 3 and data["playing"] is True and data["play"][1] is True
+    assert at.query_params["play"] == "1" and at.query_params["step"] == "3"
+    at.run()  # a rerun opens no link: no new play command, the link keeps play=1
+    assert _bidi(at)["play"] == data["play"] and at.query_params["play"] == "1"
+    # A still view's link leaves it out, and says so to the browser (a follow pauses).
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "digit_one"})
+    data = _bidi(at)
+    assert data["playing"] is False and data["play"][1] is False
+    assert "play" not in at.query_params
+
+
+def test_a_play_value_other_than_1_is_refused_with_a_notice(open_page):
+    at = open_page("pages/animation.py", query={"play": "yes"})
+    assert not at.exception, exceptions(at)
+    assert _bidi(at)["playing"] is False and "play" not in at.query_params
+    assert any("play=yes" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -154,10 +154,17 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
     _at(pg, step)
     SHOTS.mkdir(parents=True, exist_ok=True)
     pg.screenshot(path=str(SHOTS / f"lecture_{step.id}.png"))
-    for what, element in (
-            ("title", pg.get_by_text(step.title, exact=False).first),
-            ("next", pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first),
-            ("key result", _key_element(pg, step))):
+    checks = [("title", pg.get_by_text(step.title, exact=False).first),
+              ("next", pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first),
+              ("key result", _key_element(pg, step))]
+    if step.page == "animation" and pg.locator(".cnv").first.get_attribute(
+            "data-channel") not in (None, "all"):
+        # A colour volume, one channel at a time: the input channel with the window, and
+        # the arithmetic, the channel's products and partial sum and the sum of the partial
+        # sums, on the screen with the output.
+        checks += [("input", pg.get_by_test_id("cnnviz-input").first),
+                   ("equation", pg.get_by_test_id("cnnviz-equation").first)]
+    for what, element in checks:
         box = element.bounding_box()
         assert box is not None, (step.id, what)
         assert box["x"] >= 0 and box["y"] >= 0, (step.id, what, box)

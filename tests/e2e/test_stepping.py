@@ -2,7 +2,8 @@
 
 Every key, click and clicker key moves exactly one step, and after any
 sequence (slow, fast, with play/pause, First/Last, jump, scrub, reload) the
-screen, the ``aria-live`` caption and the link (``step=``) agree.
+screen, the ``aria-live`` caption and the link (``step=``) agree, and so do
+they on whether it plays (the play button, "Playing from step …", ``play=1``).
 
 The test keeps its own model of where the animation must be. After every
 action it reads the screen (the step counter) and the caption at once, and at
@@ -54,7 +55,8 @@ READ = """() => {
   const box = api.root();
   const q = (id) => box.querySelector(`[data-testid="${id}"]`);
   const m = /^Step (\\d+) \\/ (\\d+)$/.exec(q("cnnviz-step-counter").textContent.trim());
-  const cap = /^Step (\\d+) of (\\d+):/.exec(q("cnnviz-caption").textContent.trim());
+  const text = q("cnnviz-caption").textContent.trim();
+  const cap = /^Step (\\d+) of (\\d+):/.exec(text);
   const params = new URLSearchParams(window.location.search);
   const link = params.get("step");
   const st = document.querySelector("[data-test-script-state]");
@@ -62,6 +64,8 @@ READ = """() => {
           caption: cap ? Number(cap[1]) - 1 : null,
           link: link === null ? 0 : (/^\\d+$/.test(link) ? Number(link) : -1),
           playing: box.dataset.playing === "true",
+          captionPlaying: /^Playing from step \\d+ of \\d+\\./.test(text),
+          linkPlay: params.get("play") === "1",
           speed: Number(q("cnnviz-speed").value), linkSpeed: Number(params.get("speed") || 2),
           running: !!st && st.getAttribute("data-test-script-state") === "running"};
 }"""
@@ -75,9 +79,11 @@ class Run:
     app_url: str
     step: int = 0
     speed: float = 2.0
+    playing: bool = False
     log: list[str] = field(default_factory=list)
     checks: int = 0
     rests: int = 0
+    playing_rests: int = 0
 
     def read(self) -> dict:
         return self.page.evaluate(READ)
@@ -102,7 +108,8 @@ class Run:
         seen = self.read()
         while time.monotonic() < deadline:
             seen = self.read()
-            if (seen and not seen["running"] and seen["link"] == self.step
+            if (seen and not seen["running"] and seen["linkPlay"] == self.playing
+                    and (self.playing or seen["link"] == self.step)
                     and seen["linkSpeed"] == self.speed):
                 break
             time.sleep(0.05)
@@ -113,14 +120,19 @@ class Run:
         self.checks += 1
         if seen is None or seen["running"]:
             self.fail("the page never came to rest", seen)
+        if not seen["playing"] == seen["captionPlaying"] == seen["linkPlay"] == self.playing:
+            self.fail(f"playing on screen, caption and link (expected {self.playing})", seen)
+        if not seen["speed"] == seen["linkSpeed"] == self.speed:
+            self.fail(f"the speed at rest (expected {self.speed})", seen)
+        if self.playing:  # the step moves on; it is checked once paused
+            self.playing_rests += 1
+            return
         if seen["screen"] != self.step or seen["data"] != self.step:
             self.fail("the screen at rest", seen)
         if seen["caption"] != self.step:
             self.fail("the caption at rest", seen)
         if seen["link"] != self.step:
             self.fail("the link at rest", seen)
-        if not seen["speed"] == seen["linkSpeed"] == self.speed:
-            self.fail(f"the speed at rest (expected {self.speed})", seen)
 
 
 def _box(page):
@@ -143,8 +155,8 @@ def _act(run: Run, rng: random.Random) -> None:
     """One random action; updates the model and checks the screen and caption at once."""
     page, n = run.page, N_STEPS
     kinds = ["next_key", "back_key", "next_btn", "back_btn", "home", "end", "first", "last",
-             "jump", "scrub", "cell", "play", "reload", "speed"]
-    weights = [30, 18, 10, 8, 3, 3, 3, 3, 4, 4, 3, 4, 1, 2]
+             "jump", "scrub", "cell", "play", "reload", "speed", "play_rest"]
+    weights = [30, 18, 10, 8, 3, 3, 3, 3, 4, 4, 3, 4, 1, 2, 3]
     if OLD:  # the old animator has no output geometry for a test to click a cell by
         weights[kinds.index("cell")] = 0
     kind = rng.choices(kinds, weights=weights)[0]
@@ -227,7 +239,44 @@ def _act(run: Run, rng: random.Random) -> None:
         page.reload()
         _open(page, page.url)
         run.log.append("reload")
+    elif kind == "play_rest":
+        _play_and_rest(run, rng)
     run.check_now()
+
+
+def _loop(page, on: bool) -> None:
+    page.evaluate(f"() => window.__cnnvizInstances.anim_view.setLoop({str(on).lower()})")
+
+
+def _play_and_rest(run: Run, rng: random.Random) -> None:
+    """Play and leave it playing (a teacher talking over it): screen, caption and link say
+    it plays; sometimes reload then (the link plays again); then pause."""
+    page = run.page
+    reload = rng.random() < 0.3 and run.step < 15
+    if reload and run.speed != 1:  # slow enough that the reloaded playback is still going
+        run.speed = 1
+        page.get_by_test_id("cnnviz-speed").select_option(value="1")
+    _loop(page, True)  # it plays until paused
+    _focus(page)
+    page.keyboard.press(" ")
+    run.playing = True
+    run.log.append("play, rest while playing")
+    run.rest()
+    if reload:
+        page.reload()
+        _open(page, page.url)
+        _loop(page, True)
+        run.log.append("reload while playing")
+        run.rest()
+    _focus(page)
+    page.keyboard.press(" ")
+    seen = run.read()
+    if seen["playing"]:
+        run.fail("Space did not pause", seen)
+    run.playing = False
+    run.step = seen["screen"]
+    _loop(page, False)
+    run.log.append(f"pause at {run.step}")
 
 
 def _click_cell(page, k: int) -> None:
@@ -277,7 +326,7 @@ def test_random_stepping_keeps_screen_caption_and_link_in_agreement(page, app_ur
     per = max(1, ACTIONS // SEQUENCES)
     run = _sequence(page, app_url, seed, speed, per)
     print(f"stepping seed={seed} speed={speed}: {per} actions, {run.checks} checks, "
-          f"{run.rests} rests in agreement")
+          f"{run.rests} rests in agreement ({run.playing_rests} while playing)")
     assert run.checks >= per
 
 
@@ -396,3 +445,32 @@ def test_a_report_queued_behind_another_still_writes_the_link(page, app_url):
     held.clear()
     run.check_now()
     run.rest()
+
+
+def test_a_link_that_plays_plays_but_not_for_reduced_motion(browser, app_url):
+    """A link with play=1 opens playing; pausing takes play out of the link. The browser's
+    reduced-motion setting is respected: such a link opens still, and the link says so,
+    unless the link itself chose full motion."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000},
+                                  reduced_motion="reduce")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        _open(page, app_url + URL + "&step=2&play=1")
+        run = Run(page, app_url, step=2)
+        run.check_now()
+        run.rest()  # still: screen, caption and link (play dropped) agree
+        assert "play=" not in page.url
+        _open(page, app_url + URL + "&step=2&play=1&motion=full&speed=1")
+        run = Run(page, app_url, step=2, speed=1, playing=True)
+        run.rest()  # plays: the play button, "Playing from step 3 of 25." and play=1
+        assert run.read()["captionPlaying"]
+        _focus(page)
+        page.keyboard.press(" ")
+        run.playing = False
+        run.step = run.read()["screen"]
+        run.check_now()
+        run.rest()
+        assert "play=" not in page.url
+    finally:
+        context.close()

@@ -139,7 +139,8 @@ test("a burst of presses sends one report, 300 ms after the last, with the step 
   clock.advance(REPORT_MS - 50 - 1);
   assert.deepEqual(log.reports, []);
   clock.advance(1);
-  assert.deepEqual(log.reports, [{ step: 8, row: 1, col: 3, speed: DEFAULT_SPEED, n: 1 }]);
+  assert.deepEqual(log.reports,
+    [{ step: 8, row: 1, col: 3, speed: DEFAULT_SPEED, playing: false, n: 1 }]);
   clock.advance(5000);
   assert.equal(log.reports.length, 1);
 });
@@ -216,7 +217,8 @@ test("play steps on the clock at the set speed, pause stops and reports where it
   assert.deepEqual(log.playing, [true]);
   clock.advance(1000 + 5); // 10 steps/s
   assert.equal(d.step, 10);
-  assert.deepEqual(log.reports, []); // never while playing
+  // One report while playing: that it plays (300 ms after Play), never step by step.
+  assert.deepEqual(log.reports.map((v) => v.playing), [true]);
   const played = log.shown.filter(([, s]) => s === "play").map(([k]) => k);
   assert.deepEqual(played, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   d.press(" ", "box", {});
@@ -224,6 +226,7 @@ test("play steps on the clock at the set speed, pause stops and reports where it
   assert.equal(log.announced.at(-1), 10);
   clock.advance(REPORT_MS);
   assert.equal(log.reports.at(-1).step, 10);
+  assert.equal(log.reports.at(-1).playing, false);
   clock.advance(2000);
   assert.equal(d.step, 10); // really paused
 });
@@ -277,7 +280,8 @@ test("speed snaps to the offered speeds, is reported, and survives new payloads"
   d.setSpeed(12);
   assert.deepEqual(log.speeds.at(-1), 12);
   clock.advance(REPORT_MS);
-  assert.deepEqual(log.reports.at(-1), { step: 2, row: 0, col: 2, speed: 12, n: 1 });
+  assert.deepEqual(log.reports.at(-1),
+    { step: 2, row: 0, col: 2, speed: 12, playing: false, n: 1 });
   d.load({ id: 2, n: 9, cols: 3, start: 1, speed: 3 }); // new settings: the person's speed stays
   assert.equal(d.speed, 12);
 });
@@ -382,4 +386,64 @@ test("1,000 random presses: the driver's step is the model's, and its last repor
   clock.advance(REPORT_MS);
   const told = log.reports.length ? log.reports.at(-1).step : 0;
   assert.equal(told, model);
+});
+
+
+test("a link that plays: the first load plays, and the server is not told what it said", () => {
+  const clock = fakeClock();
+  const log = { reports: [], playing: [] };
+  const d = new Driver({ clock, show: () => {}, announce: () => {},
+    playing: (on) => log.playing.push(on), report: (v) => log.reports.push(v) });
+  d.load({ id: 1, n: 25, cols: 5, start: 3, speed: 2, play: [1, true], playing: true });
+  assert.equal(d.playing, true);
+  assert.equal(d.step, 3);
+  clock.advance(REPORT_MS + 10);
+  assert.deepEqual(log.reports, []); // the link already says it plays
+  d.act("toggle"); // pause: the link drops play
+  clock.advance(REPORT_MS);
+  assert.equal(log.reports.at(-1).playing, false);
+  assert.equal(log.reports.at(-1).step, d.step);
+});
+
+test("reduced motion: a link's play does not start playback, and the server hears so", () => {
+  const clock = fakeClock();
+  const log = { reports: [] };
+  const d = new Driver({ clock, show: () => {}, announce: () => {}, playing: () => {},
+    report: (v) => log.reports.push(v) });
+  d.reduced = true;
+  d.load({ id: 1, n: 25, cols: 5, start: 0, play: [1, true], playing: true });
+  assert.equal(d.playing, false);
+  clock.advance(REPORT_MS);
+  assert.deepEqual(log.reports.map((v) => [v.step, v.playing]), [[0, false]]);
+  // A later link's play (class mode's follow: the same payload) neither.
+  d.load({ id: 1, n: 25, cols: 5, start: 0, play: [2, true], playing: true });
+  assert.equal(d.playing, false);
+  clock.advance(REPORT_MS);
+  assert.equal(log.reports.length, 2);
+  // The person asks: it plays.
+  d.act("toggle");
+  assert.equal(d.playing, true);
+});
+
+test("a new play state from the server plays or pauses once per seq; an echo does nothing", () => {
+  const { d, clock, log } = make({ start: 0, speed: 2 });
+  d.load({ id: 1, n: 25, cols: 5, start: 0, play: [1, true], playing: true });
+  assert.equal(d.playing, true);
+  clock.advance(1000);
+  d.act("toggle"); // the person pauses
+  assert.equal(d.playing, false);
+  d.load({ id: 1, n: 25, cols: 5, start: 0, play: [1, true], playing: true }); // an old echo
+  assert.equal(d.playing, false);
+  d.act("toggle");
+  d.load({ id: 1, n: 25, cols: 5, start: 0, play: [2, false], playing: false }); // a link: still
+  assert.equal(d.playing, false);
+  clock.advance(REPORT_MS);
+  assert.equal(log.reports.at(-1).playing, false);
+});
+
+test("a reload of a view that was playing plays; a later payload keeps what the person did", () => {
+  const { d } = make({ start: 0 });
+  // Not the first load: the server's "playing" does not restart a paused animation.
+  d.load({ id: 2, n: 25, cols: 5, start: 4, playing: true });
+  assert.equal(d.playing, false);
 });

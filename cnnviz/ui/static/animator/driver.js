@@ -11,12 +11,20 @@
  *     animation already shows is only the server's echo of an earlier report,
  *     possibly older than the presses since, and is never applied;
  *   - `goto` = [seq, step], a move the server asks for (a checked prediction):
- *     applied once per new seq.
- * The driver reports where it rests (300 ms after the last press, never while
+ *     applied once per new seq;
+ *   - `play` = [seq, on], whether a link just opened says it plays (`play=1`),
+ *     applied once per new seq; and `playing`, what the server last heard, which
+ *     the first load starts from (a reload of a playing view plays).
+ * The driver reports where it rests (300 ms after the last press) and whether it
+ * plays (300 ms after playback starts or stops; never step by step while
  * playing) whenever that differs from what the server knows; every report
  * carries a new number `n`, so no two reports look alike and none is lost to
  * de-duplication. So after any sequence the screen, the caption and the link
- * agree once the report's rerun is done.
+ * agree once the report's rerun is done, on the step and on playing.
+ *
+ * Reduced motion: nothing moves unless the person asks. A link's `play` is not
+ * the person asking, so under reduced motion it does not start playback, and
+ * the report tells the server (the link then drops `play`).
  */
 
 /** The offered speeds, steps per second. */
@@ -112,6 +120,7 @@ export class Driver {
     this.mode = "raf"; // or "timeout": the playback clock
     this.payloadId = undefined;
     this.gotoSeq = undefined;
+    this.playSeq = undefined;
     this.known = null; // the step and speed the server knows, as "step/speed"
     this.sent = 0; // reports sent: each carries the next number
     this.reportTimer = 0;
@@ -129,10 +138,13 @@ export class Driver {
    * starts at `start`); `goto` is [seq, step] or null; `speed` is the page's
    * speed until the person picks one. Returns true when the payload is new.
    */
-  load({ id, n, cols, start = null, goto = null, speed = null }) {
+  load({ id, n, cols, start = null, goto = null, speed = null, play = null, playing = false }) {
     const fresh = id !== this.payloadId;
+    const first = this.payloadId === undefined;
     const seq = Array.isArray(goto) ? goto[0] : null;
+    const playSeq = Array.isArray(play) ? play[0] : null;
     if (fresh) {
+      const wasPlaying = this.playing;
       this.payloadId = id;
       this.n = Math.max(0, n | 0);
       this.cols = Math.max(1, cols | 0);
@@ -141,27 +153,52 @@ export class Driver {
       // Reduced motion: nothing moves unless asked, so new settings stop playback.
       if (this.playing && this.reduced) this.stopPlaying();
       this.gotoSeq = seq; // a move asked for before this payload is in its start already
+      this.playSeq = playSeq; // so is the play state: `playing` below, or what plays now
       this.known = this.restKey();
       this.cancelReport();
       this.hooks.show(this.step, "load");
       this.hooks.announce(this.step);
       if (this.playing) this.restartClock();
+      // The first load plays when the server says the view plays (a link, a reload);
+      // reduced motion stopped playback or keeps it from starting: the server is told.
+      if (first && playing) this.linkPlay(true);
+      else if (wasPlaying && !this.playing) this.scheduleReport();
       return true;
     }
     if (seq !== null && seq !== this.gotoSeq) {
       this.gotoSeq = seq;
       this.userGo(goto[1], "server");
     }
+    if (playSeq !== null && playSeq !== this.playSeq) {
+      this.playSeq = playSeq;
+      this.linkPlay(!!play[1]);
+    }
     return false;
   }
 
+  /** A link says whether the view plays: play (unless motion is reduced) or pause. */
+  linkPlay(on) {
+    if (!this.n) return;
+    if (on && !this.reduced) {
+      this.play();
+      this.known = this.restKey(); // the server said so: nothing to tell it
+      this.cancelReport();
+    } else if (on) {
+      this.known = null; // the server thinks it plays: tell it it does not
+      this.scheduleReport();
+    } else if (this.playing) {
+      this.pause();
+    }
+  }
+
+  /** What the server must know: where the animation rests, or that it plays (and the speed). */
   restKey() {
-    return `${this.step}/${this.speed}`;
+    return this.playing ? `play/${this.speed}` : `${this.step}/${this.speed}`;
   }
 
   view() {
     return { step: this.step, row: Math.floor(this.step / this.cols), col: this.step % this.cols,
-      speed: this.speed, n: this.sent + 1 };
+      speed: this.speed, playing: this.playing, n: this.sent + 1 };
   }
 
   /** Report where the animation rests, REPORT_MS after the last move. */
@@ -174,7 +211,7 @@ export class Driver {
   }
 
   reportNow() {
-    if (this.dead || this.playing || !this.n) return;
+    if (this.dead || !this.n) return;
     const key = this.restKey();
     if (key === this.known) return;
     const view = this.view();
@@ -249,9 +286,9 @@ export class Driver {
       this.hooks.show(0, "user");
     }
     this.playing = true;
-    this.cancelReport();
     this.hooks.playing(true);
     this.restartClock();
+    this.scheduleReport(); // that it plays travels in the link (once, not per step)
   }
 
   pause() {

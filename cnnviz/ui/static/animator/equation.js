@@ -103,8 +103,12 @@ export function caption(P, k) {
   return `${head} ${body}.`;
 }
 
-/** Step k's equation as HTML lines (escaped), and the result's label: {lines, label, out}. */
-export function equation(P, k) {
+/**
+ * Step k's equation as HTML lines (escaped), and the result's label: {lines, label, out}.
+ * `only` (a colour volume shown one channel at a time): that channel's products and
+ * partial sum, then the sum of the partial sums with that one marked.
+ */
+export function equation(P, k, only = -1) {
   const r = Math.floor(k / P.ow);
   const c = k % P.ow;
   const { rows, cols } = windowCells(P, k);
@@ -139,10 +143,14 @@ export function equation(P, k) {
       const partials = [];
       for (let ch = 0; ch < P.nc; ch += 1) {
         const p = escapeHtml(text(P.partials[k * P.nc + ch]));
-        partials.push(p);
-        lines.push(`<span class="cnv-ch">${escapeHtml(P.channel_names[ch])}:</span> ${parts[ch]} = <b>${p}</b>`);
+        partials.push(ch === only
+          ? `<span class="cnv-ch-now" title="${escapeHtml(P.channel_names[ch])}">${p}</span>` : p);
+        if (only < 0 || ch === only) {
+          lines.push(`<span class="cnv-ch">${escapeHtml(P.channel_names[ch])}:</span> ${parts[ch]} = <b>${p}</b>`);
+        }
       }
-      lines.push(`${partials.join(" + ")} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
+      const named = only < 0 ? "" : `<span class="cnv-ch">${P.channel_names.map(escapeHtml).join(" + ")}:</span> `;
+      lines.push(`${named}${partials.join(" + ")} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
     }
     if (P.activated) {
       lines.push(`${escapeHtml(P.activation_name)}(${escapeHtml(total)}) = <b>${escapeHtml(out)}</b>`);
@@ -173,8 +181,8 @@ export class EquationView {
     this.el = el;
   }
 
-  show(P, k) {
-    const { lines, label, out } = equation(P, k);
+  show(P, k, only = -1) {
+    const { lines, label, out } = equation(P, k, only);
     this.el.eq.innerHTML = lines.map((l) => `<div class="cnv-eq-line">${l}</div>`).join("");
     this.el.resultLabel.textContent = label;
     this.el.result.textContent = out;
@@ -183,6 +191,11 @@ export class EquationView {
   /** The aria-live caption: where the animation rests (not every played step). */
   announce(P, k) {
     this.el.sr.textContent = caption(P, k);
+  }
+
+  /** The caption while playing: from which step, and how to stop. */
+  announcePlaying(P, k) {
+    this.el.sr.textContent = `Playing from step ${k + 1} of ${P.n_steps}. Space pauses.`;
   }
 
   error(message) {

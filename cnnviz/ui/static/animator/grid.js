@@ -21,6 +21,9 @@ const MAX_CELL = 56;
 // Below `comfort` px side by side, the output wraps under the input instead.
 export const FIT = { height: 0.5, width: 0.86, min: 11, max: 32, present_min: 14, comfort: 14 };
 const GRID_GAP = 14;
+// One channel at a time (presenter mode): the room its equation's two lines take below
+// the grids (the channel's products and partial sum, then the sum of the partial sums).
+const ONE_CHANNEL_EQUATION = 66;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const WINDOW_COLOUR = "#ffb000";
 const PREVIEW_COLOUR = "#00c2ff";
@@ -64,6 +67,11 @@ export class GridView {
     this.step = 0;
     this.hoverStep = -1;
     this.view = "channels";
+    // One channel of a colour volume at a time (presenter mode, when three side by side
+    // would print their numbers too small): `only` is the channel shown, -1 for all;
+    // `pick` is the person's choice (0-2, "all"), null until they make one.
+    this.only = -1;
+    this.pick = null;
     this.present = false;
     this.fit = FIT;
     this.minFont = FIT.min;
@@ -142,6 +150,37 @@ export class GridView {
     this.draw();
   }
 
+  /**
+   * The height from the grids' top to the screen's foot, as the page opens (scrolled to
+   * the top: the page's own scrolling container, not the window, scrolls).
+   */
+  roomBelowCaptions() {
+    const screen = this.win.innerHeight || 720;
+    const cap = this.el.capIn.getBoundingClientRect();
+    if (!cap.height) return screen - 420;
+    const scroller = this.doc.querySelector('[data-testid="stMain"]');
+    const scrolled = scroller ? scroller.scrollTop : (this.win.scrollY || 0);
+    return screen - (cap.bottom + scrolled) - 4;
+  }
+
+  /** Show channel `ch` alone (0-2) or "all" three; lays out and draws again. */
+  pickChannel(ch) {
+    this.pick = ch === "all" ? "all" : clamp(Number(ch) || 0, 0, 2);
+    this.layout();
+    this.draw();
+  }
+
+  /** The channel input grid `gi` shows (-1: the RGB image). */
+  inputChannel(gi, grids) {
+    if (this.only >= 0) return this.only;
+    return grids > 1 ? gi : (this.P.nc === 1 ? 0 : -1);
+  }
+
+  /** The channel filter/products grid `gi` shows. */
+  filterChannel(gi) {
+    return this.only >= 0 ? this.only : gi;
+  }
+
   /** Draw step k on every canvas. */
   draw(k = this.step) {
     if (!this.P) return;
@@ -186,24 +225,55 @@ export class GridView {
     const W = Math.max(280, this.root.clientWidth || 700);
     this.layoutWidth = this.root.clientWidth;
     this.dpr = this.win.devicePixelRatio || 1;
-    const grids = P.nc > 1 && this.view === "channels" ? P.nc : 1;
-    const label = P.nc > 1 ? 24 : 0;
     const small = P.hp <= NUMBERS_MAX && P.wp <= NUMBERS_MAX;
     const outSmall = P.oh <= NUMBERS_MAX && P.ow <= NUMBERS_MAX;
     const axis = outSmall ? 20 : 0;
     const rowGap = 28;
+    const minFont = this.minFont || FIT.min;
+    // A colour volume's channels side by side, or one at a time: the person's pick,
+    // else (presenter mode) one when three beside the output print their numbers
+    // below the readable size (issue 18: one channel beside its partial sum, not smaller).
+    this.only = -1;
+    if (P.nc === 3 && this.view === "channels" && small && this.pick !== "all") {
+      const three = Math.floor((W - rowGap - axis - 2 * GRID_GAP - 16) / (3 * P.wp + P.ow));
+      if (this.pick !== null) this.only = this.pick;
+      else if (this.present && this.fontFor(P.vals, clamp(three, 2, MAX_CELL)) < minFont) this.only = 0;
+    }
+    this.el.box.dataset.channel = this.only >= 0 ? P.channel_names[this.only] : "all";
+    const grids = P.nc > 1 && this.view === "channels" && this.only < 0 ? P.nc : 1;
+    // The channels' names above the grids; one channel alone is named in the caption.
+    const label = P.nc > 1 && this.only < 0 ? 24 : 0;
+    this.el.capIn.innerHTML = notation(P.labels.input) + (this.only >= 0
+      ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` : "");
     const inCols = grids * P.wp;
     // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
     // allowance, or the output wraps under the input by a few pixels.
     let cell = Math.floor((W - rowGap - axis - (grids - 1) * GRID_GAP - 16) / (inCols + P.ow));
-    const minFont = this.minFont || FIT.min;
     const both = P.isConv ? 2 : 1;
-    const kGrids = P.isConv ? P.nc : 1;
+    const kGrids = P.isConv && this.only < 0 ? P.nc : 1;
     // Presenter mode: the grids, the kernel and the products on one line when
     // their numbers fit there, so the whole step is on the first screen; and
     // never taller than the window leaves below the controls.
     this.oneLine = false;
-    if (this.present) {
+    let ownOut = 0; // the output's own cell size (one channel at a time)
+    if (this.present && this.only >= 0) {
+      // One channel beside the output, each grid with cells just large enough to print
+      // its numbers at the readable size (the output's sums are longer than the
+      // input's values), and no taller than the screen leaves when they can be.
+      const room = Math.max(this.roomBelowCaptions() - ONE_CHANNEL_EQUATION, 200);
+      const readable = (strings, c) => {
+        while (c < MAX_CELL && this.fontFor(strings, c) < minFont) c += 1;
+        return c;
+      };
+      cell = readable(P.vals, clamp(Math.floor((room - label) / P.hp), 2, MAX_CELL));
+      ownOut = outSmall ? readable(P.out, clamp(Math.floor((room - label - axis) / P.oh), 2, MAX_CELL)) : cell;
+      const wide = P.wp * cell + P.ow * ownOut + axis + rowGap + 16;
+      if (wide > W) {
+        const k = W / wide;
+        cell = Math.floor(cell * k);
+        ownOut = Math.floor(ownOut * k);
+      }
+    } else if (this.present) {
       const screen = this.win.innerHeight || 720;
       const room = Math.max(screen - 410, 260);
       const tall = Math.max(P.hp, P.oh);
@@ -249,7 +319,7 @@ export class GridView {
     this.cell = cell;
     // The output gets its own, larger cells when it sits on a line of its own
     // (three channel grids side by side) and its numbers do not fit in the input's.
-    let outCell = cell;
+    let outCell = ownOut ? clamp(ownOut, 2, MAX_CELL) : cell;
     if (grids > 1 && outSmall && this.fontFor(P.out, cell) < minFont) {
       outCell = clamp(Math.floor((W - axis - 8) / P.ow), cell, MAX_CELL);
       if (this.present) outCell = Math.min(outCell, Math.max(cell, Math.floor(((this.win.innerHeight || 720) - 330) / P.oh)));
@@ -281,7 +351,7 @@ export class GridView {
     if (kCell < 40) kCell = Math.floor((W - 8 - (kGrids - 1) * GRID_GAP) / (P.fw * kGrids));
     kCell = clamp(kCell, 26, 64);
     if (this.oneLine) kCell = clamp(cell, 26, 64);
-    this.kGeom = { grids: kGrids, cell: kCell, label: kGrids > 1 ? 24 : 0 };
+    this.kGeom = { grids: kGrids, cell: kCell, label: P.nc > 1 ? 24 : 0 };
     const kw = kGrids * P.fw * kCell + (kGrids - 1) * GRID_GAP + 2;
     const kh = this.kGeom.label + P.fh * kCell + 2;
     this.sizeCanvas(this.el.cK, kw, kh);
@@ -360,7 +430,7 @@ export class GridView {
     const pattern = g.createPattern(this.hatchSrc, "repeat");
     for (let gi = 0; gi < grids; gi += 1) {
       const x0 = gi * (gw + GRID_GAP);
-      const ch = grids > 1 ? gi : (P.nc === 1 ? 0 : -1);
+      const ch = this.inputChannel(gi, grids);
       if (label) {
         g.font = `700 16px ${FONT}`;
         g.fillStyle = ink;
@@ -440,8 +510,9 @@ export class GridView {
     if (!P.isConv) return; // pooling draws its window per step
     const { grids, cell, label } = this.kGeom;
     const ink = this.themeInk();
-    for (let ch = 0; ch < grids; ch += 1) {
-      const x0 = ch * (P.fw * cell + GRID_GAP);
+    for (let gi = 0; gi < grids; gi += 1) {
+      const ch = this.filterChannel(gi);
+      const x0 = gi * (P.fw * cell + GRID_GAP);
       if (label) this.channelLabel(g, P.channel_names[ch], x0 + P.fw * cell / 2, label / 2, ink);
       for (let i = 0; i < P.fh; i += 1) {
         for (let j = 0; j < P.fw; j += 1) {
@@ -676,8 +747,9 @@ export class GridView {
     const { rows, cols } = this.windowCells(this.step);
     const ink = this.themeInk();
     const pattern = g.createPattern(this.hatchSrc, "repeat");
-    for (let ch = 0; ch < grids; ch += 1) {
-      const x0 = ch * (P.fw * cell + GRID_GAP);
+    for (let gi = 0; gi < grids; gi += 1) {
+      const ch = this.filterChannel(gi);
+      const x0 = gi * (P.fw * cell + GRID_GAP);
       if (label) this.channelLabel(g, P.channel_names[ch], x0 + P.fw * cell / 2, label / 2, ink);
       for (let i = 0; i < P.fh; i += 1) {
         for (let j = 0; j < P.fw; j += 1) {

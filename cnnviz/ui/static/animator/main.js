@@ -71,6 +71,9 @@ const TEMPLATE = `
       <select data-testid="cnnviz-speed" aria-label="Speed in steps per second"></select>
     </label>
     <label class="cnv-field cnv-loop"><input type="checkbox" data-testid="cnnviz-loop" aria-label="Loop"> Loop</label>
+    <span class="cnv-chs" role="group" aria-label="Colour channel shown" data-testid="cnnviz-channels" hidden>Channel
+      <button type="button" data-act="channel" data-ch="0" aria-label="Show the red channel and its partial sum">R</button><button type="button" data-act="channel" data-ch="1" aria-label="Show the green channel and its partial sum">G</button><button type="button" data-act="channel" data-ch="2" aria-label="Show the blue channel and its partial sum">B</button><button type="button" data-act="channel" data-ch="all" aria-label="Show the three channels side by side">All</button>
+    </span>
     <span class="cnv-keys" data-testid="cnnviz-keys">Keys: <kbd>A</kbd> focus · <kbd>Space</kbd> play · <kbd>←</kbd><kbd>→</kbd> or <kbd>PgUp</kbd><kbd>PgDn</kbd> step · <kbd>Home</kbd><kbd>End</kbd></span>
   </div>
   <label class="cnv-timeline">Step
@@ -150,7 +153,7 @@ class Animator {
       summary: q(".cnv-summary"), play: q(".cnv-play"), speed: q("select"),
       loop: q('input[type="checkbox"]'), timeline: q('input[type="range"]'),
       jumpRow: q('[data-testid="cnnviz-jump-row"]'), jumpCol: q('[data-testid="cnnviz-jump-col"]'),
-      viewBtn: q(".cnv-viewbtn"), capIn: q(".cnv-cap-in"), capOut: q(".cnv-cap-out"),
+      viewBtn: q(".cnv-viewbtn"), chs: q(".cnv-chs"), capIn: q(".cnv-cap-in"), capOut: q(".cnv-cap-out"),
       capK: q(".cnv-cap-k"), capP: q(".cnv-cap-p"), cIn: q(".cnv-in"), cOut: q(".cnv-out"),
       cK: q(".cnv-k"), cP: q(".cnv-p"), legIn: q(".cnv-leg-in"), legOut: q(".cnv-leg-out"),
       legK: q(".cnv-leg-k"), legP: q(".cnv-leg-p"), bias: q(".cnv-bias"), panelP: q(".cnv-panel-p"),
@@ -198,6 +201,7 @@ class Animator {
     this.setMotion(opts.motion);
     if (this.grid.setOptions(opts.present === true, opts.fit) && this.P) {
       this.grid.layout();
+      this.afterLayout();
       this.grid.draw(this.driver.step);
     }
     const name = data.key != null ? String(data.key) : this.name;
@@ -221,6 +225,7 @@ class Animator {
         this.el.jumpRow.max = String(P.oh - 1);
         this.el.jumpCol.max = String(P.ow - 1);
         this.grid.layout();
+        this.afterLayout();
       } catch (err) {
         this.equation.error(`cnnviz animator: cannot read the payload (${err.message}).`);
         return;
@@ -231,6 +236,8 @@ class Animator {
       start: Number.isInteger(data.start) ? data.start : null,
       goto: Array.isArray(data.goto) ? data.goto : null,
       speed: opts.speed || null,
+      play: Array.isArray(data.play) ? data.play : null,
+      playing: data.playing === true,
     });
     // Presenter mode: the animation takes the keyboard as the page opens.
     if (opts.present === true && !this.focusedOnLoad) {
@@ -280,7 +287,7 @@ class Animator {
       el.jumpCol.value = String(c);
     }
     this.grid.draw(k);
-    this.equation.show(P, k);
+    this.equation.show(P, k, this.grid.only);
     if (source === "play") {
       // t: when the step was drawn; d: how long drawing it took (ms);
       // p: the timestamp of the next frame, i.e. when it reached the screen.
@@ -293,12 +300,42 @@ class Animator {
     }
   }
 
+  /** A new layout may show one channel or all: the switch and the equation follow. */
+  afterLayout() {
+    this.channelsShown();
+    if (this.P) this.equation.show(this.P, this.driver.step, this.grid.only);
+  }
+
+  /** One channel of a colour volume (or all three): the grids, the equation, the switch. */
+  pickChannel(ch) {
+    if (!this.P) return;
+    this.grid.pickChannel(ch);
+    this.equation.show(this.P, this.driver.step, this.grid.only);
+    this.channelsShown();
+  }
+
+  /** The channel switch: offered for a colour volume's channels, the one shown pressed. */
+  channelsShown() {
+    const P = this.P;
+    const offered = !!P && P.nc === 3 && this.grid.view === "channels" && this.grid.numbersIn !== undefined;
+    this.el.chs.hidden = !offered;
+    this.el.box.classList.toggle("cnv-onech", offered && this.grid.only >= 0);
+    if (!offered) return;
+    for (const b of this.el.chs.querySelectorAll("button")) {
+      const on = b.dataset.ch === "all" ? this.grid.only < 0 : Number(b.dataset.ch) === this.grid.only;
+      b.setAttribute("aria-pressed", on ? "true" : "false");
+    }
+  }
+
   updatePlayButton(on) {
     const b = this.el.play;
     b.innerHTML = on ? `${icon("pause")} Pause` : `${icon("play")} Play`;
     b.setAttribute("aria-label", on ? "Pause (Space)" : "Play (Space)");
     b.setAttribute("aria-pressed", on ? "true" : "false");
     this.el.box.dataset.playing = on ? "true" : "false";
+    // The caption says it plays (once: the played steps are not read out one by one);
+    // a pause announces the step it rests on.
+    if (on && this.P) this.equation.announcePlaying(this.P, this.driver.step);
   }
 
   report(view) {
@@ -319,7 +356,8 @@ class Animator {
       if (!b) return;
       const act = b.dataset.act;
       if (act === "jump") driver.jump(el.jumpRow.value, el.jumpCol.value);
-      else if (act === "view") this.grid.toggleView();
+      else if (act === "view") { this.grid.toggleView(); this.channelsShown(); }
+      else if (act === "channel") this.pickChannel(b.dataset.ch);
       else driver.act(act === "play" ? "toggle" : act);
     });
     el.box.addEventListener("keydown", (e) => {
@@ -427,6 +465,7 @@ class Animator {
       const w = this.root.clientWidth;
       if (w && w !== this.grid.layoutWidth) {
         this.grid.layout();
+        this.afterLayout();
         this.grid.draw(this.driver.step);
       }
     }, 60);
