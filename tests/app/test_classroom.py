@@ -527,24 +527,22 @@ def test_a_lecture_list_is_followed_as_a_list():
 
 
 def test_any_param_of_the_teachers_link_reaches_the_student():
-    """Follow carries the page and its whole query string, whatever the names: Step by
-    step's step, and a name the app does not know yet (``play``, whether the animation
-    plays, comes from another branch) are published and applied without a list of names."""
+    """Follow carries the page and its whole query string, with no list of names: Step
+    by step's step here (whether it plays, which the browser reports, is followed too:
+    test_students_follow_whether_step_by_step_plays)."""
     teacher, code = start("pages/animation.py")
     key = teacher.session_state[classroom.KEY]
     student = student_of(code)
     ok(student.run())
     ok(student.run())
-    # The teacher's tab at step 6 (a link, as a reload opens it), then the browser adds a
-    # value of its own to the address.
+    # The teacher's tab at step 6 (a link, as a reload opens it).
     teacher = session("pages/animation.py", query={"step": "5", "teach": f"{code}.{key}"})
-    teacher.query_params["play"] = "true"
     ok(teacher.run())
     view = class_push.shared_store().room(code).view
-    assert view["query"]["step"] == "5" and view["query"]["play"] == "true"
+    assert view["query"]["step"] == "5"
     ok(student.run())
     applied = json.loads(student.session_state[classroom.VIEW])
-    assert applied["query"]["play"] == "true" and applied["query"]["step"] == "5"
+    assert applied["query"]["step"] == "5"
     assert student.session_state["_anim_step"] == 5
     assert "step 6" in page_text(student).lower() or _query(student).get("step") == "5"
 
