@@ -112,7 +112,9 @@ charts.chart(st, cached.figure(
     key="mx_w", on_pick=charts.pick_row_into("mx_row", "mx_col", mv.output_cell))
 
 st.header("y = im2col(x) · k + b")
-i1, i2 = st.columns([1, 2], gap="large")
+# Presenter mode: the text above and the figure across the page, so that its numbers
+# print at the presenter minimum as everywhere else (in two-thirds of the row: 13 px).
+i1, i2 = (st, st) if present else st.columns([1, 2], gap="large")
 i1.markdown("Here the *input* is unrolled instead: row $i$ of im2col holds the pixels under "
             "window $i$ (padding included), in the order of the kernel's taps; the kernel "
             "becomes one vector." + (" With the flip on, that vector is the kernel turned by "
@@ -121,7 +123,8 @@ charts.chart(i2, cached.figure(
     product_figure, mv.cols, mv.taps.ravel(), mv.by_im2col, row=cell.index,
     title=f"im2col ({show.shape_text(mv.cols.shape)}) · k + b",
     names=("im2col", "k", "y"), row_names=mv.out_names, col_names=mv.tap_ticks,
-    col_ticks=mv.tap_ticks, max_width=560, present=present), key="mx_im2col",
+    col_ticks=mv.tap_ticks, max_width=820 if present else 560, present=present),
+    key="mx_im2col",
     on_pick=charts.pick_row_into("mx_row", "mx_col", mv.output_cell))
 
 st.header("Three ways, one result")

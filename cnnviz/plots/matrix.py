@@ -35,19 +35,24 @@ MAX_WIDTH = 820
 MAX_HEIGHT = 900
 
 
-def cell_sizes(n_rows: int, n_cols: int, max_width: int = MAX_WIDTH) -> tuple[int, int]:
+def cell_sizes(n_rows: int, n_cols: int, max_width: int = MAX_WIDTH, *,
+               present: bool = False) -> tuple[int, int]:
     """Cell width and height in pixels for a matrix plus one extra row and column.
 
     Cells are as large as fits ``max_width`` × :data:`MAX_HEIGHT`, between
-    4 and 44 pixels wide and 4 and 30 high.
+    4 and 44 pixels wide and 4 and 30 high; in presenter mode up to 52 wide, so
+    that labels such as "0.79" print at NUMBER_FIT's presenter minimum (14 px).
 
     >>> cell_sizes(4, 9)
     (44, 30)
+    >>> cell_sizes(4, 9, present=True)
+    (52, 30)
     >>> cell_sizes(144, 144)
     (5, 6)
     """
-    width = int(np.clip(max_width // (n_cols + 2), 4, 44))
-    height = int(np.clip(MAX_HEIGHT // (n_rows + 2), 4, 30))
+    wide, high = (52, 30) if present else (44, 30)
+    width = int(np.clip(max_width // (n_cols + 2), 4, wide))
+    height = int(np.clip(MAX_HEIGHT // (n_rows + 2), 4, high))
     return width, height
 
 
@@ -127,7 +132,7 @@ def product_figure(
     m, n = mat.shape
     if row is not None and not 0 <= row < m:
         raise ValueError(f"row must be in 0 … {m - 1}, got {row}")
-    cw, ch = cell_sizes(m, n, max_width)
+    cw, ch = cell_sizes(m, n, max_width, present=present)
     texts = [_texts(mat, digits), _texts(vec[None, :], digits), _texts(res[:, None], digits)]
     if blank_zeros:
         texts[0] = np.where(mat == 0, "", texts[0])
@@ -163,7 +168,8 @@ def product_figure(
     note = (f"{names[0]}, {names[1]} and {names[2]} each on its own diverging scale "
             f"(white = 0); row i of {names[0]} gives {names[2]}[i], column j reads "
             f"{names[1]}[j]")
-    top, axis = 66, 20
+    # The title, note and axis as the map element draws them (larger on the projector).
+    top, axis = (90, 24) if present else (66, 20)
     height = top + 8 + axis + 16 + (m + 1 + x_rows) * ch
     return mosaic_figure(tiles, title=title, note=note, shapes=shapes, axes=axes,
                          aspect=ch / cw, height=min(height, 1200), present=present,
