@@ -37,6 +37,7 @@ _PLAYING = "_anim_playing"  # whether it plays, as last reported (or as a link s
 _PLAY = "_anim_play"  # (seq, on): the last link's play state, applied once per seq
 VIEW = "anim_view"  # the animation's key: its state value is the view the browser reported
 _PLAY_SEQ = itertools.count(int(time.time() * 1000))  # play commands' numbers, never reused
+_GOTO_SEQ = itertools.count(int(time.time() * 1000))  # moves' numbers, never reused
 
 
 def gif_button(grid: np.ndarray, kernel: np.ndarray, cfg: ConvSettings, n_steps: int) -> None:
@@ -102,7 +103,12 @@ def start_and_speed(n_steps: int) -> tuple[int, float]:
     step = links.linked(links.STEP, step_of)
     if step is not None:
         st.session_state[_STEP] = step
-    if links.is_opening():  # a link says whether the view plays (class mode's follow too)
+    if links.is_opening():
+        # The link's step (none: step 0) is where the animation goes, also when the page
+        # is already open with this grid (class mode's follow): the browser keeps its own
+        # step for a payload it has, so only a move (goto) takes it there.
+        jump_to(step if step is not None else 0)
+        # A link says whether the view plays (class mode's follow too).
         on = bool(links.linked(links.PLAY, play_of))
         st.session_state[_PLAYING] = on
         # A number no earlier command had, also after class mode's follow cleared the state.
@@ -126,7 +132,9 @@ def jump_to(step: int) -> None:
     The move travels as ``goto=(seq, step)``: the browser applies each new
     ``seq`` once, and nothing else Python sends moves it (see :mod:`cnnviz.ui.animator`).
     """
-    seq = int(st.session_state.get(_GOTO, (0, 0))[0]) + 1
+    # A number no earlier move had, also after class mode's follow cleared the state
+    # (the browser applies each new number once, and ignores one it has seen).
+    seq = next(_GOTO_SEQ)
     st.session_state[_STEP] = int(step)
     st.session_state[_GOTO] = (seq, int(step))
 

@@ -639,3 +639,35 @@ def test_students_follow_whether_step_by_step_plays():
     ok(student.run())
     data = sent(student)
     assert data["play"][1] is False and data["play"][0] != first, data
+
+
+def test_a_students_animation_moves_to_the_teachers_step():
+    """The teacher steps on (the browser reports where it rests): each student's animator
+    is told to move there (goto), not only their link; and back to step 0, which the
+    teacher's link leaves out. Before, a follower's screen stayed on Step 1 while its
+    address said step=3 (the browser keeps its own step for a grid it already has)."""
+    from cnnviz.ui import stepper
+
+    from .conftest import animators
+
+    def sent(at: AppTest) -> dict:
+        (element,) = animators(at)
+        return json.loads(element.proto.json)
+
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    before = sent(student)["goto"]
+    teacher.session_state[stepper._STEP] = 3  # as the animator's report sets it
+    ok(teacher.run())
+    assert teacher.query_params["step"] == "3"
+    ok(student.run())  # woken: the teacher's view, step=3 in it
+    goto = sent(student)["goto"]
+    assert goto is not None and goto[1] == 3 and goto != before, goto
+    teacher.session_state[stepper._STEP] = 0
+    ok(teacher.run())
+    assert "step" not in teacher.query_params
+    ok(student.run())
+    again = sent(student)["goto"]
+    assert again[1] == 0 and again[0] != goto[0], again
