@@ -474,3 +474,24 @@ def test_a_link_that_plays_plays_but_not_for_reduced_motion(browser, app_url):
         assert "play=" not in page.url
     finally:
         context.close()
+
+
+def test_a_clicker_goes_through_the_steps_and_on_to_the_next_example(page, app_url):
+    """In a lecture list, PageDown on the last step opens the next example and PageUp on
+    the first step the previous one: a teacher's clicker never needs the mouse. Before,
+    the animation took every PageDown and the teacher was stuck on step 25 / 25."""
+    _open(page, app_url + "/animation?src=Lecture&lecture=digit_one&ex=000.5&present=true")
+    page.wait_for_function(FOCUSED_BOX, polling=100)
+    run = Run(page, app_url, step=0)
+    page.keyboard.press("End")
+    run.step = 24
+    run.check_now()
+    page.keyboard.press("PageDown")  # the last step: on to the next example
+    page.wait_for_url("**ex=000.6**")
+    _open(page, app_url + "/animation?src=Lecture&lecture=digit_one&ex=000.5&present=true")
+    page.wait_for_function(FOCUSED_BOX, polling=100)
+    page.keyboard.press("PageDown")  # a step first
+    Run(page, app_url, step=1).check_now()
+    page.keyboard.press("PageUp")
+    page.keyboard.press("PageUp")  # the first step: back to the previous example
+    page.wait_for_url("**ex=000.4**")

@@ -447,3 +447,19 @@ test("a reload of a view that was playing plays; a later payload keeps what the 
   d.load({ id: 2, n: 25, cols: 5, start: 4, playing: true });
   assert.equal(d.playing, false);
 });
+
+test("a clicker's PageDown on the last step and PageUp on the first are left to the page", () => {
+  // A lecture list takes them to the next / previous example (lecturenav.js): a teacher's
+  // clicker goes through the steps, then on to the next example, without the mouse.
+  const { d } = make({ start: 24 });
+  assert.equal(d.press("PageDown", "box", {}), false);
+  assert.equal(d.step, 24);
+  assert.equal(d.press("ArrowRight", "box", {}), true); // an arrow stays the animation's
+  const first = make({ start: 0 }).d;
+  assert.equal(first.press("PageUp", "box", {}), false);
+  assert.equal(first.step, 0);
+  assert.equal(first.press("PageDown", "box", {}), true);
+  assert.equal(first.step, 1);
+  assert.equal(first.press("PageUp", "box", {}), true);
+  assert.equal(first.step, 0);
+});

@@ -241,6 +241,11 @@ export class Driver {
   press(key, where, mods) {
     const action = keyAction(key, where, mods);
     if (!action || !this.n) return false;
+    // A clicker's PageDown on the last step (PageUp on the first) is not taken: it goes on
+    // to the page, where a lecture list opens the next (previous) example.
+    const atEnd = key === "PageDown" && this.step >= this.n - 1;
+    const atStart = key === "PageUp" && this.step <= 0;
+    if (!this.playing && (atEnd || atStart)) return false;
     this.act(action);
     return true;
   }
