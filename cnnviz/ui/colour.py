@@ -186,6 +186,25 @@ def cell_picker(row_where, col_where) -> tuple[int, int]:
     return int(r), int(c)
 
 
+FIRST = "cv_first"
+#: The page's sections: one output cell's sums, the filter's editor, the bank of filters.
+SECTIONS = ("one output cell", "the filter", "the bank")
+CELL, FILTER, BANK_SECTION = range(3)
+
+
+def first_section() -> int:
+    """Which section leads (a lecture example's key result, e.g. ``cv_first=the bank``)."""
+    return presenter.first_section(FIRST, SECTIONS)
+
+
+def bank_lines(lines, *, columns: int = 1) -> None:
+    """The bank's shapes and parameter count, one line each, in ``columns`` columns."""
+    cols = st.columns(columns) if columns > 1 else [st]
+    per = -(-len(lines) // columns)
+    for i, line in enumerate(lines):
+        cols[i // per].markdown(f"**{line.label}**: ${line.latex}$")
+
+
 SHOWN = "cv_show"  # presenter mode: the one channel shown beside its partial sum
 
 
