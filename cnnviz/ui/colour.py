@@ -274,7 +274,7 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, colum
         tall = trace.out_shape[0] * numbers_cell(trace.output) > PRESENT_CELLS_HEIGHT
         charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
                                         f"{trace.out_shape[0]} × {trace.out_shape[1]}",
-                                        mapping=mapping, cells=cell, colorbar=False,
+                                        mapping=mapping, picked=cell, colorbar=False,
                                         height=420 if tall else 390, width=460,
                                         grow=not tall),
                      key="colour_output")
@@ -314,7 +314,7 @@ def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
     """The one output map of the filter, the explained cell marked."""
     cell = [] if step is None else [(step.out_row, step.out_col)]
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
-                      f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380,
+                      f"{trace.out_shape[1]}", mapping=mapping, picked=cell, height=380,
                       width=480 if presenter.on() else 400)  # half the row
     # A click on a cell explains that cell (the "Output row" and "Output column" inputs).
     charts.chart(st, fig, key="colour_output", on_pick=charts.pick_into(ROW, COL))
