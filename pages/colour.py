@@ -43,8 +43,17 @@ if source.note:
 present = presenter.on()
 # Presenter mode: one screen holds one channel beside its partial sum, the output, the cell
 # picker and the total; the heading, the lecture button and the filter's editor go below.
-first, second = st.container(), st.container()
-controls, results = (second, first) if present else (first, second)
+# A lecture example whose key result is the filter or the bank puts that section first.
+# In presenter mode the switch itself goes below the sections, off the first screen.
+lead = None if present else colour.first_section()
+places = [st.container() for _ in colour.SECTIONS]
+if present:
+    with st.container():
+        lead = colour.first_section()
+box = presenter.ordered_boxes(
+    lead, [colour.CELL, colour.FILTER, colour.BANK_SECTION] if present
+    else [colour.FILTER, colour.CELL, colour.BANK_SECTION], places)
+controls, results = box[colour.FILTER], box[colour.CELL]
 with controls:
     st.header("One filter over the three channels")
     st.button("The lectures' example: 10 × 10 × 3 volume, vertical-edge filter on every slice",
@@ -97,23 +106,34 @@ with results:
                 if step is not None:
                     colour.step_panels(step)
 
-st.header("A bank of filters: the output volume")
-st.markdown("Each filter below is a preset kernel put on **every** slice (R, G and B), so it "
-            "is $f \\times f \\times 3$. Each filter gives one map; stacking the maps gives the "
-            "output volume with $n_c^{[l]}$ channels, one per filter.")
-names = colour.bank_picker()
-try:
-    bank, bank_note = volumes.bank_from_presets(names, n_c=3)
-    maps = cached.conv2d(volume, bank, stride=stride, padding=pad)
-except ValueError as err:
-    st.error(f"This bank does not fit this image: {err}")
-    show.stop()
-if bank_note:
-    st.caption(bank_note)
-st.caption(f"Same padding p = {pad} and stride s = {stride} as above; bias 0 for every filter.")
-for line in volumes.bank_shapes(volume.shape, bank.shape[0], len(names), maps.shape[:2]):
-    st.markdown(f"**{line.label}**: ${line.latex}$")
-colour.bank_maps(maps, names, mapping)
+bank_first = present and lead == colour.BANK_SECTION
+with box[colour.BANK_SECTION]:
+    st.header("A bank of filters: the output volume")
+    if not bank_first:
+        st.markdown("Each filter below is a preset kernel put on **every** slice (R, G and B), "
+                    "so it is $f \\times f \\times 3$. Each filter gives one map; stacking the "
+                    "maps gives the output volume with $n_c^{[l]}$ channels, one per filter.")
+    # Leading in presenter mode: the shapes and the maps on the first screen, the picker below.
+    boxes = st.container(), st.container()
+    shown, picked = boxes if bank_first else boxes[::-1]
+    with picked:
+        names = colour.bank_picker()
+    try:
+        bank, bank_note = volumes.bank_from_presets(names, n_c=3)
+        maps = cached.conv2d(volume, bank, stride=stride, padding=pad)
+    except ValueError as err:
+        st.error(f"This bank does not fit this image: {err}")
+        show.stop()
+    with picked if bank_first else shown:
+        if bank_note:
+            st.caption(bank_note)
+        st.caption(f"Same padding p = {pad} and stride s = {stride} as above; bias 0 for every "
+                   "filter.")
+    with shown:
+        colour.bank_lines(volumes.bank_shapes(volume.shape, bank.shape[0], len(names),
+                                              maps.shape[:2]), columns=3 if bank_first else 1)
+    with shown:
+        colour.bank_maps(maps, names, mapping)
 
 # Self-contained last section (issue 21): 1×1 convolutions and depthwise-separable layers.
 separable.section(volume)

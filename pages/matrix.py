@@ -96,7 +96,7 @@ with results:
                                   height=height, present=present), key="mx_window")
     charts.chart(w2, grid_figure(mv.output, title=f"Feature map "
                                  f"{show.shape_text(mv.output.shape)}", mapping="diverging",
-                                 cells=[(cell.row, cell.col)], height=height), key="mx_output",
+                                 picked=[(cell.row, cell.col)], height=height), key="mx_output",
                  on_pick=charts.pick_into("mx_row", "mx_col"))
 
 st.header("y = W x + b: the weight matrix")

@@ -95,7 +95,7 @@ if pooling.is_small(x):
         if index is not None:
             where = side if present else st
             where.markdown(f"Window of output cell (row {row}, column {col}):")
-            where.code(pooling.window_equation(trace, index), language=None, wrap_lines=True)
+            show.sum_line(where, pooling.window_equation(trace, index))
 else:
     with results:
         st.caption("Each pooled pixel stands for one window of the input: zoom in (or pick a "

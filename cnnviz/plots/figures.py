@@ -247,6 +247,7 @@ def grid_figure(
     show_numbers: bool | None = None,
     highlight: Sequence[tuple[int, int, int, int]] = (),
     cells: Sequence[tuple[int, int]] = (),
+    picked: Sequence[tuple[int, int]] = (),
     colorbar: bool = True,
     height: int | None = None,
     limits: tuple[float, float] | None = None,
@@ -271,6 +272,8 @@ def grid_figure(
         the array has negative values, else ``"minmax"`` in grey.
     highlight : rectangles ``(top, left, height, width)`` in cell units to outline.
     cells : single cells ``(row, col)`` to mark (e.g. a max-pool winner).
+    picked : the cell the user picked (the one a page explains): marked as ``cells`` on
+        screen, flagged ``"picked"`` so the PNG button leaves it out of a slide.
     limits : (lo, hi), optional
         A colour scale shared with other maps (see
         :func:`cnnviz.plots.display.map_for_display`): equal limits give equal
@@ -329,7 +332,7 @@ def grid_figure(
         copy = {"latex": bmatrix(arr, digits=digits),
                 "markdown": markdown_table(arr, digits=digits)}
     picture = _map_picture(arr, shown, title=title, note=note, height=height, present=present,
-                           colorbar=bar, shapes=window_shapes(highlight, cells),
+                           colorbar=bar, shapes=window_shapes(highlight, cells, picked),
                            numbers=numbers, digits=digits, copy=copy)
     if not grow:
         picture.meta["grow"] = False
@@ -419,12 +422,18 @@ def _map_picture(arr: np.ndarray, shown, *, title: str, note: str, height: int |
 
 
 def window_shapes(
-    rects: Sequence[tuple[int, int, int, int]] = (), cells: Sequence[tuple[int, int]] = ()
+    rects: Sequence[tuple[int, int, int, int]] = (), cells: Sequence[tuple[int, int]] = (),
+    picked: Sequence[tuple[int, int]] = (),
 ) -> list[dict]:
     """Plotly shape dicts outlining rectangles and single cells.
 
+    ``picked`` cells (the user's selection) look like ``cells`` and carry
+    ``"picked": True``: on screen, not in the map element's slide PNG.
+
     >>> window_shapes([(0, 0, 3, 3)])[0]["x1"]
     2.5
+    >>> window_shapes(picked=[(1, 2)])[0]["picked"]
+    True
     """
     shapes = []
     for top, left, h, w in rects:
@@ -433,6 +442,10 @@ def window_shapes(
     for r, c in cells:
         shapes.append({"type": "rect", "x0": c - 0.45, "x1": c + 0.45, "y0": r - 0.45,
                        "y1": r + 0.45, "line": {"color": MARK_COLOUR, "width": 3}})
+    for r, c in picked:
+        shapes.append({"type": "rect", "x0": c - 0.45, "x1": c + 0.45, "y0": r - 0.45,
+                       "y1": r + 0.45, "line": {"color": MARK_COLOUR, "width": 3},
+                       "picked": True})
     return shapes
 
 

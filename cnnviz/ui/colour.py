@@ -186,6 +186,25 @@ def cell_picker(row_where, col_where) -> tuple[int, int]:
     return int(r), int(c)
 
 
+FIRST = "cv_first"
+#: The page's sections: one output cell's sums, the filter's editor, the bank of filters.
+SECTIONS = ("one output cell", "the filter", "the bank")
+CELL, FILTER, BANK_SECTION = range(3)
+
+
+def first_section() -> int:
+    """Which section leads (a lecture example's key result, e.g. ``cv_first=the bank``)."""
+    return presenter.first_section(FIRST, SECTIONS)
+
+
+def bank_lines(lines, *, columns: int = 1) -> None:
+    """The bank's shapes and parameter count, one line each, in ``columns`` columns."""
+    cols = st.columns(columns) if columns > 1 else [st]
+    per = -(-len(lines) // columns)
+    for i, line in enumerate(lines):
+        cols[i // per].markdown(f"**{line.label}**: ${line.latex}$")
+
+
 SHOWN = "cv_show"  # presenter mode: the one channel shown beside its partial sum
 
 
@@ -255,7 +274,7 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, colum
         tall = trace.out_shape[0] * numbers_cell(trace.output) > PRESENT_CELLS_HEIGHT
         charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
                                         f"{trace.out_shape[0]} × {trace.out_shape[1]}",
-                                        mapping=mapping, cells=cell, colorbar=False,
+                                        mapping=mapping, picked=cell, colorbar=False,
                                         height=420 if tall else 390, width=460,
                                         grow=not tall),
                      key="colour_output")
@@ -295,7 +314,7 @@ def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
     """The one output map of the filter, the explained cell marked."""
     cell = [] if step is None else [(step.out_row, step.out_col)]
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
-                      f"{trace.out_shape[1]}", mapping=mapping, cells=cell, height=380,
+                      f"{trace.out_shape[1]}", mapping=mapping, picked=cell, height=380,
                       width=480 if presenter.on() else 400)  # half the row
     # A click on a cell explains that cell (the "Output row" and "Output column" inputs).
     charts.chart(st, fig, key="colour_output", on_pick=charts.pick_into(ROW, COL))

@@ -23,7 +23,8 @@ import streamlit as st
 
 from . import state as k
 
-__all__ = ["CSS", "ROW", "on", "page_style", "share_row", "switch"]
+__all__ = ["CSS", "ROW", "first_section", "on", "ordered_boxes", "page_style", "share_row",
+           "switch"]
 
 #: The page's row in presenter mode at 1280 × 720 (px): the window less the narrow sidebar
 #: (232 px), the page's padding, a scrollbar (15 px) and two small column gaps (17 px).
@@ -66,3 +67,22 @@ def share_row(needs: list[int]) -> list:
     or less, every part gets at least its need.
     """
     return st.columns([max(1, int(n)) for n in needs], gap="small")
+
+
+def first_section(key: str, sections: tuple[str, ...]) -> int:
+    """Which of a page's sections comes first (in the link under ``key``); its index.
+
+    A lecture example names its key result's section (e.g. ``shp_first=network``), so
+    that result is on the first screen at 1280 × 720; the page builds its sections in
+    ``st.container()`` boxes in this order.
+    """
+    name = st.radio("Show first", sections, key=key, horizontal=True, **k.LINK,
+                    help="Put one section at the top, for one screen on a projector.")
+    return sections.index(name)
+
+
+def ordered_boxes(first: int, default: list[int], places: list | None = None) -> dict:
+    """A box per section (``places``, else new ``st.container()``s), in ``default`` order
+    with ``first`` on top: ``{section: box}``."""
+    order = [first] + [i for i in default if i != first]
+    return dict(zip(order, places or [st.container() for _ in order], strict=True))

@@ -114,7 +114,7 @@ def levels(maps: Sequence[np.ndarray], regions: Sequence[Region], counts: Sequen
             name = "input a^[0]" if level == 0 else f"a^[{level}] after {layers[level - 1].label}"
             fig = grid_figure(values, title=name, digits=2, height=460,
                               highlight=[] if region.empty else [region.rect],
-                              cells=[(region.rows[0], region.cols[0])] if level == last else [])
+                              picked=[(region.rows[0], region.cols[0])] if level == last else [])
             # A click on a cell of the last map follows that output cell.
             charts.chart(col, fig, key=f"rf_level_{level}",
                          on_pick=charts.pick_into(ROW, COL) if level == last else None)

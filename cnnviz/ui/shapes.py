@@ -29,7 +29,7 @@ from cnnviz.lessons.shapes import (
     parse_stack,
 )
 
-from . import grid, links
+from . import grid, links, presenter
 from . import state as k
 
 CALC_KEYS = MappingProxyType({"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p",
@@ -59,9 +59,7 @@ SECTIONS = ("output size", "dense vs convolution", "network")
 
 def first_section() -> int:
     """Which of the page's three sections comes first (a lecture example's key result)."""
-    name = st.radio("Show first", SECTIONS, key=FIRST, horizontal=True, **k.LINK,
-                    help="Put one section at the top, for one screen on a projector.")
-    return SECTIONS.index(name)
+    return presenter.first_section(FIRST, SECTIONS)
 
 
 def _exercise(name: str) -> None:

@@ -157,3 +157,22 @@ def test_w_x_y_on_the_map_element_reads_out_and_picks_a_row(page, app_url, tmp_p
     live = w.locator(".cm-live")
     assert re.match(r"W\[\d+, \d+\] = ", live.inner_text()), live.inner_text()
     assert no_exception_box(page) == []
+
+
+def test_the_slide_png_leaves_out_the_picked_cell(page, app_url, tmp_path):
+    """The Colour page's output marks the explained cell (0, 3) on screen in the pick colour;
+    the PNG for slides holds the grid and its numbers, not that selection."""
+    from PIL import Image
+
+    from cnnviz.plots.figures import MARK_COLOUR
+
+    output = _colour_lecture(page, app_url)
+    output.hover()
+    with page.expect_download() as info:
+        output.get_by_role("button", name=re.compile("^Download Output z")).click()
+    saved = tmp_path / "slide.png"
+    info.value.save_as(saved)
+    shown = np.asarray(Image.open(saved).convert("RGB")).astype(int)
+    mark = np.array([int(MARK_COLOUR[i:i + 2], 16) for i in (1, 3, 5)])
+    near = (np.abs(shown - mark).sum(axis=2) < 60).sum()
+    assert near == 0, f"{near} pixels in the pick colour {MARK_COLOUR}"

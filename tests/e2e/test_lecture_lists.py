@@ -106,9 +106,28 @@ def _key_element(pg, step):
         if first == "network":
             return pg.get_by_test_id("stMetric").first  # the totals, above the layer table
         return pg.locator(".st-key-shp_coverage").first
-    if step.page == "colour" and query.get("cv_filters"):
-        return pg.locator(".st-key-colour_output").first  # the bank is below: the one filter
     return pg.locator(KEY[step.page]).first
+
+
+#: Examples whose key result is more than one element: what the banner names, each on the
+#: first screen. 001.8's banner names the 3 × 3 × 3 × 4 kernel and four output channels
+#: (the bank's weights line and its four maps); 004.8's the red-only filter (its three
+#: slices, two of them zeros).
+KEYS_BY_ID = {
+    "001.8": (("weights", lambda pg: pg.get_by_text("All weights").first),
+              *((f"map {i + 1}", lambda pg, i=i: pg.locator(f".st-key-colour_map_{i}").first)
+                for i in range(4))),
+    "004.8": tuple((f"slice {n}",
+                    lambda pg, n=n: pg.locator(f'[class*="st-key-colour_editor_{n}_"]').first)
+                   for n in "RGB"),
+}
+
+
+def _key_elements(pg, step) -> list[tuple[str, object]]:
+    """(name, locator) of every element that must be on the first screen for ``step``."""
+    if step.id in KEYS_BY_ID:
+        return [(what, find(pg)) for what, find in KEYS_BY_ID[step.id]]
+    return [("key result", _key_element(pg, step))]
 
 
 #: Every grid's numbers as drawn: the map element's font (``data-font``, 0 for colours only)
@@ -156,7 +175,7 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
     pg.screenshot(path=str(SHOTS / f"lecture_{step.id}.png"))
     checks = [("title", pg.get_by_text(step.title, exact=False).first),
               ("next", pg.get_by_test_id("lecture-next").or_(pg.locator(".ln-off")).first),
-              ("key result", _key_element(pg, step))]
+              *_key_elements(pg, step)]
     if step.page == "animation" and pg.locator(".cnv").first.get_attribute(
             "data-channel") not in (None, "all"):
         # A colour volume, one channel at a time: the input channel with the window, and

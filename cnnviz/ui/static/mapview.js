@@ -196,6 +196,13 @@ export function copyChoices(meta) {
     .map(([kind, label, as]) => ({ kind, label, text: copy[kind], name: `Copy ${what} as ${as}` }));
 }
 
+// The outlines a slide keeps (the PNG button): the page's own (the window, the pooling
+// winners), not the cell the user picked (Python flags it "picked"; the keyboard's cursor
+// is never among them).
+export function slideShapes(shapes) {
+  return (shapes || []).filter((shape) => !shape.picked);
+}
+
 /**
  * The panel of a mosaic (cnnviz.plots.figures.mosaic_figure, meta.panels) holding cell (r, c)
  * of the whole picture, with the cell's row and column inside the panel's own values
@@ -1009,7 +1016,7 @@ class MapView {
       // One cell is k px; drawn at a scale of k / 40 "CSS px" so gaps and halos stay thin.
       const [H, W] = d.shape;
       this.drawNumbers(ctx, k, 0, 0, W, H, Math.max(1, k / 40), kh);
-      for (const shape of d.shapes) {
+      for (const shape of slideShapes(d.shapes)) {
         const line = shape.line || {};
         ctx.strokeStyle = line.color || "#ffb300";
         ctx.lineWidth = (line.width || 2) * Math.max(1, k / 40);
