@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from cnnviz.core.kernels import KERNELS
 from cnnviz.data import rooms
 from cnnviz.lessons import quiz as quiz_lesson
 from cnnviz.ui import class_push, classroom
@@ -614,3 +616,97 @@ def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     assert student.session_state["pl_kw"] == 2
     assert "size **2 × 2**" in page_text(student)
     assert "pl_kw" not in _query(student) and _query(student)["room"] == code
+
+
+def _room_box(at: AppTest):
+    """The bordered box that holds the room's question (the innermost block around it)."""
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if child.type == "markdown" and "The teacher asks the room" in str(child.value):
+                found.append(node)
+            walk(child)
+
+    walk(at.main)
+    assert found, "no room question on the page"
+    return found[0]
+
+
+def _inside(box) -> list:
+    out = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            out.append(child)
+            walk(child)
+
+    walk(box)
+    return out
+
+
+def _box_maps(box) -> dict[str, dict]:
+    from .conftest import _picture, is_map
+
+    return {e.proto.id.rsplit("-", 1)[-1]: _picture(e) for e in _inside(box) if is_map(e)}
+
+
+@pytest.mark.parametrize("kind", list(quiz_lesson.KINDS))
+def test_the_room_box_holds_what_the_question_is_about(kind):
+    """On a phone the page's own figures are screens below the room's box: the box draws
+    the question's grids (the same as Practice's) beside its answer box, for every kind."""
+    from tests.readers import read_out
+
+    teacher, code = start("pages/quiz.py")
+    ok(teacher.radio(key="q").set_value(kind).run())
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    question = quiz_lesson.make_question(room.question["kind"], room.question["seed"],
+                                         room.question["level"])
+    assert question.kind == kind
+    box = _room_box(student)
+    maps = _box_maps(box)
+    q = f"class_q{room.qid}"
+    expect = {"value": {f"{q}_input": question.image, f"{q}_kernel": question.kernel},
+              "kernel": {f"{q}_map": question.output,
+                         **{f"{q}_choice_{n}": KERNELS[n].values
+                            for n in question.choices}},
+              }.get(kind, {})
+    for key, values in expect.items():
+        assert key in maps, (key, sorted(maps))
+        # float32 in the map element, as on Practice
+        np.testing.assert_allclose(read_out(maps[key])["values"], values, rtol=1e-6)
+    if kind == "kernel":  # the photo too
+        assert f"{q}_image" in maps
+    # Output shape and parameter count: the prompt in the box names every number needed.
+    texts = " ".join(str(e.value) for e in _inside(box) if e.type == "markdown")
+    assert question.prompt in texts
+    assert any(getattr(e, "key", None) == f"class_answer_{room.qid}" for e in _inside(box))
+
+
+def test_the_room_box_holds_step_by_steps_window_and_kernel():
+    """Step by step's "predict the next value": the box draws the input under the kernel at
+    that step and the kernel, the numbers the student multiplies."""
+    from tests.readers import read_out
+
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    maps = _box_maps(_room_box(student))
+    window = np.asarray(room.question["window"])
+    weights = np.asarray(room.question["weights"])
+    q = f"class_q{room.qid}"
+    for c in range(window.shape[2]):
+        np.testing.assert_array_equal(read_out(maps[f"{q}_window_{c}"])["values"],
+                                      window[:, :, c])
+        np.testing.assert_array_equal(read_out(maps[f"{q}_weights_{c}"])["values"],
+                                      weights[:, :, c])
+    # And they are the step's own numbers: their products and bias make the asked value.
+    total = float((window * weights).sum()) + room.question.get("bias", 0.0)
+    assert total == pytest.approx(room.question["value"])  # the default has no activation
