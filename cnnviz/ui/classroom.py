@@ -46,6 +46,7 @@ import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from cnnviz.core.kernels import KERNELS
 from cnnviz.core.text import format_number
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data import rooms
@@ -772,8 +773,11 @@ def _student_question(room: rooms.Room) -> None:
                 question = (quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
                             if q.get("source") == "practice" else None)
                 if question is not None and question.kind == "kernel":
+                    # Numbered as the kernels drawn above, with the titles Practice shows.
+                    number = {name: i for i, name in enumerate(question.choices, 1)}
                     st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
-                             index=None, horizontal=True)
+                             index=None, horizontal=True,
+                             format_func=lambda name: f"{number[name]}: {KERNELS[name].title}")
                 else:
                     st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",
                                   max_chars=rooms.MAX_ANSWER, placeholder="e.g. 4 × 4 or 14")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import KERNELS
 from cnnviz.lessons import quiz
+from cnnviz.plots.figures import grids_figure
 
 from . import charts
 from . import state as k
@@ -102,11 +103,18 @@ def show_figures(q: quiz.Question, *, key: str, outline: bool = False,
                      key=f"{key}_kernel")
     elif q.kind == "kernel":
         a, b = _row([1, 1], compact)
-        charts.chart(a, image_figure(q.image, title="Input a", height=180 if compact else 340),
+        charts.chart(a, image_figure(q.image, title="Input a", height=130 if compact else 340),
                      key=f"{key}_image")
         charts.chart(b, grid_figure(q.output, title="Feature map z = a ⋆ k", mapping="diverging",
-                                   height=180 if compact else 340), key=f"{key}_map")
-        for col, name in zip(_row([1] * 4, compact), q.choices, strict=True):
+                                   colorbar=not compact, height=130 if compact else 340),
+                     key=f"{key}_map")
+        if compact:  # the four kernels as one small picture in a row, numbered as the choices
+            charts.chart(st, grids_figure([(str(i), KERNELS[name].values)
+                                           for i, name in enumerate(q.choices, 1)], columns=4,
+                                          height=120),
+                         key=f"{key}_choices")
+            return
+        for col, name in zip(st.columns(4), q.choices, strict=True):
             charts.chart(col, grid_figure(KERNELS[name].values, title=KERNELS[name].title,
                                          mapping="diverging", colorbar=False,
                                          height=110 if compact else 220),

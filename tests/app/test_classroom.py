@@ -671,16 +671,20 @@ def test_the_room_box_holds_what_the_question_is_about(kind):
     maps = _box_maps(box)
     q = f"class_q{room.qid}"
     expect = {"value": {f"{q}_input": question.image, f"{q}_kernel": question.kernel},
-              "kernel": {f"{q}_map": question.output,
-                         **{f"{q}_choice_{n}": KERNELS[n].values
-                            for n in question.choices}},
-              }.get(kind, {})
+              "kernel": {f"{q}_map": question.output}}.get(kind, {})
     for key, values in expect.items():
         assert key in maps, (key, sorted(maps))
         # float32 in the map element, as on Practice
         np.testing.assert_allclose(read_out(maps[key])["values"], values, rtol=1e-6)
-    if kind == "kernel":  # the photo too
+    if kind == "kernel":  # the photo too, and the four kernels with their names
         assert f"{q}_image" in maps
+        panels = read_out(maps[f"{q}_choices"])["panels"]
+        assert [p["label"] for p in panels] == ["1", "2", "3", "4"]
+        # The choices are numbered as the kernels drawn, with Practice's titles.
+        options = student.radio(key=f"class_answer_{room.qid}").options
+        assert options == [f"{i}: {KERNELS[n].title}" for i, n in enumerate(question.choices, 1)]
+        for p, name in zip(panels, question.choices, strict=True):
+            np.testing.assert_allclose(p["values"], KERNELS[name].values, rtol=1e-6)
     # Output shape and parameter count: the prompt in the box names every number needed.
     texts = " ".join(str(e.value) for e in _inside(box) if e.type == "markdown")
     assert question.prompt in texts

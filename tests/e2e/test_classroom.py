@@ -363,3 +363,55 @@ def test_the_address_bar_and_a_lecture_list_follow(class_url, chromium):
         assert no_exception_box(pg) == []
     teacher_ctx.close()
     ctx.close()
+
+
+def _on_first_screen(pg, locator, height: int = 844) -> dict:
+    """The element's box, asserted to lie inside the first screen (no scrolling)."""
+    locator.first.wait_for(state="visible", timeout=15_000)
+    box = locator.first.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    return box
+
+
+@pytest.mark.parametrize("kind", ["value", "kernel", "step"])
+def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chromium, kind):
+    """390 × 844, touch: the room's question, the grids it is about and the answer box are
+    all on the first screen, for Practice's questions with figures and Step by step's."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    page = "animation" if kind == "step" else f"quiz?q={kind}"
+    teacher.goto(f"{class_url}/{page}")
+    wait_for_app(teacher, "Step by step" if kind == "step" else "Practice")
+    teacher.get_by_text("Class", exact=True).first.click()
+    teacher.get_by_role("button", name="Start a class").click()
+    link = teacher.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                     is_mobile=True, device_scale_factor=2)
+    phone = phone_ctx.new_page()
+    phone.set_default_timeout(30_000)
+    phone.goto(f"{class_url}/?room={code}")
+    wait_for_app(phone, "you follow the teacher")
+    if teacher.get_by_role("button", name="Hide the join screen").count():
+        teacher.get_by_role("button", name="Hide the join screen").click()
+    wait_for_app(teacher, "Ask the room")
+    teacher.get_by_role("button", name="Ask the room").click()
+    phone.get_by_text("The teacher asks the room").first.wait_for(timeout=20_000)
+    names = {"value": ["_input", "_kernel"], "kernel": ["_image", "_map", "_choices"],
+             "step": ["_window_0", "_weights_0"]}[kind]
+    phone.wait_for_timeout(800)  # the maps draw their pictures
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / f"class_phone_{kind}.png"))
+    for name in names:
+        grids = phone.locator(f"[class*='st-key-class_q'][class*='{name}']")
+        for i in range(grids.count()):
+            _on_first_screen(phone, grids.nth(i))
+    if kind == "kernel":
+        _on_first_screen(phone, phone.get_by_role("radiogroup", name="Your answer to the class"))
+    else:
+        _on_first_screen(phone, phone.get_by_placeholder("e.g. 4 × 4 or 14"))
+    _on_first_screen(phone, phone.get_by_role("button", name="Send my answer"))
+    assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
+    teacher_ctx.close()
+    phone_ctx.close()
