@@ -415,3 +415,52 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
     teacher_ctx.close()
     phone_ctx.close()
+
+
+def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromium, tmp_path):
+    """The push route answers 429 to a client that asked about 20 missing rooms in a minute.
+    A browser's EventSource never retries after an answer that is not 200: the student's page
+    says "Following paused: reconnecting…" and tries again after growing waits (no spin).
+    Its own server: the limit would outlast this test on the module's."""
+    from cnnviz.ui import class_push
+
+    with server.running_app(ROOT / "app.py", cwd=ROOT, log=ROOT / "artifacts" / "class429.log",
+                            env={"CNNVIZ_DATA_DIR": str(tmp_path)}, timeout=60) as url:
+        teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        teacher = teacher_ctx.new_page()
+        teacher.set_default_timeout(30_000)
+        code = _start_class(teacher, url)
+        phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                         is_mobile=True)
+        # The same address (loopback) asks about missing rooms until the route refuses it.
+        for i in range(class_push.MISSES_ALLOWED):
+            missing = "ZZZZZ" + "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[i]
+            phone_ctx.request.get(f"{url}/api/class/{missing}/events")
+        assert phone_ctx.request.get(f"{url}/api/class/{code}/events").status == 429
+        phone = phone_ctx.new_page()
+        phone.set_default_timeout(30_000)
+        asked: list[float] = []
+        phone.on("request", lambda r: asked.append(time.monotonic())
+                 if "/api/class/" in r.url else None)
+        phone.goto(f"{url}/?room={code}")
+        wait_for_app(phone, "you follow the teacher")
+        notice = phone.locator("#cnnviz-follow-notice")
+        notice.wait_for(state="visible", timeout=15_000)
+        assert notice.inner_text() == "Following paused: reconnecting…"
+        box = notice.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844  # where the student looks
+        on_top = phone.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y)?.id", [box["x"] + box["width"] / 2,
+                                                                box["y"] + box["height"] / 2])
+        assert on_top == "cnnviz-follow-notice", on_top  # not under Streamlit's header
+        first = asked[0]
+        phone.wait_for_timeout(6_000)
+        recent = [t for t in asked if t - first < 6.5]
+        assert 2 <= len(recent) <= 5, len(recent)  # retried, at 1, 2, 4 … s: no spin
+        assert notice.is_visible()  # still told while it waits
+        phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_paused.png"))
+        assert no_exception_box(phone) == []
+        log = (ROOT / "artifacts" / "class429.log").read_text()
+        assert "Traceback" not in log
+        teacher_ctx.close()
+        phone_ctx.close()
