@@ -584,6 +584,9 @@ def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
     """
     if question.get("source") == "practice":
         q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
+        if q.kind == "kernel":
+            # Kept as the title everyone sees (histogram, CSV, "You said"); checked by name.
+            text = next((n for n in q.choices if text == KERNELS[n].title), text)
         verdict = quiz_lesson.check(q, text)
         if not verdict.scored:
             return None, False, verdict.message
@@ -592,7 +595,7 @@ def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
             got = (got[0], got[0]) if len(got) == 1 else got
             said = " × ".join(str(g) for g in got)
         elif q.kind == "kernel":
-            said = text
+            said = KERNELS[text].title
         else:
             said = format_number(quiz_lesson.parse_number(text))
         return said, verdict.status == "right", ""
@@ -607,8 +610,9 @@ def _worked(question: dict) -> tuple[str, list[str]]:
     """The answer and its working, shown to everyone on Reveal."""
     if question.get("source") == "practice":
         q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
-        verdict = quiz_lesson.check(q, q.answer_text)
-        return q.answer_text, list(verdict.worked)
+        # The question's own working: re-checking answer_text found none for a kernel
+        # question (its text is the kernel's title, not one of the choices' names).
+        return q.answer_text, list(q.worked)
     return format_number(question["value"]), list(question.get("worked", []))
 
 

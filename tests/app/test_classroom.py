@@ -714,3 +714,31 @@ def test_the_room_box_holds_step_by_steps_window_and_kernel():
     # And they are the step's own numbers: their products and bias make the asked value.
     total = float((window * weights).sum()) + room.question.get("bias", 0.0)
     assert total == pytest.approx(room.question["value"])  # the default has no activation
+
+
+def test_a_kernel_question_reveals_its_working_and_names_kernels_as_shown():
+    """Reveal of a "which kernel" question: the working was empty (it re-checked the answer's
+    title, which is no choice), and the histogram and "You said" printed preset names
+    (laplacian_8) that the student never saw: the choices show titles."""
+    teacher, code = start("pages/quiz.py")
+    ok(teacher.radio(key="q").set_value("kernel").run())
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    q = quiz_lesson.make_question(room.question["kind"], room.question["seed"],
+                                  room.question["level"])
+    assert q.kind == "kernel"
+    student.radio(key=f"class_answer_{room.qid}").set_value(q.answer)
+    ok(student.button(key=f"FormSubmitter:class_form_{room.qid}-Send my answer").click().run())
+    title = KERNELS[q.answer].title
+    assert f"Sent: {title}." in page_text(student)
+    ok(teacher.button(key="class_reveal").click().run())
+    html = "\n".join(h.proto.body for h in teacher.get("html"))
+    assert f">{title}<" in html and f">{q.answer}<" not in html
+    assert q.worked[0] in page_text(teacher)
+    ok(student.run())
+    text = page_text(student)
+    assert f"You said {title}: right" in text
+    assert q.worked[0] in text
