@@ -742,3 +742,16 @@ def test_a_kernel_question_reveals_its_working_and_names_kernels_as_shown():
     text = page_text(student)
     assert f"You said {title}: right" in text
     assert q.worked[0] in text
+
+
+def test_a_step_question_too_big_for_the_store_leaves_its_grids_out():
+    """A big kernel's window and weights would pass the store's bound on a question (Ask the
+    room would fail): the question then goes without them, and says where they are."""
+    small = classroom.step_question("Step 2?", 3.0, ["x"], window=np.ones((3, 3, 1)),
+                                    weights=np.full((3, 3, 1), 0.5), bias=1.0)
+    assert small["window"] == np.ones((3, 3, 1)).tolist() and small["bias"] == 1.0
+    rng = np.random.default_rng(0)
+    big = classroom.step_question("Step 2?", 3.0, ["x"], window=rng.random((15, 15, 3)),
+                                  weights=rng.random((15, 15, 3)))
+    assert "window" not in big and "in the animation" in big["prompt"]
+    assert len(json.dumps(big)) <= rooms.MAX_VIEW_BYTES
