@@ -626,3 +626,34 @@ def mosaic_figure(
 def shared_colorbar(shown) -> dict:
     """The colour bar (raw-value ticks) of a :class:`~cnnviz.plots.display.DisplayMap`."""
     return _colorbar(shown)
+
+
+def grids_figure(grids: Sequence[tuple[str, np.ndarray]], *, columns: int = 2, title: str = "",
+                 height: int | None = None, present: bool = False) -> Picture:
+    """Small grids of any sizes (a question's four kernels) as one mosaic, ``columns`` a row,
+    each panel its title above it and its own diverging scale (white = 0), as
+    :func:`grid_figure` draws each alone: one picture that stays small on a phone.
+
+    >>> p = grids_figure([("A", np.eye(3)), ("B", -np.ones((5, 5)))])
+    >>> [q["label"] for q in p.meta["panels"]], p.meta["shape"]
+    (['A', 'B'], [7, 11])
+    """
+    if not grids:
+        raise ValueError("grids: at least one is needed, got none")
+    arrays = [np.asarray(values, dtype=np.float64) for _, values in grids]
+    h = max(a.shape[0] for a in arrays)
+    w = max(a.shape[1] for a in arrays)
+    band, gap = max(1, round(h * 0.4)), 1
+    tiles = []
+    for i, ((label, _), arr) in enumerate(zip(grids, arrays, strict=True)):
+        rgb, _shown = map_rgb(arr, "diverging")
+        text = (np.vectorize(lambda v: format_number(v, 2), otypes=[str])(arr)
+                if max(arr.shape) <= NUMBERS_MAX_SIDE else None)
+        top = band + (i // columns) * (h + band + gap)
+        left = (i % columns) * (w + gap)
+        tiles.append(Tile(arr, rgb, (top, left), label=label, text=text, readout=label))
+    rows = -(-len(arrays) // columns)
+    total_h = rows * (h + band + gap) - gap
+    return mosaic_figure(tiles, title=title, band=band, present=present,
+                         note="each its own scale: blue < 0, white = 0, red > 0",
+                         height=height or int(60 + total_h * 30))

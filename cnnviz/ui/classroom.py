@@ -42,15 +42,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import numpy as np
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from cnnviz.core.kernels import KERNELS
+from cnnviz.core.text import format_number
+from cnnviz.core.trace import ConvTrace
 from cnnviz.data import rooms
 from cnnviz.lessons import lectures as lecture_lists
 from cnnviz.lessons import quiz as quiz_lesson
 
-from . import class_push, lectures, links, predict, presenter, sources, stepper
+from . import charts, class_push, lectures, links, predict, presenter, sources, stepper
+from . import quiz as quiz_ui
 from . import state as k
+from .cached import grid_figure
 
 __all__ = ["after_page", "before_page", "sidebar"]
 
@@ -525,9 +531,24 @@ def practice_question(kind: str, seed: int, level: int) -> dict:
             "prompt": q.prompt}
 
 
-def step_question(prompt: str, value: float, worked: list[str]) -> dict:
-    """The room question for Step by step's "predict the next value"."""
-    return {"source": "step", "prompt": prompt, "value": float(value), "worked": list(worked)}
+def step_question(prompt: str, value: float, worked: list[str], *,
+                  window: Any = None, weights: Any = None, bias: float = 0.0) -> dict:
+    """The room question for Step by step's "predict the next value".
+
+    ``window``, ``weights``: the input under the kernel at that step and the kernel, each
+    (f_H, f_W, n_c), which the room's box draws beside the question (a phone's first screen
+    shows the box, not the animation). Left out when they would not fit the store's bound
+    on a question (:data:`cnnviz.data.rooms.MAX_VIEW_BYTES`); the prompt then says where.
+    """
+    question = {"source": "step", "prompt": prompt, "value": float(value),
+                "worked": list(worked)}
+    if window is not None and weights is not None:
+        drawn = dict(question, window=np.asarray(window, dtype=float).tolist(),
+                     weights=np.asarray(weights, dtype=float).tolist(), bias=float(bias))
+        if len(json.dumps(drawn, separators=(",", ":"))) <= rooms.MAX_VIEW_BYTES:
+            return drawn
+        question["prompt"] = prompt + " (The window and the kernel are in the animation.)"
+    return question
 
 
 def offer(question: dict) -> None:
@@ -551,7 +572,9 @@ def offer_step(grid: Any, kernel: Any, cfg: Any, n_steps: int) -> None:
     if target >= n_steps:
         return
     value, lines, cell = predict.worked_step(grid, kernel, cfg, target)
-    offer(step_question(predict.step_prompt(target, n_steps, cell, cfg), value, lines))
+    s = ConvTrace(grid, kernel, settings=cfg).step(target)
+    offer(step_question(predict.step_prompt(target, n_steps, cell, cfg), value, lines,
+                        window=s.values, weights=s.weights, bias=s.bias))
 
 
 def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
@@ -559,10 +582,11 @@ def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
 
     None when the text is no answer (nothing is sent, the message says why).
     """
-    from cnnviz.core.text import format_number
-
     if question.get("source") == "practice":
         q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
+        if q.kind == "kernel":
+            # Kept as the title everyone sees (histogram, CSV, "You said"); checked by name.
+            text = next((n for n in q.choices if text == KERNELS[n].title), text)
         verdict = quiz_lesson.check(q, text)
         if not verdict.scored:
             return None, False, verdict.message
@@ -571,7 +595,7 @@ def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
             got = (got[0], got[0]) if len(got) == 1 else got
             said = " × ".join(str(g) for g in got)
         elif q.kind == "kernel":
-            said = text
+            said = KERNELS[text].title
         else:
             said = format_number(quiz_lesson.parse_number(text))
         return said, verdict.status == "right", ""
@@ -584,12 +608,11 @@ def _canonical(question: dict, text: str) -> tuple[str | None, bool, str]:
 
 def _worked(question: dict) -> tuple[str, list[str]]:
     """The answer and its working, shown to everyone on Reveal."""
-    from cnnviz.core.text import format_number
-
     if question.get("source") == "practice":
         q = quiz_lesson.make_question(question["kind"], question["seed"], question["level"])
-        verdict = quiz_lesson.check(q, q.answer_text)
-        return q.answer_text, list(verdict.worked)
+        # The question's own working: re-checking answer_text found none for a kernel
+        # question (its text is the kernel's title, not one of the choices' names).
+        return q.answer_text, list(q.worked)
     return format_number(question["value"]), list(question.get("worked", []))
 
 
@@ -701,10 +724,37 @@ def _back() -> None:
 ROOM_ANSWER = "Your answer to the class"
 
 
+def question_figures(q: Mapping[str, Any], *, key: str) -> None:
+    """What the room's question ``q`` is about, drawn in its box: Practice's own figures
+    (:func:`cnnviz.ui.quiz.show_figures`), or Step by step's window and kernel. On a phone
+    the page's own figures are screens further down; these are with the answer box."""
+    if q.get("source") == "practice":
+        question = quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
+        quiz_ui.show_figures(question, key=key, compact=True)
+        return
+    if "window" not in q:
+        return
+    window, weights = np.asarray(q["window"], float), np.asarray(q["weights"], float)
+    bias = float(q.get("bias", 0.0))
+    for c in range(window.shape[2]):
+        channel = f" (channel {c + 1})" if window.shape[2] > 1 else ""
+        a, b = quiz_ui.compact_row(2)
+        charts.chart(a, grid_figure(window[:, :, c], title=f"Input under the kernel{channel}",
+                                    mapping="minmax", colorbar=False, height=160),
+                     key=f"{key}_window_{c}")
+        charts.chart(b, grid_figure(weights[:, :, c], title=f"Kernel k{channel}",
+                                    mapping="diverging", colorbar=False, height=160),
+                     key=f"{key}_weights_{c}")
+    if bias:
+        st.markdown(f"Bias $b$ = {format_number(bias)}")
+
+
 def _student_question(room: rooms.Room) -> None:
     q, qid = room.question, room.qid
     with st.container(border=True):
         st.markdown(f"**The teacher asks the room:** {q.get('prompt', '')}")
+        if not room.revealed:
+            question_figures(q, key=f"class_q{qid}")
         mine = None
         try:
             mine = store().my_answer(room.code, st.session_state[SID], qid)
@@ -727,8 +777,11 @@ def _student_question(room: rooms.Room) -> None:
                 question = (quiz_lesson.make_question(q["kind"], q["seed"], q["level"])
                             if q.get("source") == "practice" else None)
                 if question is not None and question.kind == "kernel":
+                    # Numbered as the kernels drawn above, with the titles Practice shows.
+                    number = {name: i for i, name in enumerate(question.choices, 1)}
                     st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
-                             index=None, horizontal=True)
+                             index=None, horizontal=True,
+                             format_func=lambda name: f"{number[name]}: {KERNELS[name].title}")
                 else:
                     st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",
                                   max_chars=rooms.MAX_ANSWER, placeholder="e.g. 4 × 4 or 14")

@@ -14,6 +14,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import KERNELS
 from cnnviz.lessons import quiz
+from cnnviz.plots.figures import grids_figure
 
 from . import charts
 from . import state as k
@@ -69,29 +70,67 @@ def _question_id(q: quiz.Question) -> str:
 def show_question(q: quiz.Question) -> None:
     """The prompt and what it is about: the grids, the maps, the four kernels."""
     st.markdown(f"**{quiz.KINDS[q.kind]}** (difficulty {q.level}). {q.prompt}")
+    outline = _question_id(q) in st.session_state.get(VERDICTS, {})
+    show_figures(q, key="quiz", outline=outline)
+
+
+def show_figures(q: quiz.Question, *, key: str, outline: bool = False,
+                 compact: bool = False) -> None:
+    """What question ``q`` is about, drawn under keys starting ``key``: a "value" question's
+    input and kernel, a "kernel" question's image, map and four kernels (the other kinds
+    say all they need in their prompt). Practice draws them under its question; a class's
+    room box (:mod:`cnnviz.ui.classroom`) draws the same under the room's question.
+
+    ``outline``: outline the asked cell's window on the input (once answered).
+    ``compact``: smaller, side by side also on a phone, so that the answer box below
+    stays on a phone's first screen.
+    """
     if q.kind == "value":
-        a, b, _ = st.columns([1.2, 1, 0.8])
-        outline = ()
-        if _question_id(q) in st.session_state.get(VERDICTS, {}):
-            # Once answered, the window of the asked cell is outlined (the padding cut off).
+        a, b, _ = _row([1.2, 1, 0.8], compact)
+        boxes = ()
+        if outline:
+            # The window of the asked cell, the padding cut off.
             (top, left), (h, w) = q.window, q.image.shape
             span = q.window_span
             rows = (max(top, 0), min(top + span, h))
             cols = (max(left, 0), min(left + span, w))
-            outline = ((rows[0], cols[0], rows[1] - rows[0], cols[1] - cols[0]),)
+            boxes = ((rows[0], cols[0], rows[1] - rows[0], cols[1] - cols[0]),)
         charts.chart(a, grid_figure(q.image, title="Input a", mapping="minmax", colorbar=False,
-                                   height=320, highlight=outline), key="quiz_input")
+                                   height=200 if compact else 320, highlight=boxes),
+                     key=f"{key}_input")
         charts.chart(b, grid_figure(q.kernel, title="Kernel k", mapping="diverging",
-                                   colorbar=False, height=260), key="quiz_kernel")
+                                   colorbar=False, height=160 if compact else 260),
+                     key=f"{key}_kernel")
     elif q.kind == "kernel":
-        a, b = st.columns(2)
-        charts.chart(a, image_figure(q.image, title="Input a", height=340), key="quiz_image")
+        a, b = _row([1, 1], compact)
+        charts.chart(a, image_figure(q.image, title="Input a", height=130 if compact else 340),
+                     key=f"{key}_image")
         charts.chart(b, grid_figure(q.output, title="Feature map z = a ⋆ k", mapping="diverging",
-                                   height=340), key="quiz_map")
+                                   colorbar=not compact, height=130 if compact else 340),
+                     key=f"{key}_map")
+        if compact:  # the four kernels as one small picture in a row, numbered as the choices
+            charts.chart(st, grids_figure([(str(i), KERNELS[name].values)
+                                           for i, name in enumerate(q.choices, 1)], columns=4,
+                                          height=120),
+                         key=f"{key}_choices")
+            return
         for col, name in zip(st.columns(4), q.choices, strict=True):
             charts.chart(col, grid_figure(KERNELS[name].values, title=KERNELS[name].title,
-                                         mapping="diverging", colorbar=False, height=220),
-                             key=f"quiz_choice_{name}")
+                                         mapping="diverging", colorbar=False,
+                                         height=110 if compact else 220),
+                         key=f"{key}_choice_{name}")
+
+
+def _row(widths: list[float], compact: bool) -> list:
+    """Columns, or with ``compact`` :func:`compact_row`'s boxes."""
+    return compact_row(len(widths)) if compact else st.columns(widths)
+
+
+def compact_row(n: int) -> list:
+    """``n`` boxes in one row that stay side by side on a phone (Streamlit's columns stack
+    one under another below 640 px): a horizontal container."""
+    row = st.container(horizontal=True, gap="small")
+    return [row.container(width="stretch") for _ in range(n)]
 
 
 def _answer_text(q: quiz.Question) -> str:

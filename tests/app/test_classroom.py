@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from streamlit import config
 from streamlit.testing.v1 import AppTest
 
+from cnnviz.core.kernels import KERNELS
 from cnnviz.data import rooms
 from cnnviz.lessons import quiz as quiz_lesson
 from cnnviz.ui import class_push, classroom
@@ -671,3 +673,142 @@ def test_a_students_animation_moves_to_the_teachers_step():
     ok(student.run())
     again = sent(student)["goto"]
     assert again[1] == 0 and again[0] != goto[0], again
+
+
+def _room_box(at: AppTest):
+    """The bordered box that holds the room's question (the innermost block around it)."""
+    found = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            if child.type == "markdown" and "The teacher asks the room" in str(child.value):
+                found.append(node)
+            walk(child)
+
+    walk(at.main)
+    assert found, "no room question on the page"
+    return found[0]
+
+
+def _inside(box) -> list:
+    out = []
+
+    def walk(node):
+        for child in getattr(node, "children", {}).values():
+            out.append(child)
+            walk(child)
+
+    walk(box)
+    return out
+
+
+def _box_maps(box) -> dict[str, dict]:
+    from .conftest import _picture, is_map
+
+    return {e.proto.id.rsplit("-", 1)[-1]: _picture(e) for e in _inside(box) if is_map(e)}
+
+
+@pytest.mark.parametrize("kind", list(quiz_lesson.KINDS))
+def test_the_room_box_holds_what_the_question_is_about(kind):
+    """On a phone the page's own figures are screens below the room's box: the box draws
+    the question's grids (the same as Practice's) beside its answer box, for every kind."""
+    from tests.readers import read_out
+
+    teacher, code = start("pages/quiz.py")
+    ok(teacher.radio(key="q").set_value(kind).run())
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    question = quiz_lesson.make_question(room.question["kind"], room.question["seed"],
+                                         room.question["level"])
+    assert question.kind == kind
+    box = _room_box(student)
+    maps = _box_maps(box)
+    q = f"class_q{room.qid}"
+    expect = {"value": {f"{q}_input": question.image, f"{q}_kernel": question.kernel},
+              "kernel": {f"{q}_map": question.output}}.get(kind, {})
+    for key, values in expect.items():
+        assert key in maps, (key, sorted(maps))
+        # float32 in the map element, as on Practice
+        np.testing.assert_allclose(read_out(maps[key])["values"], values, rtol=1e-6)
+    if kind == "kernel":  # the photo too, and the four kernels with their names
+        assert f"{q}_image" in maps
+        panels = read_out(maps[f"{q}_choices"])["panels"]
+        assert [p["label"] for p in panels] == ["1", "2", "3", "4"]
+        # The choices are numbered as the kernels drawn, with Practice's titles.
+        options = student.radio(key=f"class_answer_{room.qid}").options
+        assert options == [f"{i}: {KERNELS[n].title}" for i, n in enumerate(question.choices, 1)]
+        for p, name in zip(panels, question.choices, strict=True):
+            np.testing.assert_allclose(p["values"], KERNELS[name].values, rtol=1e-6)
+    # Output shape and parameter count: the prompt in the box names every number needed.
+    texts = " ".join(str(e.value) for e in _inside(box) if e.type == "markdown")
+    assert question.prompt in texts
+    assert any(getattr(e, "key", None) == f"class_answer_{room.qid}" for e in _inside(box))
+
+
+def test_the_room_box_holds_step_by_steps_window_and_kernel():
+    """Step by step's "predict the next value": the box draws the input under the kernel at
+    that step and the kernel, the numbers the student multiplies."""
+    from tests.readers import read_out
+
+    teacher, code = start("pages/animation.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    maps = _box_maps(_room_box(student))
+    window = np.asarray(room.question["window"])
+    weights = np.asarray(room.question["weights"])
+    q = f"class_q{room.qid}"
+    for c in range(window.shape[2]):
+        np.testing.assert_array_equal(read_out(maps[f"{q}_window_{c}"])["values"],
+                                      window[:, :, c])
+        np.testing.assert_array_equal(read_out(maps[f"{q}_weights_{c}"])["values"],
+                                      weights[:, :, c])
+    # And they are the step's own numbers: their products and bias make the asked value.
+    total = float((window * weights).sum()) + room.question.get("bias", 0.0)
+    assert total == pytest.approx(room.question["value"])  # the default has no activation
+
+
+def test_a_kernel_question_reveals_its_working_and_names_kernels_as_shown():
+    """Reveal of a "which kernel" question: the working was empty (it re-checked the answer's
+    title, which is no choice), and the histogram and "You said" printed preset names
+    (laplacian_8) that the student never saw: the choices show titles."""
+    teacher, code = start("pages/quiz.py")
+    ok(teacher.radio(key="q").set_value("kernel").run())
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    q = quiz_lesson.make_question(room.question["kind"], room.question["seed"],
+                                  room.question["level"])
+    assert q.kind == "kernel"
+    student.radio(key=f"class_answer_{room.qid}").set_value(q.answer)
+    ok(student.button(key=f"FormSubmitter:class_form_{room.qid}-Send my answer").click().run())
+    title = KERNELS[q.answer].title
+    assert f"Sent: {title}." in page_text(student)
+    ok(teacher.button(key="class_reveal").click().run())
+    html = "\n".join(h.proto.body for h in teacher.get("html"))
+    assert f">{title}<" in html and f">{q.answer}<" not in html
+    assert q.worked[0] in page_text(teacher)
+    ok(student.run())
+    text = page_text(student)
+    assert f"You said {title}: right" in text
+    assert q.worked[0] in text
+
+
+def test_a_step_question_too_big_for_the_store_leaves_its_grids_out():
+    """A big kernel's window and weights would pass the store's bound on a question (Ask the
+    room would fail): the question then goes without them, and says where they are."""
+    small = classroom.step_question("Step 2?", 3.0, ["x"], window=np.ones((3, 3, 1)),
+                                    weights=np.full((3, 3, 1), 0.5), bias=1.0)
+    assert small["window"] == np.ones((3, 3, 1)).tolist() and small["bias"] == 1.0
+    rng = np.random.default_rng(0)
+    big = classroom.step_question("Step 2?", 3.0, ["x"], window=rng.random((15, 15, 3)),
+                                  weights=rng.random((15, 15, 3)))
+    assert "window" not in big and "in the animation" in big["prompt"]
+    assert len(json.dumps(big)) <= rooms.MAX_VIEW_BYTES

@@ -363,3 +363,104 @@ def test_the_address_bar_and_a_lecture_list_follow(class_url, chromium):
         assert no_exception_box(pg) == []
     teacher_ctx.close()
     ctx.close()
+
+
+def _on_first_screen(pg, locator, height: int = 844) -> dict:
+    """The element's box, asserted to lie inside the first screen (no scrolling)."""
+    locator.first.wait_for(state="visible", timeout=15_000)
+    box = locator.first.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
+    return box
+
+
+@pytest.mark.parametrize("kind", ["value", "kernel", "step"])
+def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chromium, kind):
+    """390 × 844, touch: the room's question, the grids it is about and the answer box are
+    all on the first screen, for Practice's questions with figures and Step by step's."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    page = "animation" if kind == "step" else f"quiz?q={kind}"
+    teacher.goto(f"{class_url}/{page}")
+    wait_for_app(teacher, "Step by step" if kind == "step" else "Practice")
+    teacher.get_by_text("Class", exact=True).first.click()
+    teacher.get_by_role("button", name="Start a class").click()
+    link = teacher.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                     is_mobile=True, device_scale_factor=2)
+    phone = phone_ctx.new_page()
+    phone.set_default_timeout(30_000)
+    phone.goto(f"{class_url}/?room={code}")
+    wait_for_app(phone, "you follow the teacher")
+    if teacher.get_by_role("button", name="Hide the join screen").count():
+        teacher.get_by_role("button", name="Hide the join screen").click()
+    wait_for_app(teacher, "Ask the room")
+    teacher.get_by_role("button", name="Ask the room").click()
+    phone.get_by_text("The teacher asks the room").first.wait_for(timeout=20_000)
+    names = {"value": ["_input", "_kernel"], "kernel": ["_image", "_map", "_choices"],
+             "step": ["_window_0", "_weights_0"]}[kind]
+    phone.wait_for_timeout(800)  # the maps draw their pictures
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / f"class_phone_{kind}.png"))
+    for name in names:
+        grids = phone.locator(f"[class*='st-key-class_q'][class*='{name}']")
+        for i in range(grids.count()):
+            _on_first_screen(phone, grids.nth(i))
+    if kind == "kernel":
+        _on_first_screen(phone, phone.get_by_role("radiogroup", name="Your answer to the class"))
+    else:
+        _on_first_screen(phone, phone.get_by_placeholder("e.g. 4 × 4 or 14"))
+    _on_first_screen(phone, phone.get_by_role("button", name="Send my answer"))
+    assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
+    teacher_ctx.close()
+    phone_ctx.close()
+
+
+def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromium, tmp_path):
+    """The push route answers 429 to a client that asked about 20 missing rooms in a minute.
+    A browser's EventSource never retries after an answer that is not 200: the student's page
+    says "Following paused: reconnecting…" and tries again after growing waits (no spin).
+    Its own server: the limit would outlast this test on the module's."""
+    from cnnviz.ui import class_push
+
+    with server.running_app(ROOT / "app.py", cwd=ROOT, log=ROOT / "artifacts" / "class429.log",
+                            env={"CNNVIZ_DATA_DIR": str(tmp_path)}, timeout=60) as url:
+        teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+        teacher = teacher_ctx.new_page()
+        teacher.set_default_timeout(30_000)
+        code = _start_class(teacher, url)
+        phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                         is_mobile=True)
+        # The same address (loopback) asks about missing rooms until the route refuses it.
+        for i in range(class_push.MISSES_ALLOWED):
+            missing = "ZZZZZ" + "23456789ABCDEFGHJKMNPQRSTUVWXYZ"[i]
+            phone_ctx.request.get(f"{url}/api/class/{missing}/events")
+        assert phone_ctx.request.get(f"{url}/api/class/{code}/events").status == 429
+        phone = phone_ctx.new_page()
+        phone.set_default_timeout(30_000)
+        asked: list[float] = []
+        phone.on("request", lambda r: asked.append(time.monotonic())
+                 if "/api/class/" in r.url else None)
+        phone.goto(f"{url}/?room={code}")
+        wait_for_app(phone, "you follow the teacher")
+        notice = phone.locator("#cnnviz-follow-notice")
+        notice.wait_for(state="visible", timeout=15_000)
+        assert notice.inner_text() == "Following paused: reconnecting…"
+        box = notice.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= 844  # where the student looks
+        on_top = phone.evaluate(
+            "([x, y]) => document.elementFromPoint(x, y)?.id", [box["x"] + box["width"] / 2,
+                                                                box["y"] + box["height"] / 2])
+        assert on_top == "cnnviz-follow-notice", on_top  # not under Streamlit's header
+        first = asked[0]
+        phone.wait_for_timeout(6_000)
+        recent = [t for t in asked if t - first < 6.5]
+        assert 2 <= len(recent) <= 5, len(recent)  # retried, at 1, 2, 4 … s: no spin
+        assert notice.is_visible()  # still told while it waits
+        phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_paused.png"))
+        assert no_exception_box(phone) == []
+        log = (ROOT / "artifacts" / "class429.log").read_text()
+        assert "Traceback" not in log
+        teacher_ctx.close()
+        phone_ctx.close()
