@@ -55,7 +55,7 @@ def test_pooling_puts_the_maps_and_the_window_above_the_settings(open_page):
     maps = order.index(next(o for o in order if o.endswith("pooling_out")))
     mode = next(i for i, e in enumerate(at.main) if e.type == "radio" and e.label == "Mode")
     assert maps < mode
-    assert at.code[0].value == "max(1, 1, 1, 1) = 1"
+    assert sums(at)[0] == "max(1, 1, 1, 1) = 1"
     np.testing.assert_array_equal(raw(at, "pooling_out"), [[1, 2], [4, 5]])
 
 
