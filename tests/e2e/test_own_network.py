@@ -73,18 +73,48 @@ def test_axe_with_the_sample_open(page, app_url, button: str) -> None:
     assert axe_violations(page) == []
 
 
-def test_occlusion_stops_and_then_runs(page, app_url) -> None:
-    """A long map (every pixel) is stopped by Stop; a coarse one then finishes and is drawn."""
+def _many_positions_onnx() -> bytes:
+    """A digit classifier (Softmax at the end) with an open image size and a cheap pass:
+    a large image gives an occlusion map of tens of thousands of positions that takes
+    seconds within the budget. The sample's 28 × 28 map (784 passes) now takes about half a
+    second, too short to press Stop in."""
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(7)
+    inits = {"w": rng.standard_normal((2, 1, 1, 1)).astype(np.float32),
+             "fc": rng.standard_normal((2, 10)).astype(np.float32)}
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv1"),
+             helper.make_node("Relu", ["c"], ["r"], name="relu1"),
+             helper.make_node("GlobalAveragePool", ["r"], ["p"], name="gap"),
+             helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+             helper.make_node("MatMul", ["f", "fc"], ["z"], name="fc"),
+             helper.make_node("Softmax", ["z"], ["y"], name="softmax", axis=1)]
+    graph = helper.make_graph(
+        nodes, "grey", [helper.make_tensor_value_info("x", TensorProto.FLOAT,
+                                                      ["N", 1, "H", "W"])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 10])],
+        initializer=[numpy_helper.from_array(v, k) for k, v in inits.items()])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    return model.SerializeToString()
+
+
+def test_occlusion_stops_and_then_runs(page, app_url, tmp_path: Path) -> None:
+    """A long map (every pixel of a 192 × 192 image) is stopped by Stop; a coarse one then
+    finishes and is drawn."""
+    net = tmp_path / "many.onnx"
+    net.write_bytes(_many_positions_onnx())
     page.goto(f"{app_url}/own_network")
     wait_for_app(page, "Try the sample network")
-    page.get_by_role("button", name="Try the sample network").click()
+    _uploader(page).set_input_files(str(net))
     wait_for_app(page, "Budget:")
-    for label, value in (("Patch (pixels a side)", "1"), ("Stride", "1")):
+    for label, value in (("Size (pixels a side)", "192"), ("Patch (pixels a side)", "1"),
+                         ("Stride", "1")):
         box = page.get_by_label(label)
         box.fill(value)
         box.press("Enter")
         wait_for_app(page, "Budget:")
-    wait_for_app(page, "784 patch positions")
+    wait_for_app(page, "36,864 patch positions")
     page.get_by_role("button", name="Compute the occlusion map").click()
     page.get_by_text("Occluding").first.wait_for(state="visible")
     page.get_by_role("button", name="Stop").click()
@@ -92,7 +122,7 @@ def test_occlusion_stops_and_then_runs(page, app_url) -> None:
     assert page.get_by_text("Occlusion: how p(").count() == 0
     assert no_exception_box(page) == []
     box = page.get_by_label("Stride")
-    box.fill("7")
+    box.fill("24")
     box.press("Enter")
     wait_for_app(page, "Budget:")
     page.get_by_role("button", name="Compute the occlusion map").click()

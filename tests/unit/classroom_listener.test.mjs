@@ -18,7 +18,15 @@ function fakeWindow() {
     setItem: (k, v) => store.set(k, String(v)),
     removeItem: (k) => store.delete(k),
   };
-  return { EventSource: FakeSource, sessionStorage, sources, store };
+  // The one DOM use: the "following paused" notice, an element found by its id.
+  const nodes = new Map();
+  const document = {
+    getElementById: (id) => nodes.get(id) ?? null,
+    createElement: () => ({ style: {}, setAttribute() {}, textContent: "" }),
+    body: { appendChild(el) { nodes.set(el.id, el); el.remove = () => nodes.delete(el.id); } },
+  };
+  return { EventSource: FakeSource, sessionStorage, sources, store, document, nodes,
+           setTimeout: () => 0, clearTimeout: () => {} };
 }
 
 function element(win) {
