@@ -9,7 +9,8 @@ Debian's Chromium through Playwright, as a student would:
   server's warm-up does in the background, may still be running), and again
   with the visitor arriving 10 s after the server answered;
 - **lecture grids**: the kernel preset changed on the Playground on the lectures'
-  7 × 7 digit one and on the 10 × 10 × 3 colour volume (grids with their numbers);
+  7 × 7 digit one and on the 10 × 10 × 3 colour volume (grids with their numbers),
+  and on Step by step with the digit one (a settings change: a new animation);
 - upload a 1024 × 1024 photo, then **change the kernel preset** on the
   Playground at working size 128 and 512, grey and colour (each change to a
   preset not yet shown in that row, so every change recomputes every map and
@@ -61,6 +62,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -434,6 +436,19 @@ def run_browser(args, rows: dict) -> None:
                     tab.drawn(text)
                     preset_rows(tab, label, args.repeats, rows)
                     tab.close()
+                # Step by step (a fragment): a settings change is a new animation payload.
+                tab = Tab(browser, viewport, url)
+                tab.page.goto(f"{url}/animation?{LECTURE_GRIDS[0][1]}")
+                tab.drawn("Step by step")
+                try:
+                    # The kernel's settings are folded in an expander titled "Kernel".
+                    tab.page.locator('[data-testid="stExpander"] summary').filter(
+                        has_text=re.compile(r"^\s*Kernel\s*$")).first.click()
+                    preset_rows(tab, "Step by step: a settings change (kernel preset, 7 × 7)",
+                                args.repeats, rows)
+                except Exception as err:  # noqa: BLE001 - say so, and go on with the rows
+                    print(f"Step by step row not measured: {err!r}"[:300], flush=True)
+                tab.close()
                 tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
