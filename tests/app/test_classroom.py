@@ -20,7 +20,7 @@ from cnnviz.data import rooms
 from cnnviz.lessons import quiz as quiz_lesson
 from cnnviz.ui import class_push, classroom
 
-from .conftest import ROOT, exceptions, page_text
+from .conftest import ROOT, animators, exceptions, page_text
 
 
 @pytest.fixture(autouse=True)
@@ -614,16 +614,18 @@ def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     assert student.session_state["pl_kw"] == 2
     assert "size **2 × 2**" in page_text(student)
     assert "pl_kw" not in _query(student) and _query(student)["room"] == code
+
+
+def sent(at: AppTest) -> dict:
+    """What the page sends its animation (start, goto, play ...)."""
+    (element,) = animators(at)
+    return json.loads(element.proto.json)
+
+
 def test_students_follow_whether_step_by_step_plays():
     """The teacher plays the animation (the browser's report says so): the teacher's link
     says play=1, and each student's animation is told to play; a pause follows too."""
     from cnnviz.ui import stepper
-
-    from .conftest import animators
-
-    def sent(at: AppTest) -> dict:
-        (element,) = animators(at)
-        return json.loads(element.proto.json)
 
     teacher, code = start("pages/animation.py")
     student = student_of(code)
@@ -649,12 +651,6 @@ def test_a_students_animation_moves_to_the_teachers_step():
     teacher's link leaves out. Before, a follower's screen stayed on Step 1 while its
     address said step=3 (the browser keeps its own step for a grid it already has)."""
     from cnnviz.ui import stepper
-
-    from .conftest import animators
-
-    def sent(at: AppTest) -> dict:
-        (element,) = animators(at)
-        return json.loads(element.proto.json)
 
     teacher, code = start("pages/animation.py")
     student = student_of(code)

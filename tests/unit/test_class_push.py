@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import contextlib
 
 from starlette.requests import Request
 
@@ -102,32 +101,13 @@ def test_store_down_is_told_and_following_resumes():
                                        "event: version\ndata: 3\n\n"]
 
 
-def test_a_store_that_stays_down_is_told_once():
-    """The listener's own first reading and the watcher's first reading are the same
-    "down": one event, not two (a second one used to race the store coming back)."""
-    store = FakeStore()
-    store.down = True
-    hub = class_push.Hub(store, poll=0.01)
-
-    async def scenario():
-        got = []
-        stream = hub.stream("ABCDEF", 1)
-
-        async def read():
-            async for chunk in stream:
-                if chunk.startswith("event:"):
-                    got.append(chunk)
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(read(), 0.5)  # the watcher has read many times by then
-        await stream.aclose()
-        return got
-
-    assert _run(scenario()) == ["event: down\ndata: 0\n\n"]
-
-
-def _call(hub, method, code):
+def _call(hub, method, code, *, since=b"since=0", client="203.0.113.7", forwarded=None):
+    """The route's answer to one request (from ``client``; through a proxy that wrote
+    ``forwarded``)."""
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
     scope = {"type": "http", "method": method, "path": f"/api/class/{code}/events",
-             "path_params": {"code": code}, "query_string": b"since=0", "headers": []}
+             "path_params": {"code": code}, "query_string": since, "headers": headers,
+             "client": (client, 5555)}
     return _run(hub.endpoint(Request(scope)))
 
 
@@ -152,12 +132,11 @@ def test_a_since_that_is_no_plain_number_starts_from_zero_instead_of_failing():
     traceback in the server's log for ``?since=%C2%B2``."""
     hub = class_push.Hub(FakeStore())
     for since in ("%C2%B2", "%E2%91%A0", "-1", "1e5", "%00", "9" * 40):
-        scope = {"type": "http", "method": "GET", "path": "/api/class/ABCDEF/events",
-                 "path_params": {"code": "ABCDEF"}, "query_string": f"since={since}".encode(),
-                 "headers": []}
-        response = _run(hub.endpoint(Request(scope)))
+        response = _call(hub, "GET", "ABCDEF", since=f"since={since}".encode())
         assert response.status_code == 200, since
         assert response.media_type == "text/event-stream"
+
+
 def test_an_outage_is_told_once():
     """The stream's own first read and the room's watcher both find the store down: the
     listener is told once, not once per read (the test above failed 1 run in 4 on it)."""
@@ -187,12 +166,8 @@ def test_an_outage_is_told_once():
     assert _run(scenario()) == ["event: down\ndata: 0\n\n", "event: version\ndata: 3\n\n"]
 
 
-def _get(hub, code, client="203.0.113.7", forwarded=None):
-    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
-    scope = {"type": "http", "method": "GET", "path": f"/api/class/{code}/events",
-             "path_params": {"code": code}, "query_string": b"since=0", "headers": headers,
-             "client": (client, 5555)}
-    return _run(hub.endpoint(Request(scope)))
+def _get(hub, code, **where):
+    return _call(hub, "GET", code, **where)
 
 
 def test_the_route_is_no_oracle_for_room_codes():

@@ -50,15 +50,9 @@ function inkFor(r, g, b) {
   return lum < 0.5 ? "#ffffff" : "#111111";
 }
 
-// The font size (px) for the numbers of a grid whose cells are `cell` px: NUMBER_FIT's rule
-// (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
-// animation applies it. Below fit.min, fit.min while the widest label still fits inside the
-// cell (past the rule's margin), else 0: numbers that overflow their cells are noise, and
-// the cells show their colours only (as in the animation). Cells need not be square:
-// `along` is the side the text runs along, `thick` the other (a mosaic's panels).
-function numberFont(ctx, texts, cell, fit, weight, along = cell, thick = cell) {
-  const base = Math.max(1, Math.floor(Math.min(fit.max, thick * fit.height) + 1e-9));
-  ctx.font = `${weight} ${base}px ${FONT}`;
+// The widest of a grid's labels in `font` (each distinct label measured once).
+function widestText(ctx, texts, font) {
+  ctx.font = font;
   let widest = 0;
   const seen = new Set();
   for (const row of texts) {
@@ -68,6 +62,18 @@ function numberFont(ctx, texts, cell, fit, weight, along = cell, thick = cell) {
       widest = Math.max(widest, ctx.measureText(t).width);
     }
   }
+  return widest;
+}
+
+// The font size (px) for the numbers of a grid whose cells are `cell` px: NUMBER_FIT's rule
+// (cnnviz.plots.display.number_font) with the browser's measured text widths, as the
+// animation applies it. Below fit.min, fit.min while the widest label still fits inside the
+// cell (past the rule's margin), else 0: numbers that overflow their cells are noise, and
+// the cells show their colours only (as in the animation). Cells need not be square:
+// `along` is the side the text runs along, `thick` the other (a mosaic's panels).
+function numberFont(ctx, texts, cell, fit, weight, along = cell, thick = cell) {
+  const base = Math.max(1, Math.floor(Math.min(fit.max, thick * fit.height) + 1e-9));
+  const widest = widestText(ctx, texts, `${weight} ${base}px ${FONT}`);
   const room = along * fit.width;
   const size = widest > room ? Math.floor((base * room) / widest) : base;
   // A mosaic's panel (cell 0) keeps its true size: the caller skips one below fit.min.
@@ -80,16 +86,7 @@ function numberFont(ctx, texts, cell, fit, weight, along = cell, thick = cell) {
 // fit.min): where the figure's width allows it, a grid in presenter mode gets cells this
 // large, taller than Python asked if need be (the back row reads present_min px at least).
 export function cellFor(ctx, texts, want, fit, weight) {
-  ctx.font = `${weight} 100px ${FONT}`;
-  let widest = 0;
-  const seen = new Set();
-  for (const row of texts) {
-    for (const t of row) {
-      if (seen.has(t)) continue;
-      seen.add(t);
-      widest = Math.max(widest, ctx.measureText(t).width);
-    }
-  }
+  const widest = widestText(ctx, texts, `${weight} 100px ${FONT}`);
   // The rule's two limits solved for the cell, then checked against the rule itself
   // (text widths need not scale exactly with the font size).
   let cell = Math.ceil(Math.max(want / fit.height, (want * widest) / (100 * fit.width)));
