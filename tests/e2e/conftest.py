@@ -121,3 +121,15 @@ def screenshot(pg, name: str) -> Path:
     else:
         pg.screenshot(path=str(path), full_page=True)
     return path
+
+
+def start_class(pg) -> str:
+    """On the page ``pg`` shows: open the sidebar's Class box, Start a class; the room's code
+    (read from the join link, a plain ``<a>`` whose ``href`` holds ``room=``)."""
+    import re
+
+    pg.get_by_text("Class", exact=True).first.click()
+    pg.get_by_role("button", name="Start a class").click()
+    link = pg.locator("a[href*='room=']").first
+    link.wait_for(state="visible")
+    return re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)

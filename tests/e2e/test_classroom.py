@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from . import server
-from .conftest import ROOT, no_exception_box, screenshot, wait_for_app
+from .conftest import ROOT, no_exception_box, screenshot, start_class, wait_for_app
 
 _DATA: dict[str, str] = {}
 
@@ -52,13 +52,7 @@ def _wait_title(pg, text: str, timeout: float = 40.0) -> float:
 def _start_class(pg, url: str) -> str:
     pg.goto(url + "/pooling")
     wait_for_app(pg, "Pooling")
-    pg.get_by_text("Class", exact=True).first.click()
-    pg.get_by_role("button", name="Start a class").click()
-    link = pg.locator("a[href*='room=']").first
-    link.wait_for(state="visible")
-    href = link.get_attribute("href")
-    code = re.search(r"room=([A-Z2-9]{6})", href).group(1)
-    return code
+    return start_class(pg)
 
 
 def test_one_teacher_three_students_follow(class_url, chromium):
@@ -141,11 +135,7 @@ def test_presenter_join_screen_and_phone_student(class_url, chromium):
     teacher.set_default_timeout(30_000)
     teacher.goto(class_url + "/quiz?present=true")
     wait_for_app(teacher, "Practice")
-    teacher.get_by_text("Class", exact=True).first.click()
-    teacher.get_by_role("button", name="Start a class").click()
-    link = teacher.locator("a[href*='room=']").first
-    link.wait_for(state="visible")
-    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    code = start_class(teacher)
     qr = teacher.locator("img[data-testid='class-qr']").first
     assert qr.bounding_box()["width"] >= 400  # big enough to scan from the back
     wait_for_app(teacher, "Join with the code")
@@ -240,11 +230,7 @@ def test_the_results_csv_holds_answers_sent_after_the_teachers_last_rerun(class_
     teacher.set_default_timeout(30_000)
     teacher.goto(class_url + "/quiz")
     wait_for_app(teacher, "Practice")
-    teacher.get_by_text("Class", exact=True).first.click()
-    teacher.get_by_role("button", name="Start a class").click()
-    link = teacher.locator("a[href*='room=']").first
-    link.wait_for(state="visible")
-    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    code = start_class(teacher)
     student_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
     student = student_ctx.new_page()
     student.set_default_timeout(30_000)
@@ -383,11 +369,7 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     page = "animation" if kind == "step" else f"quiz?q={kind}"
     teacher.goto(f"{class_url}/{page}")
     wait_for_app(teacher, "Step by step" if kind == "step" else "Practice")
-    teacher.get_by_text("Class", exact=True).first.click()
-    teacher.get_by_role("button", name="Start a class").click()
-    link = teacher.locator("a[href*='room=']").first
-    link.wait_for(state="visible")
-    code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+    code = start_class(teacher)
     phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                      is_mobile=True, device_scale_factor=2)
     phone = phone_ctx.new_page()

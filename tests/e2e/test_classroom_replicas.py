@@ -6,7 +6,6 @@ Skipped only when nginx or redis-server is missing (tools/test.sh installs both)
 
 from __future__ import annotations
 
-import re
 import urllib.request
 
 import pytest
@@ -14,7 +13,7 @@ import pytest
 from deploy.redis_local import redis_binary, running_redis
 from deploy.run_replicas import nginx_binary, running_cluster
 
-from .conftest import no_exception_box, wait_for_app
+from .conftest import no_exception_box, start_class, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -65,11 +64,7 @@ def test_a_student_on_the_other_replica_follows(cluster, browser):
         teacher, student = pages
         teacher.goto(cluster.url + "/pooling")
         wait_for_app(teacher, "Pooling")
-        teacher.get_by_text("Class", exact=True).first.click()
-        teacher.get_by_role("button", name="Start a class").click()
-        link = teacher.locator("a[href*='room=']").first
-        link.wait_for(state="visible")
-        code = re.search(r"room=([A-Z2-9]{6})", link.get_attribute("href")).group(1)
+        code = start_class(teacher)
         student.goto(f"{cluster.url}/?room={code}")
         student.locator("h1", has_text="Pooling").first.wait_for(state="visible")
         teacher.get_by_role("link", name="Practice: predict, then reveal").click()
