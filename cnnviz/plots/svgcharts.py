@@ -37,6 +37,12 @@ def _open(cls: str, width: int, height: int, label: str, title: str) -> list[str
             f'<text class="title" x="4" y="20">{html.escape(title)}</text>']
 
 
+def _y_grid(left: float, pw: float, y: float, label: str) -> list[str]:
+    """A horizontal grid line across the plot at ``y``, and its label (markup) left of it."""
+    return [f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" stroke="#eee"/>',
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>']
+
+
 def _points(xs: np.ndarray, ys: np.ndarray) -> str:
     return " ".join(f"{x:.1f},{y:.1f}" for x, y in zip(xs, ys, strict=True))
 
@@ -79,11 +85,7 @@ def training_svg(steps: Sequence[int], loss: Sequence[float], train_acc: Sequenc
             f"{100 * a:.1f} %" for a in ta)
     parts = _open("cnnviz-train", width, height, summary, title)
     for v in _ticks(0.0, l_hi, 6):  # the loss's axis and its grid
-        y = float(sl(v))
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
-                     'stroke="#eee"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f"{html.escape(format_number(v, 3))}</text>")
+        parts += _y_grid(left, pw, float(sl(v)), html.escape(format_number(v, 3)))
     for a in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
         parts.append(f'<text x="{left + pw + 6}" y="{float(sa(a)) + 4:.1f}">{round(a * 100)}%'
                      "</text>")
@@ -147,10 +149,7 @@ def probability_svg(probs: np.ndarray, *, label: int | None = None,
                + ("" if label is None else f"; the true class is {label}"))
     parts = _open("cnnviz-probs", width, height, summary, title)
     for v in (0.0, 0.2, 0.4, 0.6, 0.8, 1.0):
-        y = sy(v)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
-                     'stroke="#eee"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{v:.1f}</text>')
+        parts += _y_grid(left, pw, sy(v), f"{v:.1f}")
     for c, v in enumerate(p):
         x0 = left + c * slot + slot * 0.15
         w = slot * 0.7
@@ -220,11 +219,8 @@ def loss_svg(losses: np.ndarray, *, current: int | None = None, diverged_at: int
     parts = _open("cnnviz-loss", width, height, summary, title)
     every = max(1, int(np.ceil((d_hi - d_lo) / 6)))
     for e in range(int(d_lo), int(d_hi) + 1, every):
-        y = float(sy(10.0 ** e))
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
-                     'stroke="#eee"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">10'
-                     f'<tspan dy="-6" font-size="9">{e}</tspan></text>')
+        parts += _y_grid(left, pw, float(sy(10.0 ** e)),
+                         f'10<tspan dy="-6" font-size="9">{e}</tspan>')
     for v in _ticks(0.0, float(last), 7):
         x = float(sx(v))
         parts.append(f'<line x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}" '
@@ -299,11 +295,7 @@ def weights_svg(kernels: np.ndarray, target: np.ndarray, *, current: int | None 
     summary = f"{title}: {fh * fw} weights over {n} steps"
     parts = _open("cnnviz-weights", width, height, summary, title)
     for v in _ticks(lo, hi, 6):
-        y = float(sy(v))
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + pw}" y2="{y:.1f}" '
-                     'stroke="#eee"/>')
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f"{html.escape(format_number(v, 3))}</text>")
+        parts += _y_grid(left, pw, float(sy(v)), html.escape(format_number(v, 3)))
     for v in _ticks(0.0, float(last), 7):
         x = float(sx(v))
         parts.append(f'<text x="{x:.1f}" y="{top + ph + 18}" text-anchor="middle">'
