@@ -298,7 +298,20 @@ export class GridView {
         (!outCounts || this.fontFor(P.out, c) >= minFont);
       let c = Math.min(widest, Math.floor(room / tall));
       if (!readable(c) && readable(widest)) {
-        while (c < widest && !readable(c)) c += 1;
+        // Each grid's smallest readable cell. Where the output's longer sums need larger
+        // cells than the input's values, the output gets its own (as one channel at a
+        // time does), so that the input need not grow past the screen's foot for them
+        // (001.3: an 8 × 8 input of "255" beside sums of "2295" ended 10 px below 720).
+        let ci = c;
+        while (ci < widest && this.fontFor(P.vals, ci) < minFont) ci += 1;
+        let co = c;
+        while (co < widest && !readable(co)) co += 1;
+        c = co;
+        if (ci < co && outCounts && grids === 1) {
+          const fits = Math.floor((this.roomBelowCaptions() - label - 2) / P.hp);
+          c = Math.max(ci, Math.min(co, fits));
+          if (c < co) ownOut = co;
+        }
       }
       cell = c;
     }
