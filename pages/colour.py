@@ -73,11 +73,14 @@ with results:
         # The switches and the cell picker above the sums, between the channel and the
         # output: the grids start at the top of the row.
         columns, one_grid = colour.presenter_columns(trace)
-        grids = "both"
+        grids, small = "both", None
         with columns[1]:
+            switches = st.container()
             if one_grid:
-                grids = "output" if colour.grid_switch(st) else "input"
-            shown = colour.channel_switch(st)
+                # The grid without its numbers goes small, beside the switches.
+                switches, small = st.columns(2, gap="small")
+                grids = "output" if colour.grid_switch(switches) else "input"
+            shown = colour.channel_switch(switches)
             row, col = colour.cell_picker(*st.columns(2, gap="small"))
     if weights is not None:
         if trace is not None:
@@ -88,7 +91,7 @@ with results:
                     f"No such output cell: {err}. Pick a row and column inside the map.")
                 step = None
             if present:
-                colour.one_channel(trace, step, shown, mapping, columns, grids)
+                colour.one_channel(trace, step, shown, mapping, columns, grids, small)
                 downloads.grid_exports(trace.output, name="Output map", mapping=mapping,
                                   key="colour_map")
             else:

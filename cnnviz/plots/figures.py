@@ -254,6 +254,7 @@ def grid_figure(
     width: int | None = None,
     present: bool = False,
     grow: bool = True,
+    wide: bool = False,
 ) -> Picture:
     """A 2-D array as a :class:`Picture` for the map element, with its numbers when small.
 
@@ -289,6 +290,11 @@ def grid_figure(
         numbers to print at ``NUMBER_FIT["present_min"]`` where the width allows,
         taller than ``height`` if need be. False where the page knows that would
         put the grid past the screen's foot (``meta["grow"]``).
+    wide : presenter mode: where the ``height`` given keeps the cells too small for the
+        numbers at ``NUMBER_FIT["present_min"]`` and the width does not, the map
+        element makes the cells wider than tall (as wide as the numbers need, as
+        tall as the height allows) instead of the figure taller (``meta["wide"]``):
+        a grid of long numbers near the screen's foot.
 
     Examples
     --------
@@ -336,6 +342,8 @@ def grid_figure(
                            numbers=numbers, digits=digits, copy=copy)
     if not grow:
         picture.meta["grow"] = False
+    if wide:
+        picture.meta["wide"] = True
     return picture
 
 

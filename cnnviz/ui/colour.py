@@ -231,7 +231,9 @@ def presenter_columns(trace: ConvTrace | None) -> tuple[list, bool]:
     numbers to print at the presenter's size (:func:`cnnviz.plots.figures.numbers_width`,
     NUMBER_FIT's one rule). Where the two cannot both be that large beside the sums
     (lecture 004's padded 12 × 12 channel and its 10 × 10 map), the row holds one of
-    them at a time, with a switch (:func:`grid_switch`), rather than shrink the numbers.
+    them with its numbers, with a switch (:func:`grid_switch`), rather than shrink the
+    numbers; the other goes small, in colours only, into the sums' column
+    (:func:`one_channel`'s ``small``).
     """
     if trace is None:
         return presenter.share_row([360, SUMS_WIDTH, 400]), False
@@ -239,45 +241,64 @@ def presenter_columns(trace: ConvTrace | None) -> tuple[list, bool]:
     need_out = numbers_width(trace.output) if max(trace.out_shape) <= 16 else 400
     if need_in + need_out + SUMS_WIDTH <= presenter.ROW:
         return presenter.share_row([need_in, SUMS_WIDTH, need_out]), False
-    widest = min(max(need_in, need_out), presenter.ROW - SUMS_WIDTH)
+    # numbers_width estimates the text's width; the browser measures it, a few px more.
+    widest = min(max(need_in, need_out) + MEASURED, presenter.ROW - SUMS_WIDTH)
     grid, sums = presenter.share_row([widest, presenter.ROW - widest])
     return [grid, sums, grid], True
+
+
+#: What the browser's measured numbers may need beyond numbers_width's estimate (px).
+MEASURED = 16
 
 
 def grid_switch(where) -> bool:
     """Presenter mode, one grid at a time: True to show the output, False the input channel."""
     return where.radio("Grid shown", ONE_GRIDS, key=ONE_GRID, horizontal=True, **state.LINK,
                        help="The channel and the output do not both fit beside the sums "
-                            "at a readable size: one at a time.") == ONE_GRIDS[0]
+                            "with their numbers at a readable size: one has its numbers, "
+                            "the other is small, in colours (its values under the "
+                            "pointer).") == ONE_GRIDS[0]
 
 
 def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, columns,
-                shown: str = "both") -> None:
+                shown: str = "both", small=None) -> None:
     """Presenter mode on one screen: channel ``c`` with the window, its partial sum and the
     total beside it, and the output with the cell (``columns``: :func:`presenter_columns`;
-    ``shown``: ``"both"``, or ``"output"`` or ``"input"`` where the row holds one grid).
+    ``shown``: ``"both"``, or ``"output"`` or ``"input"`` where the row holds one grid with
+    its numbers: the other goes into ``small``, in colours only, its window or cell marked
+    and its values in the read-out).
     The window's slice and products follow below the screen, at the same size rule."""
     name = NAMES[c]
     f_h, f_w = trace.geometry.kernel_shape
     rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
     padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
     left, mid, right = columns
-    if shown != "output":
-        charts.chart(left, grid_figure(trace.padded[:, :, c],
-                                       title=f"{name} channel ({padded}input)",
-                                       highlight=rect, colorbar=False, height=300, width=360),
-                     key=f"colour_plane_{c}")
+    if shown == "output":
+        left = small
+    elif shown == "input":
+        right = small
+    # (the small one's title short: one line in the sums' column, more room for its cells)
+    charts.chart(left, grid_figure(trace.padded[:, :, c],
+                                   title=f"{name} channel" + ("" if shown == "output"
+                                                              else f" ({padded}input)"),
+                                   highlight=rect, colorbar=False,
+                                   height=170 if shown == "output" else 300, width=360,
+                                   show_numbers=False if shown == "output" else None),
+                 key=f"colour_plane_{c}")
     cell = [] if step is None else [(step.out_row, step.out_col)]
-    if shown != "input":
-        # The output is the key result: on the screen even where its numbers cannot be
-        # that large there (lecture 004's padded map: ten rows of "-1204" need 530 px).
-        tall = trace.out_shape[0] * numbers_cell(trace.output) > PRESENT_CELLS_HEIGHT
-        charts.chart(right, grid_figure(trace.output, title=f"Output z: one map "
-                                        f"{trace.out_shape[0]} × {trace.out_shape[1]}",
-                                        mapping=mapping, picked=cell, colorbar=False,
-                                        height=420 if tall else 390, width=460,
-                                        grow=not tall),
-                     key="colour_output")
+    # The output is the key result. Lecture 004's padded map, ten rows of "-1204", needs
+    # cells 53 px wide for its numbers at the presenter's size: 530 px of rows would run
+    # past the screen's foot, so its cells are wider than tall there (``wide``).
+    tall = trace.out_shape[0] * numbers_cell(trace.output) > PRESENT_CELLS_HEIGHT
+    size = f"{trace.out_shape[0]} × {trace.out_shape[1]}"
+    charts.chart(right, grid_figure(trace.output, title=f"Output z {size}" if shown == "input"
+                                    else f"Output z: one map {size}",
+                                    mapping=mapping, picked=cell, colorbar=False,
+                                    height=(170 if shown == "input" else
+                                            PRESENT_CELLS_HEIGHT if tall else 390),
+                                    width=460, wide=tall,
+                                    show_numbers=False if shown == "input" else None),
+                 key="colour_output")
     if step is None:
         return
     with mid:

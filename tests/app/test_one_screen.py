@@ -7,7 +7,7 @@ import numpy as np
 from cnnviz.lessons import lectures
 from cnnviz.ui import colour
 
-from .conftest import exceptions, is_map, raw, sums
+from .conftest import chart, exceptions, is_map, raw, read, sums
 
 
 def _present(open_page, example_id, **more):
@@ -59,20 +59,24 @@ def test_pooling_puts_the_maps_and_the_window_above_the_settings(open_page):
     np.testing.assert_array_equal(raw(at, "pooling_out"), [[1, 2], [4, 5]])
 
 
-def test_colour_volumes_show_one_grid_at_a_time_where_two_do_not_fit(open_page):
+def test_colour_volumes_show_one_grid_with_its_numbers_where_two_do_not_fit(open_page):
     """Lecture 004's padded example: a 12 × 12 channel and a 10 × 10 map of "-1204" cannot
-    both print at the presenter's size beside the sums, so a switch shows one at a time
-    (issue 18: a switch rather than smaller numbers); 004.6's 10 × 10 and 8 × 8 can."""
+    both print at the presenter's size beside the sums, so one prints its numbers and the
+    other stays on the screen small, in colours only, with a switch between the two (issue
+    18: a switch rather than smaller numbers); 004.6's 10 × 10 and 8 × 8 can."""
     at = _present(open_page, "004.9")
-    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
-    assert "colour_output" in keys and "colour_plane_0" not in keys, keys
     assert sums(at)[1].endswith("= -801")  # the total beside the map
+    out, plane = read(at, "colour_output"), read(at, "colour_plane_0")
+    assert out["text"][0][:2] == ["-801", "-268"] and plane["text"] is None
+    assert plane["values"].shape == (12, 12)  # its values in the read-out
+    # The output's cells may be wider than tall, to print "-1204" above the screen's foot.
+    assert chart(at, "colour_output")["wide"] is True
     at.radio(key=colour.ONE_GRID).set_value("Input channel").run()
-    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
-    assert "colour_plane_0" in keys and "colour_output" not in keys, keys
-    assert raw(at, "colour_plane_0").shape == (12, 12)
-    # Both on one row where they fit, and no switch.
+    out, plane = read(at, "colour_output"), read(at, "colour_plane_0")
+    assert out["text"] is None and plane["text"][1][:4] == ["0", "3", "3", "98"]
+    assert out["values"][0, 0] == -801
+    # Both with their numbers on one row where they fit, and no switch.
     at = _present(open_page, "004.6")
     assert not [r for r in at.radio if r.key == colour.ONE_GRID]
-    keys = [e.proto.id.rsplit("-", 1)[-1] for e in at.main if is_map(e)]
-    assert {"colour_plane_0", "colour_output"} <= set(keys)
+    assert read(at, "colour_plane_0")["text"] is not None
+    assert read(at, "colour_output")["text"] is not None

@@ -457,6 +457,20 @@ class MapView {
       // Where the height Python guessed is what keeps the cells smaller, the figure grows
       // taller; where the width is, the page's layout must give the grid room.
       const need = aspect === 1 ? this.presentCell(d) : 0;
+      if (d.wide && need > 0 && sx < need && availW / W >= need) {
+        // Where the page asks (meta.wide: the screen's foot is near), cells wider than
+        // tall rather than a taller figure: the width the numbers need, the height Python
+        // gave, while that still prints them at present_min (a number is half a cell
+        // high). Lecture 004's padded map: ten rows of "-1204" in 10 × 43 px cells.
+        const fit = d.numbers.fit;
+        const want = fit.present_min || fit.min;
+        const g = this.measure || (this.measure = this.doc.createElement("canvas").getContext("2d"));
+        const tall = Math.floor(availH / H);
+        if (numberFont(g, d.numbers.text, need, fit, 700, need, tall) >= want) {
+          sx = need;
+          sy = tall;
+        }
+      }
       grown = need > 0 && sx < need && availH / H < need;
       if (grown) {
         sx = Math.min(availW / W, need);
@@ -568,14 +582,16 @@ class MapView {
     // projector so that white cells keep their edges.
     ctx.save();
     ctx.beginPath();
-    ctx.rect((0 - x) * k, (0 - y) * k, W * k, H * k);  // not into a margin around the grid
+    ctx.rect((0 - x) * k, (0 - y) * kh, W * k, H * kh);  // not into a margin around the grid
     ctx.clip();
     ctx.fillStyle = present ? "#cfcfcf" : "#ffffff";
     const gap = Math.max(1, Math.round(dpr));
     for (let c = c0 + 1; c < c1; c += 1) ctx.fillRect(Math.round((c - x) * k) - gap / 2, 0, gap, ctx.canvas.height);
-    for (let r = r0 + 1; r < r1; r += 1) ctx.fillRect(0, Math.round((r - y) * k) - gap / 2, ctx.canvas.width, gap);
+    for (let r = r0 + 1; r < r1; r += 1) ctx.fillRect(0, Math.round((r - y) * kh) - gap / 2, ctx.canvas.width, gap);
     const weight = present ? 700 : 400;
-    const size = numberFont(ctx, d.numbers.text, k / dpr, d.numbers.fit, weight);
+    // Cells wider than tall (meta.wide) print along their width, as high as their height allows.
+    const size = numberFont(ctx, d.numbers.text, Math.min(k, kh) / dpr, d.numbers.fit, weight,
+      k / dpr, kh / dpr);
     if (!size) {
       ctx.restore();
       return 0;
@@ -594,7 +610,7 @@ class MapView {
         const at = (Math.floor(r / s) * iw + Math.floor(c / s)) * 4;
         const ink = p ? inkFor(p[at], p[at + 1], p[at + 2]) : "#111111";
         const cx = (c + 0.5 - x) * k;
-        const cy = (r + 0.5 - y) * k + dpr;
+        const cy = (r + 0.5 - y) * kh + dpr;
         if (present) {
           // A contrasting halo: readable on mid-grey cells from the back row too.
           ctx.lineWidth = 3 * dpr;
