@@ -15,7 +15,7 @@ from cnnviz.core.text import format_table
 from cnnviz.core.trace import ConvTrace, Step
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
-from cnnviz.plots.figures import numbers_cell, numbers_width
+from cnnviz.plots.figures import NUMBERS_MAX_SIDE, numbers_cell, numbers_width
 from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
@@ -211,8 +211,9 @@ SHOWN = "cv_show"  # presenter mode: the one channel shown beside its partial su
 def channel_switch(where) -> int:
     """Presenter mode's switch: which channel is shown beside its partial sum."""
     name = where.radio("Channel shown", NAMES, key=SHOWN, horizontal=True, **state.LINK,
-                       help="One channel at a time, its numbers at full size; the total "
-                            "below adds all three partial sums.")
+                       help="One channel at a time with its numbers at full size (where "
+                            "all three would print them smaller); the total adds all "
+                            "three partial sums.")
     return NAMES.index(name)
 
 
@@ -319,15 +320,40 @@ def one_channel(trace: ConvTrace, step: Step | None, c: int, mapping: str, colum
                      key=f"colour_step_{name}_{j}")
 
 
+#: Off the projector at 1280 × 720, the page's row (px): the window less the sidebar and the
+#: page's padding. Three channels that need more than this for their numbers at the
+#: presenter's size (the size Step by step prints them at, see :func:`input_panels`) do
+#: not share it equally.
+NORMAL_ROW = 820
+
+
 def input_panels(trace: ConvTrace, step: Step | None) -> None:
-    """The (padded) R, G and B planes of the input, the window outlined on each."""
+    """The (padded) R, G and B planes of the input, the window outlined on each.
+
+    Where the three cannot print their numbers side by side as large as Step by step
+    prints one channel (lecture 004's 10 × 10 × 3: 11-12 px at 1280 × 720, against 16),
+    a switch picks the channel that does, in half the row, and the other two show their
+    colours only (their values under the pointer), never smaller numbers.
+    """
     f_h, f_w = trace.geometry.kernel_shape
     rect = [] if step is None else [(int(step.rows[0]), int(step.cols[0]), f_h, f_w)]
     padded = "padded " if any(sum(p) for p in trace.geometry.padding) else ""
-    for c, col in enumerate(st.columns(3)):
+    rows = trace.padded.shape[0]
+    shown = None
+    need = numbers_width(trace.padded) if max(trace.padded.shape[:2]) <= NUMBERS_MAX_SIDE else 0
+    if 3 * need > NORMAL_ROW:
+        shown = channel_switch(st)
+    # The one with its numbers: half the row at least, more if its numbers need it.
+    big = min(max(need, NORMAL_ROW // 2), NORMAL_ROW * 7 // 10)
+    small = (NORMAL_ROW - big) // 2
+    widths = [1, 1, 1] if shown is None else [big if c == shown else small for c in range(3)]
+    for c, col in enumerate(st.columns(widths)):
         fig = grid_figure(trace.padded[:, :, c], title=f"{NAMES[c]} channel ({padded}input)",
-                          highlight=rect, colorbar=False, height=380,
-                          width=320 if presenter.on() else 260)  # three a row
+                          highlight=rect, colorbar=False,
+                          # the one printing its numbers as tall as its width lets its cells be
+                          height=380 if shown is None else max(380, 100 + 48 * rows),
+                          width=320 if presenter.on() else 260,  # three a row
+                          show_numbers=None if shown in (None, c) else False)
         charts.chart(col, fig, key=f"colour_plane_{c}")
 
 

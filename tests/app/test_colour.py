@@ -147,3 +147,18 @@ def test_a_larger_preset_sets_f_for_the_whole_bank(open_page, preset, f, params)
     text = page_text(at)
     assert f"f = {f} (the largest preset)" in text
     assert f"= {params}" in text
+
+
+def test_one_channel_prints_its_numbers_the_others_their_colours(open_page):
+    """Off the projector, three 10 × 10 channels cannot print their numbers side by side as
+    large as Step by step does (issue 18): the channel picked prints them, the other two
+    show their colours only (their values still in the read-out)."""
+    from .conftest import read
+
+    at = _lecture(open_page)
+    texts = {n: read(at, f"colour_plane_{c}")["text"] for c, n in enumerate(colour.NAMES)}
+    assert texts["R"][0][:3] == ["25", "25", "25"] and texts["G"] is None and texts["B"] is None
+    at.radio(key=colour.SHOWN).set_value("G").run()
+    planes = [read(at, f"colour_plane_{c}") for c in range(3)]
+    assert [p["text"] is not None for p in planes] == [False, True, False]
+    assert all(p["values"].shape == (10, 10) for p in planes)

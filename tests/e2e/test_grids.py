@@ -176,3 +176,40 @@ def test_the_slide_png_leaves_out_the_picked_cell(page, app_url, tmp_path):
     mark = np.array([int(MARK_COLOUR[i:i + 2], 16) for i in (1, 3, 5)])
     near = (np.abs(shown - mark).sum(axis=2) < 60).sum()
     assert near == 0, f"{near} pixels in the pick colour {MARK_COLOUR}"
+
+
+def _font(figure) -> int:
+    """The size the map element prints a grid's numbers at; 0 for colours only."""
+    return int(figure.get_attribute("data-font") or 0)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1400, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_colour_channels_print_their_numbers_as_large_as_step_by_step(browser, app_url, size):
+    """Numbers the same size everywhere (issue 18), off the projector: a colour volume's
+    channel prints its numbers as large as Step by step prints that channel at the same
+    viewport. Three side by side cannot be that large, so one prints them (a switch picks
+    which) and the other two show their colours only, never smaller numbers (they printed
+    11-12 px at 1280 × 720)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
+    wait_for_app(page, "Step by step")
+    page.locator("[data-act='channel'][data-ch='0']").first.click()
+    page.wait_for_timeout(500)
+    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
+                         "a.numbers())")[0]
+    assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
+    page.goto(f"{app_url}/colour?src=Lecture&lecture=another_image&ex=004.6")
+    wait_for_app(page, "Colour volumes and filter banks")
+    page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
+    for shown in "RGB":
+        if shown != "R":
+            page.get_by_test_id("stMain").get_by_text(shown, exact=True).first.click()
+            wait_for_app(page, "Colour volumes and filter banks")
+            page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
+        fonts = {n: _font(_figure(page, f"{n} channel")) for n in "RGB"}
+        assert fonts[shown] >= step["input"], (size, shown, fonts, step)
+        assert all(f == 0 for n, f in fonts.items() if n != shown), (size, shown, fonts)
+    assert no_exception_box(page) == []
+    context.close()
