@@ -22,7 +22,9 @@
  * minimum (sized from its own cells and texts; upright in a strip of narrow cells), and
  * the read-out names the panel's entry ("W[2, 5] = 3" and its row's and column's names).
  * meta.aspect gives cells that are not square (W's wide cells), meta.axes the texts
- * along the edges.
+ * along the edges. meta.wide (presenter mode): where the height Python gave keeps a
+ * grid's numbers below present_min and the width does not, its cells get wider than
+ * tall instead of the figure taller (a grid of long numbers near the screen's foot).
  *
  * Interaction, as in Plotly: drag a box to zoom into it, Shift+drag to pan,
  * double-click (or the "Reset zoom" button) to see the whole map; the "PNG"
