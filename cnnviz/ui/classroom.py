@@ -77,6 +77,7 @@ NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
 SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
 NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
+STALLED = "_class_stalled"  # the browser cannot hear the push route now (its listener says)
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
@@ -96,6 +97,13 @@ def _noop() -> None:
     """Trigger callbacks: v2 returns only the triggers that have one; the rerun is the point."""
 
 
+def _stalled_changed() -> None:
+    """The listener says whether it hears the push route (a callback: before the bar)."""
+    state = st.session_state.get("class_listener")
+    stalled = state.get("stalled") if isinstance(state, Mapping) else None
+    st.session_state[STALLED] = stalled is True
+
+
 def store() -> rooms.RoomStore:
     """This server's room store (one per process, shared with the push route)."""
     return class_push.shared_store()
@@ -113,7 +121,8 @@ def following() -> bool:
 
 
 def _leave(message: str | None = None) -> None:
-    for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN):
+    for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN,
+                STALLED):
         st.session_state.pop(key, None)
     st.session_state[MEMORY] = {"forget": True}
     if message:
@@ -679,8 +688,15 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                     "comes back when the teacher goes on.</div></div>")
         cols = st.columns([3, 1.2], vertical_alignment="center")
         if following:
-            cols[0].info(f"Class **{room.code}**: you follow the teacher.",
-                         icon=":material/groups:")
+            if st.session_state.get(STALLED):
+                # The browser cannot hear the push route (its notice says "Following paused:
+                # reconnecting…"): this page shows the teacher's view as it last was.
+                cols[0].warning(f"Class **{room.code}**: Following paused: reconnecting… Your "
+                                "page catches up with the teacher when the connection is back.",
+                                icon=":material/sync_problem:")
+            else:
+                cols[0].info(f"Class **{room.code}**: you follow the teacher.",
+                             icon=":material/groups:")
             cols[0].text(f"Your nickname: {name}")
             cols[1].button("Explore on my own", key="class_break", icon=":material/explore:",
                            on_click=_set_follow, args=(False,),
@@ -1023,7 +1039,8 @@ def listener() -> None:
         data["version"] = int(st.session_state.get(APPLIED) or 0)
     with st.sidebar:
         result = _listener(key="class_listener", data=data, height=0,
-                           on_wake_change=_noop, on_restore_change=_noop)
+                           on_wake_change=_noop, on_restore_change=_noop,
+                           on_stalled_change=_stalled_changed)
     saved = getattr(result, "restore", None)
     if saved and (role() is None or fresh) and isinstance(saved, str) and len(saved) < 400:
         st.session_state["_class_restore"] = saved

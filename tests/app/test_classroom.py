@@ -808,3 +808,25 @@ def test_a_step_question_too_big_for_the_store_leaves_its_grids_out():
                                   weights=rng.random((15, 15, 3)))
     assert "window" not in big and "in the animation" in big["prompt"]
     assert len(json.dumps(big)) <= rooms.MAX_VIEW_BYTES
+
+
+def test_the_bar_says_following_is_paused_while_the_push_stream_is_and_again_when_it_resumes():
+    """While the browser cannot hear the push route ("Following paused: reconnecting…", the
+    listener tells the session), the bar does not claim the student follows the teacher;
+    when the stream is back, it says so again. (The listener's report is what the browser
+    sends: its "stalled" state, read by the session like any component state.)"""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    assert "you follow the teacher" in page_text(student)
+    student.session_state[classroom.STALLED] = True  # what the listener's report sets
+    ok(student.run())
+    text = page_text(student)
+    assert "you follow the teacher" not in text
+    assert "Following paused: reconnecting" in text
+    assert "catches up with the teacher" in text
+    assert student.button(key="class_break").label == "Explore on my own"  # still offered
+    student.session_state[classroom.STALLED] = False  # the stream is back
+    ok(student.run())
+    text = page_text(student)
+    assert "you follow the teacher" in text and "Following paused" not in text

@@ -440,6 +440,10 @@ def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromiu
         recent = [t for t in asked if t - first < 6.5]
         assert 2 <= len(recent) <= 5, len(recent)  # retried, at 1, 2, 4 … s: no spin
         assert notice.is_visible()  # still told while it waits
+        # The room's bar says the same: it does not claim the student follows the teacher.
+        main = phone.get_by_test_id("stMain")
+        main.get_by_text("catches up with the teacher").first.wait_for(timeout=15_000)
+        assert main.get_by_text("you follow the teacher").count() == 0
         phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_paused.png"))
         assert no_exception_box(phone) == []
         log = (ROOT / "artifacts" / "class429.log").read_text()

@@ -14,7 +14,8 @@
  * The browser keeps the EventSource open across reruns. When it fails (a dropped stream,
  * or an answer that is not 200, after which a browser never retries), createFollower shows
  * "Following paused: reconnecting…" and opens a new one after a growing wait; the first
- * message of a new stream carries the current version, so nothing is missed.
+ * message of a new stream carries the current version, so nothing is missed. The session
+ * is told both ways (the "stalled" state), so that the room's bar says the same.
  */
 
 const SLOT = "cnnviz-class";
@@ -121,14 +122,15 @@ function showNotice(doc, text) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   const win = parentElement.ownerDocument.defaultView || window;
   let inst = parentElement.__cnnvizClass;
   if (!inst) {
-    inst = { follower: null, url: null, woke: 0, applied: 0, asked: false };
+    inst = { follower: null, url: null, woke: 0, applied: 0, asked: false, stalled: false };
     parentElement.__cnnvizClass = inst;
   }
   inst.trigger = setTriggerValue;
+  inst.state = setStateValue;
   const d = data || {};
   try {
     // Read before writing: a reloaded tab whose link joined afresh (room=CODE in the
@@ -160,6 +162,13 @@ export default function (component) {
     inst.woke = inst.applied;
     const doc = win.document;
     showNotice(doc, null);
+    const report = (stalled) => {
+      if (stalled !== inst.stalled) {
+        inst.stalled = stalled;
+        inst.state("stalled", stalled);
+      }
+    };
+    report(false);  // a new stream (another room, or none): nothing is stalled yet
     if (url) {
       inst.follower = createFollower({
         url,
@@ -173,7 +182,12 @@ export default function (component) {
           }
         },
         gone: () => inst.trigger("wake", -1),
-        notice: (text) => showNotice(doc, text),
+        notice: (text) => {
+          showNotice(doc, text);
+          // The session's bar says so too (not "you follow the teacher"), and again when
+          // the stream is back (cnnviz/ui/classroom.py, STALLED): a state, kept across runs.
+          report(Boolean(text));
+        },
       });
     }
   }
