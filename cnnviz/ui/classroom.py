@@ -52,11 +52,11 @@ from cnnviz.core.trace import ConvTrace
 from cnnviz.data import rooms
 from cnnviz.lessons import lectures as lecture_lists
 from cnnviz.lessons import quiz as quiz_lesson
+from cnnviz.plots.figures import grids_figure
 
 from . import charts, class_push, lectures, links, predict, presenter, sources, stepper
 from . import quiz as quiz_ui
 from . import state as k
-from .cached import grid_figure
 
 __all__ = ["after_page", "before_page", "sidebar"]
 
@@ -686,6 +686,10 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                     "font-size:1.6rem;text-align:center;padding:2rem'>"
                     "<div><b>Paused by the teacher.</b><br>Eyes to the front: your screen "
                     "comes back when the teacher goes on.</div></div>")
+        if room.question is not None:
+            # The question first: on a phone its figures, the answer box and Send then fit
+            # the first screen (the bar below it was 165 px of it).
+            _student_question(room)
         cols = st.columns([3, 1.2], vertical_alignment="center")
         if following:
             if st.session_state.get(STALLED):
@@ -706,8 +710,6 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                          f"{teacher_on(room.view, pages)}.", icon=":material/explore:")
             cols[1].button("Back to the teacher", key="class_back", type="primary",
                            icon=":material/undo:", width="stretch", on_click=_back)
-        if room.question is not None:
-            _student_question(room)
 
 
 def _rename() -> None:
@@ -752,15 +754,19 @@ def question_figures(q: Mapping[str, Any], *, key: str) -> None:
         return
     window, weights = np.asarray(q["window"], float), np.asarray(q["weights"], float)
     bias = float(q.get("bias", 0.0))
-    for c in range(window.shape[2]):
-        channel = f" (channel {c + 1})" if window.shape[2] > 1 else ""
-        a, b = quiz_ui.compact_row(2)
-        charts.chart(a, grid_figure(window[:, :, c], title=f"Input under the kernel{channel}",
-                                    mapping="minmax", colorbar=False, height=160),
-                     key=f"{key}_window_{c}")
-        charts.chart(b, grid_figure(weights[:, :, c], title=f"Kernel k{channel}",
-                                    mapping="diverging", colorbar=False, height=160),
-                     key=f"{key}_weights_{c}")
+    # One picture: a channel's window above its kernel, the channels side by side (one
+    # channel: the window beside the kernel). Three rows of two separate grids pushed the
+    # answer box below a phone's first screen, and printed the window's numbers too small.
+    n = window.shape[2]
+    names = ["R", "G", "B"] if n == 3 else [str(c + 1) for c in range(n)]
+    label = (lambda what, c: what) if n == 1 else (lambda what, c: f"{what}, {names[c]}")
+    grids = ([(label("input a", c), window[:, :, c]) for c in range(n)]
+             + [(label("kernel k", c), weights[:, :, c]) for c in range(n)])
+    charts.chart(st, grids_figure(
+        grids, columns=2 if n == 1 else n, mappings=["minmax"] * n + ["diverging"] * n,
+        title="The input under the kernel" + (", channel by channel" if n > 1 else ""),
+        note="a: grey, each its own min … max; k: blue < 0, white = 0, red > 0",
+        cell=36 if n == 1 else 28), key=f"{key}_step")
     if bias:
         st.markdown(f"Bias $b$ = {format_number(bias)}")
 
@@ -795,8 +801,10 @@ def _student_question(room: rooms.Room) -> None:
                 if question is not None and question.kind == "kernel":
                     # Numbered as the kernels drawn above, with the titles Practice shows.
                     number = {name: i for i, name in enumerate(question.choices, 1)}
+                    # Its label is the prompt's "Which one?" right above: named for screen
+                    # readers only, so that Send stays on a phone's first screen.
                     st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
-                             index=None, horizontal=True,
+                             index=None, horizontal=True, label_visibility="collapsed",
                              format_func=lambda name: f"{number[name]}: {KERNELS[name].title}")
                 else:
                     st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",

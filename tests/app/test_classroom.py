@@ -732,7 +732,8 @@ def test_the_room_box_holds_what_the_question_is_about(kind):
     if kind == "kernel":  # the photo too, and the four kernels with their names
         assert f"{q}_image" in maps
         panels = read_out(maps[f"{q}_choices"])["panels"]
-        assert [p["label"] for p in panels] == ["1", "2", "3", "4"]
+        # (a blur "/ 273" prints its integers, and its label says ×1/273)
+        assert [p["label"].split(" ")[0] for p in panels] == ["1", "2", "3", "4"]
         # The choices are numbered as the kernels drawn, with Practice's titles.
         options = student.radio(key=f"class_answer_{room.qid}").options
         assert options == [f"{i}: {KERNELS[n].title}" for i, n in enumerate(question.choices, 1)]
@@ -759,14 +760,40 @@ def test_the_room_box_holds_step_by_steps_window_and_kernel():
     window = np.asarray(room.question["window"])
     weights = np.asarray(room.question["weights"])
     q = f"class_q{room.qid}"
-    for c in range(window.shape[2]):
-        np.testing.assert_array_equal(read_out(maps[f"{q}_window_{c}"])["values"],
-                                      window[:, :, c])
-        np.testing.assert_array_equal(read_out(maps[f"{q}_weights_{c}"])["values"],
-                                      weights[:, :, c])
+    # One picture: each channel's window, then each channel's kernel (a phone's first screen).
+    panels = read_out(maps[f"{q}_step"])["panels"]
+    n = window.shape[2]
+    assert len(panels) == 2 * n
+    for c in range(n):
+        np.testing.assert_array_equal(panels[c]["values"], window[:, :, c])
+        np.testing.assert_array_equal(panels[n + c]["values"], weights[:, :, c])
     # And they are the step's own numbers: their products and bias make the asked value.
     total = float((window * weights).sum()) + room.question.get("bias", 0.0)
     assert total == pytest.approx(room.question["value"])  # the default has no activation
+
+
+def test_a_colour_steps_room_box_holds_every_channels_window_and_kernel_with_numbers():
+    """A colour volume's step: three channels' windows and kernels, in one picture whose
+    every cell carries its number (three rows of two grids pushed the answer box below a
+    phone's first screen; tests/e2e checks it lies inside)."""
+    from tests.readers import read_out
+
+    teacher = session("pages/animation.py", {"src": "Lecture", "lecture": "another_image"})
+    ok(teacher.button(key="class_start").click().run())
+    code = teacher.session_state[classroom.CODE]
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    window = np.asarray(room.question["window"])
+    assert window.shape == (3, 3, 3)
+    panels = read_out(_box_maps(_room_box(student))[f"class_q{room.qid}_step"])["panels"]
+    assert [p["label"] for p in panels] == [f"{w}, {c}" for w in ("input a", "kernel k")
+                                            for c in "RGB"]
+    for c, p in enumerate(panels[:3]):
+        np.testing.assert_array_equal(p["values"], window[:, :, c])
+        assert p["text"] == [[str(int(v)) for v in row] for row in window[:, :, c]]
 
 
 def test_a_kernel_question_reveals_its_working_and_names_kernels_as_shown():

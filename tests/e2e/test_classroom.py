@@ -359,16 +359,18 @@ def _on_first_screen(pg, locator, height: int = 844) -> dict:
     return box
 
 
-@pytest.mark.parametrize("kind", ["value", "kernel", "step"])
+@pytest.mark.parametrize("kind", ["value", "kernel", "step", "colour step"])
 def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chromium, kind):
     """390 × 844, touch: the room's question, the grids it is about and the answer box are
-    all on the first screen, for Practice's questions with figures and Step by step's."""
+    all on the first screen, for Practice's questions with figures and Step by step's (a
+    colour volume's too: a window and a kernel for each of its three channels)."""
     teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30_000)
-    page = "animation" if kind == "step" else f"quiz?q={kind}"
+    page = {"step": "animation", "colour step": "animation?src=Lecture&lecture=another_image"
+            }.get(kind, f"quiz?q={kind}")
     teacher.goto(f"{class_url}/{page}")
-    wait_for_app(teacher, "Step by step" if kind == "step" else "Practice")
+    wait_for_app(teacher, "Step by step" if "step" in kind else "Practice")
     code = start_class(teacher)
     phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                      is_mobile=True, device_scale_factor=2)
@@ -382,13 +384,26 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     teacher.get_by_role("button", name="Ask the room").click()
     phone.get_by_text("The teacher asks the room").first.wait_for(timeout=20_000)
     names = {"value": ["_input", "_kernel"], "kernel": ["_image", "_map", "_choices"],
-             "step": ["_window_0", "_weights_0"]}[kind]
+             "step": ["_step"], "colour step": ["_step"]}[kind]
     phone.wait_for_timeout(800)  # the maps draw their pictures
-    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / f"class_phone_{kind}.png"))
+    shot = f"class_phone_{kind.replace(' ', '_')}.png"
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / shot))
     for name in names:
         grids = phone.locator(f"[class*='st-key-class_q'][class*='{name}']")
         for i in range(grids.count()):
             _on_first_screen(phone, grids.nth(i))
+    if kind != "value":
+        # The numbers a student reads to answer are printed in every panel (the kernels'
+        # and the window's), at NUMBER_FIT's minimum or larger: not colours only.
+        from cnnviz.plots.display import NUMBER_FIT
+
+        name = "_choices" if kind == "kernel" else "_step"
+        drawn = phone.locator(f"[class*='st-key-class_q'][class*='{name}'] "
+                              "[data-testid='cnnviz-map'][data-panel-fonts]").first
+        drawn.wait_for(state="attached", timeout=15_000)
+        fonts = [int(f) for f in drawn.get_attribute("data-panel-fonts").split(",")]
+        assert len(fonts) == {"kernel": 4, "step": 2, "colour step": 6}[kind], fonts
+        assert min(fonts) >= NUMBER_FIT["min"], fonts
     if kind == "kernel":
         _on_first_screen(phone, phone.get_by_role("radiogroup", name="Your answer to the class"))
     else:
