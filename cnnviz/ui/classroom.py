@@ -76,6 +76,8 @@ NAMES = "_class_names"  # every name the teacher's link has had in this class
 NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
 SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
 NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
+DEFAULTS = "_class_defaults"  # name -> the value a widget had where no link set it (_apply)
+RESET = "_class_reset"  # values to set again after a follow's page switch (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 STALLED = "_class_stalled"  # the browser cannot hear the push route now (its listener says)
 
@@ -342,15 +344,22 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
               and isinstance(v, bool | int | float | str)}
     # A value of this student's own link that the teacher's view does not set (a setting
     # changed while exploring alone): a widget whose value is dropped takes it back from the
-    # address, and the browser keeps showing it. So the page opens afresh from the teacher's
-    # address: the switch below reads it, and the tab loads it (see listener()).
+    # address, and the browser keeps showing it. The teacher's value is the widget's
+    # default, which an earlier follow saw (DEFAULTS, see _settle_address): it is set over
+    # the student's, as a value the view sets, so the widget, the browser and the address
+    # bar take it in this run, as in any follow. Only a widget no follow has seen yet
+    # (unknown) makes the page open afresh from the teacher's address: the switch below
+    # reads it, and the tab loads it (see listener()).
     stale = [n for n in st.query_params if n not in OWN and n not in values
              and n in st.session_state]
+    seen = st.session_state.get(DEFAULTS, {})
+    reset = {n: seen[n] for n in stale if n in seen}
+    unknown = [n for n in stale if n not in seen]
     # Every other value of the view goes; a value the teacher's view sets is set over the
     # old one, not dropped first: Streamlit then sends it to the browser's widget and writes
     # it into the address bar itself.
     for key in list(st.session_state.keys()):
-        if not key.startswith(KEEP_PREFIXES) and key not in values:
+        if not key.startswith(KEEP_PREFIXES) and key not in values and key not in reset:
             try:
                 del st.session_state[key]
             except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
@@ -376,13 +385,17 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
                 st.session_state[sources.UPLOAD_KEPT] = image
     links.reopen({**query, ROOM: code})
     links.incoming(ROOM)  # the class's own value: not a setting the page must use
-    for name, value in values.items():
+    for name, value in {**values, **reset}.items():
         st.session_state[name] = value
     # After the page: the address bar shows the teacher's link (see _settle_address).
     st.session_state[ADDRESS] = {**query, ROOM: code}
-    if stale:
+    if unknown:
         st.session_state[NAVIGATE] = "./" + page + "?" + urlencode({**query, ROOM: code})
-    if page != current or stale:
+    if reset and page != current:
+        # The switch's run sets them again: a value set before a switch reaches the widget,
+        # but the browser is told only of a value set in the run that draws it.
+        st.session_state[RESET] = reset
+    if page != current or unknown:
         # Streamlit refuses a bound name here too (the image source, drawn on every page):
         # its widget, set above, writes it.
         st.switch_page(pages[page], query_params={
@@ -399,6 +412,16 @@ def _settle_address() -> None:
     target = st.session_state.pop(ADDRESS, None)
     if not target or not following():
         return
+    # What the widgets hold where the teacher's link sets nothing is each one's default:
+    # kept, so that a later follow can put back a value this student changed alone.
+    seen = st.session_state.setdefault(DEFAULTS, {})
+    for name in list(st.session_state.keys()):
+        value = st.session_state[name]
+        if (isinstance(name, str) and not name.startswith(("_", *KEEP_PREFIXES))
+                and name not in OWN and name not in target and name not in st.query_params
+                and isinstance(value, bool | int | float | str)
+                and (name in seen or len(seen) < links.MAX_PARAMS * 4)):  # bounded
+            seen[name] = value
     for name in list(st.query_params):
         if name not in target:
             with contextlib.suppress(StreamlitAPIException):
@@ -423,6 +446,8 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
     # The sidebar's Class box sits high, right below the pages (drawn after the page, see
     # sidebar()): a teacher new to the app finds Start a class without scrolling.
     st.session_state[SLOT] = st.sidebar.container()
+    for name, value in (st.session_state.pop(RESET, None) or {}).items():
+        st.session_state[name] = value  # a follow's page switch: see _apply
     restore = st.session_state.pop("_class_restore", None)
     if restore and (role() is None or FRESH in st.session_state):
         _restore(restore)

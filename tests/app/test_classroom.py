@@ -598,8 +598,8 @@ def test_a_reloaded_student_comes_back_as_itself():
 def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     """A setting the student changed while exploring, which the teacher never touched, goes
     back to the teacher's (its default): the dropped value used to come back from the
-    student's own address. The tab is also told to load the teacher's address afresh, so
-    the browser's widget shows it."""
+    student's own address. (The browser's widget is told too, without loading the page
+    afresh: see the next test, and tests/e2e.)"""
     teacher, code = start("pages/pooling.py")
     student = student_of(code)
     ok(student.run())
@@ -614,6 +614,45 @@ def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     assert student.session_state["pl_kw"] == 2
     assert "size **2 × 2**" in page_text(student)
     assert "pl_kw" not in _query(student) and _query(student)["room"] == code
+
+
+def _listener_data(at: AppTest) -> dict:
+    """What the page sends class mode's listener (static/classroom.js)."""
+    (element,) = [c for c in at.get("bidi_component")
+                  if c.proto.component_name.endswith("cnnviz_class")]
+    return json.loads(element.proto.json)
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_back_to_the_teacher_sets_the_teachers_values_in_the_same_page(elsewhere):
+    """Back, with a setting in the student's link that the teacher's has not, returns as any
+    follow does: the widget is set to the teacher's value (its default, seen by an earlier
+    follow) in the run itself, and the tab is not told to load the teacher's address afresh
+    (it was: a full page load). ``elsewhere``: the student explored on another page, so Back
+    switches page too; the switch's run sets the value again, where the widget is drawn."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.radio(key="src").set_value("Pattern")  # the sidebar's, on every page
+    student.query_params["src"] = "Pattern"
+    ok(student.run())
+    if elsewhere:
+        student.switch_page("pages/playground.py")
+        ok(student.run())
+    else:
+        student.number_input(key="pl_kw").set_value(3)
+        student.query_params["pl_kw"] = "3"
+        ok(student.run())
+    ok(student.button(key="class_back").click().run())
+    assert "navigate" not in _listener_data(student)
+    if elsewhere:  # (AppTest runs switch_page's own run in the same run() call)
+        assert [t.value for t in student.title] == ["Pooling"]
+    assert student.radio(key="src").value == "Photo"
+    assert student.number_input(key="pl_kw").value == 2
+    assert "src" not in _query(student) and "pl_kw" not in _query(student)
+    assert "you follow the teacher" in page_text(student)
 
 
 def sent(at: AppTest) -> dict:

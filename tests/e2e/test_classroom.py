@@ -465,3 +465,70 @@ def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromiu
         assert "Traceback" not in log
         teacher_ctx.close()
         phone_ctx.close()
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromium, elsewhere):
+    """A student who explored alone has a setting in their link that the teacher's has not
+    (pool size cols k_W = 3, and the image source: a sidebar widget on every page). Back to
+    the teacher returns as other follows do, in the same page (no reload: a mark left on
+    the window survives), with the teacher's view on the widgets and in the address bar;
+    and a later follow does not bring the student's old value back (the browser's widget
+    was told, so it does not send it again). ``elsewhere``: the student went on to the
+    Playground, so Back changes page too."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    code = _start_class(teacher, class_url)
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    student = ctx.new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{class_url}/?room={code}")
+    _wait_title(student, "Pooling", timeout=30)
+    wait_for_app(student, "you follow the teacher")
+    student.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(student, "The teacher is on")
+    kw = "input[aria-label='Pool size cols k_W']"
+    student.locator(kw).first.fill("3")
+    student.locator(kw).first.press("Enter")
+    _wait_address(student, "pl_kw=3", f"room={code}")
+    source = student.get_by_role("radiogroup", name="Source")  # the sidebar's image source
+    source.get_by_text("Pattern", exact=True).click()
+    _wait_address(student, "src=Pattern", f"room={code}")
+    wait_for_app(student, "The teacher is on")
+    if elsewhere:
+        student.get_by_role("link", name="Playground").first.click()
+        _wait_title(student, "playground")
+        _wait_address(student, "src=Pattern")  # (the Playground is the app's /)
+        wait_for_app(student, "The teacher is on")
+    student.evaluate("window.__notReloaded = true")
+    student.get_by_role("button", name="Back to the teacher").click()
+    if elsewhere:
+        _wait_title(student, "Pooling")
+    student.wait_for_function(
+        "sel => document.querySelector(sel) && document.querySelector(sel).value === '2'"
+        " && !location.search.includes('pl_kw') && !location.search.includes('src=')",
+        arg=kw, polling=100, timeout=40_000)
+    wait_for_app(student, "you follow the teacher")
+    assert student.evaluate("window.__notReloaded === true"), "Back reloaded the page"
+    assert f"room={code}" in _address(student)
+    assert source.get_by_role("radio", name="Photo").is_checked()  # the teacher's source
+    assert not source.get_by_role("radio", name="Pattern").is_checked()
+    # A later follow: the teacher's k_H; the student's old k_W does not come back.
+    box = teacher.locator("input[aria-label='Pool size rows k_H']").first
+    box.fill("3")
+    box.press("Enter")
+    wait_for_app(teacher, "Pooling")
+    student.wait_for_function(
+        "() => document.querySelector(\"input[aria-label='Pool size rows k_H']\").value === '3'",
+        polling=100, timeout=40_000)
+    student.wait_for_timeout(1000)
+    assert student.locator(kw).first.input_value() == "2"
+    address = _address(student)
+    assert "pl_kh=3" in address and "pl_kw" not in address and "src=" not in address, address
+    assert student.evaluate("window.__notReloaded === true")
+    screenshot(student, f"class_student_back{'_elsewhere' if elsewhere else ''}")
+    for pg in (teacher, student):
+        assert no_exception_box(pg) == []
+    teacher_ctx.close()
+    ctx.close()

@@ -4,8 +4,9 @@
  * - Followers: an EventSource on the push route (cnnviz/ui/class_push.py). When the
  *   room's version passes the one this session applied, ask the session for one
  *   rerun (the "wake" trigger); the session then applies the teacher's view itself.
- * - Back to the teacher after exploring alone: when the server asks, load the teacher's
- *   address afresh ("navigate").
+ * - Back to the teacher after exploring alone: the session sets the teacher's values itself
+ *   (no reload); only for a setting no follow has seen yet does it ask to load the
+ *   teacher's address afresh ("navigate").
  * - Reloads: what this tab needs to come back to its room (the room code, the
  *   student's id and nickname, or the teacher's key) is kept in sessionStorage:
  *   per tab, never in a URL, a cookie or anything shared. A fresh session asks
