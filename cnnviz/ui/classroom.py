@@ -75,9 +75,9 @@ ADDRESS = "_class_address"  # a follow applied this run: the link the address ba
 NAMES = "_class_names"  # every name the teacher's link has had in this class
 NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
 SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
-NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
 DEFAULTS = "_class_defaults"  # name -> the value a widget had where no link set it (_apply)
 RESET = "_class_reset"  # values to set again after a follow's page switch (see _apply)
+LEARN = "_class_learn"  # names whose defaults the switch's run reads (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
 STALLED = "_class_stalled"  # the browser cannot hear the push route now (its listener says)
 
@@ -347,9 +347,10 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
     # address, and the browser keeps showing it. The teacher's value is the widget's
     # default, which an earlier follow saw (DEFAULTS, see _settle_address): it is set over
     # the student's, as a value the view sets, so the widget, the browser and the address
-    # bar take it in this run, as in any follow. Only a widget no follow has seen yet
-    # (unknown) makes the page open afresh from the teacher's address: the switch below
-    # reads it, and the tab loads it (see listener()).
+    # bar take it in this run, as in any follow. A widget no follow has seen yet (unknown)
+    # is dropped, and the switch below opens the page from the teacher's address, where it
+    # takes its default; that run reads it and sets it in one more run, so that the
+    # browser's widget is told too (see _settle_address). No page is loaded afresh.
     stale = [n for n in st.query_params if n not in OWN and n not in values
              and n in st.session_state]
     seen = st.session_state.get(DEFAULTS, {})
@@ -390,7 +391,7 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
     # After the page: the address bar shows the teacher's link (see _settle_address).
     st.session_state[ADDRESS] = {**query, ROOM: code}
     if unknown:
-        st.session_state[NAVIGATE] = "./" + page + "?" + urlencode({**query, ROOM: code})
+        st.session_state[LEARN] = unknown
     if reset and page != current:
         # The switch's run sets them again: a value set before a switch reaches the widget,
         # but the browser is told only of a value set in the run that draws it.
@@ -410,6 +411,7 @@ def _settle_address() -> None:
     browser never heard of) is written here, and the whole link is sent once.
     """
     target = st.session_state.pop(ADDRESS, None)
+    learn = st.session_state.pop(LEARN, None) or []
     if not target or not following():
         return
     # What the widgets hold where the teacher's link sets nothing is each one's default:
@@ -431,6 +433,12 @@ def _settle_address() -> None:
             with contextlib.suppress(StreamlitAPIException):
                 st.query_params[name] = text
     st.query_params.update()  # sends the whole link (values set by widgets included)
+    # Widgets a follow dropped that no follow had seen (see _apply): drawn now with their
+    # defaults, which the browser has not been told. Set in one more run, as Back does.
+    learned = {n: seen[n] for n in learn if n in seen and n in st.session_state}
+    if learned:
+        st.session_state[RESET] = learned
+        st.rerun()
 
 
 def _room() -> rooms.Room | None | str:
@@ -1063,8 +1071,6 @@ def listener() -> None:
     memory = st.session_state.pop(MEMORY, None)
     if memory:
         data.update(memory)
-    if role() == "student" and following() and NAVIGATE in st.session_state:
-        data["navigate"] = st.session_state.pop(NAVIGATE)
     if role() == "student":
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         prefix = f"/{base}" if base else ""

@@ -655,6 +655,32 @@ def test_back_to_the_teacher_sets_the_teachers_values_in_the_same_page(elsewhere
     assert "you follow the teacher" in page_text(student)
 
 
+def test_back_to_the_teacher_sets_a_setting_no_follow_has_seen_without_a_reload():
+    """The student explored on to the Playground and set its stride, a widget no follow had
+    drawn (the class was on Pooling); then the teacher opened the Playground too. Back
+    learns the widget's default in the run that draws it afresh and sets it in the next
+    one: no full page load (the tab was told to load the teacher's address)."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.switch_page("pages/playground.py")
+    ok(student.run())
+    student.number_input(key="s_h").set_value(2)
+    student.query_params["s_h"] = "2"
+    ok(student.run())
+    assert student.session_state["s_h"] == 2
+    teacher.switch_page("pages/playground.py").run()
+    ok(teacher.run())
+    ok(student.run())  # the wake: the teacher is on the Playground now
+    ok(student.button(key="class_back").click().run())
+    assert "navigate" not in _listener_data(student)
+    assert student.number_input(key="s_h").value == 1
+    assert "s_h" not in _query(student)
+    assert "you follow the teacher" in page_text(student)
+
+
 def sent(at: AppTest) -> dict:
     """What the page sends its animation (start, goto, play ...)."""
     (element,) = animators(at)

@@ -467,7 +467,7 @@ def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromiu
         phone_ctx.close()
 
 
-@pytest.mark.parametrize("elsewhere", [False, True])
+@pytest.mark.parametrize("elsewhere", [False, True, "unseen"])
 def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromium, elsewhere):
     """A student who explored alone has a setting in their link that the teacher's has not
     (pool size cols k_W = 3, and the image source: a sidebar widget on every page). Back to
@@ -475,7 +475,8 @@ def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromiu
     the window survives), with the teacher's view on the widgets and in the address bar;
     and a later follow does not bring the student's old value back (the browser's widget
     was told, so it does not send it again). ``elsewhere``: the student went on to the
-    Playground, so Back changes page too."""
+    Playground, so Back changes page too; ``"unseen"``: there the student set the stride,
+    a widget no follow had drawn, and the teacher opened the Playground too."""
     teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30_000)
@@ -501,8 +502,40 @@ def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromiu
         _wait_title(student, "playground")
         _wait_address(student, "src=Pattern")  # (the Playground is the app's /)
         wait_for_app(student, "The teacher is on")
+    stride = "input[aria-label='Stride s rows']"
+    if elsewhere == "unseen":
+        student.locator(stride).first.fill("2")
+        student.locator(stride).first.press("Enter")
+        _wait_address(student, "s_h=2")
+        teacher.get_by_role("link", name="Playground").first.click()
+        _wait_title(teacher, "playground")
+        wait_for_app(teacher, "Playground")
+        student.get_by_text("The teacher is on: Playground").first.wait_for(timeout=40_000)
     student.evaluate("window.__notReloaded = true")
     student.get_by_role("button", name="Back to the teacher").click()
+    if elsewhere == "unseen":
+        student.wait_for_function(
+            "sel => document.querySelector(sel) && document.querySelector(sel).value === '1'"
+            " && !location.search.includes('s_h') && !location.search.includes('src=')",
+            arg=stride, polling=100, timeout=40_000)
+        wait_for_app(student, "you follow the teacher")
+        assert student.evaluate("window.__notReloaded === true"), "Back reloaded the page"
+        assert source.get_by_role("radio", name="Photo").is_checked()
+        # A later follow (the teacher's stride cols): the student's old stride stays away.
+        box = teacher.locator("input[aria-label='Stride s cols']").first
+        box.fill("2")
+        box.press("Enter")
+        wait_for_app(teacher, "Playground")
+        _wait_address(student, "s_w=2", f"room={code}")
+        student.wait_for_timeout(1000)
+        assert student.locator(stride).first.input_value() == "1"
+        assert "s_h" not in _address(student)
+        assert student.evaluate("window.__notReloaded === true")
+        screenshot(student, "class_student_back_unseen")
+        assert no_exception_box(student) == [] and no_exception_box(teacher) == []
+        teacher_ctx.close()
+        ctx.close()
+        return
     if elsewhere:
         _wait_title(student, "Pooling")
     student.wait_for_function(

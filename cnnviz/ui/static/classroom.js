@@ -4,9 +4,6 @@
  * - Followers: an EventSource on the push route (cnnviz/ui/class_push.py). When the
  *   room's version passes the one this session applied, ask the session for one
  *   rerun (the "wake" trigger); the session then applies the teacher's view itself.
- * - Back to the teacher after exploring alone: the session sets the teacher's values itself
- *   (no reload); only for a setting no follow has seen yet does it ask to load the
- *   teacher's address afresh ("navigate").
  * - Reloads: what this tab needs to come back to its room (the room code, the
  *   student's id and nickname, or the teacher's key) is kept in sessionStorage:
  *   per tab, never in a URL, a cookie or anything shared. A fresh session asks
@@ -145,13 +142,6 @@ export default function (component) {
     if (d.forget) win.sessionStorage.removeItem(SLOT);
   } catch (e) {
     // Storage refused (private mode): a reload then starts afresh; nothing else breaks.
-  }
-  if (d.navigate && d.navigate !== inst.navigated) {
-    // The teacher's address, loaded afresh: widgets the student changed while exploring
-    // alone show the teacher's values again (cnnviz/ui/classroom.py, _apply).
-    inst.navigated = d.navigate;
-    win.location.replace(new URL(d.navigate, win.location.href).href);
-    return () => {};
   }
   inst.applied = Number(d.version) || 0;
   if (inst.woke < inst.applied) inst.woke = inst.applied;
