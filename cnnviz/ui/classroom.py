@@ -791,7 +791,7 @@ def question_figures(q: Mapping[str, Any], *, key: str) -> None:
     # channel: the window beside the kernel). Three rows of two separate grids pushed the
     # answer box below a phone's first screen, and printed the window's numbers too small.
     n = window.shape[2]
-    names = ["R", "G", "B"] if n == 3 else [str(c + 1) for c in range(n)]
+    names = ["R", "G", "B"] if n == 3 else [f"channel {c + 1}" for c in range(n)]
     label = (lambda what, c: what) if n == 1 else (lambda what, c: f"{what}, {names[c]}")
     grids = ([(label("input a", c), window[:, :, c]) for c in range(n)]
              + [(label("kernel k", c), weights[:, :, c]) for c in range(n)])
