@@ -409,6 +409,9 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     else:
         _on_first_screen(phone, phone.get_by_placeholder("e.g. 4 × 4 or 14"))
     _on_first_screen(phone, phone.get_by_role("button", name="Send my answer"))
+    from .test_a11y import axe_violations
+
+    assert axe_violations(phone) == []  # the kernels' choices are named, though not shown
     assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
     teacher_ctx.close()
     phone_ctx.close()
