@@ -834,8 +834,8 @@ def _student_question(room: rooms.Room) -> None:
                 if question is not None and question.kind == "kernel":
                     # Numbered as the kernels drawn above, with the titles Practice shows.
                     number = {name: i for i, name in enumerate(question.choices, 1)}
-                    # Its label is the prompt's "Which one?" right above: named for screen
-                    # readers only, so that Send stays on a phone's first screen.
+                    # The prompt above asks "Which one?": the label is for screen readers
+                    # only, so that Send stays on a phone's first screen.
                     st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
                              index=None, horizontal=True, label_visibility="collapsed",
                              format_func=lambda name: f"{number[name]}: {KERNELS[name].title}")
