@@ -17,6 +17,7 @@ __all__ = [
     "format_fraction",
     "format_number",
     "format_table",
+    "common_denominator",
     "product_terms",
     "sum_equation",
 ]
@@ -158,11 +159,14 @@ def format_fraction(value: float, max_denominator: int = 1000) -> str:
     return format_number(v, 6)
 
 
-def _common_denominator(values: np.ndarray) -> int | None:
+def common_denominator(values: np.ndarray) -> int | None:
     """D when every value is n/D exactly and the numerators add up to D (a kernel "/ D").
 
     That is how the lectures write a normalised kernel: the 5×5 Gaussian is
     the integers 1 … 41 "/ 273", so its 7/273 stays 7/273 rather than 1/39.
+
+    >>> common_denominator(np.full((5, 5), 1 / 25)), common_denominator(np.eye(3))
+    (25, None)
     """
     fracs = []
     for v in values.ravel():
@@ -193,7 +197,7 @@ def format_table(values: np.ndarray) -> list[list[str]]:
     ['1/9', '1/9', '1/9']
     """
     arr = np.asarray(values, dtype=np.float64)
-    d = _common_denominator(arr)
+    d = common_denominator(arr)
     if d is None:
         return [[format_fraction(v) for v in row] for row in arr]
     return [["0" if v == 0 else f"{round(v * d)}/{d}" for v in row] for row in arr]

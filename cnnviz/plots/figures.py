@@ -34,7 +34,7 @@ from types import MappingProxyType
 
 import numpy as np
 
-from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.core.text import NUMBERS_MAX_SIDE, common_denominator, format_number
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.export import bmatrix, markdown_table
 from cnnviz.plots.display import (
@@ -637,31 +637,63 @@ def shared_colorbar(shown) -> dict:
 
 
 def grids_figure(grids: Sequence[tuple[str, np.ndarray]], *, columns: int = 2, title: str = "",
-                 height: int | None = None, present: bool = False) -> Picture:
-    """Small grids of any sizes (a question's four kernels) as one mosaic, ``columns`` a row,
-    each panel its title above it and its own diverging scale (white = 0), as
-    :func:`grid_figure` draws each alone: one picture that stays small on a phone.
+                 height: int | None = None, present: bool = False,
+                 mappings: Sequence[str] | None = None, note: str | None = None,
+                 cell: int | None = None) -> Picture:
+    """Small grids of any sizes (a question's four kernels; Step by step's window and kernel
+    per channel) as one mosaic, ``columns`` a row, each panel its title above it and its own
+    scale, as :func:`grid_figure` draws each alone: one picture that stays small on a phone.
+
+    The panels sit on a grid: a column as wide as its widest panel, a row as tall as its
+    tallest, so that one 5 × 5 kernel among 3 × 3 ones does not make every panel 5 × 5 (the
+    cells, and with them the numbers, stay as large as the width allows).
+
+    ``mappings``: each grid's :data:`cnnviz.plots.display.MAPPINGS` name (default: all
+    ``"diverging"``, white = 0); ``note`` then says what they are. ``cell``: the cells' side
+    (CSS px) the height is sized for (the width may make them smaller), so that their
+    numbers print (:data:`cnnviz.plots.display.NUMBER_FIT`); default 30. A grid of
+    fractions over one denominator (a blur "/ 273") prints its integers, its label
+    saying "×1/273": exact, and short enough to print where "0.0147" would not.
 
     >>> p = grids_figure([("A", np.eye(3)), ("B", -np.ones((5, 5)))])
     >>> [q["label"] for q in p.meta["panels"]], p.meta["shape"]
-    (['A', 'B'], [7, 11])
+    (['A', 'B'], [6, 9])
+    >>> p = grids_figure([("A", np.eye(3)), ("B", np.full((5, 5), 0.04)), ("C", np.eye(3))])
+    >>> [q["at"] for q in p.meta["panels"]], p.meta["shape"]
+    ([[1, 0], [1, 4], [8, 0]], [11, 9])
+    >>> p.meta["panels"][1]["label"], p.meta["panels"][1]["text"][0][0]
+    ('B (×1/25)', '1')
     """
     if not grids:
         raise ValueError("grids: at least one is needed, got none")
+    columns = max(1, int(columns))
     arrays = [np.asarray(values, dtype=np.float64) for _, values in grids]
-    h = max(a.shape[0] for a in arrays)
-    w = max(a.shape[1] for a in arrays)
-    band, gap = max(1, round(h * 0.4)), 1
+    mappings = list(mappings) if mappings is not None else ["diverging"] * len(arrays)
+    if len(mappings) != len(arrays):
+        raise ValueError(f"mappings: one per grid ({len(arrays)}), got {len(mappings)}")
+    band, gap = 1, 1  # a row of cells above each row of panels for their labels
+    n_rows = -(-len(arrays) // columns)
+    heights = [max(a.shape[0] for a in arrays[r * columns:(r + 1) * columns])
+               for r in range(n_rows)]
+    widths = [max(a.shape[1] for a in arrays[c::columns]) for c in range(min(columns,
+                                                                              len(arrays)))]
     tiles = []
-    for i, ((label, _), arr) in enumerate(zip(grids, arrays, strict=True)):
-        rgb, _shown = map_rgb(arr, "diverging")
-        text = (np.vectorize(lambda v: format_number(v, 2), otypes=[str])(arr)
-                if max(arr.shape) <= NUMBERS_MAX_SIDE else None)
-        top = band + (i // columns) * (h + band + gap)
-        left = (i % columns) * (w + gap)
+    for i, ((label, _), arr, mapping) in enumerate(zip(grids, arrays, mappings, strict=True)):
+        rgb, _shown = map_rgb(arr, mapping)
+        text = None
+        if max(arr.shape) <= NUMBERS_MAX_SIDE:
+            d = common_denominator(arr)
+            if d is None:
+                text = np.vectorize(lambda v: format_number(v, 2), otypes=[str])(arr)
+            else:  # a kernel "/ 273" prints its integers, exact and short (the label says /d)
+                text = np.vectorize(lambda v, d=d: str(round(v * d)), otypes=[str])(arr)
+                label = f"{label} (×1/{d})"
+        r, c = divmod(i, columns)
+        top = band + sum(h + band + gap for h in heights[:r])
+        left = sum(w + gap for w in widths[:c])
         tiles.append(Tile(arr, rgb, (top, left), label=label, text=text, readout=label))
-    rows = -(-len(arrays) // columns)
-    total_h = rows * (h + band + gap) - gap
-    return mosaic_figure(tiles, title=title, band=band, present=present,
-                         note="each its own scale: blue < 0, white = 0, red > 0",
-                         height=height or int(60 + total_h * 30))
+    total_h = sum(h + band + gap for h in heights) - gap
+    if note is None:
+        note = "each its own scale: blue < 0, white = 0, red > 0"
+    return mosaic_figure(tiles, title=title, band=band, present=present, note=note,
+                         height=height or int(60 + total_h * (cell or 30)))

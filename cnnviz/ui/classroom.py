@@ -52,11 +52,11 @@ from cnnviz.core.trace import ConvTrace
 from cnnviz.data import rooms
 from cnnviz.lessons import lectures as lecture_lists
 from cnnviz.lessons import quiz as quiz_lesson
+from cnnviz.plots.figures import grids_figure
 
 from . import charts, class_push, lectures, links, predict, presenter, sources, stepper
 from . import quiz as quiz_ui
 from . import state as k
-from .cached import grid_figure
 
 __all__ = ["after_page", "before_page", "sidebar"]
 
@@ -75,8 +75,11 @@ ADDRESS = "_class_address"  # a follow applied this run: the link the address ba
 NAMES = "_class_names"  # every name the teacher's link has had in this class
 NAME_SHOWN = "_class_name_shown"  # the nickname the box was last set to
 SLOT = "_class_slot"  # this run's place for the Class box in the sidebar
-NAVIGATE = "_class_navigate"  # an address the tab must load afresh (see _apply)
+DEFAULTS = "_class_defaults"  # name -> the value a widget had where no link set it (_apply)
+RESET = "_class_reset"  # values to set again after a follow's page switch (see _apply)
+LEARN = "_class_learn"  # names whose defaults the switch's run reads (see _apply)
 FRESH = "_class_fresh"  # the id a link's room=CODE gave this session, until the tab's own is known
+STALLED = "_class_stalled"  # the browser cannot hear the push route now (its listener says)
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
@@ -96,6 +99,13 @@ def _noop() -> None:
     """Trigger callbacks: v2 returns only the triggers that have one; the rerun is the point."""
 
 
+def _stalled_changed() -> None:
+    """The listener says whether it hears the push route (a callback: before the bar)."""
+    state = st.session_state.get("class_listener")
+    stalled = state.get("stalled") if isinstance(state, Mapping) else None
+    st.session_state[STALLED] = stalled is True
+
+
 def store() -> rooms.RoomStore:
     """This server's room store (one per process, shared with the push route)."""
     return class_push.shared_store()
@@ -113,7 +123,8 @@ def following() -> bool:
 
 
 def _leave(message: str | None = None) -> None:
-    for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN):
+    for key in (CODE, ROLE, KEY, SID, NAME, FOLLOW, APPLIED, VIEW, RECALL, PUBLISHED, DOWN, SEEN,
+                STALLED):
         st.session_state.pop(key, None)
     st.session_state[MEMORY] = {"forget": True}
     if message:
@@ -333,15 +344,23 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
               and isinstance(v, bool | int | float | str)}
     # A value of this student's own link that the teacher's view does not set (a setting
     # changed while exploring alone): a widget whose value is dropped takes it back from the
-    # address, and the browser keeps showing it. So the page opens afresh from the teacher's
-    # address: the switch below reads it, and the tab loads it (see listener()).
+    # address, and the browser keeps showing it. The teacher's value is the widget's
+    # default, which an earlier follow saw (DEFAULTS, see _settle_address): it is set over
+    # the student's, as a value the view sets, so the widget, the browser and the address
+    # bar take it in this run, as in any follow. A widget no follow has seen yet (unknown)
+    # is dropped, and the switch below opens the page from the teacher's address, where it
+    # takes its default; that run reads it and sets it in one more run, so that the
+    # browser's widget is told too (see _settle_address). No page is loaded afresh.
     stale = [n for n in st.query_params if n not in OWN and n not in values
              and n in st.session_state]
+    seen = st.session_state.get(DEFAULTS, {})
+    reset = {n: seen[n] for n in stale if n in seen}
+    unknown = [n for n in stale if n not in seen]
     # Every other value of the view goes; a value the teacher's view sets is set over the
     # old one, not dropped first: Streamlit then sends it to the browser's widget and writes
     # it into the address bar itself.
     for key in list(st.session_state.keys()):
-        if not key.startswith(KEEP_PREFIXES) and key not in values:
+        if not key.startswith(KEEP_PREFIXES) and key not in values and key not in reset:
             try:
                 del st.session_state[key]
             except Exception:  # noqa: BLE001, S112 - a widget drawn already this run
@@ -367,13 +386,17 @@ def _apply(view: Mapping[str, Any], current: str, pages: Mapping[str, Any], code
                 st.session_state[sources.UPLOAD_KEPT] = image
     links.reopen({**query, ROOM: code})
     links.incoming(ROOM)  # the class's own value: not a setting the page must use
-    for name, value in values.items():
+    for name, value in {**values, **reset}.items():
         st.session_state[name] = value
     # After the page: the address bar shows the teacher's link (see _settle_address).
     st.session_state[ADDRESS] = {**query, ROOM: code}
-    if stale:
-        st.session_state[NAVIGATE] = "./" + page + "?" + urlencode({**query, ROOM: code})
-    if page != current or stale:
+    if unknown:
+        st.session_state[LEARN] = unknown
+    if reset and page != current:
+        # The switch's run sets them again: a value set before a switch reaches the widget,
+        # but the browser is told only of a value set in the run that draws it.
+        st.session_state[RESET] = reset
+    if page != current or unknown:
         # Streamlit refuses a bound name here too (the image source, drawn on every page):
         # its widget, set above, writes it.
         st.switch_page(pages[page], query_params={
@@ -388,8 +411,19 @@ def _settle_address() -> None:
     browser never heard of) is written here, and the whole link is sent once.
     """
     target = st.session_state.pop(ADDRESS, None)
+    learn = st.session_state.pop(LEARN, None) or []
     if not target or not following():
         return
+    # What the widgets hold where the teacher's link sets nothing is each one's default:
+    # kept, so that a later follow can put back a value this student changed alone.
+    seen = st.session_state.setdefault(DEFAULTS, {})
+    for name in list(st.session_state.keys()):
+        value = st.session_state[name]
+        if (isinstance(name, str) and not name.startswith(("_", *KEEP_PREFIXES))
+                and name not in OWN and name not in target and name not in st.query_params
+                and isinstance(value, bool | int | float | str)
+                and (name in seen or len(seen) < links.MAX_PARAMS * 4)):  # bounded
+            seen[name] = value
     for name in list(st.query_params):
         if name not in target:
             with contextlib.suppress(StreamlitAPIException):
@@ -399,6 +433,12 @@ def _settle_address() -> None:
             with contextlib.suppress(StreamlitAPIException):
                 st.query_params[name] = text
     st.query_params.update()  # sends the whole link (values set by widgets included)
+    # Widgets a follow dropped that no follow had seen (see _apply): drawn now with their
+    # defaults, which the browser has not been told. Set in one more run, as Back does.
+    learned = {n: seen[n] for n in learn if n in seen and n in st.session_state}
+    if learned:
+        st.session_state[RESET] = learned
+        st.rerun()
 
 
 def _room() -> rooms.Room | None | str:
@@ -414,6 +454,8 @@ def before_page(current: str, pages: Mapping[str, Any]) -> None:
     # The sidebar's Class box sits high, right below the pages (drawn after the page, see
     # sidebar()): a teacher new to the app finds Start a class without scrolling.
     st.session_state[SLOT] = st.sidebar.container()
+    for name, value in (st.session_state.pop(RESET, None) or {}).items():
+        st.session_state[name] = value  # a follow's page switch: see _apply
     restore = st.session_state.pop("_class_restore", None)
     if restore and (role() is None or FRESH in st.session_state):
         _restore(restore)
@@ -677,10 +719,21 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                     "font-size:1.6rem;text-align:center;padding:2rem'>"
                     "<div><b>Paused by the teacher.</b><br>Eyes to the front: your screen "
                     "comes back when the teacher goes on.</div></div>")
+        if room.question is not None:
+            # The question first: on a phone its figures, the answer box and Send then fit
+            # the first screen (the bar below it was 165 px of it).
+            _student_question(room)
         cols = st.columns([3, 1.2], vertical_alignment="center")
         if following:
-            cols[0].info(f"Class **{room.code}**: you follow the teacher.",
-                         icon=":material/groups:")
+            if st.session_state.get(STALLED):
+                # The browser cannot hear the push route (its notice says "Following paused:
+                # reconnecting…"): this page shows the teacher's view as it last was.
+                cols[0].warning(f"Class **{room.code}**: Following paused: reconnecting… Your "
+                                "page catches up with the teacher when the connection is back.",
+                                icon=":material/sync_problem:")
+            else:
+                cols[0].info(f"Class **{room.code}**: you follow the teacher.",
+                             icon=":material/groups:")
             cols[0].text(f"Your nickname: {name}")
             cols[1].button("Explore on my own", key="class_break", icon=":material/explore:",
                            on_click=_set_follow, args=(False,),
@@ -690,8 +743,6 @@ def _student_bar(box: Any, room: rooms.Room, pages: Mapping[str, Any]) -> None:
                          f"{teacher_on(room.view, pages)}.", icon=":material/explore:")
             cols[1].button("Back to the teacher", key="class_back", type="primary",
                            icon=":material/undo:", width="stretch", on_click=_back)
-        if room.question is not None:
-            _student_question(room)
 
 
 def _rename() -> None:
@@ -736,15 +787,19 @@ def question_figures(q: Mapping[str, Any], *, key: str) -> None:
         return
     window, weights = np.asarray(q["window"], float), np.asarray(q["weights"], float)
     bias = float(q.get("bias", 0.0))
-    for c in range(window.shape[2]):
-        channel = f" (channel {c + 1})" if window.shape[2] > 1 else ""
-        a, b = quiz_ui.compact_row(2)
-        charts.chart(a, grid_figure(window[:, :, c], title=f"Input under the kernel{channel}",
-                                    mapping="minmax", colorbar=False, height=160),
-                     key=f"{key}_window_{c}")
-        charts.chart(b, grid_figure(weights[:, :, c], title=f"Kernel k{channel}",
-                                    mapping="diverging", colorbar=False, height=160),
-                     key=f"{key}_weights_{c}")
+    # One picture: a channel's window above its kernel, the channels side by side (one
+    # channel: the window beside the kernel). Three rows of two separate grids pushed the
+    # answer box below a phone's first screen, and printed the window's numbers too small.
+    n = window.shape[2]
+    names = ["R", "G", "B"] if n == 3 else [f"channel {c + 1}" for c in range(n)]
+    label = (lambda what, c: what) if n == 1 else (lambda what, c: f"{what}, {names[c]}")
+    grids = ([(label("input a", c), window[:, :, c]) for c in range(n)]
+             + [(label("kernel k", c), weights[:, :, c]) for c in range(n)])
+    charts.chart(st, grids_figure(
+        grids, columns=2 if n == 1 else n, mappings=["minmax"] * n + ["diverging"] * n,
+        title="The input under the kernel" + (", channel by channel" if n > 1 else ""),
+        note="a: grey, each its own min … max; k: blue < 0, white = 0, red > 0",
+        cell=36 if n == 1 else 28), key=f"{key}_step")
     if bias:
         st.markdown(f"Bias $b$ = {format_number(bias)}")
 
@@ -779,8 +834,10 @@ def _student_question(room: rooms.Room) -> None:
                 if question is not None and question.kind == "kernel":
                     # Numbered as the kernels drawn above, with the titles Practice shows.
                     number = {name: i for i, name in enumerate(question.choices, 1)}
+                    # The prompt above asks "Which one?": the label is for screen readers
+                    # only, so that Send stays on a phone's first screen.
                     st.radio(ROOM_ANSWER, question.choices, key=f"class_answer_{qid}",
-                             index=None, horizontal=True,
+                             index=None, horizontal=True, label_visibility="collapsed",
                              format_func=lambda name: f"{number[name]}: {KERNELS[name].title}")
                 else:
                     st.text_input(ROOM_ANSWER, key=f"class_answer_{qid}",
@@ -1014,8 +1071,6 @@ def listener() -> None:
     memory = st.session_state.pop(MEMORY, None)
     if memory:
         data.update(memory)
-    if role() == "student" and following() and NAVIGATE in st.session_state:
-        data["navigate"] = st.session_state.pop(NAVIGATE)
     if role() == "student":
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         prefix = f"/{base}" if base else ""
@@ -1023,7 +1078,8 @@ def listener() -> None:
         data["version"] = int(st.session_state.get(APPLIED) or 0)
     with st.sidebar:
         result = _listener(key="class_listener", data=data, height=0,
-                           on_wake_change=_noop, on_restore_change=_noop)
+                           on_wake_change=_noop, on_restore_change=_noop,
+                           on_stalled_change=_stalled_changed)
     saved = getattr(result, "restore", None)
     if saved and (role() is None or fresh) and isinstance(saved, str) and len(saved) < 400:
         st.session_state["_class_restore"] = saved

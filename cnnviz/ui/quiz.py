@@ -108,10 +108,13 @@ def show_figures(q: quiz.Question, *, key: str, outline: bool = False,
         charts.chart(b, grid_figure(q.output, title="Feature map z = a ⋆ k", mapping="diverging",
                                    colorbar=not compact, height=130 if compact else 340),
                      key=f"{key}_map")
-        if compact:  # the four kernels as one small picture in a row, numbered as the choices
+        if compact:
+            # The four kernels as one picture, two a row, numbered as the choices: a student
+            # reads their numbers to answer, and four in a row left cells too small to
+            # print them (NUMBER_FIT's minimum needs about 22 px for "-1").
             charts.chart(st, grids_figure([(str(i), KERNELS[name].values)
-                                           for i, name in enumerate(q.choices, 1)], columns=4,
-                                          height=120),
+                                           for i, name in enumerate(q.choices, 1)], columns=2,
+                                          cell=24),
                          key=f"{key}_choices")
             return
         for col, name in zip(st.columns(4), q.choices, strict=True):

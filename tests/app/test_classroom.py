@@ -598,8 +598,8 @@ def test_a_reloaded_student_comes_back_as_itself():
 def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     """A setting the student changed while exploring, which the teacher never touched, goes
     back to the teacher's (its default): the dropped value used to come back from the
-    student's own address. The tab is also told to load the teacher's address afresh, so
-    the browser's widget shows it."""
+    student's own address. (The browser's widget is told too, without loading the page
+    afresh: see the next test, and tests/e2e.)"""
     teacher, code = start("pages/pooling.py")
     student = student_of(code)
     ok(student.run())
@@ -614,6 +614,71 @@ def test_back_to_the_teacher_undoes_what_the_student_changed_alone():
     assert student.session_state["pl_kw"] == 2
     assert "size **2 × 2**" in page_text(student)
     assert "pl_kw" not in _query(student) and _query(student)["room"] == code
+
+
+def _listener_data(at: AppTest) -> dict:
+    """What the page sends class mode's listener (static/classroom.js)."""
+    (element,) = [c for c in at.get("bidi_component")
+                  if c.proto.component_name.endswith("cnnviz_class")]
+    return json.loads(element.proto.json)
+
+
+@pytest.mark.parametrize("elsewhere", [False, True])
+def test_back_to_the_teacher_sets_the_teachers_values_in_the_same_page(elsewhere):
+    """Back, with a setting in the student's link that the teacher's has not, returns as any
+    follow does: the widget is set to the teacher's value (its default, seen by an earlier
+    follow) in the run itself, and the tab is not told to load the teacher's address afresh
+    (it was: a full page load). ``elsewhere``: the student explored on another page, so Back
+    switches page too; the switch's run sets the value again, where the widget is drawn."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.radio(key="src").set_value("Pattern")  # the sidebar's, on every page
+    student.query_params["src"] = "Pattern"
+    ok(student.run())
+    if elsewhere:
+        student.switch_page("pages/playground.py")
+        ok(student.run())
+    else:
+        student.number_input(key="pl_kw").set_value(3)
+        student.query_params["pl_kw"] = "3"
+        ok(student.run())
+    ok(student.button(key="class_back").click().run())
+    assert "navigate" not in _listener_data(student)
+    if elsewhere:  # (AppTest runs switch_page's own run in the same run() call)
+        assert [t.value for t in student.title] == ["Pooling"]
+    assert student.radio(key="src").value == "Photo"
+    assert student.number_input(key="pl_kw").value == 2
+    assert "src" not in _query(student) and "pl_kw" not in _query(student)
+    assert "you follow the teacher" in page_text(student)
+
+
+def test_back_to_the_teacher_sets_a_setting_no_follow_has_seen_without_a_reload():
+    """The student explored on to the Playground and set its stride, a widget no follow had
+    drawn (the class was on Pooling); then the teacher opened the Playground too. Back
+    learns the widget's default in the run that draws it afresh and sets it in the next
+    one: no full page load (the tab was told to load the teacher's address)."""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    ok(student.run())
+    ok(student.button(key="class_break").click().run())
+    student.switch_page("pages/playground.py")
+    ok(student.run())
+    student.number_input(key="s_h").set_value(2)
+    student.query_params["s_h"] = "2"
+    ok(student.run())
+    assert student.session_state["s_h"] == 2
+    teacher.switch_page("pages/playground.py").run()
+    ok(teacher.run())
+    ok(student.run())  # the wake: the teacher is on the Playground now
+    ok(student.button(key="class_back").click().run())
+    assert "navigate" not in _listener_data(student)
+    assert student.number_input(key="s_h").value == 1
+    assert "s_h" not in _query(student)
+    assert "you follow the teacher" in page_text(student)
 
 
 def sent(at: AppTest) -> dict:
@@ -732,7 +797,8 @@ def test_the_room_box_holds_what_the_question_is_about(kind):
     if kind == "kernel":  # the photo too, and the four kernels with their names
         assert f"{q}_image" in maps
         panels = read_out(maps[f"{q}_choices"])["panels"]
-        assert [p["label"] for p in panels] == ["1", "2", "3", "4"]
+        # (a blur "/ 273" prints its integers, and its label says ×1/273)
+        assert [p["label"].split(" ")[0] for p in panels] == ["1", "2", "3", "4"]
         # The choices are numbered as the kernels drawn, with Practice's titles.
         options = student.radio(key=f"class_answer_{room.qid}").options
         assert options == [f"{i}: {KERNELS[n].title}" for i, n in enumerate(question.choices, 1)]
@@ -759,14 +825,40 @@ def test_the_room_box_holds_step_by_steps_window_and_kernel():
     window = np.asarray(room.question["window"])
     weights = np.asarray(room.question["weights"])
     q = f"class_q{room.qid}"
-    for c in range(window.shape[2]):
-        np.testing.assert_array_equal(read_out(maps[f"{q}_window_{c}"])["values"],
-                                      window[:, :, c])
-        np.testing.assert_array_equal(read_out(maps[f"{q}_weights_{c}"])["values"],
-                                      weights[:, :, c])
+    # One picture: each channel's window, then each channel's kernel (a phone's first screen).
+    panels = read_out(maps[f"{q}_step"])["panels"]
+    n = window.shape[2]
+    assert len(panels) == 2 * n
+    for c in range(n):
+        np.testing.assert_array_equal(panels[c]["values"], window[:, :, c])
+        np.testing.assert_array_equal(panels[n + c]["values"], weights[:, :, c])
     # And they are the step's own numbers: their products and bias make the asked value.
     total = float((window * weights).sum()) + room.question.get("bias", 0.0)
     assert total == pytest.approx(room.question["value"])  # the default has no activation
+
+
+def test_a_colour_steps_room_box_holds_every_channels_window_and_kernel_with_numbers():
+    """A colour volume's step: three channels' windows and kernels, in one picture whose
+    every cell carries its number (three rows of two grids pushed the answer box below a
+    phone's first screen; tests/e2e checks it lies inside)."""
+    from tests.readers import read_out
+
+    teacher = session("pages/animation.py", {"src": "Lecture", "lecture": "another_image"})
+    ok(teacher.button(key="class_start").click().run())
+    code = teacher.session_state[classroom.CODE]
+    student = student_of(code)
+    ok(student.run())
+    ok(teacher.button(key="class_ask").click().run())
+    ok(student.run())
+    room = class_push.shared_store().room(code)
+    window = np.asarray(room.question["window"])
+    assert window.shape == (3, 3, 3)
+    panels = read_out(_box_maps(_room_box(student))[f"class_q{room.qid}_step"])["panels"]
+    assert [p["label"] for p in panels] == [f"{w}, {c}" for w in ("input a", "kernel k")
+                                            for c in "RGB"]
+    for c, p in enumerate(panels[:3]):
+        np.testing.assert_array_equal(p["values"], window[:, :, c])
+        assert p["text"] == [[str(int(v)) for v in row] for row in window[:, :, c]]
 
 
 def test_a_kernel_question_reveals_its_working_and_names_kernels_as_shown():
@@ -808,3 +900,25 @@ def test_a_step_question_too_big_for_the_store_leaves_its_grids_out():
                                   weights=rng.random((15, 15, 3)))
     assert "window" not in big and "in the animation" in big["prompt"]
     assert len(json.dumps(big)) <= rooms.MAX_VIEW_BYTES
+
+
+def test_the_bar_says_following_is_paused_while_the_push_stream_is_and_again_when_it_resumes():
+    """While the browser cannot hear the push route ("Following paused: reconnecting…", the
+    listener tells the session), the bar does not claim the student follows the teacher;
+    when the stream is back, it says so again. (The listener's report is what the browser
+    sends: its "stalled" state, read by the session like any component state.)"""
+    teacher, code = start("pages/pooling.py")
+    student = student_of(code)
+    ok(student.run())
+    assert "you follow the teacher" in page_text(student)
+    student.session_state[classroom.STALLED] = True  # what the listener's report sets
+    ok(student.run())
+    text = page_text(student)
+    assert "you follow the teacher" not in text
+    assert "Following paused: reconnecting" in text
+    assert "catches up with the teacher" in text
+    assert student.button(key="class_break").label == "Explore on my own"  # still offered
+    student.session_state[classroom.STALLED] = False  # the stream is back
+    ok(student.run())
+    text = page_text(student)
+    assert "you follow the teacher" in text and "Following paused" not in text

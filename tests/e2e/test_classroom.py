@@ -359,16 +359,18 @@ def _on_first_screen(pg, locator, height: int = 844) -> dict:
     return box
 
 
-@pytest.mark.parametrize("kind", ["value", "kernel", "step"])
+@pytest.mark.parametrize("kind", ["value", "kernel", "step", "colour step"])
 def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chromium, kind):
     """390 × 844, touch: the room's question, the grids it is about and the answer box are
-    all on the first screen, for Practice's questions with figures and Step by step's."""
+    all on the first screen, for Practice's questions with figures and Step by step's (a
+    colour volume's too: a window and a kernel for each of its three channels)."""
     teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
     teacher = teacher_ctx.new_page()
     teacher.set_default_timeout(30_000)
-    page = "animation" if kind == "step" else f"quiz?q={kind}"
+    page = {"step": "animation", "colour step": "animation?src=Lecture&lecture=another_image"
+            }.get(kind, f"quiz?q={kind}")
     teacher.goto(f"{class_url}/{page}")
-    wait_for_app(teacher, "Step by step" if kind == "step" else "Practice")
+    wait_for_app(teacher, "Step by step" if "step" in kind else "Practice")
     code = start_class(teacher)
     phone_ctx = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
                                      is_mobile=True, device_scale_factor=2)
@@ -382,18 +384,34 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     teacher.get_by_role("button", name="Ask the room").click()
     phone.get_by_text("The teacher asks the room").first.wait_for(timeout=20_000)
     names = {"value": ["_input", "_kernel"], "kernel": ["_image", "_map", "_choices"],
-             "step": ["_window_0", "_weights_0"]}[kind]
+             "step": ["_step"], "colour step": ["_step"]}[kind]
     phone.wait_for_timeout(800)  # the maps draw their pictures
-    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / f"class_phone_{kind}.png"))
+    shot = f"class_phone_{kind.replace(' ', '_')}.png"
+    phone.screenshot(path=str(ROOT / "artifacts" / "screens" / shot))
     for name in names:
         grids = phone.locator(f"[class*='st-key-class_q'][class*='{name}']")
         for i in range(grids.count()):
             _on_first_screen(phone, grids.nth(i))
+    if kind != "value":
+        # The numbers a student reads to answer are printed in every panel (the kernels'
+        # and the window's), at NUMBER_FIT's minimum or larger: not colours only.
+        from cnnviz.plots.display import NUMBER_FIT
+
+        name = "_choices" if kind == "kernel" else "_step"
+        drawn = phone.locator(f"[class*='st-key-class_q'][class*='{name}'] "
+                              "[data-testid='cnnviz-map'][data-panel-fonts]").first
+        drawn.wait_for(state="attached", timeout=15_000)
+        fonts = [int(f) for f in drawn.get_attribute("data-panel-fonts").split(",")]
+        assert len(fonts) == {"kernel": 4, "step": 2, "colour step": 6}[kind], fonts
+        assert min(fonts) >= NUMBER_FIT["min"], fonts
     if kind == "kernel":
         _on_first_screen(phone, phone.get_by_role("radiogroup", name="Your answer to the class"))
     else:
         _on_first_screen(phone, phone.get_by_placeholder("e.g. 4 × 4 or 14"))
     _on_first_screen(phone, phone.get_by_role("button", name="Send my answer"))
+    from .test_a11y import axe_violations
+
+    assert axe_violations(phone) == []  # the kernels' choices are named, though not shown
     assert no_exception_box(teacher) == [] and no_exception_box(phone) == []
     teacher_ctx.close()
     phone_ctx.close()
@@ -440,9 +458,113 @@ def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromiu
         recent = [t for t in asked if t - first < 6.5]
         assert 2 <= len(recent) <= 5, len(recent)  # retried, at 1, 2, 4 … s: no spin
         assert notice.is_visible()  # still told while it waits
+        # The room's bar says the same: it does not claim the student follows the teacher.
+        main = phone.get_by_test_id("stMain")
+        main.get_by_text("catches up with the teacher").first.wait_for(timeout=15_000)
+        assert main.get_by_text("you follow the teacher").count() == 0
         phone.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_phone_paused.png"))
         assert no_exception_box(phone) == []
         log = (ROOT / "artifacts" / "class429.log").read_text()
         assert "Traceback" not in log
         teacher_ctx.close()
         phone_ctx.close()
+
+
+@pytest.mark.parametrize("elsewhere", [False, True, "unseen"])
+def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromium, elsewhere):
+    """A student who explored alone has a setting in their link that the teacher's has not
+    (pool size cols k_W = 3, and the image source: a sidebar widget on every page). Back to
+    the teacher returns as other follows do, in the same page (no reload: a mark left on
+    the window survives), with the teacher's view on the widgets and in the address bar;
+    and a later follow does not bring the student's old value back (the browser's widget
+    was told, so it does not send it again). ``elsewhere``: the student went on to the
+    Playground, so Back changes page too; ``"unseen"``: there the student set the stride,
+    a widget no follow had drawn, and the teacher opened the Playground too."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    code = _start_class(teacher, class_url)
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    student = ctx.new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{class_url}/?room={code}")
+    _wait_title(student, "Pooling", timeout=30)
+    wait_for_app(student, "you follow the teacher")
+    student.get_by_role("button", name="Explore on my own").click()
+    wait_for_app(student, "The teacher is on")
+    kw = "input[aria-label='Pool size cols k_W']"
+    student.locator(kw).first.fill("3")
+    student.locator(kw).first.press("Enter")
+    _wait_address(student, "pl_kw=3", f"room={code}")
+    source = student.get_by_role("radiogroup", name="Source")  # the sidebar's image source
+    source.get_by_text("Pattern", exact=True).click()
+    _wait_address(student, "src=Pattern", f"room={code}")
+    wait_for_app(student, "The teacher is on")
+    if elsewhere:
+        student.get_by_role("link", name="Playground").first.click()
+        _wait_title(student, "playground")
+        _wait_address(student, "src=Pattern")  # (the Playground is the app's /)
+        wait_for_app(student, "The teacher is on")
+    stride = "input[aria-label='Stride s rows']"
+    if elsewhere == "unseen":
+        student.locator(stride).first.fill("2")
+        student.locator(stride).first.press("Enter")
+        _wait_address(student, "s_h=2")
+        teacher.get_by_role("link", name="Playground").first.click()
+        _wait_title(teacher, "playground")
+        wait_for_app(teacher, "Playground")
+        student.get_by_text("The teacher is on: Playground").first.wait_for(timeout=40_000)
+    student.evaluate("window.__notReloaded = true")
+    student.get_by_role("button", name="Back to the teacher").click()
+    if elsewhere == "unseen":
+        student.wait_for_function(
+            "sel => document.querySelector(sel) && document.querySelector(sel).value === '1'"
+            " && !location.search.includes('s_h') && !location.search.includes('src=')",
+            arg=stride, polling=100, timeout=40_000)
+        wait_for_app(student, "you follow the teacher")
+        assert student.evaluate("window.__notReloaded === true"), "Back reloaded the page"
+        assert source.get_by_role("radio", name="Photo").is_checked()
+        # A later follow (the teacher's stride cols): the student's old stride stays away.
+        box = teacher.locator("input[aria-label='Stride s cols']").first
+        box.fill("2")
+        box.press("Enter")
+        wait_for_app(teacher, "Playground")
+        _wait_address(student, "s_w=2", f"room={code}")
+        student.wait_for_timeout(1000)
+        assert student.locator(stride).first.input_value() == "1"
+        assert "s_h" not in _address(student)
+        assert student.evaluate("window.__notReloaded === true")
+        screenshot(student, "class_student_back_unseen")
+        assert no_exception_box(student) == [] and no_exception_box(teacher) == []
+        teacher_ctx.close()
+        ctx.close()
+        return
+    if elsewhere:
+        _wait_title(student, "Pooling")
+    student.wait_for_function(
+        "sel => document.querySelector(sel) && document.querySelector(sel).value === '2'"
+        " && !location.search.includes('pl_kw') && !location.search.includes('src=')",
+        arg=kw, polling=100, timeout=40_000)
+    wait_for_app(student, "you follow the teacher")
+    assert student.evaluate("window.__notReloaded === true"), "Back reloaded the page"
+    assert f"room={code}" in _address(student)
+    assert source.get_by_role("radio", name="Photo").is_checked()  # the teacher's source
+    assert not source.get_by_role("radio", name="Pattern").is_checked()
+    # A later follow: the teacher's k_H; the student's old k_W does not come back.
+    box = teacher.locator("input[aria-label='Pool size rows k_H']").first
+    box.fill("3")
+    box.press("Enter")
+    wait_for_app(teacher, "Pooling")
+    student.wait_for_function(
+        "() => document.querySelector(\"input[aria-label='Pool size rows k_H']\").value === '3'",
+        polling=100, timeout=40_000)
+    student.wait_for_timeout(1000)
+    assert student.locator(kw).first.input_value() == "2"
+    address = _address(student)
+    assert "pl_kh=3" in address and "pl_kw" not in address and "src=" not in address, address
+    assert student.evaluate("window.__notReloaded === true")
+    screenshot(student, f"class_student_back{'_elsewhere' if elsewhere else ''}")
+    for pg in (teacher, student):
+        assert no_exception_box(pg) == []
+    teacher_ctx.close()
+    ctx.close()

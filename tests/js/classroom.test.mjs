@@ -6,7 +6,9 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { DOWN, MAX_WAIT, PAUSED, backoff, createFollower } from "../../cnnviz/ui/static/classroom.js";
+import listen, {
+  DOWN, MAX_WAIT, PAUSED, backoff, createFollower,
+} from "../../cnnviz/ui/static/classroom.js";
 
 class FakeSource {
   constructor(url) {
@@ -132,4 +134,51 @@ test("backoff: 1, 2, 4 … seconds, at most MAX_WAIT, jitter ±25 %", () => {
   assert.equal(backoff(3, 0.5), 4);
   assert.equal(backoff(50, 0.5), MAX_WAIT);
   assert.equal(backoff(1, 0), 0.75);
+});
+
+test("the session is told when following stalls and when it resumes (the bar says so)", () => {
+  // The component as Streamlit mounts it, with a fake window: its EventSource, timers and a
+  // document just big enough for the notice.
+  const sources = [];
+  const timers = [];
+  const elements = {};
+  const doc = {
+    getElementById: (id) => elements[id] || null,
+    createElement: () => ({ style: {}, setAttribute() {}, remove() { delete elements[this.id]; } }),
+    body: { appendChild: (el) => { elements[el.id] = el; } },
+  };
+  const win = {
+    document: doc,
+    sessionStorage: { getItem: () => null, setItem() {}, removeItem() {} },
+    EventSource: class extends FakeSource {
+      constructor(u) {
+        super(u);
+        sources.push(this);
+      }
+    },
+    setTimeout: (fn) => timers.push(fn),
+    clearTimeout() {},
+    location: { href: "http://x/" },
+  };
+  doc.defaultView = win;
+  const states = [];
+  const triggers = [];
+  listen({
+    data: { events: "/api/class/ABCDEF/events", version: 3 },
+    parentElement: { ownerDocument: doc },
+    setTriggerValue: (n, v) => triggers.push([n, v]),
+    setStateValue: (n, v) => states.push([n, v]),
+  });
+  assert.deepEqual(states, [], "a healthy stream reports nothing (no rerun per student)");
+  sources[0].emit("error");  // refused (429): the notice, and the session is told
+  assert.equal(elements["cnnviz-follow-notice"].textContent, PAUSED);
+  assert.deepEqual(states, [["stalled", true]]);
+  timers.shift()();  // the retry
+  sources[1].emit("error");  // refused again: told once, not again
+  assert.deepEqual(states, [["stalled", true]]);
+  timers.shift()();
+  sources[2].emit("version", 4);  // back: the notice goes, the bar says "you follow" again
+  assert.equal(elements["cnnviz-follow-notice"], undefined);
+  assert.deepEqual(states, [["stalled", true], ["stalled", false]]);
+  assert.deepEqual(triggers, [["wake", 4]]);
 });

@@ -4,8 +4,6 @@
  * - Followers: an EventSource on the push route (cnnviz/ui/class_push.py). When the
  *   room's version passes the one this session applied, ask the session for one
  *   rerun (the "wake" trigger); the session then applies the teacher's view itself.
- * - Back to the teacher after exploring alone: when the server asks, load the teacher's
- *   address afresh ("navigate").
  * - Reloads: what this tab needs to come back to its room (the room code, the
  *   student's id and nickname, or the teacher's key) is kept in sessionStorage:
  *   per tab, never in a URL, a cookie or anything shared. A fresh session asks
@@ -14,7 +12,8 @@
  * The browser keeps the EventSource open across reruns. When it fails (a dropped stream,
  * or an answer that is not 200, after which a browser never retries), createFollower shows
  * "Following paused: reconnecting…" and opens a new one after a growing wait; the first
- * message of a new stream carries the current version, so nothing is missed.
+ * message of a new stream carries the current version, so nothing is missed. The session
+ * is told both ways (the "stalled" state), so that the room's bar says the same.
  */
 
 const SLOT = "cnnviz-class";
@@ -121,14 +120,15 @@ function showNotice(doc, text) {
 }
 
 export default function (component) {
-  const { data, parentElement, setTriggerValue } = component;
+  const { data, parentElement, setTriggerValue, setStateValue } = component;
   const win = parentElement.ownerDocument.defaultView || window;
   let inst = parentElement.__cnnvizClass;
   if (!inst) {
-    inst = { follower: null, url: null, woke: 0, applied: 0, asked: false };
+    inst = { follower: null, url: null, woke: 0, applied: 0, asked: false, stalled: false };
     parentElement.__cnnvizClass = inst;
   }
   inst.trigger = setTriggerValue;
+  inst.state = setStateValue;
   const d = data || {};
   try {
     // Read before writing: a reloaded tab whose link joined afresh (room=CODE in the
@@ -143,13 +143,6 @@ export default function (component) {
   } catch (e) {
     // Storage refused (private mode): a reload then starts afresh; nothing else breaks.
   }
-  if (d.navigate && d.navigate !== inst.navigated) {
-    // The teacher's address, loaded afresh: widgets the student changed while exploring
-    // alone show the teacher's values again (cnnviz/ui/classroom.py, _apply).
-    inst.navigated = d.navigate;
-    win.location.replace(new URL(d.navigate, win.location.href).href);
-    return () => {};
-  }
   inst.applied = Number(d.version) || 0;
   if (inst.woke < inst.applied) inst.woke = inst.applied;
   const url = d.events || null;
@@ -160,6 +153,13 @@ export default function (component) {
     inst.woke = inst.applied;
     const doc = win.document;
     showNotice(doc, null);
+    const report = (stalled) => {
+      if (stalled !== inst.stalled) {
+        inst.stalled = stalled;
+        inst.state("stalled", stalled);
+      }
+    };
+    report(false);  // a new stream (another room, or none): nothing is stalled yet
     if (url) {
       inst.follower = createFollower({
         url,
@@ -173,7 +173,12 @@ export default function (component) {
           }
         },
         gone: () => inst.trigger("wake", -1),
-        notice: (text) => showNotice(doc, text),
+        notice: (text) => {
+          showNotice(doc, text);
+          // The session's bar says so too (not "you follow the teacher"), and again when
+          // the stream is back (cnnviz/ui/classroom.py, STALLED): a state, kept across runs.
+          report(Boolean(text));
+        },
       });
     }
   }

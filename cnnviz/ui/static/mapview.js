@@ -520,6 +520,8 @@ class MapView {
       const font = this.drawNumbers(ctx, k, x, y, w, h, this.dpr, kh);
       // The numbers' size on screen, for tests and the benchmark (NUMBER_FIT's rule).
       if (this.root.dataset.font !== String(font)) this.root.dataset.font = String(font);
+      const each = d.numbers.panels ? (this.panelFonts || []).join(",") : null;
+      if (each !== null && this.root.dataset.panelFonts !== each) this.root.dataset.panelFonts = each;
       // Whether the page let it grow for its numbers (presenter mode; grid_figure's grow).
       const grows = d.grow === false ? "false" : "true";
       if (this.root.dataset.grow !== grows) this.root.dataset.grow = grows;
@@ -731,11 +733,14 @@ class MapView {
     const iw = this.img.width;
     const s = d.step;
     let shown = 0;
+    const fonts = [];  // each panel's size (0: colours only), for tests (data-panel-fonts)
+    this.panelFonts = fonts;
     ctx.save();
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
     for (const panel of d.panels) {
+      fonts.push(0);
       if (!panel.text) continue;
       const [pr, pc] = panel.at;
       const [sr, sc] = panel.span || [1, 1];
@@ -747,6 +752,7 @@ class MapView {
       const size = numberFont(ctx, panel.text, 0, fit, weight, along, panel.upright ? thick * 1.5 : thick);
       if (size < fit.min) continue;
       shown = Math.max(shown, size);
+      fonts[fonts.length - 1] = size;
       // Gaps of 1 CSS px between the panel's cells, as the heatmaps had.
       const [h, w] = panel.shape;
       const gap = Math.max(1, Math.round(dpr));
