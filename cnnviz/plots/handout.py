@@ -127,10 +127,10 @@ def _photo_parts(query: dict[str, str]) -> list[str]:
     return _grids(kernel, "Kernel") + [_image(z, f"Feature map on {samples.PHOTOS[name].title}")]
 
 
-def _counts() -> str:
+def _counts(example: str | None = None) -> str:
     figure = "lecture's figure"
     rows = "".join("<tr>" + "".join(f"<td>{_html.escape(r[c])}</td>" for c in (
-        "what", "formula", "exact value", figure)) + "</tr>" for r in comparison_rows())
+        "what", "formula", "exact value", figure)) + "</tr>" for r in comparison_rows(example))
     return ('<table class="counts"><tr><th>what</th><th>formula</th><th>exact</th>'
             f"<th>lecture</th></tr>{rows}</table>")
 
@@ -141,8 +141,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return _lecture_parts(query)
     if query.get("src") == "Photo" and step.page in ("playground", "animation"):
         return _photo_parts(query)
-    if step.page == "shapes" and not query:
-        return [_counts()]
+    if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on
+        return [_counts(query["shp_counts"])]
     return []
 
 

@@ -44,3 +44,19 @@ def test_maps_are_pictures_inside_the_file_and_it_prints_on_a4_and_letter():
 def test_an_unknown_lecture_is_refused_by_name():
     with pytest.raises(ValueError, match="lecture must be one of 000"):
         handout("009")
+
+
+@pytest.mark.parametrize(("example", "exact"), [
+    ("000.1", ["3,083,010"]),
+    ("001.1", ["921,600", "92,160,000"]),
+    ("003.1", ["1,600,040,000", "6,400,160,000", "57,600,480,000"]),
+    ("003.5", ["14,400,120,000", "84"]),
+    ("004.1", ["67,500", "67,500,000"]),
+])
+def test_the_dense_against_convolution_counts_are_in_their_example(example, exact):
+    # Every counts example links to the Shapes page with its own rows (shp_counts=…):
+    # the handout printed only the title, never the exact counts beside the lecture's.
+    html = handout(example[:3])
+    section = html.split(f"<h2>{example} ", 1)[1].split("</section>", 1)[0]
+    table = section.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>", table) == exact
