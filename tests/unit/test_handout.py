@@ -60,3 +60,36 @@ def test_the_dense_against_convolution_counts_are_in_their_example(example, exac
     section = html.split(f"<h2>{example} ", 1)[1].split("</section>", 1)[0]
     table = section.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
     assert re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>", table) == exact
+
+
+def _section(example: str) -> str:
+    return handout(example[:3]).split(f"<h2>{example} ", 1)[1].split("</section>", 1)[0]
+
+
+def test_the_flip_prints_the_kernel_and_its_turned_copy():
+    # 004.11: the lecture's [[3,4,5],[1,0,2],[-1,9,7]] → [[7,9,-1],[2,0,1],[5,4,3]]
+    flip = _section("004.11")
+    assert _cells(flip, "k (cross-correlation)") == [["3", "4", "5"], ["1", "0", "2"],
+                                                     ["-1", "9", "7"]]
+    assert _cells(flip, "k turned by 180° (convolution)") == [["7", "9", "-1"], ["2", "0", "1"],
+                                                              ["5", "4", "3"]]
+
+
+def test_a_typed_matrix_prints_its_numbers():
+    # 001.2: the lecture's probabilities, typed into the Playground
+    probs = _section("001.2")
+    assert _cells(probs, "Input")[0] == ["0.001", "0.003", "0.876"]
+
+
+@pytest.mark.parametrize("example", ["003.3", "004.2", "004.7"])
+def test_side_by_side_prints_both_kernels_and_both_maps(example):
+    part = _section(example)
+    assert part.count("<figcaption>Kernel A") == 1 and part.count("<figcaption>Kernel B") == 1
+    assert part.count('src="data:image/png;base64,') == 2
+
+
+def test_the_red_only_filter_prints_its_slices_and_its_map():
+    red = _section("004.8")
+    assert _cells(red, "Filter, slice R")[0] == ["1", "1", "1"]
+    assert _cells(red, "Filter, slice G") == [["0", "0", "0"]] * 3
+    assert red.count('src="data:image/png;base64,') == 1
