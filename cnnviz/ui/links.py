@@ -146,6 +146,11 @@ def start() -> None:
             del st.query_params[name]
         else:
             initial[name] = value
+            values = st.query_params.get_all(name)
+            if len(values) > 1:  # the last is used (widgets and hand-read values alike)
+                notice(f"The link gives `{shown(name, 20)}` {len(values)} times; the last, "
+                       f"`{shown(value)}`, is used.")
+                st.query_params[name] = value  # and a copied link says only that one
     missing = initial.pop(k.NO_PAGE, None)
     if missing is not None:  # set by router.NoSuchPage's redirect
         del st.query_params[k.NO_PAGE]
