@@ -73,6 +73,8 @@ def main() -> None:
     lessons = {section: [make() for make in group] for section, group in PAGES.items()}
     current = st.navigation(lessons)
     views.receive({p.url_path: p for group in lessons.values() for p in group})
+    # The first switch away from an opened link must keep the image source (Streamlit drops it)
+    links.carry(current, sources.CARRIED, sources.KEPT, skip=classroom.following())
     links.start()
     pages = {p.url_path: p for group in lessons.values() for p in group}
     classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
@@ -92,6 +94,7 @@ def main() -> None:
         stopped = stop.why or "the page's message says why"
     stopped = stopped or show.take_stop()  # a fragment that stopped says why too
     links.finish(notices, stopped=stopped)
+    links.note_carried(current, sources.CARRIED, sources.KEPT)
     classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "

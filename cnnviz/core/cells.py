@@ -284,7 +284,19 @@ def matrix_cells(text: str, *, name: str = "matrix") -> list[list[str]]:
     lines = [line for line in re.split(r"\r?\n" if "\n" in body else ";", body) if line.strip()]
     if not lines:
         raise ValueError(f"the {name} is empty: type rows of numbers, one row per line")
+    for i, line in enumerate(lines, 1):
+        # "1,5 2,5": commas inside numbers and spaces between them are decimal commas,
+        # not four cells (commas alone, "1,2,3", stay separators: a link's rows).
+        words = line.split()
+        decimal = next((w for w in words if _DECIMAL_COMMA.fullmatch(w)), None)
+        if len(words) > 1 and decimal is not None:
+            raise ValueError(f"{name} row {i}: {decimal!r} looks like a number with a decimal "
+                             "comma; write it with a decimal point (1.5), and separate cells "
+                             "by spaces, commas or tabs")
     return [[cell for cell in re.split(r"[\s,;]+", line.strip()) if cell] for line in lines]
+
+
+_DECIMAL_COMMA = re.compile(r"[-+\u2212]?\d+,\d+")
 
 
 def parse_matrix(text: str, *, name: str = "matrix", max_side: int = 64) -> np.ndarray:

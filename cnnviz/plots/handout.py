@@ -4,7 +4,9 @@ Each worked example of the list (:mod:`cnnviz.lessons.lectures`) gets its
 title, its note, its link into the app and, where it has them, its numbers:
 a lecture matrix's input, filter and output as tables (a colour volume: one
 table per channel), the dense-against-convolution counts of the Shapes page,
-a photo's feature map as an image (a PNG inside the file). Nothing is fetched
+a photo's feature map as an image (a PNG inside the file), both kernels and
+both maps of a side-by-side example, a typed matrix, the flip's kernel and
+its turned copy, a colour filter's slices and its map. Nothing is fetched
 when it is opened or printed; the print style fits A4 and Letter (``@page``
 with the printer's own size and 15 mm margins, tables never split).
 
@@ -24,12 +26,14 @@ from collections.abc import Sequence
 import numpy as np
 
 from cnnviz.core.activations import activate
+from cnnviz.core.cells import parse_matrix
 from cnnviz.core.conv import conv2d
 from cnnviz.core.kernels import KERNELS, kernel_from_table
 from cnnviz.core.pool import pool2d
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
+from cnnviz.lessons.colour import slice_preset
 from cnnviz.lessons.shapes import comparison_rows
 from cnnviz.plots.gif import map_png
 
@@ -52,8 +56,9 @@ figcaption { font-size: 9pt; color: #333; margin-bottom: 1mm; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; break-inside: avoid; }
 td, th { border: 1px solid #888; padding: 0.6mm 1.6mm; text-align: right; font-size: 9.5pt; }
 th { background: #eee; }
-table.counts td:first-child { text-align: left; }
+table.counts td:first-child, table.counts th:first-child { text-align: left; }
 img { max-width: 80mm; height: auto; image-rendering: pixelated; }
+img.pair { max-width: 55mm; }
 @media print { a { color: inherit; text-decoration: none; } }
 """
 
@@ -74,10 +79,13 @@ def _grids(values: np.ndarray, caption: str) -> list[str]:
     return [_table(values, caption)]
 
 
-def _image(values: np.ndarray, caption: str) -> str:
+def _image(values: np.ndarray, caption: str, *, pair: bool = False) -> str:
+    """A map as a PNG inside the file; ``pair``: one of two maps side by side (55 mm each)."""
     data = base64.b64encode(map_png(values, "diverging", display=320)).decode("ascii")
+    size = ' class="pair"' if pair else ""
     return (f'<figure><figcaption>{_html.escape(caption)}</figcaption>'
-            f'<img alt="{_html.escape(caption)}" src="data:image/png;base64,{data}"></figure>')
+            f'<img{size} alt="{_html.escape(caption)}" src="data:image/png;base64,{data}">'
+            "</figure>")
 
 
 def _kernel(text: str | None) -> np.ndarray | None:
@@ -127,10 +135,56 @@ def _photo_parts(query: dict[str, str]) -> list[str]:
     return _grids(kernel, "Kernel") + [_image(z, f"Feature map on {samples.PHOTOS[name].title}")]
 
 
-def _counts() -> str:
+def _typed_parts(query: dict[str, str]) -> list[str]:
+    x = parse_matrix(query.get("m", ""), name="m")  # 1,2;3,4 as the link holds it
+    kernel = _kernel(query.get("k"))
+    parts = _grids(x, "Input")
+    if kernel is not None:
+        parts += _grids(kernel, "Kernel") + _grids(conv2d(x, kernel), "Output (p = 0, s = 1)")
+    return parts
+
+
+def _compare_parts(query: dict[str, str]) -> list[str]:
+    """Side by side: both kernels and both maps on the photo (the page's "same" padding)."""
+    name = query.get("photo", next(iter(samples.PHOTOS)))
+    kernels = [_kernel(query.get(side)) for side in ("a_k", "b_k")]
+    if name not in samples.PHOTOS or any(k is None for k in kernels):
+        return []
+    image = samples.load_photo(name, mode="grey", max_side=_PHOTO_SIDE)
+    # The kernels first, then the two maps, small enough for all four to share a row.
+    parts = [g for side, kernel in zip("AB", kernels, strict=True)
+             for g in _grids(kernel, f"Kernel {side}")]
+    return parts + [_image(conv2d(image, kernel, padding="same"),
+                           f"Map {side}: kernel {side} on the photo", pair=True)
+                    for side, kernel in zip("AB", kernels, strict=True)]
+
+
+def _flip_parts(query: dict[str, str]) -> list[str]:
+    kernel = _kernel(query.get("corr_k"))
+    if kernel is None:
+        return []
+    return (_grids(kernel, "k (cross-correlation)")
+            + _grids(kernel[::-1, ::-1], "k turned by 180° (convolution)"))
+
+
+def _colour_photo_parts(query: dict[str, str]) -> list[str]:
+    """One filter over a photo's three channels (the Colour page's slices): slices and map."""
+    name = query.get("photo", next(iter(samples.PHOTOS)))
+    names = [query.get(f"cv_{c}") for c in "rgb"]
+    if name not in samples.PHOTOS or None in names:
+        return []
+    weights = np.stack([slice_preset(str(n), 3) for n in names], axis=-1)
+    image = samples.load_photo(name, mode="rgb", max_side=int(query.get("size", _PHOTO_SIDE)))
+    z = conv2d(image, weights)
+    z = z[:, :, 0] if z.ndim == 3 else z
+    return ([_table(weights[:, :, c], f"Filter, slice {'RGB'[c]}") for c in range(3)]
+            + [_image(z, f"Output map on {samples.PHOTOS[name].title}")])
+
+
+def _counts(example: str | None = None) -> str:
     figure = "lecture's figure"
     rows = "".join("<tr>" + "".join(f"<td>{_html.escape(r[c])}</td>" for c in (
-        "what", "formula", "exact value", figure)) + "</tr>" for r in comparison_rows())
+        "what", "formula", "exact value", figure)) + "</tr>" for r in comparison_rows(example))
     return ('<table class="counts"><tr><th>what</th><th>formula</th><th>exact</th>'
             f"<th>lecture</th></tr>{rows}</table>")
 
@@ -141,8 +195,16 @@ def _parts(step: lectures.Step) -> list[str]:
         return _lecture_parts(query)
     if query.get("src") == "Photo" and step.page in ("playground", "animation"):
         return _photo_parts(query)
-    if step.page == "shapes" and not query:
-        return [_counts()]
+    if query.get("src") == "Typed" and query.get("m"):
+        return _typed_parts(query)
+    if step.page == "compare":
+        return _compare_parts(query)
+    if step.page == "correlation" and query.get("corr_k"):
+        return _flip_parts(query)
+    if step.page == "colour" and query.get("src") == "Photo":
+        return _colour_photo_parts(query)
+    if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on
+        return [_counts(query["shp_counts"])]
     return []
 
 

@@ -61,6 +61,8 @@ _CONSUMED = "_link_consumed"  # manual names read from the link in the first run
 _SENT = "_link_sent"  # {name: value}: what put(resend=True) last sent to the browser
 _SEEN = "_link_seen"  # {name: (value, link text)}: widget values and links as the last run ended
 _PAGE_RUN = "_link_page_run"  # set from start() to finish(): a page's run, not a fragment's own
+_CARRY = "_link_carry"  # (page, link texts, values) until the session's first page switch
+_RESTORE = "_link_restore"  # values for the run after carry()'s switch
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -144,6 +146,11 @@ def start() -> None:
             del st.query_params[name]
         else:
             initial[name] = value
+            values = st.query_params.get_all(name)
+            if len(values) > 1:  # the last is used (widgets and hand-read values alike)
+                notice(f"The link gives `{shown(name, 20)}` {len(values)} times; the last, "
+                       f"`{shown(value)}`, is used.")
+                st.query_params[name] = value  # and a copied link says only that one
     missing = initial.pop(k.NO_PAGE, None)
     if missing is not None:  # set by router.NoSuchPage's redirect
         del st.query_params[k.NO_PAGE]
@@ -423,6 +430,51 @@ def finish(slot: Any, *, stopped: str | None = None) -> None:
             st.warning("\n\n".join(notes), icon=":material/link_off:")
             st.button("Dismiss", key="link_notices_dismiss",
                       on_click=lambda: st.session_state.pop(_NOTICES, None))
+
+
+def carry(page: Any, linked: Sequence[str], kept: Sequence[str], *, skip: bool = False) -> None:
+    """On a session's first page switch, bring back the sidebar's values the switch dropped.
+
+    Streamlit 1.67 loses the values a session's first run gave the shared
+    sidebar's widgets (from the link it opened with: a shared link, a lecture
+    item) when the person first switches to another page: that page showed the
+    default photo, and its link said so. Later switches keep them. So the first
+    switch sets the ``kept`` values again before any widget is drawn and, if
+    the link lost some of the ``linked`` ones (bound to the URL), goes to the
+    same page again with them (``st.switch_page`` takes the link's values).
+    ``skip``: someone else moved the page (a student following the teacher).
+    :func:`note_carried` keeps what the last run ended with.
+    """
+    restore = st.session_state.pop(_RESTORE, None)
+    if restore:  # the run after the switch below: before the widgets read them
+        for name, value in restore.items():
+            with contextlib.suppress(StreamlitAPIException):
+                st.session_state[name] = value
+    before = st.session_state.get(_CARRY)
+    if not before or before[0] == page.url_path:  # not yet noted, or switched before
+        return
+    st.session_state[_CARRY] = ()  # the first switch only
+    if skip:
+        return
+    _, texts, values = before
+    values = {name: value for name, value in values.items() if name in kept and _plain(value)}
+    lost = {name: text for name, text in texts.items()
+            if text is not None and name in linked and name not in st.query_params}
+    if lost:
+        st.session_state[_RESTORE] = values
+        st.switch_page(page, query_params={**st.query_params.to_dict(), **lost})
+    for name, value in values.items():
+        with contextlib.suppress(StreamlitAPIException):
+            st.session_state[name] = value
+
+
+def note_carried(page: Any, linked: Sequence[str], kept: Sequence[str]) -> None:
+    """After a run, until the first page switch: the link texts of ``linked`` and the
+    values of ``kept`` (:func:`carry`)."""
+    if st.session_state.get(_CARRY) != ():
+        st.session_state[_CARRY] = (
+            page.url_path, {name: st.query_params.get(name) for name in linked},
+            {name: st.session_state[name] for name in kept if name in st.session_state})
 
 
 def select(label: str, options: Sequence[Any], *, key: str, default: Any,

@@ -32,6 +32,10 @@ UPLOAD_KEPT = "_upload_kept"
 TYPED_RGB, TYPED_RGB_LINKS = (TYPED, "typed_g", "typed_b"), (TYPED_LINK, "m_g", "m_b")
 _TYPED_VOLUME = "_typed_volume"  # the last R, G, B of one shape
 SIZES = (16, 32, 64, 96, 128, 192, 256, 384, 512)
+#: The sidebar's choices that every page shares (see :func:`links.carry`): bound to the
+#: link, and all of them (the select boxes and typed matrices write their link by hand).
+CARRIED = (k.SOURCE, k.COLOUR, k.MAX_SIDE, k.PATTERN)
+KEPT = (*CARRIED, k.PHOTO, k.LECTURE, *TYPED_RGB)
 
 
 @dataclass(frozen=True)

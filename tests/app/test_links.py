@@ -498,3 +498,16 @@ def test_a_play_value_other_than_1_is_refused_with_a_notice(open_page):
     assert not at.exception, exceptions(at)
     assert _bidi(at)["playing"] is False and "play" not in at.query_params
     assert any("play=yes" in w.value for w in at.warning), [w.value for w in at.warning]
+
+
+def test_a_value_given_twice_is_named_and_the_link_keeps_the_one_used(open_page):
+    # Found by tester23: ?k=sobel_x&k=box_ones_3 showed the box blur with no word, and the
+    # URL (so a copied link) kept both values.
+    at = open_page(query={"k": ["sobel_x", "box_ones_3"], "src": ["Typed", "Photo", "Pattern"]})
+    assert at.selectbox(key=keys.KERNEL_PRESET).value == "box_ones_3"
+    assert at.radio(key=keys.SOURCE).value == "Pattern"
+    for name, used in (("k", "box_ones_3"), ("src", "Pattern")):
+        assert at.query_params[name] in (used, [used])  # one value, not a list of several
+    notes = _notices(at)
+    assert "gives `k` 2 times" in notes and "`box_ones_3`" in notes
+    assert "gives `src` 3 times" in notes

@@ -172,3 +172,26 @@ def test_a_typed_number_a_box_would_change_is_kept_with_a_message_beside_it(page
     _wait_query(page, "s_h", "3")  # good text goes through as before
     assert no_exception_box(page) == []
     screenshot(page, "typed_number_kept")
+
+
+@pytest.mark.parametrize(("link", "target", "kept"), [
+    ("/?src=Typed&m=1,2;3,4;5,6", "Pooling", {"src": "Typed", "m": "1,2;3,4;5,6"}),
+    ("/colour?src=Lecture&lecture=vertical_edge&ex=004.3", "Step by step",
+     {"src": "Lecture", "lecture": "vertical_edge"}),
+    ("/?src=Pattern&pattern=circle&channels=Colour&size=64", "Step by step",
+     {"src": "Pattern", "pattern": "circle", "channels": "Colour", "size": "64"}),
+])
+def test_the_image_source_of_an_opened_link_survives_the_first_page_switch(page, app_url, link,
+                                                                          target, kept):
+    # Found by tester23: a student opens a shared link (or a teacher a lecture item) and
+    # clicks another page in the sidebar. Streamlit 1.67 drops the sidebar's linked values
+    # on that first switch only: the page showed the default photo and its link said so.
+    page.goto(app_url + link)
+    wait_for_app(page, "Image")
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=target).click()
+    wait_for_app(page, target)
+    for name, value in kept.items():
+        _wait_query(page, name, value)
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("radio", name=kept["src"], exact=True).is_checked()
+    assert no_exception_box(page) == []

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cnnviz.core.cells import is_blank, number_cell, number_table, parse_number, whole_cell
+from cnnviz.core.cells import (
+    is_blank,
+    number_cell,
+    number_table,
+    parse_matrix,
+    parse_number,
+    whole_cell,
+)
 from cnnviz.core.kernels import kernel_from_table
 from cnnviz.lessons.receptive_field import parse_layers
 from cnnviz.lessons.shapes import parse_stack
@@ -108,3 +115,22 @@ def test_messages_count_one_row_and_one_cell_in_the_singular():
         parse_matrix("1 2\n3")
     with pytest.raises(ValueError, match=r"got 1 row of up to 3$"):
         parse_matrix("1 2 3", max_side=2)
+
+
+@pytest.mark.parametrize("text", ["1,5 2,5\n3,5 4,5", "1,5\t2,5\n3,5\t4,5", "0 1,25"])
+def test_decimal_commas_between_spaces_are_named_not_split(text):
+    # Found by tester23: "1,5 2,5" (decimals written with a comma) silently became the
+    # 1 × 4 row 1 5 2 5, since commas also separate cells.
+    with pytest.raises(ValueError, match=r"row 1: '1,5'|row 1: '1,25'") as err:
+        parse_matrix(text)
+    assert "decimal point" in str(err.value)
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("1,2;3,4", [[1, 2], [3, 4]]),  # a link's rows
+    ("1, 2, 3\n4, 5, 6", [[1, 2, 3], [4, 5, 6]]),
+    ("[[3, 4], [1, 0]]", [[3, 4], [1, 0]]),
+    ("1,2,3\n4,5,6", [[1, 2, 3], [4, 5, 6]]),
+])
+def test_commas_as_separators_still_work(text, rows):
+    assert parse_matrix(text).tolist() == rows

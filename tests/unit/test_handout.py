@@ -44,3 +44,52 @@ def test_maps_are_pictures_inside_the_file_and_it_prints_on_a4_and_letter():
 def test_an_unknown_lecture_is_refused_by_name():
     with pytest.raises(ValueError, match="lecture must be one of 000"):
         handout("009")
+
+
+@pytest.mark.parametrize(("example", "exact"), [
+    ("000.1", ["3,083,010"]),
+    ("001.1", ["921,600", "92,160,000"]),
+    ("003.1", ["1,600,040,000", "6,400,160,000", "57,600,480,000"]),
+    ("003.5", ["14,400,120,000", "84"]),
+    ("004.1", ["67,500", "67,500,000"]),
+])
+def test_the_dense_against_convolution_counts_are_in_their_example(example, exact):
+    # Every counts example links to the Shapes page with its own rows (shp_counts=…):
+    # the handout printed only the title, never the exact counts beside the lecture's.
+    html = handout(example[:3])
+    section = html.split(f"<h2>{example} ", 1)[1].split("</section>", 1)[0]
+    table = section.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    assert re.findall(r"<tr><td>[^<]*</td><td>[^<]*</td><td>([^<]*)</td>", table) == exact
+
+
+def _section(example: str) -> str:
+    return handout(example[:3]).split(f"<h2>{example} ", 1)[1].split("</section>", 1)[0]
+
+
+def test_the_flip_prints_the_kernel_and_its_turned_copy():
+    # 004.11: the lecture's [[3,4,5],[1,0,2],[-1,9,7]] → [[7,9,-1],[2,0,1],[5,4,3]]
+    flip = _section("004.11")
+    assert _cells(flip, "k (cross-correlation)") == [["3", "4", "5"], ["1", "0", "2"],
+                                                     ["-1", "9", "7"]]
+    assert _cells(flip, "k turned by 180° (convolution)") == [["7", "9", "-1"], ["2", "0", "1"],
+                                                              ["5", "4", "3"]]
+
+
+def test_a_typed_matrix_prints_its_numbers():
+    # 001.2: the lecture's probabilities, typed into the Playground
+    probs = _section("001.2")
+    assert _cells(probs, "Input")[0] == ["0.001", "0.003", "0.876"]
+
+
+@pytest.mark.parametrize("example", ["003.3", "004.2", "004.7"])
+def test_side_by_side_prints_both_kernels_and_both_maps(example):
+    part = _section(example)
+    assert part.count("<figcaption>Kernel A") == 1 and part.count("<figcaption>Kernel B") == 1
+    assert part.count('src="data:image/png;base64,') == 2
+
+
+def test_the_red_only_filter_prints_its_slices_and_its_map():
+    red = _section("004.8")
+    assert _cells(red, "Filter, slice R")[0] == ["1", "1", "1"]
+    assert _cells(red, "Filter, slice G") == [["0", "0", "0"]] * 3
+    assert red.count('src="data:image/png;base64,') == 1
