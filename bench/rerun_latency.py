@@ -32,7 +32,11 @@ machine than wall time, so it says where a change's time goes.
 
 "Drawn" means: our own text is on the page, Streamlit's script state is no
 longer "running", every Plotly chart has its SVG and every big map (the app's
-map element) its new picture, and then the browser's main
+map element) its new picture, no element is still a skeleton (Streamlit's
+stand-in while an element's script chunk loads: on a first visit the elements
+appear up to a second after the script's end, once the browser has loaded their
+chunks, and the page is not drawn before), every map element's slot holds its map
+(the slot is on the page before the map's own script has run), and then the browser's main
 thread has been free for five frames in a row (each frame < 50 ms apart); the
 time is taken at the first of those free frames. A change is timed from the
 moment the page receives the click or key press that makes it (a listener in
@@ -153,8 +157,14 @@ async () => {
   while (performance.now() - t0 < 60000) {
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     const maps = [...document.querySelectorAll('[data-testid="cnnviz-map"]')];
+    // A map element's slot is on the page before its script has loaded and made the map.
+    const slots = [...document.querySelectorAll('[data-cnnviz-slot="map"]')].map(
+      s => s.closest('[data-testid^="stBidiComponent"]'));
+    // A skeleton stands in for an element whose script (a chunk) is still loading.
     if (charts.every(c => c.querySelector('.main-svg'))
-        && maps.every(m => m.dataset.state === 'drawn')) break;
+        && maps.every(m => m.dataset.state === 'drawn')
+        && slots.every(c => c && c.querySelector('[data-testid="cnnviz-map"]'))
+        && !document.querySelector('[data-testid="stSkeleton"]')) break;
     await new Promise(r => setTimeout(r, 10));
   }
   return await new Promise(resolve => {
