@@ -56,6 +56,7 @@ Run from the repository root::
     python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
     python bench/rerun_latency.py --imports     # import time of app.py and of each page
     python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --visits 5  # those rows only
+    python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --pages "Practice,Playground"
 """
 
 from __future__ import annotations
@@ -384,6 +385,22 @@ def first_visit(browser, viewport: tuple[int, int], url: str, path: str, title: 
         tab.close()
 
 
+def first_visit_costs(browser, viewport: tuple[int, int], url: str, path: str,
+                      title: str) -> tuple[float, int, tuple[float, float]]:
+    """:func:`first_visit`, and the bytes the page received over the websocket and the
+    (server, our Chromium) CPU seconds it cost."""
+    tab = Tab(browser, viewport, url)
+    try:
+        cpu0 = cpu_split(url)
+        t0 = time.perf_counter()
+        tab.page.goto(f"{url}/{path}", wait_until="commit")
+        elapsed = tab.drawn(title) - t0
+        cpu1 = cpu_split(url)
+        return elapsed, tab.received, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+    finally:
+        tab.close()
+
+
 def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, runs: int,
                       rows: dict) -> None:
     """The digits page, first visitor of a server just started: at once, and 10 s later."""
@@ -400,17 +417,22 @@ def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: P
 
 
 def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, visits: int,
-                     rows: dict) -> None:
+                     rows: dict, pages: list[str] | None = None) -> None:
     """Only the first visits from a fresh browser context, on a server that every page has
     seen once (one fresh-context visit each, not counted): what a student opening a link
-    meets on a server that is already running."""
+    meets on a server that is already running. ``pages``: only these (names of
+    :data:`ADDRESSES`)."""
+    chosen = {name: ADDRESSES[name] for name in (pages or ADDRESSES)}
     with server(app_dir, logs / "first_visits.log") as (url, _):
-        for path, title in ADDRESSES.values():
+        for path, title in chosen.values():
             first_visit(browser, viewport, url, path, title)
         for _ in range(visits):  # round-robin: a burst of load hits every page alike
-            for name, (path, title) in ADDRESSES.items():
-                rows.setdefault(f"first visit from a fresh browser context: {name}", ([], []))[
-                    0].append(first_visit(browser, viewport, url, path, title))
+            for name, (path, title) in chosen.items():
+                row = rows.setdefault(f"first visit from a fresh browser context: {name}",
+                                      ([], [], []))
+                for into, value in zip(row, first_visit_costs(browser, viewport, url, path,
+                                                              title), strict=True):
+                    into.append(value)
 
 
 def run_browser(args, rows: dict) -> None:
@@ -433,7 +455,9 @@ def run_browser(args, rows: dict) -> None:
             if cold:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
             if args.first_visits:
-                first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows)
+                first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows,
+                                 [p.strip() for p in args.pages.split(",")] if args.pages
+                                 else None)
                 return
             floor_row(browser, viewport, logs, args.repeats, rows)
             fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
@@ -653,6 +677,9 @@ def main() -> None:
     ap.add_argument("--screens", default="", help="folder for screenshots (none by default)")
     ap.add_argument("--first-visits", action="store_true",
                     help="only the first visits from a fresh browser context (--visits each)")
+    ap.add_argument("--pages", default="",
+                    help="with --first-visits: only these pages, comma-separated names of "
+                         "ADDRESSES (e.g. 'Practice,Colour volumes')")
     ap.add_argument("--no-apptest", action="store_true")
     ap.add_argument("--json", default="", help="also write the raw times here")
     ap.add_argument("--imports", action="store_true",
