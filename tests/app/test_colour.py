@@ -75,6 +75,14 @@ def test_maps_do_not_each_carry_the_map_elements_script(open_page):
     assert sum(element.proto.ByteSize() for element in maps) < 1_100_000
 
 
+def test_no_markdown_asks_for_the_html_parser(open_page):
+    # Markdown with HTML allowed loads a 188 KB parser (rehype-raw) on the page's first
+    # visit; the sums are st.html (show.sum_line), whose script every page has already.
+    at = open_page(PAGE)
+    assert len(sums(at)) == 4
+    assert not [m.value for m in at.markdown if m.proto.allow_html]
+
+
 def test_lecture_volume_gives_75_per_channel_and_225(open_page):
     at = _lecture(open_page)
     codes = _codes(at)
