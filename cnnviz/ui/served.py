@@ -26,6 +26,7 @@ import hashlib
 import json
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 
 import streamlit as st
 from starlette.requests import Request
@@ -38,7 +39,7 @@ __all__ = ["MODULES", "PATH", "files", "loader", "routes"]
 PATH = "/api/js/{name}"
 _STATIC = Path(__file__).with_name("static")
 #: The served modules: stem → its script and its style sheet (or None), in ``static/``.
-MODULES: dict[str, tuple[str, str | None]] = {"mapview": ("mapview.js", "mapview.css")}
+MODULES = MappingProxyType({"mapview": ("mapview.js", "mapview.css")})
 
 # The inline script of an element: import the served module once per page (a module
 # runs once per document), then hand it this instance. The address is relative to
