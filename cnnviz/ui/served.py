@@ -51,7 +51,9 @@ const url = entry ? new URL("../../api/js/{name}", entry.src).href
   : new URL("{fallback}", window.location.origin).href;
 let served = null;
 export default function (component) {{
-  served = served || import(url);
+  // A failed load (the server restarting, a dropped connection) is tried again by the
+  // next map or rerun, rather than remembered for the page's life.
+  served = served || import(url).catch((err) => {{ served = null; throw err; }});
   return served.then((module) => module.default(component));
 }}
 """
