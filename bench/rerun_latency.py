@@ -32,7 +32,11 @@ machine than wall time, so it says where a change's time goes.
 
 "Drawn" means: our own text is on the page, Streamlit's script state is no
 longer "running", every Plotly chart has its SVG and every big map (the app's
-map element) its new picture, and then the browser's main
+map element) its new picture, no element is still a skeleton (Streamlit's
+stand-in while an element's script chunk loads: on a first visit the elements
+appear up to a second after the script's end, once the browser has loaded their
+chunks, and the page is not drawn before), every map element's slot holds its map
+(the slot is on the page before the map's own script has run), and then the browser's main
 thread has been free for five frames in a row (each frame < 50 ms apart); the
 time is taken at the first of those free frames. A change is timed from the
 moment the page receives the click or key press that makes it (a listener in
@@ -52,6 +56,7 @@ Run from the repository root::
     python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
     python bench/rerun_latency.py --imports     # import time of app.py and of each page
     python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --visits 5  # those rows only
+    python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --pages "Practice,Playground"
 """
 
 from __future__ import annotations
@@ -153,8 +158,14 @@ async () => {
   while (performance.now() - t0 < 60000) {
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     const maps = [...document.querySelectorAll('[data-testid="cnnviz-map"]')];
+    // A map element's slot is on the page before its script has loaded and made the map.
+    const slots = [...document.querySelectorAll('[data-cnnviz-slot="map"]')].map(
+      s => s.closest('[data-testid^="stBidiComponent"]'));
+    // A skeleton stands in for an element whose script (a chunk) is still loading.
     if (charts.every(c => c.querySelector('.main-svg'))
-        && maps.every(m => m.dataset.state === 'drawn')) break;
+        && maps.every(m => m.dataset.state === 'drawn')
+        && slots.every(c => c && c.querySelector('[data-testid="cnnviz-map"]'))
+        && !document.querySelector('[data-testid="stSkeleton"]')) break;
     await new Promise(r => setTimeout(r, 10));
   }
   return await new Promise(resolve => {
@@ -374,6 +385,22 @@ def first_visit(browser, viewport: tuple[int, int], url: str, path: str, title: 
         tab.close()
 
 
+def first_visit_costs(browser, viewport: tuple[int, int], url: str, path: str,
+                      title: str) -> tuple[float, int, tuple[float, float]]:
+    """:func:`first_visit`, and the bytes the page received over the websocket and the
+    (server, our Chromium) CPU seconds it cost."""
+    tab = Tab(browser, viewport, url)
+    try:
+        cpu0 = cpu_split(url)
+        t0 = time.perf_counter()
+        tab.page.goto(f"{url}/{path}", wait_until="commit")
+        elapsed = tab.drawn(title) - t0
+        cpu1 = cpu_split(url)
+        return elapsed, tab.received, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+    finally:
+        tab.close()
+
+
 def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, runs: int,
                       rows: dict) -> None:
     """The digits page, first visitor of a server just started: at once, and 10 s later."""
@@ -390,17 +417,22 @@ def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: P
 
 
 def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, visits: int,
-                     rows: dict) -> None:
+                     rows: dict, pages: list[str] | None = None) -> None:
     """Only the first visits from a fresh browser context, on a server that every page has
     seen once (one fresh-context visit each, not counted): what a student opening a link
-    meets on a server that is already running."""
+    meets on a server that is already running. ``pages``: only these (names of
+    :data:`ADDRESSES`)."""
+    chosen = {name: ADDRESSES[name] for name in (pages or ADDRESSES)}
     with server(app_dir, logs / "first_visits.log") as (url, _):
-        for path, title in ADDRESSES.values():
+        for path, title in chosen.values():
             first_visit(browser, viewport, url, path, title)
         for _ in range(visits):  # round-robin: a burst of load hits every page alike
-            for name, (path, title) in ADDRESSES.items():
-                rows.setdefault(f"first visit from a fresh browser context: {name}", ([], []))[
-                    0].append(first_visit(browser, viewport, url, path, title))
+            for name, (path, title) in chosen.items():
+                row = rows.setdefault(f"first visit from a fresh browser context: {name}",
+                                      ([], [], []))
+                for into, value in zip(row, first_visit_costs(browser, viewport, url, path,
+                                                              title), strict=True):
+                    into.append(value)
 
 
 def run_browser(args, rows: dict) -> None:
@@ -423,7 +455,9 @@ def run_browser(args, rows: dict) -> None:
             if cold:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
             if args.first_visits:
-                first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows)
+                first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows,
+                                 [p.strip() for p in args.pages.split(",")] if args.pages
+                                 else None)
                 return
             floor_row(browser, viewport, logs, args.repeats, rows)
             fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
@@ -643,6 +677,9 @@ def main() -> None:
     ap.add_argument("--screens", default="", help="folder for screenshots (none by default)")
     ap.add_argument("--first-visits", action="store_true",
                     help="only the first visits from a fresh browser context (--visits each)")
+    ap.add_argument("--pages", default="",
+                    help="with --first-visits: only these pages, comma-separated names of "
+                         "ADDRESSES (e.g. 'Practice,Colour volumes')")
     ap.add_argument("--no-apptest", action="store_true")
     ap.add_argument("--json", default="", help="also write the raw times here")
     ap.add_argument("--imports", action="store_true",

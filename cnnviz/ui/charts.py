@@ -28,6 +28,7 @@ from typing import Any
 import streamlit as st
 
 from cnnviz.plots.figures import Picture
+from cnnviz.ui import served
 
 __all__ = ["chart", "chart_names", "pick_into", "pick_row_into", "picked", "svg"]
 
@@ -44,10 +45,13 @@ def chart_names() -> None:
         _chart_names(key="cnnviz_chart_names", height=0)
 # Registered once at import, like the animator. Not style-isolated: its classes
 # are prefixed ("cm-"), and pages, tests and the benchmark find it by test id.
+# Its script and style (51 KB) are served once per browser (cnnviz.ui.served), not
+# sent inside every map: a page of 21 maps sent them 21 times.
 _map = st.components.v2.component(
-    "cnnviz_map", html="<span hidden></span>",
-    css=(_STATIC / "mapview.css").read_text(encoding="utf-8"),
-    js=(_STATIC / "mapview.js").read_text(encoding="utf-8"), isolate_styles=False)
+    # The slot is in the page as soon as the element is, before its script has run:
+    # bench/rerun_latency.py waits until every slot holds a drawn map.
+    "cnnviz_map", html='<span hidden data-cnnviz-slot="map"></span>', js=served.loader("mapview"),
+    isolate_styles=False)
 
 
 def chart(where: Any, fig: Any, *, key: str,

@@ -174,11 +174,13 @@ def sum_line(where, text: str) -> None:
     """A sum written out (``y[3] = 1·0.2 + … = 4.1``), monospaced and wrapped as ``st.code``
     shows it, in ``where``. Not ``st.code``: its syntax highlighter is 1.5 MB of script that
     the browser loads and compiles on the page's first visit (``bench/rerun_latency.py
-    --first-visits``); this is Markdown, which every page loads anyway. The text is escaped.
+    --first-visits``). Not Markdown with HTML allowed either: that loads a 188 KB parser
+    (rehype-raw) on the page's first visit. ``st.html``'s script is on every page already
+    (the app's CSS). The text is escaped.
     """
     import html
 
-    where.markdown(f'<div class="cnnviz-sum">{html.escape(text)}</div>', unsafe_allow_html=True)
+    where.html(f'<div class="cnnviz-sum">{html.escape(text)}</div>')
 
 
 def shape_text(shape: tuple[int, ...]) -> str:

@@ -69,13 +69,13 @@ def pictures(at: AppTest) -> list:
 
 
 def sums(at: AppTest) -> list[str]:
-    """The sums written out on the page (``cnnviz.ui.show.sum_line``: Markdown, not
-    ``st.code``), as their text, in page order."""
+    """The sums written out on the page (``cnnviz.ui.show.sum_line``: ``st.html``, not
+    ``st.code`` nor Markdown), as their text, in page order."""
     import html
     import re
 
-    return [html.unescape(m) for e in at.markdown
-            for m in re.findall(r'<div class="cnnviz-sum">(.*?)</div>', str(e.value), re.S)]
+    return [html.unescape(m) for e in at.get("html")
+            for m in re.findall(r'<div class="cnnviz-sum">(.*?)</div>', e.proto.body, re.S)]
 
 
 def svgs(at: AppTest) -> list[str]:

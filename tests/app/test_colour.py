@@ -7,7 +7,17 @@ import pytest
 from cnnviz.ui import colour
 from cnnviz.ui import state as keys
 
-from .conftest import charts, exceptions, figure, numbers, page_text, sums, title, type_in
+from .conftest import (
+    charts,
+    exceptions,
+    figure,
+    numbers,
+    page_text,
+    pictures,
+    sums,
+    title,
+    type_in,
+)
 
 PAGE = "pages/colour.py"
 
@@ -51,6 +61,26 @@ def test_default_render_has_three_layers_a_total_and_a_bank(open_page):
     latex = [x.value for x in at.latex]
     assert any("(3 \\cdot 3 \\cdot 3 + 1) \\cdot 4 = 112" in x for x in text.split("\n") + latex)
     assert not at.error and not at.warning
+
+
+def test_maps_do_not_each_carry_the_map_elements_script(open_page):
+    # The page shows 21 maps. Each carried the element's 51 KB script and style, 1.1 MB of
+    # the first visit's 2.0 MB; the browser now loads them once (cnnviz.ui.served).
+    at = open_page(PAGE)
+    maps = pictures(at)
+    assert len(maps) == 21
+    for element in maps:
+        assert len(element.proto.js_content) < 1000
+        assert not element.proto.css_content
+    assert sum(element.proto.ByteSize() for element in maps) < 1_100_000
+
+
+def test_no_markdown_asks_for_the_html_parser(open_page):
+    # Markdown with HTML allowed loads a 188 KB parser (rehype-raw) on the page's first
+    # visit; the sums are st.html (show.sum_line), whose script every page has already.
+    at = open_page(PAGE)
+    assert len(sums(at)) == 4
+    assert not [m.value for m in at.markdown if m.proto.allow_html]
 
 
 def test_lecture_volume_gives_75_per_channel_and_225(open_page):

@@ -45,6 +45,9 @@ const MIN_CELLS = 4;    // zoom in no further than 4 cells across
 // widest row number; Plotly's ticks took about as much.
 const AXIS = 18;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+// Label widths (px) by "size|text", and the one canvas that measures them (MapView.textWidth).
+const WIDTHS = new Map();
+let MEASURE = null;
 
 // Black or white text, whichever reads better on this fill (the animation's rule).
 function inkFor(r, g, b) {
@@ -564,11 +567,21 @@ class MapView {
     return this.data.present ? 15 : 12;
   }
 
-  // The width (px) of `text` in the app's font at `px` pixels.
+  // The width (px) of `text` in the app's font at `px` pixels. Measured once per page for
+  // all maps: every map's layout measures its colour bar's and axes' labels again, and a
+  // first visit of a page of 20 maps spent 36 ms in measureText (a system font: no
+  // web font arrives later to change a width).
   textWidth(text, px) {
-    const g = this.measure || (this.measure = this.doc.createElement("canvas").getContext("2d"));
-    g.font = `${px}px ${FONT}`;
-    return Math.ceil(g.measureText(text).width);
+    const key = `${px}|${text}`;
+    let width = WIDTHS.get(key);
+    if (width === undefined) {
+      if (!MEASURE) MEASURE = this.doc.createElement("canvas").getContext("2d");
+      MEASURE.font = `${px}px ${FONT}`;
+      width = Math.ceil(MEASURE.measureText(text).width);
+      if (WIDTHS.size >= 4096) WIDTHS.clear();  // bounded: labels of many maps and zooms
+      WIDTHS.set(key, width);
+    }
+    return width;
   }
 
   // A small grid's gaps between cells and its numbers, for cells k device px wide, the
