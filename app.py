@@ -103,9 +103,10 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 else:  # imported by `streamlit run app.py`: the server, with this file as its script
-    from cnnviz.ui import class_push
+    from cnnviz.ui import class_push, served
 
     app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
                  on_script_error=router.unexpected_error,
                  lifespan=warm.lifespan,  # the digits page's one-off work, before any visitor
-                 routes=class_push.routes())  # class mode's push route (server-sent events)
+                 routes=class_push.routes()  # class mode's push route (server-sent events)
+                 + served.routes())  # the component scripts, fetched once (not in every element)

@@ -29,6 +29,8 @@ import streamlit as st
 
 from cnnviz.plots.figures import Picture
 
+from . import served
+
 __all__ = ["chart", "chart_names", "pick_into", "pick_row_into", "picked", "svg"]
 
 _STATIC = Path(__file__).with_name("static")
@@ -47,7 +49,9 @@ def chart_names() -> None:
 _map = st.components.v2.component(
     "cnnviz_map", html="<span hidden></span>",
     css=(_STATIC / "mapview.css").read_text(encoding="utf-8"),
-    js=(_STATIC / "mapview.js").read_text(encoding="utf-8"), isolate_styles=False)
+    # Served once by URL: inline, its 48 KB travelled with every map (cnnviz.ui.served).
+    js=served.script("mapview", (_STATIC / "mapview.js").read_text(encoding="utf-8")),
+    isolate_styles=False)
 
 
 def chart(where: Any, fig: Any, *, key: str,
