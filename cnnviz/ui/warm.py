@@ -18,8 +18,8 @@ imports. The first visitor of a server that had been up for 10 s still paid 0.4 
 more than later ones: ``inspect.stack()`` in Streamlit's REPL check, compiling
 ``app.py``'s modules (this machine writes no ``.pyc``: PYTHONDONTWRITEBYTECODE), the
 legacy multipage run and its rerun. The digits page goes first; every other page's
-modules and script follow, so that the first visit of any page after a restart is
-cheaper too.
+modules and script follow :data:`PAUSE` seconds later (not competing with a visitor
+who came at once), so that the first visit of any page after a restart is cheaper too.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import contextlib
 import importlib
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,8 @@ _LOG = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 #: The page whose one-off work is largest: primed first.
 FIRST_PAGE = "digits.py"
+#: Seconds between the digits page's warm-up and the other pages' (:func:`warm_up`).
+PAUSE = 5.0
 
 
 def script_imports(path: Path) -> list[str]:
@@ -95,20 +98,25 @@ def first_table() -> None:
     pa.Table.from_pandas(pd.DataFrame([{"text": "a", "number": 1}]))
 
 
-def warm_up() -> None:
-    """Everything :func:`lifespan` builds, in this thread (tests call it directly)."""
+def warm_up(*, pause: float = 0.0) -> None:
+    """Everything :func:`lifespan` builds, in this thread (tests call it directly).
+
+    ``pause`` (s) before the other pages' modules: a visitor who came at once is then
+    not slowed by imports that are not theirs (on 2 cores, one interpreter lock).
+    """
     from cnnviz.ui import learning
 
     prime_sessions(pages=False)
     _import(script_imports(ROOT / "pages" / FIRST_PAGE))
     first_table()  # the digits page's layer table
     learning.warm_up()
+    time.sleep(pause)
     prime_sessions()
 
 
 def _run() -> None:
     try:
-        warm_up()
+        warm_up(pause=PAUSE)
     except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the page still works
         _LOG.exception("cnnviz warm-up failed; the pages will build their figures themselves")
 
