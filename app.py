@@ -111,5 +111,5 @@ else:  # imported by `streamlit run app.py`: the server, with this file as its s
     app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
                  on_script_error=router.unexpected_error,
                  lifespan=warm.lifespan,  # the digits page's one-off work, before any visitor
-                 # class mode's push route (server-sent events); the map element's script
-                 routes=class_push.routes() + served.routes())
+                 routes=class_push.routes()  # class mode's push route (server-sent events)
+                 + served.routes())  # the big component scripts, fetched once, not in every element

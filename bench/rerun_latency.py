@@ -56,7 +56,10 @@ Run from the repository root::
     python bench/rerun_latency.py --screens /tmp/shots          # also screenshots
     python bench/rerun_latency.py --imports     # import time of app.py and of each page
     python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --visits 5  # those rows only
-    python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --pages "Practice,Playground"
+    python bench/rerun_latency.py --first-visits --cold 0 --no-apptest --visits 5 \
+        --pages "Learn a kernel,Receptive field"           # some pages' first visits only
+    python bench/rerun_latency.py --step-by-step --cold 0 --no-apptest --repeats 10  # that row only
+    python bench/rerun_latency.py --fresh-server 5 --cold 0 --no-apptest  # digits, fresh server
 """
 
 from __future__ import annotations
@@ -67,7 +70,6 @@ import datetime
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -417,12 +419,16 @@ def fresh_server_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: P
 
 
 def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Path, visits: int,
-                     rows: dict, pages: list[str] | None = None) -> None:
+                     rows: dict, pages: str = "") -> None:
     """Only the first visits from a fresh browser context, on a server that every page has
     seen once (one fresh-context visit each, not counted): what a student opening a link
-    meets on a server that is already running. ``pages``: only these (names of
-    :data:`ADDRESSES`)."""
-    chosen = {name: ADDRESSES[name] for name in (pages or ADDRESSES)}
+    meets on a server that is already running. ``pages``: a comma-separated list of
+    :data:`ADDRESSES`' names to visit (all by default)."""
+    wanted = {name.strip() for name in pages.split(",") if name.strip()}
+    unknown = wanted - set(ADDRESSES)
+    if unknown:
+        raise SystemExit(f"--pages: unknown {sorted(unknown)}; known: {list(ADDRESSES)}")
+    chosen = {name: where for name, where in ADDRESSES.items() if not wanted or name in wanted}
     with server(app_dir, logs / "first_visits.log") as (url, _):
         for path, title in chosen.values():
             first_visit(browser, viewport, url, path, title)
@@ -433,6 +439,31 @@ def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Pa
                 for into, value in zip(row, first_visit_costs(browser, viewport, url, path,
                                                               title), strict=True):
                     into.append(value)
+
+
+def open_expander(page, title: str) -> None:
+    """Unfold the expander titled ``title``. Its summary's text starts with its icon's
+    ligature ("keyboard_arrow_right"), so the title is matched on the summary's own
+    Markdown, exactly."""
+    summary = page.locator('[data-testid="stExpander"] summary').filter(
+        has=page.locator('[data-testid="stMarkdownContainer"]').get_by_text(title, exact=True))
+    summary.first.click()
+
+
+def step_by_step_row(browser, viewport: tuple[int, int], url: str, repeats: int,
+                     rows: dict) -> None:
+    """Step by step (a fragment) on the digit one: a kernel preset change is a new
+    animation payload."""
+    tab = Tab(browser, viewport, url)
+    tab.page.goto(f"{url}/animation?{LECTURE_GRIDS[0][1]}")
+    tab.drawn("Step by step")
+    try:
+        open_expander(tab.page, "Kernel")  # the kernel's settings are folded
+        tab.page.get_by_label("Kernel preset").wait_for(state="visible")
+        preset_rows(tab, "Step by step: a settings change (kernel preset, 7 × 7)", repeats, rows)
+    except Exception as err:  # noqa: BLE001 - say so, and go on with the rows
+        print(f"Step by step row not measured: {err!r}"[:300], flush=True)
+    tab.close()
 
 
 def run_browser(args, rows: dict) -> None:
@@ -456,8 +487,14 @@ def run_browser(args, rows: dict) -> None:
                 rows["cold start: server spawn → Playground drawn"] = (cold, [])
             if args.first_visits:
                 first_visit_rows(browser, viewport, app_dir, logs, args.visits, rows,
-                                 [p.strip() for p in args.pages.split(",")] if args.pages
-                                 else None)
+                                 args.pages)
+                return
+            if args.step_by_step:
+                with server(app_dir, logs / "step_by_step.log") as (url, _):
+                    step_by_step_row(browser, viewport, url, args.repeats, rows)
+                return
+            if args.fresh_server:
+                fresh_server_rows(browser, viewport, app_dir, logs, args.fresh_server, rows)
                 return
             floor_row(browser, viewport, logs, args.repeats, rows)
             fresh_server_rows(browser, viewport, app_dir, logs, args.cold, rows)
@@ -470,19 +507,7 @@ def run_browser(args, rows: dict) -> None:
                     tab.drawn(text)
                     preset_rows(tab, label, args.repeats, rows)
                     tab.close()
-                # Step by step (a fragment): a settings change is a new animation payload.
-                tab = Tab(browser, viewport, url)
-                tab.page.goto(f"{url}/animation?{LECTURE_GRIDS[0][1]}")
-                tab.drawn("Step by step")
-                try:
-                    # The kernel's settings are folded in an expander titled "Kernel".
-                    tab.page.locator('[data-testid="stExpander"] summary').filter(
-                        has_text=re.compile(r"^\s*Kernel\s*$")).first.click()
-                    preset_rows(tab, "Step by step: a settings change (kernel preset, 7 × 7)",
-                                args.repeats, rows)
-                except Exception as err:  # noqa: BLE001 - say so, and go on with the rows
-                    print(f"Step by step row not measured: {err!r}"[:300], flush=True)
-                tab.close()
+                step_by_step_row(browser, viewport, url, args.repeats, rows)
                 tab = Tab(browser, viewport, url)
                 tab.page.goto(url)
                 tab.drawn("Convolution playground")
@@ -678,8 +703,12 @@ def main() -> None:
     ap.add_argument("--first-visits", action="store_true",
                     help="only the first visits from a fresh browser context (--visits each)")
     ap.add_argument("--pages", default="",
-                    help="with --first-visits: only these pages, comma-separated names of "
-                         "ADDRESSES (e.g. 'Practice,Colour volumes')")
+                    help="with --first-visits: only these pages (comma-separated, as named in "
+                         "the rows, e.g. 'Learn a kernel,Receptive field')")
+    ap.add_argument("--step-by-step", action="store_true",
+                    help="only the Step-by-step settings-change row (--repeats changes)")
+    ap.add_argument("--fresh-server", type=int, default=0, metavar="N",
+                    help="only the digits page on a fresh server, N runs each way")
     ap.add_argument("--no-apptest", action="store_true")
     ap.add_argument("--json", default="", help="also write the raw times here")
     ap.add_argument("--imports", action="store_true",

@@ -78,7 +78,7 @@ with main:
 
 def draw(t: int) -> None:
     """Everything that depends on the shown step t."""
-    view = lk.step_view(lesson, t)
+    view = cached.kernel_step(lesson, t)
     m = st.columns(4)
     m[0].metric("Step t", f"{t} of {run.steps}")
     m[1].metric("Loss L", f"{view.loss:.4g}")

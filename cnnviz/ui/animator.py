@@ -41,7 +41,7 @@ import streamlit as st
 from cnnviz.lessons.animation import payload_json
 from cnnviz.plots.display import NUMBER_FIT, diverging_lut
 
-from . import presenter
+from . import presenter, served
 from .esm import join_modules
 
 __all__ = ["MOTIONS", "AnimatorState", "Packed", "animator", "pack"]
@@ -61,7 +61,9 @@ _HTML = '<div class="cnnviz-root"></div>\n'
 # Registered once at import: re-registering per call would log a warning and
 # replace the definition under instances already on the page.
 _component = st.components.v2.component(
-    "cnnviz_animator", html=_HTML, css=_CSS, js=_JS, isolate_styles=True
+    # Served once by URL: inline, its 85 KB travelled with every new animation.
+    "cnnviz_animator", html=_HTML, css=_CSS, js=served.script("animator", _JS),
+    isolate_styles=True
 )
 
 

@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from cnnviz.core.conv import ConvSettings
     from cnnviz.data.digits import Split
     from cnnviz.lessons.digits import Evaluation
-    from cnnviz.lessons.learn_kernel import KernelLesson
+    from cnnviz.lessons.learn_kernel import KernelLesson, StepView
 
 TTL = 3600
 
@@ -271,6 +271,31 @@ def kernel_lesson(image: np.ndarray, target: str, *, lr: float, steps: int, mome
                    learn_bias=learn_bias, init=init, noise=noise_percent / 100, seed=seed,
                    centre=centre)
     return _kernel_lesson(key(image, target, options), image, target, options)
+
+
+# Thirty students on one link open the same step: each page visit (and each step the
+# player shows) computed it again, a conv2d with the error map as a kernel of thousands
+# of taps (a third of Learn a kernel's server time per visit). About 0.3 MB each.
+@st.cache_data(max_entries=64, ttl=TTL, show_spinner=False)
+def _kernel_step(key: str, _lesson: KernelLesson, t: int) -> StepView:
+    from cnnviz.lessons.learn_kernel import step_view
+
+    return step_view(_lesson, t)
+
+
+def kernel_step(lesson: KernelLesson, t: int) -> StepView:
+    """:func:`cnnviz.lessons.learn_kernel.step_view`, cached on everything of the lesson
+    that step ``t`` reads (exact digests)."""
+    run = lesson.run
+    t = int(t)
+    if not 0 <= t <= run.steps:  # out of range: the lesson says so, uncached
+        from cnnviz.lessons.learn_kernel import step_view
+
+        return step_view(lesson, t)
+    parts = (lesson.image, lesson.target, lesson.target_kernel, lesson.settings,
+             bool(lesson.learn_bias), run.kernels[t], float(run.biases[t]), run.gradients[t],
+             float(run.bias_gradients[t]), run.steps, t)
+    return _kernel_step(key(*parts), lesson, t)
 
 
 @st.cache_resource(max_entries=1, show_spinner=False)

@@ -28,7 +28,8 @@ from typing import Any
 import streamlit as st
 
 from cnnviz.plots.figures import Picture
-from cnnviz.ui import served
+
+from . import served
 
 __all__ = ["chart", "chart_names", "pick_into", "pick_row_into", "picked", "svg"]
 
@@ -50,7 +51,9 @@ def chart_names() -> None:
 _map = st.components.v2.component(
     # The slot is in the page as soon as the element is, before its script has run:
     # bench/rerun_latency.py waits until every slot holds a drawn map.
-    "cnnviz_map", html='<span hidden data-cnnviz-slot="map"></span>', js=served.loader("mapview"),
+    "cnnviz_map", html='<span hidden data-cnnviz-slot="map"></span>',
+    js=served.script("mapview", (_STATIC / "mapview.js").read_text(encoding="utf-8"),
+                     css=(_STATIC / "mapview.css").read_text(encoding="utf-8")),
     isolate_styles=False)
 
 

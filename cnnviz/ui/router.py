@@ -17,6 +17,14 @@ switches that mode off and reruns on the same URL, now through the router.
 ``app.py`` and the first line of every page script call :func:`ensure_routed`;
 nothing else does, and no other module touches Streamlit internals
 (Streamlit is pinned to 1.67 in requirements.txt).
+
+The server's warm-up (:mod:`cnnviz.ui.warm`) also calls :func:`prime` once, when the
+server starts, so that the first visitor after a restart does not pay Streamlit's
+one-off work of a first run: the legacy mode above is switched off before any session
+exists (every run goes through the router at once, with no legacy run and rerun
+first), the REPL check of a process's first element is answered (it is
+``streamlit run``), and the app's and pages' scripts are compiled into the runtime's
+script cache. :func:`ensure_routed` stays the guard wherever no warm-up ran (AppTest).
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote_to_bytes
 
@@ -42,6 +52,39 @@ def ensure_routed() -> None:
             PagesManager.uses_pages_directory = False
             st.rerun()
         frame = frame.f_back
+
+
+def prime(scripts: Sequence[Path] = ()) -> None:
+    """Streamlit's one-off work of a process's first script run, done now (server start).
+
+    Measured on a fresh server (2 cores, shared, PYTHONDONTWRITEBYTECODE as here): the
+    first visitor's run spent 0.84 s in ``inspect.stack()`` and 0.1 s compiling the page.
+
+    - Legacy multipage mode off, as the first ``st.navigation`` would switch it off
+      (``PagesManager.uses_pages_directory``; see the module's docstring).
+    - The first element a process sends makes Streamlit check once whether it runs in a
+      REPL, to print a hint (``delta_generator._maybe_print_use_warning``). The check is
+      ``inspect.stack()``, which resolves the real path of every loaded module's file:
+      0.2–0.8 s here. A server started by ``streamlit run`` is no REPL, so the check is
+      marked done.
+    - ``scripts`` (absolute paths: ``app.py``, the pages) compiled into the runtime's
+      script cache, as their first run would (thread-safe; skipped without a runtime).
+    """
+    from streamlit import delta_generator
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    if hasattr(delta_generator, "_use_warning_has_been_displayed") and Runtime.exists():
+        delta_generator._use_warning_has_been_displayed = True
+    if not Runtime.exists():
+        return
+    cache = Runtime.instance()._script_cache
+    for script in scripts:
+        try:
+            cache.get_bytecode(str(script))
+        except Exception:  # noqa: BLE001 - its run will compile it and report the error there
+            _LOG.warning("could not precompile %s", script, exc_info=True)
 
 
 def unexpected_error(exc: Exception) -> bool:

@@ -138,3 +138,19 @@ def test_a_blown_up_run_names_the_size_limit_it_stopped_at_not_a_last_finite_ste
     assert f"stop at step {last}" in text
     assert "still a finite number but more than 10⁸ times its first value" in text
     assert re.search(rf"at step {last + 1} the loss reached [\d.]+·10\S+, ", text), text
+
+
+def test_a_second_visit_of_a_step_reads_it_from_the_cache(open_page, monkeypatch):
+    """The step's output and gradient (a conv2d with the error map as a kernel of thousands
+    of taps) were computed on every visit: a third of the page's server time."""
+    import cnnviz.lessons.learn_kernel as lk
+
+    first = open_page(PAGE, timeout=60)
+    assert not first.exception
+    calls = []
+    real = lk.step_view
+    monkeypatch.setattr(lk, "step_view", lambda lesson, t: calls.append(t) or real(lesson, t))
+    again = open_page(PAGE, timeout=60)
+    assert not again.exception
+    assert calls == []
+    assert first.metric[1].value == again.metric[1].value  # the same loss, from the cache
