@@ -379,6 +379,15 @@ export class GridView {
       // Presenter mode keeps the output beside the input (150 % zoom too).
       // Cells of 44 px hold 3-4 digit numbers at about 20 px; larger ones only add scrolling.
       cell = Math.min(44, Math.floor((W - axis - 8) / Math.max(inCols, P.ow)));
+      // On its own line, an output whose longer sums do not print at the comfortable size
+      // in the input's cells gets its own, just large enough (lecture 004's 10 × 10 × 3
+      // one channel at a time: its 8 × 8 sums printed 13 px in 44 px cells at 1280 × 720).
+      if (outSmall && this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) < wanted) {
+        const most = Math.min(MAX_CELL, Math.floor((W - axis - 8) / P.ow));
+        let co = clamp(cell, 2, MAX_CELL);
+        while (co < most && this.fontFor(P.out, co) < wanted) co += 1;
+        if (co > cell) ownOut = co;
+      }
     } else if (grids > 1 && !sideBySideFits) {
       cell = Math.floor((W - (grids - 1) * GRID_GAP - 8) / inCols);
     }
