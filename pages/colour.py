@@ -96,9 +96,12 @@ with results:
                                   key="colour_map")
             else:
                 colour.input_panels(trace, step)
-                left, right = st.columns(2)
+                # The output beside its shapes, or on a row of its own where its numbers
+                # need more than half the row to print.
+                row = colour.output_needs_the_row(trace)
+                left, right = (st.container(), st.container()) if row else st.columns(2)
                 with left:
-                    colour.output_panel(trace, step, mapping)
+                    colour.output_panel(trace, step, mapping, row=row)
                     downloads.grid_exports(trace.output, name="Output map", mapping=mapping,
                                       key="colour_map")
                 with right:

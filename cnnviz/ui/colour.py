@@ -357,12 +357,32 @@ def input_panels(trace: ConvTrace, step: Step | None) -> None:
         charts.chart(col, fig, key=f"colour_plane_{c}")
 
 
-def output_panel(trace: ConvTrace, step: Step | None, mapping: str) -> None:
-    """The one output map of the filter, the explained cell marked."""
+def output_needs_the_row(trace: ConvTrace) -> bool:
+    """Off the projector: whether the output's numbers need more than half the row.
+
+    Where they do (lecture 004's padded 10 × 10 map, ten rows of sums such as "-1204"),
+    the map takes the row (:func:`output_panel`'s ``row``): in half of it, it showed its
+    colours only, where its numbers are the lesson.
+    """
+    return (max(trace.out_shape) <= NUMBERS_MAX_SIDE
+            and numbers_width(trace.output) > NORMAL_ROW // 2)
+
+
+#: The cell side (px) of an output that takes the row: Step by step's largest
+#: (cnnviz/ui/static/animator/grid.js, MAX_CELL), so its numbers print as large as there.
+ROW_CELL = 56
+
+
+def output_panel(trace: ConvTrace, step: Step | None, mapping: str, *,
+                 row: bool = False) -> None:
+    """The one output map of the filter, the explained cell marked (in half the row, or
+    ``row``: the whole row, its cells as large as Step by step's)."""
     cell = [] if step is None else [(step.out_row, step.out_col)]
     fig = grid_figure(trace.output, title=f"Output z: one map {trace.out_shape[0]} × "
-                      f"{trace.out_shape[1]}", mapping=mapping, picked=cell, height=380,
-                      width=480 if presenter.on() else 400)  # half the row
+                      f"{trace.out_shape[1]}", mapping=mapping, picked=cell,
+                      height=120 + ROW_CELL * trace.out_shape[0] if row else 380,
+                      width=NORMAL_ROW if row else
+                      480 if presenter.on() else 400)  # half the row
     # A click on a cell explains that cell (the "Output row" and "Output column" inputs).
     charts.chart(st, fig, key="colour_output", on_pick=charts.pick_into(ROW, COL))
 

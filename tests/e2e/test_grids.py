@@ -213,3 +213,56 @@ def test_colour_channels_print_their_numbers_as_large_as_step_by_step(browser, a
         assert all(f == 0 for n, f in fonts.items() if n != shown), (size, shown, fonts)
     assert no_exception_box(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1400, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_step_by_step_prints_one_channels_output_at_the_comfortable_size(browser, app_url,
+                                                                         size):
+    """Off the projector, a colour volume's channel picked on Step by step: the output
+    wraps under the input, and its sums print at NUMBER_FIT's comfortable size at least
+    (13 px at 1280 × 720 in the input's 44 px cells, below the 14 px minimum), in cells no
+    smaller than the input's."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
+    wait_for_app(page, "Step by step")
+    page.locator("[data-act='channel'][data-ch='0']").first.click()
+    page.wait_for_timeout(500)
+    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
+                         "a.numbers())")[0]
+    assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
+    assert step["numbersOut"] and step["output"] >= NUMBER_FIT["comfort"], step
+    assert step["outCell"] >= step["cell"], step
+    out = page.get_by_test_id("cnnviz-output").bounding_box()
+    assert out["x"] >= 0 and out["x"] + out["width"] <= size[0], out
+    assert no_exception_box(page) == []
+    context.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1400, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_colour_prints_the_padded_maps_numbers_as_large_as_step_by_step(browser, app_url,
+                                                                         size):
+    """Lecture 004's padded 10 × 10 map (item 004.9, ten rows of sums such as "-1204") off
+    the projector: its numbers are the lesson, so they print as large as Step by step prints
+    that map at the same viewport. In half the row it showed its colours only (a column of
+    about 300 px of cells)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image_p1")
+    wait_for_app(page, "Step by step")
+    page.wait_for_function("() => Object.keys(window.__cnnvizInstances || {}).length > 0",
+                           polling=100)
+    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
+                         "a.numbers())")[0]
+    assert step["numbersOut"] and step["output"] >= NUMBER_FIT["comfort"], step
+    page.goto(f"{app_url}/colour?src=Lecture&lecture=another_image_p1&ex=004.9")
+    wait_for_app(page, "Colour volumes and filter banks")
+    page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
+    output = _figure(page, "Output z")
+    assert _font(output) >= step["output"], (size, _font(output), step)
+    box = output.bounding_box()
+    assert box["x"] + box["width"] <= size[0], box
+    assert no_exception_box(page) == []
+    context.close()

@@ -178,10 +178,17 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
         # The input with the window is on the screen with the output, on every animation
         # (001.3's 8 × 8 input ended 10 px below 720 while only the output was checked).
         checks.append(("input", pg.get_by_test_id("cnnviz-input").first))
-        if pg.locator(".cnv").first.get_attribute("data-channel") not in (None, "all"):
-            # A colour volume, one channel at a time: and the arithmetic, the channel's
-            # products and partial sum and the sum of the partial sums.
-            checks.append(("equation", pg.get_by_test_id("cnnviz-equation").first))
+        # And the arithmetic, whole, on every animation: the products and the sum (the
+        # equation started at y = 718 on 000.5, 000.10, 002.1 and 002.1a, and at 1070 on
+        # 001.3, while only colour views were checked).
+        checks.append(("equation", pg.get_by_test_id("cnnviz-equation").first))
+        if pg.locator(".cnv").first.get_attribute("data-channel") in (None, "all"):
+            # The filter and the products grids too, read with the window and the sum
+            # without scrolling. (One channel of a colour volume at a time writes that
+            # channel's window times its weights, the products, as the equation's first
+            # line, and its grids follow below.)
+            checks += [("kernel", pg.get_by_test_id("cnnviz-kernel").first),
+                       ("products", pg.get_by_test_id("cnnviz-products").first)]
     for what, element in checks:
         box = element.bounding_box()
         assert box is not None, (step.id, what)

@@ -24,6 +24,14 @@ const GRID_GAP = 14;
 // One channel at a time (presenter mode): the room its equation's two lines take below
 // the grids (the channel's products and partial sum, then the sum of the partial sums).
 const ONE_CHANNEL_EQUATION = 66;
+// Presenter mode, the arithmetic beside the grids: the gap before its column, the
+// column's least width (the equation's terms wrap in it), and the height under the
+// filter's and the products' cells that their captions, the bias, the equation and the
+// result take.
+const BESIDE_GAP = 28;
+const BESIDE_MIN = 300;
+const BESIDE_TEXT = 210;
+const BESIDE_LEGEND = 48;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const WINDOW_COLOUR = "#ffb000";
 const PREVIEW_COLOUR = "#00c2ff";
@@ -256,7 +264,53 @@ export class GridView {
     // never taller than the window leaves below the controls.
     this.oneLine = false;
     let ownOut = 0; // the output's own cell size (one channel at a time)
-    if (this.present && this.only >= 0) {
+    // Presenter mode, one input grid with its numbers: the filter, the products and the
+    // arithmetic in a column beside the grids (.cnv-beside), so that the window, the
+    // filter, the products and the sum are read together on one 720-pixel screen
+    // (issue 18: under the grids the equation started at y = 718, on 001.3 at 1070).
+    this.beside = this.present && this.only < 0 && grids === 1 && kGrids === 1 && small;
+    this.besideK = 0;
+    if (this.beside) {
+      const room = this.roomBelowCaptions() - 2;
+      const readable = (strings, c) => {
+        while (c < MAX_CELL && this.fontFor(strings, c) < minFont) c += 1;
+        return c;
+      };
+      const fixed = rowGap + axis + 16 + BESIDE_GAP + BESIDE_MIN;
+      const ci = readable(P.vals, 2);
+      const co = outSmall ? readable(P.out, 2) : 2;
+      // One cell for both grids (stride shows) as large as the height and the width
+      // leave beside the column, never below what prints the numbers.
+      // (the input's and the output's legends under them: on the screen too)
+      const tall = room - BESIDE_LEGEND;
+      let c = Math.min(MAX_CELL, Math.floor(tall / P.hp), Math.floor((tall - axis) / P.oh),
+        Math.floor((W - fixed) / (P.wp + P.ow)));
+      if (co > Math.max(c, ci)) {
+        // The output's longer sums need larger cells: it gets its own (as in 001.3's
+        // "2295" beside "255"), and the input what the width then leaves.
+        ownOut = co;
+        c = Math.min(c, Math.floor((W - fixed - P.ow * co) / P.wp));
+      }
+      c = Math.max(c, ci);
+      const out = ownOut > c ? ownOut : c;
+      // The column's width: what the grids leave. The filter and the products side by side
+      // in it, as large as that width and the height under the captions allow (their
+      // captions, the bias and the equation need about BESIDE_TEXT px).
+      const side = W - (P.wp * c + P.ow * out + rowGap + axis + 16 + BESIDE_GAP);
+      if (side >= BESIDE_MIN) {
+        cell = c;
+        ownOut = out > c ? out : 0;
+        this.besideK = clamp(Math.min(Math.floor((side - 8 - rowGap * (both - 1)) / (both * P.fw)),
+          Math.floor((room - BESIDE_TEXT) / P.fh)), 26, 64);
+      } else {
+        // A narrow screen (a zoomed browser): the grids as before, the arithmetic below.
+        this.beside = false;
+        ownOut = 0;
+      }
+    }
+    if (this.beside) {
+      // (laid out above)
+    } else if (this.present && this.only >= 0) {
       // One channel beside the output, each grid with cells just large enough to print
       // its numbers at the readable size (the output's sums are longer than the
       // input's values), and no taller than the screen leaves when they can be.
@@ -325,6 +379,15 @@ export class GridView {
       // Presenter mode keeps the output beside the input (150 % zoom too).
       // Cells of 44 px hold 3-4 digit numbers at about 20 px; larger ones only add scrolling.
       cell = Math.min(44, Math.floor((W - axis - 8) / Math.max(inCols, P.ow)));
+      // On its own line, an output whose longer sums do not print at the comfortable size
+      // in the input's cells gets its own, just large enough (lecture 004's 10 × 10 × 3
+      // one channel at a time: its 8 × 8 sums printed 13 px in 44 px cells at 1280 × 720).
+      if (outSmall && this.fontFor(P.out, clamp(cell, 2, MAX_CELL)) < wanted) {
+        const most = Math.min(MAX_CELL, Math.floor((W - axis - 8) / P.ow));
+        let co = clamp(cell, 2, MAX_CELL);
+        while (co < most && this.fontFor(P.out, co) < wanted) co += 1;
+        if (co > cell) ownOut = co;
+      }
     } else if (grids > 1 && !sideBySideFits) {
       cell = Math.floor((W - (grids - 1) * GRID_GAP - 8) / inCols);
     }
@@ -351,6 +414,7 @@ export class GridView {
     if (this.fonts.input < fitRule.min) this.numbersIn = false;
     if (this.fonts.output < fitRule.min) this.numbersOut = false;
     this.el.box.classList.toggle("cnv-oneline", this.oneLine);
+    this.el.box.classList.toggle("cnv-beside", this.beside);
     const ax = this.numbersOut ? axis : 0;
     this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell };
     // +2 px everywhere: the last grid line sits half a pixel past the cells.
@@ -364,6 +428,7 @@ export class GridView {
     if (kCell < 40) kCell = Math.floor((W - 8 - (kGrids - 1) * GRID_GAP) / (P.fw * kGrids));
     kCell = clamp(kCell, 26, 64);
     if (this.oneLine) kCell = clamp(cell, 26, 64);
+    if (this.beside) kCell = this.besideK;
     this.kGeom = { grids: kGrids, cell: kCell, label: P.nc > 1 ? 24 : 0 };
     const kw = kGrids * P.fw * kCell + (kGrids - 1) * GRID_GAP + 2;
     const kh = this.kGeom.label + P.fh * kCell + 2;
