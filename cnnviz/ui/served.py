@@ -27,6 +27,7 @@ import hashlib
 import importlib
 import json
 import threading
+from types import MappingProxyType
 
 import streamlit as st
 from starlette.requests import Request
@@ -41,7 +42,9 @@ PATH = "/api/js/{name}"
 # The modules that register scripts when imported. A request may come before this
 # process imported them (a page drawn by another replica, a server just restarted).
 _OWNERS = ("cnnviz.ui.charts", "cnnviz.ui.animator")
-_FILES: dict[str, tuple[str, bytes]] = {}  # stem → (file name, its bytes)
+# stem → (file name, its bytes). Read-only, replaced whole when a module registers (at
+# import): sessions share every module, and this holds nothing but the app's own code.
+_FILES: MappingProxyType[str, tuple[str, bytes]] = MappingProxyType({})
 _LOCK = threading.Lock()
 
 # The inline script of an element: import the served module once per page (a module
@@ -92,8 +95,10 @@ def script(stem: str, text: str, *, css: str | None = None) -> str:
     if css is not None:
         text = _STYLE.format(stem=stem, css=json.dumps(css)) + text
     data = text.encode("utf-8")
+    global _FILES
     with _LOCK:
-        _FILES[stem] = (f"{stem}.{hashlib.sha256(data).hexdigest()[:16]}.js", data)
+        _FILES = MappingProxyType(
+            {**_FILES, stem: (f"{stem}.{hashlib.sha256(data).hexdigest()[:16]}.js", data)})
     return loader(stem)
 
 
@@ -103,15 +108,13 @@ def files() -> dict[str, tuple[str, bytes]]:
     copy is never stale."""
     for owner in _OWNERS:  # they register at import; importing again costs nothing
         importlib.import_module(owner)
-    with _LOCK:
-        return dict(_FILES)
+    return dict(_FILES)
 
 
 def loader(stem: str) -> str:
     """The inline script for ``st.components.v2.component(js=...)`` of the registered
     module ``stem``."""
-    with _LOCK:
-        name = _FILES[stem][0]
+    name = _FILES[stem][0]
     return _LOADER.format(name=name, fallback=_prefix() + PATH.format(name=name))
 
 
