@@ -27,6 +27,7 @@ import numpy as np
 
 from cnnviz.core.activations import activate
 from cnnviz.core.cells import parse_matrix
+from cnnviz.core.codec import decode_rows
 from cnnviz.core.conv import conv2d
 from cnnviz.core.kernels import KERNELS, kernel_from_table
 from cnnviz.core.pool import pool2d
@@ -34,7 +35,16 @@ from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
 from cnnviz.lessons.colour import slice_preset
-from cnnviz.lessons.shapes import comparison_rows
+from cnnviz.lessons.networks import ARCHITECTURES
+from cnnviz.lessons.shapes import (
+    COLUMNS,
+    NUMERIC_COLUMNS,
+    analyse_stack,
+    architecture_rows,
+    comparison_rows,
+    format_count,
+    parse_stack,
+)
 from cnnviz.plots.gif import map_png
 
 __all__ = ["handout"]
@@ -189,6 +199,29 @@ def _counts(example: str | None = None) -> str:
             f"<th>lecture</th></tr>{rows}</table>")
 
 
+def _stack_parts(query: dict[str, str]) -> list[str]:
+    """A layer stack (the Shapes page's network section): each layer's output shape and
+    parameters, and the total, as the page opens on them (a link's stack, or a preset)."""
+    preset = query.get("shp_preset", "lenet5")
+    if preset not in ARCHITECTURES:
+        return []
+    text = query.get("stack")
+    rows = decode_rows(text, COLUMNS, numeric=NUMERIC_COLUMNS) if text else \
+        architecture_rows(preset)
+    shape = tuple(int(query.get(key, value)) for key, value in zip(
+        ("shp_nh", "shp_nw", "shp_nc"), ARCHITECTURES[preset].input_shape, strict=True))
+    report = analyse_stack(shape, parse_stack(rows))
+    cells = ("l", "layer", "output shape", "parameters")
+    body = "".join("<tr>" + "".join(
+        f"<td>{_html.escape(format_count(v) if isinstance(v, int) and c != 'l' else str(v))}"
+        "</td>" for c, v in ((c, row[c]) for c in cells)) + "</tr>" for row in report.table())
+    total = (f'<tr><th colspan="3">Total parameters</th>'
+             f"<th>{_html.escape(format_count(report.total_params))}</th></tr>")
+    head = "".join(f"<th>{c}</th>" for c in cells)
+    return ['<figure><figcaption>Layers: output shapes and parameters (weights and biases)'
+            f'</figcaption><table class="counts"><tr>{head}</tr>{body}{total}</table></figure>']
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -205,6 +238,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return _colour_photo_parts(query)
     if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on
         return [_counts(query["shp_counts"])]
+    if step.page == "shapes" and query.get("shp_first") == "network":
+        return _stack_parts(query)
     return []
 
 

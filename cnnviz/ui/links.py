@@ -18,7 +18,7 @@ place:
 - **Uploads** cannot travel in a URL: a link made with one opens on the default
   photo, with a notice saying why.
 
-Tables and grids are written as link text by :mod:`cnnviz.ui.codec`, and the
+Tables and grids are written as link text by :mod:`cnnviz.core.codec`, and the
 editable grids that use these values live in :mod:`cnnviz.ui.grid`.
 
 ``app.py`` calls :func:`start` before the page runs and :func:`finish` after

@@ -93,3 +93,34 @@ def test_the_red_only_filter_prints_its_slices_and_its_map():
     assert _cells(red, "Filter, slice R")[0] == ["1", "1", "1"]
     assert _cells(red, "Filter, slice G") == [["0", "0", "0"]] * 3
     assert red.count('src="data:image/png;base64,') == 1
+
+
+def _layer_rows(example: str) -> list[list[str]]:
+    section = _section(example)
+    table = section.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", table)]
+
+
+@pytest.mark.parametrize(("example", "layers", "total"), [
+    # 002.3: 32 × 32 × 3, ten 5 × 5 × 3 filters, p = 2 → 32 × 32 × 10, 10·(75 + 1) = 760
+    ("002.3", [["0", "input a^[0]", "32 × 32 × 3", "0"],
+               ["1", "CONV 5×5, 10 filters, s=1, p=2", "32 × 32 × 10", "760"]], "760"),
+    # 004.12: ten 3 × 3 × 3 filters + biases on 10 × 10 × 3 → 8 × 8 × 10, 280 parameters
+    ("004.12", [["0", "input a^[0]", "10 × 10 × 3", "0"],
+                ["1", "CONV 3×3, 10 filters, s=1, p=0", "8 × 8 × 10", "280"]], "280"),
+])
+def test_a_layer_stack_prints_its_shapes_and_parameters(example, layers, total):
+    # Found by tester23 (T3): the stack examples printed only their title.
+    rows = _layer_rows(example)
+    assert rows[0] == ["l", "layer", "output shape", "parameters"]
+    assert rows[1:-1] == layers
+    assert rows[-1] == ["Total parameters", total]
+
+
+@pytest.mark.parametrize(("example", "total"), [("000.12", "61,706"), ("002.6", "61,100,840")])
+def test_a_network_preset_prints_its_layers_and_total(example, total):
+    # LeNet-5 (000.12) and AlexNet (002.6, the lecture's "60 million")
+    rows = _layer_rows(example)
+    assert rows[-1] == ["Total parameters", total]
+    assert len(rows) > 10 and all(len(r) == 4 for r in rows[:-1])
