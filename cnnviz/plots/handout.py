@@ -35,12 +35,14 @@ from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
 from cnnviz.lessons.colour import slice_preset
+from cnnviz.lessons.formulas import size_words
 from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.shapes import (
     COLUMNS,
     NUMERIC_COLUMNS,
     analyse_stack,
     architecture_rows,
+    calculate,
     comparison_rows,
     format_count,
     parse_stack,
@@ -59,6 +61,7 @@ h2 { font-size: 13pt; margin: 0 0 1mm; }
 .example { break-inside: avoid; page-break-inside: avoid; margin: 0 0 7mm;
   border-top: 1px solid #bbb; padding-top: 3mm; }
 .note { margin: 1mm 0; }
+.formula { font-size: 11pt; margin: 1mm 0 0; font-variant-numeric: tabular-nums; }
 .link { font-size: 9pt; word-break: break-all; color: #0b4f9c; }
 .grids { display: flex; flex-wrap: wrap; gap: 5mm; align-items: flex-start; margin-top: 2mm; }
 figure { margin: 0; break-inside: avoid; }
@@ -222,6 +225,22 @@ def _stack_parts(query: dict[str, str]) -> list[str]:
             f'</figcaption><table class="counts"><tr>{head}</tr>{body}{total}</table></figure>']
 
 
+def _size_parts(query: dict[str, str]) -> list[str]:
+    """The output-size formula with the example's numbers (the Shapes page's first section)."""
+    calc = calculate(int(query["shp_n"]), int(query["shp_f"]),
+                     padding=query.get("shp_pad", "valid"), p=int(query.get("shp_p", 0)),
+                     stride=int(query.get("shp_s", 1)), dilation=int(query.get("shp_d", 1)))
+    sf = calc.formula
+    pad = sf.pad[0] if sf.pad[0] == sf.pad[1] else f"{sf.pad[0]} + {sf.pad[1]}"  # "same", odd
+    cells = (("n", sf.n_in), ("f", sf.f), ("p", pad), ("s", sf.stride),
+             ("d", sf.dilation), ("output n′", sf.n_out))
+    head = "".join(f"<th>{_html.escape(c)}</th>" for c, _ in cells)
+    row = "".join(f"<td>{_html.escape(str(v))}</td>" for _, v in cells)
+    return ['<figure><figcaption>Output size: ⌊(n + 2p − f)/s⌋ + 1</figcaption>'
+            f'<table class="size"><tr>{head}</tr><tr>{row}</tr></table>'
+            f'<p class="formula">{_html.escape(size_words(sf))}</p></figure>']
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -240,6 +259,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return [_counts(query["shp_counts"])]
     if step.page == "shapes" and query.get("shp_first") == "network":
         return _stack_parts(query)
+    if step.page == "shapes" and query.get("shp_n") and query.get("shp_f"):
+        return _size_parts(query)
     return []
 
 

@@ -124,3 +124,12 @@ def test_a_network_preset_prints_its_layers_and_total(example, total):
     rows = _layer_rows(example)
     assert rows[-1] == ["Total parameters", total]
     assert len(rows) > 10 and all(len(r) == 4 for r in rows[:-1])
+
+
+def test_the_size_formula_prints_with_its_numbers():
+    # 000.11: n = 7, f = 3, s = 2 → ⌊(7 − 3)/2⌋ + 1 = 3 (printed only its title before)
+    section = _section("000.11")
+    table = section.split('<table class="size">', 1)[1].split("</table>", 1)[0]
+    rows = [re.findall(r"<t[dh]>([^<]*)</t[dh]>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
+    assert rows == [["n", "f", "p", "s", "d", "output n′"], ["7", "3", "0", "2", "1", "3"]]
+    assert '<p class="formula">(7 + 2·0 − 3)/2 + 1 = 3</p>' in section
