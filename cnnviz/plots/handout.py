@@ -92,9 +92,12 @@ def _grids(values: np.ndarray, caption: str) -> list[str]:
     return [_table(values, caption)]
 
 
-def _image(values: np.ndarray, caption: str, *, pair: bool = False) -> str:
-    """A map as a PNG inside the file; ``pair``: one of two maps side by side (55 mm each)."""
-    data = base64.b64encode(map_png(values, "diverging", display=320)).decode("ascii")
+def _image(values: np.ndarray, caption: str, *, pair: bool = False,
+           mapping: str = "diverging", display: int = 320) -> str:
+    """A map as a PNG inside the file; ``pair``: one of two maps side by side (55 mm each).
+    ``mapping``: as on screen ("diverging" for signed maps, "clip" for an image's 0…1);
+    ``display``: the picture's pixels a side (more for a grid whose numbers are drawn)."""
+    data = base64.b64encode(map_png(values, mapping, display=display)).decode("ascii")
     size = ' class="pair"' if pair else ""
     return (f'<figure><figcaption>{_html.escape(caption)}</figcaption>'
             f'<img{size} alt="{_html.escape(caption)}" src="data:image/png;base64,{data}">'
@@ -241,6 +244,29 @@ def _size_parts(query: dict[str, str]) -> list[str]:
             f'<p class="formula">{_html.escape(size_words(sf))}</p></figure>']
 
 
+def _pool_parts(query: dict[str, str]) -> list[str]:
+    """Pooling a photo or a pattern (the Pooling page's defaults: max, 2 × 2, stride 2, grey):
+    the image and the pooled map as pictures, their numbers drawn in when they fit."""
+    side = int(query.get("size", _PHOTO_SIDE))
+    if query.get("src") == "Pattern":
+        name = query.get("pattern", "")
+        if name not in samples.PATTERNS:
+            return []
+        x, title = samples.pattern(name, side), f"the {name} pattern"
+    else:
+        name = query.get("photo", next(iter(samples.PHOTOS)))
+        if name not in samples.PHOTOS:
+            return []
+        x = samples.load_photo(name, mode="grey", max_side=side)
+        title = samples.PHOTOS[name].title
+    h, w = x.shape
+    z = pool2d(x, 2, stride=2)
+    # The input at the full 80 mm and 640 px: its 16 × 16 numbers stay legible on paper.
+    return [_image(x, f"Input: {title}, {h} × {w}", mapping="clip", display=640),
+            _image(z, f"Max pooled 2 × 2, stride 2: {z.shape[0]} × {z.shape[1]}", pair=True,
+                   mapping="clip")]
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -257,6 +283,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return _colour_photo_parts(query)
     if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on
         return [_counts(query["shp_counts"])]
+    if step.page == "pooling" and query.get("src") in ("Photo", "Pattern"):
+        return _pool_parts(query)
     if step.page == "shapes" and query.get("shp_first") == "network":
         return _stack_parts(query)
     if step.page == "shapes" and query.get("shp_n") and query.get("shp_f"):

@@ -133,3 +133,27 @@ def test_the_size_formula_prints_with_its_numbers():
     rows = [re.findall(r"<t[dh]>([^<]*)</t[dh]>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
     assert rows == [["n", "f", "p", "s", "d", "output n′"], ["7", "3", "0", "2", "1", "3"]]
     assert '<p class="formula">(7 + 2·0 − 3)/2 + 1 = 3</p>' in section
+
+
+@pytest.mark.parametrize(("example", "caption"), [
+    ("000.6", "Input: Camera man (grey, 512 × 512), 16 × 16"),
+    ("003.6", "Input: the circle pattern, 16 × 16"),
+])
+def test_pooling_a_photo_or_a_pattern_prints_the_image_and_the_pooled_map(example, caption):
+    # 000.6 and 003.6 printed only their title; now the 16 × 16 input and its 8 × 8 max-pool.
+    import base64
+
+    import numpy as np
+
+    from cnnviz.data import samples
+    from cnnviz.plots.gif import map_png
+
+    section = _section(example)
+    pictures = re.findall(r'<figcaption>([^<]*)</figcaption><img(?: class="pair")? alt="[^"]*" '
+                          r'src="data:image/png;base64,([^"]+)">', section)
+    assert [c for c, _ in pictures] == [caption, "Max pooled 2 × 2, stride 2: 8 × 8"]
+    x = (samples.pattern("circle", 16) if example == "003.6"
+         else samples.load_photo("camera", mode="grey", max_side=16))
+    pooled = np.array([[x[2 * r:2 * r + 2, 2 * c:2 * c + 2].max() for c in range(8)]
+                       for r in range(8)])  # the loop reference
+    assert base64.b64decode(pictures[1][1]) == map_png(pooled, "clip", display=320)
