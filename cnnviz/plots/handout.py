@@ -6,7 +6,9 @@ a lecture matrix's input, filter and output as tables (a colour volume: one
 table per channel), the dense-against-convolution counts of the Shapes page,
 a photo's feature map as an image (a PNG inside the file), both kernels and
 both maps of a side-by-side example, a typed matrix, the flip's kernel and
-its turned copy, a colour filter's slices and its map. Nothing is fetched
+its turned copy, a colour filter's slices and its map, a layer stack's shapes and
+parameters, the size formula with its numbers, a pooled photo or pattern, three 3 × 3
+against one 7 × 7. Nothing is fetched
 when it is opened or printed; the print style fits A4 and Letter (``@page``
 with the printer's own size and 15 mm margins, tables never split).
 
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -37,6 +40,7 @@ from cnnviz.lessons import lectures
 from cnnviz.lessons.colour import slice_preset
 from cnnviz.lessons.formulas import size_words
 from cnnviz.lessons.networks import ARCHITECTURES
+from cnnviz.lessons.receptive_field import three_3x3_vs_7x7
 from cnnviz.lessons.shapes import (
     COLUMNS,
     NUMERIC_COLUMNS,
@@ -267,6 +271,21 @@ def _pool_parts(query: dict[str, str]) -> list[str]:
                    mapping="clip")]
 
 
+def _three_vs_one_parts(query: dict[str, str]) -> list[str]:
+    """Three 3 × 3 convolutions against one 7 × 7 (the Receptive field page's comparison):
+    the field each sees, its parameters with the formula, its ReLUs."""
+    costs = three_3x3_vs_7x7(int(query.get("rf_channels", 1)))
+    def text(latex: str) -> str:  # the page's LaTeX as print text: 3\cdot 3 → 3·3
+        return re.sub(r"\\cdot\s?", "·", latex)
+
+    rows = "".join(
+        f"<tr><td>{_html.escape(c.title)}</td><td>{c.receptive_field} × {c.receptive_field}</td>"
+        f"<td>{_html.escape(text(c.formula))}</td><td>{_html.escape(c.params_text)}</td>"
+        f"<td>{c.relus}</td></tr>" for c in costs)
+    return ['<table class="counts"><tr><th>stack</th><th>receptive field</th><th>formula</th>'
+            f"<th>parameters (with biases)</th><th>ReLUs</th></tr>{rows}</table>"]
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -285,6 +304,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return [_counts(query["shp_counts"])]
     if step.page == "pooling" and query.get("src") in ("Photo", "Pattern"):
         return _pool_parts(query)
+    if step.page == "receptive_field" and query.get("rf_first") == "three 3×3 vs one 7×7":
+        return _three_vs_one_parts(query)
     if step.page == "shapes" and query.get("shp_first") == "network":
         return _stack_parts(query)
     if step.page == "shapes" and query.get("shp_n") and query.get("shp_f"):

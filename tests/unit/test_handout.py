@@ -157,3 +157,11 @@ def test_pooling_a_photo_or_a_pattern_prints_the_image_and_the_pooled_map(exampl
     pooled = np.array([[x[2 * r:2 * r + 2, 2 * c:2 * c + 2].max() for c in range(8)]
                        for r in range(8)])  # the loop reference
     assert base64.b64decode(pictures[1][1]) == map_png(pooled, "clip", display=320)
+
+
+def test_three_3x3_against_one_7x7_prints_fields_parameters_and_relus():
+    # 003.7: 3·(3·3·1 + 1)·1 = 30 parameters against (7·7·1 + 1)·1 = 50, both see 7 × 7
+    assert _layer_rows("003.7") == [
+        ["stack", "receptive field", "formula", "parameters (with biases)", "ReLUs"],
+        ["Three 3×3 convolutions", "7 × 7", "3·(3·3·1 + 1)·1 = 30", "30", "3"],
+        ["One 7×7 convolution", "7 × 7", "(7·7·1 + 1)·1 = 50", "50", "1"]]
