@@ -8,7 +8,7 @@ a photo's feature map as an image (a PNG inside the file), both kernels and
 both maps of a side-by-side example, a typed matrix, the flip's kernel and
 its turned copy, a colour filter's slices and its map, a layer stack's shapes and
 parameters, the size formula with its numbers, a pooled photo or pattern, three 3 × 3
-against one 7 × 7. Nothing is fetched
+against one 7 × 7, a filter bank's maps. Nothing is fetched
 when it is opened or printed; the print style fits A4 and Letter (``@page``
 with the printer's own size and 15 mm margins, tables never split).
 
@@ -37,7 +37,7 @@ from cnnviz.core.pool import pool2d
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
-from cnnviz.lessons.colour import slice_preset
+from cnnviz.lessons.colour import DEFAULT_BANK, bank_from_presets, slice_preset
 from cnnviz.lessons.formulas import size_words
 from cnnviz.lessons.networks import ARCHITECTURES
 from cnnviz.lessons.receptive_field import three_3x3_vs_7x7
@@ -286,6 +286,22 @@ def _three_vs_one_parts(query: dict[str, str]) -> list[str]:
             f"<th>parameters (with biases)</th><th>ReLUs</th></tr>{rows}</table>"]
 
 
+def _bank_parts(query: dict[str, str]) -> list[str]:
+    """A filter bank over a colour photo (the Colour page's bank, each preset on every
+    channel, p = 0, s = 1): the output volume's maps, one picture per filter."""
+    name = query.get("photo", next(iter(samples.PHOTOS)))
+    count = int(query.get("cv_filters", 4))
+    names = [query.get(f"cv_bank{i + 1}", DEFAULT_BANK[i]) for i in range(count)]
+    if name not in samples.PHOTOS or any(n not in KERNELS for n in names):
+        return []
+    image = samples.load_photo(name, mode="rgb", max_side=int(query.get("size", _PHOTO_SIDE)))
+    bank, _ = bank_from_presets(names, n_c=3)
+    maps = conv2d(image, bank)
+    h, w = maps.shape[:2]
+    return [_image(maps[:, :, i], f"Map {i + 1} of {count} ({h} × {w}): {KERNELS[n].title}",
+                   pair=True) for i, n in enumerate(names)]
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -298,6 +314,8 @@ def _parts(step: lectures.Step) -> list[str]:
         return _compare_parts(query)
     if step.page == "correlation" and query.get("corr_k"):
         return _flip_parts(query)
+    if step.page == "colour" and query.get("src") == "Photo" and query.get("cv_filters"):
+        return _bank_parts(query)
     if step.page == "colour" and query.get("src") == "Photo":
         return _colour_photo_parts(query)
     if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on

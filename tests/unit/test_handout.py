@@ -165,3 +165,26 @@ def test_three_3x3_against_one_7x7_prints_fields_parameters_and_relus():
         ["stack", "receptive field", "formula", "parameters (with biases)", "ReLUs"],
         ["Three 3×3 convolutions", "7 × 7", "3·(3·3·1 + 1)·1 = 30", "30", "3"],
         ["One 7×7 convolution", "7 × 7", "(7·7·1 + 1)·1 = 50", "50", "1"]]
+
+
+def test_a_filter_bank_prints_one_map_per_filter():
+    # 001.8: four presets on every channel of the 32-px colour cat → a 19 × 30 × 4 volume
+    import base64
+
+    import numpy as np
+    from scipy.signal import correlate2d
+
+    from cnnviz.core.kernels import KERNELS
+    from cnnviz.data import samples
+    from cnnviz.plots.gif import map_png
+
+    pictures = re.findall(r'<figcaption>([^<]*)</figcaption><img class="pair" alt="[^"]*" '
+                          r'src="data:image/png;base64,([^"]+)">', _section("001.8"))
+    assert [c for c, _ in pictures] == [
+        "Map 1 of 4 (19 × 30): Vertical edges", "Map 2 of 4 (19 × 30): Horizontal edges",
+        "Map 3 of 4 (19 × 30): Sobel x", "Map 4 of 4 (19 × 30): Sobel y"]
+    x = samples.load_photo("chelsea", mode="rgb", max_side=32)
+    k = KERNELS["sobel_y"].values
+    expected = sum(correlate2d(x[:, :, c], k, mode="valid") for c in range(3))  # scipy oracle
+    assert base64.b64decode(pictures[3][1]) == map_png(np.asarray(expected), "diverging",
+                                                       display=320)
