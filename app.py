@@ -101,6 +101,7 @@ def main() -> None:
                        "copy it to share it, or reload without losing anything.")
     charts.chart_names()  # last: it sits in the sidebar's foot
     show.typed_numbers()  # no typed number changed in silence (static/numbers.js)
+    links.history()  # one Back press per view; Back shows the opened link (static/history.js)
 
 
 if __name__ == "__main__":

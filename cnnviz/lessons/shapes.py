@@ -509,6 +509,8 @@ def comparison_rows(example: str | None = None) -> list[dict[str, str]]:
 
 #: Editor columns, in order.
 COLUMNS = ("type", "filters/units", "f", "s", "p", "d", "mode")
+#: The columns of whole numbers (a link's ``stack`` text, :func:`cnnviz.core.codec.decode_rows`).
+NUMERIC_COLUMNS = ("filters/units", "f", "s", "d")
 #: Layer types a row may have.
 KINDS = ("conv", "pool", "activation", "flatten", "dense")
 #: Choices of the padding column: a number of zeros per side, "valid" (0) or "same".

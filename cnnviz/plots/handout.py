@@ -6,7 +6,9 @@ a lecture matrix's input, filter and output as tables (a colour volume: one
 table per channel), the dense-against-convolution counts of the Shapes page,
 a photo's feature map as an image (a PNG inside the file), both kernels and
 both maps of a side-by-side example, a typed matrix, the flip's kernel and
-its turned copy, a colour filter's slices and its map. Nothing is fetched
+its turned copy, a colour filter's slices and its map, a layer stack's shapes and
+parameters, the size formula with its numbers, a pooled photo or pattern, three 3 × 3
+against one 7 × 7, a filter bank's maps. Nothing is fetched
 when it is opened or printed; the print style fits A4 and Letter (``@page``
 with the printer's own size and 15 mm margins, tables never split).
 
@@ -21,20 +23,34 @@ from __future__ import annotations
 
 import base64
 import html as _html
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
 from cnnviz.core.activations import activate
 from cnnviz.core.cells import parse_matrix
+from cnnviz.core.codec import decode_rows
 from cnnviz.core.conv import conv2d
 from cnnviz.core.kernels import KERNELS, kernel_from_table
 from cnnviz.core.pool import pool2d
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
-from cnnviz.lessons.colour import slice_preset
-from cnnviz.lessons.shapes import comparison_rows
+from cnnviz.lessons.colour import DEFAULT_BANK, bank_from_presets, slice_preset
+from cnnviz.lessons.formulas import size_words
+from cnnviz.lessons.networks import ARCHITECTURES
+from cnnviz.lessons.receptive_field import three_3x3_vs_7x7
+from cnnviz.lessons.shapes import (
+    COLUMNS,
+    NUMERIC_COLUMNS,
+    analyse_stack,
+    architecture_rows,
+    calculate,
+    comparison_rows,
+    format_count,
+    parse_stack,
+)
 from cnnviz.plots.gif import map_png
 
 __all__ = ["handout"]
@@ -49,6 +65,7 @@ h2 { font-size: 13pt; margin: 0 0 1mm; }
 .example { break-inside: avoid; page-break-inside: avoid; margin: 0 0 7mm;
   border-top: 1px solid #bbb; padding-top: 3mm; }
 .note { margin: 1mm 0; }
+.formula { font-size: 11pt; margin: 1mm 0 0; font-variant-numeric: tabular-nums; }
 .link { font-size: 9pt; word-break: break-all; color: #0b4f9c; }
 .grids { display: flex; flex-wrap: wrap; gap: 5mm; align-items: flex-start; margin-top: 2mm; }
 figure { margin: 0; break-inside: avoid; }
@@ -79,9 +96,12 @@ def _grids(values: np.ndarray, caption: str) -> list[str]:
     return [_table(values, caption)]
 
 
-def _image(values: np.ndarray, caption: str, *, pair: bool = False) -> str:
-    """A map as a PNG inside the file; ``pair``: one of two maps side by side (55 mm each)."""
-    data = base64.b64encode(map_png(values, "diverging", display=320)).decode("ascii")
+def _image(values: np.ndarray, caption: str, *, pair: bool = False,
+           mapping: str = "diverging", display: int = 320) -> str:
+    """A map as a PNG inside the file; ``pair``: one of two maps side by side (55 mm each).
+    ``mapping``: as on screen ("diverging" for signed maps, "clip" for an image's 0…1);
+    ``display``: the picture's pixels a side (more for a grid whose numbers are drawn)."""
+    data = base64.b64encode(map_png(values, mapping, display=display)).decode("ascii")
     size = ' class="pair"' if pair else ""
     return (f'<figure><figcaption>{_html.escape(caption)}</figcaption>'
             f'<img{size} alt="{_html.escape(caption)}" src="data:image/png;base64,{data}">'
@@ -189,6 +209,99 @@ def _counts(example: str | None = None) -> str:
             f"<th>lecture</th></tr>{rows}</table>")
 
 
+def _stack_parts(query: dict[str, str]) -> list[str]:
+    """A layer stack (the Shapes page's network section): each layer's output shape and
+    parameters, and the total, as the page opens on them (a link's stack, or a preset)."""
+    preset = query.get("shp_preset", "lenet5")
+    if preset not in ARCHITECTURES:
+        return []
+    text = query.get("stack")
+    rows = decode_rows(text, COLUMNS, numeric=NUMERIC_COLUMNS) if text else \
+        architecture_rows(preset)
+    shape = tuple(int(query.get(key, value)) for key, value in zip(
+        ("shp_nh", "shp_nw", "shp_nc"), ARCHITECTURES[preset].input_shape, strict=True))
+    report = analyse_stack(shape, parse_stack(rows))
+    cells = ("l", "layer", "output shape", "parameters")
+    body = "".join("<tr>" + "".join(
+        f"<td>{_html.escape(format_count(v) if isinstance(v, int) and c != 'l' else str(v))}"
+        "</td>" for c, v in ((c, row[c]) for c in cells)) + "</tr>" for row in report.table())
+    total = (f'<tr><th colspan="3">Total parameters</th>'
+             f"<th>{_html.escape(format_count(report.total_params))}</th></tr>")
+    head = "".join(f"<th>{c}</th>" for c in cells)
+    return ['<figure><figcaption>Layers: output shapes and parameters (weights and biases)'
+            f'</figcaption><table class="counts"><tr>{head}</tr>{body}{total}</table></figure>']
+
+
+def _size_parts(query: dict[str, str]) -> list[str]:
+    """The output-size formula with the example's numbers (the Shapes page's first section)."""
+    calc = calculate(int(query["shp_n"]), int(query["shp_f"]),
+                     padding=query.get("shp_pad", "valid"), p=int(query.get("shp_p", 0)),
+                     stride=int(query.get("shp_s", 1)), dilation=int(query.get("shp_d", 1)))
+    sf = calc.formula
+    pad = sf.pad[0] if sf.pad[0] == sf.pad[1] else f"{sf.pad[0]} + {sf.pad[1]}"  # "same", odd
+    cells = (("n", sf.n_in), ("f", sf.f), ("p", pad), ("s", sf.stride),
+             ("d", sf.dilation), ("output n′", sf.n_out))
+    head = "".join(f"<th>{_html.escape(c)}</th>" for c, _ in cells)
+    row = "".join(f"<td>{_html.escape(str(v))}</td>" for _, v in cells)
+    return ['<figure><figcaption>Output size: ⌊(n + 2p − f)/s⌋ + 1</figcaption>'
+            f'<table class="size"><tr>{head}</tr><tr>{row}</tr></table>'
+            f'<p class="formula">{_html.escape(size_words(sf))}</p></figure>']
+
+
+def _pool_parts(query: dict[str, str]) -> list[str]:
+    """Pooling a photo or a pattern (the Pooling page's defaults: max, 2 × 2, stride 2, grey):
+    the image and the pooled map as pictures, their numbers drawn in when they fit."""
+    side = int(query.get("size", _PHOTO_SIDE))
+    if query.get("src") == "Pattern":
+        name = query.get("pattern", "")
+        if name not in samples.PATTERNS:
+            return []
+        x, title = samples.pattern(name, side), f"the {name} pattern"
+    else:
+        name = query.get("photo", next(iter(samples.PHOTOS)))
+        if name not in samples.PHOTOS:
+            return []
+        x = samples.load_photo(name, mode="grey", max_side=side)
+        title = samples.PHOTOS[name].title
+    h, w = x.shape
+    z = pool2d(x, 2, stride=2)
+    # The input at the full 80 mm and 640 px: its 16 × 16 numbers stay legible on paper.
+    return [_image(x, f"Input: {title}, {h} × {w}", mapping="clip", display=640),
+            _image(z, f"Max pooled 2 × 2, stride 2: {z.shape[0]} × {z.shape[1]}", pair=True,
+                   mapping="clip")]
+
+
+def _three_vs_one_parts(query: dict[str, str]) -> list[str]:
+    """Three 3 × 3 convolutions against one 7 × 7 (the Receptive field page's comparison):
+    the field each sees, its parameters with the formula, its ReLUs."""
+    costs = three_3x3_vs_7x7(int(query.get("rf_channels", 1)))
+    def text(latex: str) -> str:  # the page's LaTeX as print text: 3\cdot 3 → 3·3
+        return re.sub(r"\\cdot\s?", "·", latex)
+
+    rows = "".join(
+        f"<tr><td>{_html.escape(c.title)}</td><td>{c.receptive_field} × {c.receptive_field}</td>"
+        f"<td>{_html.escape(text(c.formula))}</td><td>{_html.escape(c.params_text)}</td>"
+        f"<td>{c.relus}</td></tr>" for c in costs)
+    return ['<table class="counts"><tr><th>stack</th><th>receptive field</th><th>formula</th>'
+            f"<th>parameters (with biases)</th><th>ReLUs</th></tr>{rows}</table>"]
+
+
+def _bank_parts(query: dict[str, str]) -> list[str]:
+    """A filter bank over a colour photo (the Colour page's bank, each preset on every
+    channel, p = 0, s = 1): the output volume's maps, one picture per filter."""
+    name = query.get("photo", next(iter(samples.PHOTOS)))
+    count = int(query.get("cv_filters", 4))
+    names = [query.get(f"cv_bank{i + 1}", DEFAULT_BANK[i]) for i in range(count)]
+    if name not in samples.PHOTOS or any(n not in KERNELS for n in names):
+        return []
+    image = samples.load_photo(name, mode="rgb", max_side=int(query.get("size", _PHOTO_SIDE)))
+    bank, _ = bank_from_presets(names, n_c=3)
+    maps = conv2d(image, bank)
+    h, w = maps.shape[:2]
+    return [_image(maps[:, :, i], f"Map {i + 1} of {count} ({h} × {w}): {KERNELS[n].title}",
+                   pair=True) for i, n in enumerate(names)]
+
+
 def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
@@ -201,10 +314,20 @@ def _parts(step: lectures.Step) -> list[str]:
         return _compare_parts(query)
     if step.page == "correlation" and query.get("corr_k"):
         return _flip_parts(query)
+    if step.page == "colour" and query.get("src") == "Photo" and query.get("cv_filters"):
+        return _bank_parts(query)
     if step.page == "colour" and query.get("src") == "Photo":
         return _colour_photo_parts(query)
     if step.page == "shapes" and query.get("shp_counts"):  # the rows the page opens on
         return [_counts(query["shp_counts"])]
+    if step.page == "pooling" and query.get("src") in ("Photo", "Pattern"):
+        return _pool_parts(query)
+    if step.page == "receptive_field" and query.get("rf_first") == "three 3×3 vs one 7×7":
+        return _three_vs_one_parts(query)
+    if step.page == "shapes" and query.get("shp_first") == "network":
+        return _stack_parts(query)
+    if step.page == "shapes" and query.get("shp_n") and query.get("shp_f"):
+        return _size_parts(query)
     return []
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core import kernels
+from cnnviz.core.codec import decode_number_grid, encode_grid
 from cnnviz.core.text import format_table
 from cnnviz.core.trace import ConvTrace, Step
 from cnnviz.data import samples
@@ -20,7 +21,6 @@ from cnnviz.ui import presenter
 from cnnviz.ui.cached import grid_figure
 
 from . import charts, links, show, state
-from .codec import decode_number_grid, encode_grid
 from .grid import Grid
 
 MAX_F = 7

@@ -25,11 +25,11 @@ import pandas as pd
 import streamlit as st
 
 from cnnviz.core.cells import matrix_cells, parse_matrix
+from cnnviz.core.codec import decode_rows, encode_grid, encode_rows
 from cnnviz.core.text import format_table
 
 from . import links
 from . import state as k
-from .codec import decode_rows, encode_grid, encode_rows
 
 
 class Grid:

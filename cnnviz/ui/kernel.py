@@ -12,12 +12,12 @@ import streamlit as st
 
 from cnnviz.core import kernels
 from cnnviz.core._checks import exact_sum
+from cnnviz.core.codec import decode_number_grid, encode_grid
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
 
 from . import links
 from . import state as k
-from .codec import decode_number_grid, encode_grid
 from .grid import Grid
 
 MAX_SIDE = 11

@@ -18,7 +18,7 @@ place:
 - **Uploads** cannot travel in a URL: a link made with one opens on the default
   photo, with a notice saying why.
 
-Tables and grids are written as link text by :mod:`cnnviz.ui.codec`, and the
+Tables and grids are written as link text by :mod:`cnnviz.core.codec`, and the
 editable grids that use these values live in :mod:`cnnviz.ui.grid`.
 
 ``app.py`` calls :func:`start` before the page runs and :func:`finish` after
@@ -31,10 +31,12 @@ import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from . import state as k
 
@@ -63,6 +65,8 @@ _SEEN = "_link_seen"  # {name: (value, link text)}: widget values and links as t
 _PAGE_RUN = "_link_page_run"  # set from start() to finish(): a page's run, not a fragment's own
 _CARRY = "_link_carry"  # (page, link texts, values) until the session's first page switch
 _RESTORE = "_link_restore"  # values for the run after carry()'s switch
+_VISITS = "_link_visits"  # [(page path, query)]: addresses the session showed (for Back)
+_VISITS_KEPT = 64
 
 
 def shown(value: object, limit: int = 40) -> str:
@@ -445,6 +449,7 @@ def carry(page: Any, linked: Sequence[str], kept: Sequence[str], *, skip: bool =
     ``skip``: someone else moved the page (a student following the teacher).
     :func:`note_carried` keeps what the last run ended with.
     """
+    _back(page, linked)
     restore = st.session_state.pop(_RESTORE, None)
     if restore:  # the run after the switch below: before the widgets read them
         for name, value in restore.items():
@@ -468,9 +473,60 @@ def carry(page: Any, linked: Sequence[str], kept: Sequence[str], *, skip: bool =
             st.session_state[name] = value
 
 
+# Registered once at import, like the typed-number guard (show.typed_numbers).
+_history = st.components.v2.component(
+    "cnnviz_history", html="<span></span>",
+    js=(Path(__file__).with_name("static") / "history.js").read_text("utf-8"))
+
+
+def history() -> None:
+    """``static/history.js``: one Back press per view asked for, and the page a link
+    opened comes back with its address and image.
+
+    Streamlit 1.67 pushes a history entry for every query-string change the server
+    makes; a page switch made several (the new run empties, then rebuilds the link,
+    and :func:`carry` switches once more), and the old page's entry was left at ``/``.
+    The module replaces the entry for changes within a page and, on a switch, puts
+    back the address the old page had when the person clicked. ``app.py`` mounts it
+    in the sidebar's foot.
+    """
+    with st.sidebar:
+        _history(key="cnnviz_history", height=0)
+
+
+def _back(page: Any, linked: Sequence[str]) -> None:
+    """Back or Forward to a page: its link's shared values come back with it.
+
+    On a history step Streamlit 1.67 drops from the address's query the values bound
+    to a widget another page drew (the shared sidebar's image source), and a dropped
+    bound value means the widget's default there: Back to the page a link opened
+    showed ``/`` and the default photo. The server never sees the dropped values
+    (``st.context.url`` has no query), so the page's address as this session last
+    showed it with the same remaining values (:func:`note_carried` keeps them) gives
+    them back, and the run switches to the same page with them (the browser keeps
+    one entry: ``static/history.js``).
+    """
+    ctx = get_script_run_ctx()
+    if ctx is None or not getattr(ctx, "is_history_navigation", False):
+        return
+    now = st.query_params.to_dict()
+    for path, query in reversed(st.session_state.get(_VISITS, ())):
+        if path == page.url_path and {n: v for n, v in query.items() if n in now} == now:
+            lost = {n: v for n, v in query.items() if n in linked and n not in now}
+            if lost:
+                st.switch_page(page, query_params={**now, **lost})
+            return
+
+
 def note_carried(page: Any, linked: Sequence[str], kept: Sequence[str]) -> None:
     """After a run, until the first page switch: the link texts of ``linked`` and the
-    values of ``kept`` (:func:`carry`)."""
+    values of ``kept`` (:func:`carry`). Every run: the page's address (:func:`_back`)."""
+    visit = (page.url_path, {n: v for n, v in st.query_params.to_dict().items()
+                             if isinstance(v, str)})
+    visits = st.session_state.setdefault(_VISITS, [])
+    if not visits or visits[-1] != visit:
+        visits.append(visit)
+        del visits[:-_VISITS_KEPT]  # bounded: the last pages this session showed
     if st.session_state.get(_CARRY) != ():
         st.session_state[_CARRY] = (
             page.url_path, {name: st.query_params.get(name) for name in linked},

@@ -21,6 +21,7 @@ from cnnviz.lessons.shapes import (
     EXERCISES,
     KINDS,
     MODES,
+    NUMERIC_COLUMNS,
     PAD_CHOICES,
     PADDINGS,
     Calculation,
@@ -35,7 +36,7 @@ from . import state as k
 CALC_KEYS = MappingProxyType({"n": "shp_n", "f": "shp_f", "padding": "shp_pad", "p": "shp_p",
                               "stride": "shp_s", "dilation": "shp_d"})
 PRESET, STACK = "shp_preset", "stack"
-NUMERIC = ("filters/units", "f", "s", "d")
+NUMERIC = NUMERIC_COLUMNS
 SHAPE_KEYS = ("shp_nh", "shp_nw", "shp_nc")
 
 

@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import streamlit as st
 
+from cnnviz.core.codec import decode_number_grid, encode_grid
 from cnnviz.core.kernels import kernel_from_table
 from cnnviz.core.transposed import max_transposed_padding
 from cnnviz.ui.cached import grid_figure
 
 from . import charts, links
 from . import state as k
-from .codec import decode_number_grid, encode_grid
 from .grid import Grid
 
 MAX_SIDE = 8  # the page's small matrices

@@ -16,12 +16,13 @@ import numpy as np
 import pytest
 
 import cnnviz
+from cnnviz.core import codec
 from cnnviz.core.activations import activate
 from cnnviz.core.kernels import get_kernel
 from cnnviz.data import samples
 from cnnviz.lessons import colour as volumes
 from cnnviz.lessons import shapes
-from cnnviz.ui import codec, kernel, links, transposed
+from cnnviz.ui import kernel, links, transposed
 from cnnviz.ui import rf as ui_rf
 from cnnviz.ui import shapes as ui_shapes
 from cnnviz.ui import state as keys

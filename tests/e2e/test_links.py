@@ -195,3 +195,35 @@ def test_the_image_source_of_an_opened_link_survives_the_first_page_switch(page,
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.get_by_role("radio", name=kept["src"], exact=True).is_checked()
     assert no_exception_box(page) == []
+
+
+@pytest.mark.parametrize(("link", "target", "kept"), [
+    ("/?src=Typed&m=1,2;3,4;5,6", "Pooling", {"src": "Typed", "m": "1,2;3,4;5,6"}),
+    ("/colour?src=Lecture&lecture=vertical_edge&ex=004.3", "Step by step",
+     {"src": "Lecture", "lecture": "vertical_edge"}),
+])
+def test_one_back_after_the_first_page_switch_returns_to_the_opened_link(page, app_url, link,
+                                                                        target, kept):
+    # Found by tester23 (S6): the first switch away from an opened link needed two Back
+    # presses (the switch that carries the link's values pushed a second history entry),
+    # and Back to the opening page showed `/` and the default photo, not the link's view.
+    page.goto(app_url + link)
+    wait_for_app(page, "Image")
+    opened = urlparse(page.url)
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=target).click()
+    wait_for_app(page, target)
+    for name, value in kept.items():
+        _wait_query(page, name, value)
+    page.wait_for_timeout(1000)  # any further run (a carry) is done
+    page.go_back()
+    page.wait_for_function(f"() => location.pathname === {opened.path!r}")
+    for name, value in kept.items():
+        _wait_query(page, name, value)
+    wait_for_app(page, "Image")
+    page.wait_for_timeout(1000)
+    assert urlparse(page.url).path == opened.path
+    query = parse_qs(urlparse(page.url).query)
+    assert all(query.get(name) == [value] for name, value in kept.items()), page.url
+    sidebar = page.get_by_test_id("stSidebar")
+    assert sidebar.get_by_role("radio", name=kept["src"], exact=True).is_checked()
+    assert no_exception_box(page) == []

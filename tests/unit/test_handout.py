@@ -93,3 +93,98 @@ def test_the_red_only_filter_prints_its_slices_and_its_map():
     assert _cells(red, "Filter, slice R")[0] == ["1", "1", "1"]
     assert _cells(red, "Filter, slice G") == [["0", "0", "0"]] * 3
     assert red.count('src="data:image/png;base64,') == 1
+
+
+def _layer_rows(example: str) -> list[list[str]]:
+    section = _section(example)
+    table = section.split('<table class="counts">', 1)[1].split("</table>", 1)[0]
+    return [re.findall(r"<t[dh][^>]*>([^<]*)</t[dh]>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", table)]
+
+
+@pytest.mark.parametrize(("example", "layers", "total"), [
+    # 002.3: 32 × 32 × 3, ten 5 × 5 × 3 filters, p = 2 → 32 × 32 × 10, 10·(75 + 1) = 760
+    ("002.3", [["0", "input a^[0]", "32 × 32 × 3", "0"],
+               ["1", "CONV 5×5, 10 filters, s=1, p=2", "32 × 32 × 10", "760"]], "760"),
+    # 004.12: ten 3 × 3 × 3 filters + biases on 10 × 10 × 3 → 8 × 8 × 10, 280 parameters
+    ("004.12", [["0", "input a^[0]", "10 × 10 × 3", "0"],
+                ["1", "CONV 3×3, 10 filters, s=1, p=0", "8 × 8 × 10", "280"]], "280"),
+])
+def test_a_layer_stack_prints_its_shapes_and_parameters(example, layers, total):
+    # Found by tester23 (T3): the stack examples printed only their title.
+    rows = _layer_rows(example)
+    assert rows[0] == ["l", "layer", "output shape", "parameters"]
+    assert rows[1:-1] == layers
+    assert rows[-1] == ["Total parameters", total]
+
+
+@pytest.mark.parametrize(("example", "total"), [("000.12", "61,706"), ("002.6", "61,100,840")])
+def test_a_network_preset_prints_its_layers_and_total(example, total):
+    # LeNet-5 (000.12) and AlexNet (002.6, the lecture's "60 million")
+    rows = _layer_rows(example)
+    assert rows[-1] == ["Total parameters", total]
+    assert len(rows) > 10 and all(len(r) == 4 for r in rows[:-1])
+
+
+def test_the_size_formula_prints_with_its_numbers():
+    # 000.11: n = 7, f = 3, s = 2 → ⌊(7 − 3)/2⌋ + 1 = 3 (printed only its title before)
+    section = _section("000.11")
+    table = section.split('<table class="size">', 1)[1].split("</table>", 1)[0]
+    rows = [re.findall(r"<t[dh]>([^<]*)</t[dh]>", r) for r in re.findall(r"<tr>(.*?)</tr>", table)]
+    assert rows == [["n", "f", "p", "s", "d", "output n′"], ["7", "3", "0", "2", "1", "3"]]
+    assert '<p class="formula">(7 + 2·0 − 3)/2 + 1 = 3</p>' in section
+
+
+@pytest.mark.parametrize(("example", "caption"), [
+    ("000.6", "Input: Camera man (grey, 512 × 512), 16 × 16"),
+    ("003.6", "Input: the circle pattern, 16 × 16"),
+])
+def test_pooling_a_photo_or_a_pattern_prints_the_image_and_the_pooled_map(example, caption):
+    # 000.6 and 003.6 printed only their title; now the 16 × 16 input and its 8 × 8 max-pool.
+    import base64
+
+    import numpy as np
+
+    from cnnviz.data import samples
+    from cnnviz.plots.gif import map_png
+
+    section = _section(example)
+    pictures = re.findall(r'<figcaption>([^<]*)</figcaption><img(?: class="pair")? alt="[^"]*" '
+                          r'src="data:image/png;base64,([^"]+)">', section)
+    assert [c for c, _ in pictures] == [caption, "Max pooled 2 × 2, stride 2: 8 × 8"]
+    x = (samples.pattern("circle", 16) if example == "003.6"
+         else samples.load_photo("camera", mode="grey", max_side=16))
+    pooled = np.array([[x[2 * r:2 * r + 2, 2 * c:2 * c + 2].max() for c in range(8)]
+                       for r in range(8)])  # the loop reference
+    assert base64.b64decode(pictures[1][1]) == map_png(pooled, "clip", display=320)
+
+
+def test_three_3x3_against_one_7x7_prints_fields_parameters_and_relus():
+    # 003.7: 3·(3·3·1 + 1)·1 = 30 parameters against (7·7·1 + 1)·1 = 50, both see 7 × 7
+    assert _layer_rows("003.7") == [
+        ["stack", "receptive field", "formula", "parameters (with biases)", "ReLUs"],
+        ["Three 3×3 convolutions", "7 × 7", "3·(3·3·1 + 1)·1 = 30", "30", "3"],
+        ["One 7×7 convolution", "7 × 7", "(7·7·1 + 1)·1 = 50", "50", "1"]]
+
+
+def test_a_filter_bank_prints_one_map_per_filter():
+    # 001.8: four presets on every channel of the 32-px colour cat → a 19 × 30 × 4 volume
+    import base64
+
+    import numpy as np
+    from scipy.signal import correlate2d
+
+    from cnnviz.core.kernels import KERNELS
+    from cnnviz.data import samples
+    from cnnviz.plots.gif import map_png
+
+    pictures = re.findall(r'<figcaption>([^<]*)</figcaption><img class="pair" alt="[^"]*" '
+                          r'src="data:image/png;base64,([^"]+)">', _section("001.8"))
+    assert [c for c, _ in pictures] == [
+        "Map 1 of 4 (19 × 30): Vertical edges", "Map 2 of 4 (19 × 30): Horizontal edges",
+        "Map 3 of 4 (19 × 30): Sobel x", "Map 4 of 4 (19 × 30): Sobel y"]
+    x = samples.load_photo("chelsea", mode="rgb", max_side=32)
+    k = KERNELS["sobel_y"].values
+    expected = sum(correlate2d(x[:, :, c], k, mode="valid") for c in range(3))  # scipy oracle
+    assert base64.b64decode(pictures[3][1]) == map_png(np.asarray(expected), "diverging",
+                                                       display=320)

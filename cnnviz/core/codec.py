@@ -3,7 +3,8 @@
 Pure text in and out, no Streamlit: ``1,0,-1;2,0,-2`` for a grid of cells,
 ``conv,3,;pool,2,2`` for a table of rows. Decoding raises ``ValueError``
 naming the row or cell that is wrong, which :func:`cnnviz.ui.links.linked`
-turns into a notice.
+turns into a notice. Below the ui floor so the handout (:mod:`cnnviz.plots.handout`)
+reads a link's tables too.
 """
 
 from __future__ import annotations
