@@ -495,3 +495,79 @@ def test_a_clicker_goes_through_the_steps_and_on_to_the_next_example(page, app_u
     page.keyboard.press("PageUp")
     page.keyboard.press("PageUp")  # the first step: back to the previous example
     page.wait_for_url("**ex=000.4**")
+
+
+def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, app_url):
+    """A teacher's clicker pressed as soon as Step by step's title appears, in presenter
+    mode and in a lecture list, while the rest of the page is still on its way: each press
+    moves the animation exactly one step once it is there, in order; none is lost, none is
+    doubled, and PageDown does not open the next example.
+
+    The tester lost a PageDown right after the page opened, twice in about 12 presses
+    under load: the press reached the page's body before the animation (and its key
+    listener, and the focus presenter mode gives it) existed. Here the server's messages
+    after the title are held back until the presses are made, which makes that certain.
+    """
+    import re as _re
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            if state["hold"]:
+                state["held"].append(message)
+                return
+            ws.send(message)
+            if isinstance(message, bytes | bytearray) and not state["released"]:
+                msg = ForwardMsg()
+                msg.ParseFromString(bytes(message))
+                if (msg.WhichOneof("type") == "delta"
+                        and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "heading"
+                        and "Step by step" in msg.delta.new_element.heading.body):
+                    state["hold"] = True  # the title is drawn; the rest waits
+
+        server.on_message(from_server)
+        ws.on_message(lambda message: server.send(message))
+        state["ws"] = ws
+
+    try:
+        page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
+        page.goto(app_url + URL + "&ex=000.5&present=true", wait_until="commit")
+        page.wait_for_function(  # on a timer: a page waiting on held messages draws no frames
+            "() => [...document.querySelectorAll('h1')].some(h => h.textContent == 'Step by step')",
+            polling=50)
+        assert state["hold"] and not page.evaluate(
+            "() => !!(window.__cnnvizInstances && window.__cnnvizInstances.anim_view)")
+        # Order matters: End then back twice is 22; any other order lands elsewhere.
+        for key in ["PageDown", ".", "End", "PageUp", "PageUp"]:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        state["hold"], state["released"] = False, True
+        for message in state["held"]:
+            state["ws"].send(message)
+        state["held"].clear()
+        page.wait_for_timeout(500)
+        assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
+        wait_for_app(page, "Step by step")
+        page.wait_for_function(
+            "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
+        run = Run(page, app_url, step=22)
+        run.check_now()
+        run.rest()
+        assert "ex=000.5" in page.url, page.url  # still this example, not the next
+        # The keys go to the animation from now on, as before: one more press, one more step.
+        page.keyboard.press("PageDown")
+        run.step = 23
+        run.check_now()
+        run.rest()
+        assert no_exception_box(page) == []
+    finally:
+        context.close()

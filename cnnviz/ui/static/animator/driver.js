@@ -70,6 +70,23 @@ export function keyAction(key, where = "box", mods = {}) {
   return act;
 }
 
+/** Where a key was pressed (an element, or anything with its tagName, type and
+ * isContentEditable), in keyAction's words. */
+export function whereOf(t) {
+  const tag = t && t.tagName;
+  const type = ((t && t.type) || "").toLowerCase();
+  if (tag === "SELECT") return "select";
+  if (tag === "TEXTAREA" || (t && t.isContentEditable)) return "text";
+  if (tag === "INPUT") {
+    if (type === "range") return "range";
+    if (type === "checkbox") return "checkbox";
+    if (type === "number") return "number";
+    return "text";
+  }
+  if (tag === "BUTTON") return "button";
+  return "box";
+}
+
 /** The offered speed nearest to s (the menu always shows the real rate). */
 export function snapSpeed(s) {
   let best = SPEEDS[0];

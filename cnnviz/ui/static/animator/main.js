@@ -15,7 +15,7 @@
  * just updates it: no second timer, no second set of listeners.
  */
 
-import { DEFAULT_SPEED, Driver, SPEEDS, realClock } from "./driver.js";
+import { DEFAULT_SPEED, Driver, SPEEDS, realClock, whereOf } from "./driver.js";
 import { EquationView, prepare } from "./equation.js";
 import { GridView } from "./grid.js";
 import { PALETTE } from "./palette.js";
@@ -116,22 +116,6 @@ const TEMPLATE = `
   <div class="cnv-hover" data-testid="cnnviz-hover"></div>
   <div class="cnv-sr" aria-live="polite" aria-atomic="true" data-testid="cnnviz-caption"></div>
 </div>`;
-
-/** Where a key was pressed, in the driver's words (driver.keyAction). */
-function whereOf(t) {
-  const tag = t && t.tagName;
-  const type = ((t && t.type) || "").toLowerCase();
-  if (tag === "SELECT") return "select";
-  if (tag === "TEXTAREA" || (t && t.isContentEditable)) return "text";
-  if (tag === "INPUT") {
-    if (type === "range") return "range";
-    if (type === "checkbox") return "checkbox";
-    if (type === "number") return "number";
-    return "text";
-  }
-  if (tag === "BUTTON") return "button";
-  return "box";
-}
 
 class Animator {
   constructor(host) {
@@ -244,6 +228,18 @@ class Animator {
       this.focusedOnLoad = true;
       const active = this.doc.activeElement;
       if (!active || active === this.doc.body) this.el.box.focus({ preventScroll: true });
+    }
+    this.takeHeldKeys();
+  }
+
+  /** Keys pressed on the page before the animation was there (keys.js, hold.js): pressed
+   * here now, in order, each once, as if they had come with the focus here. */
+  takeHeldKeys() {
+    const hold = this.win.__cnnvizKeyHold;
+    if (!hold || !hold.open) return;
+    for (const key of hold.take()) {
+      this.el.box.dispatchEvent(new this.win.KeyboardEvent(
+        "keydown", { key, bubbles: true, composed: true, cancelable: true }));
     }
   }
 
