@@ -60,7 +60,12 @@ READ = """() => {
   const params = new URLSearchParams(window.location.search);
   const link = params.get("step");
   const st = document.querySelector("[data-test-script-state]");
-  return {screen: m ? Number(m[1]) - 1 : null, data: Number(box.dataset.step),
+  // For a failure's message: is this still the animation the page opened with (a new one
+  // starts from the server's step), and how many reports has it sent.
+  const same = window.__steppingBox === undefined ? null : window.__steppingBox === box;
+  window.__steppingBox = box;
+  return {same, sent: api.reports(),
+          screen: m ? Number(m[1]) - 1 : null, data: Number(box.dataset.step),
           caption: cap ? Number(cap[1]) - 1 : null,
           link: link === null ? 0 : (/^\\d+$/.test(link) ? Number(link) : -1),
           playing: box.dataset.playing === "true",
@@ -89,8 +94,9 @@ class Run:
         return self.page.evaluate(READ)
 
     def fail(self, what: str, seen: dict) -> None:
+        keys = self.page.evaluate("() => (window.__steppingKeys || []).slice(-6)")
         raise AssertionError(f"{what}: expected step {self.step}, saw {seen}; last actions: "
-                             f"{self.log[-12:]}")
+                             f"{self.log[-12:]}; last keys (ms, key, where, taken): {keys}")
 
     def check_now(self) -> None:
         """Screen and caption right after an action (the link follows at the next rest)."""
@@ -306,7 +312,23 @@ def _gap(run: Run, rng: random.Random, speed: str) -> None:
             run.rest()
 
 
+# Where each key went, for a failure's message: the time, the key, the element that had the
+# focus, and whether a handler took it (the animation prevents the default of a key it uses).
+KEY_LOG = """
+window.__steppingKeys = [];
+window.addEventListener('keydown', (e) => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  const entry = [Math.round(performance.now()), e.key,
+                 a ? `${a.tagName}.${a.className}`.slice(0, 30) : null, null];
+  window.__steppingKeys.push(entry);
+  setTimeout(() => { entry[3] = e.defaultPrevented; }, 0);
+}, true);
+"""
+
+
 def _sequence(page, app_url: str, seed: int, speed: str, actions: int) -> Run:
+    page.add_init_script(KEY_LOG)
     _open(page, app_url + URL)
     run = Run(page, app_url)
     run.check_now()
