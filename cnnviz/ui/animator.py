@@ -65,8 +65,11 @@ _component = st.components.v2.component(
 )
 
 # Keys pressed before the animation is there (static/animator/keys.js, hold.js).
+# Not in a shadow root (isolate_styles=False): that takes React two more renders, and the
+# listener must be there as early as possible (before the page's title is drawn).
 _keys = st.components.v2.component(
-    "cnnviz_animator_keys", html="<span hidden></span>", js=join_modules(_STATIC, "keys"))
+    "cnnviz_animator_keys", html="<span hidden></span>", js=join_modules(_STATIC, "keys"),
+    isolate_styles=False)
 _DRAWN = "_animator_drawn"  # whether this page run drew an animation (for keys_done)
 
 

@@ -568,6 +568,9 @@ def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, a
             polling=50)
         assert state["hold"] and not page.evaluate(
             "() => !!(window.__cnnvizInstances && window.__cnnvizInstances.anim_view)")
+        # The key keeper came before the title; its script loads a moment after (a lazy
+        # chunk, like every component's): a press in that moment is not covered here.
+        page.wait_for_function("() => !!window.__cnnvizKeyListener", polling=20, timeout=5000)
         # Order matters: End then back twice is 22; any other order lands elsewhere.
         for key in ["PageDown", ".", "End", "PageUp", "PageUp"]:
             page.keyboard.press(key)
@@ -593,3 +596,26 @@ def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, a
         assert no_exception_box(page) == []
     finally:
         context.close()
+
+
+def test_a_clicker_at_the_first_step_does_not_scroll_the_animation_away(page, app_url):
+    """Outside a lecture list, PageUp on the first step (PageDown on the last) has nowhere
+    to go: it must not scroll the page either. Found by the 1,000-action run: the browser
+    scrolled the page up by a screen (the animation 510 px down), and a click on an output
+    cell made during the scroll landed a row off (cell 3 instead of 8)."""
+    scrolled = ("() => [document.querySelector('[data-testid=stMain]').scrollTop, Math.round("
+                "window.__cnnvizInstances.anim_view.root().getBoundingClientRect().top)]")
+    _open(page, app_url + URL)
+    _box(page).locator('button[aria-label^="Step forward"]').click()  # scrolls it into view
+    _focus(page)
+    page.keyboard.press("Home")
+    before = page.evaluate(scrolled)
+    assert before[0] > 0  # the page is scrolled: a PageUp could scroll it
+    page.keyboard.press("PageUp")
+    page.keyboard.press("End")
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(500)  # a smooth scroll takes about 150 ms
+    assert page.evaluate(scrolled) == before
+    run = Run(page, app_url, step=N_STEPS - 1)
+    run.check_now()
+    run.rest()

@@ -15,7 +15,7 @@
  * just updates it: no second timer, no second set of listeners.
  */
 
-import { DEFAULT_SPEED, Driver, SPEEDS, realClock, whereOf } from "./driver.js";
+import { DEFAULT_SPEED, Driver, SPEEDS, keyAction, realClock, whereOf } from "./driver.js";
 import { EquationView, prepare } from "./equation.js";
 import { GridView } from "./grid.js";
 import { PALETTE } from "./palette.js";
@@ -357,9 +357,15 @@ class Animator {
       else driver.act(act === "play" ? "toggle" : act);
     });
     el.box.addEventListener("keydown", (e) => {
-      if (driver.press(e.key, whereOf(e.target), e)) {
+      const where = whereOf(e.target);
+      if (driver.press(e.key, where, e)) {
         e.preventDefault();
         e.stopPropagation(); // the page's own shortcuts do not also act on it
+      } else if (keyAction(e.key, where, e) && driver.leftToPage(e.key)) {
+        // On to the page (a lecture list's next or previous example), but the browser does
+        // not scroll the animation away with it: a clicker at an end changes nothing else.
+        e.preventDefault();
+        e.cnnvizLeftToPage = true; // lecturenav.js takes it all the same
       }
     });
     el.timeline.addEventListener("input", () => driver.userGo(Number(el.timeline.value) - 1));
