@@ -66,6 +66,7 @@ def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
     from cnnviz.ui import charts, classroom, lectures, links, presenter, share, show, sources, views
+    from cnnviz.ui.animator import hold_keys, keys_done
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
                        page_icon=str(Path(__file__).parent / "assets" / "favicon.png"),
@@ -82,6 +83,8 @@ def main() -> None:
     presenter.switch()
     share.copy_link()  # the address is the view: a visible way to copy it
     presenter.page_style()
+    # Step by step in presenter mode: a clicker's keys pressed before the animation is there
+    hold_keys(presenter.on() and current.url_path == "animation")
     notices = st.container()  # above the page: where a bad link is reported
     # a lecture list's example: its place, Previous / Next (a following student: the place)
     lectures.banner(current.url_path, lead=not classroom.following())
@@ -95,6 +98,7 @@ def main() -> None:
     stopped = stopped or show.take_stop()  # a fragment that stopped says why too
     links.finish(notices, stopped=stopped)
     links.note_carried(current, sources.CARRIED, sources.KEPT)
+    keys_done()  # held keys no animation took go back to the page
     classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from cnnviz.core.text import applied, product_terms, sum_equation
+from cnnviz.core.text import addends, applied, product_terms, sum_equation
 from cnnviz.lessons.animation import _text, step_view
 from cnnviz.plots.figures import PICTURE, Picture
 
@@ -159,7 +159,7 @@ def step_caption(payload: Mapping[str, Any], index: int) -> str:
     if payload["kind"] == "pool":
         flat = _shorten([t for row in view["values"] for t in row])
         body = (f"max({', '.join(flat)})" if payload["mode"] == "max"
-                else f"({' + '.join(flat)}) / {payload['count']}")
+                else f"({' + '.join(addends(flat))}) / {payload['count']}")
         return f"{head} {body} = {view['output']}."
     terms = [_shorten(product_terms([v for row in vs for v in row], [w for row in ws for w in row]))
              for vs, ws in zip(view["values"], view["weights"], strict=True)]

@@ -10,6 +10,7 @@ import numpy as np
 
 __all__ = [
     "NUMBERS_MAX_SIDE",
+    "addends",
     "applied",
     "counted",
     "exact_digits",
@@ -110,6 +111,20 @@ def factor(text: str) -> str:
     return f"(−{text[1:]})" if text.startswith("-") else text
 
 
+def addends(texts: Sequence[str]) -> list[str]:
+    """Numbers' texts as the terms of a sum, as the lectures add them: the first with a true
+    minus, each later negative one in parentheses (:func:`factor`). A term that is already
+    written (a product ``a·w``, "bias 1", "…") is left as it is.
+
+    >>> " + ".join(addends(["-448", "-91", "472"]))
+    '−448 + (−91) + 472'
+    >>> addends(["2·(−1)", "-3", "…", "-0.5"])
+    ['2·(−1)', '(−3)', '…', '(−0.5)']
+    """
+    return [(f"−{t[1:]}" if t.startswith("-") else t) if i == 0 else factor(t)
+            for i, t in enumerate(texts)]
+
+
 def product_terms(values: Sequence[str], weights: Sequence[str]) -> list[str]:
     """The products of a window as the lectures write them, ``a·w``, from the numbers' texts.
 
@@ -122,14 +137,17 @@ def product_terms(values: Sequence[str], weights: Sequence[str]) -> list[str]:
 def sum_equation(terms: Sequence[str], result: str, *, bias: str | None = None) -> str:
     """The one way a sum is written: ``t + t + … + b = result`` (``0`` for no terms).
 
-    ``bias`` is a number's text, written as a term (in parentheses when negative).
+    Terms and ``bias`` may be numbers' texts: they are written as :func:`addends`
+    (a later negative one in parentheses).
 
     >>> sum_equation(["2·3", "(−1)·0.5"], "5.5", bias="0")
     '2·3 + (−1)·0.5 + 0 = 5.5'
+    >>> sum_equation(["-448", "-91", "472"], "-67", bias="0")
+    '−448 + (−91) + 472 + 0 = -67'
     >>> sum_equation([], "0")
     '0 = 0'
     """
-    parts = [*terms, *([] if bias is None else [factor(bias)])]
+    parts = addends([*terms, *([] if bias is None else [bias])])
     return f"{' + '.join(parts) or '0'} = {result}"
 
 

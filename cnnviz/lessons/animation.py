@@ -56,7 +56,7 @@ import numpy as np
 
 from cnnviz.core._checks import as_float_array, as_int, as_pair
 from cnnviz.core.activations import ACTIVATION_LABELS as _ACTIVATION_NAMES
-from cnnviz.core.text import applied, product_terms, sum_equation
+from cnnviz.core.text import addends, applied, product_terms, sum_equation
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
 
@@ -429,7 +429,7 @@ def step_view(payload: Mapping[str, Any], index: int) -> dict:
         if payload["mode"] == "max":
             eq = f"max({', '.join(flat)}) = {result}"
         else:
-            eq = f"({' + '.join(flat)}) / {payload['count']} = {result}"
+            eq = f"({' + '.join(addends(flat))}) / {payload['count']} = {result}"
         view.update(values=window, winner=payload["winners"][k], output=result,
                     total=result, equation=[eq])
         return view

@@ -27,7 +27,7 @@ import numpy as np
 from cnnviz.core._checks import as_float_array, as_int, check_finite, exact_sum
 from cnnviz.core.kernels import KERNELS, get_kernel, resize_kernel
 from cnnviz.core.layers import conv_params
-from cnnviz.core.text import factor, format_number
+from cnnviz.core.text import addends, factor, format_number
 from cnnviz.core.trace import Step
 
 __all__ = [
@@ -184,8 +184,8 @@ def total_equation(step: Step, names: Sequence[str] = CHANNEL_NAMES, digits: int
     >>> total_equation(t.at(0, 0))
     '9 (R) + 9 (G) + 9 (B) + (−1) (bias b) = 26'
     """
-    parts = [f"{factor(format_number(v, digits))} ({names[c] if c < len(names) else c})"
-             for c, v in enumerate(step.partial_sums)]
+    sums = addends([format_number(v, digits) for v in step.partial_sums])
+    parts = [f"{s} ({names[c] if c < len(names) else c})" for c, s in enumerate(sums)]
     return (" + ".join(parts) + f" + {factor(format_number(step.bias, digits))} (bias b) = "
             f"{format_number(step.total, digits)}")
 

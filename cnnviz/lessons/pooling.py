@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from cnnviz.core._checks import as_int
-from cnnviz.core.text import NUMBERS_MAX_SIDE, format_number
+from cnnviz.core.text import NUMBERS_MAX_SIDE, addends, format_number
 from cnnviz.core.trace import PoolTrace
 
 # Re-exported: the page asks this module whether its input is an image in [0, 1].
@@ -101,7 +101,7 @@ def window_equation(trace: PoolTrace, index: int, digits: int = 3) -> str:
     result = format_number(step.result, digits)
     if trace.mode == "max":
         return f"max({', '.join(terms)}) = {result}"
-    sums = " + ".join(t.replace("pad ", "") for t in terms)
+    sums = " + ".join(addends([t.replace("pad ", "") for t in terms]))
     return f"mean({', '.join(terms)}) = ({sums}) / {len(terms)} = {result}"
 
 

@@ -40,7 +40,7 @@ from cnnviz.core._checks import effective_size
 from cnnviz.core.conv import ConvSettings, conv2d
 from cnnviz.core.kernels import KERNELS
 from cnnviz.core.layers import conv_params, size_formula
-from cnnviz.core.text import factor, format_number
+from cnnviz.core.text import addends, factor, format_number
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data import samples
 from cnnviz.lessons.formulas import size_words
@@ -481,7 +481,7 @@ def _value(rng: random.Random, seed: int, level: int) -> Question:
               + (" (a row or column outside 0 … n − 1 is padding: zeros)"
                  if bool(step.on_padding.any()) else "")
               + (f", taking every {dilation}nd row and column" if dilation == 2 else "") + ".")
-    products = " + ".join(factor(format_number(v)) for v in step.products[:, :, 0].ravel())
+    products = " + ".join(addends([format_number(v) for v in step.products[:, :, 0].ravel()]))
     worked = [window,
               f"Input value · weight, row by row, plus the bias: {step.equation()}",
               f"That is {products}"

@@ -27,7 +27,7 @@ from cnnviz.core.conv import conv2d
 from cnnviz.core.graph import conv_weight_params
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.core.layers import size_formula
-from cnnviz.core.text import format_number
+from cnnviz.core.text import format_number, product_terms
 
 __all__ = ["MIXES", "Cost", "Costs", "costs", "mix_equation", "pointwise", "separable",
            "standard"]
@@ -55,8 +55,8 @@ def pointwise(volume: np.ndarray, weights: np.ndarray, bias: np.ndarray | float 
 
 def mix_equation(weights: tuple[float, ...], pixel: np.ndarray) -> str:
     """One output value of a 1×1 filter written out, e.g. '0.299·0.5 + … = 0.41'."""
-    terms = " + ".join(f"{format_number(w)}·{format_number(float(v))}"
-                       for w, v in zip(weights, pixel, strict=True))
+    terms = " + ".join(product_terms([format_number(w) for w in weights],
+                                     [format_number(float(v)) for v in pixel]))
     total = float(np.dot(weights, pixel))
     return f"{terms} = {format_number(total)}"
 

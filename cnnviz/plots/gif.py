@@ -25,7 +25,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from cnnviz.core.activations import ACTIVATION_LABELS
-from cnnviz.core.text import NUMBERS_MAX_SIDE, applied, factor, format_number
+from cnnviz.core.text import NUMBERS_MAX_SIDE, applied, format_number, sum_equation
 from cnnviz.core.trace import ConvTrace
 from cnnviz.lessons.equation import activated_name
 from cnnviz.plots.display import diverging_lut, number_font, png_bytes, to_uint8_image
@@ -154,13 +154,13 @@ def _equation_lines(trace: ConvTrace, step, digits: int) -> list[str]:
     """The step's equation as the animation writes it under its grids."""
     nc = step.values.shape[2]
     total = format_number(step.total, digits)
-    bias = factor(format_number(step.bias, digits))
+    bias = format_number(step.bias, digits)
     lines = []
     if nc == 1:
         part = format_number(step.partial_sums[0], digits)
         if step.bias != 0:
             lines.append(step.equation(channel=0, digits=digits))
-            lines.append(f"wᵀx + w₀ = {part} + {bias} = {total}")
+            lines.append("wᵀx + w₀ = " + sum_equation([part], total, bias=bias))
         else:
             lines.append(step.equation(digits=digits))
     else:
@@ -168,7 +168,7 @@ def _equation_lines(trace: ConvTrace, step, digits: int) -> list[str]:
         parts = [format_number(p, digits) for p in step.partial_sums]
         for ch in range(nc):
             lines.append(f"{names[ch]}: {step.equation(channel=ch, digits=digits)}")
-        lines.append(f"{' + '.join(parts)} + {bias} = {total}")
+        lines.append(sum_equation(parts, total, bias=bias))
     if trace.activation != "none":
         lines.append(applied(ACTIVATION_LABELS[trace.activation], total,
                              format_number(step.activated, digits)))

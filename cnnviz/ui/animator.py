@@ -44,7 +44,7 @@ from cnnviz.plots.display import NUMBER_FIT, diverging_lut
 from . import presenter, served
 from .esm import join_modules
 
-__all__ = ["MOTIONS", "AnimatorState", "Packed", "animator", "pack"]
+__all__ = ["MOTIONS", "AnimatorState", "Packed", "animator", "hold_keys", "keys_done", "pack"]
 
 #: Motion settings: follow the browser's prefers-reduced-motion, or force one.
 MOTIONS = ("auto", "reduce", "full")
@@ -65,6 +65,37 @@ _component = st.components.v2.component(
     "cnnviz_animator", html=_HTML, css=_CSS, js=served.script("animator", _JS),
     isolate_styles=True
 )
+
+# Keys pressed before the animation is there (static/animator/keys.js, hold.js).
+# Not in a shadow root (isolate_styles=False): that takes React two more renders, and the
+# listener must be there as early as possible (before the page's title is drawn).
+_keys = st.components.v2.component(
+    "cnnviz_animator_keys", html="<span hidden></span>", js=join_modules(_STATIC, "keys"),
+    isolate_styles=False)
+_DRAWN = "_animator_drawn"  # whether this page run drew an animation (for keys_done)
+
+
+def hold_keys(active: bool) -> None:
+    """Near the top of every page (``app.py``, before a lecture list's banner): when
+    ``active`` (a page whose animation takes the keys as it opens: Step by step in
+    presenter mode), keys the animation steps with, pressed before it is drawn, are held
+    for it instead of lost, and it presses them on itself once there, in order, each once.
+
+    A clicker is pressed as soon as the page shows its title, and the animation comes a
+    moment to seconds later; without this, such a press did nothing, or a lecture list's
+    PageDown opened the next example.
+    """
+    st.session_state[_DRAWN] = False
+    with st.sidebar:  # out of the page's way (it takes no room)
+        _keys(key="cnnviz_keys_hold", data={"hold": bool(active)}, height=0)
+
+
+def keys_done() -> None:
+    """At the page's foot (``app.py``): a run that drew no animation (settings that do not
+    fit) gives the held keys back to the page, which does with them what it would have."""
+    drawn = bool(st.session_state.get(_DRAWN))
+    with st.sidebar:
+        _keys(key="cnnviz_keys_done", data={"end": True, "drawn": drawn}, height=0)
 
 
 @dataclass(frozen=True)
@@ -221,6 +252,7 @@ def animator(
         "playing": bool(playing),
         "options": options,
     }
+    st.session_state[_DRAWN] = True  # keys held for it are its own (keys_done)
     result = _component(
         key=key,
         data=data,

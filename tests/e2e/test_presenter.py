@@ -298,7 +298,7 @@ def test_a_colour_volume_shows_one_channel_beside_its_partial_sum(projector, app
         assert _inside(pg.get_by_test_id(name).first.bounding_box()), name
     lines = pg.get_by_test_id("cnnviz-equation").inner_text().splitlines()
     assert lines[0].startswith("R:") and lines[0].endswith("= -448"), lines
-    assert lines[1] == "R + G + B: -448 + -91 + 472 + 0 = -67", lines
+    assert lines[1] == "R + G + B: −448 + (−91) + 472 + 0 = -67", lines
     _shot(pg, "step_another_image_R")
     channels = pg.get_by_test_id("cnnviz-channels")
     channels.get_by_role("button", name="Show the green channel and its partial sum").click()

@@ -60,7 +60,12 @@ READ = """() => {
   const params = new URLSearchParams(window.location.search);
   const link = params.get("step");
   const st = document.querySelector("[data-test-script-state]");
-  return {screen: m ? Number(m[1]) - 1 : null, data: Number(box.dataset.step),
+  // For a failure's message: is this still the animation the page opened with (a new one
+  // starts from the server's step), and how many reports has it sent.
+  const same = window.__steppingBox === undefined ? null : window.__steppingBox === box;
+  window.__steppingBox = box;
+  return {same, sent: api.reports(),
+          screen: m ? Number(m[1]) - 1 : null, data: Number(box.dataset.step),
           caption: cap ? Number(cap[1]) - 1 : null,
           link: link === null ? 0 : (/^\\d+$/.test(link) ? Number(link) : -1),
           playing: box.dataset.playing === "true",
@@ -89,8 +94,9 @@ class Run:
         return self.page.evaluate(READ)
 
     def fail(self, what: str, seen: dict) -> None:
+        keys = self.page.evaluate("() => (window.__steppingKeys || []).slice(-6)")
         raise AssertionError(f"{what}: expected step {self.step}, saw {seen}; last actions: "
-                             f"{self.log[-12:]}")
+                             f"{self.log[-12:]}; last keys (ms, key, where, taken): {keys}")
 
     def check_now(self) -> None:
         """Screen and caption right after an action (the link follows at the next rest)."""
@@ -306,7 +312,23 @@ def _gap(run: Run, rng: random.Random, speed: str) -> None:
             run.rest()
 
 
+# Where each key went, for a failure's message: the time, the key, the element that had the
+# focus, and whether a handler took it (the animation prevents the default of a key it uses).
+KEY_LOG = """
+window.__steppingKeys = [];
+window.addEventListener('keydown', (e) => {
+  let a = document.activeElement;
+  while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+  const entry = [Math.round(performance.now()), e.key,
+                 a ? `${a.tagName}.${a.className}`.slice(0, 30) : null, null];
+  window.__steppingKeys.push(entry);
+  setTimeout(() => { entry[3] = e.defaultPrevented; }, 0);
+}, true);
+"""
+
+
 def _sequence(page, app_url: str, seed: int, speed: str, actions: int) -> Run:
+    page.add_init_script(KEY_LOG)
     _open(page, app_url + URL)
     run = Run(page, app_url)
     run.check_now()
@@ -495,3 +517,105 @@ def test_a_clicker_goes_through_the_steps_and_on_to_the_next_example(page, app_u
     page.keyboard.press("PageUp")
     page.keyboard.press("PageUp")  # the first step: back to the previous example
     page.wait_for_url("**ex=000.4**")
+
+
+def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, app_url):
+    """A teacher's clicker pressed as soon as Step by step's title appears, in presenter
+    mode and in a lecture list, while the rest of the page is still on its way: each press
+    moves the animation exactly one step once it is there, in order; none is lost, none is
+    doubled, and PageDown does not open the next example.
+
+    The tester lost a PageDown right after the page opened, twice in about 12 presses
+    under load: the press reached the page's body before the animation (and its key
+    listener, and the focus presenter mode gives it) existed. Here the server's messages
+    after the title are held back until the presses are made, which makes that certain.
+    """
+    import re as _re
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            if state["hold"]:
+                state["held"].append(message)
+                return
+            ws.send(message)
+            if isinstance(message, bytes | bytearray) and not state["released"]:
+                msg = ForwardMsg()
+                msg.ParseFromString(bytes(message))
+                if (msg.WhichOneof("type") == "delta"
+                        and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "heading"
+                        and "Step by step" in msg.delta.new_element.heading.body):
+                    state["hold"] = True  # the title is drawn; the rest waits
+
+        server.on_message(from_server)
+        ws.on_message(lambda message: server.send(message))
+        state["ws"] = ws
+
+    try:
+        page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
+        page.goto(app_url + URL + "&ex=000.5&present=true", wait_until="commit")
+        page.wait_for_function(  # on a timer: a page waiting on held messages draws no frames
+            "() => [...document.querySelectorAll('h1')].some(h => h.textContent == 'Step by step')",
+            polling=50)
+        assert state["hold"] and not page.evaluate(
+            "() => !!(window.__cnnvizInstances && window.__cnnvizInstances.anim_view)")
+        # The key keeper came before the title; its script loads a moment after (a lazy
+        # chunk, like every component's): a press in that moment is not covered here.
+        page.wait_for_function("() => !!window.__cnnvizKeyListener", polling=20, timeout=5000)
+        # Order matters: End then back twice is 22; any other order lands elsewhere.
+        for key in ["PageDown", ".", "End", "PageUp", "PageUp"]:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        state["hold"], state["released"] = False, True
+        for message in state["held"]:
+            state["ws"].send(message)
+        state["held"].clear()
+        page.wait_for_timeout(500)
+        assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
+        wait_for_app(page, "Step by step")
+        page.wait_for_function(
+            "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
+        run = Run(page, app_url, step=22)
+        run.check_now()
+        run.rest()
+        assert "ex=000.5" in page.url, page.url  # still this example, not the next
+        # The keys go to the animation from now on, as before: one more press, one more step.
+        page.keyboard.press("PageDown")
+        run.step = 23
+        run.check_now()
+        run.rest()
+        assert no_exception_box(page) == []
+    finally:
+        context.close()
+
+
+def test_a_clicker_at_the_first_step_does_not_scroll_the_animation_away(page, app_url):
+    """Outside a lecture list, PageUp on the first step (PageDown on the last) has nowhere
+    to go: it must not scroll the page either. Found by the 1,000-action run: the browser
+    scrolled the page up by a screen (the animation 510 px down), and a click on an output
+    cell made during the scroll landed a row off (cell 3 instead of 8)."""
+    scrolled = ("() => [document.querySelector('[data-testid=stMain]').scrollTop, Math.round("
+                "window.__cnnvizInstances.anim_view.root().getBoundingClientRect().top)]")
+    _open(page, app_url + URL)
+    _box(page).locator('button[aria-label^="Step forward"]').click()  # scrolls it into view
+    _focus(page)
+    page.keyboard.press("Home")
+    before = page.evaluate(scrolled)
+    assert before[0] > 0  # the page is scrolled: a PageUp could scroll it
+    page.keyboard.press("PageUp")
+    page.keyboard.press("End")
+    page.keyboard.press("PageDown")
+    page.wait_for_timeout(500)  # a smooth scroll takes about 150 ms
+    assert page.evaluate(scrolled) == before
+    run = Run(page, app_url, step=N_STEPS - 1)
+    run.check_now()
+    run.rest()

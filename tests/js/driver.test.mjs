@@ -463,3 +463,15 @@ test("a clicker's PageDown on the last step and PageUp on the first are left to 
   assert.equal(first.press("PageUp", "box", {}), true);
   assert.equal(first.step, 0);
 });
+
+test("leftToPage names exactly the keys the animation leaves to the page at its ends", () => {
+  const last = make({ start: 24 }).d;
+  assert.equal(last.leftToPage("PageDown"), true);
+  assert.equal(last.leftToPage("PageUp"), false);
+  assert.equal(last.leftToPage("ArrowRight"), false);
+  const first = make({ start: 0 }).d;
+  assert.equal(first.leftToPage("PageUp"), true);
+  assert.equal(first.leftToPage("PageDown"), false);
+  first.play(); // while playing, PageUp / PageDown step (and pause): nothing is left
+  assert.equal(first.leftToPage("PageUp"), false);
+});

@@ -27,3 +27,10 @@ test("a key another handler took, or typed into a field, is never taken", () => 
   assert.equal(keyTarget(key("PageDown", { target: { tagName: "DIV", isContentEditable: true } })), null);
   assert.equal(keyTarget(key("PageDown", { ctrlKey: true })), null);
 });
+
+test("a key the animation left to the page at its first or last step is the list's", () => {
+  // The animation prevents the browser's scroll (it would carry the animation away) and
+  // marks the key: the list still opens the next or previous example.
+  assert.equal(keyTarget(key("PageDown", { defaultPrevented: true, cnnvizLeftToPage: true })), "next");
+  assert.equal(keyTarget(key("PageUp", { defaultPrevented: true, cnnvizLeftToPage: true })), "prev");
+});

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from cnnviz import conv2d
-from cnnviz.core.text import factor
+from cnnviz.core.text import addends, factor
 from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.lessons.animation import (
     Placement,
@@ -79,7 +79,7 @@ def check_conv(payload: dict, image, kernel, bias=0.0, **kw) -> ConvTrace:
         if nc == 1 and s.bias != 0:  # the filter as a neuron: the sum, then wᵀx + w₀
             assert v["equation"][0] == s.equation(channel=0)
             assert v["equation"][1] == (
-                f"wᵀx + w₀ = {format_number(s.partial_sums[0])} + "
+                f"wᵀx + w₀ = {addends([format_number(s.partial_sums[0])])[0]} + "
                 f"{factor(format_number(s.bias))} = {format_number(s.total)}")
         elif nc == 1:
             assert v["equation"][0] == s.equation()
@@ -89,7 +89,7 @@ def check_conv(payload: dict, image, kernel, bias=0.0, **kw) -> ConvTrace:
             for ch in range(nc):
                 assert v["equation"][ch] == f"{names[ch]}: {s.equation(channel=ch)}"
             assert v["equation"][nc] == (
-                " + ".join(fmt(s.partial_sums)) + f" + {factor(format_number(s.bias))} = "
+                " + ".join(addends(fmt(s.partial_sums))) + f" + {factor(format_number(s.bias))} = "
                 f"{format_number(s.total)}")
         if trace.activation != "none":
             assert v["equation"][-1] == (
@@ -224,7 +224,7 @@ def test_pool_payload_equals_pooltrace(mode, size, stride, padding):
         else:
             assert v["winner"] == -1
             assert v["equation"] == [
-                f"({' + '.join(texts)}) / {s.values.size} = {format_number(s.result)}"]
+                f"({' + '.join(addends(texts))}) / {s.values.size} = {format_number(s.result)}"]
     payload_json(p)
 
 

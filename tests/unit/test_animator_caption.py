@@ -22,6 +22,7 @@ from cnnviz.lessons.animation import (
     build_conv_payload,
     build_pool_payload,
     payload_json,
+    step_view,
 )
 from tests.readers import step_caption
 
@@ -77,3 +78,64 @@ def test_a_caption_names_the_cell_its_value_and_the_bias():
     text = step_caption(payload, 7)
     assert text.startswith("Step 8 of 25: output (1, 2) = ")
     assert "bias -1.5 = " in text and "; ReLU(" in text and "…" in text
+
+
+# --------------------------------------------------------------------------- sums' signs
+#
+# Lecture 004's "another image", cell (0, 0): Layer R −448, G −91, B 472, total −67. A sum
+# of numbers is written as the lectures write it (core.text.factor, one home): the first
+# addend with a true minus, a later negative one in parentheses, "−448 + (−91) + 472";
+# never "-448 + -91 + 472".
+SIGNED = {
+    "colour partial sums": build_conv_payload(ConvTrace(
+        np.array([[[-448.0, -91.0, 472.0]]]), np.ones((1, 1, 3)))),
+    "neuron, negative weighted sum": build_conv_payload(ConvTrace(
+        np.array([[-3.0, 1.0], [2.0, -5.0]]), np.ones((2, 2)), bias=-4.0)),
+    "average pool of negatives": build_pool_payload(PoolTrace(
+        np.array([[-1.0, -2.0], [3.0, -4.0]]), 2, mode="avg")),
+}
+CASES.update({f"signed: {name}": payload for name, payload in SIGNED.items()})
+
+EQUATIONS = """
+import { equation, prepare } from %(module)s;
+const P = prepare(JSON.parse(%(payload)s));
+const plain = (html) => html.replace(/<[^>]*>/g, "").replace(/&amp;/g, "&");
+const out = [];
+for (let k = 0; k < P.n_steps; k += 1) out.push(equation(P, k, %(only)s).lines.map(plain));
+console.log(JSON.stringify(out));
+"""
+
+
+def _equations(payload: dict, only: int = -1) -> list[list[str]]:
+    node = shutil.which("node")
+    assert node, "these tests need Node.js (node) on PATH"
+    program = EQUATIONS % {"payload": json.dumps(payload_json(payload)),
+                           "module": json.dumps(JS.as_uri()), "only": only}
+    done = subprocess.run([node, "--input-type=module", "-"], input=program,
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_every_equation_under_the_grids_matches_the_python_reference(name):
+    payload = CASES[name]
+    assert _equations(payload) == [step_view(payload, k)["equation"]
+                                   for k in range(payload["n_steps"])]
+
+
+def test_a_sum_of_numbers_writes_a_negative_addend_in_parentheses():
+    colour = SIGNED["colour partial sums"]
+    assert step_view(colour, 0)["equation"][-1] == "−448 + (−91) + 472 + 0 = -67"
+    assert step_caption(colour, 0).endswith("; −448 + (−91) + 472 + bias 0 = -67.")
+    # One channel at a time (a projector): the sum of the partial sums, the shown one marked.
+    assert _equations(colour, only=1)[0][-1] == "R + G + B: −448 + (−91) + 472 + 0 = -67"
+    neuron = SIGNED["neuron, negative weighted sum"]
+    assert step_view(neuron, 0)["equation"][-1] == "wᵀx + w₀ = −5 + (−4) = -9"
+    pool = SIGNED["average pool of negatives"]
+    assert step_view(pool, 0)["equation"] == ["(−1 + (−2) + 3 + (−4)) / 4 = -1"]
+    for payload in SIGNED.values():
+        for k in range(payload["n_steps"]):
+            assert " + -" not in step_caption(payload, k)
+            assert not any(" + -" in line or "(-" in line
+                           for line in step_view(payload, k)["equation"])

@@ -57,7 +57,7 @@ def test_costs_match_the_formulas(shape, f, filters, pad) -> None:
 
 def test_mix_equation_writes_the_sum() -> None:
     assert sep.mix_equation((1.0, -1.0, 0.0), np.array([0.5, 0.25, 1.0])) == \
-        "1·0.5 + -1·0.25 + 0·1 = 0.25"
+        "1·0.5 + (−1)·0.25 + 0·1 = 0.25"
 
 
 @pytest.mark.parametrize("f", [1, 3, 5, 7, 9])

@@ -110,7 +110,8 @@ def test_lecture_volume_partial_sums_and_total():
 def test_total_equation_numbers_are_the_trace_numbers():
     x, w = RNG.normal(size=(5, 5, 3)), RNG.normal(size=(3, 3, 3))
     step = ConvTrace(x, w, 0.5, padding=1).at(2, 4)
-    parts = volumes.total_equation(step, digits=6).replace("(", "").replace(")", "").split()
+    parts = volumes.total_equation(step, digits=6).replace("(", "").replace(")", "").replace(
+        "−", "-").split()
     numbers = [float(p) for p in parts if p[-1].isdigit()]
     np.testing.assert_allclose(numbers[:3], step.partial_sums, atol=1e-6)
     assert numbers[3] == 0.5 and numbers[4] == pytest.approx(step.total, abs=1e-6)

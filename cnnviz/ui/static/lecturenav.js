@@ -9,12 +9,18 @@
  *
  * Keys: a handler that already took the key (the step-by-step animation maps
  * PageDown / PageUp to its steps while it has the focus) calls preventDefault,
- * and then the key is left to it. Keys typed into a field are never taken.
+ * and then the key is left to it, unless it marked the key as left to the page
+ * (`cnnvizLeftToPage`: the animation's first or last step). Keys typed into a
+ * field are never taken.
  */
 
 export function keyTarget(event) {
   // Which way a key goes: "next", "prev" or null (pure: tested with node --test).
-  if (event.defaultPrevented || event.ctrlKey || event.metaKey) return null;
+  // The animation leaves PageDown on its last step (PageUp on its first) to the list, with
+  // the browser's scrolling prevented: such a key is still the list's.
+  if ((event.defaultPrevented && !event.cnnvizLeftToPage) || event.ctrlKey || event.metaKey) {
+    return null;
+  }
   const tag = (event.target && event.target.tagName) || "";
   if (/^(INPUT|TEXTAREA|SELECT)$/.test(tag)) return null;
   if (event.target && event.target.isContentEditable) return null;

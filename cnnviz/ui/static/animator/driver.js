@@ -70,6 +70,23 @@ export function keyAction(key, where = "box", mods = {}) {
   return act;
 }
 
+/** Where a key was pressed (an element, or anything with its tagName, type and
+ * isContentEditable), in keyAction's words. */
+export function whereOf(t) {
+  const tag = t && t.tagName;
+  const type = ((t && t.type) || "").toLowerCase();
+  if (tag === "SELECT") return "select";
+  if (tag === "TEXTAREA" || (t && t.isContentEditable)) return "text";
+  if (tag === "INPUT") {
+    if (type === "range") return "range";
+    if (type === "checkbox") return "checkbox";
+    if (type === "number") return "number";
+    return "text";
+  }
+  if (tag === "BUTTON") return "button";
+  return "box";
+}
+
 /** The offered speed nearest to s (the menu always shows the real rate). */
 export function snapSpeed(s) {
   let best = SPEEDS[0];
@@ -241,13 +258,19 @@ export class Driver {
   press(key, where, mods) {
     const action = keyAction(key, where, mods);
     if (!action || !this.n) return false;
-    // A clicker's PageDown on the last step (PageUp on the first) is not taken: it goes on
-    // to the page, where a lecture list opens the next (previous) example.
-    const atEnd = key === "PageDown" && this.step >= this.n - 1;
-    const atStart = key === "PageUp" && this.step <= 0;
-    if (!this.playing && (atEnd || atStart)) return false;
+    if (this.leftToPage(key)) return false;
     this.act(action);
     return true;
+  }
+
+  /**
+   * A clicker's PageDown on the last step (PageUp on the first) is not the animation's: it
+   * goes on to the page, where a lecture list opens the next (previous) example. The caller
+   * still keeps the browser from scrolling the page with it (main.js, lecturenav.js).
+   */
+  leftToPage(key) {
+    if (!this.n || this.playing) return false;
+    return (key === "PageDown" && this.step >= this.n - 1) || (key === "PageUp" && this.step <= 0);
   }
 
   /** A person (or the server's goto) moves to step k: playback stops, the caption follows. */

@@ -15,6 +15,18 @@ export function factor(s) {
   return typeof s === "string" && s.startsWith("-") ? `(−${s.slice(1)})` : s;
 }
 
+/** Numbers' texts as the terms of a sum (core.text.addends): the first with a true minus,
+ * each later negative one in parentheses, "−448 + (−91) + 472". */
+export function addends(texts) {
+  return texts.map((s, i) => addend(s, i === 0));
+}
+
+/** One term of a sum: the first with a true minus, a later negative one in parentheses. */
+export function addend(s, first) {
+  if (!first) return factor(s);
+  return typeof s === "string" && s.startsWith("-") ? `−${s.slice(1)}` : s;
+}
+
 /** Payload numbers are written so that String() gives format_number's text. */
 export function text(v) {
   return typeof v === "string" ? v : String(v);
@@ -74,7 +86,7 @@ export function caption(P, k) {
     const items = [];
     for (const rr of rows) for (const cc of cols) items.push(text(P.vals[P.ids[rr * P.wp + cc]]));
     const flat = shorten(items);
-    const body = P.mode === "max" ? `max(${flat.join(", ")})` : `(${flat.join(" + ")}) / ${P.count}`;
+    const body = P.mode === "max" ? `max(${flat.join(", ")})` : `(${addends(flat).join(" + ")}) / ${P.count}`;
     return `${head} ${body} = ${out}.`;
   }
   const terms = [];
@@ -97,7 +109,7 @@ export function caption(P, k) {
   } else {
     const partials = terms.map((_, ch) => text(P.partials[k * P.nc + ch]));
     const sums = terms.map((t, ch) => `${P.channel_names[ch]}: ${t.join(" + ")} = ${partials[ch]}`);
-    body = [...sums, `${partials.join(" + ")} + ${bias}`].join("; ");
+    body = [...sums, `${addends(partials).join(" + ")} + ${bias}`].join("; ");
   }
   if (P.activated) body += `; ${P.activation_name}(${total}) = ${out}`;
   return `${head} ${body}.`;
@@ -136,15 +148,18 @@ export function equation(P, k, only = -1) {
       // The filter as a neuron (the lectures' wᵀx + w₀): the weighted sum, then the bias.
       const p = escapeHtml(text(P.partials[k]));
       lines.push(`${parts[0]} = <b>${p}</b>`);
-      lines.push(`wᵀx + w₀ = ${p} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
+      const sum = escapeHtml(addend(text(P.partials[k]), true));
+      lines.push(`wᵀx + w₀ = ${sum} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
     } else if (P.nc === 1) {
       lines.push(`${parts[0]} + <span class="cnv-bias-term">${bias}</span> = <b>${escapeHtml(total)}</b>`);
     } else {
       const partials = [];
+      const terms = addends(P.partials.slice(k * P.nc, (k + 1) * P.nc).map(text));
       for (let ch = 0; ch < P.nc; ch += 1) {
         const p = escapeHtml(text(P.partials[k * P.nc + ch]));
+        const t = escapeHtml(terms[ch]); // as a term of the sum of the partial sums
         partials.push(ch === only
-          ? `<span class="cnv-ch-now" title="${escapeHtml(P.channel_names[ch])}">${p}</span>` : p);
+          ? `<span class="cnv-ch-now" title="${escapeHtml(P.channel_names[ch])}">${t}</span>` : t);
         if (only < 0 || ch === only) {
           lines.push(`<span class="cnv-ch">${escapeHtml(P.channel_names[ch])}:</span> ${parts[ch]} = <b>${p}</b>`);
         }
@@ -161,8 +176,10 @@ export function equation(P, k, only = -1) {
     const w = P.winners[k];
     for (let i = 0; i < rows.length; i += 1) {
       for (let j = 0; j < cols.length; j += 1) {
-        const s = text(P.vals[P.ids[rows[i] * P.wp + cols[j]]]);
         const idx = i * cols.length + j;
+        const value = text(P.vals[P.ids[rows[i] * P.wp + cols[j]]]);
+        // An average is a sum: its terms are written as addends (a max is a list).
+        const s = P.mode === "max" ? value : addend(value, idx === 0);
         items.push(idx === w ? `<b class="cnv-win">${escapeHtml(s)}</b>` : term(s, isPad(P, rows[i], cols[j])));
       }
     }

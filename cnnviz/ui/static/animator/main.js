@@ -15,7 +15,7 @@
  * just updates it: no second timer, no second set of listeners.
  */
 
-import { DEFAULT_SPEED, Driver, SPEEDS, realClock } from "./driver.js";
+import { DEFAULT_SPEED, Driver, SPEEDS, keyAction, realClock, whereOf } from "./driver.js";
 import { EquationView, prepare } from "./equation.js";
 import { GridView } from "./grid.js";
 import { PALETTE } from "./palette.js";
@@ -116,22 +116,6 @@ const TEMPLATE = `
   <div class="cnv-hover" data-testid="cnnviz-hover"></div>
   <div class="cnv-sr" aria-live="polite" aria-atomic="true" data-testid="cnnviz-caption"></div>
 </div>`;
-
-/** Where a key was pressed, in the driver's words (driver.keyAction). */
-function whereOf(t) {
-  const tag = t && t.tagName;
-  const type = ((t && t.type) || "").toLowerCase();
-  if (tag === "SELECT") return "select";
-  if (tag === "TEXTAREA" || (t && t.isContentEditable)) return "text";
-  if (tag === "INPUT") {
-    if (type === "range") return "range";
-    if (type === "checkbox") return "checkbox";
-    if (type === "number") return "number";
-    return "text";
-  }
-  if (tag === "BUTTON") return "button";
-  return "box";
-}
 
 class Animator {
   constructor(host) {
@@ -244,6 +228,18 @@ class Animator {
       this.focusedOnLoad = true;
       const active = this.doc.activeElement;
       if (!active || active === this.doc.body) this.el.box.focus({ preventScroll: true });
+    }
+    this.takeHeldKeys();
+  }
+
+  /** Keys pressed on the page before the animation was there (keys.js, hold.js): pressed
+   * here now, in order, each once, as if they had come with the focus here. */
+  takeHeldKeys() {
+    const hold = this.win.__cnnvizKeyHold;
+    if (!hold || !hold.open) return;
+    for (const key of hold.take()) {
+      this.el.box.dispatchEvent(new this.win.KeyboardEvent(
+        "keydown", { key, bubbles: true, composed: true, cancelable: true }));
     }
   }
 
@@ -361,9 +357,15 @@ class Animator {
       else driver.act(act === "play" ? "toggle" : act);
     });
     el.box.addEventListener("keydown", (e) => {
-      if (driver.press(e.key, whereOf(e.target), e)) {
+      const where = whereOf(e.target);
+      if (driver.press(e.key, where, e)) {
         e.preventDefault();
         e.stopPropagation(); // the page's own shortcuts do not also act on it
+      } else if (keyAction(e.key, where, e) && driver.leftToPage(e.key)) {
+        // On to the page (a lecture list's next or previous example), but the browser does
+        // not scroll the animation away with it: a clicker at an end changes nothing else.
+        e.preventDefault();
+        e.cnnvizLeftToPage = true; // lecturenav.js takes it all the same
       }
     });
     el.timeline.addEventListener("input", () => driver.userGo(Number(el.timeline.value) - 1));
