@@ -244,6 +244,7 @@ def _step_parts(query: dict[str, str]) -> list[str]:
         centre_pct=(float(query.get("crop_r", 50)), float(query.get("crop_c", 50))))
     if picture:
         grid, note = levels_for_animation(grid, note, query.get("levels", DEFAULT_LEVELS))
+    note = note.replace(" (outlined on the small image)", "")  # the page's picture, not here
     h, w = grid.shape[:2]
     z = conv2d(grid, stack_channels(kernel, grid.shape[2]) if grid.ndim == 3 else kernel)
     z = z[:, :, 0] if z.ndim == 3 else z
