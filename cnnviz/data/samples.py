@@ -50,6 +50,7 @@ __all__ = [
     "MIN_PATTERN_SIZE",
     "PATTERNS",
     "PHOTOS",
+    "WORKING_SIDE",
     "LectureInput",
     "PhotoInfo",
     "load_photo",
@@ -62,6 +63,7 @@ ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 
 MIN_PATTERN_SIZE = 3  # the smallest image a 3×3 kernel fits on
 MAX_PATTERN_SIZE = 2048
+WORKING_SIDE = 128  # the sidebar's working size (longest side) when a link does not say
 
 
 # --------------------------------------------------------------------------

@@ -61,6 +61,12 @@ from cnnviz.core.trace import ConvTrace, PoolTrace, format_number
 from cnnviz.data.pixels import downscale, in_unit_range
 
 __all__ = [
+    "DEFAULT_GRID",
+    "DEFAULT_LEVELS",
+    "HOWS",
+    "LEVELS",
+    "grid_for_animation",
+    "levels_for_animation",
     "to_pixel_levels",
     "MAX_SIZE",
     "MIN_SIZE",
@@ -75,6 +81,10 @@ __all__ = [
 
 #: Smallest and largest grid side the animation accepts.
 MIN_SIZE, MAX_SIZE = 3, 64
+DEFAULT_GRID = 12  # the Step-by-step page's grid size when a link does not say
+HOWS = ("Crop", "Downscale")  # what happens to an image larger than the grid
+LEVELS = ("0-255", "0-1")  # a picture's values as shown: a camera's integers or 0…1
+DEFAULT_LEVELS = "0-255"
 
 #: Payload format version, bumped when the browser code must change with it.
 FORMAT_VERSION = 1
@@ -607,3 +617,62 @@ def to_pixel_levels(image: object) -> np.ndarray:
             f"image must lie in [0, 1] to become pixel levels, got {arr.min():g} … {arr.max():g}"
         )
     return np.round(arr * 255.0)
+
+
+def grid_for_animation(
+    image: object, size: int = DEFAULT_GRID, *, how: str = "Crop",
+    centre_pct: tuple[float, float] = (50, 50),
+) -> tuple[np.ndarray, Placement, str]:
+    """The grid the Step-by-step page animates: the whole (small) image, a crop or a
+    downscaled copy, where it sits on the full image, and a sentence saying so.
+
+    Parameters
+    ----------
+    image : array_like, (H, W) or (H, W, C)
+    size : int
+        Cells per side, :data:`MIN_SIZE` to :data:`MAX_SIZE` (the page's slider).
+    how : {"Crop", "Downscale"}, keyword-only
+        What happens to an image larger than ``size``.
+    centre_pct : (float, float), keyword-only
+        A crop's centre, in percent of the image's rows and columns.
+
+    Examples
+    --------
+    >>> grid, where, note = grid_for_animation(np.arange(100.0).reshape(10, 10), 4)
+    >>> grid[0].tolist(), note
+    ([22.0, 23.0, 24.0, 25.0], 'A 4×4 crop of the 10×10 image, rows 2–5, columns 2–5 \
+(outlined on the small image).')
+    """
+    arr = _as_image(image)
+    if how not in HOWS:
+        raise ValueError(f"how must be one of {', '.join(HOWS)}, got {how!r}")
+    h, w = arr.shape[:2]
+    if max(h, w) <= size:
+        grid, where = crop_for_animation(arr, size)
+        return grid, where, f"The whole {h}×{w} input is animated."
+    if how == "Downscale":
+        grid, where = downscale_for_animation(arr, size)
+        return grid, where, (f"The {h}×{w} image is shrunk to {grid.shape[0]}×{grid.shape[1]} "
+                             "cells (each cell the mean of the pixels it covers).")
+    row, col = centre_pct
+    centre = (min(h - 1, round(row / 100 * (h - 1))), min(w - 1, round(col / 100 * (w - 1))))
+    grid, where = crop_for_animation(arr, size, center=centre)
+    return grid, where, (f"A {where.height}×{where.width} crop of the {h}×{w} image, rows "
+                         f"{where.top}–{where.top + where.height - 1}, columns "
+                         f"{where.left}–{where.left + where.width - 1} (outlined on the small "
+                         "image).")
+
+
+def levels_for_animation(grid: np.ndarray, note: str,
+                         levels: str = DEFAULT_LEVELS) -> tuple[np.ndarray, str]:
+    """A picture's grid as the page shows it: 0–255 pixel values (``levels="0-255"``, the
+    default) or its 0–1 values; a grid outside [0, 1] is returned unchanged.
+
+    >>> levels_for_animation(np.array([[0.0, 1.0]]), "The whole 1×2 input is animated.")
+    (array([[  0., 255.]]), 'The whole 1×2 input is animated. Pixel values 0–255.')
+    """
+    if levels not in LEVELS:
+        raise ValueError(f"levels must be one of {', '.join(LEVELS)}, got {levels!r}")
+    if levels == "0-255" and in_unit_range(grid):
+        return to_pixel_levels(grid), note + " Pixel values 0–255."
+    return grid, note

@@ -189,8 +189,12 @@ LECTURES: Mapping[str, Lecture] = MappingProxyType({lec.number: lec for lec in (
                  _counts("003.1"),
                  "And 57.6 GB for an RGB image."),
                 ("The filter on a symbolic 6 × 6 image: a′₁₁ = Σ w·a", "matrix",
-                 _q(mx_side=6, mx_row=1, mx_col=1),
-                 "Row (1, 1) of W holds the nine weights that meet a₀₀ … a₂₂."),
+                 # The lecture names an output after its window's centre: its a′₁₁ sums
+                 # a₀₀ … a₂₂, which is output cell (0, 0) counted from 0, as the page counts.
+                 _q(mx_side=6, mx_row=0, mx_col=0),
+                 "The lecture's a′₁₁ is named after its window's centre a₁₁; counted from 0, "
+                 "as here, it is output cell (0, 0): row 0 of W holds the nine weights that "
+                 "meet a₀₀ … a₂₂."),
                 ("Horizontal and vertical edges, all edges, smoothing", "compare",
                  _COMPARE_EDGES),
                 ("The floor: n = 6, p = 1, f = 3, s = 5 gives 2 × 2", "playground",

@@ -8,7 +8,9 @@ a photo's feature map as an image (a PNG inside the file), both kernels and
 both maps of a side-by-side example, a typed matrix, the flip's kernel and
 its turned copy, a colour filter's slices and its map, a layer stack's shapes and
 parameters, the size formula with its numbers, a pooled photo or pattern, three 3 × 3
-against one 7 × 7, a filter bank's maps. Nothing is fetched
+against one 7 × 7, a filter bank's maps, Step by step's grid (a picture's crop in 0–255
+levels) with its kernel and output, convolution as a matrix (x, k, im2col with the
+followed row, W as a picture, y and the row's sum). Nothing is fetched
 when it is opened or printed; the print style fits A4 and Letter (``@page``
 with the printer's own size and 15 mm margins, tables never split).
 
@@ -32,11 +34,18 @@ from cnnviz.core.activations import activate
 from cnnviz.core.cells import parse_matrix
 from cnnviz.core.codec import decode_rows
 from cnnviz.core.conv import conv2d
-from cnnviz.core.kernels import KERNELS, kernel_from_table
+from cnnviz.core.kernels import KERNELS, kernel_choices, kernel_from_table, stack_channels
 from cnnviz.core.pool import pool2d
 from cnnviz.core.text import format_number
 from cnnviz.data import samples
 from cnnviz.lessons import lectures
+from cnnviz.lessons import matrix as mview
+from cnnviz.lessons.animation import (
+    DEFAULT_GRID,
+    DEFAULT_LEVELS,
+    grid_for_animation,
+    levels_for_animation,
+)
 from cnnviz.lessons.colour import DEFAULT_BANK, bank_from_presets, slice_preset
 from cnnviz.lessons.formulas import size_words
 from cnnviz.lessons.networks import ARCHITECTURES
@@ -73,6 +82,8 @@ figcaption { font-size: 9pt; color: #333; margin-bottom: 1mm; }
 table { border-collapse: collapse; font-variant-numeric: tabular-nums; break-inside: avoid; }
 td, th { border: 1px solid #888; padding: 0.6mm 1.6mm; text-align: right; font-size: 9.5pt; }
 th { background: #eee; }
+tr.mark td { background: #ffe08a; font-weight: 700;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 table.counts td:first-child, table.counts th:first-child { text-align: left; }
 img { max-width: 80mm; height: auto; image-rendering: pixelated; }
 img.pair { max-width: 55mm; }
@@ -82,9 +93,11 @@ img.pair { max-width: 55mm; }
 _PHOTO_SIDE = 64  # a photo's feature map: small, but enough to see what the kernel does
 
 
-def _table(values: np.ndarray, caption: str) -> str:
-    rows = "".join("<tr>" + "".join(f"<td>{_html.escape(format_number(v))}</td>" for v in row)
-                   + "</tr>" for row in np.atleast_2d(values))
+def _table(values: np.ndarray, caption: str, *, mark: int | None = None) -> str:
+    """A grid as a table; ``mark``: the row printed bold on amber (the cell being followed)."""
+    rows = "".join(("<tr class=\"mark\">" if i == mark else "<tr>")
+                   + "".join(f"<td>{_html.escape(format_number(v))}</td>" for v in row)
+                   + "</tr>" for i, row in enumerate(np.atleast_2d(values)))
     return f"<figure><figcaption>{_html.escape(caption)}</figcaption><table>{rows}</table>" \
            "</figure>"
 
@@ -201,6 +214,74 @@ def _colour_photo_parts(query: dict[str, str]) -> list[str]:
             + [_image(z, f"Output map on {samples.PHOTOS[name].title}")])
 
 
+def _app_image(query: dict[str, str]) -> tuple[np.ndarray, str, bool] | None:
+    """The sidebar's image as a link opens it in a new session (a photo or a pattern, at the
+    link's working size or the default): the image, its title, whether it is a picture."""
+    side = int(query.get("size", samples.WORKING_SIDE))
+    mode = "rgb" if query.get("channels") == "Colour" else "grey"
+    kind = query.get("src", "Photo")
+    if kind == "Photo":
+        name = query.get("photo", next(iter(samples.PHOTOS)))
+        if name not in samples.PHOTOS:
+            return None
+        image = samples.load_photo(name, mode=mode, max_side=side)
+        return image, samples.PHOTOS[name].title, True
+    if kind == "Pattern" and query.get("pattern") in samples.PATTERNS and mode == "grey":
+        side = min(side, 256)  # as the sidebar draws it
+        return samples.pattern(query["pattern"], side), f"the {query['pattern']} pattern", True
+    return None
+
+
+def _step_parts(query: dict[str, str]) -> list[str]:
+    """Step by step on a picture: the grid the page animates (its crop or downscaled copy,
+    in 0–255 levels by default), the kernel and the output, with their numbers."""
+    source, kernel = _app_image(query), _kernel(query.get("k"))
+    if source is None or kernel is None:
+        return []
+    image, title, picture = source
+    grid, _, note = grid_for_animation(
+        image, int(query.get("grid", DEFAULT_GRID)), how=query.get("grid_how", "Crop"),
+        centre_pct=(float(query.get("crop_r", 50)), float(query.get("crop_c", 50))))
+    if picture:
+        grid, note = levels_for_animation(grid, note, query.get("levels", DEFAULT_LEVELS))
+    note = note.replace(" (outlined on the small image)", "")  # the page's picture, not here
+    h, w = grid.shape[:2]
+    z = conv2d(grid, stack_channels(kernel, grid.shape[2]) if grid.ndim == 3 else kernel)
+    z = z[:, :, 0] if z.ndim == 3 else z
+    return (_grids(grid, f"Input ({h} × {w}) from {title}: {note}") + _grids(kernel, "Kernel")
+            + _grids(z, f"Output (p = 0, s = 1): Σ input · kernel, {z.shape[0]} × {z.shape[1]}"))
+
+
+def _matrix_parts(query: dict[str, str]) -> list[str]:
+    """Convolution as a matrix (its page's defaults: the image shrunk to ``mx_side`` pixels,
+    the numbered 3 × 3 kernel, p = 0, s = 1): x, k, im2col with the followed cell's row, W
+    as a picture, y, and the row's sum."""
+    source = _app_image(query)
+    name = query.get("mx_kernel", "numbered_3")
+    kernels = kernel_choices(mview.MAX_KERNEL_SIDE)  # the page's list, with its extras
+    if source is None or name not in kernels:
+        return []
+    small = mview.small_input(source[0], int(query.get("mx_side", 6)))
+    mv = mview.matrix_view(small.values, kernels[name].values)
+    cell = mv.cell(int(query.get("mx_row", 0)), int(query.get("mx_col", 0)))
+    h, w = mv.x.shape
+    n_out, n_taps = mv.cols.shape
+    oh, ow = mv.output.shape
+    about = ", ".join([source[1], small.note.removeprefix("Input: ").rstrip(".")]) \
+        if small.note else source[1]
+    return (_grids(mv.x, f"Input x ({h} × {w}): {about}; x is it row after row")
+            + _grids(mv.kernel, "Kernel k")
+            + [_table(mv.cols, f"im2col ({n_out} × {n_taps}): row i is window i; row "
+                               f"{cell.index} is output cell ({cell.row}, {cell.col})",
+                      mark=cell.index),
+               _image(mv.weights, f"W ({n_out} × {h * w}): row i is k on window i's pixels "
+                                  "(white: 0)"),
+               _table(mv.by_matrix.reshape(oh, ow), f"y = W x = im2col · k ({oh} × {ow})"),
+               f"<figure><figcaption>Row {cell.index} of W times x</figcaption>"
+               f'<p class="formula">y[{cell.index}] = {_html.escape(cell.sum_text)}</p>'
+               "</figure>"])
+
+
 def _counts(example: str | None = None) -> str:
     figure = "lecture's figure"
     rows = "".join("<tr>" + "".join(f"<td>{_html.escape(r[c])}</td>" for c in (
@@ -306,6 +387,10 @@ def _parts(step: lectures.Step) -> list[str]:
     query = dict(step.query)
     if query.get("src") == "Lecture":
         return _lecture_parts(query)
+    if step.page == "animation" and query.get("src") in ("Photo", "Pattern") and "k" in query:
+        return _step_parts(query)
+    if step.page == "matrix":
+        return _matrix_parts(query)
     if query.get("src") == "Photo" and step.page in ("playground", "animation"):
         return _photo_parts(query)
     if query.get("src") == "Typed" and query.get("m"):

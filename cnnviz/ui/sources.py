@@ -215,7 +215,8 @@ def image_source() -> Source:
     mode = "rgb" if colour else "grey"
     if kind == "Typed":
         return _typed(colour)
-    max_side = sb.select_slider("Working size (longest side, pixels)", options=SIZES, value=128,
+    max_side = sb.select_slider("Working size (longest side, pixels)", options=SIZES,
+                                value=samples.WORKING_SIDE,
                                 key=k.MAX_SIDE, **k.LINK,
                                 help="Images are shrunk to this size; small sizes show numbers.")
     if kind == "Photo":

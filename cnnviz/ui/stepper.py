@@ -13,13 +13,15 @@ from cnnviz.core.conv import ConvSettings
 from cnnviz.core.trace import ConvTrace
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.animation import (
+    DEFAULT_GRID,
+    HOWS,
     MAX_SIZE,
     MIN_SIZE,
     Placement,
-    crop_for_animation,
-    downscale_for_animation,
-    to_pixel_levels,
+    grid_for_animation,
+    levels_for_animation,
 )
+from cnnviz.lessons.animation import LEVELS as LEVEL_CHOICES
 from cnnviz.plots.gif import MAX_GIF_STEPS, animation_gif, animation_mp4
 
 from . import links
@@ -182,40 +184,30 @@ def remember_view() -> None:
 def animation_grid(image: np.ndarray, *, picture: bool = True) -> tuple[np.ndarray, Placement, str]:
     """Choose the animated grid: the whole (small) image, a crop, or a downscaled copy.
 
-    Returns the grid, where it sits on the full image, and a sentence saying so.
+    Returns the grid, where it sits on the full image, and a sentence saying so
+    (:func:`cnnviz.lessons.animation.grid_for_animation`, which the handout prints too).
     A picture (not a lecture matrix) can be animated as 0–255 pixel values,
     which fit in the cells as numbers.
     """
     grid, where, note = _grid(image)
     if picture and in_unit_range(grid):
-        levels = st.radio("Pixel values as", ("0-255", "0-1"), key=LEVELS, horizontal=True,
+        levels = st.radio("Pixel values as", LEVEL_CHOICES, key=LEVELS, horizontal=True,
                           **k.LINK,
                           help="0-255: the integers a camera stores, short enough to read in "
                                "every cell. 0-1: the values the other pages use.")
-        if levels == "0-255":
-            return to_pixel_levels(grid), where, note + " Pixel values 0–255."
+        grid, note = levels_for_animation(grid, note, levels)
     return grid, where, note
 
 
 def _grid(image: np.ndarray) -> tuple[np.ndarray, Placement, str]:
     a, b = st.columns(2)
-    size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, 12, key=SIZE, **k.LINK,
-                    help="Up to 16×16 shows the numbers in every cell.")
-    how = b.radio("Bigger images are", ("Crop", "Downscale"), key=HOW, horizontal=True, **k.LINK)
+    size = a.slider("Grid size (cells per side)", MIN_SIZE, MAX_SIZE, DEFAULT_GRID, key=SIZE,
+                    **k.LINK, help="Up to 16×16 shows the numbers in every cell.")
+    how = b.radio("Bigger images are", HOWS, key=HOW, horizontal=True, **k.LINK)
     h, w = image.shape[:2]
-    if max(h, w) <= size:
-        grid, where = crop_for_animation(image, size)
-        return grid, where, f"The whole {h}×{w} input is animated."
-    if how == "Downscale":
-        grid, where = downscale_for_animation(image, size)
-        return grid, where, (f"The {h}×{w} image is shrunk to {grid.shape[0]}×{grid.shape[1]} "
-                             "cells (each cell the mean of the pixels it covers).")
-    c, d = st.columns(2)
-    row = c.slider("Crop centre: rows (%)", 0, 100, 50, key=ROW_PCT, **k.LINK)
-    col = d.slider("Crop centre: columns (%)", 0, 100, 50, key=COL_PCT, **k.LINK)
-    centre = (min(h - 1, round(row / 100 * (h - 1))), min(w - 1, round(col / 100 * (w - 1))))
-    grid, where = crop_for_animation(image, size, center=centre)
-    return grid, where, (f"A {where.height}×{where.width} crop of the {h}×{w} image, rows "
-                         f"{where.top}–{where.top + where.height - 1}, columns "
-                         f"{where.left}–{where.left + where.width - 1} (outlined on the small "
-                         "image).")
+    centre = (50, 50)
+    if max(h, w) > size and how == "Crop":
+        c, d = st.columns(2)
+        centre = (c.slider("Crop centre: rows (%)", 0, 100, 50, key=ROW_PCT, **k.LINK),
+                  d.slider("Crop centre: columns (%)", 0, 100, 50, key=COL_PCT, **k.LINK))
+    return grid_for_animation(image, size, how=how, centre_pct=centre)

@@ -247,8 +247,9 @@ def c003_1(at):
 
 
 def c003_2(at):
+    # The lecture's a′₁₁ = w₀₀·a₀₀ + … + w₂₂·a₂₂: the window at the top left, row 0 of W.
     assert _chart(at, "Feature map").shape == (4, 4)
-    assert "Output cell $(1, 1)$" in page_text(at)
+    assert "Output cell $(0, 0)$ is row $i = r \\cdot n_W^{[l]} + c = 0$" in page_text(at)
 
 
 def c003_3(at):

@@ -11,7 +11,8 @@ from cnnviz.plots.handout import handout
 def _cells(html: str, caption: str) -> list[list[str]]:
     """The table under ``caption`` as rows of cell texts."""
     part = html.split(f"<figcaption>{caption}</figcaption>", 1)[1].split("</table>", 1)[0]
-    return [re.findall(r"<td>([^<]*)</td>", row) for row in part.split("<tr>")[1:]]
+    return [re.findall(r"<td>([^<]*)</td>", row)
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", part)]
 
 
 def test_every_example_is_in_its_lecture_with_a_link():
@@ -188,3 +189,64 @@ def test_a_filter_bank_prints_one_map_per_filter():
     expected = sum(correlate2d(x[:, :, c], k, mode="valid") for c in range(3))  # scipy oracle
     assert base64.b64decode(pictures[3][1]) == map_png(np.asarray(expected), "diverging",
                                                        display=320)
+
+
+def _captioned(section: str, start: str) -> str:
+    """The caption that begins with ``start`` (its whole text, for :func:`_cells`)."""
+    return re.search(rf"<figcaption>({re.escape(start)}[^<]*)</figcaption>", section)[1]
+
+
+def test_step_by_step_prints_the_animated_grid_its_kernel_and_its_output():
+    # 001.3: the square pattern at 16 px, an 8 × 8 crop at the centre in 0–255 levels, the
+    # 3 × 3 box of ones: printed only its title before.
+    import numpy as np
+    from scipy.signal import correlate2d
+
+    from cnnviz.data import samples
+
+    section = _section("001.3")
+    caption = _captioned(section, "Input (8 × 8)")
+    assert "rows 4–11, columns 4–11" in caption and "Pixel values 0–255" in caption
+    image = samples.pattern("square", 16)
+    grid = np.round(image[4:12, 4:12] * 255)  # the crop and the levels, by hand
+    printed = np.array(_cells(section, caption), dtype=float)
+    assert printed.shape == (8, 8) and np.array_equal(printed, grid)
+    assert _cells(section, "Kernel") == [["1", "1", "1"]] * 3
+    out = correlate2d(grid, np.ones((3, 3)), mode="valid")  # scipy oracle
+    assert np.array_equal(np.array(_cells(section, _captioned(section, "Output (p = 0, s = 1)")),
+                                   dtype=float), out)
+    assert out[0, 0] == 2295
+
+
+@pytest.mark.parametrize(("example", "row", "col"), [("001.7", 0, 0), ("003.2", 0, 0)])
+def test_convolution_as_a_matrix_prints_x_k_im2col_w_and_y(example, row, col):
+    # Both printed only their title. The page's defaults: the camera man at the working size
+    # (128 px) shrunk to 6 × 6, the numbered 3 × 3 kernel, p = 0, s = 1.
+    import numpy as np
+    from scipy.signal import correlate2d
+
+    from cnnviz.core.text import format_number
+    from cnnviz.data import samples
+    from cnnviz.lessons.matrix import small_input
+
+    section = _section(example)
+    x = small_input(samples.load_photo("camera", mode="grey", max_side=128), 6).values
+    printed_x = np.array(_cells(section, _captioned(section, "Input x (6 × 6)")), dtype=float)
+    assert np.array_equal(printed_x, x)  # the page's x, to its 2 decimals
+    k = np.arange(1.0, 10.0).reshape(3, 3)
+    assert np.array_equal(np.array(_cells(section, "Kernel k"), dtype=float), k)
+    caption = _captioned(section, "im2col (16 × 9)")
+    assert f"row {row * 4 + col} is output cell ({row}, {col})" in caption
+    windows = [x[r:r + 3, c:c + 3].ravel() for r in range(4) for c in range(4)]  # loop reference
+    assert np.array_equal(np.array(_cells(section, caption), dtype=float), windows)
+    marked = section.split(caption, 1)[1].split("</table>", 1)[0].split("<tr")
+    assert [i for i, r in enumerate(marked[1:]) if r.startswith(' class="mark"')] == [
+        row * 4 + col]
+    y = correlate2d(x, k, mode="valid")  # scipy oracle
+    printed_y = np.array(_cells(section, "y = W x = im2col · k (4 × 4)"), dtype=float)
+    assert np.allclose(printed_y, y, atol=0.005)
+    assert section.count('src="data:image/png;base64,') == 1  # W, 16 × 36, as a picture
+    terms = " + ".join(f"{w:g}·{v:g}" for w, v in zip(k.ravel(), windows[row * 4 + col],
+                                                          strict=True))
+    total = format_number(np.dot(k.ravel(), windows[row * 4 + col]))
+    assert f"y[{row * 4 + col}] = {terms} = {total}" in section
