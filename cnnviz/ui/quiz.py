@@ -109,19 +109,29 @@ def show_figures(q: quiz.Question, *, key: str, outline: bool = False,
                                    colorbar=not compact, height=130 if compact else 340),
                      key=f"{key}_map")
         if compact:
-            # The four kernels as one picture, two a row, numbered as the choices: a student
-            # reads their numbers to answer, and four in a row left cells too small to
-            # print them (NUMBER_FIT's minimum needs about 22 px for "-1").
-            charts.chart(st, grids_figure([(str(i), KERNELS[name].values)
-                                           for i, name in enumerate(q.choices, 1)], columns=2,
-                                          cell=24),
-                         key=f"{key}_choices")
+            # The four kernels as one picture, numbered as the choices: a student reads
+            # their numbers to answer. Two a row on a phone (four in a row left cells too
+            # small to print them: NUMBER_FIT's minimum needs about 22 px for "-1"); four in
+            # a row on a wider screen, where two a row pushed Send below a desktop's first
+            # screen (1280 × 720). The screen's width picks one (CSS), as Streamlit's own
+            # columns stack below 640 px.
+            kernels = [(str(i), KERNELS[name].values) for i, name in enumerate(q.choices, 1)]
+            narrow, wide = f"{key}_choices", f"{key}_kernels_row"
+            st.html(f"<style>@media (max-width: {PHONE_MAX}px) {{ .st-key-{wide} "
+                    f"{{ display: none !important; }} }} @media (min-width: {PHONE_MAX + 1}px) "
+                    f"{{ .st-key-{narrow} {{ display: none !important; }} }}</style>")
+            charts.chart(st, grids_figure(kernels, columns=2, cell=24), key=narrow)
+            charts.chart(st, grids_figure(kernels, columns=4, cell=28), key=wide)
             return
         for col, name in zip(st.columns(4), q.choices, strict=True):
             charts.chart(col, grid_figure(KERNELS[name].values, title=KERNELS[name].title,
                                          mapping="diverging", colorbar=False,
                                          height=110 if compact else 220),
                          key=f"{key}_choice_{name}")
+
+
+#: The widest screen (CSS px) laid out as a phone's: Streamlit's columns stack below 640 px.
+PHONE_MAX = 640
 
 
 def _row(widths: list[float], compact: bool) -> list:

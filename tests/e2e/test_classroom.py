@@ -417,6 +417,48 @@ def test_a_phone_student_answers_the_room_from_the_first_screen(class_url, chrom
     phone_ctx.close()
 
 
+def test_a_desktop_student_answers_the_kernel_question_from_the_first_screen(class_url,
+                                                                              chromium):
+    """1280 × 720, a desktop student: the "which kernel" question's four kernels (their
+    numbers printed), the answer's choices and Send lie inside the first screen. With the
+    room's question above the class bar and the kernels two a row, Send was below it."""
+    from cnnviz.plots.display import NUMBER_FIT
+
+    teacher_ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    teacher.goto(f"{class_url}/quiz?q=kernel")
+    wait_for_app(teacher, "Practice")
+    code = start_class(teacher)
+    desk_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    desk = desk_ctx.new_page()
+    desk.set_default_timeout(30_000)
+    desk.goto(f"{class_url}/?room={code}")
+    wait_for_app(desk, "you follow the teacher")
+    if teacher.get_by_role("button", name="Hide the join screen").count():
+        teacher.get_by_role("button", name="Hide the join screen").click()
+    wait_for_app(teacher, "Ask the room")
+    teacher.get_by_role("button", name="Ask the room").click()
+    desk.get_by_text("The teacher asks the room").first.wait_for(timeout=20_000)
+    desk.wait_for_timeout(800)  # the maps draw their pictures
+    desk.screenshot(path=str(ROOT / "artifacts" / "screens" / "class_desktop_kernel.png"))
+    # The four kernels: one picture shown (the phone's two-a-row one is not also shown).
+    shown = desk.locator("[class*='st-key-class_q'] [data-testid='cnnviz-map']"
+                         "[data-panel-fonts]").locator("visible=true")
+    shown.first.wait_for(state="visible", timeout=15_000)
+    assert shown.count() == 1
+    fonts = [int(f) for f in shown.first.get_attribute("data-panel-fonts").split(",")]
+    assert len(fonts) == 4 and min(fonts) >= NUMBER_FIT["min"], fonts
+    for element in (shown.first,
+                    desk.get_by_role("radiogroup", name="Your answer to the class"),
+                    desk.get_by_role("button", name="Send my answer")):
+        box = _on_first_screen(desk, element, height=720)
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 1280, box
+    assert no_exception_box(teacher) == [] and no_exception_box(desk) == []
+    teacher_ctx.close()
+    desk_ctx.close()
+
+
 def test_a_refused_push_route_pauses_following_with_a_notice_and_no_spin(chromium, tmp_path):
     """The push route answers 429 to a client that asked about 20 missing rooms in a minute.
     A browser's EventSource never retries after an answer that is not 200: the student's page

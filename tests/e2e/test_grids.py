@@ -266,3 +266,34 @@ def test_colour_prints_the_padded_maps_numbers_as_large_as_step_by_step(browser,
     assert box["x"] + box["width"] <= size[0], box
     assert no_exception_box(page) == []
     context.close()
+
+
+@pytest.mark.parametrize("size", [(1400, 1000), (1280, 720)], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_step_by_step_opens_a_colour_volume_on_a_channel_that_prints_its_numbers(browser,
+                                                                                  app_url,
+                                                                                  size):
+    """Item 004.6a off the projector (lecture 004's 10 × 10 × 3 volume, one channel at a
+    time): three channels side by side cannot print their numbers, so it opens on R with
+    its numbers and its partial sum, as presenter mode does (it opened on "All", the three
+    channels in colours only). A person's own pick of All is kept."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
+    wait_for_app(page, "Step by step")
+    box = page.locator(".cnv").first
+    page.wait_for_function("() => Object.values(window.__cnnvizInstances || {}).length > 0",
+                           polling=100)
+    assert box.get_attribute("data-channel") == "R"
+    channels = page.get_by_test_id("cnnviz-channels")
+    assert channels.get_by_role("button", name="Show the red channel and its partial sum"
+                                ).get_attribute("aria-pressed") == "true"
+    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
+                         "a.numbers())")[0]
+    assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
+    assert page.get_by_test_id("cnnviz-equation").inner_text().startswith("R:")
+    # All, asked for, stays All (colours only there: the switch is the person's).
+    channels.get_by_role("button", name="Show the three channels side by side").click()
+    assert box.get_attribute("data-channel") == "all"
+    assert no_exception_box(page) == []
+    context.close()

@@ -239,13 +239,21 @@ export class GridView {
     const rowGap = 28;
     const minFont = this.minFont || FIT.min;
     // A colour volume's channels side by side, or one at a time: the person's pick,
-    // else (presenter mode) one when three beside the output print their numbers
+    // else one when three (beside the output in presenter mode) print their numbers
     // below the readable size (issue 18: one channel beside its partial sum, not smaller).
     this.only = -1;
     if (P.nc === 3 && this.view === "channels" && small && this.pick !== "all") {
       const three = Math.floor((W - rowGap - axis - 2 * GRID_GAP - 16) / (3 * P.wp + P.ow));
+      // Off the projector the three may wrap the output under them (the widest they get);
+      // when even that prints them below the comfortable size, they would show colours
+      // only: open on R too (004.6a opened on "All" with no numbers at 1400 × 1000).
+      const wrapped = Math.floor((W - 2 * GRID_GAP - 8) / (3 * P.wp));
+      const comfort = Math.max(minFont, (this.fit || FIT).comfort);
       if (this.pick !== null) this.only = this.pick;
       else if (this.present && this.fontFor(P.vals, clamp(three, 2, MAX_CELL)) < minFont) this.only = 0;
+      else if (!this.present && this.fontFor(P.vals, clamp(Math.max(three, wrapped), 2, MAX_CELL)) < comfort) {
+        this.only = 0;
+      }
     }
     this.el.box.dataset.channel = this.only >= 0 ? P.channel_names[this.only] : "all";
     const grids = P.nc > 1 && this.view === "channels" && this.only < 0 ? P.nc : 1;
