@@ -83,6 +83,9 @@ def main() -> None:
     presenter.switch()
     share.copy_link()  # the address is the view: a visible way to copy it
     presenter.page_style()
+    # One Back press per view; Back shows the opened link (static/history.js). Early in the
+    # run, so that its script is in the page before the person's first click (as it can be)
+    links.history()
     # Step by step in presenter mode: a clicker's keys pressed before the animation is there
     hold_keys(presenter.on() and current.url_path == "animation")
     notices = st.container()  # above the page: where a bad link is reported
@@ -105,7 +108,6 @@ def main() -> None:
                        "copy it to share it, or reload without losing anything.")
     charts.chart_names()  # last: it sits in the sidebar's foot
     show.typed_numbers()  # no typed number changed in silence (static/numbers.js)
-    links.history()  # one Back press per view; Back shows the opened link (static/history.js)
 
 
 if __name__ == "__main__":

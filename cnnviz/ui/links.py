@@ -488,7 +488,7 @@ def history() -> None:
     and :func:`carry` switches once more), and the old page's entry was left at ``/``.
     The module replaces the entry for changes within a page and, on a switch, puts
     back the address the old page had when the person clicked. ``app.py`` mounts it
-    in the sidebar's foot.
+    early in every run, hidden (``app.css``).
     """
     with st.sidebar:
         _history(key="cnnviz_history", height=0)
