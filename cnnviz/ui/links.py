@@ -36,8 +36,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from . import router
 from . import state as k
 
 T = TypeVar("T")
@@ -506,8 +506,7 @@ def _back(page: Any, linked: Sequence[str]) -> None:
     them back, and the run switches to the same page with them (the browser keeps
     one entry: ``static/history.js``).
     """
-    ctx = get_script_run_ctx()
-    if ctx is None or not getattr(ctx, "is_history_navigation", False):
+    if not router.history_navigation():
         return
     now = st.query_params.to_dict()
     for path, query in reversed(st.session_state.get(_VISITS, ())):

@@ -15,7 +15,8 @@ itself: if Streamlit's legacy runner (``_mpa_v1``) is on the call stack, it
 switches that mode off and reruns on the same URL, now through the router.
 
 ``app.py`` and the first line of every page script call :func:`ensure_routed`;
-nothing else does, and no other module touches Streamlit internals
+nothing else does. :func:`history_navigation` reads whether a run is a Back or
+Forward step from the run's context; no other module touches Streamlit internals
 (Streamlit is pinned to 1.67 in requirements.txt).
 
 The server's warm-up (:mod:`cnnviz.ui.warm`) also calls :func:`prime` once, when the
@@ -85,6 +86,16 @@ def prime(scripts: Sequence[Path] = ()) -> None:
             cache.get_bytecode(str(script))
         except Exception:  # noqa: BLE001 - its run will compile it and report the error there
             _LOG.warning("could not precompile %s", script, exc_info=True)
+
+
+def history_navigation() -> bool:
+    """Whether this run came from the browser's Back or Forward (Streamlit 1.67 marks it on
+    the run's context, and has no public way to ask); :func:`cnnviz.ui.links.carry` gives
+    such a run the link values Streamlit dropped from the address."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx is not None and bool(getattr(ctx, "is_history_navigation", False))
 
 
 def unexpected_error(exc: Exception) -> bool:
