@@ -255,6 +255,23 @@ def test_the_results_csv_holds_answers_sent_after_the_teachers_last_rerun(class_
     assert f"{name},7," in text, text
     teacher_ctx.close()
     student_ctx.close()
+def _teacher_and_follower(chromium, class_url: str):
+    """A teacher at a projector's 1280 × 720 starts a class (on Pooling), and a desktop
+    student at 1400 × 1000 joins by the room's link and follows. Returns the teacher's
+    context and page, the room's code, and the student's context and page."""
+    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
+    teacher = teacher_ctx.new_page()
+    teacher.set_default_timeout(30_000)
+    code = _start_class(teacher, class_url)
+    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    student = ctx.new_page()
+    student.set_default_timeout(30_000)
+    student.goto(f"{class_url}/?room={code}")
+    _wait_title(student, "Pooling", timeout=30)
+    wait_for_app(student, "you follow the teacher")
+    return teacher_ctx, teacher, code, ctx, student
+
+
 def _address(pg) -> str:
     """The address bar as the browser has it now (Playwright's page.url can lag a pushState)."""
     return pg.evaluate("location.pathname + location.search")
@@ -275,16 +292,7 @@ def test_the_address_bar_and_a_lecture_list_follow(class_url, chromium):
     keeps the same student."""
     from cnnviz.data import rooms
 
-    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
-    teacher = teacher_ctx.new_page()
-    teacher.set_default_timeout(30_000)
-    code = _start_class(teacher, class_url)
-    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    student = ctx.new_page()
-    student.set_default_timeout(30_000)
-    student.goto(f"{class_url}/?room={code}")
-    _wait_title(student, "Pooling", timeout=30)
-    wait_for_app(student, "you follow the teacher")
+    teacher_ctx, teacher, code, ctx, student = _teacher_and_follower(chromium, class_url)
     store = rooms.SQLiteStore(Path(_data_dir(class_url)) / "rooms.sqlite3")
     kh = "input[aria-label='Pool size rows k_H']"
     for value in ("3", "2"):  # 2 is the default: the teacher's link drops it
@@ -522,16 +530,7 @@ def test_back_to_the_teacher_returns_without_a_full_page_load(class_url, chromiu
     was told, so it does not send it again). ``elsewhere``: the student went on to the
     Playground, so Back changes page too; ``"unseen"``: there the student set the stride,
     a widget no follow had drawn, and the teacher opened the Playground too."""
-    teacher_ctx = chromium.new_context(viewport={"width": 1280, "height": 720})
-    teacher = teacher_ctx.new_page()
-    teacher.set_default_timeout(30_000)
-    code = _start_class(teacher, class_url)
-    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    student = ctx.new_page()
-    student.set_default_timeout(30_000)
-    student.goto(f"{class_url}/?room={code}")
-    _wait_title(student, "Pooling", timeout=30)
-    wait_for_app(student, "you follow the teacher")
+    teacher_ctx, teacher, code, ctx, student = _teacher_and_follower(chromium, class_url)
     student.get_by_role("button", name="Explore on my own").click()
     wait_for_app(student, "The teacher is on")
     kw = "input[aria-label='Pool size cols k_W']"

@@ -183,6 +183,20 @@ def _font(figure) -> int:
     return int(figure.get_attribute("data-font") or 0)
 
 
+def _sized_page(browser, size: tuple[int, int]):
+    """A new browser context of ``size`` (width, height) and its page."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    return context, page
+
+
+def _step_numbers(page) -> dict:
+    """The Step-by-step animation's number sizes and cells, as it reports them."""
+    return page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
+                         "a.numbers())")[0]
+
+
 @pytest.mark.parametrize("size", [(1280, 720), (1400, 1000)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_colour_channels_print_their_numbers_as_large_as_step_by_step(browser, app_url, size):
     """Numbers the same size everywhere (issue 18), off the projector: a colour volume's
@@ -190,15 +204,12 @@ def test_colour_channels_print_their_numbers_as_large_as_step_by_step(browser, a
     viewport. Three side by side cannot be that large, so one prints them (a switch picks
     which) and the other two show their colours only, never smaller numbers (they printed
     11-12 px at 1280 × 720)."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = _sized_page(browser, size)
     page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
     wait_for_app(page, "Step by step")
     page.locator("[data-act='channel'][data-ch='0']").first.click()
     page.wait_for_timeout(500)
-    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
-                         "a.numbers())")[0]
+    step = _step_numbers(page)
     assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
     page.goto(f"{app_url}/colour?src=Lecture&lecture=another_image&ex=004.6")
     wait_for_app(page, "Colour volumes and filter banks")
@@ -222,15 +233,12 @@ def test_step_by_step_prints_one_channels_output_at_the_comfortable_size(browser
     wraps under the input, and its sums print at NUMBER_FIT's comfortable size at least
     (13 px at 1280 × 720 in the input's 44 px cells, below the 14 px minimum), in cells no
     smaller than the input's."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = _sized_page(browser, size)
     page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
     wait_for_app(page, "Step by step")
     page.locator("[data-act='channel'][data-ch='0']").first.click()
     page.wait_for_timeout(500)
-    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
-                         "a.numbers())")[0]
+    step = _step_numbers(page)
     assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
     assert step["numbersOut"] and step["output"] >= NUMBER_FIT["comfort"], step
     assert step["outCell"] >= step["cell"], step
@@ -247,15 +255,12 @@ def test_colour_prints_the_padded_maps_numbers_as_large_as_step_by_step(browser,
     the projector: its numbers are the lesson, so they print as large as Step by step prints
     that map at the same viewport. In half the row it showed its colours only (a column of
     about 300 px of cells)."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = _sized_page(browser, size)
     page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image_p1")
     wait_for_app(page, "Step by step")
     page.wait_for_function("() => Object.keys(window.__cnnvizInstances || {}).length > 0",
                            polling=100)
-    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
-                         "a.numbers())")[0]
+    step = _step_numbers(page)
     assert step["numbersOut"] and step["output"] >= NUMBER_FIT["comfort"], step
     page.goto(f"{app_url}/colour?src=Lecture&lecture=another_image_p1&ex=004.9")
     wait_for_app(page, "Colour volumes and filter banks")
@@ -276,9 +281,7 @@ def test_step_by_step_opens_a_colour_volume_on_a_channel_that_prints_its_numbers
     time): three channels side by side cannot print their numbers, so it opens on R with
     its numbers and its partial sum, as presenter mode does (it opened on "All", the three
     channels in colours only). A person's own pick of All is kept."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
+    context, page = _sized_page(browser, size)
     page.goto(f"{app_url}/animation?src=Lecture&lecture=another_image&ex=004.6a")
     wait_for_app(page, "Step by step")
     box = page.locator(".cnv").first
@@ -288,8 +291,7 @@ def test_step_by_step_opens_a_colour_volume_on_a_channel_that_prints_its_numbers
     channels = page.get_by_test_id("cnnviz-channels")
     assert channels.get_by_role("button", name="Show the red channel and its partial sum"
                                 ).get_attribute("aria-pressed") == "true"
-    step = page.evaluate("() => Object.values(window.__cnnvizInstances).map((a) => "
-                         "a.numbers())")[0]
+    step = _step_numbers(page)
     assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
     assert page.get_by_test_id("cnnviz-equation").inner_text().startswith("R:")
     # All, asked for, stays All (colours only there: the switch is the person's).
