@@ -151,7 +151,7 @@ def filter_editor() -> np.ndarray | None:
         links.select(f"Preset for slice {name}", volumes.SLICE_PRESETS, key=PRESETS[c],
                      default=DEFAULT_SLICE, where=col, on_change=_on_preset, args=(c,),
                      format_func=_title)
-        table = GRIDS[c].cells(col)
+        table = GRIDS[c].cells(col, label=f"Slice {name}")
         try:
             slices.append(kernels.kernel_from_table(table))
         except ValueError as err:

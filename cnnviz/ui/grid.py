@@ -2,15 +2,20 @@
 
 A grid's table lives in session state under its name: cell texts for a matrix
 (so "1/9" or a typo survives a rerun exactly as typed), dict rows for a layer
-table. Its data editor's key carries a version, ``{editor}_{version}``, which a
+table. Its editor's key carries a version, ``{editor}_{version}``, which a
 whole-table change (a preset, a resize, a button) bumps, so the editor starts
 afresh without its old edits. The editor's edits are absolute, so folding them
 into the stored table on every run is harmless, and the table outlives the
 editor state Streamlit drops when another page runs.
 
 :class:`Grid` is a matrix of cell texts (the kernel, the colour slices, the
-transposed page's matrices); :class:`Rows` a table of layer rows that travels
-in the link as ``encode_rows`` text (the shapes and receptive-field stacks);
+transposed page's matrices), drawn by the app's own cell grid
+(``static/cellgrid/``: one ``<input>`` per cell; its state ``"cells"`` is the
+whole table of texts, sent on Enter, on leaving a cell and on a paste). It
+replaced Streamlit's data editor there, whose DataFrame and Arrow scripts
+(about 1.5 MB) a first visit loaded before the page's first screen was ready.
+:class:`Rows` is a data editor's table of layer rows that travels in the link
+as ``encode_rows`` text (the shapes and receptive-field stacks);
 :func:`typed_matrix` a matrix typed or pasted into a text box.
 Tests write an editor's edits through :meth:`Grid.key_in`.
 """
@@ -18,22 +23,57 @@ Tests write an editor's edits through :meth:`Grid.key_in`.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from cnnviz.core.cells import matrix_cells, parse_matrix
+from cnnviz.core.cells import matrix_cells, number_cell, parse_matrix
 from cnnviz.core.codec import decode_rows, encode_grid, encode_rows
 from cnnviz.core.text import format_table
 
-from . import links
+from . import links, presenter, served
 from . import state as k
+from .charts import _inside
+from .esm import join_modules
+
+_CELLGRID = Path(__file__).with_name("static") / "cellgrid"
+# Registered once at import, like the map element; its script and style (a few KB) are
+# served once per browser (cnnviz.ui.served). Not style-isolated: its classes start
+# with "cg-", and tests find it by its test id.
+_cells = st.components.v2.component(
+    "cnnviz_cells", html='<span hidden data-cnnviz-slot="cells"></span>',
+    js=served.script("cellgrid", join_modules(_CELLGRID, "main"),
+                     css=(_CELLGRID / "cellgrid.css").read_text(encoding="utf-8")),
+    isolate_styles=False)
+
+
+def _noop() -> None:
+    """The state's callback: components v2 keep only the states that have one."""
+
+
+def edited_cells(state: Any) -> list[list[str]] | None:
+    """The table of texts a cell grid's state holds (its ``"cells"``), or None.
+
+    It comes from a browser: anything but a non-empty list of equally long lists
+    is no table, and every cell is read as text (None as empty).
+
+    >>> edited_cells({"cells": [["1", "1/9"], ["x", None]]})
+    [['1', '1/9'], ['x', '']]
+    >>> edited_cells({"cells": [["1"], ["2", "3"]]}) is None, edited_cells(None) is None
+    (True, True)
+    """
+    value = state.get("cells") if hasattr(state, "get") else getattr(state, "cells", None)
+    if not isinstance(value, list) or not value or not all(
+            isinstance(row, list) and row and len(row) == len(value[0]) for row in value):
+        return None
+    return [["" if text is None else str(text) for text in row] for row in value]
 
 
 class Grid:
-    """A table kept under ``name``, shown in a data editor keyed ``{editor}_{version}``.
+    """A table kept under ``name``, shown in an editor keyed ``{editor}_{version}``.
 
     ``version`` and ``editor`` default to ``{name}_version`` and
     ``{name}_editor``; grids that share a version key (the colour page's three
@@ -72,28 +112,36 @@ class Grid:
     def current(self) -> list[list[str]]:
         """The cell texts with the live editor's edits applied (a copy).
 
-        Edits outside the grid (an editor from before a resize) are ignored.
+        The cell grid's state is the whole table; one of another shape (an editor
+        from before a resize) is ignored.
         """
         out = [list(row) for row in st.session_state[self.name]]
-        edits = st.session_state.get(self.key) or {}
-        for r, cols in (edits.get("edited_rows") or {}).items():
-            for c, text in cols.items():
-                if int(r) < len(out) and int(c) < len(out[0]):
-                    out[int(r)][int(c)] = "" if text is None else str(text)
+        edited = edited_cells(st.session_state.get(self.key))
+        if edited is not None and len(edited) == len(out) and len(edited[0]) == len(out[0]):
+            return edited
         return out
 
-    def cells(self, where: Any = None) -> list[list[str]]:
+    def cells(self, where: Any = None, *, label: str = "") -> list[list[str]]:
         """Draw the grid of cell texts in ``where`` (default ``st``); the table with its edits.
 
         The edits are saved into the stored table, so they outlive the editor.
+        ``label`` names the grid for screen readers ("Kernel": each cell is
+        "Kernel, row 1, column 1"). A cell that is not a number is marked in the
+        grid with :func:`cnnviz.core.cells.number_cell`'s message; the caller
+        still reports the table as a whole.
         """
         table = st.session_state[self.name] = self.current()
-        frame = pd.DataFrame(table, columns=[str(c) for c in range(len(table[0]))],
-                             dtype="string")
-        (where or st).data_editor(
-            frame, key=self.key, hide_index=True, num_rows="fixed", width="stretch",
-            column_config={c: st.column_config.TextColumn(c, width="small")
-                           for c in frame.columns})
+        bad = []
+        for r, row in enumerate(table):
+            for c, text in enumerate(row):
+                try:
+                    number_cell(text, r + 1, c + 1)
+                except ValueError as err:
+                    bad.append([r, c, str(err)[0].upper() + str(err)[1:]])
+        with _inside(where or st):
+            _cells(key=self.key, data={"cells": table, "bad": bad, "label": label,
+                                       "present": presenter.on()},
+                   height="content", on_cells_change=_noop)
         return table
 
 

@@ -294,7 +294,7 @@ def kernel_editor() -> np.ndarray | None:
     c1.number_input("Rows f_H", 1, MAX_SIDE, key=k.KERNEL_ROWS, on_change=_on_resize, **k.KEEP)
     c2.number_input("Columns f_W", 1, MAX_SIDE, key=k.KERNEL_COLS, on_change=_on_resize,
                     **k.KEEP)
-    table = GRID.cells()
+    table = GRID.cells(label="Kernel")
     # A row that wraps: each label whole, at any width and in presenter mode's larger type.
     with st.container(horizontal=True, gap="small"):
         for action in ("normalise", "negate", "transpose", "random", "reset"):

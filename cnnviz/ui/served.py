@@ -41,7 +41,7 @@ __all__ = ["PATH", "files", "loader", "routes", "script"]
 PATH = "/api/js/{name}"
 # The modules that register scripts when imported. A request may come before this
 # process imported them (a page drawn by another replica, a server just restarted).
-_OWNERS = ("cnnviz.ui.charts", "cnnviz.ui.animator")
+_OWNERS = ("cnnviz.ui.charts", "cnnviz.ui.animator", "cnnviz.ui.grid")
 # stem → (file name, its bytes). Read-only, replaced whole when a module registers (at
 # import): sessions share every module, and this holds nothing but the app's own code.
 _FILES: MappingProxyType[str, tuple[str, bytes]] = MappingProxyType({})

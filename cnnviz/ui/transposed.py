@@ -52,7 +52,7 @@ def matrix_editor(
     name = links.select(label, list(presets), key=key, default=default,
                         format_func=lambda n: presets[n][0], help=help,
                         on_change=lambda: cells.load(presets[st.session_state[key]][1]))
-    table = cells.cells()
+    table = cells.cells(label=label)
     try:
         values = kernel_from_table(table)
     except ValueError as err:

@@ -146,13 +146,36 @@ def read(at, key) -> dict:
 
 
 def type_in(at: AppTest, grid, edited: dict | None = None, added=(), deleted=()) -> AppTest:
-    """Write edits into a grid's data editor (a cnnviz.ui.grid.Grid), as the browser reports them.
+    """Write edits into a grid's editor, as the browser reports them; ``edited`` is
+    ``{row: {"col": text}}``.
 
+    A :class:`cnnviz.ui.grid.Grid` is the app's cell grid: the browser sends its whole
+    table of texts (the state ``"cells"``), the shown table with these cells changed. A
+    :class:`cnnviz.ui.grid.Rows` is a data editor: its edited, added and deleted rows.
     Not run: the caller runs the app (or drops the editor's state first).
     """
-    at.session_state[grid.key_in(at.session_state)] = {
-        "edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+    from cnnviz.ui.grid import Rows, edited_cells
+
+    key = grid.key_in(at.session_state)
+    if isinstance(grid, Rows):
+        at.session_state[key] = {
+            "edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+        return at
+    assert not added and not deleted, "a cell grid's rows are fixed"
+    table = (edited_cells(at.session_state[key]) if key in at.session_state else None) or [
+        list(row) for row in at.session_state[grid.name]]
+    for row, cols in (edited or {}).items():
+        for col, text in cols.items():
+            table[int(row)][int(col)] = "" if text is None else str(text)
+    at.session_state[key] = {"cells": table}
     return at
+
+
+def cell_grids(at: AppTest) -> dict[str, list[list[str]]]:
+    """The cell grids on the page (``cnnviz.ui.grid.Grid.cells``) in page order: each
+    one's key (its editor's, ``{editor}_{version}``) → the table of texts it shows."""
+    return {e.proto.id.rsplit("-", 1)[-1]: json.loads(e.proto.json)["cells"]
+            for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_cells"}
 
 
 def switch(at: AppTest, page: str) -> AppTest:

@@ -16,9 +16,20 @@ import pytest
 from cnnviz.core.kernels import kernel_from_table
 from cnnviz.lessons import lectures
 from cnnviz.lessons.animation import step_view
+from cnnviz.ui import kernel
 from cnnviz.ui import lectures as lecture_ui
 
-from .conftest import animators, charts, exceptions, numbers, page_text, raw, sums, title
+from .conftest import (
+    animators,
+    cell_grids,
+    charts,
+    exceptions,
+    numbers,
+    page_text,
+    raw,
+    sums,
+    title,
+)
 
 # How many worked examples each lecture has (TEACHING.md's numbering).
 COUNTS = {"000": 12, "001": 9, "002": 6, "003": 7, "004": 13}
@@ -65,8 +76,7 @@ def _feature_map(at) -> np.ndarray:
 
 def _kernel_cells(at) -> np.ndarray:
     """The Playground's / Step by step's kernel grid, as numbers."""
-    frame = next(d.value for d in at.dataframe if list(d.value.columns)[:1] == ["0"])
-    return kernel_from_table(frame.astype(str).values.tolist())
+    return kernel_from_table(cell_grids(at)[kernel.GRID.key_in(at.session_state)])
 
 
 def _animation(at) -> tuple[dict, np.ndarray]:

@@ -73,3 +73,22 @@ def test_the_joiner_refuses_what_it_cannot_read(tmp_path):
     out = subprocess.run([shutil.which("node"), str(tmp_path / "joined.mjs")],
                          capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "42"
+
+
+def test_the_served_cell_grid_is_one_valid_module_with_its_style(tmp_path):
+    """The cell grid (cnnviz.ui.grid) is served joined, with its style sheet in front."""
+    from cnnviz.ui import grid, served
+
+    name, data = served.files()["cellgrid"]
+    path = tmp_path / "cellgrid.mjs"
+    path.write_bytes(data)
+    node = shutil.which("node")
+    assert node
+    done = subprocess.run([node, "--check", str(path)], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    text = data.decode("utf-8")
+    for module in ("logic", "main"):
+        assert text.count(f"const __m_{module} = ") == 1, module
+    assert ".cg-cell" in text and "\nimport " not in text
+    assert name.startswith("cellgrid.") and grid._cells is not None

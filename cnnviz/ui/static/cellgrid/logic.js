@@ -1,0 +1,82 @@
+/*
+ * The cell grid's logic with no DOM (cnnviz/ui/static/cellgrid/main.js draws it): what a
+ * pasted block holds, where it lands, where a key moves the focus, and whether the
+ * table changed. Tested under `node --test` (tests/js/cellgrid.test.mjs).
+ */
+
+// A block copied from a spreadsheet: rows on lines, cells separated by tabs. A line
+// without a tab (a row typed in a text editor, "1 2 3") is split on spaces. One cell
+// with nothing around it is no block: the browser pastes it into the cell as text.
+export function parseBlock(text) {
+  const lines = String(text ?? "").replace(/\r\n?/g, "\n").split("\n");
+  // A spreadsheet ends its copy with a newline: no empty last row.
+  while (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
+  const rows = lines.map((line) => (line.includes("\t")
+    ? line.split("\t").map((cell) => cell.trim())
+    : line.trim().split(/\s+/)));
+  return rows;
+}
+
+// Whether a paste is a block for the grid (more than one cell) rather than text for one cell.
+export function isBlock(rows) {
+  return rows.length > 1 || (rows.length === 1 && rows[0].length > 1);
+}
+
+// `block` written into a copy of `table` from (row, col) on; what falls outside the table
+// is counted in `left` (and not written), so the caller can say so.
+export function pasteInto(table, row, col, block) {
+  const out = table.map((r) => r.slice());
+  let placed = 0;
+  let left = 0;
+  block.forEach((cells, i) => {
+    cells.forEach((text, j) => {
+      const r = row + i;
+      const c = col + j;
+      if (r < out.length && c < out[r].length) {
+        out[r][c] = text;
+        placed += 1;
+      } else {
+        left += 1;
+      }
+    });
+  });
+  return { table: out, placed, left, rows: block.length,
+           cols: Math.max(0, ...block.map((cells) => cells.length)) };
+}
+
+// Where a key moves the focus from (row, col) in a rows × cols grid, or null to leave it
+// to the browser (typing; Tab, which the inputs' order already follows in reading order).
+// Left and Right move only from the text's ends, so the caret still moves inside a cell;
+// Enter moves down (Shift+Enter up), as in a spreadsheet, and stays put in the last row.
+export function move(key, { row, col, rows, cols, shift = false, atStart = true, atEnd = true }) {
+  const at = (r, c) => [Math.min(Math.max(r, 0), rows - 1), Math.min(Math.max(c, 0), cols - 1)];
+  switch (key) {
+    case "ArrowUp": return at(row - 1, col);
+    case "ArrowDown": return at(row + 1, col);
+    case "ArrowLeft": return atStart ? at(row, col - 1) : null;
+    case "ArrowRight": return atEnd ? at(row, col + 1) : null;
+    case "Enter": return at(row + (shift ? -1 : 1), col);
+    default: return null;
+  }
+}
+
+// Whether two tables hold the same texts.
+export function sameTable(a, b) {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  return a.every((row, r) => Array.isArray(b[r]) && row.length === b[r].length
+    && row.every((text, c) => text === b[r][c]));
+}
+
+// The accessible name of a cell: counted from 1, as the app's messages count
+// ("kernel cell (row 2, column 3) is not a number").
+export function cellName(label, row, col) {
+  return `${label ? `${label}, ` : ""}row ${row + 1}, column ${col + 1}`;
+}
+
+// A note for a paste that did not fit, or "" when all of it did.
+export function pasteNote({ left, rows, cols }, size) {
+  if (!left) return "";
+  const cells = left === 1 ? "1 cell" : `${left} cells`;
+  return `The pasted block is ${rows} × ${cols}: ${cells} past the ${size[0]} × ${size[1]} `
+    + "grid were left out. Make the grid larger first to paste all of it.";
+}

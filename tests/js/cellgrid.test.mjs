@@ -1,0 +1,77 @@
+// The cell grid's logic (cnnviz/ui/static/cellgrid/logic.js) under `node --test`: what a
+// paste holds and where it lands, where each key moves the focus, and the cells' names.
+// tests/unit/test_js.py runs this file.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  cellName, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable,
+} from "../../cnnviz/ui/static/cellgrid/logic.js";
+
+const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
+
+test("a block copied from a spreadsheet is rows of tab-separated cells, as typed", () => {
+  // Spreadsheets end the copy with a newline; Windows ones with \r\n.
+  assert.deepEqual(parseBlock("1\t-1\t1/9\r\n0\t 2 \t-0.5\r\n"),
+    [["1", "-1", "1/9"], ["0", "2", "-0.5"]]);
+  // An empty cell stays an empty cell (the page then reports it), not a shifted row.
+  assert.deepEqual(parseBlock("1\t\t3\n"), [["1", "", "3"]]);
+  // A row typed in a text editor, with spaces.
+  assert.deepEqual(parseBlock("1 2  3\n4 5 6"), [["1", "2", "3"], ["4", "5", "6"]]);
+  // A typo stays as typed: the grid reports it, it does not drop or change it.
+  assert.deepEqual(parseBlock("1\tabc\n"), [["1", "abc"]]);
+});
+
+test("one value is no block: the browser pastes it into the cell", () => {
+  assert.equal(isBlock(parseBlock("1/9")), false);
+  assert.equal(isBlock(parseBlock("1/9\n")), false);
+  assert.equal(isBlock(parseBlock("1\t2")), true);
+  assert.equal(isBlock(parseBlock("1\n2")), true);
+});
+
+test("a 3 × 3 block lands from the focused cell on, and what falls outside is counted", () => {
+  const block = parseBlock("1\t2\t3\n4\t5\t6\n7\t8\t9\n");
+  const all = pasteInto(ZEROS(), 0, 0, block);
+  assert.deepEqual(all.table, [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]);
+  assert.equal(all.placed, 9);
+  assert.equal(all.left, 0);
+  assert.equal(pasteNote(all, [3, 3]), "");
+  const part = pasteInto(ZEROS(), 1, 1, block);
+  assert.deepEqual(part.table, [["0", "0", "0"], ["0", "1", "2"], ["0", "4", "5"]]);
+  assert.equal(part.placed, 4);
+  assert.equal(part.left, 5);
+  assert.match(pasteNote(part, [3, 3]), /3 × 3: 5 cells past the 3 × 3 grid were left out/);
+  // The table given is not changed.
+  const table = ZEROS();
+  pasteInto(table, 0, 0, block);
+  assert.deepEqual(table, ZEROS());
+});
+
+test("arrows, Enter and Shift+Enter move the focus inside the grid; Tab is the browser's", () => {
+  const at = (row, col, extra = {}) => ({ row, col, rows: 3, cols: 4, ...extra });
+  assert.deepEqual(move("ArrowDown", at(0, 1)), [1, 1]);
+  assert.deepEqual(move("ArrowUp", at(0, 1)), [0, 1]); // stays in the top row
+  assert.deepEqual(move("ArrowRight", at(1, 3)), [1, 3]); // stays in the last column
+  assert.deepEqual(move("ArrowLeft", at(1, 2)), [1, 1]);
+  assert.deepEqual(move("Enter", at(1, 2)), [2, 2]);
+  assert.deepEqual(move("Enter", at(2, 2)), [2, 2]);
+  assert.deepEqual(move("Enter", at(2, 2, { shift: true })), [1, 2]);
+  assert.equal(move("Tab", at(0, 0)), null);
+  assert.equal(move("5", at(0, 0)), null);
+  // Inside the text, Left and Right move the caret, not the focus.
+  assert.equal(move("ArrowLeft", at(1, 2, { atStart: false })), null);
+  assert.equal(move("ArrowRight", at(1, 2, { atEnd: false })), null);
+  assert.deepEqual(move("ArrowRight", at(1, 2, { atStart: false, atEnd: true })), [1, 3]);
+});
+
+test("cells are named by row and column counted from 1, as the page's messages count", () => {
+  assert.equal(cellName("Kernel", 1, 2), "Kernel, row 2, column 3");
+  assert.equal(cellName("", 0, 0), "row 1, column 1");
+});
+
+test("tables are the same only with the same texts in the same shape", () => {
+  assert.equal(sameTable([["1", "2"]], [["1", "2"]]), true);
+  assert.equal(sameTable([["1", "2"]], [["1", "2.0"]]), false);
+  assert.equal(sameTable([["1", "2"]], [["1"], ["2"]]), false);
+  assert.equal(sameTable(null, [["1"]]), false);
+});
