@@ -105,7 +105,7 @@ def test_the_playground_shows_kernel_and_map_with_large_numbers(projector, app_u
     pg = projector
     _open(pg, f"{app_url}/?{LECTURES['digit']}&present=true", "Convolution playground")
     assert not no_exception_box(pg)
-    editor = pg.locator('[data-testid="stDataFrame"]').first
+    editor = pg.get_by_test_id("cnnviz-cells").first
     # The input and the feature map: grids with numbers, drawn by the map element.
     charts = pg.get_by_test_id("cnnviz-map")
     pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"cnnviz-map\"]')]"

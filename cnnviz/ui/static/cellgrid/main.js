@@ -115,10 +115,13 @@ class CellGrid {
       input.value = this.sent[r][c];
       return;
     }
+    const whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
     const to = move(e.key, {
       row: r, col: c, rows: this.inputs.length, cols: this.inputs[0].length, shift: e.shiftKey,
-      atStart: input.selectionStart === 0 && input.selectionEnd === 0,
-      atEnd: input.selectionStart === input.value.length,
+      // A cell just reached (its whole text selected) moves on either way, as a spreadsheet's.
+      atStart: input.selectionStart === 0 && (input.selectionEnd === 0 || whole),
+      atEnd: input.selectionEnd === input.value.length
+        && (input.selectionStart === input.value.length || whole),
     });
     if (e.key === "Enter") {
       e.preventDefault();

@@ -1,0 +1,169 @@
+"""The app's cell grid (cnnviz.ui.grid.Grid.cells, static/cellgrid) in a real browser.
+
+What the data editor did for a teacher or a student, the kernel editor still does: type a
+number, Tab / Enter / the arrows to the next cell, paste a block copied from a spreadsheet,
+a typo reported at the cell and kept as typed, the kernel kept in the link over a reload,
+and presenter mode's larger type. And the page loads none of Streamlit's DataFrame chunks.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .conftest import no_exception_box, screenshot, wait_for_app
+
+TITLE = "Convolution playground"
+
+
+def _cell(pg, row: int, col: int, label: str = "Kernel"):
+    """The kernel's cell, by the name a screen reader reads (counted from 1)."""
+    return pg.get_by_role("textbox", name=f"{label}, row {row}, column {col}", exact=True)
+
+
+def _focused(pg) -> str:
+    return pg.evaluate("() => document.activeElement.getAttribute('aria-label') || ''")
+
+
+def _sum_is(pg, text: str) -> None:
+    """Until the kernel's caption (written by Python after the rerun) says ``text``."""
+    pg.get_by_text(re.compile(rf"Kernel 3×3, sum {re.escape(text)}:")).first.wait_for()
+
+
+def _paste(pg, locator, text: str) -> None:
+    """Paste ``text`` into ``locator`` as a browser does (a paste event with its clipboard)."""
+    locator.focus()
+    locator.evaluate("""(el, text) => {
+        const data = new DataTransfer();
+        data.setData("text/plain", text);
+        el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
+                                                      cancelable: true}));
+    }""", text)
+
+
+@pytest.fixture
+def playground(page, app_url):
+    page.goto(f"{app_url}/")
+    wait_for_app(page, TITLE)
+    _cell(page, 1, 1).wait_for()
+    return page
+
+
+def test_type_a_cell_tab_on_and_the_map_follows(playground):
+    pg = playground
+    _sum_is(pg, "1")  # sharpen
+    first = _cell(pg, 1, 1)
+    first.click()
+    first.fill("2")
+    pg.keyboard.press("Tab")
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    _sum_is(pg, "3")  # the edit reached Python on leaving the cell
+    # The rerun did not take the focus away; typing replaces the cell's text (Tab selects it).
+    pg.keyboard.type("4")
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    assert _cell(pg, 1, 2).input_value() == "4"
+    pg.keyboard.press("Enter")  # sends, and moves down
+    assert _focused(pg) == "Kernel, row 2, column 2"
+    _sum_is(pg, "8")
+    pg.keyboard.press("ArrowRight")  # a cell just reached moves on
+    assert _focused(pg) == "Kernel, row 2, column 3"
+    pg.keyboard.press("ArrowUp")
+    assert _focused(pg) == "Kernel, row 1, column 3"
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    # Inside a cell's text, Left moves the caret, not the focus.
+    pg.keyboard.press("End")
+    pg.keyboard.press("ArrowLeft")
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    assert [_cell(pg, 1, c).input_value() for c in (1, 2, 3)] == ["2", "4", "0"]
+    assert "k=" in pg.url
+    assert not no_exception_box(pg)
+
+
+def test_a_spreadsheet_block_pastes_from_the_focused_cell_and_survives_a_reload(playground):
+    pg = playground
+    _paste(pg, _cell(pg, 1, 1), "1\t2\t3\r\n4\t5\t6\r\n7\t8\t9\r\n")
+    _sum_is(pg, "45")
+    assert [[_cell(pg, r, c).input_value() for c in (1, 2, 3)] for r in (1, 2, 3)] == [
+        ["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]
+    pg.wait_for_function("() => location.search.includes('k=1%2C2%2C3')"
+                         " || location.search.includes('k=1,2,3')", polling=100)
+    # A block that does not fit: what fits is pasted, and a note says what was left out.
+    _paste(pg, _cell(pg, 3, 3), "0\t0\n0\t0\n")
+    pg.get_by_text("2 × 2: 3 cells past the 3 × 3 grid were left out").wait_for()
+    _sum_is(pg, "36")
+    pg.reload()
+    wait_for_app(pg, TITLE)
+    _sum_is(pg, "36")
+    assert [[_cell(pg, r, c).input_value() for c in (1, 2, 3)] for r in (1, 2, 3)] == [
+        ["1", "2", "3"], ["4", "5", "6"], ["7", "8", "0"]]
+
+
+def test_a_bad_cell_is_reported_at_the_cell_and_kept_as_typed(playground):
+    pg = playground
+    cell = _cell(pg, 2, 2)
+    cell.click()
+    cell.fill("5x")
+    pg.keyboard.press("Enter")
+    message = "Cell (row 2, column 2) is not a number: '5x'"
+    pg.get_by_test_id("cnnviz-cells").get_by_text(message).wait_for()
+    assert cell.get_attribute("aria-invalid") == "true"
+    # Screen readers read the message with the cell.
+    described = cell.get_attribute("aria-describedby")
+    assert pg.locator(f"#{described}").inner_text() == message
+    # The page's own message, and the cell as typed.
+    pg.get_by_text("kernel cell (row 2, column 2) is not a number: '5x'").first.wait_for()
+    assert cell.input_value() == "5x"
+    # The message sits right under the grid, on the first screen.
+    box = pg.get_by_test_id("cnnviz-cells").get_by_text(message).bounding_box()
+    grid = pg.get_by_test_id("cnnviz-cells").locator("table").bounding_box()
+    assert 0 <= box["y"] - (grid["y"] + grid["height"]) < 30 and box["y"] < 1000
+    screenshot(pg, "cells_bad_cell")
+    cell.fill("5")
+    pg.keyboard.press("Tab")
+    _sum_is(pg, "1")
+    assert cell.get_attribute("aria-invalid") is None
+    assert not pg.get_by_test_id("cnnviz-cells").get_by_text(message).count()
+
+
+def test_no_dataframe_chunks_on_the_playground(browser, app_url):
+    """The first visit loads no DataFrame / Arrow script (what the data editor cost)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    scripts = []
+    pg.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
+    try:
+        pg.goto(f"{app_url}/")
+        wait_for_app(pg, TITLE)
+        _cell(pg, 1, 1).wait_for()
+        pg.wait_for_timeout(500)
+        names = [url.rsplit("/", 1)[-1] for url in scripts]
+        # (moment and numbro come with the number inputs too.)
+        chunks = ("DataFrame.", "arrowFormatUtils.", "reactJsonViewCompat.")
+        assert not [n for n in names if n.startswith(chunks)], names
+        assert any(n.startswith("cellgrid.") for n in names), names
+    finally:
+        context.close()
+
+
+def test_presenter_mode_cells_are_larger_and_on_the_first_screen(browser, app_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        pg.goto(f"{app_url}/?present=true")
+        wait_for_app(pg, TITLE)
+        cell = _cell(pg, 3, 3)
+        cell.wait_for()
+        box = cell.bounding_box()
+        assert box["y"] + box["height"] <= 720 and box["height"] >= 35 and box["width"] >= 75
+        size = float(cell.evaluate("el => getComputedStyle(el).fontSize").removesuffix("px"))
+        assert size >= 16, size  # the data editor printed 14 px
+        cell.click()
+        cell.fill("1")
+        pg.keyboard.press("Enter")
+        _sum_is(pg, "2")
+        screenshot(pg, "cells_presenter")
+    finally:
+        context.close()
