@@ -22,6 +22,7 @@ Tests write an editor's edits through :meth:`Grid.key_in`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,20 @@ class Rows(Grid):
         return rows
 
 
+def _as_text(text: str) -> str:
+    r"""``text`` with the characters Markdown acts on escaped, for a message.
+
+    >>> _as_text("cell (row 1, column 2) is not a number: '[a](b)*$x$'")
+    "cell (row 1, column 2) is not a number: '\\[a\\](b)\\*\\$x\\$'"
+    """
+    return re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", text)
+
+
 #: A typed matrix up to this side travels in the link.
 TYPED_LINK_MAX = 16
+#: Marks a typed matrix's link value that is the text exactly as typed (one that is not a
+#: matrix yet), rather than a good matrix's cells as ``1,2;3,4``.
+AS_TYPED = "typed:"
 
 
 def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "matrix",
@@ -217,17 +230,21 @@ def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "
     (:func:`cnnviz.core.cells.parse_matrix`). A bad cell is reported by row
     and column under the box, the text stays as typed, and the last good
     matrix is returned until it is fixed. Up to :data:`TYPED_LINK_MAX` a side
-    it travels in the link as ``1,2;3,4``.
+    it travels in the link as ``1,2;3,4``; a text that is no matrix yet travels
+    as typed, after :data:`AS_TYPED`, so a reload or a shared link shows it
+    again with its message (and the default matrix's result until it is fixed).
     """
     where = where or st
 
     def checked(text: str) -> str:
+        if text.startswith(AS_TYPED):  # shown as typed; the box below reports what is wrong
+            return text.removeprefix(AS_TYPED)
         parse_matrix(text, name=name, max_side=min(max_side, TYPED_LINK_MAX))
-        return text
+        return text.replace(";", "\n").replace(",", " ")
 
     text = links.linked(link, checked)
     if text is not None:
-        st.session_state[key] = text.replace(";", "\n").replace(",", " ")
+        st.session_state[key] = text
     st.session_state.setdefault(key, default)
     typed = where.text_area(
         label, key=key, height=height, **k.KEEP,
@@ -237,9 +254,16 @@ def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "
     try:
         values = parse_matrix(typed, name=name, max_side=max_side)
     except ValueError as err:
-        where.error(f"{err}. The last good {name} stays in use until this is fixed; your text "
+        # The text may come from a link someone else made: its cells are shown as text, not
+        # as Markdown (no links, emphasis or formulas made of them).
+        where.error(f"{_as_text(str(err))}. The last good {name} stays in use until this is "
+                    "fixed; your text "
                     "is kept.", icon=":material/error:")
-        links.put(link, st.query_params.get(link))
+        # The text as typed, so that a reload keeps it (unless the link could not hold it:
+        # then the last good matrix's link stays).
+        as_typed = AS_TYPED + typed
+        links.put(link, as_typed if len(as_typed) <= links.MAX_VALUE_CHARS
+                  else st.query_params.get(link))
         return st.session_state.get(last, parse_matrix(default, name=name))
     st.session_state[last] = values
     small = max(values.shape) <= TYPED_LINK_MAX

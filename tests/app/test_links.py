@@ -305,11 +305,57 @@ def test_a_typed_matrix_from_a_spreadsheet_a_bad_cell_and_the_link(open_page):
     errors = " ".join(e.value for e in at.sidebar.error)
     assert "row 2, column 2" in errors and "'x'" in errors
     assert at.text_area(key="typed").value == "1 -2 1/2\n0 x 4\n5 6 7"  # nothing typed is lost
-    assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"  # the link keeps the last good one
+    # The link keeps the text as typed, marked as such, so a reload keeps it too
+    # (test_a_bad_typed_matrix_survives_a_reload_as_typed).
+    assert at.query_params["m"] == "typed:1 -2 1/2\n0 x 4\n5 6 7"
     # The maps stay on the last good matrix.
     np.testing.assert_allclose(read_out(figure(at, 1))["values"], expected)
+    at.text_area(key="typed").set_value("1 -2 1/2\n0 3 4\n5 6 7").run()
+    assert at.query_params["m"] == "1,-2,1/2;0,3,4;5,6,7"  # fixed: the good link again
     again = open_page(query=dict(at.query_params))
     assert again.text_area(key="typed").value == "1 -2 1/2\n0 3 4\n5 6 7"
+
+
+def _errors(at) -> str:
+    return " ".join(e.value for e in [*at.error, *at.sidebar.error])
+
+
+@pytest.mark.parametrize(("page", "key", "link", "extra"), [
+    ("pages/playground.py", "typed", "m", {"src": "Typed"}),
+    ("pages/correlation.py", "corr_typed", "corr_k", {"corr_kernel": "typed"}),
+])
+@pytest.mark.parametrize(("text", "why"), [
+    ("1 2\n3 x", "cell (row 2, column 2) is not a number: 'x'"),
+    # Read as a good link ("," a separator) it would become the valid "1 5 2 5": it must come
+    # back as typed, with its own message.
+    ("1,5 2,5\n3 4", "'1,5' looks like a number with a decimal comma"),
+    ("1 2\n3", "row 2 has 1 cell but row 1 has 2"),
+])
+def test_a_bad_typed_matrix_survives_a_reload_as_typed(open_page, page, key, link, extra,
+                                                        text, why):
+    """A reload (or the link shared) shows the text as typed and its message again, and the
+    default result meanwhile; it lost the text and showed the last good matrix's."""
+    fresh = open_page(page, query=extra)
+    default = [read_out(spec)["values"] for spec in charts(fresh)[:2]]
+    at = open_page(page, query=extra)
+    at.text_area(key=key).set_value(text).run()
+    assert not at.exception, exceptions(at)
+    assert why in _errors(at)
+    again = open_page(page, query=dict(at.query_params))
+    assert again.text_area(key=key).value == text
+    assert why in _errors(again)
+    assert "ignored" not in _notices(again)
+    for shown, values in zip(charts(again)[:2], default, strict=True):
+        np.testing.assert_array_equal(read_out(shown)["values"], values)
+
+
+def test_a_typed_text_from_a_link_is_shown_as_text_not_markdown(open_page):
+    """Someone else's link may carry any text: its message shows the cells as text."""
+    at = open_page(query={"src": "Typed", "m": "typed:1 *x* [a](http://x.example) $y$"})
+    assert at.text_area(key="typed").value == "1 *x* [a](http://x.example) $y$"
+    assert "is not a number: '\\*x\\*'" in _errors(at)
+    at.text_area(key="typed").set_value("1 [a](http://x.example)").run()
+    assert "'\\[a\\](http://x.example)'" in _errors(at)
 
 
 def test_a_bad_typed_matrix_in_a_link_is_refused(open_page):
