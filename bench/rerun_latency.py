@@ -163,10 +163,14 @@ async () => {
     // A map element's slot is on the page before its script has loaded and made the map.
     const slots = [...document.querySelectorAll('[data-cnnviz-slot="map"]')].map(
       s => s.closest('[data-testid^="stBidiComponent"]'));
+    // So is a cell grid's (cnnviz.ui.grid.Grid.cells, the kernel editor) before its inputs.
+    const cellSlots = [...document.querySelectorAll('[data-cnnviz-slot="cells"]')].map(
+      s => s.closest('[data-testid^="stBidiComponent"]'));
     // A skeleton stands in for an element whose script (a chunk) is still loading.
     if (charts.every(c => c.querySelector('.main-svg'))
         && maps.every(m => m.dataset.state === 'drawn')
         && slots.every(c => c && c.querySelector('[data-testid="cnnviz-map"]'))
+        && cellSlots.every(c => c && c.querySelector('[data-testid="cnnviz-cells"]'))
         && !document.querySelector('[data-testid="stSkeleton"]')) break;
     await new Promise(r => setTimeout(r, 10));
   }
