@@ -66,6 +66,9 @@ class CellGrid {
 
   build(rows, cols) {
     this.tableEl.replaceChildren();
+    // Cells at least as wide as the data editor's (75 px): a wide grid scrolls sideways
+    // in its box rather than squeezing its cells.
+    this.tableEl.style.minWidth = `${cols * 75}px`;
     const head = this.tableEl.createTHead().insertRow();
     for (let c = 0; c < cols; c += 1) {
       const th = document.createElement("th");
