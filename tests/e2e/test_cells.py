@@ -8,6 +8,7 @@ and presenter mode's larger type. And the page loads none of Streamlit's DataFra
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -40,6 +41,18 @@ def _paste(pg, locator, text: str) -> None:
         el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
                                                       cancelable: true}));
     }""", text)
+
+
+@contextlib.contextmanager
+def _fresh(browser, width: int, height: int):
+    """A page in a fresh browser context (no cache: a first visit) of this size."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        yield pg
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -129,29 +142,23 @@ def test_a_bad_cell_is_reported_at_the_cell_and_kept_as_typed(playground):
 
 def test_no_dataframe_chunks_on_the_playground(browser, app_url):
     """The first visit loads no DataFrame / Arrow script (what the data editor cost)."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    pg = context.new_page()
     scripts = []
-    pg.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
-    try:
+    with _fresh(browser, 1400, 1000) as pg:
+        pg.on("request",
+              lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
         pg.goto(f"{app_url}/")
         wait_for_app(pg, TITLE)
         _cell(pg, 1, 1).wait_for()
         pg.wait_for_timeout(500)
-        names = [url.rsplit("/", 1)[-1] for url in scripts]
-        # (moment and numbro come with the number inputs too.)
-        chunks = ("DataFrame.", "arrowFormatUtils.", "reactJsonViewCompat.")
-        assert not [n for n in names if n.startswith(chunks)], names
-        assert any(n.startswith("cellgrid.") for n in names), names
-    finally:
-        context.close()
+    names = [url.rsplit("/", 1)[-1] for url in scripts]
+    # (moment and numbro come with the number inputs too.)
+    chunks = ("DataFrame.", "arrowFormatUtils.", "reactJsonViewCompat.")
+    assert not [n for n in names if n.startswith(chunks)], names
+    assert any(n.startswith("cellgrid.") for n in names), names
 
 
 def test_presenter_mode_cells_are_larger_and_on_the_first_screen(browser, app_url):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    try:
+    with _fresh(browser, 1280, 720) as pg:
         pg.goto(f"{app_url}/?present=true")
         wait_for_app(pg, TITLE)
         cell = _cell(pg, 3, 3)
@@ -165,5 +172,3 @@ def test_presenter_mode_cells_are_larger_and_on_the_first_screen(browser, app_ur
         pg.keyboard.press("Enter")
         _sum_is(pg, "2")
         screenshot(pg, "cells_presenter")
-    finally:
-        context.close()

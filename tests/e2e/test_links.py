@@ -231,3 +231,21 @@ def test_one_back_after_the_first_page_switch_returns_to_the_opened_link(page, a
     sidebar = page.get_by_test_id("stSidebar")
     assert sidebar.get_by_role("radio", name=kept["src"], exact=True).is_checked()
     assert no_exception_box(page) == []
+
+
+def test_a_bad_typed_matrix_survives_a_reload_as_typed(page, app_url):
+    """A typo in "Type your own" and a reload: the box shows the text as typed and its
+    message again (the link kept only the last good matrix, and the text was lost)."""
+    page.goto(f"{app_url}/?src=Typed")
+    wait_for_app(page, "Convolution playground")
+    box = page.get_by_role("textbox", name="Your matrix: one row per line")
+    box.fill("1 2 3\n4 x 6\n7 8 9")
+    box.blur()
+    message = "matrix cell (row 2, column 2) is not a number: 'x'"
+    page.get_by_text(message).first.wait_for()
+    page.wait_for_function("() => location.search.includes('m=typed')", polling=100)
+    page.reload()
+    wait_for_app(page, "Convolution playground")
+    page.get_by_text(message).first.wait_for()
+    assert box.input_value() == "1 2 3\n4 x 6\n7 8 9"
+    assert not no_exception_box(page)
