@@ -268,8 +268,12 @@ def typed_matrix(label: str, *, key: str, link: str, default: str, name: str = "
     st.session_state[last] = values
     small = max(values.shape) <= TYPED_LINK_MAX
     # The cells exactly as typed: a reload or a shared link shows the same numbers.
-    links.put(link, encode_grid(matrix_cells(typed, name=name)) if small else None)
+    fits = links.put(link, encode_grid(matrix_cells(typed, name=name)) if small else None,
+                     say=False)  # said beside the box
     if not small:
         where.caption(f"Larger than {TYPED_LINK_MAX} × {TYPED_LINK_MAX}: this {name} does not "
                       "travel in the page's link.")
+    elif not fits:
+        where.caption(f"Its cells are too long for a link (over {links.MAX_VALUE_CHARS:,} "
+                      f"characters in all): this {name} does not travel in the page's link.")
     return values

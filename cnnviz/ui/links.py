@@ -49,8 +49,11 @@ SPEED = "speed"
 PLAY = "play"  # Step by step plays: "1", or absent
 SLICES = "w"  # the colour page's three filter slices, when not their presets
 
-#: A link value longer than this is refused unread (a 16 × 16 table fits easily).
-MAX_VALUE_CHARS = 2000
+#: A link value longer than this is refused unread, and :func:`put` never writes one: a
+#: 16 × 16 typed matrix with cells of up to 30 characters fits (the app writes cells as
+#: typed; at 2,000 a 16 × 16 matrix of nine-digit decimals was written, then refused on
+#: reload). deploy/nginx.conf's request-line buffer takes several such values.
+MAX_VALUE_CHARS = 8192
 #: A link with more values than this has its extra values ignored.
 MAX_PARAMS = 64
 
@@ -265,8 +268,13 @@ def refuse(name: str, value: object, why: str) -> None:
     put(name, None)
 
 
-def put(name: str, value: str | None, *, resend: bool = False) -> None:
+def put(name: str, value: str | None, *, resend: bool = False, say: bool = True) -> bool:
     """Write a manual link value (``None`` or ``""`` removes it); the page uses ``name``.
+
+    Returns False when ``value`` is longer than :data:`MAX_VALUE_CHARS`: it is
+    then left out of the link, which never carries a value its reader would
+    refuse, and a notice says so (``say=False``: the caller says it beside its
+    own input instead). The notice goes once the value fits again.
 
     ``resend``: compare with what this session last sent for ``name``, not with
     the link the rerun brought. A rerun asked for while another runs carries the
@@ -278,6 +286,17 @@ def put(name: str, value: str | None, *, resend: bool = False) -> None:
     if name not in used:  # a fragment's reruns put again without a new page run
         used.append(name)
     st.session_state.setdefault(_MANUAL, set()).add(name)
+    fits = not value or len(value) <= MAX_VALUE_CHARS
+    told = f"This view's `{shown(name, 20)}` is too long for a link"
+    notes = st.session_state.get(_NOTICES) or []
+    for old in [n for n in notes if n.startswith(told)]:
+        notes.remove(old)  # said of an earlier value
+    if not fits:
+        if say:
+            notice(f"{told} ({len(value or ''):,} characters; at most {MAX_VALUE_CHARS:,}): it "
+                   "stays on this screen, and a reload or a shared link shows the default "
+                   "instead.")
+        value = None
     sent = st.session_state.setdefault(_SENT, {})
     stale = resend and sent.get(name) != (value or None)
     sent[name] = value or None
@@ -288,6 +307,7 @@ def put(name: str, value: str | None, *, resend: bool = False) -> None:
         del st.query_params[name]
     elif stale:
         st.query_params.update()  # sends the whole link, without ``name``
+    return fits
 
 
 # ---------------------------------------------------------------- bound widgets' links

@@ -114,7 +114,27 @@ def warm_up(*, pause: float = 0.0) -> None:
     prime_sessions()
 
 
+class _QuietWarmUp(logging.Filter):
+    """Drop Streamlit's "missing ScriptRunContext" warning from the warm-up's own thread.
+
+    A cached function's spinner asks for the script's context, and the warm-up runs
+    no script: Streamlit then warns that "this warning can be ignored", on every
+    server start. Other threads' warnings pass, so a real missing context still shows.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.threadName == THREAD and "missing ScriptRunContext" in
+                    record.getMessage())
+
+
+#: The warm-up thread's name (its warnings are filtered by :class:`_QuietWarmUp`).
+THREAD = "cnnviz-warm-up"
+_QUIET = _QuietWarmUp()  # one instance: addFilter adds it once however often _run runs
+
+
 def _run() -> None:
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        _QUIET)
     try:
         warm_up(pause=PAUSE)
     except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the page still works
@@ -127,5 +147,5 @@ async def lifespan(app: Any) -> AsyncIterator[None]:
     from cnnviz.ui import router
 
     router.prime()  # instant: no session may start in legacy mode, even before the thread
-    threading.Thread(target=_run, name="cnnviz-warm-up", daemon=True).start()
+    threading.Thread(target=_run, name=THREAD, daemon=True).start()
     yield

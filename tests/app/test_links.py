@@ -412,6 +412,57 @@ def test_a_typed_matrix_travels_in_its_link_exactly_as_typed(open_page, page, ke
     assert again.text_area(key=key).value == "0.123456789 1e-320\n1/3 -2.50"
 
 
+def test_a_16_by_16_matrix_with_long_cells_comes_back_whole_from_its_link(open_page):
+    # 16 × 16 travels in the link, cells exactly as typed: 3,071 characters here. The
+    # link's reader refused any value over 2,000 characters, so the reload (or the shared
+    # link) showed the default matrix and "ignored (too long)": the typed one was lost.
+    text = "\n".join(" ".join(f"0.{r:02d}{c:02d}56789" for c in range(16)) for r in range(16))
+    at = open_page(query={"src": "Typed"})
+    at.text_area(key="typed").set_value(text).run()
+    assert not at.exception, exceptions(at)
+    assert len(at.query_params["m"]) > 3000
+    again = open_page(query=dict(at.query_params))
+    assert again.text_area(key="typed").value == text
+    assert "too long" not in _notices(again)
+
+
+def test_a_typed_matrix_too_long_for_a_link_says_so_and_is_not_half_written(open_page):
+    # Cells of 40 digits: beyond what a link value may hold. The link must not carry a
+    # value its own reader refuses; the person is told it stays on this screen only.
+    cell = "0." + "1" * 38
+    text = "\n".join(" ".join([cell] * 16) for _ in range(16))
+    at = open_page(query={"src": "Typed"})
+    at.text_area(key="typed").set_value(text).run()
+    assert not at.exception, exceptions(at)
+    assert "m" not in at.query_params
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "does not travel in the page's link" in captions, captions
+
+
+def _put_script(value: str) -> None:
+    import streamlit as st
+
+    from cnnviz.ui import links
+
+    st.session_state["fits"] = links.put("k", value)
+
+
+def test_a_value_too_long_for_a_link_is_left_out_and_said_then_unsaid():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_put_script, args=("1," * 5000,)).run()
+    assert not at.exception
+    assert at.session_state["fits"] is False and "k" not in at.query_params
+    notes = at.session_state[links._NOTICES]
+    assert len(notes) == 1 and notes[0].startswith("This view's `k` is too long for a link")
+    assert "10,000 characters; at most 8,192" in notes[0]
+    at = AppTest.from_function(_put_script, args=("1,2;3,4",))
+    at.session_state[links._NOTICES] = list(notes)
+    at.run()
+    assert at.session_state["fits"] is True and at.query_params["k"] == "1,2;3,4"
+    assert at.session_state[links._NOTICES] == []
+
+
 K11 = ";".join([",".join(["1"] * 11)] * 11)
 
 

@@ -4,9 +4,15 @@ finds Streamlit's and the app's one-off work done."""
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
+
+from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+from cnnviz.ui import warm
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -58,3 +64,31 @@ def test_script_imports_names_modules_imported_inside_functions_too():
     # main() imports these on a session's first run; the server's import of app.py does not.
     assert {"cnnviz.ui.classroom", "cnnviz.ui.lectures", "cnnviz.ui.views"} <= set(names)
     assert "__future__" not in names
+
+
+def test_the_warm_up_thread_leaves_no_context_warning_in_the_server_log(monkeypatch):
+    # Every server start logged "Thread 'cnnviz-warm-up': missing ScriptRunContext! This
+    # warning can be ignored": a cached function's spinner asked for the script's
+    # context, and the warm-up runs none. An administrator should not learn to ignore
+    # warnings; another thread's real one must still show.
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    seen: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(f"{record.threadName}: {record.getMessage()}")
+
+    handler = Keep()
+    logger.addHandler(handler)
+    monkeypatch.setattr(warm, "PAUSE", 0.0)
+    try:
+        thread = threading.Thread(target=warm._run, name=warm.THREAD)
+        thread.start()
+        thread.join(120)
+        other = threading.Thread(target=get_script_run_ctx, name="another")
+        other.start()
+        other.join()
+    finally:
+        logger.removeHandler(handler)
+    assert not [s for s in seen if s.startswith(warm.THREAD)], seen
+    assert [s for s in seen if s.startswith("another") and "missing ScriptRunContext" in s]

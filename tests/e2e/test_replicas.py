@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 import importlib.util
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -95,3 +96,21 @@ def test_chromium_through_nginx_renders_and_reruns(cluster, page):
     names = {c["name"] for c in page.context.cookies()}
     assert {"cnnviz_lb", "_streamlit_xsrf"} <= names
     screenshot(page, "replicas_through_nginx")
+
+
+def test_a_long_shared_link_opens_through_nginx(cluster, page):
+    # A typed 16 × 16 × 3 volume with eight-decimal cells: a link the app itself writes
+    # (links up to 16 a side travel whole), about 10 KB once the browser has escaped its
+    # "," and ";". nginx's default request-line buffer (8 KB) answered 414 and the
+    # teacher's link did not open at all.
+    rows = [" ".join(f"0.{(r * 16 + c) % 97:02d}345678" for c in range(16)) for r in range(16)]
+    grid = ";".join(row.replace(" ", ",") for row in rows)
+    escaped = urllib.parse.quote(grid, safe="")
+    url = f"{cluster.url}/?src=Typed&channels=Colour&m={escaped}&m_g={escaped}&m_b={escaped}"
+    assert len(url) > 9_000
+    response = page.goto(url)
+    assert response is not None and response.status == 200
+    wait_for_app(page, "Convolution playground")
+    assert not no_exception_box(page)
+    # The volume arrived whole: its shape is printed with the input map.
+    page.get_by_text("16 × 16 × 3").first.wait_for(timeout=30_000)
