@@ -24,6 +24,8 @@ answer that is such a shell is changed.
 
 from __future__ import annotations
 
+import functools
+import gzip
 from pathlib import Path
 from typing import Any
 
@@ -96,14 +98,21 @@ def rewrite(body: bytes) -> bytes | None:
     return body[:body_end] + _TAIL + body[body_end:]
 
 
+@functools.lru_cache(maxsize=4)
+def _zipped(data: bytes) -> bytes:
+    """``data`` gzipped; the shell is the same for every page, so this runs once per server."""
+    return gzip.compress(data, compresslevel=6, mtime=0)
+
+
 class PageHead:
     """ASGI middleware: Streamlit's HTML shell, answered for every page, gets the app's
     script in its head and its styles (:func:`rewrite`).
 
     Only a GET that accepts HTML outside Streamlit's own routes is looked at, and only an
     answer of type ``text/html`` is read whole (a few KB). The request goes in without
-    compression and without a validator, so the answer is the whole file: a cached copy
-    must never keep an old script, and the shell is small.
+    compression and without a validator, so the answer is the whole file (a cached copy
+    must never keep an old script); the rewritten shell goes out gzipped when the browser
+    takes it so.
     """
 
     #: First path segments that are Streamlit's own routes, or the app's (never a page).
@@ -117,6 +126,7 @@ class PageHead:
             await self.app(scope, receive, send)
             return
         scope = dict(scope)
+        zipped = b"gzip" in dict(scope.get("headers") or []).get(b"accept-encoding", b"")
         scope["headers"] = [(name, value) for name, value in scope.get("headers") or []
                             if name.lower() not in (b"accept-encoding", b"if-none-match",
                                                     b"if-modified-since", b"range")]
@@ -143,17 +153,21 @@ class PageHead:
                     await send(start)
                     await send({"type": "http.response.body", "body": data})
                 else:
-                    await self._send(send, start, shell)
+                    await self._send(send, start, shell, zipped=zipped)
                 return
             await send(message)
 
         await self.app(scope, receive, capture)
 
     @staticmethod
-    async def _send(send: Any, start: dict, data: bytes) -> None:
+    async def _send(send: Any, start: dict, data: bytes, *, zipped: bool = False) -> None:
         # The length changed, and the old validators name the file on disk, not this answer.
-        drop = (b"content-length", b"etag", b"last-modified")
+        drop = (b"content-length", b"etag", b"last-modified", b"content-encoding", b"vary")
         headers = [(n, v) for n, v in start.get("headers") or [] if n.lower() not in drop]
+        headers.append((b"vary", b"Accept-Encoding"))
+        if zipped:  # 41 KB → about 12 KB, compressed once per shell (_zipped)
+            data = _zipped(data)
+            headers.append((b"content-encoding", b"gzip"))
         headers.append((b"content-length", str(len(data)).encode()))
         await send({**start, "headers": headers})
         await send({"type": "http.response.body", "body": data})

@@ -7,6 +7,7 @@ the page loads; tests/e2e/test_links.py: a click before any element's script has
 from __future__ import annotations
 
 import asyncio
+import gzip
 import shutil
 import subprocess
 from pathlib import Path
@@ -81,12 +82,18 @@ def test_the_script_is_one_plain_script_node_reads():
 
 def test_the_middleware_rewrites_the_shell_whole_with_its_new_length_and_no_validator():
     start, body, seen = _call(_shell_app(SHELL), _page())
-    assert body == head.rewrite(SHELL)
     headers = dict(start["headers"])
+    assert headers[b"content-encoding"] == b"gzip"  # the browser said it takes gzip
+    assert gzip.decompress(body) == head.rewrite(SHELL)
     assert headers[b"content-length"] == str(len(body)).encode()
     assert b"etag" not in headers and headers[b"cache-control"] == b"no-cache"
+    assert headers[b"vary"] == b"Accept-Encoding"
     # Asked for whole and uncompressed: a cached copy must never keep an old script.
     assert not {b"accept-encoding", b"if-none-match"} & {name for name, _ in seen}
+    plain = _page()
+    plain["headers"] = [h for h in plain["headers"] if h[0] != b"accept-encoding"]
+    start, body, _ = _call(_shell_app(SHELL), plain)
+    assert body == head.rewrite(SHELL) and b"content-encoding" not in dict(start["headers"])
 
 
 def test_anything_else_passes_as_it_is():
