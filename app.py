@@ -65,7 +65,7 @@ PAGES = {
 def main() -> None:
     """One run of a session: route to the page, check the link, show its notices."""
     # Not at import: the server imports this file first, before any session.
-    from cnnviz.ui import charts, classroom, lectures, links, presenter, share, show, sources, views
+    from cnnviz.ui import classroom, lectures, links, presenter, share, show, sources, views
     from cnnviz.ui.animator import hold_keys, keys_done
     router.ensure_routed()
     st.set_page_config(page_title="cnnviz: see how a convolution computes",
@@ -82,10 +82,8 @@ def main() -> None:
     sources.open_link()  # a lecture matrix in the link brings its settings
     presenter.switch()
     share.copy_link()  # the address is the view: a visible way to copy it
-    presenter.page_style()
-    # One Back press per view; Back shows the opened link (static/history.js). Early in the
-    # run, so that its script is in the page before the person's first click (as it can be)
-    links.history()
+    # The app's styles, the history rule (one Back press per view), the typed-number guard,
+    # the chart names and the key keeper are in every page's HTML (cnnviz/ui/head.py)
     # Step by step in presenter mode: a clicker's keys pressed before the animation is there
     hold_keys(presenter.on() and current.url_path == "animation")
     notices = st.container()  # above the page: where a bad link is reported
@@ -101,21 +99,20 @@ def main() -> None:
     stopped = stopped or show.take_stop()  # a fragment that stopped says why too
     links.finish(notices, stopped=stopped)
     links.note_carried(current, sources.CARRIED, sources.KEPT)
-    keys_done()  # held keys no animation took go back to the page
+    keys_done()  # held keys no animation took go back to the page (a run that drew none)
     classroom.after_page(room_bar, current.url_path, pages)
     views.sidebar(current.url_path)
     st.sidebar.caption(":material/link: This page's address is a link to exactly this view: "
                        "copy it to share it, or reload without losing anything.")
-    charts.chart_names()  # last: it sits in the sidebar's foot
-    show.typed_numbers()  # no typed number changed in silence (static/numbers.js)
 
 
 if __name__ == "__main__":
     main()
 else:  # imported by `streamlit run app.py`: the server, with this file as its script
-    from cnnviz.ui import class_push, served
+    from cnnviz.ui import class_push, head, served
 
-    app = st.App(__file__, middleware=[Middleware(router.NoSuchPage)],
+    app = st.App(__file__, middleware=[Middleware(router.NoSuchPage),
+                                       Middleware(head.PageHead)],  # every page's own head
                  on_script_error=router.unexpected_error,
                  lifespan=warm.lifespan,  # the digits page's one-off work, before any visitor
                  routes=class_push.routes()  # class mode's push route (server-sent events)

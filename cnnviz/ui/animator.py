@@ -66,36 +66,40 @@ _component = st.components.v2.component(
     isolate_styles=True
 )
 
-# Keys pressed before the animation is there (static/animator/keys.js, hold.js).
-# Not in a shadow root (isolate_styles=False): that takes React two more renders, and the
-# listener must be there as early as possible (before the page's title is drawn).
+# Keys pressed before the animation is there (static/animator/keys.js, hold.js): the keeper
+# is in every page's HTML head (cnnviz/ui/head.py), there before the page's first element.
+# This element only hands held keys back when a run drew no animation. Not in a shadow root
+# (isolate_styles=False): that takes React two more renders.
 _keys = st.components.v2.component(
     "cnnviz_animator_keys", html="<span hidden></span>", js=join_modules(_STATIC, "keys"),
     isolate_styles=False)
 _DRAWN = "_animator_drawn"  # whether this page run drew an animation (for keys_done)
+_HOLDING = "_animator_holding"  # whether this page run's page holds keys for its animation
 
 
 def hold_keys(active: bool) -> None:
-    """Near the top of every page (``app.py``, before a lecture list's banner): when
-    ``active`` (a page whose animation takes the keys as it opens: Step by step in
-    presenter mode), keys the animation steps with, pressed before it is drawn, are held
-    for it instead of lost, and it presses them on itself once there, in order, each once.
+    """Near the top of every page (``app.py``): whether this run's page (``active``: one whose
+    animation takes the keys as it opens, Step by step in presenter mode) holds keys pressed
+    before its animation is drawn, for :func:`keys_done`.
 
     A clicker is pressed as soon as the page shows its title, and the animation comes a
-    moment to seconds later; without this, such a press did nothing, or a lecture list's
-    PageDown opened the next example.
+    moment to seconds later; without a hold, such a press did nothing, or a lecture list's
+    PageDown opened the next example. The browser holds them from the page's first moment
+    (``static/animator/keys.js``, in the page's HTML head: it reads the same rule from the
+    address) and the animation presses them on itself once there, in order, each once.
     """
     st.session_state[_DRAWN] = False
-    with st.sidebar:  # out of the page's way (it takes no room)
-        _keys(key="cnnviz_keys_hold", data={"hold": bool(active)}, height=0)
+    st.session_state[_HOLDING] = bool(active)
 
 
 def keys_done() -> None:
-    """At the page's foot (``app.py``): a run that drew no animation (settings that do not
-    fit) gives the held keys back to the page, which does with them what it would have."""
-    drawn = bool(st.session_state.get(_DRAWN))
-    with st.sidebar:
-        _keys(key="cnnviz_keys_done", data={"end": True, "drawn": drawn}, height=0)
+    """At the page's foot (``app.py``): a run of such a page that drew no animation
+    (settings that do not fit) gives the held keys back to the page, which does with them
+    what it would have. Every other run adds nothing (the browser hands keys back itself
+    when the person leaves the page)."""
+    if st.session_state.get(_HOLDING) and not st.session_state.get(_DRAWN):
+        with st.sidebar:
+            _keys(key="cnnviz_keys_done", data={"drawn": False}, height=0)
 
 
 @dataclass(frozen=True)

@@ -31,19 +31,9 @@ from cnnviz.plots.figures import Picture
 
 from . import served
 
-__all__ = ["chart", "chart_names", "pick_into", "pick_row_into", "picked", "svg"]
+__all__ = ["chart", "pick_into", "pick_row_into", "picked", "svg"]
 
 _STATIC = Path(__file__).with_name("static")
-# Registered once at import, like the animator.
-_chart_names = st.components.v2.component(
-    "cnnviz_chart_names", html="<span></span>", js=(_STATIC / "labels.js").read_text("utf-8"))
-
-
-def chart_names() -> None:
-    """``static/labels.js``, which names every Plotly chart after its title for screen
-    readers; ``app.py`` adds it last, in the sidebar's foot."""
-    with st.sidebar:
-        _chart_names(key="cnnviz_chart_names", height=0)
 # Registered once at import, like the animator. Not style-isolated: its classes
 # are prefixed ("cm-"), and pages, tests and the benchmark find it by test id.
 # Its script and style (51 KB) are served once per browser (cnnviz.ui.served), not

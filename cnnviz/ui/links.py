@@ -31,7 +31,6 @@ import contextlib
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -493,27 +492,6 @@ def carry(page: Any, linked: Sequence[str], kept: Sequence[str], *, skip: bool =
             st.session_state[name] = value
 
 
-# Registered once at import, like the typed-number guard (show.typed_numbers).
-_history = st.components.v2.component(
-    "cnnviz_history", html="<span></span>",
-    js=(Path(__file__).with_name("static") / "history.js").read_text("utf-8"))
-
-
-def history() -> None:
-    """``static/history.js``: one Back press per view asked for, and the page a link
-    opened comes back with its address and image.
-
-    Streamlit 1.67 pushes a history entry for every query-string change the server
-    makes; a page switch made several (the new run empties, then rebuilds the link,
-    and :func:`carry` switches once more), and the old page's entry was left at ``/``.
-    The module replaces the entry for changes within a page and, on a switch, puts
-    back the address the old page had when the person clicked. ``app.py`` mounts it
-    early in every run, hidden (``app.css``).
-    """
-    with st.sidebar:
-        _history(key="cnnviz_history", height=0)
-
-
 def _back(page: Any, linked: Sequence[str]) -> None:
     """Back or Forward to a page: its link's shared values come back with it.
 
@@ -524,7 +502,7 @@ def _back(page: Any, linked: Sequence[str]) -> None:
     (``st.context.url`` has no query), so the page's address as this session last
     showed it with the same remaining values (:func:`note_carried` keeps them) gives
     them back, and the run switches to the same page with them (the browser keeps
-    one entry: ``static/history.js``).
+    one entry: ``static/history.js``, in every page's HTML head: :mod:`cnnviz.ui.head`).
     """
     if not router.history_navigation():
         return

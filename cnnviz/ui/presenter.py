@@ -23,22 +23,13 @@ import streamlit as st
 
 from . import state as k
 
-__all__ = ["CSS", "ROW", "first_section", "on", "ordered_boxes", "page_style", "share_row",
-           "switch"]
+__all__ = ["CSS", "ROW", "first_section", "on", "ordered_boxes", "share_row", "switch"]
 
 #: The page's row in presenter mode at 1280 × 720 (px): the window less the narrow sidebar
 #: (232 px), the page's padding, a scrollbar (15 px) and two small column gaps (17 px).
 ROW = 955
 
 CSS = (Path(__file__).with_name("static") / "presenter.css").read_text(encoding="utf-8")
-_APP_CSS = (Path(__file__).with_name("static") / "app.css").read_text(encoding="utf-8")
-
-
-def page_style() -> None:
-    """The app-wide styles, ``static/app.css`` (KaTeX overflow, the browser's reduced
-    motion for Streamlit's own transitions); ``app.py`` adds them before the page, so
-    that they apply from the page's first element on."""
-    st.html(f"<style>{_APP_CSS}</style>")
 
 
 def on() -> bool:

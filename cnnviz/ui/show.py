@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import streamlit as st
@@ -74,20 +73,6 @@ def fragment(func: Callable[..., None]) -> Callable[..., None]:
             classroom.publish_from_fragment()  # and so does a class's room
 
     return st.fragment(run)
-
-
-_STATIC = Path(__file__).with_name("static")
-# Registered once at import, like the animator.
-_typed_numbers = st.components.v2.component(
-    "cnnviz_typed_numbers", html="<span></span>", js=(_STATIC / "numbers.js").read_text("utf-8"))
-
-
-def typed_numbers() -> None:
-    """``static/numbers.js``: text a number box would change (2.7 in a whole-number box,
-    1e308 past its largest value) is not applied; it stays as typed, the setting keeps its
-    value, and a message beside the box says why. ``app.py`` adds it in the sidebar's foot."""
-    with st.sidebar:
-        _typed_numbers(key="cnnviz_typed_numbers", height=0)
 
 
 def intro(text: str) -> None:

@@ -153,3 +153,25 @@ def test_the_animation_also_downloads_as_an_mp4_beside_the_gif(open_page):
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Animation for slides (GIF)" in labels and "Animation (MP4)" in labels
     assert not at.exception, exceptions(at)
+
+
+def _key_givers(at) -> list:
+    """The elements that hand held keys back to the page (cnnviz.ui.animator.keys_done)."""
+    return [json.loads(e.proto.json) for e in at.get("bidi_component")
+            if e.proto.component_name == "cnnviz_animator_keys"]
+
+
+def test_held_keys_go_back_to_the_page_only_after_a_run_that_drew_no_animation(open_page):
+    # The key keeper is in every page's HTML (cnnviz/ui/head.py); a run adds an element
+    # only to hand held keys back: Step by step in presenter mode whose settings do not fit.
+    at = open_page(PAGE, query={"present": "true", "src": "Lecture", "lecture": "digit_one"})
+    assert animators(at) and _key_givers(at) == []
+    at.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
+    assert not animators(at)
+    assert _key_givers(at) == [{"drawn": False}]
+    at.number_input(key=keys.KERNEL_ROWS).set_value(3).run()
+    assert animators(at) and _key_givers(at) == []
+    # Not in presenter mode, no key is held: nothing to hand back.
+    plain = open_page(PAGE, query={"src": "Lecture", "lecture": "digit_one"})
+    plain.number_input(key=keys.KERNEL_ROWS).set_value(9).run()
+    assert not animators(plain) and _key_givers(plain) == []

@@ -331,3 +331,22 @@ def test_every_chart_is_named_after_its_title(page, app_url):
         assert m["role"] == "img" and m["canvas"].startswith(m["name"]) and m["focusable"], m
     names = [m["name"] for m in maps]
     assert any("A: 128 × 128" in n and "shared" in n for n in names), names
+
+
+def test_a_plotly_chart_drawn_later_is_named_by_the_pages_own_script(page, app_url):
+    # static/labels.js is in every page's HTML head (cnnviz/ui/head.py), where the body does
+    # not exist yet: it starts watching once it does. A Plotly chart (the digits page's live
+    # training run) drawn at any time later gets its name from its title.
+    _open(page, f"{app_url}/lectures")
+    page.evaluate("""() => {
+        const plot = document.createElement('div');
+        plot.className = 'js-plotly-plot';
+        plot.innerHTML = '<svg class="main-svg"><g class="gtitle"><text>Loss</text></g></svg>'
+            + '<svg class="main-svg"></svg>';
+        document.querySelector('[data-testid="stMain"]').append(plot);
+    }""")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot svg')"
+                           ".getAttribute('aria-label') === 'Chart: Loss'")
+    svgs = page.locator(".js-plotly-plot svg.main-svg")
+    assert svgs.nth(0).get_attribute("role") == "figure"
+    assert svgs.nth(1).get_attribute("aria-hidden") == "true"

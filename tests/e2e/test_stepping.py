@@ -619,3 +619,91 @@ def test_a_clicker_at_the_first_step_does_not_scroll_the_animation_away(page, ap
     run = Run(page, app_url, step=N_STEPS - 1)
     run.check_now()
     run.rest()
+
+
+@pytest.mark.parametrize("moment", ["loading", "title"])
+def test_clicker_presses_before_any_element_script_has_loaded_step_once_each(browser, app_url,
+                                                                            moment):
+    """A clicker pressed while the page is still loading (``loading``: the page's HTML is
+    there, nothing of the app drawn yet), or the moment its title shows, with the key
+    keeper's element held back (``title``), still moves the animation once it is there: each
+    press once, in order, and PageDown does not open the next example.
+
+    The keeper was an element whose script loads a few tens of ms after the title (the
+    previous session's note: a press in that window was lost, and no test covered it); it is
+    now in the page's HTML head (cnnviz/ui/head.py), there before anything is drawn. Here the
+    server's messages after the title are held back until the presses are made (as in the
+    test above), and so is any message that carries the keeper's element, so that the
+    presses come before an element's script could have run.
+    """
+    import re as _re
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            data = bytes(message) if isinstance(message, bytes | bytearray) else b""
+            if state["hold"] or (not state["released"] and b"cnnviz_keys_hold" in data):
+                state["held"].append(message)
+                return
+            ws.send(message)
+            if data and not state["released"]:
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                if (msg.WhichOneof("type") == "delta"
+                        and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "heading"
+                        and "Step by step" in msg.delta.new_element.heading.body):
+                    state["hold"] = True  # the title is drawn; the rest waits
+
+        server.on_message(from_server)
+        ws.on_message(lambda message: server.send(message))
+        state["ws"] = ws
+
+    try:
+        page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
+        address = app_url + URL + "&ex=000.5&present=true"
+        # Order matters: End then back twice is 22; any other order lands elsewhere.
+        keys = ["PageDown", ".", "End", "PageUp", "PageUp"]
+        if moment == "loading":
+            page.goto(address, wait_until="domcontentloaded")
+            assert not page.evaluate("() => !!document.querySelector('h1')")  # nothing drawn
+        else:
+            page.goto(address, wait_until="commit")
+            page.wait_for_function(  # on a timer: a page waiting on held messages draws no frames
+                "() => [...document.querySelectorAll('h1')]"
+                ".some(h => h.textContent == 'Step by step')", polling=20)
+            assert state["hold"]
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_timeout(300)
+        assert not page.evaluate(
+            "() => !!(window.__cnnvizInstances && window.__cnnvizInstances.anim_view)")
+        state["hold"], state["released"] = False, True
+        if state["ws"] is not None:
+            for message in state["held"]:
+                state["ws"].send(message)
+        state["held"].clear()
+        page.wait_for_timeout(500)
+        assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
+        wait_for_app(page, "Step by step")
+        page.wait_for_function(
+            "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
+        run = Run(page, app_url, step=22)
+        run.check_now()
+        run.rest()
+        assert "ex=000.5" in page.url, page.url  # still this example, not the next
+        page.keyboard.press("PageDown")  # the keys go to the animation from now on
+        run.step = 23
+        run.check_now()
+        run.rest()
+        assert no_exception_box(page) == []
+    finally:
+        context.close()

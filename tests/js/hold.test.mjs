@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { whereOf } from "../../cnnviz/ui/static/animator/driver.js";
-import { KeyHold } from "../../cnnviz/ui/static/animator/hold.js";
+import { KeyHold, holdsKeys } from "../../cnnviz/ui/static/animator/hold.js";
 
 test("the animation's keys pressed on the page are held in order and handed over once", () => {
   const hold = new KeyHold();
@@ -41,4 +41,18 @@ test("whereOf names where a key was pressed", () => {
   assert.equal(whereOf({ tagName: "SELECT" }), "select");
   assert.equal(whereOf({ tagName: "BUTTON" }), "button");
   assert.equal(whereOf(null), "box");
+});
+
+test("keys are held on Step by step in presenter mode only, below any base path", () => {
+  const host = "http://127.0.0.1:8501";
+  assert.equal(holdsKeys(`${host}/animation?present=true`), true);
+  assert.equal(holdsKeys(`${host}/animation?src=Lecture&ex=000.5&present=True`), true); // any case
+  assert.equal(holdsKeys(`${host}/cnn/animation/?present=true`), true); // a base path, a slash
+  assert.equal(holdsKeys(`${host}/animation`), false); // presenter mode off
+  assert.equal(holdsKeys(`${host}/animation?present=false`), false);
+  assert.equal(holdsKeys(`${host}/animation?present=`), false);
+  assert.equal(holdsKeys(`${host}/pooling?present=true`), false); // another page
+  assert.equal(holdsKeys(`${host}/?present=true`), false); // the Playground
+  assert.equal(holdsKeys(`${host}/animation_x?present=true`), false);
+  assert.equal(holdsKeys("not an address"), false);
 });

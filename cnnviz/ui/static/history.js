@@ -1,5 +1,5 @@
 /*
- * cnnviz: one Back press per view the person asked for (Streamlit components v2 module).
+ * cnnviz: one Back press per view the person asked for (in every page's HTML head).
  *
  * In this app the address is the view: every setting is in the link. Streamlit
  * 1.67 pushes a browser history entry for every change of the query string the
@@ -17,6 +17,10 @@
  * acted (a click or key press just before), so its entry is what they saw, and
  * then pushes the new page. Full page loads (the lecture lists' links) are not
  * touched.
+ *
+ * It runs from the page's HTML head (cnnviz/ui/head.py), before Streamlit's own script:
+ * as an element's script it came after the page's text, and a click before it got
+ * Streamlit's own history (Back then needed extra presses).
  */
 
 /** How long after a click or key press a page switch counts as its result (ms). */
@@ -59,9 +63,11 @@ function install(win) {
   };
 }
 
-export default function (component) {
-  const doc = component.parentElement.ownerDocument || document;
-  const win = doc.defaultView || window;
+/**
+ * Install the rule on ``win`` once, from the page's first moment: app.py's server puts this
+ * module into every page's HTML head (cnnviz/ui/head.py), so no click comes before it.
+ */
+export function keepHistory(win) {
   if (!win.__cnnvizHistory) {
     install(win);
     win.__cnnvizHistory = true;

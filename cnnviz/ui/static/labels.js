@@ -1,8 +1,8 @@
 /*
- * cnnviz chart names for screen readers (Streamlit components v2 module).
+ * cnnviz: chart names for screen readers (in every page's HTML head).
  *
  * Plotly draws a chart as <svg> elements without a name, so a screen reader
- * says "image" and nothing more. This module, mounted once per page, names
+ * says "image" and nothing more. This module, in every page's HTML head (cnnviz/ui/head.py), names
  * each chart after its own title and subtitle (the display mapping's note),
  * e.g. "Chart: A: 128 × 128. diverging: divided by max |v| = 3.5 …", and
  * hides Plotly's second, empty overlay <svg>. The text inside the chart (the
@@ -31,10 +31,13 @@ function label(doc) {
   }
 }
 
-export default function (component) {
-  const doc = component.parentElement.ownerDocument || document;
-  const win = doc.defaultView || window;
-  if (!win.__cnnvizChartNames) {
+/** Name the charts on ``win``'s page, now and as they come (from the page's HTML head:
+ * cnnviz/ui/head.py, where the body is not there yet). */
+export function nameCharts(win) {
+  if (win.__cnnvizChartNames) return;
+  const doc = win.document;
+  win.__cnnvizChartNames = true;
+  const start = () => {
     let pending = 0;
     const observer = new win.MutationObserver(() => {
       if (pending) return;
@@ -42,6 +45,8 @@ export default function (component) {
     });
     observer.observe(doc.body, { childList: true, subtree: true });
     win.__cnnvizChartNames = observer;
-  }
-  label(doc);
+    label(doc);
+  };
+  if (doc.body) start();
+  else doc.addEventListener("DOMContentLoaded", start, { once: true });
 }

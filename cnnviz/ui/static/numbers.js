@@ -1,10 +1,10 @@
 /*
- * cnnviz: no typed number is changed in silence (Streamlit components v2 module).
+ * cnnviz: no typed number is changed in silence (in every page's HTML head).
  *
  * Streamlit's number input reads what was typed with parseInt or parseFloat
  * when Enter is pressed or the box loses focus: "2.7" in a whole-number box
  * becomes 2 and "1e308" becomes 1, and the old value is gone without a word.
- * This module, mounted once per page, looks at the text first (in the capture
+ * This module, in every page's HTML head (cnnviz/ui/head.py), looks at the text first (in the capture
  * phase, before Streamlit sees the key or the blur). Text the box would change
  * is not applied: it stays in the box as typed, the setting keeps its value,
  * and a message beside the control says why (aria-live, so a screen reader
@@ -106,9 +106,8 @@ function install(win) {
   win.addEventListener("blur", guard, true);
 }
 
-export default function (component) {
-  const doc = component.parentElement.ownerDocument || document;
-  const win = doc.defaultView || window;
+/** Install the guard on ``win`` once (from the page's HTML head: cnnviz/ui/head.py). */
+export function guardNumbers(win) {
   if (!win.__cnnvizTypedNumbers) {
     install(win);
     win.__cnnvizTypedNumbers = true;

@@ -39,3 +39,19 @@ export class KeyHold {
     return keys;
   }
 }
+
+/**
+ * Whether the page at `href` is one whose animation takes the keys as it opens: Step by step
+ * (its address's last segment, below any base path) in presenter mode (`present=true`, as
+ * Streamlit reads a bound switch: any case). The server's own test is app.py's `hold_keys`.
+ */
+export function holdsKeys(href) {
+  let url;
+  try {
+    url = new URL(href);
+  } catch (err) {
+    return false;
+  }
+  const page = url.pathname.split("/").filter(Boolean).pop() || "";
+  return page === "animation" && (url.searchParams.get("present") || "").toLowerCase() === "true";
+}
