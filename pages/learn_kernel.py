@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import learn_kernel as lk
 from cnnviz.plots.svgcharts import loss_svg, weights_svg
-from cnnviz.ui import cached, charts, learning, links, router, settings, show, sources
+from cnnviz.ui import cached, charts, later, learning, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -96,6 +96,8 @@ def draw(t: int) -> None:
     charts.chart(g[3], grid_figure(view.error, title="Error δ = z − y", mapping="diverging",
                                   height=260), key="lk_err")
 
+    if later.ends_here(height=900):  # the gradient and the curves: below the first screen
+        return
     st.subheader("The gradient is a cross-correlation of the input with the error")
     st.latex(lk.gradient_latex(lesson.settings.stride))
     explain, grad, used = st.columns([1.6, 1, 1])
