@@ -49,7 +49,7 @@ stand-in while an element's script chunk loads: on a first visit the elements
 appear up to a second after the script's end, once the browser has loaded their
 chunks, and the page is not drawn before), every map element's slot holds its map
 (the slot is on the page before the map's own script has run), no section drawn
-after the first screen is still its stand-in (``[data-cnnviz-later]``), and then
+after the first screen is still its stand-in (``.st-key-cnnviz_later``), and then
 the browser's main thread has been free for five frames in a row (each frame
 < 50 ms apart); the time is taken at the first of those free frames. A change is timed from the
 moment the page receives the click or key press that makes it (a listener in
@@ -183,7 +183,7 @@ async () => {
         && !document.querySelector('[data-testid="stSkeleton"]')
         // A section drawn after the first screen (cnnviz.ui.later) is not drawn yet,
         // and the run that draws it may still be sending it.
-        && !document.querySelector('[data-cnnviz-later]')
+        && !document.querySelector('.st-key-cnnviz_later, [data-cnnviz-later]')
         && document.querySelector('[data-test-script-state]')?.getAttribute(
           'data-test-script-state') !== 'running') break;
     await new Promise(r => setTimeout(r, 10));
@@ -250,7 +250,7 @@ async (title) => {
     first: () => titled() && ((window.__cnnvizRunEnds || []).length > 0
                               || (sawRunning && state() !== 'running')) && drawn(seen),
     whole: () => titled() && state() !== null && state() !== 'running' && drawn(all)
-                 && !document.querySelector('[data-cnnviz-later]'),
+                 && !document.querySelector('.st-key-cnnviz_later, [data-cnnviz-later]'),
   };
   const since = {first: null, whole: null}, quiet = {first: 0, whole: 0}, at = {};
   const t0 = performance.now();
