@@ -25,8 +25,10 @@ exactly as it is drawn without a fold.
   not reach (a widget below the fold, bound to the address; a value the page
   reads by hand) stay in the address and are read in the next run
   (:func:`cnnviz.ui.links.hold`).
-- **Inside a fragment** (the Playground's workbench), the element's trigger
-  reruns the fragment: that rerun draws the fragment's rest.
+- **Inside a fragment** (the Playground's workbench, Learn a kernel's player)
+  the element's trigger would rerun the fragment alone; its callback asks for a
+  run of the whole app instead, so that the link's held values are checked
+  (a value no page knows is still named) in the run that draws the rest.
 - **Only a browser** defers: the session's first request names it (its
   ``User-Agent`` starts with ``Mozilla/``, as every browser's does). AppTest
   sends no headers, and the benchmarks' protocol clients name themselves, so
@@ -68,7 +70,10 @@ def browser() -> bool:
 
 
 def _drawn() -> None:
-    """The trigger's callback: the rerun it starts is the point."""
+    """The trigger's callback: a run of the whole app, also for a fold inside a fragment
+    (a widget's callback that calls ``st.rerun()`` makes its interaction a full-app rerun),
+    so that ``app.py`` checks the link's held values (:func:`cnnviz.ui.links.finish`)."""
+    st.rerun()
 
 
 def fold(*, when: bool = True, height: int = 600) -> None:
