@@ -96,8 +96,6 @@ def draw(t: int) -> None:
     charts.chart(g[3], grid_figure(view.error, title="Error δ = z − y", mapping="diverging",
                                   height=260), key="lk_err")
 
-    if later.ends_here(height=900):  # the gradient and the curves: below the first screen
-        return
     st.subheader("The gradient is a cross-correlation of the input with the error")
     st.latex(lk.gradient_latex(lesson.settings.stride))
     explain, grad, used = st.columns([1.6, 1, 1])
@@ -115,4 +113,6 @@ def draw(t: int) -> None:
                                          current=t), key="lk_weights")
 
 
+# The player, the step's maps, the gradient and the curves lie below the first screen.
+later.fold(height=1300)
 learning.player(run.steps, draw)

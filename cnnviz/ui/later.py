@@ -25,8 +25,8 @@ exactly as it is drawn without a fold.
   not reach (a widget below the fold, bound to the address; a value the page
   reads by hand) stay in the address and are read in the next run
   (:func:`cnnviz.ui.links.hold`).
-- **Inside a fragment** (the Playground's workbench, Learn a kernel's player)
-  the element's trigger would rerun the fragment alone; its callback asks for a
+- **Inside a fragment** (the Playground's workbench, a ``show.fragment``) the
+  element's trigger would rerun the fragment alone; its callback asks for a
   run of the whole app instead, so that the link's held values are checked
   (a value no page knows is still named) in the run that draws the rest.
 - **Only a browser** defers: the session's first request names it (its
@@ -43,7 +43,7 @@ import streamlit as st
 
 from . import links, show
 
-__all__ = ["PLACEHOLDER_TEXT", "browser", "ends_here", "fold"]
+__all__ = ["PLACEHOLDER_TEXT", "browser", "fold"]
 
 #: What the stand-in says, on screen and to a screen reader, until the rest is drawn.
 PLACEHOLDER_TEXT = "The rest of this page is on its way…"
@@ -83,22 +83,11 @@ def fold(*, when: bool = True, height: int = 600) -> None:
     ``height`` px tall at least (about what it stands for), and end the page
     here (:class:`cnnviz.ui.show.PageStop`); in any other run, return at once.
     Call it where a section that lies below the first screen begins, and only
-    where nothing drawn above it depends on what is drawn after it.
-    """
-    if ends_here(when=when, height=height):
-        raise show.PageStop("")
-
-
-def ends_here(*, when: bool = True, height: int = 600) -> bool:
-    """:func:`fold` for code that cannot end the page by raising (a plain ``st.fragment``,
-    which shows what it raises): True when the caller is to draw nothing more (the
-    stand-in is drawn), False in any other run::
-
-        if later.ends_here(height=900):
-            return
+    where nothing drawn above it depends on what is drawn after it; not inside a
+    plain ``st.fragment``, which shows what is raised in it (``show.fragment`` is fine).
     """
     if not when or not links.first_run() or not browser():
-        return False
+        return
     links.hold()
     _later(key=_KEY, data={"height": int(height)}, height="content", on_drawn_change=_drawn)
-    return True
+    raise show.PageStop("")

@@ -52,6 +52,7 @@ LINKED = [
     ("pages/matrix.py", {"mx_side": "4", "mx_row": "1", "mx_col": "2"}, None, None),
     ("pages/receptive_field.py", {"rf_channels": "64"}, "rf_channels", 64),
     ("pages/learn_kernel.py", {"lk_t": "20"}, None, None),
+    ("pages/playground.py", {"s_h": "2"}, None, None),  # a fold inside a fragment
 ]
 
 
