@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.data.pixels import in_unit_range
 from cnnviz.lessons.compare import SideSpec, compare_sides, difference_words, size_words
-from cnnviz.ui import charts, grid, later, links, presenter, router, settings, show, sources
+from cnnviz.ui import charts, grid, links, presenter, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -135,7 +135,6 @@ with results:
     else:
         maps[2].warning(cmp.mismatch, icon=":material/compare_arrows:")
 
-later.fold(height=450)  # the sizes lie below the first screen
 st.subheader("The input and the output sizes")
 picture, *formulas = st.columns([0.8, 1, 1], gap="large")
 charts.chart(picture, image_figure(cmp.image, title=f"Input a: {show.shape_text(cmp.image.shape)}",

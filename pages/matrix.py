@@ -9,7 +9,6 @@ from cnnviz.ui import (
     cached,
     charts,
     grid,
-    later,
     links,
     presenter,
     router,
@@ -100,7 +99,6 @@ with results:
                                  picked=[(cell.row, cell.col)], height=height), key="mx_output",
                  on_pick=charts.pick_into("mx_row", "mx_col"))
 
-later.fold(height=2200)  # W, im2col and the three ways lie below the first screen
 st.header("y = W x + b: the weight matrix")
 st.markdown("Each row of $W$ is the kernel laid on one window; the columns are the pixels of "
             "$x$ (drawn under $W$, so each column sits above its pixel). The magenta pixels are "

@@ -12,7 +12,6 @@ from cnnviz.ui import (
     charts,
     in_code,
     kernel,
-    later,
     presenter,
     router,
     settings,
@@ -93,7 +92,6 @@ def workbench(source: sources.Source | None) -> None:
                     f"$f = {k.shape[0]}\\times{k.shape[1]}$, padding {geom.padding}, "
                     f"stride {geom.stride}, dilation {geom.dilation}:")
         show.shape_formulas(geom)
-        later.fold(height=600)  # the histogram, the downloads and the code: below the first screen
         # An SVG, not a Plotly chart: it redraws on every kernel change (cnnviz.plots.histogram).
         charts.svg(st, cached.histogram_svg(show.plane(z, channel),
                                             title="Raw values of the feature map"), key="pg_hist")

@@ -48,11 +48,8 @@ LINKED = [
     ("pages/shapes.py", {"shp_nh": "28", "shp_nw": "28"}, "shp_nh", 28),
     ("pages/digits.py", {"cnn_src": "Test digit", "cnn_digit": "7"}, "cnn_digit", 7),
     ("pages/correlation.py", {"corr_kernel": "sobel_x"}, None, None),
-    ("pages/compare.py", {}, None, None),
-    ("pages/matrix.py", {"mx_side": "4", "mx_row": "1", "mx_col": "2"}, None, None),
     ("pages/receptive_field.py", {"rf_channels": "64"}, "rf_channels", 64),
     ("pages/learn_kernel.py", {"lk_t": "20"}, None, None),
-    ("pages/playground.py", {"s_h": "2"}, None, None),  # a fold inside a fragment
 ]
 
 

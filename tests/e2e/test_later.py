@@ -126,14 +126,14 @@ def test_a_keyboard_user_keeps_the_focus_while_the_rest_arrives(page, app_url):
 
 
 @pytest.mark.parametrize(("path", "title", "below"), [
-    ("", "Convolution playground", "Feature map z (CSV)"),
+    ("shapes", "Shapes and parameters", "3. Build a network"),
     ("learn_kernel", "Learn a kernel",
      "The gradient is a cross-correlation of the input with the error"),
 ])
 def test_a_link_value_no_page_knows_is_still_named_once_the_rest_is_drawn(
         page, app_url, path, title, below):
-    """The Playground's fold is inside its workbench fragment (Learn a kernel's is not):
-    the rest comes in a run of the whole app, so the link is checked in full."""
+    """The rest comes in a run of the whole app (also for a fold inside a fragment), so the
+    link is checked in full."""
     _first_screen_then_whole(page, f"{app_url}/{path}?nonsense=1", title, below)
     page.get_by_text("not a setting of this page").first.wait_for(timeout=15_000)
     assert "nonsense=1" in page.locator('[data-testid="stAlert"]').first.inner_text()
