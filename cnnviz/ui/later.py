@@ -25,8 +25,8 @@ exactly as it is drawn without a fold.
   not reach (a widget below the fold, bound to the address; a value the page
   reads by hand) stay in the address and are read in the next run
   (:func:`cnnviz.ui.links.hold`).
-- **Inside a fragment** (the Playground's workbench, a ``show.fragment``) the
-  element's trigger would rerun the fragment alone; its callback asks for a
+- **Inside a fragment** (a ``show.fragment``, such as the Playground's workbench)
+  the element's trigger would rerun the fragment alone; its callback asks for a
   run of the whole app instead, so that the link's held values are checked
   (a value no page knows is still named) in the run that draws the rest.
 - **Only a browser** defers: the session's first request names it (its
