@@ -21,7 +21,19 @@ Debian's Chromium through Playwright, as a student would:
   Streamlit and the browser take before the app does anything;
 - **first visits from a fresh browser context** (no cache, no session; the
   server already warm): every page, opened by its address, from the navigation
-  to drawn;
+  to two moments of the same visit, each one row per page:
+
+  - **whole page**: the page drawn, as "drawn" below says, from its top to its
+    end, with every section a page draws after its first screen
+    (:mod:`cnnviz.ui.later`: its stand-in replaced by what it stands for);
+  - **first screen**: what lies inside the viewport drawn: the page's title is
+    there, a script run has ended (the first run: on a long page it ends at the
+    fold, and the rest comes in a second run), every Plotly chart and map
+    element and every element's slot *inside the viewport* is drawn and none
+    there is still a skeleton, and then the main thread has been free for five
+    frames in a row (timed at the first of them, as "drawn" is). On a page
+    with no fold the whole page is sent in that first run, and the browser draws
+    it all before it is free: the two rows then nearly agree;
 - **script only**: the Playground's own run under AppTest (no browser), a
   preset change on a 512 × 512 photo.
 
@@ -36,9 +48,10 @@ map element) its new picture, no element is still a skeleton (Streamlit's
 stand-in while an element's script chunk loads: on a first visit the elements
 appear up to a second after the script's end, once the browser has loaded their
 chunks, and the page is not drawn before), every map element's slot holds its map
-(the slot is on the page before the map's own script has run), and then the browser's main
-thread has been free for five frames in a row (each frame < 50 ms apart); the
-time is taken at the first of those free frames. A change is timed from the
+(the slot is on the page before the map's own script has run), no section drawn
+after the first screen is still its stand-in (``.st-key-cnnviz_later``), and then
+the browser's main thread has been free for five frames in a row (each frame
+< 50 ms apart); the time is taken at the first of those free frames. A change is timed from the
 moment the page receives the click or key press that makes it (a listener in
 the page notes it, in the page's own clock) to drawn, so the time Playwright
 takes to find and press a control is not counted. The bytes the browser
@@ -171,7 +184,12 @@ async () => {
         && maps.every(m => m.dataset.state === 'drawn')
         && slots.every(c => c && c.querySelector('[data-testid="cnnviz-map"]'))
         && cellSlots.every(c => c && c.querySelector('[data-testid="cnnviz-cells"]'))
-        && !document.querySelector('[data-testid="stSkeleton"]')) break;
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        // A section drawn after the first screen (cnnviz.ui.later) is not drawn yet,
+        // and the run that draws it may still be sending it.
+        && !document.querySelector('.st-key-cnnviz_later, [data-cnnviz-later]')
+        && document.querySelector('[data-test-script-state]')?.getAttribute(
+          'data-test-script-state') !== 'running') break;
     await new Promise(r => setTimeout(r, 10));
   }
   return await new Promise(resolve => {
@@ -184,6 +202,81 @@ async () => {
         const input = window.__cnnvizInput;
         window.__cnnvizInput = null;
         resolve([performance.now() - free, input === null ? null : free - input]);
+      } else requestAnimationFrame(tick);
+    }
+    requestAnimationFrame(tick);
+  });
+}
+"""
+# Notes each end of a script run (the script state leaving "running"), in the page's clock.
+RUN_ENDS_JS = """
+window.__cnnvizRunEnds = [];
+new MutationObserver((records) => {
+  for (const r of records) {
+    if (r.oldValue === 'running' && r.target.getAttribute(r.attributeName) !== 'running') {
+      window.__cnnvizRunEnds.push(performance.now());
+    }
+  }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-test-script-state']});
+"""
+# A first visit's two moments, watched frame by frame from the navigation on: resolves with
+# how long ago (ms) [the first screen, the whole page] was drawn (see the module's docstring).
+# Each: its condition holds, then five frames in a row < 50 ms apart; timed at the later of
+# the moment the condition was first seen holding and the last long frame.
+FIRST_AND_WHOLE_JS = """
+async (title) => {
+  const seen = (e) => {
+    const r = e.getBoundingClientRect();
+    return r.top < innerHeight && r.bottom >= 0;
+  };
+  const all = () => true;
+  const state = () => {
+    const e = document.querySelector('[data-test-script-state]');
+    return e && e.getAttribute('data-test-script-state');
+  };
+  let sawRunning = false;
+  function drawn(where) {
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].filter(where);
+    const maps = [...document.querySelectorAll('[data-testid="cnnviz-map"]')].filter(where);
+    const slots = [...document.querySelectorAll('[data-cnnviz-slot="map"]')].filter(where).map(
+      s => s.closest('[data-testid^="stBidiComponent"]'));
+    const cellSlots = [...document.querySelectorAll('[data-cnnviz-slot="cells"]')].filter(where)
+      .map(s => s.closest('[data-testid^="stBidiComponent"]'));
+    return charts.every(c => c.querySelector('.main-svg'))
+      && maps.every(m => m.dataset.state === 'drawn')
+      && slots.every(c => c && c.querySelector('[data-testid="cnnviz-map"]'))
+      && cellSlots.every(c => c && c.querySelector('[data-testid="cnnviz-cells"]'))
+      && ![...document.querySelectorAll('[data-testid="stSkeleton"]')].some(where);
+  }
+  function titled() {
+    const main = document.querySelector('[data-testid="stMain"]');
+    return !!main && [...main.querySelectorAll('h1')].some(h => h.textContent.includes(title));
+  }
+  const conditions = {
+    first: () => titled() && ((window.__cnnvizRunEnds || []).length > 0
+                              || (sawRunning && state() !== 'running')) && drawn(seen),
+    whole: () => titled() && state() !== null && state() !== 'running' && drawn(all)
+                 && !document.querySelector('.st-key-cnnviz_later, [data-cnnviz-later]'),
+  };
+  const since = {first: null, whole: null}, quiet = {first: 0, whole: 0}, at = {};
+  const t0 = performance.now();
+  return await new Promise(resolve => {
+    let last = performance.now();
+    function tick(t) {
+      const long = t - last >= 50;
+      last = t;
+      if (state() === 'running') sawRunning = true;
+      for (const name of ['first', 'whole']) {
+        if (name in at) continue;
+        if (!conditions[name]()) { since[name] = null; quiet[name] = 0; continue; }
+        if (since[name] === null || long) { since[name] = t; quiet[name] = 0; continue; }
+        quiet[name] += 1;
+        if (quiet[name] >= 5) at[name] = since[name];
+      }
+      if (('first' in at && 'whole' in at) || t - t0 > 120000) {
+        const now = performance.now();
+        resolve([now - (at.first ?? now), now - (at.whole ?? now)]);
       } else requestAnimationFrame(tick);
     }
     requestAnimationFrame(tick);
@@ -381,28 +474,27 @@ def floor_row(browser, viewport: tuple[int, int], logs: Path, repeats: int, rows
 
 def first_visit(browser, viewport: tuple[int, int], url: str, path: str, title: str) -> float:
     """Seconds from opening ``url/path`` in a fresh browser context (no cache, no cookies,
-    no session) to the page drawn."""
-    tab = Tab(browser, viewport)
-    try:
-        t0 = time.perf_counter()
-        tab.page.goto(f"{url}/{path}", wait_until="commit")
-        return tab.drawn(title) - t0
-    finally:
-        tab.close()
+    no session) to the whole page drawn."""
+    return first_visit_costs(browser, viewport, url, path, title)[0]
 
 
 def first_visit_costs(browser, viewport: tuple[int, int], url: str, path: str,
-                      title: str) -> tuple[float, int, tuple[float, float]]:
-    """:func:`first_visit`, and the bytes the page received over the websocket and the
-    (server, our Chromium) CPU seconds it cost."""
+                      title: str) -> tuple[float, int, tuple[float, float], float]:
+    """Seconds from opening ``url/path`` in a fresh browser context (no cache, no cookies,
+    no session) to the whole page drawn; the bytes the page received over the websocket;
+    the (server, our Chromium) CPU seconds it cost; and the seconds to its first screen
+    drawn (the module's docstring says what each means)."""
     tab = Tab(browser, viewport, url)
+    tab.context.add_init_script(RUN_ENDS_JS)
     try:
         cpu0 = cpu_split(url)
         t0 = time.perf_counter()
         tab.page.goto(f"{url}/{path}", wait_until="commit")
-        elapsed = tab.drawn(title) - t0
+        first_ms, whole_ms = tab.page.evaluate(FIRST_AND_WHOLE_JS, title)
+        now = time.perf_counter()
         cpu1 = cpu_split(url)
-        return elapsed, tab.received, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1])
+        return (now - whole_ms / 1000 - t0, tab.received, (cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]),
+                now - first_ms / 1000 - t0)
     finally:
         tab.close()
 
@@ -438,11 +530,13 @@ def first_visit_rows(browser, viewport: tuple[int, int], app_dir: Path, logs: Pa
             first_visit(browser, viewport, url, path, title)
         for _ in range(visits):  # round-robin: a burst of load hits every page alike
             for name, (path, title) in chosen.items():
-                row = rows.setdefault(f"first visit from a fresh browser context: {name}",
-                                      ([], [], []))
-                for into, value in zip(row, first_visit_costs(browser, viewport, url, path,
-                                                              title), strict=True):
+                whole, size, cpu, first = first_visit_costs(browser, viewport, url, path, title)
+                row = rows.setdefault(f"first visit from a fresh browser context, whole page: "
+                                      f"{name}", ([], [], []))
+                for into, value in zip(row, (whole, size, cpu), strict=True):
                     into.append(value)
+                rows.setdefault(f"first visit from a fresh browser context, first screen: "
+                                f"{name}", ([], []))[0].append(first)
 
 
 def open_expander(page, title: str) -> None:
@@ -563,10 +657,12 @@ def run_browser(args, rows: dict) -> None:
                     [t for t, _, _ in back], [s for _, s, _ in back], [c for _, _, c in back])
                 tab.close()
                 for name, (path, title) in ADDRESSES.items():
-                    if args.visits:
-                        rows[f"first visit from a fresh browser context: {name}"] = (
-                            [first_visit(browser, viewport, url, path, title)
-                             for _ in range(args.visits)], [])
+                    for _ in range(args.visits):
+                        whole, _, _, first = first_visit_costs(browser, viewport, url, path,
+                                                               title)
+                        for label, value in (("whole page", whole), ("first screen", first)):
+                            rows.setdefault(f"first visit from a fresh browser context, {label}: "
+                                            f"{name}", ([], []))[0].append(value)
         finally:
             browser.close()
 

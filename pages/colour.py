@@ -8,6 +8,7 @@ from cnnviz.ui import (
     cached,
     colour,
     downloads,
+    later,
     presenter,
     router,
     separable,
@@ -109,10 +110,14 @@ with results:
                                 f"{show.shape_text(weights.shape)} → one map "
                                 f"{show.shape_text(trace.out_shape)}:")
                     show.shape_formulas(trace.geometry)
+                # The step's panels, the bank and the 1×1 section lie below the first screen.
+                later.fold(when=lead != colour.BANK_SECTION, height=900)
                 if step is not None:
                     colour.step_panels(step)
 
 bank_first = present and lead == colour.BANK_SECTION
+# The bank and the 1×1 section lie below the first screen unless a lecture example leads with it.
+later.fold(when=lead != colour.BANK_SECTION, height=2300)
 with box[colour.BANK_SECTION]:
     st.header("A bank of filters: the output volume")
     if not bank_first:

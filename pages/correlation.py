@@ -5,7 +5,7 @@ import streamlit as st
 from cnnviz.core.kernels import flip, kernel_choices
 from cnnviz.core.text import format_number
 from cnnviz.lessons.correlation import compare_flip, impulse_response
-from cnnviz.ui import charts, grid, links, router, settings, show, sources
+from cnnviz.ui import charts, grid, later, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -72,6 +72,7 @@ st.metric("max |difference| between the two maps", format_number(fc.max_differen
 st.markdown(f"**Output size** (the same for both maps), padding {fc.geometry.padding}:")
 show.shape_formulas(fc.geometry)
 
+later.fold(height=850)  # the why and the impulse response lie below the first screen
 st.header("Why CNNs get away with it")
 st.markdown(
     "- The kernel of a CNN is **learned**. If the best filter for a task is some $k$, a network "

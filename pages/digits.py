@@ -9,7 +9,7 @@ from cnnviz.data.images import load_image
 from cnnviz.lessons import digits as dg
 from cnnviz.plots.figures import image_figure
 from cnnviz.plots.learning import training_figure
-from cnnviz.ui import cached, charts, learning, router, show
+from cnnviz.ui import cached, charts, later, learning, router, show
 from cnnviz.ui import state as k
 from cnnviz.ui.canvas import drawing_canvas
 
@@ -69,6 +69,7 @@ with st.expander("Train again, live, from new random weights"):
         learning.keep_training(trained)
         st.rerun()
 
+later.fold(height=3500)  # the filters, one digit and the test digits lie below the first screen
 st.header("What the first layer learned")
 matches = dg.match_filters(model.params["W1"])
 st.markdown(dg.FILTERS_TEXT)

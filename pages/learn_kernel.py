@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import learn_kernel as lk
 from cnnviz.plots.svgcharts import loss_svg, weights_svg
-from cnnviz.ui import cached, charts, learning, links, router, settings, show, sources
+from cnnviz.ui import cached, charts, later, learning, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -113,4 +113,6 @@ def draw(t: int) -> None:
                                          current=t), key="lk_weights")
 
 
+# The player, the step's maps, the gradient and the curves lie below the first screen.
+later.fold(height=1300)
 learning.player(run.steps, draw)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.data.pixels import downscale
 from cnnviz.lessons import receptive_field as rf
-from cnnviz.ui import charts, router, show, sources
+from cnnviz.ui import charts, later, router, show, sources
 from cnnviz.ui import rf as ui
 from cnnviz.ui.cached import grid_figure, image_figure
 
@@ -54,6 +54,8 @@ with main:
     st.latex(latex)
     st.caption(rf.describe_level(0, field, counts[0], image.shape[:2]))
 
+# The maps layer by layer lie below the first screen (and the comparison, unless it leads).
+later.fold(when=not first, height=2400)
 st.subheader("Layer by layer")
 st.markdown("Each map of the stack, with the cells the chosen output cell depends on. Here every "
             "conv averages its window (weights $1/k^2$) and every pool takes the max: the weights "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.lessons import shapes
 from cnnviz.plots import shapes as shape_plots
-from cnnviz.ui import charts, presenter, router, show
+from cnnviz.ui import charts, later, presenter, router, show
 from cnnviz.ui import shapes as ui
 
 router.ensure_routed()
@@ -50,6 +50,8 @@ with box[0]:
         st.markdown(shapes.same_explanation(args["n"], args["f"], args["stride"],
                                             args["dilation"]))
 
+# Sections 2 and 3 lie below the first screen, unless a link leads with one of them.
+later.fold(when=first == 0, height=2800)
 with box[1]:
     st.header("2. Dense against convolution: the lectures' counts")
     st.markdown("A dense layer connects every input to every neuron, so its size grows with the "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from cnnviz.core.kernels import kernel_choices
 from cnnviz.lessons.transposed import SMALL_INPUTS, dilation_view, step_lines, transposed_view
-from cnnviz.ui import charts, links, router, settings, show, sources
+from cnnviz.ui import charts, later, links, router, settings, show, sources
 from cnnviz.ui import state as k
 from cnnviz.ui.cached import grid_figure
 from cnnviz.ui.transposed import grid_row, matrix_editor, transpose_settings
@@ -70,6 +70,7 @@ if tv is not None:
                    f"{show.shape_text(steps.x.shape)}: output_padding must be below the stride "
                    "for the round trip to hold.")
 
+later.fold(height=1200)  # dilation lies below the first screen
 st.header("Dilation: spreading the taps")
 DIL = kernel_choices(5)
 d1, d2, d3 = st.columns([1, 1, 1.3], gap="large")

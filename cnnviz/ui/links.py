@@ -68,6 +68,9 @@ _PAGE_RUN = "_link_page_run"  # set from start() to finish(): a page's run, not 
 _CARRY = "_link_carry"  # (page, link texts, values) until the session's first page switch
 _RESTORE = "_link_restore"  # values for the run after carry()'s switch
 _VISITS = "_link_visits"  # [(page path, query)]: addresses the session showed (for Back)
+_HOLD = "_link_hold"  # set by hold(): this run draws part of its page in the next run
+_LATER = "_link_later"  # {name: value}: the opened link's values that part will read
+_ENDED = "_link_first_ended"  # set once a page's run has ended in this session
 _VISITS_KEPT = 64
 
 
@@ -236,12 +239,30 @@ def is_opening() -> bool:
 
 
 def incoming(name: str) -> str | None:
-    """The value the link brought for a manual ``name``, in the session's first run only."""
-    initial = st.session_state.get(_INITIAL)
-    if initial is None or name not in initial:
-        return None
-    st.session_state.setdefault(_CONSUMED, set()).add(name)
-    return initial[name]
+    """The value the link brought for a manual ``name``, in the session's first run only
+    (or, for a part of the page that run drew later, in the run that draws it: :func:`hold`)."""
+    for where in (_INITIAL, _LATER):
+        initial = st.session_state.get(where)
+        if initial is not None and name in initial:
+            st.session_state.setdefault(_CONSUMED, set()).add(name)
+            return initial[name]
+    return None
+
+
+def first_run() -> bool:
+    """Whether no page's run has ended yet in this session: the run that opens its link."""
+    return not st.session_state.get(_ENDED)
+
+
+def hold() -> None:
+    """This run ends its page early and draws the rest in the next run (:mod:`cnnviz.ui.later`).
+
+    The opened link's values that no widget or page code reached in this run
+    are neither refused nor dropped from the address: :func:`finish` keeps them
+    for the next run, where :func:`incoming` still gives them and the widgets
+    bound to them find them in the address, and checks them there.
+    """
+    st.session_state[_HOLD] = True
 
 
 def linked(name: str, parse: Callable[[str], T]) -> T | None:
@@ -423,8 +444,17 @@ def finish(slot: Any, *, stopped: str | None = None) -> None:
     for name in st.session_state.get(_MANUAL, ()):
         if name not in used and name in st.query_params:
             del st.query_params[name]
-    initial = st.session_state.pop(_INITIAL, None)
+    held = st.session_state.pop(_HOLD, False)
+    later = st.session_state.pop(_LATER, None) or {}  # held by the last run, reached now
+    initial = {**later, **(st.session_state.pop(_INITIAL, None) or {})}
     consumed = st.session_state.pop(_CONSUMED, set())
+    if held:  # the page draws the rest next run: what this run did not reach waits for it
+        waiting = {name: text for name, text in initial.items()
+                   if name not in consumed and name not in st.session_state}
+        if waiting:
+            st.session_state[_LATER] = waiting
+        initial = {name: text for name, text in initial.items() if name not in waiting}
+    st.session_state[_ENDED] = True
     if initial:
         for name, text in initial.items():
             if name in consumed:

@@ -96,11 +96,14 @@ def page(browser):
 
 
 def wait_for_app(pg, text: str) -> None:
-    """Wait until our own text is on the page, then until the script has finished running."""
+    """Wait until our own text is on the page, then until the script has finished running
+    and the page is whole (no section left to draw after the first screen: cnnviz.ui.later;
+    its stand-in's element is on the page with the run's end, before its own HTML)."""
     pg.get_by_text(text, exact=False).first.wait_for(state="visible")
     pg.wait_for_function(
         "() => { const e = document.querySelector('[data-test-script-state]');"
-        " return e && e.getAttribute('data-test-script-state') !== 'running'; }",
+        " return e && e.getAttribute('data-test-script-state') !== 'running'"
+        " && !document.querySelector('.st-key-cnnviz_later, [data-cnnviz-later]'); }",
         polling=100,  # on a timer: a page in a background context gets no animation frames
     )
     pg.wait_for_timeout(300)
