@@ -214,18 +214,24 @@ def test_one_back_after_the_first_page_switch_returns_to_the_opened_link(page, a
     # text: a click before it has run gets Streamlit's own history (several entries). On
     # the Colour page it ran after "Image" showed in 5 of 7 tries; the test waits for it.
     page.wait_for_function("() => window.__cnnvizHistory === true")
+    _switch_then_back(page, opened.path, target, kept)
+
+
+def _switch_then_back(page, path: str, target: str, kept: dict[str, str]) -> None:
+    """Switch to ``target`` in the sidebar, then one Back: the opened page at ``path``
+    comes back with the link's ``kept`` values, its image and its source."""
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=target).click()
     wait_for_app(page, target)
     for name, value in kept.items():
         _wait_query(page, name, value)
     page.wait_for_timeout(1000)  # any further run (a carry) is done
     page.go_back()
-    page.wait_for_function(f"() => location.pathname === {opened.path!r}")
+    page.wait_for_function(f"() => location.pathname === {path!r}")
     for name, value in kept.items():
         _wait_query(page, name, value)
     wait_for_app(page, "Image")
     page.wait_for_timeout(1000)
-    assert urlparse(page.url).path == opened.path
+    assert urlparse(page.url).path == path
     query = parse_qs(urlparse(page.url).query)
     assert all(query.get(name) == [value] for name, value in kept.items()), page.url
     sidebar = page.get_by_test_id("stSidebar")
@@ -277,24 +283,7 @@ def test_one_back_after_a_page_switch_clicked_before_any_element_script_has_run(
     try:
         page.goto(app_url + link)
         wait_for_app(page, "Image")
-        opened = urlparse(page.url)
-        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=target).click()
-        wait_for_app(page, target)
-        for name, value in kept.items():
-            _wait_query(page, name, value)
-        page.wait_for_timeout(1000)  # any further run (a carry) is done
-        page.go_back()
-        page.wait_for_function(f"() => location.pathname === {opened.path!r}")
-        for name, value in kept.items():
-            _wait_query(page, name, value)
-        wait_for_app(page, "Image")
-        page.wait_for_timeout(1000)
-        assert urlparse(page.url).path == opened.path
-        query = parse_qs(urlparse(page.url).query)
-        assert all(query.get(name) == [value] for name, value in kept.items()), page.url
-        sidebar = page.get_by_test_id("stSidebar")
-        assert sidebar.get_by_role("radio", name=kept["src"], exact=True).is_checked()
-        assert no_exception_box(page) == []
+        _switch_then_back(page, urlparse(page.url).path, target, kept)
         assert page.evaluate("() => window.__cnnvizHistoryFirst")  # in before the HTML was read
     finally:
         context.close()

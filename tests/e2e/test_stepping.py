@@ -530,38 +530,11 @@ def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, a
     listener, and the focus presenter mode gives it) existed. Here the server's messages
     after the title are held back until the presses are made, which makes that certain.
     """
-    import re as _re
-
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
-
-    def route(ws) -> None:
-        server = ws.connect_to_server()
-
-        def from_server(message) -> None:
-            if state["hold"]:
-                state["held"].append(message)
-                return
-            ws.send(message)
-            if isinstance(message, bytes | bytearray) and not state["released"]:
-                msg = ForwardMsg()
-                msg.ParseFromString(bytes(message))
-                if (msg.WhichOneof("type") == "delta"
-                        and msg.delta.WhichOneof("type") == "new_element"
-                        and msg.delta.new_element.WhichOneof("type") == "heading"
-                        and "Step by step" in msg.delta.new_element.heading.body):
-                    state["hold"] = True  # the title is drawn; the rest waits
-
-        server.on_message(from_server)
-        ws.on_message(lambda message: server.send(message))
-        state["ws"] = ws
-
+    state = _hold_after_title(page)
     try:
-        page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
         page.goto(app_url + URL + "&ex=000.5&present=true", wait_until="commit")
         page.wait_for_function(  # on a timer: a page waiting on held messages draws no frames
             "() => [...document.querySelectorAll('h1')].some(h => h.textContent == 'Step by step')",
@@ -575,25 +548,7 @@ def test_clicker_presses_before_the_animation_is_there_step_once_each(browser, a
         for key in ["PageDown", ".", "End", "PageUp", "PageUp"]:
             page.keyboard.press(key)
         page.wait_for_timeout(300)
-        state["hold"], state["released"] = False, True
-        for message in state["held"]:
-            state["ws"].send(message)
-        state["held"].clear()
-        page.wait_for_timeout(500)
-        assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
-        wait_for_app(page, "Step by step")
-        page.wait_for_function(
-            "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
-        run = Run(page, app_url, step=22)
-        run.check_now()
-        run.rest()
-        assert "ex=000.5" in page.url, page.url  # still this example, not the next
-        # The keys go to the animation from now on, as before: one more press, one more step.
-        page.keyboard.press("PageDown")
-        run.step = 23
-        run.check_now()
-        run.rest()
-        assert no_exception_box(page) == []
+        _release_then_step_on(page, app_url, state)
     finally:
         context.close()
 
@@ -636,39 +591,11 @@ def test_clicker_presses_before_any_element_script_has_loaded_step_once_each(bro
     test above), and so is any message that carries the keeper's element, so that the
     presses come before an element's script could have run.
     """
-    import re as _re
-
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
     page.set_default_timeout(30_000)
-    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
-
-    def route(ws) -> None:
-        server = ws.connect_to_server()
-
-        def from_server(message) -> None:
-            data = bytes(message) if isinstance(message, bytes | bytearray) else b""
-            if state["hold"] or (not state["released"] and b"cnnviz_keys_hold" in data):
-                state["held"].append(message)
-                return
-            ws.send(message)
-            if data and not state["released"]:
-                msg = ForwardMsg()
-                msg.ParseFromString(data)
-                if (msg.WhichOneof("type") == "delta"
-                        and msg.delta.WhichOneof("type") == "new_element"
-                        and msg.delta.new_element.WhichOneof("type") == "heading"
-                        and "Step by step" in msg.delta.new_element.heading.body):
-                    state["hold"] = True  # the title is drawn; the rest waits
-
-        server.on_message(from_server)
-        ws.on_message(lambda message: server.send(message))
-        state["ws"] = ws
-
+    state = _hold_after_title(page, also=b"cnnviz_keys_hold")
     try:
-        page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
         address = app_url + URL + "&ex=000.5&present=true"
         # Order matters: End then back twice is 22; any other order lands elsewhere.
         keys = ["PageDown", ".", "End", "PageUp", "PageUp"]
@@ -686,24 +613,66 @@ def test_clicker_presses_before_any_element_script_has_loaded_step_once_each(bro
         page.wait_for_timeout(300)
         assert not page.evaluate(
             "() => !!(window.__cnnvizInstances && window.__cnnvizInstances.anim_view)")
-        state["hold"], state["released"] = False, True
-        if state["ws"] is not None:
-            for message in state["held"]:
-                state["ws"].send(message)
-        state["held"].clear()
-        page.wait_for_timeout(500)
-        assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
-        wait_for_app(page, "Step by step")
-        page.wait_for_function(
-            "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
-        run = Run(page, app_url, step=22)
-        run.check_now()
-        run.rest()
-        assert "ex=000.5" in page.url, page.url  # still this example, not the next
-        page.keyboard.press("PageDown")  # the keys go to the animation from now on
-        run.step = 23
-        run.check_now()
-        run.rest()
-        assert no_exception_box(page) == []
+        _release_then_step_on(page, app_url, state)
     finally:
         context.close()
+
+
+def _hold_after_title(page, *, also: bytes = b"") -> dict:
+    """Route ``page``'s websocket so that the server's messages after Step by step's title
+    (and, before the release, any message carrying the bytes ``also``) are held back in
+    ``state["held"]``; :func:`_release_then_step_on` sends them on. Returns that state."""
+    import re as _re
+
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    state: dict = {"hold": False, "held": [], "ws": None, "released": False}
+
+    def route(ws) -> None:
+        server = ws.connect_to_server()
+
+        def from_server(message) -> None:
+            data = bytes(message) if isinstance(message, bytes | bytearray) else b""
+            if state["hold"] or (also and not state["released"] and also in data):
+                state["held"].append(message)
+                return
+            ws.send(message)
+            if data and not state["released"]:
+                msg = ForwardMsg()
+                msg.ParseFromString(data)
+                if (msg.WhichOneof("type") == "delta"
+                        and msg.delta.WhichOneof("type") == "new_element"
+                        and msg.delta.new_element.WhichOneof("type") == "heading"
+                        and "Step by step" in msg.delta.new_element.heading.body):
+                    state["hold"] = True  # the title is drawn; the rest waits
+
+        server.on_message(from_server)
+        ws.on_message(lambda message: server.send(message))
+        state["ws"] = ws
+
+    page.route_web_socket(_re.compile(r".*/_stcore/stream.*"), route)
+    return state
+
+
+def _release_then_step_on(page, app_url: str, state: dict) -> None:
+    """Send the held messages on; the keys pressed meanwhile (PageDown, ".", End, PageUp,
+    PageUp) left example 000.5 at step 22, and the next PageDown steps once more."""
+    state["hold"], state["released"] = False, True
+    if state["ws"] is not None:
+        for message in state["held"]:
+            state["ws"].send(message)
+    state["held"].clear()
+    page.wait_for_timeout(500)
+    assert "ex=000.5" in page.url, page.url  # a PageDown did not open the next example
+    wait_for_app(page, "Step by step")
+    page.wait_for_function(
+        "() => window.__cnnvizInstances && window.__cnnvizInstances.anim_view", polling=100)
+    run = Run(page, app_url, step=22)
+    run.check_now()
+    run.rest()
+    assert "ex=000.5" in page.url, page.url  # still this example, not the next
+    page.keyboard.press("PageDown")  # the keys go to the animation from now on
+    run.step = 23
+    run.check_now()
+    run.rest()
+    assert no_exception_box(page) == []
