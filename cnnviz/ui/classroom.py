@@ -83,7 +83,7 @@ STALLED = "_class_stalled"  # the browser cannot hear the push route now (its li
 
 #: Session keys an applied view keeps (everything else is view state, dropped).
 KEEP_PREFIXES = ("_class", "class_", "_upload_kept", "_quiz_score", "_predict_score",
-                 "cnn_model")
+                 "cnn_model", *links.SESSION_KEYS)
 #: Settings that stay each person's own: presenter mode is the projector's.
 OWN = frozenset({"present", ROOM, TEACH, "nopage"})
 #: Wrong codes a session may try in :data:`TRY_WINDOW` seconds.

@@ -71,6 +71,9 @@ _VISITS = "_link_visits"  # [(page path, query)]: addresses the session showed (
 _HOLD = "_link_hold"  # set by hold(): this run draws part of its page in the next run
 _LATER = "_link_later"  # {name: value}: the opened link's values that part will read
 _ENDED = "_link_first_ended"  # set once a page's run has ended in this session
+#: Session keys of this module that outlive a change of view (class mode's follow clears
+#: the student's other state): a follow is no session's first run (cnnviz.ui.later).
+SESSION_KEYS = (_ENDED,)
 _VISITS_KEPT = 64
 
 

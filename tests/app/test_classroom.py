@@ -922,3 +922,26 @@ def test_the_bar_says_following_is_paused_while_the_push_stream_is_and_again_whe
     ok(student.run())
     text = page_text(student)
     assert "you follow the teacher" in text and "Following paused" not in text
+
+
+def test_a_follow_draws_a_long_page_whole_in_a_browser(monkeypatch):
+    # Found by review24: a follow deleted the session's "a run has ended" mark with the
+    # student's other state, so every teacher change folded the student's long page again
+    # in a browser: the part below the fold became "The rest of this page is on its way…"
+    # and a student scrolled down to the bank lost their place. AppTest sends no
+    # User-Agent; here the sessions look like browsers' (cnnviz.ui.later.browser).
+    from cnnviz.ui import later
+
+    teacher, code = start("pages/colour.py")
+    student = student_of(code)
+    monkeypatch.setattr(later, "browser", lambda: True)
+    ok(student.run())  # a browser's session, past its first run
+    teacher.number_input(key="cv_s").set_value(2)
+    teacher.query_params["cv_s"] = "2"
+    ok(teacher.run())
+    for _ in range(2):  # the wake-up rerun and the page switch's own
+        ok(student.run())
+        stand_ins = [e for e in student.get("bidi_component")
+                     if e.proto.component_name == "cnnviz_later"]
+        assert not stand_ins, "a follow folded the student's page"
+    assert student.number_input(key="cv_s").value == 2
