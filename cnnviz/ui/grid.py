@@ -208,10 +208,16 @@ class Rows(Grid):
 def _as_text(text: str) -> str:
     r"""``text`` with the characters Markdown acts on escaped, for a message.
 
+    ``:``, ``.`` and ``@`` too: Streamlit's Markdown turns ``www.x.example``,
+    ``http://…`` and ``a@b.c`` into links by themselves, and ``:name:`` into an
+    icon, and a link's text reaches the message (found by review24).
+
     >>> _as_text("cell (row 1, column 2) is not a number: '[a](b)*$x$'")
-    "cell (row 1, column 2) is not a number: '\\[a\\](b)\\*\\$x\\$'"
+    "cell (row 1, column 2) is not a number\\: '\\[a\\](b)\\*\\$x\\$'"
+    >>> _as_text("www.evil.example http://x.y a@b.c :material/home:")
+    'www\\.evil\\.example http\\://x\\.y a\\@b\\.c \\:material/home\\:'
     """
-    return re.sub(r"([\\`*_\[\]<>$~|#])", r"\\\1", text)
+    return re.sub(r"([\\`*_\[\]<>$~|#:.@])", r"\\\1", text)
 
 
 #: A typed matrix up to this side travels in the link.

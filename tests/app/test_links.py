@@ -11,6 +11,7 @@ checked in reverse.
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -317,7 +318,13 @@ def test_a_typed_matrix_from_a_spreadsheet_a_bad_cell_and_the_link(open_page):
 
 
 def _errors(at) -> str:
+    """The error messages' Markdown, as the page gets it."""
     return " ".join(e.value for e in [*at.error, *at.sidebar.error])
+
+
+def _read(at) -> str:
+    """The error messages as a person reads them (Markdown's backslash escapes undone)."""
+    return re.sub(r"\\(.)", r"\1", _errors(at))
 
 
 @pytest.mark.parametrize(("page", "key", "link", "extra"), [
@@ -340,10 +347,10 @@ def test_a_bad_typed_matrix_survives_a_reload_as_typed(open_page, page, key, lin
     at = open_page(page, query=extra)
     at.text_area(key=key).set_value(text).run()
     assert not at.exception, exceptions(at)
-    assert why in _errors(at)
+    assert why in _read(at)
     again = open_page(page, query=dict(at.query_params))
     assert again.text_area(key=key).value == text
-    assert why in _errors(again)
+    assert why in _read(again)
     assert "ignored" not in _notices(again)
     for shown, values in zip(charts(again)[:2], default, strict=True):
         np.testing.assert_array_equal(read_out(shown)["values"], values)
@@ -353,9 +360,14 @@ def test_a_typed_text_from_a_link_is_shown_as_text_not_markdown(open_page):
     """Someone else's link may carry any text: its message shows the cells as text."""
     at = open_page(query={"src": "Typed", "m": "typed:1 *x* [a](http://x.example) $y$"})
     assert at.text_area(key="typed").value == "1 *x* [a](http://x.example) $y$"
-    assert "is not a number: '\\*x\\*'" in _errors(at)
+    assert "is not a number\\: '\\*x\\*'" in _errors(at)
     at.text_area(key="typed").set_value("1 [a](http://x.example)").run()
-    assert "'\\[a\\](http://x.example)'" in _errors(at)
+    assert "'\\[a\\](http\\://x\\.example)'" in _errors(at)
+    # Nor a link, an address or an icon Markdown would make of bare text (review24).
+    at.text_area(key="typed").set_value("1 www.evil.example\n2 :material/home:").run()
+    assert "'www\\.evil\\.example'" in _errors(at)
+    at.text_area(key="typed").set_value("1 2\n:material/home: 3").run()
+    assert "'\\:material/home\\:'" in _errors(at)
 
 
 def test_a_bad_typed_matrix_in_a_link_is_refused(open_page):
