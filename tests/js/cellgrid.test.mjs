@@ -22,6 +22,15 @@ test("a block copied from a spreadsheet is rows of tab-separated cells, as typed
   assert.deepEqual(parseBlock("1\tabc\n"), [["1", "abc"]]);
 });
 
+test("a row typed with commas splits on them; a decimal comma stays one cell", () => {
+  // Found by review24: "1, 0, -1" (as the typed-matrix boxes take it) became the cells
+  // "1,", "0," and "-1", all bad, and a leading empty line blanked the focused cell.
+  assert.deepEqual(parseBlock("1, 0, -1\n2; 3; 4"), [["1", "0", "-1"], ["2", "3", "4"]]);
+  assert.deepEqual(parseBlock("\n\n1 2\n3 4\n"), [["1", "2"], ["3", "4"]]);
+  // "1,5" may be a decimal comma: kept as typed, so the page names it (never 1 and 5).
+  assert.deepEqual(parseBlock("1,5 2,5"), [["1,5", "2,5"]]);
+});
+
 test("one value is no block: the browser pastes it into the cell", () => {
   assert.equal(isBlock(parseBlock("1/9")), false);
   assert.equal(isBlock(parseBlock("1/9\n")), false);

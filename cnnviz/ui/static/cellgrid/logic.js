@@ -5,15 +5,18 @@
  */
 
 // A block copied from a spreadsheet: rows on lines, cells separated by tabs. A line
-// without a tab (a row typed in a text editor, "1 2 3") is split on spaces. One cell
-// with nothing around it is no block: the browser pastes it into the cell as text.
+// without a tab (a row typed in a text editor, "1 2 3" or "1, 0, -1") is split on spaces,
+// and on a comma or semicolon followed by a space; "1,5" stays one cell (a decimal comma
+// the page then names, never the two cells 1 and 5). One cell with nothing around it is
+// no block: the browser pastes it into the cell as text.
 export function parseBlock(text) {
   const lines = String(text ?? "").replace(/\r\n?/g, "\n").split("\n");
-  // A spreadsheet ends its copy with a newline: no empty last row.
+  // A spreadsheet ends its copy with a newline: no empty last row (nor first).
   while (lines.length > 1 && lines[lines.length - 1].trim() === "") lines.pop();
+  while (lines.length > 1 && lines[0].trim() === "") lines.shift();
   const rows = lines.map((line) => (line.includes("\t")
     ? line.split("\t").map((cell) => cell.trim())
-    : line.trim().split(/\s+/)));
+    : line.trim().split(/\s*[,;]\s+|\s+/)));
   return rows;
 }
 
