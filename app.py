@@ -76,7 +76,7 @@ def main() -> None:
     views.receive({p.url_path: p for group in lessons.values() for p in group})
     # The first switch away from an opened link must keep the image source (Streamlit drops it)
     links.carry(current, sources.CARRIED, sources.KEPT, skip=classroom.following())
-    links.start()
+    links.start(current.url_path)
     pages = {p.url_path: p for group in lessons.values() for p in group}
     classroom.before_page(current.url_path, pages)  # class mode: join, follow the teacher
     sources.open_link()  # a lecture matrix in the link brings its settings

@@ -71,6 +71,7 @@ _VISITS = "_link_visits"  # [(page path, query)]: addresses the session showed (
 _HOLD = "_link_hold"  # set by hold(): this run draws part of its page in the next run
 _LATER = "_link_later"  # {name: value}: the opened link's values that part will read
 _ENDED = "_link_first_ended"  # set once a page's run has ended in this session
+_PAGE = "_link_page"  # the page this run draws (start's ``page``), for _LATER's owner
 #: Session keys of this module that outlive a change of view (class mode's follow clears
 #: the student's other state): a follow is no session's first run (cnnviz.ui.later).
 SESSION_KEYS = (_ENDED,)
@@ -120,10 +121,20 @@ def _refuse(name: str, value: object, why: str) -> None:
            "the default is used instead.")
 
 
-def start() -> None:
-    """Check the link a session opens with, before any widget reads it (``app.py``)."""
+def start(page: str | None = None) -> None:
+    """Check the link a session opens with, before any widget reads it (``app.py``).
+
+    ``page``: the page this run draws (its URL path). Link values a folded page
+    held for its next run (:func:`hold`) are dropped, unread and unreported, when
+    the next run draws another page: the person left before the rest was drawn,
+    and they were never this page's.
+    """
     st.session_state[_USED] = []
     st.session_state[_PAGE_RUN] = True
+    if page is not None:
+        if st.session_state.get(_PAGE, page) != page:
+            st.session_state.pop(_LATER, None)
+        st.session_state[_PAGE] = page
     if st.session_state.get(_OPENED):
         relink()
         return
