@@ -51,7 +51,7 @@ def script_imports(path: Path) -> list[str]:
     ``from package import name`` gives ``package.name`` when that is a module, else
     ``package``.
 
-    >>> "cnnviz.ui.charts" in script_imports(ROOT / "app.py")
+    >>> "cnnviz.ui.links" in script_imports(ROOT / "app.py")  # imported inside main()
     True
     """
     names = []

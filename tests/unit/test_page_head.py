@@ -7,6 +7,7 @@ the page loads; tests/e2e/test_links.py: a click before any element's script has
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 import shutil
 import subprocess
@@ -35,7 +36,10 @@ def _call(app, scope: dict) -> tuple[dict, bytes, list]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(head.PageHead(inner)(scope, receive, send))
+    # In a thread of its own: an earlier browser test's Playwright (sync API) may have left
+    # an event loop running in this one, and asyncio.run refuses to nest (the full run).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, head.PageHead(inner)(scope, receive, send)).result()
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0], body, seen
 
