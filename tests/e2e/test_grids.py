@@ -10,6 +10,7 @@ the cells it really draws (``data-font`` on the figure says which).
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 import pytest
@@ -219,7 +220,16 @@ def test_colour_channels_print_their_numbers_as_large_as_step_by_step(browser, a
             page.get_by_test_id("stMain").get_by_text(shown, exact=True).first.click()
             wait_for_app(page, "Colour volumes and filter banks")
             page.wait_for_function(DRAWN.replace("{n}", "10"), polling=100)
-        fonts = {n: _font(_figure(page, f"{n} channel")) for n in "RGB"}
+        # The maps are redrawn by the switch's run; the run may not have started when the
+        # page looks idle (the clean-clone run read R's old numbers beside G's new ones), so
+        # the reading is repeated until it shows the switch, for at most 15 s.
+        deadline = time.monotonic() + 15
+        while True:
+            fonts = {n: _font(_figure(page, f"{n} channel")) for n in "RGB"}
+            done = all(f == 0 for n, f in fonts.items() if n != shown) and fonts[shown] > 0
+            if done or time.monotonic() > deadline:
+                break
+            page.wait_for_timeout(200)
         assert fonts[shown] >= step["input"], (size, shown, fonts, step)
         assert all(f == 0 for n, f in fonts.items() if n != shown), (size, shown, fonts)
     assert no_exception_box(page) == []
