@@ -217,3 +217,29 @@ class NoSuchPage:
             return None
         # Quoted, so the Location can only ever be this app's root plus a query.
         return f"{root}/?nopage={quote(inner[:200], safe='/')}"
+
+
+class _QuietThread(logging.Filter):
+    """Drops Streamlit's "missing ScriptRunContext" warning from one named thread."""
+
+    def __init__(self, thread: str) -> None:
+        super().__init__()
+        self.thread = thread
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.threadName == self.thread
+                    and "missing ScriptRunContext" in record.getMessage())
+
+
+def quiet_context_warning(thread: str) -> None:
+    """Drop Streamlit's "missing ScriptRunContext" warning from ``thread`` alone.
+
+    The warm-up (:mod:`cnnviz.ui.warm`) calls cached functions, whose spinner asks
+    for a script's context; it runs no script, and Streamlit then logged that "this
+    warning can be ignored" on every server start. Other threads' warnings still
+    show. The logger's name is Streamlit's internal module path: kept here, the one
+    place that knows Streamlit's internals. Installed once per thread name.
+    """
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    if not any(isinstance(f, _QuietThread) and f.thread == thread for f in logger.filters):
+        logger.addFilter(_QuietThread(thread))

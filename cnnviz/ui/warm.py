@@ -114,27 +114,15 @@ def warm_up(*, pause: float = 0.0) -> None:
     prime_sessions()
 
 
-class _QuietWarmUp(logging.Filter):
-    """Drop Streamlit's "missing ScriptRunContext" warning from the warm-up's own thread.
-
-    A cached function's spinner asks for the script's context, and the warm-up runs
-    no script: Streamlit then warns that "this warning can be ignored", on every
-    server start. Other threads' warnings pass, so a real missing context still shows.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.threadName == THREAD and "missing ScriptRunContext" in
-                    record.getMessage())
-
-
-#: The warm-up thread's name (its warnings are filtered by :class:`_QuietWarmUp`).
+#: The warm-up thread's name (its "missing ScriptRunContext" warnings are dropped:
+#: :func:`cnnviz.ui.router.quiet_context_warning`).
 THREAD = "cnnviz-warm-up"
-_QUIET = _QuietWarmUp()  # one instance: addFilter adds it once however often _run runs
 
 
 def _run() -> None:
-    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
-        _QUIET)
+    from cnnviz.ui import router
+
+    router.quiet_context_warning(THREAD)
     try:
         warm_up(pause=PAUSE)
     except Exception:  # noqa: BLE001 - a warm-up is an optimisation; the page still works
