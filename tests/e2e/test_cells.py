@@ -1,9 +1,11 @@
 """The app's cell grid (cnnviz.ui.grid.Grid.cells, static/cellgrid) in a real browser.
 
 What the data editor did for a teacher or a student, the kernel editor still does: type a
-number, Tab / Enter / the arrows to the next cell, paste a block copied from a spreadsheet,
+number, Enter / the arrows to the next cell, paste a block copied from a spreadsheet,
 a typo reported at the cell and kept as typed, the kernel kept in the link over a reload,
 and presenter mode's larger type. And the page loads none of Streamlit's DataFrame chunks.
+The grid is one Tab stop (a roving tabindex): Tab leaves it and comes back to the cell last
+focused, and the page's own keys leave a focused cell's keys alone.
 """
 
 from __future__ import annotations
@@ -63,33 +65,57 @@ def playground(page, app_url):
     return page
 
 
-def test_type_a_cell_tab_on_and_the_map_follows(playground):
+def test_type_a_cell_move_on_and_the_map_follows(playground):
+    """Typing, the arrows and Enter as in a spreadsheet (the rule: cellgrid/logic.js)."""
     pg = playground
     _sum_is(pg, "1")  # sharpen
     first = _cell(pg, 1, 1)
     first.click()
     first.fill("2")
-    pg.keyboard.press("Tab")
-    assert _focused(pg) == "Kernel, row 1, column 2"
-    _sum_is(pg, "3")  # the edit reached Python on leaving the cell
-    # The rerun did not take the focus away; typing replaces the cell's text (Tab selects it).
-    pg.keyboard.type("4")
-    assert _focused(pg) == "Kernel, row 1, column 2"
-    assert _cell(pg, 1, 2).input_value() == "4"
+    # Typed into: the cell is being edited, so Left and Right move the caret, not the focus.
+    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("ArrowLeft")
+    assert _focused(pg) == "Kernel, row 1, column 1"
     pg.keyboard.press("Enter")  # sends, and moves down
+    assert _focused(pg) == "Kernel, row 2, column 1"
+    _sum_is(pg, "3")
+    # The rerun did not take the focus away; the cell reached is navigated to: arrows move.
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    pg.keyboard.type("4")  # replaces the cell's text (the keyboard selected it)
+    assert _cell(pg, 1, 2).input_value() == "4"
+    pg.keyboard.press("ArrowLeft")  # typed into: the caret's
+    assert _focused(pg) == "Kernel, row 1, column 2"
+    pg.keyboard.press("ArrowDown")  # Up and Down move either way; leaving the cell sends it
     assert _focused(pg) == "Kernel, row 2, column 2"
     _sum_is(pg, "8")
-    pg.keyboard.press("ArrowRight")  # a cell just reached moves on
+    pg.keyboard.press("ArrowRight")
     assert _focused(pg) == "Kernel, row 2, column 3"
+    pg.keyboard.press("Home")  # the row's first cell
+    assert _focused(pg) == "Kernel, row 2, column 1"
+    pg.keyboard.press("End")  # the row's last cell
+    assert _focused(pg) == "Kernel, row 2, column 3"
+    pg.keyboard.press("Control+Home")  # the grid's first cell
+    assert _focused(pg) == "Kernel, row 1, column 1"
+    pg.keyboard.press("Control+End")  # the grid's last cell
+    assert _focused(pg) == "Kernel, row 3, column 3"
+    # F2 edits the text: the caret goes to its end, and Left moves it, not the focus.
     pg.keyboard.press("ArrowUp")
-    assert _focused(pg) == "Kernel, row 1, column 3"
-    pg.keyboard.press("Shift+Tab")
-    assert _focused(pg) == "Kernel, row 1, column 2"
-    # Inside a cell's text, Left moves the caret, not the focus.
-    pg.keyboard.press("End")
+    pg.keyboard.press("F2")
     pg.keyboard.press("ArrowLeft")
-    assert _focused(pg) == "Kernel, row 1, column 2"
+    pg.keyboard.press("Home")
+    pg.keyboard.type("1")
+    assert _focused(pg) == "Kernel, row 2, column 3"
+    assert _cell(pg, 2, 3).input_value() == "1-1"
+    # Escape puts back the cell's last sent text, and the arrows move again.
+    pg.keyboard.press("Escape")
+    assert _cell(pg, 2, 3).input_value() == "-1"
+    pg.keyboard.press("ArrowLeft")
+    assert _focused(pg) == "Kernel, row 2, column 2"
     assert [_cell(pg, 1, c).input_value() for c in (1, 2, 3)] == ["2", "4", "0"]
+    assert [_cell(pg, 2, c).input_value() for c in (1, 2, 3)] == ["-1", "5", "-1"]
+    _sum_is(pg, "8")
     assert "k=" in pg.url
     assert not no_exception_box(pg)
 
@@ -172,3 +198,86 @@ def test_presenter_mode_cells_are_larger_and_on_the_first_screen(browser, app_ur
         pg.keyboard.press("Enter")
         _sum_is(pg, "2")
         screenshot(pg, "cells_presenter")
+
+
+# An 11 × 11 kernel (the largest) in the page's link: row r, column c holds r*11 + c.
+BIG = ";".join(",".join(str(r * 11 + c) for c in range(11)) for r in range(11))
+
+
+def _in_grid(pg) -> bool:
+    return pg.evaluate(
+        "() => !!document.activeElement && !!document.activeElement.closest("
+        "'[data-testid=\"cnnviz-cells\"]')")
+
+
+def test_one_tab_stop_per_grid_past_an_11_by_11_kernel(page, app_url):
+    """Tab from the control before the grid lands in the grid; one more Tab leaves it, and
+    Tab comes back to the cell last focused.
+
+    Every cell was its own Tab stop: 121 presses to get past an 11 × 11 kernel."""
+    pg = page
+    pg.goto(f"{app_url}/?k={BIG}")
+    wait_for_app(pg, TITLE)
+    _cell(pg, 11, 11).wait_for()
+    pg.get_by_role("spinbutton", name="Columns f_W").focus()
+    pg.keyboard.press("Tab")
+    assert _focused(pg) == "Kernel, row 1, column 1"
+    presses = 0
+    while _in_grid(pg) and presses < 200:
+        pg.keyboard.press("Tab")
+        presses += 1
+    assert presses == 1
+    # On the next control (the first of the kernel's buttons), not lost.
+    assert pg.evaluate("() => document.activeElement.innerText.trim()") == "Normalise"
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Kernel, row 1, column 1"
+    pg.keyboard.press("Shift+Tab")
+    assert not _in_grid(pg)
+    assert pg.evaluate("() => document.activeElement.getAttribute('aria-label')") == "Columns f_W"
+    # Inside, the keys move; Tab leaves from any cell and comes back to the one last focused.
+    pg.keyboard.press("Tab")
+    pg.keyboard.press("Control+End")
+    assert _focused(pg) == "Kernel, row 11, column 11"
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("ArrowLeft")
+    pg.keyboard.press("Home")
+    assert _focused(pg) == "Kernel, row 10, column 1"
+    pg.keyboard.press("ArrowRight")
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == "Kernel, row 10, column 3"
+    pg.keyboard.press("Tab")
+    assert not _in_grid(pg)
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Kernel, row 10, column 3"
+    # Text selected as the keyboard arrives: typing replaces the cell.
+    pg.keyboard.type("7")
+    assert _cell(pg, 10, 3).input_value() == "7"
+    # Exactly one cell of the grid is in the Tab order.
+    stops = pg.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="cnnviz-cells"] input')].filter((i) => i.tabIndex === 0)
+        .map((i) => i.getAttribute('aria-label'))""")
+    assert stops == ["Kernel, row 10, column 3"]
+    # A click makes the cell clicked the Tab stop.
+    _cell(pg, 2, 5).click()
+    pg.keyboard.press("Tab")
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Kernel, row 2, column 5"
+    assert not no_exception_box(pg)
+
+
+def test_the_grid_is_named_for_screen_readers(playground):
+    """role=grid named by its label, rows and gridcells; each cell named by row and column."""
+    pg = playground
+    grid = pg.get_by_role("grid", name="Kernel", exact=True)
+    assert grid.count() == 1
+    assert grid.get_attribute("aria-rowcount") == "3" and grid.get_attribute("aria-colcount") == "3"
+    rows = grid.get_by_role("row")
+    assert rows.count() == 3  # the column numbers over it are for the eye only
+    assert rows.nth(1).get_by_role("gridcell").count() == 3
+    cell = rows.nth(1).get_by_role("gridcell").nth(2).get_by_role("textbox")
+    assert cell.get_attribute("aria-label") == "Kernel, row 2, column 3"
+    # Its description tells the keys.
+    hint = pg.locator(f"#{grid.get_attribute('aria-describedby')}")
+    assert "Tab leaves the grid" in hint.text_content()
+    snapshot = grid.aria_snapshot()
+    assert 'textbox "Kernel, row 2, column 3"' in snapshot, snapshot

@@ -1,11 +1,12 @@
 // The cell grid's logic (cnnviz/ui/static/cellgrid/logic.js) under `node --test`: what a
-// paste holds and where it lands, where each key moves the focus, and the cells' names.
+// paste holds and where it lands, where each key moves the focus (navigating or editing),
+// which cell is the grid's one Tab stop, and the cells' names.
 // tests/unit/test_js.py runs this file.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  cellName, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable,
+  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -56,21 +57,69 @@ test("a 3 × 3 block lands from the focused cell on, and what falls outside is c
   assert.deepEqual(table, ZEROS());
 });
 
-test("arrows, Enter and Shift+Enter move the focus inside the grid; Tab is the browser's", () => {
+test("navigating: arrows, Home / End and Ctrl+Home / Ctrl+End move in the grid", () => {
   const at = (row, col, extra = {}) => ({ row, col, rows: 3, cols: 4, ...extra });
   assert.deepEqual(move("ArrowDown", at(0, 1)), [1, 1]);
   assert.deepEqual(move("ArrowUp", at(0, 1)), [0, 1]); // stays in the top row
   assert.deepEqual(move("ArrowRight", at(1, 3)), [1, 3]); // stays in the last column
+  assert.deepEqual(move("ArrowRight", at(1, 2)), [1, 3]);
   assert.deepEqual(move("ArrowLeft", at(1, 2)), [1, 1]);
+  assert.deepEqual(move("ArrowLeft", at(1, 0)), [1, 0]); // never wraps to the row above
+  assert.deepEqual(move("Home", at(1, 2)), [1, 0]); // the row's first cell
+  assert.deepEqual(move("End", at(1, 1)), [1, 3]); // the row's last cell
+  assert.deepEqual(move("Home", at(2, 3, { ctrl: true })), [0, 0]); // the grid's first cell
+  assert.deepEqual(move("End", at(0, 0, { ctrl: true })), [2, 3]); // the grid's last cell
   assert.deepEqual(move("Enter", at(1, 2)), [2, 2]);
-  assert.deepEqual(move("Enter", at(2, 2)), [2, 2]);
+  assert.deepEqual(move("Enter", at(2, 2)), [2, 2]); // stays put in the last row
   assert.deepEqual(move("Enter", at(2, 2, { shift: true })), [1, 2]);
+  // Tab and Shift+Tab are the browser's: they leave the grid (one Tab stop).
   assert.equal(move("Tab", at(0, 0)), null);
+  assert.equal(move("Tab", at(0, 0, { shift: true })), null);
+  // Typing is the cell's.
   assert.equal(move("5", at(0, 0)), null);
-  // Inside the text, Left and Right move the caret, not the focus.
-  assert.equal(move("ArrowLeft", at(1, 2, { atStart: false })), null);
-  assert.equal(move("ArrowRight", at(1, 2, { atEnd: false })), null);
-  assert.deepEqual(move("ArrowRight", at(1, 2, { atStart: false, atEnd: true })), [1, 3]);
+  assert.equal(move("a", at(0, 0, { editing: true })), null);
+  // Ctrl with an arrow or Enter is the browser's (word jumps).
+  assert.equal(move("ArrowLeft", at(1, 2, { ctrl: true })), null);
+  assert.equal(move("ArrowDown", at(1, 2, { ctrl: true })), null);
+});
+
+test("editing: Left, Right, Home and End move the caret, never out of the cell", () => {
+  const at = (row, col, extra = {}) => ({ row, col, rows: 3, cols: 4, editing: true, ...extra });
+  for (const key of ["ArrowLeft", "ArrowRight", "Home", "End"]) {
+    assert.equal(move(key, at(1, 1)), null, key);
+    assert.equal(move(key, at(1, 1, { ctrl: true })), null, `Ctrl+${key}`);
+  }
+  // Even at the text's ends (a spreadsheet's edit mode): Left at the start stays.
+  assert.equal(move("ArrowLeft", at(1, 0)), null);
+  // Up, Down and Enter still move (a cell's text is one line).
+  assert.deepEqual(move("ArrowUp", at(1, 1)), [0, 1]);
+  assert.deepEqual(move("ArrowDown", at(1, 1)), [2, 1]);
+  assert.deepEqual(move("Enter", at(1, 1)), [2, 1]);
+  assert.deepEqual(move("Enter", at(1, 1, { shift: true })), [0, 1]);
+});
+
+test("F2 starts or ends an edit, Escape ends it, other keys leave it as it is", () => {
+  assert.equal(editingAfter("F2", false), true);
+  assert.equal(editingAfter("F2", true), false);
+  assert.equal(editingAfter("Escape", true), false);
+  assert.equal(editingAfter("Escape", false), false);
+  assert.equal(editingAfter("ArrowLeft", true), true);
+  assert.equal(editingAfter("5", false), false); // typing starts one through the input event
+});
+
+test("the grid's one Tab stop is the cell last focused, the first at the start", () => {
+  assert.deepEqual(tabStop(null, 3, 3), [0, 0]);
+  assert.deepEqual(tabStop(undefined, 11, 11), [0, 0]);
+  assert.deepEqual(tabStop([2, 1], 3, 3), [2, 1]);
+  assert.deepEqual(tabStop([10, 10], 11, 11), [10, 10]);
+  // A resize that left the cell out of the grid: back to the first.
+  assert.deepEqual(tabStop([4, 4], 3, 3), [0, 0]);
+  assert.deepEqual(tabStop([0, 3], 3, 3), [0, 0]);
+  assert.deepEqual(tabStop([-1, 0], 3, 3), [0, 0]);
+  assert.deepEqual(tabStop(["1", 0], 3, 3), [0, 0]);
+  // A copy: the caller's array is not kept.
+  const last = [1, 1];
+  assert.notEqual(tabStop(last, 3, 3), last);
 });
 
 test("cells are named by row and column counted from 1, as the page's messages count", () => {

@@ -1,6 +1,7 @@
 /*
  * The cell grid's logic with no DOM (cnnviz/ui/static/cellgrid/main.js draws it): what a
- * pasted block holds, where it lands, where a key moves the focus, and whether the
+ * pasted block holds, where it lands, which cell is the grid's one Tab stop, where a key
+ * moves the focus (the keyboard rule is written out above `move`), and whether the
  * table changed. Tested under `node --test` (tests/js/cellgrid.test.mjs).
  */
 
@@ -47,20 +48,58 @@ export function pasteInto(table, row, col, block) {
            cols: Math.max(0, ...block.map((cells) => cells.length)) };
 }
 
-// Where a key moves the focus from (row, col) in a rows × cols grid, or null to leave it
-// to the browser (typing; Tab, which the inputs' order already follows in reading order).
-// Left and Right move only from the text's ends, so the caret still moves inside a cell;
-// Enter moves down (Shift+Enter up), as in a spreadsheet, and stays put in the last row.
-export function move(key, { row, col, rows, cols, shift = false, atStart = true, atEnd = true }) {
+// The keyboard, as a spreadsheet's (the WAI-ARIA grid pattern): the grid is one Tab stop
+// (a roving tabindex: the cell last focused has tabindex 0, every other -1), so Tab and
+// Shift+Tab leave it; inside it a cell is either *navigated to* (its whole text selected:
+// typing replaces it) or *being edited* (a caret in its text). The rule:
+// - navigating: the arrows move to the next cell, Home / End to the row's first / last
+//   cell, Ctrl+Home / Ctrl+End to the grid's first / last cell;
+// - editing (after typing into the cell, after F2, or after a click that put the caret into
+//   its text): Left, Right, Home and End (with Ctrl too) move the caret in the text and never
+//   leave the cell, even at the text's ends, as in a spreadsheet's edit mode;
+// - either way: Up and Down move to the cell above / below (a cell's text is one line),
+//   Enter sends the table and moves down (Shift+Enter up; it stays put in the last row),
+//   Escape puts back the cell's last sent text and ends the edit, F2 starts (or ends) an
+//   edit with the caret at the text's end. Any move ends the edit: the next cell is navigated to.
+// Ctrl stands for Cmd as well on a Mac (`ctrl` is either).
+
+// Where a key moves the focus from (row, col) in a rows × cols grid, or null to leave the
+// key to the browser (typing, the caret in an edited cell; Tab, which leaves the grid).
+export function move(key, { row, col, rows, cols, shift = false, ctrl = false,
+                            editing = false }) {
   const at = (r, c) => [Math.min(Math.max(r, 0), rows - 1), Math.min(Math.max(c, 0), cols - 1)];
   switch (key) {
-    case "ArrowUp": return at(row - 1, col);
-    case "ArrowDown": return at(row + 1, col);
-    case "ArrowLeft": return atStart ? at(row, col - 1) : null;
-    case "ArrowRight": return atEnd ? at(row, col + 1) : null;
-    case "Enter": return at(row + (shift ? -1 : 1), col);
+    case "ArrowUp": return ctrl ? null : at(row - 1, col);
+    case "ArrowDown": return ctrl ? null : at(row + 1, col);
+    case "Enter": return ctrl ? null : at(row + (shift ? -1 : 1), col);
+    default: break;
+  }
+  if (editing) return null; // the caret's keys
+  switch (key) {
+    case "ArrowLeft": return ctrl ? null : at(row, col - 1);
+    case "ArrowRight": return ctrl ? null : at(row, col + 1);
+    case "Home": return ctrl ? at(0, 0) : at(row, 0);
+    case "End": return ctrl ? at(rows - 1, cols - 1) : at(row, cols - 1);
     default: return null;
   }
+}
+
+// Whether the focused cell is being edited after `key` (F2 turns an edit on or off,
+// Escape ends it; typing starts one through the input event, not here).
+export function editingAfter(key, editing) {
+  if (key === "F2") return !editing;
+  if (key === "Escape") return false;
+  return editing;
+}
+
+// The cell that holds the grid's one Tab stop: the one last focused while it is still in
+// the grid (a rerun or a resize can shrink it), else the first.
+export function tabStop(last, rows, cols) {
+  if (Array.isArray(last) && Number.isInteger(last[0]) && Number.isInteger(last[1])
+      && last[0] >= 0 && last[1] >= 0 && last[0] < rows && last[1] < cols) {
+    return [last[0], last[1]];
+  }
+  return [0, 0];
 }
 
 // Whether two tables hold the same texts.

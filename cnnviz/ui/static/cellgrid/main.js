@@ -7,19 +7,42 @@
  * One <input> per cell, named by its row and column; the texts are the person's, as typed
  * ("1/9", "-0.5", or a typo the page then reports). An edit reaches Python (the state
  * "cells", the whole table of texts, and a rerun) on Enter, when the cell loses the focus,
- * and on a paste; never on every keystroke. Keys: Tab / Shift+Tab go through the cells in
- * reading order, the arrows move (Left and Right from the text's ends), Enter moves down
- * (Shift+Enter up), Escape puts back the cell's last sent text. A block copied from a
- * spreadsheet (tab-separated rows) is pasted from the focused cell on; what falls outside
- * the grid is left out, and a note says how much. Python marks the cells that are not
- * numbers (data.bad: [row, col, message]): red, aria-invalid, and the message right under
- * the grid, where the person is looking.
+ * and on a paste; never on every keystroke. A block copied from a spreadsheet (tab-separated
+ * rows) is pasted from the focused cell on; what falls outside the grid is left out, and a
+ * note says how much. Python marks the cells that are not numbers (data.bad: [row, col,
+ * message]): red, aria-invalid, and the message right under the grid, where the person is
+ * looking.
+ *
+ * Keyboard (the WAI-ARIA grid pattern; the whole rule is written out in logic.js, above
+ * `move`): the grid is ONE Tab stop, a roving tabindex: the cell last focused (the first at
+ * the start) has tabindex 0 and every other -1, so Tab and Shift+Tab leave the grid and come
+ * back to that cell (an 11 × 11 kernel took 121 presses of Tab to get past). Inside, a cell
+ * reached by the keyboard is navigated to, its whole text selected: the arrows move to the
+ * next cell, Home / End to the row's ends, Ctrl+Home / Ctrl+End to the grid's corners, and
+ * typing replaces the text. Typing, F2, or a click into the text starts an edit: then Left,
+ * Right, Home and End move the caret, as in a spreadsheet's edit mode. Up / Down move either
+ * way, Enter sends and moves down (Shift+Enter up), Escape puts back the cell's last sent
+ * text and ends the edit. The page's own keys (the key keeper in every page's head, the
+ * animation's "A", Streamlit's shortcuts) leave keys pressed in a text field alone.
+ *
+ * Semantics: a <table> with role="grid", named by the grid's label and described by a
+ * hidden line on its keys; rows role="row", cells role="gridcell" holding the <input>, each
+ * named "Kernel, row 2, column 3". The column numbers over the grid are hidden from screen
+ * readers (they count from 0, the names from 1, as the page's messages do), so a screen
+ * reader's own "row 2 of 3, column 3 of 3" agrees with the cell's name.
  *
  * Lifecycle: Streamlit calls the default export again each time `data` changes, with the
  * same parentElement, so one CellGrid lives per parentElement and each call updates it;
  * a cell being typed into keeps its text through a rerun.
  */
-import { cellName, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable } from "./logic.js";
+import {
+  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
+} from "./logic.js";
+
+// What the grid's description says (read with the grid's name when the focus enters it).
+const KEYS_HINT = "Arrow keys move between cells, Home and End to a row's ends. Type to "
+  + "replace a cell; F2 edits its text. Enter sends and moves down, Escape undoes the cell. "
+  + "Tab leaves the grid.";
 
 class CellGrid {
   constructor(parent) {
@@ -30,18 +53,27 @@ class CellGrid {
     this.wrap.className = "cg-wrap";
     this.tableEl = document.createElement("table");
     this.tableEl.className = "cg-table";
+    this.tableEl.setAttribute("role", "grid");
     this.wrap.appendChild(this.tableEl);
+    this.id = `cg${Math.random().toString(36).slice(2, 9)}`;
+    this.hint = document.createElement("p");
+    this.hint.className = "cg-hint";
+    this.hint.id = `${this.id}-keys`;
+    this.hint.textContent = KEYS_HINT;
+    this.tableEl.setAttribute("aria-describedby", this.hint.id);
     this.note = document.createElement("div");
     this.note.className = "cg-note";
     this.note.setAttribute("role", "status");
     this.errors = document.createElement("div");
     this.errors.className = "cg-errors";
-    this.root.append(this.wrap, this.errors, this.note);
+    this.root.append(this.wrap, this.hint, this.errors, this.note);
     parent.appendChild(this.root);
     this.inputs = [];
     this.sent = null; // the table Python has: its data, or what this grid sent since
     this.send = null;
-    this.id = `cg${Math.random().toString(36).slice(2, 9)}`;
+    this.stop = [0, 0]; // the cell holding the grid's one Tab stop
+    this.editing = false; // whether the focused cell is being edited (the caret is the text's)
+    this.pointed = null; // the cell a pointer is pressing on (its focus is a click's)
   }
 
   update(data) {
@@ -56,6 +88,9 @@ class CellGrid {
       this.sent = null;
     }
     this.inputs.forEach((line, r) => line.forEach((input, c) => {
+      input.setAttribute("aria-label", cellName(this.label, r, c));
+    }));
+    this.inputs.forEach((line, r) => line.forEach((input, c) => {
       // A cell typed into since the last send keeps its text; the others show Python's.
       const edited = this.sent !== null && input.value !== this.sent[r][c];
       if (!edited && input.value !== cells[r][c]) input.value = cells[r][c];
@@ -69,10 +104,16 @@ class CellGrid {
     // Cells at least as wide as the data editor's (75 px): a wide grid scrolls sideways
     // in its box rather than squeezing its cells.
     this.tableEl.style.minWidth = `${cols * 75}px`;
-    const head = this.tableEl.createTHead().insertRow();
+    this.tableEl.setAttribute("aria-rowcount", String(rows));
+    this.tableEl.setAttribute("aria-colcount", String(cols));
+    // The column numbers (from 0, as the data editor showed them) are for the eye: each cell's
+    // name counts from 1, as the page's messages do, and a screen reader's own row count
+    // agrees with it only without a header row.
+    const thead = this.tableEl.createTHead();
+    thead.setAttribute("aria-hidden", "true");
+    const head = thead.insertRow();
     for (let c = 0; c < cols; c += 1) {
       const th = document.createElement("th");
-      th.scope = "col";
       th.textContent = String(c);
       head.appendChild(th);
     }
@@ -80,6 +121,7 @@ class CellGrid {
     this.inputs = [];
     for (let r = 0; r < rows; r += 1) {
       const tr = body.insertRow();
+      tr.setAttribute("role", "row");
       const line = [];
       for (let c = 0; c < cols; c += 1) {
         const input = document.createElement("input");
@@ -87,17 +129,48 @@ class CellGrid {
         input.className = "cg-cell";
         input.autocomplete = "off";
         input.spellcheck = false;
+        input.tabIndex = -1;
         input.dataset.row = String(r);
         input.dataset.col = String(c);
-        input.setAttribute("aria-label", cellName(this.label, r, c));
         input.addEventListener("keydown", (e) => this.key(e, r, c));
+        input.addEventListener("pointerdown", () => this.point(input));
+        input.addEventListener("focus", () => this.focused(r, c));
+        input.addEventListener("input", () => { this.editing = true; });
         input.addEventListener("blur", () => this.commit());
         input.addEventListener("paste", (e) => this.paste(e, r, c));
-        tr.insertCell().appendChild(input);
+        const td = tr.insertCell();
+        td.setAttribute("role", "gridcell");
+        td.appendChild(input);
         line.push(input);
       }
       this.inputs.push(line);
     }
+    this.stop = tabStop(this.stop, rows, cols);
+    this.inputs[this.stop[0]][this.stop[1]].tabIndex = 0;
+  }
+
+  // The focus came to cell (r, c): it takes the grid's Tab stop. A click put the caret where
+  // it pointed (an edit); the keyboard (Tab, the arrows) selects the whole text, so typing
+  // replaces it and the arrows move on.
+  focused(r, c) {
+    const input = this.inputs[r][c];
+    const [sr, sc] = this.stop;
+    if (sr !== r || sc !== c) {
+      const old = this.inputs[sr] && this.inputs[sr][sc];
+      if (old) old.tabIndex = -1;
+      input.tabIndex = 0;
+      this.stop = [r, c];
+    }
+    this.editing = this.pointed === input;
+    this.pointed = null;
+    if (!this.editing) input.select();
+  }
+
+  // A pointer pressed on a cell: its focus is a click's; a click into the focused cell's
+  // text places the caret there (an edit).
+  point(input) {
+    if (input.ownerDocument.activeElement === input) this.editing = true;
+    else this.pointed = input;
   }
 
   table() {
@@ -112,21 +185,28 @@ class CellGrid {
   }
 
   key(e, r, c) {
-    if (e.isComposing || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.isComposing || e.altKey) return;
     const input = e.target;
-    if (e.key === "Escape" && this.sent) {
-      input.value = this.sent[r][c];
+    const ctrl = e.ctrlKey || e.metaKey;
+    if (e.key === "Escape" || e.key === "F2") {
+      if (ctrl || e.shiftKey) return;
+      const was = this.editing;
+      if (e.key === "Escape" && this.sent) input.value = this.sent[r][c];
+      this.editing = editingAfter(e.key, this.editing);
+      if (this.editing) {
+        input.setSelectionRange(input.value.length, input.value.length);
+      } else {
+        input.select();
+      }
+      // Escape outside an edit is also the page's (a dialog closes on it).
+      if (e.key === "F2" || was) e.preventDefault();
       return;
     }
-    const whole = input.selectionStart === 0 && input.selectionEnd === input.value.length;
     const to = move(e.key, {
       row: r, col: c, rows: this.inputs.length, cols: this.inputs[0].length, shift: e.shiftKey,
-      // A cell just reached (its whole text selected) moves on either way, as a spreadsheet's.
-      atStart: input.selectionStart === 0 && (input.selectionEnd === 0 || whole),
-      atEnd: input.selectionEnd === input.value.length
-        && (input.selectionStart === input.value.length || whole),
+      ctrl, editing: this.editing,
     });
-    if (e.key === "Enter") {
+    if (e.key === "Enter" && !ctrl) {
       e.preventDefault();
       this.commit();
     }
@@ -134,8 +214,13 @@ class CellGrid {
     e.preventDefault();
     const next = this.inputs[to[0]][to[1]];
     if (next !== input) {
-      next.focus();
-      next.select();
+      next.focus(); // focused(): its Tab stop, and its text selected
+    } else {
+      // Enter in the last row, or an arrow at the grid's edge: the edit ends (sent, as on
+      // leaving the cell) and the cell stays, navigated to.
+      this.commit();
+      this.editing = false;
+      input.select();
     }
   }
 
