@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+from io import BytesIO
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from .conftest import no_exception_box, screenshot, wait_for_app
+from .conftest import SHOTS, no_exception_box, screenshot, wait_for_app
 
 TITLE = "Convolution playground"
 
@@ -281,3 +284,72 @@ def test_the_grid_is_named_for_screen_readers(playground):
     assert "Tab leaves the grid" in hint.text_content()
     snapshot = grid.aria_snapshot()
     assert 'textbox "Kernel, row 2, column 3"' in snapshot, snapshot
+
+
+def test_the_pages_keys_leave_a_focused_cell_alone_on_step_by_step(page, app_url):
+    """The animation's keys (arrows, Home / End, PageDown, "A") and the key keeper in the
+    page's head take nothing from a focused cell; out of the grid they work as before."""
+    from .test_stepping import FOCUSED_BOX, URL, _open
+
+    pg = page
+    counter = pg.get_by_test_id("cnnviz-step-counter")
+    for present in (False, True):
+        _open(pg, app_url + URL + ("&present=true" if present else ""))
+        if present:  # the animation has the keyboard as the page opens
+            pg.wait_for_function(FOCUSED_BOX, polling=100)
+        start = counter.inner_text()
+        pg.get_by_text("Kernel", exact=True).first.click()  # its expander
+        first = _cell(pg, 1, 1)
+        first.wait_for()
+        first.focus()
+        for key, where in (("ArrowRight", "row 1, column 2"), ("End", "row 1, column 3"),
+                           ("Home", "row 1, column 1"), ("ArrowDown", "row 2, column 1"),
+                           ("PageDown", "row 2, column 1"), ("Control+End", "row 3, column 3"),
+                           ("Control+Home", "row 1, column 1")):
+            pg.keyboard.press(key)
+            assert _focused(pg) == f"Kernel, {where}", key
+        # "A" typed into a cell is typing, not a jump to the animation.
+        pg.keyboard.press("F2")
+        pg.keyboard.press("a")
+        assert _focused(pg) == "Kernel, row 1, column 1"
+        assert first.input_value().endswith("a")
+        pg.keyboard.press("Escape")
+        assert not pg.evaluate(FOCUSED_BOX)
+        assert counter.inner_text() == start  # no step taken
+        # Out of the grid, the page's own keys still work.
+        pg.evaluate("() => document.activeElement.blur()")
+        pg.keyboard.press("a")
+        assert pg.evaluate(FOCUSED_BOX)
+        pg.keyboard.press("PageDown")
+        pg.wait_for_function("([el, before]) => el.textContent.trim() !== before",
+                             arg=[counter.element_handle(), start], polling=100)
+        assert not no_exception_box(pg)
+
+
+@pytest.mark.parametrize(("width", "height", "present"),
+                         [(1400, 1000, False), (1280, 720, False), (1280, 720, True)])
+def test_the_focused_cell_shows_its_focus_ring(browser, app_url, width, height, present):
+    """Tabbed to, a cell has a visible focus ring (screenshots: artifacts/screens/)."""
+    with _fresh(browser, width, height) as pg:
+        pg.goto(f"{app_url}/" + ("?present=true" if present else ""))
+        wait_for_app(pg, TITLE)
+        _cell(pg, 1, 1).wait_for()
+        pg.get_by_role("spinbutton", name="Columns f_W").focus()
+        pg.keyboard.press("Tab")
+        pg.keyboard.press("ArrowDown")
+        pg.keyboard.press("ArrowRight")
+        cell = _cell(pg, 2, 2)
+        assert _focused(pg) == "Kernel, row 2, column 2"
+        # The ring: a 2 px inset shadow in the focus blue, not the page's plain cell.
+        shadow = cell.evaluate("el => getComputedStyle(el).boxShadow")
+        assert "inset" in shadow and "2px" in shadow, shadow
+        cell.scroll_into_view_if_needed()
+        box = cell.bounding_box()
+        assert 0 <= box["y"] and box["y"] + box["height"] <= height
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        name = f"cells_focus_{width}x{height}{'_present' if present else ''}.png"
+        pg.screenshot(path=str(SHOTS / name))
+        # The ring's blue (#0b4fa8) is in the cell's own pixels.
+        pixels = np.asarray(Image.open(BytesIO(cell.screenshot())).convert("RGB"), dtype=int)
+        blue = (np.abs(pixels - [11, 79, 168]).sum(axis=2) < 60).sum()
+        assert blue > 2 * (box["width"] + box["height"]), blue  # about its outline, 2 px wide
