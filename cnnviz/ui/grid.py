@@ -10,8 +10,9 @@ editor state Streamlit drops when another page runs.
 
 :class:`Grid` is a matrix of cell texts (the kernel, the colour slices, the
 transposed page's matrices), drawn by the app's own cell grid
-(``static/cellgrid/``: one ``<input>`` per cell; its state ``"cells"`` is the
-whole table of texts, sent on Enter, on leaving a cell and on a paste). It
+(``static/cellgrid/``: one ``<input>`` per cell, the grid one Tab stop with the
+arrows inside it; its state ``"cells"`` is the whole table of texts, sent on
+Enter, on leaving a cell and on a paste). It
 replaced Streamlit's data editor there, whose DataFrame and Arrow scripts
 (about 1.5 MB) a first visit loaded before the page's first screen was ready.
 :class:`Rows` is a data editor's table of layer rows that travels in the link

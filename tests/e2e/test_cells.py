@@ -353,3 +353,29 @@ def test_the_focused_cell_shows_its_focus_ring(browser, app_url, width, height, 
         pixels = np.asarray(Image.open(BytesIO(cell.screenshot())).convert("RGB"), dtype=int)
         blue = (np.abs(pixels - [11, 79, 168]).sum(axis=2) < 60).sum()
         assert blue > 2 * (box["width"] + box["height"]), blue  # about its outline, 2 px wide
+
+
+def test_colour_volumes_three_slices_are_three_tab_stops(page, app_url):
+    """Each grid is one Tab stop: from the filter size, Tab goes through each slice's preset
+    and its grid once (3 × 3 × 3 cells were 27 stops)."""
+    pg = page
+    pg.goto(f"{app_url}/colour")
+    wait_for_app(pg, "Slice B")
+    _cell(pg, 3, 3, "Slice B").wait_for()
+    stops = pg.evaluate("""() => [...document.querySelectorAll('[data-testid="cnnviz-cells"]')]
+        .map((g) => [...g.querySelectorAll('input')].filter((i) => i.tabIndex === 0).length)""")
+    assert stops == [1, 1, 1]
+    pg.get_by_role("spinbutton", name=re.compile("^Filter size f")).focus()
+    cells = []
+    for _ in range(12):
+        pg.keyboard.press("Tab")
+        if _in_grid(pg):
+            cells.append(_focused(pg))
+        elif cells and cells[-1].startswith("Slice B"):
+            break
+    assert cells == [f"Slice {n}, row 1, column 1" for n in "RGB"]
+    # Inside slice G, the arrows stay in slice G.
+    _cell(pg, 1, 1, "Slice G").focus()
+    pg.keyboard.press("Control+End")
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == "Slice G, row 3, column 3"
