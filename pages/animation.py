@@ -10,6 +10,7 @@ from cnnviz.ui import (
     classroom,
     in_code,
     kernel,
+    lectures,
     predict,
     presenter,
     router,
@@ -24,7 +25,7 @@ from cnnviz.ui.cached import image_figure
 
 router.ensure_routed()
 st.title("Step by step")
-show.intro(
+INTRO = (
     "Watch the layer compute: the $f \\times f$ window moves over the padded input $a^{[l-1]}$ "
     "with stride $s$; at each step the values under the window are multiplied by the kernel, "
     "summed, the bias $b$ is added, and the result fills one cell of the output. Press **Play** "
@@ -32,6 +33,13 @@ show.intro(
     "timeline, or click an output cell to see its window; **A** takes the keys there. On a "
     "colour image each channel's partial sum is shown, then the total."
 )
+# A lecture list's example: the banner above names it and the animation says its own keys,
+# so the animation comes first and the intro goes under it with the settings (as in
+# presenter mode). Off the projector at 1280 × 720, four lines of intro and the settings
+# put 004.6a's animation below the first screen.
+lecture_item = lectures.shown()
+if not lecture_item:
+    show.intro(INTRO)
 
 source = sources.image_source()
 
@@ -44,9 +52,13 @@ def step_by_step(source: sources.Source | None) -> None:
         show.stop()
     # Presenter mode: the animation first, its settings below it.
     first, second = st.container(), st.container()
-    # A student following a class too: what the teacher shows comes first (phones).
-    settings_box, stage = ((second, first) if presenter.on() or classroom.following()
-                           else (first, second))
+    # A student following a class too: what the teacher shows comes first (phones); and a
+    # lecture list's example, whose settings are the example's.
+    stage_first = presenter.on() or classroom.following() or lecture_item
+    settings_box, stage = (second, first) if stage_first else (first, second)
+    if lecture_item:
+        with settings_box:
+            show.intro(INTRO)
     with settings_box:
         grid_col, kernel_col, where_col = st.columns([1.2, 1.2, 0.8], gap="large")
     with grid_col:
@@ -89,15 +101,15 @@ def step_by_step(source: sources.Source | None) -> None:
         except ValueError as err:
             st.error(f"These settings do not fit this grid: {err}")
             show.stop("these settings do not fit this grid")
-        # Presenter mode: with the settings (the animation's own summary line says the shapes).
-        (settings_box if presenter.on() else st).caption(
+        # Animation first: with the settings (the animation's own summary line says the shapes).
+        (settings_box if stage_first else st).caption(
             f"{note} Input {show.shape_text(grid.shape)} → output "
             f"{show.shape_text(geom.out_shape)}: **{geom.n_steps} "
             f"{'step' if geom.n_steps == 1 else 'steps'}**.")
         start, speed = stepper.start_and_speed(geom.n_steps)
         # The animation first, the Motion setting under it (a projector: with the settings).
         stage_slot = st.container()
-        with settings_box if presenter.on() else st.container():
+        with settings_box if stage_first else st.container():
             motion = stepper.motion()
         with stage_slot:
             animator(payload, key=stepper.VIEW, start_step=start, goto=stepper.goto(geom.n_steps),

@@ -20,7 +20,7 @@ from cnnviz.lessons import lectures
 
 from . import links, presenter
 
-__all__ = ["banner", "current", "list_html"]
+__all__ = ["banner", "current", "list_html", "shown"]
 
 LIST_PAGE = "lectures"
 _CURRENT = "_lecture_example"  # the id of the example this session's page shows
@@ -54,6 +54,12 @@ def current(page: str) -> lectures.Step | None:
         return None
     links.put(lectures.PARAM, step.id)
     return step
+
+
+def shown() -> bool:
+    """Whether this run's page shows a lecture list's example (after :func:`banner` ran:
+    it forgets the example on any other page)."""
+    return st.session_state.get(_CURRENT) is not None
 
 
 def _lecture_of(step: lectures.Step) -> lectures.Lecture:

@@ -80,3 +80,31 @@ def test_colour_volumes_show_one_grid_with_its_numbers_where_two_do_not_fit(open
     assert not [r for r in at.radio if r.key == colour.ONE_GRID]
     assert read(at, "colour_plane_0")["text"] is not None
     assert read(at, "colour_output")["text"] is not None
+
+
+def _animation_index(at) -> int:
+    return next(i for i, e in enumerate(at.main) if e.type == "bidi_component"
+                and e.proto.component_name.endswith("cnnviz_animator"))
+
+
+def test_step_by_step_lecture_items_open_on_the_animation_off_the_projector(open_page):
+    """A student opening a Step-by-step lecture item (004.6a) off the projector: the
+    animation comes first, its settings and the page's intro under it, as in presenter mode
+    (at 1280 × 720 the animation started below the first screen, under four lines of intro
+    and the settings). The banner names the example; the animation says its own keys."""
+    step = lectures.find("004.6a")
+    at = open_page("pages/animation.py", query=lectures.link_query(step))
+    assert not at.exception, exceptions(at)
+    main = list(at.main)
+    animate = next(i for i, e in enumerate(main) if e.type == "radio" and e.label == "Animate")
+    intro = next(i for i, e in enumerate(main) if e.type == "markdown"
+                 and "Watch the layer compute" in str(e.value))
+    assert _animation_index(at) < animate, _order(at)
+    assert _animation_index(at) < intro, _order(at)  # nothing lost: under it
+    # The same page opened on its own (no lecture item) keeps its intro and the settings
+    # first: a person setting up their own animation reads them before it.
+    at = open_page("pages/animation.py", query={"src": "Lecture", "lecture": "another_image"})
+    animate = next(i for i, e in enumerate(at.main) if e.type == "radio"
+                   and e.label == "Animate")
+    assert animate < _animation_index(at), _order(at)
+    assert any("Watch the layer compute" in str(e.value) for e in at.markdown)

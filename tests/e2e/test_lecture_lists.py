@@ -189,10 +189,81 @@ def test_each_example_opens_in_presenter_mode_with_its_place_on_screen(projector
             # line, and its grids follow below.)
             checks += [("kernel", pg.get_by_test_id("cnnviz-kernel").first),
                        ("products", pg.get_by_test_id("cnnviz-products").first)]
+    _on_screen(pg, step, checks)
+    _numbers_readable(pg, step)
+    channels = pg.get_by_test_id("cnnviz-channels")
+    if step.page == "animation" and channels.count() and channels.first.is_visible():
+        _all_channels_readable(pg, step, channels.first)
+
+
+def _on_screen(pg, step, checks) -> None:
     for what, element in checks:
         box = element.bounding_box()
         assert box is not None, (step.id, what)
         assert box["x"] >= 0 and box["y"] >= 0, (step.id, what, box)
         assert box["x"] + box["width"] <= 1280 and box["y"] + box["height"] <= 720, (
             step.id, what, box)
+
+
+def _all_channels_readable(pg, step, channels) -> None:
+    """A colour volume's "All" pressed on the projector (004.6a): its numbers print as
+    large as the one channel's, and the window, the output and the equation stay on the
+    first screen. (Three side by side printed 11 px and pushed the equation to y = 1560.)
+    Three channels of readable numbers do not fit 1,280 px, so All prints the numbers of
+    the channel last shown and draws the other two beside it in colours."""
+    one = pg.evaluate(DRAWN_NUMBERS)["animation"][0]
+    channels.get_by_role("button", name="Show the three channels side by side").click()
+    pg.wait_for_timeout(300)
+    assert pg.locator(".cnv").first.get_attribute("data-channel") == "all"
+    assert channels.get_by_role("button", name="Show the three channels side by side"
+                                ).get_attribute("aria-pressed") == "true"
+    pg.screenshot(path=str(SHOTS / f"lecture_{step.id}_all.png"))
+    every = pg.evaluate(DRAWN_NUMBERS)["animation"][0]
+    assert every["numbersIn"] and every["input"] >= max(one["input"],
+                                                         NUMBER_FIT["present_min"]), (one, every)
+    assert every["thumbs"] > 0, every  # the other two channels, in colours, beside it
     _numbers_readable(pg, step)
+    _on_screen(pg, step, [(what, pg.get_by_test_id(f"cnnviz-{what}").first)
+                          for what in ("input", "output", "equation")])
+    # The equation still adds the three channels' partial sums.
+    assert "R + G + B" in pg.get_by_test_id("cnnviz-equation").first.inner_text()
+
+
+ANIMATION_ITEMS = [s for s in lectures.steps() if s.page == "animation"]
+
+
+@pytest.mark.parametrize("step,size", [*((s, (1280, 720)) for s in ANIMATION_ITEMS),
+                                       (lectures.find("004.6a"), (1400, 1000))],
+                         ids=lambda v: v.id if hasattr(v, "id") else f"{v[0]}x{v[1]}")
+def test_step_by_step_items_open_on_their_animation_off_the_projector(browser, app_url,
+                                                                        step, size):
+    """A student opening a Step-by-step item off the projector sees the animation on the
+    first screen: its Play button and the input's first rows with their numbers, where
+    the first step's window is, without scrolling: on 004.6a the whole window (three rows;
+    its input started at y = 907 at 1280 × 720, under four lines of intro and the
+    settings), on the others at least two rows (002.1's 56 px cells under its banner's
+    note leave two and a half)."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(_url(app_url, step))
+    _at(pg, step)
+    pg.wait_for_function("() => Object.values(window.__cnnvizInstances || {}).length > 0",
+                         polling=100)
+    sizes = pg.evaluate(DRAWN_NUMBERS)["animation"][0]
+    play = pg.get_by_role("button", name="Play (Space)").first.bounding_box()
+    grid = pg.get_by_test_id("cnnviz-input").first.bounding_box()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shot = f"lecture_{step.id}_{size[0]}x{size[1]}_plain.png"
+    pg.screenshot(path=str(SHOTS / shot))
+    assert play["y"] + play["height"] <= size[1], (step.id, play)
+    assert sizes["numbersIn"], (step.id, sizes)
+    # The window's rows start at the canvas's top (under the channels' names, if any).
+    rows = 3 if step.id == "004.6a" else 2
+    window_foot = grid["y"] + sizes.get("label", 0) + rows * sizes["cell"]
+    assert grid["y"] >= 0 and window_foot <= size[1], (step.id, grid, sizes)
+    if size[1] >= 1000:
+        out = pg.get_by_test_id("cnnviz-output").first.bounding_box()
+        assert out["y"] + 20 + sizes["outCell"] <= size[1], (step.id, out, sizes)  # row 0
+    assert not no_exception_box(pg)
+    context.close()

@@ -311,8 +311,17 @@ def test_a_colour_volume_shows_one_channel_beside_its_partial_sum(projector, app
     # A step keeps the channel: the next window's green products.
     pg.get_by_role("button", name="Step forward (Right arrow)").click()
     assert pg.get_by_test_id("cnnviz-equation").inner_text().startswith("G:")
-    # All three side by side again, each with its line.
+    # All: three side by side would print 11 px and push the equation below the screen,
+    # so the channel last shown (G) keeps its numbers and its line, the other two stand
+    # beside it in colours, and the sum of the three partial sums stays on the screen.
     channels.get_by_role("button", name="Show the three channels side by side").click()
     assert box.get_attribute("data-channel") == "all"
-    text = pg.get_by_test_id("cnnviz-equation").inner_text()
-    assert "R:" in text and "G:" in text and "B:" in text
+    assert channels.get_by_role("button", name="Show the three channels side by side"
+                                ).get_attribute("aria-pressed") == "true"
+    sizes = _numbers(pg)
+    assert sizes["thumbs"] > 0 and min(sizes["input"], sizes["output"]) >= 14, sizes
+    lines = pg.get_by_test_id("cnnviz-equation").inner_text().splitlines()
+    assert lines[0].startswith("G:") and lines[1].startswith("R + G + B:"), lines
+    for name in ("cnnviz-input", "cnnviz-output", "cnnviz-equation"):
+        assert _inside(pg.get_by_test_id(name).first.bounding_box()), name
+    _shot(pg, "step_another_image_all")

@@ -32,6 +32,10 @@ const BESIDE_GAP = 28;
 const BESIDE_MIN = 300;
 const BESIDE_TEXT = 210;
 const BESIDE_LEGEND = 48;
+// "All" on a projector drawn as one channel with numbers (grid.js: allAsOne): the other
+// two channels' least cell, and the height of the name above each.
+const THUMB_MIN = 8;
+const THUMB_NAME = 20;
 const FONT = 'system-ui, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 const WINDOW_COLOUR = "#ffb000";
 const PREVIEW_COLOUR = "#00c2ff";
@@ -80,6 +84,11 @@ export class GridView {
     // `pick` is the person's choice (0-2, "all"), null until they make one.
     this.only = -1;
     this.pick = null;
+    // "All" on a projector where three channels cannot print their numbers readable: the
+    // channel last picked (`focus`) prints them, the other two stand beside it in colours
+    // (`thumbs`: their grids' cell, 0 when not shown).
+    this.focus = 0;
+    this.thumbs = 0;
     this.present = false;
     this.fit = FIT;
     this.minFont = FIT.min;
@@ -174,6 +183,7 @@ export class GridView {
   /** Show channel `ch` alone (0-2) or "all" three; lays out and draws again. */
   pickChannel(ch) {
     this.pick = ch === "all" ? "all" : clamp(Number(ch) || 0, 0, 2);
+    if (this.pick !== "all") this.focus = this.pick;
     this.layout();
     this.draw();
   }
@@ -242,8 +252,21 @@ export class GridView {
     // else one when three (beside the output in presenter mode) print their numbers
     // below the readable size (issue 18: one channel beside its partial sum, not smaller).
     this.only = -1;
+    this.thumbs = 0;
+    const three = Math.floor((W - rowGap - axis - 2 * GRID_GAP - 16) / (3 * P.wp + P.ow));
+    // "All" picked on a projector, where the three side by side would print their numbers
+    // below the presenter's size (lecture 004's 10 × 10 × 3 at 1280 × 720: 11 px, and the
+    // equation pushed below the screen). No layout can do better: 14 px numbers need
+    // 39 px cells, three 10-column channels of them are 1,200 px wide and the screen's
+    // content is 1,007. So All shows the volume whole but prints the numbers of one
+    // channel, the one last picked (R at first), at the size one channel prints them,
+    // and the other two beside it, in colours with the window marked; the equation keeps
+    // that channel's products and the sum of all three partial sums, on the screen.
+    // Numbers smaller than the back row reads would be noise, not "All".
+    const allAsOne = P.nc === 3 && this.view === "channels" && small && this.pick === "all" &&
+      this.present && this.fontFor(P.vals, clamp(three, 2, MAX_CELL)) < minFont;
+    if (allAsOne) this.only = this.focus;
     if (P.nc === 3 && this.view === "channels" && small && this.pick !== "all") {
-      const three = Math.floor((W - rowGap - axis - 2 * GRID_GAP - 16) / (3 * P.wp + P.ow));
       // Off the projector the three may wrap the output under them (the widest they get);
       // when even that prints them below the comfortable size, they would show colours
       // only: open on R too (004.6a opened on "All" with no numbers at 1400 × 1000).
@@ -255,12 +278,14 @@ export class GridView {
         this.only = 0;
       }
     }
-    this.el.box.dataset.channel = this.only >= 0 ? P.channel_names[this.only] : "all";
+    this.el.box.dataset.channel = this.only >= 0 && !allAsOne ? P.channel_names[this.only] : "all";
     const grids = P.nc > 1 && this.view === "channels" && this.only < 0 ? P.nc : 1;
     // The channels' names above the grids; one channel alone is named in the caption.
     const label = P.nc > 1 && this.only < 0 ? 24 : 0;
+    const others = P.channel_names.filter((_, ch) => ch !== this.only).map(escapeHtml);
     this.el.capIn.innerHTML = notation(P.labels.input) + (this.only >= 0
-      ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` : "");
+      ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` +
+        (allAsOne ? `, ${others.join(" and ")} beside it in colour` : "") : "");
     const inCols = grids * P.wp;
     // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
     // allowance, or the output wraps under the input by a few pixels.
@@ -329,12 +354,28 @@ export class GridView {
       };
       cell = readable(P.vals, clamp(Math.floor((room - label) / P.hp), 2, MAX_CELL));
       ownOut = outSmall ? readable(P.out, clamp(Math.floor((room - label - axis) / P.oh), 2, MAX_CELL)) : cell;
-      const wide = P.wp * cell + P.ow * ownOut + axis + rowGap + 16;
+      let thumbs = 0;
+      if (allAsOne) {
+        // The other two channels in a column beside the one with numbers, one above the
+        // other under their names: cells of up to 16 px, at least THUMB_MIN (a channel's
+        // picture a teacher can point at). Where the width leaves less, the numbered
+        // channel gives up cells, never below the size that prints its numbers.
+        const fixed = P.ow * ownOut + axis + rowGap + 16 + GRID_GAP;
+        const least = readable(P.vals, 2);
+        if (W - fixed - P.wp * cell < P.wp * THUMB_MIN) {
+          cell = Math.max(least, Math.floor((W - fixed - P.wp * THUMB_MIN) / P.wp));
+        }
+        const tall = Math.floor((P.hp * cell - GRID_GAP - 2 * THUMB_NAME) / (2 * P.hp));
+        thumbs = Math.max(4, Math.min(16, tall, Math.floor((W - fixed - P.wp * cell) / P.wp)));
+      }
+      const wide = P.wp * cell + P.ow * ownOut + axis + rowGap + 16 + (thumbs ? GRID_GAP + P.wp * thumbs : 0);
       if (wide > W) {
         const k = W / wide;
         cell = Math.floor(cell * k);
         ownOut = Math.floor(ownOut * k);
+        thumbs = Math.max(4, Math.floor(thumbs * k));
       }
+      this.thumbs = thumbs;
     } else if (this.present) {
       const screen = this.win.innerHeight || 720;
       const room = Math.max(screen - 410, 260);
@@ -424,9 +465,17 @@ export class GridView {
     this.el.box.classList.toggle("cnv-oneline", this.oneLine);
     this.el.box.classList.toggle("cnv-beside", this.beside);
     const ax = this.numbersOut ? axis : 0;
-    this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell };
+    // The other two channels ("All" on a projector, see allAsOne): a column beside the grid.
+    const tc = this.thumbs;
+    const thumbs = tc ? P.channel_names.map((_, ch) => ch).filter((ch) => ch !== this.only)
+      .map((ch, i) => ({ ch, cell: tc, x: P.wp * cell + GRID_GAP,
+        y: label + i * (THUMB_NAME + P.hp * tc + GRID_GAP) + THUMB_NAME })) : [];
+    this.inGeom = { grids, label, cell, x0: 0, y0: label, gw: P.wp * cell, thumbs };
+    const thumbW = tc ? GRID_GAP + P.wp * tc : 0;
+    const thumbH = tc ? 2 * (THUMB_NAME + P.hp * tc) + GRID_GAP : 0;
     // +2 px everywhere: the last grid line sits half a pixel past the cells.
-    this.sizeCanvas(this.el.cIn, grids * P.wp * cell + (grids - 1) * GRID_GAP + 2, label + P.hp * cell + 2);
+    this.sizeCanvas(this.el.cIn, grids * P.wp * cell + (grids - 1) * GRID_GAP + thumbW + 2,
+      label + Math.max(P.hp * cell, thumbH) + 2);
     this.outGeom = { cell: outCell, x0: ax, y0: label + ax };
     this.sizeCanvas(this.el.cOut, ax + P.ow * outCell + 2, label + ax + P.oh * outCell + 2);
 
@@ -569,6 +618,27 @@ export class GridView {
         g.strokeRect(x0 + P.left * cell, label + P.top * cell,
           (P.rightEdge - P.left) * cell, (P.bottomEdge - P.top) * cell);
       }
+    }
+    for (const t of this.inGeom.thumbs) {
+      // The other channels, colours only, under their names.
+      g.font = `700 15px ${FONT}`;
+      g.fillStyle = ink;
+      g.textAlign = "left";
+      g.textBaseline = "middle";
+      g.fillText(P.channel_names[t.ch], t.x, t.y - THUMB_NAME / 2);
+      for (let r = 0; r < P.hp; r += 1) {
+        for (let cc = 0; cc < P.wp; cc += 1) {
+          g.fillStyle = rgbCss(this.inputRgb(r, cc, t.ch));
+          g.fillRect(t.x + cc * t.cell, t.y + r * t.cell, t.cell, t.cell);
+          if (this.isPad(r, cc)) {
+            g.fillStyle = pattern;
+            g.fillRect(t.x + cc * t.cell, t.y + r * t.cell, t.cell, t.cell);
+          }
+        }
+      }
+      g.strokeStyle = "rgba(110,110,110,0.9)";
+      g.lineWidth = 1;
+      g.strokeRect(t.x + 0.5, t.y + 0.5, P.wp * t.cell, P.hp * t.cell);
     }
     this.inBase = base;
   }
@@ -723,6 +793,13 @@ export class GridView {
         const rr = rows[Math.floor(w / cols.length)];
         const cc = cols[w % cols.length];
         this.winnerMark(g, x0 + cc * cell, label + rr * cell, cell, lw);
+      }
+    }
+    if (this.inGeom.thumbs.length) {
+      // The same window on the other channels: a frame around it, as on tiny cells.
+      const { rows, cols } = this.windowCells(this.step);
+      for (const t of this.inGeom.thumbs) {
+        this.outlineSpan(g, t.x - 1, t.y - 1, rows, cols, t.cell, WINDOW_COLOUR, 2, 2);
       }
     }
   }

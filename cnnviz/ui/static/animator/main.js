@@ -318,7 +318,9 @@ class Animator {
     this.el.box.classList.toggle("cnv-onech", offered && this.grid.only >= 0);
     if (!offered) return;
     for (const b of this.el.chs.querySelectorAll("button")) {
-      const on = b.dataset.ch === "all" ? this.grid.only < 0 : Number(b.dataset.ch) === this.grid.only;
+      // "All" on a projector may show one channel's numbers beside the other two (thumbs).
+      const all = this.grid.only < 0 || this.grid.thumbs > 0;
+      const on = b.dataset.ch === "all" ? all : !all && Number(b.dataset.ch) === this.grid.only;
       b.setAttribute("aria-pressed", on ? "true" : "false");
     }
   }
@@ -440,6 +442,7 @@ class Animator {
       numbers: () => {
         const g = this.grid;
         return { ...g.fonts, cell: g.cell, outCell: g.outCell, numbersIn: g.numbersIn,
+          label: g.inGeom ? g.inGeom.label : 0, thumbs: g.thumbs,
           numbersOut: g.numbersOut, oneLine: g.oneLine, width: g.layoutWidth,
           height: this.win.innerHeight };
       },
