@@ -222,6 +222,8 @@ def _all_channels_readable(pg, step, channels) -> None:
     assert every["numbersIn"] and every["input"] >= max(one["input"],
                                                          NUMBER_FIT["present_min"]), (one, every)
     assert every["thumbs"] > 0, every  # the other two channels, in colours, beside it
+    label = pg.get_by_test_id("cnnviz-input").first.get_attribute("aria-label")
+    assert "channel R with its numbers, G and B beside it in colour" in label, label
     _numbers_readable(pg, step)
     _on_screen(pg, step, [(what, pg.get_by_test_id(f"cnnviz-{what}").first)
                           for what in ("input", "output", "equation")])

@@ -143,8 +143,9 @@ export class GridView {
     }
     const sz = (s) => `${s[0]}×${s[1]}`;
     const plain = (s) => String(s).replace(/\^\[(.*?)\]/g, "[$1]");
-    el.cIn.setAttribute("aria-label", `${plain(L.input)}: the padded input, ${sz(P.padded_shape)}` +
-      `${nc > 1 ? `×${nc}` : ""}, the current window outlined`);
+    P.inLabel = `${plain(L.input)}: the padded input, ${sz(P.padded_shape)}` +
+      `${nc > 1 ? `×${nc}` : ""}, the current window outlined`;
+    el.cIn.setAttribute("aria-label", P.inLabel);
     el.cOut.setAttribute("aria-label", `${plain(L.output)}: ` +
       `${sz(P.out_shape)} cells, filled up to the current step`);
     el.cK.setAttribute("aria-label", P.isConv ? `${plain(L.kernel)}: ${sz(P.kernel_shape)}` +
@@ -286,6 +287,8 @@ export class GridView {
     this.el.capIn.innerHTML = notation(P.labels.input) + (this.only >= 0
       ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` +
         (allAsOne ? `, ${others.join(" and ")} beside it in colour` : "") : "");
+    this.el.cIn.setAttribute("aria-label", P.inLabel + (allAsOne ? `; channel ` +
+      `${P.channel_names[this.only]} with its numbers, ${others.join(" and ")} beside it in colour` : ""));
     const inCols = grids * P.wp;
     // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
     // allowance, or the output wraps under the input by a few pixels.
