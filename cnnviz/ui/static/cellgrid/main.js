@@ -15,11 +15,16 @@
  * numbers (data.bad: [row, col, message]): red, aria-invalid, and the message right under
  * the grid, where the person is looking.
  *
+ * With `data.columns` the element is a layer table instead (rowtable.js): named columns of
+ * choices and whole numbers, rows added and deleted.
+ *
  * Lifecycle: Streamlit calls the default export again each time `data` changes, with the
  * same parentElement, so one CellGrid lives per parentElement and each call updates it;
  * a cell being typed into keeps its text through a rerun.
  */
 import { cellName, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable } from "./logic.js";
+import { markCells } from "./marks.js";
+import { RowTable } from "./rowtable.js";
 
 class CellGrid {
   constructor(parent) {
@@ -153,33 +158,18 @@ class CellGrid {
   }
 
   mark(bad) {
-    const messages = new Map(bad.filter((b) => Array.isArray(b) && b.length >= 3)
-      .map(([r, c, text]) => [`${r},${c}`, String(text)]));
-    this.errors.replaceChildren();
-    this.inputs.forEach((line, r) => line.forEach((input, c) => {
-      const text = messages.get(`${r},${c}`);
-      if (text === undefined) {
-        input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
-        input.classList.remove("cg-bad");
-        return;
-      }
-      const p = document.createElement("p");
-      p.id = `${this.id}-${r}-${c}`;
-      p.textContent = text;
-      this.errors.appendChild(p);
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", p.id);
-      input.classList.add("cg-bad");
-    }));
+    markCells(this.inputs, this.errors, bad, { id: this.id });
   }
 }
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  // A table with described columns is a layer table (rows added and deleted).
+  const Kind = Array.isArray(data?.columns) ? RowTable : CellGrid;
   let grid = parentElement.__cnnvizCells;
-  if (!grid) {
-    grid = new CellGrid(parentElement);
+  if (!grid || !(grid instanceof Kind)) {
+    if (grid) grid.root.remove();
+    grid = new Kind(parentElement);
     parentElement.__cnnvizCells = grid;
   }
   grid.send = setStateValue;
