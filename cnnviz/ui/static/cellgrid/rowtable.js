@@ -81,13 +81,23 @@ export class RowTable {
       }));
     }
     this.sent = cells;
-    this.addButton.textContent = `+ Add a${/^[aeiou]/i.test(this.item) ? "n" : ""} ${this.item}`;
-    this.addButton.disabled = !canAdd(cells.length, this.max);
-    this.addButton.title = this.addButton.disabled
-      ? `Up to ${this.max} ${this.item}s: delete one to add another` : "";
+    this.refreshAdd(cells.length);
     markCells(this.controls, this.errors, data?.bad, {
       id: this.id, after: String(data?.after || ""), keep: (r, c) => [this.helpId(c)],
     });
+  }
+
+  // The add button: "Add a layer" (its "+" not read out), disabled at the table's most
+  // rows, with a tooltip saying why.
+  refreshAdd(rows) {
+    const plus = document.createElement("span");
+    plus.setAttribute("aria-hidden", "true");
+    plus.textContent = "+ ";
+    this.addButton.replaceChildren(plus,
+      `Add a${/^[aeiou]/i.test(this.item) ? "n" : ""} ${this.item}`);
+    this.addButton.disabled = !canAdd(rows, this.max);
+    this.addButton.title = this.addButton.disabled
+      ? `Up to ${this.max} ${this.item}s: delete one to add another` : "";
   }
 
   helpId(c) {
@@ -205,7 +215,7 @@ export class RowTable {
   redraw(table) {
     this.build(table.length);
     this.fill(table);
-    this.addButton.disabled = !canAdd(table.length, this.max);
+    this.refreshAdd(table.length);
   }
 
   addRow() {
