@@ -194,6 +194,8 @@ def _column(name: str, config: Any) -> dict:
                                     else f", at least {low}" if low is not None
                                     else f", at most {high}" if high is not None else "") + ".")
         column.update(min=low, max=high, step=kind.get("step"))
+    if help_text and help_text[-1] not in ".!?":
+        help_text += "."
     column["help"] = " ".join(t for t in (help_text, says) if t)
     return column
 

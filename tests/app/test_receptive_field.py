@@ -164,6 +164,7 @@ def test_the_layer_table_is_the_apps_own_with_the_editors_columns(open_page):
     columns = {c["name"]: c for c in table["columns"]}
     assert list(columns) == ["type", "k", "s", "p", "d"]
     assert columns["type"]["options"] == ["conv", "pool"] and "min" not in columns["type"]
+    assert columns["type"]["help"] == "conv, or max pool. One of conv, pool."
     assert (columns["k"]["min"], columns["k"]["max"], columns["k"]["step"]) == (1, 11, 1)
     assert columns["k"]["help"] == "Kernel (window) size. A whole number, 1 to 11."
     assert columns["s"]["help"] == "Stride; empty: 1. A whole number, 1 to 8."

@@ -178,7 +178,7 @@ def test_a_bad_value_is_kept_with_its_message_and_the_last_good_stack_stays(rf_p
 def test_column_help_is_the_headers_tooltip(rf_page):
     heads = rf_page.get_by_test_id("cnnviz-cells").locator("th[scope=col]")
     titles = {h.inner_text(): h.get_attribute("title") for h in heads.all()}
-    assert titles["type"] == "conv, or max pool One of conv, pool."
+    assert titles["type"] == "conv, or max pool. One of conv, pool."
     assert titles["d"] == "Dilation; empty: 1. A whole number, 1 to 8."
 
 

@@ -189,7 +189,10 @@ export class RowTable {
       option.textContent = String(text);
       select.appendChild(option);
     });
-    select.addEventListener("change", () => this.commit());
+    select.addEventListener("change", () => {
+      setControl(select, select.value); // a stray bad value leaves the list
+      this.commit();
+    });
     return select;
   }
 
@@ -281,13 +284,19 @@ export class RowTable {
 }
 
 // Show `text` in a cell: a choice not offered (a bad value from a link or a test) is added
-// to its list, so the cell shows it as it is, marked, rather than another value.
+// to its list, so the cell shows it as it is, marked, rather than another value; it leaves
+// the list again once the cell holds a choice offered.
 function setControl(control, text) {
-  if (control.tagName === "SELECT" && ![...control.options].some((o) => o.value === text)) {
-    const option = document.createElement("option");
-    option.value = text;
-    option.textContent = text;
-    control.appendChild(option);
+  if (control.tagName === "SELECT") {
+    [...control.options].filter((o) => o.dataset.stray && o.value !== text)
+      .forEach((o) => o.remove());
+    if (![...control.options].some((o) => o.value === text)) {
+      const option = document.createElement("option");
+      option.value = text;
+      option.textContent = text;
+      option.dataset.stray = "1";
+      control.appendChild(option);
+    }
   }
   control.value = text;
 }
