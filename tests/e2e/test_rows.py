@@ -230,3 +230,29 @@ def test_the_shapes_network_table(page, app_url):
     assert not pg.get_by_text("row 14 (no type)").count()
     assert not no_exception_box(pg)
     screenshot(pg, "rows_shapes")
+
+
+def test_edits_survive_a_page_switch_and_a_preset_replaces_the_table(rf_page):
+    pg = rf_page
+    k = _cell(pg, 1, "k")
+    k.click()
+    k.fill("5")
+    pg.keyboard.press("Enter")
+    _field_is(pg, 9)
+    nav = pg.locator('[data-testid="stSidebarNav"]')
+    nav.get_by_text("Pooling", exact=True).click()
+    pg.locator("h1", has_text="Pooling").wait_for()
+    wait_for_app(pg, "Pooling")
+    nav.get_by_text("Receptive field", exact=True).click()
+    pg.locator("h1", has_text=RF).wait_for()
+    wait_for_app(pg, RF)
+    _field_is(pg, 9)
+    assert _rows(pg) == 3 and _cell(pg, 1, "k").input_value() == "5"
+    # A preset replaces the whole table, the edit included.
+    pg.get_by_label("Preset stack").click()
+    pg.get_by_role("option", name="One 7×7 convolution").first.click()
+    _field_is(pg, 7)
+    pg.wait_for_function("() => document.querySelectorAll('.cg-rows tbody tr').length === 1",
+                         polling=100)
+    assert _cell(pg, 1, "k").input_value() == "7" and _rows(pg) == 1
+    assert not no_exception_box(pg)
