@@ -256,3 +256,22 @@ def test_edits_survive_a_page_switch_and_a_preset_replaces_the_table(rf_page):
                          polling=100)
     assert _cell(pg, 1, "k").input_value() == "7" and _rows(pg) == 1
     assert not no_exception_box(pg)
+
+
+def test_leaving_a_cell_by_clicking_add_keeps_the_text_and_the_new_row(rf_page):
+    """Leaving a cell by a click on "Add a layer" sends twice (the cell's text, then the new
+    row): the run for the first must not take the new row away (nor the focus)."""
+    pg = rf_page
+    for attempt in range(3):
+        k = _cell(pg, 3, "k")
+        k.click()
+        k.fill(str(5 + attempt))
+        pg.get_by_role("button", name="Add a layer").click()
+        rows = 4
+        assert _rows(pg) == rows and _focused(pg) == f"Layer {rows}, type"
+        pg.get_by_text(f"row {rows} (no type)").first.wait_for()
+        wait_for_app(pg, RF)
+        assert _rows(pg) == rows and _focused(pg) == f"Layer {rows}, type", attempt
+        assert _cell(pg, 3, "k").input_value() == str(5 + attempt)
+        pg.get_by_role("button", name=f"Delete layer {rows}").click()
+        _field_is(pg, 9 + attempt)  # 3, 3 and 5 + attempt

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  canAdd, cellName, focusAfterDelete, isBlock, move, parseBlock, pasteInto, pasteNote, rowCellName,
-  rowName, sameTable, withRow, withoutRow,
+  canAdd, cellName, focusAfterDelete, isBlock, isStale, move, parseBlock, pasteInto, pasteNote,
+  rowCellName, rowName, sameTable, withRow, withoutRow,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -121,4 +121,15 @@ test("rows may be added up to the table's most, and without a most, always", () 
   assert.equal(canAdd(7, 6), false);
   assert.equal(canAdd(100, Number.NaN), true);
   assert.equal(canAdd(100, undefined), true);
+});
+
+test("a table from a run for an earlier send is stale; the latest or Python's own is not", () => {
+  const typed = [["conv", "5"]];
+  const added = [["conv", "5"], ["", ""]];
+  const preset = [["conv", "7"]];
+  assert.equal(isStale(typed, [typed, added]), true); // the run for the first send
+  assert.equal(isStale(added, [typed, added]), false); // the latest
+  assert.equal(isStale(preset, [typed, added]), false); // Python's own change (a preset)
+  assert.equal(isStale(typed, []), false); // nothing sent
+  assert.equal(isStale(typed, [typed]), false);
 });

@@ -120,3 +120,15 @@ export function focusAfterDelete(row, left) {
 export function canAdd(rows, max) {
   return !(Number.isFinite(max) && max > 0) || rows < max;
 }
+
+// Whether the table Python sends (`cells`) is stale: one this grid sent before its latest
+// send (`sent`: the tables sent since Python last showed the latest, oldest first). Two
+// sends in a row (a cell left by clicking "Add a layer": its text, then the new row) start
+// two runs; the first may still draw its table, which would take the new row away and
+// then bring it back, the focus lost. Such a table is skipped: the next run brings the
+// latest.
+export function isStale(cells, sent) {
+  if (!Array.isArray(sent) || !sent.length) return false;
+  if (sameTable(cells, sent[sent.length - 1])) return false;
+  return sent.slice(0, -1).some((table) => sameTable(table, cells));
+}

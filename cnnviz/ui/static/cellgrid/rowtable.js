@@ -20,7 +20,7 @@
  * the text kept as typed, and the message right under the table (data.after after it).
  */
 import {
-  canAdd, focusAfterDelete, move, rowCellName, rowName, sameTable, withRow, withoutRow,
+  canAdd, focusAfterDelete, isStale, move, rowCellName, rowName, sameTable, withRow, withoutRow,
 } from "./logic.js";
 import { markCells } from "./marks.js";
 
@@ -50,6 +50,7 @@ export class RowTable {
     this.columns = [];
     this.shape = "";
     this.sent = null; // the table Python has: its data, or what this table sent since
+    this.sentLog = []; // the tables sent since Python last drew the latest (isStale)
     this.send = null;
     this.id = `cr${Math.random().toString(36).slice(2, 9)}`;
   }
@@ -65,6 +66,8 @@ export class RowTable {
     this.root.classList.toggle("cg-present", Boolean(data?.present));
     this.tableEl.setAttribute("aria-label", String(data?.label || "Rows"));
     const shape = JSON.stringify([columns, this.item]);
+    if (shape === this.shape && isStale(cells, this.sentLog)) return;
+    this.sentLog = [];
     if (shape !== this.shape || this.controls.length !== cells.length) {
       const focus = this.focused();
       this.shape = shape;
@@ -210,6 +213,7 @@ export class RowTable {
     const table = this.table();
     if (this.sent !== null && sameTable(table, this.sent)) return;
     this.sent = table;
+    this.sentLog = [...this.sentLog.slice(-9), table];
     if (this.send) this.send("cells", table);
   }
 
