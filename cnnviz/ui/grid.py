@@ -178,8 +178,14 @@ def _column(name: str, config: Any) -> dict:
     """One column's description for the table, from its ``st.column_config`` entry.
 
     A SelectboxColumn gives a column of choices; any other, a column of whole numbers
-    with its range. The help (and the range, and what an empty cell means) is the
-    header's tooltip and each cell's description for a screen reader.
+    with its range. The help, with the choices or the range after it, is the header's
+    tooltip and each cell's description for a screen reader. The range is said, not
+    enforced here: a value beyond it reaches the page's own check, which names the
+    layer when the stack cannot run.
+
+    >>> _column("k", {"help": "Kernel size", "type_config": {
+    ...     "type": "number", "min_value": 1, "max_value": 11, "step": 1}})["help"]
+    'Kernel size. A whole number, 1 to 11.'
     """
     config = dict(config or {})
     kind = dict(config.get("type_config") or {})
