@@ -42,17 +42,29 @@ def decode_rows(text: str, columns: Sequence[str], *, numeric: Sequence[str] = (
     ...
     ValueError: row 1, column k: 'x' is not a whole number
     """
-    rows = []
+    return [{column: row_field(field, column, r, numeric=column in numeric)
+             for column, field in zip(columns, fields, strict=True)}
+            for r, fields in enumerate(split_rows(text, columns, max_rows=max_rows), start=1)]
+
+
+def split_rows(text: str, columns: Sequence[str], *, max_rows: int = 64) -> list[list[str]]:
+    """Link text as a table of texts, each row as many fields as ``columns``, not read yet.
+
+    Raises ValueError for more than ``max_rows`` rows or a row of another length.
+
+    >>> split_rows("conv,3x,;pool,2,2", ("type", "k", "s"))
+    [['conv', '3x', ''], ['pool', '2', '2']]
+    """
     parts = text.split(";")
     if len(parts) > max_rows:
         raise ValueError(f"at most {max_rows} rows, got {len(parts)}")
+    table = []
     for r, part in enumerate(parts, start=1):
         fields = part.split(",")
         if len(fields) != len(columns):
             raise ValueError(f"row {r} has {len(fields)} fields, expected {len(columns)}")
-        rows.append({column: row_field(field, column, r, numeric=column in numeric)
-                     for column, field in zip(columns, fields, strict=True)})
-    return rows
+        table.append(fields)
+    return table
 
 
 def row_field(text: str, column: str, row: int, *, numeric: bool = False,

@@ -32,7 +32,13 @@ import numpy as np
 import streamlit as st
 
 from cnnviz.core.cells import matrix_cells, number_cell, parse_matrix
-from cnnviz.core.codec import decode_rows, encode_grid, encode_rows, text_rows
+from cnnviz.core.codec import (
+    decode_rows,
+    encode_grid,
+    encode_rows,
+    split_rows,
+    text_rows,
+)
 from cnnviz.core.text import format_table
 
 from . import links, presenter, served
@@ -244,6 +250,13 @@ class Rows(Grid):
         return st.session_state[self.name]
 
     def _checked(self, text: str) -> list[dict]:
+        if text.startswith(AS_TYPED):
+            # A table with cells that could not be read, as typed (see editor): shown
+            # again as it was, each such cell marked with its message by the editor, and
+            # the preset's result until it is fixed.
+            table = split_rows(text.removeprefix(AS_TYPED), self.columns,
+                               max_rows=self.max_rows)
+            return text_rows(table, self.columns, numeric=self.numeric)[0]
         rows = decode_rows(text, self.columns, numeric=self.numeric, max_rows=self.max_rows)
         self.check(rows)
         return rows
@@ -290,6 +303,11 @@ class Rows(Grid):
             "rows": {"item": item, "max": self.max_rows}},
             height="content", on_cells_change=_noop)
         text = encode_rows(out, self.columns)
+        if bad and not any("," in t or ";" in t for row in texts for t in row):
+            # The table as typed, so that a reload or a shared link shows it again with
+            # its messages (:data:`AS_TYPED`, as a typed matrix's); a text with the link's
+            # own separators cannot travel, and the last good table's link stays.
+            text = AS_TYPED + ";".join(",".join(row) for row in texts)
         links.put(self.link, None if text == encode_rows(preset, self.columns) else text)
         return out
 

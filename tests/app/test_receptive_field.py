@@ -186,9 +186,19 @@ def test_a_cell_that_is_no_number_is_marked_at_the_table_and_the_last_good_stack
                             [1, 0, "Row 2, column type: 'fc' is not one of conv, pool"]]
     assert table["after"] == ("Until they are fixed, the page uses the last good table; your "
                               "text is kept.")
-    # The last good stack's result stays, and so does its link.
+    # The last good stack's result stays; the link holds the table as typed.
     assert "Receptive field: 9 × 9" in _text(at) and not at.error
-    assert at.query_params["rf_stack"] == good
+    typed = "typed:conv,5x,1,2,1;fc,3,1,1,1;conv,3,1,1,1"
+    assert at.query_params["rf_stack"] == typed
+    # A reload (or the link, shared) shows the table as typed with its messages, and the
+    # preset's result until it is fixed (a new session has no last good stack).
+    again = open_page(PAGE, query=dict(at.query_params))
+    (shown,) = row_tables(again)
+    assert shown["cells"][:2] == table["cells"][:2] and shown["bad"] == table["bad"]
+    assert not again.exception and not again.error
+    assert not [w.value for w in again.warning if "ignored" in w.value]  # no link notice
+    assert "Receptive field: 7 × 7" in _text(again)
+    assert again.query_params["rf_stack"] == typed
     # The text survives a visit to another page.
     switch(at, "pages/playground.py")
     switch(at, PAGE)
@@ -200,3 +210,4 @@ def test_a_cell_that_is_no_number_is_marked_at_the_table_and_the_last_good_stack
     # Fixed: the stack is the typed one.
     _edit(at, edited={0: {"k": "7"}, 1: {"type": "conv"}})
     assert not row_tables(at)[0]["bad"] and "Receptive field: 11 × 11" in _text(at)
+    assert at.query_params["rf_stack"] == "conv,7,1,2,1;conv,3,1,1,1;conv,3,1,1,1"

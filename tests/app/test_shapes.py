@@ -206,6 +206,15 @@ def test_a_bad_cell_is_marked_at_the_table_and_the_last_good_network_stays(open_
     assert [bad[:2] for bad in table["bad"]] == [[0, 1], [1, 4]]
     assert table["bad"][0][2] == "Row 1, column filters/units: 'eight' is not a whole number"
     assert table["bad"][1][2].startswith("Row 2, column p: '7x' is not one of valid, same, 0")
-    # The last good network's numbers and link stay, with no error under them.
+    # The last good network's numbers stay, with no error under them; the link holds the
+    # table as typed, and shows it again.
     assert _metrics(at)["Parameters"] == total and not at.error
+    assert at.query_params["stack"].startswith("typed:conv,eight,5,1,0,1,;activation,,,,7x,")
+    assert link != at.query_params["stack"]
+    again = open_page(PAGE, query=dict(at.query_params))
+    (shown,) = row_tables(again)
+    assert shown["cells"] == table["cells"] and shown["bad"] == table["bad"]
+    assert not again.exception and not again.error
+    # A text with the link's own separators cannot travel: the last good table's link stays.
+    _edit(at, edited={0: {"filters/units": "8,5"}})
     assert at.query_params["stack"] == link

@@ -4,7 +4,8 @@ What the data editor did on the Receptive field and Shapes pages, the app's own 
 does: a choice of type, numbers typed into named cells, Tab / Enter / the arrows between
 them, a row added with the button under the table and one deleted with its own button, the
 stack kept in the link over a reload, a bad value kept as typed with its message at the
-table (the last good stack stays in use), and presenter mode's larger type. And the
+table (the last good stack stays in use; a reload shows it again), and presenter mode's
+larger type. And the
 Receptive field page loads none of Streamlit's DataFrame / Arrow chunks any more.
 """
 
@@ -168,6 +169,16 @@ def test_a_bad_value_is_kept_with_its_message_and_the_last_good_stack_stays(rf_p
     grid = table.locator("table").bounding_box()
     assert 0 <= box["y"] - (grid["y"] + grid["height"]) < 30 and box["y"] < 1000
     screenshot(pg, "rows_bad_cell")
+    # A reload keeps it: the link holds the table as typed.
+    pg.wait_for_function("() => location.search.includes('typed')", polling=100)
+    pg.reload()
+    wait_for_app(pg, RF)
+    cell = _cell(pg, 2, "k")
+    table = pg.get_by_test_id("cnnviz-cells")
+    table.get_by_text(message).wait_for()
+    assert cell.input_value() == "3x" and cell.get_attribute("aria-invalid") == "true"
+    _field_is(pg, 7)
+    cell.click()
     cell.fill("5")
     pg.keyboard.press("Tab")
     _field_is(pg, 9)
