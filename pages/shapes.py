@@ -64,7 +64,7 @@ def network() -> None:
     st.header("3. Build a network")
     st.markdown("Edit the stack, one row per layer from the top (the first row is layer $[1]$; "
                 "empty cells take the usual defaults), or load LeNet-5, AlexNet or VGG16 and "
-                "change it. Add a row at the bottom of the table; delete one by selecting it.")
+                "change it. Add a layer with the button under the table; delete one with its ✕.")
     # Presenter mode: the totals and the layer table first, the editor below them.
     top, bottom = st.container(), st.container()
     results, editor = (top, bottom) if presenter.on() else (bottom, top)

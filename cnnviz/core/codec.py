@@ -42,28 +42,92 @@ def decode_rows(text: str, columns: Sequence[str], *, numeric: Sequence[str] = (
     ...
     ValueError: row 1, column k: 'x' is not a whole number
     """
-    rows = []
+    return [{column: row_field(field, column, r, numeric=column in numeric)
+             for column, field in zip(columns, fields, strict=True)}
+            for r, fields in enumerate(split_rows(text, columns, max_rows=max_rows), start=1)]
+
+
+def split_rows(text: str, columns: Sequence[str], *, max_rows: int = 64) -> list[list[str]]:
+    """Link text as a table of texts, each row as many fields as ``columns``, not read yet.
+
+    Raises ValueError for more than ``max_rows`` rows or a row of another length.
+
+    >>> split_rows("conv,3x,;pool,2,2", ("type", "k", "s"))
+    [['conv', '3x', ''], ['pool', '2', '2']]
+    """
     parts = text.split(";")
     if len(parts) > max_rows:
         raise ValueError(f"at most {max_rows} rows, got {len(parts)}")
+    table = []
     for r, part in enumerate(parts, start=1):
         fields = part.split(",")
         if len(fields) != len(columns):
             raise ValueError(f"row {r} has {len(fields)} fields, expected {len(columns)}")
+        table.append(fields)
+    return table
+
+
+def row_field(text: str, column: str, row: int, *, numeric: bool = False,
+              options: Sequence[str] | None = None) -> object:
+    """One cell of a table of rows, from its text: None when empty, an int in a column of
+    whole numbers, else the text stripped; raises ValueError naming the row and column.
+
+    The one reading of a row's cell, whether it comes from a link (:func:`decode_rows`)
+    or from the table a person types into (:func:`text_rows`). ``options``: the texts a
+    column of choices takes.
+
+    >>> row_field(" 3 ", "k", 1, numeric=True), row_field("", "k", 1, numeric=True)
+    (3, None)
+    >>> row_field("1.5", "k", 2, numeric=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: row 2, column k: '1.5' is not a whole number
+    >>> row_field("fc", "type", 1, options=("conv", "pool"))
+    Traceback (most recent call last):
+    ...
+    ValueError: row 1, column type: 'fc' is not one of conv, pool
+    """
+    field = text.strip()
+    if not field:
+        return None
+    if numeric:
+        if re.fullmatch(r"[0-9]{1,6}", field):  # not \d: it takes "２" and "٣"
+            return int(field)
+        raise ValueError(f"row {row}, column {column}: {field!r} is not a whole number")
+    if options is not None and field not in options:
+        raise ValueError(f"row {row}, column {column}: {field!r} is not one of "
+                         f"{', '.join(options)}")
+    return field
+
+
+def text_rows(table: Sequence[Sequence[str]], columns: Sequence[str], *,
+              numeric: Sequence[str] = (), choices: Mapping[str, Sequence[str]] | None = None
+              ) -> tuple[list[dict[str, object]], list[tuple[int, int, str]]]:
+    """A typed table of cell texts as rows, and its bad cells.
+
+    Each cell is read by :func:`row_field`. A cell that cannot be read keeps its text
+    as typed in the rows (so it is not lost) and is listed as ``(row, column, message)``
+    counted from 0, the message naming it counted from 1, as a student reads the table.
+
+    >>> text_rows([["conv", "3", ""], ["pool", "x", "2"]], ("type", "k", "s"),
+    ...           numeric=("k", "s"), choices={"type": ("conv", "pool")})
+    ([{'type': 'conv', 'k': 3, 's': None}, {'type': 'pool', 'k': 'x', 's': 2}], \
+[(1, 1, "row 2, column k: 'x' is not a whole number")])
+    """
+    choices = choices or {}
+    rows: list[dict[str, object]] = []
+    bad: list[tuple[int, int, str]] = []
+    for r, cells in enumerate(table):
         row: dict[str, object] = {}
-        for column, field in zip(columns, fields, strict=True):
-            field = field.strip()
-            if column in numeric:
-                if not field:
-                    row[column] = None
-                elif re.fullmatch(r"[0-9]{1,6}", field):  # not \d: it takes "２" and "٣"
-                    row[column] = int(field)
-                else:
-                    raise ValueError(f"row {r}, column {column}: {field!r} is not a whole number")
-            else:
-                row[column] = field or None
+        for c, (column, text) in enumerate(zip(columns, cells, strict=True)):
+            try:
+                row[column] = row_field(text, column, r + 1, numeric=column in numeric,
+                                        options=choices.get(column))
+            except ValueError as err:
+                row[column] = text
+                bad.append((r, c, str(err)))
         rows.append(row)
-    return rows
+    return rows, bad
 
 
 def encode_grid(table: Sequence[Sequence[str]]) -> str:

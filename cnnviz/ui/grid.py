@@ -15,7 +15,8 @@ arrows inside it; its state ``"cells"`` is the whole table of texts, sent on
 Enter, on leaving a cell and on a paste). It
 replaced Streamlit's data editor there, whose DataFrame and Arrow scripts
 (about 1.5 MB) a first visit loaded before the page's first screen was ready.
-:class:`Rows` is a data editor's table of layer rows that travels in the link
+:class:`Rows` is a table of layer rows drawn by the same cell grid in its rows
+mode (choices, whole numbers, a row added or deleted), which travels in the link
 as ``encode_rows`` text (the shapes and receptive-field stacks);
 :func:`typed_matrix` a matrix typed or pasted into a text box.
 Tests write an editor's edits through :meth:`Grid.key_in`.
@@ -29,11 +30,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from cnnviz.core.cells import matrix_cells, number_cell, parse_matrix
-from cnnviz.core.codec import decode_rows, encode_grid, encode_rows
+from cnnviz.core.codec import (
+    decode_rows,
+    encode_grid,
+    encode_rows,
+    split_rows,
+    text_rows,
+)
 from cnnviz.core.text import format_table
 
 from . import links, presenter, served
@@ -147,14 +153,81 @@ class Grid:
         return table
 
 
-class Rows(Grid):
-    """A data editor's table of rows, in the link under ``link`` when it is not its preset's.
+def edited_rows(state: Any, width: int) -> list[list[str]] | None:
+    """The table of texts a layer table's state holds (its ``"cells"``), or None.
 
-    Streamlit forgets an editor's edits when another page runs, so the edited
-    table is saved after every run (:meth:`editor`) and becomes the table again
-    when the editor comes back without its edits. A linked table is read back
-    once and must pass ``check`` (which raises ValueError naming what is
-    wrong) before it is used.
+    Like :func:`edited_cells`, but its rows may be any in number (none: every row
+    deleted), each ``width`` cells long.
+
+    >>> edited_rows({"cells": [["conv", "3"], ["pool", None]]}, 2)
+    [['conv', '3'], ['pool', '']]
+    >>> edited_rows({"cells": []}, 2), edited_rows({"cells": [["conv"]]}, 2)
+    ([], None)
+    """
+    value = state.get("cells") if hasattr(state, "get") else getattr(state, "cells", None)
+    if not isinstance(value, list) or not all(
+            isinstance(row, list) and len(row) == width for row in value):
+        return None
+    return [["" if text is None else str(text) for text in row] for row in value]
+
+
+def _text(value: object) -> str:
+    """A row's cell as its table shows it: what :func:`cnnviz.core.codec.encode_rows`
+    writes of it (empty for None, a whole float without ".0").
+
+    >>> [_text(v) for v in (None, 3, 2.0, "conv", "x1")]
+    ['', '3', '2', 'conv', 'x1']
+    """
+    return encode_rows([{"v": value}], ("v",))
+
+
+def _column(name: str, config: Any) -> dict:
+    """One column's description for the table, from its ``st.column_config`` entry.
+
+    A SelectboxColumn gives a column of choices; any other, a column of whole numbers
+    with its range. The help, with the choices or the range after it, is the header's
+    tooltip and each cell's description for a screen reader. The range is said, not
+    enforced here: a value beyond it reaches the page's own check, which names the
+    layer when the stack cannot run.
+
+    >>> _column("k", {"help": "Kernel size", "type_config": {
+    ...     "type": "number", "min_value": 1, "max_value": 11, "step": 1}})["help"]
+    'Kernel size. A whole number, 1 to 11.'
+    """
+    config = dict(config or {})
+    kind = dict(config.get("type_config") or {})
+    help_text = str(config.get("help") or "").strip()
+    column: dict[str, Any] = {"name": name, "label": str(config.get("label") or name)}
+    if kind.get("type") == "selectbox":
+        column["options"] = [str(o) for o in kind.get("options") or ()]
+        says = "One of " + ", ".join(column["options"]) + "."
+    else:
+        low, high = kind.get("min_value"), kind.get("max_value")
+        says = ("A whole number" + (f", {low} to {high}" if low is not None and high is not None
+                                    else f", at least {low}" if low is not None
+                                    else f", at most {high}" if high is not None else "") + ".")
+        column.update(min=low, max=high, step=kind.get("step"))
+    if help_text and help_text[-1] not in ".!?":
+        help_text += "."
+    column["help"] = " ".join(t for t in (help_text, says) if t)
+    return column
+
+
+class Rows(Grid):
+    """A table of layer rows, in the link under ``link`` when it is not its preset's.
+
+    Drawn by the app's cell grid in its rows mode (:meth:`editor`): a column of
+    choices for each SelectboxColumn of the column configuration, whole numbers
+    elsewhere, an empty cell meaning the default ("—"), a button to add a row and one
+    to delete each. The element's state ``"cells"`` is the whole table of texts, sent
+    on Enter, on leaving a cell, on a choice, and on adding or deleting a row.
+
+    The stored table (under ``name``) is the rows the editor's version started
+    from; the edited rows are saved after every run (``{name}_saved``) and become the
+    table again when the editor comes back without its edits (Streamlit drops an
+    element's state when another page runs). A linked table is read back once and
+    must pass ``check`` (which raises ValueError naming what is wrong) before it is
+    used.
     """
 
     def __init__(self, name: str, *, link: str, columns: Sequence[str],
@@ -178,6 +251,13 @@ class Rows(Grid):
         return st.session_state[self.name]
 
     def _checked(self, text: str) -> list[dict]:
+        if text.startswith(AS_TYPED):
+            # A table with cells that could not be read, as typed (see editor): shown
+            # again as it was, each such cell marked with its message by the editor, and
+            # the preset's result until it is fixed.
+            table = split_rows(text.removeprefix(AS_TYPED), self.columns,
+                               max_rows=self.max_rows)
+            return text_rows(table, self.columns, numeric=self.numeric)[0]
         rows = decode_rows(text, self.columns, numeric=self.numeric, max_rows=self.max_rows)
         self.check(rows)
         return rows
@@ -187,23 +267,50 @@ class Rows(Grid):
         super().replace(table)
         st.session_state[self.name + "_saved"] = table
 
-    def editor(self, rows: list[dict], preset: list[dict], columns: dict[str, Any]
-               ) -> list[dict]:
-        """Draw ``rows`` in a data editor (rows can be added and deleted); the edited rows.
+    def texts(self, rows: list[dict]) -> list[list[str]]:
+        """The table's texts: the live editor's (the whole table) or else ``rows``'."""
+        edited = edited_rows(st.session_state.get(self.key), len(self.columns))
+        return edited if edited is not None else [
+            [_text(row.get(c)) for c in self.columns] for row in rows]
 
-        They are remembered for the editor's next appearance, and linked unless
-        they are ``preset``. ``columns`` is the editor's column configuration.
+    def editor(self, rows: list[dict], preset: list[dict], columns: dict[str, Any], *,
+               label: str = "Layers", item: str = "layer") -> list[dict]:
+        """Draw ``rows`` as an editable table (rows can be added and deleted); the rows.
+
+        ``columns`` is the column configuration (``st.column_config`` entries by
+        column). ``label`` names the table for screen readers and ``item`` its rows
+        ("layer": "Layer 2, k", "Delete layer 2", "Add a layer"). A cell that cannot
+        be read (text in a number column, a choice not offered) is marked at the
+        table with :func:`cnnviz.core.codec.text_rows`' message and kept as typed, and
+        the last good rows are returned until it is fixed. The edited rows are
+        remembered for the editor's next appearance, and the returned rows linked
+        unless they are ``preset``.
         """
-        frame = pd.DataFrame(rows, columns=list(self.columns))
-        for col in self.numeric:
-            frame[col] = frame[col].astype("Int64")
-        edited = st.data_editor(frame, key=self.key, num_rows="dynamic", hide_index=True,
-                                width="stretch", placeholder="—", column_config=columns)
-        rows = edited.astype(object).where(edited.notna(), None).to_dict("records")
-        st.session_state[self.name + "_saved"] = rows
-        text = encode_rows(rows, self.columns)
+        spec = [_column(c, columns.get(c)) for c in self.columns]
+        texts = self.texts(rows)
+        edited, bad = text_rows(texts, self.columns, numeric=self.numeric,
+                                choices={c["name"]: c["options"] for c in spec
+                                         if "options" in c})
+        st.session_state[self.name + "_saved"] = edited
+        good = self.name + "_good"
+        if not bad:
+            st.session_state[good] = edited
+        out = edited if not bad else st.session_state.get(good, preset)
+        _cells(key=self.key, data={
+            "cells": texts, "label": label, "present": presenter.on(), "columns": spec,
+            "bad": [[r, c, message[0].upper() + message[1:]] for r, c, message in bad],
+            "after": (f"Until {'it is' if len(bad) == 1 else 'they are'} fixed, the page "
+                      "uses the last good table; your text is kept.") if bad else "",
+            "rows": {"item": item, "max": self.max_rows}},
+            height="content", on_cells_change=_noop)
+        text = encode_rows(out, self.columns)
+        if bad and not any("," in t or ";" in t for row in texts for t in row):
+            # The table as typed, so that a reload or a shared link shows it again with
+            # its messages (:data:`AS_TYPED`, as a typed matrix's); a text with the link's
+            # own separators cannot travel, and the last good table's link stays.
+            text = AS_TYPED + ";".join(",".join(row) for row in texts)
         links.put(self.link, None if text == encode_rows(preset, self.columns) else text)
-        return rows
+        return out
 
 
 def _as_text(text: str) -> str:

@@ -57,8 +57,9 @@ def layer_editor() -> list[dict]:
         "p": number("p", min_value=0, max_value=16, step=1, help="Padding; empty: 0."),
         "d": number("d", min_value=1, max_value=8, step=1, help="Dilation; empty: 1."),
     })
-    st.caption(f"The first row is layer [1], the next [2], … Up to {MAX_LAYERS} layers: add a "
-               "row at the bottom of the table, delete one by selecting it.")
+    st.caption(f"The first row is layer [1], the next [2], … Up to {MAX_LAYERS} layers: add one "
+               "with the button under the table, delete one with its ✕. An empty cell (—) "
+               "takes its default.")
     return rows
 
 

@@ -1,7 +1,8 @@
 """Widgets of the "Shapes and parameters" page: the size calculator and the stack editor.
 
-The stack lives in session state as editor rows; the data editor shows them
-and keeps the user's edits under a versioned key. Loading a preset replaces
+The stack lives in session state as editor rows; the app's layer table
+(:meth:`cnnviz.ui.grid.Rows.editor`) shows them and keeps the user's edits
+under a versioned key. Loading a preset replaces
 the rows and bumps the version, which gives the editor a new key and so drops
 the old edits (the same pattern as the kernel editor).
 """

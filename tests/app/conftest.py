@@ -151,15 +151,27 @@ def type_in(at: AppTest, grid, edited: dict | None = None, added=(), deleted=())
 
     A :class:`cnnviz.ui.grid.Grid` is the app's cell grid: the browser sends its whole
     table of texts (the state ``"cells"``), the shown table with these cells changed. A
-    :class:`cnnviz.ui.grid.Rows` is a data editor: its edited, added and deleted rows.
+    :class:`cnnviz.ui.grid.Rows` is the same grid's layer table; its edits are given as a
+    data editor's were, ``edited`` by column name (a number, text or None), rows
+    ``added`` as dicts and ``deleted`` by index, all counted in the table the editor's
+    version started from (so each call's edits replace the last call's, as a data
+    editor's did). The browser sends that table with the rows edited, then those
+    deleted, then those added at the bottom, as texts.
     Not run: the caller runs the app (or drops the editor's state first).
     """
     from cnnviz.ui.grid import Rows, edited_cells
 
     key = grid.key_in(at.session_state)
     if isinstance(grid, Rows):
-        at.session_state[key] = {
-            "edited_rows": edited or {}, "added_rows": list(added), "deleted_rows": list(deleted)}
+        def text(value) -> str:
+            return "" if value is None else str(value)
+
+        rows = [dict(row) for row in at.session_state[grid.name]]
+        for row, cols in (edited or {}).items():
+            rows[int(row)].update(cols)
+        rows = [row for i, row in enumerate(rows) if i not in set(deleted)] + list(added)
+        at.session_state[key] = {"cells": [[text(row.get(c)) for c in grid.columns]
+                                           for row in rows]}
         return at
     assert not added and not deleted, "a cell grid's rows are fixed"
     table = (edited_cells(at.session_state[key]) if key in at.session_state else None) or [
@@ -176,6 +188,13 @@ def cell_grids(at: AppTest) -> dict[str, list[list[str]]]:
     one's key (its editor's, ``{editor}_{version}``) → the table of texts it shows."""
     return {e.proto.id.rsplit("-", 1)[-1]: json.loads(e.proto.json)["cells"]
             for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_cells"}
+
+
+def row_tables(at: AppTest) -> list[dict]:
+    """The layer tables on the page (``cnnviz.ui.grid.Rows.editor``) in page order: each
+    one's data as the browser gets it (``cells``, ``columns``, ``bad``, ``after``, ``rows``)."""
+    return [data for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_cells"
+            for data in [json.loads(e.proto.json)] if "columns" in data]
 
 
 def switch(at: AppTest, page: str) -> AppTest:

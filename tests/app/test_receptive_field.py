@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from cnnviz.ui import rf as ui_rf
-from tests.app.conftest import charts, exceptions, numbers, shapes, switch, title, type_in
+from tests.app.conftest import (
+    charts,
+    exceptions,
+    numbers,
+    row_tables,
+    shapes,
+    switch,
+    title,
+    type_in,
+)
 
 PAGE = "pages/receptive_field.py"
 
@@ -142,3 +151,63 @@ def test_inputs_and_edits_survive_a_visit_to_another_page(open_page):
     at.select_slider(key="size").set_value(128).run()  # the shared picker's own state
     assert (at.number_input(key="rf_row").value, at.number_input(key="rf_col").value) == (3, 2)
     assert "Receptive field: 9 × 9" in _text(at)
+
+
+def test_the_layer_table_is_the_apps_own_with_the_editors_columns(open_page):
+    """The stack is drawn by the app's cell grid (no data editor: its DataFrame and Arrow
+    scripts cost a first visit about 1.5 MB), with the data editor's columns: a choice of
+    type, whole numbers with their ranges and help, up to 6 rows."""
+    at = _open(open_page)
+    assert not at.dataframe  # (a data editor is one)
+    (table,) = row_tables(at)
+    assert table["cells"] == [["conv", "3", "1", "1", "1"]] * 3
+    columns = {c["name"]: c for c in table["columns"]}
+    assert list(columns) == ["type", "k", "s", "p", "d"]
+    assert columns["type"]["options"] == ["conv", "pool"] and "min" not in columns["type"]
+    assert columns["type"]["help"] == "conv, or max pool. One of conv, pool."
+    assert (columns["k"]["min"], columns["k"]["max"], columns["k"]["step"]) == (1, 11, 1)
+    assert columns["k"]["help"] == "Kernel (window) size. A whole number, 1 to 11."
+    assert columns["s"]["help"] == "Stride; empty: 1. A whole number, 1 to 8."
+    assert table["rows"] == {"item": "layer", "max": 6} and table["bad"] == []
+
+
+def test_a_cell_that_is_no_number_is_marked_at_the_table_and_the_last_good_stack_stays(
+        open_page):
+    at = _open(open_page)
+    _edit(at, edited={0: {"k": 5, "p": 2}})
+    assert "Receptive field: 9 × 9" in _text(at)
+    good = at.query_params["rf_stack"]
+    assert good == "conv,5,1,2,1;conv,3,1,1,1;conv,3,1,1,1"
+    _edit(at, edited={0: {"k": "5x", "p": 2}, 1: {"type": "fc"}})
+    (table,) = row_tables(at)
+    # The texts as typed, each bad cell with its message at the table.
+    assert table["cells"][:2] == [["conv", "5x", "1", "2", "1"], ["fc", "3", "1", "1", "1"]]
+    assert table["bad"] == [[0, 1, "Row 1, column k: '5x' is not a whole number"],
+                            [1, 0, "Row 2, column type: 'fc' is not one of conv, pool"]]
+    assert table["after"] == ("Until they are fixed, the page uses the last good table; your "
+                              "text is kept.")
+    # The last good stack's result stays; the link holds the table as typed.
+    assert "Receptive field: 9 × 9" in _text(at) and not at.error
+    typed = "typed:conv,5x,1,2,1;fc,3,1,1,1;conv,3,1,1,1"
+    assert at.query_params["rf_stack"] == typed
+    # A reload (or the link, shared) shows the table as typed with its messages, and the
+    # preset's result until it is fixed (a new session has no last good stack).
+    again = open_page(PAGE, query=dict(at.query_params))
+    (shown,) = row_tables(again)
+    assert shown["cells"][:2] == table["cells"][:2] and shown["bad"] == table["bad"]
+    assert not again.exception and not again.error
+    assert not [w.value for w in again.warning if "ignored" in w.value]  # no link notice
+    assert "Receptive field: 7 × 7" in _text(again)
+    assert again.query_params["rf_stack"] == typed
+    # The text survives a visit to another page.
+    switch(at, "pages/playground.py")
+    switch(at, PAGE)
+    assert not at.exception, exceptions(at)
+    (table,) = row_tables(at)
+    assert table["cells"][0] == ["conv", "5x", "1", "2", "1"] and len(table["bad"]) == 2
+    at.select_slider(key="size").set_value(128).run()
+    assert "Receptive field: 9 × 9" in _text(at)
+    # Fixed: the stack is the typed one.
+    _edit(at, edited={0: {"k": "7"}, 1: {"type": "conv"}})
+    assert not row_tables(at)[0]["bad"] and "Receptive field: 11 × 11" in _text(at)
+    assert at.query_params["rf_stack"] == "conv,7,1,2,1;conv,3,1,1,1;conv,3,1,1,1"

@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 
 from cnnviz.ui import shapes as ui_shapes
-from tests.app.conftest import charts, exceptions, numbers, svgs, switch, title, type_in
+from tests.app.conftest import (
+    charts,
+    exceptions,
+    numbers,
+    row_tables,
+    svgs,
+    switch,
+    title,
+    type_in,
+)
 
 PAGE = "pages/shapes.py"
 
@@ -165,3 +174,47 @@ def test_a_lecture_stack_is_not_called_an_edited_lenet5(open_page):
         assert _metrics(at)["Parameters"] == total
         text = " ".join(e.value for e in [*at.info, *at.success])
         assert "published count" not in text, text
+
+
+def test_the_network_table_is_the_apps_own_with_the_editors_columns(open_page):
+    """The stack is drawn by the app's cell grid, not a data editor (whose DataFrame and
+    Arrow scripts cost a first visit about 1.5 MB): the only dataframe left is the report."""
+    at = open_page(PAGE)
+    (table,) = row_tables(at)
+    assert len(at.dataframe) == 1 and "output shape" in at.dataframe[0].value
+    columns = {c["name"]: c for c in table["columns"]}
+    assert list(columns) == ["type", "filters/units", "f", "s", "p", "d", "mode"]
+    assert columns["type"]["options"] == ["conv", "pool", "activation", "flatten", "dense"]
+    assert columns["p"]["options"] == ["valid", "same", *map(str, range(11))]
+    assert columns["mode"]["options"][:2] == ["max", "avg"] and "relu" in columns["mode"][
+        "options"]
+    assert (columns["filters/units"]["min"], columns["filters/units"]["max"]) == (1, None)
+    assert columns["filters/units"]["help"] == ("Filters n_c^[l] of a conv; units of a dense. "
+                                                "A whole number, at least 1.")
+    assert columns["p"]["help"].startswith("Zeros per side. One of valid, same, 0, 1")
+    assert table["cells"][0] == ["conv", "6", "5", "1", "0", "1", ""]
+    assert table["rows"] == {"item": "layer", "max": 64}
+
+
+def test_a_bad_cell_is_marked_at_the_table_and_the_last_good_network_stays(open_page):
+    at = open_page(PAGE)
+    _edit(at, edited={0: {"filters/units": 8}})
+    total, link = _metrics(at)["Parameters"], at.query_params["stack"]
+    _edit(at, edited={0: {"filters/units": "eight"}, 1: {"p": "7x"}})
+    (table,) = row_tables(at)
+    assert table["cells"][0][1] == "eight" and table["cells"][1][4] == "7x"
+    assert [bad[:2] for bad in table["bad"]] == [[0, 1], [1, 4]]
+    assert table["bad"][0][2] == "Row 1, column filters/units: 'eight' is not a whole number"
+    assert table["bad"][1][2].startswith("Row 2, column p: '7x' is not one of valid, same, 0")
+    # The last good network's numbers stay, with no error under them; the link holds the
+    # table as typed, and shows it again.
+    assert _metrics(at)["Parameters"] == total and not at.error
+    assert at.query_params["stack"].startswith("typed:conv,eight,5,1,0,1,;activation,,,,7x,")
+    assert link != at.query_params["stack"]
+    again = open_page(PAGE, query=dict(at.query_params))
+    (shown,) = row_tables(again)
+    assert shown["cells"] == table["cells"] and shown["bad"] == table["bad"]
+    assert not again.exception and not again.error
+    # A text with the link's own separators cannot travel: the last good table's link stays.
+    _edit(at, edited={0: {"filters/units": "8,5"}})
+    assert at.query_params["stack"] == link

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
+  canAdd, cellName, editingAfter, focusAfterDelete, isBlock, isStale, move, parseBlock, pasteInto,
+  pasteNote, rowCellName, rowName, sameTable, tabStop, withRow, withoutRow,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -132,4 +133,52 @@ test("tables are the same only with the same texts in the same shape", () => {
   assert.equal(sameTable([["1", "2"]], [["1", "2.0"]]), false);
   assert.equal(sameTable([["1", "2"]], [["1"], ["2"]]), false);
   assert.equal(sameTable(null, [["1"]]), false);
+});
+
+// --- The rows mode (a layer table: rowtable.js) ---------------------------------------
+
+test("a layer table's cells and delete buttons are named by their row, from 1", () => {
+  assert.equal(rowName("layer", 1), "Layer 2");
+  assert.equal(rowCellName("layer", 0, "k"), "Layer 1, k");
+  assert.equal(rowCellName("layer", 4, "filters/units"), "Layer 5, filters/units");
+  assert.equal(rowName("", 0), "Row 1"); // no item: rows
+});
+
+test("adding a row appends empty cells (the defaults); deleting one keeps the others", () => {
+  const table = [["conv", "3", ""], ["pool", "2", "2"]];
+  assert.deepEqual(withRow(table, 3), [["conv", "3", ""], ["pool", "2", "2"], ["", "", ""]]);
+  assert.deepEqual(withRow([], 2), [["", ""]]);
+  assert.deepEqual(withoutRow(table, 0), [["pool", "2", "2"]]);
+  assert.deepEqual(withoutRow(table, 1), [["conv", "3", ""]]);
+  assert.deepEqual(withoutRow([["conv"]], 0), []);
+  // Copies: the table drawn is not changed behind the grid's back.
+  const before = JSON.stringify(table);
+  withRow(table, 3)[0][0] = "x";
+  withoutRow(table, 1)[0][0] = "x";
+  assert.equal(JSON.stringify(table), before);
+});
+
+test("after a delete the focus goes to the row that took its place, else the last, else add", () => {
+  assert.equal(focusAfterDelete(1, 3), 1); // the old row 3 moved up into row 2's place
+  assert.equal(focusAfterDelete(3, 3), 2); // the last row was deleted: the new last one
+  assert.equal(focusAfterDelete(0, 0), -1); // none left: the add button
+});
+
+test("rows may be added up to the table's most, and without a most, always", () => {
+  assert.equal(canAdd(5, 6), true);
+  assert.equal(canAdd(6, 6), false);
+  assert.equal(canAdd(7, 6), false);
+  assert.equal(canAdd(100, Number.NaN), true);
+  assert.equal(canAdd(100, undefined), true);
+});
+
+test("a table from a run for an earlier send is stale; the latest or Python's own is not", () => {
+  const typed = [["conv", "5"]];
+  const added = [["conv", "5"], ["", ""]];
+  const preset = [["conv", "7"]];
+  assert.equal(isStale(typed, [typed, added]), true); // the run for the first send
+  assert.equal(isStale(added, [typed, added]), false); // the latest
+  assert.equal(isStale(preset, [typed, added]), false); // Python's own change (a preset)
+  assert.equal(isStale(typed, []), false); // nothing sent
+  assert.equal(isStale(typed, [typed]), false);
 });

@@ -122,3 +122,52 @@ export function pasteNote({ left, rows, cols }, size) {
   return `The pasted block is ${rows} × ${cols}: ${cells} past the ${size[0]} × ${size[1]} `
     + "grid were left out. Make the grid larger first to paste all of it.";
 }
+
+// --- The rows mode (a layer table: rowtable.js) -------------------------------------
+
+// A row's name, counted from 1 as the page's messages count ("row 2 (pool): …"):
+// "Layer 2".
+export function rowName(item, row) {
+  const word = String(item || "row");
+  return `${word[0].toUpperCase()}${word.slice(1)} ${row + 1}`;
+}
+
+// The accessible name of a row's cell: the row and the column's header ("Layer 2, k").
+export function rowCellName(item, row, column) {
+  return `${rowName(item, row)}, ${column}`;
+}
+
+// `table` with an empty row (every cell empty: its defaults, "—") added at the bottom.
+export function withRow(table, width) {
+  return [...table.map((r) => r.slice()), Array.from({ length: width }, () => "")];
+}
+
+// `table` without its row `row`.
+export function withoutRow(table, row) {
+  return table.filter((_, r) => r !== row).map((r) => r.slice());
+}
+
+// Which row's delete button takes the focus once row `row` is deleted and `left` rows
+// remain: the row that moved up into its place, else the new last row; -1 when none
+// is left (the focus goes to the add button).
+export function focusAfterDelete(row, left) {
+  if (left <= 0) return -1;
+  return Math.min(row, left - 1);
+}
+
+// Whether another row may be added (`max`: the table's most rows, none when absent).
+export function canAdd(rows, max) {
+  return !(Number.isFinite(max) && max > 0) || rows < max;
+}
+
+// Whether the table Python sends (`cells`) is stale: one this grid sent before its latest
+// send (`sent`: the tables sent since Python last showed the latest, oldest first). Two
+// sends in a row (a cell left by clicking "Add a layer": its text, then the new row) start
+// two runs; the first may still draw its table, which would take the new row away and
+// then bring it back, the focus lost. Such a table is skipped: the next run brings the
+// latest.
+export function isStale(cells, sent) {
+  if (!Array.isArray(sent) || !sent.length) return false;
+  if (sameTable(cells, sent[sent.length - 1])) return false;
+  return sent.slice(0, -1).some((table) => sameTable(table, cells));
+}

@@ -31,6 +31,9 @@
  * readers (they count from 0, the names from 1, as the page's messages do), so a screen
  * reader's own "row 2 of 3, column 3 of 3" agrees with the cell's name.
  *
+ * With `data.columns` the element is a layer table instead (rowtable.js): named columns of
+ * choices and whole numbers, rows added and deleted.
+ *
  * Lifecycle: Streamlit calls the default export again each time `data` changes, with the
  * same parentElement, so one CellGrid lives per parentElement and each call updates it;
  * a cell being typed into keeps its text through a rerun.
@@ -38,6 +41,8 @@
 import {
   cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
 } from "./logic.js";
+import { markCells } from "./marks.js";
+import { RowTable } from "./rowtable.js";
 
 // What the grid's description says (read with the grid's name when the focus enters it).
 const KEYS_HINT = "Arrow keys move between cells, Home and End to a row's ends. Type to "
@@ -238,33 +243,18 @@ class CellGrid {
   }
 
   mark(bad) {
-    const messages = new Map(bad.filter((b) => Array.isArray(b) && b.length >= 3)
-      .map(([r, c, text]) => [`${r},${c}`, String(text)]));
-    this.errors.replaceChildren();
-    this.inputs.forEach((line, r) => line.forEach((input, c) => {
-      const text = messages.get(`${r},${c}`);
-      if (text === undefined) {
-        input.removeAttribute("aria-invalid");
-        input.removeAttribute("aria-describedby");
-        input.classList.remove("cg-bad");
-        return;
-      }
-      const p = document.createElement("p");
-      p.id = `${this.id}-${r}-${c}`;
-      p.textContent = text;
-      this.errors.appendChild(p);
-      input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", p.id);
-      input.classList.add("cg-bad");
-    }));
+    markCells(this.inputs, this.errors, bad, { id: this.id });
   }
 }
 
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
+  // A table with described columns is a layer table (rows added and deleted).
+  const Kind = Array.isArray(data?.columns) ? RowTable : CellGrid;
   let grid = parentElement.__cnnvizCells;
-  if (!grid) {
-    grid = new CellGrid(parentElement);
+  if (!grid || !(grid instanceof Kind)) {
+    if (grid) grid.root.remove();
+    grid = new Kind(parentElement);
     parentElement.__cnnvizCells = grid;
   }
   grid.send = setStateValue;
