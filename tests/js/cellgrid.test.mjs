@@ -1,12 +1,13 @@
 // The cell grid's logic (cnnviz/ui/static/cellgrid/logic.js) under `node --test`: what a
 // paste holds and where it lands, where each key moves the focus (navigating or editing),
-// which cell is the grid's one Tab stop, and the cells' names.
+// which cell is the grid's one Tab stop, the cells' names, and the grid's least height.
 // tests/unit/test_js.py runs this file.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
+  cellName, editingAfter, isBlock, minHeight, move, parseBlock, pasteInto, pasteNote, sameTable,
+  tabStop,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -132,4 +133,13 @@ test("tables are the same only with the same texts in the same shape", () => {
   assert.equal(sameTable([["1", "2"]], [["1", "2.0"]]), false);
   assert.equal(sameTable([["1", "2"]], [["1"], ["2"]]), false);
   assert.equal(sameTable(null, [["1"]]), false);
+});
+
+test("the grid's least height is the height Python gave its element, in px", () => {
+  assert.equal(minHeight(140), "140px");
+  assert.equal(minHeight(429), "429px");
+  // No height (an old page's data), or anything that is none: no least height.
+  for (const bad of [undefined, null, 0, -5, "140", Number.NaN, Infinity, [140]]) {
+    assert.equal(minHeight(bad), "", String(bad));
+  }
 });

@@ -122,3 +122,11 @@ export function pasteNote({ left, rows, cols }, size) {
   return `The pasted block is ${rows} × ${cols}: ${cells} past the ${size[0]} × ${size[1]} `
     + "grid were left out. Make the grid larger first to paste all of it.";
 }
+
+// The grid's least height, as CSS: the height Python gave its element (px) before the grid's
+// script loaded, so that the grid, once drawn, is never shorter than the place it held ("" for
+// none, or anything that is no height).
+export function minHeight(px) {
+  const n = Number(px);
+  return typeof px === "number" && Number.isFinite(n) && n > 0 ? `${n}px` : "";
+}

@@ -36,7 +36,8 @@
  * a cell being typed into keeps its text through a rerun.
  */
 import {
-  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
+  cellName, editingAfter, isBlock, minHeight, move, parseBlock, pasteInto, pasteNote, sameTable,
+  tabStop,
 } from "./logic.js";
 
 // What the grid's description says (read with the grid's name when the focus enters it).
@@ -80,6 +81,7 @@ class CellGrid {
     const cells = Array.isArray(data?.cells) ? data.cells.map((r) => r.map(String)) : [["0"]];
     this.label = String(data?.label ?? "");
     this.root.classList.toggle("cg-present", Boolean(data?.present));
+    this.root.style.minHeight = minHeight(data?.height);
     this.tableEl.setAttribute("aria-label", this.label || "cells");
     const rows = cells.length;
     const cols = cells[0].length;
