@@ -499,3 +499,54 @@ def test_a_message_that_wraps_makes_the_grid_taller_not_cut_off(browser, app_url
         button = pg.get_by_role("button", name="Normalise").bounding_box()
         assert button["y"] >= last["y"] + last["height"]
         screenshot(pg, "cells_wrapped_message_presenter")
+
+
+def _away_and_back(pg) -> None:
+    """Another window takes the focus, then this one gets it back (alt-tab and back): the
+    focused cell gets a real blur and focus. (Playwright's focus emulation, which keeps every
+    page focused, is turned off for this page.)"""
+    cdp = pg.context.new_cdp_session(pg)
+    cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": False})
+    other = pg.context.new_page()
+    other.bring_to_front()
+    pg.wait_for_function("() => !document.hasFocus()", polling=50)
+    pg.wait_for_timeout(300)
+    pg.bring_to_front()
+    pg.wait_for_function("() => document.hasFocus()", polling=50)
+    other.close()
+    cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
+    cdp.detach()
+
+
+def test_an_edit_survives_the_window_losing_and_regaining_the_focus(browser, app_url):
+    """Typing in a cell, alt-tab away and back: the edit goes on where the caret was (the
+    returning focus was taken for the keyboard's arrival: the text selected, the edit ended,
+    so the next key replaced what was typed)."""
+    with _fresh(browser, 1400, 1000) as pg:
+        pg.goto(f"{app_url}/")
+        wait_for_app(pg, TITLE)
+        _sum_is(pg, "1")  # sharpen: its centre is 5
+        cell = _cell(pg, 2, 2)
+        cell.click()
+        pg.keyboard.press("End")
+        pg.keyboard.type("7")
+        pg.keyboard.press("ArrowLeft")  # the caret between 5 and 7
+        _away_and_back(pg)
+        _sum_is(pg, "53")  # leaving the page sent the cell ("57"), as leaving a cell does
+        assert _focused(pg) == "Kernel, row 2, column 2"
+        pg.keyboard.type("0")  # at the caret
+        assert cell.input_value() == "507"
+        pg.keyboard.press("ArrowRight")  # still the caret's
+        pg.keyboard.press("ArrowLeft")
+        assert _focused(pg) == "Kernel, row 2, column 2"
+        pg.keyboard.press("Enter")
+        _sum_is(pg, "503")
+        # Navigating (reached by the keyboard, its text selected), away and back: still
+        # navigating, the arrows move on and typing replaces.
+        assert _focused(pg) == "Kernel, row 3, column 2"
+        _away_and_back(pg)
+        pg.keyboard.press("ArrowRight")
+        assert _focused(pg) == "Kernel, row 3, column 3"
+        pg.keyboard.type("1")
+        assert _cell(pg, 3, 3).input_value() == "1"
+        assert not no_exception_box(pg)
