@@ -24,6 +24,7 @@ Tests write an editor's edits through :meth:`Grid.key_in`.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -56,6 +57,29 @@ _cells = st.components.v2.component(
     js=served.script("cellgrid", join_modules(_CELLGRID, "main"),
                      css=(_CELLGRID / "cellgrid.css").read_text(encoding="utf-8")),
     isolate_styles=False)
+
+
+# The cell grid's height as cellgrid.css draws it (px, in Chromium): its frame (the border
+# and the row of column numbers), each row of cells, and each bad cell's one-line message
+# under it; presenter mode's (its root font is 17 px, not 16) second. Measured; the browser
+# test (tests/e2e/test_cells.py) checks every grid's first frame against its drawn height.
+_FRAME_PX = {False: 30.765625, True: 33.25}
+_ROW_PX = {False: 36.1875, True: 37.546875}
+_MESSAGE_PX = {False: 23.6875, True: 26.90625}
+
+
+def drawn_height(rows: int, *, bad: int = 0, present: bool = False) -> int:
+    """The height (px, whole) a cell grid of ``rows`` rows with ``bad`` bad cells takes.
+
+    The element is given it from its first frame, before its script has loaded (it was
+    Streamlit's 40 px placeholder, then nothing, then the grid: everything below jumped),
+    and the grid keeps it as its least height. A message that wraps, a paste's note and a
+    sideways scrollbar make the grid taller, once drawn.
+
+    >>> drawn_height(3), drawn_height(3, present=True), drawn_height(11), drawn_height(1, bad=1)
+    (140, 146, 429, 91)
+    """
+    return math.ceil(_FRAME_PX[present] + rows * _ROW_PX[present] + bad * _MESSAGE_PX[present])
 
 
 def _noop() -> None:
@@ -146,10 +170,14 @@ class Grid:
                     number_cell(text, r + 1, c + 1)
                 except ValueError as err:
                     bad.append([r, c, str(err)[0].upper() + str(err)[1:]])
+        present = presenter.on()
+        height = drawn_height(len(table), bad=len(bad), present=present)
         with _inside(where or st):
+            # A height in px holds the grid's place from its first frame; once drawn, the grid
+            # takes its own (cellgrid.css), at least this.
             _cells(key=self.key, data={"cells": table, "bad": bad, "label": label,
-                                       "present": presenter.on()},
-                   height="content", on_cells_change=_noop)
+                                       "present": present, "height": height},
+                   height=height, on_cells_change=_noop)
         return table
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import numpy as np
 from PIL import Image
@@ -11,6 +12,7 @@ import cnnviz
 from cnnviz.data import samples
 from cnnviz.ui import kernel
 from cnnviz.ui import state as keys
+from cnnviz.ui.grid import drawn_height
 
 from .conftest import (
     charts,
@@ -86,6 +88,25 @@ def test_text_in_a_kernel_cell_is_reported_and_kept(open_page):
     type_in(at, kernel.GRID, {1: {"1": "1/9"}}).run()
     assert not at.error
     assert "sum -3.889" in page_text(at)  # sharpen with its centre 5 replaced by 1/9
+
+
+def _grid_height(at) -> int:
+    """The height (px) the kernel grid's element is given before its script loads."""
+    [grid] = [e for e in at.get("bidi_component") if e.proto.component_name == "cnnviz_cells"]
+    return json.loads(grid.proto.json)["height"]
+
+
+def test_the_kernel_grid_is_given_its_drawn_height(open_page):
+    """Its rows, a line per bad cell's message, presenter mode's larger type: the element holds
+    the grid's place from its first frame (the browser test measures it drawn)."""
+    at = open_page()
+    assert _grid_height(at) == drawn_height(3) == 140
+    at.number_input(key=keys.KERNEL_ROWS).set_value(5).run()
+    assert _grid_height(at) == drawn_height(5) > 140
+    type_in(at, kernel.GRID, {1: {"1": "abc"}, 4: {"0": "x"}}).run()
+    assert _grid_height(at) == drawn_height(5, bad=2) > drawn_height(5)
+    present = open_page(query={"present": "true"})
+    assert _grid_height(present) == drawn_height(3, present=True) == 146
 
 
 def test_kernel_larger_than_padded_image_is_a_message(open_page):

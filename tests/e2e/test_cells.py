@@ -379,3 +379,174 @@ def test_colour_volumes_three_slices_are_three_tab_stops(page, app_url):
     pg.keyboard.press("Control+End")
     pg.keyboard.press("ArrowRight")
     assert _focused(pg) == "Slice G, row 3, column 3"
+
+
+# From the page's first moment: every height each cell grid's element takes (a grid's key is
+# "<name>_editor_<version>", or "<name>_editor_<slice>_<version>"), frame by frame, as a
+# ResizeObserver sees it (what a person sees move; the PerformanceObserver's layout shifts are
+# the page's whole, the sidebar's and the later sections' too).
+GRID_HEIGHTS = r"""
+window.__cnnvizGridHeights = {};
+const heights = new ResizeObserver((entries) => {
+  for (const e of entries) {
+    const key = e.target.className.match(/st-key-(\S+)/)[1];
+    (window.__cnnvizGridHeights[key] ||= []).push(e.borderBoxSize[0].blockSize);
+  }
+});
+const seen = new WeakSet();
+new MutationObserver(() => {
+  for (const el of document.querySelectorAll('[data-testid="stElementContainer"]')) {
+    if (!seen.has(el) && /(^|\s)st-key-\S+_editor_(\S+_)?\d+(\s|$)/.test(el.className)) {
+      seen.add(el);
+      heights.observe(el);
+    }
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
+
+@pytest.mark.parametrize(("where", "title", "grids", "width", "height"), [
+    ("/", TITLE, 1, 1400, 1000), ("/", TITLE, 1, 1280, 720),
+    ("/?present=true", TITLE, 1, 1280, 720), (f"/?k={BIG}", TITLE, 1, 1400, 1000),
+    ("/colour", "Slice B", 3, 1400, 1000), ("/colour?present=true", "Slice B", 3, 1280, 720),
+    ("/transposed", "Transposed convolution", 2, 1400, 1000),
+    ("/transposed?present=true", "Transposed convolution", 2, 1280, 720),
+])
+def test_a_grid_takes_its_height_before_its_script_loads(browser, app_url, where, title, grids,
+                                                          width, height):
+    """A first visit: the grid's element is as tall from its first frame as once drawn, so
+    nothing below it moves when its script arrives (it was 40 px, Streamlit's placeholder,
+    then 0, then the grid: everything below jumped down by about 100 px)."""
+    with _fresh(browser, width, height) as pg:
+        pg.add_init_script(GRID_HEIGHTS)
+        pg.goto(app_url + where)
+        wait_for_app(pg, title)
+        pg.wait_for_function(f"() => document.querySelectorAll("
+                             f"'[data-testid=\"cnnviz-cells\"] table').length >= {grids}",
+                             polling=100)
+        pg.wait_for_timeout(500)
+        seen = pg.evaluate("window.__cnnvizGridHeights")
+        # Each grid as drawn: its key, and its height.
+        drawn = dict(pg.evaluate("""() => [...document.querySelectorAll(
+            '[data-testid="cnnviz-cells"]')].map((g) => [
+                g.closest('[data-testid="stElementContainer"]').className
+                  .match(/st-key-(\\S+)/)[1], g.getBoundingClientRect().height])"""))
+        assert len(seen) == grids == len(drawn) and set(seen) == set(drawn), (seen, drawn)
+        for key, frames in seen.items():
+            # Every frame's height is the drawn grid's, to the pixel: nothing below it moves
+            # (but for Streamlit's gap between elements, which presenter mode's styles change
+            # for every element as they arrive).
+            assert all(abs(h - drawn[key]) < 1 for h in frames), (key, frames, drawn[key])
+            assert frames[0] >= 35 * 2, (key, frames)  # a header and a row, at least
+        assert not no_exception_box(pg)
+
+
+def test_back_on_the_page_a_grid_with_a_bad_cell_takes_its_height_at_once(browser, app_url):
+    """A page switch away and back draws the grid anew, with the bad cell typed before and its
+    message: its element is as tall from its first frame (its message counted) as drawn."""
+    with _fresh(browser, 1400, 1000) as pg:
+        pg.add_init_script(GRID_HEIGHTS)
+        pg.goto(f"{app_url}/")
+        wait_for_app(pg, TITLE)
+        cell = _cell(pg, 2, 2)
+        cell.click()
+        cell.fill("x")
+        pg.keyboard.press("Enter")
+        message = "Cell (row 2, column 2) is not a number: 'x'"
+        pg.get_by_test_id("cnnviz-cells").get_by_text(message).wait_for()
+        nav = pg.get_by_test_id("stSidebarNavItems")
+        nav.get_by_role("link", name="Pooling").click()
+        wait_for_app(pg, "Pooling")
+        pg.evaluate("() => { window.__cnnvizGridHeights = {}; }")
+        nav.get_by_role("link", name="Playground").click()
+        wait_for_app(pg, TITLE)
+        pg.get_by_test_id("cnnviz-cells").get_by_text(message).wait_for()
+        pg.wait_for_timeout(500)
+        seen = pg.evaluate("window.__cnnvizGridHeights")
+        drawn = pg.get_by_test_id("cnnviz-cells").bounding_box()["height"]
+        assert list(seen) == ["kernel_editor_1"], seen
+        frames = seen["kernel_editor_1"]
+        assert all(abs(h - drawn) < 1 for h in frames), (frames, drawn)
+        assert _cell(pg, 2, 2).input_value() == "x"
+
+
+def test_a_message_that_wraps_makes_the_grid_taller_not_cut_off(browser, app_url):
+    """The element's height from Python counts a bad cell's message as one line; in presenter
+    mode's narrow kernel column at 1280 x 720 it wraps, and the grid's element grows with it
+    (Streamlit's fixed height and flex basis are the grid's own once it is drawn)."""
+    with _fresh(browser, 1280, 720) as pg:
+        pg.goto(f"{app_url}/?present=true")
+        wait_for_app(pg, TITLE)
+        for row in (1, 2):
+            cell = _cell(pg, row, 1)
+            cell.click()
+            cell.fill("x")
+            pg.keyboard.press("Enter")
+            pg.get_by_test_id("cnnviz-cells").get_by_text(
+                f"Cell (row {row}, column 1) is not a number: 'x'").wait_for()
+        pg.wait_for_timeout(500)
+        grid = pg.get_by_test_id("cnnviz-cells")
+        box = grid.bounding_box()
+        element = pg.locator('[data-testid="stElementContainer"]').filter(has=grid)
+        outer = element.bounding_box()
+        last = grid.locator(".cg-errors p").last.bounding_box()
+        assert last["height"] > 30  # two lines: the case this is about
+        assert abs(outer["height"] - box["height"]) < 1, (outer, box)
+        assert last["y"] + last["height"] <= outer["y"] + outer["height"] + 0.5
+        # Nothing scrolls inside the element.
+        assert element.evaluate("el => el.scrollHeight <= el.clientHeight + 1")
+        # What follows (the kernel's buttons) starts below the messages.
+        button = pg.get_by_role("button", name="Normalise").bounding_box()
+        assert button["y"] >= last["y"] + last["height"]
+        screenshot(pg, "cells_wrapped_message_presenter")
+
+
+def _away_and_back(pg) -> None:
+    """Another window takes the focus, then this one gets it back (alt-tab and back): the
+    focused cell gets a real blur and focus. (Playwright's focus emulation, which keeps every
+    page focused, is turned off for this page.)"""
+    cdp = pg.context.new_cdp_session(pg)
+    cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": False})
+    other = pg.context.new_page()
+    other.bring_to_front()
+    pg.wait_for_function("() => !document.hasFocus()", polling=50)
+    pg.wait_for_timeout(300)
+    pg.bring_to_front()
+    pg.wait_for_function("() => document.hasFocus()", polling=50)
+    other.close()
+    cdp.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
+    cdp.detach()
+
+
+def test_an_edit_survives_the_window_losing_and_regaining_the_focus(browser, app_url):
+    """Typing in a cell, alt-tab away and back: the edit goes on where the caret was (the
+    returning focus was taken for the keyboard's arrival: the text selected, the edit ended,
+    so the next key replaced what was typed)."""
+    with _fresh(browser, 1400, 1000) as pg:
+        pg.goto(f"{app_url}/")
+        wait_for_app(pg, TITLE)
+        _sum_is(pg, "1")  # sharpen: its centre is 5
+        cell = _cell(pg, 2, 2)
+        cell.click()
+        pg.keyboard.press("End")
+        pg.keyboard.type("7")
+        pg.keyboard.press("ArrowLeft")  # the caret between 5 and 7
+        _away_and_back(pg)
+        _sum_is(pg, "53")  # leaving the page sent the cell ("57"), as leaving a cell does
+        assert _focused(pg) == "Kernel, row 2, column 2"
+        pg.keyboard.type("0")  # at the caret
+        assert cell.input_value() == "507"
+        pg.keyboard.press("ArrowRight")  # still the caret's
+        pg.keyboard.press("ArrowLeft")
+        assert _focused(pg) == "Kernel, row 2, column 2"
+        pg.keyboard.press("Enter")
+        _sum_is(pg, "503")
+        # Navigating (reached by the keyboard, its text selected), away and back: still
+        # navigating, the arrows move on and typing replaces.
+        assert _focused(pg) == "Kernel, row 3, column 2"
+        _away_and_back(pg)
+        pg.keyboard.press("ArrowRight")
+        assert _focused(pg) == "Kernel, row 3, column 3"
+        pg.keyboard.type("1")
+        assert _cell(pg, 3, 3).input_value() == "1"
+        assert not no_exception_box(pg)

@@ -1,13 +1,14 @@
 // The cell grid's logic (cnnviz/ui/static/cellgrid/logic.js) under `node --test`: what a
 // paste holds and where it lands, where each key moves the focus (navigating or editing),
-// which cell is the grid's one Tab stop, and the cells' names.
+// how the focus arrives at a cell, which cell is the grid's one Tab stop, the cells' names,
+// and the grid's least height.
 // tests/unit/test_js.py runs this file.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  canAdd, cellName, editingAfter, focusAfterDelete, isBlock, isStale, move, parseBlock, pasteInto,
-  pasteNote, rowCellName, rowName, sameTable, tabStop, withRow, withoutRow,
+  arrival, canAdd, cellName, editingAfter, focusAfterDelete, isBlock, isStale, minHeight, move,
+  parseBlock, pasteInto, pasteNote, rowCellName, rowName, sameTable, tabStop, withRow, withoutRow,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -181,4 +182,30 @@ test("a table from a run for an earlier send is stale; the latest or Python's ow
   assert.equal(isStale(preset, [typed, added]), false); // Python's own change (a preset)
   assert.equal(isStale(typed, []), false); // nothing sent
   assert.equal(isStale(typed, [typed]), false);
+});
+
+test("the grid's least height is the height Python gave its element, in px", () => {
+  assert.equal(minHeight(140), "140px");
+  assert.equal(minHeight(429), "429px");
+  // No height (an old page's data), or anything that is none: no least height.
+  for (const bad of [undefined, null, 0, -5, "140", Number.NaN, Infinity, [140]]) {
+    assert.equal(minHeight(bad), "", String(bad));
+  }
+});
+
+test("the focus coming back with the window leaves the caret and the edit as they were", () => {
+  // Alt-tab away and back while typing: still an edit, nothing selected (the browser keeps
+  // the caret), so the next key goes where the caret is.
+  assert.deepEqual(arrival({ back: true, editing: true }), { editing: true, select: false });
+  // Away while navigating: navigating still; the text's selection is the browser's, kept.
+  assert.deepEqual(arrival({ back: true, editing: false }), { editing: false, select: false });
+  // Back by a click on the cell: the click's caret, the edit it was.
+  assert.deepEqual(arrival({ back: true, clicked: true, editing: true }),
+    { editing: true, select: false });
+  // A click on a cell: an edit, the caret where it pointed.
+  assert.deepEqual(arrival({ clicked: true }), { editing: true, select: false });
+  assert.deepEqual(arrival({ clicked: true, editing: false }), { editing: true, select: false });
+  // The keyboard (Tab, the arrows): navigated to, its text selected, whatever came before.
+  assert.deepEqual(arrival({ editing: true }), { editing: false, select: true });
+  assert.deepEqual(arrival(), { editing: false, select: true });
 });

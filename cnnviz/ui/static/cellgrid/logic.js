@@ -61,6 +61,7 @@ export function pasteInto(table, row, col, block) {
 //   Enter sends the table and moves down (Shift+Enter up; it stays put in the last row),
 //   Escape puts back the cell's last sent text and ends the edit, F2 starts (or ends) an
 //   edit with the caret at the text's end. Any move ends the edit: the next cell is navigated to.
+// The window losing the focus and getting it back (alt-tab) changes neither (`arrival`).
 // Ctrl stands for Cmd as well on a Mac (`ctrl` is either).
 
 // Where a key moves the focus from (row, col) in a rows × cols grid, or null to leave the
@@ -90,6 +91,17 @@ export function editingAfter(key, editing) {
   if (key === "F2") return !editing;
   if (key === "Escape") return false;
   return editing;
+}
+
+// How the focus came to a cell decides whether the cell is edited and its text selected:
+// - back to the cell it left when the window lost it (alt-tab, another browser tab, the
+//   address bar): the caret, the selection and the edit as they were;
+// - a click: an edit, the caret where it pointed;
+// - the keyboard (Tab, the arrows): navigated to, its whole text selected, so typing replaces it.
+export function arrival({ back = false, clicked = false, editing = false } = {}) {
+  if (back) return { editing: Boolean(editing), select: false };
+  if (clicked) return { editing: true, select: false };
+  return { editing: false, select: true };
 }
 
 // The cell that holds the grid's one Tab stop: the one last focused while it is still in
@@ -170,4 +182,12 @@ export function isStale(cells, sent) {
   if (!Array.isArray(sent) || !sent.length) return false;
   if (sameTable(cells, sent[sent.length - 1])) return false;
   return sent.slice(0, -1).some((table) => sameTable(table, cells));
+}
+
+// The grid's least height, as CSS: the height Python gave its element (px) before the grid's
+// script loaded, so that the grid, once drawn, is never shorter than the place it held ("" for
+// none, or anything that is no height).
+export function minHeight(px) {
+  const n = Number(px);
+  return typeof px === "number" && Number.isFinite(n) && n > 0 ? `${n}px` : "";
 }

@@ -22,8 +22,13 @@
  * typing replaces the text. Typing, F2, or a click into the text starts an edit: then Left,
  * Right, Home and End move the caret, as in a spreadsheet's edit mode. Up / Down move either
  * way, Enter sends and moves down (Shift+Enter up), Escape puts back the cell's last sent
- * text and ends the edit. The page's own keys (the key keeper in every page's head, the
- * animation's "A", Streamlit's shortcuts) leave keys pressed in a text field alone.
+ * text and ends the edit. The window losing the focus and getting it back (alt-tab, another
+ * tab) sends the cell, as leaving it does, but leaves the caret and the edit as they were.
+ * The page's own keys (the key keeper in every page's head, the animation's "A",
+ * Streamlit's shortcuts) leave keys pressed in a text field alone.
+ *
+ * Height: Python gives the element the grid's height (grid.drawn_height) before this script
+ * has loaded; once drawn the grid keeps it as its least height (data.height).
  *
  * Semantics: a <table> with role="grid", named by the grid's label and described by a
  * hidden line on its keys; rows role="row", cells role="gridcell" holding the <input>, each
@@ -39,7 +44,8 @@
  * a cell being typed into keeps its text through a rerun.
  */
 import {
-  cellName, editingAfter, isBlock, move, parseBlock, pasteInto, pasteNote, sameTable, tabStop,
+  arrival, cellName, editingAfter, isBlock, minHeight, move, parseBlock, pasteInto, pasteNote,
+  sameTable, tabStop,
 } from "./logic.js";
 import { markCells } from "./marks.js";
 import { RowTable } from "./rowtable.js";
@@ -79,12 +85,14 @@ class CellGrid {
     this.stop = [0, 0]; // the cell holding the grid's one Tab stop
     this.editing = false; // whether the focused cell is being edited (the caret is the text's)
     this.pointed = null; // the cell a pointer is pressing on (its focus is a click's)
+    this.away = null; // the cell that had the focus when the window lost it
   }
 
   update(data) {
     const cells = Array.isArray(data?.cells) ? data.cells.map((r) => r.map(String)) : [["0"]];
     this.label = String(data?.label ?? "");
     this.root.classList.toggle("cg-present", Boolean(data?.present));
+    this.root.style.minHeight = minHeight(data?.height);
     this.tableEl.setAttribute("aria-label", this.label || "cells");
     const rows = cells.length;
     const cols = cells[0].length;
@@ -141,7 +149,7 @@ class CellGrid {
         input.addEventListener("pointerdown", () => this.point(input));
         input.addEventListener("focus", () => this.focused(r, c));
         input.addEventListener("input", () => { this.editing = true; });
-        input.addEventListener("blur", () => this.commit());
+        input.addEventListener("blur", () => this.left(input));
         input.addEventListener("paste", (e) => this.paste(e, r, c));
         const td = tr.insertCell();
         td.setAttribute("role", "gridcell");
@@ -156,7 +164,8 @@ class CellGrid {
 
   // The focus came to cell (r, c): it takes the grid's Tab stop. A click put the caret where
   // it pointed (an edit); the keyboard (Tab, the arrows) selects the whole text, so typing
-  // replaces it and the arrows move on.
+  // replaces it and the arrows move on; the window getting the focus back (alt-tab) leaves
+  // the caret and the edit as they were (logic.js, `arrival`).
   focused(r, c) {
     const input = this.inputs[r][c];
     const [sr, sc] = this.stop;
@@ -166,9 +175,21 @@ class CellGrid {
       input.tabIndex = 0;
       this.stop = [r, c];
     }
-    this.editing = this.pointed === input;
+    const how = arrival({
+      back: this.away === input, clicked: this.pointed === input, editing: this.editing,
+    });
+    this.away = null;
     this.pointed = null;
-    if (!this.editing) input.select();
+    this.editing = how.editing;
+    if (how.select) input.select();
+  }
+
+  // The focus left a cell: the cell is sent, as on leaving it for another. When it is still
+  // the page's active element, the window lost the focus (another window, another tab, the
+  // address bar) and gives it back to this cell as it was.
+  left(input) {
+    this.away = input.ownerDocument.activeElement === input ? input : null;
+    this.commit();
   }
 
   // A pointer pressed on a cell: its focus is a click's; a click into the focused cell's
