@@ -71,7 +71,7 @@ function makeHatch(doc) {
  *
  * One channel picked (R, G or B): cells just large enough to print the numbers at
  * `minFont`, no taller than `room` when they can be; where they are wider than `W`,
- * shrunk to the width and then to `room` too.
+ * the grids (not the gaps) shrunk to the width.
  * "All" as one channel with its numbers (`withThumbs`): the two colour grids' width
  * (cells of THUMB_MIN px at least) is taken out of the width first, then the numbered
  * channel and the output share what is left, never below `minFont`; null when they
@@ -93,13 +93,12 @@ export function oneChannelCells(g, fontIn, fontOut, withThumbs = false) {
   if (!withThumbs) {
     const grids = wp * cell + ow * ownOut;
     if (grids + fixed > W) {
-      // The grids shrink, not the gaps: the output stays beside the input. Their numbers
-      // then print below `minFont` anyway, so no taller than `room` either: the equation
-      // stays on the screen (the 12 × 12 photo's ended 9 px below 720).
+      // The grids shrink, not the gaps: the output stays beside the input. (Not to
+      // `room` as well: the room measured as the page opens can be short, and the 12 × 12
+      // photo's output then printed 10 px, below the normal minimum: colours only.)
       const k = (W - fixed) / grids;
-      cell = Math.min(Math.floor(cell * k), Math.max(2, Math.floor((room - label) / hp)));
-      ownOut = Math.min(Math.floor(ownOut * k),
-        Math.max(2, Math.floor((room - label - (outSmall ? axis : 0)) / oh)));
+      cell = Math.floor(cell * k);
+      ownOut = Math.floor(ownOut * k);
     }
     return { cell, ownOut, thumbs: 0 };
   }
