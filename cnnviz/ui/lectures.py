@@ -57,8 +57,21 @@ def current(page: str) -> lectures.Step | None:
 
 
 def shown() -> bool:
-    """Whether this run's page shows a lecture list's example (after :func:`banner` ran:
-    it forgets the example on any other page)."""
+    """Whether this run's page shows a lecture list's example.
+
+    Returns
+    -------
+    bool
+        True when the session's example belongs to this page.
+
+    Notes
+    -----
+    It reads what :func:`current` left in the session, so it is true only after
+    :func:`banner` (which calls it) ran in this run: ``app.py`` runs the banner above
+    every page, before the page's script, and that is when the example of another
+    page is forgotten. A page's script may call it; nothing that runs before the
+    banner may.
+    """
     return st.session_state.get(_CURRENT) is not None
 
 

@@ -53,9 +53,11 @@ def take_stop() -> str | None:
 def fragment(func: Callable[..., None]) -> Callable[..., None]:
     """``st.fragment`` for a page's part that reruns on its own widgets.
 
-    A widget inside reruns only the fragment (not the sidebar, the title or
-    the intro). :func:`stop` inside ends the fragment: in a fragment's own
-    rerun ``app.py``, which catches it otherwise, is not running. Put a
+    A widget inside reruns only the fragment (not the sidebar or the title;
+    not the intro either, unless the page puts it inside, as Step by step does
+    under a lecture item's animation). :func:`stop` inside ends the fragment:
+    in a fragment's own rerun ``app.py``, which catches it otherwise, is not
+    running. Put a
     fragment last on its page, so that nothing after it depends on a stop.
     """
     @functools.wraps(func)

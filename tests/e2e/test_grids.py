@@ -305,7 +305,7 @@ def test_step_by_step_opens_a_colour_volume_on_a_channel_that_prints_its_numbers
     assert step["numbersIn"] and step["input"] >= NUMBER_FIT["comfort"], step
     assert page.get_by_test_id("cnnviz-equation").inner_text().startswith("R:")
     # All, asked for, stays All (colours only there: the switch is the person's).
-    channels.get_by_role("button", name="Show the three channels side by side").click()
+    channels.get_by_role("button", name="Show all three channels").click()
     assert box.get_attribute("data-channel") == "all"
     assert no_exception_box(page) == []
     context.close()

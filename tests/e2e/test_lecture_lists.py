@@ -212,18 +212,18 @@ def _all_channels_readable(pg, step, channels) -> None:
     Three channels of readable numbers do not fit 1,280 px, so All prints the numbers of
     the channel last shown and draws the other two beside it in colours."""
     one = pg.evaluate(DRAWN_NUMBERS)["animation"][0]
-    channels.get_by_role("button", name="Show the three channels side by side").click()
-    pg.wait_for_timeout(300)
-    assert pg.locator(".cnv").first.get_attribute("data-channel") == "all"
-    assert channels.get_by_role("button", name="Show the three channels side by side"
-                                ).get_attribute("aria-pressed") == "true"
+    every = channels.get_by_role("button", name="Show all three channels")
+    every.click()
+    # Laid out again: the switch shows All pressed.
+    every.and_(pg.locator('[aria-pressed="true"]')).wait_for()
+    assert pg.locator(".cnv").first.get_attribute("data-channel") == "all-one"
     pg.screenshot(path=str(SHOTS / f"lecture_{step.id}_all.png"))
     every = pg.evaluate(DRAWN_NUMBERS)["animation"][0]
     assert every["numbersIn"] and every["input"] >= max(one["input"],
                                                          NUMBER_FIT["present_min"]), (one, every)
     assert every["thumbs"] > 0, every  # the other two channels, in colours, beside it
     label = pg.get_by_test_id("cnnviz-input").first.get_attribute("aria-label")
-    assert "channel R with its numbers, G and B beside it in colour" in label, label
+    assert "channel R, with its numbers; G and B beside it in colour" in label, label
     _numbers_readable(pg, step)
     _on_screen(pg, step, [(what, pg.get_by_test_id(f"cnnviz-{what}").first)
                           for what in ("input", "output", "equation")])

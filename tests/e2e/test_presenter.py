@@ -314,9 +314,9 @@ def test_a_colour_volume_shows_one_channel_beside_its_partial_sum(projector, app
     # All: three side by side would print 11 px and push the equation below the screen,
     # so the channel last shown (G) keeps its numbers and its line, the other two stand
     # beside it in colours, and the sum of the three partial sums stays on the screen.
-    channels.get_by_role("button", name="Show the three channels side by side").click()
-    assert box.get_attribute("data-channel") == "all"
-    assert channels.get_by_role("button", name="Show the three channels side by side"
+    channels.get_by_role("button", name="Show all three channels").click()
+    assert box.get_attribute("data-channel") == "all-one"
+    assert channels.get_by_role("button", name="Show all three channels"
                                 ).get_attribute("aria-pressed") == "true"
     sizes = _numbers(pg)
     assert sizes["thumbs"] > 0 and min(sizes["input"], sizes["output"]) >= 14, sizes
@@ -325,3 +325,107 @@ def test_a_colour_volume_shows_one_channel_beside_its_partial_sum(projector, app
     for name in ("cnnviz-input", "cnnviz-output", "cnnviz-equation"):
         assert _inside(pg.get_by_test_id(name).first.bounding_box()), name
     _shot(pg, "step_another_image_all")
+
+
+PHOTO = "src=Photo&channels=Colour&present=true"
+ANOTHER = "src=Lecture&lecture=another_image&ex=004.6a&present=true"
+CHANNEL_BUTTONS = {"R": "Show the red channel and its partial sum",
+                   "G": "Show the green channel and its partial sum",
+                   "B": "Show the blue channel and its partial sum",
+                   "All": "Show all three channels"}
+
+
+def _colour_volume(browser, app_url, query, size):
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    pg.goto(f"{app_url}/animation?{query}")
+    wait_for_app(pg, "Step by step")
+    pg.wait_for_function("() => Object.values(window.__cnnvizInstances || {}).length > 0",
+                         polling=100)
+    return context, pg
+
+
+def _press(pg, name: str) -> None:
+    """Press a channel button and wait until the switch shows it pressed (laid out)."""
+    button = pg.get_by_test_id("cnnviz-channels").get_by_role("button", name=CHANNEL_BUTTONS[name])
+    button.click()
+    button.and_(pg.locator('[aria-pressed="true"]')).wait_for()
+
+
+def _pressed(pg) -> list[str]:
+    buttons = pg.get_by_test_id("cnnviz-channels").get_by_role("button")
+    return [buttons.nth(i).inner_text() for i in range(buttons.count())
+            if buttons.nth(i).get_attribute("aria-pressed") == "true"]
+
+
+@pytest.mark.parametrize("query,size,pick", [(PHOTO, (1280, 720), None),
+                                              (ANOTHER, (1024, 768), "G")],
+                         ids=["photo-1280x720-R", "004.6a-1024x768-G"])
+def test_one_channel_picked_is_that_channel_alone_beside_its_output(browser, app_url, query,
+                                                                    size, pick):
+    """R, G or B on a projector: that channel pressed and drawn alone (no thumbnails of the
+    other two), the output beside it and the equation on the screen. ("All as one
+    channel"'s 4 px thumbnails came with every one-channel layout that shrank to the width:
+    the colour photo at 1280 × 720 opened with All pressed, data-channel R, its output
+    under the input and its equation at y = 1173; 004.6a at 1024 × 768 with G the same.)"""
+    context, pg = _colour_volume(browser, app_url, query, size)
+    if pick:
+        _press(pg, pick)
+    name = pick or "R"
+    assert pg.locator(".cnv").first.get_attribute("data-channel") == name
+    assert _pressed(pg) == [name]
+    sizes = _numbers(pg)
+    assert sizes["thumbs"] == 0 and not sizes["allAsOne"], sizes
+    inp = pg.get_by_test_id("cnnviz-input").first.bounding_box()
+    out = pg.get_by_test_id("cnnviz-output").first.bounding_box()
+    assert out["x"] >= inp["x"] + inp["width"], (inp, out)  # beside, not under
+    # The equation on the screen: whole at 1024 × 768; the 12 × 12 photo's two lines at
+    # 1280 × 720 (its grids at 13 px already shrunk to the width) start above the foot
+    # (y = 674, 55 px tall; 688 at 406fa46, 1173 with the thumbnails).
+    eq = pg.get_by_test_id("cnnviz-equation").first.bounding_box()
+    assert _inside({**eq, "height": 30 if query == PHOTO else eq["height"]},
+                   width=size[0], height=size[1]), eq
+    label = pg.get_by_test_id("cnnviz-input").first.get_attribute("aria-label")
+    assert f"; channel {name}, " in label and "beside it" not in label, label
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"presenter_{name}_{size[0]}x{size[1]}_one.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("query,size,as_one", [
+    (ANOTHER, (1280, 720), True), (ANOTHER, (1024, 768), False),
+    (f"{PHOTO}&grid=12", (1280, 720), False), (f"{PHOTO}&grid=16", (1280, 720), False)],
+    ids=["004.6a-1280x720", "004.6a-1024x768", "photo12-1280x720", "photo16-1280x720"])
+def test_all_on_a_projector_is_one_channel_only_where_its_numbers_print(browser, app_url,
+                                                                        query, size, as_one):
+    """All on a projector: one channel with its numbers and the other two in colours only
+    where that channel and the output then print at the presenter's 14 px and the two
+    thumbnails (8 px cells at least) fit the width beside them; else the three side by
+    side. The input's name says "with its numbers" only when they print. (004.6a at
+    1024 × 768 printed 11 px, its output at y = 701 and its equation at y = 1029; the
+    16 × 16 photo said "with its numbers" with none printed; the 12 × 12 printed 12 px.)"""
+    context, pg = _colour_volume(browser, app_url, query, size)
+    _press(pg, "All")
+    assert _pressed(pg) == ["All"]
+    sizes = _numbers(pg)
+    label = pg.get_by_test_id("cnnviz-input").first.get_attribute("aria-label")
+    channel = pg.locator(".cnv").first.get_attribute("data-channel")
+    assert channel == ("all-one" if as_one else "all"), (channel, sizes)
+    assert ("with its numbers" in label) == (as_one and sizes["numbersIn"]), (label, sizes)
+    if as_one:
+        assert sizes["allAsOne"] and sizes["numbersIn"] and sizes["numbersOut"], sizes
+        assert min(sizes["input"], sizes["output"]) >= 14 and sizes["thumbs"] >= 8, sizes
+        assert "beside it in colour" in label, label
+        inp = pg.get_by_test_id("cnnviz-input").first.bounding_box()
+        out = pg.get_by_test_id("cnnviz-output").first.bounding_box()
+        assert out["x"] >= inp["x"] + inp["width"], (inp, out)
+        for name in ("cnnviz-input", "cnnviz-output", "cnnviz-equation"):
+            assert _inside(pg.get_by_test_id(name).first.bounding_box(),
+                           width=size[0], height=size[1]), name
+    else:
+        assert sizes["thumbs"] == 0 and not sizes["allAsOne"], sizes
+        assert "beside it" not in label, label
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(SHOTS / f"presenter_all_{size[0]}x{size[1]}_{channel}.png"))
+    context.close()

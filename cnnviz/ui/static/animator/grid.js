@@ -62,6 +62,79 @@ function makeHatch(doc) {
   return c;
 }
 
+/**
+ * Presenter mode, one channel of a colour volume beside the output: the cells of the
+ * channel's grid (`cell`), of the output (`ownOut`) and of the other two channels drawn
+ * in colours beside it (`thumbs`, 0 when `withThumbs` is false). No DOM: `g` gives the
+ * geometry in CSS px, `fontIn(c)` / `fontOut(c)` the font the input's / output's numbers
+ * print at in cells of c px.
+ *
+ * One channel picked (R, G or B): cells just large enough to print the numbers at
+ * `minFont`, no taller than `room` when they can be; where they are wider than `W`,
+ * the grids (not the gaps) shrunk to the width.
+ * "All" as one channel with its numbers (`withThumbs`): the two colour grids' width
+ * (cells of THUMB_MIN px at least) is taken out of the width first, then the numbered
+ * channel and the output share what is left, never below `minFont`; null when they
+ * cannot (then All shows the three side by side instead).
+ *
+ * @param g {W, wp, hp, ow, oh, axis, rowGap, room, label, minFont, outSmall}
+ * @returns {{cell: number, ownOut: number, thumbs: number} | null}
+ */
+export function oneChannelCells(g, fontIn, fontOut, withThumbs = false) {
+  const { W, wp, hp, ow, oh, axis, rowGap, room, label, minFont, outSmall } = g;
+  const readable = (font, c) => {
+    while (c < MAX_CELL && font(c) < minFont) c += 1;
+    return c;
+  };
+  let cell = readable(fontIn, clamp(Math.floor((room - label) / hp), 2, MAX_CELL));
+  let ownOut = outSmall ? readable(fontOut, clamp(Math.floor((room - label - axis) / oh), 2, MAX_CELL)) : cell;
+  // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge allowance.
+  const fixed = axis + rowGap + 16;
+  if (!withThumbs) {
+    const grids = wp * cell + ow * ownOut;
+    if (grids + fixed > W) {
+      // The grids shrink, not the gaps: the output stays beside the input. (Not to
+      // `room` as well: the room measured as the page opens can be short, and the 12 × 12
+      // photo's output then printed 10 px, below the normal minimum: colours only.)
+      const k = (W - fixed) / grids;
+      cell = Math.floor(cell * k);
+      ownOut = Math.floor(ownOut * k);
+    }
+    return { cell, ownOut, thumbs: 0 };
+  }
+  // The width the numbered channel and the output share once the thumbnails have theirs.
+  const share = W - fixed - GRID_GAP - wp * THUMB_MIN;
+  const leastIn = readable(fontIn, 2);
+  const leastOut = outSmall ? readable(fontOut, 2) : leastIn;
+  const ok = (c, o) => fontIn(c) >= minFont && (!outSmall || fontOut(o) >= minFont);
+  if (!ok(leastIn, leastOut) || wp * leastIn + ow * (outSmall ? leastOut : leastIn) > share) return null;
+  if (!outSmall) ownOut = cell;
+  // Shrink to the share, each grid no smaller than its least readable cell.
+  while (wp * cell + ow * ownOut > share) {
+    if (outSmall && ownOut > leastOut && (cell <= leastIn || ownOut / leastOut >= cell / leastIn)) ownOut -= 1;
+    else cell -= 1;
+    if (!outSmall) ownOut = cell;
+  }
+  // The two others one above the other under their names, no taller than the numbered
+  // grid when they can be, cells of up to 16 px.
+  const tall = Math.floor((hp * cell - GRID_GAP - 2 * THUMB_NAME) / (2 * hp));
+  const left = Math.floor((W - fixed - GRID_GAP - wp * cell - ow * ownOut) / wp);
+  const thumbs = Math.max(THUMB_MIN, Math.min(16, tall, left));
+  return { cell, ownOut, thumbs };
+}
+
+/**
+ * The input canvas's accessible name: the volume, then the channel drawn when one is
+ * (and whether its numbers print), then the two drawn beside it in colours ("All" on a
+ * projector). Plain text: the caption escapes it for HTML, setAttribute takes it as is.
+ */
+export function inputName(base, names, only, allAsOne, numbers) {
+  if (only < 0) return base;
+  const drawn = `channel ${names[only]}, ${numbers ? "with its numbers" : "in colours"}`;
+  const others = names.filter((_, ch) => ch !== only).join(" and ");
+  return `${base}; ${drawn}${allAsOne ? `; ${others} beside it in colour` : ""}`;
+}
+
 export class GridView {
   /**
    * @param el the template's elements (canvases, captions, legends, the box)
@@ -89,6 +162,7 @@ export class GridView {
     // (`thumbs`: their grids' cell, 0 when not shown).
     this.focus = 0;
     this.thumbs = 0;
+    this.allAsOne = false;
     this.present = false;
     this.fit = FIT;
     this.minFont = FIT.min;
@@ -263,9 +337,20 @@ export class GridView {
     // channel, the one last picked (R at first), at the size one channel prints them,
     // and the other two beside it, in colours with the window marked; the equation keeps
     // that channel's products and the sum of all three partial sums, on the screen.
-    // Numbers smaller than the back row reads would be noise, not "All".
-    const allAsOne = P.nc === 3 && this.view === "channels" && small && this.pick === "all" &&
-      this.present && this.fontFor(P.vals, clamp(three, 2, MAX_CELL)) < minFont;
+    // Numbers smaller than the back row reads would be noise, not "All"; and where even one
+    // channel beside two colour thumbnails cannot print them at the presenter's size (a
+    // narrow screen, a 16 × 16 photo), All is the three side by side, as off the projector.
+    const oneGeom = {
+      W, wp: P.wp, hp: P.hp, ow: P.ow, oh: P.oh, axis, rowGap, minFont, outSmall, label: 0,
+      room: this.present ? Math.max(this.roomBelowCaptions() - ONE_CHANNEL_EQUATION, 200) : 0,
+    };
+    const fontIn = (c) => this.fontFor(P.vals, c);
+    const fontOut = (c) => this.fontFor(P.out, c);
+    const asOne = P.nc === 3 && this.view === "channels" && small && this.pick === "all" &&
+      this.present && this.fontFor(P.vals, clamp(three, 2, MAX_CELL)) < minFont
+      ? oneChannelCells(oneGeom, fontIn, fontOut, true) : null;
+    const allAsOne = asOne !== null;
+    this.allAsOne = allAsOne;
     if (allAsOne) this.only = this.focus;
     if (P.nc === 3 && this.view === "channels" && small && this.pick !== "all") {
       // Off the projector the three may wrap the output under them (the widest they get);
@@ -279,16 +364,11 @@ export class GridView {
         this.only = 0;
       }
     }
-    this.el.box.dataset.channel = this.only >= 0 && !allAsOne ? P.channel_names[this.only] : "all";
+    // "all-one": All drawn as one channel with its numbers and the other two in colours.
+    this.el.box.dataset.channel = allAsOne ? "all-one" : this.only >= 0 ? P.channel_names[this.only] : "all";
     const grids = P.nc > 1 && this.view === "channels" && this.only < 0 ? P.nc : 1;
     // The channels' names above the grids; one channel alone is named in the caption.
     const label = P.nc > 1 && this.only < 0 ? 24 : 0;
-    const others = P.channel_names.filter((_, ch) => ch !== this.only).map(escapeHtml);
-    this.el.capIn.innerHTML = notation(P.labels.input) + (this.only >= 0
-      ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` +
-        (allAsOne ? `, ${others.join(" and ")} beside it in colour` : "") : "");
-    this.el.cIn.setAttribute("aria-label", P.inLabel + (allAsOne ? `; channel ` +
-      `${P.channel_names[this.only]} with its numbers, ${others.join(" and ")} beside it in colour` : ""));
     const inCols = grids * P.wp;
     // 16 px of slack: the root's own padding (8) and each canvas's 2 px edge
     // allowance, or the output wraps under the input by a few pixels.
@@ -349,35 +429,12 @@ export class GridView {
     } else if (this.present && this.only >= 0) {
       // One channel beside the output, each grid with cells just large enough to print
       // its numbers at the readable size (the output's sums are longer than the
-      // input's values), and no taller than the screen leaves when they can be.
-      const room = Math.max(this.roomBelowCaptions() - ONE_CHANNEL_EQUATION, 200);
-      const readable = (strings, c) => {
-        while (c < MAX_CELL && this.fontFor(strings, c) < minFont) c += 1;
-        return c;
-      };
-      cell = readable(P.vals, clamp(Math.floor((room - label) / P.hp), 2, MAX_CELL));
-      ownOut = outSmall ? readable(P.out, clamp(Math.floor((room - label - axis) / P.oh), 2, MAX_CELL)) : cell;
-      let thumbs = 0;
-      if (allAsOne) {
-        // The other two channels in a column beside the one with numbers, one above the
-        // other under their names: cells of up to 16 px, at least THUMB_MIN (a channel's
-        // picture a teacher can point at). Where the width leaves less, the numbered
-        // channel gives up cells, never below the size that prints its numbers.
-        const fixed = P.ow * ownOut + axis + rowGap + 16 + GRID_GAP;
-        const least = readable(P.vals, 2);
-        if (W - fixed - P.wp * cell < P.wp * THUMB_MIN) {
-          cell = Math.max(least, Math.floor((W - fixed - P.wp * THUMB_MIN) / P.wp));
-        }
-        const tall = Math.floor((P.hp * cell - GRID_GAP - 2 * THUMB_NAME) / (2 * P.hp));
-        thumbs = Math.max(4, Math.min(16, tall, Math.floor((W - fixed - P.wp * cell) / P.wp)));
-      }
-      const wide = P.wp * cell + P.ow * ownOut + axis + rowGap + 16 + (thumbs ? GRID_GAP + P.wp * thumbs : 0);
-      if (wide > W) {
-        const k = W / wide;
-        cell = Math.floor(cell * k);
-        ownOut = Math.floor(ownOut * k);
-        thumbs = Math.max(4, Math.floor(thumbs * k));
-      }
+      // input's values), and no taller than the screen leaves when they can be; on
+      // "All", with the other two beside it in colours (oneChannelCells).
+      const one = asOne || oneChannelCells({ ...oneGeom, label }, fontIn, fontOut, false);
+      cell = one.cell;
+      ownOut = one.ownOut;
+      const thumbs = one.thumbs;
       this.thumbs = thumbs;
     } else if (this.present) {
       const screen = this.win.innerHeight || 720;
@@ -465,6 +522,14 @@ export class GridView {
     const fitRule = this.fit || FIT;
     if (this.fonts.input < fitRule.min) this.numbersIn = false;
     if (this.fonts.output < fitRule.min) this.numbersOut = false;
+    // The input's caption and name, now that what it prints is known: the channel drawn
+    // and, on "All" as one channel, the two beside it in colours.
+    const others = P.channel_names.filter((_, ch) => ch !== this.only).join(" and ");
+    this.el.capIn.innerHTML = notation(P.labels.input) + (this.only >= 0
+      ? ` <span class="cnv-ch-name">channel ${escapeHtml(P.channel_names[this.only])}</span>` +
+        (allAsOne ? `, ${escapeHtml(others)} beside it in colour` : "") : "");
+    this.el.cIn.setAttribute("aria-label",
+      inputName(P.inLabel, P.channel_names, this.only, allAsOne, this.numbersIn));
     this.el.box.classList.toggle("cnv-oneline", this.oneLine);
     this.el.box.classList.toggle("cnv-beside", this.beside);
     const ax = this.numbersOut ? axis : 0;

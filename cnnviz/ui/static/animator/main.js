@@ -72,7 +72,7 @@ const TEMPLATE = `
     </label>
     <label class="cnv-field cnv-loop"><input type="checkbox" data-testid="cnnviz-loop" aria-label="Loop"> Loop</label>
     <span class="cnv-chs" role="group" aria-label="Colour channel shown" data-testid="cnnviz-channels" hidden>Channel
-      <button type="button" data-act="channel" data-ch="0" aria-label="Show the red channel and its partial sum">R</button><button type="button" data-act="channel" data-ch="1" aria-label="Show the green channel and its partial sum">G</button><button type="button" data-act="channel" data-ch="2" aria-label="Show the blue channel and its partial sum">B</button><button type="button" data-act="channel" data-ch="all" aria-label="Show the three channels side by side">All</button>
+      <button type="button" data-act="channel" data-ch="0" aria-label="Show the red channel and its partial sum">R</button><button type="button" data-act="channel" data-ch="1" aria-label="Show the green channel and its partial sum">G</button><button type="button" data-act="channel" data-ch="2" aria-label="Show the blue channel and its partial sum">B</button><button type="button" data-act="channel" data-ch="all" aria-label="Show all three channels">All</button>
     </span>
     <span class="cnv-keys" data-testid="cnnviz-keys">Keys: <kbd>A</kbd> focus · <kbd>Space</kbd> play · <kbd>←</kbd><kbd>→</kbd> or <kbd>PgUp</kbd><kbd>PgDn</kbd> step · <kbd>Home</kbd><kbd>End</kbd></span>
   </div>
@@ -318,8 +318,9 @@ class Animator {
     this.el.box.classList.toggle("cnv-onech", offered && this.grid.only >= 0);
     if (!offered) return;
     for (const b of this.el.chs.querySelectorAll("button")) {
-      // "All" on a projector may show one channel's numbers beside the other two (thumbs).
-      const all = this.grid.only < 0 || this.grid.thumbs > 0;
+      // "All" on a projector may show one channel's numbers beside the other two in
+      // colours (grid.allAsOne); one channel picked never shows the others.
+      const all = this.grid.only < 0 || this.grid.allAsOne;
       const on = b.dataset.ch === "all" ? all : !all && Number(b.dataset.ch) === this.grid.only;
       b.setAttribute("aria-pressed", on ? "true" : "false");
     }
@@ -442,7 +443,7 @@ class Animator {
       numbers: () => {
         const g = this.grid;
         return { ...g.fonts, cell: g.cell, outCell: g.outCell, numbersIn: g.numbersIn,
-          label: g.inGeom ? g.inGeom.label : 0, thumbs: g.thumbs,
+          label: g.inGeom ? g.inGeom.label : 0, thumbs: g.thumbs, allAsOne: g.allAsOne,
           numbersOut: g.numbersOut, oneLine: g.oneLine, width: g.layoutWidth,
           height: this.win.innerHeight };
       },
