@@ -526,3 +526,21 @@ def test_the_focused_layer_cell_shows_its_focus_ring(browser, app_url, width, he
             else:  # the table alone, its choice or its delete button focused
                 pg.get_by_test_id("cnnviz-cells").screenshot(
                     path=str(SHOTS / f"{shot}_{'type' if 'type' in name else 'delete'}.png"))
+
+
+@pytest.mark.parametrize("where", ["receptive_field", VGG])
+def test_axe_finds_nothing_in_the_table(page, app_url, where):
+    """axe-core on the table alone, every impact (test_a11y.py checks whole pages for the
+    serious and critical ones): the grid's roles, names, counts and its Tab stop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    pg = page
+    pg.goto(f"{app_url}/{where}")
+    wait_for_app(pg, RF if where == "receptive_field" else SHAPES)
+    _cell(pg, 1, "type").wait_for()
+    _cell(pg, 1, "type").focus()
+    pg.keyboard.press("End")  # a delete button holds the Tab stop
+    results = Axe().run(pg, context={"include": [['[data-testid="cnnviz-cells"]']]},
+                        options={"resultTypes": ["violations"]}).response
+    assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in results["violations"]] == []

@@ -9,9 +9,10 @@
  * The owner builds the controls and calls `attach` on each, then `place` once they are all
  * in; it sends the table itself (on leaving a text cell, on a paste, on a choice).
  */
-import { editingAfter, move, tabStop } from "./logic.js";
+import { controlKey, editingAfter, move, tabStop } from "./logic.js";
 
 const isText = (el) => el.tagName === "INPUT";
+const kindOf = (el) => ({ INPUT: "text", SELECT: "choice", BUTTON: "button" })[el.tagName];
 
 export class GridKeys {
   // cell(r, c): the control at (r, c); size(): [rows, cols]; undo(r, c): the cell's last
@@ -87,10 +88,10 @@ export class GridKeys {
       if (e.key === "F2" || was) e.preventDefault();
       return;
     }
-    // A button's own keys press it (a row deleted); a choice's Enter opens its list, as a
-    // spreadsheet's list cell does (Space and Alt+Down open it too: the browser's keys).
-    if (el.tagName === "BUTTON" && (e.key === "Enter" || e.key === " ")) return;
-    if (el.tagName === "SELECT" && e.key === "Enter" && !e.shiftKey && !ctrl) {
+    // A button's own keys press it (a row deleted); a choice's Enter opens its list.
+    const own = controlKey(kindOf(el), e.key, { shift: e.shiftKey, ctrl });
+    if (own === "press") return;
+    if (own === "open") {
       e.preventDefault();
       try {
         el.showPicker();
