@@ -403,7 +403,8 @@ def test_the_arrows_reach_every_column_the_choices_and_the_delete_buttons(page, 
 def test_number_cells_navigate_or_edit_and_a_choice_is_picked_by_letter(rf_page):
     """As in the matrix grid: a number cell reached by the keyboard has its text selected
     (typing replaces it, the arrows move on); after typing, Left and Right move the caret;
-    Escape puts the sent text back; F2 edits. A choice: its first letter picks it."""
+    Escape puts the sent text back; F2 edits. A choice: Space, Alt+Down or Enter opens its
+    list, its first letter picks it."""
     pg = rf_page
     _cell(pg, 1, "type").focus()
     pg.keyboard.press("ArrowRight")
@@ -427,10 +428,29 @@ def test_number_cells_navigate_or_edit_and_a_choice_is_picked_by_letter(rf_page)
     assert _focused(pg) == "Layer 2, s"
     _field_is(pg, 11)  # a 3×3 convolution of stride 2, then two 3×3
     pg.keyboard.press("Control+Home")
+    # Space, Alt+Down and Enter on a choice open its list (the picker): no move, no change.
+    errors = []
+    pg.on("pageerror", lambda err: errors.append(str(err)))
+    is_open = "() => document.activeElement.matches(':open')"
+    for key in (" ", "Alt+ArrowDown", "Enter"):
+        pg.keyboard.press(key)
+        assert _focused(pg) == "Layer 1, type" and pg.evaluate(is_open), key
+        pg.keyboard.press("Escape")
+        assert not pg.evaluate(is_open), key
+    assert _cell(pg, 1, "type").input_value() == "conv" and errors == []
     pg.keyboard.press("p")  # the letter picks "pool"
     assert _cell(pg, 1, "type").input_value() == "pool"
     assert _focused(pg) == "Layer 1, type"
-    pg.wait_for_function("() => location.search.includes('pool')", polling=100)
+    pg.wait_for_function("() => location.search.includes('rf_stack=pool')", polling=100)
+    # In the open list the arrows are the list's: Enter picks the option and closes it.
+    pg.keyboard.press("Alt+ArrowDown")
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("Enter")
+    assert not pg.evaluate(is_open)
+    assert _focused(pg) == "Layer 1, type"
+    assert _cell(pg, 1, "type").input_value() == "conv"
+    pg.wait_for_function("() => location.search.includes('rf_stack=conv')", polling=100)
+    _field_is(pg, 11)
     assert not no_exception_box(pg)
 
 
