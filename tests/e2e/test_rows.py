@@ -1,11 +1,12 @@
 """The layer tables (cnnviz.ui.grid.Rows.editor: the cell grid's rows mode) in a real browser.
 
 What the data editor did on the Receptive field and Shapes pages, the app's own table still
-does: a choice of type, numbers typed into named cells, Tab / Enter / the arrows between
-them, a row added with the button under the table and one deleted with its own button, the
-stack kept in the link over a reload, a bad value kept as typed with its message at the
-table (the last good stack stays in use; a reload shows it again), and presenter mode's
-larger type. And the
+does: a choice of type, numbers typed into named cells, Enter / the arrows between them, a
+row added with the button under the table and one deleted with its own button, the stack
+kept in the link over a reload, a bad value kept as typed with its message at the table (the
+last good stack stays in use; a reload shows it again), and presenter mode's larger type.
+The table is ONE Tab stop with the matrix grid's keys (test_cells.py): a roving tabindex,
+the arrows reaching every column and each row's delete button, navigating vs editing. And the
 Receptive field page loads none of Streamlit's DataFrame / Arrow chunks any more.
 """
 
@@ -13,10 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import re
+from io import BytesIO
 
+import numpy as np
 import pytest
+from PIL import Image
 
-from .conftest import no_exception_box, screenshot, wait_for_app
+from .conftest import SHOTS, no_exception_box, screenshot, wait_for_app
 
 RF = "Receptive field"
 SHAPES = "Shapes and parameters"
@@ -89,9 +93,14 @@ def test_type_move_add_and_delete_a_layer(rf_page):
     k = _cell(pg, 1, "k")
     k.click()
     k.fill("5")
+    # Tab leaves the table (its one Tab stop) for "Add a layer"; Shift+Tab comes back.
     pg.keyboard.press("Tab")
-    assert _focused(pg) == "Layer 1, s"
+    assert pg.evaluate("() => document.activeElement.innerText.trim()") == "+ Add a layer"
     _field_is(pg, 9)  # the edit reached Python on leaving the cell
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Layer 1, k"
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == "Layer 1, s"
     pg.wait_for_function("() => location.search.includes('rf_stack=conv')", polling=100)
     # The arrows: down a column, Left from a cell just reached, and on a choice the arrows
     # move rather than change it.
@@ -111,7 +120,7 @@ def test_type_move_add_and_delete_a_layer(rf_page):
     assert _cell(pg, 4, "k").get_attribute("placeholder") == "—"
     pg.get_by_text("row 4 (no type): no type").first.wait_for()  # the page's own check
     _cell(pg, 4, "type").select_option("pool")
-    pg.keyboard.press("Tab")
+    pg.keyboard.press("ArrowRight")
     assert _focused(pg) == "Layer 4, k"
     pg.keyboard.type("2")
     pg.keyboard.press("Enter")
@@ -225,8 +234,8 @@ def test_the_shapes_network_table(page, app_url):
     assert "61,706" in metric.inner_text()
     units.click()
     units.fill("8")
-    pg.keyboard.press("Tab")
-    assert _focused(pg) == "Layer 1, f"
+    pg.keyboard.press("Enter")  # sends and moves down (Tab leaves the table)
+    assert _focused(pg) == "Layer 2, filters/units"
     pg.get_by_text("differs from the published count of 61,706").first.wait_for()
     # A choice of padding.
     _cell(pg, 1, "p", choice=True).select_option("same")
@@ -286,3 +295,272 @@ def test_leaving_a_cell_by_clicking_add_keeps_the_text_and_the_new_row(rf_page):
         assert _cell(pg, 3, "k").input_value() == str(5 + attempt)
         pg.get_by_role("button", name=f"Delete layer {rows}").click()
         _field_is(pg, 9 + attempt)  # 3, 3 and 5 + attempt
+
+
+# --- The keyboard: the table is ONE Tab stop, as the matrix grid (test_cells.py) ------------
+
+VGG = "shapes?shp_first=network&shp_preset=vgg16"
+SHAPES_COLUMNS = ("type", "filters/units", "f", "s", "p", "d", "mode")
+RF_COLUMNS = ("type", "k", "s", "p", "d")
+
+
+def _in_table(pg) -> bool:
+    return pg.evaluate(
+        "() => !!document.activeElement && !!document.activeElement.closest("
+        "'[data-testid=\"cnnviz-cells\"] table')")
+
+
+def _stops(pg) -> list[str]:
+    """The names of the table's controls in the Tab order (tabindex 0): one, the Tab stop."""
+    return pg.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="cnnviz-cells"] table input, [data-testid="cnnviz-cells"] table select,'
+        + '[data-testid="cnnviz-cells"] table button')].filter((el) => el.tabIndex >= 0)
+        .map((el) => el.getAttribute('aria-label'))""")
+
+
+def _open_vgg(pg, app_url) -> None:
+    pg.goto(f"{app_url}/{VGG}")
+    wait_for_app(pg, SHAPES)
+    _cell(pg, 1, "filters/units").wait_for()
+    pg.wait_for_function("() => document.querySelectorAll('.cg-rows tbody tr').length > 30",
+                         polling=100)
+
+
+@pytest.mark.parametrize("where", ["rf", "vgg16"])
+def test_one_tab_into_the_table_and_one_more_to_add_a_layer(page, app_url, where):
+    """From the control before the table, Tab lands on its first cell and one more Tab on
+    "Add a layer"; Shift+Tab comes back to the cell last focused. Every cell and every delete
+    button was its own Tab stop: VGG16's network took well over 100 presses to get past."""
+    pg = page
+    if where == "rf":
+        pg.goto(f"{app_url}/receptive_field")
+        wait_for_app(pg, RF)
+        _cell(pg, 1, "k").wait_for()
+        before = pg.get_by_label("Preset stack")
+    else:
+        _open_vgg(pg, app_url)
+        before = pg.get_by_role("spinbutton", name="Input n_c")
+    before.focus()
+    pg.keyboard.press("Tab")
+    assert _focused(pg) == "Layer 1, type"
+    presses = 0
+    while _in_table(pg) and presses < 300:
+        pg.keyboard.press("Tab")
+        presses += 1
+    assert presses == 1
+    assert pg.evaluate("() => document.activeElement.innerText.trim()") == "+ Add a layer"
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Layer 1, type"
+    # Inside, the keys move; Tab leaves from any cell and comes back to the one last focused.
+    pg.keyboard.press("Control+End")
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("Home")
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == f"Layer {_rows(pg) - 1}, {'k' if where == 'rf' else 'filters/units'}"
+    stop = _focused(pg)
+    assert _stops(pg) == [stop]
+    pg.keyboard.press("Tab")
+    assert not _in_table(pg)
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == stop
+    assert not no_exception_box(pg)
+
+
+def test_the_arrows_reach_every_column_the_choices_and_the_delete_buttons(page, app_url):
+    pg = page
+    _open_vgg(pg, app_url)
+    n = _rows(pg)
+    _cell(pg, 1, "type").focus()
+    names = [_focused(pg)]
+    for _ in SHAPES_COLUMNS:
+        pg.keyboard.press("ArrowRight")
+        names.append(_focused(pg))
+    assert names == [f"Layer 1, {c}" for c in SHAPES_COLUMNS] + ["Delete layer 1"]
+    pg.keyboard.press("ArrowRight")  # the row's end: it stays
+    assert _focused(pg) == "Delete layer 1"
+    pg.keyboard.press("ArrowDown")
+    assert _focused(pg) == "Delete layer 2"
+    pg.keyboard.press("Home")
+    assert _focused(pg) == "Layer 2, type"
+    pg.keyboard.press("End")
+    assert _focused(pg) == "Delete layer 2"
+    pg.keyboard.press("Control+End")
+    assert _focused(pg) == f"Delete layer {n}"
+    pg.keyboard.press("Control+Home")
+    assert _focused(pg) == "Layer 1, type"
+    # On a choice the arrows move and never change it (Layer 2 is a ReLU).
+    before = [_cell(pg, r, "mode", choice=True).input_value() for r in (1, 2, 3)]
+    pg.keyboard.press("End")
+    pg.keyboard.press("ArrowLeft")
+    assert _focused(pg) == "Layer 1, mode"
+    for key in ("ArrowDown", "ArrowDown", "ArrowUp", "ArrowLeft"):
+        pg.keyboard.press(key)
+    assert _focused(pg) == "Layer 2, d"
+    assert [_cell(pg, r, "mode", choice=True).input_value() for r in (1, 2, 3)] == before
+    assert not no_exception_box(pg)
+
+
+def test_number_cells_navigate_or_edit_and_a_choice_is_picked_by_letter(rf_page):
+    """As in the matrix grid: a number cell reached by the keyboard has its text selected
+    (typing replaces it, the arrows move on); after typing, Left and Right move the caret;
+    Escape puts the sent text back; F2 edits. A choice: Space, Alt+Down or Enter opens its
+    list, its first letter picks it."""
+    pg = rf_page
+    _cell(pg, 1, "type").focus()
+    pg.keyboard.press("ArrowRight")
+    assert _focused(pg) == "Layer 1, k"
+    pg.keyboard.type("5")
+    pg.keyboard.press("ArrowLeft")  # the caret's, in an edit
+    pg.keyboard.press("ArrowLeft")
+    assert _focused(pg) == "Layer 1, k"
+    pg.keyboard.type("1")
+    assert _cell(pg, 1, "k").input_value() == "15"
+    pg.keyboard.press("Escape")
+    assert _cell(pg, 1, "k").input_value() == "3"
+    pg.keyboard.press("ArrowRight")  # navigating again after Escape
+    assert _focused(pg) == "Layer 1, s"
+    assert _cell(pg, 1, "s").input_value() == "1"
+    pg.keyboard.press("F2")  # an edit, the caret at the text's end
+    pg.keyboard.press("Backspace")
+    pg.keyboard.type("2")
+    assert _cell(pg, 1, "s").input_value() == "2"
+    pg.keyboard.press("Enter")  # sends, moves down
+    assert _focused(pg) == "Layer 2, s"
+    _field_is(pg, 11)  # a 3×3 convolution of stride 2, then two 3×3
+    pg.keyboard.press("Control+Home")
+    # Space, Alt+Down and Enter on a choice open its list (the picker): no move, no change.
+    errors = []
+    pg.on("pageerror", lambda err: errors.append(str(err)))
+    is_open = "() => document.activeElement.matches(':open')"
+    for key in (" ", "Alt+ArrowDown", "Enter"):
+        pg.keyboard.press(key)
+        assert _focused(pg) == "Layer 1, type" and pg.evaluate(is_open), key
+        pg.keyboard.press("Escape")
+        assert not pg.evaluate(is_open), key
+    assert _cell(pg, 1, "type").input_value() == "conv" and errors == []
+    pg.keyboard.press("p")  # the letter picks "pool"
+    assert _cell(pg, 1, "type").input_value() == "pool"
+    assert _focused(pg) == "Layer 1, type"
+    pg.wait_for_function("() => location.search.includes('rf_stack=pool')", polling=100)
+    # In the open list the arrows are the list's: Enter picks the option and closes it.
+    pg.keyboard.press("Alt+ArrowDown")
+    pg.keyboard.press("ArrowUp")
+    pg.keyboard.press("Enter")
+    assert not pg.evaluate(is_open)
+    assert _focused(pg) == "Layer 1, type"
+    assert _cell(pg, 1, "type").input_value() == "conv"
+    pg.wait_for_function("() => location.search.includes('rf_stack=conv')", polling=100)
+    _field_is(pg, 11)
+    assert not no_exception_box(pg)
+
+
+def test_the_tab_stop_stays_on_a_cell_that_exists_after_delete_and_add(rf_page):
+    pg = rf_page
+    _cell(pg, 1, "type").focus()
+    pg.keyboard.press("Control+End")
+    assert _focused(pg) == "Delete layer 3"
+    pg.keyboard.press("Enter")  # the button's own key: it deletes, the arrows are not asked
+    assert _rows(pg) == 2 and _focused(pg) == "Delete layer 2"
+    assert _stops(pg) == ["Delete layer 2"]
+    _field_is(pg, 5)
+    wait_for_app(pg, RF)
+    assert _stops(pg) == ["Delete layer 2"]
+    pg.keyboard.press("Tab")
+    assert not _in_table(pg)
+    pg.keyboard.press("Enter")  # "Add a layer", by keyboard
+    assert _rows(pg) == 3 and _focused(pg) == "Layer 3, type"
+    assert _stops(pg) == ["Layer 3, type"]
+    pg.get_by_text("row 3 (no type)").first.wait_for()
+    wait_for_app(pg, RF)
+    pg.keyboard.press("Tab")
+    pg.keyboard.press("Shift+Tab")
+    assert _focused(pg) == "Layer 3, type"
+    # A preset with fewer rows: the Tab stop, on a row no longer there, goes to the first
+    # cell (logic.tabStop, as a smaller matrix's).
+    pg.keyboard.press("End")
+    assert _focused(pg) == "Delete layer 3"
+    pg.get_by_label("Preset stack").click()
+    pg.get_by_role("option", name="One 7×7 convolution").first.click()
+    pg.wait_for_function("() => document.querySelectorAll('.cg-rows tbody tr').length === 1",
+                         polling=100)
+    assert _stops(pg) == ["Layer 1, type"]
+    # Deleting the last row left: the focus on "Add a layer", the next row's first cell
+    # the Tab stop once added.
+    pg.get_by_role("button", name="Delete layer 1").click()
+    assert _rows(pg) == 0
+    assert pg.evaluate("() => document.activeElement.innerText.trim()") == "+ Add a layer"
+    pg.keyboard.press("Enter")
+    assert _rows(pg) == 1 and _stops(pg) == ["Layer 1, type"]
+    assert not no_exception_box(pg)
+
+
+def test_the_table_is_a_grid_named_for_screen_readers(rf_page):
+    pg = rf_page
+    grid = pg.get_by_role("grid", name="Layers", exact=True)
+    assert grid.count() == 1
+    # The header row and three layers; the row number, five columns and the delete column.
+    assert grid.get_attribute("aria-rowcount") == "4"
+    assert grid.get_attribute("aria-colcount") == "7"
+    rows = grid.get_by_role("row")
+    assert rows.count() == 4
+    assert rows.nth(2).get_by_role("gridcell").count() == 6
+    assert rows.nth(2).get_by_role("gridcell").last.get_by_role("button").get_attribute(
+        "aria-label") == "Delete layer 2"
+    assert rows.nth(0).get_by_role("columnheader").count() == 7
+    hint = pg.locator(f"#{grid.get_attribute('aria-describedby')}")
+    assert "Tab leaves the table" in hint.text_content()
+    pg.get_by_role("button", name="Add a layer").click()
+    assert grid.get_attribute("aria-rowcount") == "5"
+
+
+@pytest.mark.parametrize(("width", "height", "present"),
+                         [(1400, 1000, False), (1280, 720, False), (1280, 720, True)])
+def test_the_focused_layer_cell_shows_its_focus_ring(browser, app_url, width, height, present):
+    """Reached by the keyboard, a number cell, a choice and a delete button show a visible
+    focus ring (screenshots: artifacts/screens/)."""
+    with _fresh(browser, width, height) as pg:
+        pg.goto(f"{app_url}/receptive_field" + ("?present=true" if present else ""))
+        wait_for_app(pg, RF)
+        _cell(pg, 1, "k").wait_for()
+        pg.get_by_label("Preset stack").focus()
+        pg.keyboard.press("Tab")
+        pg.keyboard.press("ArrowDown")
+        for name, key in (("Layer 2, type", None), ("Layer 2, k", "ArrowRight"),
+                          ("Delete layer 2", "End")):
+            if key:
+                pg.keyboard.press(key)
+            assert _focused(pg) == name
+            el = pg.locator(f'[aria-label="{name}"]')
+            shadow = el.evaluate("el => getComputedStyle(el).boxShadow")
+            assert "inset" in shadow and "2px" in shadow, (name, shadow)
+            el.scroll_into_view_if_needed()
+            box = el.bounding_box()
+            assert 0 <= box["y"] and box["y"] + box["height"] <= height
+            pixels = np.asarray(Image.open(BytesIO(el.screenshot())).convert("RGB"), dtype=int)
+            blue = (np.abs(pixels - [11, 79, 168]).sum(axis=2) < 60).sum()
+            assert blue > 1.5 * (box["width"] + box["height"]), (name, blue)
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            shot = f"rows_focus_{width}x{height}{'_present' if present else ''}"
+            if name == "Layer 2, k":
+                pg.screenshot(path=str(SHOTS / f"{shot}.png"))
+            else:  # the table alone, its choice or its delete button focused
+                pg.get_by_test_id("cnnviz-cells").screenshot(
+                    path=str(SHOTS / f"{shot}_{'type' if 'type' in name else 'delete'}.png"))
+
+
+@pytest.mark.parametrize("where", ["receptive_field", VGG])
+def test_axe_finds_nothing_in_the_table(page, app_url, where):
+    """axe-core on the table alone, every impact (test_a11y.py checks whole pages for the
+    serious and critical ones): the grid's roles, names, counts and its Tab stop."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    pg = page
+    pg.goto(f"{app_url}/{where}")
+    wait_for_app(pg, RF if where == "receptive_field" else SHAPES)
+    _cell(pg, 1, "type").wait_for()
+    _cell(pg, 1, "type").focus()
+    pg.keyboard.press("End")  # a delete button holds the Tab stop
+    results = Axe().run(pg, context={"include": [['[data-testid="cnnviz-cells"]']]},
+                        options={"resultTypes": ["violations"]}).response
+    assert [(v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+            for v in results["violations"]] == []

@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  arrival, canAdd, cellName, editingAfter, focusAfterDelete, isBlock, isStale, minHeight, move,
-  parseBlock, pasteInto, pasteNote, rowCellName, rowName, sameTable, tabStop, withRow, withoutRow,
+  arrival, canAdd, cellName, controlKey, editingAfter, focusAfterDelete, isBlock, isStale,
+  minHeight, move, parseBlock, pasteInto, pasteNote, rowCellName, rowName, sameTable, tabStop,
+  withRow, withoutRow,
 } from "../../cnnviz/ui/static/cellgrid/logic.js";
 
 const ZEROS = () => [["0", "0", "0"], ["0", "0", "0"], ["0", "0", "0"]];
@@ -208,4 +209,32 @@ test("the focus coming back with the window leaves the caret and the edit as the
   // The keyboard (Tab, the arrows): navigated to, its text selected, whatever came before.
   assert.deepEqual(arrival({ editing: true }), { editing: false, select: true });
   assert.deepEqual(arrival(), { editing: false, select: true });
+});
+
+test("a layer table's delete buttons are its last column: the arrows and End reach them", () => {
+  // Receptive field's stack: three rows, five columns and the delete column (index 5).
+  const size = { rows: 3, cols: 6 };
+  assert.deepEqual(move("End", { row: 1, col: 0, ...size }), [1, 5]);
+  assert.deepEqual(move("ArrowRight", { row: 1, col: 4, ...size }), [1, 5]);
+  assert.deepEqual(move("ArrowRight", { row: 1, col: 5, ...size }), [1, 5]);
+  assert.deepEqual(move("ArrowDown", { row: 1, col: 5, ...size }), [2, 5]);
+  assert.deepEqual(move("End", { row: 0, col: 2, ...size, ctrl: true }), [2, 5]);
+  // After the last row is deleted, a Tab stop on its delete button is no cell any more:
+  // the first cell takes it; one on a row still there stays.
+  assert.deepEqual(tabStop([2, 5], 2, 6), [0, 0]);
+  assert.deepEqual(tabStop([1, 5], 2, 6), [1, 5]);
+  assert.deepEqual(tabStop([0, 0], 0, 6), [0, 0]);
+});
+
+test("a button's Enter and Space press it; a choice's Enter opens its list", () => {
+  assert.equal(controlKey("button", "Enter"), "press");
+  assert.equal(controlKey("button", " "), "press");
+  assert.equal(controlKey("button", "ArrowDown"), null); // the arrows move
+  assert.equal(controlKey("choice", "Enter"), "open");
+  assert.equal(controlKey("choice", "Enter", { shift: true }), null); // Shift+Enter moves up
+  assert.equal(controlKey("choice", "Enter", { ctrl: true }), null);
+  assert.equal(controlKey("choice", " "), null); // Space: the select's own
+  assert.equal(controlKey("choice", "ArrowLeft"), null);
+  assert.equal(controlKey("text", "Enter"), null); // sends and moves down: `move`
+  assert.equal(controlKey("text", " "), null);
 });

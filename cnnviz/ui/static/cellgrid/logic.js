@@ -85,6 +85,16 @@ export function move(key, { row, col, rows, cols, shift = false, ctrl = false,
   }
 }
 
+// What a key does on a cell's control that is not text (the rows mode's): on a button (a
+// row's "Delete layer 2") Enter and Space press it ("press": the browser's, never a move);
+// on a choice Enter opens its list ("open"), as a spreadsheet's list cell does (Space, Alt+Down
+// and a letter are the select's own; Shift+Enter still moves up). Else null: `move`'s rule.
+export function controlKey(kind, key, { shift = false, ctrl = false } = {}) {
+  if (kind === "button" && (key === "Enter" || key === " ")) return "press";
+  if (kind === "choice" && key === "Enter" && !shift && !ctrl) return "open";
+  return null;
+}
+
 // Whether the focused cell is being edited after `key` (F2 turns an edit on or off,
 // Escape ends it; typing starts one through the input event, not here).
 export function editingAfter(key, editing) {

@@ -26,6 +26,7 @@
  * tab) sends the cell, as leaving it does, but leaves the caret and the edit as they were.
  * The page's own keys (the key keeper in every page's head, the animation's "A",
  * Streamlit's shortcuts) leave keys pressed in a text field alone.
+ * The keys, the Tab stop and the edit mode live in keys.js, shared with the rows mode.
  *
  * Height: Python gives the element the grid's height (grid.drawn_height) before this script
  * has loaded; once drawn the grid keeps it as its least height (data.height).
@@ -37,16 +38,16 @@
  * reader's own "row 2 of 3, column 3 of 3" agrees with the cell's name.
  *
  * With `data.columns` the element is a layer table instead (rowtable.js): named columns of
- * choices and whole numbers, rows added and deleted.
+ * choices and whole numbers, rows added and deleted, with the same keys (one Tab stop).
  *
  * Lifecycle: Streamlit calls the default export again each time `data` changes, with the
  * same parentElement, so one CellGrid lives per parentElement and each call updates it;
  * a cell being typed into keeps its text through a rerun.
  */
 import {
-  arrival, cellName, editingAfter, isBlock, minHeight, move, parseBlock, pasteInto, pasteNote,
-  sameTable, tabStop,
+  cellName, isBlock, minHeight, parseBlock, pasteInto, pasteNote, sameTable,
 } from "./logic.js";
+import { GridKeys } from "./keys.js";
 import { markCells } from "./marks.js";
 import { RowTable } from "./rowtable.js";
 
@@ -82,10 +83,13 @@ class CellGrid {
     this.inputs = [];
     this.sent = null; // the table Python has: its data, or what this grid sent since
     this.send = null;
-    this.stop = [0, 0]; // the cell holding the grid's one Tab stop
-    this.editing = false; // whether the focused cell is being edited (the caret is the text's)
-    this.pointed = null; // the cell a pointer is pressing on (its focus is a click's)
-    this.away = null; // the cell that had the focus when the window lost it
+    // The keys, the one Tab stop and the edit mode (keys.js, shared with the rows mode).
+    this.keys = new GridKeys({
+      cell: (r, c) => this.inputs[r][c],
+      size: () => [this.inputs.length, this.inputs.length ? this.inputs[0].length : 0],
+      undo: (r, c) => (this.sent ? this.sent[r][c] : null),
+      commit: () => this.commit(),
+    });
   }
 
   update(data) {
@@ -142,14 +146,10 @@ class CellGrid {
         input.className = "cg-cell";
         input.autocomplete = "off";
         input.spellcheck = false;
-        input.tabIndex = -1;
         input.dataset.row = String(r);
         input.dataset.col = String(c);
-        input.addEventListener("keydown", (e) => this.key(e, r, c));
-        input.addEventListener("pointerdown", () => this.point(input));
-        input.addEventListener("focus", () => this.focused(r, c));
-        input.addEventListener("input", () => { this.editing = true; });
-        input.addEventListener("blur", () => this.left(input));
+        this.keys.attach(input, r, c);
+        input.addEventListener("blur", () => this.commit());
         input.addEventListener("paste", (e) => this.paste(e, r, c));
         const td = tr.insertCell();
         td.setAttribute("role", "gridcell");
@@ -158,45 +158,7 @@ class CellGrid {
       }
       this.inputs.push(line);
     }
-    this.stop = tabStop(this.stop, rows, cols);
-    this.inputs[this.stop[0]][this.stop[1]].tabIndex = 0;
-  }
-
-  // The focus came to cell (r, c): it takes the grid's Tab stop. A click put the caret where
-  // it pointed (an edit); the keyboard (Tab, the arrows) selects the whole text, so typing
-  // replaces it and the arrows move on; the window getting the focus back (alt-tab) leaves
-  // the caret and the edit as they were (logic.js, `arrival`).
-  focused(r, c) {
-    const input = this.inputs[r][c];
-    const [sr, sc] = this.stop;
-    if (sr !== r || sc !== c) {
-      const old = this.inputs[sr] && this.inputs[sr][sc];
-      if (old) old.tabIndex = -1;
-      input.tabIndex = 0;
-      this.stop = [r, c];
-    }
-    const how = arrival({
-      back: this.away === input, clicked: this.pointed === input, editing: this.editing,
-    });
-    this.away = null;
-    this.pointed = null;
-    this.editing = how.editing;
-    if (how.select) input.select();
-  }
-
-  // The focus left a cell: the cell is sent, as on leaving it for another. When it is still
-  // the page's active element, the window lost the focus (another window, another tab, the
-  // address bar) and gives it back to this cell as it was.
-  left(input) {
-    this.away = input.ownerDocument.activeElement === input ? input : null;
-    this.commit();
-  }
-
-  // A pointer pressed on a cell: its focus is a click's; a click into the focused cell's
-  // text places the caret there (an edit).
-  point(input) {
-    if (input.ownerDocument.activeElement === input) this.editing = true;
-    else this.pointed = input;
+    this.keys.place();
   }
 
   table() {
@@ -208,46 +170,6 @@ class CellGrid {
     if (this.sent !== null && sameTable(table, this.sent)) return;
     this.sent = table;
     if (this.send) this.send("cells", table);
-  }
-
-  key(e, r, c) {
-    if (e.isComposing || e.altKey) return;
-    const input = e.target;
-    const ctrl = e.ctrlKey || e.metaKey;
-    if (e.key === "Escape" || e.key === "F2") {
-      if (ctrl || e.shiftKey) return;
-      const was = this.editing;
-      if (e.key === "Escape" && this.sent) input.value = this.sent[r][c];
-      this.editing = editingAfter(e.key, this.editing);
-      if (this.editing) {
-        input.setSelectionRange(input.value.length, input.value.length);
-      } else {
-        input.select();
-      }
-      // Escape outside an edit is also the page's (a dialog closes on it).
-      if (e.key === "F2" || was) e.preventDefault();
-      return;
-    }
-    const to = move(e.key, {
-      row: r, col: c, rows: this.inputs.length, cols: this.inputs[0].length, shift: e.shiftKey,
-      ctrl, editing: this.editing,
-    });
-    if (e.key === "Enter" && !ctrl) {
-      e.preventDefault();
-      this.commit();
-    }
-    if (to === null) return;
-    e.preventDefault();
-    const next = this.inputs[to[0]][to[1]];
-    if (next !== input) {
-      next.focus(); // focused(): its Tab stop, and its text selected
-    } else {
-      // Enter in the last row, or an arrow at the grid's edge: the edit ends (sent, as on
-      // leaving the cell) and the cell stays, navigated to.
-      this.commit();
-      this.editing = false;
-      input.select();
-    }
   }
 
   paste(e, r, c) {

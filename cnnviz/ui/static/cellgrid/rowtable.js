@@ -11,18 +11,35 @@
  * each row has its own labelled delete button ("Delete layer 2").
  *
  * The state "cells" is the whole table of texts, sent on Enter, when a cell loses the focus,
- * on a choice, and when a row is added or deleted; never on every keystroke. Keys, as in the
- * matrix grid: Tab / Shift+Tab in reading order (each row's delete button after its cells),
- * the arrows move between cells (Left and Right from a text's ends), Enter moves down
- * (Shift+Enter up), Escape puts back a cell's last sent text. On a choice the arrows move
- * too; typing a choice's first letter, Space or Alt+Down picks one, as a select does.
+ * on a choice, and when a row is added or deleted; never on every keystroke.
+ *
+ * Keys, the matrix grid's (keys.js, logic.js's rule above `move`; the WAI-ARIA grid pattern):
+ * the table is ONE Tab stop, a roving tabindex (VGG16's network took over 100 presses of
+ * Tab to get past), and "Add a layer" the next. The delete buttons are the grid's last
+ * column, "Delete", so the arrows reach them and a screen reader reads each in its row, as
+ * a data grid's row actions; Enter or Space presses one. Inside: the arrows, Home / End
+ * (the row's type, its delete button), Ctrl+Home / Ctrl+End; a number cell reached by the
+ * keyboard has its text selected (typing replaces it), and after typing or F2 Left / Right
+ * move the caret; Enter sends and moves down (Shift+Enter up), Escape puts back the sent
+ * text. On a choice the arrows move and never change it; its first letter, Space, Enter
+ * or Alt+Down picks one, as a select does. After a row is deleted the focus (the Tab stop)
+ * goes to the delete button of the row that took its place; an added row's type takes it.
+ * Semantics: role="grid" named by data.label and described by a hidden line on its keys,
+ * aria-rowcount / aria-colcount counting the header row and the row numbers' column.
  * Python marks the cells it cannot read (data.bad: [row, col, message]): red, aria-invalid,
  * the text kept as typed, and the message right under the table (data.after after it).
  */
 import {
-  canAdd, focusAfterDelete, isStale, move, rowCellName, rowName, sameTable, withRow, withoutRow,
+  canAdd, focusAfterDelete, isStale, rowCellName, rowName, sameTable, withRow, withoutRow,
 } from "./logic.js";
+import { GridKeys } from "./keys.js";
 import { markCells } from "./marks.js";
+
+// What the table's description says (read with its name when the focus enters it).
+const KEYS_HINT = "Arrow keys move between cells, Home and End to a row's ends; each row "
+  + "ends with its delete button. Type to replace a number; F2 edits its text. On a choice, "
+  + "type its first letter, or Space, Enter or Alt+Down to open its list. Enter sends and "
+  + "moves down, Escape undoes the cell. Tab leaves the table.";
 
 export class RowTable {
   constructor(parent) {
@@ -34,7 +51,14 @@ export class RowTable {
     this.wrap.className = "cg-wrap";
     this.tableEl = document.createElement("table");
     this.tableEl.className = "cg-table";
+    this.tableEl.setAttribute("role", "grid");
     this.wrap.appendChild(this.tableEl);
+    this.id = `cr${Math.random().toString(36).slice(2, 9)}`;
+    this.hint = document.createElement("p");
+    this.hint.className = "cg-hint";
+    this.hint.id = `${this.id}-keys`;
+    this.hint.textContent = KEYS_HINT;
+    this.tableEl.setAttribute("aria-describedby", this.hint.id);
     this.errors = document.createElement("div");
     this.errors.className = "cg-errors";
     this.addButton = document.createElement("button");
@@ -43,7 +67,7 @@ export class RowTable {
     this.addButton.addEventListener("click", () => this.addRow());
     this.helps = document.createElement("div");
     this.helps.hidden = true;
-    this.root.append(this.wrap, this.errors, this.addButton, this.helps);
+    this.root.append(this.wrap, this.hint, this.errors, this.addButton, this.helps);
     parent.appendChild(this.root);
     this.controls = [];
     this.deletes = [];
@@ -52,7 +76,18 @@ export class RowTable {
     this.sent = null; // the table Python has: its data, or what this table sent since
     this.sentLog = []; // the tables sent since Python last drew the latest (isStale)
     this.send = null;
-    this.id = `cr${Math.random().toString(36).slice(2, 9)}`;
+    // The keys, the one Tab stop and the edit mode (keys.js, the matrix grid's): the cells,
+    // then each row's delete button as its last column.
+    this.keys = new GridKeys({
+      cell: (r, c) => this.cellAt(r, c),
+      size: () => [this.controls.length, this.columns.length + 1],
+      undo: (r, c) => (this.sent && this.sent[r] ? this.sent[r][c] : null),
+      commit: () => this.commit(),
+    });
+  }
+
+  cellAt(r, c) {
+    return c < this.columns.length ? this.controls[r][c] : this.deletes[r];
   }
 
   update(data) {
@@ -110,7 +145,11 @@ export class RowTable {
   build(rows) {
     this.tableEl.replaceChildren();
     this.helps.replaceChildren();
+    // Counted with the header row and the row numbers' column, as a screen reader counts.
+    this.tableEl.setAttribute("aria-rowcount", String(rows + 1));
+    this.tableEl.setAttribute("aria-colcount", String(this.columns.length + 2));
     const head = this.tableEl.createTHead().insertRow();
+    head.setAttribute("role", "row");
     const num = document.createElement("th");
     num.scope = "col";
     num.className = "cg-num";
@@ -142,6 +181,7 @@ export class RowTable {
     this.deletes = [];
     for (let r = 0; r < rows; r += 1) {
       const tr = body.insertRow();
+      tr.setAttribute("role", "row");
       const th = document.createElement("th");
       th.scope = "row";
       th.className = "cg-num";
@@ -162,22 +202,29 @@ export class RowTable {
         control.dataset.col = String(c);
         control.setAttribute("aria-label",
           rowCellName(this.item, r, String(column.label ?? column.name)));
-        control.addEventListener("keydown", (e) => this.key(e, r, c));
-        tr.insertCell().appendChild(control);
+        this.keys.attach(control, r, c);
+        const td = tr.insertCell();
+        td.setAttribute("role", "gridcell");
+        td.appendChild(control);
         return control;
       });
       const del = document.createElement("button");
       del.type = "button";
       del.className = "cg-del";
       del.dataset.row = String(r);
+      del.dataset.col = String(this.columns.length);
       del.textContent = "✕";
       del.setAttribute("aria-label", `Delete ${rowName(this.item, r).toLowerCase()}`);
       del.title = del.getAttribute("aria-label");
       del.addEventListener("click", () => this.deleteRow(r));
-      tr.insertCell().appendChild(del);
+      this.keys.attach(del, r, this.columns.length);
+      const td = tr.insertCell();
+      td.setAttribute("role", "gridcell");
+      td.appendChild(del);
       this.controls.push(line);
       this.deletes.push(del);
     }
+    this.keys.place();
   }
 
   choice(column) {
@@ -246,49 +293,15 @@ export class RowTable {
     const el = document.activeElement;
     if (!el || !this.root.contains(el)) return null;
     if (el === this.addButton) return { add: true };
-    return { row: Number(el.dataset.row), col: el.dataset.col === undefined ? -1
-      : Number(el.dataset.col) };
+    if (el.dataset.row === undefined) return null;
+    return { row: Number(el.dataset.row), col: Number(el.dataset.col) };
   }
 
   refocus({ add, row, col }) {
     if (add) { this.addButton.focus(); return; }
-    const line = this.controls[Math.min(row, this.controls.length - 1)];
-    if (!line) { this.addButton.focus(); return; }
-    (col < 0 ? this.deletes[this.controls.indexOf(line)] : line[col]).focus();
-  }
-
-  key(e, r, c) {
-    if (e.isComposing || e.altKey || e.ctrlKey || e.metaKey) return;
-    const control = e.target;
-    const text = control.tagName === "INPUT";
-    if (e.key === "Escape" && this.sent && text) {
-      control.value = this.sent[r][c];
-      return;
-    }
-    const len = text ? control.value.length : 0;
-    const whole = text && control.selectionStart === 0 && control.selectionEnd === len;
-    // A cell just reached (its whole text selected) moves on either way, a choice always;
-    // otherwise Left and Right move the caret until the text's end, and Home and End are
-    // the caret's (logic.js's `editing`: the keys move() leaves to the browser).
-    const atStart = !text || (control.selectionStart === 0 && (control.selectionEnd === 0 || whole));
-    const atEnd = !text || (control.selectionEnd === len && (control.selectionStart === len || whole));
-    const editing = (e.key === "ArrowLeft" && !atStart) || (e.key === "ArrowRight" && !atEnd)
-      || e.key === "Home" || e.key === "End";
-    const to = move(e.key, {
-      row: r, col: c, rows: this.controls.length, cols: this.columns.length, shift: e.shiftKey,
-      editing,
-    });
-    if (e.key === "Enter") {
-      e.preventDefault();
-      this.commit();
-    }
-    if (to === null) return;
-    e.preventDefault(); // on a choice, the arrows move rather than change it
-    const next = this.controls[to[0]][to[1]];
-    if (next !== control) {
-      next.focus();
-      if (next.tagName === "INPUT") next.select();
-    }
+    const r = Math.min(row, this.controls.length - 1);
+    if (r < 0) { this.addButton.focus(); return; }
+    this.cellAt(r, Math.min(col, this.columns.length)).focus();
   }
 }
 
