@@ -28,6 +28,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -63,9 +64,9 @@ _cells = st.components.v2.component(
 # and the row of column numbers), each row of cells, and each bad cell's one-line message
 # under it; presenter mode's (its root font is 17 px, not 16) second. Measured; the browser
 # test (tests/e2e/test_cells.py) checks every grid's first frame against its drawn height.
-_FRAME_PX = {False: 30.765625, True: 33.25}
-_ROW_PX = {False: 36.1875, True: 37.546875}
-_MESSAGE_PX = {False: 23.6875, True: 26.90625}
+_FRAME_PX = MappingProxyType({False: 30.765625, True: 33.25})
+_ROW_PX = MappingProxyType({False: 36.1875, True: 37.546875})
+_MESSAGE_PX = MappingProxyType({False: 23.6875, True: 26.90625})
 
 
 def drawn_height(rows: int, *, bad: int = 0, present: bool = False) -> int:
