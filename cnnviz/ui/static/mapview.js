@@ -528,6 +528,11 @@ class MapView {
       // Whether the page let it grow for its numbers (presenter mode; grid_figure's grow).
       const grows = d.grow === false ? "false" : "true";
       if (this.root.dataset.grow !== grows) this.root.dataset.grow = grows;
+    } else {
+      // Colours only now: the element may be the one that printed numbers a run ago (a
+      // channel switched off), so its report must say so, not keep the old size.
+      if (this.root.dataset.font !== "0") this.root.dataset.font = "0";
+      if ("panelFonts" in this.root.dataset) delete this.root.dataset.panelFonts;
     }
     for (const shape of d.shapes) {
       const line = shape.line || {};
