@@ -114,6 +114,18 @@ def no_exception_box(pg) -> list[str]:
     return [e.inner_text() for e in pg.locator('[data-testid="stException"]').all()]
 
 
+@contextlib.contextmanager
+def fresh_page(browser, width: int, height: int):
+    """A page in a fresh browser context (no cache: a first visit) of this size."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    pg.set_default_timeout(30_000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
 def screenshot(pg, name: str) -> Path:
     """Screenshot the app's main block (Streamlit scrolls inside its own container)."""
     SHOTS.mkdir(parents=True, exist_ok=True)

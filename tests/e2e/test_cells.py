@@ -10,7 +10,6 @@ focused, and the page's own keys leave a focused cell's keys alone.
 
 from __future__ import annotations
 
-import contextlib
 import re
 from io import BytesIO
 
@@ -18,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import SHOTS, no_exception_box, screenshot, wait_for_app
+from .conftest import SHOTS, fresh_page, no_exception_box, screenshot, wait_for_app
 
 TITLE = "Convolution playground"
 
@@ -46,18 +45,6 @@ def _paste(pg, locator, text: str) -> None:
         el.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true,
                                                       cancelable: true}));
     }""", text)
-
-
-@contextlib.contextmanager
-def _fresh(browser, width: int, height: int):
-    """A page in a fresh browser context (no cache: a first visit) of this size."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    try:
-        yield pg
-    finally:
-        context.close()
 
 
 @pytest.fixture
@@ -172,7 +159,7 @@ def test_a_bad_cell_is_reported_at_the_cell_and_kept_as_typed(playground):
 def test_no_dataframe_chunks_on_the_playground(browser, app_url):
     """The first visit loads no DataFrame / Arrow script (what the data editor cost)."""
     scripts = []
-    with _fresh(browser, 1400, 1000) as pg:
+    with fresh_page(browser, 1400, 1000) as pg:
         pg.on("request",
               lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
         pg.goto(f"{app_url}/")
@@ -187,7 +174,7 @@ def test_no_dataframe_chunks_on_the_playground(browser, app_url):
 
 
 def test_presenter_mode_cells_are_larger_and_on_the_first_screen(browser, app_url):
-    with _fresh(browser, 1280, 720) as pg:
+    with fresh_page(browser, 1280, 720) as pg:
         pg.goto(f"{app_url}/?present=true")
         wait_for_app(pg, TITLE)
         cell = _cell(pg, 3, 3)
@@ -337,7 +324,7 @@ def test_the_pages_keys_leave_a_focused_cell_alone_on_step_by_step(page, app_url
                          [(1400, 1000, False), (1280, 720, False), (1280, 720, True)])
 def test_the_focused_cell_shows_its_focus_ring(browser, app_url, width, height, present):
     """Tabbed to, a cell has a visible focus ring (screenshots: artifacts/screens/)."""
-    with _fresh(browser, width, height) as pg:
+    with fresh_page(browser, width, height) as pg:
         pg.goto(f"{app_url}/" + ("?present=true" if present else ""))
         wait_for_app(pg, TITLE)
         _cell(pg, 1, 1).wait_for()
@@ -424,7 +411,7 @@ def test_a_grid_takes_its_height_before_its_script_loads(browser, app_url, where
     """A first visit: the grid's element is as tall from its first frame as once drawn, so
     nothing below it moves when its script arrives (it was 40 px, Streamlit's placeholder,
     then 0, then the grid: everything below jumped down by about 100 px)."""
-    with _fresh(browser, width, height) as pg:
+    with fresh_page(browser, width, height) as pg:
         pg.add_init_script(GRID_HEIGHTS)
         pg.goto(app_url + where)
         wait_for_app(pg, title)
@@ -451,7 +438,7 @@ def test_a_grid_takes_its_height_before_its_script_loads(browser, app_url, where
 def test_back_on_the_page_a_grid_with_a_bad_cell_takes_its_height_at_once(browser, app_url):
     """A page switch away and back draws the grid anew, with the bad cell typed before and its
     message: its element is as tall from its first frame (its message counted) as drawn."""
-    with _fresh(browser, 1400, 1000) as pg:
+    with fresh_page(browser, 1400, 1000) as pg:
         pg.add_init_script(GRID_HEIGHTS)
         pg.goto(f"{app_url}/")
         wait_for_app(pg, TITLE)
@@ -481,7 +468,7 @@ def test_a_message_that_wraps_makes_the_grid_taller_not_cut_off(browser, app_url
     """The element's height from Python counts a bad cell's message as one line; in presenter
     mode's narrow kernel column at 1280 x 720 it wraps, and the grid's element grows with it
     (Streamlit's fixed height and flex basis are the grid's own once it is drawn)."""
-    with _fresh(browser, 1280, 720) as pg:
+    with fresh_page(browser, 1280, 720) as pg:
         pg.goto(f"{app_url}/?present=true")
         wait_for_app(pg, TITLE)
         for row in (1, 2):
@@ -529,7 +516,7 @@ def test_an_edit_survives_the_window_losing_and_regaining_the_focus(browser, app
     """Typing in a cell, alt-tab away and back: the edit goes on where the caret was (the
     returning focus was taken for the keyboard's arrival: the text selected, the edit ended,
     so the next key replaced what was typed)."""
-    with _fresh(browser, 1400, 1000) as pg:
+    with fresh_page(browser, 1400, 1000) as pg:
         pg.goto(f"{app_url}/")
         wait_for_app(pg, TITLE)
         _sum_is(pg, "1")  # sharpen: its centre is 5

@@ -12,7 +12,6 @@ Receptive field page loads none of Streamlit's DataFrame / Arrow chunks any more
 
 from __future__ import annotations
 
-import contextlib
 import re
 from io import BytesIO
 
@@ -20,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .conftest import SHOTS, no_exception_box, screenshot, wait_for_app
+from .conftest import SHOTS, fresh_page, no_exception_box, screenshot, wait_for_app
 
 RF = "Receptive field"
 SHAPES = "Shapes and parameters"
@@ -49,18 +48,6 @@ def _field_is(pg, r: int) -> None:
     pg.get_by_text(f"Receptive field: {r} × {r}").first.wait_for()
 
 
-@contextlib.contextmanager
-def _fresh(browser, width: int, height: int):
-    """A page in a fresh browser context (no cache: a first visit) of this size."""
-    context = browser.new_context(viewport={"width": width, "height": height})
-    pg = context.new_page()
-    pg.set_default_timeout(30_000)
-    try:
-        yield pg
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def rf_page(page, app_url):
     page.goto(f"{app_url}/receptive_field")
@@ -74,7 +61,7 @@ def test_no_dataframe_chunks_on_the_receptive_field_page(browser, app_url):
     """The whole page (its first screen and the rest) loads no DataFrame / Arrow script:
     its layer table was a data editor, the page's only one."""
     scripts = []
-    with _fresh(browser, 1400, 1000) as pg:
+    with fresh_page(browser, 1400, 1000) as pg:
         pg.on("request",
               lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
         pg.goto(f"{app_url}/receptive_field")
@@ -203,7 +190,7 @@ def test_column_help_is_the_headers_tooltip(rf_page):
 
 
 def test_presenter_mode_the_table_is_larger_and_on_the_first_screen(browser, app_url):
-    with _fresh(browser, 1280, 720) as pg:
+    with fresh_page(browser, 1280, 720) as pg:
         pg.goto(f"{app_url}/receptive_field?present=true")
         wait_for_app(pg, RF)
         cell = _cell(pg, 3, "d")
@@ -518,7 +505,7 @@ def test_the_table_is_a_grid_named_for_screen_readers(rf_page):
 def test_the_focused_layer_cell_shows_its_focus_ring(browser, app_url, width, height, present):
     """Reached by the keyboard, a number cell, a choice and a delete button show a visible
     focus ring (screenshots: artifacts/screens/)."""
-    with _fresh(browser, width, height) as pg:
+    with fresh_page(browser, width, height) as pg:
         pg.goto(f"{app_url}/receptive_field" + ("?present=true" if present else ""))
         wait_for_app(pg, RF)
         _cell(pg, 1, "k").wait_for()
