@@ -47,6 +47,7 @@
 import {
   cellName, isBlock, minHeight, parseBlock, pasteInto, pasteNote, sameTable,
 } from "./logic.js";
+import { gridFrame } from "./frame.js";
 import { GridKeys } from "./keys.js";
 import { markCells } from "./marks.js";
 import { RowTable } from "./rowtable.js";
@@ -58,26 +59,10 @@ const KEYS_HINT = "Arrow keys move between cells, Home and End to a row's ends. 
 
 class CellGrid {
   constructor(parent) {
-    this.root = document.createElement("div");
-    this.root.className = "cg-root";
-    this.root.setAttribute("data-testid", "cnnviz-cells");
-    this.wrap = document.createElement("div");
-    this.wrap.className = "cg-wrap";
-    this.tableEl = document.createElement("table");
-    this.tableEl.className = "cg-table";
-    this.tableEl.setAttribute("role", "grid");
-    this.wrap.appendChild(this.tableEl);
-    this.id = `cg${Math.random().toString(36).slice(2, 9)}`;
-    this.hint = document.createElement("p");
-    this.hint.className = "cg-hint";
-    this.hint.id = `${this.id}-keys`;
-    this.hint.textContent = KEYS_HINT;
-    this.tableEl.setAttribute("aria-describedby", this.hint.id);
+    Object.assign(this, gridFrame({ className: "cg-root", idPrefix: "cg", hint: KEYS_HINT }));
     this.note = document.createElement("div");
     this.note.className = "cg-note";
     this.note.setAttribute("role", "status");
-    this.errors = document.createElement("div");
-    this.errors.className = "cg-errors";
     this.root.append(this.wrap, this.hint, this.errors, this.note);
     parent.appendChild(this.root);
     this.inputs = [];

@@ -32,6 +32,7 @@
 import {
   canAdd, focusAfterDelete, isStale, rowCellName, rowName, sameTable, withRow, withoutRow,
 } from "./logic.js";
+import { gridFrame } from "./frame.js";
 import { GridKeys } from "./keys.js";
 import { markCells } from "./marks.js";
 
@@ -43,24 +44,8 @@ const KEYS_HINT = "Arrow keys move between cells, Home and End to a row's ends; 
 
 export class RowTable {
   constructor(parent) {
-    this.root = document.createElement("div");
-    this.root.className = "cg-root cg-rows";
-    // The cell grid's test id: the benchmark and the tests wait for the element by it.
-    this.root.setAttribute("data-testid", "cnnviz-cells");
-    this.wrap = document.createElement("div");
-    this.wrap.className = "cg-wrap";
-    this.tableEl = document.createElement("table");
-    this.tableEl.className = "cg-table";
-    this.tableEl.setAttribute("role", "grid");
-    this.wrap.appendChild(this.tableEl);
-    this.id = `cr${Math.random().toString(36).slice(2, 9)}`;
-    this.hint = document.createElement("p");
-    this.hint.className = "cg-hint";
-    this.hint.id = `${this.id}-keys`;
-    this.hint.textContent = KEYS_HINT;
-    this.tableEl.setAttribute("aria-describedby", this.hint.id);
-    this.errors = document.createElement("div");
-    this.errors.className = "cg-errors";
+    // The cell grid's frame (its test id, by which the benchmark and the tests wait for it).
+    Object.assign(this, gridFrame({ className: "cg-root cg-rows", idPrefix: "cr", hint: KEYS_HINT }));
     this.addButton = document.createElement("button");
     this.addButton.type = "button";
     this.addButton.className = "cg-add";
